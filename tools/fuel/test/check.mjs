@@ -1,0 +1,161 @@
+// check.mjs - runs modules instrumented by lsb-fuel under Node and checks the
+// fuel and globals exports. Usage: node check.mjs DIR, where DIR holds
+// NAME.wasm (plain) and NAME.fuel.wasm (instrumented) for each test .wat.
+// Prints one "PASS name" or "FAIL name: why" line per check.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const dir = process.argv[2];
+const BUDGET = 1_000_000_000n;
+
+class OutOfFuel extends Error {}
+
+function instantiate(name, extra = {}) {
+  const bytes = readFileSync(join(dir, name));
+  const imports = { lsb: { out_of_fuel() { throw new OutOfFuel('out of fuel'); } }, ...extra };
+  return new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports;
+}
+
+// Runs fn with the given budget; returns { consumed, error }.
+function metered(ex, budget, fn) {
+  ex.lsb_fuel_set(budget);
+  let error = null;
+  try { fn(); } catch (e) { error = e; }
+  return { consumed: budget - ex.lsb_fuel_get(), error };
+}
+
+function check(name, fn) {
+  try {
+    const why = fn();
+    console.log(why ? `FAIL ${name}: ${why}` : `PASS ${name}`);
+  } catch (e) {
+    console.log(`FAIL ${name}: threw ${e && e.stack ? e.stack.split('\n')[0] : e}`);
+  }
+}
+
+const loop = instantiate('loop.fuel.wasm');
+
+check('infinite loop runs out of fuel', () => {
+  const r = metered(loop, 1_000_000n, () => loop.spin());
+  return r.error instanceof OutOfFuel ? null : `got ${r.error}`;
+});
+
+check('counted loop: exact cost 3 + 12*(n+1)', () => {
+  for (const n of [0, 1, 1000]) {
+    const r = metered(loop, BUDGET, () => loop.sum(n));
+    const want = 3n + 12n * BigInt(n + 1);
+    if (r.error || r.consumed !== want) return `sum(${n}) consumed ${r.consumed}, want ${want}`;
+  }
+  return null;
+});
+
+check('counted loop: repeatable and proportional to n', () => {
+  const c = (n) => metered(loop, BUDGET, () => loop.sum(n)).consumed;
+  const a = c(1000), b = c(1000), c2 = c(2000), c3 = c(3000);
+  if (a !== b) return `two runs differ: ${a} vs ${b}`;
+  if (c3 - c2 !== c2 - a || c2 - a <= 0n) return `not linear: ${a} ${c2} ${c3}`;
+  return null;
+});
+
+check('budget boundary: exact budget suffices, one less runs out', () => {
+  const cost = 3n + 12n * 101n;
+  const ok = metered(loop, cost, () => loop.sum(100));
+  const short = metered(loop, cost - 1n, () => loop.sum(100));
+  if (ok.error || ok.consumed !== cost) return `exact budget: ${ok.error}, consumed ${ok.consumed}`;
+  return short.error instanceof OutOfFuel ? null : `budget-1: ${short.error}`;
+});
+
+check('result unchanged by instrumentation', () => {
+  const plain = instantiate('loop.wasm');
+  let got;
+  metered(loop, BUDGET, () => { got = loop.sum(1000); });
+  return plain.sum(1000) === got ? null : `sum ${got}, want ${plain.sum(1000)}`;
+});
+
+const rec = instantiate('recursion.fuel.wasm');
+
+check('recursion without loops: exact cost 8*(n+1)', () => {
+  const r = metered(rec, BUDGET, () => rec.down(100));
+  return !r.error && r.consumed === 808n ? null : `consumed ${r.consumed} (${r.error})`;
+});
+
+check('deep recursion without loops runs out of fuel', () => {
+  const r = metered(rec, 10_000n, () => rec.down(1_000_000_000));
+  return r.error instanceof OutOfFuel ? null : `got ${r.error}`;
+});
+
+check('infinite recursion runs out of fuel before the stack does', () => {
+  const r = metered(rec, 1_000n, () => rec.forever());
+  return r.error instanceof OutOfFuel ? null : `got ${r.error}`;
+});
+
+const imp = new WebAssembly.Global({ value: 'i32', mutable: true }, 42);
+const glob = instantiate('globals.fuel.wasm', { env: { imp } });
+const f32bits = (x) => BigInt(new Uint32Array(new Float32Array([x]).buffer)[0]);
+const f64bits = (x) => new BigInt64Array(new Float64Array([x]).buffer)[0];
+
+check('globals: count covers every mutable global, not fuel or immutables', () => {
+  const n = glob.lsb_globals_count();
+  return n === 5 ? null : `count ${n}, want 5`;
+});
+
+check('globals: initial values in module order (floats as bits, i32 zero-extended)', () => {
+  const want = [42n, 0xfffffff0n, -5n, f32bits(1.5), f64bits(-2.25)];
+  const got = want.map((_, i) => glob.lsb_global_get(i));
+  return got.every((v, i) => v === want[i]) ? null : `got ${got}`;
+});
+
+check('globals: set/get round-trip incl. non-exported and imported', () => {
+  glob.lsb_fuel_set(BUDGET); // the get_* helpers below are metered guest code
+  glob.lsb_global_set(0, 77n);
+  glob.lsb_global_set(1, 4096n);
+  glob.lsb_global_set(2, -(2n ** 62n));
+  glob.lsb_global_set(3, f32bits(3.5));
+  glob.lsb_global_set(4, f64bits(1e300));
+  if (imp.value !== 77) return `imported ${imp.value}`;
+  if (glob.get_sp() !== 4096) return `sp ${glob.get_sp()}`;
+  if (glob.big.value !== -(2n ** 62n)) return `big ${glob.big.value}`;
+  if (glob.get_f() !== 3.5) return `f ${glob.get_f()}`;
+  if (glob.get_d() !== 1e300) return `d ${glob.get_d()}`;
+  if (glob.lsb_global_get(1) !== 4096n) return 'get after set';
+  return glob.get_const() === 7 ? null : 'immutable changed';
+});
+
+check('globals: snapshot and restore of all globals', () => {
+  const n = glob.lsb_globals_count();
+  const snap = Array.from({ length: n }, (_, i) => glob.lsb_global_get(i));
+  for (let i = 0; i < n; i++) glob.lsb_global_set(i, 0n);
+  snap.forEach((v, i) => glob.lsb_global_set(i, v));
+  const again = Array.from({ length: n }, (_, i) => glob.lsb_global_get(i));
+  return again.every((v, i) => v === snap[i]) ? null : `restored ${again}`;
+});
+
+check('globals: out-of-range get returns 0, set does nothing', () => {
+  const before = [0, 1, 2, 3, 4].map((i) => glob.lsb_global_get(i));
+  glob.lsb_global_set(5, 123n);
+  glob.lsb_global_set(-1, 123n);
+  const after = [0, 1, 2, 3, 4].map((i) => glob.lsb_global_get(i));
+  if (glob.lsb_global_get(5) !== 0n || glob.lsb_global_get(-1) !== 0n) return 'get not 0';
+  return after.every((v, i) => v === before[i]) ? null : 'set changed a global';
+});
+
+check('fuel get/set round-trip', () => {
+  glob.lsb_fuel_set(-(2n ** 63n));
+  const a = glob.lsb_fuel_get();
+  glob.lsb_fuel_set(123456789012n);
+  return a === -(2n ** 63n) && glob.lsb_fuel_get() === 123456789012n ? null : 'mismatch';
+});
+
+check('supported features: same result, repeatable fuel', () => {
+  const want = instantiate('features.wasm').run();
+  const runs = [1, 2].map(() => {
+    const ex = instantiate('features.fuel.wasm');
+    let got;
+    const r = metered(ex, BUDGET, () => { got = ex.run(); });
+    if (r.error) throw r.error;
+    return { got, consumed: r.consumed };
+  });
+  if (runs[0].got !== want || runs[1].got !== want) return `result ${runs[0].got}, want ${want}`;
+  return runs[0].consumed === runs[1].consumed && runs[0].consumed > 0n
+    ? null : `consumed ${runs[0].consumed} vs ${runs[1].consumed}`;
+});

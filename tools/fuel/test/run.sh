@@ -1,0 +1,101 @@
+#!/bin/sh
+# run.sh - tests for lsb-fuel (tools/fuel/fuel.c).
+# Builds the tool if needed, instruments test/*.wat and runs them under Node
+# (check.mjs), checks that every test/unsupported/*.wat is refused with its
+# "expect-error" text, and checks the command-line error paths.
+# Prints "N passed, M failed" last; exits non-zero if anything failed.
+# Env: LSB_FUEL (tool path, default build/tools/lsb-fuel), CC.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+tool=${LSB_FUEL:-$root/build/tools/lsb-fuel}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+pass() { echo "PASS $1"; passed=$((passed + 1)); }
+fail() { echo "FAIL $1"; failed=$((failed + 1)); }
+
+if [ ! -x "$tool" ] || [ "$root/tools/fuel/fuel.c" -nt "$tool" ]; then
+    mkdir -p "$(dirname "$tool")"
+    nice "${CC:-gcc}" -std=c11 -O2 -Wall -Wextra -Werror "$root/tools/fuel/fuel.c" \
+        -lbinaryen -o "$tool" || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+fi
+
+# Instrument each runnable test module; keep the plain one for comparison.
+for wat in "$here"/*.wat; do
+    name=$(basename "$wat" .wat)
+    if wat2wasm --debug-names "$wat" -o "$work/$name.wasm" &&
+        "$tool" "$work/$name.wasm" "$work/$name.fuel.wasm"; then
+        pass "instrument $name"
+    else
+        fail "instrument $name"
+    fi
+done
+
+# Same input, identical output bytes.
+"$tool" "$work/features.wasm" "$work/again.wasm" &&
+    cmp -s "$work/features.fuel.wasm" "$work/again.wasm" &&
+    pass "deterministic output bytes" || fail "deterministic output bytes"
+
+# The name section survives.
+if wasm2wat "$work/loop.fuel.wasm" | grep -q 'func \$sum'; then
+    pass "name section kept"
+else
+    fail "name section kept"
+fi
+
+# Node runs the instrumented modules.
+out=$(node "$here/check.mjs" "$work" 2>&1)
+echo "$out"
+passed=$((passed + $(echo "$out" | grep -c '^PASS')))
+failed=$((failed + $(echo "$out" | grep -c '^FAIL')))
+echo "$out" | grep -q '^PASS' || fail "node check.mjs produced no results"
+
+# Unsupported features must be refused, loudly, with no output file.
+for wat in "$here"/unsupported/*.wat; do
+    name=$(basename "$wat" .wat)
+    flags=$(sed -n 's/^;; wat2wasm-flags: //p' "$wat")
+    want=$(sed -n 's/^;; expect-error: //p' "$wat")
+    # shellcheck disable=SC2086 # flags is a word list
+    wat2wasm $flags "$wat" -o "$work/u.wasm" || { fail "unsupported $name: wat2wasm"; continue; }
+    rm -f "$work/u.out.wasm"
+    if "$tool" "$work/u.wasm" "$work/u.out.wasm" 2>"$work/err"; then
+        fail "unsupported $name: accepted"
+    elif ! grep -qF "$want" "$work/err"; then
+        fail "unsupported $name: message lacks '$want': $(cat "$work/err")"
+    elif [ -e "$work/u.out.wasm" ]; then
+        fail "unsupported $name: output written"
+    else
+        pass "unsupported $name refused: $(grep lsb-fuel "$work/err")"
+    fi
+done
+
+# Command-line errors: each must exit non-zero with a message.
+expect_error() { # name, wanted text, args...
+    name=$1 want=$2
+    shift 2
+    if "$tool" "$@" 2>"$work/err" >/dev/null; then
+        fail "$name: accepted"
+    elif grep -qF "$want" "$work/err"; then
+        pass "$name"
+    else
+        fail "$name: message lacks '$want': $(cat "$work/err")"
+    fi
+}
+printf '(module (import "lsb" "out_of_fuel" (func)))' >"$work/imports.wat"
+wat2wasm "$work/imports.wat" -o "$work/imports.wasm"
+printf 'not wasm at all' >"$work/garbage.wasm"
+head -c 40 "$work/features.wasm" >"$work/truncated.wasm"
+expect_error "missing input" "cannot open" "$work/nope.wasm" "$work/x.wasm"
+expect_error "not a wasm file" "not a WebAssembly" "$work/garbage.wasm" "$work/x.wasm"
+expect_error "truncated module" "parse" "$work/truncated.wasm" "$work/x.wasm"
+expect_error "already instrumented" "already" "$work/loop.fuel.wasm" "$work/x.wasm"
+expect_error "already imports out_of_fuel" "already imports" "$work/imports.wasm" "$work/x.wasm"
+expect_error "unwritable output" "cannot create" "$work/loop.wasm" "$work/no/dir/x.wasm"
+expect_error "wrong arguments" "usage" "$work/loop.wasm"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
