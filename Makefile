@@ -1,0 +1,113 @@
+# llm-wasm-sandbox build. `make` builds build/llm-sandbox and its assets,
+# `make test` runs every test suite, `make asan` runs them under ASan+UBSan,
+# `make bench` prints the benchmark table. Guest builds are cached outside
+# the tree by scripts/guests.sh; see the README for the layout.
+
+BUILD    ?= build
+CC       ?= gcc
+SANITIZE ?=
+CFLAGS   ?= -O2 -g
+WERROR   ?= -Werror
+# Guard pages (1) or explicit bounds checks (0) for guest memory accesses.
+MEMCHECK_SIGNAL ?= 1
+
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) $(SANITIZE) \
+               -Iinclude -Isrc -I/usr/share/wabt/wasm2c \
+               -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=$(MEMCHECK_SIGNAL)
+LDLIBS   := -lseccomp -lpthread -lm
+
+WASI_SRC    := $(wildcard src/wasi/*.c)
+SANDBOX_SRC := $(wildcard src/sandbox/*.c)
+WASM_SRC    := src/wasm/runtime.c src/wasm/lsb_imports.c
+CLI_SRC     := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
+LIB_SRC     := $(WASI_SRC) $(SANDBOX_SRC) $(WASM_SRC) $(CLI_SRC)
+LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+GUESTS      := python quickjs
+GUEST_OBJ   := $(foreach g,$(GUESTS),$(BUILD)/guests/$(g)/guest.o $(BUILD)/obj/glue_$(g).o)
+UNIT_SRC    := $(wildcard tests/unit/test_*.c)
+UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+ASSETS      := $(BUILD)/assets/python.snap $(BUILD)/assets/quickjs.snap
+
+.PHONY: all deps guests test unit e2e asan asan-unit asan-e2e bench format format-check clean FORCE
+all: $(BUILD)/llm-sandbox $(ASSETS)
+
+deps:
+	bash scripts/deps.sh
+
+# --- guests (cached outside the tree) ---------------------------------------
+$(BUILD)/tools/lsb-fuel: tools/fuel/fuel.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra $(WERROR) $< -lbinaryen -o $@
+
+# guests.sh runs every time (it is quick when cached) but rewrites its outputs
+# only when their content changes, so nothing downstream rebuilds needlessly.
+guests: $(BUILD)/guests/manifest
+$(BUILD)/guests/manifest: $(BUILD)/tools/lsb-fuel FORCE
+	@LSB_MEMCHECK_SIGNAL=$(MEMCHECK_SIGNAL) bash scripts/guests.sh $(BUILD)
+$(BUILD)/guests/%/guest.o $(BUILD)/guests/%/guest.h $(BUILD)/guests/%/wasm_hash: $(BUILD)/guests/manifest ;
+
+$(BUILD)/obj/glue_%.o: src/wasm/guest_glue.c src/wasm/guest.h $(BUILD)/guests/%/guest.h $(BUILD)/guests/%/wasm_hash
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -DGUEST_NAME=$* -DGUEST_HEADER='"$(BUILD)/guests/$*/guest.h"' \
+	  -DGUEST_WASM_HASH='"'$$(cat $(BUILD)/guests/$*/wasm_hash)'"' -I. -c $< -o $@
+
+# --- host -------------------------------------------------------------------
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libhost.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/llm-sandbox: $(BUILD)/obj/src/cli/main.o $(GUEST_OBJ) $(BUILD)/libhost.a
+	$(CC) $(SANITIZE) $^ $(LDLIBS) -o $@
+
+# Snapshots: run each guest's lsb_init once and save memory + globals.
+$(BUILD)/assets/%.snap: $(BUILD)/llm-sandbox $(BUILD)/assets/.stdlib-stamp $(BUILD)/assets/.root-stamp
+	@echo "[snapshot] $*"
+	$(BUILD)/llm-sandbox internal-snapshot $* $(BUILD)/assets $@
+
+# The read-only skeleton the guest sees at "/": only the mount points.
+$(BUILD)/assets/.root-stamp:
+	@mkdir -p $(@D)/root/app $(@D)/root/data $(@D)/root/external $(@D)/root/usr/local/lib
+	@touch $@
+
+$(BUILD)/assets/.stdlib-stamp: $(BUILD)/guests/manifest
+	@rm -rf $(BUILD)/assets/python-stdlib && mkdir -p $(BUILD)/assets
+	cp -rL $(BUILD)/guests/python-stdlib $(BUILD)/assets/python-stdlib
+	@touch $@
+
+# --- tests ------------------------------------------------------------------
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhost.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $< $(BUILD)/libhost.a $(LDLIBS) -lcmocka -o $@
+
+unit: $(UNIT_BIN)
+	@bash tests/run-unit.sh $(UNIT_BIN)
+
+e2e: all
+	@bash tests/e2e/run.sh $(BUILD)/llm-sandbox
+
+test: all unit e2e
+
+ASAN_VARS := BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
+  SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+asan: asan-unit asan-e2e
+asan-unit:
+	@$(MAKE) --no-print-directory $(ASAN_VARS) unit
+asan-e2e:
+	@$(MAKE) --no-print-directory $(ASAN_VARS) e2e
+
+bench: all
+	@bash bench/run.sh $(BUILD)
+
+format:
+	clang-format-14 -i $$(git ls-files '*.c' '*.h')
+format-check:
+	@bash scripts/format-check.sh
+
+clean:
+	rm -rf $(BUILD) build-asan
+
+FORCE:
+-include $(LIB_OBJ:.o=.d) $(BUILD)/obj/src/cli/main.d

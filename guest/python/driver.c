@@ -1,0 +1,134 @@
+/*
+ * driver.c - the CPython guest's entry points (linked into python.wasm).
+ *
+ * lsb_init() starts CPython once, isolated from the host environment, and
+ * runs prelude.py, which the build embeds as a string. lsb_run() calls the
+ * prelude's run() for each request. The built-in module _lsb gives the
+ * prelude the host imports of lsb_abi.h: request(field) -> bytes and
+ * report_error(type, message). Nothing here trusts the request's content;
+ * the prelude decodes and validates it.
+ */
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "lsb_abi.h"
+#include "prelude.h"
+
+#define LSB_IMPORT(name) __attribute__((import_module("lsb"), import_name(name)))
+#define LSB_EXPORT(name) __attribute__((export_name(name)))
+
+LSB_IMPORT("request_get")
+int32_t lsb_host_request_get(int32_t field, void *buf, int32_t cap);
+LSB_IMPORT("report_error")
+void lsb_host_report_error(const char *type, int32_t type_len, const char *msg, int32_t msg_len);
+
+static PyObject *prelude_run; /* the prelude's run(), owned reference */
+
+/*
+ * _lsb.request(field) -> bytes: fetch one request field from the host.
+ * Raises ValueError for an unknown field and MemoryError if the buffer
+ * cannot be allocated.
+ */
+static PyObject *lsbmod_request(PyObject *self, PyObject *arg) {
+    (void)self;
+    long field = PyLong_AsLong(arg);
+    if (field == -1 && PyErr_Occurred()) return NULL;
+    int32_t len = lsb_host_request_get((int32_t)field, NULL, 0);
+    if (len < 0) return PyErr_Format(PyExc_ValueError, "unknown request field %ld", field);
+    PyObject *bytes = PyBytes_FromStringAndSize(NULL, len);
+    if (bytes == NULL) return NULL;
+    lsb_host_request_get((int32_t)field, PyBytes_AS_STRING(bytes), len);
+    return bytes;
+}
+
+/* _lsb.report_error(type, message): name this run's uncaught error. */
+static PyObject *lsbmod_report_error(PyObject *self, PyObject *args) {
+    (void)self;
+    const char *type, *msg;
+    Py_ssize_t type_len, msg_len;
+    if (!PyArg_ParseTuple(args, "s#s#", &type, &type_len, &msg, &msg_len)) return NULL;
+    lsb_host_report_error(type, (int32_t)type_len, msg, (int32_t)msg_len);
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef lsbmod_methods[] = {
+    {"request", lsbmod_request, METH_O, "Fetch a request field from the host."},
+    {"report_error", lsbmod_report_error, METH_VARARGS, "Name the uncaught error."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef lsbmod_def = {
+    PyModuleDef_HEAD_INIT, "_lsb", "Host interface of llm-wasm-sandbox.", -1, lsbmod_methods,
+    NULL, NULL, NULL, NULL,
+};
+
+static PyObject *lsbmod_init(void) { return PyModule_Create(&lsbmod_def); }
+
+/*
+ * Configure and start the interpreter: isolated (no host environment, no
+ * user site), stdlib under LSB_MOUNT_STDLIB, no signal handlers, no .pyc
+ * writes. Returns 0, or -1 after printing the reason to stderr.
+ */
+static int start_interpreter(void) {
+    PyConfig config;
+    PyConfig_InitIsolatedConfig(&config);
+    config.install_signal_handlers = 0;
+    config.write_bytecode = 0;
+    config.parse_argv = 0;
+    PyStatus status = PyConfig_SetString(&config, &config.home, L"/usr/local");
+    if (!PyStatus_Exception(status))
+        status = PyConfig_SetString(&config, &config.program_name, L"python3");
+    if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);
+    PyConfig_Clear(&config);
+    if (PyStatus_Exception(status)) {
+        fprintf(stderr, "lsb: python failed to start: %s\n", status.err_msg ? status.err_msg : "?");
+        return -1;
+    }
+    return 0;
+}
+
+/* Run the embedded prelude in its own module and keep its run(). */
+static int load_prelude(void) {
+    PyObject *module = PyImport_AddModule("_lsb_prelude"); /* borrowed */
+    if (module == NULL) return -1;
+    PyObject *globals = PyModule_GetDict(module);
+    PyObject *code = Py_CompileString(lsb_prelude_source, "<lsb-prelude>", Py_file_input);
+    if (code == NULL) return -1;
+    PyObject *result = PyEval_EvalCode(code, globals, globals);
+    Py_DECREF(code);
+    if (result == NULL) return -1;
+    Py_DECREF(result);
+    prelude_run = PyDict_GetItemString(globals, "run");
+    if (prelude_run == NULL) return -1;
+    Py_INCREF(prelude_run);
+    return 0;
+}
+
+/* Start CPython and the prelude; 0 on success. Called once before the snapshot. */
+LSB_EXPORT("lsb_init") int lsb_init(void) {
+    if (PyImport_AppendInittab("_lsb", lsbmod_init) != 0) return -1;
+    if (start_interpreter() != 0) return -1;
+    if (load_prelude() != 0) {
+        PyErr_Print();
+        return -1;
+    }
+    return 0;
+}
+
+/* Execute the current request; returns the run's exit status. */
+LSB_EXPORT("lsb_run") int lsb_run(void) {
+    if (prelude_run == NULL) return 1;
+    PyObject *result = PyObject_CallNoArgs(prelude_run);
+    if (result == NULL) { /* only an internal failure of the prelude gets here */
+        PyErr_Print();
+        return 1;
+    }
+    long status = PyLong_AsLong(result);
+    Py_DECREF(result);
+    if (status == -1 && PyErr_Occurred()) {
+        PyErr_Clear();
+        return 1;
+    }
+    return (int)status;
+}

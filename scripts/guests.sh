@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# scripts/guests.sh BUILD_DIR - produce the ahead-of-time compiled guests.
+#
+# For each guest: build the .wasm from registry sources (guest/<lang>/build.sh),
+# inject fuel (build/tools/lsb-fuel), translate with wasm2c and compile with
+# gcc -O2. Every artefact is cached under $LSB_CACHE_DIR (default
+# ${XDG_CACHE_HOME:-$HOME/.cache}/llm-wasm-sandbox) in a folder named by a
+# sha256 of all of its inputs, so a warm build does no guest work and any
+# change to an input rebuilds exactly what depends on it. Results are then
+# copied into BUILD_DIR/guests/ only when they differ (keeping make quiet).
+set -euo pipefail
+
+BUILD=$(realpath -m "$1")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${LSB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/llm-wasm-sandbox}
+FUEL_TOOL="$BUILD/tools/lsb-fuel"
+# Guest C is compiled with the same runtime defines as the host (Makefile).
+AOT_CFLAGS="-O2 -fno-strict-aliasing -w -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=${LSB_MEMCHECK_SIGNAL:-1}"
+
+log() { echo "[guests] $(date +%T) $*"; }
+
+# sha256 over file contents and extra strings (tool versions, flags).
+hash_inputs() {
+  { for f in "$@"; do if [ -f "$f" ]; then sha256sum "$f"; else echo "$f"; fi; done; } |
+    sha256sum | cut -c1-24
+}
+
+toolchain_id() {
+  dpkg-query -W -f='${Package}=${Version}\n' clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 \
+    wabt binaryen gcc-12 2>/dev/null | sort | tr '\n' ' '
+}
+TOOLCHAIN=$(toolchain_id)
+
+# Copy src to dst only when the content differs (so make sees no change).
+sync_file() { cmp -s "$1" "$2" 2>/dev/null || cp "$1" "$2"; }
+
+# build_wasm LANG SCRIPT INPUTS... -> prints the cache folder holding the .wasm
+build_wasm() {
+  local lang=$1 script=$2; shift 2
+  local key dir
+  key=$(hash_inputs "$script" "$@" "$ROOT/guest/lsb_abi.h" "$TOOLCHAIN")
+  dir="$CACHE/$lang-wasm-$key"
+  if [ -f "$dir/.complete" ]; then
+    log "$lang guest wasm: cached ($dir)" >&2
+  else
+    log "$lang guest wasm: building from sources (cache miss, key $key)" >&2
+    rm -rf "$dir"
+    bash "$script" "$dir" >&2
+    touch "$dir/.complete"
+  fi
+  echo "$dir"
+}
+
+# aot LANG MODNAME WASM -> fills BUILD/guests/LANG/{guest.o,guest.h,wasm_hash}
+aot() {
+  local lang=$1 mod=$2 wasm=$3
+  local key dir out="$BUILD/guests/$lang"
+  key=$(hash_inputs "$wasm" "$ROOT/tools/fuel/fuel.c" "$AOT_CFLAGS" "$mod" "$TOOLCHAIN")
+  dir="$CACHE/$lang-aot-$key"
+  if [ -f "$dir/.complete" ]; then
+    log "$lang AOT object: cached ($dir)"
+  else
+    rm -rf "$dir" && mkdir -p "$dir"
+    log "$lang: injecting fuel"
+    "$FUEL_TOOL" "$wasm" "$dir/$mod.wasm"
+    log "$lang: wasm2c"
+    wasm2c "$dir/$mod.wasm" -n "$mod" -o "$dir/$mod.c"
+    log "$lang: gcc -O2 on $(du -h "$dir/$mod.c" | cut -f1) of generated C (slow for python: minutes)"
+    gcc $AOT_CFLAGS -I/usr/include -c "$dir/$mod.c" -o "$dir/$mod.o"
+    sha256sum "$dir/$mod.wasm" | cut -c1-64 >"$dir/wasm_hash"
+    rm -f "$dir/$mod.c"
+    touch "$dir/.complete"
+    log "$lang: AOT object ready"
+  fi
+  mkdir -p "$out"
+  sync_file "$dir/$mod.o" "$out/guest.o"
+  sync_file "$dir/$mod.h" "$out/guest.h"
+  sync_file "$dir/wasm_hash" "$out/wasm_hash"
+}
+
+[ -x "$FUEL_TOOL" ] || { echo "[guests] missing $FUEL_TOOL (make builds it first)" >&2; exit 1; }
+mkdir -p "$CACHE" "$BUILD/guests"
+
+py_dir=$(build_wasm python "$ROOT/guest/python/build.sh" "$ROOT/guest/python/driver.c" \
+  "$ROOT/guest/python/prelude.py" "$ROOT/guest/python/embed.py")
+js_dir=$(build_wasm quickjs "$ROOT/guest/js/build.sh" "$ROOT"/guest/js/*.c "$ROOT"/guest/js/*.h \
+  "$ROOT"/guest/js/*.js "$ROOT"/guest/js/patches/*)
+
+aot quickjs quickjs "$js_dir/quickjs.wasm"
+aot python python "$py_dir/python.wasm"
+
+# The stdlib is an asset, not compiled: link it where the build expects it.
+ln -sfn "$py_dir/stdlib" "$BUILD/guests/python-stdlib"
+# The manifest changes exactly when some guest output changed.
+printf '%s\n' "$py_dir" "$js_dir" "$(cat "$BUILD"/guests/*/wasm_hash)" >"$BUILD/guests/manifest.new"
+sync_file "$BUILD/guests/manifest.new" "$BUILD/guests/manifest" && rm -f "$BUILD/guests/manifest.new"
+log "guests ready"

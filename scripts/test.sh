@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# scripts/test.sh - the whole test suite, from a fresh machine: dependencies,
+# build, the format check, unit tests (cmocka), end-to-end tests of the real
+# binary, then the unit and end-to-end tests again under ASan and UBSan.
+# The last line is the total, in the "N passed, M failed" form CI reads.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/deps.sh || exit 1
+make -j"$(nproc)" all || exit 1
+total_pass=0 total_fail=0
+suite() { # NAME COMMAND... : run one suite and add its "N passed, M failed" line
+  local name=$1; shift
+  echo "=== $name"
+  "$@" 2>&1 | tee "/tmp/lsb-suite.$$"
+  local rc=${PIPESTATUS[0]}
+  local line p f
+  line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "/tmp/lsb-suite.$$" | tail -1)
+  p=$(sed -E 's/.* ?([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+  [ -n "$line" ] || { p=0; f=1; }
+  [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ] && f=1
+  total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+  rm -f "/tmp/lsb-suite.$$"
+}
+suite format make -s format-check
+suite unit make -s unit
+suite e2e make -s e2e
+suite asan-unit make -s asan-unit
+suite asan-e2e make -s asan-e2e
+echo "total: $total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

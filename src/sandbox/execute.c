@@ -1,0 +1,295 @@
+/*
+ * execute.c - lsb_sandbox_open and lsb_execute: the parent side of a run.
+ *
+ * The parent validates everything from the caller, prepares the workspace,
+ * starts a child (directly, or forked from a zygote when one is running),
+ * reads the child's channel until EOF or the wall-clock deadline (then
+ * SIGKILL), and turns what it saw into an lsb_result. The child is treated
+ * as hostile: its frames are checked and its output capped again here.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "llmsandbox.h"
+#include "sandbox/channel.h"
+#include "sandbox/defaults.h"
+#include "sandbox/policy.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/worker.h"
+#include "sandbox/workspace.h"
+#include "sandbox/zygote.h"
+#include "wasm/runtime.h"
+
+#define EXEC_READ_CHUNK 65536
+#define EXEC_ERR_MAX 1024
+
+/* Monotonic time in milliseconds. */
+static double now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Reject code the guests cannot take; 0 or -1 with err. */
+static int check_code(const char *code, size_t len, char *err, size_t errlen) {
+    if (code == NULL || len == 0) {
+        snprintf(err, errlen, "the code is empty");
+        return -1;
+    }
+    if (len > LSB_MAX_CODE_BYTES) {
+        snprintf(err, errlen, "the code is %zu bytes; the limit is %llu", len,
+                 (unsigned long long)LSB_MAX_CODE_BYTES);
+        return -1;
+    }
+    const char *nul = memchr(code, '\0', len);
+    if (nul != NULL) {
+        snprintf(err, errlen, "the code contains a NUL byte at offset %zu", (size_t)(nul - code));
+        return -1;
+    }
+    return 0;
+}
+
+/* Build the "K=V\0..." block from policy->env; malloc'd, or NULL on OOM. */
+static char *env_block(const lsb_policy *policy, size_t *len) {
+    size_t total = 0;
+    for (size_t i = 0; i < policy->env_count; i++) total += strlen(policy->env[i]) + 1;
+    char *block = malloc(total + 1);
+    if (block == NULL) return NULL;
+    char *p = block;
+    for (size_t i = 0; i < policy->env_count; i++) {
+        size_t n = strlen(policy->env[i]) + 1;
+        memcpy(p, policy->env[i], n);
+        p += n;
+    }
+    *len = total;
+    return block;
+}
+
+/* The child half of a direct (zygote-less) execution. Never returns. */
+static _Noreturn void run_child(const lsb_sandbox *sb, lsb_language lang,
+                                const worker_request *req, int out_fd) {
+    char err[EXEC_ERR_MAX] = "";
+    worker_instance w;
+    sandbox_close_other_fds(out_fd);
+    if (worker_prepare(&w, sandbox_guest(lang), sandbox_snapshot_path(sb, lang), err,
+                       sizeof err) != 0) {
+        chan_send(out_fd, CHAN_FAIL, err, strlen(err));
+        _exit(1);
+    }
+    worker_run(&w, req, out_fd);
+}
+
+/* Read the channel until EOF; kill the child at the deadline. */
+static void collect(int fd, pid_t pid, double deadline_ms, chan_collect *c, bool *timed_out) {
+    char buf[EXEC_READ_CHUNK];
+    bool killed = false;
+    for (;;) {
+        double left = deadline_ms - now_ms();
+        if (left <= 0 && !killed) {
+            kill(pid, SIGKILL);
+            killed = *timed_out = true;
+        }
+        struct pollfd pfd = {fd, POLLIN, 0};
+        int wait_ms = killed ? -1 : (int)(left < INT_MAX ? left + 1 : INT_MAX);
+        int n = poll(&pfd, 1, wait_ms);
+        if (n < 0 && errno == EINTR) continue;
+        if (n == 0) continue;
+        ssize_t got = read(fd, buf, sizeof buf);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return;
+        if (chan_collect_feed(c, buf, (size_t)got) != 0 && !killed) {
+            kill(pid, SIGKILL); /* malformed frames: stop trusting the child */
+            killed = true;
+        }
+    }
+}
+
+/* Start the child that runs req; returns its pid, or -1 with err. */
+static pid_t start_child(lsb_sandbox *sb, lsb_language lang, const worker_request *req,
+                         int out_fd, char *err, size_t errlen) {
+    zyg_zygote *z = sandbox_zygote(sb, lang);
+    if (z != NULL) return zyg_spawn(z, req, out_fd, err, errlen);
+    pid_t pid = fork();
+    if (pid < 0) snprintf(err, errlen, "fork failed: %s", strerror(errno));
+    if (pid == 0) run_child(sb, lang, req, out_fd);
+    return pid;
+}
+
+/* Wait for a direct child; zygote workers are reaped by their zygote. */
+static int reap(lsb_sandbox *sb, lsb_language lang, pid_t pid) {
+    if (sandbox_zygote(sb, lang) != NULL) return 0;
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    return status;
+}
+
+/* Copy a collected string into a malloc'd field (NULL for ""). */
+static char *dup_or_null(const char *s) { return s[0] ? strdup(s) : NULL; }
+
+/* Decide success, trap and error fields from what the child reported. */
+static void classify(lsb_result *r, const chan_collect *c, bool timed_out, int wait_status) {
+    r->trap = LSB_TRAP_NONE;
+    if (timed_out) {
+        r->trap = LSB_TRAP_TIMEOUT;
+    } else if (!c->done) {
+        r->trap = LSB_TRAP_KILLED;
+        char why[128];
+        if (WIFSIGNALED(wait_status))
+            snprintf(why, sizeof why, "the execution process was killed by signal %d (%s)%s",
+                     WTERMSIG(wait_status), strsignal(WTERMSIG(wait_status)),
+                     WTERMSIG(wait_status) == SIGSYS ? ": a forbidden system call" : "");
+        else
+            snprintf(why, sizeof why, "the execution process ended without a report");
+        r->error_type = strdup("Killed");
+        r->error_message = strdup(why);
+        r->exit_code = WIFSIGNALED(wait_status) ? 128 + WTERMSIG(wait_status) : 1;
+        r->success = false;
+        return;
+    } else {
+        switch ((rt_outcome)c->final.outcome) {
+        case RT_OK: break;
+        case RT_OUT_OF_FUEL: r->trap = LSB_TRAP_OUT_OF_FUEL; break;
+        case RT_EXHAUSTION: r->trap = LSB_TRAP_STACK_OVERFLOW; break;
+        default: r->trap = LSB_TRAP_TRAP; break;
+        }
+        r->exit_code = c->final.exit_code;
+    }
+    bool failed = r->trap != LSB_TRAP_NONE || r->exit_code != 0;
+    if (failed && c->done && c->final.memory_denied &&
+        (r->trap == LSB_TRAP_NONE || r->trap == LSB_TRAP_TRAP))
+        r->trap = LSB_TRAP_MEMORY;
+    if (r->trap != LSB_TRAP_NONE && r->exit_code == 0) r->exit_code = 1;
+    r->success = !failed;
+    r->error_type = dup_or_null(c->error_type);
+    r->error_message = dup_or_null(c->error_message);
+}
+
+/* Move collected output and measurements into r. */
+static void fill_result(lsb_result *r, chan_collect *c, const lsb_policy *policy) {
+    r->stdout_data = c->out ? c->out : strdup("");
+    r->stdout_len = c->out_len;
+    r->stderr_data = c->err ? c->err : strdup("");
+    r->stderr_len = c->err_len;
+    c->out = c->err = NULL;
+    r->stdout_truncated = c->out_truncated || (c->done && c->final.stdout_truncated);
+    r->stderr_truncated = c->err_truncated || (c->done && c->final.stderr_truncated);
+    r->fuel_budget = policy->fuel;
+    uint64_t left = c->done && c->final.fuel_remaining_plus_one ? c->final.fuel_remaining_plus_one - 1 : 0;
+    if (r->trap == LSB_TRAP_OUT_OF_FUEL || left > policy->fuel) left = 0;
+    r->fuel_consumed = c->done ? policy->fuel - left : 0;
+    r->memory_limit_bytes = policy->memory_bytes;
+    r->memory_peak_bytes = c->done ? c->final.memory_bytes : 0;
+}
+
+/* Everything lsb_execute needs to undo. */
+typedef struct exec_state {
+    char temp_ws[PATH_MAX];
+    char *env;
+    ws_listing before;
+    chan_collect chan;
+} exec_state;
+
+/* Prepare the workspace and request; 0 or an lsb_status with err. */
+static lsb_status prepare(lsb_sandbox *sb, const char *code, size_t code_len, const char *filename,
+                          const lsb_policy *policy, exec_state *st, worker_request *req, char *err,
+                          size_t errlen) {
+    if (check_code(code, code_len, err, errlen) != 0 || policy_validate(policy, err, errlen) != 0)
+        return LSB_ERR_INVALID;
+    const char *ws = policy->workspace;
+    if (ws == NULL) {
+        if (ws_make_temp(st->temp_ws, sizeof st->temp_ws) != 0) {
+            snprintf(err, errlen, "cannot create a temporary workspace: %s", strerror(errno));
+            return LSB_ERR_WORKSPACE;
+        }
+        ws = st->temp_ws;
+    }
+    struct stat sst;
+    if (stat(ws, &sst) != 0 || !S_ISDIR(sst.st_mode)) {
+        snprintf(err, errlen, "workspace %s is not a directory", ws);
+        return LSB_ERR_WORKSPACE;
+    }
+    if ((st->env = env_block(policy, &req->env_len)) == NULL ||
+        ws_scan(ws, policy->quota_files, &st->before) != 0) {
+        snprintf(err, errlen, "cannot read workspace %s: %s", ws, strerror(errno));
+        return LSB_ERR_WORKSPACE;
+    }
+    *req = (worker_request){
+        .code = code, .code_len = code_len, .filename = filename ? filename : "<string>",
+        .env_block = st->env, .env_len = req->env_len, .fuel = policy->fuel,
+        .memory_bytes = policy->memory_bytes, .stdout_max = policy->stdout_max,
+        .stderr_max = policy->stderr_max, .quota_bytes = policy->quota_bytes,
+        .quota_files = policy->quota_files, .stdlib_dir = sandbox_stdlib_dir(sb),
+        .workspace = ws, .data_dir = policy->data_dir, .external_dir = policy->external_dir,
+        .root_dir = sandbox_root_dir(sb),
+    };
+    return LSB_OK;
+}
+
+/* Run the child and gather its report into result; 0 or an lsb_status. */
+static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *policy,
+                      const worker_request *req, exec_state *st, lsb_result *result, char *err,
+                      size_t errlen) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        snprintf(err, errlen, "pipe failed: %s", strerror(errno));
+        return LSB_ERR_SYSTEM;
+    }
+    double start = now_ms();
+    pid_t pid = start_child(sb, lang, req, fds[1], err, errlen);
+    close(fds[1]);
+    if (pid < 0) {
+        close(fds[0]);
+        return LSB_ERR_SYSTEM;
+    }
+    bool timed_out = false;
+    chan_collect_init(&st->chan, policy->stdout_max, policy->stderr_max);
+    collect(fds[0], pid, start + policy->timeout_ms, &st->chan, &timed_out);
+    close(fds[0]);
+    int status = reap(sb, lang, pid);
+    if (st->chan.fail[0] && !st->chan.done) {
+        snprintf(err, errlen, "%s", st->chan.fail);
+        return LSB_ERR_INVALID;
+    }
+    result->duration_ms = now_ms() - start;
+    result->runtime = lang;
+    classify(result, &st->chan, timed_out, status);
+    fill_result(result, &st->chan, policy);
+    ws_listing after;
+    if (ws_scan(req->workspace, policy->quota_files, &after) == 0) {
+        ws_diff(&st->before, &after, &result->files_created, &result->files_created_count,
+                &result->files_modified, &result->files_modified_count);
+        ws_listing_free(&after);
+    }
+    return LSB_OK;
+}
+
+lsb_status lsb_execute(lsb_sandbox *sb, lsb_language lang, const char *code, size_t code_len,
+                       const char *filename, const lsb_policy *policy, lsb_result *result,
+                       char *err, size_t errlen) {
+    memset(result, 0, sizeof *result);
+    if (sb == NULL || policy == NULL || sandbox_guest(lang) == NULL) {
+        snprintf(err, errlen, "lsb_execute: invalid sandbox, policy or language");
+        return LSB_ERR_INVALID;
+    }
+    exec_state st = {0};
+    worker_request req = {0};
+    lsb_status rc = prepare(sb, code, code_len, filename, policy, &st, &req, err, errlen);
+    if (rc == LSB_OK) rc = run(sb, lang, policy, &req, &st, result, err, errlen);
+    if (rc != LSB_OK) lsb_result_free(result);
+    chan_collect_free(&st.chan);
+    ws_listing_free(&st.before);
+    free(st.env);
+    if (st.temp_ws[0]) ws_remove_tree(st.temp_ws);
+    return rc;
+}

@@ -1,0 +1,17 @@
+/*
+ * lockdown.h - the seccomp-bpf filter of an execution child (prefix lockdown_).
+ *
+ * Installed after the child has opened everything it needs and before guest
+ * code runs. From then on only the system calls the WASI host makes are
+ * allowed; anything else (sockets, exec, ptrace, new mappings that are
+ * executable, ...) kills the process.
+ */
+#ifndef LSB_LOCKDOWN_H
+#define LSB_LOCKDOWN_H
+
+#include <stddef.h>
+
+/* Apply the filter to the calling process; 0, or -1 with a message in err. */
+int lockdown_apply(char *err, size_t errlen);
+
+#endif

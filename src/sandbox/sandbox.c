@@ -1,0 +1,121 @@
+/*
+ * sandbox.c - opens and closes lsb_sandbox objects (see sandbox.h).
+ *
+ * Assets are found in the folder given to lsb_sandbox_open, else in
+ * $LSB_ASSETS_DIR, else in "assets" next to the executable. They are
+ * checked up front so that a missing build fails with one clear message.
+ */
+#include "sandbox/sandbox.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sandbox/defaults.h"
+
+#define SANDBOX_LANGS 2
+
+struct lsb_sandbox {
+    char assets[PATH_MAX];
+    char snapshot[SANDBOX_LANGS][PATH_MAX];
+    char stdlib[PATH_MAX];
+    char root[PATH_MAX];
+    zyg_zygote *zygote[SANDBOX_LANGS];
+};
+
+static const char *const snapshot_names[SANDBOX_LANGS] = {"python.snap", "quickjs.snap"};
+
+const guest_module *sandbox_guest(lsb_language lang) {
+    switch (lang) {
+    case LSB_LANG_PYTHON: return &guest_python;
+    case LSB_LANG_JAVASCRIPT: return &guest_quickjs;
+    default: return NULL;
+    }
+}
+
+const char *sandbox_snapshot_path(const lsb_sandbox *sb, lsb_language lang) {
+    return sb->snapshot[lang];
+}
+
+const char *sandbox_stdlib_dir(const lsb_sandbox *sb) { return sb->stdlib; }
+const char *sandbox_root_dir(const lsb_sandbox *sb) { return sb->root; }
+
+zyg_zygote *sandbox_zygote(lsb_sandbox *sb, lsb_language lang) { return sb->zygote[lang]; }
+
+void sandbox_close_other_fds(int keep) {
+    if (keep > 3) syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U);
+    syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U);
+}
+
+/* Find the default assets folder: $LSB_ASSETS_DIR or <exe dir>/assets. */
+static int default_assets(char *out, size_t len) {
+    const char *env = getenv("LSB_ASSETS_DIR");
+    if (env != NULL && env[0] != '\0') return snprintf(out, len, "%s", env) < (int)len ? 0 : -1;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return -1;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (slash == NULL) return -1;
+    *slash = '\0';
+    return snprintf(out, len, "%s/assets", exe) < (int)len ? 0 : -1;
+}
+
+/* Check that path exists (as a folder when want_dir); 0 or -1 with err. */
+static int check_asset(const char *path, int want_dir, char *err, size_t errlen) {
+    struct stat st;
+    if (stat(path, &st) == 0 && (want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode))) return 0;
+    snprintf(err, errlen, "missing sandbox asset %s (%s); build it with `make`", path,
+             errno ? strerror(errno) : "wrong type");
+    return -1;
+}
+
+lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err, size_t errlen) {
+    *out = NULL;
+    lsb_sandbox *sb = calloc(1, sizeof *sb);
+    if (sb == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return LSB_ERR_SYSTEM;
+    }
+    int bad = assets_dir ? snprintf(sb->assets, sizeof sb->assets, "%s", assets_dir) >= PATH_MAX
+                         : default_assets(sb->assets, sizeof sb->assets) != 0;
+    for (int i = 0; i < SANDBOX_LANGS && !bad; i++)
+        bad = snprintf(sb->snapshot[i], PATH_MAX, "%s/%s", sb->assets, snapshot_names[i]) >= PATH_MAX;
+    if (!bad) bad = snprintf(sb->stdlib, PATH_MAX, "%s/python-stdlib", sb->assets) >= PATH_MAX;
+    if (!bad) bad = snprintf(sb->root, PATH_MAX, "%s/root", sb->assets) >= PATH_MAX;
+    if (bad) {
+        snprintf(err, errlen, "cannot locate the sandbox assets folder");
+        free(sb);
+        return LSB_ERR_ASSETS;
+    }
+    errno = 0;
+    if (check_asset(sb->snapshot[0], 0, err, errlen) != 0 ||
+        check_asset(sb->snapshot[1], 0, err, errlen) != 0 ||
+        check_asset(sb->stdlib, 1, err, errlen) != 0 || check_asset(sb->root, 1, err, errlen) != 0) {
+        free(sb);
+        return LSB_ERR_ASSETS;
+    }
+    *out = sb;
+    return LSB_OK;
+}
+
+lsb_status lsb_sandbox_start_zygotes(lsb_sandbox *sb, char *err, size_t errlen) {
+    for (int i = 0; i < SANDBOX_LANGS; i++) {
+        if (sb->zygote[i] != NULL) continue;
+        if (zyg_start(&sb->zygote[i], sandbox_guest((lsb_language)i), sb->snapshot[i], err,
+                      errlen) != 0)
+            return LSB_ERR_SYSTEM;
+    }
+    return LSB_OK;
+}
+
+void lsb_sandbox_close(lsb_sandbox *sb) {
+    if (sb == NULL) return;
+    for (int i = 0; i < SANDBOX_LANGS; i++) zyg_stop(sb->zygote[i]);
+    free(sb);
+}

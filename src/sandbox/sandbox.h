@@ -1,0 +1,28 @@
+/*
+ * sandbox.h - the lsb_sandbox object's internals (prefix sandbox_).
+ *
+ * A sandbox knows where its assets are (snapshot images and the Python
+ * stdlib), which compiled guest serves each language, and, when zygotes
+ * are enabled, the zygote process of each language.
+ */
+#ifndef LSB_SANDBOX_H
+#define LSB_SANDBOX_H
+
+#include "llmsandbox.h"
+#include "sandbox/zygote.h"
+#include "wasm/guest.h"
+
+/* The compiled guest for lang, or NULL for an unknown language. */
+const guest_module *sandbox_guest(lsb_language lang);
+
+const char *sandbox_snapshot_path(const lsb_sandbox *sb, lsb_language lang);
+const char *sandbox_stdlib_dir(const lsb_sandbox *sb);
+const char *sandbox_root_dir(const lsb_sandbox *sb); /* the "/" skeleton */
+
+/* The running zygote for lang, or NULL when zygotes are off. */
+zyg_zygote *sandbox_zygote(lsb_sandbox *sb, lsb_language lang);
+
+/* In a freshly forked child: close every fd except 0-2 and keep. */
+void sandbox_close_other_fds(int keep);
+
+#endif

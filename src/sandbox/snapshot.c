@@ -1,0 +1,192 @@
+/*
+ * snapshot.c - writes and maps snapshot images (see snapshot.h).
+ *
+ * Layout: a header page (magic, format version, guest name, the sha256 of
+ * the instrumented wasm, memory pages, globals), then the linear memory at
+ * offset SNAP_DATA_OFFSET so that it can be mmap'ed directly. All-zero
+ * 64 KiB runs are left as holes, so images stay small on disk. A header is
+ * validated field by field before anything is mapped.
+ */
+#include "sandbox/snapshot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wasm/runtime.h"
+
+#define SNAP_MAGIC "LSBSNAP1"
+#define SNAP_VERSION 1
+#define SNAP_DATA_OFFSET 4096
+#define SNAP_NAME_MAX 16
+#define SNAP_HASH_MAX 72
+
+typedef struct snap_header {
+    char magic[8];
+    uint32_t version;
+    uint32_t pages;
+    char guest[SNAP_NAME_MAX];
+    char wasm_hash[SNAP_HASH_MAX];
+    uint32_t global_count;
+    uint32_t reserved;
+    uint64_t globals[SNAP_MAX_GLOBALS];
+} snap_header;
+
+_Static_assert(sizeof(snap_header) <= SNAP_DATA_OFFSET, "snapshot header fits its page");
+
+/* write(2) all of buf; 0 or -1. */
+static int write_all(int fd, const void *buf, size_t len) {
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+static int is_zero(const uint8_t *p, size_t len) {
+    for (size_t i = 0; i < len; i++)
+        if (p[i]) return 0;
+    return 1;
+}
+
+/* Fill hdr from a live instance; -1 if it has too many globals. */
+static int fill_header(const guest_module *mod, void *inst, snap_header *hdr) {
+    memset(hdr, 0, sizeof *hdr);
+    memcpy(hdr->magic, SNAP_MAGIC, sizeof hdr->magic);
+    hdr->version = SNAP_VERSION;
+    hdr->pages = mod->memory(inst)->pages;
+    snprintf(hdr->guest, sizeof hdr->guest, "%s", mod->name);
+    snprintf(hdr->wasm_hash, sizeof hdr->wasm_hash, "%s", mod->wasm_hash);
+    hdr->global_count = mod->globals_count(inst);
+    if (hdr->global_count > SNAP_MAX_GLOBALS) return -1;
+    for (uint32_t i = 0; i < hdr->global_count; i++) hdr->globals[i] = mod->global_get(inst, i);
+    return 0;
+}
+
+/* Write the memory image, skipping all-zero pages as holes. */
+static int write_memory(int fd, const wasm_rt_memory_t *mem) {
+    for (uint64_t off = 0; off < mem->size; off += RT_PAGE_SIZE) {
+        const uint8_t *page = mem->data + off;
+        if (is_zero(page, RT_PAGE_SIZE)) continue;
+        if (lseek(fd, (off_t)(SNAP_DATA_OFFSET + off), SEEK_SET) < 0) return -1;
+        if (write_all(fd, page, RT_PAGE_SIZE) != 0) return -1;
+    }
+    return ftruncate(fd, (off_t)(SNAP_DATA_OFFSET + mem->size));
+}
+
+int snap_write(const guest_module *mod, void *inst, const char *path, char *err, size_t errlen) {
+    snap_header hdr;
+    if (fill_header(mod, inst, &hdr) != 0) {
+        snprintf(err, errlen, "guest %s has more than %d mutable globals", mod->name, SNAP_MAX_GLOBALS);
+        return -1;
+    }
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, (int)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
+        return -1;
+    }
+    int rc = write_all(fd, &hdr, sizeof hdr);
+    if (rc == 0) rc = write_memory(fd, mod->memory(inst));
+    if (rc == 0) rc = fsync(fd);
+    if (close(fd) != 0) rc = -1;
+    if (rc == 0) rc = rename(tmp, path);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot write snapshot %s: %s", path, strerror(errno));
+        unlink(tmp);
+    }
+    return rc;
+}
+
+/* Open path and read and check its header; returns the fd or -1 with err. */
+static int open_image(const char *path, snap_header *hdr, char *err, size_t errlen) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot open snapshot %s: %s (rebuild with make)", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    ssize_t n = pread(fd, hdr, sizeof *hdr, 0);
+    int ok = n == (ssize_t)sizeof *hdr && memcmp(hdr->magic, SNAP_MAGIC, sizeof hdr->magic) == 0 &&
+             hdr->version == SNAP_VERSION && hdr->pages <= RT_MAX_PAGES &&
+             hdr->global_count <= SNAP_MAX_GLOBALS && fstat(fd, &st) == 0 &&
+             (uint64_t)st.st_size >= SNAP_DATA_OFFSET + (uint64_t)hdr->pages * RT_PAGE_SIZE;
+    if (!ok) {
+        snprintf(err, errlen, "snapshot %s is damaged or of another format (rebuild with make)", path);
+        close(fd);
+        return -1;
+    }
+    hdr->guest[SNAP_NAME_MAX - 1] = '\0';
+    hdr->wasm_hash[SNAP_HASH_MAX - 1] = '\0';
+    return fd;
+}
+
+int snap_pages(const char *path, uint32_t *pages, char *err, size_t errlen) {
+    snap_header hdr;
+    int fd = open_image(path, &hdr, err, errlen);
+    if (fd < 0) return -1;
+    close(fd);
+    *pages = hdr.pages;
+    return 0;
+}
+
+/* Check that the image belongs to this exact guest build and fits. */
+static int check_image(const guest_module *mod, void *inst, const snap_header *hdr,
+                       uint32_t max_pages, const char *path, char *err, size_t errlen) {
+    if (strcmp(hdr->guest, mod->name) != 0 || strcmp(hdr->wasm_hash, mod->wasm_hash) != 0) {
+        snprintf(err, errlen, "snapshot %s was made from another build of %s (rebuild with make)",
+                 path, mod->name);
+        return -1;
+    }
+    if (hdr->global_count != mod->globals_count(inst)) {
+        snprintf(err, errlen, "snapshot %s: global count mismatch", path);
+        return -1;
+    }
+    if (hdr->pages > max_pages) {
+        snprintf(err, errlen, "the memory limit (%llu bytes) is below the %llu bytes the %s guest needs "
+                 "once started; raise it", (unsigned long long)max_pages * RT_PAGE_SIZE,
+                 (unsigned long long)hdr->pages * RT_PAGE_SIZE, mod->name);
+        return -1;
+    }
+    return 0;
+}
+
+int snap_load(const guest_module *mod, void *inst, const char *path, uint32_t max_pages,
+              uint32_t *pages, char *err, size_t errlen) {
+    snap_header hdr;
+    int fd = open_image(path, &hdr, err, errlen);
+    if (fd < 0) return -1;
+    wasm_rt_memory_t *mem = mod->memory(inst);
+    if (check_image(mod, inst, &hdr, max_pages, path, err, errlen) != 0) {
+        close(fd);
+        return -1;
+    }
+    if (hdr.pages < mem->pages) {
+        snprintf(err, errlen, "snapshot %s is smaller than the guest's initial memory", path);
+        close(fd);
+        return -1;
+    }
+    size_t bytes = (size_t)hdr.pages * RT_PAGE_SIZE;
+    if (bytes > 0 && mmap(mem->data, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, fd,
+                          SNAP_DATA_OFFSET) == MAP_FAILED) {
+        snprintf(err, errlen, "cannot map snapshot %s: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    close(fd);
+    mem->pages = hdr.pages;
+    mem->size = bytes;
+    mem->max_pages = max_pages;
+    for (uint32_t i = 0; i < hdr.global_count; i++) mod->global_set(inst, i, hdr.globals[i]);
+    *pages = hdr.pages;
+    return 0;
+}

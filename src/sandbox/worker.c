@@ -1,0 +1,197 @@
+/*
+ * worker.c - restores, binds, seals and runs one guest (see worker.h).
+ *
+ * The order inside worker_run is the security argument: open the mounts,
+ * then install seccomp, then run guest code. The preopen order (stdlib,
+ * /app, /data, /external, then the read-only "/" skeleton, as fds 3..7)
+ * must match the one used when the snapshot was made, because wasi-libc
+ * recorded it during lsb_init.
+ */
+#include "sandbox/worker.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../guest/lsb_abi.h"
+#include "sandbox/channel.h"
+#include "sandbox/defaults.h"
+#include "sandbox/lockdown.h"
+#include "sandbox/snapshot.h"
+#include "wasm/runtime.h"
+
+#define WORKER_ERR_MAX 512
+#define WORKER_INIT_FUEL ((uint64_t)INT64_MAX)
+
+static const char *const worker_base_env[] = {LSB_BASE_ENV_HOME, LSB_BASE_ENV_LANG, NULL};
+
+/* Instantiate mod into a fresh, zeroed instance block. */
+static int instantiate(worker_instance *w, const guest_module *mod, char *err, size_t errlen) {
+    memset(w, 0, sizeof *w);
+    w->mod = mod;
+    w->out_fd = -1;
+    w->inst = calloc(1, mod->instance_size);
+    if (w->inst == NULL) {
+        snprintf(err, errlen, "out of host memory for a %s instance", mod->name);
+        return -1;
+    }
+    rt_init();
+    mod->init_module();
+    mod->instantiate(w->inst, &w->lsb, &w->wasi);
+    w->lsb.memory = mod->memory(w->inst);
+    return 0;
+}
+
+int worker_prepare(worker_instance *w, const guest_module *mod, const char *snapshot_path,
+                   char *err, size_t errlen) {
+    if (instantiate(w, mod, err, errlen) != 0) return -1;
+    uint32_t pages;
+    return snap_load(mod, w->inst, snapshot_path, RT_MAX_PAGES, &pages, err, errlen);
+}
+
+/* wasi output hook: forward kept stdout/stderr bytes to the parent (or,
+ * with no channel, as when making a snapshot, straight to our stderr). */
+static void forward_output(void *opaque, int fd, const void *buf, size_t len) {
+    worker_instance *w = opaque;
+    if (w->out_fd < 0) {
+        ssize_t ignored = write(STDERR_FILENO, buf, len);
+        (void)ignored;
+        return;
+    }
+    chan_send(w->out_fd, fd == 1 ? CHAN_STDOUT : CHAN_STDERR, buf, len);
+}
+
+/* wasi proc_exit hook: unwind out of the guest with the exit status. */
+static void exit_guest(void *opaque, uint32_t code) {
+    (void)opaque;
+    rt_exit(code);
+}
+
+/* Open the four mounts and the streams for req; 0 or -1 with err. */
+static int bind_wasi(worker_instance *w, const worker_request *req, char *err, size_t errlen) {
+    wasi_preopen mounts[] = {
+        {LSB_MOUNT_STDLIB, req->stdlib_dir, 0},
+        {LSB_MOUNT_APP, req->workspace, 1},
+        {LSB_MOUNT_DATA, req->data_dir, 0},
+        {LSB_MOUNT_EXTERNAL, req->external_dir, 0},
+        {LSB_MOUNT_ROOT, req->root_dir, 0},
+    };
+    const char *argv[] = {w->mod->name, NULL};
+    wasi_config cfg = {
+        .preopens = mounts,
+        .preopen_count = (int)(sizeof mounts / sizeof mounts[0]),
+        .argv = argv,
+        .envp = worker_base_env,
+        .stdout_max = req->stdout_max,
+        .stderr_max = req->stderr_max,
+        .quota_bytes = req->quota_bytes,
+        .quota_files = req->quota_files,
+        .output = forward_output,
+        .exit = exit_guest,
+        .opaque = w,
+    };
+    if (wasi_init(&w->wasi, &cfg, err, errlen) != 0) return -1;
+    w->wasi.memory = w->mod->memory(w->inst);
+    return 0;
+}
+
+/* Apply the memory cap; fails if the restored guest already exceeds it. */
+static int cap_memory(worker_instance *w, uint64_t memory_bytes, char *err, size_t errlen) {
+    wasm_rt_memory_t *mem = w->mod->memory(w->inst);
+    uint64_t cap_pages = memory_bytes / RT_PAGE_SIZE;
+    if (cap_pages > RT_MAX_PAGES) cap_pages = RT_MAX_PAGES;
+    if (mem->pages > cap_pages) {
+        snprintf(err, errlen,
+                 "the memory limit (%llu bytes) is below the %llu bytes the %s guest needs once "
+                 "started; raise --memory",
+                 (unsigned long long)memory_bytes, (unsigned long long)mem->size, w->mod->name);
+        return -1;
+    }
+    mem->max_pages = (uint32_t)cap_pages;
+    return 0;
+}
+
+/* Report a setup failure to the parent and end the child. */
+static _Noreturn void fail(int out_fd, const char *message) {
+    chan_send(out_fd, CHAN_FAIL, message, strlen(message));
+    _exit(1);
+}
+
+/* Send the guest's named error, if it reported one. */
+static void send_error(const worker_instance *w) {
+    size_t tlen = strlen(w->lsb.error_type), mlen = strlen(w->lsb.error_message);
+    if (tlen == 0) return;
+    char buf[LSBI_ERROR_TYPE_MAX + LSBI_ERROR_MESSAGE_MAX];
+    memcpy(buf, w->lsb.error_type, tlen + 1);
+    memcpy(buf + tlen + 1, w->lsb.error_message, mlen);
+    chan_send(w->out_fd, CHAN_ERROR, buf, tlen + 1 + mlen);
+}
+
+/* Send the final record: status, outcome, fuel left, memory, flags. */
+static void send_done(worker_instance *w, rt_outcome outcome, uint32_t status) {
+    wasi_stats stats;
+    wasi_get_stats(&w->wasi, &stats);
+    chan_done done = {
+        .exit_code = (int32_t)status,
+        .outcome = (uint32_t)outcome,
+        .memory_bytes = w->mod->memory(w->inst)->size,
+        .memory_denied = rt_memory_denied(),
+        .stdout_truncated = (uint32_t)stats.stdout_truncated,
+        .stderr_truncated = (uint32_t)stats.stderr_truncated,
+    };
+    /* fuel_get only reads a global, so it is safe after a trap too. */
+    uint64_t left = w->mod->fuel_get(w->inst);
+    done.fuel_remaining_plus_one = (int64_t)left < 0 ? 1 : left + 1;
+    send_error(w);
+    chan_send(w->out_fd, CHAN_DONE, &done, sizeof done);
+}
+
+_Noreturn void worker_run(worker_instance *w, const worker_request *req, int out_fd) {
+    char err[WORKER_ERR_MAX] = "";
+    w->out_fd = out_fd;
+    if (bind_wasi(w, req, err, sizeof err) != 0 || cap_memory(w, req->memory_bytes, err, sizeof err) != 0)
+        fail(out_fd, err);
+    lsbi_set_field(&w->lsb, LSB_REQ_CODE, req->code, req->code_len);
+    lsbi_set_field(&w->lsb, LSB_REQ_ENV, req->env_block, req->env_len);
+    lsbi_set_field(&w->lsb, LSB_REQ_FILENAME, req->filename, strlen(req->filename));
+    w->mod->fuel_set(w->inst, req->fuel);
+    rt_reset_flags();
+    if (lockdown_apply(err, sizeof err) != 0) fail(out_fd, err);
+    uint32_t status = 0;
+    rt_outcome outcome = rt_call_u32(w->mod->lsb_run, w->inst, &status);
+    if (outcome == RT_EXITED) outcome = RT_OK;
+    send_done(w, outcome, status);
+    _exit(0);
+}
+
+int worker_make_snapshot(const guest_module *mod, const char *stdlib_dir, const char *root_dir,
+                         const char *out_path, char *err, size_t errlen) {
+    worker_instance w;
+    char workspace[] = "/tmp/lsb-snapshot-XXXXXX";
+    if (mkdtemp(workspace) == NULL) {
+        snprintf(err, errlen, "cannot create a temporary folder: %s", strerror(errno));
+        return -1;
+    }
+    worker_request req = {.stdlib_dir = stdlib_dir, .workspace = workspace, .root_dir = root_dir,
+                          .stdout_max = WASI_UNLIMITED, .stderr_max = WASI_UNLIMITED,
+                          .quota_bytes = WASI_UNLIMITED, .quota_files = WASI_UNLIMITED};
+    int rc = instantiate(&w, mod, err, errlen);
+    if (rc == 0) rc = bind_wasi(&w, &req, err, errlen);
+    if (rc == 0) {
+        mod->fuel_set(w.inst, WORKER_INIT_FUEL);
+        uint32_t status = 1;
+        rt_outcome outcome = rt_call_void(mod->initialize, w.inst);
+        if (outcome == RT_OK) outcome = rt_call_u32(mod->lsb_init, w.inst, &status);
+        if (outcome != RT_OK || status != 0) {
+            snprintf(err, errlen, "%s: lsb_init failed (%s, status %u)", mod->name,
+                     rt_outcome_name(outcome), status);
+            rc = -1;
+        }
+    }
+    if (rc == 0) rc = snap_write(mod, w.inst, out_path, err, errlen);
+    wasi_free(&w.wasi);
+    rmdir(workspace);
+    return rc;
+}

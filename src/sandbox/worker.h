@@ -1,0 +1,69 @@
+/*
+ * worker.h - one guest instance inside an execution child (prefix worker_).
+ *
+ * worker_prepare restores an instance from a snapshot and needs nothing
+ * from the request, so a zygote can do it once and fork many times.
+ * worker_run binds one request to it (mounts, limits, environment), seals
+ * the process with seccomp, runs the guest, streams the outcome over the
+ * channel and exits. Nothing in here returns to guest-controlled state.
+ */
+#ifndef LSB_WORKER_H
+#define LSB_WORKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "wasi/wasi.h"
+#include "wasm/guest.h"
+#include "wasm/lsb_imports.h"
+
+/* Everything one execution needs, in the child. Strings are not owned. */
+typedef struct worker_request {
+    const char *code;
+    size_t code_len;
+    const char *filename; /* shown in tracebacks */
+    const char *env_block; /* "K=V\0K=V\0" */
+    size_t env_len;
+    uint64_t fuel;
+    uint64_t memory_bytes;
+    uint64_t stdout_max, stderr_max;
+    uint64_t quota_bytes, quota_files;
+    const char *stdlib_dir;   /* host folder for /usr/local/lib, or NULL */
+    const char *workspace;    /* host folder for /app */
+    const char *data_dir;     /* host folder for /data, or NULL */
+    const char *external_dir; /* host folder for /external, or NULL */
+    const char *root_dir;     /* read-only skeleton shown at "/" (the mount points) */
+} worker_request;
+
+typedef struct worker_instance {
+    const guest_module *mod;
+    void *inst;
+    lsbi_state lsb;
+    wasi_ctx wasi;
+    int out_fd; /* the channel to the parent while running */
+} worker_instance;
+
+/*
+ * Instantiate mod and restore it from the snapshot at path. Returns 0, or
+ * -1 with a message in err. Used in the child (or zygote) only: it maps
+ * 8 GiB of address space and installs signal handlers.
+ */
+int worker_prepare(worker_instance *w, const guest_module *mod, const char *snapshot_path,
+                   char *err, size_t errlen);
+
+/*
+ * Run req on a prepared instance, writing chan frames to out_fd, then
+ * _exit. Never returns. Setup failures are sent as CHAN_FAIL.
+ */
+_Noreturn void worker_run(worker_instance *w, const worker_request *req, int out_fd);
+
+/*
+ * Build time: instantiate mod, run _initialize and lsb_init with the
+ * stdlib at stdlib_dir, the skeleton at root_dir and an empty workspace,
+ * and write a snapshot to
+ * out_path. Returns 0, or -1 with a message in err.
+ */
+int worker_make_snapshot(const guest_module *mod, const char *stdlib_dir, const char *root_dir,
+                         const char *out_path, char *err, size_t errlen);
+
+#endif

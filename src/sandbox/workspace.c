@@ -1,0 +1,171 @@
+/*
+ * workspace.c - scans, diffs, creates and removes workspaces (workspace.h).
+ *
+ * Every directory is opened relative to its parent's fd with O_NOFOLLOW and
+ * O_DIRECTORY, and depth is bounded, so neither symlinks nor deep trees the
+ * guest built can make the host wander or recurse without limit.
+ */
+#include "sandbox/workspace.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../guest/lsb_abi.h"
+
+#define WS_MAX_DEPTH 64
+#define WS_PATH_MAX 4096
+
+/* Append one entry; -1 on OOM. */
+static int listing_add(ws_listing *l, const char *path, const struct stat *st) {
+    if (l->count == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        ws_entry *items = realloc(l->items, cap * sizeof *items);
+        if (items == NULL) return -1;
+        l->items = items;
+        l->cap = cap;
+    }
+    char *copy = strdup(path);
+    if (copy == NULL) return -1;
+    l->items[l->count++] = (ws_entry){copy, (uint64_t)st->st_size,
+                                      (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
+                                      (uint64_t)st->st_ino};
+    return 0;
+}
+
+/* Walk the directory dirfd (whose relative path is prefix); -1 on OOM. */
+static int scan_dir(int fd, const char *prefix, int depth, size_t max, ws_listing *l) {
+    DIR *dir = fdopendir(fd);
+    if (dir == NULL) {
+        close(fd);
+        l->incomplete = 1;
+        return 0;
+    }
+    int rc = 0;
+    struct dirent *de;
+    while (rc == 0 && (de = readdir(dir)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+        char path[WS_PATH_MAX];
+        struct stat st;
+        if (snprintf(path, sizeof path, "%s%s", prefix, de->d_name) >= (int)sizeof path ||
+            fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            l->incomplete = 1;
+            continue;
+        }
+        if (S_ISDIR(st.st_mode)) {
+            int sub = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub < 0 || depth >= WS_MAX_DEPTH || strlen(path) + 2 >= sizeof path) {
+                if (sub >= 0) close(sub);
+                l->incomplete = 1;
+                continue;
+            }
+            strcat(path, "/");
+            rc = scan_dir(sub, path, depth + 1, max, l);
+        } else if (l->count >= max) {
+            l->incomplete = 1;
+            break;
+        } else {
+            rc = listing_add(l, path, &st);
+        }
+    }
+    closedir(dir);
+    return rc;
+}
+
+static int entry_cmp(const void *a, const void *b) {
+    return strcmp(((const ws_entry *)a)->path, ((const ws_entry *)b)->path);
+}
+
+int ws_scan(const char *root, size_t max_entries, ws_listing *out) {
+    memset(out, 0, sizeof *out);
+    int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    if (scan_dir(fd, "", 0, max_entries, out) != 0) {
+        ws_listing_free(out);
+        return -1;
+    }
+    if (out->count > 1) qsort(out->items, out->count, sizeof *out->items, entry_cmp);
+    return 0;
+}
+
+void ws_listing_free(ws_listing *listing) {
+    for (size_t i = 0; i < listing->count; i++) free(listing->items[i].path);
+    free(listing->items);
+    memset(listing, 0, sizeof *listing);
+}
+
+/* Push "/app/<rel>" onto a growing string array; -1 on OOM. */
+static int push_guest_path(char ***list, size_t *n, const char *rel) {
+    char **grown = realloc(*list, (*n + 1) * sizeof **list);
+    if (grown == NULL) return -1;
+    *list = grown;
+    size_t len = strlen(LSB_MOUNT_APP) + 1 + strlen(rel) + 1;
+    char *s = malloc(len);
+    if (s == NULL) return -1;
+    snprintf(s, len, "%s/%s", LSB_MOUNT_APP, rel);
+    (*list)[(*n)++] = s;
+    return 0;
+}
+
+int ws_diff(const ws_listing *before, const ws_listing *after, char ***created, size_t *ncreated,
+            char ***modified, size_t *nmodified) {
+    *created = *modified = NULL;
+    *ncreated = *nmodified = 0;
+    size_t i = 0;
+    for (size_t j = 0; j < after->count; j++) {
+        const ws_entry *a = &after->items[j];
+        while (i < before->count && strcmp(before->items[i].path, a->path) < 0) i++;
+        const ws_entry *b = i < before->count && strcmp(before->items[i].path, a->path) == 0
+                                ? &before->items[i]
+                                : NULL;
+        int rc = 0;
+        if (b == NULL)
+            rc = push_guest_path(created, ncreated, a->path);
+        else if (b->size != a->size || b->mtime_ns != a->mtime_ns || b->inode != a->inode)
+            rc = push_guest_path(modified, nmodified, a->path);
+        if (rc != 0) return -1;
+    }
+    return 0;
+}
+
+int ws_make_temp(char *path, size_t pathlen) {
+    const char *tmp = getenv("TMPDIR");
+    if (tmp == NULL || tmp[0] != '/') tmp = "/tmp";
+    if (snprintf(path, pathlen, "%s/lsb-workspace-XXXXXX", tmp) >= (int)pathlen) return -1;
+    return mkdtemp(path) == NULL ? -1 : 0;
+}
+
+/* Empty the directory dirfd, depth-first; -1 if anything remained. */
+static int empty_dir(int fd, int depth) {
+    DIR *dir = fdopendir(fd);
+    if (dir == NULL) {
+        close(fd);
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *de;
+    while ((de = readdir(dir)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+        if (unlinkat(dirfd(dir), de->d_name, 0) == 0) continue;
+        int sub = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub < 0 || depth >= WS_MAX_DEPTH || empty_dir(sub, depth + 1) != 0 ||
+            unlinkat(dirfd(dir), de->d_name, AT_REMOVEDIR) != 0) {
+            if (sub >= 0 && depth >= WS_MAX_DEPTH) close(sub);
+            rc = -1;
+        }
+    }
+    closedir(dir);
+    return rc;
+}
+
+int ws_remove_tree(const char *root) {
+    int fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return -1;
+    if (empty_dir(fd, 0) != 0) return -1;
+    return rmdir(root);
+}

@@ -1,0 +1,45 @@
+/*
+ * workspace.h - the host side of a workspace folder (prefix ws_).
+ *
+ * Lists a workspace before and after a run to tell which files a run
+ * created or modified, makes throw-away workspaces and removes them. All
+ * walking is done through directory fds with O_NOFOLLOW, so a symlink the
+ * guest planted can never lead the host outside the folder.
+ */
+#ifndef LSB_WORKSPACE_H
+#define LSB_WORKSPACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ws_entry {
+    char *path; /* relative to the workspace root, e.g. "out/data.csv" */
+    uint64_t size;
+    int64_t mtime_ns;
+    uint64_t inode;
+} ws_entry;
+
+typedef struct ws_listing {
+    ws_entry *items; /* sorted by path */
+    size_t count, cap;
+    int incomplete; /* the walk stopped at max_entries or on an error */
+} ws_listing;
+
+/* List regular files and symlinks under root, at most max_entries. 0 or -1 (OOM/open). */
+int ws_scan(const char *root, size_t max_entries, ws_listing *out);
+void ws_listing_free(ws_listing *listing);
+
+/*
+ * Compare two listings. *created and *modified become malloc'd arrays of
+ * malloc'd guest paths ("/app/..."). Returns 0, or -1 on OOM.
+ */
+int ws_diff(const ws_listing *before, const ws_listing *after, char ***created, size_t *ncreated,
+            char ***modified, size_t *nmodified);
+
+/* Create a private temporary workspace; path receives its name. 0 or -1. */
+int ws_make_temp(char *path, size_t pathlen);
+
+/* Remove root and everything beneath it without following symlinks. 0 or -1. */
+int ws_remove_tree(const char *root);
+
+#endif

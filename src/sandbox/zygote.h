@@ -1,0 +1,35 @@
+/*
+ * zygote.h - pre-restored guests that fork one child per execution (zyg_).
+ *
+ * A zygote is a process holding one guest already restored from its
+ * snapshot. For each request it forks; the fork binds the request and runs
+ * it (worker_run), writing its channel frames to a pipe the requester
+ * passed along with the request. The requester enforces the deadline by
+ * killing the returned pid; the zygote reaps its children.
+ */
+#ifndef LSB_ZYGOTE_H
+#define LSB_ZYGOTE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "sandbox/worker.h"
+#include "wasm/guest.h"
+
+typedef struct zyg_zygote zyg_zygote;
+
+/* Start a zygote for mod from the snapshot at path; 0, or -1 with err. */
+int zyg_start(zyg_zygote **out, const guest_module *mod, const char *snapshot_path, char *err,
+              size_t errlen);
+
+/*
+ * Have the zygote fork a child that runs req and writes to out_fd (which
+ * the caller still owns and should close after this returns). Returns the
+ * child's pid, or -1 with err. Safe to call from several threads.
+ */
+pid_t zyg_spawn(zyg_zygote *z, const worker_request *req, int out_fd, char *err, size_t errlen);
+
+/* Stop the zygote and free z; NULL is ignored. */
+void zyg_stop(zyg_zygote *z);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * runtime.c - Debian's wasm2c runtime plus our traps and memory.grow.
+ *
+ * The runtime source is compiled in from /usr/share/wabt/wasm2c with its
+ * memory.grow renamed, so that ours can refuse growth with overflow-safe
+ * arithmetic and record that the cap was hit (that is how a MemoryError is
+ * told apart from other failures). Host-raised traps (fuel, proc_exit) use
+ * trap codes past the runtime's own and are decoded by rt_call_*.
+ */
+#define wasm_rt_grow_memory rt_grow_memory_unchecked
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include <wasm-rt-impl.c>
+#pragma GCC diagnostic pop
+#undef wasm_rt_grow_memory
+
+#include "wasm/runtime.h"
+
+/* Trap codes for host-raised traps, beyond wasm_rt_trap_t's range. */
+#define RT_TRAP_OUT_OF_FUEL ((wasm_rt_trap_t)100)
+#define RT_TRAP_EXIT ((wasm_rt_trap_t)101)
+
+static bool memory_denied;
+static uint32_t exit_status;
+
+void rt_init(void) { wasm_rt_init(); }
+bool rt_memory_denied(void) { return memory_denied; }
+void rt_reset_flags(void) { memory_denied = false; }
+
+/*
+ * memory.grow: refuse (returning -1, as the spec says) anything past the
+ * memory's max_pages, which the sandbox lowers to the policy's cap.
+ */
+uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *memory, uint32_t delta) {
+    uint64_t wanted = (uint64_t)memory->pages + delta;
+    if (wanted > memory->max_pages || wanted > RT_MAX_PAGES) {
+        memory_denied = true;
+        return UINT32_MAX;
+    }
+    return rt_grow_memory_unchecked(memory, delta);
+}
+
+_Noreturn void rt_trap_out_of_fuel(void) { wasm_rt_trap(RT_TRAP_OUT_OF_FUEL); }
+
+_Noreturn void rt_exit(uint32_t status) {
+    exit_status = status;
+    wasm_rt_trap(RT_TRAP_EXIT);
+}
+
+/* Map a caught trap code to an outcome. */
+static rt_outcome outcome_of(int trap) {
+    switch (trap) {
+    case RT_TRAP_OUT_OF_FUEL: return RT_OUT_OF_FUEL;
+    case RT_TRAP_EXIT: return RT_EXITED;
+    case WASM_RT_TRAP_OOB: return RT_OUT_OF_BOUNDS;
+#if !WASM_RT_MERGED_OOB_AND_EXHAUSTION_TRAPS
+    case WASM_RT_TRAP_EXHAUSTION: return RT_EXHAUSTION;
+#endif
+    default: return RT_OTHER_TRAP;
+    }
+}
+
+/* Call fn(inst) under a trap handler; see runtime.h. */
+rt_outcome rt_call_u32(uint32_t (*fn)(void *), void *inst, uint32_t *ret) {
+    int trap = wasm_rt_impl_try();
+    if (trap != 0) {
+        rt_outcome outcome = outcome_of(trap);
+        if (outcome == RT_EXITED) *ret = exit_status;
+        return outcome;
+    }
+    *ret = fn(inst);
+    return RT_OK;
+}
+
+rt_outcome rt_call_void(void (*fn)(void *), void *inst) {
+    int trap = wasm_rt_impl_try();
+    if (trap != 0) return outcome_of(trap);
+    fn(inst);
+    return RT_OK;
+}
+
+const char *rt_outcome_name(rt_outcome outcome) {
+    static const char *const names[] = {"ok", "out of fuel", "out-of-bounds memory access",
+                                        "native stack exhausted", "trap", "exit"};
+    return outcome <= RT_EXITED ? names[outcome] : "unknown";
+}

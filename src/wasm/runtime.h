@@ -1,0 +1,49 @@
+/*
+ * runtime.h - the wasm2c runtime as this project uses it (prefix rt_).
+ *
+ * Wraps Debian's wasm-rt-impl.c (guard pages, signal-based traps) and adds
+ * what it lacks: overflow-safe memory.grow that records when the memory cap
+ * refused a growth, and a call wrapper that turns traps into values. One
+ * guest runs per process, so the little state here is per process.
+ */
+#ifndef LSB_RUNTIME_H
+#define LSB_RUNTIME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <wasm-rt.h>
+
+#define RT_PAGE_SIZE 65536ULL
+#define RT_MAX_PAGES 65536U /* 4 GiB: the whole wasm32 address space */
+
+/* Why a guest call ended; RT_OK when it returned normally. */
+typedef enum rt_outcome {
+    RT_OK = 0,
+    RT_OUT_OF_FUEL,
+    RT_OUT_OF_BOUNDS, /* includes the shadow stack running off memory */
+    RT_EXHAUSTION,    /* native stack overflow */
+    RT_OTHER_TRAP,
+    RT_EXITED /* the guest called proc_exit */
+} rt_outcome;
+
+/* Install the trap signal handlers; idempotent. */
+void rt_init(void);
+
+/* Did the memory cap refuse a memory.grow since the last rt_reset_flags? */
+bool rt_memory_denied(void);
+void rt_reset_flags(void);
+
+/* Traps raised by host imports: they never return. */
+_Noreturn void rt_trap_out_of_fuel(void);
+_Noreturn void rt_exit(uint32_t status);
+
+/*
+ * Call fn(inst) and catch traps. Returns RT_OK with *ret set, or the reason
+ * the call was cut short (with *ret the exit status for RT_EXITED).
+ */
+rt_outcome rt_call_u32(uint32_t (*fn)(void *), void *inst, uint32_t *ret);
+rt_outcome rt_call_void(void (*fn)(void *), void *inst);
+
+const char *rt_outcome_name(rt_outcome outcome);
+
+#endif

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# tests/e2e/run.sh BINARY - end-to-end tests of `llm-sandbox run`.
+#
+# Drives the real binary with real guests: good programs, every kind of bad
+# CLI input the engine issue lists, hostile Python and JavaScript (escapes,
+# bombs, loops), and the limits. Each check prints "ok" or "FAIL" with what
+# it saw; the last line is "e2e: N passed, M failed". Exit 1 on any failure.
+set -uo pipefail
+
+BIN=$(realpath "$1")
+T=$(mktemp -d)
+trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL $1"; echo "     ${2:0:600}"; }
+
+# run ARGS... -> $OUT (stdout), $ERR (stderr), $RC
+run() {
+  OUT=$("$BIN" run "$@" 2>"$T/stderr"); RC=$?
+  ERR=$(cat "$T/stderr")
+}
+# jrun ARGS... -> like run, with --json; J is the JSON document
+jrun() { run --json "$@"; J=$OUT; }
+jget() { jq -r "$1" <<<"$J" 2>/dev/null; }
+expect_eq() { # NAME ACTUAL EXPECTED
+  if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected [$3], got [$2]; stderr: $ERR"; fi
+}
+expect_match() { # NAME TEXT REGEX
+  if grep -qE -- "$3" <<<"$2"; then ok "$1"; else bad "$1" "no match for /$3/ in [$2]; stderr: $ERR"; fi
+}
+expect_no_match() { # NAME TEXT REGEX
+  if grep -qE -- "$3" <<<"$2"; then bad "$1" "unexpected /$3/ in [$2]"; else ok "$1"; fi
+}
+
+echo "== basic execution"
+run --lang python -c 'import sys, json, sqlite3, zlib, decimal; print(json.dumps({"v": sys.version_info[:2]}))'
+expect_eq "python runs with stdlib C modules" "$OUT|$RC" '{"v": [3, 11]}|0'
+run --lang python -c 'import bz2, lzma, pyexpat, hashlib, unicodedata, _decimal; print(bz2.decompress(bz2.compress(b"x")), lzma.decompress(lzma.compress(b"y")), hashlib.sha256(b"").hexdigest()[:8])'
+expect_eq "python bz2, lzma, hashlib" "$OUT" "b'x' b'y' e3b0c442"
+run --lang javascript -c 'console.log([1,2,3].map(x => x * 2).join(","))'
+expect_eq "javascript runs" "$OUT|$RC" "2,4,6|0"
+run --lang js -c 'console.log((2.5).toFixed(0), (1.005).toFixed(2), (-2.5).toFixed(0), (1.45).toFixed(1))'
+expect_eq "toFixed rounds as the spec says" "$OUT" "3 1.00 -3 1.4"
+run --lang js -c 'console.error("to stderr"); console.warn("warn"); print("p"); console.info("i")'
+expect_eq "console streams: stdout" "$OUT" $'p\ni'
+expect_eq "console streams: stderr" "$ERR" $'to stderr\nwarn'
+run --lang js -c 'Promise.resolve(5).then(v => console.log("job", v))'
+expect_eq "pending promise jobs run" "$OUT" "job 5"
+printf 'print("from file")\n' >"$T/script.py"
+run "$T/script.py"
+expect_eq "script file, language from extension" "$OUT|$RC" "from file|0"
+OUT=$(printf 'print(6*7)' | "$BIN" run --lang python - 2>/dev/null); expect_eq "code from stdin" "$OUT" "42"
+run --lang python -c 'import sys; sys.exit(3)'
+expect_eq "exit status is the guest's" "$RC" "3"
+run --lang python -c 'raise SystemExit("bye")'
+expect_eq "SystemExit with a message" "$RC|$ERR" "1|bye"
+
+echo "== tracebacks and results"
+printf 'x = 1\ny = 2\nprint(x)\n1/0\n' >"$T/tb.py"
+run "$T/tb.py"
+expect_match "traceback names the user's line" "$ERR" 'File "tb.py", line 4'
+expect_match "traceback shows the user's source line" "$ERR" '^    1/0$'
+expect_match "traceback ends with the error" "$ERR" '^ZeroDivisionError: division by zero$'
+expect_no_match "traceback hides the prelude" "$ERR" 'lsb-prelude|_execute'
+expect_eq "exception exit status" "$RC" "1"
+run --lang js -c $'let a = 1;\nlet b = 2;\nundefinedFn();'
+expect_match "js error stack has the user's line 3" "$ERR" 'line 3|:3'
+expect_match "js error names the type" "$ERR" 'ReferenceError'
+jrun --lang python -c 'print("hi"); raise ValueError("bad value")'
+expect_eq "json: success false on exception" "$(jget .success)|$(jget .exit_code)" "false|1"
+expect_eq "json: error type and message" "$(jget .error.type)|$(jget .error.message)" "ValueError|bad value"
+expect_eq "json: stdout kept" "$(jget .stdout)" $'hi\n'
+expect_eq "json: runtime and trap" "$(jget .runtime)|$(jget .trap_reason)" "python|null"
+jrun --lang python -c 'print("ok")'
+expect_eq "json: success" "$(jget .success)|$(jget .exit_code)|$(jget .error)" "true|0|null"
+expect_match "json: fuel consumed is counted" "$(jget .fuel_consumed)" '^[1-9][0-9]*$'
+expect_eq "json: fuel budget default" "$(jget .fuel_budget)" "5000000000"
+expect_match "json: fuel analysis" "$(jget .fuel_analysis.status)" '^(efficient|moderate|warning|critical)$'
+expect_eq "json: memory limit" "$(jget .memory_limit_bytes)" "134217728"
+jrun --lang python -c 'print("stderr words", file=__import__("sys").stderr)'
+expect_eq "success is not decided by stderr words" "$(jget .success)" "true"
+
+echo "== determinism of fuel"
+code='s = 0
+for i in range(20000): s += i * i
+print(s)'
+jrun --lang python -c "$code"; f1=$(jget .fuel_consumed)
+jrun --lang python -c "$code"; f2=$(jget .fuel_consumed)
+expect_eq "same code, same fuel (python)" "$f1" "$f2"
+jrun --lang js -c 'let s=0; for (let i=0;i<100000;i++) s+=i; console.log(s)'; f1=$(jget .fuel_consumed)
+jrun --lang js -c 'let s=0; for (let i=0;i<100000;i++) s+=i; console.log(s)'; f2=$(jget .fuel_consumed)
+expect_eq "same code, same fuel (js)" "$f1" "$f2"
+
+echo "== bad CLI input"
+run --lang python -c ''
+expect_eq "empty code is a usage error" "$RC" "64"; expect_match "empty code message" "$ERR" 'empty'
+run --lang python -c '   '
+expect_eq "blank code is a usage error" "$RC" "64"
+printf 'print(1)\0print(2)\n' >"$T/nul.py"; run "$T/nul.py"
+expect_eq "NUL byte rejected" "$RC" "64"; expect_match "NUL message gives offset" "$ERR" 'NUL.*8'
+printf 'print("\xff")\n' >"$T/utf.py"; run "$T/utf.py"
+expect_eq "invalid UTF-8 rejected" "$RC" "64"; expect_match "UTF-8 message" "$ERR" 'UTF-8'
+head -c $((10 * 1024 * 1024)) /dev/zero | tr '\0' '#' >"$T/big.py"; run "$T/big.py"
+expect_eq "10 MB source rejected" "$RC" "64"; expect_match "size message" "$ERR" 'limit'
+run --lang cobol -c 'x'
+expect_eq "unknown language" "$RC" "64"; expect_match "unknown language lists valid ones" "$ERR" 'python'
+for f in 0 -5 abc 1.5; do run --lang python --fuel "$f" -c 'print(1)'; expect_eq "--fuel $f rejected" "$RC" "64"; done
+run --lang python --memory 1MiB -c 'print(1)'
+expect_match "memory below the guest's need: clear error" "$ERR" 'memory'
+expect_no_match "memory below need is not a crash" "$RC" '^(0|1|13[0-9])$'
+run --lang python --memory banana -c 'print(1)'; expect_eq "bad --memory rejected" "$RC" "64"
+run --lang python --timeout 0 -c 'print(1)'; expect_eq "--timeout 0 rejected" "$RC" "64"
+run --lang python --workspace "$T/missing" -c 'print(1)'
+expect_eq "missing workspace rejected" "$RC" "64"; expect_match "missing workspace message" "$ERR" 'missing'
+run --lang python --workspace "$T/script.py" -c 'print(1)'
+expect_eq "workspace that is a file rejected" "$RC" "64"
+run --lang python --env 'NOEQUALS' -c 'print(1)'; expect_eq "--env without = rejected" "$RC" "64"
+run --lang python --memory 64MiB -c 'print(1)'; expect_eq "--memory 64MiB accepted" "$OUT" "1"
+run --lang python --memory 128000000 -c 'print(1)'; expect_eq "--memory in bytes accepted" "$OUT" "1"
+
+echo "== confinement (python)"
+mkdir -p "$T/ws"
+run --lang python --workspace "$T/ws" -c 'open("/etc/passwd")'
+expect_match "open /etc/passwd fails" "$ERR" 'FileNotFoundError|PermissionError|OSError'
+run --lang python --workspace "$T/ws" -c 'open("/app/../../etc/passwd")'
+expect_match "open /app/../../etc/passwd fails" "$ERR" 'Error'
+expect_no_match "no passwd content leaks" "$OUT$ERR" 'root:x:0'
+run --lang python --workspace "$T/ws" -c 'import os; os.symlink("/", "/app/root"); print(os.listdir("/app/root"))'
+expect_no_match "symlink to / cannot be followed" "$OUT" "'etc'|'usr'|'proc'"
+run --lang python --workspace "$T/ws" -c 'print(open("/app/root/etc/passwd").read())'
+expect_no_match "reading through the symlink fails" "$OUT" 'root:x:0'
+ln -sfn /etc "$T/ws/hostlink"
+run --lang python --workspace "$T/ws" -c 'print(open("/app/hostlink/passwd").read())'
+expect_no_match "a host-planted symlink cannot be followed" "$OUT" 'root:x:0'
+rm -f "$T/ws/hostlink" "$T/ws/root"
+run --lang python -c 'import os; print(sorted(os.listdir("/")))'
+expect_eq "os.listdir('/') shows only the mounts" "$OUT" "['app', 'data', 'external', 'usr']"
+run --lang python -c 'import os; print(sorted(os.environ.items()))'
+expect_eq "no host environment variables" "$OUT" "[('HOME', '/app'), ('LANG', 'C.UTF-8')]"
+run --lang python --env FOO=bar --env X=1 -c 'import os; print(os.environ["FOO"], os.environ["X"])'
+expect_eq "--env reaches os.environ" "$OUT" "bar 1"
+run --lang python -c 'import socket; socket.socket()'
+expect_match "socket.socket() fails" "$ERR" 'Error'
+run --lang python -c 'import os; os.system("id")'
+expect_match "os.system is unavailable" "$ERR" 'AttributeError|Error'
+run --lang python -c 'import ctypes'
+expect_match "ctypes is unavailable" "$ERR" 'ModuleNotFoundError|ImportError'
+run --lang python -c 'open("/usr/local/lib/x", "w")'
+expect_match "the stdlib mount is read-only" "$ERR" 'Error'
+run --lang python --workspace "$T/ws" -c 'open("/app/made.txt", "w").write("hello"); print(open("made.txt").read())'
+expect_eq "workspace is writable, cwd is /app" "$OUT|$(cat "$T/ws/made.txt")" "hello|hello"
+jrun --lang python --workspace "$T/ws" -c 'open("/app/new.txt", "w").write("n"); open("/app/made.txt", "a").write("!")'
+expect_eq "files_created" "$(jget '.files_created|join(",")')" "/app/new.txt"
+expect_eq "files_modified" "$(jget '.files_modified|join(",")')" "/app/made.txt"
+
+echo "== limits (python)"
+jrun --lang python --fuel 100000000 -c 'while True: pass'
+expect_eq "infinite loop: out_of_fuel" "$(jget .trap_reason)|$(jget .success)" "out_of_fuel|false"
+expect_eq "infinite loop: consumed the budget" "$(jget .fuel_consumed)" "100000000"
+run --lang python --fuel 100000000 -c 'while True: pass'
+expect_eq "out_of_fuel exit status" "$RC" "125"; expect_match "out_of_fuel reason line" "$ERR" 'fuel'
+jrun --lang python -c 'bytearray(10**10)'
+expect_eq "bytearray(10**10): MemoryError" "$(jget .error.type)|$(jget .success)" "MemoryError|false"
+jrun --lang python --memory 64MiB -c 'x = []
+while True: x.append(bytearray(1 << 20))'
+expect_eq "growing past --memory: memory trap" "$(jget .trap_reason)" "memory"
+expect_match "memory peak stays under the cap" "$(jget '.memory_peak_bytes <= 67108864')" 'true'
+start=$(date +%s)
+jrun --lang python --timeout 1 -c 'import time; time.sleep(100)'
+expect_eq "sleep under --timeout 1: timeout" "$(jget .trap_reason)" "timeout"
+expect_match "timeout is prompt" "$(( $(date +%s) - start ))" '^[0-3]$'
+run --lang python --timeout 1 -c 'import time; time.sleep(100)'
+expect_eq "timeout exit status" "$RC" "124"
+jrun --lang python -c 'def f(): return f()
+f()'
+expect_eq "unbounded recursion: RecursionError" "$(jget .error.type)" "RecursionError"
+jrun --lang python --stdout-max 1000000 -c 'import sys
+chunk = "x" * 1000000
+for _ in range(100): sys.stdout.write(chunk)'
+expect_eq "printing 100 MB: truncated" "$(jget .stdout_truncated)|$(jget '.stdout|length')" "true|1000000"
+mkdir -p "$T/quota"
+jrun --lang python --workspace "$T/quota" -c 'open("/app/big", "wb").write(b"x" * (200 * 1024 * 1024))'
+expect_match "writing past the quota fails" "$(jget .stderr)" 'OSError|quota|Disk'
+expect_match "the quota held on disk" "$(du -sm "$T/quota" | cut -f1)" '^([0-9]|[0-9][0-9]|100)$'
+
+echo "== limits and errors (javascript)"
+jrun --lang js --fuel 100000000 -c 'while(true){}'
+expect_eq "js infinite loop: out_of_fuel" "$(jget .trap_reason)" "out_of_fuel"
+jrun --lang js -c 'new ArrayBuffer(2**31)'
+expect_eq "js huge ArrayBuffer fails cleanly" "$(jget .success)|$(jget .trap_reason)" "false|memory"
+expect_match "js out-of-memory is reported" "$(jget .stderr)" 'memory|RangeError'
+jrun --lang js -c 'function f(){ return f(); } f()'
+expect_eq "js unbounded recursion fails cleanly" "$(jget .success)" "false"
+expect_match "js recursion reports stack overflow" "$(jget .stderr)$(jget .trap_reason)" 'stack|overflow'
+jrun --lang js --memory 64MiB -c 'let s = "x"; while (true) s = s + s;'
+expect_eq "js huge string concatenation fails cleanly" "$(jget .success)" "false"
+jrun --lang js -c 'console.log(typeof process.env.HOME, Object.keys(process.env).sort().join(","))'
+expect_eq "js environment is the safe set" "$(jget .stdout)" $'string HOME,LANG\n'
+
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
