@@ -1,0 +1,82 @@
+/*
+ * main.c - the `llm-sandbox` command: parse the command line, then hand
+ * over to one function per subcommand.
+ *
+ * Invariants: main owns process-wide decisions only (what to print, which
+ * status to exit with); parsing lives in args.c and reporting in report.c.
+ * Subcommands to come (`session`, `mcp`) get a cli_action and a cmd_*
+ * function here; until then they are usage errors.
+ */
+#include <limits.h>
+#include <stdio.h>
+
+#include "cli/args.h"
+#include "cli/exitcodes.h"
+#include "cli/report.h"
+#include "llmsandbox.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/worker.h"
+
+#define CLI_SANDBOX_ERR_MAX 512
+
+/* `run`: open the sandbox, execute once, report. Returns the exit status;
+ * CLI_EXIT_SOFTWARE when the sandbox could not run the code at all. */
+static int cmd_run(const cli_run *run) {
+    char err[CLI_SANDBOX_ERR_MAX] = "";
+    lsb_sandbox *sandbox = NULL;
+    lsb_result result = {0};
+    if (lsb_sandbox_open(&sandbox, run->assets, err, sizeof err) != LSB_OK) {
+        fprintf(stderr, CLI_PROGRAM ": cannot open the sandbox: %s\n", err);
+        return CLI_EXIT_SOFTWARE;
+    }
+    lsb_status st = lsb_execute(sandbox, run->lang, run->code, run->code_len, run->filename,
+                                &run->policy, &result, err, sizeof err);
+    if (st != LSB_OK) {
+        fprintf(stderr, CLI_PROGRAM ": the sandbox failed: %s\n", err);
+        lsb_sandbox_close(sandbox);
+        return CLI_EXIT_SOFTWARE;
+    }
+    int status = run->json ? cli_report_json(&result, stdout, stderr)
+                           : cli_report_plain(&result, stdout, stderr);
+    lsb_result_free(&result);
+    lsb_sandbox_close(sandbox);
+    return status;
+}
+
+/* `internal-snapshot` (build time, from the Makefile): start the guest
+ * once and write its snapshot image. The asset layout (python-stdlib/,
+ * root/) is the one lsb_sandbox_open expects. Returns the exit status. */
+static int cmd_snapshot(const cli_snapshot *snap) {
+    char err[CLI_SANDBOX_ERR_MAX] = "", stdlib[PATH_MAX], root[PATH_MAX];
+    if (snprintf(stdlib, sizeof stdlib, "%s/python-stdlib", snap->assets) >= (int)sizeof stdlib ||
+        snprintf(root, sizeof root, "%s/root", snap->assets) >= (int)sizeof root) {
+        fprintf(stderr, CLI_PROGRAM ": assets path too long: %s\n", snap->assets);
+        return CLI_EXIT_USAGE;
+    }
+    if (worker_make_snapshot(sandbox_guest(snap->lang), stdlib, root, snap->out, err, sizeof err) !=
+        0) {
+        fprintf(stderr, CLI_PROGRAM ": snapshot of %s failed: %s\n", lsb_language_name(snap->lang),
+                err);
+        return CLI_EXIT_SOFTWARE;
+    }
+    return CLI_EXIT_OK;
+}
+
+int main(int argc, char **argv) {
+    char err[CLI_ERR_MAX];
+    cli_args args;
+    int status = cli_parse(argc, argv, stdin, &args, err, sizeof err);
+    if (status != CLI_EXIT_OK) {
+        fprintf(stderr, CLI_PROGRAM ": %s\n", err);
+        return status;
+    }
+    switch (args.action) {
+    case CLI_ACTION_HELP: cli_print_help(stdout); break;
+    case CLI_ACTION_VERSION: cli_print_version(stdout); break;
+    case CLI_ACTION_RUN_HELP: cli_print_run_help(stdout); break;
+    case CLI_ACTION_RUN: status = cmd_run(&args.run); break;
+    case CLI_ACTION_SNAPSHOT: status = cmd_snapshot(&args.snapshot); break;
+    }
+    cli_args_free(&args);
+    return status;
+}

@@ -1,0 +1,98 @@
+/*
+ * report.c - turning an lsb_result into what `llm-sandbox run` prints and
+ * the status it exits with.
+ *
+ * Invariants: a failed guest never yields exit status 0; statuses 120-125
+ * are chosen only from the trap (never from stderr text); guest bytes are
+ * copied unchanged in plain mode and made valid JSON in --json mode.
+ */
+#include "cli/report.h"
+
+#include <stdlib.h>
+
+#include "cli/args.h"
+#include "cli/exitcodes.h"
+#include "sandbox/defaults.h"
+
+#define CLI_MS_PER_S 1000.0
+
+int cli_exit_status(const lsb_result *r) {
+    switch (r->trap) {
+    case LSB_TRAP_NONE: break;
+    case LSB_TRAP_OUT_OF_FUEL: return CLI_EXIT_OUT_OF_FUEL;
+    case LSB_TRAP_TIMEOUT: return CLI_EXIT_TIMEOUT;
+    case LSB_TRAP_MEMORY: return CLI_EXIT_MEMORY;
+    case LSB_TRAP_STACK_OVERFLOW: return CLI_EXIT_STACK_OVERFLOW;
+    case LSB_TRAP_KILLED: return CLI_EXIT_KILLED;
+    default: return CLI_EXIT_TRAP;
+    }
+    if (r->exit_code > 0 && r->exit_code <= CLI_EXIT_GUEST_MAX) return r->exit_code;
+    if (r->exit_code != 0 || !r->success) return CLI_EXIT_GUEST_ERROR;
+    return CLI_EXIT_OK;
+}
+
+/* "N MiB" when the limit is whole mebibytes, else "N bytes". */
+static void cli_format_bytes(uint64_t v, char *buf, size_t len) {
+    if (v >= LSB_MIB && v % LSB_MIB == 0)
+        snprintf(buf, len, "%llu MiB", (unsigned long long)(v / LSB_MIB));
+    else
+        snprintf(buf, len, "%llu bytes", (unsigned long long)v);
+}
+
+bool cli_trap_reason(const lsb_result *r, char *buf, size_t len) {
+    char bytes[64];
+    uint64_t fuel = r->fuel_consumed ? r->fuel_consumed : r->fuel_budget;
+    switch (r->trap) {
+    case LSB_TRAP_NONE: return false;
+    case LSB_TRAP_OUT_OF_FUEL:
+        snprintf(buf, len, "out of fuel after %llu instructions (raise --fuel)",
+                 (unsigned long long)fuel);
+        break;
+    case LSB_TRAP_TIMEOUT:
+        snprintf(buf, len, "timed out after %.1f seconds (raise --timeout)",
+                 r->duration_ms / CLI_MS_PER_S);
+        break;
+    case LSB_TRAP_MEMORY:
+        cli_format_bytes(r->memory_limit_bytes, bytes, sizeof bytes);
+        snprintf(buf, len, "memory limit of %s exceeded (raise --memory)", bytes);
+        break;
+    case LSB_TRAP_STACK_OVERFLOW:
+        snprintf(buf, len, "stack overflow: recursion too deep (use a loop instead)");
+        break;
+    case LSB_TRAP_KILLED: snprintf(buf, len, "the sandboxed process was killed by a signal"); break;
+    default:
+        snprintf(buf, len, "the guest trapped: %s",
+                 r->error_message ? r->error_message : "WebAssembly trap (interpreter fault)");
+        break;
+    }
+    return true;
+}
+
+int cli_report_plain(const lsb_result *r, FILE *out, FILE *err) {
+    char reason[CLI_REASON_MAX];
+    if (r->stdout_data && r->stdout_len) fwrite(r->stdout_data, 1, r->stdout_len, out);
+    fflush(out);
+    if (r->stderr_data && r->stderr_len) fwrite(r->stderr_data, 1, r->stderr_len, err);
+    if (r->stdout_truncated)
+        fprintf(err, CLI_PROGRAM ": stdout was truncated after %zu bytes (raise --stdout-max)\n",
+                r->stdout_len);
+    if (r->stderr_truncated)
+        fprintf(err, CLI_PROGRAM ": stderr was truncated after %zu bytes (raise --stderr-max)\n",
+                r->stderr_len);
+    if (cli_trap_reason(r, reason, sizeof reason)) fprintf(err, CLI_PROGRAM ": %s\n", reason);
+    fflush(err);
+    return cli_exit_status(r);
+}
+
+int cli_report_json(const lsb_result *r, FILE *out, FILE *err) {
+    char *json = lsb_result_to_json(r);
+    if (!json) {
+        fprintf(err, CLI_PROGRAM ": out of memory while writing the JSON result\n");
+        return CLI_EXIT_SOFTWARE;
+    }
+    fputs(json, out);
+    fputc('\n', out);
+    fflush(out);
+    free(json);
+    return cli_exit_status(r);
+}

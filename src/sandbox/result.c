@@ -1,0 +1,285 @@
+/*
+ * result.c - lsb_result: freeing it, naming its enums, analysing its fuel
+ * use and writing it as the JSON object of DESIGN.md.
+ *
+ * Invariants: lsb_result_free leaves a zeroed result (safe to call twice);
+ * serialisation never fails on odd content (NULL strings become "" or
+ * null, invalid UTF-8 becomes U+FFFD) and only fails on out of memory.
+ */
+#include "sandbox/result.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sandbox/guidance.h"
+#include "sandbox/policy.h"
+
+#define RESULT_PERCENT            100.0
+#define RESULT_SUGGEST_SIG_DIGITS 2 /* suggested budgets keep two significant digits */
+#define RESULT_MESSAGE_MAX        256
+#define RESULT_DURATION_DECIMALS  3
+#define RESULT_PERCENT_DECIMALS   2
+
+static const char *const result_lang_names[] = {
+    [LSB_LANG_PYTHON] = "python",
+    [LSB_LANG_JAVASCRIPT] = "javascript",
+};
+
+/* Accepted spellings for lsb_language_parse. */
+static const struct {
+    const char *name;
+    lsb_language lang;
+} result_lang_aliases[] = {
+    {"python", LSB_LANG_PYTHON},         {"py", LSB_LANG_PYTHON},     {"python3", LSB_LANG_PYTHON},
+    {"javascript", LSB_LANG_JAVASCRIPT}, {"js", LSB_LANG_JAVASCRIPT},
+};
+
+static const char *const result_trap_names[] = {
+    [LSB_TRAP_NONE] = NULL,
+    [LSB_TRAP_OUT_OF_FUEL] = "out_of_fuel",
+    [LSB_TRAP_TIMEOUT] = "timeout",
+    [LSB_TRAP_MEMORY] = "memory",
+    [LSB_TRAP_STACK_OVERFLOW] = "stack_overflow",
+    [LSB_TRAP_TRAP] = "trap",
+    [LSB_TRAP_KILLED] = "killed",
+};
+
+static const char *const result_fuel_status_names[] = {
+    [RESULT_FUEL_EFFICIENT] = "efficient",
+    [RESULT_FUEL_MODERATE] = "moderate",
+    [RESULT_FUEL_WARNING] = "warning",
+    [RESULT_FUEL_CRITICAL] = "critical",
+};
+
+#define RESULT_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* "unknown" for a value outside the enum. */
+const char *lsb_language_name(lsb_language lang) {
+    if ((unsigned)lang >= RESULT_COUNT(result_lang_names)) return "unknown";
+    return result_lang_names[lang];
+}
+
+/* Accepts "python", "py", "python3", "javascript", "js"; -1 otherwise. */
+int lsb_language_parse(const char *name, lsb_language *out) {
+    if (!name) return -1;
+    for (size_t i = 0; i < RESULT_COUNT(result_lang_aliases); i++) {
+        if (strcmp(result_lang_aliases[i].name, name) == 0) {
+            *out = result_lang_aliases[i].lang;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* NULL for LSB_TRAP_NONE; "trap" for a value outside the enum. */
+const char *lsb_trap_name(lsb_trap trap) {
+    if (trap == LSB_TRAP_NONE) return NULL;
+    if ((unsigned)trap >= RESULT_COUNT(result_trap_names)) return "trap";
+    return result_trap_names[trap];
+}
+
+const char *result_fuel_status_name(result_fuel_status status) {
+    if ((unsigned)status >= RESULT_COUNT(result_fuel_status_names)) return "critical";
+    return result_fuel_status_names[status];
+}
+
+static void result_free_list(char **list, size_t count) {
+    if (!list) return;
+    for (size_t i = 0; i < count; i++)
+        free(list[i]);
+    free(list);
+}
+
+void lsb_result_free(lsb_result *result) {
+    if (!result) return;
+    free(result->stdout_data);
+    free(result->stderr_data);
+    free(result->session_id);
+    free(result->error_type);
+    free(result->error_message);
+    result_free_list(result->files_created, result->files_created_count);
+    result_free_list(result->files_modified, result->files_modified_count);
+    memset(result, 0, sizeof *result);
+}
+
+/* Round v up to RESULT_SUGGEST_SIG_DIGITS significant digits, saturating
+ * at LSB_MAX_FUEL. */
+static uint64_t result_round_up(uint64_t v) {
+    uint64_t unit = 1, limit = 1;
+    for (int i = 0; i < RESULT_SUGGEST_SIG_DIGITS; i++)
+        limit *= 10;
+    while (v / unit >= limit)
+        unit *= 10;
+    uint64_t q = v / unit + (v % unit != 0);
+    if (q > LSB_MAX_FUEL / unit) return LSB_MAX_FUEL;
+    return q * unit;
+}
+
+/* About RESULT_FUEL_SUGGEST_FACTOR times what the run needed. */
+static uint64_t result_suggest_budget(uint64_t consumed, uint64_t budget, bool exhausted) {
+    uint64_t base = consumed;
+    if (exhausted && budget > base) base = budget; /* it needed more than the whole budget */
+    if (base > LSB_MAX_FUEL / RESULT_FUEL_SUGGEST_FACTOR) return LSB_MAX_FUEL;
+    return result_round_up(base * RESULT_FUEL_SUGGEST_FACTOR);
+}
+
+static result_fuel_status result_fuel_status_of(double pct, bool exhausted) {
+    if (exhausted || pct >= RESULT_FUEL_CRITICAL_PCT) return RESULT_FUEL_CRITICAL;
+    if (pct >= RESULT_FUEL_WARNING_PCT) return RESULT_FUEL_WARNING;
+    if (pct >= RESULT_FUEL_MODERATE_PCT) return RESULT_FUEL_MODERATE;
+    return RESULT_FUEL_EFFICIENT;
+}
+
+/* Write the sentence of a fuel analysis a model can act on. */
+static void result_fuel_recommend(result_fuel_analysis *a, bool exhausted) {
+    char *buf = a->recommendation;
+    size_t n = sizeof a->recommendation;
+    unsigned long long s = (unsigned long long)a->suggested_budget;
+    double pct = a->utilization_percent;
+    if (exhausted)
+        snprintf(buf, n,
+                 "The code ran out of fuel after %llu instructions. If it should finish, look for "
+                 "an infinite loop; if the work is genuinely large, raise the budget to %llu "
+                 "(--fuel %llu / fuel=%llu).",
+                 (unsigned long long)a->consumed, s, s, s);
+    else if (a->status == RESULT_FUEL_CRITICAL)
+        snprintf(buf, n,
+                 "The code used %.1f%% of its fuel budget and nearly ran out; raise the budget to "
+                 "%llu (--fuel %llu / fuel=%llu) before running larger inputs.",
+                 pct, s, s, s);
+    else if (a->status == RESULT_FUEL_WARNING)
+        snprintf(buf, n,
+                 "The code used %.1f%% of its fuel budget; larger inputs may run out. Consider a "
+                 "budget of %llu (--fuel %llu / fuel=%llu).",
+                 pct, s, s, s);
+    else if (a->status == RESULT_FUEL_MODERATE)
+        snprintf(buf, n,
+                 "The code used %.1f%% of its fuel budget; the budget is adequate, with some room "
+                 "for larger inputs.",
+                 pct);
+    else
+        snprintf(buf, n, "The code used %.1f%% of its fuel budget; the budget is ample.", pct);
+}
+
+void result_fuel_analyze(const lsb_result *r, result_fuel_analysis *out) {
+    bool exhausted = r->trap == LSB_TRAP_OUT_OF_FUEL;
+    memset(out, 0, sizeof *out);
+    out->consumed = r->fuel_consumed;
+    out->budget = r->fuel_budget;
+    if (r->fuel_budget > 0)
+        out->utilization_percent =
+            (double)r->fuel_consumed / (double)r->fuel_budget * RESULT_PERCENT;
+    out->status = result_fuel_status_of(out->utilization_percent, exhausted);
+    out->suggested_budget = out->status >= RESULT_FUEL_WARNING
+                                ? result_suggest_budget(r->fuel_consumed, r->fuel_budget, exhausted)
+                                : r->fuel_budget;
+    result_fuel_recommend(out, exhausted);
+}
+
+static void result_write_list(json_buf *b, const char *const *items, size_t count) {
+    json_array_begin(b);
+    for (size_t i = 0; items && i < count; i++)
+        if (items[i]) json_cstring(b, items[i]);
+    json_array_end(b);
+}
+
+/* A NULL-terminated list of strings as a JSON array. */
+static void result_write_strings(json_buf *b, const char *const *items) {
+    json_array_begin(b);
+    for (size_t i = 0; items && items[i]; i++)
+        json_cstring(b, items[i]);
+    json_array_end(b);
+}
+
+static void result_write_error(json_buf *b, const lsb_result *r) {
+    char msg[RESULT_MESSAGE_MAX];
+    guidance_error e;
+    if (!guidance_describe(r, &e, msg, sizeof msg)) {
+        json_null(b);
+        return;
+    }
+    json_object_begin(b);
+    json_key(b, "type");
+    json_cstring(b, e.type);
+    json_key(b, "message");
+    json_cstring(b, e.message);
+    json_key(b, "guidance");
+    result_write_strings(b, e.guidance);
+    json_key(b, "docs");
+    result_write_strings(b, e.docs);
+    json_object_end(b);
+}
+
+static void result_write_fuel(json_buf *b, const lsb_result *r) {
+    result_fuel_analysis a;
+    result_fuel_analyze(r, &a);
+    json_object_begin(b);
+    json_key(b, "consumed");
+    json_uint(b, a.consumed);
+    json_key(b, "budget");
+    json_uint(b, a.budget);
+    json_key(b, "utilization_percent");
+    json_double(b, a.utilization_percent, RESULT_PERCENT_DECIMALS);
+    json_key(b, "status");
+    json_cstring(b, result_fuel_status_name(a.status));
+    json_key(b, "recommendation");
+    json_cstring(b, a.recommendation);
+    json_key(b, "suggested_budget");
+    json_uint(b, a.suggested_budget);
+    json_object_end(b);
+}
+
+/* stdout/stderr: the bytes the guest wrote (NULL data counts as empty). */
+static void result_write_output(json_buf *b, const char *data, size_t len) {
+    json_string(b, data ? data : "", data ? len : 0);
+}
+
+void result_write_json(json_buf *b, const lsb_result *r) {
+    json_object_begin(b);
+    json_key(b, "success");
+    json_bool(b, r->success);
+    json_key(b, "exit_code");
+    json_int(b, r->exit_code);
+    json_key(b, "stdout");
+    result_write_output(b, r->stdout_data, r->stdout_len);
+    json_key(b, "stderr");
+    result_write_output(b, r->stderr_data, r->stderr_len);
+    json_key(b, "stdout_truncated");
+    json_bool(b, r->stdout_truncated);
+    json_key(b, "stderr_truncated");
+    json_bool(b, r->stderr_truncated);
+    json_key(b, "fuel_consumed");
+    json_uint(b, r->fuel_consumed);
+    json_key(b, "fuel_budget");
+    json_uint(b, r->fuel_budget);
+    json_key(b, "duration_ms");
+    json_double(b, r->duration_ms, RESULT_DURATION_DECIMALS);
+    json_key(b, "memory_peak_bytes");
+    json_uint(b, r->memory_peak_bytes);
+    json_key(b, "memory_limit_bytes");
+    json_uint(b, r->memory_limit_bytes);
+    json_key(b, "trap_reason");
+    json_cstring(b, lsb_trap_name(r->trap));
+    json_key(b, "files_created");
+    result_write_list(b, (const char *const *)r->files_created, r->files_created_count);
+    json_key(b, "files_modified");
+    result_write_list(b, (const char *const *)r->files_modified, r->files_modified_count);
+    json_key(b, "session_id");
+    json_cstring(b, r->session_id);
+    json_key(b, "runtime");
+    json_cstring(b, lsb_language_name(r->runtime));
+    json_key(b, "error");
+    result_write_error(b, r);
+    json_key(b, "fuel_analysis");
+    result_write_fuel(b, r);
+    json_object_end(b);
+}
+
+char *lsb_result_to_json(const lsb_result *result) {
+    json_buf b;
+    if (!result) return NULL;
+    json_init(&b);
+    result_write_json(&b, result);
+    return json_finish(&b, NULL);
+}
