@@ -1,0 +1,168 @@
+/*
+ * quota.c - quota accounting for writable preopens. Owns the model: an
+ * entry is any directory entry below a writable preopen; bytes are st_size
+ * of regular files (data shared by hard links counted once) and symlinks.
+ * Invariant: a check (returning DQUOT) always precedes the host operation
+ * it guards, and the usage is adjusted from the sizes the host reports
+ * afterwards, so usage never drifts below what is on disk.
+ */
+#include "wasi/quota.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "wasi/abi.h"
+#include "wasi/fdtab.h"
+
+uint32_t wasi_quota_check_grow(const wasi_quota *q, uint64_t old_size, uint64_t new_size) {
+    uint64_t growth, room;
+    if (new_size <= old_size || q->bytes_max == WASI_UNLIMITED) return 0;
+    growth = new_size - old_size;
+    room = q->bytes_used >= q->bytes_max ? 0 : q->bytes_max - q->bytes_used;
+    return growth > room ? WASI_EDQUOT : 0;
+}
+
+void wasi_quota_adjust(wasi_quota *q, uint64_t old_size, uint64_t new_size) {
+    if (new_size >= old_size) {
+        uint64_t sum;
+        if (__builtin_add_overflow(q->bytes_used, new_size - old_size, &sum)) sum = UINT64_MAX;
+        q->bytes_used = sum;
+    } else {
+        uint64_t drop = old_size - new_size;
+        q->bytes_used = drop > q->bytes_used ? 0 : q->bytes_used - drop;
+    }
+}
+
+uint32_t wasi_quota_check_entry(const wasi_quota *q, uint64_t bytes) {
+    if (q->files_max != WASI_UNLIMITED && q->files_used >= q->files_max) return WASI_EDQUOT;
+    return wasi_quota_check_grow(q, 0, bytes);
+}
+
+void wasi_quota_add_entry(struct wasi_state *st, uint64_t bytes) {
+    st->quota.files_used++;
+    wasi_quota_adjust(&st->quota, 0, bytes);
+    st->files_created++;
+}
+
+void wasi_quota_remove_entry(struct wasi_state *st, const struct stat *sb) {
+    uint64_t size = sb->st_size < 0 ? 0 : (uint64_t)sb->st_size;
+    if (st->quota.files_used > 0) st->quota.files_used--;
+    if (S_ISLNK(sb->st_mode))
+        wasi_quota_adjust(&st->quota, size, 0);
+    else if (S_ISREG(sb->st_mode) && sb->st_nlink <= 1 &&
+             !wasi_fd_inode_open(st, sb->st_dev, sb->st_ino, -1))
+        wasi_quota_adjust(&st->quota, size, 0);
+}
+
+/* ---- init-time scan ---------------------------------------------------- */
+
+/* Inodes of multiply-linked regular files already counted. */
+typedef struct inode_set {
+    struct {
+        dev_t dev;
+        ino_t ino;
+    } * v;
+    size_t n, cap;
+} inode_set;
+
+/* Adds (dev, ino) unless present. Returns 1 if added, 0 if present, -1 on
+ * allocation failure. Linear search: only hard-linked files land here. */
+static int inode_set_add(inode_set *s, dev_t dev, ino_t ino) {
+    for (size_t i = 0; i < s->n; i++)
+        if (s->v[i].dev == dev && s->v[i].ino == ino) return 0;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 16;
+        void *v = realloc(s->v, cap * sizeof s->v[0]);
+        if (v == NULL) return -1;
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->n].dev = dev;
+    s->v[s->n].ino = ino;
+    s->n++;
+    return 1;
+}
+
+typedef struct scan {
+    wasi_quota *q;
+    inode_set seen;
+    const char *what;
+    char *err;
+    size_t errlen;
+} scan;
+
+static int scan_dir(scan *s, int dirfd, int depth);
+
+/* Counts one entry `name` of dirfd, recursing into directories. */
+static int scan_entry(scan *s, int dirfd, const char *name, int depth) {
+    struct stat sb;
+    if (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
+        snprintf(s->err, s->errlen, "quota scan of %s: cannot stat '%s': %s", s->what, name,
+                 strerror(errno));
+        return -1;
+    }
+    s->q->files_used++;
+    if (S_ISLNK(sb.st_mode)) {
+        wasi_quota_adjust(s->q, 0, (uint64_t)sb.st_size);
+    } else if (S_ISREG(sb.st_mode)) {
+        int fresh = sb.st_nlink > 1 ? inode_set_add(&s->seen, sb.st_dev, sb.st_ino) : 1;
+        if (fresh < 0) {
+            snprintf(s->err, s->errlen, "quota scan of %s: out of memory", s->what);
+            return -1;
+        }
+        if (fresh) wasi_quota_adjust(s->q, 0, (uint64_t)sb.st_size);
+    } else if (S_ISDIR(sb.st_mode)) {
+        int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sub < 0) {
+            snprintf(s->err, s->errlen, "quota scan of %s: cannot open '%s': %s", s->what, name,
+                     strerror(errno));
+            return -1;
+        }
+        return scan_dir(s, sub, depth + 1);
+    }
+    return 0;
+}
+
+/* Counts everything below dirfd, which it takes over and closes. */
+static int scan_dir(scan *s, int dirfd, int depth) {
+    DIR *d;
+    struct dirent *de;
+    int rc = 0;
+    if (depth > WASI_SCAN_MAX_DEPTH) {
+        snprintf(s->err, s->errlen, "quota scan of %s: directories nested deeper than %d levels",
+                 s->what, WASI_SCAN_MAX_DEPTH);
+        close(dirfd);
+        return -1;
+    }
+    d = fdopendir(dirfd);
+    if (d == NULL) {
+        snprintf(s->err, s->errlen, "quota scan of %s: %s", s->what, strerror(errno));
+        close(dirfd);
+        return -1;
+    }
+    while (rc == 0 && (de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+        rc = scan_entry(s, dirfd, de->d_name, depth);
+    }
+    closedir(d);
+    return rc;
+}
+
+int wasi_quota_scan(int dirfd, const char *what, wasi_quota *q, char *err, size_t errlen) {
+    scan s = {.q = q, .what = what, .err = err, .errlen = errlen};
+    int sub = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rc;
+    if (sub < 0) {
+        snprintf(err, errlen, "quota scan of %s: %s", what, strerror(errno));
+        return -1;
+    }
+    rc = scan_dir(&s, sub, 0);
+    free(s.seen.v);
+    return rc;
+}
