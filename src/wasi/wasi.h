@@ -106,7 +106,11 @@ struct wasi_state; /* private: fd table, quota, counters (src/wasi/ctx.h) */
 
 /* The instance wasm2c hands to every import. The embedder sets `memory`
  * after Z_<mod>_instantiate (and again if it swaps memories); while it is
- * NULL every call that touches guest memory returns FAULT. */
+ * NULL every call that touches guest memory returns FAULT. Bounds are
+ * memory->size (a full 4 GiB memory wraps it to 0: every access FAULTs).
+ * Call wasi_init in the process that runs the guest: host fds opened before
+ * a fork share their file offsets with the parent (fd_readdir alone is
+ * immune, it lists through a private description). */
 struct Z_wasi_snapshot_preview1_instance_t {
     wasm_rt_memory_t *memory;
     struct wasi_state *st;
@@ -144,91 +148,89 @@ void wasi_reset_run(wasi_ctx *ctx);
 /* ---- The imports, exactly as wasm2c 1.0.32 declares them ---------------
  * Every function returns a WASI errno (0 = success) except proc_exit.
  * Pointers and sizes are guest (u32) offsets; i64 parameters are u64. */
-typedef struct Z_wasi_snapshot_preview1_instance_t wasi_inst;
-uint32_t Z_wasi_snapshot_preview1Z_args_get(wasi_inst *, uint32_t argv, uint32_t argv_buf);
-uint32_t Z_wasi_snapshot_preview1Z_args_sizes_get(wasi_inst *, uint32_t argc_out,
-                                                  uint32_t size_out);
-uint32_t Z_wasi_snapshot_preview1Z_environ_get(wasi_inst *, uint32_t environ, uint32_t environ_buf);
-uint32_t Z_wasi_snapshot_preview1Z_environ_sizes_get(wasi_inst *, uint32_t count_out,
+uint32_t Z_wasi_snapshot_preview1Z_args_get(wasi_ctx *, uint32_t argv, uint32_t argv_buf);
+uint32_t Z_wasi_snapshot_preview1Z_args_sizes_get(wasi_ctx *, uint32_t argc_out, uint32_t size_out);
+uint32_t Z_wasi_snapshot_preview1Z_environ_get(wasi_ctx *, uint32_t environ, uint32_t environ_buf);
+uint32_t Z_wasi_snapshot_preview1Z_environ_sizes_get(wasi_ctx *, uint32_t count_out,
                                                      uint32_t size_out);
-uint32_t Z_wasi_snapshot_preview1Z_clock_res_get(wasi_inst *, uint32_t id, uint32_t res_out);
-uint32_t Z_wasi_snapshot_preview1Z_clock_time_get(wasi_inst *, uint32_t id, uint64_t precision,
+uint32_t Z_wasi_snapshot_preview1Z_clock_res_get(wasi_ctx *, uint32_t id, uint32_t res_out);
+uint32_t Z_wasi_snapshot_preview1Z_clock_time_get(wasi_ctx *, uint32_t id, uint64_t precision,
                                                   uint32_t time_out);
-uint32_t Z_wasi_snapshot_preview1Z_fd_advise(wasi_inst *, uint32_t fd, uint64_t offset,
-                                             uint64_t len, uint32_t advice);
-uint32_t Z_wasi_snapshot_preview1Z_fd_allocate(wasi_inst *, uint32_t fd, uint64_t offset,
+uint32_t Z_wasi_snapshot_preview1Z_fd_advise(wasi_ctx *, uint32_t fd, uint64_t offset, uint64_t len,
+                                             uint32_t advice);
+uint32_t Z_wasi_snapshot_preview1Z_fd_allocate(wasi_ctx *, uint32_t fd, uint64_t offset,
                                                uint64_t len);
-uint32_t Z_wasi_snapshot_preview1Z_fd_close(wasi_inst *, uint32_t fd);
-uint32_t Z_wasi_snapshot_preview1Z_fd_datasync(wasi_inst *, uint32_t fd);
-uint32_t Z_wasi_snapshot_preview1Z_fd_fdstat_get(wasi_inst *, uint32_t fd, uint32_t stat_out);
-uint32_t Z_wasi_snapshot_preview1Z_fd_fdstat_set_flags(wasi_inst *, uint32_t fd, uint32_t flags);
-uint32_t Z_wasi_snapshot_preview1Z_fd_fdstat_set_rights(wasi_inst *, uint32_t fd, uint64_t base,
+uint32_t Z_wasi_snapshot_preview1Z_fd_close(wasi_ctx *, uint32_t fd);
+uint32_t Z_wasi_snapshot_preview1Z_fd_datasync(wasi_ctx *, uint32_t fd);
+uint32_t Z_wasi_snapshot_preview1Z_fd_fdstat_get(wasi_ctx *, uint32_t fd, uint32_t stat_out);
+uint32_t Z_wasi_snapshot_preview1Z_fd_fdstat_set_flags(wasi_ctx *, uint32_t fd, uint32_t flags);
+uint32_t Z_wasi_snapshot_preview1Z_fd_fdstat_set_rights(wasi_ctx *, uint32_t fd, uint64_t base,
                                                         uint64_t inheriting);
-uint32_t Z_wasi_snapshot_preview1Z_fd_filestat_get(wasi_inst *, uint32_t fd, uint32_t stat_out);
-uint32_t Z_wasi_snapshot_preview1Z_fd_filestat_set_size(wasi_inst *, uint32_t fd, uint64_t size);
-uint32_t Z_wasi_snapshot_preview1Z_fd_filestat_set_times(wasi_inst *, uint32_t fd, uint64_t atim,
+uint32_t Z_wasi_snapshot_preview1Z_fd_filestat_get(wasi_ctx *, uint32_t fd, uint32_t stat_out);
+uint32_t Z_wasi_snapshot_preview1Z_fd_filestat_set_size(wasi_ctx *, uint32_t fd, uint64_t size);
+uint32_t Z_wasi_snapshot_preview1Z_fd_filestat_set_times(wasi_ctx *, uint32_t fd, uint64_t atim,
                                                          uint64_t mtim, uint32_t fst_flags);
-uint32_t Z_wasi_snapshot_preview1Z_fd_pread(wasi_inst *, uint32_t fd, uint32_t iovs,
+uint32_t Z_wasi_snapshot_preview1Z_fd_pread(wasi_ctx *, uint32_t fd, uint32_t iovs,
                                             uint32_t iovs_len, uint64_t offset, uint32_t nread_out);
-uint32_t Z_wasi_snapshot_preview1Z_fd_prestat_get(wasi_inst *, uint32_t fd, uint32_t prestat_out);
-uint32_t Z_wasi_snapshot_preview1Z_fd_prestat_dir_name(wasi_inst *, uint32_t fd, uint32_t path,
+uint32_t Z_wasi_snapshot_preview1Z_fd_prestat_get(wasi_ctx *, uint32_t fd, uint32_t prestat_out);
+uint32_t Z_wasi_snapshot_preview1Z_fd_prestat_dir_name(wasi_ctx *, uint32_t fd, uint32_t path,
                                                        uint32_t path_len);
-uint32_t Z_wasi_snapshot_preview1Z_fd_pwrite(wasi_inst *, uint32_t fd, uint32_t iovs,
+uint32_t Z_wasi_snapshot_preview1Z_fd_pwrite(wasi_ctx *, uint32_t fd, uint32_t iovs,
                                              uint32_t iovs_len, uint64_t offset,
                                              uint32_t nwritten_out);
-uint32_t Z_wasi_snapshot_preview1Z_fd_read(wasi_inst *, uint32_t fd, uint32_t iovs,
+uint32_t Z_wasi_snapshot_preview1Z_fd_read(wasi_ctx *, uint32_t fd, uint32_t iovs,
                                            uint32_t iovs_len, uint32_t nread_out);
-uint32_t Z_wasi_snapshot_preview1Z_fd_readdir(wasi_inst *, uint32_t fd, uint32_t buf,
+uint32_t Z_wasi_snapshot_preview1Z_fd_readdir(wasi_ctx *, uint32_t fd, uint32_t buf,
                                               uint32_t buf_len, uint64_t cookie, uint32_t used_out);
-uint32_t Z_wasi_snapshot_preview1Z_fd_renumber(wasi_inst *, uint32_t from, uint32_t to);
-uint32_t Z_wasi_snapshot_preview1Z_fd_seek(wasi_inst *, uint32_t fd, uint64_t offset,
+uint32_t Z_wasi_snapshot_preview1Z_fd_renumber(wasi_ctx *, uint32_t from, uint32_t to);
+uint32_t Z_wasi_snapshot_preview1Z_fd_seek(wasi_ctx *, uint32_t fd, uint64_t offset,
                                            uint32_t whence, uint32_t newoffset_out);
-uint32_t Z_wasi_snapshot_preview1Z_fd_sync(wasi_inst *, uint32_t fd);
-uint32_t Z_wasi_snapshot_preview1Z_fd_tell(wasi_inst *, uint32_t fd, uint32_t offset_out);
-uint32_t Z_wasi_snapshot_preview1Z_fd_write(wasi_inst *, uint32_t fd, uint32_t iovs,
+uint32_t Z_wasi_snapshot_preview1Z_fd_sync(wasi_ctx *, uint32_t fd);
+uint32_t Z_wasi_snapshot_preview1Z_fd_tell(wasi_ctx *, uint32_t fd, uint32_t offset_out);
+uint32_t Z_wasi_snapshot_preview1Z_fd_write(wasi_ctx *, uint32_t fd, uint32_t iovs,
                                             uint32_t iovs_len, uint32_t nwritten_out);
-uint32_t Z_wasi_snapshot_preview1Z_path_create_directory(wasi_inst *, uint32_t fd, uint32_t path,
+uint32_t Z_wasi_snapshot_preview1Z_path_create_directory(wasi_ctx *, uint32_t fd, uint32_t path,
                                                          uint32_t path_len);
-uint32_t Z_wasi_snapshot_preview1Z_path_filestat_get(wasi_inst *, uint32_t fd, uint32_t flags,
+uint32_t Z_wasi_snapshot_preview1Z_path_filestat_get(wasi_ctx *, uint32_t fd, uint32_t flags,
                                                      uint32_t path, uint32_t path_len,
                                                      uint32_t stat_out);
-uint32_t Z_wasi_snapshot_preview1Z_path_filestat_set_times(wasi_inst *, uint32_t fd, uint32_t flags,
+uint32_t Z_wasi_snapshot_preview1Z_path_filestat_set_times(wasi_ctx *, uint32_t fd, uint32_t flags,
                                                            uint32_t path, uint32_t path_len,
                                                            uint64_t atim, uint64_t mtim,
                                                            uint32_t fst_flags);
-uint32_t Z_wasi_snapshot_preview1Z_path_link(wasi_inst *, uint32_t old_fd, uint32_t old_flags,
+uint32_t Z_wasi_snapshot_preview1Z_path_link(wasi_ctx *, uint32_t old_fd, uint32_t old_flags,
                                              uint32_t old_path, uint32_t old_len, uint32_t new_fd,
                                              uint32_t new_path, uint32_t new_len);
-uint32_t Z_wasi_snapshot_preview1Z_path_open(wasi_inst *, uint32_t fd, uint32_t dirflags,
+uint32_t Z_wasi_snapshot_preview1Z_path_open(wasi_ctx *, uint32_t fd, uint32_t dirflags,
                                              uint32_t path, uint32_t path_len, uint32_t oflags,
                                              uint64_t rights_base, uint64_t rights_inheriting,
                                              uint32_t fdflags, uint32_t fd_out);
-uint32_t Z_wasi_snapshot_preview1Z_path_readlink(wasi_inst *, uint32_t fd, uint32_t path,
+uint32_t Z_wasi_snapshot_preview1Z_path_readlink(wasi_ctx *, uint32_t fd, uint32_t path,
                                                  uint32_t path_len, uint32_t buf, uint32_t buf_len,
                                                  uint32_t used_out);
-uint32_t Z_wasi_snapshot_preview1Z_path_remove_directory(wasi_inst *, uint32_t fd, uint32_t path,
+uint32_t Z_wasi_snapshot_preview1Z_path_remove_directory(wasi_ctx *, uint32_t fd, uint32_t path,
                                                          uint32_t path_len);
-uint32_t Z_wasi_snapshot_preview1Z_path_rename(wasi_inst *, uint32_t fd, uint32_t old_path,
+uint32_t Z_wasi_snapshot_preview1Z_path_rename(wasi_ctx *, uint32_t fd, uint32_t old_path,
                                                uint32_t old_len, uint32_t new_fd, uint32_t new_path,
                                                uint32_t new_len);
-uint32_t Z_wasi_snapshot_preview1Z_path_symlink(wasi_inst *, uint32_t old_path, uint32_t old_len,
+uint32_t Z_wasi_snapshot_preview1Z_path_symlink(wasi_ctx *, uint32_t old_path, uint32_t old_len,
                                                 uint32_t fd, uint32_t new_path, uint32_t new_len);
-uint32_t Z_wasi_snapshot_preview1Z_path_unlink_file(wasi_inst *, uint32_t fd, uint32_t path,
+uint32_t Z_wasi_snapshot_preview1Z_path_unlink_file(wasi_ctx *, uint32_t fd, uint32_t path,
                                                     uint32_t path_len);
-uint32_t Z_wasi_snapshot_preview1Z_poll_oneoff(wasi_inst *, uint32_t in, uint32_t out,
+uint32_t Z_wasi_snapshot_preview1Z_poll_oneoff(wasi_ctx *, uint32_t in, uint32_t out,
                                                uint32_t nsubscriptions, uint32_t nevents_out);
-void Z_wasi_snapshot_preview1Z_proc_exit(wasi_inst *, uint32_t code);
-uint32_t Z_wasi_snapshot_preview1Z_proc_raise(wasi_inst *, uint32_t sig);
-uint32_t Z_wasi_snapshot_preview1Z_random_get(wasi_inst *, uint32_t buf, uint32_t buf_len);
-uint32_t Z_wasi_snapshot_preview1Z_sched_yield(wasi_inst *);
-uint32_t Z_wasi_snapshot_preview1Z_sock_accept(wasi_inst *, uint32_t fd, uint32_t flags,
+void Z_wasi_snapshot_preview1Z_proc_exit(wasi_ctx *, uint32_t code);
+uint32_t Z_wasi_snapshot_preview1Z_proc_raise(wasi_ctx *, uint32_t sig);
+uint32_t Z_wasi_snapshot_preview1Z_random_get(wasi_ctx *, uint32_t buf, uint32_t buf_len);
+uint32_t Z_wasi_snapshot_preview1Z_sched_yield(wasi_ctx *);
+uint32_t Z_wasi_snapshot_preview1Z_sock_accept(wasi_ctx *, uint32_t fd, uint32_t flags,
                                                uint32_t fd_out);
-uint32_t Z_wasi_snapshot_preview1Z_sock_recv(wasi_inst *, uint32_t fd, uint32_t ri_data,
+uint32_t Z_wasi_snapshot_preview1Z_sock_recv(wasi_ctx *, uint32_t fd, uint32_t ri_data,
                                              uint32_t ri_data_len, uint32_t ri_flags,
                                              uint32_t len_out, uint32_t flags_out);
-uint32_t Z_wasi_snapshot_preview1Z_sock_send(wasi_inst *, uint32_t fd, uint32_t si_data,
+uint32_t Z_wasi_snapshot_preview1Z_sock_send(wasi_ctx *, uint32_t fd, uint32_t si_data,
                                              uint32_t si_data_len, uint32_t si_flags,
                                              uint32_t len_out);
-uint32_t Z_wasi_snapshot_preview1Z_sock_shutdown(wasi_inst *, uint32_t fd, uint32_t how);
+uint32_t Z_wasi_snapshot_preview1Z_sock_shutdown(wasi_ctx *, uint32_t fd, uint32_t how);
 
 #endif

@@ -404,6 +404,7 @@ static void test_quota_files(void **state) {
     assert_int_equal(w_link(f, FD_APP, "a", FD_APP, "hard"), 0);
     assert_int_equal(w_open(f, FD_APP, "d/b", WASI_OFLAG_CREAT, ALL_RIGHTS, 0, NULL), 0);
     assert_int_equal(fx_stats(f).quota_files_used, 5);
+    assert_int_equal(fx_stats(f).quota_bytes_used, 1); /* the symlink's target "a" */
     assert_int_equal(w_open(f, FD_APP, "c", WASI_OFLAG_CREAT, ALL_RIGHTS, 0, NULL), WASI_EDQUOT);
     assert_false(host_exists(fx_path(f->app, "c")));
     assert_int_equal(w_mkdir(f, FD_APP, "e"), WASI_EDQUOT);
@@ -531,8 +532,18 @@ static void test_readdir(void **state) {
     assert_int_equal(Z_wasi_snapshot_preview1Z_fd_readdir(&f->ctx, FD_APP, buf, 4096, 1000, used),
                      0);
     assert_int_equal(g_ld32(f, used), 0);
-    /* d_type */
+    /* d_type and d_namlen of every complete entry */
     assert_int_equal(Z_wasi_snapshot_preview1Z_fd_readdir(&f->ctx, FD_APP, buf, 4096, 0, used), 0);
+    int dirs = 0, files = 0;
+    for (uint32_t at = 0; at + WASI_DIRENT_SIZE <= g_ld32(f, used);) {
+        uint32_t namlen = g_ld32(f, buf + at + 16);
+        uint8_t type = f->mem.data[buf + at + 20];
+        dirs += type == WASI_FILETYPE_DIRECTORY;
+        files += type == WASI_FILETYPE_REGULAR_FILE;
+        at += WASI_DIRENT_SIZE + namlen;
+    }
+    assert_int_equal(dirs, 3); /* ".", "..", "subdir" */
+    assert_int_equal(files, 20);
     /* files cannot be listed */
     uint32_t fd;
     assert_int_equal(w_open(f, FD_APP, "subdir/../file-00-with-a-long-name", 0, ALL_RIGHTS, 0, &fd),
@@ -604,6 +615,15 @@ static void test_clocks_and_poll(void **state) {
     assert_int_equal(Z_wasi_snapshot_preview1Z_poll_oneoff(&f->ctx, subs, evs, 1, n), 0);
     assert_int_equal(g_ld32(f, n), 1);
     assert_int_equal(Z_wasi_snapshot_preview1Z_poll_oneoff(&f->ctx, subs, evs, 0, n), WASI_EINVAL);
+    /* nothing would wake a sleep on a cputime clock: an error event at once */
+    clock_sub(f, subs, 5, WASI_CLOCK_PROCESS_CPUTIME, 1000000000000ull);
+    wasi_st16(f->mem.data + subs + 40, 0);
+    assert_int_equal(Z_wasi_snapshot_preview1Z_poll_oneoff(&f->ctx, subs, evs, 1, n), 0);
+    assert_int_equal(g_ld32(f, n), 1);
+    assert_int_equal(wasi_ld16(f->mem.data + evs + 8), WASI_ENOTSUP);
+    clock_sub(f, subs, 6, 99, 1);
+    assert_int_equal(Z_wasi_snapshot_preview1Z_poll_oneoff(&f->ctx, subs, evs, 1, n), 0);
+    assert_int_equal(wasi_ld16(f->mem.data + evs + 8), WASI_EINVAL);
     assert_int_equal(Z_wasi_snapshot_preview1Z_sched_yield(&f->ctx), 0);
 }
 
