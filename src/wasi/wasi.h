@@ -48,8 +48,9 @@
  * - Host system calls used: openat2, openat, close, fstat/newfstatat,
  *   lseek, readv, preadv, writev, pwritev, ftruncate, fallocate, fadvise64,
  *   fcntl, getdents64, mkdirat, unlinkat, renameat, linkat, symlinkat,
- *   readlinkat, utimensat, clock_gettime, clock_getres (vDSO),
- *   clock_nanosleep, sched_yield, getrandom, plus malloc's.
+ *   readlinkat, utimensat, clock_gettime, clock_getres (a real syscall
+ *   for the cputime clocks, vDSO otherwise), clock_nanosleep, sched_yield,
+ *   getrandom, plus malloc's.
  */
 
 #include <stddef.h>
