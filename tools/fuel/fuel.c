@@ -3,9 +3,9 @@
  *
  * Owns the instrumented-module contract of guest/lsb_abi.h: the `fuel` global,
  * the lsb.out_of_fuel import and the lsb_fuel_* / lsb_global* exports.
- * Invariants: charges are static counts per region (function entry, loop
- * header), so output bytes and consumed fuel are reproducible; an unknown
- * expression kind or type fails the pass, never skipped. No optimizer runs.
+ * Invariants: each region (function entry, loop header, if arm, code after a
+ * labelled block) is charged its static expression count when entered, so
+ * bytes and fuel are reproducible; unknown kinds/types fail, never skipped.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -68,19 +68,51 @@ enum kind {
   K_MEMORY_GROW,
 };
 
+/* Where a region starts, i.e. where its charge goes. */
+enum region_kind {
+  R_FUNC,       /* function entry */
+  R_LOOP,       /* loop header: start of the loop body */
+  R_IF_TRUE,    /* start of an if's then arm */
+  R_IF_FALSE,   /* start of an if's else arm */
+  R_BLOCK_TAIL, /* in a block's list, just after a labelled block (a br target) */
+};
+
+/* A straight-line stretch charged as one: cost counts its expressions, not
+ * those of the regions nested in it. */
+struct region {
+  uint64_t cost;
+  BinaryenExpressionRef at; /* the loop, if or block the charge goes into */
+  BinaryenIndex index;      /* R_BLOCK_TAIL: child index the tail starts at */
+  uint32_t parent;          /* enclosing region; regions[0] is the function */
+  uint32_t min_target;      /* shallowest label depth branched to so far */
+  enum region_kind kind;
+  bool merge; /* R_BLOCK_TAIL that always runs after its parent: charged there */
+};
+
+#define NO_TAIL UINT32_MAX   /* work.tail: no region follows */
+#define NO_TARGET UINT32_MAX /* region.min_target: no branch seen yet */
+#define RETURN_DEPTH 0       /* a return leaves every label; label i has depth i + 1 */
+
+/* One entry of the walker's explicit stack. */
+struct work {
+  BinaryenExpressionRef e;
+  uint32_t region; /* the region e is charged to */
+  uint32_t tail;   /* e a labelled block: the region after it, or NO_TAIL */
+  bool exit;       /* closes e's label instead of visiting e */
+};
+
 /* Pass state: the module, the walker's work lists and the error message. */
 struct pass {
   BinaryenModuleRef mod;
   unsigned char kinds[KIND_TABLE_SIZE];
   BinaryenType t_none, t_unreachable, t_i32, t_i64, t_f32, t_f64;
   const char *func; /* function being walked, for messages */
-  /* work stack of (expression, region) */
-  BinaryenExpressionRef *stack;
-  uint32_t *stack_region;
+  struct work *stack; /* expressions still to walk */
   size_t stack_len, stack_cap;
-  /* region 0 is the function entry; region r > 0 is the body of loops[r] */
-  uint64_t *cost;
-  BinaryenExpressionRef *loops;
+  const char **labels; /* labels around the current expression, outermost first */
+  size_t labels_len, labels_cap;
+  /* regions of the current function, parents before children */
+  struct region *regions;
   size_t nregions, regions_cap;
   char err[ERR_MAX];
 };
@@ -181,35 +213,171 @@ static int grow(void **buf, size_t *cap, size_t need, size_t elem, size_t initia
   return 0;
 }
 
-/* Pushes e (if not NULL) onto the work stack in the given region.
- * Returns -1 on out-of-memory. */
-static int push(struct pass *p, BinaryenExpressionRef e, uint32_t region) {
+/* Pushes a work entry (nothing if e is NULL). Returns -1 on out-of-memory. */
+static int push_work(struct pass *p, BinaryenExpressionRef e, uint32_t region, uint32_t tail,
+                     bool exit) {
   if (!e)
     return 0;
-  size_t cap = p->stack_cap;
-  if (grow((void **)&p->stack, &cap, p->stack_len + 1, sizeof *p->stack, INITIAL_STACK) ||
-      grow((void **)&p->stack_region, &p->stack_cap, p->stack_len + 1,
-           sizeof *p->stack_region, INITIAL_STACK))
+  if (grow((void **)&p->stack, &p->stack_cap, p->stack_len + 1, sizeof *p->stack,
+           INITIAL_STACK))
     return fail(p, "out of memory");
-  p->stack[p->stack_len] = e;
-  p->stack_region[p->stack_len] = region;
-  p->stack_len++;
+  p->stack[p->stack_len++] = (struct work){e, region, tail, exit};
   return 0;
 }
 
-/* Opens a new region with cost 0 for the body of `loop` (NULL for the
- * function entry) and stores its index in *index. Returns -1 on
- * out-of-memory. */
-static int new_region(struct pass *p, BinaryenExpressionRef loop, uint32_t *index) {
-  size_t cap = p->regions_cap;
-  if (grow((void **)&p->cost, &cap, p->nregions + 1, sizeof *p->cost, INITIAL_REGIONS) ||
-      grow((void **)&p->loops, &p->regions_cap, p->nregions + 1, sizeof *p->loops,
+/* Pushes e (if not NULL) to be charged to region r. */
+static int push(struct pass *p, BinaryenExpressionRef e, uint32_t r) {
+  return push_work(p, e, r, NO_TAIL, false);
+}
+
+/* Pushes up to three operands so that they are walked in evaluation order
+ * (a, b, c), the order the label bookkeeping relies on. */
+static int push3(struct pass *p, uint32_t r, BinaryenExpressionRef a, BinaryenExpressionRef b,
+                 BinaryenExpressionRef c) {
+  return push(p, c, r) || push(p, b, r) || push(p, a, r) ? -1 : 0;
+}
+
+/* Opens `count` consecutive regions of `kind` at `at`, the first inside
+ * `parent` and each next one inside the previous; the first number goes to
+ * *first. Returns -1 on out-of-memory. */
+static int new_regions(struct pass *p, enum region_kind kind, BinaryenExpressionRef at,
+                       uint32_t parent, size_t count, uint32_t *first) {
+  if (grow((void **)&p->regions, &p->regions_cap, p->nregions + count, sizeof *p->regions,
            INITIAL_REGIONS))
     return fail(p, "out of memory");
-  p->cost[p->nregions] = 0;
-  p->loops[p->nregions] = loop;
-  *index = (uint32_t)p->nregions++;
+  *first = (uint32_t)p->nregions;
+  for (size_t i = 0; i < count; i++) {
+    p->regions[p->nregions] = (struct region){
+        .at = at, .parent = parent, .min_target = NO_TARGET, .kind = kind};
+    parent = (uint32_t)p->nregions++;
+  }
   return 0;
+}
+
+/* Pushes e as the first expression of a new region (kind, at) in parent. */
+static int push_region(struct pass *p, BinaryenExpressionRef e, enum region_kind kind,
+                       BinaryenExpressionRef at, uint32_t parent) {
+  uint32_t r;
+  if (!e)
+    return 0;
+  return new_regions(p, kind, at, parent, 1, &r) ? -1 : push(p, e, r);
+}
+
+/* Whether child i of the n children of a block is a labelled block with
+ * code after it, i.e. starts a tail region. */
+static bool ends_before_tail(BinaryenExpressionRef child, BinaryenIndex i, BinaryenIndex n) {
+  return i + 1 < n && BinaryenExpressionGetId(child) == BinaryenBlockId() &&
+         BinaryenBlockGetName(child);
+}
+
+/* Pushes the children of block e, to be walked in order. The children after
+ * a labelled block can be reached by a branch to its label (the cases of a
+ * br_table switch), so each such tail is a new region; tails are numbered in
+ * child order, which place_charge relies on. Returns -1 on out-of-memory. */
+static int push_block(struct pass *p, BinaryenExpressionRef e, uint32_t r) {
+  BinaryenIndex n = BinaryenBlockGetNumChildren(e);
+  size_t tails = 0;
+  uint32_t first = 0;
+  for (BinaryenIndex i = 0; i < n; i++)
+    tails += ends_before_tail(BinaryenBlockGetChildAt(e, i), i, n);
+  if (tails && new_regions(p, R_BLOCK_TAIL, e, r, tails, &first))
+    return -1;
+  for (BinaryenIndex i = n; i-- > 0;) {
+    BinaryenExpressionRef child = BinaryenBlockGetChildAt(e, i);
+    uint32_t tail = NO_TAIL;
+    if (ends_before_tail(child, i, n)) {
+      tail = first + (uint32_t)--tails; /* tails now counts those before i */
+      p->regions[tail].index = i + 1;
+    }
+    if (push_work(p, child, tails ? first + (uint32_t)tails - 1 : r, tail, false))
+      return -1;
+  }
+  return 0;
+}
+
+/* Pushes the operands of a call or call_indirect (target last). */
+static int push_operands(struct pass *p, BinaryenExpressionRef e, uint32_t r, bool indirect) {
+  BinaryenIndex n = indirect ? BinaryenCallIndirectGetNumOperands(e)
+                             : BinaryenCallGetNumOperands(e);
+  if (indirect && push(p, BinaryenCallIndirectGetTarget(e), r))
+    return -1;
+  for (BinaryenIndex i = n; i-- > 0;) {
+    BinaryenExpressionRef op = indirect ? BinaryenCallIndirectGetOperandAt(e, i)
+                                        : BinaryenCallGetOperandAt(e, i);
+    if (push(p, op, r))
+      return -1;
+  }
+  return 0;
+}
+
+/* Opens the label `name` of block or loop e and pushes the entry that
+ * closes it after its children. Returns -1 on out-of-memory. */
+static int open_label(struct pass *p, BinaryenExpressionRef e, const char *name, uint32_t r,
+                      uint32_t tail) {
+  if (push_work(p, e, r, tail, true) ||
+      grow((void **)&p->labels, &p->labels_cap, p->labels_len + 1, sizeof *p->labels,
+           INITIAL_STACK))
+    return fail(p, "out of memory");
+  p->labels[p->labels_len++] = name;
+  return 0;
+}
+
+/* The region whose charge pays for region r (r, or what r merged into). */
+static uint32_t charged_region(struct pass *p, uint32_t r) {
+  while (p->regions[r].merge)
+    r = p->regions[r].parent;
+  return r;
+}
+
+/* Closes the innermost label, that of block or loop w. If w has a tail and
+ * no branch since the start of the region paying for w leaves for a label
+ * outside w (a shallower one, or a return), the tail runs whenever that
+ * region did: it is merged into it, exactly, saving one charge. */
+static int close_label(struct pass *p, const struct work *w) {
+  uint32_t depth = (uint32_t)p->labels_len--;
+  if (w->tail != NO_TAIL && p->regions[charged_region(p, w->region)].min_target >= depth)
+    p->regions[w->tail].merge = true;
+  return 0;
+}
+
+/* Records a branch, in region r, to label depth `depth` in r and in every
+ * enclosing region (a parent's min_target is never above its child's). */
+static void note_target(struct pass *p, uint32_t r, uint32_t depth) {
+  for (;;) {
+    struct region *g = &p->regions[r];
+    if (g->min_target <= depth)
+      return;
+    g->min_target = depth;
+    if (r == 0)
+      return;
+    r = g->parent;
+  }
+}
+
+/* Records a branch in region r to label `name`. Names are interned by
+ * binaryen, so pointer equality finds them; strcmp is the fallback.
+ * Returns -1 if no enclosing block or loop has that label. */
+static int note_branch(struct pass *p, uint32_t r, const char *name) {
+  for (size_t i = p->labels_len; i-- > 0;)
+    if (p->labels[i] == name) {
+      note_target(p, r, (uint32_t)i + 1);
+      return 0;
+    }
+  for (size_t i = p->labels_len; name && i-- > 0;)
+    if (strcmp(p->labels[i], name) == 0) {
+      note_target(p, r, (uint32_t)i + 1);
+      return 0;
+    }
+  return fail(p, "function %s: branch to unknown label %s", p->func, name ? name : "(null)");
+}
+
+/* Records the targets of a br_table in region r. */
+static int note_switch(struct pass *p, uint32_t r, BinaryenExpressionRef e) {
+  BinaryenIndex n = BinaryenSwitchGetNumNames(e);
+  for (BinaryenIndex i = 0; i < n; i++)
+    if (note_branch(p, r, BinaryenSwitchGetNameAt(e, i)))
+      return -1;
+  return note_branch(p, r, BinaryenSwitchGetDefaultName(e));
 }
 
 /* Checks that e's type is one of the MVP value types (or none/unreachable);
@@ -237,37 +405,11 @@ static int unsupported(struct pass *p, BinaryenExpressionRef e, const char *vari
               p->func, kind_name(id), variant, id);
 }
 
-/* Pushes every child of the block e. Returns -1 on out-of-memory. */
-static int push_block(struct pass *p, BinaryenExpressionRef e, uint32_t r) {
-  BinaryenIndex n = BinaryenBlockGetNumChildren(e);
-  for (BinaryenIndex i = 0; i < n; i++)
-    if (push(p, BinaryenBlockGetChildAt(e, i), r))
-      return -1;
-  return 0;
-}
-
-/* Pushes the operands of a call or call_indirect. */
-static int push_operands(struct pass *p, BinaryenExpressionRef e, uint32_t r, bool indirect) {
-  BinaryenIndex n = indirect ? BinaryenCallIndirectGetNumOperands(e)
-                             : BinaryenCallGetNumOperands(e);
-  for (BinaryenIndex i = 0; i < n; i++) {
-    BinaryenExpressionRef op = indirect ? BinaryenCallIndirectGetOperandAt(e, i)
-                                        : BinaryenCallGetOperandAt(e, i);
-    if (push(p, op, r))
-      return -1;
-  }
-  return indirect ? push(p, BinaryenCallIndirectGetTarget(e), r) : 0;
-}
-
-/* Pushes up to three children. */
-static int push3(struct pass *p, uint32_t r, BinaryenExpressionRef a, BinaryenExpressionRef b,
-                 BinaryenExpressionRef c) {
-  return push(p, a, r) || push(p, b, r) || push(p, c, r) ? -1 : 0;
-}
-
-/* Charges e to region r and pushes its children (a loop's body goes to a
- * new region). Returns -1 with p->err set for an unsupported kind. */
-static int visit(struct pass *p, BinaryenExpressionRef e, uint32_t r) {
+/* Charges e to region r, pushes its children (starting new regions where
+ * control can enter other than from the code before) and records branch
+ * targets. tail is the region after e if e is a labelled block.
+ * Returns -1 with p->err set for an unsupported kind. */
+static int visit(struct pass *p, BinaryenExpressionRef e, uint32_t r, uint32_t tail) {
   BinaryenExpressionId id = BinaryenExpressionGetId(e);
   enum kind k = id < KIND_TABLE_SIZE ? (enum kind)p->kinds[id] : K_UNSUPPORTED;
   if (k == K_UNSUPPORTED)
@@ -277,23 +419,34 @@ static int visit(struct pass *p, BinaryenExpressionRef e, uint32_t r) {
   /* A block without a label is binaryen's container for a function body or
    * an if arm; it has no opcode of its own, so it costs nothing. */
   if (!(k == K_BLOCK && !BinaryenBlockGetName(e)))
-    p->cost[r]++;
+    p->regions[r].cost++;
   switch (k) {
   case K_LEAF:
     return 0;
   case K_BLOCK:
+    if (BinaryenBlockGetName(e) && open_label(p, e, BinaryenBlockGetName(e), r, tail))
+      return -1;
     return push_block(p, e, r);
-  case K_IF:
-    return push3(p, r, BinaryenIfGetCondition(e), BinaryenIfGetIfTrue(e),
-                 BinaryenIfGetIfFalse(e));
-  case K_LOOP: {
-    uint32_t body;
-    return new_region(p, e, &body) ? -1 : push(p, BinaryenLoopGetBody(e), body);
-  }
+  case K_IF: /* walked: condition, then arm, else arm */
+    return push_region(p, BinaryenIfGetIfFalse(e), R_IF_FALSE, e, r) ||
+                   push_region(p, BinaryenIfGetIfTrue(e), R_IF_TRUE, e, r) ||
+                   push(p, BinaryenIfGetCondition(e), r)
+               ? -1
+               : 0;
+  case K_LOOP:
+    if (BinaryenLoopGetName(e) && open_label(p, e, BinaryenLoopGetName(e), r, NO_TAIL))
+      return -1;
+    return push_region(p, BinaryenLoopGetBody(e), R_LOOP, e, r);
   case K_BREAK:
-    return push3(p, r, BinaryenBreakGetCondition(e), BinaryenBreakGetValue(e), NULL);
+    return note_branch(p, r, BinaryenBreakGetName(e)) ||
+                   push3(p, r, BinaryenBreakGetValue(e), BinaryenBreakGetCondition(e), NULL)
+               ? -1
+               : 0;
   case K_SWITCH:
-    return push3(p, r, BinaryenSwitchGetCondition(e), BinaryenSwitchGetValue(e), NULL);
+    return note_switch(p, r, e) || push3(p, r, BinaryenSwitchGetValue(e),
+                                         BinaryenSwitchGetCondition(e), NULL)
+               ? -1
+               : 0;
   case K_CALL:
     return BinaryenCallIsReturn(e) ? unsupported(p, e, " (return_call, tail-call)")
                                    : push_operands(p, e, r, false);
@@ -331,6 +484,7 @@ static int visit(struct pass *p, BinaryenExpressionRef e, uint32_t r) {
   case K_DROP:
     return push(p, BinaryenDropGetValue(e), r);
   case K_RETURN:
+    note_target(p, r, RETURN_DEPTH);
     return push(p, BinaryenReturnGetValue(e), r);
   case K_MEMORY_GROW:
     return push(p, BinaryenMemoryGrowGetDelta(e), r);
@@ -369,27 +523,56 @@ static BinaryenExpressionRef prepend_charge(struct pass *p, BinaryenExpressionRe
   return BinaryenBlock(p->mod, NULL, seq, 3, BinaryenTypeAuto());
 }
 
-/* Counts the regions of one defined function and inserts its charges.
+/* Inserts the charge of region g at its start (none if it costs 0). */
+static void place_charge(struct pass *p, BinaryenFunctionRef f, struct region *g) {
+  BinaryenExpressionRef charge[2];
+  if (g->merge) {
+    p->regions[g->parent].cost += g->cost;
+    return;
+  }
+  if (g->cost == 0)
+    return;
+  switch (g->kind) {
+  case R_FUNC:
+    BinaryenFunctionSetBody(f, prepend_charge(p, BinaryenFunctionGetBody(f), g->cost));
+    break;
+  case R_LOOP:
+    BinaryenLoopSetBody(g->at, prepend_charge(p, BinaryenLoopGetBody(g->at), g->cost));
+    break;
+  case R_IF_TRUE:
+    BinaryenIfSetIfTrue(g->at, prepend_charge(p, BinaryenIfGetIfTrue(g->at), g->cost));
+    break;
+  case R_IF_FALSE:
+    BinaryenIfSetIfFalse(g->at, prepend_charge(p, BinaryenIfGetIfFalse(g->at), g->cost));
+    break;
+  case R_BLOCK_TAIL:
+    build_charge(p, g->cost, charge);
+    BinaryenBlockInsertChildAt(g->at, g->index, charge[1]);
+    BinaryenBlockInsertChildAt(g->at, g->index, charge[0]);
+    break;
+  }
+}
+
+/* Counts the regions of one defined function, then inserts their charges
+ * from the last region to the first, so that within one block a tail at a
+ * higher child index is inserted before one at a lower index, and both
+ * before a prepend at index 0 (which regions created earlier do).
  * Returns -1 with p->err set on an unsupported expression. */
 static int instrument_function(struct pass *p, BinaryenFunctionRef f) {
-  BinaryenExpressionRef body = BinaryenFunctionGetBody(f);
+  uint32_t entry;
   p->func = BinaryenFunctionGetName(f);
   p->stack_len = 0;
+  p->labels_len = 0;
   p->nregions = 0;
-  uint32_t entry;
-  if (new_region(p, NULL, &entry) || push(p, body, entry))
+  if (new_regions(p, R_FUNC, NULL, 0, 1, &entry) || push(p, BinaryenFunctionGetBody(f), entry))
     return -1;
   while (p->stack_len) {
-    p->stack_len--;
-    if (visit(p, p->stack[p->stack_len], p->stack_region[p->stack_len]))
+    struct work w = p->stack[--p->stack_len];
+    if (w.exit ? close_label(p, &w) : visit(p, w.e, w.region, w.tail))
       return -1;
   }
-  for (size_t r = 1; r < p->nregions; r++) {
-    BinaryenExpressionRef loop = p->loops[r];
-    BinaryenLoopSetBody(loop, prepend_charge(p, BinaryenLoopGetBody(loop), p->cost[r]));
-  }
-  if (p->cost[0])
-    BinaryenFunctionSetBody(f, prepend_charge(p, body, p->cost[0]));
+  for (size_t r = p->nregions; r-- > 0;)
+    place_charge(p, f, &p->regions[r]);
   return 0;
 }
 
@@ -669,8 +852,7 @@ int main(int argc, char **argv) {
   if (p.mod)
     BinaryenModuleDispose(p.mod);
   free(p.stack);
-  free(p.stack_region);
-  free(p.cost);
-  free(p.loops);
+  free(p.labels);
+  free(p.regions);
   return rc ? 1 : 0;
 }

@@ -74,9 +74,41 @@ check('result unchanged by instrumentation', () => {
 
 const rec = instantiate('recursion.fuel.wasm');
 
-check('recursion without loops: exact cost 8*(n+1)', () => {
+check('recursion without loops: exact cost 7n+4', () => {
   const r = metered(rec, BUDGET, () => rec.down(100));
-  return !r.error && r.consumed === 808n ? null : `consumed ${r.consumed} (${r.error})`;
+  return !r.error && r.consumed === 704n ? null : `consumed ${r.consumed} (${r.error})`;
+});
+
+const tails = instantiate('tails.fuel.wasm');
+
+check('tails: merged only when they always run', () => {
+  const want = { f: [9n, 7n], g: [4n, 5n] };
+  for (const [fn, costs] of Object.entries(want))
+    for (const x of [0, 1]) {
+      const r = metered(tails, BUDGET, () => tails[fn](x));
+      if (r.error || r.consumed !== costs[x]) return `${fn}(${x}) consumed ${r.consumed}, want ${costs[x]}`;
+    }
+  return null;
+});
+
+const sw = instantiate('switch.fuel.wasm');
+
+check('dispatch loop: each iteration pays for the handler it runs', () => {
+  const n = 1000;
+  const want = [14n + 16n * BigInt(n), 14n + 20n * BigInt(n)];
+  for (const which of [0, 1]) {
+    const r = metered(sw, BUDGET, () => sw.run(n, which));
+    if (r.error || r.consumed !== want[which])
+      return `run(${n}, ${which}) consumed ${r.consumed}, want ${want[which]}`;
+  }
+  return null;
+});
+
+check('dispatch loop: result unchanged by instrumentation', () => {
+  const plain = instantiate('switch.wasm');
+  let got;
+  metered(sw, BUDGET, () => { got = sw.run(50, 1); });
+  return got === plain.run(50, 1) ? null : `got ${got}, want ${plain.run(50, 1)}`;
 });
 
 check('deep recursion without loops runs out of fuel', () => {
