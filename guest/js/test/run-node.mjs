@@ -1,0 +1,312 @@
+// run-node.mjs - runs the QuickJS guest (quickjs.wasm) under Node 20's
+// node:wasi, standing in for the C host: it preopens the four mounts in the
+// ABI's order, serves the "lsb" imports from its arguments, calls
+// _initialize, lsb_init and then lsb_run, and prints the exit status.
+// For guest tests and for the bench (Node's WASI against our AOT host).
+// Not a sandbox: Node's WASI is not a security boundary.
+//
+//   node --no-turbo-fast-api-calls guest/js/test/run-node.mjs \
+//        --wasm OUT/quickjs.wasm [options] (-e CODE | FILE)
+//
+//   --wasm PATH           the guest (default: $QUICKJS_WASM)
+//   -e, --code CODE       program text (else read from FILE)
+//   --filename NAME       name in stack traces (default FILE's name, main.js)
+//   --env K=V             per-run environment entry (repeatable)
+//   --memory-limit-mb N   cap linear memory like the host (default 128)
+//   --app DIR             folder preopened at /app (default: a temp folder)
+//   --runs N              call lsb_run N times (default 1), on one instance
+//                         like a live session, or with --snapshot each in a
+//                         fresh instance
+//   --snapshot            do what the host does: copy linear memory after
+//                         lsb_init, and start every run from a new instance
+//                         whose memory is that copy (the only mutable global,
+//                         __stack_pointer, is back at its initial value then)
+//   --time                print init and run times to stderr
+//
+// Exit status: lsb_run's result (of the last run); 2 for bad usage; 3 if
+// lsb_init failed; 134 for a wasm trap. The last stderr line is always
+// "[run-node] exit_code=N" (or "[run-node] trap: ...").
+import { readFileSync, mkdtempSync, rmSync, writeSync } from 'node:fs';
+import { isMainThread, Worker } from 'node:worker_threads';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const WASM_PAGE = 65536;
+const MIB = 1024 * 1024;
+const DEFAULT_MEMORY_LIMIT_MB = 128;
+const LSB_REQ_CODE = 0;
+const LSB_REQ_ENV = 1;
+const LSB_REQ_FILENAME = 2;
+const MEMORY_SECTION_ID = 5;
+const LIMITS_MIN_ONLY = 0x00;
+const LIMITS_MIN_MAX = 0x01;
+const EXIT_USAGE = 2;
+const EXIT_INIT_FAILED = 3;
+const EXIT_TRAP = 134;
+// The guest runs in a worker with this much native stack: V8's default
+// (about 1 MB) traps before QuickJS's own limit (its linear-memory stack
+// is 1 MiB, about 3,000 plain JS frames, each of which also takes a few
+// hundred bytes of V8 stack).
+const GUEST_THREAD_STACK_MB = 64;
+const STDOUT_FD = 1;
+const STDERR_FD = 2;
+const WASI_ESUCCESS = 0;
+const IOVEC_SIZE = 8;
+const RETRY_SLEEP_MS = 1;
+
+// Writes all of data to fd, synchronously, waiting out EAGAIN: Node often
+// leaves stdio non-blocking (spawnSync hands out sockets), and node:wasi
+// would report EAGAIN to the guest, whose stdio then drops the output.
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+function writeAll(fd, data) {
+  let off = 0;
+  while (off < data.length) {
+    try {
+      off += writeSync(fd, data, off, data.length - off);
+    } catch (e) {
+      if (e.code !== 'EAGAIN') throw e;
+      Atomics.wait(sleeper, 0, 0, RETRY_SLEEP_MS);
+    }
+  }
+}
+
+// Harness lines go the same way, so they stay in order with the guest's.
+const say = (text) => writeAll(STDERR_FD, Buffer.from(text));
+
+function usage(msg) {
+  say(`run-node: ${msg}\n`);
+  process.exit(EXIT_USAGE);
+}
+
+function parseArgs(argv) {
+  const o = { wasm: process.env.QUICKJS_WASM, env: [], memoryLimitMb: DEFAULT_MEMORY_LIMIT_MB, runs: 1 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      if (i + 1 >= argv.length) usage(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--wasm') o.wasm = next();
+    else if (a === '-e' || a === '--code') o.code = next();
+    else if (a === '--filename') o.filename = next();
+    else if (a === '--env') o.env.push(next());
+    else if (a === '--memory-limit-mb') o.memoryLimitMb = Number(next());
+    else if (a === '--app') o.app = next();
+    else if (a === '--runs') o.runs = Number(next());
+    else if (a === '--time') o.time = true;
+    else if (a === '--snapshot') o.snapshot = true;
+    else if (a.startsWith('-')) usage(`unknown option ${a}`);
+    else if (o.file === undefined) o.file = a;
+    else usage(`unexpected argument ${a}`);
+  }
+  if (!o.wasm) usage('no --wasm given and QUICKJS_WASM is not set');
+  if (o.code === undefined && o.file === undefined) usage('give -e CODE or a FILE');
+  if (o.code === undefined) o.code = readFileSync(o.file, 'utf8');
+  if (o.filename === undefined) o.filename = o.file !== undefined ? basename(o.file) : 'main.js';
+  if (!(o.memoryLimitMb > 0)) usage('--memory-limit-mb must be positive');
+  if (!(o.runs >= 1)) usage('--runs must be at least 1');
+  return o;
+}
+
+// Unsigned LEB128 helpers for the one section we rewrite.
+function readLeb(buf, pos) {
+  let result = 0;
+  let shift = 0;
+  for (;;) {
+    const b = buf[pos++];
+    result += (b & 0x7f) * 2 ** shift;
+    shift += 7;
+    if ((b & 0x80) === 0) return [result, pos];
+  }
+}
+
+function leb(n) {
+  const out = [];
+  do {
+    let b = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) b |= 0x80;
+    out.push(b);
+  } while (n > 0);
+  return out;
+}
+
+// Returns the module with its (defined) memory given a maximum, which is
+// how the C host's cap looks from inside: memory.grow fails past it.
+function capMemory(bytes, maxPages) {
+  let pos = 8; // magic + version
+  while (pos < bytes.length) {
+    const id = bytes[pos];
+    const [size, body] = readLeb(bytes, pos + 1);
+    if (id === MEMORY_SECTION_ID) {
+      let p = body;
+      let count;
+      [count, p] = readLeb(bytes, p);
+      if (count !== 1) throw new Error('expected one memory');
+      const flags = bytes[p++];
+      if (flags !== LIMITS_MIN_ONLY && flags !== LIMITS_MIN_MAX) throw new Error('unsupported memory limits');
+      let min;
+      [min, p] = readLeb(bytes, p);
+      let max = maxPages;
+      if (flags === LIMITS_MIN_MAX) {
+        let declared;
+        [declared, p] = readLeb(bytes, p);
+        max = Math.min(declared, maxPages);
+      }
+      if (min > max) throw new Error(`memory limit below the module's initial ${min} pages`);
+      const content = [...leb(1), LIMITS_MIN_MAX, ...leb(min), ...leb(max)];
+      return Buffer.concat([
+        bytes.subarray(0, pos),
+        Buffer.from([MEMORY_SECTION_ID, ...leb(content.length), ...content]),
+        bytes.subarray(body + size),
+      ]);
+    }
+    pos = body + size;
+  }
+  return bytes; // memory imported or absent: nothing to cap here
+}
+
+// Node warns that WASI is experimental when node:wasi loads; that line
+// would end up in every test's stderr, hence the late import.
+const emitWarning = process.emitWarning;
+process.emitWarning = (warning, ...rest) => {
+  if (String(warning).includes('WASI')) return;
+  emitWarning.call(process, warning, ...rest);
+};
+const { WASI } = await import('node:wasi');
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  const temps = [];
+  const tempDir = (tag) => {
+    const d = mkdtempSync(join(tmpdir(), `lsb-js-${tag}-`));
+    temps.push(d);
+    return d;
+  };
+  const preopens = {
+    '/usr/local/lib': tempDir('stdlib'),
+    '/app': o.app ?? tempDir('app'),
+    '/data': tempDir('data'),
+    '/external': tempDir('external'),
+  };
+  const fields = new Map([
+    [LSB_REQ_CODE, Buffer.from(o.code, 'utf8')],
+    [LSB_REQ_ENV, Buffer.from(o.env.map((kv) => kv + '\0').join(''), 'utf8')],
+    [LSB_REQ_FILENAME, Buffer.from(o.filename, 'utf8')],
+  ]);
+
+  let memory;
+  const guestBytes = (ptr, len) => {
+    if (ptr < 0 || len < 0 || ptr + len > memory.buffer.byteLength) {
+      throw new WebAssembly.RuntimeError('lsb import: guest pointer out of bounds');
+    }
+    return new Uint8Array(memory.buffer, ptr, len);
+  };
+  const lsb = {
+    request_get(field, buf, cap) {
+      const v = fields.get(field);
+      if (v === undefined) return -1;
+      const n = Math.min(cap >>> 0, v.length);
+      if (n > 0) guestBytes(buf >>> 0, n).set(v.subarray(0, n));
+      return v.length;
+    },
+    report_error(tp, tl, mp, ml) {
+      const dec = (p, l) => Buffer.from(guestBytes(p >>> 0, l >>> 0)).toString('utf8');
+      say(`[run-node] report_error type=${JSON.stringify(dec(tp, tl))} ` +
+                           `message=${JSON.stringify(dec(mp, ml))}\n`);
+    },
+    out_of_fuel() {
+      throw new WebAssembly.RuntimeError('out of fuel');
+    },
+  };
+
+  const bytes = capMemory(readFileSync(o.wasm), Math.floor((o.memoryLimitMb * MIB) / WASM_PAGE));
+  const t0 = performance.now();
+  const module = await WebAssembly.compile(bytes);
+
+  // One instance with its own WASI state; _initialize has run.
+  const startInstance = async () => {
+    const wasi = new WASI({ version: 'preview1', args: ['qjs'], env: {}, preopens, returnOnExit: true });
+    // fd_write on stdout/stderr is ours (see writeAll); the rest is Node's.
+    const wasiImport = { ...wasi.wasiImport };
+    wasiImport.fd_write = (fd, iovs, iovsLen, nwritten) => {
+      if (fd !== STDOUT_FD && fd !== STDERR_FD) return wasi.wasiImport.fd_write(fd, iovs, iovsLen, nwritten);
+      const view = new DataView(memory.buffer);
+      let total = 0;
+      for (let i = 0; i < iovsLen; i++) {
+        const buf = view.getUint32(iovs + i * IOVEC_SIZE, true);
+        const len = view.getUint32(iovs + i * IOVEC_SIZE + 4, true);
+        writeAll(fd, guestBytes(buf, len));
+        total += len;
+      }
+      view.setUint32(nwritten, total, true);
+      return WASI_ESUCCESS;
+    };
+    const instance = await WebAssembly.instantiate(module, { wasi_snapshot_preview1: wasiImport, lsb });
+    memory = instance.exports.memory;
+    wasi.initialize(instance);
+    // A trap, or proc_exit (Node throws its private exit symbol; the code
+    // is stored on the WASI object under that symbol).
+    const call = (name) => {
+      try {
+        return { code: instance.exports[name]() };
+      } catch (e) {
+        if (typeof e === 'symbol' && typeof wasi[e] === 'number') return { code: wasi[e] };
+        return { trap: e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e) };
+      }
+    };
+    return { instance, call };
+  };
+
+  let status;
+  try {
+    let guest = await startInstance();
+    const t1 = performance.now();
+    const init = guest.call('lsb_init');
+    const t2 = performance.now();
+    if (o.time) say(`[run-node] compile+instantiate ${(t1 - t0).toFixed(1)} ms, lsb_init ${(t2 - t1).toFixed(1)} ms\n`);
+    if (init.trap !== undefined || init.code !== 0) {
+      say(`[run-node] lsb_init failed: ${init.trap ?? init.code}\n`);
+      return EXIT_INIT_FAILED;
+    }
+    const image = o.snapshot ? new Uint8Array(memory.buffer).slice() : null;
+    for (let r = 0; r < o.runs; r++) {
+      if (image !== null) {
+        guest = await startInstance();
+        const missing = image.length - memory.buffer.byteLength;
+        if (missing > 0) memory.grow(missing / WASM_PAGE);
+        new Uint8Array(memory.buffer).set(image);
+      }
+      const t3 = performance.now();
+      const run = guest.call('lsb_run');
+      const t4 = performance.now();
+      if (o.time) say(`[run-node] lsb_run ${(t4 - t3).toFixed(1)} ms\n`);
+      if (run.trap !== undefined) {
+        say(`[run-node] trap: ${run.trap}\n`);
+        return EXIT_TRAP;
+      }
+      status = run.code;
+      say(`[run-node] exit_code=${status}\n`);
+    }
+    return status;
+  } finally {
+    for (const d of temps) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+if (isMainThread) {
+  const worker = new Worker(new URL(import.meta.url), {
+    argv: process.argv.slice(2),
+    resourceLimits: { stackSizeMb: GUEST_THREAD_STACK_MB },
+  });
+  worker.on('error', (e) => {
+    say(`[run-node] ${e.stack ?? e}\n`);
+    process.exitCode = EXIT_USAGE;
+  });
+  worker.on('exit', (code) => {
+    if (process.exitCode === undefined) process.exitCode = code;
+  });
+} else {
+  process.exitCode = await main();
+}
