@@ -17,10 +17,12 @@
 //   --runs N              call lsb_run N times (default 1), on one instance
 //                         like a live session, or with --snapshot each in a
 //                         fresh instance
-//   --snapshot            do what the host does: copy linear memory after
-//                         lsb_init, and start every run from a new instance
-//                         whose memory is that copy (the only mutable global,
-//                         __stack_pointer, is back at its initial value then)
+//   --snapshot            do what the host does: copy linear memory and the
+//                         mutable globals after lsb_init, and start every run
+//                         from a new instance restored from that copy
+//   --fuel N              budget per run for a fuel-instrumented guest
+//                         (tools/fuel; default 5000000000); prints
+//                         "[run-node] fuel_consumed=N". Ignored otherwise.
 //   --time                print init and run times to stderr
 //
 // Exit status: lsb_run's result (of the last run); 2 for bad usage; 3 if
@@ -54,6 +56,8 @@ const STDERR_FD = 2;
 const WASI_ESUCCESS = 0;
 const IOVEC_SIZE = 8;
 const RETRY_SLEEP_MS = 1;
+const DEFAULT_FUEL = 5000000000n;       // DESIGN.md's library default
+const INIT_FUEL = 1000000000000n;       // _initialize + lsb_init, generous
 
 // Writes all of data to fd, synchronously, waiting out EAGAIN: Node often
 // leaves stdio non-blocking (spawnSync hands out sockets), and node:wasi
@@ -80,7 +84,7 @@ function usage(msg) {
 }
 
 function parseArgs(argv) {
-  const o = { wasm: process.env.QUICKJS_WASM, env: [], memoryLimitMb: DEFAULT_MEMORY_LIMIT_MB, runs: 1 };
+  const o = { wasm: process.env.QUICKJS_WASM, env: [], memoryLimitMb: DEFAULT_MEMORY_LIMIT_MB, runs: 1, fuel: DEFAULT_FUEL };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -96,6 +100,7 @@ function parseArgs(argv) {
     else if (a === '--runs') o.runs = Number(next());
     else if (a === '--time') o.time = true;
     else if (a === '--snapshot') o.snapshot = true;
+    else if (a === '--fuel') o.fuel = BigInt(next());
     else if (a.startsWith('-')) usage(`unknown option ${a}`);
     else if (o.file === undefined) o.file = a;
     else usage(`unexpected argument ${a}`);
@@ -245,6 +250,8 @@ async function main() {
     };
     const instance = await WebAssembly.instantiate(module, { wasi_snapshot_preview1: wasiImport, lsb });
     memory = instance.exports.memory;
+    const fuelSet = instance.exports.lsb_fuel_set;
+    if (fuelSet) fuelSet(INIT_FUEL); // the pass starts the counter at 0
     wasi.initialize(instance);
     // A trap, or proc_exit (Node throws its private exit symbol; the code
     // is stored on the WASI object under that symbol).
@@ -256,7 +263,13 @@ async function main() {
         return { trap: e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e) };
       }
     };
-    return { instance, call };
+    // Mutable globals, as the fuel pass exposes them (uninstrumented builds
+    // have one, __stack_pointer, which is back at its start between calls).
+    const ex = instance.exports;
+    const saveGlobals = () => (ex.lsb_globals_count
+      ? Array.from({ length: ex.lsb_globals_count() }, (_, i) => ex.lsb_global_get(i)) : []);
+    const restoreGlobals = (values) => values.forEach((v, i) => ex.lsb_global_set(i, v));
+    return { instance, call, saveGlobals, restoreGlobals, fuelSet, fuelGet: ex.lsb_fuel_get };
   };
 
   let status;
@@ -271,17 +284,21 @@ async function main() {
       return EXIT_INIT_FAILED;
     }
     const image = o.snapshot ? new Uint8Array(memory.buffer).slice() : null;
+    const globals = o.snapshot ? guest.saveGlobals() : null;
     for (let r = 0; r < o.runs; r++) {
       if (image !== null) {
         guest = await startInstance();
         const missing = image.length - memory.buffer.byteLength;
         if (missing > 0) memory.grow(missing / WASM_PAGE);
         new Uint8Array(memory.buffer).set(image);
+        guest.restoreGlobals(globals);
       }
+      if (guest.fuelSet) guest.fuelSet(o.fuel);
       const t3 = performance.now();
       const run = guest.call('lsb_run');
       const t4 = performance.now();
       if (o.time) say(`[run-node] lsb_run ${(t4 - t3).toFixed(1)} ms\n`);
+      if (guest.fuelGet) say(`[run-node] fuel_consumed=${o.fuel - guest.fuelGet()}\n`);
       if (run.trap !== undefined) {
         say(`[run-node] trap: ${run.trap}\n`);
         return EXIT_TRAP;
