@@ -98,7 +98,11 @@ asan-unit:
 asan-e2e:
 	@$(MAKE) --no-print-directory $(ASAN_VARS) e2e
 
-bench: all
+$(BUILD)/bench/exec_bench: bench/exec_bench.c $(GUEST_OBJ) $(BUILD)/libhost.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -o $@
+
+bench: all $(BUILD)/bench/exec_bench
 	@bash bench/run.sh $(BUILD)
 
 format:

@@ -76,6 +76,7 @@ aot() {
   sync_file "$dir/$mod.o" "$out/guest.o"
   sync_file "$dir/$mod.h" "$out/guest.h"
   sync_file "$dir/wasm_hash" "$out/wasm_hash"
+  sync_file "$dir/$mod.wasm" "$out/guest.wasm"
 }
 
 [ -x "$FUEL_TOOL" ] || { echo "[guests] missing $FUEL_TOOL (make builds it first)" >&2; exit 1; }

@@ -371,34 +371,45 @@ static void reseed_random(void) {
     JS_SetRandomSeed(g.ctx, seed);
 }
 
-/* Builds process.env from LSB_REQ_ENV ("K=V\0K=V\0..."). Entries without
- * '=' are skipped. Returns the object, or JS_EXCEPTION. */
+/* Adds one "K=V" entry to env; an entry without '=' or with an empty key
+ * is skipped. Returns 0, or -1 with a pending exception. */
+static int add_env_entry(JSValue env, const char *entry, size_t elen) {
+    const char *eq = memchr(entry, '=', elen);
+    if (eq == NULL || eq == entry) return 0;
+    JSAtom key = JS_NewAtomLen(g.ctx, entry, (size_t)(eq - entry));
+    JSValue val = JS_NewStringLen(g.ctx, eq + 1, elen - (size_t)(eq - entry) - 1);
+    int rc = key == JS_ATOM_NULL || JS_IsException(val) ||
+                     JS_DefinePropertyValue(g.ctx, env, key, val, JS_PROP_C_W_E) < 0
+                 ? -1
+                 : 0;
+    if (key != JS_ATOM_NULL) JS_FreeAtom(g.ctx, key);
+    return rc;
+}
+
+/* Builds process.env: the base environment the host gave at init (the
+ * documented safe set) overlaid with this run's LSB_REQ_ENV entries
+ * ("K=V\0K=V\0..."). Returns the object, or JS_EXCEPTION. */
 static JSValue build_env(void) {
     JSValue env = JS_NewObject(g.ctx);
     if (JS_IsException(env)) return env;
+    for (char **e = environ; e != NULL && *e != NULL; e++)
+        if (add_env_entry(env, *e, strlen(*e)) != 0) goto fail;
     size_t len = 0;
     char *buf = request_field(LSB_REQ_ENV, &len);
-    if (buf == NULL) return env; /* no environment this run */
+    if (buf == NULL) return env; /* no per-run environment */
     for (size_t i = 0; i < len;) {
-        const char *entry = buf + i;
-        size_t elen = strlen(entry);
-        const char *eq = memchr(entry, '=', elen);
-        if (eq != NULL && eq != entry) {
-            JSAtom key = JS_NewAtomLen(g.ctx, entry, (size_t)(eq - entry));
-            JSValue val = JS_NewStringLen(g.ctx, eq + 1, elen - (size_t)(eq - entry) - 1);
-            if (key == JS_ATOM_NULL || JS_IsException(val) ||
-                JS_DefinePropertyValue(g.ctx, env, key, val, JS_PROP_C_W_E) < 0) {
-                JS_FreeAtom(g.ctx, key);
-                JS_FreeValue(g.ctx, env);
-                free(buf);
-                return JS_EXCEPTION;
-            }
-            JS_FreeAtom(g.ctx, key);
+        size_t elen = strnlen(buf + i, len - i);
+        if (add_env_entry(env, buf + i, elen) != 0) {
+            free(buf);
+            goto fail;
         }
         i += elen + 1;
     }
     free(buf);
     return env;
+fail:
+    JS_FreeValue(g.ctx, env);
+    return JS_EXCEPTION;
 }
 
 /* Sets process.env and process.argv for this run. Returns 0, or -1 with a

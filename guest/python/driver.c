@@ -8,6 +8,7 @@
  * report_error(type, message). Nothing here trusts the request's content;
  * the prelude decodes and validates it.
  */
+#define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -26,7 +26,7 @@ static const int allowed_syscalls[] = {
     SCMP_SYS(linkat), SCMP_SYS(utimensat), SCMP_SYS(fsync), SCMP_SYS(fdatasync),
     SCMP_SYS(ftruncate), SCMP_SYS(fallocate), SCMP_SYS(fadvise64), SCMP_SYS(dup),
     /* time, randomness, scheduling */
-    SCMP_SYS(clock_gettime), SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
+    SCMP_SYS(clock_gettime), SCMP_SYS(clock_getres), SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep),
     SCMP_SYS(getrandom), SCMP_SYS(sched_yield), SCMP_SYS(gettimeofday),
     /* memory (executable mappings are filtered separately) */
     SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(brk), SCMP_SYS(madvise),

@@ -70,7 +70,7 @@ expect_match "js error names the type" "$ERR" 'ReferenceError'
 jrun --lang python -c 'print("hi"); raise ValueError("bad value")'
 expect_eq "json: success false on exception" "$(jget .success)|$(jget .exit_code)" "false|1"
 expect_eq "json: error type and message" "$(jget .error.type)|$(jget .error.message)" "ValueError|bad value"
-expect_eq "json: stdout kept" "$(jget .stdout)" $'hi\n'
+expect_eq "json: stdout kept" "$(jget '.stdout|@json')" '"hi\\n"'
 expect_eq "json: runtime and trap" "$(jget .runtime)|$(jget .trap_reason)" "python|null"
 jrun --lang python -c 'print("ok")'
 expect_eq "json: success" "$(jget .success)|$(jget .exit_code)|$(jget .error)" "true|0|null"
@@ -180,7 +180,8 @@ chunk = "x" * 1000000
 for _ in range(100): sys.stdout.write(chunk)'
 expect_eq "printing 100 MB: truncated" "$(jget .stdout_truncated)|$(jget '.stdout|length')" "true|1000000"
 mkdir -p "$T/quota"
-jrun --lang python --workspace "$T/quota" -c 'open("/app/big", "wb").write(b"x" * (200 * 1024 * 1024))'
+jrun --lang python --workspace "$T/quota" -c 'f = open("/app/big", "wb")
+for _ in range(200): f.write(b"x" * (1 << 20))'
 expect_match "writing past the quota fails" "$(jget .stderr)" 'OSError|quota|Disk'
 expect_match "the quota held on disk" "$(du -sm "$T/quota" | cut -f1)" '^([0-9]|[0-9][0-9]|100)$'
 
@@ -188,7 +189,7 @@ echo "== limits and errors (javascript)"
 jrun --lang js --fuel 100000000 -c 'while(true){}'
 expect_eq "js infinite loop: out_of_fuel" "$(jget .trap_reason)" "out_of_fuel"
 jrun --lang js -c 'new ArrayBuffer(2**31)'
-expect_eq "js huge ArrayBuffer fails cleanly" "$(jget .success)|$(jget .trap_reason)" "false|memory"
+expect_eq "js huge ArrayBuffer fails cleanly" "$(jget .success)|$(jget .exit_code)" "false|1"
 expect_match "js out-of-memory is reported" "$(jget .stderr)" 'memory|RangeError'
 jrun --lang js -c 'function f(){ return f(); } f()'
 expect_eq "js unbounded recursion fails cleanly" "$(jget .success)" "false"
@@ -196,7 +197,7 @@ expect_match "js recursion reports stack overflow" "$(jget .stderr)$(jget .trap_
 jrun --lang js --memory 64MiB -c 'let s = "x"; while (true) s = s + s;'
 expect_eq "js huge string concatenation fails cleanly" "$(jget .success)" "false"
 jrun --lang js -c 'console.log(typeof process.env.HOME, Object.keys(process.env).sort().join(","))'
-expect_eq "js environment is the safe set" "$(jget .stdout)" $'string HOME,LANG\n'
+expect_eq "js environment is the safe set" "$(jget .stdout)" 'string HOME,LANG'
 
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# bench/run.sh BUILD_DIR - the benchmark table of `make bench`.
+#
+# Everything is measured side by side in one run, interleaved by
+# latency.py, and printed as ratios against a baseline from the same run:
+#   1. new-execution latency (p50/p95 of >= 50 runs): print(1) and
+#      console.log(1) against native CPython 3.11, a native gcc build of the
+#      same QuickJS, and Node's WASI running the same instrumented .wasm;
+#   2. compute: pystone-style, json and regex workloads against native
+#      CPython 3.11; fib, JSON and regex against native QuickJS;
+#   3. fuel overhead: the QuickJS workloads with fuel charges against the
+#      same guest with the charges left out (tools/fuel --no-charge).
+# Timings are never asserted: this prints, it does not judge.
+set -euo pipefail
+
+BUILD=$(realpath "$1")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN="$BUILD/llm-sandbox"
+RUNS=${LSB_BENCH_RUNS:-60}
+COMPUTE_RUNS=${LSB_BENCH_COMPUTE_RUNS:-5}
+PY=/usr/bin/python3.11
+OUT="$BUILD/bench"
+mkdir -p "$OUT"
+W="$ROOT/bench/workloads"
+LAT="$PY $ROOT/bench/latency.py"
+BIG=(--fuel 1000000000000 --timeout 600 --memory 1GiB)
+
+js_dir=$(sed -n 2p "$BUILD/guests/manifest")
+qsrc=$(ls -d "$js_dir"/js-build/quickjs-*/ | head -1)
+
+echo "[bench] building native QuickJS from the guest's own sources"
+gcc -O2 -w -D_GNU_SOURCE -DCONFIG_VERSION='"2021-03-27"' -DCONFIG_BIGNUM -I"$qsrc" \
+  "$ROOT/bench/native_qjs.c" "$qsrc"/{quickjs,libregexp,libunicode,cutils,libbf}.c \
+  -lm -lpthread -o "$OUT/native_qjs"
+
+echo
+echo "== 1. new-execution latency ($RUNS runs each, whole process)"
+$LAT "$RUNS" "native python3.11 -c 'print(1)'" -- $PY -c 'print(1)' \
+  --- "llm-sandbox run python 'print(1)'" -- "$BIN" run --lang python -c 'print(1)'
+$LAT "$RUNS" "native QuickJS (gcc -O2) console.log(1)" -- "$OUT/native_qjs" -e 'console.log(1)' \
+  --- "llm-sandbox run javascript console.log(1)" -- "$BIN" run --lang javascript -c 'console.log(1)' \
+  --- "Node 20 WASI, same quickjs.wasm" -- node --no-turbo-fast-api-calls \
+  "$ROOT/guest/js/test/run-node.mjs" --wasm "$BUILD/guests/quickjs/guest.wasm" -e 'console.log(1)'
+echo "  in-process, library API (fork per run; zygote vs restore-per-run):"
+"$OUT/exec_bench" "$BUILD/assets" "$RUNS" 2>/dev/null || echo "  (exec_bench not built)"
+
+echo
+echo "== 2. compute ($COMPUTE_RUNS runs each; fuel on)"
+for w in pystone json regex; do
+  $LAT "$COMPUTE_RUNS" "native python3.11 $w.py" -- $PY "$W/$w.py" \
+    --- "llm-sandbox python $w.py" -- "$BIN" run "${BIG[@]}" --lang python "$W/$w.py"
+done
+for w in fib json regex; do
+  $LAT "$COMPUTE_RUNS" "native QuickJS $w.js" -- "$OUT/native_qjs" "$W/$w.js" \
+    --- "llm-sandbox javascript $w.js" -- "$BIN" run "${BIG[@]}" --lang javascript "$W/$w.js"
+done
+
+echo
+echo "== 3. fuel overhead (QuickJS guest, charges on vs off, same host)"
+if [ -x "$OUT/llm-sandbox-nofuel" ]; then
+  for w in fib json regex; do
+    $LAT "$COMPUTE_RUNS" "no fuel charges $w.js" -- "$OUT/llm-sandbox-nofuel" run "${BIG[@]}" --lang javascript "$W/$w.js" \
+      --- "fuel charges $w.js" -- "$BIN" run "${BIG[@]}" --lang javascript "$W/$w.js"
+  done
+else
+  echo "  (skipped: $OUT/llm-sandbox-nofuel not built)"
+fi
