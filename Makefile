@@ -85,8 +85,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhost.a
 unit: $(UNIT_BIN)
 	@bash tests/run-unit.sh $(UNIT_BIN)
 
-e2e: all
-	@bash tests/e2e/run.sh $(BUILD)/llm-sandbox
+$(BUILD)/tests/zygote_test: tests/e2e/zygote_test.c $(GUEST_OBJ) $(BUILD)/libhost.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+
+e2e: all $(BUILD)/tests/zygote_test
+	@bash tests/e2e/run.sh $(BUILD)/llm-sandbox $(BUILD)/tests/zygote_test
 
 test: all unit e2e
 

@@ -33,6 +33,27 @@ gcc -O2 -w -D_GNU_SOURCE -DCONFIG_VERSION='"2021-03-27"' -DCONFIG_BIGNUM -I"$qsr
   "$ROOT/bench/native_qjs.c" "$qsrc"/{quickjs,libregexp,libunicode,cutils,libbf}.c \
   -lm -lpthread -o "$OUT/native_qjs"
 
+# The fuel baseline: the same QuickJS guest with the exports but no charges,
+# linked into a second host binary with its own snapshot.
+build_nofuel() {
+  local d="$OUT/nofuel" H=(-std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -I/usr/share/wabt/wasm2c
+    -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1)
+  mkdir -p "$d/assets"
+  "$BUILD/tools/lsb-fuel" --no-charge "$js_dir/quickjs.wasm" "$d/quickjs.wasm"
+  wasm2c "$d/quickjs.wasm" -n quickjs -o "$d/quickjs.c"
+  gcc -O2 -fno-strict-aliasing -w -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 -c "$d/quickjs.c" -o "$d/quickjs.o"
+  (cd "$ROOT" && gcc "${H[@]}" -DGUEST_NAME=quickjs -DGUEST_HEADER="\"$d/quickjs.h\"" \
+    -DGUEST_WASM_HASH="\"$(sha256sum "$d/quickjs.wasm" | cut -c1-64)\"" -c src/wasm/guest_glue.c -o "$d/glue.o")
+  gcc "$BUILD/obj/src/cli/main.o" "$BUILD/guests/python/guest.o" "$BUILD/obj/glue_python.o" \
+    "$d/quickjs.o" "$d/glue.o" "$BUILD/libhost.a" -lseccomp -lpthread -lm -o "$OUT/llm-sandbox-nofuel"
+  ln -sfn "$BUILD/assets/python-stdlib" "$d/assets/python-stdlib"
+  ln -sfn "$BUILD/assets/root" "$d/assets/root"
+  ln -sf "$BUILD/assets/python.snap" "$d/assets/python.snap"
+  "$OUT/llm-sandbox-nofuel" internal-snapshot quickjs "$d/assets" "$d/assets/quickjs.snap"
+}
+echo "[bench] building the no-fuel QuickJS baseline"
+build_nofuel
+
 echo
 echo "== 1. new-execution latency ($RUNS runs each, whole process)"
 $LAT "$RUNS" "native python3.11 -c 'print(1)'" -- $PY -c 'print(1)' \
@@ -59,7 +80,7 @@ echo
 echo "== 3. fuel overhead (QuickJS guest, charges on vs off, same host)"
 if [ -x "$OUT/llm-sandbox-nofuel" ]; then
   for w in fib json regex; do
-    $LAT "$COMPUTE_RUNS" "no fuel charges $w.js" -- "$OUT/llm-sandbox-nofuel" run "${BIG[@]}" --lang javascript "$W/$w.js" \
+    $LAT "$COMPUTE_RUNS" "no fuel charges $w.js" -- "$OUT/llm-sandbox-nofuel" run --assets "$OUT/nofuel/assets" "${BIG[@]}" --lang javascript "$W/$w.js" \
       --- "fuel charges $w.js" -- "$BIN" run "${BIG[@]}" --lang javascript "$W/$w.js"
   done
 else

@@ -9,6 +9,7 @@
 # change to an input rebuilds exactly what depends on it. Results are then
 # copied into BUILD_DIR/guests/ only when they differ (keeping make quiet).
 set -euo pipefail
+shopt -s inherit_errexit
 
 BUILD=$(realpath -m "$1")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -45,7 +46,8 @@ build_wasm() {
   else
     log "$lang guest wasm: building from sources (cache miss, key $key)" >&2
     rm -rf "$dir"
-    bash "$script" "$dir" >&2
+    bash "$script" "$dir" >&2 && [ -f "$dir/$lang.wasm" ] ||
+      { echo "[guests] $lang guest build failed (see above)" >&2; return 1; }
     touch "$dir/.complete"
   fi
   echo "$dir"
@@ -62,6 +64,7 @@ aot() {
   else
     rm -rf "$dir" && mkdir -p "$dir"
     log "$lang: injecting fuel"
+    [ -f "$wasm" ] || { echo "[guests] $wasm is missing" >&2; return 1; }
     "$FUEL_TOOL" "$wasm" "$dir/$mod.wasm"
     log "$lang: wasm2c"
     wasm2c "$dir/$mod.wasm" -n "$mod" -o "$dir/$mod.c"

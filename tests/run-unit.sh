@@ -6,7 +6,7 @@ set -uo pipefail
 passed=0 failed=0
 for bin in "$@"; do
   echo "== $(basename "$bin")"
-  out=$("$bin" 2>&1); rc=$?
+  out=$(timeout 300 "$bin" 2>&1); rc=$?
   echo "$out"
   p=$(grep -oE '^\[  PASSED  \] [0-9]+' <<<"$out" | grep -oE '[0-9]+$' | head -1)
   f=$(grep -oE '^\[  FAILED  \] [0-9]+' <<<"$out" | grep -oE '[0-9]+$' | head -1)

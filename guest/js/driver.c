@@ -371,6 +371,8 @@ static void reseed_random(void) {
     JS_SetRandomSeed(g.ctx, seed);
 }
 
+extern char **environ; /* wasi-libc fills it from environ_get at init */
+
 /* Adds one "K=V" entry to env; an entry without '=' or with an empty key
  * is skipped. Returns 0, or -1 with a pending exception. */
 static int add_env_entry(JSValue env, const char *entry, size_t elen) {

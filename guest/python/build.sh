@@ -104,6 +104,11 @@ cat >wasi_shim.h <<'EOF'
 #define F_SETLK 6
 #define F_SETLKW 7
 #endif
+#ifndef F_RDLCK
+#define F_RDLCK 0
+#define F_WRLCK 1
+#define F_UNLCK 2
+#endif
 static inline int lsb_fchmod(int fd, mode_t m) { (void)fd; (void)m; return 0; }
 static inline int lsb_fchown(int fd, uid_t u, gid_t g) { (void)fd; (void)u; (void)g; return 0; }
 static inline uid_t lsb_geteuid(void) { return 0; }

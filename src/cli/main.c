@@ -20,7 +20,8 @@
 #define CLI_SANDBOX_ERR_MAX 512
 
 /* `run`: open the sandbox, execute once, report. Returns the exit status;
- * CLI_EXIT_SOFTWARE when the sandbox could not run the code at all. */
+ * CLI_EXIT_USAGE for a request the sandbox refused, CLI_EXIT_SOFTWARE when
+ * the sandbox could not run the code at all. */
 static int cmd_run(const cli_run *run) {
     char err[CLI_SANDBOX_ERR_MAX] = "";
     lsb_sandbox *sandbox = NULL;
@@ -31,10 +32,10 @@ static int cmd_run(const cli_run *run) {
     }
     lsb_status st = lsb_execute(sandbox, run->lang, run->code, run->code_len, run->filename,
                                 &run->policy, &result, err, sizeof err);
-    if (st != LSB_OK) {
-        fprintf(stderr, CLI_PROGRAM ": the sandbox failed: %s\n", err);
+    if (st != LSB_OK) { /* a bad request (e.g. memory below the guest's need) is a usage error */
+        fprintf(stderr, CLI_PROGRAM ": %s%s\n", st == LSB_ERR_INVALID ? "" : "the sandbox failed: ", err);
         lsb_sandbox_close(sandbox);
-        return CLI_EXIT_SOFTWARE;
+        return st == LSB_ERR_INVALID ? CLI_EXIT_USAGE : CLI_EXIT_SOFTWARE;
     }
     int status = run->json ? cli_report_json(&result, stdout, stderr)
                            : cli_report_plain(&result, stdout, stderr);

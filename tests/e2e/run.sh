@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# tests/e2e/run.sh BINARY - end-to-end tests of `llm-sandbox run`.
+# tests/e2e/run.sh BINARY [ZYGOTE_TEST] - end-to-end tests of `llm-sandbox run`
+# and, when given, of the library's zygote mode (a cmocka binary).
 #
 # Drives the real binary with real guests: good programs, every kind of bad
 # CLI input the engine issue lists, hostile Python and JavaScript (escapes,
@@ -198,6 +199,13 @@ jrun --lang js --memory 64MiB -c 'let s = "x"; while (true) s = s + s;'
 expect_eq "js huge string concatenation fails cleanly" "$(jget .success)" "false"
 jrun --lang js -c 'console.log(typeof process.env.HOME, Object.keys(process.env).sort().join(","))'
 expect_eq "js environment is the safe set" "$(jget .stdout)" 'string HOME,LANG'
+
+if [ -n "${2:-}" ]; then
+  echo "== zygotes (library API)"
+  zout=$("$2" "$(dirname "$BIN")/assets" 2>&1); zrc=$?
+  echo "$zout" | grep -E '^\[ +(OK|FAILED|PASSED) +\]|^\[  ERROR' | sed 's/^/     /'
+  if [ $zrc -eq 0 ]; then ok "zygote suite"; else bad "zygote suite" "$zout"; fi
+fi
 
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -114,6 +114,7 @@ struct pass {
   /* regions of the current function, parents before children */
   struct region *regions;
   size_t nregions, regions_cap;
+  bool no_charge; /* --no-charge: add the exports only, for the fuel benchmark */
   char err[ERR_MAX];
 };
 
@@ -723,7 +724,7 @@ static int instrument(struct pass *p) {
   BinaryenAddGlobal(m, FUEL_GLOBAL, p->t_i64, true,
                     BinaryenConst(m, BinaryenLiteralInt64(FUEL_INITIAL)));
   BinaryenAddFunctionImport(m, OOF_INTERNAL, OOF_MODULE, OOF_BASE, p->t_none, p->t_none);
-  if (instrument_functions(p)) {
+  if (!p->no_charge && instrument_functions(p)) {
     free(globals);
     return -1;
   }
@@ -837,10 +838,16 @@ static int run(struct pass *p, const char *in, const char *out) {
 int main(int argc, char **argv) {
   struct pass p;
   memset(&p, 0, sizeof p);
+  if (argc == 4 && strcmp(argv[1], "--no-charge") == 0) {
+    p.no_charge = true; /* same exports, no metering: the benchmark's baseline */
+    argv++;
+    argc--;
+  }
   if (argc != 3) {
-    fprintf(stderr, "usage: %s IN.wasm OUT.wasm\n"
+    fprintf(stderr, "usage: %s [--no-charge] IN.wasm OUT.wasm\n"
                     "Adds deterministic fuel metering and the lsb_fuel_*/lsb_global* "
-                    "exports (see guest/lsb_abi.h).\n",
+                    "exports (see guest/lsb_abi.h).\n"
+                    "--no-charge adds the exports but no charges (benchmarks only).\n",
             argv[0]);
     return 2;
   }
