@@ -34,7 +34,8 @@ static int measure(lsb_sandbox *sb, lsb_language lang, const char *code, int run
         lsb_result r;
         char err[512];
         double t0 = now_ms();
-        if (lsb_execute(sb, lang, code, strlen(code), NULL, &policy, &r, err, sizeof err) != LSB_OK) {
+        if (lsb_execute(sb, lang, code, strlen(code), NULL, &policy, &r, err, sizeof err) !=
+            LSB_OK) {
             fprintf(stderr, "exec_bench: %s\n", err);
             return -1;
         }

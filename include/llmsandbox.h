@@ -37,7 +37,7 @@ typedef enum lsb_trap {
     LSB_TRAP_TIMEOUT,
     LSB_TRAP_MEMORY,
     LSB_TRAP_STACK_OVERFLOW,
-    LSB_TRAP_TRAP, /* any other WebAssembly trap */
+    LSB_TRAP_TRAP,  /* any other WebAssembly trap */
     LSB_TRAP_KILLED /* the child died from a signal we did not send */
 } lsb_trap;
 
@@ -122,7 +122,7 @@ char *lsb_result_to_json(const lsb_result *result);
 /* Names used in JSON and messages: "python", "javascript"; "out_of_fuel"... */
 const char *lsb_language_name(lsb_language lang);
 int lsb_language_parse(const char *name, lsb_language *out); /* 0, or -1 */
-const char *lsb_trap_name(lsb_trap trap);                   /* NULL for NONE */
+const char *lsb_trap_name(lsb_trap trap);                    /* NULL for NONE */
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,8 @@
 # scripts/test.sh - the whole test suite, from a fresh machine: dependencies,
 # build, the format check, unit tests (cmocka), end-to-end tests of the real
 # binary, then the unit and end-to-end tests again under ASan and UBSan.
+# Also: a second build does no guest work, the fuel pass's own tests, and
+# the QuickJS guest under Node's WASI (an independent host).
 # The last line is the total, in the "N passed, M failed" form CI reads.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +24,9 @@ suite() { # NAME COMMAND... : run one suite and add its "N passed, M failed" lin
   rm -f "/tmp/lsb-suite.$$"
 }
 suite format make -s format-check
+suite rebuild bash scripts/check-rebuild.sh
+suite fuel-pass bash tools/fuel/test/run.sh
+suite js-guest-node node guest/js/test/test.mjs "$(sed -n 2p build/guests/manifest)/quickjs.wasm"
 suite unit make -s unit
 suite e2e make -s e2e
 suite asan-unit make -s asan-unit

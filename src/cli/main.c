@@ -33,7 +33,8 @@ static int cmd_run(const cli_run *run) {
     lsb_status st = lsb_execute(sandbox, run->lang, run->code, run->code_len, run->filename,
                                 &run->policy, &result, err, sizeof err);
     if (st != LSB_OK) { /* a bad request (e.g. memory below the guest's need) is a usage error */
-        fprintf(stderr, CLI_PROGRAM ": %s%s\n", st == LSB_ERR_INVALID ? "" : "the sandbox failed: ", err);
+        fprintf(stderr, CLI_PROGRAM ": %s%s\n",
+                st == LSB_ERR_INVALID ? "" : "the sandbox failed: ", err);
         lsb_sandbox_close(sandbox);
         return st == LSB_ERR_INVALID ? CLI_EXIT_USAGE : CLI_EXIT_SOFTWARE;
     }

@@ -96,9 +96,7 @@ static int handle_frame(chan_collect *c, uint8_t type, const uint8_t *p, size_t 
         memcpy(&c->final, p, n);
         c->done = true;
         return 0;
-    case CHAN_FAIL:
-        copy_field(c->fail, sizeof c->fail, p, n);
-        return 0;
+    case CHAN_FAIL: copy_field(c->fail, sizeof c->fail, p, n); return 0;
     default: return -1;
     }
 }

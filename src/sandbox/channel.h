@@ -26,7 +26,7 @@ typedef enum chan_type {
 /* The last record of a child that finished under its own power. */
 typedef struct chan_done {
     int32_t exit_code;
-    uint32_t outcome; /* rt_outcome */
+    uint32_t outcome;                 /* rt_outcome */
     uint64_t fuel_remaining_plus_one; /* 0 when fuel could not be read */
     uint64_t memory_bytes;
     uint32_t memory_denied;
@@ -40,12 +40,12 @@ int chan_send(int fd, chan_type type, const void *data, size_t len);
 
 /* What the parent collected from a child. */
 typedef struct chan_collect {
-    char *out, *err;     /* kept output, NUL-terminated */
+    char *out, *err; /* kept output, NUL-terminated */
     size_t out_len, err_len;
     uint64_t out_cap, err_cap;
     bool out_truncated, err_truncated;
     char error_type[128], error_message[4096];
-    char fail[1024];     /* non-empty after a CHAN_FAIL */
+    char fail[1024]; /* non-empty after a CHAN_FAIL */
     bool done;
     chan_done final;
     /* frame parsing state */

@@ -10,21 +10,21 @@
 
 #define LSB_MIB (1024ULL * 1024ULL)
 
-#define LSB_DEFAULT_FUEL 5000000000ULL      /* library and CLI */
-#define LSB_DEFAULT_FUEL_MCP 10000000000ULL /* MCP server */
-#define LSB_DEFAULT_MEMORY (128ULL * LSB_MIB)
-#define LSB_DEFAULT_STDOUT_MAX (2ULL * 1000 * 1000)
-#define LSB_DEFAULT_STDERR_MAX (1ULL * 1000 * 1000)
-#define LSB_DEFAULT_TIMEOUT_MS 30000U
-#define LSB_DEFAULT_QUOTA_BYTES (100ULL * LSB_MIB)
-#define LSB_DEFAULT_QUOTA_FILES 10000ULL
+#define LSB_DEFAULT_FUEL          5000000000ULL  /* library and CLI */
+#define LSB_DEFAULT_FUEL_MCP      10000000000ULL /* MCP server */
+#define LSB_DEFAULT_MEMORY        (128ULL * LSB_MIB)
+#define LSB_DEFAULT_STDOUT_MAX    (2ULL * 1000 * 1000)
+#define LSB_DEFAULT_STDERR_MAX    (1ULL * 1000 * 1000)
+#define LSB_DEFAULT_TIMEOUT_MS    30000U
+#define LSB_DEFAULT_QUOTA_BYTES   (100ULL * LSB_MIB)
+#define LSB_DEFAULT_QUOTA_FILES   10000ULL
 #define LSB_DEFAULT_SESSION_TTL_S 600U
 
 /* Bounds a policy must respect. */
-#define LSB_MAX_MEMORY (4096ULL * LSB_MIB) /* wasm32 address space */
+#define LSB_MAX_MEMORY     (4096ULL * LSB_MIB) /* wasm32 address space */
 #define LSB_MAX_TIMEOUT_MS (3600U * 1000U)
 #define LSB_MAX_CODE_BYTES (4ULL * LSB_MIB) /* CLI and library; MCP has its own */
-#define LSB_MAX_ENV_BYTES (64ULL * 1024ULL)
+#define LSB_MAX_ENV_BYTES  (64ULL * 1024ULL)
 
 /* The guest-visible environment every run starts from (the "safe set"). */
 #define LSB_BASE_ENV_HOME "HOME=/app"

@@ -31,7 +31,7 @@
 #include "wasm/runtime.h"
 
 #define EXEC_READ_CHUNK 65536
-#define EXEC_ERR_MAX 1024
+#define EXEC_ERR_MAX    1024
 
 /* Monotonic time in milliseconds. */
 static double now_ms(void) {
@@ -62,7 +62,8 @@ static int check_code(const char *code, size_t len, char *err, size_t errlen) {
 /* Build the "K=V\0..." block from policy->env; malloc'd, or NULL on OOM. */
 static char *env_block(const lsb_policy *policy, size_t *len) {
     size_t total = 0;
-    for (size_t i = 0; i < policy->env_count; i++) total += strlen(policy->env[i]) + 1;
+    for (size_t i = 0; i < policy->env_count; i++)
+        total += strlen(policy->env[i]) + 1;
     char *block = malloc(total + 1);
     if (block == NULL) return NULL;
     char *p = block;
@@ -76,13 +77,13 @@ static char *env_block(const lsb_policy *policy, size_t *len) {
 }
 
 /* The child half of a direct (zygote-less) execution. Never returns. */
-static _Noreturn void run_child(const lsb_sandbox *sb, lsb_language lang,
-                                const worker_request *req, int out_fd) {
+static _Noreturn void run_child(const lsb_sandbox *sb, lsb_language lang, const worker_request *req,
+                                int out_fd) {
     char err[EXEC_ERR_MAX] = "";
     worker_instance w;
     sandbox_close_other_fds(out_fd);
-    if (worker_prepare(&w, sandbox_guest(lang), sandbox_snapshot_path(sb, lang), err,
-                       sizeof err) != 0) {
+    if (worker_prepare(&w, sandbox_guest(lang), sandbox_snapshot_path(sb, lang), err, sizeof err) !=
+        0) {
         chan_send(out_fd, CHAN_FAIL, err, strlen(err));
         _exit(1);
     }
@@ -115,8 +116,8 @@ static void collect(int fd, pid_t pid, double deadline_ms, chan_collect *c, bool
 }
 
 /* Start the child that runs req; returns its pid, or -1 with err. */
-static pid_t start_child(lsb_sandbox *sb, lsb_language lang, const worker_request *req,
-                         int out_fd, char *err, size_t errlen) {
+static pid_t start_child(lsb_sandbox *sb, lsb_language lang, const worker_request *req, int out_fd,
+                         char *err, size_t errlen) {
     zyg_zygote *z = sandbox_zygote(sb, lang);
     if (z != NULL) return zyg_spawn(z, req, out_fd, err, errlen);
     pid_t pid = fork();
@@ -185,7 +186,8 @@ static void fill_result(lsb_result *r, chan_collect *c, const lsb_policy *policy
     r->stdout_truncated = c->out_truncated || (c->done && c->final.stdout_truncated);
     r->stderr_truncated = c->err_truncated || (c->done && c->final.stderr_truncated);
     r->fuel_budget = policy->fuel;
-    uint64_t left = c->done && c->final.fuel_remaining_plus_one ? c->final.fuel_remaining_plus_one - 1 : 0;
+    uint64_t left =
+        c->done && c->final.fuel_remaining_plus_one ? c->final.fuel_remaining_plus_one - 1 : 0;
     if (r->trap == LSB_TRAP_OUT_OF_FUEL || left > policy->fuel) left = 0;
     r->fuel_consumed = c->done ? policy->fuel - left : 0;
     r->memory_limit_bytes = policy->memory_bytes;
@@ -225,12 +227,21 @@ static lsb_status prepare(lsb_sandbox *sb, const char *code, size_t code_len, co
         return LSB_ERR_WORKSPACE;
     }
     *req = (worker_request){
-        .code = code, .code_len = code_len, .filename = filename ? filename : "<string>",
-        .env_block = st->env, .env_len = req->env_len, .fuel = policy->fuel,
-        .memory_bytes = policy->memory_bytes, .stdout_max = policy->stdout_max,
-        .stderr_max = policy->stderr_max, .quota_bytes = policy->quota_bytes,
-        .quota_files = policy->quota_files, .stdlib_dir = sandbox_stdlib_dir(sb),
-        .workspace = ws, .data_dir = policy->data_dir, .external_dir = policy->external_dir,
+        .code = code,
+        .code_len = code_len,
+        .filename = filename ? filename : "<string>",
+        .env_block = st->env,
+        .env_len = req->env_len,
+        .fuel = policy->fuel,
+        .memory_bytes = policy->memory_bytes,
+        .stdout_max = policy->stdout_max,
+        .stderr_max = policy->stderr_max,
+        .quota_bytes = policy->quota_bytes,
+        .quota_files = policy->quota_files,
+        .stdlib_dir = sandbox_stdlib_dir(sb),
+        .workspace = ws,
+        .data_dir = policy->data_dir,
+        .external_dir = policy->external_dir,
         .root_dir = sandbox_root_dir(sb),
     };
     return LSB_OK;

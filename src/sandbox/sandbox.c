@@ -85,7 +85,8 @@ lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err
     int bad = assets_dir ? snprintf(sb->assets, sizeof sb->assets, "%s", assets_dir) >= PATH_MAX
                          : default_assets(sb->assets, sizeof sb->assets) != 0;
     for (int i = 0; i < SANDBOX_LANGS && !bad; i++)
-        bad = snprintf(sb->snapshot[i], PATH_MAX, "%s/%s", sb->assets, snapshot_names[i]) >= PATH_MAX;
+        bad =
+            snprintf(sb->snapshot[i], PATH_MAX, "%s/%s", sb->assets, snapshot_names[i]) >= PATH_MAX;
     if (!bad) bad = snprintf(sb->stdlib, PATH_MAX, "%s/python-stdlib", sb->assets) >= PATH_MAX;
     if (!bad) bad = snprintf(sb->root, PATH_MAX, "%s/root", sb->assets) >= PATH_MAX;
     if (bad) {
@@ -96,7 +97,8 @@ lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err
     errno = 0;
     if (check_asset(sb->snapshot[0], 0, err, errlen) != 0 ||
         check_asset(sb->snapshot[1], 0, err, errlen) != 0 ||
-        check_asset(sb->stdlib, 1, err, errlen) != 0 || check_asset(sb->root, 1, err, errlen) != 0) {
+        check_asset(sb->stdlib, 1, err, errlen) != 0 ||
+        check_asset(sb->root, 1, err, errlen) != 0) {
         free(sb);
         return LSB_ERR_ASSETS;
     }
@@ -116,6 +118,7 @@ lsb_status lsb_sandbox_start_zygotes(lsb_sandbox *sb, char *err, size_t errlen) 
 
 void lsb_sandbox_close(lsb_sandbox *sb) {
     if (sb == NULL) return;
-    for (int i = 0; i < SANDBOX_LANGS; i++) zyg_stop(sb->zygote[i]);
+    for (int i = 0; i < SANDBOX_LANGS; i++)
+        zyg_stop(sb->zygote[i]);
     free(sb);
 }

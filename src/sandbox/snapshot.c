@@ -19,11 +19,11 @@
 
 #include "wasm/runtime.h"
 
-#define SNAP_MAGIC "LSBSNAP1"
-#define SNAP_VERSION 1
+#define SNAP_MAGIC       "LSBSNAP1"
+#define SNAP_VERSION     1
 #define SNAP_DATA_OFFSET 4096
-#define SNAP_NAME_MAX 16
-#define SNAP_HASH_MAX 72
+#define SNAP_NAME_MAX    16
+#define SNAP_HASH_MAX    72
 
 typedef struct snap_header {
     char magic[8];
@@ -67,7 +67,8 @@ static int fill_header(const guest_module *mod, void *inst, snap_header *hdr) {
     snprintf(hdr->wasm_hash, sizeof hdr->wasm_hash, "%s", mod->wasm_hash);
     hdr->global_count = mod->globals_count(inst);
     if (hdr->global_count > SNAP_MAX_GLOBALS) return -1;
-    for (uint32_t i = 0; i < hdr->global_count; i++) hdr->globals[i] = mod->global_get(inst, i);
+    for (uint32_t i = 0; i < hdr->global_count; i++)
+        hdr->globals[i] = mod->global_get(inst, i);
     return 0;
 }
 
@@ -85,7 +86,8 @@ static int write_memory(int fd, const wasm_rt_memory_t *mem) {
 int snap_write(const guest_module *mod, void *inst, const char *path, char *err, size_t errlen) {
     snap_header hdr;
     if (fill_header(mod, inst, &hdr) != 0) {
-        snprintf(err, errlen, "guest %s has more than %d mutable globals", mod->name, SNAP_MAX_GLOBALS);
+        snprintf(err, errlen, "guest %s has more than %d mutable globals", mod->name,
+                 SNAP_MAX_GLOBALS);
         return -1;
     }
     char tmp[4096];
@@ -111,7 +113,8 @@ int snap_write(const guest_module *mod, void *inst, const char *path, char *err,
 static int open_image(const char *path, snap_header *hdr, char *err, size_t errlen) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
-        snprintf(err, errlen, "cannot open snapshot %s: %s (rebuild with make)", path, strerror(errno));
+        snprintf(err, errlen, "cannot open snapshot %s: %s (rebuild with make)", path,
+                 strerror(errno));
         return -1;
     }
     struct stat st;
@@ -121,7 +124,8 @@ static int open_image(const char *path, snap_header *hdr, char *err, size_t errl
              hdr->global_count <= SNAP_MAX_GLOBALS && fstat(fd, &st) == 0 &&
              (uint64_t)st.st_size >= SNAP_DATA_OFFSET + (uint64_t)hdr->pages * RT_PAGE_SIZE;
     if (!ok) {
-        snprintf(err, errlen, "snapshot %s is damaged or of another format (rebuild with make)", path);
+        snprintf(err, errlen, "snapshot %s is damaged or of another format (rebuild with make)",
+                 path);
         close(fd);
         return -1;
     }
@@ -152,8 +156,10 @@ static int check_image(const guest_module *mod, void *inst, const snap_header *h
         return -1;
     }
     if (hdr->pages > max_pages) {
-        snprintf(err, errlen, "the memory limit (%llu bytes) is below the %llu bytes the %s guest needs "
-                 "once started; raise it", (unsigned long long)max_pages * RT_PAGE_SIZE,
+        snprintf(err, errlen,
+                 "the memory limit (%llu bytes) is below the %llu bytes the %s guest needs "
+                 "once started; raise it",
+                 (unsigned long long)max_pages * RT_PAGE_SIZE,
                  (unsigned long long)hdr->pages * RT_PAGE_SIZE, mod->name);
         return -1;
     }
@@ -186,7 +192,8 @@ int snap_load(const guest_module *mod, void *inst, const char *path, uint32_t ma
     mem->pages = hdr.pages;
     mem->size = bytes;
     mem->max_pages = max_pages;
-    for (uint32_t i = 0; i < hdr.global_count; i++) mod->global_set(inst, i, hdr.globals[i]);
+    for (uint32_t i = 0; i < hdr.global_count; i++)
+        mod->global_set(inst, i, hdr.globals[i]);
     *pages = hdr.pages;
     return 0;
 }

@@ -22,7 +22,7 @@
 #include "sandbox/snapshot.h"
 #include "wasm/runtime.h"
 
-#define WORKER_ERR_MAX 512
+#define WORKER_ERR_MAX   512
 #define WORKER_INIT_FUEL ((uint64_t)INT64_MAX)
 
 static const char *const worker_base_env[] = {LSB_BASE_ENV_HOME, LSB_BASE_ENV_LANG, NULL};
@@ -72,10 +72,8 @@ static void exit_guest(void *opaque, uint32_t code) {
 /* Open the four mounts and the streams for req; 0 or -1 with err. */
 static int bind_wasi(worker_instance *w, const worker_request *req, char *err, size_t errlen) {
     wasi_preopen mounts[] = {
-        {LSB_MOUNT_STDLIB, req->stdlib_dir, 0},
-        {LSB_MOUNT_APP, req->workspace, 1},
-        {LSB_MOUNT_DATA, req->data_dir, 0},
-        {LSB_MOUNT_EXTERNAL, req->external_dir, 0},
+        {LSB_MOUNT_STDLIB, req->stdlib_dir, 0}, {LSB_MOUNT_APP, req->workspace, 1},
+        {LSB_MOUNT_DATA, req->data_dir, 0},     {LSB_MOUNT_EXTERNAL, req->external_dir, 0},
         {LSB_MOUNT_ROOT, req->root_dir, 0},
     };
     const char *argv[] = {w->mod->name, NULL};
@@ -151,7 +149,8 @@ static void send_done(worker_instance *w, rt_outcome outcome, uint32_t status) {
 _Noreturn void worker_run(worker_instance *w, const worker_request *req, int out_fd) {
     char err[WORKER_ERR_MAX] = "";
     w->out_fd = out_fd;
-    if (bind_wasi(w, req, err, sizeof err) != 0 || cap_memory(w, req->memory_bytes, err, sizeof err) != 0)
+    if (bind_wasi(w, req, err, sizeof err) != 0 ||
+        cap_memory(w, req->memory_bytes, err, sizeof err) != 0)
         fail(out_fd, err);
     lsbi_set_field(&w->lsb, LSB_REQ_CODE, req->code, req->code_len);
     lsbi_set_field(&w->lsb, LSB_REQ_ENV, req->env_block, req->env_len);
@@ -174,9 +173,13 @@ int worker_make_snapshot(const guest_module *mod, const char *stdlib_dir, const 
         snprintf(err, errlen, "cannot create a temporary folder: %s", strerror(errno));
         return -1;
     }
-    worker_request req = {.stdlib_dir = stdlib_dir, .workspace = workspace, .root_dir = root_dir,
-                          .stdout_max = WASI_UNLIMITED, .stderr_max = WASI_UNLIMITED,
-                          .quota_bytes = WASI_UNLIMITED, .quota_files = WASI_UNLIMITED};
+    worker_request req = {.stdlib_dir = stdlib_dir,
+                          .workspace = workspace,
+                          .root_dir = root_dir,
+                          .stdout_max = WASI_UNLIMITED,
+                          .stderr_max = WASI_UNLIMITED,
+                          .quota_bytes = WASI_UNLIMITED,
+                          .quota_files = WASI_UNLIMITED};
     int rc = instantiate(&w, mod, err, errlen);
     if (rc == 0) rc = bind_wasi(&w, &req, err, errlen);
     if (rc == 0) {

@@ -21,7 +21,7 @@
 typedef struct worker_request {
     const char *code;
     size_t code_len;
-    const char *filename; /* shown in tracebacks */
+    const char *filename;  /* shown in tracebacks */
     const char *env_block; /* "K=V\0K=V\0" */
     size_t env_len;
     uint64_t fuel;

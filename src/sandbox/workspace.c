@@ -19,7 +19,7 @@
 #include "../../guest/lsb_abi.h"
 
 #define WS_MAX_DEPTH 64
-#define WS_PATH_MAX 4096
+#define WS_PATH_MAX  4096
 
 /* Append one entry; -1 on OOM. */
 static int listing_add(ws_listing *l, const char *path, const struct stat *st) {
@@ -32,9 +32,9 @@ static int listing_add(ws_listing *l, const char *path, const struct stat *st) {
     }
     char *copy = strdup(path);
     if (copy == NULL) return -1;
-    l->items[l->count++] = (ws_entry){copy, (uint64_t)st->st_size,
-                                      (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
-                                      (uint64_t)st->st_ino};
+    l->items[l->count++] = (ws_entry){
+        copy, (uint64_t)st->st_size, (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
+        (uint64_t)st->st_ino};
     return 0;
 }
 
@@ -58,7 +58,8 @@ static int scan_dir(int fd, const char *prefix, int depth, size_t max, ws_listin
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
-            int sub = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            int sub =
+                openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (sub < 0 || depth >= WS_MAX_DEPTH || strlen(path) + 2 >= sizeof path) {
                 if (sub >= 0) close(sub);
                 l->incomplete = 1;
@@ -94,7 +95,8 @@ int ws_scan(const char *root, size_t max_entries, ws_listing *out) {
 }
 
 void ws_listing_free(ws_listing *listing) {
-    for (size_t i = 0; i < listing->count; i++) free(listing->items[i].path);
+    for (size_t i = 0; i < listing->count; i++)
+        free(listing->items[i].path);
     free(listing->items);
     memset(listing, 0, sizeof *listing);
 }
@@ -119,7 +121,8 @@ int ws_diff(const ws_listing *before, const ws_listing *after, char ***created, 
     size_t i = 0;
     for (size_t j = 0; j < after->count; j++) {
         const ws_entry *a = &after->items[j];
-        while (i < before->count && strcmp(before->items[i].path, a->path) < 0) i++;
+        while (i < before->count && strcmp(before->items[i].path, a->path) < 0)
+            i++;
         const ws_entry *b = i < before->count && strcmp(before->items[i].path, a->path) == 0
                                 ? &before->items[i]
                                 : NULL;

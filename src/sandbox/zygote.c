@@ -24,9 +24,9 @@
 #include "sandbox/defaults.h"
 #include "sandbox/sandbox.h"
 
-#define ZYG_STRINGS 8
+#define ZYG_STRINGS     8
 #define ZYG_NULL_STRING UINT32_MAX
-#define ZYG_MAX_STRING (LSB_MAX_CODE_BYTES + 1)
+#define ZYG_MAX_STRING  (LSB_MAX_CODE_BYTES + 1)
 
 struct zyg_zygote {
     pid_t pid;
@@ -71,15 +71,16 @@ static int write_full(int fd, const void *buf, size_t len) {
 static int send_header(int sock, const zyg_wire *wire, int fd) {
     char control[CMSG_SPACE(sizeof(int))] = {0};
     struct iovec iov = {(void *)wire, sizeof *wire};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
-                         .msg_controllen = sizeof control};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
     struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
     cm->cmsg_level = SOL_SOCKET;
     cm->cmsg_type = SCM_RIGHTS;
     cm->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(cm), &fd, sizeof fd);
     ssize_t n;
-    do n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+    do
+        n = sendmsg(sock, &msg, MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
     return n == (ssize_t)sizeof *wire ? 0 : -1;
 }
@@ -88,10 +89,11 @@ static int send_header(int sock, const zyg_wire *wire, int fd) {
 static int recv_header(int sock, zyg_wire *wire, int *fd) {
     char control[CMSG_SPACE(sizeof(int))];
     struct iovec iov = {wire, sizeof *wire};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control,
-                         .msg_controllen = sizeof control};
+    struct msghdr msg = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof control};
     ssize_t n;
-    do n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_WAITALL);
+    do
+        n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC | MSG_WAITALL);
     while (n < 0 && errno == EINTR);
     struct cmsghdr *cm = n == (ssize_t)sizeof *wire ? CMSG_FIRSTHDR(&msg) : NULL;
     if (cm == NULL || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(sizeof(int)))
@@ -139,12 +141,22 @@ static _Noreturn void zygote_main(worker_instance *w, int sock) {
             close(sock);
             sandbox_close_other_fds(out_fd);
             worker_request req = {
-                .code = s[0], .code_len = wire.len[0], .filename = s[1], .env_block = s[2],
-                .env_len = s[2] ? wire.len[2] : 0, .fuel = wire.fuel,
-                .memory_bytes = wire.memory_bytes, .stdout_max = wire.stdout_max,
-                .stderr_max = wire.stderr_max, .quota_bytes = wire.quota_bytes,
-                .quota_files = wire.quota_files, .stdlib_dir = s[3], .workspace = s[4],
-                .data_dir = s[5], .external_dir = s[6], .root_dir = s[7],
+                .code = s[0],
+                .code_len = wire.len[0],
+                .filename = s[1],
+                .env_block = s[2],
+                .env_len = s[2] ? wire.len[2] : 0,
+                .fuel = wire.fuel,
+                .memory_bytes = wire.memory_bytes,
+                .stdout_max = wire.stdout_max,
+                .stderr_max = wire.stderr_max,
+                .quota_bytes = wire.quota_bytes,
+                .quota_files = wire.quota_files,
+                .stdlib_dir = s[3],
+                .workspace = s[4],
+                .data_dir = s[5],
+                .external_dir = s[6],
+                .root_dir = s[7],
             };
             worker_run(w, &req, out_fd);
         }
@@ -204,12 +216,15 @@ static uint32_t wire_len(const char *s, size_t len) { return s ? (uint32_t)len :
 
 /* Send one request and read back the pid; caller holds z->lock. */
 static pid_t spawn_locked(zyg_zygote *z, const worker_request *req, int out_fd) {
-    const char *s[ZYG_STRINGS] = {req->code, req->filename, req->env_block, req->stdlib_dir,
+    const char *s[ZYG_STRINGS] = {req->code,      req->filename, req->env_block,    req->stdlib_dir,
                                   req->workspace, req->data_dir, req->external_dir, req->root_dir};
     size_t lens[ZYG_STRINGS] = {req->code_len, 0, req->env_len, 0, 0, 0, 0, 0};
-    zyg_wire wire = {.fuel = req->fuel, .memory_bytes = req->memory_bytes,
-                     .stdout_max = req->stdout_max, .stderr_max = req->stderr_max,
-                     .quota_bytes = req->quota_bytes, .quota_files = req->quota_files};
+    zyg_wire wire = {.fuel = req->fuel,
+                     .memory_bytes = req->memory_bytes,
+                     .stdout_max = req->stdout_max,
+                     .stderr_max = req->stderr_max,
+                     .quota_bytes = req->quota_bytes,
+                     .quota_files = req->quota_files};
     for (int i = 0; i < ZYG_STRINGS; i++) {
         if (s[i] && i != 0 && i != 2) lens[i] = strlen(s[i]);
         wire.len[i] = wire_len(s[i], lens[i]);
@@ -230,7 +245,8 @@ pid_t zyg_spawn(zyg_zygote *z, const worker_request *req, int out_fd, char *err,
     pthread_mutex_lock(&z->lock);
     pid_t pid = spawn_locked(z, req, out_fd);
     pthread_mutex_unlock(&z->lock);
-    if (pid <= 0) snprintf(err, errlen, "the zygote (pid %d) did not start the execution", (int)z->pid);
+    if (pid <= 0)
+        snprintf(err, errlen, "the zygote (pid %d) did not start the execution", (int)z->pid);
     return pid <= 0 ? -1 : pid;
 }
 

@@ -8,16 +8,16 @@
 #include "wasm/guest.h"
 #include GUEST_HEADER
 
-#define GLUE_CAT3_(a, b, c) a##b##c
-#define GLUE_CAT3(a, b, c) GLUE_CAT3_(a, b, c)
+#define GLUE_CAT3_(a, b, c)    a##b##c
+#define GLUE_CAT3(a, b, c)     GLUE_CAT3_(a, b, c)
 #define GLUE_CAT4_(a, b, c, d) a##b##c##d
-#define GLUE_CAT4(a, b, c, d) GLUE_CAT4_(a, b, c, d)
-#define INSTANCE_T GLUE_CAT3(Z_, GUEST_NAME, _instance_t)
-#define MODULE_FN(suffix) GLUE_CAT3(Z_, GUEST_NAME, suffix)
-#define EXPORT_FN(name) GLUE_CAT4(Z_, GUEST_NAME, Z_, name)
-#define GLUE_TABLE GLUE_CAT3(guest_, GUEST_NAME, )
-#define GLUE_STR_(x) #x
-#define GLUE_STR(x) GLUE_STR_(x)
+#define GLUE_CAT4(a, b, c, d)  GLUE_CAT4_(a, b, c, d)
+#define INSTANCE_T             GLUE_CAT3(Z_, GUEST_NAME, _instance_t)
+#define MODULE_FN(suffix)      GLUE_CAT3(Z_, GUEST_NAME, suffix)
+#define EXPORT_FN(name)        GLUE_CAT4(Z_, GUEST_NAME, Z_, name)
+#define GLUE_TABLE             GLUE_CAT3(guest_, GUEST_NAME, )
+#define GLUE_STR_(x)           #x
+#define GLUE_STR(x)            GLUE_STR_(x)
 
 static void glue_instantiate(void *inst, struct Z_lsb_instance_t *lsb,
                              struct Z_wasi_snapshot_preview1_instance_t *wasi) {

@@ -23,7 +23,8 @@ int lsbi_set_field(lsbi_state *state, unsigned field, const char *data, size_t l
 }
 
 /* Copy at most cap-1 bytes of guest memory [ptr, ptr+len) into dst as a string. */
-static void copy_guest_string(lsbi_state *state, char *dst, size_t cap, uint32_t ptr, uint32_t len) {
+static void copy_guest_string(lsbi_state *state, char *dst, size_t cap, uint32_t ptr,
+                              uint32_t len) {
     size_t n = len < cap - 1 ? len : cap - 1;
     uint8_t *src = wasi_mem_range(state->memory, ptr, n);
     if (src == NULL) wasm_rt_trap(WASM_RT_TRAP_OOB);
@@ -46,7 +47,8 @@ uint32_t Z_lsbZ_request_get(lsbi_state *state, uint32_t field, uint32_t buf, uin
 }
 
 /* lsb.report_error: remember the type and message of the uncaught error. */
-void Z_lsbZ_report_error(lsbi_state *state, uint32_t type_ptr, uint32_t type_len, uint32_t msg_ptr, uint32_t msg_len) {
+void Z_lsbZ_report_error(lsbi_state *state, uint32_t type_ptr, uint32_t type_len, uint32_t msg_ptr,
+                         uint32_t msg_len) {
     copy_guest_string(state, state->error_type, sizeof state->error_type, type_ptr, type_len);
     copy_guest_string(state, state->error_message, sizeof state->error_message, msg_ptr, msg_len);
 }

@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <wasm-rt.h>
 
-#define LSBI_FIELD_COUNT 3
-#define LSBI_ERROR_TYPE_MAX 128
+#define LSBI_FIELD_COUNT       3
+#define LSBI_ERROR_TYPE_MAX    128
 #define LSBI_ERROR_MESSAGE_MAX 4096
 
 typedef struct lsbi_field {
@@ -23,8 +23,8 @@ typedef struct lsbi_field {
 struct Z_lsb_instance_t {
     wasm_rt_memory_t *memory; /* set once the guest is instantiated */
     lsbi_field fields[LSBI_FIELD_COUNT];
-    char error_type[LSBI_ERROR_TYPE_MAX];         /* "" until reported */
-    char error_message[LSBI_ERROR_MESSAGE_MAX];   /* NUL-terminated, truncated */
+    char error_type[LSBI_ERROR_TYPE_MAX];       /* "" until reported */
+    char error_message[LSBI_ERROR_MESSAGE_MAX]; /* NUL-terminated, truncated */
 };
 typedef struct Z_lsb_instance_t lsbi_state;
 

@@ -18,7 +18,7 @@
 
 /* Trap codes for host-raised traps, beyond wasm_rt_trap_t's range. */
 #define RT_TRAP_OUT_OF_FUEL ((wasm_rt_trap_t)100)
-#define RT_TRAP_EXIT ((wasm_rt_trap_t)101)
+#define RT_TRAP_EXIT        ((wasm_rt_trap_t)101)
 
 static bool memory_denied;
 static uint32_t exit_status;
@@ -80,7 +80,8 @@ rt_outcome rt_call_void(void (*fn)(void *), void *inst) {
 }
 
 const char *rt_outcome_name(rt_outcome outcome) {
-    static const char *const names[] = {"ok", "out of fuel", "out-of-bounds memory access",
-                                        "native stack exhausted", "trap", "exit"};
+    static const char *const names[] = {
+        "ok",   "out of fuel", "out-of-bounds memory access", "native stack exhausted",
+        "trap", "exit"};
     return outcome <= RT_EXITED ? names[outcome] : "unknown";
 }

@@ -18,7 +18,7 @@
 
 #include "llmsandbox.h"
 
-#define THREADS 2
+#define THREADS         2
 #define RUNS_PER_THREAD 10
 
 static const char *assets;
@@ -105,7 +105,8 @@ static void *worker(void *arg) {
         lsb_policy_init(&policy);
         lsb_result r;
         char err[256];
-        if (lsb_execute(sb, lang, code, strlen(code), NULL, &policy, &r, err, sizeof err) == LSB_OK) {
+        if (lsb_execute(sb, lang, code, strlen(code), NULL, &policy, &r, err, sizeof err) ==
+            LSB_OK) {
             good += r.success && strcmp(r.stdout_data, "x\n") == 0;
             lsb_result_free(&r);
         }
@@ -115,7 +116,8 @@ static void *worker(void *arg) {
 
 static void test_concurrent_callers(void **state) {
     pthread_t t[THREADS];
-    for (int i = 0; i < THREADS; i++) assert_int_equal(pthread_create(&t[i], NULL, worker, *state), 0);
+    for (int i = 0; i < THREADS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, worker, *state), 0);
     intptr_t total = 0;
     for (int i = 0; i < THREADS; i++) {
         void *good;

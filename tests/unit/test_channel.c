@@ -5,11 +5,11 @@
  * at every byte, oversized or unknown frames, a second DONE, output past the
  * caps. Frames are produced with chan_send through a pipe, as in real runs.
  */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
