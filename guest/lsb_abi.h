@@ -38,18 +38,18 @@
 #define LSB_ABI_H
 
 /* Request fields for lsb.request_get. */
-#define LSB_REQ_CODE 0     /* UTF-8 source text of the program */
-#define LSB_REQ_ENV 1      /* "K=V\0K=V\0..." per-run environment */
+#define LSB_REQ_CODE     0 /* UTF-8 source text of the program */
+#define LSB_REQ_ENV      1 /* "K=V\0K=V\0..." per-run environment */
 #define LSB_REQ_FILENAME 2 /* name shown in tracebacks, e.g. "main.py" */
 
 /* Guest-visible mount points; the preopen order (fd 3, 4, 5, 6, 7) is fixed
  * because wasi-libc records it during lsb_init and the snapshot freezes it.
  * "/" is a read-only skeleton holding only the other mount points, so that
  * listing it shows the mounts and nothing of the host. */
-#define LSB_MOUNT_STDLIB "/usr/local/lib"
-#define LSB_MOUNT_APP "/app"
-#define LSB_MOUNT_DATA "/data"
+#define LSB_MOUNT_STDLIB   "/usr/local/lib"
+#define LSB_MOUNT_APP      "/app"
+#define LSB_MOUNT_DATA     "/data"
 #define LSB_MOUNT_EXTERNAL "/external"
-#define LSB_MOUNT_ROOT "/"
+#define LSB_MOUNT_ROOT     "/"
 
 #endif

@@ -16,7 +16,11 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${LSB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/llm-wasm-sandbox}
 FUEL_TOOL="$BUILD/tools/lsb-fuel"
 # Guest C is compiled with the same runtime defines as the host (Makefile).
+AOT_HOOKS="$ROOT/src/wasm/aot_hooks.h"
 AOT_CFLAGS="-O2 -fno-strict-aliasing -w -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=${LSB_MEMCHECK_SIGNAL:-1}"
+# The data-segment copy in wasm2c's instantiate, as wasm2c 1.0.32 writes it.
+LOAD_DATA_COPY='load_data(&(m.data[o]), i, s);'
+
 
 log() { echo "[guests] $(date +%T) $*"; }
 
@@ -57,7 +61,8 @@ build_wasm() {
 aot() {
   local lang=$1 mod=$2 wasm=$3
   local key dir out="$BUILD/guests/$lang"
-  key=$(hash_inputs "$wasm" "$ROOT/tools/fuel/fuel.c" "$AOT_CFLAGS" "$mod" "$TOOLCHAIN")
+  key=$(hash_inputs "$wasm" "$ROOT/tools/fuel/fuel.c" "$AOT_HOOKS" "$AOT_CFLAGS" "$LOAD_DATA_COPY" \
+    "$mod" "$TOOLCHAIN")
   dir="$CACHE/$lang-aot-$key"
   if [ -f "$dir/.complete" ]; then
     log "$lang AOT object: cached ($dir)"
@@ -68,8 +73,12 @@ aot() {
     "$FUEL_TOOL" "$wasm" "$dir/$mod.wasm"
     log "$lang: wasm2c"
     wasm2c "$dir/$mod.wasm" -n "$mod" -o "$dir/$mod.c"
+    # Let instances restored from a snapshot skip the copy (see aot_hooks.h).
+    grep -qF "$LOAD_DATA_COPY" "$dir/$mod.c" ||
+      { echo "[guests] wasm2c output changed: no data-segment copy to hook" >&2; return 1; }
+    sed -i "s/load_data(&(m\.data\[o\]), i, s);/if (!rt_skip_data_segments) &/" "$dir/$mod.c"
     log "$lang: gcc -O2 on $(du -h "$dir/$mod.c" | cut -f1) of generated C (slow for python: minutes)"
-    gcc $AOT_CFLAGS -I/usr/include -c "$dir/$mod.c" -o "$dir/$mod.o"
+    gcc $AOT_CFLAGS -include "$AOT_HOOKS" -I/usr/include -c "$dir/$mod.c" -o "$dir/$mod.o"
     sha256sum "$dir/$mod.wasm" | cut -c1-64 >"$dir/wasm_hash"
     rm -f "$dir/$mod.c"
     touch "$dir/.complete"

@@ -60,8 +60,11 @@ static PyMethodDef lsbmod_methods[] = {
 };
 
 static struct PyModuleDef lsbmod_def = {
-    PyModuleDef_HEAD_INIT, "_lsb", "Host interface of llm-wasm-sandbox.", -1, lsbmod_methods,
-    NULL, NULL, NULL, NULL,
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_lsb",
+    .m_doc = "Host interface of llm-wasm-sandbox.",
+    .m_size = -1,
+    .m_methods = lsbmod_methods,
 };
 
 static PyObject *lsbmod_init(void) { return PyModule_Create(&lsbmod_def); }

@@ -145,6 +145,14 @@ static int cli_opt_workspace(cli_run_ctx *ctx, const char *opt, const char *valu
     return cli_opt_dir(ctx, opt, value, &ctx->run->policy.workspace);
 }
 
+static int cli_opt_data(cli_run_ctx *ctx, const char *opt, const char *value) {
+    return cli_opt_dir(ctx, opt, value, &ctx->run->policy.data_dir);
+}
+
+static int cli_opt_external(cli_run_ctx *ctx, const char *opt, const char *value) {
+    return cli_opt_dir(ctx, opt, value, &ctx->run->policy.external_dir);
+}
+
 static int cli_opt_assets(cli_run_ctx *ctx, const char *opt, const char *value) {
     return cli_opt_dir(ctx, opt, value, &ctx->run->assets);
 }
@@ -174,6 +182,8 @@ static const cli_option cli_run_options[] = {
     {"--stdout-max", true, cli_opt_stdout_max},
     {"--stderr-max", true, cli_opt_stderr_max},
     {"--workspace", true, cli_opt_workspace},
+    {"--data", true, cli_opt_data},
+    {"--external", true, cli_opt_external},
     {"--env", true, cli_opt_env},
     {"--assets", true, cli_opt_assets},
     {"--help", false, cli_opt_help},
@@ -494,6 +504,8 @@ void cli_print_run_help(FILE *out) {
             "  --stderr-max BYTES  stderr kept, the rest is dropped (default %llu)\n"
             "  --workspace DIR     host folder mounted read-write at /app (default: a fresh,\n"
             "                      empty folder)\n"
+            "  --data DIR          host folder mounted read-only at /data (default: empty)\n"
+            "  --external DIR      host folder mounted read-only at /external (default: empty)\n"
             "  --env KEY=VALUE     add a variable to the guest environment; repeatable, at\n"
             "                      most %llu bytes in total\n"
             "  --assets DIR        folder of the guest snapshots and stdlib (default: next to\n"
@@ -512,8 +524,8 @@ void cli_print_run_help(FILE *out) {
             "Inside the sandbox:\n"
             "  /app            read-write: the workspace and working directory (quota %llu MiB\n"
             "                  and %llu files)\n"
-            "  /data           read-only: vendored packages and libraries, when installed\n"
-            "  /external       read-only: files provided by the operator (empty for run)\n"
+            "  /data           read-only: --data, or vendored packages when installed\n"
+            "  /external       read-only: --external, files provided by the operator\n"
             "  /usr/local/lib  read-only: the Python standard library\n"
             "  There is no network and no subprocess. The environment holds only the --env\n"
             "  variables plus " LSB_BASE_ENV_HOME " and " LSB_BASE_ENV_LANG ".\n"

@@ -46,7 +46,10 @@ static int instantiate(worker_instance *w, const guest_module *mod, char *err, s
 
 int worker_prepare(worker_instance *w, const guest_module *mod, const char *snapshot_path,
                    char *err, size_t errlen) {
-    if (instantiate(w, mod, err, errlen) != 0) return -1;
+    rt_skip_data_segments = 1; /* the snapshot replaces the initial memory */
+    int rc = instantiate(w, mod, err, errlen);
+    rt_skip_data_segments = 0;
+    if (rc != 0) return -1;
     uint32_t pages;
     return snap_load(mod, w->inst, snapshot_path, RT_MAX_PAGES, &pages, err, errlen);
 }

@@ -20,6 +20,7 @@
 #define RT_TRAP_OUT_OF_FUEL ((wasm_rt_trap_t)100)
 #define RT_TRAP_EXIT        ((wasm_rt_trap_t)101)
 
+int rt_skip_data_segments; /* read by the generated instantiate (aot_hooks.h) */
 static bool memory_denied;
 static uint32_t exit_status;
 

@@ -26,6 +26,10 @@ typedef enum rt_outcome {
     RT_EXITED /* the guest called proc_exit */
 } rt_outcome;
 
+/* When set, instantiate leaves linear memory unfilled (the caller is about
+ * to map a snapshot over it). See aot_hooks.h. */
+extern int rt_skip_data_segments;
+
 /* Install the trap signal handlers; idempotent. */
 void rt_init(void);
 

@@ -155,6 +155,13 @@ jrun --lang python --workspace "$T/ws" -c 'open("/app/new.txt", "w").write("n");
 expect_eq "files_created" "$(jget '.files_created|join(",")')" "/app/new.txt"
 expect_eq "files_modified" "$(jget '.files_modified|join(",")')" "/app/made.txt"
 
+mkdir -p "$T/data" && echo "shared" >"$T/data/info.txt"
+run --lang python --data "$T/data" --external "$T/data" -c 'print(open("/data/info.txt").read().strip(), open("/external/info.txt").read().strip())'
+expect_eq "--data and --external are mounted" "$OUT" "shared shared"
+run --lang python --data "$T/data" -c 'open("/data/info.txt", "w").write("x")'
+expect_match "/data is read-only" "$ERR" 'Error'
+expect_eq "/data content unchanged" "$(cat "$T/data/info.txt")" "shared"
+
 echo "== limits (python)"
 jrun --lang python --fuel 100000000 -c 'while True: pass'
 expect_eq "infinite loop: out_of_fuel" "$(jget .trap_reason)|$(jget .success)" "out_of_fuel|false"
