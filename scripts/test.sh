@@ -17,7 +17,8 @@ suite() { # NAME COMMAND... : run one suite and add its "N passed, M failed" lin
   local rc=${PIPESTATUS[0]}
   local line p f
   line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "/tmp/lsb-suite.$$" | tail -1)
-  p=$(sed -E 's/.* ?([0-9]+) passed.*/\1/' <<<"$line"); f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+  p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')
+  f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+')
   [ -n "$line" ] || { p=0; f=1; }
   [ "$rc" -ne 0 ] && [ "${f:-0}" -eq 0 ] && f=1
   total_pass=$((total_pass + p)); total_fail=$((total_fail + f))

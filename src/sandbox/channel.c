@@ -7,6 +7,8 @@
  */
 #include "sandbox/channel.h"
 
+#include "sandbox/fdio.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,26 +16,13 @@
 
 #define CHAN_HEADER 5
 
-/* write(2) everything, retrying on EINTR; 0 or -1. */
-static int write_all(int fd, const void *buf, size_t len) {
-    const uint8_t *p = buf;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 int chan_send(int fd, chan_type type, const void *data, size_t len) {
     const uint8_t *p = data;
     do {
         size_t n = len < CHAN_MAX_FRAME ? len : CHAN_MAX_FRAME;
         uint8_t hdr[CHAN_HEADER] = {(uint8_t)type, (uint8_t)n, (uint8_t)(n >> 8),
                                     (uint8_t)(n >> 16), (uint8_t)(n >> 24)};
-        if (write_all(fd, hdr, sizeof hdr) != 0 || write_all(fd, p, n) != 0) return -1;
+        if (fdio_write_all(fd, hdr, sizeof hdr) != 0 || fdio_write_all(fd, p, n) != 0) return -1;
         p += n;
         len -= n;
     } while (len > 0);

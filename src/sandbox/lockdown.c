@@ -4,7 +4,9 @@
  * The default action kills the whole process, so a host bug that reaches an
  * unexpected system call ends the execution instead of escaping it. The
  * list below is exactly what src/wasi and the wasm runtime use; mmap and
- * mprotect are allowed only without PROT_EXEC, so no new code can appear.
+ * mprotect are allowed only without PROT_EXEC, so no new code can appear,
+ * and files can only be opened with openat2 (src/wasi always passes
+ * RESOLVE_BENEATH; plain open/openat are not allowed at all).
  */
 #include "sandbox/lockdown.h"
 
@@ -29,7 +31,6 @@ static const int allowed_syscalls[] = {
     SCMP_SYS(lseek),
     SCMP_SYS(close),
     SCMP_SYS(openat2),
-    SCMP_SYS(openat),
     SCMP_SYS(fstat),
     SCMP_SYS(newfstatat),
     SCMP_SYS(statx),
@@ -48,7 +49,6 @@ static const int allowed_syscalls[] = {
     SCMP_SYS(ftruncate),
     SCMP_SYS(fallocate),
     SCMP_SYS(fadvise64),
-    SCMP_SYS(dup),
     /* time, randomness, scheduling */
     SCMP_SYS(clock_gettime),
     SCMP_SYS(clock_getres),

@@ -82,13 +82,14 @@ lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err
         snprintf(err, errlen, "out of memory");
         return LSB_ERR_SYSTEM;
     }
-    int bad = assets_dir ? snprintf(sb->assets, sizeof sb->assets, "%s", assets_dir) >= PATH_MAX
-                         : default_assets(sb->assets, sizeof sb->assets) != 0;
+    char assets[PATH_MAX];
+    int bad = assets_dir ? snprintf(assets, sizeof assets, "%s", assets_dir) >= PATH_MAX
+                         : default_assets(assets, sizeof assets) != 0;
+    memcpy(sb->assets, assets, sizeof assets);
     for (int i = 0; i < SANDBOX_LANGS && !bad; i++)
-        bad =
-            snprintf(sb->snapshot[i], PATH_MAX, "%s/%s", sb->assets, snapshot_names[i]) >= PATH_MAX;
-    if (!bad) bad = snprintf(sb->stdlib, PATH_MAX, "%s/python-stdlib", sb->assets) >= PATH_MAX;
-    if (!bad) bad = snprintf(sb->root, PATH_MAX, "%s/root", sb->assets) >= PATH_MAX;
+        bad = snprintf(sb->snapshot[i], PATH_MAX, "%s/%s", assets, snapshot_names[i]) >= PATH_MAX;
+    if (!bad) bad = snprintf(sb->stdlib, PATH_MAX, "%s/python-stdlib", assets) >= PATH_MAX;
+    if (!bad) bad = snprintf(sb->root, PATH_MAX, "%s/root", assets) >= PATH_MAX;
     if (bad) {
         snprintf(err, errlen, "cannot locate the sandbox assets folder");
         free(sb);

@@ -9,6 +9,8 @@
  */
 #include "sandbox/snapshot.h"
 
+#include "sandbox/fdio.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -38,19 +40,7 @@ typedef struct snap_header {
 
 _Static_assert(sizeof(snap_header) <= SNAP_DATA_OFFSET, "snapshot header fits its page");
 
-/* write(2) all of buf; 0 or -1. */
-static int write_all(int fd, const void *buf, size_t len) {
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
+/* Is the buffer all zero bytes (a hole in the image)? */
 static int is_zero(const uint8_t *p, size_t len) {
     for (size_t i = 0; i < len; i++)
         if (p[i]) return 0;
@@ -78,7 +68,7 @@ static int write_memory(int fd, const wasm_rt_memory_t *mem) {
         const uint8_t *page = mem->data + off;
         if (is_zero(page, RT_PAGE_SIZE)) continue;
         if (lseek(fd, (off_t)(SNAP_DATA_OFFSET + off), SEEK_SET) < 0) return -1;
-        if (write_all(fd, page, RT_PAGE_SIZE) != 0) return -1;
+        if (fdio_write_all(fd, page, RT_PAGE_SIZE) != 0) return -1;
     }
     return ftruncate(fd, (off_t)(SNAP_DATA_OFFSET + mem->size));
 }
@@ -97,7 +87,7 @@ int snap_write(const guest_module *mod, void *inst, const char *path, char *err,
         snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         return -1;
     }
-    int rc = write_all(fd, &hdr, sizeof hdr);
+    int rc = fdio_write_all(fd, &hdr, sizeof hdr);
     if (rc == 0) rc = write_memory(fd, mod->memory(inst));
     if (rc == 0) rc = fsync(fd);
     if (close(fd) != 0) rc = -1;

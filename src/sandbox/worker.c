@@ -197,6 +197,10 @@ int worker_make_snapshot(const guest_module *mod, const char *stdlib_dir, const 
         }
     }
     if (rc == 0) rc = snap_write(mod, w.inst, out_path, err, errlen);
+    if (w.inst != NULL) {
+        mod->free(w.inst);
+        free(w.inst);
+    }
     wasi_free(&w.wasi);
     rmdir(workspace);
     return rc;

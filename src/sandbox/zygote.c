@@ -22,6 +22,7 @@
 
 #include "sandbox/channel.h"
 #include "sandbox/defaults.h"
+#include "sandbox/fdio.h"
 #include "sandbox/sandbox.h"
 
 #define ZYG_STRINGS     8
@@ -40,19 +41,6 @@ typedef struct zyg_wire {
     uint32_t len[ZYG_STRINGS]; /* ZYG_NULL_STRING for NULL */
     uint32_t reserved;
 } zyg_wire;
-
-/* Read exactly len bytes; 0, or -1 on EOF/error. */
-static int read_full(int fd, void *buf, size_t len) {
-    char *p = buf;
-    while (len > 0) {
-        ssize_t n = read(fd, p, len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
 
 /* Write exactly len bytes; 0 or -1. */
 static int write_full(int fd, const void *buf, size_t len) {
@@ -116,7 +104,7 @@ static char *recv_strings(int sock, const zyg_wire *wire, const char *strs[ZYG_S
     for (int i = 0; i < ZYG_STRINGS; i++) {
         strs[i] = NULL;
         if (wire->len[i] == ZYG_NULL_STRING) continue;
-        if (read_full(sock, p, wire->len[i]) != 0) {
+        if (fdio_read_all(sock, p, wire->len[i]) != 0) {
             free(buf);
             return NULL;
         }
@@ -189,7 +177,7 @@ int zyg_start(zyg_zygote **out, const guest_module *mod, const char *snapshot_pa
     }
     close(sv[1]);
     int32_t ready = -1;
-    if (pid < 0 || read_full(sv[0], &ready, sizeof ready) != 0 || ready != 0) {
+    if (pid < 0 || fdio_read_all(sv[0], &ready, sizeof ready) != 0 || ready != 0) {
         snprintf(err, errlen, "the %s zygote failed to start%s", mod->name,
                  pid < 0 ? " (fork failed)" : "; see stderr");
         close(sv[0]);
@@ -233,7 +221,7 @@ static pid_t spawn_locked(zyg_zygote *z, const worker_request *req, int out_fd) 
     for (int i = 0; i < ZYG_STRINGS; i++)
         if (s[i] && write_full(z->sock, s[i], lens[i]) != 0) return -1;
     int32_t pid = -1;
-    if (read_full(z->sock, &pid, sizeof pid) != 0) return -1;
+    if (fdio_read_all(z->sock, &pid, sizeof pid) != 0) return -1;
     return pid;
 }
 

@@ -21,6 +21,7 @@
 #include "wasi/ctx.h"
 #include "wasi/fdtab.h"
 #include "wasi/mem.h"
+#include "wasi/path.h"
 #include "wasi/wasi.h"
 
 /* Where one fd_readdir call writes and how far it got. */
@@ -104,8 +105,8 @@ static uint32_t open_listing(listing *l, const wasi_fd *e, int *lfd) {
         l->idx = 0;
         l->off = 0;
     }
-    *lfd = openat(e->host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (*lfd < 0) return wasi_errno_from_host(errno);
+    uint32_t rc = wasi_path_openat(e->host, ".", O_RDONLY | O_DIRECTORY, 0, lfd);
+    if (rc != 0) return rc;
     if (lseek(*lfd, (off_t)l->off, SEEK_SET) < 0) {
         close(*lfd);
         return wasi_errno_from_host(errno);

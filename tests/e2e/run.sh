@@ -151,6 +151,10 @@ run --lang python -c 'open("/usr/local/lib/x", "w")'
 expect_match "the stdlib mount is read-only" "$ERR" 'Error'
 run --lang python --workspace "$T/ws" -c 'open("/app/made.txt", "w").write("hello"); print(open("made.txt").read())'
 expect_eq "workspace is writable, cwd is /app" "$OUT|$(cat "$T/ws/made.txt")" "hello|hello"
+mkdir -p "$T/ws/sub/deeper" && : >"$T/ws/sub/deeper/x.csv"
+run --lang python --workspace "$T/ws" -c 'import os, glob; print(sorted(os.listdir("/app")), [w[0] for w in os.walk("/app")], glob.glob("/app/**/*.csv", recursive=True))'
+expect_eq "listing the workspace (listdir, walk, glob)" "$OUT" "['made.txt', 'sub'] ['/app', '/app/sub', '/app/sub/deeper'] ['/app/sub/deeper/x.csv']"
+rm -rf "$T/ws/sub"
 jrun --lang python --workspace "$T/ws" -c 'open("/app/new.txt", "w").write("n"); open("/app/made.txt", "a").write("!")'
 expect_eq "files_created" "$(jget '.files_created|join(",")')" "/app/new.txt"
 expect_eq "files_modified" "$(jget '.files_modified|join(",")')" "/app/made.txt"
