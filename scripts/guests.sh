@@ -9,7 +9,7 @@
 # change to an input rebuilds exactly what depends on it. Results are then
 # copied into BUILD_DIR/guests/ only when they differ (keeping make quiet).
 set -euo pipefail
-shopt -s inherit_errexit
+shopt -s inherit_errexit nullglob
 
 BUILD=$(realpath -m "$1")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,9 +24,10 @@ LOAD_DATA_COPY='load_data(&(m.data[o]), i, s);'
 
 log() { echo "[guests] $(date +%T) $*"; }
 
-# sha256 over file contents and extra strings (tool versions, flags).
+# sha256 over file contents (never their paths, so every clone shares the
+# cache) and extra strings (tool versions, flags).
 hash_inputs() {
-  { for f in "$@"; do if [ -f "$f" ]; then sha256sum "$f"; else echo "$f"; fi; done; } |
+  { for f in "$@"; do if [ -f "$f" ]; then sha256sum <"$f"; else echo "$f"; fi; done; } |
     sha256sum | cut -c1-24
 }
 
