@@ -61,27 +61,27 @@ $LAT "$RUNS" "native python3.11 -c 'print(1)'" -- $PY -c 'print(1)' \
 $LAT "$RUNS" "native QuickJS (gcc -O2) console.log(1)" -- "$OUT/native_qjs" -e 'console.log(1)' \
   --- "llm-sandbox run javascript console.log(1)" -- "$BIN" run --lang javascript -c 'console.log(1)' \
   --- "Node 20 WASI, same quickjs.wasm" -- node --no-turbo-fast-api-calls \
-  "$ROOT/guest/js/test/run-node.mjs" --wasm "$BUILD/guests/quickjs/guest.wasm" -e 'console.log(1)'
+  "$ROOT/guest/js/test/run-node.mjs" --wasm "$BUILD/guests/quickjs/guest.wasm" -e 'console.log(1)' || true
 echo "  in-process, library API (fork per run; zygote vs restore-per-run):"
 "$OUT/exec_bench" "$BUILD/assets" "$RUNS" 2>/dev/null || echo "  (exec_bench not built)"
 
 echo
 echo "== 2. compute ($COMPUTE_RUNS runs each; fuel on)"
-for w in pystone json regex; do
+for w in py_pystone py_json py_regex; do
   $LAT "$COMPUTE_RUNS" "native python3.11 $w.py" -- $PY "$W/$w.py" \
-    --- "llm-sandbox python $w.py" -- "$BIN" run "${BIG[@]}" --lang python "$W/$w.py"
+    --- "llm-sandbox python $w.py" -- "$BIN" run "${BIG[@]}" --lang python "$W/$w.py" || true
 done
-for w in fib json regex; do
+for w in js_fib js_json js_regex; do
   $LAT "$COMPUTE_RUNS" "native QuickJS $w.js" -- "$OUT/native_qjs" "$W/$w.js" \
-    --- "llm-sandbox javascript $w.js" -- "$BIN" run "${BIG[@]}" --lang javascript "$W/$w.js"
+    --- "llm-sandbox javascript $w.js" -- "$BIN" run "${BIG[@]}" --lang javascript "$W/$w.js" || true
 done
 
 echo
 echo "== 3. fuel overhead (QuickJS guest, charges on vs off, same host)"
 if [ -x "$OUT/llm-sandbox-nofuel" ]; then
-  for w in fib json regex; do
+  for w in js_fib js_json js_regex; do
     $LAT "$COMPUTE_RUNS" "no fuel charges $w.js" -- "$OUT/llm-sandbox-nofuel" run --assets "$OUT/nofuel/assets" "${BIG[@]}" --lang javascript "$W/$w.js" \
-      --- "fuel charges $w.js" -- "$BIN" run "${BIG[@]}" --lang javascript "$W/$w.js"
+      --- "fuel charges $w.js" -- "$BIN" run "${BIG[@]}" --lang javascript "$W/$w.js" || true
   done
 else
   echo "  (skipped: $OUT/llm-sandbox-nofuel not built)"
