@@ -11,11 +11,22 @@
 #include "sandbox/lockdown.h"
 
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sandbox/fdio.h"
+
+/* A bound on the exported program (BPF allows 4096 instructions). */
+#define LOCKDOWN_MAX_INSNS 4096
 
 /* System calls allowed without argument checks. */
 static const int allowed_syscalls[] = {
@@ -78,11 +89,17 @@ static int allow_non_exec(scmp_filter_ctx ctx, int syscall_nr) {
                             SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 }
 
-int lockdown_apply(char *err, size_t errlen) {
+/* The compiled filter: built once per process by lockdown_prepare, so a
+ * zygote pays for libseccomp's compilation once instead of on every run. */
+static struct sock_filter *compiled;
+static unsigned short compiled_len;
+
+/* Build the allow-list with libseccomp; NULL with err on failure. */
+static scmp_filter_ctx build_filter(char *err, size_t errlen) {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
     if (ctx == NULL) {
         snprintf(err, errlen, "seccomp_init failed");
-        return -1;
+        return NULL;
     }
     int rc = 0;
     size_t count = sizeof allowed_syscalls / sizeof allowed_syscalls[0];
@@ -90,9 +107,51 @@ int lockdown_apply(char *err, size_t errlen) {
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed_syscalls[i], 0);
     if (rc == 0) rc = allow_non_exec(ctx, SCMP_SYS(mmap));
     if (rc == 0) rc = allow_non_exec(ctx, SCMP_SYS(mprotect));
-    if (rc == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) rc = -errno;
-    if (rc == 0) rc = seccomp_load(ctx);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot build the seccomp filter: %s", strerror(-rc));
+        seccomp_release(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+/* Export ctx's BPF program into a malloc'd array; 0, or -1 with err. */
+static int export_program(scmp_filter_ctx ctx, char *err, size_t errlen) {
+    int fd = memfd_create("lsb-seccomp", MFD_CLOEXEC);
+    struct stat st;
+    int rc = fd < 0 ? -1 : seccomp_export_bpf(ctx, fd);
+    if (rc == 0 && (fstat(fd, &st) != 0 || st.st_size <= 0 ||
+                    st.st_size > LOCKDOWN_MAX_INSNS * (off_t)sizeof(struct sock_filter)))
+        rc = -1;
+    struct sock_filter *insns = rc == 0 ? malloc((size_t)st.st_size) : NULL;
+    if (insns == NULL || fdio_pread_all(fd, insns, (size_t)st.st_size, 0) != 0) rc = -1;
+    if (fd >= 0) close(fd);
+    if (rc != 0) {
+        free(insns);
+        snprintf(err, errlen, "cannot export the seccomp filter");
+        return -1;
+    }
+    compiled = insns;
+    compiled_len = (unsigned short)((size_t)st.st_size / sizeof *insns);
+    return 0;
+}
+
+int lockdown_prepare(char *err, size_t errlen) {
+    if (compiled != NULL) return 0;
+    scmp_filter_ctx ctx = build_filter(err, errlen);
+    if (ctx == NULL) return -1;
+    int rc = export_program(ctx, err, errlen);
     seccomp_release(ctx);
-    if (rc != 0) snprintf(err, errlen, "cannot install the seccomp filter: %s", strerror(-rc));
-    return rc == 0 ? 0 : -1;
+    return rc;
+}
+
+int lockdown_apply(char *err, size_t errlen) {
+    if (lockdown_prepare(err, errlen) != 0) return -1;
+    struct sock_fprog prog = {.len = compiled_len, .filter = compiled};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) {
+        snprintf(err, errlen, "cannot install the seccomp filter: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
 }

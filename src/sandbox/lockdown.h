@@ -11,7 +11,15 @@
 
 #include <stddef.h>
 
-/* Apply the filter to the calling process; 0, or -1 with a message in err. */
+/*
+ * Compile the filter once for this process (and the processes it forks
+ * later): a zygote calls this so that its children only load it. 0, or -1
+ * with a message in err. Idempotent.
+ */
+int lockdown_prepare(char *err, size_t errlen);
+
+/* Apply the filter to the calling process (compiling it first if needed);
+ * 0, or -1 with a message in err. */
 int lockdown_apply(char *err, size_t errlen);
 
 #endif
