@@ -29,16 +29,3 @@ int fdio_read_all(int fd, void *buf, size_t len) {
     }
     return 0;
 }
-
-int fdio_pread_all(int fd, void *buf, size_t len, long long off) {
-    char *p = buf;
-    while (len > 0) {
-        ssize_t n = pread(fd, p, len, (off_t)off);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return -1;
-        p += n;
-        len -= (size_t)n;
-        off += n;
-    }
-    return 0;
-}

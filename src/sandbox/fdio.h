@@ -15,7 +15,4 @@ int fdio_write_all(int fd, const void *buf, size_t len);
 /* Read exactly len bytes from fd into buf; 0, or -1 on error or early EOF. */
 int fdio_read_all(int fd, void *buf, size_t len);
 
-/* Read exactly len bytes at offset off (pread); 0, or -1 on error or EOF. */
-int fdio_pread_all(int fd, void *buf, size_t len, long long off);
-
 #endif

@@ -124,7 +124,9 @@ static int export_program(scmp_filter_ctx ctx, char *err, size_t errlen) {
                     st.st_size > LOCKDOWN_MAX_INSNS * (off_t)sizeof(struct sock_filter)))
         rc = -1;
     struct sock_filter *insns = rc == 0 ? malloc((size_t)st.st_size) : NULL;
-    if (insns == NULL || fdio_pread_all(fd, insns, (size_t)st.st_size, 0) != 0) rc = -1;
+    if (insns == NULL || lseek(fd, 0, SEEK_SET) != 0 ||
+        fdio_read_all(fd, insns, (size_t)st.st_size) != 0)
+        rc = -1;
     if (fd >= 0) close(fd);
     if (rc != 0) {
         free(insns);
