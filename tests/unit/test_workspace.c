@@ -1,0 +1,159 @@
+/*
+ * test_workspace.c - the host's own walks over guest-controlled folders.
+ *
+ * A guest can leave anything in its workspace: symlinks to host folders,
+ * deep trees, odd names. Scanning must not follow links out, diffing must
+ * name exactly what changed, and removing a throw-away workspace must never
+ * delete anything outside it.
+ */
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "sandbox/workspace.h"
+
+#define SCAN_MAX 1000
+
+typedef struct fixture {
+    char ws[256];      /* the workspace */
+    char outside[256]; /* a host folder the guest must never reach */
+} fixture;
+
+/* Write text to dir/name. */
+static void put(const char *dir, const char *name, const char *text) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int setup(void **state) {
+    fixture *f = calloc(1, sizeof *f);
+    if (f == NULL || ws_make_temp(f->ws, sizeof f->ws) != 0 ||
+        ws_make_temp(f->outside, sizeof f->outside) != 0)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state) {
+    fixture *f = *state;
+    ws_remove_tree(f->ws);
+    ws_remove_tree(f->outside);
+    free(f);
+    return 0;
+}
+
+/* Is path in the listing? */
+static int listed(const ws_listing *l, const char *path) {
+    for (size_t i = 0; i < l->count; i++)
+        if (strcmp(l->items[i].path, path) == 0) return 1;
+    return 0;
+}
+
+/* Symlinks are listed as entries, never followed. */
+static void test_scan_does_not_follow_links(void **state) {
+    fixture *f = *state;
+    put(f->outside, "secret.txt", "secret");
+    char sub[512], link[512];
+    snprintf(sub, sizeof sub, "%s/dir", f->ws);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    put(sub, "a.txt", "a");
+    snprintf(link, sizeof link, "%s/escape", f->ws);
+    assert_int_equal(symlink(f->outside, link), 0);
+    ws_listing l;
+    assert_int_equal(ws_scan(f->ws, SCAN_MAX, &l), 0);
+    assert_true(listed(&l, "dir/a.txt"));
+    assert_true(listed(&l, "escape"));
+    assert_false(listed(&l, "escape/secret.txt"));
+    assert_int_equal(l.count, 2);
+    ws_listing_free(&l);
+}
+
+/* A scan stops at max_entries and says it is incomplete. */
+static void test_scan_is_bounded(void **state) {
+    fixture *f = *state;
+    for (int i = 0; i < 10; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "f%d", i);
+        put(f->ws, name, "x");
+    }
+    ws_listing l;
+    assert_int_equal(ws_scan(f->ws, 4, &l), 0);
+    assert_int_equal(l.count, 4);
+    assert_true(l.incomplete);
+    ws_listing_free(&l);
+}
+
+/* New files are "created", changed ones "modified", untouched ones neither. */
+static void test_diff(void **state) {
+    fixture *f = *state;
+    put(f->ws, "keep.txt", "same");
+    put(f->ws, "edit.txt", "old");
+    ws_listing before, after;
+    assert_int_equal(ws_scan(f->ws, SCAN_MAX, &before), 0);
+    put(f->ws, "edit.txt", "new and longer");
+    put(f->ws, "new.txt", "n");
+    assert_int_equal(ws_scan(f->ws, SCAN_MAX, &after), 0);
+    char **created, **modified;
+    size_t nc, nm;
+    assert_int_equal(ws_diff(&before, &after, &created, &nc, &modified, &nm), 0);
+    assert_int_equal(nc, 1);
+    assert_string_equal(created[0], "/app/new.txt");
+    assert_int_equal(nm, 1);
+    assert_string_equal(modified[0], "/app/edit.txt");
+    for (size_t i = 0; i < nc; i++)
+        free(created[i]);
+    for (size_t i = 0; i < nm; i++)
+        free(modified[i]);
+    free(created);
+    free(modified);
+    ws_listing_free(&before);
+    ws_listing_free(&after);
+}
+
+/* Removing a workspace full of links to the outside leaves the outside whole. */
+static void test_remove_keeps_outside(void **state) {
+    fixture *f = *state;
+    put(f->outside, "keep.txt", "keep");
+    char link[1024], nested[512], path[512];
+    snprintf(link, sizeof link, "%s/to-outside", f->ws);
+    assert_int_equal(symlink(f->outside, link), 0);
+    snprintf(nested, sizeof nested, "%s/a/b/c", f->ws);
+    snprintf(path, sizeof path, "%s/a", f->ws);
+    assert_int_equal(mkdir(path, 0755), 0);
+    snprintf(path, sizeof path, "%s/a/b", f->ws);
+    assert_int_equal(mkdir(path, 0755), 0);
+    assert_int_equal(mkdir(nested, 0755), 0);
+    put(nested, "deep.txt", "d");
+    snprintf(link, sizeof link, "%s/file-link", nested);
+    snprintf(path, sizeof path, "%s/keep.txt", f->outside);
+    assert_int_equal(symlink(path, link), 0);
+    assert_int_equal(ws_remove_tree(f->ws), 0);
+    struct stat st;
+    assert_int_equal(stat(f->ws, &st), -1);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_size, 4);
+    assert_int_equal(mkdir(f->ws, 0700), 0); /* for teardown */
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_scan_does_not_follow_links, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scan_is_bounded, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remove_keeps_outside, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
