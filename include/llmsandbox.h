@@ -41,6 +41,11 @@ typedef enum lsb_trap {
     LSB_TRAP_KILLED /* the child died from a signal we did not send */
 } lsb_trap;
 
+/* Receives guest output as it arrives: fd 1 (stdout) or 2 (stderr), only
+ * the bytes kept under the caps, in the order the guest wrote them, on the
+ * thread that called lsb_execute. The result still holds all of it. */
+typedef void (*lsb_output_fn)(void *ctx, int fd, const char *data, size_t len);
+
 /* Limits and mounts for one execution; lsb_policy_init fills the defaults. */
 typedef struct lsb_policy {
     uint64_t fuel;            /* instruction budget, > 0 */
@@ -55,6 +60,8 @@ typedef struct lsb_policy {
     const char *external_dir; /* host folder mounted read-only at /external, or NULL */
     const char *const *env;   /* "K=V" strings added to the guest environment */
     size_t env_count;
+    lsb_output_fn on_output; /* optional: stream output while the code runs */
+    void *on_output_ctx;
 } lsb_policy;
 
 /* The outcome of one execution: the result object of DESIGN.md. */

@@ -534,8 +534,8 @@ void cli_print_run_help(FILE *out) {
             (unsigned long long)LSB_DEFAULT_QUOTA_FILES);
     fprintf(out,
             "Output:\n"
-            "  Without --json, the guest's stdout and stderr are copied to ours (stdout\n"
-            "  first), and a run stopped by a limit adds a one-line reason on stderr, e.g.\n"
+            "  Without --json, the guest's stdout and stderr go to ours as they are written,\n"
+            "  and a run stopped by a limit adds a one-line reason on stderr, e.g.\n"
             "    " CLI_PROGRAM ": out of fuel after %llu instructions (raise --fuel)\n"
             "  With --json, stdout holds one JSON object and a newline: success, exit_code,\n"
             "  stdout, stderr, *_truncated, fuel_*, duration_ms, memory_*, trap_reason,\n"

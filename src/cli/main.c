@@ -19,6 +19,14 @@
 
 #define CLI_SANDBOX_ERR_MAX 512
 
+/* lsb_output_fn for plain runs: copy guest output to ours as it arrives. */
+static void stream_output(void *ctx, int fd, const char *data, size_t len) {
+    (void)ctx;
+    FILE *to = fd == 1 ? stdout : stderr;
+    fwrite(data, 1, len, to);
+    fflush(to);
+}
+
 /* `run`: open the sandbox, execute once, report. Returns the exit status;
  * CLI_EXIT_USAGE for a request the sandbox refused, CLI_EXIT_SOFTWARE when
  * the sandbox could not run the code at all. */
@@ -30,16 +38,18 @@ static int cmd_run(const cli_run *run) {
         fprintf(stderr, CLI_PROGRAM ": cannot open the sandbox: %s\n", err);
         return CLI_EXIT_SOFTWARE;
     }
+    lsb_policy policy = run->policy;
+    if (!run->json) policy.on_output = stream_output; /* plain runs show output live */
     lsb_status st = lsb_execute(sandbox, run->lang, run->code, run->code_len, run->filename,
-                                &run->policy, &result, err, sizeof err);
+                                &policy, &result, err, sizeof err);
     if (st != LSB_OK) { /* a bad request (e.g. memory below the guest's need) is a usage error */
         fprintf(stderr, CLI_PROGRAM ": %s%s\n",
                 st == LSB_ERR_INVALID ? "" : "the sandbox failed: ", err);
         lsb_sandbox_close(sandbox);
         return st == LSB_ERR_INVALID ? CLI_EXIT_USAGE : CLI_EXIT_SOFTWARE;
     }
-    int status = run->json ? cli_report_json(&result, stdout, stderr)
-                           : cli_report_plain(&result, stdout, stderr);
+    int status =
+        run->json ? cli_report_json(&result, stdout, stderr) : cli_report_status(&result, stderr);
     lsb_result_free(&result);
     lsb_sandbox_close(sandbox);
     return status;

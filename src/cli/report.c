@@ -69,10 +69,14 @@ bool cli_trap_reason(const lsb_result *r, char *buf, size_t len) {
 }
 
 int cli_report_plain(const lsb_result *r, FILE *out, FILE *err) {
-    char reason[CLI_REASON_MAX];
     if (r->stdout_data && r->stdout_len) fwrite(r->stdout_data, 1, r->stdout_len, out);
     fflush(out);
     if (r->stderr_data && r->stderr_len) fwrite(r->stderr_data, 1, r->stderr_len, err);
+    return cli_report_status(r, err);
+}
+
+int cli_report_status(const lsb_result *r, FILE *err) {
+    char reason[CLI_REASON_MAX];
     if (r->stdout_truncated)
         fprintf(err, CLI_PROGRAM ": stdout was truncated after %zu bytes (raise --stdout-max)\n",
                 r->stdout_len);

@@ -29,6 +29,10 @@ bool cli_trap_reason(const lsb_result *r, char *buf, size_t len);
  * Returns the exit status. */
 int cli_report_plain(const lsb_result *r, FILE *out, FILE *err);
 
+/* Only the notes of cli_report_plain (truncation, trap reason) to err, for
+ * a run whose output was already streamed. Returns the exit status. */
+int cli_report_status(const lsb_result *r, FILE *err);
+
 /* Print r as one JSON object and a newline on out. Returns the exit
  * status, or CLI_EXIT_SOFTWARE (with a message on err) when out of memory. */
 int cli_report_json(const lsb_result *r, FILE *out, FILE *err);

@@ -59,6 +59,18 @@ static int append_capped(char **buf, size_t *len, uint64_t cap, bool *truncated,
     return 0;
 }
 
+/* Keep output of stream fd (1 or 2) and pass what was kept to the sink. */
+static int append_output(chan_collect *c, int fd, const uint8_t *p, size_t n) {
+    char **buf = fd == 1 ? &c->out : &c->err;
+    size_t *len = fd == 1 ? &c->out_len : &c->err_len;
+    size_t before = *len;
+    if (append_capped(buf, len, fd == 1 ? c->out_cap : c->err_cap,
+                      fd == 1 ? &c->out_truncated : &c->err_truncated, p, n) != 0)
+        return -1;
+    if (c->sink != NULL && *len > before) c->sink(c->sink_ctx, fd, *buf + before, *len - before);
+    return 0;
+}
+
 /* Copy a string field of at most cap-1 bytes. */
 static void copy_field(char *dst, size_t cap, const uint8_t *src, size_t n) {
     if (n > cap - 1) n = cap - 1;
@@ -69,10 +81,8 @@ static void copy_field(char *dst, size_t cap, const uint8_t *src, size_t n) {
 /* Handle one complete frame; -1 if its content is malformed. */
 static int handle_frame(chan_collect *c, uint8_t type, const uint8_t *p, size_t n) {
     switch (type) {
-    case CHAN_STDOUT:
-        return append_capped(&c->out, &c->out_len, c->out_cap, &c->out_truncated, p, n);
-    case CHAN_STDERR:
-        return append_capped(&c->err, &c->err_len, c->err_cap, &c->err_truncated, p, n);
+    case CHAN_STDOUT: return append_output(c, 1, p, n);
+    case CHAN_STDERR: return append_output(c, 2, p, n);
     case CHAN_ERROR: {
         const uint8_t *sep = memchr(p, '\0', n);
         if (sep == NULL) return -1;

@@ -46,6 +46,9 @@ typedef struct chan_collect {
     bool out_truncated, err_truncated;
     char error_type[128], error_message[4096];
     char fail[1024]; /* non-empty after a CHAN_FAIL */
+    /* optional: called with each kept piece of output (fd 1 or 2) */
+    void (*sink)(void *ctx, int fd, const char *data, size_t len);
+    void *sink_ctx;
     bool done;
     chan_done final;
     /* frame parsing state */

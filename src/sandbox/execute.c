@@ -265,6 +265,8 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
     }
     bool timed_out = false;
     chan_collect_init(&st->chan, policy->stdout_max, policy->stderr_max);
+    st->chan.sink = policy->on_output;
+    st->chan.sink_ctx = policy->on_output_ctx;
     collect(fds[0], pid, start + policy->timeout_ms, &st->chan, &timed_out);
     close(fds[0]);
     int status = reap(sb, lang, pid);

@@ -57,6 +57,15 @@ expect_eq "exit status is the guest's" "$RC" "3"
 run --lang python -c 'raise SystemExit("bye")'
 expect_eq "SystemExit with a message" "$RC|$ERR" "1|bye"
 
+OUT=$("$BIN" run --lang python -c 'import sys
+print("first"); print("err", file=sys.stderr); print("second")' 2>&1)
+expect_eq "stdout and stderr arrive in the order written" "$OUT" $'first\nerr\nsecond'
+"$BIN" run --lang python -c 'import time; print("early", flush=True); time.sleep(4)' >"$T/live.txt" &
+live_pid=$!
+sleep 2
+expect_eq "output streams while the code still runs" "$(cat "$T/live.txt")" "early"
+wait $live_pid
+
 echo "== tracebacks and results"
 printf 'x = 1\ny = 2\nprint(x)\n1/0\n' >"$T/tb.py"
 run "$T/tb.py"
