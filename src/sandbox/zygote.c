@@ -10,6 +10,7 @@
 #include "sandbox/zygote.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -32,7 +33,9 @@
 struct zyg_zygote {
     pid_t pid;
     int sock;
-    pthread_mutex_t lock;
+    pthread_mutex_t lock; /* one request on the wire; guards pid and sock */
+    const guest_module *mod;
+    char snapshot[PATH_MAX]; /* to start it again if it dies */
 };
 
 /* Fixed-size part of a request; lengths of ZYG_STRINGS strings follow. */
@@ -155,10 +158,10 @@ static _Noreturn void zygote_main(worker_instance *w, int sock) {
     }
 }
 
-int zyg_start(zyg_zygote **out, const guest_module *mod, const char *snapshot_path, char *err,
-              size_t errlen) {
+/* Fork a zygote process for mod; 0 with *pid and *sock, or -1 with err. */
+static int start_process(const guest_module *mod, const char *snapshot_path, pid_t *pid_out,
+                         int *sock_out, char *err, size_t errlen) {
     int sv[2];
-    *out = NULL;
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
         snprintf(err, errlen, "socketpair failed: %s", strerror(errno));
         return -1;
@@ -184,16 +187,32 @@ int zyg_start(zyg_zygote **out, const guest_module *mod, const char *snapshot_pa
         if (pid > 0) waitpid(pid, NULL, 0);
         return -1;
     }
+    *pid_out = pid;
+    *sock_out = sv[0];
+    return 0;
+}
+
+/* End the zygote process of z (it exits when its socket closes). */
+static void stop_process(zyg_zygote *z) {
+    close(z->sock);
+    while (waitpid(z->pid, NULL, 0) < 0 && errno == EINTR) {
+    }
+}
+
+int zyg_start(zyg_zygote **out, const guest_module *mod, const char *snapshot_path, char *err,
+              size_t errlen) {
+    *out = NULL;
     zyg_zygote *z = calloc(1, sizeof *z);
-    if (z == NULL) {
-        close(sv[0]);
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-        snprintf(err, errlen, "out of memory");
+    if (z == NULL || snprintf(z->snapshot, sizeof z->snapshot, "%s", snapshot_path) >= PATH_MAX) {
+        free(z);
+        snprintf(err, errlen, "out of memory or snapshot path too long");
         return -1;
     }
-    z->pid = pid;
-    z->sock = sv[0];
+    z->mod = mod;
+    if (start_process(mod, snapshot_path, &z->pid, &z->sock, err, errlen) != 0) {
+        free(z);
+        return -1;
+    }
     pthread_mutex_init(&z->lock, NULL);
     *out = z;
     return 0;
@@ -230,18 +249,28 @@ pid_t zyg_spawn(zyg_zygote *z, const worker_request *req, int out_fd, char *err,
         snprintf(err, errlen, "request too large for the zygote");
         return -1;
     }
+    char why[256] = "it stopped answering";
     pthread_mutex_lock(&z->lock);
-    pid_t pid = spawn_locked(z, req, out_fd);
+    pid_t pid = z->pid > 0 ? spawn_locked(z, req, out_fd) : -1;
+    if (pid <= 0) { /* the zygote died or broke the protocol: replace it, once per call */
+        if (z->pid > 0) {
+            kill(z->pid, SIGKILL);
+            stop_process(z);
+        }
+        z->pid = -1;
+        if (start_process(z->mod, z->snapshot, &z->pid, &z->sock, why, sizeof why) == 0)
+            pid = spawn_locked(z, req, out_fd);
+        else
+            z->pid = -1;
+    }
     pthread_mutex_unlock(&z->lock);
-    if (pid <= 0)
-        snprintf(err, errlen, "the zygote (pid %d) did not start the execution", (int)z->pid);
+    if (pid <= 0) snprintf(err, errlen, "the %s zygote failed: %s", z->mod->name, why);
     return pid <= 0 ? -1 : pid;
 }
 
 void zyg_stop(zyg_zygote *z) {
     if (z == NULL) return;
-    close(z->sock);
-    waitpid(z->pid, NULL, 0);
+    if (z->pid > 0) stop_process(z);
     pthread_mutex_destroy(&z->lock);
     free(z);
 }

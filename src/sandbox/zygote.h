@@ -25,7 +25,8 @@ int zyg_start(zyg_zygote **out, const guest_module *mod, const char *snapshot_pa
 /*
  * Have the zygote fork a child that runs req and writes to out_fd (which
  * the caller still owns and should close after this returns). Returns the
- * child's pid, or -1 with err. Safe to call from several threads.
+ * child's pid, or -1 with err. A zygote found dead is started again (once
+ * per call). Safe to call from several threads.
  */
 pid_t zyg_spawn(zyg_zygote *z, const worker_request *req, int out_fd, char *err, size_t errlen);
 

@@ -6,13 +6,17 @@
  * leaves the zygote serving, and concurrent callers share one sandbox.
  * Usage: zygote_test ASSETS_DIR (cmocka prints the summary).
  */
+#include <dirent.h>
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -94,6 +98,42 @@ static void test_timeout_then_serve(void **state) {
     lsb_result_free(&r);
 }
 
+/* SIGKILL every direct child of this process (the zygotes); returns how many. */
+static int kill_zygotes(void) {
+    int killed = 0;
+    DIR *proc = opendir("/proc");
+    struct dirent *de;
+    while (proc != NULL && (de = readdir(proc)) != NULL) {
+        char path[300], buf[512];
+        snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+        FILE *f = fopen(path, "r");
+        if (f == NULL) continue;
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        const char *after_name = strrchr(buf, ')'); /* "pid (comm) state ppid ..." */
+        char state;
+        int ppid;
+        if (after_name && sscanf(after_name + 1, " %c %d", &state, &ppid) == 2 &&
+            ppid == getpid() && state != 'Z' && kill(atoi(de->d_name), SIGKILL) == 0)
+            killed++;
+    }
+    if (proc) closedir(proc);
+    return killed;
+}
+
+/* A zygote that died is replaced by the next execution, which succeeds. */
+static void test_dead_zygote_is_replaced(void **state) {
+    assert_int_equal(kill_zygotes(), 2);
+    lsb_result r = run(*state, LSB_LANG_PYTHON, "print('back')", 0);
+    assert_true(r.success);
+    assert_string_equal(r.stdout_data, "back\n");
+    lsb_result_free(&r);
+    r = run(*state, LSB_LANG_JAVASCRIPT, "console.log('back')", 0);
+    assert_true(r.success);
+    lsb_result_free(&r);
+}
+
 /* Each thread runs RUNS_PER_THREAD executions and counts the good ones. */
 static void *worker(void *arg) {
     lsb_sandbox *sb = arg;
@@ -138,6 +178,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_fuel_matches_direct),
         cmocka_unit_test(test_timeout_then_serve),
         cmocka_unit_test(test_concurrent_callers),
+        cmocka_unit_test(test_dead_zygote_is_replaced),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
