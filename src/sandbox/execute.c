@@ -115,10 +115,12 @@ static void collect(int fd, pid_t pid, double deadline_ms, chan_collect *c, bool
     }
 }
 
-/* Start the child that runs req; returns its pid, or -1 with err. */
+/* Start the child that runs req; returns its pid, or -1 with err.
+ * *from_zygote says who must reap it: its zygote, or us. */
 static pid_t start_child(lsb_sandbox *sb, lsb_language lang, const worker_request *req, int out_fd,
-                         char *err, size_t errlen) {
+                         bool *from_zygote, char *err, size_t errlen) {
     zyg_zygote *z = sandbox_zygote(sb, lang);
+    *from_zygote = z != NULL;
     if (z != NULL) return zyg_spawn(z, req, out_fd, err, errlen);
     pid_t pid = fork();
     if (pid < 0) snprintf(err, errlen, "fork failed: %s", strerror(errno));
@@ -126,9 +128,8 @@ static pid_t start_child(lsb_sandbox *sb, lsb_language lang, const worker_reques
     return pid;
 }
 
-/* Wait for a direct child; zygote workers are reaped by their zygote. */
-static int reap(lsb_sandbox *sb, lsb_language lang, pid_t pid) {
-    if (sandbox_zygote(sb, lang) != NULL) return 0;
+/* Wait for a direct child and return its wait status. */
+static int reap(pid_t pid) {
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
@@ -257,7 +258,8 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
         return LSB_ERR_SYSTEM;
     }
     double start = now_ms();
-    pid_t pid = start_child(sb, lang, req, fds[1], err, errlen);
+    bool from_zygote;
+    pid_t pid = start_child(sb, lang, req, fds[1], &from_zygote, err, errlen);
     close(fds[1]);
     if (pid < 0) {
         close(fds[0]);
@@ -269,7 +271,7 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
     st->chan.sink_ctx = policy->on_output_ctx;
     collect(fds[0], pid, start + policy->timeout_ms, &st->chan, &timed_out);
     close(fds[0]);
-    int status = reap(sb, lang, pid);
+    int status = from_zygote ? 0 : reap(pid); /* the zygote reaps its own children */
     if (st->chan.fail[0] && !st->chan.done) {
         snprintf(err, errlen, "%s", st->chan.fail);
         return LSB_ERR_INVALID;

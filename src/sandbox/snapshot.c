@@ -124,18 +124,9 @@ static int open_image(const char *path, snap_header *hdr, char *err, size_t errl
     return fd;
 }
 
-int snap_pages(const char *path, uint32_t *pages, char *err, size_t errlen) {
-    snap_header hdr;
-    int fd = open_image(path, &hdr, err, errlen);
-    if (fd < 0) return -1;
-    close(fd);
-    *pages = hdr.pages;
-    return 0;
-}
-
 /* Check that the image belongs to this exact guest build and fits. */
 static int check_image(const guest_module *mod, void *inst, const snap_header *hdr,
-                       uint32_t max_pages, const char *path, char *err, size_t errlen) {
+                       const char *path, char *err, size_t errlen) {
     if (strcmp(hdr->guest, mod->name) != 0 || strcmp(hdr->wasm_hash, mod->wasm_hash) != 0) {
         snprintf(err, errlen, "snapshot %s was made from another build of %s (rebuild with make)",
                  path, mod->name);
@@ -145,24 +136,15 @@ static int check_image(const guest_module *mod, void *inst, const snap_header *h
         snprintf(err, errlen, "snapshot %s: global count mismatch", path);
         return -1;
     }
-    if (hdr->pages > max_pages) {
-        snprintf(err, errlen,
-                 "the memory limit (%llu bytes) is below the %llu bytes the %s guest needs "
-                 "once started; raise it",
-                 (unsigned long long)max_pages * RT_PAGE_SIZE,
-                 (unsigned long long)hdr->pages * RT_PAGE_SIZE, mod->name);
-        return -1;
-    }
     return 0;
 }
 
-int snap_load(const guest_module *mod, void *inst, const char *path, uint32_t max_pages,
-              uint32_t *pages, char *err, size_t errlen) {
+int snap_load(const guest_module *mod, void *inst, const char *path, char *err, size_t errlen) {
     snap_header hdr;
     int fd = open_image(path, &hdr, err, errlen);
     if (fd < 0) return -1;
     wasm_rt_memory_t *mem = mod->memory(inst);
-    if (check_image(mod, inst, &hdr, max_pages, path, err, errlen) != 0) {
+    if (check_image(mod, inst, &hdr, path, err, errlen) != 0) {
         close(fd);
         return -1;
     }
@@ -181,9 +163,8 @@ int snap_load(const guest_module *mod, void *inst, const char *path, uint32_t ma
     close(fd);
     mem->pages = hdr.pages;
     mem->size = bytes;
-    mem->max_pages = max_pages;
+    mem->max_pages = RT_MAX_PAGES; /* each run lowers it to its policy (worker.c) */
     for (uint32_t i = 0; i < hdr.global_count; i++)
         mod->global_set(inst, i, hdr.globals[i]);
-    *pages = hdr.pages;
     return 0;
 }

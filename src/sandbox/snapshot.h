@@ -23,15 +23,11 @@
 int snap_write(const guest_module *mod, void *inst, const char *path, char *err, size_t errlen);
 
 /*
- * Restore inst (freshly instantiated from mod) from the image at path.
- * Fails if the image is for another guest or another build of it, or if
- * its memory exceeds max_pages. On success sets *pages to the restored
- * memory size in pages. Returns 0, or -1 with a message in err.
+ * Restore inst (freshly instantiated from mod) from the image at path,
+ * leaving its memory free to grow to the wasm32 maximum (the caller caps
+ * it per run). Fails if the image is for another guest or another build of
+ * it. Returns 0, or -1 with a message in err.
  */
-int snap_load(const guest_module *mod, void *inst, const char *path, uint32_t max_pages,
-              uint32_t *pages, char *err, size_t errlen);
-
-/* Read only the memory size of the image at path; 0, or -1 with err. */
-int snap_pages(const char *path, uint32_t *pages, char *err, size_t errlen);
+int snap_load(const guest_module *mod, void *inst, const char *path, char *err, size_t errlen);
 
 #endif

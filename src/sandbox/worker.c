@@ -51,8 +51,7 @@ int worker_prepare(worker_instance *w, const guest_module *mod, const char *snap
     int rc = instantiate(w, mod, err, errlen);
     rt_skip_data_segments = 0;
     if (rc != 0) return -1;
-    uint32_t pages;
-    return snap_load(mod, w->inst, snapshot_path, RT_MAX_PAGES, &pages, err, errlen);
+    return snap_load(mod, w->inst, snapshot_path, err, errlen);
 }
 
 /* wasi output hook: forward kept stdout/stderr bytes to the parent (or,

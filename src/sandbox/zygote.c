@@ -45,8 +45,10 @@ typedef struct zyg_wire {
     uint32_t reserved;
 } zyg_wire;
 
-/* Write exactly len bytes; 0 or -1. */
-static int write_full(int fd, const void *buf, size_t len) {
+/* Send exactly len bytes on a socket; 0 or -1. Unlike fdio_write_all it uses
+ * MSG_NOSIGNAL, so a dead peer is an error here, not a SIGPIPE that would kill
+ * the embedding server. */
+static int send_all(int fd, const void *buf, size_t len) {
     const char *p = buf;
     while (len > 0) {
         ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
@@ -154,7 +156,7 @@ static _Noreturn void zygote_main(worker_instance *w, int sock) {
         free(strings);
         close(out_fd);
         int32_t reply = (int32_t)pid;
-        if (write_full(sock, &reply, sizeof reply) != 0 || strings == NULL) _exit(0);
+        if (send_all(sock, &reply, sizeof reply) != 0 || strings == NULL) _exit(0);
     }
 }
 
@@ -172,7 +174,7 @@ static int start_process(const guest_module *mod, const char *snapshot_path, pid
         char why[512] = "";
         sandbox_close_other_fds(sv[1]);
         int32_t ready = worker_prepare(&w, mod, snapshot_path, why, sizeof why) == 0 ? 0 : -1;
-        if (write_full(sv[1], &ready, sizeof ready) != 0 || ready != 0) {
+        if (send_all(sv[1], &ready, sizeof ready) != 0 || ready != 0) {
             if (ready != 0) fprintf(stderr, "llm-sandbox: zygote: %s\n", why);
             _exit(1);
         }
@@ -238,7 +240,7 @@ static pid_t spawn_locked(zyg_zygote *z, const worker_request *req, int out_fd) 
     }
     if (send_header(z->sock, &wire, out_fd) != 0) return -1;
     for (int i = 0; i < ZYG_STRINGS; i++)
-        if (s[i] && write_full(z->sock, s[i], lens[i]) != 0) return -1;
+        if (s[i] && send_all(z->sock, s[i], lens[i]) != 0) return -1;
     int32_t pid = -1;
     if (fdio_read_all(z->sock, &pid, sizeof pid) != 0) return -1;
     return pid;
