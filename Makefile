@@ -14,7 +14,7 @@ MEMCHECK_SIGNAL ?= 1
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) $(SANITIZE) \
                -Iinclude -Isrc -I/usr/share/wabt/wasm2c \
                -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=$(MEMCHECK_SIGNAL)
-LDLIBS   := -lseccomp -lpthread -lm
+LDLIBS   := -lseccomp -ljansson -lpthread -lm
 
 WASI_SRC    := $(wildcard src/wasi/*.c)
 SANDBOX_SRC := $(wildcard src/sandbox/*.c)
@@ -63,9 +63,21 @@ $(BUILD)/llm-sandbox: $(BUILD)/obj/src/cli/main.o $(GUEST_OBJ) $(BUILD)/libhost.
 	$(CC) $(SANITIZE) $^ $(LDLIBS) -o $@
 
 # Snapshots: run each guest's lsb_init once and save memory + globals.
-$(BUILD)/assets/%.snap: $(BUILD)/llm-sandbox $(BUILD)/assets/.stdlib-stamp $(BUILD)/assets/.root-stamp
-	@echo "[snapshot] $*"
-	$(BUILD)/llm-sandbox internal-snapshot $* $(BUILD)/assets $@
+# The prelude is read at snapshot time, so editing it rebuilds only this.
+SNAP_DEPS := $(BUILD)/llm-sandbox $(BUILD)/assets/.stdlib-stamp $(BUILD)/assets/.root-stamp \
+             $(BUILD)/assets/.data-stamp
+$(BUILD)/assets/python.snap: guest/python/prelude.py $(SNAP_DEPS)
+	@echo "[snapshot] python"
+	$(BUILD)/llm-sandbox internal-snapshot python $(BUILD)/assets $@ $<
+$(BUILD)/assets/quickjs.snap: guest/js/prelude.js $(SNAP_DEPS)
+	@echo "[snapshot] quickjs"
+	$(BUILD)/llm-sandbox internal-snapshot quickjs $(BUILD)/assets $@ $<
+
+# /data: vendored Python packages and JS libraries (scripts/data.sh caches).
+$(BUILD)/assets/.data-stamp: scripts/data.sh guest/python/vendor.sh guest/js/vendor.sh \
+                             $(shell find guest/python/site guest/js/lib -type f 2>/dev/null)
+	bash scripts/data.sh $(BUILD)/assets/data
+	@touch $@
 
 # The read-only skeleton the guest sees at "/": only the mount points.
 $(BUILD)/assets/.root-stamp:

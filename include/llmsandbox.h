@@ -25,7 +25,11 @@ typedef enum lsb_status {
     LSB_ERR_INVALID = 1,  /* an argument or policy value is out of range */
     LSB_ERR_ASSETS = 2,   /* a snapshot or the stdlib is missing or stale */
     LSB_ERR_SYSTEM = 3,   /* fork, pipe, mmap or another host call failed */
-    LSB_ERR_WORKSPACE = 4 /* the workspace folder is missing or unusable */
+    LSB_ERR_WORKSPACE = 4, /* the workspace folder is missing or unusable */
+    LSB_ERR_NOT_FOUND = 5, /* no such session, or no such file in a session */
+    LSB_ERR_EXISTS = 6,    /* a session with that id already exists */
+    LSB_ERR_QUOTA = 7,     /* a session file write would exceed the workspace quota */
+    LSB_ERR_STORAGE = 8    /* the storage adapter failed to keep a session record */
 } lsb_status;
 
 typedef enum lsb_language { LSB_LANG_PYTHON = 0, LSB_LANG_JAVASCRIPT = 1 } lsb_language;
@@ -56,7 +60,8 @@ typedef struct lsb_policy {
     uint64_t quota_bytes;     /* workspace bytes */
     uint64_t quota_files;     /* workspace files and folders */
     const char *workspace;    /* host folder mounted at /app; NULL: an empty one */
-    const char *data_dir;     /* host folder mounted read-only at /data, or NULL */
+    const char *data_dir;     /* host folder mounted read-only at /data; NULL: the
+                                 vendored packages of the assets folder */
     const char *external_dir; /* host folder mounted read-only at /external, or NULL */
     const char *const *env;   /* "K=V" strings added to the guest environment */
     size_t env_count;
@@ -88,6 +93,9 @@ typedef struct lsb_result {
     size_t files_created_count;
     char **files_modified;
     size_t files_modified_count;
+    char **warnings; /* things that did not fail the run but need saying,
+                        e.g. a corrupt state file that was replaced */
+    size_t warnings_count;
 } lsb_result;
 
 typedef struct lsb_sandbox lsb_sandbox;
@@ -125,6 +133,174 @@ void lsb_result_free(lsb_result *result);
 
 /* The result as one JSON object (malloc'd, NUL-terminated), or NULL on OOM. */
 char *lsb_result_to_json(const lsb_result *result);
+
+/* ------------------------------------------------------------------------
+ * Sessions: a workspace folder, a record of metadata, and (in a long-running
+ * process) a live interpreter that keeps every object between executions.
+ * Each execution forks the live process: a successful run's child becomes
+ * the session, a failed run's child is dropped, so a failure never changes
+ * the session's globals. Files written by a failed run stay (they are on
+ * disk). Executions of one session are serialised; different sessions run
+ * in parallel. Without a live process (a new process, or after eviction)
+ * the next execution re-materialises the session from the snapshot plus,
+ * with auto_persist_globals, the state file the guest keeps in /app/.lsb/.
+ * ---------------------------------------------------------------------- */
+
+#define LSB_SESSION_ID_MAX 128 /* characters in a session id */
+
+/*
+ * Storage adapter: where session records (the metadata JSON of each
+ * session) are kept. The default keeps them on disk, atomically, as
+ * <sessions root>/<id>/session.json; workspaces are always folders on disk,
+ * because the guest's /app is a real directory. Every function returns 0,
+ * or -1 with a message in err; get returns 1 when there is no record.
+ */
+typedef struct lsb_storage {
+    void *ctx;
+    int (*put)(void *ctx, const char *id, const char *text, size_t len, char *err, size_t errlen);
+    int (*get)(void *ctx, const char *id, char **text, size_t *len, char *err, size_t errlen);
+    int (*list)(void *ctx, char ***ids, size_t *count, char *err, size_t errlen); /* malloc'd */
+    int (*remove)(void *ctx, const char *id, char *err, size_t errlen); /* 0 also when absent */
+} lsb_storage;
+
+/* Where sessions live and how many stay live; zeros mean the defaults. */
+typedef struct lsb_sessions_config {
+    const char *root;             /* sessions root; NULL: $LSB_SESSIONS_ROOT, else
+                                     ${XDG_STATE_HOME:-~/.local/state}/llm-wasm-sandbox/sessions */
+    const lsb_storage *storage;   /* NULL: records on disk under root (copied, not owned) */
+    uint32_t max_live;            /* live session processes kept at once */
+    uint32_t idle_ttl_s;          /* a live session idle this long is evicted */
+    uint64_t min_available_bytes; /* below this MemAvailable, idle sessions are evicted */
+    const char *wheel_dir;        /* where install_package finds wheels by name; or NULL */
+    const char *external_dir;     /* mounted read-only at /external in sessions; or NULL */
+    const char *const *preimports; /* modules the Python zygote imports before forking
+                                      sessions (NULL: the default list; {NULL}: none) */
+} lsb_sessions_config;
+
+/* How to create a session. */
+typedef struct lsb_session_options {
+    lsb_language language;
+    const char *id;            /* NULL: a new random UUID */
+    bool allow_custom_id;      /* accept ids that are not UUIDs: 1-128 of [A-Za-z0-9_-] */
+    bool auto_persist_globals; /* keep JSON-able globals durably in /app/.lsb/state.json */
+    const lsb_policy *policy;  /* limits stored with the session (NULL: defaults);
+                                  its workspace, env and on_output are not stored */
+} lsb_session_options;
+
+/* What a session record says, plus what is live now. */
+typedef struct lsb_session_info {
+    char id[LSB_SESSION_ID_MAX + 1];
+    lsb_language language;
+    double created_at, last_used_at; /* Unix time, seconds */
+    uint64_t execution_count;
+    bool auto_persist_globals;
+    bool live;                  /* a process of this sandbox holds the session now */
+    uint64_t workspace_bytes;   /* regular files and symlinks in the workspace */
+    uint64_t workspace_files;
+    lsb_policy policy;          /* the stored limits; no pointers are set */
+} lsb_session_info;
+
+/* One entry of lsb_session_file_list. */
+typedef struct lsb_file_entry {
+    char *path; /* relative to /app, e.g. "out/data.csv" */
+    uint64_t size;
+    double mtime; /* Unix time, seconds */
+    bool is_dir;
+    bool is_system; /* inside /app/.lsb (state, installed packages) */
+} lsb_file_entry;
+
+/* What lsb_session_prune removed (or would remove, with dry_run). */
+typedef struct lsb_prune_report {
+    size_t sessions;
+    uint64_t bytes;
+} lsb_prune_report;
+
+/* Replace the session settings; call before the first session call.
+ * Returns LSB_OK, or LSB_ERR_INVALID/LSB_ERR_WORKSPACE with err. */
+lsb_status lsb_sandbox_configure_sessions(lsb_sandbox *sandbox, const lsb_sessions_config *config,
+                                          char *err, size_t errlen);
+
+/* Create a session: validate or generate its id, make its workspace and
+ * store its record. id_out receives the id. LSB_ERR_EXISTS if taken. */
+lsb_status lsb_session_create(lsb_sandbox *sandbox, const lsb_session_options *options,
+                              char id_out[LSB_SESSION_ID_MAX + 1], char *err, size_t errlen);
+
+/*
+ * Run code in session id, like lsb_execute. policy NULL uses the session's
+ * stored limits; otherwise its fuel, memory, timeout, output caps, env and
+ * on_output apply to this run (the workspace, mounts and quotas are the
+ * session's). result->session_id is set. LSB_ERR_NOT_FOUND for an unknown
+ * id: nothing is created.
+ */
+lsb_status lsb_session_execute(lsb_sandbox *sandbox, const char *id, const char *code,
+                               size_t code_len, const char *filename, const lsb_policy *policy,
+                               lsb_result *result, char *err, size_t errlen);
+
+lsb_status lsb_session_info_get(lsb_sandbox *sandbox, const char *id, lsb_session_info *out,
+                                char *err, size_t errlen);
+
+/* Every stored session (sorted by id); free with free(). */
+lsb_status lsb_session_list(lsb_sandbox *sandbox, lsb_session_info **out, size_t *count, char *err,
+                            size_t errlen);
+
+/* End the live process (if any) and delete the workspace and the record. */
+lsb_status lsb_session_destroy(lsb_sandbox *sandbox, const char *id, char *err, size_t errlen);
+
+/* End the live process and empty the workspace (state included); the
+ * session, its id and its settings stay. */
+lsb_status lsb_session_reset(lsb_sandbox *sandbox, const char *id, char *err, size_t errlen);
+
+/* End the live process only; the next execution re-materialises it. */
+lsb_status lsb_session_evict(lsb_sandbox *sandbox, const char *id, char *err, size_t errlen);
+
+/* Apply the idle TTL, the live-session cap and the memory floor now;
+ * returns how many live sessions were evicted. Servers call it from a timer. */
+size_t lsb_sandbox_evict_idle(lsb_sandbox *sandbox);
+
+/* Destroy sessions last used more than older_than_s seconds ago (none live
+ * in this sandbox are touched); with dry_run only count them. */
+lsb_status lsb_session_prune(lsb_sandbox *sandbox, uint64_t older_than_s, bool dry_run,
+                             lsb_prune_report *report, char *err, size_t errlen);
+
+/*
+ * Session files. path is a guest path: "/app/x", or "x" relative to /app.
+ * It is confined exactly like the guest's own file access: absolute paths
+ * outside /app, ".." escapes and symlinks leading out are refused
+ * (LSB_ERR_INVALID, saying why). Writes create missing parent folders and
+ * respect the session's quota (LSB_ERR_QUOTA).
+ */
+lsb_status lsb_session_file_write(lsb_sandbox *sandbox, const char *id, const char *path,
+                                  const void *data, size_t len, char *err, size_t errlen);
+/* Read at most max_bytes (LSB_ERR_INVALID if the file is larger);
+ * *data is malloc'd and NUL-terminated. */
+lsb_status lsb_session_file_read(lsb_sandbox *sandbox, const char *id, const char *path,
+                                 uint64_t max_bytes, char **data, size_t *len, char *err,
+                                 size_t errlen);
+/* List the folder at path (NULL: /app) recursively; system files only
+ * when include_system. Free with lsb_file_list_free. */
+lsb_status lsb_session_file_list(lsb_sandbox *sandbox, const char *id, const char *path,
+                                 bool include_system, lsb_file_entry **out, size_t *count,
+                                 char *err, size_t errlen);
+void lsb_file_list_free(lsb_file_entry *entries, size_t count);
+/* Delete a file, or a folder and everything in it when recursive. */
+lsb_status lsb_session_file_delete(lsb_sandbox *sandbox, const char *id, const char *path,
+                                   bool recursive, char *err, size_t errlen);
+
+/*
+ * Install a pure-Python wheel (py3-none-any) into the session's own
+ * site-packages (/app/.lsb/site-packages), importable in that session only.
+ * package is a path to a .whl file, or a project name looked up in the
+ * configured wheel_dir. A platform wheel, an sdist, a wheel with native
+ * files or an unknown name is refused: LSB_ERR_INVALID with the reason.
+ * On success installed receives "NAME VERSION".
+ */
+lsb_status lsb_session_install_package(lsb_sandbox *sandbox, const char *id, const char *package,
+                                       char *installed, size_t installed_len, char *err,
+                                       size_t errlen);
+
+/* Check a session id: 0, or -1 with the reason in err. UUIDs always pass;
+ * other ids only with allow_custom. */
+int lsb_session_id_check(const char *id, bool allow_custom, char *err, size_t errlen);
 
 /* Names used in JSON and messages: "python", "javascript"; "out_of_fuel"... */
 const char *lsb_language_name(lsb_language lang);

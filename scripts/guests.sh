@@ -94,12 +94,27 @@ aot() {
 
 [ -x "$FUEL_TOOL" ] || { echo "[guests] missing $FUEL_TOOL (make builds it first)" >&2; exit 1; }
 mkdir -p "$CACHE" "$BUILD/guests"
+# One guest build at a time per cache: a second one waits here, then finds
+# the first one's results cached.
+exec 9>"$CACHE/.lock"
+flock -n 9 || { log "waiting for another guest build to finish"; flock 9; }
 
-py_dir=$(build_wasm python "$ROOT/guest/python/build.sh" "$ROOT/guest/python/driver.c" \
-  "$ROOT/guest/python/prelude.py" "$ROOT/guest/python/embed.py")
-js_dir=$(build_wasm quickjs "$ROOT/guest/js/build.sh" "$ROOT"/guest/js/*.c "$ROOT"/guest/js/*.h \
-  "$ROOT"/guest/js/*.js "$ROOT"/guest/js/patches/*)
+python_wasm() { build_wasm python "$ROOT/guest/python/build.sh" "$ROOT/guest/python/driver.c"; }
+quickjs_wasm() {
+  build_wasm quickjs "$ROOT/guest/js/build.sh" "$ROOT"/guest/js/*.c "$ROOT"/guest/js/*.h \
+    "$ROOT"/guest/js/patches/*
+}
 
+# LSB_GUESTS=python (or quickjs) fills one guest's cache entries and stops.
+case ${LSB_GUESTS:-} in
+"") ;;
+python) aot python python "$(python_wasm)/python.wasm"; exit 0 ;;
+quickjs) aot quickjs quickjs "$(quickjs_wasm)/quickjs.wasm"; exit 0 ;;
+*) echo "[guests] LSB_GUESTS must be python or quickjs" >&2; exit 64 ;;
+esac
+
+py_dir=$(python_wasm)
+js_dir=$(quickjs_wasm)
 aot quickjs quickjs "$js_dir/quickjs.wasm"
 aot python python "$py_dir/python.wasm"
 

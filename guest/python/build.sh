@@ -4,7 +4,8 @@
 # Sources come from Debian's source packages (the pristine .orig tarballs of
 # python3.11, zlib, bzip2, xz-utils and sqlite3). The libraries are built as
 # static wasm32-wasi archives, CPython is configured against them, and our
-# driver (driver.c + prelude.py) is linked with libpython into a reactor.
+# driver (driver.c) is linked with libpython into a reactor; the host hands it
+# prelude.py when the snapshot is made.
 # Writes OUTDIR/python.wasm and OUTDIR/stdlib/ (python311.zip, python3.11/os.py,
 # python3.11/lib-dynload/), the folder preopened at /usr/local/lib.
 # Uses a scratch folder next to OUTDIR; prints "[python] ..." progress lines.
@@ -162,9 +163,8 @@ quiet py-make "$PYSRC/Tools/wasm/wasi-env" make -j"$JOBS"
 quiet py-stdlib "$PYSRC/Tools/wasm/wasi-env" make wasm_stdlib
 
 log "linking the reactor with our driver"
-"$BUILD_PYTHON" "$HERE/embed.py" "$HERE/prelude.py" >prelude.h
 cat >lsb-reactor.mk <<EOF
-lsb-driver.o: $HERE/driver.c prelude.h
+lsb-driver.o: $HERE/driver.c
 	\$(CC) \$(PY_CORE_CFLAGS) -I. -I$ABI_DIR -c $HERE/driver.c -o \$@
 python-reactor.wasm: lsb-driver.o \$(LIBRARY_DEPS)
 	\$(LINKCC) \$(PY_CORE_LDFLAGS) \$(LINKFORSHARED) -mexec-model=reactor \

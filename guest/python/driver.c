@@ -2,10 +2,11 @@
  * driver.c - the CPython guest's entry points (linked into python.wasm).
  *
  * lsb_init() starts CPython once, isolated from the host environment, and
- * runs prelude.py, which the build embeds as a string. lsb_run() calls the
- * prelude's run() for each request. The built-in module _lsb gives the
- * prelude the host imports of lsb_abi.h: request(field) -> bytes and
- * report_error(type, message). Nothing here trusts the request's content;
+ * runs prelude.py, whose source the host hands over as request field
+ * LSB_REQ_PRELUDE (so editing it needs a new snapshot, not a new guest).
+ * lsb_run() calls the prelude's run() for each request. The built-in module
+ * _lsb gives the prelude the host imports of lsb_abi.h: request(field) ->
+ * bytes, report_error(type, message) and emit(kind, text). Nothing here trusts the request's content;
  * the prelude decodes and validates it.
  */
 #define PY_SSIZE_T_CLEAN
@@ -14,7 +15,6 @@
 #include <stdlib.h>
 
 #include "lsb_abi.h"
-#include "prelude.h"
 
 #define LSB_IMPORT(name) __attribute__((import_module("lsb"), import_name(name)))
 #define LSB_EXPORT(name) __attribute__((export_name(name)))
@@ -23,6 +23,8 @@ LSB_IMPORT("request_get")
 int32_t lsb_host_request_get(int32_t field, void *buf, int32_t cap);
 LSB_IMPORT("report_error")
 void lsb_host_report_error(const char *type, int32_t type_len, const char *msg, int32_t msg_len);
+LSB_IMPORT("emit")
+void lsb_host_emit(int32_t kind, const char *data, int32_t len);
 
 static PyObject *prelude_run; /* the prelude's run(), owned reference */
 
@@ -53,9 +55,21 @@ static PyObject *lsbmod_report_error(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* _lsb.emit(kind, text): hand the host a message, e.g. a warning. */
+static PyObject *lsbmod_emit(PyObject *self, PyObject *args) {
+    (void)self;
+    int kind;
+    const char *text;
+    Py_ssize_t len;
+    if (!PyArg_ParseTuple(args, "is#", &kind, &text, &len)) return NULL;
+    lsb_host_emit(kind, text, len > INT32_MAX ? INT32_MAX : (int32_t)len);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef lsbmod_methods[] = {
     {"request", lsbmod_request, METH_O, "Fetch a request field from the host."},
     {"report_error", lsbmod_report_error, METH_VARARGS, "Name the uncaught error."},
+    {"emit", lsbmod_emit, METH_VARARGS, "Hand the host a message of a kind."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -92,12 +106,33 @@ static int start_interpreter(void) {
     return 0;
 }
 
-/* Run the embedded prelude in its own module and keep its run(). */
+/* Fetch the prelude source from the host as a NUL-terminated malloc'd
+ * string, or NULL with a Python error set. */
+static char *fetch_prelude(void) {
+    int32_t len = lsb_host_request_get(LSB_REQ_PRELUDE, NULL, 0);
+    if (len <= 0) {
+        PyErr_SetString(PyExc_RuntimeError, "the host sent no prelude source");
+        return NULL;
+    }
+    char *text = malloc((size_t)len + 1);
+    if (text == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    lsb_host_request_get(LSB_REQ_PRELUDE, text, len);
+    text[len] = '\0';
+    return text;
+}
+
+/* Run the host's prelude in its own module and keep its run(). */
 static int load_prelude(void) {
     PyObject *module = PyImport_AddModule("_lsb_prelude"); /* borrowed */
     if (module == NULL) return -1;
     PyObject *globals = PyModule_GetDict(module);
-    PyObject *code = Py_CompileString(lsb_prelude_source, "<lsb-prelude>", Py_file_input);
+    char *source = fetch_prelude();
+    if (source == NULL) return -1;
+    PyObject *code = Py_CompileString(source, "<lsb-prelude>", Py_file_input);
+    free(source);
     if (code == NULL) return -1;
     PyObject *result = PyEval_EvalCode(code, globals, globals);
     Py_DECREF(code);

@@ -1,10 +1,23 @@
 # prelude.py - the Python half of the guest driver, run once by lsb_init().
 #
 # It prepares the interpreter that the snapshot freezes (working directory,
-# warm imports) and defines run(), which lsb_run() calls for every request:
-# fetch the code from the host, apply the per-run environment, reseed what
-# the snapshot froze, execute in __main__ and report the outcome. Tracebacks
-# show only the user's frames, with the user's own line numbers and lines.
+# warm imports, /data/site-packages on sys.path) and defines run(), which
+# lsb_run() calls for every request: fetch the code from the host, apply the
+# per-run environment and options, reseed what the snapshot froze, execute
+# in __main__ and report the outcome. Tracebacks show only the user's
+# frames, with the user's own line numbers and lines.
+#
+# Sessions (options from lsb_abi.h): a live session runs many requests in
+# one interpreter, so __main__ keeps every object between runs. With
+# auto_persist_globals the host also sends state_file, and after each
+# successful run the globals that survive a JSON round trip are written
+# there: names not starting with "_" whose values json.dumps accepts
+# (None, bool, int, float, str, and lists, tuples and str-keyed dicts of
+# those; tuples come back as lists). Modules, functions, classes, open
+# files and anything else json refuses are skipped. A re-materialised
+# session (restore=1) loads that file back before its first run.
+import importlib
+import json
 import linecache
 import os
 import random
@@ -13,8 +26,14 @@ import traceback
 
 import _lsb
 
-REQ_CODE, REQ_ENV, REQ_FILENAME = 0, 1, 2
+REQ_CODE, REQ_ENV, REQ_FILENAME, REQ_OPTIONS = 0, 1, 2, 4
+EMIT_WARNING = 1
 DEFAULT_FILENAME = "<string>"
+DATA_SITE = "/data/site-packages"
+STATE_MAX_DEFAULT = 10 * 1024 * 1024
+
+if DATA_SITE not in sys.path:
+    sys.path.append(DATA_SITE)
 
 # Modules imported now are part of the snapshot, so user code pays nothing
 # for them. Keep this list to what LLM-written code imports most often.
@@ -69,9 +88,104 @@ def _exit_status(exc):
     return 1
 
 
-def _execute(text, filename):
-    """Compile and run text in __main__; return the exit status."""
-    main = sys.modules["__main__"]
+def _warn(text):
+    """Hand the host one warning for the result."""
+    _lsb.emit(EMIT_WARNING, text)
+
+
+def _options():
+    """This run's options as a dict (lsb_abi.h: "key=value" lines)."""
+    options = {}
+    for line in _lsb.request(REQ_OPTIONS).decode("utf-8", "replace").splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            options[key.strip()] = value
+    return options
+
+
+def _state_max(options):
+    """The state file size limit the host set, or the default."""
+    try:
+        return max(0, int(options.get("state_max", STATE_MAX_DEFAULT)))
+    except ValueError:
+        return STATE_MAX_DEFAULT
+
+
+def _read_state(path, limit):
+    """The dict stored at path, None when there is none, or None after a
+    warning when the file is unreadable, oversized, corrupt or not an
+    object (the session then starts with fresh state)."""
+    fresh = "; the session starts with fresh state"
+    try:
+        size = os.stat(path).st_size
+        if size > limit:
+            _warn("the state file %s is %d bytes, over the %d-byte limit%s" % (path, size, limit, fresh))
+            return None
+        with open(path, "rb") as f:
+            data = json.loads(f.read().decode("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        _warn("the state file %s could not be read (%s: %s)%s" % (path, type(exc).__name__, exc, fresh))
+        return None
+    if not isinstance(data, dict):
+        _warn("the state file %s holds a JSON %s, not an object%s" % (path, type(data).__name__, fresh))
+        return None
+    return data
+
+
+def _restore_state(path, limit):
+    """Load the persisted globals at path into __main__."""
+    data = _read_state(path, limit)
+    main = sys.modules["__main__"].__dict__
+    for name, value in (data or {}).items():
+        if isinstance(name, str) and name.isidentifier() and not name.startswith("_"):
+            main[name] = value
+
+
+def _persistable(namespace):
+    """The entries of namespace that persist (see the header comment)."""
+    kept = {}
+    for name, value in namespace.items():
+        if not isinstance(name, str) or name.startswith("_"):
+            continue
+        try:
+            json.dumps(value)
+        except (TypeError, ValueError, RecursionError):
+            continue
+        kept[name] = value
+    return kept
+
+
+def _persist_state(path, limit):
+    """Write the persistable globals of __main__ to path (temp + rename);
+    a failure is a warning, never a failed run."""
+    text = json.dumps(_persistable(sys.modules["__main__"].__dict__))
+    data = text.encode("utf-8")
+    if len(data) > limit:
+        _warn("the globals need %d bytes of JSON, over the %d-byte state limit; they were not "
+              "saved (keep large data in files under /app)" % (len(data), limit))
+        return
+    temp = path + ".tmp"
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(temp, "wb") as f:
+            f.write(data)
+        os.replace(temp, path)
+    except OSError as exc:
+        _warn("the globals could not be saved to %s (%s)" % (path, exc))
+
+
+def _use_site_dir(path):
+    """Put the session's own package folder first on sys.path if it exists."""
+    if path and os.path.isdir(path):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+        importlib.invalidate_caches()
+
+
+def _execute(text, filename, namespace):
+    """Compile and run text in namespace; return the exit status."""
     linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     try:
         code = compile(text, filename, "exec", dont_inherit=True)
@@ -79,7 +193,7 @@ def _execute(text, filename):
         _report(exc, None)
         return 1
     try:
-        exec(code, main.__dict__)
+        exec(code, namespace)
     except SystemExit as exc:
         return _exit_status(exc)
     except BaseException as exc:  # the user's error, reported, never raised
@@ -95,13 +209,23 @@ def run():
     _apply_environment(_lsb.request(REQ_ENV))
     filename = _lsb.request(REQ_FILENAME).decode("utf-8", "replace") or DEFAULT_FILENAME
     sys.argv = [filename]
+    options = _options()
+    state_file, limit = options.get("state_file"), _state_max(options)
+    scratch = options.get("scratch") == "1"
     try:
         text = _lsb.request(REQ_CODE).decode("utf-8")
     except UnicodeDecodeError as exc:
         _report(exc, None)
         return 1
+    _use_site_dir(options.get("site_dir"))
+    if state_file and options.get("restore") == "1" and not scratch:
+        _restore_state(state_file, limit)
+    namespace = {"__name__": "__lsb_scratch__"} if scratch else sys.modules["__main__"].__dict__
     try:
-        return _execute(text, filename)
+        status = _execute(text, filename, namespace)
+        if status == 0 and state_file and not scratch:
+            _persist_state(state_file, limit)
+        return status
     finally:
         for stream in (sys.stdout, sys.stderr):
             try:

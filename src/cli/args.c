@@ -317,8 +317,7 @@ static int cli_read_bounded(FILE *f, const char *source, char **out, size_t *len
     return CLI_EXIT_OK;
 }
 
-/* Read the code file at path (a regular file or a pipe, not a folder). */
-static int cli_read_file(const char *path, const char *source, char **out, size_t *len, char *err,
+int cli_read_file(const char *path, const char *source, char **out, size_t *len, char *err,
                          size_t errlen) {
     struct stat st;
     FILE *f = fopen(path, "rbe");
@@ -420,13 +419,14 @@ static int cli_parse_run(int argc, char *const argv[], FILE *in, cli_args *out, 
     return CLI_EXIT_OK;
 }
 
-/* `internal-snapshot GUEST ASSETS OUT` (argv[0] is GUEST). */
+/* `internal-snapshot GUEST ASSETS OUT PRELUDE` (argv[0] is GUEST). */
 static int cli_parse_snapshot(int argc, char *const argv[], cli_args *out, char *err,
                               size_t errlen) {
     out->action = CLI_ACTION_SNAPSHOT;
-    if (argc != 3)
+    if (argc != 4)
         return cli_fail(err, errlen, CLI_EXIT_USAGE,
-                        "internal-snapshot needs GUEST ASSETS OUT (3 arguments, got %d)", argc);
+                        "internal-snapshot needs GUEST ASSETS OUT PRELUDE (4 arguments, got %d)",
+                        argc);
     if (strcmp(argv[0], "quickjs") == 0)
         out->snapshot.lang = LSB_LANG_JAVASCRIPT;
     else if (lsb_language_parse(argv[0], &out->snapshot.lang) != 0)
@@ -435,6 +435,7 @@ static int cli_parse_snapshot(int argc, char *const argv[], cli_args *out, char 
                         cli_qlen(argv[0]), argv[0], cli_qmore(argv[0]));
     out->snapshot.assets = argv[1];
     out->snapshot.out = argv[2];
+    out->snapshot.prelude = argv[3];
     return CLI_EXIT_OK;
 }
 

@@ -26,7 +26,7 @@ typedef enum cli_action {
     CLI_ACTION_VERSION,  /* llm-sandbox --version */
     CLI_ACTION_RUN,      /* llm-sandbox run ... */
     CLI_ACTION_RUN_HELP, /* llm-sandbox run --help */
-    CLI_ACTION_SNAPSHOT  /* build time, undocumented: internal-snapshot GUEST ASSETS OUT */
+    CLI_ACTION_SNAPSHOT  /* build time, undocumented: internal-snapshot GUEST ASSETS OUT PRELUDE */
     /* later: CLI_ACTION_SESSION, CLI_ACTION_MCP */
 } cli_action;
 
@@ -42,12 +42,14 @@ typedef struct cli_run {
     const char **env;     /* the array behind policy.env */
 } cli_run;
 
-/* `internal-snapshot GUEST ASSETS OUT`, run by the Makefile to write a
- * guest's snapshot image; GUEST is python or quickjs (or a --lang name). */
+/* `internal-snapshot GUEST ASSETS OUT PRELUDE`, run by the Makefile to
+ * write a guest's snapshot image; GUEST is python or quickjs (or a --lang
+ * name) and PRELUDE the driver's prelude source file. */
 typedef struct cli_snapshot {
     lsb_language lang;
     const char *assets; /* the assets folder (python-stdlib/ and root/ inside) */
-    const char *out;    /* the image to write */
+    const char *out;     /* the image to write */
+    const char *prelude; /* guest/<lang>/prelude.{py,js} */
 } cli_snapshot;
 
 typedef struct cli_args {
@@ -69,5 +71,13 @@ void cli_args_free(cli_args *args);
 void cli_print_help(FILE *out);
 void cli_print_run_help(FILE *out);
 void cli_print_version(FILE *out);
+
+/*
+ * Read the file at path (a regular file or a pipe, not a folder) into a
+ * malloc'd, NUL-terminated buffer of at most LSB_MAX_CODE_BYTES. Returns
+ * CLI_EXIT_OK, or an exit status with a message naming `source` in err.
+ */
+int cli_read_file(const char *path, const char *source, char **out, size_t *len, char *err,
+                  size_t errlen);
 
 #endif

@@ -9,6 +9,7 @@
  */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli/args.h"
 #include "cli/exitcodes.h"
@@ -56,17 +57,28 @@ static int cmd_run(const cli_run *run) {
 }
 
 /* `internal-snapshot` (build time, from the Makefile): start the guest
- * once and write its snapshot image. The asset layout (python-stdlib/,
- * root/) is the one lsb_sandbox_open expects. Returns the exit status. */
+ * once with its prelude and write its snapshot image. The asset layout
+ * (python-stdlib/, data/, root/) is the one lsb_sandbox_open expects.
+ * Returns the exit status. */
 static int cmd_snapshot(const cli_snapshot *snap) {
-    char err[CLI_SANDBOX_ERR_MAX] = "", stdlib[PATH_MAX], root[PATH_MAX];
+    char err[CLI_SANDBOX_ERR_MAX] = "", stdlib[PATH_MAX], data[PATH_MAX], root[PATH_MAX];
     if (snprintf(stdlib, sizeof stdlib, "%s/python-stdlib", snap->assets) >= (int)sizeof stdlib ||
+        snprintf(data, sizeof data, "%s/data", snap->assets) >= (int)sizeof data ||
         snprintf(root, sizeof root, "%s/root", snap->assets) >= (int)sizeof root) {
         fprintf(stderr, CLI_PROGRAM ": assets path too long: %s\n", snap->assets);
         return CLI_EXIT_USAGE;
     }
-    if (worker_make_snapshot(sandbox_guest(snap->lang), stdlib, root, snap->out, err, sizeof err) !=
-        0) {
+    size_t prelude_len = 0;
+    char *prelude = NULL;
+    int status = cli_read_file(snap->prelude, snap->prelude, &prelude, &prelude_len, err, sizeof err);
+    if (status != CLI_EXIT_OK) {
+        fprintf(stderr, CLI_PROGRAM ": %s\n", err);
+        return status;
+    }
+    snapshot_inputs in = {stdlib, data, root, prelude, prelude_len};
+    int rc = worker_make_snapshot(sandbox_guest(snap->lang), &in, snap->out, err, sizeof err);
+    free(prelude);
+    if (rc != 0) {
         fprintf(stderr, CLI_PROGRAM ": snapshot of %s failed: %s\n", lsb_language_name(snap->lang),
                 err);
         return CLI_EXIT_SOFTWARE;

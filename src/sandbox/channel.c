@@ -39,6 +39,8 @@ void chan_collect_free(chan_collect *c) {
     free(c->out);
     free(c->err);
     free(c->frame);
+    for (size_t i = 0; i < c->warnings_count; i++)
+        free(c->warnings[i]);
     memset(c, 0, sizeof *c);
 }
 
@@ -78,6 +80,17 @@ static void copy_field(char *dst, size_t cap, const uint8_t *src, size_t n) {
     dst[n] = '\0';
 }
 
+/* Keep one warning (capped in count and length); -1 only on OOM. */
+static int keep_warning(chan_collect *c, const uint8_t *p, size_t n) {
+    if (c->warnings_count >= CHAN_MAX_WARNINGS) return 0;
+    if (n > CHAN_WARNING_MAX) n = CHAN_WARNING_MAX;
+    char *w = malloc(n + 1);
+    if (w == NULL) return -1;
+    copy_field(w, n + 1, p, n);
+    c->warnings[c->warnings_count++] = w;
+    return 0;
+}
+
 /* Handle one complete frame; -1 if its content is malformed. */
 static int handle_frame(chan_collect *c, uint8_t type, const uint8_t *p, size_t n) {
     switch (type) {
@@ -96,6 +109,7 @@ static int handle_frame(chan_collect *c, uint8_t type, const uint8_t *p, size_t 
         c->done = true;
         return 0;
     case CHAN_FAIL: copy_field(c->fail, sizeof c->fail, p, n); return 0;
+    case CHAN_WARNING: return keep_warning(c, p, n);
     default: return -1;
     }
 }

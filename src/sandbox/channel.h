@@ -18,10 +18,13 @@ typedef enum chan_type {
     CHAN_STDERR = 2,
     CHAN_ERROR = 3, /* the guest's uncaught error: type '\0' message */
     CHAN_DONE = 4,  /* a chan_done record */
-    CHAN_FAIL = 5   /* the sandbox itself failed in the child: a message */
+    CHAN_FAIL = 5,   /* the sandbox itself failed in the child: a message */
+    CHAN_WARNING = 6 /* one warning for the result (UTF-8 text) */
 } chan_type;
 
-#define CHAN_MAX_FRAME (64 * 1024)
+#define CHAN_MAX_FRAME    (64 * 1024)
+#define CHAN_MAX_WARNINGS 16   /* warnings kept per run; more are dropped */
+#define CHAN_WARNING_MAX  1024 /* bytes kept per warning */
 
 /* The last record of a child that finished under its own power. */
 typedef struct chan_done {
@@ -46,6 +49,8 @@ typedef struct chan_collect {
     bool out_truncated, err_truncated;
     char error_type[128], error_message[4096];
     char fail[1024]; /* non-empty after a CHAN_FAIL */
+    char *warnings[CHAN_MAX_WARNINGS]; /* malloc'd, NUL-terminated */
+    size_t warnings_count;
     /* optional: called with each kept piece of output (fd 1 or 2) */
     void (*sink)(void *ctx, int fd, const char *data, size_t len);
     void *sink_ctx;

@@ -20,6 +20,20 @@
 #define LSB_DEFAULT_QUOTA_FILES   10000ULL
 #define LSB_DEFAULT_SESSION_TTL_S 600U
 
+/* Sessions. */
+#define LSB_DEFAULT_MAX_LIVE_SESSIONS 64U                /* live processes per sandbox */
+#define LSB_DEFAULT_MIN_AVAILABLE     (256ULL * LSB_MIB) /* evict idle sessions below this */
+#define LSB_STATE_MAX_BYTES           (10ULL * LSB_MIB)  /* the auto-persist state file */
+#define LSB_WHEEL_MAX_BYTES           (100ULL * LSB_MIB) /* a wheel given to install_package */
+#define LSB_INSTALL_FUEL              50000000000ULL     /* unpacking a wheel in the sandbox */
+#define LSB_SESSION_DIRNAME           "llm-wasm-sandbox/sessions"
+/* Modules the Python zygote imports before it forks sessions (beyond the
+ * snapshot's own warm imports), as a C array initialiser. */
+#define LSB_DEFAULT_PREIMPORTS                                                                  \
+    "csv", "statistics", "decimal", "fractions", "dataclasses", "typing", "pathlib", "uuid",   \
+        "pprint", "copy", "heapq", "bisect", "enum", "glob", "shutil", "tempfile", "zipfile",  \
+        "difflib", "sandbox_utils"
+
 /* Bounds a policy must respect. */
 #define LSB_MAX_MEMORY     (4096ULL * LSB_MIB) /* wasm32 address space */
 #define LSB_MAX_TIMEOUT_MS (3600U * 1000U)

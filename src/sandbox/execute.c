@@ -23,9 +23,11 @@
 #include "llmsandbox.h"
 #include "sandbox/channel.h"
 #include "sandbox/defaults.h"
+#include "sandbox/execute.h"
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/worker.h"
+#include "sandbox/wire.h"
 #include "sandbox/workspace.h"
 #include "sandbox/zygote.h"
 #include "wasm/runtime.h"
@@ -33,15 +35,8 @@
 #define EXEC_READ_CHUNK 65536
 #define EXEC_ERR_MAX    1024
 
-/* Monotonic time in milliseconds. */
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
-
-/* Reject code the guests cannot take; 0 or -1 with err. */
-static int check_code(const char *code, size_t len, char *err, size_t errlen) {
+/* See execute.h. */
+int exec_check_code(const char *code, size_t len, char *err, size_t errlen) {
     if (code == NULL || len == 0) {
         snprintf(err, errlen, "the code is empty");
         return -1;
@@ -59,8 +54,8 @@ static int check_code(const char *code, size_t len, char *err, size_t errlen) {
     return 0;
 }
 
-/* Build the "K=V\0..." block from policy->env; malloc'd, or NULL on OOM. */
-static char *env_block(const lsb_policy *policy, size_t *len) {
+/* See execute.h. */
+char *exec_env_block(const lsb_policy *policy, size_t *len) {
     size_t total = 0;
     for (size_t i = 0; i < policy->env_count; i++)
         total += strlen(policy->env[i]) + 1;
@@ -90,12 +85,12 @@ static _Noreturn void run_child(const lsb_sandbox *sb, lsb_language lang, const 
     worker_run(&w, req, out_fd);
 }
 
-/* Read the channel until EOF; kill the child at the deadline. */
-static void collect(int fd, pid_t pid, double deadline_ms, chan_collect *c, bool *timed_out) {
+/* See execute.h. */
+void exec_collect(int fd, pid_t pid, double deadline_ms, chan_collect *c, bool *timed_out) {
     char buf[EXEC_READ_CHUNK];
     bool killed = false;
     for (;;) {
-        double left = deadline_ms - now_ms();
+        double left = deadline_ms - wire_now_ms();
         if (left <= 0 && !killed) {
             kill(pid, SIGKILL);
             killed = *timed_out = true;
@@ -139,8 +134,8 @@ static int reap(pid_t pid) {
 /* Copy a collected string into a malloc'd field (NULL for ""). */
 static char *dup_or_null(const char *s) { return s[0] ? strdup(s) : NULL; }
 
-/* Decide success, trap and error fields from what the child reported. */
-static void classify(lsb_result *r, const chan_collect *c, bool timed_out, int wait_status) {
+/* See execute.h. */
+void exec_classify(lsb_result *r, const chan_collect *c, bool timed_out, int wait_status) {
     r->trap = LSB_TRAP_NONE;
     if (timed_out) {
         r->trap = LSB_TRAP_TIMEOUT;
@@ -177,8 +172,8 @@ static void classify(lsb_result *r, const chan_collect *c, bool timed_out, int w
     r->error_message = dup_or_null(c->error_message);
 }
 
-/* Move collected output and measurements into r. */
-static void fill_result(lsb_result *r, chan_collect *c, const lsb_policy *policy) {
+/* See execute.h. */
+void exec_fill_result(lsb_result *r, chan_collect *c, const lsb_policy *policy) {
     r->stdout_data = c->out ? c->out : strdup("");
     r->stdout_len = c->out_len;
     r->stderr_data = c->err ? c->err : strdup("");
@@ -193,6 +188,11 @@ static void fill_result(lsb_result *r, chan_collect *c, const lsb_policy *policy
     r->fuel_consumed = c->done ? policy->fuel - left : 0;
     r->memory_limit_bytes = policy->memory_bytes;
     r->memory_peak_bytes = c->done ? c->final.memory_bytes : 0;
+    if (c->warnings_count > 0 && (r->warnings = calloc(c->warnings_count, sizeof(char *))) != NULL) {
+        memcpy(r->warnings, c->warnings, c->warnings_count * sizeof(char *));
+        r->warnings_count = c->warnings_count;
+        c->warnings_count = 0;
+    }
 }
 
 /* Everything lsb_execute needs to undo. */
@@ -207,7 +207,7 @@ typedef struct exec_state {
 static lsb_status prepare(lsb_sandbox *sb, const char *code, size_t code_len, const char *filename,
                           const lsb_policy *policy, exec_state *st, worker_request *req, char *err,
                           size_t errlen) {
-    if (check_code(code, code_len, err, errlen) != 0 || policy_validate(policy, err, errlen) != 0)
+    if (exec_check_code(code, code_len, err, errlen) != 0 || policy_validate(policy, err, errlen) != 0)
         return LSB_ERR_INVALID;
     const char *ws = policy->workspace;
     if (ws == NULL) {
@@ -222,7 +222,7 @@ static lsb_status prepare(lsb_sandbox *sb, const char *code, size_t code_len, co
         snprintf(err, errlen, "workspace %s is not a directory", ws);
         return LSB_ERR_WORKSPACE;
     }
-    if ((st->env = env_block(policy, &req->env_len)) == NULL ||
+    if ((st->env = exec_env_block(policy, &req->env_len)) == NULL ||
         ws_scan(ws, policy->quota_files, &st->before) != 0) {
         snprintf(err, errlen, "cannot read workspace %s: %s", ws, strerror(errno));
         return LSB_ERR_WORKSPACE;
@@ -241,7 +241,7 @@ static lsb_status prepare(lsb_sandbox *sb, const char *code, size_t code_len, co
         .quota_files = policy->quota_files,
         .stdlib_dir = sandbox_stdlib_dir(sb),
         .workspace = ws,
-        .data_dir = policy->data_dir,
+        .data_dir = policy->data_dir ? policy->data_dir : sandbox_data_dir(sb),
         .external_dir = policy->external_dir,
         .root_dir = sandbox_root_dir(sb),
     };
@@ -257,7 +257,7 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
         snprintf(err, errlen, "pipe failed: %s", strerror(errno));
         return LSB_ERR_SYSTEM;
     }
-    double start = now_ms();
+    double start = wire_now_ms();
     bool from_zygote;
     pid_t pid = start_child(sb, lang, req, fds[1], &from_zygote, err, errlen);
     close(fds[1]);
@@ -269,24 +269,29 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
     chan_collect_init(&st->chan, policy->stdout_max, policy->stderr_max);
     st->chan.sink = policy->on_output;
     st->chan.sink_ctx = policy->on_output_ctx;
-    collect(fds[0], pid, start + policy->timeout_ms, &st->chan, &timed_out);
+    exec_collect(fds[0], pid, start + policy->timeout_ms, &st->chan, &timed_out);
     close(fds[0]);
     int status = from_zygote ? 0 : reap(pid); /* the zygote reaps its own children */
     if (st->chan.fail[0] && !st->chan.done) {
         snprintf(err, errlen, "%s", st->chan.fail);
         return LSB_ERR_INVALID;
     }
-    result->duration_ms = now_ms() - start;
+    result->duration_ms = wire_now_ms() - start;
     result->runtime = lang;
-    classify(result, &st->chan, timed_out, status);
-    fill_result(result, &st->chan, policy);
-    ws_listing after;
-    if (ws_scan(req->workspace, policy->quota_files, &after) == 0) {
-        ws_diff(&st->before, &after, &result->files_created, &result->files_created_count,
-                &result->files_modified, &result->files_modified_count);
-        ws_listing_free(&after);
-    }
+    exec_classify(result, &st->chan, timed_out, status);
+    exec_fill_result(result, &st->chan, policy);
+    exec_diff_workspace(req->workspace, &st->before, policy->quota_files, result);
     return LSB_OK;
+}
+
+/* See execute.h. */
+void exec_diff_workspace(const char *workspace, const ws_listing *before, uint64_t max_entries,
+                         lsb_result *r) {
+    ws_listing after;
+    if (ws_scan(workspace, max_entries, &after) != 0) return;
+    ws_diff(before, &after, &r->files_created, &r->files_created_count, &r->files_modified,
+            &r->files_modified_count);
+    ws_listing_free(&after);
 }
 
 lsb_status lsb_execute(lsb_sandbox *sb, lsb_language lang, const char *code, size_t code_len,

@@ -7,6 +7,13 @@
  * mprotect are allowed only without PROT_EXEC, so no new code can appear,
  * and files can only be opened with openat2 (src/wasi always passes
  * RESOLVE_BENEATH; plain open/openat are not allowed at all).
+ *
+ * A live session process (sessproc.c) gets a second profile: the same
+ * list plus what it needs to fork a child per run and talk to the host
+ * over the socket it already holds: clone with fork's flags only (no new
+ * threads, namespaces or shared memory), wait4, pipe2, sendmsg, recvmsg,
+ * sendto, recvfrom
+ * and set_robust_list (glibc's fork calls it in the child).
  */
 #include "sandbox/lockdown.h"
 
@@ -17,6 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -83,19 +93,41 @@ static const int allowed_syscalls[] = {
     SCMP_SYS(getpid),
 };
 
+/* Added for LOCKDOWN_SESSION. */
+static const int session_syscalls[] = {
+    SCMP_SYS(wait4),   SCMP_SYS(pipe2),    SCMP_SYS(sendmsg),         SCMP_SYS(recvmsg),
+    SCMP_SYS(sendto),  SCMP_SYS(recvfrom), SCMP_SYS(set_robust_list),
+};
+
+/* The clone flags glibc's fork() passes; any other bit kills the process. */
+#define LOCKDOWN_FORK_FLAGS ((uint64_t)(CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CSIGNAL))
+
 /* Allow mmap/mprotect only when the protection has no PROT_EXEC bit. */
 static int allow_non_exec(scmp_filter_ctx ctx, int syscall_nr) {
     return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, syscall_nr, 1,
                             SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 }
 
-/* The compiled filter: built once per process by lockdown_prepare, so a
- * zygote pays for libseccomp's compilation once instead of on every run. */
-static struct sock_filter *compiled;
-static unsigned short compiled_len;
+/* The compiled filters, one per profile: built once per process by
+ * lockdown_prepare, so a zygote pays for libseccomp's compilation once
+ * instead of on every run. */
+static struct sock_filter *compiled[LOCKDOWN_PROFILES];
+static unsigned short compiled_len[LOCKDOWN_PROFILES];
 
-/* Build the allow-list with libseccomp; NULL with err on failure. */
-static scmp_filter_ctx build_filter(char *err, size_t errlen) {
+/* Add the session profile's extra rules to ctx; 0 or a negative errno. */
+static int add_session_rules(scmp_filter_ctx ctx) {
+    int rc = 0;
+    size_t count = sizeof session_syscalls / sizeof session_syscalls[0];
+    for (size_t i = 0; i < count && rc == 0; i++)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, session_syscalls[i], 0);
+    if (rc == 0)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+                              SCMP_A0(SCMP_CMP_MASKED_EQ, ~LOCKDOWN_FORK_FLAGS, 0));
+    return rc;
+}
+
+/* Build the allow-list of profile with libseccomp; NULL with err on failure. */
+static scmp_filter_ctx build_filter(lockdown_profile profile, char *err, size_t errlen) {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
     if (ctx == NULL) {
         snprintf(err, errlen, "seccomp_init failed");
@@ -107,6 +139,7 @@ static scmp_filter_ctx build_filter(char *err, size_t errlen) {
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed_syscalls[i], 0);
     if (rc == 0) rc = allow_non_exec(ctx, SCMP_SYS(mmap));
     if (rc == 0) rc = allow_non_exec(ctx, SCMP_SYS(mprotect));
+    if (rc == 0 && profile == LOCKDOWN_SESSION) rc = add_session_rules(ctx);
     if (rc != 0) {
         snprintf(err, errlen, "cannot build the seccomp filter: %s", strerror(-rc));
         seccomp_release(ctx);
@@ -115,8 +148,9 @@ static scmp_filter_ctx build_filter(char *err, size_t errlen) {
     return ctx;
 }
 
-/* Export ctx's BPF program into a malloc'd array; 0, or -1 with err. */
-static int export_program(scmp_filter_ctx ctx, char *err, size_t errlen) {
+/* Export ctx's BPF program as profile's; 0, or -1 with err. */
+static int export_program(scmp_filter_ctx ctx, lockdown_profile profile, char *err,
+                          size_t errlen) {
     int fd = memfd_create("lsb-seccomp", MFD_CLOEXEC);
     struct stat st;
     int rc = fd < 0 ? -1 : seccomp_export_bpf(ctx, fd);
@@ -133,23 +167,26 @@ static int export_program(scmp_filter_ctx ctx, char *err, size_t errlen) {
         snprintf(err, errlen, "cannot export the seccomp filter");
         return -1;
     }
-    compiled = insns;
-    compiled_len = (unsigned short)((size_t)st.st_size / sizeof *insns);
+    compiled[profile] = insns;
+    compiled_len[profile] = (unsigned short)((size_t)st.st_size / sizeof *insns);
     return 0;
 }
 
 int lockdown_prepare(char *err, size_t errlen) {
-    if (compiled != NULL) return 0;
-    scmp_filter_ctx ctx = build_filter(err, errlen);
-    if (ctx == NULL) return -1;
-    int rc = export_program(ctx, err, errlen);
-    seccomp_release(ctx);
-    return rc;
+    for (int p = 0; p < LOCKDOWN_PROFILES; p++) {
+        if (compiled[p] != NULL) continue;
+        scmp_filter_ctx ctx = build_filter((lockdown_profile)p, err, errlen);
+        if (ctx == NULL) return -1;
+        int rc = export_program(ctx, (lockdown_profile)p, err, errlen);
+        seccomp_release(ctx);
+        if (rc != 0) return -1;
+    }
+    return 0;
 }
 
-int lockdown_apply(char *err, size_t errlen) {
+int lockdown_apply(lockdown_profile profile, char *err, size_t errlen) {
     if (lockdown_prepare(err, errlen) != 0) return -1;
-    struct sock_fprog prog = {.len = compiled_len, .filter = compiled};
+    struct sock_fprog prog = {.len = compiled_len[profile], .filter = compiled[profile]};
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
         syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) {
         snprintf(err, errlen, "cannot install the seccomp filter: %s", strerror(errno));

@@ -8,6 +8,7 @@
 #include "sandbox/sandbox.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../../guest/lsb_abi.h"
 #include "sandbox/defaults.h"
+#include "sandbox/sessions.h"
 
 #define SANDBOX_LANGS 2
 
@@ -25,7 +28,10 @@ struct lsb_sandbox {
     char snapshot[SANDBOX_LANGS][PATH_MAX];
     char stdlib[PATH_MAX];
     char root[PATH_MAX];
+    char data[PATH_MAX]; /* vendored packages, the default /data */
     zyg_zygote *zygote[SANDBOX_LANGS];
+    pthread_mutex_t zygote_lock; /* guards starting zygotes */
+    sess_table *sessions;
 };
 
 static const char *const snapshot_names[SANDBOX_LANGS] = {"python.snap", "quickjs.snap"};
@@ -44,8 +50,11 @@ const char *sandbox_snapshot_path(const lsb_sandbox *sb, lsb_language lang) {
 
 const char *sandbox_stdlib_dir(const lsb_sandbox *sb) { return sb->stdlib; }
 const char *sandbox_root_dir(const lsb_sandbox *sb) { return sb->root; }
+const char *sandbox_data_dir(const lsb_sandbox *sb) { return sb->data; }
 
 zyg_zygote *sandbox_zygote(lsb_sandbox *sb, lsb_language lang) { return sb->zygote[lang]; }
+
+sess_table *sandbox_sessions(lsb_sandbox *sb) { return sb->sessions; }
 
 void sandbox_close_other_fds(int keep) {
     if (keep > 3) syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U);
@@ -90,6 +99,7 @@ lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err
         bad = snprintf(sb->snapshot[i], PATH_MAX, "%s/%s", assets, snapshot_names[i]) >= PATH_MAX;
     if (!bad) bad = snprintf(sb->stdlib, PATH_MAX, "%s/python-stdlib", assets) >= PATH_MAX;
     if (!bad) bad = snprintf(sb->root, PATH_MAX, "%s/root", assets) >= PATH_MAX;
+    if (!bad) bad = snprintf(sb->data, PATH_MAX, "%s/data", assets) >= PATH_MAX;
     if (bad) {
         snprintf(err, errlen, "cannot locate the sandbox assets folder");
         free(sb);
@@ -99,27 +109,63 @@ lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err
     if (check_asset(sb->snapshot[0], 0, err, errlen) != 0 ||
         check_asset(sb->snapshot[1], 0, err, errlen) != 0 ||
         check_asset(sb->stdlib, 1, err, errlen) != 0 ||
-        check_asset(sb->root, 1, err, errlen) != 0) {
+        check_asset(sb->root, 1, err, errlen) != 0 || check_asset(sb->data, 1, err, errlen) != 0) {
         free(sb);
         return LSB_ERR_ASSETS;
     }
+    if ((sb->sessions = sessions_new()) == NULL) {
+        snprintf(err, errlen, "out of memory");
+        free(sb);
+        return LSB_ERR_SYSTEM;
+    }
+    pthread_mutex_init(&sb->zygote_lock, NULL);
     *out = sb;
     return LSB_OK;
 }
 
+/* Start the zygote of lang (lock held), with the pre-imports for Python. */
+static int start_zygote(lsb_sandbox *sb, lsb_language lang, char *err, size_t errlen) {
+    char *code = lang == LSB_LANG_PYTHON ? sessions_preimport_code(sb) : NULL;
+    worker_request warm = {.code = code,
+                           .code_len = code ? strlen(code) : 0,
+                           .filename = "<pre-import>",
+                           .options = LSB_OPT_SCRATCH "=1\n",
+                           .options_len = strlen(LSB_OPT_SCRATCH "=1\n"),
+                           .fuel = LSB_INSTALL_FUEL,
+                           .memory_bytes = LSB_DEFAULT_MEMORY,
+                           .stdout_max = WASI_UNLIMITED,
+                           .stderr_max = WASI_UNLIMITED,
+                           .quota_bytes = WASI_UNLIMITED,
+                           .quota_files = WASI_UNLIMITED,
+                           .stdlib_dir = sb->stdlib,
+                           .data_dir = sb->data,
+                           .root_dir = sb->root};
+    int rc = zyg_start(&sb->zygote[lang], sandbox_guest(lang), sb->snapshot[lang],
+                       code ? &warm : NULL, err, errlen);
+    free(code);
+    return rc;
+}
+
+zyg_zygote *sandbox_ensure_zygote(lsb_sandbox *sb, lsb_language lang, char *err, size_t errlen) {
+    pthread_mutex_lock(&sb->zygote_lock);
+    if (sb->zygote[lang] == NULL && start_zygote(sb, lang, err, errlen) != 0)
+        sb->zygote[lang] = NULL;
+    zyg_zygote *z = sb->zygote[lang];
+    pthread_mutex_unlock(&sb->zygote_lock);
+    return z;
+}
+
 lsb_status lsb_sandbox_start_zygotes(lsb_sandbox *sb, char *err, size_t errlen) {
-    for (int i = 0; i < SANDBOX_LANGS; i++) {
-        if (sb->zygote[i] != NULL) continue;
-        if (zyg_start(&sb->zygote[i], sandbox_guest((lsb_language)i), sb->snapshot[i], err,
-                      errlen) != 0)
-            return LSB_ERR_SYSTEM;
-    }
+    for (int i = 0; i < SANDBOX_LANGS; i++)
+        if (sandbox_ensure_zygote(sb, (lsb_language)i, err, errlen) == NULL) return LSB_ERR_SYSTEM;
     return LSB_OK;
 }
 
 void lsb_sandbox_close(lsb_sandbox *sb) {
     if (sb == NULL) return;
+    sessions_free(sb->sessions);
     for (int i = 0; i < SANDBOX_LANGS; i++)
         zyg_stop(sb->zygote[i]);
+    pthread_mutex_destroy(&sb->zygote_lock);
     free(sb);
 }

@@ -18,9 +18,14 @@ const guest_module *sandbox_guest(lsb_language lang);
 const char *sandbox_snapshot_path(const lsb_sandbox *sb, lsb_language lang);
 const char *sandbox_stdlib_dir(const lsb_sandbox *sb);
 const char *sandbox_root_dir(const lsb_sandbox *sb); /* the "/" skeleton */
+const char *sandbox_data_dir(const lsb_sandbox *sb); /* vendored packages (/data) */
 
 /* The running zygote for lang, or NULL when zygotes are off. */
 zyg_zygote *sandbox_zygote(lsb_sandbox *sb, lsb_language lang);
+
+/* The zygote of lang, started (with the configured pre-imports for Python)
+ * if it is not running yet; NULL with err if it cannot start. */
+zyg_zygote *sandbox_ensure_zygote(lsb_sandbox *sb, lsb_language lang, char *err, size_t errlen);
 
 /* In a freshly forked child: close every fd except 0-2 and keep. */
 void sandbox_close_other_fds(int keep);

@@ -27,6 +27,12 @@
 
 static const char *const worker_base_env[] = {LSB_BASE_ENV_HOME, LSB_BASE_ENV_LANG, NULL};
 
+/* lsb.emit hook: forward warnings to the parent; other kinds are unknown. */
+static void forward_emit(void *opaque, uint32_t kind, const char *data, size_t len) {
+    worker_instance *w = opaque;
+    if (kind == LSB_EMIT_WARNING && w->out_fd >= 0) chan_send(w->out_fd, CHAN_WARNING, data, len);
+}
+
 /* Instantiate mod into a fresh, zeroed instance block. */
 static int instantiate(worker_instance *w, const guest_module *mod, char *err, size_t errlen) {
     memset(w, 0, sizeof *w);
@@ -41,6 +47,8 @@ static int instantiate(worker_instance *w, const guest_module *mod, char *err, s
     mod->init_module();
     mod->instantiate(w->inst, &w->lsb, &w->wasi);
     w->lsb.memory = mod->memory(w->inst);
+    w->lsb.on_emit = forward_emit;
+    w->lsb.emit_opaque = w;
     return 0;
 }
 
@@ -149,42 +157,69 @@ static void send_done(worker_instance *w, rt_outcome outcome, uint32_t status) {
     chan_send(w->out_fd, CHAN_DONE, &done, sizeof done);
 }
 
-_Noreturn void worker_run(worker_instance *w, const worker_request *req, int out_fd) {
-    char err[WORKER_ERR_MAX] = "";
-    w->out_fd = out_fd;
-    if (bind_wasi(w, req, err, sizeof err) != 0 ||
-        cap_memory(w, req->memory_bytes, err, sizeof err) != 0)
-        fail(out_fd, err);
+int worker_bind(worker_instance *w, const worker_request *req, char *err, size_t errlen) {
+    return bind_wasi(w, req, err, errlen);
+}
+
+/* Clear what the previous run of this instance left behind. */
+static void begin_run(worker_instance *w, const worker_request *req) {
+    wasi_reset_run(&w->wasi);
+    wasi_set_output_caps(&w->wasi, req->stdout_max, req->stderr_max);
+    w->lsb.error_type[0] = w->lsb.error_message[0] = '\0';
+    w->lsb.emit_count = 0;
     lsbi_set_field(&w->lsb, LSB_REQ_CODE, req->code, req->code_len);
     lsbi_set_field(&w->lsb, LSB_REQ_ENV, req->env_block, req->env_len);
     lsbi_set_field(&w->lsb, LSB_REQ_FILENAME, req->filename, strlen(req->filename));
+    lsbi_set_field(&w->lsb, LSB_REQ_OPTIONS, req->options, req->options ? req->options_len : 0);
     w->mod->fuel_set(w->inst, req->fuel);
     rt_reset_flags();
-    if (lockdown_apply(err, sizeof err) != 0) fail(out_fd, err);
+}
+
+bool worker_execute(worker_instance *w, const worker_request *req, int out_fd) {
+    char err[WORKER_ERR_MAX] = "";
+    w->out_fd = out_fd;
+    if (cap_memory(w, req->memory_bytes, err, sizeof err) != 0 ||
+        (req->rescan_quota && wasi_rescan_quota(&w->wasi, err, sizeof err) != 0)) {
+        chan_send(out_fd, CHAN_FAIL, err, strlen(err));
+        return false;
+    }
+    begin_run(w, req);
     uint32_t status = 0;
     rt_outcome outcome = rt_call_u32(w->mod->lsb_run, w->inst, &status);
     if (outcome == RT_EXITED) outcome = RT_OK;
     send_done(w, outcome, status);
+    w->out_fd = -1;
+    return outcome == RT_OK && status == 0;
+}
+
+_Noreturn void worker_run(worker_instance *w, const worker_request *req, int out_fd) {
+    char err[WORKER_ERR_MAX] = "";
+    if (worker_bind(w, req, err, sizeof err) != 0 ||
+        lockdown_apply(LOCKDOWN_RUN, err, sizeof err) != 0)
+        fail(out_fd, err);
+    worker_execute(w, req, out_fd);
     _exit(0);
 }
 
-int worker_make_snapshot(const guest_module *mod, const char *stdlib_dir, const char *root_dir,
-                         const char *out_path, char *err, size_t errlen) {
+int worker_make_snapshot(const guest_module *mod, const snapshot_inputs *in, const char *out_path,
+                         char *err, size_t errlen) {
     worker_instance w;
     char workspace[] = "/tmp/lsb-snapshot-XXXXXX";
     if (mkdtemp(workspace) == NULL) {
         snprintf(err, errlen, "cannot create a temporary folder: %s", strerror(errno));
         return -1;
     }
-    worker_request req = {.stdlib_dir = stdlib_dir,
+    worker_request req = {.stdlib_dir = in->stdlib_dir,
                           .workspace = workspace,
-                          .root_dir = root_dir,
+                          .data_dir = in->data_dir,
+                          .root_dir = in->root_dir,
                           .stdout_max = WASI_UNLIMITED,
                           .stderr_max = WASI_UNLIMITED,
                           .quota_bytes = WASI_UNLIMITED,
                           .quota_files = WASI_UNLIMITED};
     int rc = instantiate(&w, mod, err, errlen);
     if (rc == 0) rc = bind_wasi(&w, &req, err, errlen);
+    if (rc == 0) rc = lsbi_set_field(&w.lsb, LSB_REQ_PRELUDE, in->prelude, in->prelude_len);
     if (rc == 0) {
         mod->fuel_set(w.inst, WORKER_INIT_FUEL);
         uint32_t status = 1;

@@ -10,6 +10,7 @@
 #ifndef LSB_WORKER_H
 #define LSB_WORKER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,6 +25,9 @@ typedef struct worker_request {
     const char *filename;  /* shown in tracebacks */
     const char *env_block; /* "K=V\0K=V\0" */
     size_t env_len;
+    const char *options; /* LSB_REQ_OPTIONS text ("key=value\n" lines), or NULL */
+    size_t options_len;
+    int rescan_quota; /* recount workspace usage first (the host changed files) */
     uint64_t fuel;
     uint64_t memory_bytes;
     uint64_t stdout_max, stderr_max;
@@ -57,13 +61,33 @@ int worker_prepare(worker_instance *w, const guest_module *mod, const char *snap
  */
 _Noreturn void worker_run(worker_instance *w, const worker_request *req, int out_fd);
 
+/* Open req's mounts and streams for a prepared instance (once per
+ * process: a one-shot child or a live session). 0, or -1 with err. */
+int worker_bind(worker_instance *w, const worker_request *req, char *err, size_t errlen);
+
+/*
+ * Run the per-run part of req (code, limits, options) on a bound instance,
+ * writing chan frames to out_fd (ending with CHAN_DONE, or CHAN_FAIL for a
+ * setup failure). Returns true when the run succeeded (no trap, status 0),
+ * the condition under which a live session keeps this run's state.
+ */
+bool worker_execute(worker_instance *w, const worker_request *req, int out_fd);
+
+/* What lsb_init sees when a snapshot is made. Strings are not owned. */
+typedef struct snapshot_inputs {
+    const char *stdlib_dir; /* host folder for /usr/local/lib, or NULL */
+    const char *data_dir;   /* host folder for /data (vendored packages) */
+    const char *root_dir;   /* the "/" skeleton */
+    const char *prelude;    /* the driver's prelude source (LSB_REQ_PRELUDE) */
+    size_t prelude_len;
+} snapshot_inputs;
+
 /*
  * Build time: instantiate mod, run _initialize and lsb_init with the
- * stdlib at stdlib_dir, the skeleton at root_dir and an empty workspace,
- * and write a snapshot to
- * out_path. Returns 0, or -1 with a message in err.
+ * mounts of in, an empty workspace and in->prelude, and write a snapshot
+ * to out_path. Returns 0, or -1 with a message in err.
  */
-int worker_make_snapshot(const guest_module *mod, const char *stdlib_dir, const char *root_dir,
-                         const char *out_path, char *err, size_t errlen);
+int worker_make_snapshot(const guest_module *mod, const snapshot_inputs *in, const char *out_path,
+                         char *err, size_t errlen);
 
 #endif

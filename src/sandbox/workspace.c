@@ -114,6 +114,11 @@ static int push_guest_path(char ***list, size_t *n, const char *rel) {
     return 0;
 }
 
+bool ws_is_system_path(const char *rel) {
+    size_t n = strlen(LSB_SYSTEM_DIR);
+    return strncmp(rel, LSB_SYSTEM_DIR, n) == 0 && (rel[n] == '\0' || rel[n] == '/');
+}
+
 int ws_diff(const ws_listing *before, const ws_listing *after, char ***created, size_t *ncreated,
             char ***modified, size_t *nmodified) {
     *created = *modified = NULL;
@@ -121,6 +126,7 @@ int ws_diff(const ws_listing *before, const ws_listing *after, char ***created, 
     size_t i = 0;
     for (size_t j = 0; j < after->count; j++) {
         const ws_entry *a = &after->items[j];
+        if (ws_is_system_path(a->path)) continue;
         while (i < before->count && strcmp(before->items[i].path, a->path) < 0)
             i++;
         const ws_entry *b = i < before->count && strcmp(before->items[i].path, a->path) == 0
@@ -165,6 +171,8 @@ static int empty_dir(int fd, int depth) {
     closedir(dir);
     return rc;
 }
+
+int ws_empty_dir(int fd) { return empty_dir(fd, 0); }
 
 int ws_remove_tree(const char *root) {
     int fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

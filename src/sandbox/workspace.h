@@ -9,6 +9,7 @@
 #ifndef LSB_WORKSPACE_H
 #define LSB_WORKSPACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,8 +37,17 @@ void ws_listing_free(ws_listing *listing);
 int ws_diff(const ws_listing *before, const ws_listing *after, char ***created, size_t *ncreated,
             char ***modified, size_t *nmodified);
 
+/* True for paths (relative to the workspace root) inside our own system
+ * folder (LSB_SYSTEM_DIR: state file, installed packages), which results
+ * leave out of files_created and files_modified. */
+bool ws_is_system_path(const char *rel);
+
 /* Create a private temporary workspace; path receives its name. 0 or -1. */
 int ws_make_temp(char *path, size_t pathlen);
+
+/* Delete everything inside the directory fd (which it takes over and
+ * closes) without following symlinks. 0 or -1. */
+int ws_empty_dir(int fd);
 
 /* Remove root and everything beneath it without following symlinks. 0 or -1. */
 int ws_remove_tree(const char *root);

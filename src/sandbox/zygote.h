@@ -18,9 +18,13 @@
 
 typedef struct zyg_zygote zyg_zygote;
 
-/* Start a zygote for mod from the snapshot at path; 0, or -1 with err. */
-int zyg_start(zyg_zygote **out, const guest_module *mod, const char *snapshot_path, char *err,
-              size_t errlen);
+/*
+ * Start a zygote for mod from the snapshot at path; 0, or -1 with err.
+ * warm, when not NULL, is a run (code, mounts, options; no workspace) the
+ * zygote executes once before serving, e.g. pre-imports; it is copied.
+ */
+int zyg_start(zyg_zygote **out, const guest_module *mod, const char *snapshot_path,
+              const worker_request *warm, char *err, size_t errlen);
 
 /*
  * Have the zygote fork a child that runs req and writes to out_fd (which
@@ -29,6 +33,14 @@ int zyg_start(zyg_zygote **out, const guest_module *mod, const char *snapshot_pa
  * per call). Safe to call from several threads.
  */
 pid_t zyg_spawn(zyg_zygote *z, const worker_request *req, int out_fd, char *err, size_t errlen);
+
+/*
+ * Have the zygote fork a live session process bound to req's mounts and
+ * quotas, talking over ctl (see sessproc.h; the caller keeps its own end
+ * and closes this one). Returns the pid, or -1 with err.
+ */
+pid_t zyg_spawn_session(zyg_zygote *z, const worker_request *req, int ctl, char *err,
+                        size_t errlen);
 
 /* Stop the zygote and free z; NULL is ignored. */
 void zyg_stop(zyg_zygote *z);

@@ -212,3 +212,22 @@ void wasi_reset_run(wasi_ctx *ctx) {
     st->exited = false;
     st->exit_code = 0;
 }
+
+int wasi_rescan_quota(wasi_ctx *ctx, char *err, size_t errlen) {
+    struct wasi_state *st = ctx ? ctx->st : NULL;
+    if (st == NULL) return 0;
+    st->quota.bytes_used = st->quota.files_used = 0;
+    for (int i = 0; i < WASI_MAX_FDS; i++) {
+        const wasi_fd *e = &st->fds[i];
+        if (e->preopen_name == NULL || !e->writable || e->kind != WASI_FD_DIR) continue;
+        if (wasi_quota_scan(e->host, e->preopen_name, &st->quota, err, errlen) != 0) return -1;
+    }
+    return 0;
+}
+
+void wasi_set_output_caps(wasi_ctx *ctx, uint64_t stdout_max, uint64_t stderr_max) {
+    struct wasi_state *st = ctx ? ctx->st : NULL;
+    if (st == NULL) return;
+    st->out[0].max = stdout_max;
+    st->out[1].max = stderr_max;
+}

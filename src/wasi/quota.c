@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "wasi/abi.h"
+#include "wasi/path.h"
 #include "wasi/fdtab.h"
 
 uint32_t wasi_quota_check_grow(const wasi_quota *q, uint64_t old_size, uint64_t new_size) {
@@ -118,10 +119,11 @@ static int scan_entry(scan *s, int dirfd, const char *name, int depth) {
         }
         if (fresh) wasi_quota_adjust(s->q, 0, (uint64_t)sb.st_size);
     } else if (S_ISDIR(sb.st_mode)) {
-        int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (sub < 0) {
-            snprintf(s->err, s->errlen, "quota scan of %s: cannot open '%s': %s", s->what, name,
-                     strerror(errno));
+        int sub = -1;
+        uint32_t rc = wasi_path_openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, &sub);
+        if (rc != 0) {
+            snprintf(s->err, s->errlen, "quota scan of %s: cannot open '%s' (wasi errno %u)",
+                     s->what, name, rc);
             return -1;
         }
         return scan_dir(s, sub, depth + 1);
@@ -156,10 +158,10 @@ static int scan_dir(scan *s, int dirfd, int depth) {
 
 int wasi_quota_scan(int dirfd, const char *what, wasi_quota *q, char *err, size_t errlen) {
     scan s = {.q = q, .what = what, .err = err, .errlen = errlen};
-    int sub = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int sub = -1;
     int rc;
-    if (sub < 0) {
-        snprintf(err, errlen, "quota scan of %s: %s", what, strerror(errno));
+    if (wasi_path_openat(dirfd, ".", O_RDONLY | O_DIRECTORY, 0, &sub) != 0) {
+        snprintf(err, errlen, "quota scan of %s: cannot open its root", what);
         return -1;
     }
     rc = scan_dir(&s, sub, 0);

@@ -146,6 +146,14 @@ void wasi_get_stats(const wasi_ctx *ctx, wasi_stats *out);
  * modified counts and the exit flag. Open fds and quota usage persist. */
 void wasi_reset_run(wasi_ctx *ctx);
 
+/* Recount the quota usage of the writable preopens from the disk, after the
+ * host changed a workspace between two runs of a live session. Uses only
+ * openat2 beneath the preopen, so it works under seccomp. 0, or -1 with err. */
+int wasi_rescan_quota(wasi_ctx *ctx, char *err, size_t errlen);
+
+/* Set the stdout/stderr caps for the next run (WASI_UNLIMITED: none). */
+void wasi_set_output_caps(wasi_ctx *ctx, uint64_t stdout_max, uint64_t stderr_max);
+
 /* ---- The imports, exactly as wasm2c 1.0.32 declares them ---------------
  * Every function returns a WASI errno (0 = success) except proc_exit.
  * Pointers and sizes are guest (u32) offsets; i64 parameters are u64. */

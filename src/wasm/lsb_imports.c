@@ -54,6 +54,19 @@ void Z_lsbZ_report_error(lsbi_state *state, uint32_t type_ptr, uint32_t type_len
 }
 
 /* lsb.out_of_fuel: the fuel pass calls this when the counter goes negative. */
+/* lsb.emit: pass a bounded copy of the guest's message to on_emit. Messages
+ * past LSBI_EMIT_MAX_COUNT are dropped; a bad pointer traps. */
+void Z_lsbZ_emit(lsbi_state *state, uint32_t kind, uint32_t ptr, uint32_t len) {
+    char text[LSBI_EMIT_MAX_BYTES];
+    size_t n = len < sizeof text ? len : sizeof text;
+    uint8_t *src = wasi_mem_range(state->memory, ptr, n);
+    if (src == NULL) wasm_rt_trap(WASM_RT_TRAP_OOB);
+    if (state->on_emit == NULL || state->emit_count >= LSBI_EMIT_MAX_COUNT) return;
+    state->emit_count++;
+    memcpy(text, src, n);
+    state->on_emit(state->emit_opaque, kind, text, n);
+}
+
 void Z_lsbZ_out_of_fuel(lsbi_state *state) {
     (void)state;
     rt_trap_out_of_fuel();

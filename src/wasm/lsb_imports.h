@@ -9,9 +9,12 @@
 #define LSB_LSB_IMPORTS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <wasm-rt.h>
 
-#define LSBI_FIELD_COUNT       3
+#define LSBI_FIELD_COUNT       5
+#define LSBI_EMIT_MAX_COUNT    16   /* messages kept per run */
+#define LSBI_EMIT_MAX_BYTES    1024 /* bytes kept per message */
 #define LSBI_ERROR_TYPE_MAX    128
 #define LSBI_ERROR_MESSAGE_MAX 4096
 
@@ -25,6 +28,10 @@ struct Z_lsb_instance_t {
     lsbi_field fields[LSBI_FIELD_COUNT];
     char error_type[LSBI_ERROR_TYPE_MAX];       /* "" until reported */
     char error_message[LSBI_ERROR_MESSAGE_MAX]; /* NUL-terminated, truncated */
+    /* lsb.emit: handed each message (capped) while the count allows. */
+    void (*on_emit)(void *opaque, uint32_t kind, const char *data, size_t len);
+    void *emit_opaque;
+    uint32_t emit_count; /* messages seen this run; the host resets it */
 };
 typedef struct Z_lsb_instance_t lsbi_state;
 

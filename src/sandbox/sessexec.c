@@ -1,0 +1,208 @@
+/*
+ * sessexec.c - executions and package installs in a session (the public
+ * lsb_session_execute and lsb_session_install_package).
+ *
+ * An execution brings the session live if no process holds it (forked from
+ * the language's zygote, which then must restore the durable state), runs
+ * the code there (session.c), and updates the record. A failed run leaves
+ * the process from before the run in charge, and the result says so.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../guest/lsb_abi.h"
+#include "sandbox/defaults.h"
+#include "sandbox/execute.h"
+#include "sandbox/policy.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/sessions.h"
+#include "sandbox/sessrec.h"
+#include "sandbox/wire.h"
+#include "sandbox/workspace.h"
+
+#define SESSEXEC_OPTIONS_MAX 512
+#define SESSEXEC_WARNING_MAX 256
+
+/* The mounts and quotas a session process is bound to. */
+static worker_request bind_request(lsb_sandbox *sb, const lsb_session_info *info, const char *ws) {
+    return (worker_request){
+        .quota_bytes = info->policy.quota_bytes,
+        .quota_files = info->policy.quota_files,
+        .stdlib_dir = sandbox_stdlib_dir(sb),
+        .workspace = ws,
+        .data_dir = sandbox_data_dir(sb),
+        .external_dir = sessions_external_dir(sb),
+        .root_dir = sandbox_root_dir(sb),
+    };
+}
+
+/* Bring e live if no process holds it; LSB_OK or SYSTEM with err. */
+static lsb_status go_live(lsb_sandbox *sb, sess_entry *e, const lsb_session_info *info,
+                          const char *ws, char *err, size_t errlen) {
+    if (e->live.pid > 0) return LSB_OK;
+    zyg_zygote *z = sandbox_ensure_zygote(sb, info->language, err, errlen);
+    if (z == NULL) return LSB_ERR_SYSTEM;
+    sessions_make_room(sb);
+    worker_request bind = bind_request(sb, info, ws);
+    if (sess_live_start(&e->live, z, &bind, err, errlen) != 0) return LSB_ERR_SYSTEM;
+    e->restore_pending = true;
+    e->rescan = false;
+    return LSB_OK;
+}
+
+/* This run's LSB_REQ_OPTIONS text into buf (see lsb_abi.h). */
+static void run_options(const sess_entry *e, const lsb_session_info *info, bool scratch,
+                        char *buf, size_t len) {
+    int n = snprintf(buf, len, "%s=%s\n", LSB_OPT_SITE_DIR, LSB_SITE_DIR_GUEST);
+    if (scratch) n += snprintf(buf + n, len - (size_t)n, "%s=1\n", LSB_OPT_SCRATCH);
+    if (info->auto_persist_globals && !scratch)
+        n += snprintf(buf + n, len - (size_t)n, "%s=%s\n%s=%llu\n", LSB_OPT_STATE_FILE,
+                      LSB_STATE_FILE_GUEST, LSB_OPT_STATE_MAX,
+                      (unsigned long long)LSB_STATE_MAX_BYTES);
+    if (info->auto_persist_globals && e->restore_pending && !scratch)
+        snprintf(buf + n, len - (size_t)n, "%s=1\n", LSB_OPT_RESTORE);
+}
+
+/* Append a copy of text to r's warnings (dropped on OOM). */
+static void add_warning(lsb_result *r, const char *text) {
+    char **grown = realloc(r->warnings, (r->warnings_count + 1) * sizeof *grown);
+    if (grown == NULL) return;
+    r->warnings = grown;
+    if ((grown[r->warnings_count] = strdup(text)) != NULL) r->warnings_count++;
+}
+
+/* The limits of this run: the session's, overridden by policy if given. */
+static int run_policy(const lsb_session_info *info, const lsb_policy *policy, lsb_policy *out,
+                      char *err, size_t errlen) {
+    *out = info->policy;
+    if (policy != NULL) {
+        out->fuel = policy->fuel;
+        out->memory_bytes = policy->memory_bytes;
+        out->timeout_ms = policy->timeout_ms;
+        out->stdout_max = policy->stdout_max;
+        out->stderr_max = policy->stderr_max;
+        out->env = policy->env;
+        out->env_count = policy->env_count;
+        out->on_output = policy->on_output;
+        out->on_output_ctx = policy->on_output_ctx;
+    }
+    return policy_validate(out, err, errlen);
+}
+
+/* Everything one session run needs besides the entry. */
+typedef struct sess_job {
+    const char *code, *filename;
+    size_t code_len;
+    bool scratch;
+    lsb_policy policy;
+    char ws[PATH_MAX];
+} sess_job;
+
+/* Run job on the live process of e (starting it first); fills r. */
+static lsb_status run_live(lsb_sandbox *sb, sess_entry *e, const lsb_session_info *info,
+                           const sess_job *job, lsb_result *r, sess_outcome *out, char *err,
+                           size_t errlen) {
+    char options[SESSEXEC_OPTIONS_MAX];
+    size_t env_len = 0;
+    char *env = exec_env_block(&job->policy, &env_len);
+    if (env == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return LSB_ERR_SYSTEM;
+    }
+    lsb_status st = LSB_ERR_SYSTEM;
+    for (int attempt = 0; attempt < 2; attempt++) { /* a process found dead is replaced once */
+        st = go_live(sb, e, info, job->ws, err, errlen);
+        if (st != LSB_OK) break;
+        run_options(e, info, job->scratch, options, sizeof options);
+        worker_request req = {.code = job->code,
+                              .code_len = job->code_len,
+                              .filename = job->filename ? job->filename : "<string>",
+                              .env_block = env,
+                              .env_len = env_len,
+                              .options = options,
+                              .options_len = strlen(options),
+                              .rescan_quota = e->rescan,
+                              .fuel = job->policy.fuel,
+                              .memory_bytes = job->policy.memory_bytes,
+                              .stdout_max = job->policy.stdout_max,
+                              .stderr_max = job->policy.stderr_max};
+        memset(r, 0, sizeof *r);
+        st = sess_live_run(&e->live, &req, &job->policy, r, out, err, errlen);
+        if (st == LSB_OK || !out->lost || attempt == 1) break;
+        lsb_result_free(r);
+    }
+    free(env);
+    return st;
+}
+
+/* After a run: the session's bookkeeping and the result's session fields. */
+static void after_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info,
+                      const sess_outcome *out, lsb_result *r) {
+    char why[SESSEXEC_WARNING_MAX];
+    e->rescan = false;
+    if (out->committed) e->restore_pending = false;
+    if (out->lost)
+        add_warning(r, "the session process ended after this run; the next run re-materialises "
+                       "the session from its saved state");
+    else if (!r->success)
+        add_warning(r, "the run failed, so the session's variables are as they were before it; "
+                       "files it wrote stay");
+    e->last_used_ms = wire_now_ms();
+    info->execution_count++;
+    info->last_used_at = srec_now();
+    if (sessions_save(sb, info, why, sizeof why) != LSB_OK) add_warning(r, why);
+    r->session_id = strdup(info->id);
+    r->runtime = info->language;
+}
+
+/* Run job in locked session e (with record info); fills result. */
+static lsb_status session_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info,
+                              sess_job *job, lsb_result *result, char *err, size_t errlen) {
+    ws_listing before = {0};
+    sess_outcome out;
+    if (sessions_workspace(sb, info->id, job->ws, sizeof job->ws) != 0 ||
+        ws_scan(job->ws, job->policy.quota_files, &before) != 0) {
+        snprintf(err, errlen, "cannot read the workspace of session '%s'", info->id);
+        return LSB_ERR_WORKSPACE;
+    }
+    lsb_status st = run_live(sb, e, info, job, result, &out, err, errlen);
+    if (st == LSB_OK) {
+        exec_diff_workspace(job->ws, &before, job->policy.quota_files, result);
+        after_run(sb, e, info, &out, result);
+    } else {
+        lsb_result_free(result);
+    }
+    ws_listing_free(&before);
+    return st;
+}
+
+lsb_status sessions_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info, const char *code,
+                        size_t code_len, const char *filename, bool scratch,
+                        const lsb_policy *policy, lsb_result *result, char *err, size_t errlen) {
+    sess_job job = {.code = code, .code_len = code_len, .filename = filename, .scratch = scratch};
+    memset(result, 0, sizeof *result);
+    if (exec_check_code(code, code_len, err, errlen) != 0 ||
+        run_policy(info, policy, &job.policy, err, errlen) != 0)
+        return LSB_ERR_INVALID;
+    return session_run(sb, e, info, &job, result, err, errlen);
+}
+
+lsb_status lsb_session_execute(lsb_sandbox *sb, const char *id, const char *code,
+                               size_t code_len, const char *filename, const lsb_policy *policy,
+                               lsb_result *result, char *err, size_t errlen) {
+    lsb_session_info info;
+    lsb_status st;
+    memset(result, 0, sizeof *result);
+    if (exec_check_code(code, code_len, err, errlen) != 0) return LSB_ERR_INVALID;
+    sess_entry *e = sessions_acquire(sb, id, &info, &st, err, errlen);
+    if (e == NULL) return st;
+    st = sessions_run(sb, e, &info, code, code_len, filename, false, policy, result, err, errlen);
+    sessions_release(sb, e);
+    return st;
+}

@@ -1,0 +1,395 @@
+/*
+ * sessfiles.c - file operations confined to a session workspace (see
+ * sessfiles.h). Every open goes through wasi_path_openat (openat2 with
+ * RESOLVE_BENEATH) from a descriptor of the workspace root, and every
+ * name given to *at() calls is a single component under such a descriptor.
+ */
+#include "sandbox/sessfiles.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../guest/lsb_abi.h"
+#include "sandbox/fdio.h"
+#include "sandbox/workspace.h"
+#include "wasi/abi.h"
+#include "wasi/ctx.h"
+#include "wasi/path.h"
+#include "wasi/quota.h"
+
+#define SFILE_MAX_DEPTH 64
+#define SFILE_DIR_MODE  0755
+#define SFILE_FILE_MODE 0644
+
+/* Append component (n bytes) to rel, or pop one for ".."; -1 on escape. */
+static int push_component(char *rel, size_t rellen, const char *comp, size_t n) {
+    size_t cur = strlen(rel);
+    if (n == 2 && comp[0] == '.' && comp[1] == '.') {
+        if (cur == 0) return -1;
+        char *slash = strrchr(rel, '/');
+        *(slash ? slash : rel) = '\0';
+        return 0;
+    }
+    if (cur + (cur ? 1 : 0) + n + 1 > rellen) return -2;
+    if (cur) rel[cur++] = '/';
+    memcpy(rel + cur, comp, n);
+    rel[cur + n] = '\0';
+    return 0;
+}
+
+int sfile_normalise(const char *path, char *rel, size_t rellen, char *err, size_t errlen) {
+    const char *p = path;
+    size_t app = strlen(LSB_MOUNT_APP);
+    rel[0] = '\0';
+    if (path == NULL || path[0] == '\0') {
+        snprintf(err, errlen, "the path is empty");
+        return -1;
+    }
+    if (p[0] == '/') {
+        if (strncmp(p, LSB_MOUNT_APP, app) != 0 || (p[app] != '\0' && p[app] != '/')) {
+            snprintf(err, errlen, "path '%.200s' is outside /app; session files live under /app",
+                     path);
+            return -1;
+        }
+        p += app;
+    }
+    while (*p) {
+        while (*p == '/')
+            p++;
+        size_t n = strcspn(p, "/");
+        int rc = (n == 0 || (n == 1 && p[0] == '.')) ? 0 : push_component(rel, rellen, p, n);
+        if (rc == -1) {
+            snprintf(err, errlen, "path '%.200s' climbs above /app with '..'", path);
+            return -1;
+        }
+        if (rc == -2) {
+            snprintf(err, errlen, "path '%.60s...' is too long", path);
+            return -1;
+        }
+        p += n;
+    }
+    return 0;
+}
+
+/* The message for a wasi errno from opening rel. */
+static void open_error(uint32_t rc, const char *path, char *err, size_t errlen) {
+    if (rc == WASI_ENOTCAPABLE || rc == WASI_EXDEV)
+        snprintf(err, errlen, "path '%.200s' leads outside /app through a symlink", path);
+    else if (rc == WASI_ENOENT)
+        snprintf(err, errlen, "no such file or folder: '%.200s'", path);
+    else
+        snprintf(err, errlen, "cannot open '%.200s' (wasi errno %u)", path, rc);
+}
+
+/* Open the workspace root; -1 with err. */
+static int open_root(const char *ws, char *err, size_t errlen) {
+    int fd = open(ws, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) snprintf(err, errlen, "cannot open the workspace %s: %s", ws, strerror(errno));
+    return fd;
+}
+
+/* Split rel into its parent (in dir) and last component (in *name). */
+static void split(char *rel, char *dir, size_t dirlen, const char **name) {
+    char *slash = strrchr(rel, '/');
+    if (slash == NULL) {
+        snprintf(dir, dirlen, ".");
+        *name = rel;
+        return;
+    }
+    *slash = '\0';
+    snprintf(dir, dirlen, "%s", rel);
+    *name = slash + 1;
+}
+
+/* Open (creating as needed) the folder rel beneath root; fd or -1. */
+static int make_dirs(int root, const char *rel, const char *path, char *err, size_t errlen) {
+    char prefix[PATH_MAX] = "";
+    int fd = -1;
+    const char *p = rel;
+    while (*p) {
+        size_t n = strcspn(p, "/");
+        size_t cur = strlen(prefix);
+        snprintf(prefix + cur, sizeof prefix - cur, "%s%.*s", cur ? "/" : "", (int)n, p);
+        if (fd >= 0) close(fd);
+        fd = -1;
+        uint32_t rc = wasi_path_openat(root, prefix, O_PATH | O_DIRECTORY, 0, &fd);
+        if (rc == WASI_ENOENT) {
+            int parent = -1;
+            char dir[PATH_MAX];
+            snprintf(dir, sizeof dir, "%.*s", (int)(cur ? cur : 1), cur ? prefix : ".");
+            rc = wasi_path_openat(root, dir, O_PATH | O_DIRECTORY, 0, &parent);
+            if (rc == 0 && mkdirat(parent, prefix + (cur ? cur + 1 : 0), SFILE_DIR_MODE) != 0)
+                rc = WASI_EIO;
+            if (parent >= 0) close(parent);
+            if (rc == 0) rc = wasi_path_openat(root, prefix, O_PATH | O_DIRECTORY, 0, &fd);
+        }
+        if (rc != 0) {
+            open_error(rc, path, err, errlen);
+            return -1;
+        }
+        p += n;
+        while (*p == '/')
+            p++;
+    }
+    return fd >= 0 ? fd : dup(root);
+}
+
+/* Check that replacing old_size bytes by len fits the quotas: 0, -1 when
+ * the workspace cannot be scanned, -2 when over quota (err says why). */
+static int check_quota(int root, uint64_t old_size, bool exists, size_t len, uint64_t qbytes,
+                       uint64_t qfiles, char *err, size_t errlen) {
+    wasi_quota q = {.bytes_max = UINT64_MAX, .files_max = UINT64_MAX};
+    if (wasi_quota_scan(root, LSB_MOUNT_APP, &q, err, errlen) != 0) return -1;
+    uint64_t bytes = q.bytes_used - (exists ? old_size : 0) + len;
+    uint64_t files = q.files_used + (exists ? 0 : 1);
+    if (bytes > qbytes || files > qfiles) {
+        snprintf(err, errlen,
+                 "writing %zu bytes would exceed the workspace quota (%llu of %llu bytes, %llu of "
+                 "%llu files in use)",
+                 len, (unsigned long long)q.bytes_used, (unsigned long long)qbytes,
+                 (unsigned long long)q.files_used, (unsigned long long)qfiles);
+        return -2;
+    }
+    return 0;
+}
+
+/* Write data as dir/name (dir already open); LSB_OK or an error. */
+static lsb_status write_in(int root, int dir, const char *name, const char *path, const void *data,
+                           size_t len, uint64_t qbytes, uint64_t qfiles, char *err,
+                           size_t errlen) {
+    struct stat st;
+    bool exists = fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+    if (exists && !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "'%.200s' exists and is not a regular file", path);
+        return LSB_ERR_INVALID;
+    }
+    int q = check_quota(root, exists ? (uint64_t)st.st_size : 0, exists, len, qbytes, qfiles, err,
+                        errlen);
+    if (q != 0) return q == -2 ? LSB_ERR_QUOTA : LSB_ERR_WORKSPACE;
+    int fd = -1;
+    uint32_t rc = wasi_path_openat(dir, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
+                                   SFILE_FILE_MODE, &fd);
+    if (rc != 0) {
+        open_error(rc, path, err, errlen);
+        return LSB_ERR_INVALID;
+    }
+    int wrc = fdio_write_all(fd, data, len);
+    if (close(fd) != 0 || wrc != 0) {
+        snprintf(err, errlen, "cannot write '%.200s': %s", path, strerror(errno));
+        return LSB_ERR_WORKSPACE;
+    }
+    return LSB_OK;
+}
+
+lsb_status sfile_write(const char *ws, const char *path, const void *data, size_t len,
+                       uint64_t quota_bytes, uint64_t quota_files, char *err, size_t errlen) {
+    char rel[PATH_MAX], dir[PATH_MAX];
+    const char *name;
+    if (sfile_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
+    if (rel[0] == '\0') {
+        snprintf(err, errlen, "'%.200s' is the workspace folder, not a file", path);
+        return LSB_ERR_INVALID;
+    }
+    split(rel, dir, sizeof dir, &name);
+    int root = open_root(ws, err, errlen);
+    if (root < 0) return LSB_ERR_WORKSPACE;
+    int dfd = make_dirs(root, strcmp(dir, ".") ? dir : "", path, err, errlen);
+    lsb_status st = dfd < 0 ? LSB_ERR_INVALID
+                            : write_in(root, dfd, name, path, data, len, quota_bytes, quota_files,
+                                       err, errlen);
+    if (dfd >= 0) close(dfd);
+    close(root);
+    return st;
+}
+
+lsb_status sfile_read(const char *ws, const char *path, uint64_t max_bytes, char **data,
+                      size_t *len, char *err, size_t errlen) {
+    char rel[PATH_MAX];
+    struct stat st;
+    *data = NULL;
+    if (sfile_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
+    int root = open_root(ws, err, errlen), fd = -1;
+    if (root < 0) return LSB_ERR_WORKSPACE;
+    uint32_t rc = wasi_path_openat(root, rel[0] ? rel : ".", O_RDONLY, 0, &fd);
+    close(root);
+    if (rc != 0) {
+        open_error(rc, path, err, errlen);
+        return rc == WASI_ENOENT ? LSB_ERR_NOT_FOUND : LSB_ERR_INVALID;
+    }
+    lsb_status out = LSB_OK;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "'%.200s' is not a regular file", path);
+        out = LSB_ERR_INVALID;
+    } else if ((uint64_t)st.st_size > max_bytes) {
+        snprintf(err, errlen, "'%.200s' is %lld bytes, over the %llu-byte read limit", path,
+                 (long long)st.st_size, (unsigned long long)max_bytes);
+        out = LSB_ERR_INVALID;
+    } else if ((*data = malloc((size_t)st.st_size + 1)) == NULL ||
+               fdio_read_all(fd, *data, (size_t)st.st_size) != 0) {
+        snprintf(err, errlen, "cannot read '%.200s'", path);
+        free(*data);
+        *data = NULL;
+        out = LSB_ERR_WORKSPACE;
+    } else {
+        (*data)[st.st_size] = '\0';
+        *len = (size_t)st.st_size;
+    }
+    close(fd);
+    return out;
+}
+
+/* A growing array of file entries. */
+typedef struct entry_list {
+    lsb_file_entry *v;
+    size_t count, cap, max;
+    bool include_system;
+} entry_list;
+
+/* Append an entry for rel with st; 0, 1 when the list is full, -1 on OOM. */
+static int push_entry(entry_list *l, const char *rel, const struct stat *st) {
+    if (l->count >= l->max) return 1;
+    if (l->count == l->cap) {
+        size_t next = l->cap ? l->cap * 2 : 64;
+        lsb_file_entry *grown = realloc(l->v, next * sizeof *grown);
+        if (grown == NULL) return -1;
+        l->v = grown;
+        l->cap = next;
+    }
+    lsb_file_entry *e = &l->v[l->count];
+    if ((e->path = strdup(rel)) == NULL) return -1;
+    e->size = S_ISDIR(st->st_mode) ? 0 : (uint64_t)st->st_size;
+    e->mtime = (double)st->st_mtim.tv_sec + (double)st->st_mtim.tv_nsec / 1e9;
+    e->is_dir = S_ISDIR(st->st_mode);
+    e->is_system = ws_is_system_path(rel);
+    l->count++;
+    return 0;
+}
+
+static int walk(entry_list *l, int fd, const char *prefix, int depth);
+
+/* Record one entry of dir and descend into folders; 0, 1 full, -1 error. */
+static int walk_entry(entry_list *l, int dir, const char *prefix, const char *name, int depth) {
+    char rel[PATH_MAX];
+    struct stat st;
+    if (snprintf(rel, sizeof rel, "%s%s%s", prefix, prefix[0] ? "/" : "", name) >= (int)sizeof rel ||
+        fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return 0; /* vanished or unnameable: skip */
+    if (!l->include_system && ws_is_system_path(rel)) return 0;
+    int rc = push_entry(l, rel, &st);
+    if (rc != 0 || !S_ISDIR(st.st_mode) || depth >= SFILE_MAX_DEPTH) return rc;
+    int sub = -1;
+    if (wasi_path_openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, &sub) != 0) return 0;
+    return walk(l, sub, rel, depth + 1);
+}
+
+/* Walk the folder fd (taken over and closed), entries named under prefix. */
+static int walk(entry_list *l, int fd, const char *prefix, int depth) {
+    DIR *d = fdopendir(fd);
+    if (d == NULL) {
+        close(fd);
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *de;
+    while (rc == 0 && (de = readdir(d)) != NULL)
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+            rc = walk_entry(l, dirfd(d), prefix, de->d_name, depth);
+    closedir(d);
+    return rc;
+}
+
+/* Order entries by path. */
+static int entry_cmp(const void *a, const void *b) {
+    return strcmp(((const lsb_file_entry *)a)->path, ((const lsb_file_entry *)b)->path);
+}
+
+lsb_status sfile_list(const char *ws, const char *path, bool include_system, size_t max_entries,
+                      lsb_file_entry **out, size_t *count, char *err, size_t errlen) {
+    char rel[PATH_MAX];
+    *out = NULL;
+    *count = 0;
+    if (sfile_normalise(path ? path : LSB_MOUNT_APP, rel, sizeof rel, err, errlen) != 0)
+        return LSB_ERR_INVALID;
+    int root = open_root(ws, err, errlen), fd = -1;
+    if (root < 0) return LSB_ERR_WORKSPACE;
+    uint32_t rc = wasi_path_openat(root, rel[0] ? rel : ".", O_RDONLY | O_DIRECTORY, 0, &fd);
+    close(root);
+    if (rc != 0) {
+        open_error(rc, path, err, errlen);
+        return rc == WASI_ENOENT ? LSB_ERR_NOT_FOUND : LSB_ERR_INVALID;
+    }
+    entry_list l = {.max = max_entries, .include_system = include_system};
+    if (walk(&l, fd, rel, 0) < 0) {
+        lsb_file_list_free(l.v, l.count);
+        snprintf(err, errlen, "cannot list '%.200s'", path ? path : LSB_MOUNT_APP);
+        return LSB_ERR_WORKSPACE;
+    }
+    qsort(l.v, l.count, sizeof *l.v, entry_cmp);
+    *out = l.v;
+    *count = l.count;
+    return LSB_OK;
+}
+
+void lsb_file_list_free(lsb_file_entry *entries, size_t count) {
+    for (size_t i = 0; entries && i < count; i++)
+        free(entries[i].path);
+    free(entries);
+}
+
+/* Delete name in dir: a file or symlink, or a folder when recursive. */
+static lsb_status delete_in(int dir, const char *name, const char *path, bool recursive,
+                            char *err, size_t errlen) {
+    struct stat st;
+    if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        snprintf(err, errlen, "no such file or folder: '%.200s'", path);
+        return LSB_ERR_NOT_FOUND;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        int sub = -1;
+        if (!recursive) {
+            snprintf(err, errlen, "'%.200s' is a folder; delete it recursively", path);
+            return LSB_ERR_INVALID;
+        }
+        if (wasi_path_openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, &sub) != 0 ||
+            ws_empty_dir(sub) != 0 || unlinkat(dir, name, AT_REMOVEDIR) != 0) {
+            snprintf(err, errlen, "cannot delete the folder '%.200s'", path);
+            return LSB_ERR_WORKSPACE;
+        }
+        return LSB_OK;
+    }
+    if (unlinkat(dir, name, 0) != 0) {
+        snprintf(err, errlen, "cannot delete '%.200s': %s", path, strerror(errno));
+        return LSB_ERR_WORKSPACE;
+    }
+    return LSB_OK;
+}
+
+lsb_status sfile_delete(const char *ws, const char *path, bool recursive, char *err,
+                        size_t errlen) {
+    char rel[PATH_MAX], dir[PATH_MAX];
+    const char *name;
+    if (sfile_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
+    if (rel[0] == '\0') {
+        snprintf(err, errlen, "refusing to delete /app itself; reset the session instead");
+        return LSB_ERR_INVALID;
+    }
+    split(rel, dir, sizeof dir, &name);
+    int root = open_root(ws, err, errlen), dfd = -1;
+    if (root < 0) return LSB_ERR_WORKSPACE;
+    uint32_t rc = wasi_path_openat(root, dir, O_RDONLY | O_DIRECTORY, 0, &dfd);
+    close(root);
+    if (rc != 0) {
+        open_error(rc, path, err, errlen);
+        return rc == WASI_ENOENT ? LSB_ERR_NOT_FOUND : LSB_ERR_INVALID;
+    }
+    lsb_status st = delete_in(dfd, name, path, recursive, err, errlen);
+    close(dfd);
+    return st;
+}

@@ -1,0 +1,58 @@
+/*
+ * sessproc.h - the live session process and its control protocol
+ * (prefix sessproc_).
+ *
+ * A session process is a guest restored from the snapshot (forked by a
+ * zygote) that keeps its interpreter between executions. For each run
+ * request on its control socket it forks: the child runs the code; if the
+ * run succeeds the child becomes the session and the parent exits, and if
+ * it fails the child exits and the parent, which still holds the state from
+ * before the run, stays the session. So a failed run never changes it.
+ *
+ * Messages from the session to the host (a sessproc_msg, then len bytes):
+ *   READY{pid}    the session is idle and pid holds it (after start-up and
+ *                 after every run);
+ *   STARTED{pid}  a run began in process pid (the host kills pid at the
+ *                 deadline);
+ *   FAILED{text}  start-up or a fork failed; text says why.
+ */
+#ifndef LSB_SESSPROC_H
+#define LSB_SESSPROC_H
+
+#include <stdint.h>
+
+#include "sandbox/worker.h"
+
+#define SESSPROC_STRINGS 4 /* code, filename, env block, options */
+#define SESSPROC_TEXT_MAX 512
+
+typedef enum sessproc_msg_type {
+    SESSPROC_READY = 1,
+    SESSPROC_STARTED = 2,
+    SESSPROC_FAILED = 3
+} sessproc_msg_type;
+
+typedef struct sessproc_msg {
+    uint32_t type; /* sessproc_msg_type */
+    int32_t pid;
+    uint32_t len; /* bytes of text that follow (FAILED only) */
+    uint32_t reserved;
+} sessproc_msg;
+
+/* One run request: this header (with the output pipe attached), then the
+ * SESSPROC_STRINGS strings it announces. */
+typedef struct sessproc_run_wire {
+    uint64_t fuel, memory_bytes, stdout_max, stderr_max;
+    uint32_t len[SESSPROC_STRINGS];
+    uint32_t rescan_quota;
+    uint32_t reserved;
+} sessproc_run_wire;
+
+/*
+ * In a freshly forked child of a zygote: bind the session's mounts from
+ * req, install the session seccomp profile, announce READY on ctl and serve
+ * run requests until ctl reaches EOF. Never returns.
+ */
+_Noreturn void sessproc_main(worker_instance *w, const worker_request *req, int ctl);
+
+#endif
