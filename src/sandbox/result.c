@@ -15,9 +15,10 @@
 #include "sandbox/guidance.h"
 #include "sandbox/policy.h"
 
-#define RESULT_PERCENT            100.0
-#define RESULT_SUGGEST_SIG_DIGITS 2 /* suggested budgets keep two significant digits */
-#define RESULT_MESSAGE_MAX        256
+#define RESULT_BASIS_POINTS       10000 /* utilisation is computed in 0.01% steps */
+#define RESULT_BP_PER_PERCENT     100
+#define RESULT_BP_PER_TENTH       10 /* recommendations show one decimal */
+#define RESULT_SUGGEST_SIG_DIGITS 2  /* suggested budgets keep two significant digits */
 #define RESULT_DURATION_DECIMALS  3
 #define RESULT_PERCENT_DECIMALS   2
 
@@ -46,10 +47,9 @@ static const char *const result_trap_names[] = {
 };
 
 static const char *const result_fuel_status_names[] = {
-    [RESULT_FUEL_EFFICIENT] = "efficient",
-    [RESULT_FUEL_MODERATE] = "moderate",
-    [RESULT_FUEL_WARNING] = "warning",
-    [RESULT_FUEL_CRITICAL] = "critical",
+    [RESULT_FUEL_EFFICIENT] = "efficient", [RESULT_FUEL_MODERATE] = "moderate",
+    [RESULT_FUEL_WARNING] = "warning",     [RESULT_FUEL_CRITICAL] = "critical",
+    [RESULT_FUEL_EXHAUSTED] = "exhausted",
 };
 
 #define RESULT_COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -79,6 +79,7 @@ const char *lsb_trap_name(lsb_trap trap) {
     return result_trap_names[trap];
 }
 
+/* "critical" for a value outside the enum. */
 const char *result_fuel_status_name(result_fuel_status status) {
     if ((unsigned)status >= RESULT_COUNT(result_fuel_status_names)) return "critical";
     return result_fuel_status_names[status];
@@ -100,6 +101,7 @@ void lsb_result_free(lsb_result *result) {
     free(result->error_message);
     result_free_list(result->files_created, result->files_created_count);
     result_free_list(result->files_modified, result->files_modified_count);
+    result_free_list(result->warnings, result->warnings_count);
     memset(result, 0, sizeof *result);
 }
 
@@ -124,63 +126,93 @@ static uint64_t result_suggest_budget(uint64_t consumed, uint64_t budget, bool e
     return result_round_up(base * RESULT_FUEL_SUGGEST_FACTOR);
 }
 
-static result_fuel_status result_fuel_status_of(double pct, bool exhausted) {
-    if (exhausted || pct >= RESULT_FUEL_CRITICAL_PCT) return RESULT_FUEL_CRITICAL;
-    if (pct >= RESULT_FUEL_WARNING_PCT) return RESULT_FUEL_WARNING;
-    if (pct >= RESULT_FUEL_MODERATE_PCT) return RESULT_FUEL_MODERATE;
+/* The status for a utilisation of bp basis points (0.01%). */
+static result_fuel_status result_fuel_status_of(uint64_t bp, bool exhausted) {
+    if (exhausted) return RESULT_FUEL_EXHAUSTED;
+    if (bp >= RESULT_FUEL_CRITICAL_PCT * RESULT_BP_PER_PERCENT) return RESULT_FUEL_CRITICAL;
+    if (bp >= RESULT_FUEL_WARNING_PCT * RESULT_BP_PER_PERCENT) return RESULT_FUEL_WARNING;
+    if (bp >= RESULT_FUEL_MODERATE_PCT * RESULT_BP_PER_PERCENT) return RESULT_FUEL_MODERATE;
     return RESULT_FUEL_EFFICIENT;
 }
 
-/* Write the sentence of a fuel analysis a model can act on. */
-static void result_fuel_recommend(result_fuel_analysis *a, bool exhausted) {
+/* consumed / budget in basis points, rounded down, computed exactly (no
+ * float rounding can push a value across a status threshold). */
+static uint64_t result_fuel_basis_points(uint64_t consumed, uint64_t budget) {
+    if (budget == 0) return 0;
+    __extension__ unsigned __int128 bp =
+        (unsigned __int128)consumed * RESULT_BASIS_POINTS / (unsigned __int128)budget;
+    return bp > UINT64_MAX ? UINT64_MAX : (uint64_t)bp;
+}
+
+/* Write the sentence of a fuel analysis a model can act on; the percentage
+ * is printed rounded down to 0.1%, like the status it explains. */
+static void result_fuel_recommend(result_fuel_analysis *a, uint64_t bp) {
     char *buf = a->recommendation;
     size_t n = sizeof a->recommendation;
     unsigned long long s = (unsigned long long)a->suggested_budget;
-    double pct = a->utilization_percent;
-    if (exhausted)
+    unsigned long long whole = bp / RESULT_BP_PER_PERCENT;
+    unsigned tenth = (unsigned)(bp % RESULT_BP_PER_PERCENT / RESULT_BP_PER_TENTH);
+    switch (a->status) {
+    case RESULT_FUEL_EXHAUSTED:
         snprintf(buf, n,
                  "The code ran out of fuel after %llu instructions. If it should finish, look for "
                  "an infinite loop; if the work is genuinely large, raise the budget to %llu "
                  "(--fuel %llu / fuel=%llu).",
                  (unsigned long long)a->consumed, s, s, s);
-    else if (a->status == RESULT_FUEL_CRITICAL)
+        break;
+    case RESULT_FUEL_CRITICAL:
         snprintf(buf, n,
-                 "The code used %.1f%% of its fuel budget and nearly ran out; raise the budget to "
-                 "%llu (--fuel %llu / fuel=%llu) before running larger inputs.",
-                 pct, s, s, s);
-    else if (a->status == RESULT_FUEL_WARNING)
+                 "The code used %llu.%u%% of its fuel budget and nearly ran out; raise the budget "
+                 "to %llu (--fuel %llu / fuel=%llu) before running larger inputs.",
+                 whole, tenth, s, s, s);
+        break;
+    case RESULT_FUEL_WARNING:
         snprintf(buf, n,
-                 "The code used %.1f%% of its fuel budget; larger inputs may run out. Consider a "
-                 "budget of %llu (--fuel %llu / fuel=%llu).",
-                 pct, s, s, s);
-    else if (a->status == RESULT_FUEL_MODERATE)
+                 "The code used %llu.%u%% of its fuel budget; larger inputs may run out. Consider "
+                 "a budget of %llu (--fuel %llu / fuel=%llu).",
+                 whole, tenth, s, s, s);
+        break;
+    case RESULT_FUEL_MODERATE:
         snprintf(buf, n,
-                 "The code used %.1f%% of its fuel budget; the budget is adequate, with some room "
-                 "for larger inputs.",
-                 pct);
-    else
-        snprintf(buf, n, "The code used %.1f%% of its fuel budget; the budget is ample.", pct);
+                 "The code used %llu.%u%% of its fuel budget; the budget is adequate, with some "
+                 "room for larger inputs.",
+                 whole, tenth);
+        break;
+    default:
+        snprintf(buf, n, "The code used %llu.%u%% of its fuel budget; the budget is ample.", whole,
+                 tenth);
+        break;
+    }
 }
 
 void result_fuel_analyze(const lsb_result *r, result_fuel_analysis *out) {
     bool exhausted = r->trap == LSB_TRAP_OUT_OF_FUEL;
+    uint64_t bp = result_fuel_basis_points(r->fuel_consumed, r->fuel_budget);
     memset(out, 0, sizeof *out);
     out->consumed = r->fuel_consumed;
     out->budget = r->fuel_budget;
-    if (r->fuel_budget > 0)
-        out->utilization_percent =
-            (double)r->fuel_consumed / (double)r->fuel_budget * RESULT_PERCENT;
-    out->status = result_fuel_status_of(out->utilization_percent, exhausted);
+    out->utilization_percent = (double)bp / (double)RESULT_BP_PER_PERCENT;
+    out->status = result_fuel_status_of(bp, exhausted);
     out->suggested_budget = out->status >= RESULT_FUEL_WARNING
                                 ? result_suggest_budget(r->fuel_consumed, r->fuel_budget, exhausted)
                                 : r->fuel_budget;
-    result_fuel_recommend(out, exhausted);
+    result_fuel_recommend(out, bp);
 }
 
 static void result_write_list(json_buf *b, const char *const *items, size_t count) {
     json_array_begin(b);
     for (size_t i = 0; items && i < count; i++)
         if (items[i]) json_cstring(b, items[i]);
+    json_array_end(b);
+}
+
+/* The guest's warnings, then guidance's (truncated output), as one array. */
+static void result_write_warnings(json_buf *b, const lsb_result *r) {
+    char extra[GUIDANCE_WARNING_MAX];
+    json_array_begin(b);
+    for (size_t i = 0; r->warnings && i < r->warnings_count; i++)
+        if (r->warnings[i]) json_cstring(b, r->warnings[i]);
+    if (guidance_warning(r, extra, sizeof extra)) json_cstring(b, extra);
     json_array_end(b);
 }
 
@@ -192,10 +224,10 @@ static void result_write_strings(json_buf *b, const char *const *items) {
     json_array_end(b);
 }
 
+/* The error object of guidance.c, or null for a run that succeeded. */
 static void result_write_error(json_buf *b, const lsb_result *r) {
-    char msg[RESULT_MESSAGE_MAX];
     guidance_error e;
-    if (!guidance_describe(r, &e, msg, sizeof msg)) {
+    if (!guidance_describe(r, &e)) {
         json_null(b);
         return;
     }
@@ -265,6 +297,8 @@ void result_write_json(json_buf *b, const lsb_result *r) {
     result_write_list(b, (const char *const *)r->files_created, r->files_created_count);
     json_key(b, "files_modified");
     result_write_list(b, (const char *const *)r->files_modified, r->files_modified_count);
+    json_key(b, "warnings");
+    result_write_warnings(b, r);
     json_key(b, "session_id");
     json_cstring(b, r->session_id);
     json_key(b, "runtime");
