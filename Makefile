@@ -101,8 +101,12 @@ $(BUILD)/tests/zygote_test: tests/e2e/zygote_test.c $(GUEST_OBJ) $(BUILD)/libhos
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
-e2e: all $(BUILD)/tests/zygote_test
-	@bash tests/e2e/run.sh $(BUILD)/llm-sandbox $(BUILD)/tests/zygote_test
+$(BUILD)/tests/session_test: tests/e2e/session_test.c $(GUEST_OBJ) $(BUILD)/libhost.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+
+e2e: all $(BUILD)/tests/zygote_test $(BUILD)/tests/session_test
+	@bash tests/e2e/run.sh $(BUILD)/llm-sandbox $(BUILD)/tests/zygote_test $(BUILD)/tests/session_test
 
 test: all unit e2e
 

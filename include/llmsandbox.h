@@ -195,6 +195,7 @@ typedef struct lsb_session_info {
     uint64_t execution_count;
     bool auto_persist_globals;
     bool live;                  /* a process of this sandbox holds the session now */
+    int pid;                    /* that process, or 0 */
     uint64_t workspace_bytes;   /* regular files and symlinks in the workspace */
     uint64_t workspace_files;
     lsb_policy policy;          /* the stored limits; no pointers are set */

@@ -274,6 +274,7 @@ sess_entry *sessions_acquire(lsb_sandbox *sb, const char *id, lsb_session_info *
         return NULL;
     }
     info->live = e->live.pid > 0;
+    info->pid = (int)e->live.pid;
     return e;
 }
 
