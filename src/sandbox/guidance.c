@@ -23,24 +23,26 @@
 #include "sandbox/policy.h"
 #include "sandbox/result.h"
 
-#define GUIDANCE_ANY_LANG     (-1)
-#define GUIDANCE_MS_PER_S     1000.0
-#define GUIDANCE_GROWTH       2   /* suggested limits: this times the one that was hit */
-#define GUIDANCE_NUMBER_MAX   48  /* a number, or "100 MiB and 10000 files" */
-#define GUIDANCE_LIST_MAX     768 /* bytes of a rendered list of package names */
-#define GUIDANCE_DETAIL_MAX   256 /* bytes of the truncation phrases */
-#define GUIDANCE_ELLIPSIS     "..."
-#define GUIDANCE_NO_GUEST     "" /* guest field: the run named no error */
-#define GUIDANCE_ALT_SEP      '|'
-#define GUIDANCE_VENDORED_PY  "/data/site-packages"
-#define GUIDANCE_VENDORED_JS  "/data/js"
-#define GUIDANCE_NODE_PREFIX  "node:"
-#define GUIDANCE_NONE_WORD    "none"
-#define GUIDANCE_COUNT(a)     (sizeof(a) / sizeof((a)[0]))
-#define GUIDANCE_README_LIMIT "README.md#defaults"
-#define GUIDANCE_README_USE   "README.md#using-it"
-#define GUIDANCE_PY_EXC       "https://docs.python.org/3.11/library/exceptions.html"
-#define GUIDANCE_MDN          "https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/"
+#define GUIDANCE_ANY_LANG       (-1)
+#define GUIDANCE_MS_PER_S       1000.0
+#define GUIDANCE_GROWTH         2   /* suggested limits: this times the one that was hit */
+#define GUIDANCE_NUMBER_MAX     48  /* a number, or "100 MiB and 10000 files" */
+#define GUIDANCE_LIST_MAX       768 /* bytes of a rendered list of package names */
+#define GUIDANCE_DETAIL_MAX     256 /* bytes of the truncation phrases */
+#define GUIDANCE_ELLIPSIS       "..."
+#define GUIDANCE_UTF8_TAIL_MASK 0xC0 /* a UTF-8 continuation byte is 10xxxxxx */
+#define GUIDANCE_UTF8_TAIL      0x80
+#define GUIDANCE_NO_GUEST       "" /* guest field: the run named no error */
+#define GUIDANCE_ALT_SEP        '|'
+#define GUIDANCE_VENDORED_PY    "/data/site-packages"
+#define GUIDANCE_VENDORED_JS    "/data/js"
+#define GUIDANCE_NODE_PREFIX    "node:"
+#define GUIDANCE_NONE_WORD      "none"
+#define GUIDANCE_COUNT(a)       (sizeof(a) / sizeof((a)[0]))
+#define GUIDANCE_README_LIMIT   "README.md#defaults"
+#define GUIDANCE_README_USE     "README.md#using-it"
+#define GUIDANCE_PY_EXC         "https://docs.python.org/3.11/library/exceptions.html"
+#define GUIDANCE_MDN            "https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/"
 
 /* What the first quoted token after a row's needle names. */
 typedef enum guidance_subject {
@@ -306,6 +308,9 @@ static const char *const g_js_relative_module[] = {
 static const char *const g_py_read_only[] = {
     "'{path}' is on a read-only mount ({mount}): only /app is writable.",
     "Write to {app_path} instead.", NULL};
+static const char *const g_js_read_only[] = {
+    "'{path}' is on a read-only mount ({mount}): only /app is writable.",
+    "Write to {app_path} instead (for example writeText('{app_path}', text)).", NULL};
 static const char *const g_py_missing[] = {
     "'{module}' is not installed, and there is no pip and no network at run time. The "
     "pure-Python packages vendored in {vendored_dir} are: {vendored}; the standard library is "
@@ -324,6 +329,14 @@ static const char *const g_py_native[] = {
     "accepts pure-Python wheels only).",
     "Use instead: {module_instead}.",
     "The pure-Python packages vendored in {vendored_dir} are: {vendored}.", NULL};
+static const char *const g_js_builtin[] = {
+    "'{module}' is a Node.js built-in module, and this runtime is QuickJS, not Node.js: it does "
+    "not exist here.",
+    "For files use the global helpers readText, writeText, readJson, writeJson, readLines, "
+    "listFiles, fileExists and removeFile (relative paths are taken from /app); otherwise use the "
+    "standard built-ins (JSON, Math, Date, RegExp, Map, Set, typed arrays) and the modules "
+    "vendored in {vendored_dir}: {vendored}.",
+    NULL};
 static const char *const g_js_missing[] = {
     "'{module}' is not available, and there is no npm and no network at run time. The modules "
     "vendored in {vendored_dir} are: {vendored}; require() them by name.",
@@ -412,7 +425,7 @@ static const char *const d_mounts[] = {GUIDANCE_README_USE, NULL};
 static const char *const d_py_memory[] = {GUIDANCE_README_LIMIT, GUIDANCE_PY_EXC "#MemoryError",
                                           NULL};
 static const char *const d_js_memory[] = {GUIDANCE_README_LIMIT,
-                                          GUIDANCE_MDN "Errors/Out_of_memory", NULL};
+                                          GUIDANCE_MDN "Global_Objects/InternalError", NULL};
 static const char *const d_py_file[] = {GUIDANCE_README_USE, GUIDANCE_PY_EXC "#FileNotFoundError",
                                         NULL};
 static const char *const d_py_perm[] = {GUIDANCE_README_USE, GUIDANCE_PY_EXC "#PermissionError",
@@ -510,8 +523,12 @@ static const guidance_row guidance_catalogue[] = {
      g_js_not_found, d_mounts},
     {"FileNotFound", JS, T_NONE, "Error", JS_NO_MODULE, S_MOD, GUIDANCE_IF_RELATIVE,
      g_js_relative_module, d_js_module},
+    {NULL, JS, T_NONE, JS_FILE_ERRORS, "EROFS|read-only", S_PATH, GUIDANCE_IF_INSIDE,
+     g_js_read_only, d_mounts},
     {"NativeExtensionUnavailable", JS, T_NONE, "Error", JS_NO_MODULE, S_MOD, GUIDANCE_IF_NATIVE,
      g_js_native, d_js_module},
+    {"NativeExtensionUnavailable", JS, T_NONE, "Error", "Node.js built-in", S_MOD, 0, g_js_builtin,
+     d_js_module}, /* any other built-in the guest names as one */
     {"MissingVendoredPackage", JS, T_NONE, "Error", JS_NO_MODULE, S_MOD, GUIDANCE_IF_VENDORED,
      g_js_vendored_broken, d_js_module},
     {"MissingVendoredPackage", JS, T_NONE, "Error", JS_NO_MODULE, S_MOD, GUIDANCE_IF_MISSING,
@@ -636,7 +653,7 @@ static int guidance_upper(int c) { return c >= 'a' && c <= 'z' ? c - 'a' + 'A' :
 static size_t guidance_utf8_cut(const char *s, size_t n, size_t max) {
     if (n <= max) return n;
     size_t cut = max;
-    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) /* continuation byte */
+    while (cut > 0 && ((unsigned char)s[cut] & GUIDANCE_UTF8_TAIL_MASK) == GUIDANCE_UTF8_TAIL)
         cut--;
     return cut;
 }
@@ -883,7 +900,7 @@ static void guidance_module_facts(guidance_ctx *ctx, lsb_language lang) {
 
 /* ---- the values of the placeholders ------------------------------------ */
 
-/* Write an unsigned number as the i-th numeric value. */
+/* Set placeholder v to the decimal text of n. */
 static void guidance_set_number(guidance_ctx *ctx, guidance_var v, unsigned long long n) {
     snprintf(ctx->numbers[v], sizeof ctx->numbers[v], "%llu", n);
     ctx->val[v] = ctx->numbers[v];
@@ -939,7 +956,7 @@ static void guidance_ctx_init(guidance_ctx *ctx, const lsb_result *r) {
     guidance_set_number(ctx, GV_FUEL_SUGGESTED, fa.suggested_budget);
 
     uint64_t mem_max_mib = LSB_MAX_MEMORY / LSB_MIB;
-    uint64_t limit_mib = (r->memory_limit_bytes + LSB_MIB - 1) / LSB_MIB;
+    uint64_t limit_mib = r->memory_limit_bytes / LSB_MIB + (r->memory_limit_bytes % LSB_MIB != 0);
     guidance_set_number(ctx, GV_MEMORY_LIMIT_MIB, limit_mib);
     guidance_set_number(ctx, GV_MEMORY_SUGGESTED_MIB,
                         guidance_grow(limit_mib, LSB_DEFAULT_MEMORY / LSB_MIB, mem_max_mib));

@@ -200,6 +200,8 @@ static void test_memory(void **state) {
     j.memory_limit_bytes = LSB_MAX_MEMORY; /* at the maximum: suggest the maximum */
     expect(&j, "MemoryExhausted", "InternalError: out of memory", "--memory 4096MiB",
            "at most 4096 MiB", NULL);
+    j.memory_limit_bytes = UINT64_MAX; /* nonsense from a hand-built result: no overflow */
+    expect(&j, "MemoryExhausted", "", "--memory 4096MiB", NULL);
 }
 
 static void test_path_outside(void **state) {
@@ -234,6 +236,12 @@ static void test_path_outside(void **state) {
     expect(&j, "PathOutsideWorkspace", "Error: ENOENT", "/app/x.csv", "listFiles('/app')", NULL);
     j.error_message = "EROFS: 'D:\\out\\r.txt' is read-only: write under /app";
     expect(&j, "PathOutsideWorkspace", "", "/app/r.txt", NULL);
+    /* The JS guest's own wording (guest/js/files.c and prelude.js). */
+    j.error_message = "ENOTCAPABLE: the sandbox does not allow this path, open '/etc/hosts'";
+    expect(&j, "PathOutsideWorkspace", "ENOTCAPABLE", "/app/hosts", NULL);
+    j.error_message = "EROFS: read-only file system, writeText '/tmp/o.txt': /tmp/o.txt is "
+                      "read-only (outside /app): write under /app";
+    expect(&j, "PathOutsideWorkspace", "EROFS", "/app/o.txt", NULL);
 }
 
 static void test_file_not_found(void **state) {
@@ -253,7 +261,12 @@ static void test_file_not_found(void **state) {
     expect(&r, "OSError", "[Errno 69] Read-only file system", "read-only mount (/data)",
            "Write to /app/out.csv", NULL);
 
-    lsb_result j = raised(JS, "Error", "ENOENT: no such file or directory, open '/app/x.json'");
+    lsb_result j = raised(JS, "Error",
+                          "EROFS: read-only file system, writeText '/data/r.csv': "
+                          "/data is read-only: write under /app");
+    expect(&j, "Error", "EROFS: read-only file system", "read-only mount (/data)",
+           "writeText('/app/r.csv', text)", NULL);
+    j.error_message = "ENOENT: no such file or directory, open '/app/x.json'";
     expect(&j, "FileNotFound", "Error: ENOENT", "'/app/x.json' does not exist in /app",
            "listFiles('/app')", NULL);
     j.error_message = "Cannot find module './util'"; /* a relative require is a file */
@@ -328,6 +341,13 @@ static void test_native(void **state) {
     expect(&j, "NativeExtensionUnavailable", "", "compiled", "typed arrays", NULL);
     j.error_message = "Cannot find module 'axios'";
     expect(&j, "NativeExtensionUnavailable", "", "network", NULL);
+    /* Any built-in the guest names as one (prelude.js's wording). */
+    j.error_message = "Cannot find module 'events': Node.js built-in modules do not exist in this "
+                      "sandbox (it runs QuickJS, not Node).";
+    expect(&j, "NativeExtensionUnavailable", "", "'events' is a Node.js built-in module",
+           "readText", "lodash", NULL);
+    j.error_message = "Cannot find module 'node:http': Node.js built-in modules do not exist";
+    expect(&j, "NativeExtensionUnavailable", "", "'http' needs network access", NULL);
 }
 
 static void test_syntax(void **state) {
@@ -374,7 +394,7 @@ static void test_quota(void **state) {
            "os.remove", NULL);
     r.error_message = "[Errno 19] Quota exceeded: 'f10000'";
     expect(&r, "QuotaExceeded", "'f10000'", "workspace (/app) is full", NULL);
-    lsb_result j = raised(JS, "Error", "EDQUOT: quota exceeded, write '/app/big.bin'");
+    lsb_result j = raised(JS, "Error", "EDQUOT: workspace quota exceeded, write '/app/big.bin'");
     expect(&j, "QuotaExceeded", "Error: EDQUOT", "removeFile", NULL);
     j.error_message = "Quota exceeded";
     expect(&j, "QuotaExceeded", "", "100 MiB", NULL);
