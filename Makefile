@@ -29,7 +29,7 @@ UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ASSETS      := $(BUILD)/assets/python.snap $(BUILD)/assets/quickjs.snap
 
 .PHONY: all deps guests test unit e2e asan asan-unit asan-e2e bench format format-check clean FORCE
-all: $(BUILD)/llm-sandbox $(ASSETS)
+all: $(BUILD)/llm-sandbox $(ASSETS) $(BUILD)/assets/.vendored-ok
 
 deps:
 	bash scripts/deps.sh
@@ -72,6 +72,11 @@ $(BUILD)/assets/python.snap: guest/python/prelude.py $(SNAP_DEPS)
 $(BUILD)/assets/quickjs.snap: guest/js/prelude.js $(SNAP_DEPS)
 	@echo "[snapshot] quickjs"
 	$(BUILD)/llm-sandbox internal-snapshot quickjs $(BUILD)/assets $@ $<
+
+# Every vendored package must import (and work) inside the sandbox.
+$(BUILD)/assets/.vendored-ok: $(BUILD)/llm-sandbox $(ASSETS) $(BUILD)/assets/.data-stamp scripts/check-vendored.sh
+	bash scripts/check-vendored.sh $(BUILD)/llm-sandbox
+	@touch $@
 
 # /data: vendored Python packages and JS libraries (scripts/data.sh caches).
 $(BUILD)/assets/.data-stamp: scripts/data.sh guest/python/vendor.sh guest/js/vendor.sh \
@@ -122,7 +127,11 @@ $(BUILD)/bench/exec_bench: bench/exec_bench.c $(GUEST_OBJ) $(BUILD)/libhost.a
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -o $@
 
-bench: all $(BUILD)/bench/exec_bench
+$(BUILD)/bench/session_bench: bench/session_bench.c $(GUEST_OBJ) $(BUILD)/libhost.a
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -o $@
+
+bench: all $(BUILD)/bench/exec_bench $(BUILD)/bench/session_bench
 	@bash bench/run.sh $(BUILD)
 
 format:

@@ -9,7 +9,10 @@
 #   2. compute: pystone-style, json and regex workloads against native
 #      CPython 3.11; fib, JSON and regex against native QuickJS;
 #   3. fuel overhead: the QuickJS workloads with fuel charges against the
-#      same guest with the charges left out (tools/fuel --no-charge).
+#      same guest with the charges left out (tools/fuel --no-charge);
+#   4. live sessions (session_bench): warm calls, a ten-step REPL sequence,
+#      re-materialising an evicted session, PSS per idle session, and the
+#      zygote's pre-imports.
 # Timings are never asserted: this prints, it does not judge.
 set -euo pipefail
 
@@ -86,3 +89,7 @@ if [ -x "$OUT/llm-sandbox-nofuel" ]; then
 else
   echo "  (skipped: $OUT/llm-sandbox-nofuel not built)"
 fi
+
+echo
+echo "== 4. live sessions (library API, side by side in one process)"
+"$OUT/session_bench" "$BUILD/assets" "$RUNS" 2>/dev/null || echo "  (session_bench failed or not built)"

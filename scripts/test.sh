@@ -30,6 +30,9 @@ suite fuel-pass bash tools/fuel/test/run.sh
 suite js-guest-node node guest/js/test/test.mjs "$(sed -n 2p build/guests/manifest)/quickjs.wasm"
 suite unit make -s unit
 suite e2e make -s e2e
+suite batteries-py bash tests/e2e/batteries_py.sh build/llm-sandbox
+suite js-helpers bash tests/e2e/js_helpers.sh build/llm-sandbox
+suite sessions-cli bash tests/e2e/sessions_cli.sh build/llm-sandbox
 suite asan-unit make -s asan-unit
 suite asan-e2e make -s asan-e2e
 echo "total: $total_pass passed, $total_fail failed"

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,7 +22,11 @@ static int record_path(const storage_disk *d, const char *id, int tmp, char *out
     return n > 0 && (size_t)n < len ? 0 : -1;
 }
 
-/* Write text to path's temp file, fsync it and rename it over path. */
+/* Write text to path's temp file and rename it over path. A new record is
+ * fsync'd first; an update (every execution bumps execution_count and
+ * last_used_at) is not, which keeps fsync's milliseconds off the hot path:
+ * the rename still makes it all-or-nothing, and a crash can at worst lose
+ * the newest counters, never the record. */
 static int disk_put(void *ctx, const char *id, const char *text, size_t len, char *err,
                     size_t errlen) {
     char path[PATH_MAX], tmp[PATH_MAX];
@@ -29,9 +34,10 @@ static int disk_put(void *ctx, const char *id, const char *text, size_t len, cha
         snprintf(err, errlen, "session record path too long");
         return -1;
     }
+    bool update = access(path, F_OK) == 0;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     int rc = fd < 0 ? -1 : fdio_write_all(fd, text, len);
-    if (rc == 0) rc = fsync(fd);
+    if (rc == 0 && !update) rc = fsync(fd);
     if (fd >= 0 && close(fd) != 0) rc = -1;
     if (rc == 0) rc = rename(tmp, path);
     if (rc != 0) {

@@ -3,8 +3,8 @@
  * (prefix storage_).
  *
  * Record of session ID: <root>/<ID>/session.json, written to a temporary
- * file, fsync'd and renamed over the old one, so a crash leaves the old or
- * the new record, never half of one. Ids are checked by the caller
+ * file and renamed over the old one, so a crash leaves the old or the new
+ * record, never half of one (new records are also fsync'd). Ids are checked by the caller
  * (sessrec.c) and are single path components.
  */
 #ifndef LSB_STORAGE_H

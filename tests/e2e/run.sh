@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# tests/e2e/run.sh BINARY [ZYGOTE_TEST] - end-to-end tests of `llm-sandbox run`
-# and, when given, of the library's zygote mode (a cmocka binary).
+# tests/e2e/run.sh BINARY [CMOCKA_TEST...] - end-to-end tests of `llm-sandbox
+# run` and, when given, cmocka binaries that drive the library against the
+# real guests (zygote_test, session_test); each of their tests counts.
 #
 # Drives the real binary with real guests: good programs, every kind of bad
 # CLI input the engine issue lists, hostile Python and JavaScript (escapes,
@@ -222,12 +223,15 @@ expect_eq "js huge string concatenation fails cleanly" "$(jget .success)" "false
 jrun --lang js -c 'console.log(typeof process.env.HOME, Object.keys(process.env).sort().join(","))'
 expect_eq "js environment is the safe set" "$(jget .stdout)" 'string HOME,LANG'
 
-if [ -n "${2:-}" ]; then
-  echo "== zygotes (library API)"
-  zout=$("$2" "$(dirname "$BIN")/assets" 2>&1); zrc=$?
-  echo "$zout" | grep -E '^\[ +(OK|FAILED|PASSED) +\]|^\[  ERROR' | sed 's/^/     /'
-  if [ $zrc -eq 0 ]; then ok "zygote suite"; else bad "zygote suite" "$zout"; fi
-fi
+for lib_test in "${@:2}"; do
+  echo "== $(basename "$lib_test") (library API, cmocka)"
+  zout=$("$lib_test" "$(dirname "$BIN")/assets" 2>&1); zrc=$?
+  echo "$zout" | grep -E '^\[ +(OK|FAILED|PASSED) +\]|^\[  ERROR|^\[   LINE' | sed 's/^/     /'
+  zp=$(grep -oE '^\[  PASSED  \] [0-9]+' <<<"$zout" | grep -oE '[0-9]+$' | head -1)
+  zf=$(grep -oE '^\[  FAILED  \] [0-9]+' <<<"$zout" | grep -oE '[0-9]+$' | head -1)
+  passed=$((passed + ${zp:-0})); failed=$((failed + ${zf:-0}))
+  if [ $zrc -ne 0 ] && [ "${zf:-0}" = 0 ]; then bad "$(basename "$lib_test") exited $zrc" "$zout"; fi
+done
 
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
