@@ -68,8 +68,9 @@ static double timed(lsb_sandbox *sb, lsb_language lang, const char *id, const ch
     lsb_result r;
     char err[BENCH_ERR] = "";
     double t0 = now_ms();
-    lsb_status st = id ? lsb_session_execute(sb, id, code, strlen(code), NULL, NULL, &r, err, sizeof err)
-                       : lsb_execute(sb, lang, code, strlen(code), NULL, &p, &r, err, sizeof err);
+    lsb_status st =
+        id ? lsb_session_execute(sb, id, code, strlen(code), NULL, NULL, &r, err, sizeof err)
+           : lsb_execute(sb, lang, code, strlen(code), NULL, &p, &r, err, sizeof err);
     double ms = now_ms() - t0;
     if (st != LSB_OK) die("execute", err);
     if (!r.success) die("execute", r.stderr_data);
@@ -81,7 +82,8 @@ static double timed(lsb_sandbox *sb, lsb_language lang, const char *id, const ch
 static void row(const char *label, double *ms, int n, double base) {
     qsort(ms, (size_t)n, sizeof *ms, cmp_double);
     double p50 = ms[n / 2], p95 = ms[(int)(0.95 * (n - 1))];
-    printf("  %-52s p50 %8.3f ms   p95 %8.3f ms   x%6.2f\n", label, p50, p95, base > 0 ? p50 / base : 1.0);
+    printf("  %-52s p50 %8.3f ms   p95 %8.3f ms   x%6.2f\n", label, p50, p95,
+           base > 0 ? p50 / base : 1.0);
 }
 
 /* Warm calls in a live session against new executions, interleaved. */
@@ -104,11 +106,16 @@ static void warm_calls(lsb_sandbox *sb, lsb_language lang, const char *code, int
 
 /* Ten REPL steps in one session against ten new executions. */
 static void repl_sequence(lsb_sandbox *sb, int runs) {
-    static const char *steps[] = {
-        "import json", "data = [i * i for i in range(100)]", "total = sum(data)",
-        "def mean(xs): return sum(xs) / len(xs)", "m = mean(data)",
-        "doc = json.dumps({'total': total, 'mean': m})", "back = json.loads(doc)",
-        "assert back['total'] == total", "words = 'a b c d'.split()", "print(len(words), m)"};
+    static const char *steps[] = {"import json",
+                                  "data = [i * i for i in range(100)]",
+                                  "total = sum(data)",
+                                  "def mean(xs): return sum(xs) / len(xs)",
+                                  "m = mean(data)",
+                                  "doc = json.dumps({'total': total, 'mean': m})",
+                                  "back = json.loads(doc)",
+                                  "assert back['total'] == total",
+                                  "words = 'a b c d'.split()",
+                                  "print(len(words), m)"};
     static double live[BENCH_MAX_RUNS], fresh[BENCH_MAX_RUNS];
     for (int i = 0; i < runs; i++) {
         char id[LSB_SESSION_ID_MAX + 1], err[BENCH_ERR];

@@ -22,9 +22,9 @@ extern "C" {
 /* Status codes returned by calls (not by guest code). */
 typedef enum lsb_status {
     LSB_OK = 0,
-    LSB_ERR_INVALID = 1,  /* an argument or policy value is out of range */
-    LSB_ERR_ASSETS = 2,   /* a snapshot or the stdlib is missing or stale */
-    LSB_ERR_SYSTEM = 3,   /* fork, pipe, mmap or another host call failed */
+    LSB_ERR_INVALID = 1,   /* an argument or policy value is out of range */
+    LSB_ERR_ASSETS = 2,    /* a snapshot or the stdlib is missing or stale */
+    LSB_ERR_SYSTEM = 3,    /* fork, pipe, mmap or another host call failed */
     LSB_ERR_WORKSPACE = 4, /* the workspace folder is missing or unusable */
     LSB_ERR_NOT_FOUND = 5, /* no such session, or no such file in a session */
     LSB_ERR_EXISTS = 6,    /* a session with that id already exists */
@@ -165,14 +165,14 @@ typedef struct lsb_storage {
 
 /* Where sessions live and how many stay live; zeros mean the defaults. */
 typedef struct lsb_sessions_config {
-    const char *root;             /* sessions root; NULL: $LSB_SESSIONS_ROOT, else
-                                     ${XDG_STATE_HOME:-~/.local/state}/llm-wasm-sandbox/sessions */
-    const lsb_storage *storage;   /* NULL: records on disk under root (copied, not owned) */
-    uint32_t max_live;            /* live session processes kept at once */
-    uint32_t idle_ttl_s;          /* a live session idle this long is evicted */
-    uint64_t min_available_bytes; /* below this MemAvailable, idle sessions are evicted */
-    const char *wheel_dir;        /* where install_package finds wheels by name; or NULL */
-    const char *external_dir;     /* mounted read-only at /external in sessions; or NULL */
+    const char *root;              /* sessions root; NULL: $LSB_SESSIONS_ROOT, else
+                                      ${XDG_STATE_HOME:-~/.local/state}/llm-wasm-sandbox/sessions */
+    const lsb_storage *storage;    /* NULL: records on disk under root (copied, not owned) */
+    uint32_t max_live;             /* live session processes kept at once */
+    uint32_t idle_ttl_s;           /* a live session idle this long is evicted */
+    uint64_t min_available_bytes;  /* below this MemAvailable, idle sessions are evicted */
+    const char *wheel_dir;         /* where install_package finds wheels by name; or NULL */
+    const char *external_dir;      /* mounted read-only at /external in sessions; or NULL */
     const char *const *preimports; /* modules the Python zygote imports before forking
                                       sessions (NULL: the default list; {NULL}: none) */
 } lsb_sessions_config;
@@ -194,11 +194,11 @@ typedef struct lsb_session_info {
     double created_at, last_used_at; /* Unix time, seconds */
     uint64_t execution_count;
     bool auto_persist_globals;
-    bool live;                  /* a process of this sandbox holds the session now */
-    int pid;                    /* that process, or 0 */
-    uint64_t workspace_bytes;   /* regular files and symlinks in the workspace */
+    bool live;                /* a process of this sandbox holds the session now */
+    int pid;                  /* that process, or 0 */
+    uint64_t workspace_bytes; /* regular files and symlinks in the workspace */
     uint64_t workspace_files;
-    lsb_policy policy;          /* the stored limits; no pointers are set */
+    lsb_policy policy; /* the stored limits; no pointers are set */
 } lsb_session_info;
 
 /* One entry of lsb_session_file_list. */

@@ -6,8 +6,8 @@
  * LSB_REQ_PRELUDE (so editing it needs a new snapshot, not a new guest).
  * lsb_run() calls the prelude's run() for each request. The built-in module
  * _lsb gives the prelude the host imports of lsb_abi.h: request(field) ->
- * bytes, report_error(type, message) and emit(kind, text). Nothing here trusts the request's content;
- * the prelude decodes and validates it.
+ * bytes, report_error(type, message) and emit(kind, text). Nothing here trusts the request's
+ * content; the prelude decodes and validates it.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

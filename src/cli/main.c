@@ -70,7 +70,8 @@ static int cmd_snapshot(const cli_snapshot *snap) {
     }
     size_t prelude_len = 0;
     char *prelude = NULL;
-    int status = cli_read_file(snap->prelude, snap->prelude, &prelude, &prelude_len, err, sizeof err);
+    int status =
+        cli_read_file(snap->prelude, snap->prelude, &prelude, &prelude_len, err, sizeof err);
     if (status != CLI_EXIT_OK) {
         fprintf(stderr, CLI_PROGRAM ": %s\n", err);
         return status;

@@ -16,8 +16,8 @@
 typedef enum chan_type {
     CHAN_STDOUT = 1,
     CHAN_STDERR = 2,
-    CHAN_ERROR = 3, /* the guest's uncaught error: type '\0' message */
-    CHAN_DONE = 4,  /* a chan_done record */
+    CHAN_ERROR = 3,  /* the guest's uncaught error: type '\0' message */
+    CHAN_DONE = 4,   /* a chan_done record */
     CHAN_FAIL = 5,   /* the sandbox itself failed in the child: a message */
     CHAN_WARNING = 6 /* one warning for the result (UTF-8 text) */
 } chan_type;
@@ -48,7 +48,7 @@ typedef struct chan_collect {
     uint64_t out_cap, err_cap;
     bool out_truncated, err_truncated;
     char error_type[128], error_message[4096];
-    char fail[1024]; /* non-empty after a CHAN_FAIL */
+    char fail[1024];                   /* non-empty after a CHAN_FAIL */
     char *warnings[CHAN_MAX_WARNINGS]; /* malloc'd, NUL-terminated */
     size_t warnings_count;
     /* optional: called with each kept piece of output (fd 1 or 2) */

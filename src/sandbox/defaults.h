@@ -29,9 +29,9 @@
 #define LSB_SESSION_DIRNAME           "llm-wasm-sandbox/sessions"
 /* Modules the Python zygote imports before it forks sessions (beyond the
  * snapshot's own warm imports), as a C array initialiser. */
-#define LSB_DEFAULT_PREIMPORTS                                                                  \
-    "csv", "statistics", "decimal", "fractions", "dataclasses", "typing", "pathlib", "uuid",   \
-        "pprint", "copy", "heapq", "bisect", "enum", "glob", "shutil", "tempfile", "zipfile",  \
+#define LSB_DEFAULT_PREIMPORTS                                                                     \
+    "csv", "statistics", "decimal", "fractions", "dataclasses", "typing", "pathlib", "uuid",       \
+        "pprint", "copy", "heapq", "bisect", "enum", "glob", "shutil", "tempfile", "zipfile",      \
         "difflib", "sandbox_utils"
 
 /* Bounds a policy must respect. */

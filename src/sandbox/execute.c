@@ -26,8 +26,8 @@
 #include "sandbox/execute.h"
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
-#include "sandbox/worker.h"
 #include "sandbox/wire.h"
+#include "sandbox/worker.h"
 #include "sandbox/workspace.h"
 #include "sandbox/zygote.h"
 #include "wasm/runtime.h"
@@ -188,7 +188,8 @@ void exec_fill_result(lsb_result *r, chan_collect *c, const lsb_policy *policy) 
     r->fuel_consumed = c->done ? policy->fuel - left : 0;
     r->memory_limit_bytes = policy->memory_bytes;
     r->memory_peak_bytes = c->done ? c->final.memory_bytes : 0;
-    if (c->warnings_count > 0 && (r->warnings = calloc(c->warnings_count, sizeof(char *))) != NULL) {
+    if (c->warnings_count > 0 &&
+        (r->warnings = calloc(c->warnings_count, sizeof(char *))) != NULL) {
         memcpy(r->warnings, c->warnings, c->warnings_count * sizeof(char *));
         r->warnings_count = c->warnings_count;
         c->warnings_count = 0;
@@ -207,7 +208,8 @@ typedef struct exec_state {
 static lsb_status prepare(lsb_sandbox *sb, const char *code, size_t code_len, const char *filename,
                           const lsb_policy *policy, exec_state *st, worker_request *req, char *err,
                           size_t errlen) {
-    if (exec_check_code(code, code_len, err, errlen) != 0 || policy_validate(policy, err, errlen) != 0)
+    if (exec_check_code(code, code_len, err, errlen) != 0 ||
+        policy_validate(policy, err, errlen) != 0)
         return LSB_ERR_INVALID;
     const char *ws = policy->workspace;
     if (ws == NULL) {

@@ -75,26 +75,32 @@ static int find_wheel(const char *dir, const char *name, char *out, size_t outle
 static int check_name(const char *base, char *err, size_t errlen) {
     if (ends_with(base, ".tar.gz") || ends_with(base, ".tgz") || ends_with(base, ".zip") ||
         ends_with(base, ".tar.bz2")) {
-        snprintf(err, errlen, "'%s' is a source distribution; only pure-Python wheels "
-                 "(py3-none-any .whl files) can be installed", base);
+        snprintf(err, errlen,
+                 "'%s' is a source distribution; only pure-Python wheels "
+                 "(py3-none-any .whl files) can be installed",
+                 base);
         return -1;
     }
     if (!ends_with(base, ".whl") || strspn(base, INSTALL_FILE_OK) != strlen(base)) {
-        snprintf(err, errlen, "'%.100s' is not a wheel file name (NAME-VERSION-py3-none-any.whl)", base);
+        snprintf(err, errlen, "'%.100s' is not a wheel file name (NAME-VERSION-py3-none-any.whl)",
+                 base);
         return -1;
     }
     char tags[NAME_MAX + 1], *part[INSTALL_TAG_PARTS + 1];
     int n = 0;
     snprintf(tags, sizeof tags, "%.*s", (int)(strlen(base) - 4), base);
-    for (char *save = NULL, *p = strtok_r(tags, "-", &save); p && n <= INSTALL_TAG_PARTS; p = strtok_r(NULL, "-", &save))
+    for (char *save = NULL, *p = strtok_r(tags, "-", &save); p && n <= INSTALL_TAG_PARTS;
+         p = strtok_r(NULL, "-", &save))
         part[n++] = p;
     if (n < 5 || n > INSTALL_TAG_PARTS) {
-        snprintf(err, errlen, "'%.100s' does not have the NAME-VERSION-PY-ABI-PLATFORM tags of a wheel", base);
+        snprintf(err, errlen,
+                 "'%.100s' does not have the NAME-VERSION-PY-ABI-PLATFORM tags of a wheel", base);
         return -1;
     }
     const char *py = part[n - 3], *abi = part[n - 2], *plat = part[n - 1];
     if (strcmp(abi, "none") != 0 || strcmp(plat, "any") != 0 || strncmp(py, "py", 2) != 0) {
-        snprintf(err, errlen, "'%.100s' is a platform wheel (%s-%s-%s); only pure-Python wheels "
+        snprintf(err, errlen,
+                 "'%.100s' is a platform wheel (%s-%s-%s); only pure-Python wheels "
                  "(py3-none-any) can be installed, because native code cannot run in the sandbox",
                  base, py, abi, plat);
         return -1;
@@ -112,7 +118,8 @@ static char *read_wheel(const char *path, size_t *len, char *err, size_t errlen)
     else if ((uint64_t)st.st_size > LSB_WHEEL_MAX_BYTES || st.st_size < 4)
         snprintf(err, errlen, "the wheel %.200s is %lld bytes; the limit is %llu", path,
                  (long long)st.st_size, (unsigned long long)LSB_WHEEL_MAX_BYTES);
-    else if ((data = malloc((size_t)st.st_size)) == NULL || fread(data, 1, (size_t)st.st_size, f) != (size_t)st.st_size ||
+    else if ((data = malloc((size_t)st.st_size)) == NULL ||
+             fread(data, 1, (size_t)st.st_size, f) != (size_t)st.st_size ||
              memcmp(data, "PK\x03\x04", 4) != 0) {
         snprintf(err, errlen, "%.200s is not a zip archive, so it is not a wheel", path);
         free(data);
@@ -132,8 +139,8 @@ static lsb_status parse_answer(const lsb_result *r, char *installed, size_t len,
     const char *name = NULL, *version = NULL, *reason = NULL;
     int ok = 0;
     lsb_status st = LSB_ERR_INVALID;
-    if (root && json_unpack(root, "{s:b, s?s, s?s, s?s}", "ok", &ok, "name", &name, "version", &version,
-                            "reason", &reason) == 0) {
+    if (root && json_unpack(root, "{s:b, s?s, s?s, s?s}", "ok", &ok, "name", &name, "version",
+                            &version, "reason", &reason) == 0) {
         if (ok && name && version) {
             snprintf(installed, len, "%s %s", name, version);
             st = LSB_OK;
@@ -148,11 +155,13 @@ static lsb_status parse_answer(const lsb_result *r, char *installed, size_t len,
 }
 
 /* Copy the wheel in, unpack it in the sandbox, remove the copy. */
-static lsb_status install_in(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info,
-                             const char *ws, const char *base, const char *data, size_t len,
-                             char *installed, size_t installed_len, char *err, size_t errlen) {
+static lsb_status install_in(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info, const char *ws,
+                             const char *base, const char *data, size_t len, char *installed,
+                             size_t installed_len, char *err, size_t errlen) {
     char guest[PATH_MAX], code[2 * PATH_MAX];
-    snprintf(guest, sizeof guest, "%s/%s", INSTALL_INCOMING, base);
+    if (snprintf(guest, sizeof guest, "%s/%.*s", INSTALL_INCOMING, NAME_MAX, base) >=
+        (int)sizeof guest)
+        return LSB_ERR_INVALID;
     lsb_status st = sfile_write(ws, guest, data, len, info->policy.quota_bytes,
                                 info->policy.quota_files, err, errlen);
     if (st != LSB_OK) return st;
@@ -181,7 +190,8 @@ lsb_status lsb_session_install_package(lsb_sandbox *sb, const char *id, const ch
     bool is_path = strchr(package, '/') || ends_with(package, ".whl") ||
                    ends_with(package, ".tar.gz") || ends_with(package, ".tgz") ||
                    ends_with(package, ".zip");
-    if (is_path) snprintf(path, sizeof path, "%s", package);
+    if (is_path)
+        snprintf(path, sizeof path, "%s", package);
     else if (find_wheel(sessions_wheel_dir(sb), package, path, sizeof path, err, errlen) != 0)
         return LSB_ERR_NOT_FOUND;
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
@@ -194,7 +204,8 @@ lsb_status lsb_session_install_package(lsb_sandbox *sb, const char *id, const ch
     sess_entry *e = sessions_acquire(sb, id, &info, &st, err, errlen);
     if (e != NULL) {
         st = sessions_workspace(sb, id, ws, sizeof ws) == 0
-                 ? install_in(sb, e, &info, ws, base, data, len, installed, installed_len, err, errlen)
+                 ? install_in(sb, e, &info, ws, base, data, len, installed, installed_len, err,
+                              errlen)
                  : LSB_ERR_WORKSPACE;
         sessions_release(sb, e);
     }

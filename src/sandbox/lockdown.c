@@ -20,13 +20,13 @@
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <seccomp.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdint.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -95,8 +95,8 @@ static const int allowed_syscalls[] = {
 
 /* Added for LOCKDOWN_SESSION. */
 static const int session_syscalls[] = {
-    SCMP_SYS(wait4),   SCMP_SYS(pipe2),    SCMP_SYS(sendmsg),         SCMP_SYS(recvmsg),
-    SCMP_SYS(sendto),  SCMP_SYS(recvfrom), SCMP_SYS(set_robust_list),
+    SCMP_SYS(wait4),  SCMP_SYS(pipe2),    SCMP_SYS(sendmsg),         SCMP_SYS(recvmsg),
+    SCMP_SYS(sendto), SCMP_SYS(recvfrom), SCMP_SYS(set_robust_list),
 };
 
 /* The clone flags glibc's fork() passes; any other bit kills the process. */
@@ -149,8 +149,7 @@ static scmp_filter_ctx build_filter(lockdown_profile profile, char *err, size_t 
 }
 
 /* Export ctx's BPF program as profile's; 0, or -1 with err. */
-static int export_program(scmp_filter_ctx ctx, lockdown_profile profile, char *err,
-                          size_t errlen) {
+static int export_program(scmp_filter_ctx ctx, lockdown_profile profile, char *err, size_t errlen) {
     int fd = memfd_create("lsb-seccomp", MFD_CLOEXEC);
     struct stat st;
     int rc = fd < 0 ? -1 : seccomp_export_bpf(ctx, fd);

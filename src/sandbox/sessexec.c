@@ -57,8 +57,8 @@ static lsb_status go_live(lsb_sandbox *sb, sess_entry *e, const lsb_session_info
 }
 
 /* This run's LSB_REQ_OPTIONS text into buf (see lsb_abi.h). */
-static void run_options(const sess_entry *e, const lsb_session_info *info, bool scratch,
-                        char *buf, size_t len) {
+static void run_options(const sess_entry *e, const lsb_session_info *info, bool scratch, char *buf,
+                        size_t len) {
     int n = snprintf(buf, len, "%s=%s\n", LSB_OPT_SITE_DIR, LSB_SITE_DIR_GUEST);
     if (scratch) n += snprintf(buf + n, len - (size_t)n, "%s=1\n", LSB_OPT_SCRATCH);
     if (info->auto_persist_globals && !scratch)
@@ -162,8 +162,8 @@ static void after_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info,
 }
 
 /* Run job in locked session e (with record info); fills result. */
-static lsb_status session_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info,
-                              sess_job *job, lsb_result *result, char *err, size_t errlen) {
+static lsb_status session_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info, sess_job *job,
+                              lsb_result *result, char *err, size_t errlen) {
     ws_listing before = {0};
     sess_outcome out;
     if (sessions_workspace(sb, info->id, job->ws, sizeof job->ws) != 0 ||
@@ -193,9 +193,9 @@ lsb_status sessions_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info, 
     return session_run(sb, e, info, &job, result, err, errlen);
 }
 
-lsb_status lsb_session_execute(lsb_sandbox *sb, const char *id, const char *code,
-                               size_t code_len, const char *filename, const lsb_policy *policy,
-                               lsb_result *result, char *err, size_t errlen) {
+lsb_status lsb_session_execute(lsb_sandbox *sb, const char *id, const char *code, size_t code_len,
+                               const char *filename, const lsb_policy *policy, lsb_result *result,
+                               char *err, size_t errlen) {
     lsb_session_info info;
     lsb_status st;
     memset(result, 0, sizeof *result);

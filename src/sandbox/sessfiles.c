@@ -162,8 +162,7 @@ static int check_quota(int root, uint64_t old_size, bool exists, size_t len, uin
 
 /* Write data as dir/name (dir already open); LSB_OK or an error. */
 static lsb_status write_in(int root, int dir, const char *name, const char *path, const void *data,
-                           size_t len, uint64_t qbytes, uint64_t qfiles, char *err,
-                           size_t errlen) {
+                           size_t len, uint64_t qbytes, uint64_t qfiles, char *err, size_t errlen) {
     struct stat st;
     bool exists = fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
     if (exists && !S_ISREG(st.st_mode)) {
@@ -201,9 +200,9 @@ lsb_status sfile_write(const char *ws, const char *path, const void *data, size_
     int root = open_root(ws, err, errlen);
     if (root < 0) return LSB_ERR_WORKSPACE;
     int dfd = make_dirs(root, strcmp(dir, ".") ? dir : "", path, err, errlen);
-    lsb_status st = dfd < 0 ? LSB_ERR_INVALID
-                            : write_in(root, dfd, name, path, data, len, quota_bytes, quota_files,
-                                       err, errlen);
+    lsb_status st =
+        dfd < 0 ? LSB_ERR_INVALID
+                : write_in(root, dfd, name, path, data, len, quota_bytes, quota_files, err, errlen);
     if (dfd >= 0) close(dfd);
     close(root);
     return st;
@@ -278,7 +277,8 @@ static int walk(entry_list *l, int fd, const char *prefix, int depth);
 static int walk_entry(entry_list *l, int dir, const char *prefix, const char *name, int depth) {
     char rel[PATH_MAX];
     struct stat st;
-    if (snprintf(rel, sizeof rel, "%s%s%s", prefix, prefix[0] ? "/" : "", name) >= (int)sizeof rel ||
+    if (snprintf(rel, sizeof rel, "%s%s%s", prefix, prefix[0] ? "/" : "", name) >=
+            (int)sizeof rel ||
         fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
         return 0; /* vanished or unnameable: skip */
     if (!l->include_system && ws_is_system_path(rel)) return 0;
@@ -344,8 +344,8 @@ void lsb_file_list_free(lsb_file_entry *entries, size_t count) {
 }
 
 /* Delete name in dir: a file or symlink, or a folder when recursive. */
-static lsb_status delete_in(int dir, const char *name, const char *path, bool recursive,
-                            char *err, size_t errlen) {
+static lsb_status delete_in(int dir, const char *name, const char *path, bool recursive, char *err,
+                            size_t errlen) {
     struct stat st;
     if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         snprintf(err, errlen, "no such file or folder: '%.200s'", path);

@@ -24,7 +24,7 @@
 #include "sandbox/sessproc.h"
 #include "sandbox/wire.h"
 
-#define SESS_READY_GRACE_MS 5000.0  /* to start up, or to hand over after a run */
+#define SESS_READY_GRACE_MS   5000.0 /* to start up, or to hand over after a run */
 #define SESS_STARTED_GRACE_MS 2000.0 /* beyond the run's deadline */
 
 void sess_live_init(sess_live *l) { *l = (sess_live){.pid = 0, .pidfd = -1, .ctl = -1}; }
@@ -70,8 +70,7 @@ int sess_live_start(sess_live *l, zyg_zygote *z, const worker_request *bind, cha
     l->pid = pid;
     if (read_msg(l->ctl, &msg, text, sizeof text, wire_now_ms() + SESS_READY_GRACE_MS) != 0 ||
         msg.type != SESSPROC_READY || track(l, msg.pid) != 0) {
-        snprintf(err, errlen, "the session process failed to start%s%s", text[0] ? ": " : "",
-                 text);
+        snprintf(err, errlen, "the session process failed to start%s%s", text[0] ? ": " : "", text);
         kill(pid, SIGKILL);
         sess_live_stop(l);
         return -1;
@@ -139,7 +138,8 @@ lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_poli
     close(fds[1]);
     sessproc_msg msg;
     char text[SESSPROC_TEXT_MAX + 1] = "";
-    if (sent != 0 || read_msg(l->ctl, &msg, text, sizeof text, deadline + SESS_STARTED_GRACE_MS) != 0 ||
+    if (sent != 0 ||
+        read_msg(l->ctl, &msg, text, sizeof text, deadline + SESS_STARTED_GRACE_MS) != 0 ||
         msg.type != SESSPROC_STARTED || msg.pid <= 0) {
         close(fds[0]);
         return lost(l, outcome, text[0] ? text : "did not start the run", err, errlen);

@@ -52,15 +52,16 @@ static int default_root(char *out, size_t len) {
     if (env && env[0]) return snprintf(out, len, "%s", env) < (int)len ? 0 : -1;
     const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
     int n = state && state[0] ? snprintf(out, len, "%s/%s", state, LSB_SESSION_DIRNAME)
-                              : snprintf(out, len, "%s/.local/state/%s", home && home[0] ? home : "/tmp",
-                                         LSB_SESSION_DIRNAME);
+                              : snprintf(out, len, "%s/.local/state/%s",
+                                         home && home[0] ? home : "/tmp", LSB_SESSION_DIRNAME);
     return n > 0 && (size_t)n < len ? 0 : -1;
 }
 
 /* True for a dotted Python module name (it is pasted into Python code). */
 static bool is_module_name(const char *s) {
     if (s == NULL || s[0] == '\0' || s[0] == '.' || strlen(s) > NAME_MAX) return false;
-    return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") == strlen(s);
+    return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") ==
+           strlen(s);
 }
 
 /* Replace the pre-import list of t with names (NULL-terminated); 0 or -1. */
@@ -81,7 +82,8 @@ sess_table *sessions_new(void) {
     sess_table *t = calloc(1, sizeof *t);
     if (t == NULL) return NULL;
     pthread_mutex_init(&t->lock, NULL);
-    if (default_root(t->root, sizeof t->root) != 0) snprintf(t->root, sizeof t->root, "/tmp/%s", LSB_SESSION_DIRNAME);
+    if (default_root(t->root, sizeof t->root) != 0)
+        snprintf(t->root, sizeof t->root, "/tmp/%s", LSB_SESSION_DIRNAME);
     snprintf(t->disk.root, sizeof t->disk.root, "%s", t->root);
     storage_disk_adapter(&t->disk, &t->storage);
     t->max_live = LSB_DEFAULT_MAX_LIVE_SESSIONS;
@@ -113,7 +115,8 @@ static int copy_dir(char *dst, const char *src, const char *what, char *err, siz
     struct stat st;
     dst[0] = '\0';
     if (src == NULL) return 0;
-    if (stat(src, &st) != 0 || !S_ISDIR(st.st_mode) || snprintf(dst, PATH_MAX, "%s", src) >= PATH_MAX) {
+    if (stat(src, &st) != 0 || !S_ISDIR(st.st_mode) ||
+        snprintf(dst, PATH_MAX, "%s", src) >= PATH_MAX) {
         snprintf(err, errlen, "%s %s is not a folder", what, src);
         dst[0] = '\0';
         return -1;
@@ -130,22 +133,25 @@ lsb_status lsb_sandbox_configure_sessions(lsb_sandbox *sb, const lsb_sessions_co
         n++;
     pthread_mutex_lock(&t->lock);
     lsb_status st = LSB_OK;
-    if (c->root && snprintf(t->root, sizeof t->root, "%s", c->root) >= (int)sizeof t->root) st = LSB_ERR_INVALID;
+    if (c->root && snprintf(t->root, sizeof t->root, "%s", c->root) >= (int)sizeof t->root)
+        st = LSB_ERR_INVALID;
     snprintf(t->disk.root, sizeof t->disk.root, "%s", t->root);
     storage_disk_adapter(&t->disk, &t->storage);
     if (c->storage) t->storage = *c->storage;
     if (c->max_live) t->max_live = c->max_live;
     if (c->idle_ttl_s) t->idle_ttl_s = c->idle_ttl_s;
     if (c->min_available_bytes) t->min_available = c->min_available_bytes;
-    if (st == LSB_OK && (copy_dir(t->wheel_dir, c->wheel_dir, "the wheel folder", err, errlen) != 0 ||
-                         copy_dir(t->external_dir, c->external_dir, "the external folder", err, errlen) != 0))
+    if (st == LSB_OK &&
+        (copy_dir(t->wheel_dir, c->wheel_dir, "the wheel folder", err, errlen) != 0 ||
+         copy_dir(t->external_dir, c->external_dir, "the external folder", err, errlen) != 0))
         st = LSB_ERR_INVALID;
     if (st == LSB_OK && c->preimports && set_preimports(t, c->preimports, n) != 0) {
         snprintf(err, errlen, "pre-imports must be at most %d module names like 'csv' or 'xml.dom'",
                  SESSIONS_MAX_PREIMPORTS);
         st = LSB_ERR_INVALID;
     }
-    if (st == LSB_ERR_INVALID && err[0] == '\0') snprintf(err, errlen, "the sessions root path is too long");
+    if (st == LSB_ERR_INVALID && err[0] == '\0')
+        snprintf(err, errlen, "the sessions root path is too long");
     pthread_mutex_unlock(&t->lock);
     return st;
 }
@@ -306,9 +312,13 @@ static lsb_status make_folders(sess_table *t, const char *id, char *err, size_t 
         snprintf(err, errlen, "cannot create the sessions root %s: %s", path, strerror(errno));
         return LSB_ERR_WORKSPACE;
     }
-    if (snprintf(path, sizeof path, "%s/%s", t->root, id) >= (int)sizeof path || mkdir(path, SESSIONS_DIR_MODE) != 0) {
+    if (snprintf(path, sizeof path, "%s/%s", t->root, id) >= (int)sizeof path ||
+        mkdir(path, SESSIONS_DIR_MODE) != 0) {
         bool taken = errno == EEXIST;
-        snprintf(err, errlen, taken ? "a session '%s' already exists" : "cannot create the folder of session '%s'", id);
+        snprintf(err, errlen,
+                 taken ? "a session '%s' already exists"
+                       : "cannot create the folder of session '%s'",
+                 id);
         return taken ? LSB_ERR_EXISTS : LSB_ERR_WORKSPACE;
     }
     snprintf(path + strlen(path), sizeof path - strlen(path), "/%s", SESSIONS_WORKSPACE_DIR);
@@ -337,8 +347,10 @@ static lsb_status new_info(const lsb_session_options *o, const char *id, lsb_ses
     info->language = o->language;
     info->auto_persist_globals = o->auto_persist_globals;
     info->created_at = info->last_used_at = srec_now();
-    if (o->policy) info->policy = *o->policy;
-    else lsb_policy_init(&info->policy);
+    if (o->policy)
+        info->policy = *o->policy;
+    else
+        lsb_policy_init(&info->policy);
     info->policy.workspace = info->policy.data_dir = info->policy.external_dir = NULL;
     info->policy.env = NULL;
     info->policy.env_count = 0;
@@ -356,7 +368,8 @@ lsb_status lsb_session_create(lsb_sandbox *sb, const lsb_session_options *o,
         snprintf(err, errlen, "lsb_session_create: no options");
         return LSB_ERR_INVALID;
     }
-    if (o->id ? lsb_session_id_check(o->id, o->allow_custom_id, err, errlen) != 0 : srec_new_uuid(id) != 0)
+    if (o->id ? lsb_session_id_check(o->id, o->allow_custom_id, err, errlen) != 0
+              : srec_new_uuid(id) != 0)
         return LSB_ERR_INVALID;
     if (o->id) snprintf(id, sizeof id, "%s", o->id);
     lsb_status st = new_info(o, id, &info, err, errlen);
@@ -366,9 +379,12 @@ lsb_status lsb_session_create(lsb_sandbox *sb, const lsb_session_options *o,
     size_t len;
     int exists = t->storage.get(t->storage.ctx, id, &old, &len, err, errlen);
     free(old);
-    st = exists == 0 ? LSB_ERR_EXISTS : exists < 0 ? LSB_ERR_STORAGE : make_folders(t, id, err, errlen);
+    st = exists == 0  ? LSB_ERR_EXISTS
+         : exists < 0 ? LSB_ERR_STORAGE
+                      : make_folders(t, id, err, errlen);
     if (exists == 0) snprintf(err, errlen, "a session '%s' already exists", id);
-    if (st == LSB_OK && (st = sessions_save(sb, &info, err, errlen)) != LSB_OK) remove_folders(t, id);
+    if (st == LSB_OK && (st = sessions_save(sb, &info, err, errlen)) != LSB_OK)
+        remove_folders(t, id);
     pthread_mutex_unlock(&t->lock);
     if (st == LSB_OK) snprintf(id_out, LSB_SESSION_ID_MAX + 1, "%s", id);
     return st;
@@ -414,7 +430,8 @@ lsb_status lsb_session_list(lsb_sandbox *sb, lsb_session_info **out, size_t *cou
     lsb_session_info *v = calloc(n ? n : 1, sizeof *v);
     for (size_t i = 0; i < n; i++) {
         char why[256];
-        if (v != NULL && lsb_session_info_get(sb, ids[i], &v[kept], why, sizeof why) == LSB_OK) kept++;
+        if (v != NULL && lsb_session_info_get(sb, ids[i], &v[kept], why, sizeof why) == LSB_OK)
+            kept++;
         free(ids[i]);
     }
     free(ids);

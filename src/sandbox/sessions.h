@@ -20,7 +20,7 @@
 #include "sandbox/session.h"
 #include "sandbox/storage.h"
 
-#define SESSIONS_WORKSPACE_DIR "workspace"
+#define SESSIONS_WORKSPACE_DIR  "workspace"
 #define SESSIONS_MAX_PREIMPORTS 64
 
 typedef struct sess_entry {

@@ -28,8 +28,7 @@
 static void send_msg(int ctl, sessproc_msg_type type, pid_t pid, const char *text) {
     sessproc_msg msg = {.type = type, .pid = (int32_t)pid};
     if (text != NULL) msg.len = (uint32_t)strnlen(text, SESSPROC_TEXT_MAX);
-    if (wire_send_all(ctl, &msg, sizeof msg) == 0 && msg.len > 0)
-        wire_send_all(ctl, text, msg.len);
+    if (wire_send_all(ctl, &msg, sizeof msg) == 0 && msg.len > 0) wire_send_all(ctl, text, msg.len);
 }
 
 /* Fill req's per-run fields from a received request. */

@@ -23,7 +23,7 @@
 
 #include "sandbox/worker.h"
 
-#define SESSPROC_STRINGS 4 /* code, filename, env block, options */
+#define SESSPROC_STRINGS  4 /* code, filename, env block, options */
 #define SESSPROC_TEXT_MAX 512
 
 typedef enum sessproc_msg_type {

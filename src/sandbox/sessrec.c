@@ -85,14 +85,13 @@ static json_t *encode_policy(const lsb_policy *p) {
 
 char *srec_encode(const lsb_session_info *info) {
     json_t *policy = encode_policy(&info->policy);
-    json_t *root = policy ? json_pack("{s:i, s:s, s:s, s:f, s:f, s:I, s:b, s:o}", "version",
-                                      SREC_VERSION, "id", info->id, "runtime",
-                                      lsb_language_name(info->language), "created_at",
-                                      info->created_at, "last_used_at", info->last_used_at,
-                                      "execution_count", (json_int_t)info->execution_count,
-                                      "auto_persist_globals", info->auto_persist_globals,
-                                      "policy", policy)
-                          : NULL;
+    json_t *root =
+        policy ? json_pack("{s:i, s:s, s:s, s:f, s:f, s:I, s:b, s:o}", "version", SREC_VERSION,
+                           "id", info->id, "runtime", lsb_language_name(info->language),
+                           "created_at", info->created_at, "last_used_at", info->last_used_at,
+                           "execution_count", (json_int_t)info->execution_count,
+                           "auto_persist_globals", info->auto_persist_globals, "policy", policy)
+               : NULL;
     char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
     json_decref(root);
     return text;
@@ -110,9 +109,11 @@ static int get_uint(json_t *obj, const char *key, uint64_t *out) {
 static int decode_policy(json_t *obj, lsb_policy *p, char *err, size_t errlen) {
     uint64_t timeout = 0;
     lsb_policy_init(p);
-    if (!json_is_object(obj) || get_uint(obj, "fuel", &p->fuel) || get_uint(obj, "memory_bytes", &p->memory_bytes) ||
-        get_uint(obj, "timeout_ms", &timeout) || get_uint(obj, "stdout_max", &p->stdout_max) ||
-        get_uint(obj, "stderr_max", &p->stderr_max) || get_uint(obj, "quota_bytes", &p->quota_bytes) ||
+    if (!json_is_object(obj) || get_uint(obj, "fuel", &p->fuel) ||
+        get_uint(obj, "memory_bytes", &p->memory_bytes) || get_uint(obj, "timeout_ms", &timeout) ||
+        get_uint(obj, "stdout_max", &p->stdout_max) ||
+        get_uint(obj, "stderr_max", &p->stderr_max) ||
+        get_uint(obj, "quota_bytes", &p->quota_bytes) ||
         get_uint(obj, "quota_files", &p->quota_files) || timeout > UINT32_MAX) {
         snprintf(err, errlen, "its policy is missing a limit or has one of the wrong type");
         return -1;

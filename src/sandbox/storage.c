@@ -6,8 +6,8 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdbool.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +30,8 @@ static int record_path(const storage_disk *d, const char *id, int tmp, char *out
 static int disk_put(void *ctx, const char *id, const char *text, size_t len, char *err,
                     size_t errlen) {
     char path[PATH_MAX], tmp[PATH_MAX];
-    if (record_path(ctx, id, 0, path, sizeof path) != 0 || record_path(ctx, id, 1, tmp, sizeof tmp) != 0) {
+    if (record_path(ctx, id, 0, path, sizeof path) != 0 ||
+        record_path(ctx, id, 1, tmp, sizeof tmp) != 0) {
         snprintf(err, errlen, "session record path too long");
         return -1;
     }
@@ -48,8 +49,7 @@ static int disk_put(void *ctx, const char *id, const char *text, size_t len, cha
 }
 
 /* Read the record of id; 1 when there is none. */
-static int disk_get(void *ctx, const char *id, char **text, size_t *len, char *err,
-                    size_t errlen) {
+static int disk_get(void *ctx, const char *id, char **text, size_t *len, char *err, size_t errlen) {
     char path[PATH_MAX];
     struct stat st;
     *text = NULL;
@@ -60,7 +60,8 @@ static int disk_get(void *ctx, const char *id, char **text, size_t *len, char *e
         snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
         return -1;
     }
-    int rc = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= STORAGE_RECORD_MAX ? 0 : -1;
+    int rc =
+        fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= STORAGE_RECORD_MAX ? 0 : -1;
     if (rc == 0 && (*text = malloc((size_t)st.st_size + 1)) == NULL) rc = -1;
     if (rc == 0) rc = fdio_read_all(fd, *text, (size_t)st.st_size);
     close(fd);
@@ -129,5 +130,6 @@ static int disk_remove(void *ctx, const char *id, char *err, size_t errlen) {
 }
 
 void storage_disk_adapter(storage_disk *d, lsb_storage *out) {
-    *out = (lsb_storage){.ctx = d, .put = disk_put, .get = disk_get, .list = disk_list, .remove = disk_remove};
+    *out = (lsb_storage){
+        .ctx = d, .put = disk_put, .get = disk_get, .list = disk_list, .remove = disk_remove};
 }

@@ -227,10 +227,10 @@ int zyg_start(zyg_zygote **out, const guest_module *mod, const char *snapshot_pa
 /* Send one request of kind with fd attached and read back the pid; the
  * caller holds z->lock. */
 static pid_t spawn_locked(zyg_zygote *z, const worker_request *req, zyg_kind kind, int fd) {
-    const char *s[ZYG_STRINGS] = {req->code,       req->filename,     req->env_block,
-                                  req->stdlib_dir, req->workspace,    req->data_dir,
-                                  req->external_dir, req->root_dir,   req->options};
-    size_t lens[ZYG_STRINGS] = {req->code_len, SIZE_MAX, req->env_len, SIZE_MAX, SIZE_MAX,
+    const char *s[ZYG_STRINGS] = {req->code,         req->filename,  req->env_block,
+                                  req->stdlib_dir,   req->workspace, req->data_dir,
+                                  req->external_dir, req->root_dir,  req->options};
+    size_t lens[ZYG_STRINGS] = {req->code_len, SIZE_MAX, req->env_len, SIZE_MAX,        SIZE_MAX,
                                 SIZE_MAX,      SIZE_MAX, SIZE_MAX,     req->options_len};
     zyg_wire wire = {.fuel = req->fuel,
                      .memory_bytes = req->memory_bytes,

@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "wasi/abi.h"
-#include "wasi/path.h"
 #include "wasi/fdtab.h"
+#include "wasi/path.h"
 
 uint32_t wasi_quota_check_grow(const wasi_quota *q, uint64_t old_size, uint64_t new_size) {
     uint64_t growth, room;

@@ -185,7 +185,7 @@ expect_eq "out_of_fuel exit status" "$RC" "125"; expect_match "out_of_fuel reaso
 jrun --lang python -c 'bytearray(10**10)'
 expect_match "bytearray(10**10): a clean error (wasm32: OverflowError)" "$(jget .error.type)|$(jget .success)" "^(MemoryError|OverflowError)\|false$"
 jrun --lang python -c 'bytearray(10**9)'
-expect_eq "bytearray(10**9) past the cap: MemoryError" "$(jget .error.type)|$(jget .trap_reason)" "MemoryError|memory"
+expect_eq "bytearray(10**9) past the cap: MemoryExhausted" "$(jget .error.type)|$(jget .trap_reason)" "MemoryExhausted|memory"
 jrun --lang python --memory 64MiB -c 'x = []
 while True: x.append(bytearray(1 << 20))'
 expect_eq "growing past --memory: memory trap" "$(jget .trap_reason)" "memory"

@@ -71,7 +71,8 @@ static lsb_result exec_p(lsb_sandbox *sb, const char *id, const char *code, cons
 /* Execute and return stdout (malloc'd); asserts the run's success flag. */
 static char *exec_out(lsb_sandbox *sb, const char *id, const char *code, bool want_success) {
     lsb_result r = exec_p(sb, id, code, NULL);
-    if (r.success != want_success) fail_msg("success=%d for [%s]: %s", r.success, code, r.stderr_data);
+    if (r.success != want_success)
+        fail_msg("success=%d for [%s]: %s", r.success, code, r.stderr_data);
     char *out = strdup(r.stdout_data);
     lsb_result_free(&r);
     return out;
@@ -130,13 +131,19 @@ static void test_evict_and_restore(void **state) {
     char id[LSB_SESSION_ID_MAX + 1], plain[LSB_SESSION_ID_MAX + 1], err[ERR_MAX];
     create(sb, LSB_LANG_PYTHON, true, id);
     create(sb, LSB_LANG_PYTHON, false, plain);
-    free(exec_out(sb, id, "data = {'a': [1, 2]}\nt = (1, 2)\n_hidden = 3\nimport json\n"
-                          "def f(): pass\nopen('/app/keep.txt', 'w').write('k')",
-                  true));
+    lsb_result first = exec_p(sb, id,
+                              "data = {'a': [1, 2]}\nt = (1, 2)\n_hidden = 3\nimport json\n"
+                              "def f(): pass\nopen('/app/keep.txt', 'w').write('k')",
+                              NULL);
+    assert_true(first.success);
+    assert_int_equal(first.files_created_count, 1); /* not our .lsb/state.json */
+    assert_string_equal(first.files_created[0], "/app/keep.txt");
+    lsb_result_free(&first);
     free(exec_out(sb, plain, "y = 5\nopen('/app/keep.txt', 'w').write('p')", true));
     assert_int_equal(lsb_session_evict(sb, id, err, sizeof err), LSB_OK);
     assert_int_equal(lsb_session_evict(sb, plain, err, sizeof err), LSB_OK);
-    expect_out(sb, id, "print(data, t, '_hidden' in globals(), 'f' in globals(), open('keep.txt').read())",
+    expect_out(sb, id,
+               "print(data, t, '_hidden' in globals(), 'f' in globals(), open('keep.txt').read())",
                "{'a': [1, 2]} [1, 2] False False k\n");
     expect_out(sb, plain, "print('y' in globals(), open('keep.txt').read())", "False p\n");
     close_sandbox(sb);
@@ -166,8 +173,9 @@ static void test_corrupt_state(void **state) {
     char *big = malloc(big_len);
     memset(big, ' ', big_len);
     memcpy(big, "{\"s\": 1}", 8);
-    assert_int_equal(lsb_session_file_write(sb, id, "/app/.lsb/state.json", big, big_len, err, sizeof err),
-                     LSB_OK);
+    assert_int_equal(
+        lsb_session_file_write(sb, id, "/app/.lsb/state.json", big, big_len, err, sizeof err),
+        LSB_OK);
     free(big);
     assert_int_equal(lsb_session_evict(sb, id, err, sizeof err), LSB_OK);
     lsb_result r = exec_p(sb, id, "print('s' in globals())", NULL);
@@ -200,7 +208,8 @@ static void test_ids(void **state) {
     long_id[129] = '\0';
     const char *bad[] = {"", "..", ".", "a/b", "a b", "x.y", "../etc", long_id, "é"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        lsb_session_options o = {.language = LSB_LANG_PYTHON, .id = bad[i], .allow_custom_id = true};
+        lsb_session_options o = {
+            .language = LSB_LANG_PYTHON, .id = bad[i], .allow_custom_id = true};
         err[0] = '\0';
         assert_int_equal(lsb_session_create(sb, &o, id, err, sizeof err), LSB_ERR_INVALID);
         assert_true(err[0] != '\0');
@@ -236,23 +245,29 @@ static void test_files(void **state) {
     p.quota_bytes = 4096;
     lsb_session_options o = {.language = LSB_LANG_PYTHON, .policy = &p};
     assert_int_equal(lsb_session_create(sb, &o, id, err, sizeof err), LSB_OK);
-    assert_int_equal(lsb_session_file_write(sb, id, "in/data.bin", "a\0b", 3, err, sizeof err), LSB_OK);
+    assert_int_equal(lsb_session_file_write(sb, id, "in/data.bin", "a\0b", 3, err, sizeof err),
+                     LSB_OK);
     expect_out(sb, id, "print(open('/app/in/data.bin', 'rb').read())", "b'a\\x00b'\n");
     free(exec_out(sb, id, "open('/app/g.txt','w').write('guest')", true));
     char link[400];
     snprintf(link, sizeof link, "%s/%s/workspace/out", root, id); /* planted from outside */
     assert_int_equal(symlink("/etc", link), 0);
-    assert_int_equal(lsb_session_file_read(sb, id, "/app/g.txt", 100, &data, &len, err, sizeof err), LSB_OK);
+    assert_int_equal(lsb_session_file_read(sb, id, "/app/g.txt", 100, &data, &len, err, sizeof err),
+                     LSB_OK);
     assert_string_equal(data, "guest");
     free(data);
-    const char *escapes[] = {"../x", "/etc/passwd", "/app/../x", "in/../../x", "out/passwd", "/appx/y"};
+    const char *escapes[] = {"../x",       "/etc/passwd", "/app/../x",
+                             "in/../../x", "out/passwd",  "/appx/y"};
     for (size_t i = 0; i < sizeof escapes / sizeof escapes[0]; i++) {
-        assert_int_not_equal(lsb_session_file_read(sb, id, escapes[i], 100, &data, &len, err, sizeof err), LSB_OK);
-        assert_int_equal(lsb_session_file_write(sb, id, escapes[i], "x", 1, err, sizeof err), LSB_ERR_INVALID);
+        assert_int_not_equal(
+            lsb_session_file_read(sb, id, escapes[i], 100, &data, &len, err, sizeof err), LSB_OK);
+        assert_int_equal(lsb_session_file_write(sb, id, escapes[i], "x", 1, err, sizeof err),
+                         LSB_ERR_INVALID);
     }
     char big[5000];
     memset(big, 'x', sizeof big);
-    assert_int_equal(lsb_session_file_write(sb, id, "big", big, sizeof big, err, sizeof err), LSB_ERR_QUOTA);
+    assert_int_equal(lsb_session_file_write(sb, id, "big", big, sizeof big, err, sizeof err),
+                     LSB_ERR_QUOTA);
     lsb_file_entry *v;
     size_t n;
     assert_int_equal(lsb_session_file_list(sb, id, NULL, false, &v, &n, err, sizeof err), LSB_OK);
@@ -260,10 +275,12 @@ static void test_files(void **state) {
     assert_string_equal(v[1].path, "in");
     assert_true(v[1].is_dir);
     lsb_file_list_free(v, n);
-    assert_int_equal(lsb_session_file_delete(sb, id, "in", false, err, sizeof err), LSB_ERR_INVALID);
+    assert_int_equal(lsb_session_file_delete(sb, id, "in", false, err, sizeof err),
+                     LSB_ERR_INVALID);
     assert_int_equal(lsb_session_file_delete(sb, id, "in", true, err, sizeof err), LSB_OK);
     assert_int_equal(lsb_session_file_delete(sb, id, "out", false, err, sizeof err), LSB_OK);
-    assert_int_equal(lsb_session_file_delete(sb, id, "/app", true, err, sizeof err), LSB_ERR_INVALID);
+    assert_int_equal(lsb_session_file_delete(sb, id, "/app", true, err, sizeof err),
+                     LSB_ERR_INVALID);
     struct stat st;
     assert_int_equal(stat("/etc/passwd", &st), 0); /* the symlink, not its target, went */
     close_sandbox(sb);
@@ -277,7 +294,8 @@ static void test_destroy_reset_prune(void **state) {
     create(sb, LSB_LANG_JAVASCRIPT, false, b);
     free(exec_out(sb, a, "x = 1\nopen('/app/f', 'w').write('1')", true));
     assert_int_equal(lsb_session_reset(sb, a, err, sizeof err), LSB_OK);
-    expect_out(sb, a, "import os\nprint('x' in globals(), os.path.exists('/app/f'))", "False False\n");
+    expect_out(sb, a, "import os\nprint('x' in globals(), os.path.exists('/app/f'))",
+               "False False\n");
     lsb_prune_report rep;
     assert_int_equal(lsb_session_prune(sb, 3600, false, &rep, err, sizeof err), LSB_OK);
     assert_int_equal(rep.sessions, 0);
@@ -288,7 +306,8 @@ static void test_destroy_reset_prune(void **state) {
     assert_int_equal(lsb_session_destroy(sb, b, err, sizeof err), LSB_OK);
     assert_int_equal(lsb_session_destroy(sb, b, err, sizeof err), LSB_ERR_NOT_FOUND);
     lsb_result r;
-    assert_int_equal(lsb_session_execute(sb, b, "1", 1, NULL, NULL, &r, err, sizeof err), LSB_ERR_NOT_FOUND);
+    assert_int_equal(lsb_session_execute(sb, b, "1", 1, NULL, NULL, &r, err, sizeof err),
+                     LSB_ERR_NOT_FOUND);
     assert_int_equal(lsb_session_prune(sb, 0, false, &rep, err, sizeof err), LSB_OK);
     assert_int_equal(rep.sessions, 1);
     lsb_session_info *v;
@@ -389,7 +408,8 @@ static void *thread_main(void *arg) {
         lsb_result r;
         char err[ERR_MAX];
         if (lsb_session_execute(sb, id, "n = globals().get('n', 0) + 1", 29, NULL, NULL, &r, err,
-                                sizeof err) != LSB_OK || !r.success)
+                                sizeof err) != LSB_OK ||
+            !r.success)
             return (void *)1;
         lsb_result_free(&r);
     }

@@ -259,15 +259,17 @@ static void test_internal_snapshot(void **state) {
     (void)state;
     cli_args a;
     char err[CLI_ERR_MAX];
-    assert_int_equal(PARSE(&a, err, "internal-snapshot", "quickjs", "build/assets", "q.snap"), 0);
+    assert_int_equal(
+        PARSE(&a, err, "internal-snapshot", "quickjs", "build/assets", "q.snap", "prelude.js"), 0);
     assert_int_equal(a.action, CLI_ACTION_SNAPSHOT);
     assert_int_equal(a.snapshot.lang, LSB_LANG_JAVASCRIPT);
     assert_string_equal(a.snapshot.assets, "build/assets");
     assert_string_equal(a.snapshot.out, "q.snap");
-    assert_int_equal(PARSE(&a, err, "internal-snapshot", "python", "a", "p.snap"), 0);
+    assert_string_equal(a.snapshot.prelude, "prelude.js");
+    assert_int_equal(PARSE(&a, err, "internal-snapshot", "python", "a", "p.snap", "p.py"), 0);
     assert_int_equal(a.snapshot.lang, LSB_LANG_PYTHON);
-    BAD(CLI_EXIT_USAGE, "unknown guest 'lua'", "internal-snapshot", "lua", "a", "b");
-    BAD(CLI_EXIT_USAGE, "3 arguments, got 1", "internal-snapshot", "python");
+    BAD(CLI_EXIT_USAGE, "unknown guest 'lua'", "internal-snapshot", "lua", "a", "b", "c");
+    BAD(CLI_EXIT_USAGE, "4 arguments, got 1", "internal-snapshot", "python");
 }
 
 static void test_commands(void **state) {
