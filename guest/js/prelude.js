@@ -1,12 +1,16 @@
 /*
  * prelude.js - the JavaScript half of the QuickJS guest's globals.
  *
- * Evaluated once by driver.c during lsb_init (so it is in the snapshot),
- * as "<prelude>", never concatenated with user code, so user line numbers
- * are untouched. It is a single function expression: the driver calls it
- * with the native helpers and keeps the hooks it returns. It owns value
- * formatting (a rough Node util.inspect), console, print, process and the
- * timer queue; output, exit and env/argv stay in C.
+ * The host hands this source to lsb_init (request field LSB_REQ_PRELUDE),
+ * which evaluates it once (so it is in the snapshot) as "<prelude>", never
+ * concatenated with user code, so user line numbers are untouched. It is a
+ * single function expression: the driver calls it with the native helpers
+ * and keeps the hooks it returns. It owns value formatting (a rough Node
+ * util.inspect), console, print, process, the timer queue, the file
+ * helpers (readText, writeText, ...), require() over /data/js, and the
+ * session side of a run: run options, durable globals and scratch runs
+ * (what persists is spelled out above startRun). Output, exit, env/argv
+ * and the file system calls themselves stay in C (driver.c, files.c).
  */
 (function (native) {
   'use strict';
@@ -443,6 +447,623 @@
     once: () => process,
   };
 
+  /* ---- newer built-ins ---------------------------------------------------
+     QuickJS 2021-03-27 implements ES2020. LLM-written code and current
+     libraries (marked) use a few later methods; these follow the spec's
+     steps and are non-enumerable, like the built-ins. */
+  function relativeIndex(len, index) {
+    const n = Math.trunc(Number(index)) || 0;
+    return n >= 0 ? n : len + n;
+  }
+  function at(index) {
+    const o = Object(this);
+    const len = o.length >>> 0;
+    const k = relativeIndex(len, index);
+    return k >= 0 && k < len ? o[k] : undefined;
+  }
+  function findLast(fn, thisArg) {
+    for (let i = (Object(this).length >>> 0) - 1; i >= 0; i--) if (fn.call(thisArg, this[i], i, this)) return this[i];
+    return undefined;
+  }
+  function findLastIndex(fn, thisArg) {
+    for (let i = (Object(this).length >>> 0) - 1; i >= 0; i--) if (fn.call(thisArg, this[i], i, this)) return i;
+    return -1;
+  }
+  function stringAt(index) {
+    const s = String(this);
+    const k = relativeIndex(s.length, index);
+    return k >= 0 && k < s.length ? s[k] : undefined;
+  }
+  const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype);
+  const polyfills = [
+    [Array.prototype, { at, findLast, findLastIndex }],
+    [typedArrayProto, { at, findLast, findLastIndex }],
+    [String.prototype, { at: stringAt }],
+    [Object, { hasOwn: (o, k) => hasOwn(Object(o), k) }],
+  ];
+  for (const [target, methods] of polyfills) {
+    for (const name of Object.keys(methods)) {
+      if (!(name in target)) {
+        Object.defineProperty(target, name, { value: methods[name], writable: true, configurable: true, enumerable: false });
+      }
+    }
+  }
+
+  /* ---- paths and the file helpers ---------------------------------------
+     Globals for LLM-written code, worded like Node's fs where that helps.
+     A relative path is relative to /app. Only /app is writable: a write
+     anywhere else (/data, /external, /) throws EROFS before any system
+     call; the host confines and enforces everything again underneath. */
+  const APP = '/app';
+  const DATA = '/data';
+  const EXTERNAL = '/external';
+  const MODULE_ROOT = '/data/js';
+  const SYSTEM_DIR = '.lsb';      /* the session's own files (lsb_abi.h) */
+  const fsn = native.fs;
+
+  /* '/a/./b/../c' -> '/a/c'; '..' never climbs above '/'. */
+  function normalize(p) {
+    const out = [];
+    for (const part of p.split('/')) {
+      if (part === '' || part === '.') continue;
+      if (part === '..') out.pop();
+      else out.push(part);
+    }
+    return '/' + out.join('/');
+  }
+  const dirname = (p) => { const i = p.lastIndexOf('/'); return i <= 0 ? '/' : p.slice(0, i); };
+  const basename = (p) => p.slice(p.lastIndexOf('/') + 1);
+  const under = (p, dir) => p === dir || p.startsWith(dir + '/');
+
+  /* The absolute, normalised path for a helper's argument. */
+  function resolvePath(path, helper, base = APP) {
+    if (typeof path !== 'string' || path === '') {
+      throw new TypeError(`${helper}(): the path must be a non-empty string, got ${path === '' ? 'an empty string' : inspect(path)}`);
+    }
+    if (path.includes('\0')) throw new TypeError(`${helper}(): the path must not contain NUL characters`);
+    return normalize(path.startsWith('/') ? path : base + '/' + path);
+  }
+
+  /* resolvePath for a write: throws EROFS unless the path is under /app. */
+  function writablePath(path, helper) {
+    const abs = resolvePath(path, helper);
+    if (under(abs, APP)) return abs;
+    const where = under(abs, DATA) ? `${DATA} is read-only`
+      : under(abs, EXTERNAL) ? `${EXTERNAL} is read-only` : `${abs} is read-only (outside /app)`;
+    const e = new Error(`EROFS: read-only file system, ${helper} '${abs}': ${where}: write under /app`);
+    e.code = 'EROFS';
+    e.syscall = helper;
+    e.path = abs;
+    throw e;
+  }
+
+  /* stat that says null for anything it cannot see. */
+  function statOrNull(abs) {
+    try { return fsn.stat(abs); } catch (_) { return null; }
+  }
+
+  /* mkdir -p for a path under /app; an existing file in the way throws
+     EEXIST (from mkdir itself, worded by the native layer). */
+  function makeDirs(abs) {
+    const st = statOrNull(abs);
+    if (st !== null && st.type === 'directory') return;
+    if (st === null && abs !== APP) makeDirs(dirname(abs));
+    try {
+      fsn.mkdir(abs);
+    } catch (e) {
+      if (e.code !== 'EEXIST' || (statOrNull(abs) || {}).type !== 'directory') throw e;
+    }
+  }
+  const makeParent = (abs) => { if (dirname(abs) !== APP) makeDirs(dirname(abs)); };
+
+  function checkEncoding(encoding, helper) {
+    if (!/^utf-?8$/i.test(String(encoding))) {
+      throw new TypeError(`${helper}(): only UTF-8 text is supported, got encoding ${inspect(encoding)} (use readBytes()/writeBytes() for binary data)`);
+    }
+  }
+
+  /* What writeText/appendText store: strings, numbers and booleans as
+     text, and bytes as they are. */
+  function textData(value, helper) {
+    if (typeof value === 'string') return value;
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+    if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return byteData(value, helper);
+    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+    throw new TypeError(`${helper}(): expected a string, got ${kind}` +
+                        (value !== null && typeof value === 'object' ? ' (use writeJson() for objects and arrays, writeLines() for lists of lines)' : ''));
+  }
+
+  /* Bytes for writeBytes: an ArrayBuffer, a typed array, a DataView or an
+     array of numbers 0-255. */
+  function byteData(value, helper) {
+    if (value instanceof ArrayBuffer) return value;
+    if (value instanceof DataView) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    if (ArrayBuffer.isView(value)) return value;
+    if (Array.isArray(value)) return Uint8Array.from(value);
+    throw new TypeError(`${helper}(): expected an ArrayBuffer, a typed array or an array of bytes, got ${value === null ? 'null' : typeof value}`);
+  }
+
+  function readText(path, encoding = 'utf8') {
+    checkEncoding(encoding, 'readText');
+    return fsn.readFile(resolvePath(path, 'readText'), true);
+  }
+
+  function writeText(path, text) {
+    const abs = writablePath(path, 'writeText');
+    const data = textData(text, 'writeText');
+    makeParent(abs);
+    fsn.writeFile(abs, data, false);
+  }
+
+  function appendText(path, text) {
+    const abs = writablePath(path, 'appendText');
+    const data = textData(text, 'appendText');
+    makeParent(abs);
+    fsn.writeFile(abs, data, true);
+  }
+
+  function readJson(path) {
+    const abs = resolvePath(path, 'readJson');
+    const text = fsn.readFile(abs, true);
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new SyntaxError(`readJson(): ${abs} is not valid JSON: ${e.message}`);
+    }
+  }
+
+  function writeJson(path, value, indent = 2) {
+    const abs = writablePath(path, 'writeJson');
+    const text = JSON.stringify(value, null, indent);
+    if (text === undefined) throw new TypeError(`writeJson(): a ${typeof value} cannot be written as JSON`);
+    makeParent(abs);
+    fsn.writeFile(abs, text, false);
+  }
+
+  /* The lines of a text file, without their line breaks (\n or \r\n); a
+     final line break does not add an empty line. */
+  function readLines(path) {
+    const abs = resolvePath(path, 'readLines');
+    const text = fsn.readFile(abs, true);
+    if (text === '') return [];
+    const lines = text.split(/\r?\n/);
+    if (lines[lines.length - 1] === '') lines.pop();
+    return lines;
+  }
+
+  /* Writes every item of lines (String() of each) followed by eol. */
+  function writeLines(path, lines, eol = '\n') {
+    const abs = writablePath(path, 'writeLines');
+    if (typeof lines === 'string' || lines === null || typeof lines !== 'object' || typeof lines[Symbol.iterator] !== 'function') {
+      throw new TypeError(`writeLines(): expected an array of lines, got ${lines === null ? 'null' : typeof lines}`);
+    }
+    const list = Array.from(lines, String);
+    makeParent(abs);
+    fsn.writeFile(abs, list.length ? list.join(eol) + eol : '', false);
+  }
+
+  function fileExists(path) {
+    return statOrNull(resolvePath(path, 'fileExists')) !== null;
+  }
+
+  /* Size in bytes, or null when nothing is there. */
+  function fileSize(path) {
+    const st = statOrNull(resolvePath(path, 'fileSize'));
+    return st === null ? null : st.size;
+  }
+
+  /* { path, name, size, isFile, isDirectory, modified }, or null. */
+  function fileInfo(path) {
+    const abs = resolvePath(path, 'fileInfo');
+    const st = statOrNull(abs);
+    if (st === null) return null;
+    return { path: abs, name: basename(abs), size: st.size, isFile: st.type === 'file',
+             isDirectory: st.type === 'directory', modified: new Date(st.mtimeMs) };
+  }
+
+  /* Sorted names in dir (default /app), like fs.readdirSync; with
+     { recursive: true } every file and folder below it, as paths
+     relative to dir ('sub', 'sub/a.txt'). The session's own /app/.lsb
+     folder is left out. */
+  function listFiles(dir = '.', options = {}) {
+    const abs = resolvePath(dir, 'listFiles');
+    const names = (d) => {
+      const list = fsn.readdir(d).sort();
+      return d === APP ? list.filter((n) => n !== SYSTEM_DIR) : list;
+    };
+    if (!options || !options.recursive) return names(abs);
+    const out = [];
+    const walk = (d, prefix) => {
+      for (const n of names(d)) {
+        const rel = prefix ? `${prefix}/${n}` : n;
+        out.push(rel);
+        const st = statOrNull(`${d}/${n}`);
+        if (st !== null && st.type === 'directory') walk(`${d}/${n}`, rel);
+      }
+    };
+    walk(abs, '');
+    return out;
+  }
+
+  /* Byte-for-byte copy; into a folder when dest is one. */
+  function copyFile(src, dest) {
+    const from = resolvePath(src, 'copyFile');
+    let to = writablePath(dest, 'copyFile');
+    const st = statOrNull(to);
+    if (st !== null && st.type === 'directory') to = `${to}/${basename(from)}`;
+    makeParent(to);
+    fsn.copyFile(from, to);
+  }
+
+  /* rename(); into a folder when dest is one. */
+  function moveFile(src, dest) {
+    const from = writablePath(src, 'moveFile');
+    let to = writablePath(dest, 'moveFile');
+    const st = statOrNull(to);
+    if (st !== null && st.type === 'directory') to = `${to}/${basename(from)}`;
+    makeParent(to);
+    fsn.rename(from, to);
+  }
+
+  /* Removes a file or an empty folder; { recursive: true } removes a
+     folder with everything in it. */
+  function removeFile(path, options = {}) {
+    const abs = writablePath(path, 'removeFile');
+    if (abs === APP) throw new Error('removeFile(): refusing to remove /app itself (remove what is inside it instead)');
+    const st = statOrNull(abs);
+    if (st === null || st.type !== 'directory') return void fsn.unlink(abs);
+    if (options && options.recursive) {
+      for (const n of fsn.readdir(abs)) removeFile(`${abs}/${n}`, options);
+    }
+    fsn.rmdir(abs);
+  }
+
+  /* mkdir -p; returns the absolute path. */
+  function mkdir(path) {
+    const abs = writablePath(path, 'mkdir');
+    makeDirs(abs);
+    return abs;
+  }
+
+  function readBytes(path) {
+    return new Uint8Array(fsn.readFile(resolvePath(path, 'readBytes'), false));
+  }
+
+  function writeBytes(path, data) {
+    const abs = writablePath(path, 'writeBytes');
+    const bytes = byteData(data, 'writeBytes');
+    makeParent(abs);
+    fsn.writeFile(abs, bytes, false);
+  }
+
+  /* ---- require() --------------------------------------------------------
+     CommonJS from the read-only /data/js (guest/js/vendor.sh fills it):
+     require('lodash') loads /data/js/lodash (package.json "main", else
+     index.js), require('dayjs/plugin/utc') a file inside a package, and
+     './x' or '/app/x' a file relative to the requiring module (to /app
+     for the user's code); .js, .cjs and .json are tried in that order.
+     Each module runs once, wrapped as Node does, with exports, require,
+     module, __filename and __dirname, and is cached by its path. */
+  const NODE_BUILTINS = new Set(('assert async_hooks buffer child_process cluster console constants crypto ' +
+    'dgram diagnostics_channel dns domain events fs fs/promises http http2 https inspector module net os ' +
+    'path path/posix path/win32 perf_hooks process punycode querystring readline readline/promises repl ' +
+    'stream stream/promises string_decoder sys timers timers/promises tls trace_events tty url util ' +
+    'util/types v8 vm wasi worker_threads zlib').split(' '));
+  const FILE_HELPERS = 'readText, writeText, appendText, readJson, writeJson, readLines, writeLines, ' +
+    'fileExists, fileSize, listFiles, copyFile, removeFile, mkdir';
+  const MODULE_EXTENSIONS = ['', '.js', '.cjs', '.json'];
+  const moduleCache = Object.create(null);
+
+  function moduleError(message) {
+    const e = new Error(message);
+    e.code = 'MODULE_NOT_FOUND';
+    return e;
+  }
+
+  /* "Available modules (/data/js): a, b, c", for not-found errors. */
+  function vendorHint() {
+    let names;
+    try {
+      names = fsn.readdir(MODULE_ROOT);
+    } catch (_) {
+      return `No modules are installed at ${MODULE_ROOT}.`;
+    }
+    names = names.filter((n) => !n.startsWith('.') && n !== 'vendored.json')
+      .map((n) => n.replace(/\.(c?js|json)$/, '')).sort();
+    return names.length ? `Available modules (${MODULE_ROOT}): ${names.join(', ')}` : `No modules are installed at ${MODULE_ROOT}.`;
+  }
+
+  const isFile = (p) => { const st = statOrNull(p); return st !== null && st.type === 'file'; };
+  const isDir = (p) => { const st = statOrNull(p); return st !== null && st.type === 'directory'; };
+
+  /* The file that path names as a module, or null; tried lists what was
+     looked for. */
+  function resolveFile(path, tried) {
+    const first = (candidates) => {
+      for (const c of candidates) {
+        tried.push(c);
+        if (isFile(c)) return c;
+      }
+      return null;
+    };
+    const direct = first(MODULE_EXTENSIONS.map((x) => path + x));
+    if (direct !== null || !isDir(path)) return direct;
+    let main;
+    try {
+      main = JSON.parse(fsn.readFile(`${path}/package.json`, true)).main;
+    } catch (_) {
+      main = undefined;
+    }
+    if (typeof main === 'string' && main !== '') {
+      const m = normalize(`${path}/${main}`);
+      const found = first(MODULE_EXTENSIONS.map((x) => m + x).concat([`${m}/index.js`]));
+      if (found !== null) return found;
+    }
+    return first([`${path}/index.js`, `${path}/index.json`]);
+  }
+
+  /* The file for require(request) from a module in fromDir. Throws
+     MODULE_NOT_FOUND with a hint, or for Node's built-ins a pointer to
+     the file helpers. vendorOnly: requireVendor(), names only. */
+  function resolveModule(request, fromDir, vendorOnly) {
+    const fn = vendorOnly ? 'requireVendor' : 'require';
+    if (typeof request !== 'string' || request === '') {
+      throw new TypeError(`${fn}(): the module name must be a non-empty string, got ${inspect(request)}`);
+    }
+    if (request.startsWith('node:') || NODE_BUILTINS.has(request)) {
+      throw moduleError(`Cannot find module '${request}': Node.js built-in modules do not exist in this ` +
+        `sandbox (it runs QuickJS, not Node). For files use the global helpers ${FILE_HELPERS} ` +
+        `(relative paths are under /app). ${vendorHint()}`);
+    }
+    const isPath = request === '.' || request === '..' || request.startsWith('./') ||
+      request.startsWith('../') || request.startsWith('/');
+    const tried = [];
+    if (isPath) {
+      if (vendorOnly) {
+        throw new TypeError(`requireVendor('${request}'): give a library name from ${MODULE_ROOT}, such as 'lodash'; use require() for your own files`);
+      }
+      const found = resolveFile(normalize(request.startsWith('/') ? request : `${fromDir}/${request}`), tried);
+      if (found !== null) return found;
+      throw moduleError(`Cannot find module '${request}'\nLooked for: ${tried.join(', ')}`);
+    }
+    const target = normalize(`${MODULE_ROOT}/${request}`);
+    if (target.startsWith(MODULE_ROOT + '/')) {
+      const found = resolveFile(target, tried);
+      if (found !== null) return found;
+    }
+    throw moduleError(`Cannot find module '${request}'\n${vendorHint()}`);
+  }
+
+  /* Runs (once) and returns the exports of the module in file. */
+  function loadModule(file, parent) {
+    const cached = moduleCache[file];
+    if (cached !== undefined) return cached.exports;
+    const module = { id: file, filename: file, path: dirname(file), exports: {}, loaded: false,
+                     parent, children: [], paths: [MODULE_ROOT] };
+    module.require = makeRequire(module);
+    moduleCache[file] = module;
+    if (parent && parent.children) parent.children.push(module);
+    try {
+      let source = fsn.readFile(file, true);
+      if (file.endsWith('.json')) {
+        try {
+          module.exports = JSON.parse(source);
+        } catch (e) {
+          throw new SyntaxError(`${file}: ${e.message}`);
+        }
+      } else {
+        if (source.startsWith('#!')) source = '//' + source;   /* keeps line numbers */
+        const wrapper = native.compile('(function (exports, require, module, __filename, __dirname) {' +
+                                       source + '\n})', file);
+        wrapper.call(module.exports, module.exports, module.require, module, file, module.path);
+      }
+      module.loaded = true;
+    } catch (e) {
+      delete moduleCache[file];
+      throw e;
+    }
+    return module.exports;
+  }
+
+  /* require() as seen from module (whose folder anchors relative names). */
+  function makeRequire(module) {
+    const require = (request) => loadModule(resolveModule(request, module.path, false), module);
+    require.resolve = (request) => resolveModule(request, module.path, false);
+    require.cache = moduleCache;
+    require.main = mainModule;
+    return require;
+  }
+
+  /* The user's program, as Node's main module (require.main === module). */
+  const mainModule = { id: '.', filename: `${APP}/main.js`, path: APP, exports: {}, loaded: true,
+                       parent: null, children: [], paths: [MODULE_ROOT] };
+  const require = makeRequire(mainModule);
+  mainModule.require = require;
+  const requireVendor = (name) => loadModule(resolveModule(name, APP, true), mainModule);
+
+  /* ---- sessions: run options, durable globals, scratch runs ------------
+     The host sends the options of lsb_abi.h as "key=value" lines; startRun
+     applies them before the user's code runs and endRun after it.
+
+     What auto_persist_globals keeps (state_file): after a run that ended
+     with status 0 (no uncaught error or unhandled rejection, or
+     process.exit(0)), the user's globals are written to state_file as one
+     JSON object. The user's globals are the own string-keyed properties
+     of globalThis that did not exist when the guest was initialised, which
+     includes top-level var, let, const, function and class declarations
+     (REPL mode makes them global properties) and plain assignments such as
+     globalThis.x = 1. Of those, a global is kept only when it is a data
+     property (not a getter) whose value is
+       - a string, a boolean, null or a finite number, or
+       - an array or a plain object (prototype Object.prototype or null)
+         that JSON.stringify accepts: no BigInt, no cycles.
+     Inside arrays and objects, JSON.stringify's own rules apply: functions,
+     symbols and undefined are dropped (null in arrays), Dates become ISO
+     strings, Maps and Sets become {}, toJSON() is honoured. So functions,
+     classes, symbols, undefined, BigInt, NaN and Infinity, Dates, Maps,
+     Sets, typed arrays, class instances and anything cyclic at the top
+     level are not kept. A global that is not kept is skipped silently; the
+     rest are still saved. The file is written to state_file + ".tmp" and
+     renamed over state_file (creating /app/.lsb); when the JSON is larger
+     than state_max bytes nothing is written and the run gets a warning.
+
+     restore=1 (a session re-materialised in a new process): before the
+     code runs, state_file is read back and each entry becomes a global
+     again (writable, enumerable, configurable), except names that the
+     guest itself defines (console, require, readText, ...). A missing
+     file is a fresh session; an unreadable, oversized, corrupt or
+     non-object file is one warning and a fresh session, never a failure.
+
+     scratch=1: the code runs in the same global object, but every global
+     it adds is deleted afterwards and nothing is restored or persisted.
+     Globals that existed before and were changed stay changed. */
+  const DEFAULT_STATE_MAX = 10 * 1024 * 1024;
+  const FRESH = '; the session starts with fresh state';
+  let baseline = null;        /* names of globalThis at the end of init */
+  let runOptions = {};
+  let scratchNames = null;    /* names before a scratch run */
+
+  const warn = (text) => native.emit(native.EMIT_WARNING, text);
+
+  /* "k=v" lines -> { k: v }; a line without '=' is ignored. */
+  function parseOptions(text) {
+    const o = Object.create(null);
+    for (const line of text.split('\n')) {
+      const eq = line.indexOf('=');
+      if (eq > 0) o[line.slice(0, eq).trim()] = line.slice(eq + 1).replace(/\r$/, '');
+    }
+    return o;
+  }
+
+  const isPlainObject = (v) => {
+    const p = Object.getPrototypeOf(v);
+    return p === Object.prototype || p === null;
+  };
+
+  /* Whether a top-level value is one that persists (see above). */
+  function persistable(v) {
+    switch (typeof v) {
+      case 'string': case 'boolean': return true;
+      case 'number': return Number.isFinite(v);
+      case 'object': return v === null || Array.isArray(v) || isPlainObject(v);
+      default: return false;
+    }
+  }
+
+  /* The state file's object, or null (none, or a warning was given). */
+  function readState(path, limit) {
+    let st;
+    try {
+      st = fsn.stat(path);
+    } catch (e) {
+      warn(`the state file ${path} could not be read (${e.message})${FRESH}`);
+      return null;
+    }
+    if (st === null) return null;
+    if (st.size > limit) {
+      warn(`the state file ${path} is ${st.size} bytes, over the ${limit}-byte limit${FRESH}`);
+      return null;
+    }
+    let data;
+    try {
+      data = JSON.parse(fsn.readFile(path, true));
+    } catch (e) {
+      warn(`the state file ${path} could not be read (${e.name}: ${e.message})${FRESH}`);
+      return null;
+    }
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      const kind = data === null ? 'null' : Array.isArray(data) ? 'array' : typeof data;
+      warn(`the state file ${path} holds a JSON ${kind}, not an object${FRESH}`);
+      return null;
+    }
+    return data;
+  }
+
+  function restoreState(path, limit) {
+    const data = readState(path, limit);
+    if (data === null) return;
+    for (const name of Object.keys(data)) {
+      if (baseline.has(name) || name === '__proto__') continue;
+      try {
+        Object.defineProperty(globalThis, name, { value: data[name], writable: true, enumerable: true, configurable: true });
+      } catch (_) { /* a fixed property of the user's: leave it */ }
+    }
+  }
+
+  /* The persistable user globals as JSON text (see above). */
+  function stateJson() {
+    const parts = [];
+    for (const name of Object.getOwnPropertyNames(globalThis)) {
+      if (baseline.has(name)) continue;
+      const d = Object.getOwnPropertyDescriptor(globalThis, name);
+      if (d === undefined || !('value' in d) || !persistable(d.value)) continue;
+      let json;
+      try {
+        json = JSON.stringify(d.value);
+      } catch (_) {
+        continue;   /* BigInt, cycles, a throwing toJSON */
+      }
+      if (json !== undefined) parts.push(JSON.stringify(name) + ':' + json);
+    }
+    return '{' + parts.join(',') + '}';
+  }
+
+  function persistState(path, limit) {
+    const text = stateJson();
+    const size = native.utf8Length(text);
+    if (size > limit) {
+      warn(`the globals need ${size} bytes of JSON, over the ${limit}-byte state limit; they were not ` +
+           'saved (keep large data in files under /app)');
+      return;
+    }
+    const abs = normalize(path);
+    try {
+      if (under(abs, APP)) makeDirs(dirname(abs));
+      fsn.writeFile(abs + '.tmp', text, false);
+      fsn.rename(abs + '.tmp', abs);
+    } catch (e) {
+      warn(`the globals could not be saved to ${abs} (${e.message})`);
+    }
+  }
+
+  /* Before the user's code: per-run resets, then the options. */
+  function startRun(optionsText, filename) {
+    process.exitCode = undefined;
+    groupIndent = '';
+    const o = parseOptions(optionsText);
+    const max = Number(o.state_max);
+    runOptions = {
+      stateFile: o.state_file || null,
+      stateMax: o.state_max !== undefined && o.state_max !== '' && Number.isInteger(max) && max >= 0 ? max : DEFAULT_STATE_MAX,
+      restore: o.restore === '1',
+      scratch: o.scratch === '1',
+    };
+    const main = resolvePath(filename || 'main.js', 'main');
+    mainModule.filename = main;
+    globalThis.__filename = main;
+    globalThis.__dirname = dirname(main);
+    scratchNames = null;
+    if (runOptions.scratch) {
+      scratchNames = new Set(Object.getOwnPropertyNames(globalThis));
+      return;
+    }
+    if (runOptions.restore && runOptions.stateFile) restoreState(runOptions.stateFile, runOptions.stateMax);
+  }
+
+  /* After it: undo a scratch run, or persist after a successful one. */
+  function endRun(status) {
+    if (scratchNames !== null) {
+      for (const name of Object.getOwnPropertyNames(globalThis)) {
+        if (!scratchNames.has(name)) {
+          try { delete globalThis[name]; } catch (_) { /* not configurable */ }
+        }
+      }
+      scratchNames = null;
+      return;
+    }
+    if (status === 0 && runOptions.stateFile) persistState(runOptions.stateFile, runOptions.stateMax);
+  }
+
   const globals = {
     console,
     print: (...a) => emit(STDOUT, a),
@@ -454,12 +1075,24 @@
     clearInterval: clearTimer,
     clearImmediate: clearTimer,
     queueMicrotask: (fn) => { Promise.resolve().then(() => fn()); },
+    global: globalThis,
+    require,
+    requireVendor,
+    module: mainModule,
+    exports: mainModule.exports,
+    __filename: mainModule.filename,
+    __dirname: APP,
+    readText, writeText, appendText, readJson, writeJson, readLines, writeLines,
+    fileExists, fileSize, fileInfo, listFiles, copyFile, moveFile, removeFile, mkdir,
+    readBytes, writeBytes,
   };
   for (const name of Object.keys(globals)) {
     Object.defineProperty(globalThis, name, {
       value: globals[name], writable: true, configurable: true, enumerable: false,
     });
   }
+  /* Everything defined so far is the guest's, not the user's. */
+  baseline = new Set(Object.getOwnPropertyNames(globalThis));
 
-  return { inspect, runTimer, process, formatError };
+  return { inspect, runTimer, process, formatError, startRun, endRun };
 })

@@ -1,7 +1,8 @@
 // run-node.mjs - runs the QuickJS guest (quickjs.wasm) under Node 20's
 // node:wasi, standing in for the C host: it preopens the four mounts in the
-// ABI's order, serves the "lsb" imports from its arguments, calls
-// _initialize, lsb_init and then lsb_run, and prints the exit status.
+// ABI's order, serves the "lsb" imports from its arguments (the prelude
+// source, the run options, emit), calls _initialize, lsb_init and then
+// lsb_run, and prints the exit status.
 // For guest tests and for the bench (Node's WASI against our AOT host).
 // Not a sandbox: Node's WASI is not a security boundary.
 //
@@ -9,7 +10,17 @@
 //        --wasm OUT/quickjs.wasm [options] (-e CODE | FILE)
 //
 //   --wasm PATH           the guest (default: $QUICKJS_WASM)
-//   -e, --code CODE       program text (else read from FILE)
+//   -e, --code CODE       program text (else read from FILE); give it more
+//                         than once to run each text in turn (one lsb_run
+//                         each, on one instance like a live session)
+//   --prelude PATH        LSB_REQ_PRELUDE for lsb_init (default: the
+//                         prelude.js next to this folder)
+//   --option K=V          a run option (LSB_REQ_OPTIONS) for every run,
+//                         e.g. state_file=/app/.lsb/state.json (repeatable)
+//   --restore             add restore=1 to the first run's options only,
+//                         as the host does for a re-materialised session
+//   --data DIR            folder preopened at /data (default: empty)
+//   --external DIR        folder preopened at /external (default: empty)
 //   --filename NAME       name in stack traces (default FILE's name, main.js)
 //   --env K=V             per-run environment entry (repeatable)
 //   --memory-limit-mb N   cap linear memory like the host (default 128)
@@ -25,13 +36,15 @@
 //                         "[run-node] fuel_consumed=N". Ignored otherwise.
 //   --time                print init and run times to stderr
 //
+// Each lsb.emit call prints "[run-node] emit kind=K text=\"...\"" to stderr.
 // Exit status: lsb_run's result (of the last run); 2 for bad usage; 3 if
 // lsb_init failed; 134 for a wasm trap. The last stderr line is always
 // "[run-node] exit_code=N" (or "[run-node] trap: ...").
 import { readFileSync, mkdtempSync, rmSync, writeSync } from 'node:fs';
 import { isMainThread, Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
 const WASM_PAGE = 65536;
@@ -40,6 +53,9 @@ const DEFAULT_MEMORY_LIMIT_MB = 128;
 const LSB_REQ_CODE = 0;
 const LSB_REQ_ENV = 1;
 const LSB_REQ_FILENAME = 2;
+const LSB_REQ_PRELUDE = 3;
+const LSB_REQ_OPTIONS = 4;
+const DEFAULT_PRELUDE = join(dirname(fileURLToPath(import.meta.url)), '..', 'prelude.js');
 const MEMORY_SECTION_ID = 5;
 const LIMITS_MIN_ONLY = 0x00;
 const LIMITS_MIN_MAX = 0x01;
@@ -84,7 +100,8 @@ function usage(msg) {
 }
 
 function parseArgs(argv) {
-  const o = { wasm: process.env.QUICKJS_WASM, env: [], memoryLimitMb: DEFAULT_MEMORY_LIMIT_MB, runs: 1, fuel: DEFAULT_FUEL };
+  const o = { wasm: process.env.QUICKJS_WASM, env: [], memoryLimitMb: DEFAULT_MEMORY_LIMIT_MB, runs: 1, fuel: DEFAULT_FUEL,
+              codes: [], options: [], prelude: DEFAULT_PRELUDE };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -92,7 +109,12 @@ function parseArgs(argv) {
       return argv[++i];
     };
     if (a === '--wasm') o.wasm = next();
-    else if (a === '-e' || a === '--code') o.code = next();
+    else if (a === '-e' || a === '--code') o.codes.push(next());
+    else if (a === '--prelude') o.prelude = next();
+    else if (a === '--option') o.options.push(next());
+    else if (a === '--restore') o.restore = true;
+    else if (a === '--data') o.data = next();
+    else if (a === '--external') o.external = next();
     else if (a === '--filename') o.filename = next();
     else if (a === '--env') o.env.push(next());
     else if (a === '--memory-limit-mb') o.memoryLimitMb = Number(next());
@@ -106,8 +128,11 @@ function parseArgs(argv) {
     else usage(`unexpected argument ${a}`);
   }
   if (!o.wasm) usage('no --wasm given and QUICKJS_WASM is not set');
-  if (o.code === undefined && o.file === undefined) usage('give -e CODE or a FILE');
-  if (o.code === undefined) o.code = readFileSync(o.file, 'utf8');
+  if (o.codes.length === 0 && o.file === undefined) usage('give -e CODE or a FILE');
+  if (o.codes.length === 0) o.codes.push(readFileSync(o.file, 'utf8'));
+  if (o.codes.length > 1 && o.runs !== 1) usage('--runs repeats one program; give one -e with it');
+  if (o.codes.length > 1) o.runs = o.codes.length;
+  for (const kv of o.options) if (!kv.includes('=')) usage(`--option needs K=V, got ${kv}`);
   if (o.filename === undefined) o.filename = o.file !== undefined ? basename(o.file) : 'main.js';
   if (!(o.memoryLimitMb > 0)) usage('--memory-limit-mb must be positive');
   if (!(o.runs >= 1)) usage('--runs must be at least 1');
@@ -192,14 +217,20 @@ async function main() {
   const preopens = {
     '/usr/local/lib': tempDir('stdlib'),
     '/app': o.app ?? tempDir('app'),
-    '/data': tempDir('data'),
-    '/external': tempDir('external'),
+    '/data': o.data ?? tempDir('data'),
+    '/external': o.external ?? tempDir('external'),
   };
   const fields = new Map([
-    [LSB_REQ_CODE, Buffer.from(o.code, 'utf8')],
     [LSB_REQ_ENV, Buffer.from(o.env.map((kv) => kv + '\0').join(''), 'utf8')],
     [LSB_REQ_FILENAME, Buffer.from(o.filename, 'utf8')],
+    [LSB_REQ_PRELUDE, readFileSync(o.prelude)],
   ]);
+  // The code and options of run r (0-based).
+  const setRunFields = (r) => {
+    fields.set(LSB_REQ_CODE, Buffer.from(o.codes[Math.min(r, o.codes.length - 1)], 'utf8'));
+    const options = o.options.concat(r === 0 && o.restore ? ['restore=1'] : []);
+    fields.set(LSB_REQ_OPTIONS, Buffer.from(options.map((kv) => kv + '\n').join(''), 'utf8'));
+  };
 
   let memory;
   const guestBytes = (ptr, len) => {
@@ -220,6 +251,10 @@ async function main() {
       const dec = (p, l) => Buffer.from(guestBytes(p >>> 0, l >>> 0)).toString('utf8');
       say(`[run-node] report_error type=${JSON.stringify(dec(tp, tl))} ` +
                            `message=${JSON.stringify(dec(mp, ml))}\n`);
+    },
+    emit(kind, p, l) {
+      const text = Buffer.from(guestBytes(p >>> 0, l >>> 0)).toString('utf8');
+      say(`[run-node] emit kind=${kind} text=${JSON.stringify(text)}\n`);
     },
     out_of_fuel() {
       throw new WebAssembly.RuntimeError('out of fuel');
@@ -294,6 +329,7 @@ async function main() {
         guest.restoreGlobals(globals);
       }
       if (guest.fuelSet) guest.fuelSet(o.fuel);
+      setRunFields(r);
       const t3 = performance.now();
       const run = guest.call('lsb_run');
       const t4 = performance.now();

@@ -1,7 +1,9 @@
 // test.mjs - end-to-end tests of the QuickJS guest through run-node.mjs
-// (Node's WASI standing in for the C host). Each case runs one program and
-// checks stdout, stderr and the exit status; the number-formatting case
-// compares thousands of toFixed/toPrecision/toExponential results with V8.
+// (Node's WASI standing in for the C host). Each case runs one program (or
+// several, in one instance, like a live session) and checks stdout, stderr
+// and the exit status; the number-formatting case compares thousands of
+// toFixed/toPrecision/toExponential results with V8. Session cases use a
+// temporary /app and a /data/js holding our own modules (guest/js/lib).
 //
 //   node guest/js/test/test.mjs OUT/quickjs.wasm     (or set QUICKJS_WASM)
 //
@@ -10,6 +12,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RUN_NODE = join(here, 'run-node.mjs');
@@ -22,11 +26,13 @@ const RUN_TIMEOUT_MS = 120000;
 const FUZZ_COUNT = 3000;
 const FUZZ_SEED = 20210327;
 
-// Runs one program; returns { stdout, stderr, status } with run-node's own
-// "[run-node] exit_code" line removed from stderr.
+// Runs one program, or each of an array of programs in turn on one
+// instance; returns { stdout, stderr, status } with run-node's own
+// "[run-node] exit_code" lines removed from stderr.
 function run(code, args = []) {
+  const codes = (Array.isArray(code) ? code : [code]).flatMap((c) => ['-e', c]);
   const r = spawnSync(process.execPath,
-    ['--no-turbo-fast-api-calls', RUN_NODE, '--wasm', wasm, ...args, '-e', code],
+    ['--no-turbo-fast-api-calls', RUN_NODE, '--wasm', wasm, ...args, ...codes],
     { encoding: 'utf8', timeout: RUN_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 });
   const stderr = r.stderr.split('\n').filter((l) => !l.startsWith('[run-node] exit_code=')).join('\n');
   return { stdout: r.stdout, stderr, status: r.status };
@@ -261,6 +267,140 @@ test('a live session keeps globals between runs', () => {
   expectOut(run('globalThis.n = (globalThis.n || 0) + 1; console.log(n)', ['--runs', '3']), '1\n2\n3\n');
 });
 
+// ---- REPL-style declarations (patches/0002) ------------------------------
+test('top-level let/const/class/function can be declared again in a later run', () => {
+  const cell = 'let x = 1; const c = 2; class K { v() { return 3 } } function f() { return x + c }\n' +
+               'var v = 4; console.log(x, c, new K().v(), f(), v)';
+  expectOut(run([cell, cell, 'x = 10; console.log(f(), globalThis.c, Object.keys(globalThis).join())']),
+    '1 2 3 3 4\n1 2 3 3 4\n12 2 x,c,K,f,v\n');
+});
+
+test('a const stays read-only; names may change kind between runs', () => {
+  expectOut(run(['const k = 1; try { k = 2 } catch (e) { console.log(e.name, e.message) } console.log(k)',
+                 'let k = 5; k++; console.log(k)', 'var k; console.log(k); const k2 = [k]; function k3() {}',
+                 'const k3 = 7; console.log(k2, k3)']),
+    "TypeError 'k' is read-only\n1\n6\n6\n[ 6 ] 7\n");
+});
+
+test('block and function scopes are unchanged; one script cannot declare twice', () => {
+  expectOut(run(['{ let inner = 1 } for (let i = 0; i < 2; i++) {} (function () { let local = 2 })();\n' +
+                 'console.log(typeof inner, typeof i, typeof local)']), 'undefined undefined undefined\n');
+  const r = run('let twice = 1;\nlet twice = 2;');
+  expect(r.status === 1 && r.stderr.startsWith('SyntaxError: invalid redefinition of lexical identifier'), 'same-script redeclaration', r);
+  const fixed = run('let NaN = 1');
+  expect(fixed.status === 1 && fixed.stderr.startsWith("SyntaxError: redeclaration of 'NaN'"), 'fixed globals', fixed);
+});
+
+// ---- sessions: run options, durable globals, scratch --------------------
+const tempDirs = [];
+function tempDir(tag) {
+  const d = mkdtempSync(join(tmpdir(), `lsb-js-test-${tag}-`));
+  tempDirs.push(d);
+  return d;
+}
+const STATE = '/app/.lsb/state.json';
+const stateOpt = ['--option', `state_file=${STATE}`];
+const warnings = (r) => r.stderr.split('\n').filter((l) => l.startsWith('[run-node] emit kind=1 '))
+  .map((l) => JSON.parse(l.slice(l.indexOf('text=') + 5)));
+
+test('after a successful run the persistable globals are saved as JSON', () => {
+  const app = tempDir('app');
+  const r = run(['let n = 1; const s = "hi"; var list = [1, {b: 2}]; globalThis.g = {d: new Date(0)};\n' +
+                 'function f() {} class C {} let big = 10n; let m = new Map(); let cyc = {}; cyc.self = cyc;\n' +
+                 'let u; let nan = NaN; let sym = Symbol("s"); let when = new Date(0); let obj = Object.create(null); obj.k = 1;',
+                 'n += 1'], ['--app', app, ...stateOpt]);
+  expectOut(r, '');
+  const saved = readFileSync(join(app, '.lsb', 'state.json'), 'utf8');
+  expect(saved === '{"n":2,"s":"hi","list":[1,{"b":2}],"obj":{"k":1},"g":{"d":"1970-01-01T00:00:00.000Z"}}', `saved ${saved}`);
+  expect(!existsSync(join(app, '.lsb', 'state.json.tmp')), 'no temp file left');
+  const failed = run('n = 99; throw new Error("no")', ['--app', app, ...stateOpt]);
+  expect(failed.status === 1 && readFileSync(join(app, '.lsb', 'state.json'), 'utf8') === saved, 'a failed run persists nothing', failed);
+});
+
+test('restore=1 loads the state file before the code runs', () => {
+  const app = tempDir('app');
+  mkdirSync(join(app, '.lsb'));
+  writeFileSync(join(app, '.lsb', 'state.json'), '{"n":2,"list":[1,2],"console":"not mine","__proto__":{"x":1}}');
+  expectOut(run(['console.log(n, list, typeof console.log, globalThis.x); let n = 3;', 'console.log(n)'],
+                ['--app', app, '--restore', ...stateOpt]), '2 [ 1, 2 ] function undefined\n3\n');
+  expect(readFileSync(join(app, '.lsb', 'state.json'), 'utf8').startsWith('{"n":3,'), 'saved again');
+});
+
+test('a corrupt, non-object or oversized state file is one warning and a fresh session', () => {
+  const cases = [['{bad', /could not be read \(SyntaxError: .*\); the session starts with fresh state$/],
+                 ['[1, 2]', /holds a JSON array, not an object; the session starts with fresh state$/],
+                 ['{"n": "' + 'x'.repeat(200) + '"}', /is 209 bytes, over the 100-byte limit; the session starts with fresh state$/]];
+  for (const [content, message] of cases) {
+    const app = tempDir('app');
+    mkdirSync(join(app, '.lsb'));
+    writeFileSync(join(app, '.lsb', 'state.json'), content);
+    const r = run('console.log(typeof n)', ['--app', app, '--restore', ...stateOpt, '--option', 'state_max=100']);
+    expectOut(r, 'undefined\n');
+    const w = warnings(r);
+    expect(w.length === 1 && message.test(w[0]) && w[0].includes(STATE), `one warning matching ${message}, got ${JSON.stringify(w)}`, r);
+  }
+});
+
+test('globals over state_max are not saved, with a warning', () => {
+  const app = tempDir('app');
+  const r = run('let big = "y".repeat(500)', ['--app', app, ...stateOpt, '--option', 'state_max=100']);
+  expect(r.status === 0 && !existsSync(join(app, '.lsb', 'state.json')), 'nothing written', r);
+  const w = warnings(r);
+  expect(w.length === 1 && /the globals need 510 bytes of JSON, over the 100-byte state limit/.test(w[0]), 'warning', r);
+});
+
+test('scratch=1 leaves no globals behind and persists nothing', () => {
+  const app = tempDir('app');
+  const r = run(['let a = 1; var b = 2; globalThis.c = 3; function d() {} console.log(a + b + c)',
+                 'console.log(typeof a, typeof b, typeof c, typeof d)'],
+                ['--app', app, ...stateOpt, '--option', 'scratch=1']);
+  expectOut(r, '6\nundefined undefined undefined undefined\n');
+  expect(!existsSync(join(app, '.lsb')), 'nothing persisted', r);
+});
+
+test('lsb_init fails clearly without a prelude from the host', () => {
+  const empty = join(tempDir('prelude'), 'empty.js');
+  writeFileSync(empty, '');
+  const r = run('1', ['--prelude', empty]);
+  expect(r.status === 3 && r.stderr.includes('the host sent no prelude source'), 'init failure', r);
+});
+
+// ---- file helpers and require() -------------------------------------------
+const dataDir = tempDir('data');
+cpSync(join(here, '..', 'lib'), join(dataDir, 'js'), { recursive: true });
+
+test('file helpers read and write under /app; /data is read-only', () => {
+  const app = tempDir('app');
+  const code = `writeJson('d/x.json', {a: [1, 2]}); writeLines('l.txt', ['p', 'q']); appendText('l.txt', 'r\\n');
+writeBytes('b.bin', [0, 255, 7]); copyFile('b.bin', 'd');
+console.log(readJson('/app/d/x.json').a[1], readLines('l.txt').join(), fileSize('d/b.bin'), fileSize('none'), fileExists('d'));
+console.log(listFiles('.', {recursive: true}).join());
+try { writeText('/data/js/x', 'no') } catch (e) { console.log(e.code, e.message) }
+try { readText('nope.txt') } catch (e) { console.log(e.message) }`;
+  expectOut(run(code, ['--app', app, '--data', dataDir]),
+    '2 p,q,r 3 null true\nb.bin,d,d/b.bin,d/x.json,l.txt\n' +
+    "EROFS EROFS: read-only file system, writeText '/data/js/x': /data is read-only: write under /app\n" +
+    "ENOENT: no such file or directory, open '/app/nope.txt'\n");
+  expect(readFileSync(join(app, 'd', 'b.bin')).equals(Buffer.from([0, 255, 7])), 'binary copy');
+});
+
+test('require() loads /data/js modules, relative files and JSON; errors name the module', () => {
+  const app = tempDir('app');
+  writeFileSync(join(app, 'helper.js'), 'const cfg = require("./cfg.json"); module.exports = { twice: (x) => 2 * x, cfg, file: __filename };');
+  writeFileSync(join(app, 'cfg.json'), '{"k": 1}');
+  const code = `const csv = require('csv-simple'); const h = require('./helper');
+console.log(JSON.stringify(csv.parse('a,b\\n1,"x, ""y"""\\n', {header: true})), h.twice(21), h.cfg.k, h.file, require('./helper') === h);
+console.log(require('string-utils').kebabCase('helloWorld'), requireVendor('json-utils').get({a: [{b: 5}]}, 'a[0].b'));
+for (const name of ['fs', 'node:path', 'no-such-module']) {
+  try { require(name) } catch (e) { console.log(e.code, e.message.split('\\n')[0].slice(0, 60)) }
+}`;
+  expectOut(run(code, ['--app', app, '--data', dataDir]),
+    '[{"a":"1","b":"x, \\"y\\""}] 42 1 /app/helper.js true\nhello-world 5\n' +
+    "MODULE_NOT_FOUND Cannot find module 'fs': Node.js built-in modules do not exi\n" +
+    "MODULE_NOT_FOUND Cannot find module 'node:path': Node.js built-in modules do \n" +
+    "MODULE_NOT_FOUND Cannot find module 'no-such-module'\n");
+});
+
 let passed = 0;
 let failed = 0;
 for (const c of cases) {
@@ -274,5 +414,6 @@ for (const c of cases) {
     console.log(`not ok - ${c.name}\n  ${String(e.message).split('\n').join('\n  ')}`);
   }
 }
+for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed === 0 ? 0 : 1;
