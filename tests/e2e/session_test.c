@@ -200,6 +200,25 @@ static void test_isolation(void **state) {
     close_sandbox(sb);
 }
 
+static void test_javascript_repl(void **state) {
+    (void)state;
+    lsb_sandbox *sb = open_sandbox(NULL);
+    char id[LSB_SESSION_ID_MAX + 1], err[ERR_MAX];
+    create(sb, LSB_LANG_JAVASCRIPT, true, id);
+    free(exec_out(sb, id,
+                  "let x = 1; const c = {a: [1, 2]}; function f() { return x + 1; }\n"
+                  "class K { v() { return 7; } }",
+                  true));
+    expect_out(sb, id, "console.log(f(), c.a.length, new K().v())", "2 2 7\n");
+    expect_out(sb, id, "let x = 10; console.log(f())", "11\n"); /* re-declared, as in a REPL */
+    free(exec_out(sb, id, "x = 99; throw new Error('no')", false));
+    expect_out(sb, id, "console.log(x)", "10\n"); /* the failed run rolled back */
+    assert_int_equal(lsb_session_evict(sb, id, err, sizeof err), LSB_OK);
+    expect_out(sb, id, "console.log(x, JSON.stringify(c), typeof f, typeof K)",
+               "10 {\"a\":[1,2]} undefined undefined\n");
+    close_sandbox(sb);
+}
+
 static void test_ids(void **state) {
     (void)state;
     lsb_sandbox *sb = open_sandbox(NULL);
@@ -486,6 +505,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_evict_and_restore),
         cmocka_unit_test(test_corrupt_state),
         cmocka_unit_test(test_isolation),
+        cmocka_unit_test(test_javascript_repl),
         cmocka_unit_test(test_ids),
         cmocka_unit_test(test_files),
         cmocka_unit_test(test_destroy_reset_prune),
