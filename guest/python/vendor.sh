@@ -20,6 +20,7 @@ python3-et-xmlfile          et-xmlfile          et_xmlfile          1.0.1
 python3-xlsxwriter          XlsxWriter          xlsxwriter          3.0.2
 python3-pypdf2              PyPDF2              PyPDF2              2.12.1
 python3-odf                 odfpy               odf                 1.4.2
+python3-defusedxml          defusedxml          defusedxml          0.7.1
 python3-tabulate            tabulate            tabulate            0.8.9
 python3-jinja2              Jinja2              jinja2              3.1.2
 python3-markupsafe          MarkupSafe          markupsafe          2.1.2
@@ -42,6 +43,11 @@ DROP_TOPLEVEL='_yaml'
 # (any version: a newer CA list is always welcome).
 CA_PACKAGE=ca-certificates
 CA_DIR=usr/share/ca-certificates/mozilla
+# The sandbox has no /usr/share/zoneinfo either: from this package we build
+# a `tzdata` package (the layout zoneinfo.ZoneInfo falls back to) and point
+# dateutil.tz at its files (any version: newer rules are always welcome).
+TZ_PACKAGE=tzdata
+TZ_DIR=usr/share/zoneinfo
 DIST_PACKAGES=usr/lib/python3/dist-packages
 # The guest runs CPython 3.11; every 3.11.x shares one bytecode format.
 PYTHON=python3.11
@@ -77,15 +83,15 @@ upstream_version() {
 # --- download ---------------------------------------------------------------
 debs=$(awk 'NF { print $1 }' <<<"$PACKAGES")
 mkdir -p "$TMP/debs"
-for pkg in $debs $CA_PACKAGE; do
+for pkg in $debs $CA_PACKAGE $TZ_PACKAGE; do
   apt-cache show "$pkg" >/dev/null 2>&1 ||
     die "apt knows no package $pkg; run 'apt-get update' (scripts/deps.sh does) on Debian bookworm"
 done
 # As root, apt drops to the _apt user, who cannot write to our private
 # folder; APT::Sandbox::User=root keeps it root (no effect for other users).
-log "downloading $(wc -w <<<"$debs $CA_PACKAGE") Debian packages"
+log "downloading $(wc -w <<<"$debs $CA_PACKAGE $TZ_PACKAGE") Debian packages"
 # shellcheck disable=SC2086 # word splitting of the package list is intended
-if ! (cd "$TMP/debs" && apt-get download -q -o APT::Sandbox::User=root $debs $CA_PACKAGE) \
+if ! (cd "$TMP/debs" && apt-get download -q -o APT::Sandbox::User=root $debs $CA_PACKAGE $TZ_PACKAGE) \
   >"$TMP/apt.log" 2>&1; then
   cat "$TMP/apt.log" >&2
   die "apt-get download failed (log above); check access to the Debian archive, run 'apt-get update' and retry"
@@ -127,7 +133,6 @@ while read -r pkg pip imports want; do
 done <<<"$PACKAGES"
 log "extracted $(wc -l <"$TMP/rows.tsv") top-level packages"
 
-
 # certifi: ship the CA bundle inside the package and point where() at it.
 ca_deb=$(deb_file "$CA_PACKAGE")
 dpkg-deb -x "$ca_deb" "$TMP/x/ca" || die "dpkg-deb -x failed for $ca_deb"
@@ -155,6 +160,58 @@ def contents() -> str:
     with open(_BUNDLE, "r", encoding="ascii") as data:
         return data.read()
 EOF
+
+# tzdata: every TZif file of the zoneinfo tree (links dereferenced, the
+# posix/ and right/ variants left out), a package __init__ in each folder so
+# importlib.resources finds them, and "zones", the list of names.
+tz_deb=$(deb_file "$TZ_PACKAGE")
+tz_version=$(dpkg-deb -f "$tz_deb" Version) || die "cannot read the version of $tz_deb"
+dpkg-deb -x "$tz_deb" "$TMP/x/tz" || die "dpkg-deb -x failed for $tz_deb"
+"$PYTHON" - "$TMP/x/tz/$TZ_DIR" "$DEST/tzdata" "$(upstream_version "$tz_version")" <<'EOF' ||
+"""Copy the TZif files of SOURCE into the package folder TARGET."""
+import os
+import sys
+
+source, target, version = sys.argv[1:]
+SKIP = {"posix", "right", "posixrules", "localtime"}
+MIN_ZONES = 300  # far fewer means the Debian package changed its layout
+zones = []
+for folder, dirs, files in os.walk(source):
+    relative = os.path.relpath(folder, source)
+    if relative == ".":
+        dirs[:] = [d for d in dirs if d not in SKIP]
+    for name in files:
+        path = os.path.join(folder, name)
+        if name in SKIP or not os.path.isfile(path):
+            continue
+        with open(path, "rb") as f:
+            data = f.read()
+        if not data.startswith(b"TZif"):
+            continue  # zone.tab, tzdata.zi, leapseconds, ...
+        key = os.path.normpath(os.path.join(relative, name))
+        os.makedirs(os.path.join(target, "zoneinfo", os.path.dirname(key)), exist_ok=True)
+        with open(os.path.join(target, "zoneinfo", key), "wb") as f:
+            f.write(data)
+        zones.append(key)
+if len(zones) < MIN_ZONES or "America/New_York" not in zones:
+    sys.exit(f"only {len(zones)} zones found in {source}; the tzdata package changed its layout")
+for folder, _dirs, _files in os.walk(os.path.join(target, "zoneinfo")):
+    open(os.path.join(folder, "__init__.py"), "w").close()
+with open(os.path.join(target, "zones"), "w", encoding="utf-8") as f:
+    f.write("\n".join(sorted(zones)) + "\n")
+with open(os.path.join(target, "__init__.py"), "w", encoding="utf-8") as f:
+    f.write('"""IANA time zone data from Debian tzdata, vendored by llm-wasm-sandbox."""\n'
+            f'IANA_VERSION = "{version}"\n__version__ = IANA_VERSION\n')
+EOF
+  die "building the tzdata package from $tz_deb failed"
+printf '%s\t%s\t%s\t%s %s\n' tzdata tzdata "$(upstream_version "$tz_version")" "$TZ_PACKAGE" "$tz_version" \
+  >>"$TMP/rows.tsv"
+# dateutil.tz.gettz() searches TZPATHS, a list of system folders: ours first.
+tz_py="$DEST/dateutil/tz/tz.py"
+tz_line='    TZPATHS = ["/usr/share/zoneinfo",'
+grep -qxF "$tz_line" "$tz_py" || die "$tz_py no longer has the TZPATHS line vendor.sh patches; update the patch"
+sed -i "s|^${tz_line//[/\\[}\$|    TZPATHS = [\"$GUEST_DIR/tzdata/zoneinfo\", \"/usr/share/zoneinfo\",|" "$tz_py"
+grep -qF "\"$GUEST_DIR/tzdata/zoneinfo\"" "$tz_py" || die "patching TZPATHS in $tz_py failed"
 
 # --- our own modules ----------------------------------------------------------
 cp -R "$HERE/site/." "$DEST/"
