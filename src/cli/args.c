@@ -1,6 +1,6 @@
 /*
- * args.c - parsing the `llm-sandbox` command line and reading the code to
- * run; the help texts.
+ * args.c - parsing the `llm-sandbox` command line (`run` and the `session`
+ * subcommands) and reading the code to run; the help texts of `run`.
  *
  * Invariants: every rejection is a value (an exit status and a one-line
  * message naming the option, the bad input and what is allowed), never an
@@ -9,6 +9,7 @@
  */
 #include "cli/args.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -25,7 +26,62 @@
 #define CLI_SOURCE_MAX 96            /* "the code from 'path'" */
 #define CLI_MS_PER_S   1000U
 
-/* State while parsing `run`: where the code comes from, and the outcome. */
+#define CLI_SESSION_MAX_POS  3  /* positional arguments of a session subcommand */
+#define CLI_DURATION_MAX     32 /* characters of a --older-than number */
+#define CLI_SECONDS_PER_MIN  60U
+#define CLI_SECONDS_PER_HOUR 3600U
+#define CLI_SECONDS_PER_DAY  86400U
+
+/* Which words of `session` a positional argument fills. */
+typedef enum cli_pos_role {
+    CLI_POS_ID,     /* the session ID */
+    CLI_POS_PATH,   /* a path inside the session's /app */
+    CLI_POS_CODE,   /* exec: a code FILE or "-" */
+    CLI_POS_SOURCE, /* write: a host FILE or "-" */
+    CLI_POS_PACKAGE /* install: a wheel path or a project name */
+} cli_pos_role;
+
+/* One session subcommand: its words, for parsing and for messages. */
+typedef struct cli_session_spec {
+    const char *name;  /* "create" */
+    const char *where; /* "session create": names the command in messages */
+    const char *usage; /* its arguments, for "usage: ..." */
+    size_t min_pos, max_pos;
+    cli_pos_role roles[CLI_SESSION_MAX_POS];
+} cli_session_spec;
+
+static const cli_session_spec cli_session_specs[CLI_SESSION_COUNT] = {
+    [CLI_SESSION_NONE] = {"session", "session", "SUBCOMMAND [ARGS] [OPTIONS]", 0, 0, {0}},
+    [CLI_SESSION_CREATE] =
+        {"create", "session create", "[--lang LANG] [--id ID] [OPTIONS]", 0, 0, {0}},
+    [CLI_SESSION_EXEC] = {"exec",
+                          "session exec",
+                          "ID (-c CODE | FILE | -) [OPTIONS]",
+                          1,
+                          2,
+                          {CLI_POS_ID, CLI_POS_CODE}},
+    [CLI_SESSION_INFO] = {"info", "session info", "ID", 1, 1, {CLI_POS_ID}},
+    [CLI_SESSION_FILES] =
+        {"files", "session files", "ID [PATH] [--all]", 1, 2, {CLI_POS_ID, CLI_POS_PATH}},
+    [CLI_SESSION_READ] = {"read", "session read", "ID PATH", 2, 2, {CLI_POS_ID, CLI_POS_PATH}},
+    [CLI_SESSION_WRITE] = {"write",
+                           "session write",
+                           "ID PATH [FILE | -]",
+                           2,
+                           3,
+                           {CLI_POS_ID, CLI_POS_PATH, CLI_POS_SOURCE}},
+    [CLI_SESSION_RM] = {"rm", "session rm", "ID PATH [-r]", 2, 2, {CLI_POS_ID, CLI_POS_PATH}},
+    [CLI_SESSION_RESET] = {"reset", "session reset", "ID", 1, 1, {CLI_POS_ID}},
+    [CLI_SESSION_DESTROY] = {"destroy", "session destroy", "ID", 1, 1, {CLI_POS_ID}},
+    [CLI_SESSION_LIST] = {"list", "session list", "[--json]", 0, 0, {0}},
+    [CLI_SESSION_PRUNE] =
+        {"prune", "session prune", "--older-than DURATION [--dry-run]", 0, 0, {0}},
+    [CLI_SESSION_INSTALL] =
+        {"install", "session install", "ID PACKAGE", 2, 2, {CLI_POS_ID, CLI_POS_PACKAGE}},
+};
+
+/* State while parsing `run` or a session subcommand: where the code comes
+ * from, which options apply, and the outcome. */
 typedef struct cli_run_ctx {
     cli_run *run;
     const char *code_arg; /* -c CODE */
@@ -34,6 +90,12 @@ typedef struct cli_run_ctx {
     bool help;
     char *err;
     size_t errlen;
+    const char *where;            /* "run" or "session exec": names the command in messages */
+    unsigned allowed;             /* CLI_FOR_* bit of the command: which options apply */
+    cli_session *sess;            /* NULL while parsing run */
+    const cli_session_spec *spec; /* the session subcommand, or NULL */
+    const char *pos[CLI_SESSION_MAX_POS]; /* session positional arguments, in order */
+    size_t npos;
 } cli_run_ctx;
 
 typedef int (*cli_opt_fn)(cli_run_ctx *ctx, const char *opt, const char *value);
@@ -42,7 +104,15 @@ typedef struct cli_option {
     const char *name;
     bool takes_value;
     cli_opt_fn handle;
+    unsigned where; /* CLI_FOR_* bits: the commands that accept it */
 } cli_option;
+
+/* Option sets: bit N is session subcommand N (bit 0: `session` before its
+ * subcommand, where only the shared options apply), then run. */
+#define CLI_FOR(cmd)     (1U << (cmd))
+#define CLI_FOR_RUN      (1U << CLI_SESSION_COUNT)
+#define CLI_FOR_SESSIONS (CLI_FOR_RUN - 1U)
+#define CLI_FOR_LIMITS   (CLI_FOR(CLI_SESSION_CREATE) | CLI_FOR(CLI_SESSION_EXEC))
 
 /* Write a message to err and return status (for tail calls). */
 static int cli_fail(char *err, size_t errlen, int status, const char *fmt, ...)
@@ -172,33 +242,175 @@ static int cli_opt_env(cli_run_ctx *ctx, const char *opt, const char *value) {
     return CLI_EXIT_OK;
 }
 
-static const cli_option cli_run_options[] = {
-    {"--lang", true, cli_opt_lang},
-    {"-c", true, cli_opt_code},
-    {"--json", false, cli_opt_json},
-    {"--fuel", true, cli_opt_fuel},
-    {"--memory", true, cli_opt_memory},
-    {"--timeout", true, cli_opt_timeout},
-    {"--stdout-max", true, cli_opt_stdout_max},
-    {"--stderr-max", true, cli_opt_stderr_max},
-    {"--workspace", true, cli_opt_workspace},
-    {"--data", true, cli_opt_data},
-    {"--external", true, cli_opt_external},
-    {"--env", true, cli_opt_env},
-    {"--assets", true, cli_opt_assets},
-    {"--help", false, cli_opt_help},
-    {"-h", false, cli_opt_help},
+/* ---- options of the session subcommands ---- */
+
+/* --sessions-root DIR: any non-empty path; the library creates it. */
+static int cli_opt_sessions_root(cli_run_ctx *ctx, const char *opt, const char *value) {
+    if (!*value)
+        return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE,
+                        "%s is empty; give the folder that holds the sessions", opt);
+    ctx->sess->sessions_root = value;
+    return CLI_EXIT_OK;
+}
+
+/* --wheel-dir DIR: an existing folder of .whl files. */
+static int cli_opt_wheel_dir(cli_run_ctx *ctx, const char *opt, const char *value) {
+    return cli_opt_dir(ctx, opt, value, &ctx->sess->wheel_dir);
+}
+
+/* create --id ID: checked by the library when the session is created. */
+static int cli_opt_id(cli_run_ctx *ctx, const char *opt, const char *value) {
+    if (ctx->sess->new_id)
+        return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE, "%s given twice; give one id", opt);
+    if (!*value)
+        return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE,
+                        "%s is empty; give a UUID, or with --custom-id 1-%d characters of "
+                        "A-Z a-z 0-9 _ -",
+                        opt, LSB_SESSION_ID_MAX);
+    ctx->sess->new_id = value;
+    return CLI_EXIT_OK;
+}
+
+/* create --custom-id */
+static int cli_opt_custom_id(cli_run_ctx *ctx, const char *opt, const char *value) {
+    (void)opt, (void)value;
+    ctx->sess->custom_id = true;
+    return CLI_EXIT_OK;
+}
+
+/* create --auto-persist */
+static int cli_opt_auto_persist(cli_run_ctx *ctx, const char *opt, const char *value) {
+    (void)opt, (void)value;
+    ctx->sess->auto_persist = true;
+    return CLI_EXIT_OK;
+}
+
+/* files --all */
+static int cli_opt_all(cli_run_ctx *ctx, const char *opt, const char *value) {
+    (void)opt, (void)value;
+    ctx->sess->all = true;
+    return CLI_EXIT_OK;
+}
+
+/* rm -r, --recursive */
+static int cli_opt_recursive(cli_run_ctx *ctx, const char *opt, const char *value) {
+    (void)opt, (void)value;
+    ctx->sess->recursive = true;
+    return CLI_EXIT_OK;
+}
+
+/* prune --dry-run */
+static int cli_opt_dry_run(cli_run_ctx *ctx, const char *opt, const char *value) {
+    (void)opt, (void)value;
+    ctx->sess->dry_run = true;
+    return CLI_EXIT_OK;
+}
+
+/* create --quota-bytes SIZE, parsed like --memory. */
+static int cli_opt_quota_bytes(cli_run_ctx *ctx, const char *opt, const char *value) {
+    return cli_parse_size(ctx, opt, value, &ctx->run->policy.quota_bytes);
+}
+
+/* create --quota-files N */
+static int cli_opt_quota_files(cli_run_ctx *ctx, const char *opt, const char *value) {
+    char why[CLI_ERR_MAX];
+    if (policy_parse_u64(value, false, &ctx->run->policy.quota_files, why, sizeof why) != 0)
+        return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE,
+                        "%s: %s (expected a positive whole number of files and folders, e.g. %llu)",
+                        opt, why, (unsigned long long)LSB_DEFAULT_QUOTA_FILES);
+    return CLI_EXIT_OK;
+}
+
+/* The number of seconds in one `unit` (s, m, h, d), or 0 if unknown. */
+static uint64_t cli_duration_unit(char unit) {
+    switch (unit) {
+    case 's': return 1;
+    case 'm': return CLI_SECONDS_PER_MIN;
+    case 'h': return CLI_SECONDS_PER_HOUR;
+    case 'd': return CLI_SECONDS_PER_DAY;
+    default: return 0;
+    }
+}
+
+/*
+ * Parse a duration: a whole number with an optional unit s, m, h or d
+ * ("30s", "15m", "2h", "7d"; a bare number is seconds; 0 is allowed).
+ * Returns 0 and *out_s, or -1 with the reason in why.
+ */
+static int cli_parse_duration(const char *text, uint64_t *out_s, char *why, size_t whylen) {
+    char digits[CLI_DURATION_MAX];
+    size_t n = strlen(text);
+    uint64_t scale = 1, v;
+    if (n > 0 && isalpha((unsigned char)text[n - 1])) {
+        if (!(scale = cli_duration_unit(text[n - 1])))
+            return snprintf(why, whylen, "unknown unit '%c'", text[n - 1]), -1;
+        n--;
+    }
+    if (n == 0) return snprintf(why, whylen, "no number"), -1;
+    if (n >= sizeof digits) return snprintf(why, whylen, "the number is too long"), -1;
+    memcpy(digits, text, n);
+    digits[n] = '\0';
+    if (policy_parse_u64(digits, true, &v, why, whylen) != 0) return -1;
+    if (v > UINT64_MAX / scale) return snprintf(why, whylen, "too large"), -1;
+    *out_s = v * scale;
+    return 0;
+}
+
+/* prune --older-than DURATION */
+static int cli_opt_older_than(cli_run_ctx *ctx, const char *opt, const char *value) {
+    char why[CLI_ERR_MAX];
+    if (cli_parse_duration(value, &ctx->sess->older_than_s, why, sizeof why) != 0)
+        return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE,
+                        "%s '%.*s%s': %s; use a whole number with a unit s, m, h or d, e.g. 30s, "
+                        "15m, 2h, 7d",
+                        opt, cli_qlen(value), value, cli_qmore(value), why);
+    ctx->sess->older_than_set = true;
+    return CLI_EXIT_OK;
+}
+
+/* Every option of every command, with the commands that accept it. */
+static const cli_option cli_options[] = {
+    {"--lang", true, cli_opt_lang, CLI_FOR_RUN | CLI_FOR(CLI_SESSION_CREATE)},
+    {"-c", true, cli_opt_code, CLI_FOR_RUN | CLI_FOR(CLI_SESSION_EXEC)},
+    {"--json", false, cli_opt_json, CLI_FOR_RUN | CLI_FOR_SESSIONS},
+    {"--fuel", true, cli_opt_fuel, CLI_FOR_RUN | CLI_FOR_LIMITS},
+    {"--memory", true, cli_opt_memory, CLI_FOR_RUN | CLI_FOR_LIMITS},
+    {"--timeout", true, cli_opt_timeout, CLI_FOR_RUN | CLI_FOR_LIMITS},
+    {"--stdout-max", true, cli_opt_stdout_max, CLI_FOR_RUN | CLI_FOR_LIMITS},
+    {"--stderr-max", true, cli_opt_stderr_max, CLI_FOR_RUN | CLI_FOR_LIMITS},
+    {"--workspace", true, cli_opt_workspace, CLI_FOR_RUN},
+    {"--data", true, cli_opt_data, CLI_FOR_RUN},
+    {"--external", true, cli_opt_external, CLI_FOR_RUN},
+    {"--env", true, cli_opt_env, CLI_FOR_RUN | CLI_FOR(CLI_SESSION_EXEC)},
+    {"--assets", true, cli_opt_assets, CLI_FOR_RUN | CLI_FOR_SESSIONS},
+    {"--help", false, cli_opt_help, CLI_FOR_RUN | CLI_FOR_SESSIONS},
+    {"-h", false, cli_opt_help, CLI_FOR_RUN | CLI_FOR_SESSIONS},
+    {"--sessions-root", true, cli_opt_sessions_root, CLI_FOR_SESSIONS},
+    {"--wheel-dir", true, cli_opt_wheel_dir, CLI_FOR_SESSIONS},
+    {"--id", true, cli_opt_id, CLI_FOR(CLI_SESSION_CREATE)},
+    {"--custom-id", false, cli_opt_custom_id, CLI_FOR(CLI_SESSION_CREATE)},
+    {"--auto-persist", false, cli_opt_auto_persist, CLI_FOR(CLI_SESSION_CREATE)},
+    {"--quota-bytes", true, cli_opt_quota_bytes, CLI_FOR(CLI_SESSION_CREATE)},
+    {"--quota-files", true, cli_opt_quota_files, CLI_FOR(CLI_SESSION_CREATE)},
+    {"--all", false, cli_opt_all, CLI_FOR(CLI_SESSION_FILES)},
+    {"-r", false, cli_opt_recursive, CLI_FOR(CLI_SESSION_RM)},
+    {"--recursive", false, cli_opt_recursive, CLI_FOR(CLI_SESSION_RM)},
+    {"--older-than", true, cli_opt_older_than, CLI_FOR(CLI_SESSION_PRUNE)},
+    {"--dry-run", false, cli_opt_dry_run, CLI_FOR(CLI_SESSION_PRUNE)},
 };
 
-/* The option named by arg ("--fuel" or "--fuel=5"); *inline_value gets the
- * text after '=' for long options. NULL if unknown. */
-static const cli_option *cli_find_option(const char *arg, const char **inline_value) {
+/* The option named by arg ("--fuel" or "--fuel=5") among those the command
+ * of ctx accepts; *inline_value gets the text after '=' for long options.
+ * NULL if unknown there. */
+static const cli_option *cli_find_option(const cli_run_ctx *ctx, const char *arg,
+                                         const char **inline_value) {
     const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
     size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
     *inline_value = eq ? eq + 1 : NULL;
-    for (size_t i = 0; i < sizeof cli_run_options / sizeof cli_run_options[0]; i++) {
-        const cli_option *o = &cli_run_options[i];
-        if (strlen(o->name) == len && strncmp(o->name, arg, len) == 0) return o;
+    for (size_t i = 0; i < sizeof cli_options / sizeof cli_options[0]; i++) {
+        const cli_option *o = &cli_options[i];
+        if ((o->where & ctx->allowed) && strlen(o->name) == len && strncmp(o->name, arg, len) == 0)
+            return o;
     }
     return NULL;
 }
@@ -206,11 +418,11 @@ static const cli_option *cli_find_option(const char *arg, const char **inline_va
 /* Handle argv[*i], an option; advances *i past a separate value. */
 static int cli_parse_option(cli_run_ctx *ctx, int argc, char *const argv[], int *i) {
     const char *arg = argv[*i], *value;
-    const cli_option *o = cli_find_option(arg, &value);
+    const cli_option *o = cli_find_option(ctx, arg, &value);
     if (!o)
         return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE,
-                        "unknown option '%.*s%s' for run; see '" CLI_PROGRAM " run --help'",
-                        cli_qlen(arg), arg, cli_qmore(arg));
+                        "unknown option '%.*s%s' for %s; see '" CLI_PROGRAM " %s --help'",
+                        cli_qlen(arg), arg, cli_qmore(arg), ctx->where, ctx->where);
     if (!o->takes_value) {
         if (value)
             return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE, "%s takes no value", o->name);
@@ -219,14 +431,27 @@ static int cli_parse_option(cli_run_ctx *ctx, int argc, char *const argv[], int 
     if (!value) {
         if (*i + 1 >= argc)
             return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE,
-                            "%s needs a value; see '" CLI_PROGRAM " run --help'", o->name);
+                            "%s needs a value; see '" CLI_PROGRAM " %s --help'", o->name,
+                            ctx->where);
         value = argv[++*i];
     }
     return o->handle(ctx, o->name, value);
 }
 
+/* A session subcommand's next positional argument, up to its maximum. */
+static int cli_session_positional(cli_run_ctx *ctx, const char *arg) {
+    const cli_session_spec *spec = ctx->spec;
+    if (ctx->npos >= spec->max_pos)
+        return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE,
+                        "too many arguments for %s: '%.*s%s'; usage: " CLI_PROGRAM " %s %s",
+                        spec->where, cli_qlen(arg), arg, cli_qmore(arg), spec->where, spec->usage);
+    ctx->pos[ctx->npos++] = arg;
+    return CLI_EXIT_OK;
+}
+
 /* A FILE or "-"; only one is allowed. */
 static int cli_parse_positional(cli_run_ctx *ctx, const char *arg) {
+    if (ctx->sess) return cli_session_positional(ctx, arg);
     if (ctx->path)
         return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE,
                         "more than one code file ('%.*s%s' and '%.*s%s'); run takes one",
@@ -318,7 +543,7 @@ static int cli_read_bounded(FILE *f, const char *source, char **out, size_t *len
 }
 
 int cli_read_file(const char *path, const char *source, char **out, size_t *len, char *err,
-                         size_t errlen) {
+                  size_t errlen) {
     struct stat st;
     FILE *f = fopen(path, "rbe");
     if (!f)
@@ -398,7 +623,8 @@ static int cli_load_code(cli_run_ctx *ctx, FILE *in) {
 /* Parse the arguments of `run` (argv[0] is the first one after "run"). */
 static int cli_parse_run(int argc, char *const argv[], FILE *in, cli_args *out, char *err,
                          size_t errlen) {
-    cli_run_ctx ctx = {.run = &out->run, .err = err, .errlen = errlen};
+    cli_run_ctx ctx = {
+        .run = &out->run, .err = err, .errlen = errlen, .where = "run", .allowed = CLI_FOR_RUN};
     char why[CLI_ERR_MAX];
     out->action = CLI_ACTION_RUN;
     lsb_policy_init(&out->run.policy);
@@ -417,6 +643,168 @@ static int cli_parse_run(int argc, char *const argv[], FILE *in, cli_args *out, 
     if (policy_validate(&out->run.policy, why, sizeof why) != 0)
         return cli_fail(err, errlen, CLI_EXIT_USAGE, "invalid limit: %s", why);
     return CLI_EXIT_OK;
+}
+
+void cli_policy_overlay(lsb_policy *dst, const lsb_policy *over) {
+    if (over->fuel) dst->fuel = over->fuel;
+    if (over->memory_bytes) dst->memory_bytes = over->memory_bytes;
+    if (over->timeout_ms) dst->timeout_ms = over->timeout_ms;
+    if (over->stdout_max) dst->stdout_max = over->stdout_max;
+    if (over->stderr_max) dst->stderr_max = over->stderr_max;
+    if (over->quota_bytes) dst->quota_bytes = over->quota_bytes;
+    if (over->quota_files) dst->quota_files = over->quota_files;
+}
+
+const char *cli_session_cmd_name(cli_session_cmd cmd) {
+    return cmd < CLI_SESSION_COUNT ? cli_session_specs[cmd].name : "session";
+}
+
+/* Options before the subcommand (`session --sessions-root DIR list`); *i
+ * stops at the first argument that is not one. */
+static int cli_session_leading(cli_run_ctx *ctx, int argc, char *const argv[], int *i) {
+    for (; *i < argc && !ctx->help; ++*i) {
+        const char *arg = argv[*i];
+        if (arg[0] != '-' || arg[1] == '\0' || strcmp(arg, "--") == 0) break;
+        int st = cli_parse_option(ctx, argc, argv, i);
+        if (st != CLI_EXIT_OK) return st;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* Select the subcommand named by word; "help" stands for --help. */
+static int cli_session_pick(cli_run_ctx *ctx, const char *word) {
+    if (strcmp(word, "help") == 0) {
+        ctx->help = true;
+        return CLI_EXIT_OK;
+    }
+    for (int c = CLI_SESSION_NONE + 1; c < CLI_SESSION_COUNT; c++) {
+        if (strcmp(word, cli_session_specs[c].name) != 0) continue;
+        ctx->sess->cmd = (cli_session_cmd)c;
+        ctx->spec = &cli_session_specs[c];
+        ctx->where = ctx->spec->where;
+        ctx->allowed = CLI_FOR(c);
+        return CLI_EXIT_OK;
+    }
+    return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE,
+                    "unknown session subcommand '%.*s%s'; valid: create, exec, info, files, read, "
+                    "write, rm, reset, destroy, list, prune, install (see '" CLI_PROGRAM
+                    " session --help')",
+                    cli_qlen(word), word, cli_qmore(word));
+}
+
+/* What a missing positional of this role is called in messages. */
+static const char *cli_pos_name(cli_pos_role role) {
+    switch (role) {
+    case CLI_POS_ID: return "the session ID";
+    case CLI_POS_PATH: return "PATH (a path inside /app)";
+    case CLI_POS_PACKAGE: return "PACKAGE (a .whl file or a project name)";
+    default: return "FILE";
+    }
+}
+
+/* Store the positional arguments where their roles say; each must be
+ * non-empty. */
+static int cli_session_assign(cli_run_ctx *ctx) {
+    const cli_session_spec *spec = ctx->spec;
+    cli_session *s = ctx->sess;
+    if (ctx->npos < spec->min_pos)
+        return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE,
+                        "%s: missing %s; usage: " CLI_PROGRAM " %s %s", spec->where,
+                        cli_pos_name(spec->roles[ctx->npos]), spec->where, spec->usage);
+    for (size_t i = 0; i < ctx->npos; i++) {
+        const char *arg = ctx->pos[i];
+        if (!*arg)
+            return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE, "%s: %s is empty", spec->where,
+                            cli_pos_name(spec->roles[i]));
+        switch (spec->roles[i]) {
+        case CLI_POS_ID: s->id = arg; break;
+        case CLI_POS_PATH: s->path = arg; break;
+        case CLI_POS_CODE: ctx->path = arg; break;
+        case CLI_POS_SOURCE: s->source = arg; break;
+        case CLI_POS_PACKAGE: s->package = arg; break;
+        }
+    }
+    return CLI_EXIT_OK;
+}
+
+/* create: the language, and the limits to store (defaults filled in). */
+static int cli_session_check_create(cli_run_ctx *ctx) {
+    cli_session *s = ctx->sess;
+    char why[CLI_ERR_MAX];
+    lsb_policy policy;
+    if (s->custom_id && !s->new_id)
+        return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE,
+                        "--custom-id needs --id ID; without --id the session gets a new UUID");
+    int st = cli_pick_language(ctx);
+    if (st != CLI_EXIT_OK) return st;
+    lsb_policy_init(&policy);
+    cli_policy_overlay(&policy, &s->run.policy);
+    s->run.policy = policy;
+    if (policy_validate(&s->run.policy, why, sizeof why) != 0)
+        return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE, "invalid limit: %s", why);
+    return CLI_EXIT_OK;
+}
+
+/* exec: the code, and limits that stay valid when laid over the defaults
+ * (the session's own limits are checked again when it runs). */
+static int cli_session_check_exec(cli_run_ctx *ctx, FILE *in) {
+    char why[CLI_ERR_MAX];
+    lsb_policy policy;
+    int st = cli_load_code(ctx, in);
+    if (st != CLI_EXIT_OK) return st;
+    lsb_policy_init(&policy);
+    cli_policy_overlay(&policy, &ctx->run->policy);
+    if (policy_validate(&policy, why, sizeof why) != 0)
+        return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE, "invalid limit: %s", why);
+    return CLI_EXIT_OK;
+}
+
+/* The checks after scanning: arguments, then what each subcommand needs. */
+static int cli_session_finish(cli_run_ctx *ctx, FILE *in) {
+    int st = cli_session_assign(ctx);
+    if (st != CLI_EXIT_OK) return st;
+    switch (ctx->sess->cmd) {
+    case CLI_SESSION_CREATE: return cli_session_check_create(ctx);
+    case CLI_SESSION_EXEC: return cli_session_check_exec(ctx, in);
+    case CLI_SESSION_PRUNE:
+        if (!ctx->sess->older_than_set)
+            return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE,
+                            "session prune needs --older-than DURATION (e.g. 7d): it removes the "
+                            "sessions not used for that long");
+        return CLI_EXIT_OK;
+    default: return CLI_EXIT_OK;
+    }
+}
+
+/* Parse the arguments of `session` (argv[0] is the first one after it):
+ * shared options, the subcommand, then its arguments and options. */
+static int cli_parse_session(int argc, char *const argv[], FILE *in, cli_args *out, char *err,
+                             size_t errlen) {
+    cli_session *s = &out->session;
+    cli_run_ctx ctx = {.run = &s->run,
+                       .err = err,
+                       .errlen = errlen,
+                       .where = "session",
+                       .allowed = CLI_FOR(CLI_SESSION_NONE),
+                       .sess = s};
+    int i = 0, st;
+    out->action = CLI_ACTION_SESSION;
+    s->run.env = calloc((size_t)argc + 1, sizeof *s->run.env);
+    if (!s->run.env) return cli_fail(err, errlen, CLI_EXIT_SOFTWARE, "out of memory");
+    s->run.policy.env = s->run.env; /* every limit stays 0 ("not given") until checked */
+    if ((st = cli_session_leading(&ctx, argc, argv, &i)) != CLI_EXIT_OK) return st;
+    if (!ctx.help && i >= argc)
+        return cli_fail(err, errlen, CLI_EXIT_USAGE,
+                        "session needs a subcommand: create, exec, info, files, read, write, rm, "
+                        "reset, destroy, list, prune or install; see '" CLI_PROGRAM
+                        " session --help'");
+    if (!ctx.help && (st = cli_session_pick(&ctx, argv[i])) != CLI_EXIT_OK) return st;
+    if (!ctx.help && ctx.spec &&
+        (st = cli_scan_run(&ctx, argc - i - 1, argv + i + 1)) != CLI_EXIT_OK)
+        return st;
+    s->help = ctx.help;
+    if (s->help) return CLI_EXIT_OK;
+    return cli_session_finish(&ctx, in);
 }
 
 /* `internal-snapshot GUEST ASSETS OUT PRELUDE` (argv[0] is GUEST). */
@@ -453,6 +841,8 @@ int cli_parse(int argc, char *const argv[], FILE *in, cli_args *out, char *err, 
         out->action = CLI_ACTION_VERSION;
     else if (strcmp(cmd, "run") == 0)
         st = cli_parse_run(argc - 2, argv + 2, in, out, err, errlen);
+    else if (strcmp(cmd, "session") == 0)
+        st = cli_parse_session(argc - 2, argv + 2, in, out, err, errlen);
     else if (strcmp(cmd, "internal-snapshot") == 0)
         st = cli_parse_snapshot(argc - 2, argv + 2, out, err, errlen);
     else if (cmd[0] == '-')
@@ -460,10 +850,10 @@ int cli_parse(int argc, char *const argv[], FILE *in, cli_args *out, char *err, 
                       "unknown option '%.*s%s'; see '" CLI_PROGRAM " --help'", cli_qlen(cmd), cmd,
                       cli_qmore(cmd));
     else
-        st =
-            cli_fail(err, errlen, CLI_EXIT_USAGE,
-                     "unknown command '%.*s%s'; this build has: run (see '" CLI_PROGRAM " --help')",
-                     cli_qlen(cmd), cmd, cli_qmore(cmd));
+        st = cli_fail(err, errlen, CLI_EXIT_USAGE,
+                      "unknown command '%.*s%s'; this build has: run, session (see '" CLI_PROGRAM
+                      " --help')",
+                      cli_qlen(cmd), cmd, cli_qmore(cmd));
     if (st != CLI_EXIT_OK) cli_args_free(out);
     return st;
 }
@@ -472,6 +862,8 @@ void cli_args_free(cli_args *args) {
     if (!args) return;
     free(args->run.code);
     free(args->run.env);
+    free(args->session.run.code);
+    free(args->session.run.env);
     memset(args, 0, sizeof *args);
 }
 
@@ -569,10 +961,15 @@ void cli_print_help(FILE *out) {
                              "Usage:\n"
                              "  " CLI_PROGRAM " run [OPTIONS] (-c CODE | FILE | -)\n"
                              "  " CLI_PROGRAM " run --help\n"
+                             "  " CLI_PROGRAM " session SUBCOMMAND [ARGS] [OPTIONS]\n"
+                             "  " CLI_PROGRAM " session --help\n"
                              "  " CLI_PROGRAM " --help | --version\n"
                              "\n"
                              "Commands:\n"
                              "  run       run code once in a fresh sandbox and print its output\n"
+                             "  session   keep a workspace and interpreter state across runs:\n"
+                             "            create, exec, info, files, read, write, rm, reset,\n"
+                             "            destroy, list, prune, install\n"
                              "\n");
     cli_print_run_help(out);
 }

@@ -3,9 +3,9 @@
  * over to one function per subcommand.
  *
  * Invariants: main owns process-wide decisions only (what to print, which
- * status to exit with); parsing lives in args.c and reporting in report.c.
- * Subcommands to come (`session`, `mcp`) get a cli_action and a cmd_*
- * function here; until then they are usage errors.
+ * status to exit with); parsing lives in args.c, reporting in report.c and
+ * the `session` subcommands in session_cmd.c. `mcp`, still to come, gets a
+ * cli_action and a cmd_* function here; until then it is a usage error.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -14,19 +14,12 @@
 #include "cli/args.h"
 #include "cli/exitcodes.h"
 #include "cli/report.h"
+#include "cli/session_cmd.h"
 #include "llmsandbox.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/worker.h"
 
 #define CLI_SANDBOX_ERR_MAX 512
-
-/* lsb_output_fn for plain runs: copy guest output to ours as it arrives. */
-static void stream_output(void *ctx, int fd, const char *data, size_t len) {
-    (void)ctx;
-    FILE *to = fd == 1 ? stdout : stderr;
-    fwrite(data, 1, len, to);
-    fflush(to);
-}
 
 /* `run`: open the sandbox, execute once, report. Returns the exit status;
  * CLI_EXIT_USAGE for a request the sandbox refused, CLI_EXIT_SOFTWARE when
@@ -40,7 +33,7 @@ static int cmd_run(const cli_run *run) {
         return CLI_EXIT_SOFTWARE;
     }
     lsb_policy policy = run->policy;
-    if (!run->json) policy.on_output = stream_output; /* plain runs show output live */
+    if (!run->json) policy.on_output = cli_stream_output; /* plain runs show output live */
     lsb_status st = lsb_execute(sandbox, run->lang, run->code, run->code_len, run->filename,
                                 &policy, &result, err, sizeof err);
     if (st != LSB_OK) { /* a bad request (e.g. memory below the guest's need) is a usage error */
@@ -92,7 +85,8 @@ int main(int argc, char **argv) {
     cli_args args;
     int status = cli_parse(argc, argv, stdin, &args, err, sizeof err);
     if (status != CLI_EXIT_OK) {
-        fprintf(stderr, CLI_PROGRAM ": %s\n", err);
+        if (!cli_session_parse_error(argc, argv, err, status))
+            fprintf(stderr, CLI_PROGRAM ": %s\n", err);
         return status;
     }
     switch (args.action) {
@@ -101,6 +95,7 @@ int main(int argc, char **argv) {
     case CLI_ACTION_RUN_HELP: cli_print_run_help(stdout); break;
     case CLI_ACTION_RUN: status = cmd_run(&args.run); break;
     case CLI_ACTION_SNAPSHOT: status = cmd_snapshot(&args.snapshot); break;
+    case CLI_ACTION_SESSION: status = cli_session_main(&args.session); break;
     }
     cli_args_free(&args);
     return status;

@@ -1,6 +1,6 @@
 /*
- * report.c - turning an lsb_result into what `llm-sandbox run` prints and
- * the status it exits with.
+ * report.c - turning an lsb_result into what `llm-sandbox run` and
+ * `session exec` print and the status they exit with.
  *
  * Invariants: a failed guest never yields exit status 0; statuses 120-125
  * are chosen only from the trap (never from stderr text); guest bytes are
@@ -86,6 +86,19 @@ int cli_report_status(const lsb_result *r, FILE *err) {
     if (cli_trap_reason(r, reason, sizeof reason)) fprintf(err, CLI_PROGRAM ": %s\n", reason);
     fflush(err);
     return cli_exit_status(r);
+}
+
+void cli_stream_output(void *ctx, int fd, const char *data, size_t len) {
+    (void)ctx;
+    FILE *to = fd == 1 ? stdout : stderr;
+    fwrite(data, 1, len, to);
+    fflush(to);
+}
+
+void cli_report_warnings(const lsb_result *r, FILE *err) {
+    for (size_t i = 0; i < r->warnings_count; i++)
+        if (r->warnings[i]) fprintf(err, CLI_PROGRAM ": warning: %s\n", r->warnings[i]);
+    fflush(err);
 }
 
 int cli_report_json(const lsb_result *r, FILE *out, FILE *err) {

@@ -1,7 +1,7 @@
 /*
- * report.h - how `llm-sandbox run` reports a result (prefix cli_): the
- * guest's output, the one-line reason for a trap, the JSON form, and the
- * exit status (see exitcodes.h).
+ * report.h - how `llm-sandbox run` and `session exec` report a result
+ * (prefix cli_): the guest's output, live or afterwards, the one-line reason
+ * for a trap, warnings, the JSON form, and the exit status (see exitcodes.h).
  *
  * Invariants: the exit status is the same with or without --json; the
  * guest's partial output is always written before any reason line.
@@ -32,6 +32,14 @@ int cli_report_plain(const lsb_result *r, FILE *out, FILE *err);
 /* Only the notes of cli_report_plain (truncation, trap reason) to err, for
  * a run whose output was already streamed. Returns the exit status. */
 int cli_report_status(const lsb_result *r, FILE *err);
+
+/* lsb_output_fn for plain runs: copy guest output to our stdout (fd 1) or
+ * stderr (fd 2) as it arrives, flushed at once. ctx is unused. */
+void cli_stream_output(void *ctx, int fd, const char *data, size_t len);
+
+/* Each warning of r (e.g. a corrupt session state file that was replaced)
+ * as one line "llm-sandbox: warning: ..." on err. */
+void cli_report_warnings(const lsb_result *r, FILE *err);
 
 /* Print r as one JSON object and a newline on out. Returns the exit
  * status, or CLI_EXIT_SOFTWARE (with a message on err) when out of memory. */

@@ -1,0 +1,42 @@
+/*
+ * session_cmd.h - the `llm-sandbox session ...` subcommands (prefix
+ * cli_session_): run a parsed cli_session against the session API of
+ * include/llmsandbox.h and report the outcome, as text or as one JSON
+ * object on stdout; and their help texts.
+ *
+ * Invariants: every failure is reported exactly once (one line on stderr,
+ * or the JSON error object with --json) and maps to one exit status; a
+ * subcommand that fails before its library call changes nothing on disk.
+ */
+#ifndef LSB_CLI_SESSION_CMD_H
+#define LSB_CLI_SESSION_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cli/args.h"
+
+/* Statuses only the session subcommands use (sysexits.h numbers); the
+ * others are in exitcodes.h. */
+enum cli_session_exit {
+    CLI_EXIT_CANTCREAT = 73, /* the session id is taken, or the session's quota is full */
+    CLI_EXIT_IOERR = 74      /* the sessions root or a session record cannot be used */
+};
+
+/* Run the subcommand s describes (or print its help). Returns the exit
+ * status: for exec the one `run` would give; otherwise 0 or the status of
+ * the failure, documented in the help. */
+int cli_session_main(const cli_session *s);
+
+/*
+ * Called when cli_parse failed: if argv is a `session` command line with
+ * --json, print the failure (message msg, exit status status) as the JSON
+ * error object on stdout and return true; otherwise print nothing and
+ * return false, so the caller prints msg on stderr as usual.
+ */
+bool cli_session_parse_error(int argc, char *const argv[], const char *msg, int status);
+
+/* The help of one subcommand, or of `session` itself for NONE. */
+void cli_session_print_help(FILE *out, cli_session_cmd cmd);
+
+#endif

@@ -1,0 +1,404 @@
+#!/usr/bin/env bash
+# tests/e2e/sessions_cli.sh BINARY - end-to-end tests of `llm-sandbox session`.
+#
+# Drives the real binary, one process per command, against a temporary
+# sessions root: create (UUIDs, custom ids, bad ids), exec in Python and
+# JavaScript, state kept (or not) across processes, file round trips with
+# binary data, path escapes, isolation between sessions, reset, destroy,
+# prune, install, the JSON forms and the exit statuses. Each check prints
+# "ok" or "FAIL" with what it saw; the last line is
+# "sessions-cli: N passed, M failed". Exit 1 on any failure.
+set -uo pipefail
+
+BIN=$(realpath "$1")
+T=$(mktemp -d)
+ROOT="$T/sessions"
+trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+passed=0 failed=0
+UUID_RE='^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+NOSUCH=00000000-0000-4000-8000-000000000000
+
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL $1"; echo "     ${2:0:600}"; }
+
+# sx ARGS... -> $OUT (stdout), $ERR (stderr), $RC for `session --sessions-root ROOT ARGS`
+sx() {
+  OUT=$("$BIN" session --sessions-root "$ROOT" "$@" 2>"$T/stderr"); RC=$?
+  ERR=$(cat "$T/stderr")
+}
+# sxin INPUT ARGS... -> like sx, with INPUT on standard input
+sxin() {
+  local input=$1; shift
+  OUT=$(printf '%s' "$input" | "$BIN" session --sessions-root "$ROOT" "$@" 2>"$T/stderr"); RC=$?
+  ERR=$(cat "$T/stderr")
+}
+# jx ARGS... -> like sx with --json; J is the JSON document
+jx() { sx "$@" --json; J=$OUT; }
+jget() { jq -r "$1" <<<"$J" 2>/dev/null; }
+expect_eq() { # NAME ACTUAL EXPECTED
+  if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected [$3], got [$2]; stderr: $ERR"; fi
+}
+expect_match() { # NAME TEXT REGEX
+  if grep -qE -- "$3" <<<"$2"; then ok "$1"; else bad "$1" "no match for /$3/ in [$2]; stderr: $ERR"; fi
+}
+expect_no_match() { # NAME TEXT REGEX
+  if grep -qE -- "$3" <<<"$2"; then bad "$1" "unexpected /$3/ in [$2]"; else ok "$1"; fi
+}
+# the ids of every session, one per line, sorted
+session_ids() { "$BIN" session list --json --sessions-root "$ROOT" | jq -r '.sessions[].id' | sort; }
+# everything under the sessions root, for "nothing was created" checks
+root_listing() { (cd "$ROOT" 2>/dev/null && find . | sort); }
+
+echo "== create"
+sx create
+expect_match "create prints a UUID" "$OUT" "$UUID_RE"
+expect_eq "create exits 0" "$RC" "0"
+PY=$OUT
+sx create --lang javascript
+JS=$OUT
+expect_match "create --lang javascript" "$JS" "$UUID_RE"
+sx create --id my-sess_1 --custom-id
+expect_eq "create a custom id" "$OUT|$RC" "my-sess_1|0"
+sx create --id 123e4567-e89b-42d3-a456-426614174000
+expect_eq "create a given UUID without --custom-id" "$OUT|$RC" "123e4567-e89b-42d3-a456-426614174000|0"
+sx create --id my-sess_1 --custom-id
+expect_eq "a taken id: exit 73" "$RC" "73"
+expect_match "a taken id: says so" "$ERR" "already exists"
+before_ids=$(session_ids); before_root=$(root_listing)
+long=$(printf 'a%.0s' $(seq 129))
+for id in 'bad id' '../escape' 'a/b' '.' '..' 'semi;colon' "$long" 'ünïcode'; do
+  sx create --id "$id" --custom-id
+  expect_eq "bad custom id '${id:0:20}' is rejected with 64" "$RC" "64"
+done
+sx create --id not-a-uuid
+expect_eq "a non-UUID id needs --custom-id (64)" "$RC" "64"
+expect_match "the library's reason is shown" "$ERR" 'id'
+expect_eq "bad ids created no session" "$(session_ids)" "$before_ids"
+expect_eq "bad ids created nothing under the root" "$(root_listing)" "$before_root"
+expect_eq "no file escaped the root" "$(ls -A "$T" | sort | tr '\n' ' ')" "sessions stderr "
+jx create --auto-persist
+AP=$(jget .session.id)
+expect_eq "create --json: ok and language" "$(jget .ok)|$(jget .session.language)" "true|python"
+expect_match "create --json: a UUID" "$AP" "$UUID_RE"
+expect_eq "create --json: auto-persist and limits" \
+  "$(jget .session.auto_persist_globals)|$(jget .session.limits.fuel)" "true|5000000000"
+jx create --fuel 123456789 --memory 64MiB --quota-files 77
+expect_eq "create stores the limits" \
+  "$(jget .session.limits.fuel)|$(jget .session.limits.memory_bytes)|$(jget .session.limits.quota_files)" \
+  "123456789|67108864|77"
+LIM=$(jget .session.id)
+sx create --fuel 0
+expect_eq "create --fuel 0: 64" "$RC" "64"
+
+echo "== exec"
+sx exec "$PY" -c 'print(6 * 7)'
+expect_eq "python exec" "$OUT|$RC" "42|0"
+sx exec "$JS" -c 'console.log([1, 2, 3].map(x => x * 2).join(","))'
+expect_eq "javascript exec (language from the session)" "$OUT|$RC" "2,4,6|0"
+sx exec "$PY" -c 'import sys; sys.exit(3)'
+expect_eq "exit status is the guest's" "$RC" "3"
+sx exec "$PY" -c 'raise ValueError("bad")'
+expect_eq "uncaught exception: 1" "$RC" "1"
+expect_match "traceback on stderr" "$ERR" "ValueError: bad"
+sxin 'print(1 + 1)' exec "$PY" -
+expect_eq "code from standard input" "$OUT" "2"
+printf 'print("from file")\n' >"$T/job.py"
+sx exec "$PY" "$T/job.py"
+expect_eq "code from a file" "$OUT" "from file"
+sx exec "$PY" --fuel 100000000 -c 'while True: pass'
+expect_eq "out of fuel: 125" "$RC" "125"
+expect_match "out of fuel: reason" "$ERR" "fuel"
+sx exec "$PY" --timeout 1 -c 'import time; time.sleep(30)'
+expect_eq "timeout: 124" "$RC" "124"
+jx exec "$PY" -c 'print("hi")'
+expect_eq "exec --json: the result object" "$(jget .success)|$(jget .stdout)|$(jget .session_id)" "true|hi|$PY"
+expect_eq "exec --json: runtime" "$(jget .runtime)" "python"
+jx exec "$LIM" -c 'while True: pass'
+expect_eq "exec uses the session's stored fuel" "$(jget .trap_reason)|$(jget .fuel_budget)" "out_of_fuel|123456789"
+jx exec "$LIM" --fuel 200000000 -c 'print(1)'
+expect_eq "exec --fuel overrides it for one run" "$(jget .fuel_budget)" "200000000"
+sx exec "$PY" --env GREETING=hello -c 'import os; print(os.environ["GREETING"])'
+expect_eq "exec --env" "$OUT" "hello"
+sx exec "$PY" -c ''
+expect_eq "empty code: 64" "$RC" "64"
+"$BIN" session --sessions-root "$ROOT" exec "$PY" -c 'import time; print("early", flush=True); time.sleep(3)' >"$T/live.txt" 2>/dev/null &
+live_pid=$!
+sleep 1.5
+expect_eq "exec output streams while the code runs" "$(cat "$T/live.txt")" "early"
+wait $live_pid
+
+echo "== state across processes"
+sx exec "$AP" -c 'x = 41'
+expect_eq "auto-persist: first exec" "$RC" "0"
+sx exec "$AP" -c 'print(x + 1)'
+expect_eq "auto-persist: the next process sees x" "$OUT|$RC" "42|0"
+sx exec "$AP" -c 'x = 1000
+raise RuntimeError("fail after assigning")'
+expect_eq "a failing exec exits 1" "$RC" "1"
+sx exec "$AP" -c 'print(x)'
+expect_eq "a failing exec leaves the state unchanged" "$OUT" "41"
+sx exec "$AP" --fuel 100000000 -c 'x = 7
+while True: pass'
+expect_eq "a trapped exec exits 125" "$RC" "125"
+sx exec "$AP" -c 'print(x)'
+expect_eq "a trapped exec leaves the state unchanged" "$OUT" "41"
+sx exec "$PY" -c 'y = 41
+open("keep.txt", "w").write("kept")'
+sx exec "$PY" -c 'print(y)'
+expect_eq "without auto-persist the next exec starts empty" "$RC" "1"
+expect_match "without auto-persist: NameError" "$ERR" "NameError"
+sx exec "$PY" -c 'print(open("keep.txt").read())'
+expect_eq "without auto-persist files stay" "$OUT" "kept"
+
+echo "== files"
+sxin 'hello' write "$PY" data/in.txt
+expect_eq "write from standard input" "$RC" "0"
+sx read "$PY" data/in.txt
+expect_eq "read it back" "$OUT|$RC" "hello|0"
+sx read "$PY" /app/data/in.txt
+expect_eq "read by absolute /app path" "$OUT" "hello"
+sx exec "$PY" -c 'print(open("/app/data/in.txt").read())'
+expect_eq "the guest sees a written file" "$OUT" "hello"
+{ printf '\0\377\001binary\n\0'; head -c 70000 /dev/urandom; } >"$T/blob.bin"
+sx write "$PY" blob.bin "$T/blob.bin"
+expect_eq "write binary from a file" "$RC" "0"
+"$BIN" session --sessions-root "$ROOT" read "$PY" blob.bin >"$T/back.bin"
+if cmp -s "$T/blob.bin" "$T/back.bin"; then ok "binary round trip is byte-exact"; else bad "binary round trip" "$(cmp "$T/blob.bin" "$T/back.bin" 2>&1)"; fi
+jx read "$PY" blob.bin
+jq -r .content <<<"$J" | base64 -d >"$T/back64.bin" 2>/dev/null
+expect_eq "read --json of binary: base64" "$(jget .encoding)|$(jget .size)" "base64|$(stat -c %s "$T/blob.bin")"
+if cmp -s "$T/blob.bin" "$T/back64.bin"; then ok "read --json base64 decodes to the bytes"; else bad "read --json base64" "differs"; fi
+jx read "$PY" data/in.txt
+expect_eq "read --json of text" "$(jget .encoding)|$(jget .content)|$(jget .path)" "utf-8|hello|data/in.txt"
+sx exec "$PY" -c 'd = open("/app/blob.bin", "rb").read(); print(len(d), d[:3])'
+expect_eq "the guest reads the binary file" "$OUT" "$(stat -c %s "$T/blob.bin") b'\\x00\\xff\\x01'"
+printf 'new' | "$BIN" session --sessions-root "$ROOT" write "$PY" data/in.txt - >/dev/null
+sx read "$PY" data/in.txt
+expect_eq "write - replaces the file" "$OUT" "new"
+sx files "$PY"
+expect_match "files lists a nested file" "$OUT" ' data/in\.txt$'
+expect_match "files lists folders with a slash" "$OUT" ' data/$'
+expect_match "files lists the guest's file" "$OUT" ' keep\.txt$'
+jx files "$PY"
+expect_eq "files --json" "$(jq -r '[.files[] | select(.is_dir | not) | .path] | sort | join(",")' <<<"$J")" "blob.bin,data/in.txt,keep.txt"
+expect_eq "files --json sizes" "$(jq -r '.files[] | select(.path == "keep.txt") | .size' <<<"$J")" "4"
+jx files "$PY" data
+expect_eq "files PATH lists only that folder" "$(jq -r '[.files[].path] | join(",")' <<<"$J")" "data/in.txt"
+jx files "$AP"
+expect_no_match "files hides /app/.lsb" "$(jq -r '.files[].path' <<<"$J")" '^\.lsb'
+jx files "$AP" --all
+expect_match "files --all shows the state file" "$(jq -r '.files[] | select(.is_system) | .path' <<<"$J")" '^\.lsb/state\.json$'
+sx rm "$PY" blob.bin
+expect_eq "rm a file" "$RC" "0"
+sx read "$PY" blob.bin
+expect_eq "a removed file cannot be read (66)" "$RC" "66"
+sx read "$PY" never-there.txt
+expect_eq "reading a missing file: 66" "$RC" "66"
+expect_no_match "a missing file is not a missing session" "$ERR" "no session"
+sx rm "$PY" data
+expect_match "rm of a folder without -r fails" "$RC" '^(64|66|70|73|74)$'
+sx read "$PY" data/in.txt
+expect_eq "a refused rm removed nothing" "$OUT" "new"
+sx rm "$PY" data -r
+expect_eq "rm -r a folder" "$RC" "0"
+jx files "$PY"
+expect_eq "the folder is gone" "$(jq -r '[.files[].path] | sort | join(",")' <<<"$J")" "keep.txt"
+
+echo "== info and list"
+sx info "$PY"
+expect_match "info names the session" "$OUT" "^id +$PY$"
+expect_match "info shows the language" "$OUT" "^language +python$"
+jx info "$PY"
+expect_eq "info --json" "$(jget .ok)|$(jget .command)|$(jget .session.id)|$(jget .session.language)" "true|info|$PY|python"
+expect_match "info --json counts executions" "$(jget .session.execution_count)" '^[1-9][0-9]*$'
+expect_match "info --json workspace bytes" "$(jget .session.workspace_bytes)" '^[1-9][0-9]*$'
+jx info "$JS"
+expect_eq "info of the JS session" "$(jget .session.language)" "javascript"
+sx list
+expect_match "list shows a session" "$OUT" "^$PY "
+expect_match "list shows the custom id" "$OUT" "^my-sess_1 "
+jx list
+expect_eq "list --json has every session" "$(jq -r '[.sessions[].id] | sort | join(" ")' <<<"$J")" \
+  "$(printf '%s\n' "$PY" "$JS" my-sess_1 123e4567-e89b-42d3-a456-426614174000 "$AP" "$LIM" | sort | tr '\n' ' ' | sed 's/ $//')"
+LSB_SESSIONS_ROOT="$ROOT" "$BIN" session list >"$T/envlist.txt" 2>&1
+expect_match "\$LSB_SESSIONS_ROOT picks the root" "$(cat "$T/envlist.txt")" "^$PY "
+OUT=$("$BIN" session list --json --sessions-root "$T/other-root" 2>&1)
+expect_eq "another root has no sessions" "$(jq -r '.sessions | length' <<<"$OUT")" "0"
+
+echo "== path escapes"
+before_root=$(root_listing); before_tmp=$(find "$T" | sort)
+for p in ../x ../../x ../../../etc/passwd /etc/passwd /app/../../etc/passwd /tmp/x /appx/y data/../../x /app/../x; do
+  sxin 'x' write "$PY" "$p"
+  expect_eq "write '$p' is refused (64)" "$RC" "64"
+  sx read "$PY" "$p"
+  expect_eq "read '$p' is refused (64)" "$RC" "64"
+  expect_no_match "read '$p' leaks nothing" "$OUT" 'root:x:0'
+done
+sx rm "$PY" ../x
+expect_eq "rm ../x is refused (64)" "$RC" "64"
+sx files "$PY" ../
+expect_eq "files ../ is refused (64)" "$RC" "64"
+expect_eq "escapes created nothing" "$(root_listing)" "$before_root"
+expect_eq "nothing escaped into the temp folder" "$(find "$T" | sort)" "$before_tmp"
+sx exec "$PY" -c 'import os; os.symlink("/etc", "/app/guestlink")'
+expect_match "the guest cannot make a symlink out of /app" "$ERR" 'PermissionError|OSError'
+ws=$(dirname "$(find "$ROOT" -name keep.txt -path "*$PY*" | head -1)")
+ln -s /etc "$ws/hostlink"
+sx read "$PY" hostlink/passwd
+expect_match "reading through a host symlink out of /app fails" "$RC" '^(64|66)$'
+expect_no_match "reading through it leaks nothing" "$OUT" 'root:x:0'
+sxin 'x' write "$PY" hostlink/evil
+expect_match "writing through it fails" "$RC" '^(64|66)$'
+expect_eq "no file was written outside" "$(ls /etc/evil 2>/dev/null)" ""
+sx files "$PY" hostlink
+expect_match "listing through it fails" "$RC" '^(64|66)$'
+rm -f "$ws/hostlink"
+
+echo "== isolation"
+sxin 'A-only' write "$PY" secret.txt
+sx read "$JS" secret.txt
+expect_eq "another session cannot read the file" "$RC" "66"
+sx exec "$AP" -c 'import os; print(sorted(os.listdir("/app")))'
+expect_no_match "another session's /app does not show it" "$OUT" "secret"
+sx exec "$AP" -c "print(open('/app/../$PY/secret.txt').read())"
+expect_no_match "nor can its code reach it" "$OUT" "A-only"
+
+echo "== quota"
+sx create --quota-bytes 1MiB
+Q=$OUT
+head -c $((2 * 1024 * 1024)) /dev/zero >"$T/big.bin"
+sx write "$Q" big.bin "$T/big.bin"
+expect_eq "a write past the quota: 73" "$RC" "73"
+jx files "$Q"
+expect_eq "the refused write left nothing" "$(jq -r '.files | length' <<<"$J")" "0"
+sx exec "$Q" -c 'open("/app/big", "wb").write(b"x" * (2 << 20))'
+expect_match "the guest hits the same quota" "$ERR" 'OSError|quota|Disk'
+
+echo "== install"
+mkdir -p "$T/wheels"
+python3 - "$T/wheels" <<'PYEOF'
+import base64, hashlib, sys, zipfile
+out = sys.argv[1] + "/lsb_hello-1.0-py3-none-any.whl"
+files = {
+    "lsb_hello/__init__.py": "GREETING = 'hello from a wheel'\n",
+    "lsb_hello-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: lsb-hello\nVersion: 1.0\n",
+    "lsb_hello-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+}
+record = []
+with zipfile.ZipFile(out, "w") as z:
+    for name, text in files.items():
+        data = text.encode()
+        z.writestr(name, data)
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record.append(f"{name},sha256={digest},{len(data)}")
+    record.append("lsb_hello-1.0.dist-info/RECORD,,")
+    z.writestr("lsb_hello-1.0.dist-info/RECORD", "\n".join(record) + "\n")
+PYEOF
+sx install "$PY" "$T/wheels/lsb_hello-1.0-py3-none-any.whl"
+expect_eq "install a wheel file" "$RC" "0"
+expect_match "install names what it installed" "$OUT" "lsb.hello 1\.0"
+sx exec "$PY" -c 'import lsb_hello; print(lsb_hello.GREETING)'
+expect_eq "the session imports it" "$OUT" "hello from a wheel"
+jx install "$AP" lsb_hello --wheel-dir "$T/wheels"
+expect_eq "install by name from --wheel-dir (--json)" "$(jget .ok)|$(jget .version)" "true|1.0"
+sx exec "$LIM" --fuel 1000000000 -c 'import lsb_hello'
+expect_eq "another session cannot import it" "$RC" "1"
+sx install "$PY" no-such-project --wheel-dir "$T/wheels"
+expect_eq "an unknown name: 66" "$RC" "66"
+expect_match "an unknown name: says which" "$ERR" "no-such-project"
+printf 'not a zip' >"$T/wheels/broken-1.0-cp311-cp311-linux_x86_64.whl"
+sx install "$PY" "$T/wheels/broken-1.0-cp311-cp311-linux_x86_64.whl"
+expect_eq "a platform wheel: 64" "$RC" "64"
+
+echo "== reset"
+sx reset "$AP"
+expect_eq "reset exits 0" "$RC" "0"
+sx exec "$AP" -c 'print(x)'
+expect_eq "after reset the state is gone" "$RC" "1"
+jx files "$AP" --all
+expect_eq "after reset the workspace is empty" "$(jq -r '[.files[].path | select(startswith(".lsb/state"))] | length' <<<"$J")" "0"
+jx info "$AP"
+expect_eq "after reset the session and its settings stay" "$(jget .session.id)|$(jget .session.auto_persist_globals)" "$AP|true"
+sx exec "$AP" -c 'x = 5'
+sx exec "$AP" -c 'print(x)'
+expect_eq "after reset auto-persist still works" "$OUT" "5"
+
+echo "== destroy"
+sx destroy "$JS"
+expect_eq "destroy exits 0" "$RC" "0"
+before_root=$(root_listing)
+sx exec "$JS" -c 'console.log(1)'
+expect_eq "exec after destroy: 66" "$RC" "66"
+expect_eq "exec after destroy: the message" "$ERR" "llm-sandbox: no session '$JS' (list them with 'llm-sandbox session list')"
+expect_eq "exec after destroy created nothing" "$(root_listing)" "$before_root"
+expect_no_match "list no longer shows it" "$(session_ids)" "^$JS$"
+sx info "$JS"
+expect_eq "info after destroy: 66" "$RC" "66"
+sx destroy "$JS"
+expect_eq "destroy twice: 66" "$RC" "66"
+sx info "$NOSUCH"; expect_eq "info of an unknown session: 66" "$RC" "66"
+sx files "$NOSUCH"; expect_eq "files of an unknown session: 66" "$RC" "66"
+sx read "$NOSUCH" x; expect_eq "read in an unknown session: 66" "$RC" "66"
+expect_match "read in an unknown session: says which" "$ERR" "no session '$NOSUCH'"
+sx rm "$NOSUCH" x; expect_eq "rm in an unknown session: 66" "$RC" "66"
+sx reset "$NOSUCH"; expect_eq "reset of an unknown session: 66" "$RC" "66"
+sx install "$NOSUCH" "$T/wheels/lsb_hello-1.0-py3-none-any.whl"
+expect_eq "install into an unknown session: 66" "$RC" "66"
+sxin 'x' write "$NOSUCH" f.txt
+expect_eq "write to an unknown session: 66" "$RC" "66"
+expect_eq "nothing was created for the unknown session" "$(root_listing)" "$before_root"
+before_root=$(root_listing)
+for id in 'bad id!' '../x' '' "$long"; do
+  sx exec "$id" -c 'print(1)'
+  expect_eq "exec with a bad id '${id:0:20}': 64" "$RC" "64"
+done
+sx info '../../etc'
+expect_match "a bad id: the library's reason" "$RC|$ERR" "^64\|llm-sandbox: .*'\.\./\.\./etc'"
+expect_eq "bad ids created nothing" "$(root_listing)" "$before_root"
+jx exec "$NOSUCH" -c 'print(1)'
+expect_eq "exec --json of an unknown session" "$RC|$(jget .ok)|$(jget .error.code)" "66|false|not_found"
+expect_eq "--json failures keep stderr empty" "$ERR" ""
+
+echo "== JSON forms and usage errors"
+jx info
+expect_eq "a usage error with --json is JSON" "$RC|$(jget .ok)|$(jget .error.code)|$(jget .command)" "64|false|usage|info"
+jx create --id 'bad id' --custom-id
+expect_eq "a bad id with --json" "$RC|$(jget .ok)|$(jget .error.code)" "64|false|invalid"
+for args in "list" "info $PY" "files $PY" "read $PY keep.txt" "rm $PY keep.txt" "reset $PY"; do
+  # shellcheck disable=SC2086
+  jx $args
+  if jq -e '.ok == true and (.command | type == "string")' <<<"$J" >/dev/null 2>&1; then ok "--json of '${args%% *}' parses"; else bad "--json of '${args%% *}'" "$J"; fi
+done
+sx bogus
+expect_eq "unknown subcommand: 64" "$RC" "64"
+sx info "$PY" extra
+expect_eq "too many arguments: 64" "$RC" "64"
+sx prune --older-than soon
+expect_eq "bad duration: 64" "$RC" "64"
+OUT=$("$BIN" session --help); RC=$?
+expect_eq "session --help exits 0" "$RC" "0"
+expect_match "session --help documents 73 and 74" "$OUT" '^  74 '
+for c in create exec info files read write rm reset destroy list prune install; do
+  OUT=$("$BIN" session "$c" --help 2>&1); RC=$?
+  expect_match "session $c --help" "$RC|$OUT" "^0\|Usage: llm-sandbox session $c"
+done
+
+echo "== prune"
+sleep 3
+sx create
+FRESH=$OUT
+old_count=$(($(session_ids | wc -l) - 1))
+jx prune --older-than 2s --dry-run
+expect_eq "prune --dry-run counts the old sessions" "$(jget .ok)|$(jget .dry_run)|$(jget .sessions)" "true|true|$old_count"
+expect_match "prune --dry-run reports bytes" "$(jget .bytes)" '^[1-9][0-9]*$'
+expect_eq "prune --dry-run deletes nothing" "$(session_ids | wc -l)" "$((old_count + 1))"
+sx prune --older-than 2s
+expect_match "prune reports the count" "$OUT" "removed $old_count sessions"
+expect_eq "prune deleted the old sessions only" "$(session_ids)" "$FRESH"
+jx prune --older-than 1d
+expect_eq "prune of recent sessions removes none" "$(jget .sessions)" "0"
+sx exec "$FRESH" -c 'print("still here")'
+expect_eq "the fresh session still works" "$OUT" "still here"
+
+echo "sessions-cli: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
