@@ -291,8 +291,9 @@ lsb_status lsb_session_file_delete(lsb_sandbox *sandbox, const char *id, const c
  * Install a pure-Python wheel (py3-none-any) into the session's own
  * site-packages (/app/.lsb/site-packages), importable in that session only.
  * package is a path to a .whl file, or a project name looked up in the
- * configured wheel_dir. A platform wheel, an sdist, a wheel with native
- * files or an unknown name is refused: LSB_ERR_INVALID with the reason.
+ * configured wheel_dir. A platform wheel, an sdist or a wheel with native
+ * files is refused with LSB_ERR_INVALID, a name with no wheel in wheel_dir
+ * with LSB_ERR_NOT_FOUND; err says why.
  * On success installed receives "NAME VERSION".
  */
 lsb_status lsb_session_install_package(lsb_sandbox *sandbox, const char *id, const char *package,

@@ -16,6 +16,8 @@ enum cli_exit {
     CLI_EXIT_USAGE = 64,      /* bad command line or bad code (EX_USAGE) */
     CLI_EXIT_NOINPUT = 66,    /* the code file cannot be read (EX_NOINPUT) */
     CLI_EXIT_SOFTWARE = 70,   /* the sandbox itself failed (EX_SOFTWARE) */
+    CLI_EXIT_CANTCREAT = 73,  /* session: the id is taken, or the quota is full */
+    CLI_EXIT_IOERR = 74,      /* session: the sessions root or a record is unusable */
     CLI_EXIT_KILLED = 120,    /* the sandboxed process died from a signal */
     CLI_EXIT_TRAP = 121,      /* any other WebAssembly trap */
     CLI_EXIT_STACK_OVERFLOW = 122,

@@ -15,13 +15,7 @@
 #include <stdio.h>
 
 #include "cli/args.h"
-
-/* Statuses only the session subcommands use (sysexits.h numbers); the
- * others are in exitcodes.h. */
-enum cli_session_exit {
-    CLI_EXIT_CANTCREAT = 73, /* the session id is taken, or the session's quota is full */
-    CLI_EXIT_IOERR = 74      /* the sessions root or a session record cannot be used */
-};
+#include "cli/exitcodes.h"
 
 /* Run the subcommand s describes (or print its help). Returns the exit
  * status: for exec the one `run` would give; otherwise 0 or the status of

@@ -331,7 +331,7 @@ lsb_status sfile_list(const char *ws, const char *path, bool include_system, siz
         snprintf(err, errlen, "cannot list '%.200s'", path ? path : LSB_MOUNT_APP);
         return LSB_ERR_WORKSPACE;
     }
-    qsort(l.v, l.count, sizeof *l.v, entry_cmp);
+    if (l.count > 1) qsort(l.v, l.count, sizeof *l.v, entry_cmp);
     *out = l.v;
     *count = l.count;
     return LSB_OK;

@@ -275,7 +275,7 @@ static void test_internal_snapshot(void **state) {
 static void test_commands(void **state) {
     (void)state;
     BAD(CLI_EXIT_USAGE, "no command", NULL);
-    BAD(CLI_EXIT_USAGE, "unknown command 'session'", "session", "list");
+    BAD(CLI_EXIT_USAGE, "unknown command 'sessions'", "sessions", "list");
     BAD(CLI_EXIT_USAGE, "unknown command 'mcp'", "mcp");
     BAD(CLI_EXIT_USAGE, "unknown option '--bogus'", "--bogus");
 }
