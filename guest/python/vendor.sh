@@ -100,7 +100,9 @@ fi
 # deb_file PKG: the one downloaded .deb of PKG.
 deb_file() {
   local files=("$TMP/debs/$1"_*.deb)
-  [ ${#files[@]} -eq 1 ] && [ -f "${files[0]}" ] || die "expected one downloaded .deb for $1, found: ${files[*]}"
+  if [ ${#files[@]} -ne 1 ] || [ ! -f "${files[0]}" ]; then
+    die "expected one downloaded .deb for $1, found: ${files[*]}"
+  fi
   echo "${files[0]}"
 }
 

@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# tests/e2e/batteries_py.sh BINARY - end-to-end tests of the Python
+# batteries: the vendored packages under /data, sandbox_utils and the wheel
+# installer, all driven through the real `llm-sandbox run`.
+#
+# Each check prints "ok" or "FAIL" with what it saw; the last line is
+# "batteries-py: N passed, M failed". Exit 1 on any failure. Needs the
+# built assets (make), jq and python3 (3.11: the host-side unit tests in
+# tests/python run first, and build the test wheels).
+set -uo pipefail
+
+BIN=$(realpath "$1")
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+T=$(mktemp -d)
+trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL $1"; echo "     ${2:0:600}"; }
+
+# run ARGS... -> $OUT (stdout), $ERR (stderr), $RC
+run() {
+  OUT=$("$BIN" run "$@" 2>"$T/stderr"); RC=$?
+  ERR=$(cat "$T/stderr")
+}
+# jrun ARGS... -> like run, with --json; J is the JSON document
+jrun() { run --json "$@"; J=$OUT; }
+jget() { jq -r "$1" <<<"$J" 2>/dev/null; }
+# pyrun WORKSPACE CODE -> run python in WORKSPACE with a generous budget
+pyrun() { run --lang python --fuel 40000000000 --timeout 60 --workspace "$1" -c "$2"; }
+expect_eq() { # NAME ACTUAL EXPECTED
+  if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected [$3], got [$2]; stderr: $ERR"; fi
+}
+expect_match() { # NAME TEXT REGEX
+  if grep -qE -- "$3" <<<"$2"; then ok "$1"; else bad "$1" "no match for /$3/ in [$2]; stderr: $ERR"; fi
+}
+# field KEY: the value of KEY in the JSON object the guest printed last
+field() { tail -n 1 <<<"$OUT" | jq -c -r ".$1" 2>/dev/null; }
+
+echo "== host-side unit tests (tests/python)"
+UNIT=$(cd "$ROOT" && LSB_SITE_PACKAGES="$(dirname "$BIN")/assets/data/site-packages" \
+  python3 -B -m unittest discover -s tests/python 2>&1); URC=$?
+if [ $URC -eq 0 ]; then ok "tests/python: $(grep -E '^Ran ' <<<"$UNIT")"; else bad "tests/python" "$(tail -n 30 <<<"$UNIT")"; fi
+
+echo "== vendored packages (/data/site-packages)"
+CHECK=$(bash "$ROOT/scripts/check-vendored.sh" "$BIN" 2>&1)
+while IFS= read -r line; do
+  case "$line" in
+  "ok   "*) ok "vendored ${line#ok   }" ;;
+  "FAIL "*) bad "vendored ${line#FAIL }" "$(grep -A1 -F -- "$line" <<<"$CHECK" | tail -n 1)" ;;
+  esac
+done <<<"$CHECK"
+expect_match "check-vendored.sh reports no failure" "$(tail -n 2 <<<"$CHECK")" 'check-vendored: [0-9]+ passed, 0 failed'
+
+WS=$T/ws0 && mkdir -p "$WS"
+pyrun "$WS" 'import sys; print("/data/site-packages" in sys.path)'
+expect_eq "the prelude puts /data/site-packages on sys.path" "$OUT" "True"
+pyrun "$WS" 'import json; v = json.load(open("/data/site-packages/vendored.json"))
+names = {e["import"] for e in v}
+keys = {tuple(sorted(e)) for e in v}
+need = {"openpyxl", "et_xmlfile", "xlsxwriter", "PyPDF2", "odf", "tabulate", "jinja2", "markupsafe", "markdown",
+        "dateutil", "attr", "attrs", "six", "certifi", "charset_normalizer", "idna", "urllib3", "tomli", "yaml",
+        "sandbox_utils"}
+print(sorted(need - names), keys)'
+expect_eq "vendored.json lists every package with its four fields" "$OUT" \
+  "[] {('debian', 'import', 'name', 'version')}"
+pyrun "$WS" 'import json; v = {e["import"]: e for e in json.load(open("/data/site-packages/vendored.json"))}
+print(v["yaml"]["name"], v["yaml"]["version"], v["yaml"]["debian"].split()[0], v["sandbox_utils"]["debian"])'
+expect_match "vendored.json names pip name, version and Debian package" "$OUT" '^PyYAML 6\.0 python3-yaml None$'
+pyrun "$WS" 'import os
+native = [os.path.join(d, f) for d, _, fs in os.walk("/data") for f in fs if f.endswith((".so", ".pyd"))]
+import markupsafe, yaml, jinja2
+print(len(native), markupsafe.escape.__module__, yaml.__with_libyaml__, jinja2.escape.__module__ if hasattr(jinja2, "escape") else "-")'
+expect_eq "no native files; pure fallbacks in use (markupsafe._native, yaml without libyaml)" "$OUT" \
+  "0 markupsafe._native False -"
+pyrun "$WS" 'import os, yaml, openpyxl, sandbox_utils
+print(all(os.path.exists(m.__cached__) for m in (yaml, openpyxl, sandbox_utils)), yaml.__file__)'
+expect_eq "vendored modules load from precompiled bytecode" "$OUT" "True /data/site-packages/yaml/__init__.py"
+pyrun "$WS" 'import yaml
+try:
+    yaml.safe_load("a: [1")
+except yaml.YAMLError as exc:
+    import traceback; print("".join(traceback.format_exception(exc)).count("/data/site-packages/yaml/"))'
+expect_match "tracebacks name files under /data/site-packages" "$OUT" '^[1-9][0-9]*$'
+pyrun "$WS" 'import certifi, os; print(certifi.where(), os.path.getsize(certifi.where()) > 100000)'
+expect_eq "certifi.where() is a real CA bundle inside the sandbox" "$OUT" \
+  "/data/site-packages/certifi/cacert.pem True"
+
+for target in /data/new.txt /data/site-packages/yaml/__init__.py; do
+  pyrun "$WS" "open('$target', 'a').write('x')"
+  expect_eq "writing $target fails" "$RC" "1"
+  expect_match "writing $target gives a clear error" "$ERR" \
+    "(PermissionError|OSError): \[Errno [0-9]+\] (Read-only file system|Permission denied|Operation not permitted)"
+done
+pyrun "$WS" 'import os
+try:
+    os.remove("/data/site-packages/six.py")
+except OSError as exc:
+    print(type(exc).__name__)
+print(os.path.exists("/data/site-packages/six.py"))'
+expect_match "removing a vendored file fails, the file stays" "$OUT" $'Error\nTrue$'
+
+echo "== sandbox_utils"
+WS=$T/ws && mkdir -p "$WS/data/sub" "$WS/src"
+printf 'name,city,age\nAnn,Oslo,31\nBob,Rome,25\nCid,Oslo,40\n' >"$WS/data/people.csv"
+printf 'x,y\n1,2\n' >"$WS/data/sub/more.csv"
+printf 'import os\nprint("a")  # TODO\n' >"$WS/src/a.py"
+printf 'one two\nthree\nfour five six\n' >"$WS/notes.txt"
+printf '<cat id="7"><item>a</item><item>b</item><empty/></cat>' >"$WS/doc.xml"
+printf 'name: demo\nitems:\n  - 1\n  - two\n' >"$WS/conf.yaml"
+echo "h" >"$WS/.hidden"
+echo "secret" >"$T/outside.txt"
+
+pyrun "$WS" 'import json, os; from sandbox_utils import *
+copy_tree("src", "backup/src")
+print(json.dumps({"find": find("*.csv"), "find_flat": find("*.csv", "data", recursive=False),
+  "walk": walk("src"), "tree": tree("data"), "removed": remove_tree("backup", "*.py"),
+  "backup_left": sorted(os.listdir("/app/backup/src"))}))'
+expect_eq "find (recursive and flat)" "$(field find)|$(field find_flat)" \
+  '["/app/data/people.csv","/app/data/sub/more.csv"]|["/app/data/people.csv"]'
+expect_eq "walk" "$(field walk)" '["/app/src/a.py"]'
+expect_eq "tree" "$(field tree)" $'/app/data\n|-- sub/\n|   `-- more.csv\n`-- people.csv'
+expect_eq "copy_tree, then remove_tree with a pattern" "$(field removed)|$(field backup_left)" '["/app/backup/src/a.py"]|[]'
+if [ -d "$WS/backup/src" ] && [ ! -e "$WS/backup/src/a.py" ]; then ok "remove_tree kept the folders, on the host too"
+else bad "remove_tree kept the folders" "$(ls -R "$WS/backup")"; fi
+pyrun "$WS" 'from sandbox_utils import remove_tree; print(remove_tree("backup"))'
+expect_eq "remove_tree removes a whole folder" "$OUT|$([ -e "$WS/backup" ] && echo still-there)" "['/app/backup']|"
+
+pyrun "$WS" 'import json; from sandbox_utils import *
+echo(sed(r"three", "THREE", cat("notes.txt")), "notes2.txt")
+print(json.dumps({"grep": grep("TODO|three", ["src/*.py", "notes.txt"]), "plain": grep("(", "src", regex=False),
+  "head": head("notes.txt", 1), "tail": tail("notes.txt", 1), "wc": wc("notes.txt"),
+  "diff": diff("notes.txt", "notes2.txt")}))'
+expect_eq "grep (regex, globs, lists)" "$(field grep)" \
+  '[["/app/src/a.py",2,"print(\"a\")  # TODO"],["/app/notes.txt",2,"three"]]'
+expect_eq "grep (plain text in a folder)" "$(field plain)" '[["/app/src/a.py",2,"print(\"a\")  # TODO"]]'
+expect_eq "head and tail" "$(field head)|$(field tail)" "one two|four five six"
+expect_eq "wc" "$(field wc)" '{"lines":3,"words":6,"chars":28}'
+expect_match "sed + echo wrote a file, diff shows the change" "$(field diff)" $'^--- /app/notes.txt\n\\+\\+\\+ /app/notes2.txt\n@@.*\n one two\n-three\n\\+THREE'
+
+pyrun "$WS" 'import json; from sandbox_utils import *
+rows = csv_to_json("data/people.csv")
+print(json.dumps({"group": {k: len(v) for k, v in group_by(rows, "city").items()},
+  "filter": map_items(filter_by(rows, city="Oslo", age=lambda a: int(a) > 35), "name"),
+  "sort": map_items(sort_by(rows, lambda r: int(r["age"]), reverse=True), "name"),
+  "stable": map_items(sort_by(rows, "city"), "name"),
+  "unique": unique([3, 1, 3, {"a": 1}, {"a": 1}]), "unique_key": map_items(unique(rows, "city"), "name"),
+  "chunk": chunk(range(5), 2)}))'
+expect_eq "group_by keeps first-seen order" "$(field group)" '{"Oslo":2,"Rome":1}'
+expect_eq "filter_by with a value and a callable" "$(field filter)" '["Cid"]'
+expect_eq "sort_by with a callable, reversed" "$(field sort)" '["Cid","Ann","Bob"]'
+expect_eq "sort_by is stable" "$(field stable)" '["Ann","Cid","Bob"]'
+expect_eq "unique keeps order, handles dicts and keys" "$(field unique)|$(field unique_key)" '[3,1,{"a":1}]|["Ann","Bob"]'
+expect_eq "chunk" "$(field chunk)" '[[0,1],[2,3],[4]]'
+
+pyrun "$WS" 'import json; from sandbox_utils import *
+csv_to_json("data/people.csv", "out/people.json")
+print(json.dumps({"csv": json_to_csv("out/people.json", "out/people.csv"), "xml": xml_to_dict("doc.xml"),
+  "xml_text": xml_to_dict("<a x=\"1\">t</a>"), "yaml": yaml_to_json("conf.yaml", "out/conf.json"),
+  "to_yaml": json_to_yaml({"k": [1, "v"]}, "out/k.yaml")}))'
+expect_eq "csv_to_json wrote JSON on the host" "$(jq -c '.[1]' "$WS/out/people.json" 2>&1)" '{"name":"Bob","city":"Rome","age":"25"}'
+expect_eq "json_to_csv round trip" "$(cat "$WS/out/people.csv")" "$(cat "$WS/data/people.csv")"
+expect_eq "xml_to_dict (@attributes, repeated tags, empty)" "$(field xml)|$(field xml_text)" \
+  '{"cat":{"@id":"7","item":["a","b"],"empty":null}}|{"a":{"@x":"1","#text":"t"}}'
+expect_eq "yaml_to_json (vendored PyYAML)" "$(field yaml)|$(jq -c . "$WS/out/conf.json" 2>&1)" \
+  '{"name":"demo","items":[1,"two"]}|{"name":"demo","items":[1,"two"]}'
+expect_eq "json_to_yaml" "$(cat "$WS/out/k.yaml")" $'k:\n- 1\n- v'
+
+pyrun "$WS" 'import json; from sandbox_utils import *
+mkdir("sh/a/b"); touch("sh/a/b/empty"); echo("hello", "sh/e.txt"); echo("more", "sh/e.txt", append=True)
+cp("sh/e.txt", "sh/a"); cp("sh/a", "sh/copy", recursive=True); mv("sh/copy", "sh/moved"); rm("sh/a/e.txt")
+print(json.dumps({"ls": ls("sh"), "hidden": [".hidden" in ls(all=True), ".hidden" in ls()],
+  "long": ls("sh", long=True)[0]["type"], "cat": cat("sh/e.txt", "sh/moved/e.txt"), "force": rm("nope", force=True)}))'
+expect_eq "ls, ls(all=True), ls(long=True)" "$(field ls)|$(field hidden)|$(field long)" '["a","e.txt","moved"]|[true,false]|dir'
+expect_eq "echo, cat, cp into a folder" "$(field cat)" $'hello\nmore\nhello\nmore'
+expect_eq "mkdir, touch, cp -r, mv, rm on the host" \
+  "$(cd "$WS/sh" && find . | LC_ALL=C sort | paste -sd' ')" ". ./a ./a/b ./a/b/empty ./e.txt ./moved ./moved/b ./moved/b/empty ./moved/e.txt"
+expect_eq "rm(force=True) of a missing file" "$(field force)" "false"
+pyrun "$WS" 'from sandbox_utils import rm
+try:
+    rm("sh")
+except IsADirectoryError as exc:
+    print("refused:", exc)'
+expect_match "rm of a folder needs recursive=True" "$OUT" "^refused: .*recursive=True"
+
+pyrun "$WS" 'from sandbox_utils import *; save_state({"step": 1}); update_state({"seen": ["a"]})'
+pyrun "$WS" 'from sandbox_utils import *; print(load_state(), load_state("none.json", default={"d": 1}))'
+expect_eq "state persists between runs" "$OUT" "{'step': 1, 'seen': ['a']} {'d': 1}"
+
+ln -s "$T/outside.txt" "$WS/evil"
+ln -s / "$WS/rootlink"
+pyrun "$WS" 'import sandbox_utils as su
+calls = {"cat": su.cat, "ls": su.ls, "rm": lambda p: su.rm(p, recursive=True), "echo": lambda p: su.echo("x", p),
+         "find": lambda p: su.find("*", p), "grep": lambda p: su.grep("x", p), "save_state": lambda p: su.save_state({}, p),
+         "cp": lambda p: su.cp("notes.txt", p), "csv_to_json": su.csv_to_json}
+for path in ["../x", "/etc/passwd", "/data/x", "evil", "rootlink/etc/passwd", "data/../../x"]:
+    outcome = set()
+    for name, call in calls.items():
+        try:
+            call(path)
+            outcome.add(name + " did not raise")
+        except ValueError as exc:
+            outcome.add("ValueError" if repr(path) in str(exc) and "under /app" in str(exc) else "unclear: " + str(exc))
+        except Exception as exc:
+            outcome.add(name + " raised " + type(exc).__name__)
+    print(path, sorted(outcome))'
+expect_eq "every path escape raises a ValueError naming the path" "$OUT" "../x ['ValueError']
+/etc/passwd ['ValueError']
+/data/x ['ValueError']
+evil ['ValueError']
+rootlink/etc/passwd ['ValueError']
+data/../../x ['ValueError']"
+expect_eq "the symlink's target outside is untouched" "$(cat "$T/outside.txt")" "secret"
+pyrun "$WS" 'import sandbox_utils; print(sandbox_utils.cat("/data/x"))'
+expect_match "the escape error tells what to do" "$ERR" "^ValueError: path '/data/x' is outside /app .*use a relative path"
+pyrun "$WS" 'import sandbox_utils as su
+print(all((getattr(su, n).__doc__ or "").strip() for n in su.__all__), len(su.__all__), "Keys." in su.__doc__)'
+expect_eq "every public function has a docstring" "$OUT" "True 33 True"
+
+echo "== _lsb_wheel"
+WS=$T/wheel && mkdir -p "$WS/.lsb/incoming"
+CASES=$(python3 "$ROOT/tests/python/wheels.py" "$WS/.lsb/incoming") || bad "building test wheels" "$CASES"
+SITE=/app/.lsb/site-packages
+# install FILE -> $OUT is the installer's JSON line
+install() { pyrun "$WS" "import _lsb_wheel; _lsb_wheel.main('/app/.lsb/incoming/$1', '$SITE')"; }
+install demo_pkg-1.0-py3-none-any.whl
+expect_eq "a good wheel installs" "$RC|$OUT" '0|{"ok": true, "name": "demo-pkg", "version": "1.0", "files": 5}'
+pyrun "$WS" "import sys; sys.path.insert(0, '$SITE'); import demo_pkg; print(demo_pkg.VALUE, demo_pkg.__file__)"
+expect_eq "the installed package imports" "$OUT" "1.0 $SITE/demo_pkg/__init__.py"
+install demo_pkg-2.0-py2.py3-none-any.whl
+expect_eq "a newer version installs" "$(field ok)|$(field version)" "true|2.0"
+pyrun "$WS" "import sys; sys.path.insert(0, '$SITE'); import demo_pkg, demo_pure; print(demo_pkg.VALUE, demo_pure.P)"
+expect_eq "it replaced the old one; .data/purelib is installed" "$OUT" "2.0 purelib"
+expect_eq "one version's metadata remains" "$(cd "$WS/.lsb/site-packages" && ls -d ./*.dist-info)" "./demo_pkg-2.0.dist-info"
+expect_eq "no staging folders are left" "$(find "$WS/.lsb" -maxdepth 1 -name '.wheel-*')" ""
+before=$(cd "$WS/.lsb/site-packages" && find . | LC_ALL=C sort)
+while IFS=$'\t' read -r file reason; do
+  [ -n "$reason" ] || continue
+  install "$file"
+  if [ "$RC" = 0 ] && [ "$(field ok)" = false ] && grep -qE -- "$reason" <<<"$(field reason)" &&
+    [ "$(wc -l <<<"$OUT")" = 1 ]; then
+    ok "refused $file: $(field reason | cut -c1-90)"
+  else
+    bad "refused $file with /$reason/" "rc $RC, output [$OUT], stderr [$ERR]"
+  fi
+done <<<"$CASES"
+expect_eq "refusals left site-packages as it was" "$(cd "$WS/.lsb/site-packages" && find . | LC_ALL=C sort)" "$before"
+install missing.whl
+expect_match "a missing wheel is refused" "$(field ok)|$(field reason)" '^false\|.*does not exist'
+
+echo "batteries-py: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
