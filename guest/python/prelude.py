@@ -16,6 +16,7 @@
 # those; tuples come back as lists). Modules, functions, classes, open
 # files and anything else json refuses are skipped. A re-materialised
 # session (restore=1) loads that file back before its first run.
+import gc
 import importlib
 import json
 import linecache
@@ -59,6 +60,13 @@ def _warm_up():
 
 
 _warm_up()
+
+# Everything alive now is in the snapshot and shared copy-on-write by every
+# process forked from it; the collector must not walk (and so write to) those
+# objects in every run, which would copy their pages. freeze() moves them to
+# a permanent generation.
+gc.collect()
+gc.freeze()
 
 
 def _apply_environment(block):
