@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# tests/e2e/js_helpers.sh BINARY - end-to-end tests of the JavaScript
+# guest's batteries, driven through the real `llm-sandbox run`: the file
+# helpers on a --workspace folder, read-only /data and /external, path
+# escapes, require() of every module in /data/js (ours and the npm ones,
+# each doing one real thing), and the errors for unknown modules and Node
+# built-ins.
+#
+# Each check prints "ok" or "FAIL" with what it saw; the last line is
+# "js-helpers: N passed, M failed". Exit 1 on any failure. Needs the built
+# assets (make: the snapshot and build/assets/data) and jq.
+# The JavaScript below sits in single quotes on purpose (SC2016), and one
+# test feeds a typographic apostrophe to wordCount (SC1112).
+# shellcheck disable=SC2016,SC1112
+set -uo pipefail
+
+BIN=$(realpath "$1")
+T=$(mktemp -d)
+trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL $1"; echo "     ${2:0:600}"; }
+
+# run ARGS... -> $OUT (stdout), $ERR (stderr), $RC
+run() {
+  OUT=$("$BIN" run "$@" 2>"$T/stderr"); RC=$?
+  ERR=$(cat "$T/stderr")
+}
+# jsrun WORKSPACE CODE [ARGS...] -> run JavaScript in WORKSPACE
+jsrun() { local ws=$1 code=$2; shift 2; run --lang javascript --workspace "$ws" "$@" -c "$code"; }
+expect_eq() { # NAME ACTUAL EXPECTED
+  if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected [$3], got [$2]; stderr: $ERR"; fi
+}
+expect_match() { # NAME TEXT REGEX
+  if grep -qE -- "$3" <<<"$2"; then ok "$1"; else bad "$1" "no match for /$3/ in [$2]; stderr: $ERR"; fi
+}
+expect_no_match() { # NAME TEXT REGEX
+  if grep -qE -- "$3" <<<"$2"; then bad "$1" "unexpected /$3/ in [$2]"; else ok "$1"; fi
+}
+
+WS=$T/ws && mkdir -p "$WS"
+EXT=$T/external && mkdir -p "$EXT" && printf 'from the operator\n' >"$EXT/note.txt"
+
+echo "== file helpers on the workspace"
+jsrun "$WS" 'writeText("notes/a.txt", "héllo\nworld\n"); console.log(readText("/app/notes/a.txt").length)'
+expect_eq "writeText creates folders; readText reads it back" "$OUT|$RC" "12|0"
+expect_eq "the file is on the host, UTF-8" "$(cat "$WS/notes/a.txt")" $'héllo\nworld'
+jsrun "$WS" 'appendText("notes/a.txt", "again\n"); console.log(JSON.stringify(readLines("notes/a.txt")))'
+expect_eq "appendText + readLines" "$OUT" '["héllo","world","again"]'
+printf 'one\r\ntwo\r\n' >"$WS/crlf.txt"
+jsrun "$WS" 'console.log(JSON.stringify(readLines("crlf.txt")))'
+expect_eq "readLines strips CRLF" "$OUT" '["one","two"]'
+jsrun "$WS" 'writeLines("out.txt", ["x", 2, "z"]); writeLines("semi.txt", ["a", "b"], ";"); writeLines("empty.txt", [])'
+expect_eq "writeLines ends every line" "$(od -An -tx1 "$WS/out.txt" | tr -d ' \n')" "780a320a7a0a"
+expect_eq "writeLines with a custom eol" "$(cat "$WS/semi.txt")" "a;b;"
+expect_eq "writeLines of nothing is an empty file" "$(stat -c %s "$WS/empty.txt")" "0"
+jsrun "$WS" 'writeJson("data/cfg.json", {name: "x", list: [1, 2]}); writeJson("flat.json", [1], 0); const v = readJson("data/cfg.json"); console.log(v.name, v.list[1])'
+expect_eq "writeJson + readJson round trip" "$OUT|$RC" "x 2|0"
+expect_eq "writeJson indents by 2" "$(sed -n 2p "$WS/data/cfg.json")" '  "name": "x",'
+expect_eq "writeJson indent 0 is compact" "$(cat "$WS/flat.json")" "[1]"
+printf '{broken' >"$WS/bad.json"
+jsrun "$WS" 'readJson("bad.json")'
+expect_match "readJson of bad JSON names the file" "$ERR" 'SyntaxError: readJson\(\): /app/bad.json is not valid JSON'
+jsrun "$WS" 'console.log(fileExists("notes/a.txt"), fileExists("notes"), fileExists("nope.txt"), fileSize("out.txt"), fileSize("nope.txt"))'
+expect_eq "fileExists and fileSize (null when missing)" "$OUT" "true true false 6 null"
+head -c 3000 /dev/urandom >"$WS/blob.bin"
+printf '\x00\xff\x00\x80' >>"$WS/blob.bin"
+jsrun "$WS" 'copyFile("blob.bin", "copies/blob2.bin"); mkdir("copies/sub"); copyFile("blob.bin", "copies/sub"); console.log(fileSize("copies/blob2.bin"))'
+expect_eq "copyFile reports the size" "$OUT|$RC" "3004|0"
+if cmp -s "$WS/blob.bin" "$WS/copies/blob2.bin" && cmp -s "$WS/blob.bin" "$WS/copies/sub/blob.bin"; then
+  ok "copyFile is binary-safe (NUL and high bytes), also into a folder"
+else bad "copyFile is binary-safe" "$(cmp "$WS/blob.bin" "$WS/copies/blob2.bin" 2>&1)"; fi
+jsrun "$WS" 'const b = readBytes("blob.bin"); console.log(b.length, b[b.length - 3], b instanceof Uint8Array); writeBytes("bytes.bin", b.subarray(b.length - 4))'
+expect_eq "readBytes gives a Uint8Array" "$OUT" "3004 255 true"
+expect_eq "writeBytes writes the view, not its whole buffer" "$(od -An -tx1 "$WS/bytes.bin" | tr -d ' \n')" "00ff0080"
+jsrun "$WS" 'console.log(listFiles("copies").join(), "|", listFiles("copies", {recursive: true}).join(), "|", listFiles().includes("notes"))'
+expect_eq "listFiles, flat and recursive" "$OUT" "blob2.bin,sub | blob2.bin,sub,sub/blob.bin | true"
+jsrun "$WS" 'mkdir("d1/d2/d3"); console.log(fileExists("d1/d2/d3")); mkdir("d1/d2/d3"); console.log("again ok")'
+expect_eq "mkdir makes parents and accepts an existing folder" "$OUT|$RC" $'true\nagain ok|0'
+jsrun "$WS" 'removeFile("out.txt"); try { removeFile("d1") } catch (e) { console.log(e.code) } removeFile("d1", {recursive: true}); console.log(fileExists("out.txt"), fileExists("d1"))'
+expect_eq "removeFile: file, non-empty folder refused, recursive" "$OUT|$RC" $'ENOTEMPTY\nfalse false|0'
+expect_eq "the removed files are gone on the host" "$([ -e "$WS/out.txt" ] || [ -e "$WS/d1" ] && echo left || echo gone)" "gone"
+jsrun "$WS" 'readText("missing.txt")'
+expect_match "a missing file: Node's ENOENT message" "$ERR" "Error: ENOENT: no such file or directory, open '/app/missing.txt'"
+expect_eq "a missing file fails the run" "$RC" "1"
+jsrun "$WS" 'writeText("obj.txt", {a: 1})'
+expect_match "writeText of an object points at writeJson" "$ERR" 'TypeError: writeText\(\): expected a string, got object \(use writeJson\(\)'
+
+echo "== read-only mounts and path escapes"
+jsrun "$WS" 'try { writeText("/data/x.txt", "no") } catch (e) { console.log(e.code + " " + e.message) }'
+expect_eq "writing /data is refused" "$OUT" "EROFS EROFS: read-only file system, writeText '/data/x.txt': /data is read-only: write under /app"
+jsrun "$WS" 'console.log(readText("/external/note.txt").trim()); copyFile("/external/note.txt", "/external/copy.txt")' --external "$EXT"
+expect_eq "/external is readable" "$(head -n 1 <<<"$OUT")" "from the operator"
+expect_match "copying into /external is refused" "$ERR" "EROFS: read-only file system, copyFile '/external/copy.txt': /external is read-only: write under /app"
+expect_eq "nothing was written into /external" "$(ls "$EXT")" "note.txt"
+for helper in appendText writeJson writeLines removeFile mkdir; do
+  case $helper in
+  writeJson) call='writeJson("/data/js/x.json", {})' ;;
+  writeLines) call='writeLines("/data/js/x.txt", ["a"])' ;;
+  removeFile) call='removeFile("/data/js/vendored.json")' ;;
+  mkdir) call='mkdir("/data/js/newdir")' ;;
+  *) call="$helper(\"/data/js/x.txt\", \"a\")" ;;
+  esac
+  jsrun "$WS" "$call"
+  expect_match "$helper on /data is read-only" "$ERR" "EROFS: .*/data is read-only: write under /app"
+done
+jsrun "$WS" 'writeText("../../etc/evil.txt", "x")'
+expect_match "a relative escape is caught as outside /app" "$ERR" "EROFS: .*'/etc/evil.txt'.*write under /app"
+jsrun "$WS" 'console.log(readText("/app/../../etc/passwd"))'
+expect_no_match "reading /etc/passwd through .. leaks nothing" "$OUT" 'root:'
+expect_eq "reading outside the mounts fails" "$RC" "1"
+ln -sfn /etc "$WS/etclink"
+jsrun "$WS" 'console.log(readText("etclink/passwd"))'
+expect_no_match "a host-planted symlink cannot be followed" "$OUT" 'root:'
+jsrun "$WS" 'copyFile("etclink/passwd", "stolen.txt")'
+expect_eq "copyFile through the symlink copies nothing" "$([ -e "$WS/stolen.txt" ] && echo copied || echo none)|$RC" "none|1"
+rm -f "$WS/etclink"
+jsrun "$WS" 'console.log(listFiles("/").join())'
+expect_eq "listFiles('/') shows only the mounts" "$OUT" "app,data,external,usr"
+
+echo "== require() and /data/js"
+jsrun "$WS" 'console.log(JSON.stringify(readJson("/data/js/vendored.json").map((m) => m.name)))'
+expect_eq "vendored.json lists our modules and the npm ones" "$OUT" \
+  '["csv-simple","dayjs","json-utils","lodash","marked","papaparse","sandbox-utils","string-utils"]'
+jsrun "$WS" 'console.log(readJson("/data/js/vendored.json").every((m) => m.name && m.version && m.source))'
+expect_eq "vendored.json entries have name, version, source" "$OUT" "true"
+jsrun "$WS" 'const _ = require("lodash"); console.log(JSON.stringify(_.chunk([1, 2, 3, 4, 5], 2)), _.uniq([3, 1, 3]).join(), _.camelCase("foo bar"))'
+expect_eq "lodash chunk/uniq/camelCase" "$OUT|$RC" "[[1,2],[3,4],[5]] 3,1 fooBar|0"
+jsrun "$WS" 'const dayjs = require("dayjs"); const utc = require("dayjs/plugin/utc"); dayjs.extend(utc); console.log(dayjs.utc("2024-02-28T10:05:00Z").add(1, "day").format("YYYY-MM-DD HH:mm ddd"))'
+expect_eq "dayjs formatting with the utc plugin (leap day)" "$OUT|$RC" "2024-02-29 10:05 Thu|0"
+jsrun "$WS" 'const Papa = require("papaparse"); const r = Papa.parse("name,qty\nann,2\n\"b, c\",3\n", {header: true, dynamicTyping: true, skipEmptyLines: true}); console.log(JSON.stringify(r.data), r.errors.length)'
+expect_eq "papaparse parses quoted CSV with headers" "$OUT|$RC" '[{"name":"ann","qty":2},{"name":"b, c","qty":3}] 0|0'
+jsrun "$WS" 'const { marked } = require("marked"); console.log(marked.parse("# Title\n\nSome *emphasis* and `code`.\n\n- one\n- two\n"))'
+expect_eq "marked renders Markdown to HTML" "$OUT|$RC" \
+  $'<h1>Title</h1>\n<p>Some <em>emphasis</em> and <code>code</code>.</p>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>|0'
+jsrun "$WS" 'const csv = require("csv-simple"); const rows = [{id: 1, text: "a, \"quoted\"\nline"}, {id: 2, text: "plain"}];
+csv.writeCsv("t.csv", rows); const back = csv.readCsv("t.csv", {header: true, typed: true}); console.log(JSON.stringify(back) === JSON.stringify(rows), readLines("t.csv")[0])'
+expect_eq "csv-simple round trip through a file (quotes, newline)" "$OUT|$RC" "true id,text|0"
+jsrun "$WS" 'const j = require("json-utils"); const o = {}; j.set(o, "a.b[1].c", 5); const v = j.validate({id: "x"}, {type: "object", required: ["id", "n"], properties: {id: {type: "integer"}}});
+console.log(j.get(o, "a.b[1].c"), j.has(o, "a.b"), JSON.stringify(j.merge({a: {x: 1}}, {a: {y: 2}})), v.errors.join("; "))'
+expect_eq "json-utils get/set/has/merge/validate" "$OUT" \
+  '5 true {"a":{"x":1,"y":2}} $: missing required property "n"; $.id: expected integer, got string'
+jsrun "$WS" 'const s = require("string-utils"); console.log(s.slugify("Crème Brûlée: 2 ways!"), s.snakeCase("parseHTTPResponse"), s.kebabCase("Hello World"), s.truncate("abcdefghij", 6), s.wordCount("It’s one, two."))'
+expect_eq "string-utils slugify/cases/truncate/wordCount" "$OUT" "creme-brulee-2-ways parse_http_response hello-world abc... 3"
+jsrun "$WS" 'const u = require("sandbox-utils"); writeText("logs/a.log", "ok\nERROR one\n"); writeText("logs/b.log", "error two\n"); console.log(JSON.stringify(u.grep(/error/i, "logs").map((m) => m.file + ":" + m.line)), u.wc("logs/a.log").lines, u.find("logs", "*.log").length)'
+expect_eq "sandbox-utils grep/wc/find" "$OUT" '["/app/logs/a.log:2","/app/logs/b.log:1"] 2 2'
+jsrun "$WS" 'console.log(requireVendor("lodash") === require("lodash"), typeof requireVendor("marked").marked)'
+expect_eq "requireVendor loads the same cached module" "$OUT" "true function"
+printf 'module.exports = { twice: (x) => 2 * x, cfg: require("./cfg.json"), me: __filename };\n' >"$WS/mine.js"
+printf '{"k": 7}\n' >"$WS/cfg.json"
+jsrun "$WS" 'const m = require("./mine"); console.log(m.twice(21), m.cfg.k, m.me, require.main === module)'
+expect_eq "require of a workspace file, a .json inside it, __filename" "$OUT" "42 7 /app/mine.js true"
+
+echo "== module errors"
+jsrun "$WS" 'require("left-pad")'
+expect_match "unknown module: Node's message" "$ERR" "Error: Cannot find module 'left-pad'"
+expect_match "unknown module: lists what is available" "$ERR" 'Available modules \(/data/js\): csv-simple, dayjs, json-utils, lodash, marked, papaparse, sandbox-utils, string-utils'
+expect_eq "unknown module fails the run" "$RC" "1"
+for builtin in fs path http child_process node:fs; do
+  jsrun "$WS" "require('$builtin')"
+  expect_match "require('$builtin') says built-ins do not exist here" "$ERR" \
+    "Cannot find module '$builtin': Node.js built-in modules do not exist in this sandbox"
+done
+expect_match "the built-in error points at the file helpers" "$ERR" 'readText, writeText, appendText, readJson, writeJson'
+jsrun "$WS" 'require("./nowhere")'
+expect_match "a missing relative module says so" "$ERR" "Error: Cannot find module './nowhere'"
+expect_match "a missing relative module lists where it looked" "$ERR" "Looked for: /app/nowhere, /app/nowhere.js"
+jsrun "$WS" 'requireVendor("./mine")'
+expect_match "requireVendor takes names only" "$ERR" "TypeError: requireVendor\('./mine'\): give a library name"
+jsrun "$WS" 'require("lodash/../../../app/mine")'
+expect_match "a bare name cannot climb out of /data/js" "$ERR" "Cannot find module 'lodash/../../../app/mine'"
+
+echo "js-helpers: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
