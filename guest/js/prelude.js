@@ -1038,10 +1038,14 @@
       restore: o.restore === '1',
       scratch: o.scratch === '1',
     };
-    const main = resolvePath(filename || 'main.js', 'main');
+    let main = `${APP}/main.js`;
+    try { main = resolvePath(filename || 'main.js', 'main'); } catch (_) { /* keep main.js */ }
     mainModule.filename = main;
-    globalThis.__filename = main;
-    globalThis.__dirname = dirname(main);
+    for (const [name, value] of [['__filename', main], ['__dirname', dirname(main)]]) {
+      try {
+        Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
+      } catch (_) { /* the user made it fixed: theirs now */ }
+    }
     scratchNames = null;
     if (runOptions.scratch) {
       scratchNames = new Set(Object.getOwnPropertyNames(globalThis));
