@@ -10,7 +10,7 @@
 # paths), and DEST becomes a link to it. A warm build does no work.
 set -euo pipefail
 
-DEST=$(realpath -m "$1")
+DEST=$(realpath -ms "$1")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${LSB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/llm-wasm-sandbox}
 
