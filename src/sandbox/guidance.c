@@ -90,9 +90,12 @@ typedef struct guidance_module {
  * PACKAGES table of guest/python/vendor.sh and guest/python/site/ (the unit
  * test compares it with vendored.json when the assets are built). */
 static const char *const guidance_vendored_py[] = {
-    "openpyxl",           "et_xmlfile", "xlsxwriter", "PyPDF2", "odf",   "tabulate",      "jinja2",
-    "markupsafe",         "markdown",   "dateutil",   "attr",   "attrs", "six",           "certifi",
-    "charset_normalizer", "idna",       "urllib3",    "tomli",  "yaml",  "sandbox_utils", NULL};
+    "openpyxl",   "et_xmlfile",    "xlsxwriter", "PyPDF2",
+    "odf",        "defusedxml",    "tabulate",   "jinja2",
+    "markupsafe", "markdown",      "dateutil",   "attr",
+    "attrs",      "six",           "certifi",    "charset_normalizer",
+    "idna",       "urllib3",       "tomli",      "yaml",
+    "tzdata",     "sandbox_utils", NULL};
 
 /* require() names vendored under /data/js: must match guest/js/vendor.sh. */
 static const char *const guidance_vendored_js[] = {"csv-simple",    "json-utils", "string-utils",

@@ -309,6 +309,25 @@ expect_match "an unknown name: says which" "$ERR" "no-such-project"
 printf 'not a zip' >"$T/wheels/broken-1.0-cp311-cp311-linux_x86_64.whl"
 sx install "$PY" "$T/wheels/broken-1.0-cp311-cp311-linux_x86_64.whl"
 expect_eq "a platform wheel: 64" "$RC" "64"
+expect_match "a platform wheel: says why" "$ERR" "platform wheel"
+printf 'sdist' >"$T/wheels/lsb_src-1.0.tar.gz"
+sx install "$PY" "$T/wheels/lsb_src-1.0.tar.gz"
+expect_eq "an sdist: 64" "$RC" "64"
+expect_match "an sdist: says why" "$ERR" "source distribution"
+python3 - "$T/wheels" <<'PYEOF'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1] + "/lsb_native-1.0-py3-none-any.whl", "w") as z:
+    z.writestr("lsb_native/__init__.py", "")
+    z.writestr("lsb_native/_speed.cpython-311-x86_64-linux-gnu.so", b"\x7fELF")
+    z.writestr("lsb_native-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: lsb-native\nVersion: 1.0\n")
+    z.writestr("lsb_native-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+    z.writestr("lsb_native-1.0.dist-info/RECORD", "")
+PYEOF
+sx install "$PY" "$T/wheels/lsb_native-1.0-py3-none-any.whl"
+expect_eq "a wheel with native files: 64" "$RC" "64"
+expect_match "a wheel with native files: says why" "$ERR" "native|\\.so"
+sx exec "$PY" -c 'import os; print(sorted(os.listdir("/app/.lsb/site-packages")))'
+expect_no_match "a refused wheel leaves nothing installed" "$OUT" "lsb_native"
 
 echo "== reset"
 sx reset "$AP"

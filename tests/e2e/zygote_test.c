@@ -42,7 +42,12 @@ static lsb_result run(lsb_sandbox *sb, lsb_language lang, const char *code, uint
 static int setup(void **state) {
     lsb_sandbox *sb;
     char err[512];
+    /* no pre-imports: the zygote must hold exactly the snapshot's state for
+     * fuel to match a direct run */
+    static const char *const no_preimports[] = {NULL};
+    lsb_sessions_config cfg = {.preimports = no_preimports};
     if (lsb_sandbox_open(&sb, assets, err, sizeof err) != LSB_OK ||
+        lsb_sandbox_configure_sessions(sb, &cfg, err, sizeof err) != LSB_OK ||
         lsb_sandbox_start_zygotes(sb, err, sizeof err) != LSB_OK) {
         fprintf(stderr, "setup: %s\n", err);
         return -1;
