@@ -165,8 +165,10 @@ static lsb_status install_in(lsb_sandbox *sb, sess_entry *e, lsb_session_info *i
     lsb_status st = sfile_write(ws, guest, data, len, info->policy.quota_bytes,
                                 info->policy.quota_files, err, errlen);
     if (st != LSB_OK) return st;
-    snprintf(code, sizeof code, "import _lsb_wheel\n_lsb_wheel.main('%s', '%s')\n", guest,
-             LSB_SITE_DIR_GUEST);
+    snprintf(code, sizeof code,
+             "import _lsb_wheel, importlib, sys\n_lsb_wheel.main('%s', '%s')\n"
+             "if '%s' not in sys.path: sys.path.insert(0, '%s')\nimportlib.invalidate_caches()\n",
+             guest, LSB_SITE_DIR_GUEST, LSB_SITE_DIR_GUEST, LSB_SITE_DIR_GUEST);
     lsb_policy policy = info->policy;
     policy.fuel = LSB_INSTALL_FUEL;
     lsb_result r;

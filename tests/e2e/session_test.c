@@ -219,6 +219,29 @@ static void test_javascript_repl(void **state) {
     close_sandbox(sb);
 }
 
+/* Each run sees exactly its own environment, whatever earlier runs did. */
+static void test_environment_per_run(void **state) {
+    (void)state;
+    lsb_sandbox *sb = open_sandbox(NULL);
+    char id[LSB_SESSION_ID_MAX + 1];
+    create(sb, LSB_LANG_PYTHON, false, id);
+    const char *env[] = {"A=1"};
+    lsb_policy p;
+    lsb_policy_init(&p);
+    p.env = env;
+    p.env_count = 1;
+    lsb_result r =
+        exec_p(sb, id, "import os\nprint(os.environ.get('A'))\nos.environ['B'] = '2'", &p);
+    assert_string_equal(r.stdout_data, "1\n");
+    lsb_result_free(&r);
+    expect_out(sb, id, "print(os.environ.get('A'), os.environ.get('B'), sorted(os.environ))",
+               "None None ['HOME', 'LANG']\n");
+    r = exec_p(sb, id, "print(os.environ.get('A'))", &p);
+    assert_string_equal(r.stdout_data, "1\n");
+    lsb_result_free(&r);
+    close_sandbox(sb);
+}
+
 static void test_ids(void **state) {
     (void)state;
     lsb_sandbox *sb = open_sandbox(NULL);
@@ -506,6 +529,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_corrupt_state),
         cmocka_unit_test(test_isolation),
         cmocka_unit_test(test_javascript_repl),
+        cmocka_unit_test(test_environment_per_run),
         cmocka_unit_test(test_ids),
         cmocka_unit_test(test_files),
         cmocka_unit_test(test_destroy_reset_prune),
