@@ -255,7 +255,9 @@ lsb_status lsb_session_reset(lsb_sandbox *sandbox, const char *id, char *err, si
 lsb_status lsb_session_evict(lsb_sandbox *sandbox, const char *id, char *err, size_t errlen);
 
 /* Apply the idle TTL, the live-session cap and the memory floor now;
- * returns how many live sessions were evicted. Servers call it from a timer. */
+ * returns how many live sessions were evicted. A background thread of the
+ * sandbox (started with the first live session) also does this every
+ * quarter of the TTL, at most every 30 s. */
 size_t lsb_sandbox_evict_idle(lsb_sandbox *sandbox);
 
 /* Destroy sessions last used more than older_than_s seconds ago (none live

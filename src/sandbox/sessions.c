@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../guest/lsb_abi.h"
@@ -26,8 +27,10 @@
 #include "sandbox/workspace.h"
 #include "wasi/quota.h"
 
-#define SESSIONS_DIR_MODE 0700
-#define SESSIONS_LIST_MAX 100000 /* files listed by one lsb_session_file_list */
+#define SESSIONS_DIR_MODE       0700
+#define SESSIONS_LIST_MAX       100000 /* files listed by one lsb_session_file_list */
+#define SESSIONS_REAPER_DIVISOR 4.0    /* the reaper wakes this often per idle TTL */
+#define SESSIONS_REAPER_MAX_S   30.0   /* and at least this often */
 
 struct sess_table {
     pthread_mutex_t lock;
@@ -42,6 +45,10 @@ struct sess_table {
     char external_dir[PATH_MAX];
     char *preimports[SESSIONS_MAX_PREIMPORTS];
     size_t preimport_count;
+    /* the idle reaper: a thread started with the first live session */
+    pthread_t reaper;
+    pthread_cond_t reaper_wake;
+    bool reaper_running, reaper_stop;
 };
 
 static const char *const default_preimports[] = {LSB_DEFAULT_PREIMPORTS};
@@ -82,6 +89,11 @@ sess_table *sessions_new(void) {
     sess_table *t = calloc(1, sizeof *t);
     if (t == NULL) return NULL;
     pthread_mutex_init(&t->lock, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&t->reaper_wake, &attr);
+    pthread_condattr_destroy(&attr);
     if (default_root(t->root, sizeof t->root) != 0)
         snprintf(t->root, sizeof t->root, "/tmp/%s", LSB_SESSION_DIRNAME);
     snprintf(t->disk.root, sizeof t->disk.root, "%s", t->root);
@@ -97,8 +109,20 @@ sess_table *sessions_new(void) {
     return t;
 }
 
+/* Stop the reaper thread of t, if it runs. */
+static void stop_reaper(sess_table *t) {
+    pthread_mutex_lock(&t->lock);
+    bool running = t->reaper_running;
+    t->reaper_stop = true;
+    pthread_cond_signal(&t->reaper_wake);
+    pthread_mutex_unlock(&t->lock);
+    if (running) pthread_join(t->reaper, NULL);
+}
+
 void sessions_free(sess_table *t) {
     if (t == NULL) return;
+    stop_reaper(t);
+    pthread_cond_destroy(&t->reaper_wake);
     for (size_t i = 0; i < t->count; i++) {
         sess_live_stop(&t->v[i]->live);
         pthread_mutex_destroy(&t->v[i]->lock);
@@ -552,7 +576,43 @@ static size_t evict_some(lsb_sandbox *sb, uint32_t reserve) {
 
 size_t lsb_sandbox_evict_idle(lsb_sandbox *sb) { return evict_some(sb, 0); }
 
-void sessions_make_room(lsb_sandbox *sb) { evict_some(sb, 1); }
+/* The reaper's period: a quarter of the idle TTL, within bounds. */
+static double reaper_period_s(const sess_table *t) {
+    double s = (double)t->idle_ttl_s / SESSIONS_REAPER_DIVISOR;
+    return s < 1 ? 1 : s > SESSIONS_REAPER_MAX_S ? SESSIONS_REAPER_MAX_S : s;
+}
+
+/* The reaper thread: apply the TTL, cap and memory floor every period,
+ * so idle sessions expire even when no call comes. */
+static void *reaper_main(void *arg) {
+    lsb_sandbox *sb = arg;
+    sess_table *t = sandbox_sessions(sb);
+    pthread_mutex_lock(&t->lock);
+    while (!t->reaper_stop) {
+        struct timespec at;
+        clock_gettime(CLOCK_MONOTONIC, &at);
+        double period = reaper_period_s(t);
+        at.tv_sec += (time_t)period;
+        at.tv_nsec += (long)((period - (double)(time_t)period) * 1e9);
+        if (at.tv_nsec >= 1000000000L) at.tv_sec++, at.tv_nsec -= 1000000000L;
+        pthread_cond_timedwait(&t->reaper_wake, &t->lock, &at);
+        if (t->reaper_stop) break;
+        pthread_mutex_unlock(&t->lock);
+        evict_some(sb, 0);
+        pthread_mutex_lock(&t->lock);
+    }
+    pthread_mutex_unlock(&t->lock);
+    return NULL;
+}
+
+void sessions_make_room(lsb_sandbox *sb) {
+    sess_table *t = sandbox_sessions(sb);
+    pthread_mutex_lock(&t->lock);
+    if (!t->reaper_running && !t->reaper_stop)
+        t->reaper_running = pthread_create(&t->reaper, NULL, reaper_main, sb) == 0;
+    pthread_mutex_unlock(&t->lock);
+    evict_some(sb, 1);
+}
 
 lsb_status lsb_session_prune(lsb_sandbox *sb, uint64_t older_than_s, bool dry_run,
                              lsb_prune_report *report, char *err, size_t errlen) {

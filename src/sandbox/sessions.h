@@ -81,7 +81,8 @@ lsb_status sessions_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info, 
                         size_t code_len, const char *filename, bool scratch,
                         const lsb_policy *policy, lsb_result *result, char *err, size_t errlen);
 
-/* Make room before a session goes live: evict over the live cap. */
+/* Make room before a session goes live: evict over the live cap; also
+ * starts the reaper thread that expires idle sessions by itself. */
 void sessions_make_room(lsb_sandbox *sb);
 
 #endif

@@ -515,6 +515,24 @@ static void test_live_cap(void **state) {
     close_sandbox(sb);
 }
 
+/* Idle sessions expire by themselves after the TTL. */
+static void test_idle_ttl(void **state) {
+    (void)state;
+    lsb_sessions_config cfg = {.idle_ttl_s = 1};
+    lsb_sandbox *sb = open_sandbox(&cfg);
+    char id[LSB_SESSION_ID_MAX + 1], err[ERR_MAX];
+    create(sb, LSB_LANG_PYTHON, true, id);
+    free(exec_out(sb, id, "x = 5", true));
+    lsb_session_info info;
+    assert_int_equal(lsb_session_info_get(sb, id, &info, err, sizeof err), LSB_OK);
+    assert_true(info.live);
+    sleep(3);
+    assert_int_equal(lsb_session_info_get(sb, id, &info, err, sizeof err), LSB_OK);
+    assert_false(info.live);
+    expect_out(sb, id, "print(x)", "5\n");
+    close_sandbox(sb);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s ASSETS_DIR\n", argv[0]);
@@ -537,6 +555,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_concurrency),
         cmocka_unit_test(test_killed_process_rematerialises),
         cmocka_unit_test(test_live_cap),
+        cmocka_unit_test(test_idle_ttl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
