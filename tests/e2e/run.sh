@@ -223,6 +223,13 @@ expect_eq "js huge string concatenation fails cleanly" "$(jget .success)" "false
 jrun --lang js -c 'console.log(typeof process.env.HOME, Object.keys(process.env).sort().join(","))'
 expect_eq "js environment is the safe set" "$(jget .stdout)" 'string HOME,LANG'
 
+echo "== fuel is deterministic (the reseeding must not change the cost)"
+for lang in python javascript; do
+  code='print(sum(range(100)))'; [ $lang = javascript ] && code='console.log(1 + 1)'
+  n=$(for _ in $(seq 16); do "$BIN" run --json --lang $lang -c "$code" | jq -r .fuel_consumed; done | sort -u | wc -l)
+  expect_eq "$lang: 16 runs of the same code, one fuel value" "$n" "1"
+done
+
 for lib_test in "${@:2}"; do
   echo "== $(basename "$lib_test") (library API, cmocka)"
   zout=$("$lib_test" "$(dirname "$BIN")/assets" 2>&1); zrc=$?
