@@ -533,6 +533,22 @@ static void test_idle_ttl(void **state) {
     close_sandbox(sb);
 }
 
+/* Below the memory floor, idle live sessions are evicted (least recent first). */
+static void test_memory_pressure(void **state) {
+    (void)state;
+    lsb_sessions_config cfg = {.min_available_bytes = 1ULL << 60}; /* always "low" */
+    lsb_sandbox *sb = open_sandbox(&cfg);
+    char id[LSB_SESSION_ID_MAX + 1], err[ERR_MAX];
+    create(sb, LSB_LANG_PYTHON, true, id);
+    free(exec_out(sb, id, "x = 8", true));
+    assert_int_equal(lsb_sandbox_evict_idle(sb), 1);
+    lsb_session_info info;
+    assert_int_equal(lsb_session_info_get(sb, id, &info, err, sizeof err), LSB_OK);
+    assert_false(info.live);
+    expect_out(sb, id, "print(x)", "8\n");
+    close_sandbox(sb);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s ASSETS_DIR\n", argv[0]);
@@ -556,6 +572,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_killed_process_rematerialises),
         cmocka_unit_test(test_live_cap),
         cmocka_unit_test(test_idle_ttl),
+        cmocka_unit_test(test_memory_pressure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
