@@ -20,6 +20,7 @@
 #include "../../guest/lsb_abi.h"
 #include "sandbox/defaults.h"
 #include "sandbox/sessions.h"
+#include "sandbox/snapshot.h"
 
 #define SANDBOX_LANGS 2
 
@@ -84,6 +85,15 @@ static int check_asset(const char *path, int want_dir, char *err, size_t errlen)
     return -1;
 }
 
+/* Check that both snapshots were made with the stdlib and /data beside
+ * them; 0, or -1 with err. */
+static int check_snapshots(const lsb_sandbox *sb, char *err, size_t errlen) {
+    uint64_t id = snap_assets_id(sb->stdlib, sb->data);
+    for (int i = 0; i < SANDBOX_LANGS; i++)
+        if (snap_check_assets(sb->snapshot[i], id, err, errlen) != 0) return -1;
+    return 0;
+}
+
 lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err, size_t errlen) {
     *out = NULL;
     lsb_sandbox *sb = calloc(1, sizeof *sb);
@@ -109,7 +119,8 @@ lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err
     if (check_asset(sb->snapshot[0], 0, err, errlen) != 0 ||
         check_asset(sb->snapshot[1], 0, err, errlen) != 0 ||
         check_asset(sb->stdlib, 1, err, errlen) != 0 ||
-        check_asset(sb->root, 1, err, errlen) != 0 || check_asset(sb->data, 1, err, errlen) != 0) {
+        check_asset(sb->root, 1, err, errlen) != 0 || check_asset(sb->data, 1, err, errlen) != 0 ||
+        check_snapshots(sb, err, errlen) != 0) {
         free(sb);
         return LSB_ERR_ASSETS;
     }

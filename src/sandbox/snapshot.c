@@ -2,7 +2,8 @@
  * snapshot.c - writes and maps snapshot images (see snapshot.h).
  *
  * Layout: a header page (magic, format version, guest name, the sha256 of
- * the instrumented wasm, memory pages, globals), then the linear memory at
+ * the instrumented wasm, the identity of the assets lsb_init read, memory
+ * pages, globals), then the linear memory at
  * offset SNAP_DATA_OFFSET so that it can be mmap'ed directly. All-zero
  * 64 KiB runs are left as holes, so images stay small on disk. A header is
  * validated field by field before anything is mapped.
@@ -22,7 +23,7 @@
 #include "wasm/runtime.h"
 
 #define SNAP_MAGIC       "LSBSNAP1"
-#define SNAP_VERSION     1
+#define SNAP_VERSION     2
 #define SNAP_DATA_OFFSET 4096
 #define SNAP_NAME_MAX    16
 #define SNAP_HASH_MAX    72
@@ -35,8 +36,42 @@ typedef struct snap_header {
     char wasm_hash[SNAP_HASH_MAX];
     uint32_t global_count;
     uint32_t reserved;
+    uint64_t assets_id; /* snap_assets_id of the stdlib and /data it was made with */
     uint64_t globals[SNAP_MAX_GLOBALS];
 } snap_header;
+
+#define SNAP_FNV_OFFSET   1469598037103934665ULL
+#define SNAP_FNV_PRIME    1099511628211ULL
+#define SNAP_ZIP_TAIL     256    /* the end of the stdlib zip: its central directory record */
+#define SNAP_MANIFEST_MAX 262144 /* bytes of a vendored.json that are hashed */
+
+/* Fold len bytes into the FNV-1a hash h. */
+static uint64_t fnv(uint64_t h, const void *data, size_t len) {
+    const uint8_t *p = data;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * SNAP_FNV_PRIME;
+    return h;
+}
+
+/* Fold the size and up to max bytes from offset `from_end` before the end
+ * (or from the start when from_end is 0) of dir/name into h; a missing file
+ * folds in a marker. */
+static uint64_t fold_file(uint64_t h, const char *dir, const char *name, size_t max, int from_end) {
+    char path[4096], buf[SNAP_MANIFEST_MAX];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir ? dir : "", name);
+    int fd = dir ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0) close(fd);
+        return fnv(h, "missing", 7);
+    }
+    size_t n = (uint64_t)st.st_size < max ? (size_t)st.st_size : max;
+    off_t at = from_end ? st.st_size - (off_t)n : 0;
+    ssize_t got = pread(fd, buf, n, at);
+    close(fd);
+    h = fnv(h, &st.st_size, sizeof st.st_size);
+    return got > 0 ? fnv(h, buf, (size_t)got) : h;
+}
 
 _Static_assert(sizeof(snap_header) <= SNAP_DATA_OFFSET, "snapshot header fits its page");
 
@@ -45,6 +80,28 @@ static int is_zero(const uint8_t *p, size_t len) {
     for (size_t i = 0; i < len; i++)
         if (p[i]) return 0;
     return 1;
+}
+
+static int open_image(const char *path, snap_header *hdr, char *err, size_t errlen);
+
+uint64_t snap_assets_id(const char *stdlib_dir, const char *data_dir) {
+    uint64_t h = SNAP_FNV_OFFSET;
+    h = fold_file(h, stdlib_dir, "python311.zip", SNAP_ZIP_TAIL, 1);
+    h = fold_file(h, data_dir, "site-packages/vendored.json", SNAP_MANIFEST_MAX, 0);
+    return fold_file(h, data_dir, "js/vendored.json", SNAP_MANIFEST_MAX, 0);
+}
+
+int snap_check_assets(const char *path, uint64_t assets_id, char *err, size_t errlen) {
+    snap_header hdr;
+    int fd = open_image(path, &hdr, err, errlen);
+    if (fd < 0) return -1;
+    close(fd);
+    if (hdr.assets_id == assets_id) return 0;
+    snprintf(err, errlen,
+             "snapshot %s was made with another stdlib or other vendored packages than the "
+             "assets next to it (rebuild with make)",
+             path);
+    return -1;
 }
 
 /* Fill hdr from a live instance; -1 if it has too many globals. */
@@ -73,9 +130,12 @@ static int write_memory(int fd, const wasm_rt_memory_t *mem) {
     return ftruncate(fd, (off_t)(SNAP_DATA_OFFSET + mem->size));
 }
 
-int snap_write(const guest_module *mod, void *inst, const char *path, char *err, size_t errlen) {
+int snap_write(const guest_module *mod, void *inst, uint64_t assets_id, const char *path, char *err,
+               size_t errlen) {
     snap_header hdr;
-    if (fill_header(mod, inst, &hdr) != 0) {
+    int filled = fill_header(mod, inst, &hdr);
+    hdr.assets_id = assets_id;
+    if (filled != 0) {
         snprintf(err, errlen, "guest %s has more than %d mutable globals", mod->name,
                  SNAP_MAX_GLOBALS);
         return -1;

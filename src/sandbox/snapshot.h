@@ -18,9 +18,23 @@
 
 /*
  * Write inst's memory and globals to path (atomically: a temporary file is
- * renamed into place). Returns 0, or -1 with a message in err.
+ * renamed into place), stamped with assets_id. Returns 0, or -1 with a
+ * message in err.
  */
-int snap_write(const guest_module *mod, void *inst, const char *path, char *err, size_t errlen);
+int snap_write(const guest_module *mod, void *inst, uint64_t assets_id, const char *path, char *err,
+               size_t errlen);
+
+/*
+ * The identity of what lsb_init reads from the assets: the end of the
+ * stdlib zip (its central directory) and the vendored.json manifests under
+ * data_dir. A snapshot only works with the files it was made with (zipimport
+ * keeps offsets into the zip), so a mismatch must be caught before a run.
+ */
+uint64_t snap_assets_id(const char *stdlib_dir, const char *data_dir);
+
+/* Check that the snapshot at path was made with assets of assets_id; 0, or
+ * -1 with a message in err saying to rebuild. */
+int snap_check_assets(const char *path, uint64_t assets_id, char *err, size_t errlen);
 
 /*
  * Restore inst (freshly instantiated from mod) from the image at path,

@@ -231,7 +231,9 @@ int worker_make_snapshot(const guest_module *mod, const snapshot_inputs *in, con
             rc = -1;
         }
     }
-    if (rc == 0) rc = snap_write(mod, w.inst, out_path, err, errlen);
+    if (rc == 0)
+        rc = snap_write(mod, w.inst, snap_assets_id(in->stdlib_dir, in->data_dir), out_path, err,
+                        errlen);
     if (w.inst != NULL) {
         mod->free(w.inst);
         free(w.inst);

@@ -223,6 +223,15 @@ expect_eq "js huge string concatenation fails cleanly" "$(jget .success)" "false
 jrun --lang js -c 'console.log(typeof process.env.HOME, Object.keys(process.env).sort().join(","))'
 expect_eq "js environment is the safe set" "$(jget .stdout)" 'string HOME,LANG'
 
+echo "== a snapshot refuses assets it was not made with"
+A="$T/other-assets"
+mkdir -p "$A/data/site-packages" "$A/data/js"
+for f in python-stdlib root python.snap quickjs.snap; do ln -s "$(readlink -f "$(dirname "$BIN")/assets/$f")" "$A/$f"; done
+echo '[]' >"$A/data/site-packages/vendored.json"
+run --assets "$A" --lang python -c 'print(1)'
+expect_eq "other vendored packages: internal error 70" "$RC" "70"
+expect_match "other vendored packages: says to rebuild" "$ERR" "rebuild with make"
+
 echo "== fuel is deterministic (the reseeding must not change the cost)"
 for lang in python javascript; do
   code='print(sum(range(100)))'; [ $lang = javascript ] && code='console.log(1 + 1)'
