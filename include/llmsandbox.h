@@ -115,7 +115,10 @@ void lsb_sandbox_close(lsb_sandbox *sandbox);
  * Start one zygote process per language: a guest restored from its
  * snapshot once, which then forks a child per execution. Long-running
  * embedders (servers) call this once; later lsb_execute calls skip the
- * restore. Returns LSB_OK, or LSB_ERR_SYSTEM with a message in err.
+ * restore. Sessions start them by themselves when the first one goes live.
+ * The zygotes are forked from the calling process, so a multi-threaded
+ * embedder should call this before it starts its threads. Returns LSB_OK,
+ * or LSB_ERR_SYSTEM with a message in err.
  */
 lsb_status lsb_sandbox_start_zygotes(lsb_sandbox *sandbox, char *err, size_t errlen);
 

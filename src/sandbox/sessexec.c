@@ -46,8 +46,11 @@ static worker_request bind_request(lsb_sandbox *sb, const lsb_session_info *info
 static lsb_status go_live(lsb_sandbox *sb, sess_entry *e, const lsb_session_info *info,
                           const char *ws, char *err, size_t errlen) {
     if (e->live.pid > 0) return LSB_OK;
-    zyg_zygote *z = sandbox_ensure_zygote(sb, info->language, err, errlen);
-    if (z == NULL) return LSB_ERR_SYSTEM;
+    /* Both zygotes start together, before sessions_make_room may start the
+     * reaper thread: a zygote is forked from this process, and a fork is
+     * only safe while no other thread of ours can hold a lock. */
+    if (lsb_sandbox_start_zygotes(sb, err, errlen) != LSB_OK) return LSB_ERR_SYSTEM;
+    zyg_zygote *z = sandbox_zygote(sb, info->language);
     sessions_make_room(sb);
     worker_request bind = bind_request(sb, info, ws);
     if (sess_live_start(&e->live, z, &bind, err, errlen) != 0) return LSB_ERR_SYSTEM;

@@ -462,8 +462,11 @@ static void test_concurrency(void **state) {
     (void)state;
     lsb_sandbox *sb = open_sandbox(NULL);
     char a[LSB_SESSION_ID_MAX + 1], b[LSB_SESSION_ID_MAX + 1];
+    char err[ERR_MAX];
     create(sb, LSB_LANG_PYTHON, false, a);
     create(sb, LSB_LANG_PYTHON, false, b);
+    /* zygotes are forked from this process: start them before the threads */
+    assert_int_equal(lsb_sandbox_start_zygotes(sb, err, sizeof err), LSB_OK);
     void *args[4][2] = {{sb, a}, {sb, a}, {sb, b}, {sb, b}};
     pthread_t t[4];
     for (int i = 0; i < 4; i++)
