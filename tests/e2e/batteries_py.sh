@@ -11,29 +11,10 @@ set -uo pipefail
 
 BIN=$(realpath "$1")
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-T=$(mktemp -d)
-trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
-passed=0 failed=0
+. "$(dirname "$0")/lib.sh"
 
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; echo "     ${2:0:600}"; }
-
-# run ARGS... -> $OUT (stdout), $ERR (stderr), $RC
-run() {
-  OUT=$("$BIN" run "$@" 2>"$T/stderr"); RC=$?
-  ERR=$(cat "$T/stderr")
-}
-# jrun ARGS... -> like run, with --json; J is the JSON document
-jrun() { run --json "$@"; J=$OUT; }
-jget() { jq -r "$1" <<<"$J" 2>/dev/null; }
 # pyrun WORKSPACE CODE -> run python in WORKSPACE with a generous budget
 pyrun() { run --lang python --fuel 40000000000 --timeout 60 --workspace "$1" -c "$2"; }
-expect_eq() { # NAME ACTUAL EXPECTED
-  if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected [$3], got [$2]; stderr: $ERR"; fi
-}
-expect_match() { # NAME TEXT REGEX
-  if grep -qE -- "$3" <<<"$2"; then ok "$1"; else bad "$1" "no match for /$3/ in [$2]; stderr: $ERR"; fi
-}
 # field KEY: the value of KEY in the JSON object the guest printed last
 field() { tail -n 1 <<<"$OUT" | jq -c -r ".$1" 2>/dev/null; }
 
@@ -248,5 +229,4 @@ expect_eq "refusals left site-packages as it was" "$(cd "$WS/.lsb/site-packages"
 install missing.whl
 expect_match "a missing wheel is refused" "$(field ok)|$(field reason)" '^false\|.*does not exist'
 
-echo "batteries-py: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish batteries-py

@@ -15,29 +15,10 @@
 set -uo pipefail
 
 BIN=$(realpath "$1")
-T=$(mktemp -d)
-trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
-passed=0 failed=0
+. "$(dirname "$0")/lib.sh"
 
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; echo "     ${2:0:600}"; }
-
-# run ARGS... -> $OUT (stdout), $ERR (stderr), $RC
-run() {
-  OUT=$("$BIN" run "$@" 2>"$T/stderr"); RC=$?
-  ERR=$(cat "$T/stderr")
-}
 # jsrun WORKSPACE CODE [ARGS...] -> run JavaScript in WORKSPACE
 jsrun() { local ws=$1 code=$2; shift 2; run --lang javascript --workspace "$ws" "$@" -c "$code"; }
-expect_eq() { # NAME ACTUAL EXPECTED
-  if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected [$3], got [$2]; stderr: $ERR"; fi
-}
-expect_match() { # NAME TEXT REGEX
-  if grep -qE -- "$3" <<<"$2"; then ok "$1"; else bad "$1" "no match for /$3/ in [$2]; stderr: $ERR"; fi
-}
-expect_no_match() { # NAME TEXT REGEX
-  if grep -qE -- "$3" <<<"$2"; then bad "$1" "unexpected /$3/ in [$2]"; else ok "$1"; fi
-}
 
 WS=$T/ws && mkdir -p "$WS"
 EXT=$T/external && mkdir -p "$EXT" && printf 'from the operator\n' >"$EXT/note.txt"
@@ -171,5 +152,4 @@ expect_match "requireVendor takes names only" "$ERR" "TypeError: requireVendor\(
 jsrun "$WS" 'require("lodash/../../../app/mine")'
 expect_match "a bare name cannot climb out of /data/js" "$ERR" "Cannot find module 'lodash/../../../app/mine'"
 
-echo "js-helpers: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish js-helpers

@@ -10,30 +10,7 @@
 set -uo pipefail
 
 BIN=$(realpath "$1")
-T=$(mktemp -d)
-trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
-passed=0 failed=0
-
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; echo "     ${2:0:600}"; }
-
-# run ARGS... -> $OUT (stdout), $ERR (stderr), $RC
-run() {
-  OUT=$("$BIN" run "$@" 2>"$T/stderr"); RC=$?
-  ERR=$(cat "$T/stderr")
-}
-# jrun ARGS... -> like run, with --json; J is the JSON document
-jrun() { run --json "$@"; J=$OUT; }
-jget() { jq -r "$1" <<<"$J" 2>/dev/null; }
-expect_eq() { # NAME ACTUAL EXPECTED
-  if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected [$3], got [$2]; stderr: $ERR"; fi
-}
-expect_match() { # NAME TEXT REGEX
-  if grep -qE -- "$3" <<<"$2"; then ok "$1"; else bad "$1" "no match for /$3/ in [$2]; stderr: $ERR"; fi
-}
-expect_no_match() { # NAME TEXT REGEX
-  if grep -qE -- "$3" <<<"$2"; then bad "$1" "unexpected /$3/ in [$2]"; else ok "$1"; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 echo "== basic execution"
 run --lang python -c 'import sys, json, sqlite3, zlib, decimal; print(json.dumps({"v": sys.version_info[:2]}))'
@@ -249,5 +226,4 @@ for lib_test in "${@:2}"; do
   if [ $zrc -ne 0 ] && [ "${zf:-0}" = 0 ]; then bad "$(basename "$lib_test") exited $zrc" "$zout"; fi
 done
 
-echo "e2e: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish e2e

@@ -11,15 +11,10 @@
 set -uo pipefail
 
 BIN=$(realpath "$1")
-T=$(mktemp -d)
+. "$(dirname "$0")/lib.sh"
 ROOT="$T/sessions"
-trap 'chmod -R u+w "$T" 2>/dev/null; rm -rf "$T"' EXIT
-passed=0 failed=0
 UUID_RE='^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
 NOSUCH=00000000-0000-4000-8000-000000000000
-
-ok() { passed=$((passed + 1)); echo "ok   $1"; }
-bad() { failed=$((failed + 1)); echo "FAIL $1"; echo "     ${2:0:600}"; }
 
 # sx ARGS... -> $OUT (stdout), $ERR (stderr), $RC for `session --sessions-root ROOT ARGS`
 sx() {
@@ -34,16 +29,6 @@ sxin() {
 }
 # jx ARGS... -> like sx with --json; J is the JSON document
 jx() { sx "$@" --json; J=$OUT; }
-jget() { jq -r "$1" <<<"$J" 2>/dev/null; }
-expect_eq() { # NAME ACTUAL EXPECTED
-  if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "expected [$3], got [$2]; stderr: $ERR"; fi
-}
-expect_match() { # NAME TEXT REGEX
-  if grep -qE -- "$3" <<<"$2"; then ok "$1"; else bad "$1" "no match for /$3/ in [$2]; stderr: $ERR"; fi
-}
-expect_no_match() { # NAME TEXT REGEX
-  if grep -qE -- "$3" <<<"$2"; then bad "$1" "unexpected /$3/ in [$2]"; else ok "$1"; fi
-}
 # the ids of every session, one per line, sorted
 session_ids() { "$BIN" session list --json --sessions-root "$ROOT" | jq -r '.sessions[].id' | sort; }
 # everything under the sessions root, for "nothing was created" checks
@@ -419,5 +404,4 @@ expect_eq "prune of recent sessions removes none" "$(jget .sessions)" "0"
 sx exec "$FRESH" -c 'print("still here")'
 expect_eq "the fresh session still works" "$OUT" "still here"
 
-echo "sessions-cli: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish sessions-cli
