@@ -21,31 +21,17 @@
 #include "cli/exitcodes.h"
 #include "sandbox/defaults.h"
 
-#define MAX_ARGS 64
-
-static char tmpdir[] = "/tmp/lsb_test_session_args_XXXXXX";
-
-static void assert_contains(const char *haystack, const char *needle) {
-    if (!strstr(haystack, needle)) fail_msg("expected \"%s\" in \"%s\"", needle, haystack);
-}
+#include "test_cli_fixture.h"
 
 /* Parse "llm-sandbox session" followed by the NULL-terminated arguments,
  * with standard input reading from `in` (may be NULL). */
 static int parse_in(cli_args *a, char *err, FILE *in, const char *first, ...) {
-    char *argv[MAX_ARGS];
-    int argc = 0;
+    static const char *const session[] = {"session", NULL};
     va_list ap;
-    argv[argc++] = "llm-sandbox";
-    argv[argc++] = "session";
     va_start(ap, first);
-    for (const char *s = first; s; s = va_arg(ap, const char *)) {
-        assert_true(argc < MAX_ARGS - 1);
-        argv[argc++] = (char *)s;
-    }
+    int st = cli_test_vparse(a, err, in, session, first, ap);
     va_end(ap);
-    argv[argc] = NULL;
-    err[0] = '\0';
-    return cli_parse(argc, argv, in, a, err, CLI_ERR_MAX);
+    return st;
 }
 
 #define PARSE(a, err, ...) parse_in((a), (err), NULL, __VA_ARGS__, (const char *)NULL)
@@ -75,27 +61,7 @@ static int parse_in(cli_args *a, char *err, FILE *in, const char *first, ...) {
 
 /* Write a temp file holding the text; returns its path (static). */
 static const char *temp_file(const char *name, const char *text) {
-    static char path[4][256];
-    static int next;
-    char *p = path[next++ % 4];
-    snprintf(p, sizeof path[0], "%s/%s", tmpdir, name);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-    return p;
-}
-
-static int setup(void **state) {
-    (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
-}
-
-static int teardown(void **state) {
-    (void)state;
-    char cmd[512];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return temp_file_n(name, text, strlen(text));
 }
 
 /* ---- good forms ---- */
