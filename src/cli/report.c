@@ -101,15 +101,18 @@ void cli_report_warnings(const lsb_result *r, FILE *err) {
     fflush(err);
 }
 
-int cli_report_json(const lsb_result *r, FILE *out, FILE *err) {
-    char *json = lsb_result_to_json(r);
-    if (!json) {
+int cli_print_json(char *text, int status, FILE *out, FILE *err) {
+    if (!text) {
         fprintf(err, CLI_PROGRAM ": out of memory while writing the JSON result\n");
         return CLI_EXIT_SOFTWARE;
     }
-    fputs(json, out);
+    fputs(text, out);
     fputc('\n', out);
     fflush(out);
-    free(json);
-    return cli_exit_status(r);
+    free(text);
+    return status;
+}
+
+int cli_report_json(const lsb_result *r, FILE *out, FILE *err) {
+    return cli_print_json(lsb_result_to_json(r), cli_exit_status(r), out, err);
 }

@@ -76,20 +76,6 @@ static const char *cli_sess_error_code(lsb_status st) {
     }
 }
 
-/* Print JSON text and a newline on stdout, or say on stderr that it could
- * not be built. Frees text. Returns status, or CLI_EXIT_SOFTWARE. */
-static int cli_sess_emit_json(char *text, int status) {
-    if (!text) {
-        fprintf(stderr, CLI_PROGRAM ": out of memory while writing the JSON result\n");
-        return CLI_EXIT_SOFTWARE;
-    }
-    fputs(text, stdout);
-    fputc('\n', stdout);
-    fflush(stdout);
-    free(text);
-    return status;
-}
-
 /* Print the JSON error object {"ok": false, "command", "error": {"code",
  * "message"}, "exit_status"}. Returns status. */
 static int cli_sess_json_error(cli_session_cmd cmd, const char *code, const char *msg, int status) {
@@ -110,7 +96,7 @@ static int cli_sess_json_error(cli_session_cmd cmd, const char *code, const char
     json_key(&b, "exit_status");
     json_int(&b, status);
     json_object_end(&b);
-    int st = cli_sess_emit_json(json_finish(&b, NULL), status);
+    int st = cli_print_json(json_finish(&b, NULL), status, stdout, stderr);
     return st == CLI_EXIT_OK ? status : st;
 }
 
@@ -172,7 +158,7 @@ static void cli_sess_json_begin(json_buf *b, const cli_sess_ctx *c) {
  * CLI_EXIT_SOFTWARE when out of memory. */
 static int cli_sess_json_end(json_buf *b) {
     json_object_end(b);
-    return cli_sess_emit_json(json_finish(b, NULL), CLI_EXIT_OK);
+    return cli_print_json(json_finish(b, NULL), CLI_EXIT_OK, stdout, stderr);
 }
 
 /* The stored limits of a session, as an object. */
