@@ -11,20 +11,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_clock.h"
 #include "llmsandbox.h"
 
 #define BENCH_MAX_RUNS 10000
-
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* Run code `runs` times and store each latency in ms; 0, or -1 on failure. */
 static int measure(lsb_sandbox *sb, lsb_language lang, const char *code, int runs, double *ms) {

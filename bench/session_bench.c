@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
 #include "llmsandbox.h"
 
 #define BENCH_MAX_RUNS 2000
@@ -24,17 +25,6 @@
 
 static const char *assets;
 static char root[128];
-
-static double now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* Abort the benchmark with a message. */
 static _Noreturn void die(const char *what, const char *err) {
