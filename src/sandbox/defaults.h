@@ -26,6 +26,7 @@
 #define LSB_STATE_MAX_BYTES           (10ULL * LSB_MIB)  /* the auto-persist state file */
 #define LSB_WHEEL_MAX_BYTES           (100ULL * LSB_MIB) /* a wheel given to install_package */
 #define LSB_INSTALL_FUEL              50000000000ULL     /* unpacking a wheel in the sandbox */
+#define LSB_PREIMPORT_FUEL            50000000000ULL     /* the zygote's pre-imports */
 #define LSB_SESSION_DIRNAME           "llm-wasm-sandbox/sessions"
 /* Modules the Python zygote imports before it forks sessions (beyond the
  * snapshot's own warm imports), as a C array initialiser. */

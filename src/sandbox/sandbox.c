@@ -142,7 +142,7 @@ static int start_zygote(lsb_sandbox *sb, lsb_language lang, char *err, size_t er
                            .filename = "<pre-import>",
                            .options = LSB_OPT_SCRATCH "=1\n",
                            .options_len = strlen(LSB_OPT_SCRATCH "=1\n"),
-                           .fuel = LSB_INSTALL_FUEL,
+                           .fuel = LSB_PREIMPORT_FUEL,
                            .memory_bytes = LSB_DEFAULT_MEMORY,
                            .stdout_max = WASI_UNLIMITED,
                            .stderr_max = WASI_UNLIMITED,

@@ -95,6 +95,20 @@ static int open_root(const char *ws, char *err, size_t errlen) {
     return fd;
 }
 
+/* Open rel (relative to the workspace ws; "" is its root) with flags,
+ * beneath ws; LSB_OK with *fd, or WORKSPACE, NOT_FOUND or INVALID with err
+ * naming path. */
+static lsb_status open_in_workspace(const char *ws, const char *rel, int flags, const char *path,
+                                    int *fd, char *err, size_t errlen) {
+    int root = open_root(ws, err, errlen);
+    if (root < 0) return LSB_ERR_WORKSPACE;
+    uint32_t rc = wasi_path_openat(root, rel[0] ? rel : ".", flags, 0, fd);
+    close(root);
+    if (rc == 0) return LSB_OK;
+    open_error(rc, path, err, errlen);
+    return rc == WASI_ENOENT ? LSB_ERR_NOT_FOUND : LSB_ERR_INVALID;
+}
+
 /* Split rel into its parent (in dir) and last component (in *name). */
 static void split(char *rel, char *dir, size_t dirlen, const char **name) {
     char *slash = strrchr(rel, '/');
@@ -214,15 +228,9 @@ lsb_status sfile_read(const char *ws, const char *path, uint64_t max_bytes, char
     struct stat st;
     *data = NULL;
     if (sfile_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
-    int root = open_root(ws, err, errlen), fd = -1;
-    if (root < 0) return LSB_ERR_WORKSPACE;
-    uint32_t rc = wasi_path_openat(root, rel[0] ? rel : ".", O_RDONLY, 0, &fd);
-    close(root);
-    if (rc != 0) {
-        open_error(rc, path, err, errlen);
-        return rc == WASI_ENOENT ? LSB_ERR_NOT_FOUND : LSB_ERR_INVALID;
-    }
-    lsb_status out = LSB_OK;
+    int fd = -1;
+    lsb_status out = open_in_workspace(ws, rel, O_RDONLY, path, &fd, err, errlen);
+    if (out != LSB_OK) return out;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         snprintf(err, errlen, "'%.200s' is not a regular file", path);
         out = LSB_ERR_INVALID;
@@ -317,14 +325,10 @@ lsb_status sfile_list(const char *ws, const char *path, bool include_system, siz
     *count = 0;
     if (sfile_normalise(path ? path : LSB_MOUNT_APP, rel, sizeof rel, err, errlen) != 0)
         return LSB_ERR_INVALID;
-    int root = open_root(ws, err, errlen), fd = -1;
-    if (root < 0) return LSB_ERR_WORKSPACE;
-    uint32_t rc = wasi_path_openat(root, rel[0] ? rel : ".", O_RDONLY | O_DIRECTORY, 0, &fd);
-    close(root);
-    if (rc != 0) {
-        open_error(rc, path, err, errlen);
-        return rc == WASI_ENOENT ? LSB_ERR_NOT_FOUND : LSB_ERR_INVALID;
-    }
+    int fd = -1;
+    lsb_status st = open_in_workspace(ws, rel, O_RDONLY | O_DIRECTORY, path ? path : LSB_MOUNT_APP,
+                                      &fd, err, errlen);
+    if (st != LSB_OK) return st;
     entry_list l = {.max = max_entries, .include_system = include_system};
     if (walk(&l, fd, rel, 0) < 0) {
         lsb_file_list_free(l.v, l.count);
@@ -381,15 +385,10 @@ lsb_status sfile_delete(const char *ws, const char *path, bool recursive, char *
         return LSB_ERR_INVALID;
     }
     split(rel, dir, sizeof dir, &name);
-    int root = open_root(ws, err, errlen), dfd = -1;
-    if (root < 0) return LSB_ERR_WORKSPACE;
-    uint32_t rc = wasi_path_openat(root, dir, O_RDONLY | O_DIRECTORY, 0, &dfd);
-    close(root);
-    if (rc != 0) {
-        open_error(rc, path, err, errlen);
-        return rc == WASI_ENOENT ? LSB_ERR_NOT_FOUND : LSB_ERR_INVALID;
-    }
-    lsb_status st = delete_in(dfd, name, path, recursive, err, errlen);
+    int dfd = -1;
+    lsb_status st = open_in_workspace(ws, dir, O_RDONLY | O_DIRECTORY, path, &dfd, err, errlen);
+    if (st != LSB_OK) return st;
+    st = delete_in(dfd, name, path, recursive, err, errlen);
     close(dfd);
     return st;
 }

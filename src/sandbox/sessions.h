@@ -75,7 +75,8 @@ char *sessions_preimport_code(lsb_sandbox *sb);
 /*
  * Run code in the locked session e whose record is info (sessexec.c):
  * bring it live if needed, run, update the record. A scratch run leaves no
- * globals behind. policy NULL uses the session's limits.
+ * globals behind. policy NULL uses the session's limits. The caller has
+ * checked the code (exec_check_code).
  */
 lsb_status sessions_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info, const char *code,
                         size_t code_len, const char *filename, bool scratch,
