@@ -42,13 +42,28 @@ typedef enum lsb_trap {
     LSB_TRAP_MEMORY,
     LSB_TRAP_STACK_OVERFLOW,
     LSB_TRAP_TRAP,  /* any other WebAssembly trap */
-    LSB_TRAP_KILLED /* the child died from a signal we did not send */
+    LSB_TRAP_KILLED,   /* the child died from a signal we did not send */
+    LSB_TRAP_CANCELLED /* the caller fired the policy's lsb_cancel */
 } lsb_trap;
 
 /* Receives guest output as it arrives: fd 1 (stdout) or 2 (stderr), only
  * the bytes kept under the caps, in the order the guest wrote them, on the
  * thread that called lsb_execute. The result still holds all of it. */
 typedef void (*lsb_output_fn)(void *ctx, int fd, const char *data, size_t len);
+
+/*
+ * A cancellation switch for one execution, usable from any thread: set
+ * policy.cancel, then lsb_cancel_fire kills the run at once (it ends with
+ * trap LSB_TRAP_CANCELLED; a session run is rolled back like any failure).
+ * Firing before the run starts cancels it as soon as it starts; firing
+ * twice is harmless. lsb_cancel_new returns NULL when the system is out of
+ * descriptors or memory.
+ */
+typedef struct lsb_cancel lsb_cancel;
+lsb_cancel *lsb_cancel_new(void);
+void lsb_cancel_fire(lsb_cancel *cancel);
+bool lsb_cancel_fired(const lsb_cancel *cancel);
+void lsb_cancel_free(lsb_cancel *cancel);
 
 /* Limits and mounts for one execution; lsb_policy_init fills the defaults. */
 typedef struct lsb_policy {
@@ -67,6 +82,7 @@ typedef struct lsb_policy {
     size_t env_count;
     lsb_output_fn on_output; /* optional: stream output while the code runs */
     void *on_output_ctx;
+    lsb_cancel *cancel; /* optional: fire it to kill the run (not owned) */
 } lsb_policy;
 
 /* The outcome of one execution: the result object of DESIGN.md. */
@@ -187,7 +203,8 @@ typedef struct lsb_session_options {
     bool allow_custom_id;      /* accept ids that are not UUIDs: 1-128 of [A-Za-z0-9_-] */
     bool auto_persist_globals; /* keep JSON-able globals durably in /app/.lsb/state.json */
     const lsb_policy *policy;  /* limits stored with the session (NULL: defaults);
-                                  its workspace, env and on_output are not stored */
+                                  its workspace, env, on_output and cancel
+                                  are not stored */
 } lsb_session_options;
 
 /* What a session record says, plus what is live now. */
@@ -231,8 +248,8 @@ lsb_status lsb_session_create(lsb_sandbox *sandbox, const lsb_session_options *o
 
 /*
  * Run code in session id, like lsb_execute. policy NULL uses the session's
- * stored limits; otherwise its fuel, memory, timeout, output caps, env and
- * on_output apply to this run (the workspace, mounts and quotas are the
+ * stored limits; otherwise its fuel, memory, timeout, output caps, env,
+ * on_output and cancel apply to this run (the workspace, mounts and quotas are the
  * session's). result->session_id is set. LSB_ERR_NOT_FOUND for an unknown
  * id: nothing is created.
  */

@@ -574,7 +574,7 @@ static int cli_check_code(const char *code, size_t len, const char *source, char
         return cli_fail(err, errlen, CLI_EXIT_USAGE,
                         "%s contains a NUL byte at byte offset %zu; the code must be text", source,
                         (size_t)(nul - code));
-    if (!json_utf8_valid(code, len, &bad))
+    if (!jw_utf8_valid(code, len, &bad))
         return cli_fail(err, errlen, CLI_EXIT_USAGE,
                         "%s is not valid UTF-8 (first bad byte at offset %zu); save it as UTF-8",
                         source, bad);

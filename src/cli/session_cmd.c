@@ -79,24 +79,24 @@ static const char *cli_sess_error_code(lsb_status st) {
 /* Print the JSON error object {"ok": false, "command", "error": {"code",
  * "message"}, "exit_status"}. Returns status. */
 static int cli_sess_json_error(cli_session_cmd cmd, const char *code, const char *msg, int status) {
-    json_buf b;
-    json_init(&b);
-    json_object_begin(&b);
-    json_key(&b, "ok");
-    json_bool(&b, false);
-    json_key(&b, "command");
-    json_cstring(&b, cli_session_cmd_name(cmd));
-    json_key(&b, "error");
-    json_object_begin(&b);
-    json_key(&b, "code");
-    json_cstring(&b, code);
-    json_key(&b, "message");
-    json_cstring(&b, msg);
-    json_object_end(&b);
-    json_key(&b, "exit_status");
-    json_int(&b, status);
-    json_object_end(&b);
-    int st = cli_print_json(json_finish(&b, NULL), status, stdout, stderr);
+    jw_buf b;
+    jw_init(&b);
+    jw_object_begin(&b);
+    jw_key(&b, "ok");
+    jw_bool(&b, false);
+    jw_key(&b, "command");
+    jw_cstring(&b, cli_session_cmd_name(cmd));
+    jw_key(&b, "error");
+    jw_object_begin(&b);
+    jw_key(&b, "code");
+    jw_cstring(&b, code);
+    jw_key(&b, "message");
+    jw_cstring(&b, msg);
+    jw_object_end(&b);
+    jw_key(&b, "exit_status");
+    jw_int(&b, status);
+    jw_object_end(&b);
+    int st = cli_print_json(jw_finish(&b, NULL), status, stdout, stderr);
     return st == CLI_EXIT_OK ? status : st;
 }
 
@@ -145,73 +145,73 @@ static int cli_sess_lib_fail(cli_sess_ctx *c, lsb_status st, const char *what, .
 /* ---- JSON of successes ---- */
 
 /* Start the success object {"ok": true, "command": ...}. */
-static void cli_sess_json_begin(json_buf *b, const cli_sess_ctx *c) {
-    json_init(b);
-    json_object_begin(b);
-    json_key(b, "ok");
-    json_bool(b, true);
-    json_key(b, "command");
-    json_cstring(b, cli_session_cmd_name(c->s->cmd));
+static void cli_sess_json_begin(jw_buf *b, const cli_sess_ctx *c) {
+    jw_init(b);
+    jw_object_begin(b);
+    jw_key(b, "ok");
+    jw_bool(b, true);
+    jw_key(b, "command");
+    jw_cstring(b, cli_session_cmd_name(c->s->cmd));
 }
 
 /* Close the success object and print it. Returns 0, or
  * CLI_EXIT_SOFTWARE when out of memory. */
-static int cli_sess_json_end(json_buf *b) {
-    json_object_end(b);
-    return cli_print_json(json_finish(b, NULL), CLI_EXIT_OK, stdout, stderr);
+static int cli_sess_json_end(jw_buf *b) {
+    jw_object_end(b);
+    return cli_print_json(jw_finish(b, NULL), CLI_EXIT_OK, stdout, stderr);
 }
 
 /* The stored limits of a session, as an object. */
-static void cli_sess_json_limits(json_buf *b, const lsb_policy *p) {
-    json_object_begin(b);
-    json_key(b, "fuel");
-    json_uint(b, p->fuel);
-    json_key(b, "memory_bytes");
-    json_uint(b, p->memory_bytes);
-    json_key(b, "timeout_ms");
-    json_uint(b, p->timeout_ms);
-    json_key(b, "stdout_max");
-    json_uint(b, p->stdout_max);
-    json_key(b, "stderr_max");
-    json_uint(b, p->stderr_max);
-    json_key(b, "quota_bytes");
-    json_uint(b, p->quota_bytes);
-    json_key(b, "quota_files");
-    json_uint(b, p->quota_files);
-    json_object_end(b);
+static void cli_sess_json_limits(jw_buf *b, const lsb_policy *p) {
+    jw_object_begin(b);
+    jw_key(b, "fuel");
+    jw_uint(b, p->fuel);
+    jw_key(b, "memory_bytes");
+    jw_uint(b, p->memory_bytes);
+    jw_key(b, "timeout_ms");
+    jw_uint(b, p->timeout_ms);
+    jw_key(b, "stdout_max");
+    jw_uint(b, p->stdout_max);
+    jw_key(b, "stderr_max");
+    jw_uint(b, p->stderr_max);
+    jw_key(b, "quota_bytes");
+    jw_uint(b, p->quota_bytes);
+    jw_key(b, "quota_files");
+    jw_uint(b, p->quota_files);
+    jw_object_end(b);
 }
 
 /* One session, as the object `create`, `info` and `list` print. */
-static void cli_sess_json_info(json_buf *b, const lsb_session_info *i) {
-    json_object_begin(b);
-    json_key(b, "id");
-    json_cstring(b, i->id);
-    json_key(b, "language");
-    json_cstring(b, lsb_language_name(i->language));
-    json_key(b, "created_at");
-    json_double(b, i->created_at, CLI_SESS_TIME_DIGITS);
-    json_key(b, "last_used_at");
-    json_double(b, i->last_used_at, CLI_SESS_TIME_DIGITS);
-    json_key(b, "execution_count");
-    json_uint(b, i->execution_count);
-    json_key(b, "auto_persist_globals");
-    json_bool(b, i->auto_persist_globals);
-    json_key(b, "live");
-    json_bool(b, i->live);
-    json_key(b, "workspace_bytes");
-    json_uint(b, i->workspace_bytes);
-    json_key(b, "workspace_files");
-    json_uint(b, i->workspace_files);
-    json_key(b, "limits");
+static void cli_sess_json_info(jw_buf *b, const lsb_session_info *i) {
+    jw_object_begin(b);
+    jw_key(b, "id");
+    jw_cstring(b, i->id);
+    jw_key(b, "language");
+    jw_cstring(b, lsb_language_name(i->language));
+    jw_key(b, "created_at");
+    jw_double(b, i->created_at, CLI_SESS_TIME_DIGITS);
+    jw_key(b, "last_used_at");
+    jw_double(b, i->last_used_at, CLI_SESS_TIME_DIGITS);
+    jw_key(b, "execution_count");
+    jw_uint(b, i->execution_count);
+    jw_key(b, "auto_persist_globals");
+    jw_bool(b, i->auto_persist_globals);
+    jw_key(b, "live");
+    jw_bool(b, i->live);
+    jw_key(b, "workspace_bytes");
+    jw_uint(b, i->workspace_bytes);
+    jw_key(b, "workspace_files");
+    jw_uint(b, i->workspace_files);
+    jw_key(b, "limits");
     cli_sess_json_limits(b, &i->policy);
-    json_object_end(b);
+    jw_object_end(b);
 }
 
 /* Print {"ok": true, "command", "session": {...}} for one session. */
 static int cli_sess_print_info_json(const cli_sess_ctx *c, const lsb_session_info *info) {
-    json_buf b;
+    jw_buf b;
     cli_sess_json_begin(&b, c);
-    json_key(&b, "session");
+    jw_key(&b, "session");
     cli_sess_json_info(&b, info);
     return cli_sess_json_end(&b);
 }
@@ -377,13 +377,13 @@ static int cli_sess_list(cli_sess_ctx *c) {
     if (st != LSB_OK) return cli_sess_lib_fail(c, st, "cannot list the sessions");
     int status = CLI_EXIT_OK;
     if (c->s->run.json) {
-        json_buf b;
+        jw_buf b;
         cli_sess_json_begin(&b, c);
-        json_key(&b, "sessions");
-        json_array_begin(&b);
+        jw_key(&b, "sessions");
+        jw_array_begin(&b);
         for (size_t i = 0; i < n; i++)
             cli_sess_json_info(&b, &all[i]);
-        json_array_end(&b);
+        jw_array_end(&b);
         status = cli_sess_json_end(&b);
     } else if (n > 0) {
         printf("%-*s  %-10s  %10s  %-23s  %s\n", CLI_SESS_ID_COLUMN, "ID", "LANGUAGE", "EXECUTIONS",
@@ -401,29 +401,29 @@ static int cli_sess_list(cli_sess_ctx *c) {
 
 /* The files of `files`, as JSON: {"session_id", "path", "files": [...]}. */
 static int cli_sess_files_json(const cli_sess_ctx *c, const lsb_file_entry *e, size_t n) {
-    json_buf b;
+    jw_buf b;
     cli_sess_json_begin(&b, c);
-    json_key(&b, "session_id");
-    json_cstring(&b, c->s->id);
-    json_key(&b, "path");
-    json_cstring(&b, c->s->path ? c->s->path : LSB_MOUNT_APP);
-    json_key(&b, "files");
-    json_array_begin(&b);
+    jw_key(&b, "session_id");
+    jw_cstring(&b, c->s->id);
+    jw_key(&b, "path");
+    jw_cstring(&b, c->s->path ? c->s->path : LSB_MOUNT_APP);
+    jw_key(&b, "files");
+    jw_array_begin(&b);
     for (size_t i = 0; i < n; i++) {
-        json_object_begin(&b);
-        json_key(&b, "path");
-        json_cstring(&b, e[i].path);
-        json_key(&b, "size");
-        json_uint(&b, e[i].size);
-        json_key(&b, "mtime");
-        json_double(&b, e[i].mtime, CLI_SESS_TIME_DIGITS);
-        json_key(&b, "is_dir");
-        json_bool(&b, e[i].is_dir);
-        json_key(&b, "is_system");
-        json_bool(&b, e[i].is_system);
-        json_object_end(&b);
+        jw_object_begin(&b);
+        jw_key(&b, "path");
+        jw_cstring(&b, e[i].path);
+        jw_key(&b, "size");
+        jw_uint(&b, e[i].size);
+        jw_key(&b, "mtime");
+        jw_double(&b, e[i].mtime, CLI_SESS_TIME_DIGITS);
+        jw_key(&b, "is_dir");
+        jw_bool(&b, e[i].is_dir);
+        jw_key(&b, "is_system");
+        jw_bool(&b, e[i].is_system);
+        jw_object_end(&b);
     }
-    json_array_end(&b);
+    jw_array_end(&b);
     return cli_sess_json_end(&b);
 }
 
@@ -469,23 +469,23 @@ static void cli_sess_base64(const unsigned char *in, size_t len, char *out) {
 }
 
 /* The content of `read` as JSON: UTF-8 text as is, anything else base64. */
-static void cli_sess_json_content(json_buf *b, const char *data, size_t len) {
-    bool text = json_utf8_valid(data, len, NULL) && !memchr(data, '\0', len);
-    json_key(b, "encoding");
-    json_cstring(b, text ? "utf-8" : "base64");
-    json_key(b, "content");
+static void cli_sess_json_content(jw_buf *b, const char *data, size_t len) {
+    bool text = jw_utf8_valid(data, len, NULL) && !memchr(data, '\0', len);
+    jw_key(b, "encoding");
+    jw_cstring(b, text ? "utf-8" : "base64");
+    jw_key(b, "content");
     if (text) {
-        json_string(b, data, len);
+        jw_string(b, data, len);
         return;
     }
     size_t out_len = (len + CLI_B64_IN - 1) / CLI_B64_IN * CLI_B64_OUT;
     char *out = malloc(out_len + 1);
-    if (!out) { /* the sticky failure makes json_finish report out of memory */
+    if (!out) { /* the sticky failure makes jw_finish report out of memory */
         b->failed = true;
         return;
     }
     cli_sess_base64((const unsigned char *)data, len, out);
-    json_string(b, out, out_len);
+    jw_string(b, out, out_len);
     free(out);
 }
 
@@ -508,14 +508,14 @@ static int cli_sess_read(cli_sess_ctx *c) {
         return cli_sess_lib_fail(c, st, "cannot read '%s' in session '%s'", s->path, s->id);
     int status = CLI_EXIT_OK;
     if (s->run.json) {
-        json_buf b;
+        jw_buf b;
         cli_sess_json_begin(&b, c);
-        json_key(&b, "session_id");
-        json_cstring(&b, s->id);
-        json_key(&b, "path");
-        json_cstring(&b, s->path);
-        json_key(&b, "size");
-        json_uint(&b, len);
+        jw_key(&b, "session_id");
+        jw_cstring(&b, s->id);
+        jw_key(&b, "path");
+        jw_cstring(&b, s->path);
+        jw_key(&b, "size");
+        jw_uint(&b, len);
         cli_sess_json_content(&b, data, len);
         status = cli_sess_json_end(&b);
     } else if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
@@ -534,17 +534,17 @@ static int cli_sess_done(const cli_sess_ctx *c, const char *text, const char *pa
         printf("%s\n", text);
         return CLI_EXIT_OK;
     }
-    json_buf b;
+    jw_buf b;
     cli_sess_json_begin(&b, c);
-    json_key(&b, "session_id");
-    json_cstring(&b, c->s->id);
+    jw_key(&b, "session_id");
+    jw_cstring(&b, c->s->id);
     if (path) {
-        json_key(&b, "path");
-        json_cstring(&b, path);
+        jw_key(&b, "path");
+        jw_cstring(&b, path);
     }
     if (bytes >= 0) {
-        json_key(&b, "bytes");
-        json_uint(&b, (uint64_t)bytes);
+        jw_key(&b, "bytes");
+        jw_uint(&b, (uint64_t)bytes);
     }
     return cli_sess_json_end(&b);
 }
@@ -612,16 +612,16 @@ static int cli_sess_prune(cli_sess_ctx *c) {
                s->dry_run ? " would be freed" : " freed");
         return CLI_EXIT_OK;
     }
-    json_buf b;
+    jw_buf b;
     cli_sess_json_begin(&b, c);
-    json_key(&b, "dry_run");
-    json_bool(&b, s->dry_run);
-    json_key(&b, "older_than_s");
-    json_uint(&b, s->older_than_s);
-    json_key(&b, "sessions");
-    json_uint(&b, rep.sessions);
-    json_key(&b, "bytes");
-    json_uint(&b, rep.bytes);
+    jw_key(&b, "dry_run");
+    jw_bool(&b, s->dry_run);
+    jw_key(&b, "older_than_s");
+    jw_uint(&b, s->older_than_s);
+    jw_key(&b, "sessions");
+    jw_uint(&b, rep.sessions);
+    jw_key(&b, "bytes");
+    jw_uint(&b, rep.bytes);
     return cli_sess_json_end(&b);
 }
 
@@ -640,14 +640,14 @@ static int cli_sess_install(cli_sess_ctx *c) {
         return CLI_EXIT_OK;
     }
     char *space = strchr(installed, ' ');
-    json_buf b;
+    jw_buf b;
     cli_sess_json_begin(&b, c);
-    json_key(&b, "session_id");
-    json_cstring(&b, s->id);
-    json_key(&b, "name");
-    json_string(&b, installed, space ? (size_t)(space - installed) : strlen(installed));
-    json_key(&b, "version");
-    json_cstring(&b, space ? space + 1 : "");
+    jw_key(&b, "session_id");
+    jw_cstring(&b, s->id);
+    jw_key(&b, "name");
+    jw_string(&b, installed, space ? (size_t)(space - installed) : strlen(installed));
+    jw_key(&b, "version");
+    jw_cstring(&b, space ? space + 1 : "");
     return cli_sess_json_end(&b);
 }
 

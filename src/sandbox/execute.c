@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "llmsandbox.h"
+#include "sandbox/cancel.h"
 #include "sandbox/channel.h"
 #include "sandbox/defaults.h"
 #include "sandbox/execute.h"
@@ -86,23 +87,32 @@ static _Noreturn void run_child(const lsb_sandbox *sb, lsb_language lang, const 
 }
 
 /* See execute.h. */
-void exec_collect(int fd, pid_t pid, double deadline_ms, chan_collect *c, bool *timed_out) {
+exec_stop exec_collect(int fd, pid_t pid, double deadline_ms, const lsb_cancel *cancel,
+                       chan_collect *c) {
     char buf[EXEC_READ_CHUNK];
+    exec_stop stop = EXEC_RAN;
     bool killed = false;
     for (;;) {
         double left = deadline_ms - wire_now_ms();
         if (left <= 0 && !killed) {
             kill(pid, SIGKILL);
-            killed = *timed_out = true;
+            killed = true;
+            stop = EXEC_TIMED_OUT;
         }
-        struct pollfd pfd = {fd, POLLIN, 0};
+        struct pollfd pfd[2] = {{fd, POLLIN, 0}, {killed ? -1 : cancel_fd(cancel), POLLIN, 0}};
         int wait_ms = killed ? -1 : (int)(left < INT_MAX ? left + 1 : INT_MAX);
-        int n = poll(&pfd, 1, wait_ms);
+        int n = poll(pfd, 2, wait_ms);
         if (n < 0 && errno == EINTR) continue;
-        if (n == 0) continue;
+        if (n <= 0) continue;
+        if (pfd[1].revents & POLLIN) {
+            kill(pid, SIGKILL);
+            killed = true;
+            stop = EXEC_CANCELLED;
+        }
+        if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
         ssize_t got = read(fd, buf, sizeof buf);
         if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) return;
+        if (got <= 0) return stop;
         if (chan_collect_feed(c, buf, (size_t)got) != 0 && !killed) {
             kill(pid, SIGKILL); /* malformed frames: stop trusting the child */
             killed = true;
@@ -135,10 +145,14 @@ static int reap(pid_t pid) {
 static char *dup_or_null(const char *s) { return s[0] ? strdup(s) : NULL; }
 
 /* See execute.h. */
-void exec_classify(lsb_result *r, const chan_collect *c, bool timed_out, int wait_status) {
+void exec_classify(lsb_result *r, const chan_collect *c, exec_stop stop, int wait_status) {
     r->trap = LSB_TRAP_NONE;
-    if (timed_out) {
+    if (stop == EXEC_TIMED_OUT) {
         r->trap = LSB_TRAP_TIMEOUT;
+    } else if (stop == EXEC_CANCELLED) {
+        r->trap = LSB_TRAP_CANCELLED;
+        r->error_type = strdup("Cancelled");
+        r->error_message = strdup("the execution was cancelled by the client before it finished");
     } else if (!c->done) {
         r->trap = LSB_TRAP_KILLED;
         char why[128];
@@ -267,11 +281,11 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
         close(fds[0]);
         return LSB_ERR_SYSTEM;
     }
-    bool timed_out = false;
     chan_collect_init(&st->chan, policy->stdout_max, policy->stderr_max);
     st->chan.sink = policy->on_output;
     st->chan.sink_ctx = policy->on_output_ctx;
-    exec_collect(fds[0], pid, start + policy->timeout_ms, &st->chan, &timed_out);
+    exec_stop stop =
+        exec_collect(fds[0], pid, start + policy->timeout_ms, policy->cancel, &st->chan);
     close(fds[0]);
     int status = from_zygote ? 0 : reap(pid); /* the zygote reaps its own children */
     if (st->chan.fail[0] && !st->chan.done) {
@@ -280,7 +294,7 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
     }
     result->duration_ms = wire_now_ms() - start;
     result->runtime = lang;
-    exec_classify(result, &st->chan, timed_out, status);
+    exec_classify(result, &st->chan, stop, status);
     exec_fill_result(result, &st->chan, policy);
     exec_diff_workspace(req->workspace, &st->before, policy->quota_files, result);
     return LSB_OK;

@@ -27,13 +27,18 @@ int exec_check_code(const char *code, size_t len, char *err, size_t errlen);
  * on OOM. */
 char *exec_env_block(const lsb_policy *policy, size_t *len);
 
+/* Why exec_collect stopped a run early, if it did. */
+typedef enum exec_stop { EXEC_RAN = 0, EXEC_TIMED_OUT, EXEC_CANCELLED } exec_stop;
+
 /* Read the channel fd into c until EOF; SIGKILL pid at the monotonic
- * deadline (setting *timed_out) or on a malformed frame. */
-void exec_collect(int fd, pid_t pid, double deadline_ms, chan_collect *c, bool *timed_out);
+ * deadline, when cancel fires, or on a malformed frame. Returns why it
+ * killed the run (EXEC_RAN when it did not, or for a malformed frame). */
+exec_stop exec_collect(int fd, pid_t pid, double deadline_ms, const lsb_cancel *cancel,
+                       chan_collect *c);
 
 /* Decide success, trap, exit code and error fields from what the child
  * reported and how it ended (wait_status; 0 when unknown). */
-void exec_classify(lsb_result *r, const chan_collect *c, bool timed_out, int wait_status);
+void exec_classify(lsb_result *r, const chan_collect *c, exec_stop stop, int wait_status);
 
 /* Move collected output, warnings and measurements from c into r. */
 void exec_fill_result(lsb_result *r, chan_collect *c, const lsb_policy *policy);

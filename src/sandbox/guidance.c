@@ -257,6 +257,10 @@ static const char *const g_killed[] = {
     "The sandboxed process was killed before it finished. Retry; if it repeats, do less work in "
     "one run.",
     NULL};
+static const char *const g_cancelled[] = {
+    "The client cancelled this run before it finished; in a session, its changes to variables "
+    "were rolled back (files it wrote stay). Run it again if it is still needed.",
+    NULL};
 static const char *const g_exit[] = {
     "The program exited with a non-zero status without an uncaught exception (for example "
     "sys.exit(1) or process.exit(1)); read stderr for its reason.",
@@ -489,6 +493,7 @@ static const guidance_row guidance_catalogue[] = {
      d_js_recursion},
     {"Trap", ANY, LSB_TRAP_TRAP, NULL, NULL, S_NONE, 0, g_trap, d_limits},
     {"Killed", ANY, LSB_TRAP_KILLED, NULL, NULL, S_NONE, 0, g_killed, d_limits},
+    {"Cancelled", ANY, LSB_TRAP_CANCELLED, NULL, NULL, S_NONE, 0, g_cancelled, d_limits},
 
     /* Python errors the catalogue recognises. */
     {"MemoryExhausted", PY, T_NONE, "MemoryError", NULL, S_NONE, 0, g_py_memory, d_py_memory},
@@ -577,6 +582,7 @@ static const char *const guidance_trap_types[] = {
     [LSB_TRAP_STACK_OVERFLOW] = "RecursionError",
     [LSB_TRAP_TRAP] = "Trap",
     [LSB_TRAP_KILLED] = "Killed",
+    [LSB_TRAP_CANCELLED] = "Cancelled",
 };
 
 /* ---- placeholders ------------------------------------------------------- */
@@ -1114,6 +1120,10 @@ static void guidance_trap_message(const lsb_result *r, char *buf, size_t len) {
         break;
     case LSB_TRAP_KILLED:
         snprintf(buf, len, "The sandboxed process was killed by a signal before it finished.");
+        break;
+    case LSB_TRAP_CANCELLED:
+        snprintf(buf, len, "The run was cancelled by the client after %.1f seconds.",
+                 r->duration_ms / GUIDANCE_MS_PER_S);
         break;
     default:
         snprintf(buf, len,

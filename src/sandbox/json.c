@@ -5,7 +5,7 @@
  * Invariants: whatever bytes callers pass, the buffer holds valid JSON in
  * valid UTF-8 (invalid sequences become U+FFFD, controls become \u00XX,
  * U+2028/U+2029 are escaped for JavaScript consumers). After the first
- * failure nothing more is written and json_finish returns NULL.
+ * failure nothing more is written and jw_finish returns NULL.
  */
 #include "sandbox/json.h"
 
@@ -21,15 +21,15 @@
 
 static const char json_hex[] = "0123456789abcdef";
 
-void json_init(json_buf *b) { memset(b, 0, sizeof *b); }
+void jw_init(jw_buf *b) { memset(b, 0, sizeof *b); }
 
-void json_free(json_buf *b) {
+void jw_free(jw_buf *b) {
     free(b->data);
-    json_init(b);
+    jw_init(b);
 }
 
 /* Mark b failed and drop its storage; every later call is a no-op. */
-static void json_fail(json_buf *b) {
+static void json_fail(jw_buf *b) {
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
@@ -38,7 +38,7 @@ static void json_fail(json_buf *b) {
 
 /* Make room for `extra` more bytes plus the NUL. Returns false (and fails
  * b) on overflow or out of memory. */
-static bool json_reserve(json_buf *b, size_t extra) {
+static bool json_reserve(jw_buf *b, size_t extra) {
     if (b->failed) return false;
     if (extra > SIZE_MAX - b->len - 1) {
         json_fail(b);
@@ -59,18 +59,18 @@ static bool json_reserve(json_buf *b, size_t extra) {
     return true;
 }
 
-static void json_put(json_buf *b, const char *s, size_t n) {
+static void json_put(jw_buf *b, const char *s, size_t n) {
     if (!json_reserve(b, n)) return;
     memcpy(b->data + b->len, s, n);
     b->len += n;
     b->data[b->len] = '\0';
 }
 
-static void json_putc(json_buf *b, char c) { json_put(b, &c, 1); }
+static void json_putc(jw_buf *b, char c) { json_put(b, &c, 1); }
 
 /* Emit the comma due before a new item, and check that a value may go
  * here (not where an object expects a key). Returns false on misuse. */
-static bool json_before_value(json_buf *b) {
+static bool json_before_value(jw_buf *b) {
     if (b->failed) return false;
     if (b->after_key) {
         b->after_key = false;
@@ -89,9 +89,9 @@ static bool json_before_value(json_buf *b) {
     return !b->failed;
 }
 
-static void json_open(json_buf *b, char c, bool object) {
+static void json_open(jw_buf *b, char c, bool object) {
     if (!json_before_value(b)) return;
-    if (b->depth >= JSON_MAX_DEPTH) {
+    if (b->depth >= JW_MAX_DEPTH) {
         json_fail(b);
         return;
     }
@@ -101,7 +101,7 @@ static void json_open(json_buf *b, char c, bool object) {
     b->in_object[b->depth] = object;
 }
 
-static void json_close(json_buf *b, char c, bool object) {
+static void json_close(jw_buf *b, char c, bool object) {
     if (b->failed) return;
     if (b->depth == 0 || b->in_object[b->depth] != object || b->after_key) {
         json_fail(b);
@@ -111,15 +111,15 @@ static void json_close(json_buf *b, char c, bool object) {
     json_putc(b, c);
 }
 
-void json_object_begin(json_buf *b) { json_open(b, '{', true); }
-void json_object_end(json_buf *b) { json_close(b, '}', true); }
-void json_array_begin(json_buf *b) { json_open(b, '[', false); }
-void json_array_end(json_buf *b) { json_close(b, ']', false); }
+void jw_object_begin(jw_buf *b) { json_open(b, '{', true); }
+void jw_object_end(jw_buf *b) { json_close(b, '}', true); }
+void jw_array_begin(jw_buf *b) { json_open(b, '[', false); }
+void jw_array_end(jw_buf *b) { json_close(b, ']', false); }
 
 /* True for bytes 0x80..0xBF. */
 static bool json_is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
 
-size_t json_utf8_decode(const char *s, size_t n, uint32_t *cp, size_t *skip) {
+size_t jw_utf8_decode(const char *s, size_t n, uint32_t *cp, size_t *skip) {
     const unsigned char *u = (const unsigned char *)s;
     unsigned char c = u[0];
     size_t need;
@@ -160,12 +160,12 @@ size_t json_utf8_decode(const char *s, size_t n, uint32_t *cp, size_t *skip) {
     return need;
 }
 
-bool json_utf8_valid(const char *s, size_t n, size_t *bad_offset) {
+bool jw_utf8_valid(const char *s, size_t n, size_t *bad_offset) {
     size_t i = 0;
     while (i < n) {
         uint32_t cp;
         size_t skip;
-        size_t len = json_utf8_decode(s + i, n - i, &cp, &skip);
+        size_t len = jw_utf8_decode(s + i, n - i, &cp, &skip);
         if (len == 0) {
             if (bad_offset) *bad_offset = i;
             return false;
@@ -181,7 +181,7 @@ static bool json_needs_escape(uint32_t cp) {
     return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029;
 }
 
-static void json_put_u_escape(json_buf *b, uint32_t cp) {
+static void json_put_u_escape(jw_buf *b, uint32_t cp) {
     char e[6] = {'\\',
                  'u',
                  json_hex[(cp >> 12) & 0xF],
@@ -192,7 +192,7 @@ static void json_put_u_escape(json_buf *b, uint32_t cp) {
 }
 
 /* Write one decoded code point, escaped as JSON requires. */
-static void json_put_codepoint(json_buf *b, uint32_t cp, const char *raw, size_t rawlen) {
+static void json_put_codepoint(jw_buf *b, uint32_t cp, const char *raw, size_t rawlen) {
     switch (cp) {
     case '"': json_put(b, "\\\"", 2); return;
     case '\\': json_put(b, "\\\\", 2); return;
@@ -211,7 +211,7 @@ static void json_put_codepoint(json_buf *b, uint32_t cp, const char *raw, size_t
 
 /* The body of a string, without quotes: runs of plain ASCII are copied in
  * one go, everything else goes through the decoder. */
-static void json_put_escaped(json_buf *b, const char *s, size_t n) {
+static void json_put_escaped(jw_buf *b, const char *s, size_t n) {
     static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
     size_t i = 0;
     while (i < n && !b->failed) {
@@ -228,7 +228,7 @@ static void json_put_escaped(json_buf *b, const char *s, size_t n) {
         }
         uint32_t cp;
         size_t skip;
-        size_t len = json_utf8_decode(s + i, n - i, &cp, &skip);
+        size_t len = jw_utf8_decode(s + i, n - i, &cp, &skip);
         if (len == 0) {
             json_put(b, replacement, sizeof replacement - 1);
             i += skip;
@@ -239,21 +239,21 @@ static void json_put_escaped(json_buf *b, const char *s, size_t n) {
     }
 }
 
-void json_string(json_buf *b, const char *s, size_t n) {
+void jw_string(jw_buf *b, const char *s, size_t n) {
     if (!json_before_value(b)) return;
     json_putc(b, '"');
     if (s) json_put_escaped(b, s, n);
     json_putc(b, '"');
 }
 
-void json_cstring(json_buf *b, const char *s) {
+void jw_cstring(jw_buf *b, const char *s) {
     if (s)
-        json_string(b, s, strlen(s));
+        jw_string(b, s, strlen(s));
     else
-        json_null(b);
+        jw_null(b);
 }
 
-void json_key(json_buf *b, const char *key) {
+void jw_key(jw_buf *b, const char *key) {
     if (b->failed) return;
     if (b->depth == 0 || !b->in_object[b->depth] || b->after_key || !key) {
         json_fail(b);
@@ -268,17 +268,17 @@ void json_key(json_buf *b, const char *key) {
 }
 
 /* Append a value that is already formatted as a JSON token. */
-static void json_token(json_buf *b, const char *s, size_t n) {
+static void json_token(jw_buf *b, const char *s, size_t n) {
     if (json_before_value(b)) json_put(b, s, n);
 }
 
-void json_uint(json_buf *b, uint64_t v) {
+void jw_uint(jw_buf *b, uint64_t v) {
     char num[JSON_NUMBER_MAX];
     int n = snprintf(num, sizeof num, "%llu", (unsigned long long)v);
     json_token(b, num, (size_t)n);
 }
 
-void json_int(json_buf *b, int64_t v) {
+void jw_int(jw_buf *b, int64_t v) {
     char num[JSON_NUMBER_MAX];
     int n = snprintf(num, sizeof num, "%lld", (long long)v);
     json_token(b, num, (size_t)n);
@@ -296,11 +296,11 @@ static size_t json_trim_fraction(char *num, size_t n) {
     return n;
 }
 
-void json_double(json_buf *b, double v, int decimals) {
+void jw_double(jw_buf *b, double v, int decimals) {
     char num[JSON_NUMBER_MAX];
     int n;
     if (!isfinite(v)) {
-        json_null(b);
+        jw_null(b);
         return;
     }
     if (decimals < 0) decimals = 0;
@@ -316,11 +316,11 @@ void json_double(json_buf *b, double v, int decimals) {
     json_token(b, num, (size_t)n);
 }
 
-void json_bool(json_buf *b, bool v) { json_token(b, v ? "true" : "false", v ? 4 : 5); }
+void jw_bool(jw_buf *b, bool v) { json_token(b, v ? "true" : "false", v ? 4 : 5); }
 
-void json_null(json_buf *b) { json_token(b, "null", 4); }
+void jw_null(jw_buf *b) { json_token(b, "null", 4); }
 
-void json_raw_value(json_buf *b, const char *json, size_t n) {
+void jw_raw_value(jw_buf *b, const char *json, size_t n) {
     if (!json || n == 0) {
         json_fail(b);
         return;
@@ -328,13 +328,13 @@ void json_raw_value(json_buf *b, const char *json, size_t n) {
     json_token(b, json, n);
 }
 
-char *json_finish(json_buf *b, size_t *len) {
+char *jw_finish(jw_buf *b, size_t *len) {
     if (b->failed || b->depth != 0 || b->after_key || b->len == 0) {
-        json_free(b);
+        jw_free(b);
         return NULL;
     }
     char *out = b->data;
     if (len) *len = b->len;
-    json_init(b);
+    jw_init(b);
     return out;
 }

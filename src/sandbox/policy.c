@@ -257,7 +257,7 @@ static int policy_check_env_entry(const char *entry, size_t i, size_t *total, ch
                            "non-empty KEY",
                            i, policy_quote_len(entry), entry, policy_quote_more(entry));
     size_t len = strlen(entry), bad;
-    if (!json_utf8_valid(entry, len, &bad))
+    if (!jw_utf8_valid(entry, len, &bad))
         return policy_fail(err, errlen, "env[%zu] is not valid UTF-8 (byte offset %zu)", i, bad);
     *total += len + 1;
     return 0;

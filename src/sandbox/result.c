@@ -44,6 +44,7 @@ static const char *const result_trap_names[] = {
     [LSB_TRAP_STACK_OVERFLOW] = "stack_overflow",
     [LSB_TRAP_TRAP] = "trap",
     [LSB_TRAP_KILLED] = "killed",
+    [LSB_TRAP_CANCELLED] = "cancelled",
 };
 
 static const char *const result_fuel_status_names[] = {
@@ -199,121 +200,121 @@ void result_fuel_analyze(const lsb_result *r, result_fuel_analysis *out) {
     result_fuel_recommend(out, bp);
 }
 
-static void result_write_list(json_buf *b, const char *const *items, size_t count) {
-    json_array_begin(b);
+static void result_write_list(jw_buf *b, const char *const *items, size_t count) {
+    jw_array_begin(b);
     for (size_t i = 0; items && i < count; i++)
-        if (items[i]) json_cstring(b, items[i]);
-    json_array_end(b);
+        if (items[i]) jw_cstring(b, items[i]);
+    jw_array_end(b);
 }
 
 /* The guest's warnings, then guidance's (truncated output), as one array. */
-static void result_write_warnings(json_buf *b, const lsb_result *r) {
+static void result_write_warnings(jw_buf *b, const lsb_result *r) {
     char extra[GUIDANCE_WARNING_MAX];
-    json_array_begin(b);
+    jw_array_begin(b);
     for (size_t i = 0; r->warnings && i < r->warnings_count; i++)
-        if (r->warnings[i]) json_cstring(b, r->warnings[i]);
-    if (guidance_warning(r, extra, sizeof extra)) json_cstring(b, extra);
-    json_array_end(b);
+        if (r->warnings[i]) jw_cstring(b, r->warnings[i]);
+    if (guidance_warning(r, extra, sizeof extra)) jw_cstring(b, extra);
+    jw_array_end(b);
 }
 
 /* A NULL-terminated list of strings as a JSON array. */
-static void result_write_strings(json_buf *b, const char *const *items) {
-    json_array_begin(b);
+static void result_write_strings(jw_buf *b, const char *const *items) {
+    jw_array_begin(b);
     for (size_t i = 0; items && items[i]; i++)
-        json_cstring(b, items[i]);
-    json_array_end(b);
+        jw_cstring(b, items[i]);
+    jw_array_end(b);
 }
 
 /* The error object of guidance.c, or null for a run that succeeded. */
-static void result_write_error(json_buf *b, const lsb_result *r) {
+static void result_write_error(jw_buf *b, const lsb_result *r) {
     guidance_error e;
     if (!guidance_describe(r, &e)) {
-        json_null(b);
+        jw_null(b);
         return;
     }
-    json_object_begin(b);
-    json_key(b, "type");
-    json_cstring(b, e.type);
-    json_key(b, "message");
-    json_cstring(b, e.message);
-    json_key(b, "guidance");
+    jw_object_begin(b);
+    jw_key(b, "type");
+    jw_cstring(b, e.type);
+    jw_key(b, "message");
+    jw_cstring(b, e.message);
+    jw_key(b, "guidance");
     result_write_strings(b, e.guidance);
-    json_key(b, "docs");
+    jw_key(b, "docs");
     result_write_strings(b, e.docs);
-    json_object_end(b);
+    jw_object_end(b);
 }
 
-static void result_write_fuel(json_buf *b, const lsb_result *r) {
+static void result_write_fuel(jw_buf *b, const lsb_result *r) {
     result_fuel_analysis a;
     result_fuel_analyze(r, &a);
-    json_object_begin(b);
-    json_key(b, "consumed");
-    json_uint(b, a.consumed);
-    json_key(b, "budget");
-    json_uint(b, a.budget);
-    json_key(b, "utilization_percent");
-    json_double(b, a.utilization_percent, RESULT_PERCENT_DECIMALS);
-    json_key(b, "status");
-    json_cstring(b, result_fuel_status_name(a.status));
-    json_key(b, "recommendation");
-    json_cstring(b, a.recommendation);
-    json_key(b, "suggested_budget");
-    json_uint(b, a.suggested_budget);
-    json_object_end(b);
+    jw_object_begin(b);
+    jw_key(b, "consumed");
+    jw_uint(b, a.consumed);
+    jw_key(b, "budget");
+    jw_uint(b, a.budget);
+    jw_key(b, "utilization_percent");
+    jw_double(b, a.utilization_percent, RESULT_PERCENT_DECIMALS);
+    jw_key(b, "status");
+    jw_cstring(b, result_fuel_status_name(a.status));
+    jw_key(b, "recommendation");
+    jw_cstring(b, a.recommendation);
+    jw_key(b, "suggested_budget");
+    jw_uint(b, a.suggested_budget);
+    jw_object_end(b);
 }
 
 /* stdout/stderr: the bytes the guest wrote (NULL data counts as empty). */
-static void result_write_output(json_buf *b, const char *data, size_t len) {
-    json_string(b, data ? data : "", data ? len : 0);
+static void result_write_output(jw_buf *b, const char *data, size_t len) {
+    jw_string(b, data ? data : "", data ? len : 0);
 }
 
-void result_write_json(json_buf *b, const lsb_result *r) {
-    json_object_begin(b);
-    json_key(b, "success");
-    json_bool(b, r->success);
-    json_key(b, "exit_code");
-    json_int(b, r->exit_code);
-    json_key(b, "stdout");
+void result_write_json(jw_buf *b, const lsb_result *r) {
+    jw_object_begin(b);
+    jw_key(b, "success");
+    jw_bool(b, r->success);
+    jw_key(b, "exit_code");
+    jw_int(b, r->exit_code);
+    jw_key(b, "stdout");
     result_write_output(b, r->stdout_data, r->stdout_len);
-    json_key(b, "stderr");
+    jw_key(b, "stderr");
     result_write_output(b, r->stderr_data, r->stderr_len);
-    json_key(b, "stdout_truncated");
-    json_bool(b, r->stdout_truncated);
-    json_key(b, "stderr_truncated");
-    json_bool(b, r->stderr_truncated);
-    json_key(b, "fuel_consumed");
-    json_uint(b, r->fuel_consumed);
-    json_key(b, "fuel_budget");
-    json_uint(b, r->fuel_budget);
-    json_key(b, "duration_ms");
-    json_double(b, r->duration_ms, RESULT_DURATION_DECIMALS);
-    json_key(b, "memory_peak_bytes");
-    json_uint(b, r->memory_peak_bytes);
-    json_key(b, "memory_limit_bytes");
-    json_uint(b, r->memory_limit_bytes);
-    json_key(b, "trap_reason");
-    json_cstring(b, lsb_trap_name(r->trap));
-    json_key(b, "files_created");
+    jw_key(b, "stdout_truncated");
+    jw_bool(b, r->stdout_truncated);
+    jw_key(b, "stderr_truncated");
+    jw_bool(b, r->stderr_truncated);
+    jw_key(b, "fuel_consumed");
+    jw_uint(b, r->fuel_consumed);
+    jw_key(b, "fuel_budget");
+    jw_uint(b, r->fuel_budget);
+    jw_key(b, "duration_ms");
+    jw_double(b, r->duration_ms, RESULT_DURATION_DECIMALS);
+    jw_key(b, "memory_peak_bytes");
+    jw_uint(b, r->memory_peak_bytes);
+    jw_key(b, "memory_limit_bytes");
+    jw_uint(b, r->memory_limit_bytes);
+    jw_key(b, "trap_reason");
+    jw_cstring(b, lsb_trap_name(r->trap));
+    jw_key(b, "files_created");
     result_write_list(b, (const char *const *)r->files_created, r->files_created_count);
-    json_key(b, "files_modified");
+    jw_key(b, "files_modified");
     result_write_list(b, (const char *const *)r->files_modified, r->files_modified_count);
-    json_key(b, "warnings");
+    jw_key(b, "warnings");
     result_write_warnings(b, r);
-    json_key(b, "session_id");
-    json_cstring(b, r->session_id);
-    json_key(b, "runtime");
-    json_cstring(b, lsb_language_name(r->runtime));
-    json_key(b, "error");
+    jw_key(b, "session_id");
+    jw_cstring(b, r->session_id);
+    jw_key(b, "runtime");
+    jw_cstring(b, lsb_language_name(r->runtime));
+    jw_key(b, "error");
     result_write_error(b, r);
-    json_key(b, "fuel_analysis");
+    jw_key(b, "fuel_analysis");
     result_write_fuel(b, r);
-    json_object_end(b);
+    jw_object_end(b);
 }
 
 char *lsb_result_to_json(const lsb_result *result) {
-    json_buf b;
+    jw_buf b;
     if (!result) return NULL;
-    json_init(&b);
+    jw_init(&b);
     result_write_json(&b, result);
-    return json_finish(&b, NULL);
+    return jw_finish(&b, NULL);
 }

@@ -50,6 +50,6 @@ const char *result_fuel_status_name(result_fuel_status status);
 
 /* Append r as one JSON object to b (for callers that embed it, such as the
  * MCP server). Errors are sticky in b. */
-void result_write_json(json_buf *b, const lsb_result *r);
+void result_write_json(jw_buf *b, const lsb_result *r);
 
 #endif

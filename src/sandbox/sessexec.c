@@ -94,6 +94,7 @@ static int run_policy(const lsb_session_info *info, const lsb_policy *policy, ls
         out->env_count = policy->env_count;
         out->on_output = policy->on_output;
         out->on_output_ctx = policy->on_output_ctx;
+        out->cancel = policy->cancel;
     }
     return policy_validate(out, err, errlen);
 }

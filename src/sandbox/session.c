@@ -145,11 +145,10 @@ lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_poli
         return lost(l, outcome, text[0] ? text : "did not start the run", err, errlen);
     }
     chan_collect chan;
-    bool timed_out = false;
     chan_collect_init(&chan, policy->stdout_max, policy->stderr_max);
     chan.sink = policy->on_output;
     chan.sink_ctx = policy->on_output_ctx;
-    exec_collect(fds[0], msg.pid, deadline, &chan, &timed_out);
+    exec_stop stop = exec_collect(fds[0], msg.pid, deadline, policy->cancel, &chan);
     close(fds[0]);
     finish_run(l, msg.pid, outcome);
     lsb_status rc = LSB_OK;
@@ -158,7 +157,7 @@ lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_poli
         rc = LSB_ERR_INVALID;
     } else {
         result->duration_ms = wire_now_ms() - start;
-        exec_classify(result, &chan, timed_out, 0);
+        exec_classify(result, &chan, stop, 0);
         exec_fill_result(result, &chan, policy);
     }
     chan_collect_free(&chan);

@@ -88,7 +88,7 @@ static bool chk_string(chk *c) {
             if (!chk_escape(c)) return false;
         } else if (ch >= 0x80) {
             uint32_t cp;
-            size_t skip, n = json_utf8_decode(c->p, (size_t)(c->end - c->p), &cp, &skip);
+            size_t skip, n = jw_utf8_decode(c->p, (size_t)(c->end - c->p), &cp, &skip);
             if (n == 0) return false;
             c->p += n;
         } else {
@@ -227,10 +227,10 @@ static void test_checker(void **state) {
 /* ---- the writer ---- */
 
 static char *write_string(const char *s, size_t n) {
-    json_buf b;
-    json_init(&b);
-    json_string(&b, s, n);
-    char *out = json_finish(&b, NULL);
+    jw_buf b;
+    jw_init(&b);
+    jw_string(&b, s, n);
+    char *out = jw_finish(&b, NULL);
     assert_non_null(out);
     if (!json_is_valid_cstr(out)) fail_msg("invalid JSON string: %s", out);
     return out;
@@ -278,12 +278,12 @@ static void test_invalid_utf8(void **state) {
 static void test_utf8_valid(void **state) {
     (void)state;
     size_t off = 99;
-    assert_true(json_utf8_valid("h\xC3\xA9", 3, &off));
-    assert_false(json_utf8_valid("abc\xC3", 4, &off));
+    assert_true(jw_utf8_valid("h\xC3\xA9", 3, &off));
+    assert_false(jw_utf8_valid("abc\xC3", 4, &off));
     assert_int_equal(off, 3);
-    assert_false(json_utf8_valid("ab\xED\xA0\x80", 5, &off));
+    assert_false(jw_utf8_valid("ab\xED\xA0\x80", 5, &off));
     assert_int_equal(off, 2);
-    assert_true(json_utf8_valid("", 0, NULL));
+    assert_true(jw_utf8_valid("", 0, NULL));
 }
 
 static void test_random_bytes_always_valid(void **state) {
@@ -302,36 +302,36 @@ static void test_random_bytes_always_valid(void **state) {
 
 static void test_numbers_and_structure(void **state) {
     (void)state;
-    json_buf b;
-    json_init(&b);
-    json_object_begin(&b);
-    json_key(&b, "u");
-    json_uint(&b, UINT64_MAX);
-    json_key(&b, "i");
-    json_int(&b, INT64_MIN);
-    json_key(&b, "d");
-    json_double(&b, 12.5, 3);
-    json_key(&b, "z");
-    json_double(&b, -0.0001, 2);
-    json_key(&b, "n");
-    json_double(&b, NAN, 2);
-    json_key(&b, "inf");
-    json_double(&b, INFINITY, 2);
-    json_key(&b, "big");
-    json_double(&b, 1e20, 2);
-    json_key(&b, "a");
-    json_array_begin(&b);
-    json_bool(&b, true);
-    json_null(&b);
-    json_cstring(&b, NULL);
-    json_raw_value(&b, "{\"x\":1}", 7);
-    json_array_end(&b);
-    json_key(&b, "k\"ey");
-    json_object_begin(&b);
-    json_object_end(&b);
-    json_object_end(&b);
+    jw_buf b;
+    jw_init(&b);
+    jw_object_begin(&b);
+    jw_key(&b, "u");
+    jw_uint(&b, UINT64_MAX);
+    jw_key(&b, "i");
+    jw_int(&b, INT64_MIN);
+    jw_key(&b, "d");
+    jw_double(&b, 12.5, 3);
+    jw_key(&b, "z");
+    jw_double(&b, -0.0001, 2);
+    jw_key(&b, "n");
+    jw_double(&b, NAN, 2);
+    jw_key(&b, "inf");
+    jw_double(&b, INFINITY, 2);
+    jw_key(&b, "big");
+    jw_double(&b, 1e20, 2);
+    jw_key(&b, "a");
+    jw_array_begin(&b);
+    jw_bool(&b, true);
+    jw_null(&b);
+    jw_cstring(&b, NULL);
+    jw_raw_value(&b, "{\"x\":1}", 7);
+    jw_array_end(&b);
+    jw_key(&b, "k\"ey");
+    jw_object_begin(&b);
+    jw_object_end(&b);
+    jw_object_end(&b);
     size_t len;
-    char *s = json_finish(&b, &len);
+    char *s = jw_finish(&b, &len);
     assert_non_null(s);
     assert_int_equal(len, strlen(s));
     assert_string_equal(s, "{\"u\":18446744073709551615,\"i\":-9223372036854775808,\"d\":12.5,"
@@ -345,10 +345,10 @@ static void test_locale_decimal_point(void **state) {
     (void)state;
     /* Whatever locale is installed, the point must stay a '.'. */
     if (!setlocale(LC_NUMERIC, "de_DE.UTF-8") && !setlocale(LC_NUMERIC, "fr_FR.UTF-8")) skip();
-    json_buf b;
-    json_init(&b);
-    json_double(&b, 2.5, 2);
-    char *s = json_finish(&b, NULL);
+    jw_buf b;
+    jw_init(&b);
+    jw_double(&b, 2.5, 2);
+    char *s = jw_finish(&b, NULL);
     setlocale(LC_NUMERIC, "C");
     assert_string_equal(s, "2.5");
     free(s);
@@ -356,34 +356,34 @@ static void test_locale_decimal_point(void **state) {
 
 static void test_misuse_fails(void **state) {
     (void)state;
-    json_buf b;
-    json_init(&b); /* value where a key is due */
-    json_object_begin(&b);
-    json_uint(&b, 1);
-    json_object_end(&b);
-    assert_null(json_finish(&b, NULL));
-    json_init(&b); /* unclosed */
-    json_array_begin(&b);
-    assert_null(json_finish(&b, NULL));
-    json_init(&b); /* two top-level values */
-    json_uint(&b, 1);
-    json_uint(&b, 2);
-    assert_null(json_finish(&b, NULL));
-    json_init(&b); /* key outside an object */
-    json_array_begin(&b);
-    json_key(&b, "k");
-    assert_null(json_finish(&b, NULL));
-    json_init(&b); /* mismatched close */
-    json_array_begin(&b);
-    json_object_end(&b);
-    assert_null(json_finish(&b, NULL));
-    json_init(&b); /* too deep */
-    for (int i = 0; i <= JSON_MAX_DEPTH; i++)
-        json_array_begin(&b);
+    jw_buf b;
+    jw_init(&b); /* value where a key is due */
+    jw_object_begin(&b);
+    jw_uint(&b, 1);
+    jw_object_end(&b);
+    assert_null(jw_finish(&b, NULL));
+    jw_init(&b); /* unclosed */
+    jw_array_begin(&b);
+    assert_null(jw_finish(&b, NULL));
+    jw_init(&b); /* two top-level values */
+    jw_uint(&b, 1);
+    jw_uint(&b, 2);
+    assert_null(jw_finish(&b, NULL));
+    jw_init(&b); /* key outside an object */
+    jw_array_begin(&b);
+    jw_key(&b, "k");
+    assert_null(jw_finish(&b, NULL));
+    jw_init(&b); /* mismatched close */
+    jw_array_begin(&b);
+    jw_object_end(&b);
+    assert_null(jw_finish(&b, NULL));
+    jw_init(&b); /* too deep */
+    for (int i = 0; i <= JW_MAX_DEPTH; i++)
+        jw_array_begin(&b);
     assert_true(b.failed);
-    assert_null(json_finish(&b, NULL));
-    json_init(&b); /* nothing */
-    assert_null(json_finish(&b, NULL));
+    assert_null(jw_finish(&b, NULL));
+    jw_init(&b); /* nothing */
+    assert_null(jw_finish(&b, NULL));
 }
 
 /* ---- lsb_result ---- */
