@@ -14,13 +14,14 @@ MEMCHECK_SIGNAL ?= 1
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) $(SANITIZE) \
                -Iinclude -Isrc -I/usr/share/wabt/wasm2c \
                -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=$(MEMCHECK_SIGNAL)
-LDLIBS   := -lseccomp -ljansson -lpthread -lm
+LDLIBS   := -lseccomp -ljansson -lmicrohttpd -linih -lnettle -lpthread -lm
 
 WASI_SRC    := $(wildcard src/wasi/*.c)
 SANDBOX_SRC := $(wildcard src/sandbox/*.c)
 WASM_SRC    := src/wasm/runtime.c src/wasm/lsb_imports.c
 CLI_SRC     := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
-LIB_SRC     := $(WASI_SRC) $(SANDBOX_SRC) $(WASM_SRC) $(CLI_SRC)
+MCP_SRC     := $(wildcard src/mcp/*.c)
+LIB_SRC     := $(WASI_SRC) $(SANDBOX_SRC) $(WASM_SRC) $(CLI_SRC) $(MCP_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 GUESTS      := python quickjs
 GUEST_OBJ   := $(foreach g,$(GUESTS),$(BUILD)/guests/$(g)/guest.o $(BUILD)/obj/glue_$(g).o)
@@ -29,7 +30,7 @@ UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ASSETS      := $(BUILD)/assets/python.snap $(BUILD)/assets/quickjs.snap
 
 .PHONY: all deps guests test unit e2e asan asan-unit asan-e2e bench format format-check clean FORCE
-all: $(BUILD)/llm-sandbox $(ASSETS) $(BUILD)/assets/.vendored-ok
+all: $(BUILD)/llm-sandbox $(BUILD)/llm-wasm-mcp $(ASSETS) $(BUILD)/assets/.vendored-ok
 
 deps:
 	bash scripts/deps.sh
@@ -61,6 +62,10 @@ $(BUILD)/libhost.a: $(LIB_OBJ)
 
 $(BUILD)/llm-sandbox: $(BUILD)/obj/src/cli/main.o $(GUEST_OBJ) $(BUILD)/libhost.a
 	$(CC) $(SANITIZE) $^ $(LDLIBS) -o $@
+
+# The seed's MCP entry point: the same program, started under this name.
+$(BUILD)/llm-wasm-mcp: $(BUILD)/llm-sandbox
+	ln -sf llm-sandbox $@
 
 # Snapshots: run each guest's lsb_init once and save memory + globals.
 # The prelude is read at snapshot time, so editing it rebuilds only this.

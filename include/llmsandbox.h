@@ -19,6 +19,8 @@
 extern "C" {
 #endif
 
+#define LSB_VERSION "0.1.0" /* this release of llm-wasm-sandbox */
+
 /* Status codes returned by calls (not by guest code). */
 typedef enum lsb_status {
     LSB_OK = 0,

@@ -963,6 +963,8 @@ void cli_print_help(FILE *out) {
                              "  " CLI_PROGRAM " run --help\n"
                              "  " CLI_PROGRAM " session SUBCOMMAND [ARGS] [OPTIONS]\n"
                              "  " CLI_PROGRAM " session --help\n"
+                             "  " CLI_PROGRAM " mcp [--http HOST:PORT] [OPTIONS]\n"
+                             "  " CLI_PROGRAM " mcp --help\n"
                              "  " CLI_PROGRAM " --help | --version\n"
                              "\n"
                              "Commands:\n"
@@ -970,6 +972,8 @@ void cli_print_help(FILE *out) {
                              "  session   keep a workspace and interpreter state across runs:\n"
                              "            create, exec, info, files, read, write, rm, reset,\n"
                              "            destroy, list, prune, install\n"
+                             "  mcp       serve the sandbox to MCP clients over stdio or HTTP\n"
+                             "            (also installed as llm-wasm-mcp)\n"
                              "\n");
     cli_print_run_help(out);
 }

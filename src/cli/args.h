@@ -20,7 +20,7 @@
 #include "llmsandbox.h"
 
 #define CLI_PROGRAM "llm-sandbox"
-#define CLI_VERSION "0.1.0"
+#define CLI_VERSION LSB_VERSION
 #define CLI_ERR_MAX 512 /* enough for any message of cli_parse */
 
 typedef enum cli_action {

@@ -4,18 +4,22 @@
  *
  * Invariants: main owns process-wide decisions only (what to print, which
  * status to exit with); parsing lives in args.c, reporting in report.c and
- * the `session` subcommands in session_cmd.c. `mcp`, still to come, gets a
- * cli_action and a cmd_* function here; until then it is a usage error.
+ * the `session` subcommands in session_cmd.c. `mcp` (and the program run
+ * under the name llm-wasm-mcp) hands all its arguments to the MCP server,
+ * src/mcp/server.c, which has its own option table.
  */
+#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/args.h"
 #include "cli/exitcodes.h"
 #include "cli/report.h"
 #include "cli/session_cmd.h"
 #include "llmsandbox.h"
+#include "mcp/server.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/worker.h"
 
@@ -80,8 +84,17 @@ static int cmd_snapshot(const cli_snapshot *snap) {
     return CLI_EXIT_OK;
 }
 
+/* Whether this process was started as the llm-wasm-mcp alias. */
+static bool started_as_mcp(const char *argv0) {
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", argv0 ? argv0 : "");
+    return strcmp(basename(buf), "llm-wasm-mcp") == 0;
+}
+
 int main(int argc, char **argv) {
     char err[CLI_ERR_MAX];
+    if (argc >= 1 && started_as_mcp(argv[0])) return mcp_server_main(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "mcp") == 0) return mcp_server_main(argc - 2, argv + 2);
     cli_args args;
     int status = cli_parse(argc, argv, stdin, &args, err, sizeof err);
     if (status != CLI_EXIT_OK) {

@@ -1,0 +1,59 @@
+/*
+ * audit.c - one JSON line per tool call, for operators: who called which
+ * tool on which session, how big the request was, how it ended and what
+ * it cost. The code is identified by its SHA-256 (nettle); the code and
+ * output themselves are written only when --audit-content asks for them.
+ */
+#include "mcp/audit.h"
+
+#include <nettle/sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcp/log.h"
+#include "mcp/tools.h"
+
+/* The hex SHA-256 of len bytes at data into hex (65 bytes). */
+static void sha256_hex(const char *data, size_t len, char hex[65]) {
+    struct sha256_ctx ctx;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, len, (const uint8_t *)data);
+    sha256_digest(&ctx, sizeof digest, digest);
+    for (size_t i = 0; i < sizeof digest; i++) snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+}
+
+/* See audit.h. */
+void mcp_audit_call(mcp_server *srv, const mcp_call *call, const json_t *result,
+                    double duration_ms) {
+    if (srv->audit == NULL) return;
+    char ts[40], hash[65] = "";
+    mcp_log_timestamp(ts, sizeof ts);
+    json_t *code = json_object_get(call->args, "code");
+    char *args_text = json_dumps(call->args, JSON_COMPACT);
+    size_t args_bytes = args_text ? strlen(args_text) : 0;
+    free(args_text);
+    if (json_is_string(code)) sha256_hex(json_string_value(code), json_string_length(code), hash);
+    bool is_error = json_is_true(json_object_get(result, "isError"));
+    json_t *line = json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:s?, s:I, s:I, s:s?, s:s, s:b, s:I, s:f}", "time", ts, "event",
+        "tool_call", "client", call->req->peer->key, "client_name", call->req->peer->client,
+        "tool", call->tool->name, "session_id", call->session_id[0] ? call->session_id : NULL,
+        "argument_bytes", (json_int_t)args_bytes, "code_bytes",
+        (json_int_t)(json_is_string(code) ? json_string_length(code) : 0), "code_sha256",
+        hash[0] ? hash : NULL, "outcome",
+        call->outcome[0] ? call->outcome : (is_error ? "error" : "success"), "is_error", is_error,
+        "fuel", (json_int_t)call->fuel, "duration_ms", duration_ms);
+    if (line == NULL) return;
+    if (srv->opt.audit_content) {
+        json_t *content = json_object_get(result, "content");
+        if (code != NULL) json_object_set(line, "code", code);
+        if (json_is_array(content))
+            json_object_set(line, "result_text", json_object_get(json_array_get(content, 0), "text"));
+    }
+    char *text = json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(line);
+    if (text != NULL) mcp_log_line(srv->audit, text);
+    free(text);
+}

@@ -1,0 +1,18 @@
+/*
+ * audit.h - the MCP server's audit log (prefix mcp_audit_): one JSON line
+ * per tool call.
+ */
+#ifndef LSB_MCP_AUDIT_H
+#define LSB_MCP_AUDIT_H
+
+#include <jansson.h>
+
+#include "mcp/calls.h"
+
+/* Write the line for a finished call: time, client, tool, session, sizes,
+ * the SHA-256 of the code, outcome, fuel and duration; the code and the
+ * result text only with --audit-content. Does nothing without a log. */
+void mcp_audit_call(mcp_server *srv, const mcp_call *call, const json_t *result,
+                    double duration_ms);
+
+#endif

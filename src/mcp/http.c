@@ -1,0 +1,696 @@
+/*
+ * http.c - the Streamable HTTP transport: POST /mcp carries one JSON-RPC
+ * message (or batch), answered as application/json, or as an SSE stream
+ * when notifications (progress, logs) come before the response; DELETE
+ * /mcp ends an Mcp-Session-Id; GET /metrics exports Prometheus text.
+ *
+ * Invariants, in the order a request meets them: only /mcp and /metrics
+ * exist; Host and Origin must pass the DNS-rebinding checks; the bearer
+ * token (if set) must match, compared in constant time; the client's
+ * rate bucket must have a token; the body must fit the cap. Only then is
+ * the body parsed. libmicrohttpd runs one thread per connection, so a
+ * connection waiting for a long run blocks only itself, never the
+ * listener or the workers; the number of connections is capped.
+ */
+#include "mcp/http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <nettle/memops.h>
+#include <nettle/sha2.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "mcp/calls.h"
+#include "mcp/jsonrpc.h"
+#include "mcp/log.h"
+#include "mcp/metrics.h"
+#include "mcp/protocol.h"
+#include "mcp/ratelimit.h"
+#include "mcp/tools_impl.h"
+#include "sandbox/defaults.h"
+
+#define HTTP_PATH_MCP      "/mcp"
+#define HTTP_PATH_METRICS  "/metrics"
+#define HTTP_SSE_BLOCK     16384
+#define HTTP_CONN_TIMEOUT  (LSB_MCP_MAX_TIMEOUT_S + 60) /* a run may take 300 s */
+#define HTTP_SESSION_HDR   "Mcp-Session-Id"
+#define HTTP_ERR_MAX       512
+
+/* ---- protocol sessions (Mcp-Session-Id) ---------------------------------- */
+
+typedef struct http_sessions {
+    pthread_mutex_t lock;
+    mcp_peer **v;
+    size_t count, cap;
+} http_sessions;
+
+typedef struct http_server {
+    mcp_server *srv;
+    http_sessions sessions;
+    mcp_rate *rate;
+    bool loopback; /* bound to a loopback address: Host must name one */
+    uint8_t token_digest[SHA256_DIGEST_SIZE];
+} http_server;
+
+/* Drop the peers idle past the TTL (lock held). */
+static void sessions_expire(http_server *h, double now) {
+    for (size_t i = 0; i < h->sessions.count;) {
+        mcp_peer *p = h->sessions.v[i];
+        if (now - atomic_load(&p->last_used) > LSB_MCP_HTTP_SESSION_TTL_S) {
+            h->sessions.v[i] = h->sessions.v[--h->sessions.count];
+            mcp_peer_unref(p);
+        } else {
+            i++;
+        }
+    }
+}
+
+/* Keep peer under its id; when full, the least recently used goes. */
+static void sessions_add(http_server *h, mcp_peer *peer) {
+    http_sessions *s = &h->sessions;
+    pthread_mutex_lock(&s->lock);
+    sessions_expire(h, (double)time(NULL));
+    if (s->count == s->cap) {
+        size_t lru = 0;
+        for (size_t i = 1; i < s->count; i++)
+            if (atomic_load(&s->v[i]->last_used) < atomic_load(&s->v[lru]->last_used)) lru = i;
+        mcp_peer_unref(s->v[lru]);
+        s->v[lru] = s->v[--s->count];
+    }
+    mcp_peer_ref(peer);
+    s->v[s->count++] = peer;
+    atomic_store(&h->srv->http_sessions, s->count);
+    pthread_mutex_unlock(&s->lock);
+}
+
+/* The peer of id with a reference, or NULL; with remove, also forget it. */
+static mcp_peer *sessions_get(http_server *h, const char *id, bool remove) {
+    http_sessions *s = &h->sessions;
+    mcp_peer *found = NULL;
+    pthread_mutex_lock(&s->lock);
+    for (size_t i = 0; i < s->count && found == NULL; i++) {
+        if (strcmp(s->v[i]->id, id) != 0) continue;
+        found = s->v[i];
+        if (remove) s->v[i] = s->v[--s->count];
+        else mcp_peer_ref(found);
+    }
+    atomic_store(&h->srv->http_sessions, s->count);
+    pthread_mutex_unlock(&s->lock);
+    return found;
+}
+
+/* ---- one POST's replies ----------------------------------------------- */
+
+typedef struct http_msg {
+    char *text;
+    size_t len;
+    struct http_msg *next;
+} http_msg;
+
+/* What the core sends for one POST, collected for this connection. */
+typedef struct http_exchange {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    http_msg *head, *tail; /* notifications not yet written */
+    bool final_ready, final_sent;
+    char *final;           /* the response, or NULL */
+    size_t final_len;
+    char *cur;             /* the SSE event being written, and how far */
+    size_t cur_len, cur_off;
+    atomic_int refs;       /* the core, and the connection */
+} http_exchange;
+
+static void exchange_unref(http_exchange *x) {
+    if (atomic_fetch_sub(&x->refs, 1) != 1) return;
+    for (http_msg *m = x->head, *n; m; m = n) {
+        n = m->next;
+        free(m->text);
+        free(m);
+    }
+    free(x->final);
+    free(x->cur);
+    pthread_mutex_destroy(&x->lock);
+    pthread_cond_destroy(&x->changed);
+    free(x);
+}
+
+/* mcp_out.send for HTTP: queue a notification or keep the response. */
+static void http_send(void *ctx, const char *json, size_t len, bool final) {
+    http_exchange *x = ctx;
+    pthread_mutex_lock(&x->lock);
+    if (final) {
+        x->final = json ? strndup(json, len) : NULL;
+        x->final_len = json ? len : 0;
+        x->final_ready = true;
+    } else if (json != NULL) {
+        http_msg *m = calloc(1, sizeof *m);
+        if (m != NULL && (m->text = strndup(json, len)) != NULL) {
+            m->len = len;
+            if (x->tail) x->tail->next = m;
+            else x->head = m;
+            x->tail = m;
+        } else {
+            free(m);
+        }
+    }
+    pthread_cond_broadcast(&x->changed);
+    pthread_mutex_unlock(&x->lock);
+    if (final) exchange_unref(x);
+}
+
+/* One SSE event holding a JSON-RPC message (malloc'd). */
+static char *sse_event(const char *text, size_t len, size_t *out_len) {
+    static const char head[] = "event: message\ndata: ";
+    char *e = malloc(sizeof head - 1 + len + 3);
+    if (e == NULL) return NULL;
+    memcpy(e, head, sizeof head - 1);
+    memcpy(e + sizeof head - 1, text, len);
+    memcpy(e + sizeof head - 1 + len, "\n\n", 3);
+    *out_len = sizeof head - 1 + len + 2;
+    return e;
+}
+
+/* SSE reader: queued notifications, then the response, one event each,
+ * copied out in pieces of at most max bytes; blocks (in this
+ * connection's own thread) until there is something to send. */
+static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max) {
+    (void)pos;
+    http_exchange *x = cls;
+    pthread_mutex_lock(&x->lock);
+    if (x->cur == NULL) {
+        while (x->head == NULL && !x->final_ready) pthread_cond_wait(&x->changed, &x->lock);
+        http_msg *m = x->head;
+        if (m != NULL) {
+            x->head = m->next;
+            if (x->head == NULL) x->tail = NULL;
+            x->cur = sse_event(m->text, m->len, &x->cur_len);
+            free(m->text);
+            free(m);
+        } else if (!x->final_sent) {
+            x->final_sent = true;
+            if (x->final != NULL) x->cur = sse_event(x->final, x->final_len, &x->cur_len);
+        }
+        x->cur_off = 0;
+    }
+    ssize_t n = MHD_CONTENT_READER_END_OF_STREAM;
+    if (x->cur != NULL) {
+        size_t left = x->cur_len - x->cur_off;
+        size_t k = left < max ? left : max;
+        memcpy(buf, x->cur + x->cur_off, k);
+        x->cur_off += k;
+        n = (ssize_t)k;
+        if (x->cur_off == x->cur_len) {
+            free(x->cur);
+            x->cur = NULL;
+        }
+    }
+    pthread_mutex_unlock(&x->lock);
+    return n;
+}
+
+static void sse_free(void *cls) { exchange_unref(cls); }
+
+/* ---- small helpers ----------------------------------------------------- */
+
+typedef struct http_request {
+    char *body;
+    size_t len;
+    bool too_large;
+} http_request;
+
+static const char *header(struct MHD_Connection *c, const char *name) {
+    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+/* Queue a response with a body and content type; MHD_YES or MHD_NO. */
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,
+                             const char *body, size_t len, const char *session_id,
+                             const char *extra_name, const char *extra_value) {
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+    if (r == NULL) return MHD_NO;
+    if (type != NULL) MHD_add_response_header(r, "Content-Type", type);
+    if (session_id != NULL) MHD_add_response_header(r, HTTP_SESSION_HDR, session_id);
+    if (extra_name != NULL) MHD_add_response_header(r, extra_name, extra_value);
+    enum MHD_Result ok = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ok;
+}
+
+/* A JSON-RPC error (id null) with an HTTP status. */
+static enum MHD_Result reply_error(struct MHD_Connection *c, unsigned status, int code,
+                                   const char *message, const char *extra_name,
+                                   const char *extra_value) {
+    json_t *e = mcp_rpc_error(NULL, code, message, NULL);
+    size_t len = 0;
+    char *text = e ? mcp_rpc_dump(e, &len) : NULL;
+    json_decref(e);
+    enum MHD_Result ok = reply(c, status, "application/json", text ? text : "", len, NULL,
+                               extra_name, extra_value);
+    free(text);
+    return ok;
+}
+
+/* Whether host (a Host header's name, or an Origin's host) is loopback. */
+static bool loopback_name(const char *host, size_t len) {
+    static const char *const names[] = {"localhost", "127.0.0.1", "[::1]"};
+    for (size_t i = 0; i < 3; i++)
+        if (strlen(names[i]) == len && strncasecmp(host, names[i], len) == 0) return true;
+    return false;
+}
+
+/* Whether the host of "host:port", "[v6]:port" or "host" is loopback. */
+static bool loopback_host(const char *hostport) {
+    const char *end = hostport[0] == '[' ? strchr(hostport, ']') : strchr(hostport, ':');
+    if (hostport[0] == '[' && end != NULL) end++;
+    const char *slash = strchr(hostport, '/');
+    if (end == NULL || (slash != NULL && slash < end)) end = slash;
+    return loopback_name(hostport, end ? (size_t)(end - hostport) : strlen(hostport));
+}
+
+/* DNS-rebinding protection: a loopback-bound server answers only Host
+ * names of loopback; an Origin must be loopback or allow-listed. NULL,
+ * or why not. */
+static const char *check_origin(http_server *h, struct MHD_Connection *c) {
+    const char *host = header(c, "Host"), *origin = header(c, "Origin");
+    if (h->loopback && (host == NULL || !loopback_host(host)))
+        return "Forbidden: the Host header must name this loopback server";
+    if (origin == NULL) return NULL;
+    for (size_t i = 0; i < h->srv->opt.origin_count; i++)
+        if (strcmp(origin, h->srv->opt.origins[i]) == 0) return NULL;
+    const char *rest = strstr(origin, "://");
+    if (rest != NULL && loopback_host(rest + 3)) return NULL;
+    return "Forbidden: this Origin is not allowed (add it with --allowed-origin)";
+}
+
+/* Bearer-token check in constant time (SHA-256 of both, then memeql_sec). */
+static bool check_token(http_server *h, struct MHD_Connection *c) {
+    if (h->srv->opt.auth_token[0] == '\0') return true;
+    const char *auth = header(c, "Authorization");
+    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0) return false;
+    struct sha256_ctx ctx;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, strlen(auth + 7), (const uint8_t *)auth + 7);
+    sha256_digest(&ctx, sizeof digest, digest);
+    return memeql_sec(digest, h->token_digest, sizeof digest) != 0;
+}
+
+/* The key a client is known by: its token's hash when a token is set
+ * (rate limits are per token), else its address. */
+static void client_key(http_server *h, struct MHD_Connection *c, char *key, size_t len) {
+    if (h->srv->opt.auth_token[0] != '\0') {
+        snprintf(key, len, "token:%02x%02x%02x%02x", h->token_digest[0], h->token_digest[1],
+                 h->token_digest[2], h->token_digest[3]);
+        return;
+    }
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char addr[INET6_ADDRSTRLEN] = "?";
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    if (sa != NULL && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, addr, sizeof addr);
+    else if (sa != NULL && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, addr, sizeof addr);
+    snprintf(key, len, "ip:%s", addr);
+}
+
+static double mono_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* ---- POST /mcp ----------------------------------------------------------- */
+
+/* The HTTP status of a final response: 4xx for errors about the request
+ * itself (JSON, envelope, version, headers, _meta), 404 for an unknown
+ * method in the stateless era; everything else is in-band (200). */
+static unsigned final_status(const char *text, size_t len, bool modern) {
+    json_t *v = text ? json_loadb(text, len, 0, NULL) : NULL;
+    json_t *e = json_object_get(v, "error");
+    int code = (int)json_integer_value(json_object_get(e, "code"));
+    const char *msg = json_string_value(json_object_get(e, "message"));
+    unsigned status = 200;
+    if (code == MCP_RPC_PARSE_ERROR || code == MCP_RPC_INVALID_REQUEST ||
+        code == MCP_RPC_HEADER_MISMATCH || code == MCP_RPC_MISSING_CAPABILITY ||
+        code == MCP_RPC_UNSUPPORTED_VERSION)
+        status = 400;
+    else if (modern && code == MCP_RPC_METHOD_NOT_FOUND)
+        status = 404;
+    else if (code == MCP_RPC_INVALID_PARAMS && msg && strstr(msg, "_meta"))
+        status = 400;
+    json_decref(v);
+    return status;
+}
+
+/* Whether an Accept header allows SSE. */
+static bool accepts_sse(struct MHD_Connection *c) {
+    const char *a = header(c, "Accept");
+    return a != NULL && (strstr(a, "text/event-stream") || strstr(a, "*/*"));
+}
+
+/* Check the 2026-07-28 routing headers against the body: Mcp-Method
+ * must equal the method and Mcp-Name the tool name, when sent. */
+static const char *check_routing(struct MHD_Connection *c, const mcp_peek *pk) {
+    const char *method = header(c, "Mcp-Method"), *name = header(c, "Mcp-Name");
+    if (method != NULL && strcmp(method, pk->method) != 0)
+        return "The Mcp-Method header does not match the method in the body";
+    if (name != NULL && pk->name[0] && strcmp(name, pk->name) != 0)
+        return "The Mcp-Name header does not match params.name in the body";
+    return NULL;
+}
+
+/* Pick the peer for a POST: a transient one (stateless era), a new one
+ * (initialize), or the Mcp-Session-Id's. NULL after replying. */
+static mcp_peer *post_peer(http_server *h, struct MHD_Connection *c, const mcp_peek *pk,
+                           bool modern, const char *key, bool *is_init, enum MHD_Result *ok) {
+    *is_init = !pk->batch && strcmp(pk->method, "initialize") == 0 && !modern;
+    if (modern || *is_init || strcmp(pk->method, "server/discover") == 0)
+        return mcp_peer_new(key);
+    const char *sid = header(c, HTTP_SESSION_HDR);
+    if (sid == NULL) {
+        mcp_metrics_reject(MCP_REJECT_SESSION);
+        *ok = reply_error(c, 400, MCP_RPC_INVALID_REQUEST,
+                          "Bad Request: no Mcp-Session-Id header; send initialize first (or use "
+                          "protocol 2026-07-28, which needs no session)",
+                          NULL, NULL);
+        return NULL;
+    }
+    mcp_peer *p = sessions_get(h, sid, false);
+    if (p == NULL) {
+        mcp_metrics_reject(MCP_REJECT_SESSION);
+        *ok = reply_error(c, 404, MCP_RPC_INVALID_REQUEST,
+                          "Not Found: unknown or expired Mcp-Session-Id; send initialize again",
+                          NULL, NULL);
+    }
+    return p;
+}
+
+/* Wait for the first thing the core sends: a notification (returns true
+ * when the client takes SSE) or the final response. */
+static bool wait_first(http_exchange *x, bool sse_ok) {
+    pthread_mutex_lock(&x->lock);
+    while (!x->final_ready && (x->head == NULL || !sse_ok))
+        pthread_cond_wait(&x->changed, &x->lock);
+    bool stream = !x->final_ready || (x->head != NULL && sse_ok);
+    pthread_mutex_unlock(&x->lock);
+    return stream;
+}
+
+/* Hand the body to the core and send what it answers. */
+static enum MHD_Result post_mcp(http_server *h, struct MHD_Connection *c, http_request *rq) {
+    mcp_peek pk;
+    if (mcp_proto_peek(rq->body ? rq->body : "", rq->len, &pk) != 0) {
+        mcp_metrics_reject(MCP_REJECT_PROTOCOL);
+        return reply_error(c, 400, MCP_RPC_PARSE_ERROR, "Parse error: the body is not JSON", NULL,
+                           NULL);
+    }
+    const char *hv = header(c, "MCP-Protocol-Version");
+    bool modern = pk.has_meta_version || (hv && strcmp(hv, MCP_VERSION_MODERN) == 0);
+    const char *bad = modern ? check_routing(c, &pk) : NULL;
+    if (bad != NULL) {
+        mcp_metrics_reject(MCP_REJECT_PROTOCOL);
+        return reply_error(c, 400, MCP_RPC_HEADER_MISMATCH, bad, NULL, NULL);
+    }
+    char key[MCP_CLIENT_KEY_MAX];
+    client_key(h, c, key, sizeof key);
+    bool is_init;
+    enum MHD_Result ok = MHD_NO;
+    mcp_peer *peer = post_peer(h, c, &pk, modern, key, &is_init, &ok);
+    if (peer == NULL) return ok;
+    http_exchange *x = calloc(1, sizeof *x);
+    if (x == NULL) {
+        mcp_peer_unref(peer);
+        return MHD_NO;
+    }
+    pthread_mutex_init(&x->lock, NULL);
+    pthread_cond_init(&x->changed, NULL);
+    atomic_init(&x->refs, 2);
+    mcp_inbound in = {key, true, hv};
+    mcp_out out = {http_send, x};
+    mcp_proto_handle(h->srv, peer, &in, rq->body, rq->len, &out);
+    bool stream = wait_first(x, accepts_sse(c));
+    const char *sid = NULL;
+    if (is_init && x->final != NULL && strstr(x->final, "\"result\"") != NULL) {
+        sessions_add(h, peer);
+        sid = peer->id;
+    }
+    if (stream) {
+        struct MHD_Response *r =
+            MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, HTTP_SSE_BLOCK, sse_read, x,
+                                              sse_free);
+        if (r == NULL) {
+            exchange_unref(x);
+            mcp_peer_unref(peer);
+            return MHD_NO;
+        }
+        MHD_add_response_header(r, "Content-Type", "text/event-stream");
+        MHD_add_response_header(r, "Cache-Control", "no-cache");
+        if (sid) MHD_add_response_header(r, HTTP_SESSION_HDR, sid);
+        ok = MHD_queue_response(c, 200, r);
+        MHD_destroy_response(r);
+    } else if (x->final == NULL) {
+        ok = reply(c, 202, NULL, "", 0, sid, NULL, NULL);
+        exchange_unref(x);
+    } else {
+        ok = reply(c, final_status(x->final, x->final_len, modern), "application/json", x->final,
+                   x->final_len, sid, NULL, NULL);
+        exchange_unref(x);
+    }
+    mcp_peer_unref(peer);
+    return ok;
+}
+
+/* DELETE /mcp: end the Mcp-Session-Id. */
+static enum MHD_Result delete_session(http_server *h, struct MHD_Connection *c) {
+    const char *sid = header(c, HTTP_SESSION_HDR);
+    if (sid == NULL)
+        return reply_error(c, 400, MCP_RPC_INVALID_REQUEST,
+                           "Bad Request: DELETE needs the Mcp-Session-Id header", NULL, NULL);
+    mcp_peer *p = sessions_get(h, sid, true);
+    if (p == NULL) {
+        mcp_metrics_reject(MCP_REJECT_SESSION);
+        return reply_error(c, 404, MCP_RPC_INVALID_REQUEST,
+                           "Not Found: unknown or expired Mcp-Session-Id", NULL, NULL);
+    }
+    mcp_peer_unref(p);
+    return reply(c, 204, NULL, "", 0, NULL, NULL, NULL);
+}
+
+/* GET /metrics: Prometheus text. */
+static enum MHD_Result get_metrics(http_server *h, struct MHD_Connection *c) {
+    mcp_gauges g;
+    mcp_tools_gauges(h->srv, &g);
+    size_t len = 0;
+    char *text = mcp_metrics_prometheus(&g, &len);
+    if (text == NULL) return MHD_NO;
+    enum MHD_Result ok = reply(c, 200, "text/plain; version=0.0.4", text, len, NULL, NULL, NULL);
+    free(text);
+    return ok;
+}
+
+/* Gather the body of a request, up to the cap. true when more is due. */
+static bool gather_body(http_server *h, http_request *rq, const char *data, size_t *size) {
+    if (*size == 0) return false;
+    if (!rq->too_large && rq->len + *size <= h->srv->opt.max_body_bytes) {
+        char *grown = realloc(rq->body, rq->len + *size + 1);
+        if (grown == NULL) {
+            rq->too_large = true;
+        } else {
+            memcpy(grown + rq->len, data, *size);
+            rq->len += *size;
+            grown[rq->len] = '\0';
+            rq->body = grown;
+        }
+    } else {
+        rq->too_large = true; /* keep reading (and dropping) so the reply is clean */
+    }
+    *size = 0;
+    return true;
+}
+
+/* The checks every request passes before its method: origin, token, rate.
+ * Returns true when it may go on; otherwise it has replied. */
+static bool admit(http_server *h, struct MHD_Connection *c, enum MHD_Result *ok) {
+    const char *why = check_origin(h, c);
+    if (why != NULL) {
+        mcp_metrics_reject(MCP_REJECT_ORIGIN);
+        *ok = reply_error(c, 403, MCP_RPC_INVALID_REQUEST, why, NULL, NULL);
+        return false;
+    }
+    if (!check_token(h, c)) {
+        mcp_metrics_reject(MCP_REJECT_AUTH);
+        *ok = reply_error(c, 401, MCP_RPC_INVALID_REQUEST,
+                          "Unauthorized: send 'Authorization: Bearer <token>'", "WWW-Authenticate",
+                          "Bearer");
+        return false;
+    }
+    char key[MCP_CLIENT_KEY_MAX], retry[16];
+    client_key(h, c, key, sizeof key);
+    uint32_t wait = mcp_rate_take(h->rate, key, mono_s());
+    if (wait > 0) {
+        mcp_metrics_reject(MCP_REJECT_RATE);
+        snprintf(retry, sizeof retry, "%u", wait);
+        *ok = reply_error(c, 429, MCP_RPC_INVALID_REQUEST,
+                          "Too Many Requests: slow down and retry after the Retry-After seconds",
+                          "Retry-After", retry);
+        return false;
+    }
+    return true;
+}
+
+/* libmicrohttpd's access handler: called once with the headers, then per
+ * body chunk, then once more to answer. */
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **state) {
+    (void)version;
+    http_server *h = cls;
+    if (*state == NULL) {
+        *state = calloc(1, sizeof(http_request));
+        return *state ? MHD_YES : MHD_NO;
+    }
+    http_request *rq = *state;
+    if (gather_body(h, rq, upload_data, upload_size)) return MHD_YES;
+    bool is_mcp = strcmp(url, HTTP_PATH_MCP) == 0, is_metrics = strcmp(url, HTTP_PATH_METRICS) == 0;
+    if (!is_mcp && !is_metrics)
+        return reply_error(c, 404, MCP_RPC_INVALID_REQUEST,
+                           "Not Found: the MCP endpoint is /mcp (and /metrics)", NULL, NULL);
+    enum MHD_Result ok = MHD_NO;
+    if (!admit(h, c, &ok)) return ok;
+    if (is_metrics)
+        return strcmp(method, "GET") == 0
+                   ? get_metrics(h, c)
+                   : reply_error(c, 405, MCP_RPC_INVALID_REQUEST, "Method Not Allowed", "Allow",
+                                 "GET");
+    if (strcmp(method, "DELETE") == 0) return delete_session(h, c);
+    if (strcmp(method, "POST") != 0)
+        return reply_error(c, 405, MCP_RPC_INVALID_REQUEST,
+                           "Method Not Allowed: POST JSON-RPC to /mcp (this server offers no GET "
+                           "stream)",
+                           "Allow", "POST, DELETE");
+    if (rq->too_large) {
+        mcp_metrics_reject(MCP_REJECT_BODY);
+        char msg[160];
+        snprintf(msg, sizeof msg, "Payload Too Large: the body cap is %llu bytes",
+                 (unsigned long long)h->srv->opt.max_body_bytes);
+        return reply_error(c, 413, MCP_RPC_INVALID_REQUEST, msg, NULL, NULL);
+    }
+    const char *type = header(c, "Content-Type");
+    if (type == NULL || strncasecmp(type, "application/json", 16) != 0) {
+        mcp_metrics_reject(MCP_REJECT_PROTOCOL);
+        return reply_error(c, 415, MCP_RPC_INVALID_REQUEST,
+                           "Unsupported Media Type: send Content-Type: application/json", NULL,
+                           NULL);
+    }
+    return post_mcp(h, c, rq);
+}
+
+/* Free a request's state when its connection is done with it. */
+static void on_completed(void *cls, struct MHD_Connection *c, void **state,
+                         enum MHD_RequestTerminationCode why) {
+    (void)cls, (void)c, (void)why;
+    http_request *rq = *state;
+    if (rq != NULL) free(rq->body);
+    free(rq);
+    *state = NULL;
+}
+
+/* Resolve "HOST:PORT" into addr; 0 or -1 with err. */
+static int resolve_listen(const char *listen, struct sockaddr_storage *addr, socklen_t *len,
+                          char *err, size_t errlen) {
+    char host[256];
+    const char *colon = strrchr(listen, ':');
+    if (colon == NULL || colon == listen || colon[1] == '\0') {
+        snprintf(err, errlen, "--http needs HOST:PORT (e.g. 127.0.0.1:8080), got '%s'", listen);
+        return -1;
+    }
+    size_t hl = (size_t)(colon - listen);
+    if (listen[0] == '[' && hl >= 2 && listen[hl - 1] == ']')
+        snprintf(host, sizeof host, "%.*s", (int)hl - 2, listen + 1);
+    else
+        snprintf(host, sizeof host, "%.*s", (int)hl, listen);
+    struct addrinfo hints = {0}, *res = NULL;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    int rc = getaddrinfo(host, colon + 1, &hints, &res);
+    if (rc != 0 || res == NULL) {
+        snprintf(err, errlen, "--http %s: %s", listen, gai_strerror(rc));
+        return -1;
+    }
+    memcpy(addr, res->ai_addr, res->ai_addrlen);
+    *len = res->ai_addrlen;
+    freeaddrinfo(res);
+    return 0;
+}
+
+/* Whether addr is 127.0.0.0/8 or ::1. */
+static bool is_loopback(const struct sockaddr_storage *addr) {
+    if (addr->ss_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)addr)->sin_addr.s_addr) >> 24) == 127;
+    if (addr->ss_family == AF_INET6)
+        return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)addr)->sin6_addr);
+    return false;
+}
+
+/* See http.h. */
+int mcp_http_serve(mcp_server *srv) {
+    static http_server h;
+    char err[HTTP_ERR_MAX];
+    struct sockaddr_storage addr;
+    socklen_t addr_len;
+    if (resolve_listen(srv->opt.listen, &addr, &addr_len, err, sizeof err) != 0) {
+        mcp_logf(MCP_LOG_ERROR, "startup", "%s", err);
+        return 1;
+    }
+    h.srv = srv;
+    h.loopback = is_loopback(&addr);
+    pthread_mutex_init(&h.sessions.lock, NULL);
+    h.sessions.cap = LSB_MCP_HTTP_SESSIONS_MAX;
+    h.sessions.v = calloc(h.sessions.cap, sizeof *h.sessions.v);
+    h.rate = mcp_rate_new(srv->opt.rate_per_min, srv->opt.rate_burst);
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, strlen(srv->opt.auth_token), (const uint8_t *)srv->opt.auth_token);
+    sha256_digest(&ctx, sizeof h.token_digest, h.token_digest);
+    if (!h.loopback && srv->opt.auth_token[0] == '\0')
+        mcp_logf(MCP_LOG_WARNING, "security",
+                 "listening on %s, which is not loopback, without --auth-token: anyone who can "
+                 "reach it can run code; set a token (or LSB_MCP_AUTH_TOKEN)",
+                 srv->opt.listen);
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+                     MHD_USE_ERROR_LOG | (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    struct MHD_Daemon *d = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, &h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)srv->opt.max_connections,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, NULL, MHD_OPTION_END);
+    if (d == NULL || h.sessions.v == NULL) {
+        mcp_logf(MCP_LOG_ERROR, "startup", "cannot listen on %s (address in use?)",
+                 srv->opt.listen);
+        if (d) MHD_stop_daemon(d);
+        return 1;
+    }
+    mcp_logf(MCP_LOG_INFO, "listening", "serving http://%s" HTTP_PATH_MCP, srv->opt.listen);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int sig = 0;
+    sigwait(&set, &sig);
+    mcp_logf(MCP_LOG_INFO, "shutdown", "signal %d: stopping", sig);
+    atomic_store(&srv->stopping, true);
+    MHD_quiesce_daemon(d);
+    mcp_calls_cancel_all(srv->calls);
+    MHD_stop_daemon(d);
+    for (size_t i = 0; i < h.sessions.count; i++) mcp_peer_unref(h.sessions.v[i]);
+    free(h.sessions.v);
+    mcp_rate_free(h.rate);
+    return 0;
+}

@@ -1,0 +1,48 @@
+/*
+ * metrics.h - the MCP server's counters (prefix mcp_metrics_), exported
+ * as Prometheus text at /metrics and as JSON by the get_metrics tool.
+ */
+#ifndef LSB_MCP_METRICS_H
+#define LSB_MCP_METRICS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "llmsandbox.h"
+
+/* Why a request was turned away before it ran. */
+typedef enum mcp_reject {
+    MCP_REJECT_AUTH,         /* missing or wrong bearer token */
+    MCP_REJECT_ORIGIN,       /* Origin not allowed */
+    MCP_REJECT_RATE,         /* rate limit */
+    MCP_REJECT_BODY,         /* request body over the cap */
+    MCP_REJECT_PROTOCOL,     /* malformed JSON-RPC or HTTP use */
+    MCP_REJECT_SESSION,      /* unknown or missing Mcp-Session-Id */
+    MCP_REJECT_LIMIT,        /* code size, timeout range, too many sessions */
+    MCP_REJECT_BUSY,         /* the work queue is full */
+    MCP_REJECT_COUNT
+} mcp_reject;
+
+/* Gauges read at export time. */
+typedef struct mcp_gauges {
+    uint64_t sessions, live_sessions, running, queued, http_sessions;
+} mcp_gauges;
+
+/* Count one finished execution: its outcome ("success", "error",
+ * "timeout", "out_of_fuel", ...), wall time and fuel. */
+void mcp_metrics_execution(lsb_language lang, const char *outcome, double seconds, uint64_t fuel);
+
+/* Count one rejected request. */
+void mcp_metrics_reject(mcp_reject why);
+
+/* Count one tool call by name. */
+void mcp_metrics_tool(const char *name);
+
+/* Prometheus text exposition (malloc'd), or NULL on OOM. */
+char *mcp_metrics_prometheus(const mcp_gauges *g, size_t *len);
+
+/* The same numbers as a JSON object. */
+json_t *mcp_metrics_json(const mcp_gauges *g);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * options.h - the MCP server's settings (prefix mcp_opt_): defaults, the
+ * config file (INI, read with Debian's libinih) and the command line, in
+ * that order of precedence (the command line wins).
+ */
+#ifndef LSB_MCP_OPTIONS_H
+#define LSB_MCP_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define MCP_OPT_LIST_MAX 64   /* origins or external files */
+#define MCP_OPT_PATH_MAX 4096
+
+typedef struct mcp_options {
+    bool help, version;
+    bool http;                            /* serve Streamable HTTP instead of stdio */
+    char listen[256];                     /* "HOST:PORT" for --http */
+    char auth_token[512];                 /* bearer token, or "" for none */
+    char *origins[MCP_OPT_LIST_MAX];      /* allowed Origin values (malloc'd) */
+    size_t origin_count;
+    char *external_files[MCP_OPT_LIST_MAX]; /* host files copied into /external */
+    size_t external_count;
+    uint32_t max_external_mb;             /* size cap of one external file, MiB */
+    char storage_dir[MCP_OPT_PATH_MAX];   /* the server's own files; "" = default */
+    char sessions_root[MCP_OPT_PATH_MAX]; /* "" = STORAGE/sessions */
+    char wheel_dir[MCP_OPT_PATH_MAX];     /* "" = STORAGE/wheels */
+    char assets[MCP_OPT_PATH_MAX];        /* "" = next to the executable */
+    char audit_log[MCP_OPT_PATH_MAX];     /* "" = stderr, "-" never */
+    bool audit_content;                   /* put code and output in the audit log */
+    char log_level[16];                   /* debug, info, warning, error */
+    uint32_t workers;                     /* concurrent executions; 0 = cores */
+    uint32_t max_sessions;
+    uint32_t session_ttl_s;
+    uint64_t max_code_bytes;
+    uint64_t max_body_bytes;
+    uint32_t max_output_chars;
+    uint32_t default_timeout_s;
+    uint32_t rate_per_min; /* 0 = no rate limit */
+    uint32_t rate_burst;
+    uint32_t max_connections;
+    uint64_t fuel;
+    uint64_t memory_bytes;
+} mcp_options;
+
+/* Fill o with the defaults (src/sandbox/defaults.h). */
+void mcp_opt_defaults(mcp_options *o);
+
+/* Parse the `mcp` arguments (argv[0] is the first option, not the
+ * command); a --config FILE among them is read first, then every other
+ * option overrides it. LSB_MCP_AUTH_TOKEN supplies a token the command
+ * line did not. Returns 0, or -1 with a message naming the bad option,
+ * key or value in err. */
+int mcp_opt_parse(mcp_options *o, int argc, char **argv, char *err, size_t errlen);
+
+/* Read an INI config file into o (see README "MCP server" for the keys);
+ * 0, or -1 with "FILE:LINE: why" in err. */
+int mcp_opt_load_file(mcp_options *o, const char *path, char *err, size_t errlen);
+
+/* Free the lists of o. */
+void mcp_opt_free(mcp_options *o);
+
+/* The `mcp --help` text. */
+void mcp_opt_print_help(void *stream);
+
+#endif

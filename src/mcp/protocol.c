@@ -1,0 +1,550 @@
+/*
+ * protocol.c - MCP on top of JSON-RPC: the initialize era (2025-11-25 and
+ * the versions before it that a client may negotiate) and the stateless
+ * era (2026-07-28: server/discover, the protocol version in each
+ * request's _meta), for any transport.
+ *
+ * Invariants: every request gets exactly one response (or none when the
+ * client cancelled it), every notification none; a batch is answered as
+ * one array once all its requests are done, and is refused where the
+ * negotiated version has no batches. Replies flow through an exchange
+ * whose pending count keeps it alive until the last answer.
+ */
+#include "mcp/protocol.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "mcp/calls.h"
+#include "mcp/jsonrpc.h"
+#include "mcp/log.h"
+#include "mcp/metrics.h"
+#include "mcp/tools.h"
+
+/* Newest first; the first is the stateless era. */
+static const char *const supported_versions[] = {MCP_VERSION_MODERN, MCP_VERSION_LATEST,
+                                                 "2025-06-18", "2025-03-26", "2024-11-05"};
+#define VERSION_COUNT (sizeof supported_versions / sizeof supported_versions[0])
+
+static const char *const log_levels[] = {"debug",    "info",  "notice", "warning",
+                                         "error",    "critical", "alert", "emergency"};
+#define LOG_LEVEL_COUNT 8
+#define LOG_LEVEL_DEFAULT 1 /* info */
+#define LIST_TTL_MS 3600000 /* the tool list never changes while we run */
+
+#define SERVER_NAME  "llm-wasm-sandbox"
+#define SERVER_TITLE "LLM WASM Sandbox"
+#define SERVER_INSTRUCTIONS                                                                       \
+    "Runs untrusted Python 3.11 and JavaScript (QuickJS) in a WebAssembly sandbox with hard "    \
+    "limits on fuel (instructions), memory, time and output. Use execute_code for one-off runs; " \
+    "create_session first to keep variables and files (/app) between runs. There is no network "  \
+    "and no subprocess. Failed runs come back with isError and guidance on what to change."
+
+struct mcp_exchange {
+    mcp_out out;
+    pthread_mutex_t lock;
+    int pending; /* unanswered requests, plus one while the handler runs */
+    bool batch;
+    json_t *responses; /* array (batch) */
+    json_t *single;    /* the one response (not a batch) */
+};
+
+/* ---- peers ---------------------------------------------------------------- */
+
+/* See protocol.h. */
+mcp_peer *mcp_peer_new(const char *client_key) {
+    mcp_peer *p = calloc(1, sizeof *p);
+    unsigned char r[16];
+    if (p == NULL || getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
+        free(p);
+        return NULL;
+    }
+    r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
+    r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
+    snprintf(p->id, sizeof p->id,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1],
+             r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14],
+             r[15]);
+    snprintf(p->key, sizeof p->key, "%s", client_key ? client_key : "unknown");
+    atomic_init(&p->refs, 1);
+    atomic_init(&p->log_level, LOG_LEVEL_DEFAULT);
+    atomic_init(&p->last_used, (double)time(NULL));
+    return p;
+}
+
+void mcp_peer_ref(mcp_peer *p) { atomic_fetch_add(&p->refs, 1); }
+
+void mcp_peer_unref(mcp_peer *p) {
+    if (p != NULL && atomic_fetch_sub(&p->refs, 1) == 1) free(p);
+}
+
+/* See protocol.h. */
+bool mcp_proto_version_supported(const char *version) {
+    for (size_t i = 0; i < VERSION_COUNT; i++)
+        if (strcmp(version, supported_versions[i]) == 0) return true;
+    return false;
+}
+
+/* Whether a negotiated version still has JSON-RPC batches (they were
+ * removed in 2025-06-18). */
+static bool version_has_batches(const char *version) {
+    return strcmp(version, "2025-03-26") == 0 || strcmp(version, "2024-11-05") == 0;
+}
+
+/* ---- exchanges and replies ---------------------------------------------- */
+
+/* Record one answer (or NULL) and, when it was the last, send the final
+ * message and free x. */
+static void exchange_put(mcp_exchange *x, json_t *response) {
+    pthread_mutex_lock(&x->lock);
+    if (response != NULL) {
+        if (x->batch)
+            json_array_append_new(x->responses, response);
+        else
+            x->single = response;
+    }
+    bool last = --x->pending == 0;
+    pthread_mutex_unlock(&x->lock);
+    if (!last) return;
+    json_t *final = x->batch ? (json_array_size(x->responses) ? x->responses : NULL) : x->single;
+    size_t len = 0;
+    char *text = final ? mcp_rpc_dump(final, &len) : NULL;
+    x->out.send(x->out.ctx, text, len, true);
+    free(text);
+    json_decref(x->responses);
+    json_decref(x->single);
+    pthread_mutex_destroy(&x->lock);
+    free(x);
+}
+
+static void request_free(mcp_request *req) {
+    mcp_peer_unref(req->peer);
+    json_decref(req->id);
+    json_decref(req->progress_token);
+    free(req);
+}
+
+/* See protocol.h. */
+void mcp_request_answer(mcp_request *req, json_t *result) {
+    json_t *response = NULL;
+    if (result != NULL) {
+        if (req->modern && json_is_object(result))
+            json_object_set_new(result, "resultType", json_string("complete"));
+        response = mcp_rpc_result(req->id, result);
+    }
+    mcp_exchange *x = req->x;
+    request_free(req);
+    exchange_put(x, response);
+}
+
+/* See protocol.h. */
+void mcp_request_fail(mcp_request *req, int code, const char *message, json_t *data) {
+    json_t *response = mcp_rpc_error(req->id, code, message, data);
+    mcp_exchange *x = req->x;
+    request_free(req);
+    exchange_put(x, response);
+}
+
+/* See protocol.h. */
+void mcp_request_notify(mcp_request *req, const char *method, json_t *params) {
+    json_t *n = mcp_rpc_notification(method, params);
+    size_t len = 0;
+    char *text = n ? mcp_rpc_dump(n, &len) : NULL;
+    if (text != NULL) req->x->out.send(req->x->out.ctx, text, len, false);
+    free(text);
+    json_decref(n);
+}
+
+/* See protocol.h. */
+void mcp_request_log(mcp_request *req, const char *level, const char *text) {
+    int have = LOG_LEVEL_DEFAULT;
+    for (int i = 0; i < LOG_LEVEL_COUNT; i++)
+        if (strcmp(level, log_levels[i]) == 0) have = i;
+    if (req->log_level < 0 || have < req->log_level) return;
+    mcp_request_notify(req, "notifications/message",
+                       json_pack("{s:s, s:s, s:s}", "level", level, "logger", SERVER_NAME, "data",
+                                 text));
+}
+
+/* ---- methods ---------------------------------------------------------------- */
+
+/* The capabilities object both eras advertise. */
+static json_t *server_capabilities(void) {
+    return json_pack("{s:{s:b}, s:{}}", "tools", "listChanged", 0, "logging");
+}
+
+static json_t *server_info(void) {
+    return json_pack("{s:s, s:s, s:s}", "name", SERVER_NAME, "title", SERVER_TITLE, "version",
+                     LSB_VERSION);
+}
+
+/* initialize: negotiate a version of the initialize era. */
+static void m_initialize(mcp_request *req, json_t *params) {
+    const char *asked = json_string_value(json_object_get(params, "protocolVersion"));
+    json_t *caps = json_object_get(params, "capabilities");
+    if (asked == NULL || (caps != NULL && !json_is_object(caps))) {
+        mcp_request_fail(req, MCP_RPC_INVALID_PARAMS,
+                         "initialize needs params.protocolVersion (a string) and "
+                         "params.capabilities (an object)",
+                         NULL);
+        return;
+    }
+    const char *version = MCP_VERSION_LATEST; /* the stateless era has no initialize */
+    if (mcp_proto_version_supported(asked) && strcmp(asked, MCP_VERSION_MODERN) != 0)
+        version = asked;
+    snprintf(req->peer->version, sizeof req->peer->version, "%s", version);
+    const char *client = json_string_value(json_object_get(json_object_get(params, "clientInfo"), "name"));
+    if (client != NULL) snprintf(req->peer->client, sizeof req->peer->client, "%s", client);
+    mcp_logf(MCP_LOG_INFO, "initialize", "client '%s' asked for %s, got %s",
+             client ? client : "?", asked, version);
+    mcp_request_answer(req, json_pack("{s:s, s:o, s:o, s:s}", "protocolVersion", version,
+                                      "capabilities", server_capabilities(), "serverInfo",
+                                      server_info(), "instructions", SERVER_INSTRUCTIONS));
+}
+
+/* server/discover: versions, capabilities and identity, in any era. */
+static void m_discover(mcp_request *req, json_t *params) {
+    (void)params;
+    json_t *versions = json_array();
+    for (size_t i = 0; i < VERSION_COUNT; i++)
+        json_array_append_new(versions, json_string(supported_versions[i]));
+    mcp_request_answer(req, json_pack("{s:o, s:o, s:o, s:s, s:i, s:s, s:{s:o}}",
+                                      "supportedVersions", versions, "capabilities",
+                                      server_capabilities(), "serverInfo", server_info(),
+                                      "instructions", SERVER_INSTRUCTIONS, "ttlMs",
+                                      LIST_TTL_MS, "cacheScope", "public", "_meta",
+                                      MCP_META_SERVER_KEY, server_info()));
+}
+
+static void m_ping(mcp_request *req, json_t *params) {
+    (void)params;
+    mcp_request_answer(req, json_object());
+}
+
+/* logging/setLevel: the least level of notifications/message we send. */
+static void m_set_level(mcp_request *req, json_t *params) {
+    const char *level = json_string_value(json_object_get(params, "level"));
+    for (int i = 0; level != NULL && i < LOG_LEVEL_COUNT; i++) {
+        if (strcmp(level, log_levels[i]) == 0) {
+            atomic_store(&req->peer->log_level, i);
+            mcp_request_answer(req, json_object());
+            return;
+        }
+    }
+    mcp_request_fail(req, MCP_RPC_INVALID_PARAMS,
+                     "logging/setLevel needs params.level: one of debug, info, notice, warning, "
+                     "error, critical, alert, emergency",
+                     NULL);
+}
+
+static void m_tools_list(mcp_request *req, json_t *params) {
+    json_t *cursor = json_object_get(params, "cursor");
+    if (cursor != NULL && !json_is_string(cursor)) {
+        mcp_request_fail(req, MCP_RPC_INVALID_PARAMS, "params.cursor must be a string", NULL);
+        return;
+    }
+    json_t *result = json_pack("{s:o}", "tools", mcp_tools_list());
+    if (req->modern && result != NULL) { /* 2026-07-28 list results say how long they hold */
+        json_object_set_new(result, "ttlMs", json_integer(LIST_TTL_MS));
+        json_object_set_new(result, "cacheScope", json_string("public"));
+    }
+    mcp_request_answer(req, result);
+}
+
+/* The session_id and timeout a call declares, for cancellation and
+ * progress. */
+static void call_targets(mcp_call *call, json_t *args) {
+    const char *sid = json_string_value(json_object_get(args, "session_id"));
+    if (sid != NULL) snprintf(call->session_id, sizeof call->session_id, "%s", sid);
+    json_t *t = json_object_get(args, "timeout");
+    if (call->tool->cls == MCP_TOOL_EXEC)
+        call->timeout_s = json_is_number(t) ? (uint32_t)json_number_value(t)
+                                            : call->req->srv->opt.default_timeout_s;
+}
+
+/* tools/call: check the arguments, then run inline or queue on a pool. */
+static void m_tools_call(mcp_request *req, json_t *params) {
+    const char *name = json_string_value(json_object_get(params, "name"));
+    json_t *args = json_object_get(params, "arguments");
+    if (name == NULL || (args != NULL && !json_is_object(args))) {
+        mcp_request_fail(req, MCP_RPC_INVALID_PARAMS,
+                         "tools/call needs params.name (a string) and params.arguments (an object)",
+                         NULL);
+        return;
+    }
+    const mcp_tool *tool = mcp_tools_find(name);
+    if (tool == NULL) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "Unknown tool: '%.100s' (tools/list shows the tools)", name);
+        mcp_request_fail(req, MCP_RPC_INVALID_PARAMS, msg, NULL);
+        return;
+    }
+    mcp_metrics_tool(tool->name);
+    json_t *empty = args == NULL ? json_object() : NULL;
+    char why[512];
+    const char *bad = mcp_tools_check_args(tool, args ? args : empty, why, sizeof why);
+    if (bad != NULL) {
+        json_decref(empty);
+        mcp_metrics_reject(MCP_REJECT_LIMIT);
+        mcp_request_answer(req, mcp_tools_error("InvalidArguments", bad));
+        return;
+    }
+    mcp_call *call = calloc(1, sizeof *call);
+    if (call == NULL || (call->cancel = lsb_cancel_new()) == NULL) {
+        free(call);
+        json_decref(empty);
+        mcp_request_fail(req, MCP_RPC_INTERNAL_ERROR, "out of memory or descriptors", NULL);
+        return;
+    }
+    call->req = req;
+    call->tool = tool;
+    call->args = args ? json_incref(args) : empty;
+    call_targets(call, call->args);
+    if (tool->cls == MCP_TOOL_INLINE) {
+        mcp_calls_run_inline(req->srv->calls, call);
+        return;
+    }
+    if (mcp_calls_submit(req->srv->calls, call) != 0) {
+        call->req = NULL;
+        mcp_call_free(call);
+        mcp_metrics_reject(MCP_REJECT_BUSY);
+        mcp_request_answer(req, mcp_tools_error("ServerBusy",
+                                                "The server's work queue is full; retry in a few "
+                                                "seconds."));
+    }
+}
+
+typedef struct method_entry {
+    const char *name;
+    void (*fn)(mcp_request *req, json_t *params);
+} method_entry;
+
+static const method_entry method_table[] = {
+    {"initialize", m_initialize}, {"server/discover", m_discover},
+    {"ping", m_ping},             {"logging/setLevel", m_set_level},
+    {"tools/list", m_tools_list}, {"tools/call", m_tools_call},
+};
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+/* Answer req with the 2026-07-28 "unsupported version" error. */
+static void fail_version(mcp_request *req, json_t *requested) {
+    json_t *list = json_array();
+    for (size_t i = 0; i < VERSION_COUNT; i++)
+        json_array_append_new(list, json_string(supported_versions[i]));
+    mcp_request_fail(req, MCP_RPC_UNSUPPORTED_VERSION, "Unsupported protocol version",
+                     json_pack("{s:o, s:O}", "supported", list, "requested", requested));
+}
+
+/* The stateless era's checks of a request carrying a _meta version:
+ * version known, header equal, capabilities present. 0, or -1 after
+ * answering with the error. */
+static int check_modern(mcp_request *req, json_t *meta, json_t *v, const mcp_inbound *in) {
+    const char *version = json_string_value(v);
+    if (version == NULL || !mcp_proto_version_supported(version)) {
+        fail_version(req, v);
+        return -1;
+    }
+    if ((in->http && strcmp(version, MCP_VERSION_MODERN) == 0 && in->header_version == NULL) ||
+        (in->header_version != NULL && strcmp(in->header_version, version) != 0)) {
+        mcp_request_fail(req, MCP_RPC_HEADER_MISMATCH,
+                         "The MCP-Protocol-Version header must equal the protocol version in "
+                         "params._meta",
+                         json_pack("{s:{s:s?, s:s}}", "mismatch", "header", in->header_version,
+                                   "body", version));
+        return -1;
+    }
+    if (strcmp(version, MCP_VERSION_MODERN) != 0) return 0; /* an older version, named in _meta */
+    if (!json_is_object(json_object_get(meta, MCP_META_CAPS_KEY))) {
+        mcp_request_fail(req, MCP_RPC_INVALID_PARAMS,
+                         "params._meta needs \"" MCP_META_CAPS_KEY "\" (an object)", NULL);
+        return -1;
+    }
+    req->modern = true;
+    req->log_level = -1; /* without a logLevel in _meta, no log notifications */
+    const char *level = json_string_value(json_object_get(meta, MCP_META_LEVEL_KEY));
+    for (int i = 0; level != NULL && i < LOG_LEVEL_COUNT; i++)
+        if (strcmp(level, log_levels[i]) == 0) req->log_level = i;
+    return 0;
+}
+
+/*
+ * Decide the request's era from params._meta and the MCP-Protocol-Version
+ * header, and check what that era requires. Sets req->modern,
+ * req->log_level and req->progress_token. Returns 0, or -1 after
+ * answering with the error.
+ */
+static int check_era(mcp_request *req, const char *method, json_t *params,
+                     const mcp_inbound *in) {
+    json_t *meta = json_object_get(params, "_meta");
+    if (meta != NULL && !json_is_object(meta)) {
+        mcp_request_fail(req, MCP_RPC_INVALID_PARAMS, "params._meta must be an object", NULL);
+        return -1;
+    }
+    json_t *token = json_object_get(meta, "progressToken");
+    if (json_is_string(token) || json_is_integer(token)) req->progress_token = json_incref(token);
+    req->log_level = atomic_load(&req->peer->log_level);
+    json_t *v = json_object_get(meta, MCP_META_VERSION_KEY);
+    if (v != NULL) return check_modern(req, meta, v, in);
+    bool header_modern = in->header_version && strcmp(in->header_version, MCP_VERSION_MODERN) == 0;
+    if (header_modern || strcmp(method, "server/discover") == 0) {
+        mcp_request_fail(req, MCP_RPC_INVALID_PARAMS,
+                         "Protocol 2026-07-28 requests carry params._meta with \"" MCP_META_VERSION_KEY
+                         "\" and \"" MCP_META_CAPS_KEY "\"",
+                         NULL);
+        return -1;
+    }
+    if (in->header_version != NULL && !mcp_proto_version_supported(in->header_version)) {
+        json_t *requested = json_string(in->header_version);
+        fail_version(req, requested);
+        json_decref(requested);
+        return -1;
+    }
+    return 0;
+}
+
+/* Methods the stateless era removed. */
+static bool removed_in_modern(const char *method) {
+    static const char *const removed[] = {"initialize", "ping", "logging/setLevel",
+                                          "resources/subscribe", "resources/unsubscribe"};
+    for (size_t i = 0; i < sizeof removed / sizeof removed[0]; i++)
+        if (strcmp(method, removed[i]) == 0) return true;
+    return false;
+}
+
+/* Answer one request. */
+static void handle_request(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in,
+                           mcp_exchange *x, const mcp_rpc_msg *m) {
+    mcp_request *req = calloc(1, sizeof *req);
+    if (req == NULL) return;
+    pthread_mutex_lock(&x->lock);
+    x->pending++;
+    pthread_mutex_unlock(&x->lock);
+    req->srv = srv;
+    req->peer = peer;
+    mcp_peer_ref(peer);
+    req->x = x;
+    req->id = json_deep_copy(m->id);
+    json_t *params = m->params;
+    if (check_era(req, m->method, params, in) != 0) return;
+    atomic_store(&peer->last_used, (double)time(NULL));
+    for (size_t i = 0; i < sizeof method_table / sizeof method_table[0]; i++) {
+        if (req->modern && removed_in_modern(m->method)) break;
+        if (strcmp(m->method, method_table[i].name) == 0) {
+            method_table[i].fn(req, params);
+            return;
+        }
+    }
+    char msg[200];
+    snprintf(msg, sizeof msg, "Method not found: '%.80s'%s", m->method,
+             req->modern && removed_in_modern(m->method) ? " (removed in protocol 2026-07-28)" : "");
+    mcp_request_fail(req, MCP_RPC_METHOD_NOT_FOUND, msg, NULL);
+}
+
+/* Act on one notification (never answered). */
+static void handle_notification(mcp_server *srv, mcp_peer *peer, const mcp_rpc_msg *m) {
+    if (strcmp(m->method, "notifications/initialized") == 0) {
+        atomic_store(&peer->initialized, true);
+    } else if (strcmp(m->method, "notifications/cancelled") == 0) {
+        json_t *id = json_object_get(m->params, "requestId");
+        if (id != NULL && mcp_calls_cancel_request(srv->calls, peer, id))
+            mcp_logf(MCP_LOG_INFO, "cancelled", "client %s cancelled a request", peer->key);
+    }
+    /* Other notifications (progress, roots/list_changed, ...) need nothing. */
+}
+
+/* Handle one message of a body (the body itself, or a batch element). */
+static void handle_one(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in, mcp_exchange *x,
+                       json_t *value) {
+    mcp_rpc_msg m;
+    mcp_rpc_classify(value, &m);
+    switch (m.kind) {
+    case MCP_RPC_REQUEST: handle_request(srv, peer, in, x, &m); break;
+    case MCP_RPC_NOTIFICATION: handle_notification(srv, peer, &m); break;
+    case MCP_RPC_RESPONSE: break; /* we send no requests, so nothing awaits it */
+    case MCP_RPC_INVALID:
+        mcp_metrics_reject(MCP_REJECT_PROTOCOL);
+        pthread_mutex_lock(&x->lock);
+        x->pending++;
+        pthread_mutex_unlock(&x->lock);
+        exchange_put(x, mcp_rpc_error(m.id, MCP_RPC_INVALID_REQUEST, m.why, NULL));
+        break;
+    }
+}
+
+/* Handle a JSON array: a batch where the peer's version allows one. */
+static void handle_batch(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in, mcp_exchange *x,
+                         json_t *array) {
+    const char *refusal = NULL;
+    if (json_array_size(array) == 0)
+        refusal = "Invalid Request: an empty batch";
+    else if (!version_has_batches(peer->version))
+        refusal = "Invalid Request: JSON-RPC batches are not part of this protocol version "
+                  "(only 2025-03-26 and earlier have them); send one message per request";
+    if (refusal != NULL) {
+        mcp_metrics_reject(MCP_REJECT_PROTOCOL);
+        x->pending++;
+        exchange_put(x, mcp_rpc_error(NULL, MCP_RPC_INVALID_REQUEST, refusal, NULL));
+        return;
+    }
+    x->batch = true;
+    x->responses = json_array();
+    size_t i;
+    json_t *v;
+    json_array_foreach(array, i, v) handle_one(srv, peer, in, x, v);
+}
+
+/* See protocol.h. */
+void mcp_proto_handle(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in, const char *text,
+                      size_t len, const mcp_out *out) {
+    mcp_exchange *x = calloc(1, sizeof *x);
+    if (x == NULL) {
+        out->send(out->ctx, NULL, 0, true);
+        return;
+    }
+    x->out = *out;
+    x->pending = 1; /* held by this function until it has dispatched everything */
+    pthread_mutex_init(&x->lock, NULL);
+    json_t *value = NULL;
+    char err[256];
+    if (mcp_rpc_parse(text, len, &value, err, sizeof err) != 0) {
+        mcp_metrics_reject(MCP_REJECT_PROTOCOL);
+        x->pending++;
+        exchange_put(x, mcp_rpc_error(NULL, MCP_RPC_PARSE_ERROR, err, NULL));
+    } else if (json_is_array(value)) {
+        handle_batch(srv, peer, in, x, value);
+    } else {
+        handle_one(srv, peer, in, x, value);
+    }
+    json_decref(value);
+    exchange_put(x, NULL);
+}
+
+/* See protocol.h. */
+int mcp_proto_peek(const char *text, size_t len, mcp_peek *out) {
+    memset(out, 0, sizeof *out);
+    json_t *v = NULL;
+    char err[8];
+    if (mcp_rpc_parse(text, len, &v, err, sizeof err) != 0) return -1;
+    if (json_is_array(v)) {
+        out->batch = true;
+    } else if (json_is_object(v)) {
+        const char *method = json_string_value(json_object_get(v, "method"));
+        json_t *params = json_object_get(v, "params");
+        const char *name = json_string_value(json_object_get(params, "name"));
+        const char *ver = json_string_value(
+            json_object_get(json_object_get(params, "_meta"), MCP_META_VERSION_KEY));
+        out->response = method == NULL;
+        out->notification = method != NULL && json_object_get(v, "id") == NULL;
+        snprintf(out->method, sizeof out->method, "%s", method ? method : "");
+        snprintf(out->name, sizeof out->name, "%s", name ? name : "");
+        snprintf(out->meta_version, sizeof out->meta_version, "%s", ver ? ver : "");
+        out->has_meta_version = ver != NULL;
+    }
+    json_decref(v);
+    return 0;
+}

@@ -1,0 +1,305 @@
+/*
+ * tools_code.c - the tools that run guest code: execute_code (one-shot or
+ * in a session) and install_package, and the shaping of an execution
+ * result into an MCP tool result.
+ *
+ * Invariants: code size and the timeout range are checked here against
+ * the server's settings before anything runs; every run carries the
+ * call's lsb_cancel, so cancellation kills it; output beyond
+ * max_output_chars is cut at a UTF-8 character boundary, and the full text
+ * is written to a file first (the session's /app/outputs/, or the server's
+ * outputs folder for one-shot runs) so nothing is lost.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mcp/log.h"
+#include "mcp/metrics.h"
+#include "mcp/tools.h"
+#include "mcp/tools_impl.h"
+#include "sandbox/defaults.h"
+
+#define CODE_ERR_MAX   1024
+#define STATUS_LINE_MAX 512
+
+/* Bytes of the first max_chars UTF-8 characters of s (len bytes); *chars
+ * receives the number of characters in all of s. */
+static size_t utf8_prefix(const char *s, size_t len, size_t max_chars, size_t *chars) {
+    size_t n = 0, cut = len;
+    for (size_t i = 0; i < len; i++) {
+        if (((unsigned char)s[i] & 0xC0) == 0x80) continue; /* a continuation byte */
+        if (n == max_chars) cut = i;
+        n++;
+    }
+    *chars = n;
+    return n > max_chars ? cut : len;
+}
+
+/* A random 16-hex-digit name for a one-shot output file. */
+static void random_name(char *buf, size_t len) {
+    unsigned char r[8] = {0};
+    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) r[0] = (unsigned char)getpid();
+    snprintf(buf, len, "%02x%02x%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5],
+             r[6], r[7]);
+}
+
+/*
+ * Keep the full text of one stream that is cut in the result: in the
+ * session's workspace (a path the code can open) or, for one-shot runs,
+ * in the server's outputs folder. Writes the path given back into where;
+ * returns 0, or -1 with the reason in where.
+ */
+static int save_stream(mcp_call *call, const lsb_result *r, const char *stream, const char *data,
+                       size_t len, char *where, size_t wlen) {
+    mcp_server *srv = call->req->srv;
+    char err[CODE_ERR_MAX];
+    if (call->session_id[0]) {
+        lsb_session_info info;
+        uint64_t n = lsb_session_info_get(srv->sandbox, call->session_id, &info, err, sizeof err)
+                             == LSB_OK ? info.execution_count : 0;
+        char rel[128];
+        snprintf(rel, sizeof rel, "outputs/execution-%llu-%s.txt", (unsigned long long)n, stream);
+        if (lsb_session_file_write(srv->sandbox, call->session_id, rel, data, len, err,
+                                   sizeof err) != LSB_OK) {
+            snprintf(where, wlen, "could not be saved: %s", err);
+            return -1;
+        }
+        snprintf(where, wlen, "/app/%s", rel);
+        return 0;
+    }
+    (void)r;
+    char name[32];
+    random_name(name, sizeof name);
+    snprintf(where, wlen, "%s/%s-%s.txt", srv->outputs_dir, name, stream);
+    FILE *f = fopen(where, "wbx");
+    bool ok = f != NULL && fwrite(data, 1, len, f) == len;
+    if (f != NULL && fclose(f) != 0) ok = false;
+    if (!ok) {
+        snprintf(where, wlen, "could not be saved in %s", srv->outputs_dir);
+        return -1;
+    }
+    return 0;
+}
+
+/* Cut the structured result's stream field to keep characters, saving
+ * the full raw text first; records the file in files. */
+static void cut_stream(mcp_call *call, const lsb_result *r, json_t *structured,
+                       const char *field, const char *raw, size_t raw_len, size_t keep,
+                       json_t *files) {
+    json_t *v = json_object_get(structured, field);
+    const char *text = json_string_value(v);
+    size_t chars, bytes = utf8_prefix(text, json_string_length(v), keep, &chars);
+    if (chars <= keep) return;
+    char where[PATH_MAX + 64];
+    int saved = save_stream(call, r, field, raw, raw_len, where, sizeof where);
+    char marker[PATH_MAX + 200];
+    snprintf(marker, sizeof marker,
+             "\n[... %zu of %zu characters shown; the full %s %s%s ...]\n", keep, chars, field,
+             saved == 0 ? "is in " : "", where);
+    size_t mlen = strlen(marker);
+    char *cut = malloc(bytes + mlen + 1);
+    if (cut == NULL) return;
+    memcpy(cut, text, bytes);
+    memcpy(cut + bytes, marker, mlen + 1);
+    json_object_set_new(structured, field, json_stringn(cut, bytes + mlen));
+    free(cut);
+    if (saved == 0) json_object_set_new(files, field, json_string(where));
+}
+
+/* Fit stdout and stderr into max_output_chars together (stderr keeps at
+ * least a quarter when both are long). */
+static void fit_output(mcp_call *call, const lsb_result *r, json_t *structured) {
+    size_t cap = call->req->srv->opt.max_output_chars, out_chars, err_chars;
+    json_t *o = json_object_get(structured, "stdout"), *e = json_object_get(structured, "stderr");
+    utf8_prefix(json_string_value(o), json_string_length(o), cap, &out_chars);
+    utf8_prefix(json_string_value(e), json_string_length(e), cap, &err_chars);
+    if (out_chars + err_chars <= cap) return;
+    size_t err_keep = err_chars < cap / 4 ? err_chars : cap / 4;
+    size_t out_keep = out_chars < cap - err_keep ? out_chars : cap - err_keep;
+    err_keep = cap - out_keep < err_chars ? cap - out_keep : err_chars;
+    json_t *files = json_object();
+    cut_stream(call, r, structured, "stdout", r->stdout_data, r->stdout_len, out_keep, files);
+    cut_stream(call, r, structured, "stderr", r->stderr_data, r->stderr_len, err_keep, files);
+    json_object_set_new(structured, "output_truncated", json_true());
+    json_object_set_new(structured, "output_files", files);
+}
+
+/* The outcome word of a result, for metrics and the audit log. */
+static const char *outcome_of(const lsb_result *r) {
+    const char *trap = lsb_trap_name(r->trap);
+    return trap ? trap : r->success ? "success" : "error";
+}
+
+/* Append s to the growing text t. */
+static void text_add(char **t, size_t *len, const char *s) {
+    size_t n = strlen(s);
+    char *grown = realloc(*t, *len + n + 1);
+    if (grown == NULL) return;
+    memcpy(grown + *len, s, n + 1);
+    *t = grown;
+    *len += n;
+}
+
+/* The text content a model reads: output, error and guidance, a status
+ * line. */
+static char *result_text(const lsb_result *r, json_t *structured) {
+    char *t = calloc(1, 1), line[STATUS_LINE_MAX];
+    size_t len = 0;
+    const char *out = json_string_value(json_object_get(structured, "stdout"));
+    const char *err = json_string_value(json_object_get(structured, "stderr"));
+    if (out && out[0]) text_add(&t, &len, out);
+    if (out && out[0] && out[strlen(out) - 1] != '\n') text_add(&t, &len, "\n");
+    if (err && err[0]) {
+        text_add(&t, &len, "--- stderr ---\n");
+        text_add(&t, &len, err);
+        if (err[strlen(err) - 1] != '\n') text_add(&t, &len, "\n");
+    }
+    json_t *error = json_object_get(structured, "error"), *g;
+    size_t i;
+    if (json_is_object(error)) {
+        snprintf(line, sizeof line, "--- error: %s ---\n%s\n",
+                 json_string_value(json_object_get(error, "type")),
+                 json_string_value(json_object_get(error, "message")));
+        text_add(&t, &len, line);
+        json_array_foreach(json_object_get(error, "guidance"), i, g) {
+            text_add(&t, &len, "- ");
+            text_add(&t, &len, json_string_value(g));
+            text_add(&t, &len, "\n");
+        }
+    }
+    snprintf(line, sizeof line,
+             "--- %s: %s, exit code %d, %.1f ms, fuel %llu of %llu, peak memory %.1f MiB%s%s ---",
+             lsb_language_name(r->runtime), r->success ? "success" : outcome_of(r), r->exit_code,
+             r->duration_ms, (unsigned long long)r->fuel_consumed,
+             (unsigned long long)r->fuel_budget, (double)r->memory_peak_bytes / (double)LSB_MIB,
+             r->session_id ? ", session " : "", r->session_id ? r->session_id : "");
+    text_add(&t, &len, line);
+    return t;
+}
+
+/* Turn an execution result into the tool result. */
+static json_t *execution_result(mcp_call *call, const lsb_result *r) {
+    char *json = lsb_result_to_json(r);
+    json_t *structured = json ? json_loads(json, 0, NULL) : NULL;
+    free(json);
+    if (structured == NULL) return mcp_tools_errorf("SandboxError", "out of memory");
+    fit_output(call, r, structured);
+    char *text = result_text(r, structured);
+    json_t *result = mcp_tools_result(text ? text : "", structured, !r->success);
+    free(text);
+    return result;
+}
+
+/* Resolve the language: the argument, else the session's, else python.
+ * Returns NULL, or an error result. */
+static json_t *pick_language(mcp_call *call, lsb_language *lang) {
+    const char *name = json_string_value(json_object_get(call->args, "language"));
+    *lang = LSB_LANG_PYTHON;
+    if (name != NULL) lsb_language_parse(name, lang);
+    if (call->session_id[0] == '\0') return NULL;
+    lsb_session_info info;
+    char err[CODE_ERR_MAX];
+    lsb_status st =
+        lsb_session_info_get(call->req->srv->sandbox, call->session_id, &info, err, sizeof err);
+    if (st != LSB_OK) return mcp_tools_status_error(call->req->srv, st, call->session_id, err);
+    if (name != NULL && info.language != *lang)
+        return mcp_tools_errorf("LanguageMismatch",
+                                "Session '%s' runs %s, not %s: omit language, or create a %s "
+                                "session with create_session.",
+                                call->session_id, lsb_language_name(info.language), name, name);
+    *lang = info.language;
+    return NULL;
+}
+
+/* execute_code(code, language?, timeout?, session_id?) */
+json_t *mcp_tool_execute_code(mcp_call *call) {
+    mcp_server *srv = call->req->srv;
+    json_t *code = json_object_get(call->args, "code");
+    size_t code_len = json_string_length(code);
+    if (code_len > srv->opt.max_code_bytes) {
+        mcp_metrics_reject(MCP_REJECT_LIMIT);
+        return mcp_tools_errorf("CodeTooLarge",
+                                "The code is %zu bytes; this server accepts at most %llu. Split "
+                                "the work, or write data to /app in one run and process it in "
+                                "the next.",
+                                code_len, (unsigned long long)srv->opt.max_code_bytes);
+    }
+    json_t *bad = call->session_id[0] ? mcp_tools_check_session_id(call->session_id) : NULL;
+    lsb_language lang;
+    if (bad == NULL) bad = pick_language(call, &lang);
+    if (bad != NULL) return bad;
+    lsb_policy policy;
+    lsb_policy_init(&policy);
+    policy.fuel = srv->opt.fuel;
+    policy.memory_bytes = srv->opt.memory_bytes;
+    policy.timeout_ms = call->timeout_s * 1000U;
+    policy.external_dir = srv->external_dir[0] ? srv->external_dir : NULL;
+    policy.cancel = call->cancel;
+    lsb_result r = {0};
+    char err[CODE_ERR_MAX] = "";
+    const char *text = json_string_value(code);
+    lsb_status st = call->session_id[0]
+                        ? lsb_session_execute(srv->sandbox, call->session_id, text, code_len, NULL,
+                                              &policy, &r, err, sizeof err)
+                        : lsb_execute(srv->sandbox, lang, text, code_len, NULL, &policy, &r, err,
+                                      sizeof err);
+    if (st != LSB_OK) {
+        snprintf(call->outcome, sizeof call->outcome, "rejected");
+        return mcp_tools_status_error(srv, st, call->session_id[0] ? call->session_id : NULL, err);
+    }
+    snprintf(call->outcome, sizeof call->outcome, "%s", outcome_of(&r));
+    call->fuel = r.fuel_consumed;
+    mcp_metrics_execution(r.runtime, call->outcome, r.duration_ms / 1000.0, r.fuel_consumed);
+    json_t *result = execution_result(call, &r);
+    lsb_result_free(&r);
+    return result;
+}
+
+/* Whether name can only mean a file in the wheel folder: letters,
+ * digits, '.', '_', '-', not starting with '.'. */
+static bool plain_package_name(const char *name) {
+    return name[0] != '.' && name[0] != '-' &&
+           strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+               strlen(name) &&
+           strstr(name, "..") == NULL;
+}
+
+/* install_package(package, session_id) */
+json_t *mcp_tool_install_package(mcp_call *call) {
+    mcp_server *srv = call->req->srv;
+    const char *package = json_string_value(json_object_get(call->args, "package"));
+    json_t *bad = mcp_tools_check_session_id(call->session_id);
+    if (bad != NULL) return bad;
+    if (!plain_package_name(package))
+        return mcp_tools_errorf("InvalidArguments",
+                                "package '%.100s' must be a project name or a wheel file name "
+                                "(letters, digits, '.', '_', '-'); paths are not accepted.",
+                                package);
+    char target[PATH_MAX + 256], installed[256] = "", err[CODE_ERR_MAX] = "";
+    bool is_file = strlen(package) > 4 && strcmp(package + strlen(package) - 4, ".whl") == 0;
+    if (is_file) /* a file name: only inside the wheel folder */
+        snprintf(target, sizeof target, "%s/%s", srv->wheel_dir, package);
+    else
+        snprintf(target, sizeof target, "%s", package);
+    lsb_status st = lsb_session_install_package(srv->sandbox, call->session_id, target, installed,
+                                                sizeof installed, err, sizeof err);
+    snprintf(call->outcome, sizeof call->outcome, "%s", st == LSB_OK ? "success" : "error");
+    if (st == LSB_ERR_NOT_FOUND && strstr(err, "session") == NULL)
+        return mcp_tools_errorf("PackageNotFound",
+                                "%s. Only wheels in the server's wheel folder can be installed; "
+                                "list_available_packages shows them.",
+                                err);
+    if (st != LSB_OK) return mcp_tools_status_error(srv, st, call->session_id, err);
+    char text[512];
+    snprintf(text, sizeof text,
+             "Installed %s into session %s; import it in that session's code.", installed,
+             call->session_id);
+    return mcp_tools_result(text,
+                            json_pack("{s:s, s:s}", "installed", installed, "session_id",
+                                      call->session_id),
+                            false);
+}

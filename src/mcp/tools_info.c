@@ -1,0 +1,119 @@
+/*
+ * tools_info.c - the tools that describe the server: list_runtimes,
+ * list_available_packages and get_metrics. They read only what the
+ * server already has (the vendored manifests, the wheel folder, the
+ * counters) and never touch a session, so they cannot block on a run.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mcp/metrics.h"
+#include "mcp/tools.h"
+#include "mcp/tools_impl.h"
+#include "sandbox/sandbox.h"
+
+/* list_runtimes() */
+json_t *mcp_tool_list_runtimes(mcp_call *call) {
+    mcp_server *srv = call->req->srv;
+    json_t *runtimes = json_pack(
+        "[{s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}]", "name", "python", "version", "3.11",
+        "engine", "CPython 3.11 compiled to WebAssembly (WASI)", "notes",
+        "Standard library plus the vendored packages (list_available_packages); no network, no "
+        "subprocess, no native extensions. sandbox_utils has file helpers confined to /app.",
+        "name", "javascript", "version", "ES2020", "engine",
+        "QuickJS 2021-03-27 compiled to WebAssembly (WASI)", "notes",
+        "No Node.js APIs: use the helpers readText/writeText/listDir... and require() for the "
+        "vendored libraries (lodash, dayjs, papaparse, marked).");
+    json_t *limits = json_pack("{s:I, s:I, s:i, s:i, s:i, s:I}", "fuel", (json_int_t)srv->opt.fuel,
+                               "memory_bytes", (json_int_t)srv->opt.memory_bytes,
+                               "default_timeout_s", (int)srv->opt.default_timeout_s,
+                               "max_timeout_s", 300, "max_output_chars",
+                               (int)srv->opt.max_output_chars, "max_code_bytes",
+                               (json_int_t)srv->opt.max_code_bytes);
+    char text[512];
+    snprintf(text, sizeof text,
+             "python 3.11 (CPython/WASI) and javascript (QuickJS, ES2020). Each run: %llu fuel, "
+             "%llu MiB memory, %u s default timeout (1-300 s).",
+             (unsigned long long)srv->opt.fuel,
+             (unsigned long long)(srv->opt.memory_bytes >> 20), srv->opt.default_timeout_s);
+    return mcp_tools_result(text, json_pack("{s:o, s:o}", "runtimes", runtimes, "limits", limits),
+                            false);
+}
+
+/* The name/version pairs of a vendored.json manifest under the data
+ * folder, or an empty array. */
+static json_t *manifest(mcp_server *srv, const char *rel) {
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/%s", sandbox_data_dir(srv->sandbox), rel);
+    json_t *all = json_load_file(path, 0, NULL), *out = json_array(), *v;
+    size_t i;
+    json_array_foreach(all, i, v) {
+        json_t *imp = json_object_get(v, "import");
+        json_t *e = json_pack("{s:O, s:O}", "name", json_object_get(v, "name"), "version",
+                              json_object_get(v, "version"));
+        if (e != NULL && imp != NULL) json_object_set(e, "import", imp);
+        if (e != NULL) json_array_append_new(out, e);
+    }
+    json_decref(all);
+    return out;
+}
+
+/* The .whl files of the wheel folder. */
+static json_t *wheels(mcp_server *srv) {
+    json_t *out = json_array();
+    DIR *d = opendir(srv->wheel_dir);
+    struct dirent *de;
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        size_t n = strlen(de->d_name);
+        if (n > 4 && strcmp(de->d_name + n - 4, ".whl") == 0)
+            json_array_append_new(out, json_string(de->d_name));
+    }
+    if (d != NULL) closedir(d);
+    return out;
+}
+
+/* Append "name version, " items of a manifest to text. */
+static size_t list_names(char *text, size_t cap, size_t n, json_t *items) {
+    json_t *v;
+    size_t i;
+    json_array_foreach(items, i, v) {
+        if (n >= cap) break;
+        n += (size_t)snprintf(text + n, cap - n, "%s%s %s", i ? ", " : "",
+                              json_string_value(json_object_get(v, "name")),
+                              json_string_value(json_object_get(v, "version")));
+    }
+    return n < cap ? n : cap - 1;
+}
+
+/* list_available_packages() */
+json_t *mcp_tool_list_packages(mcp_call *call) {
+    mcp_server *srv = call->req->srv;
+    json_t *py = manifest(srv, "site-packages/vendored.json");
+    json_t *js = manifest(srv, "js/vendored.json");
+    json_t *whl = wheels(srv);
+    char text[4096];
+    size_t n = (size_t)snprintf(text, sizeof text, "Python (import directly): ");
+    n = list_names(text, sizeof text, n, py);
+    n += (size_t)snprintf(text + n, sizeof text - n, ".\nJavaScript (require('name')): ");
+    n = list_names(text, sizeof text, n < sizeof text ? n : sizeof text - 1, js);
+    if (n < sizeof text)
+        snprintf(text + n, sizeof text - n,
+                 ".\nInstallable into a Python session with install_package: %zu wheel(s)%s.",
+                 json_array_size(whl), json_array_size(whl) ? " (see structured content)" : "");
+    return mcp_tools_result(
+        text, json_pack("{s:o, s:o, s:o}", "python", py, "javascript", js, "installable_wheels", whl),
+        false);
+}
+
+/* get_metrics() */
+json_t *mcp_tool_get_metrics(mcp_call *call) {
+    mcp_gauges g;
+    mcp_tools_gauges(call->req->srv, &g);
+    json_t *m = mcp_metrics_json(&g);
+    char *text = json_dumps(m, JSON_INDENT(1));
+    json_t *r = mcp_tools_result(text ? text : "", m, false);
+    free(text);
+    return r;
+}

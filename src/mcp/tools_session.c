@@ -1,0 +1,240 @@
+/*
+ * tools_session.c - the session tools: create_session, destroy_session,
+ * get_workspace_info, reset_workspace, cancel_execution and
+ * get_active_sessions.
+ *
+ * Invariants: an id is checked for form before any call; an unknown or
+ * expired id is an error and creates nothing; the session count stays
+ * within max_sessions (creation is serialised by the server lock, so
+ * concurrent creates cannot overshoot); destroy and reset first cancel
+ * the session's runs, so they never wait behind a long execution.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mcp/log.h"
+#include "mcp/metrics.h"
+#include "mcp/tools.h"
+#include "mcp/tools_impl.h"
+
+#define SESSION_ERR_MAX 1024
+
+/* Count the sessions in the sessions root (one folder each). */
+static size_t count_sessions(mcp_server *srv) {
+    DIR *d = opendir(srv->sessions_root);
+    size_t n = 0;
+    struct dirent *de;
+    while (d != NULL && (de = readdir(d)) != NULL)
+        if (de->d_name[0] != '.' && lsb_session_id_check(de->d_name, true, NULL, 0) == 0) n++;
+    if (d != NULL) closedir(d);
+    return n;
+}
+
+/* See tools_impl.h. */
+void mcp_tools_gauges(mcp_server *srv, mcp_gauges *g) {
+    memset(g, 0, sizeof *g);
+    g->sessions = count_sessions(srv);
+    mcp_calls_counts(srv->calls, &g->running, &g->queued);
+    g->http_sessions = atomic_load(&srv->http_sessions);
+}
+
+/* The limits a session runs with, as JSON. */
+static json_t *limits_json(mcp_server *srv) {
+    return json_pack("{s:I, s:I, s:i, s:i, s:I}", "fuel", (json_int_t)srv->opt.fuel,
+                     "memory_bytes", (json_int_t)srv->opt.memory_bytes, "default_timeout_s",
+                     (int)srv->opt.default_timeout_s, "max_timeout_s", 300, "max_code_bytes",
+                     (json_int_t)srv->opt.max_code_bytes);
+}
+
+/* create_session(language, session_id?, auto_persist_globals?) */
+json_t *mcp_tool_create_session(mcp_call *call) {
+    mcp_server *srv = call->req->srv;
+    const char *lang_name = json_string_value(json_object_get(call->args, "language"));
+    json_t *persist = json_object_get(call->args, "auto_persist_globals");
+    json_t *bad = call->session_id[0] ? mcp_tools_check_session_id(call->session_id) : NULL;
+    if (bad != NULL) return bad;
+    lsb_session_options o = {0};
+    lsb_language_parse(lang_name, &o.language);
+    o.id = call->session_id[0] ? call->session_id : NULL;
+    o.allow_custom_id = true;
+    o.auto_persist_globals = json_is_true(persist);
+    char id[LSB_SESSION_ID_MAX + 1], err[SESSION_ERR_MAX];
+    pthread_mutex_lock(&srv->lock);
+    size_t existing = count_sessions(srv);
+    lsb_status st = existing >= srv->opt.max_sessions
+                        ? LSB_ERR_QUOTA
+                        : lsb_session_create(srv->sandbox, &o, id, err, sizeof err);
+    pthread_mutex_unlock(&srv->lock);
+    if (existing >= srv->opt.max_sessions) {
+        mcp_metrics_reject(MCP_REJECT_LIMIT);
+        return mcp_tools_errorf("TooManySessions",
+                                "This server already holds %zu sessions (its limit is %u). "
+                                "Destroy one you no longer need with destroy_session, or reuse "
+                                "one (get_active_sessions lists them).",
+                                existing, srv->opt.max_sessions);
+    }
+    if (st != LSB_OK) return mcp_tools_status_error(srv, st, NULL, err);
+    snprintf(call->session_id, sizeof call->session_id, "%s", id);
+    char text[768];
+    snprintf(text, sizeof text,
+             "Created %s session %s. Pass session_id \"%s\" to execute_code: variables%s and files "
+             "in /app persist between calls, and a failed run leaves them unchanged. It is "
+             "deleted after %u s without use.",
+             lang_name, id, id, o.auto_persist_globals ? " (also saved to disk)" : "",
+             srv->opt.session_ttl_s);
+    return mcp_tools_result(
+        text,
+        json_pack("{s:s, s:s, s:b, s:s, s:i, s:o}", "session_id", id, "language", lang_name,
+                  "auto_persist_globals", o.auto_persist_globals, "workspace", "/app",
+                  "expires_after_idle_s", (int)srv->opt.session_ttl_s, "limits",
+                  limits_json(srv)),
+        false);
+}
+
+/* The session_id argument after its form check; NULL with *bad set. */
+static const char *session_arg(mcp_call *call, json_t **bad) {
+    *bad = mcp_tools_check_session_id(call->session_id);
+    return *bad ? NULL : call->session_id;
+}
+
+/* destroy_session(session_id) */
+json_t *mcp_tool_destroy_session(mcp_call *call) {
+    json_t *bad;
+    const char *id = session_arg(call, &bad);
+    if (id == NULL) return bad;
+    char err[SESSION_ERR_MAX];
+    unsigned stopped = mcp_calls_cancel_session(call->req->srv->calls, id);
+    lsb_status st = lsb_session_destroy(call->req->srv->sandbox, id, err, sizeof err);
+    if (st != LSB_OK) return mcp_tools_status_error(call->req->srv, st, id, err);
+    char text[256];
+    snprintf(text, sizeof text, "Destroyed session %s%s.", id,
+             stopped ? " (its running execution was stopped)" : "");
+    return mcp_tools_result(text, json_pack("{s:s, s:b}", "session_id", id, "destroyed", 1), false);
+}
+
+/* reset_workspace(session_id) */
+json_t *mcp_tool_reset_workspace(mcp_call *call) {
+    json_t *bad;
+    const char *id = session_arg(call, &bad);
+    if (id == NULL) return bad;
+    char err[SESSION_ERR_MAX];
+    mcp_calls_cancel_session(call->req->srv->calls, id);
+    lsb_status st = lsb_session_reset(call->req->srv->sandbox, id, err, sizeof err);
+    if (st != LSB_OK) return mcp_tools_status_error(call->req->srv, st, id, err);
+    char text[256];
+    snprintf(text, sizeof text,
+             "Reset session %s: /app is empty and its variables are gone; the session stays.", id);
+    return mcp_tools_result(text, json_pack("{s:s, s:b}", "session_id", id, "reset", 1), false);
+}
+
+/* cancel_execution(session_id): never blocks (inline). */
+json_t *mcp_tool_cancel_execution(mcp_call *call) {
+    json_t *bad;
+    const char *id = session_arg(call, &bad);
+    if (id == NULL) return bad;
+    mcp_server *srv = call->req->srv;
+    unsigned n = mcp_calls_cancel_session(srv->calls, id);
+    char path[PATH_MAX + LSB_SESSION_ID_MAX + 2];
+    snprintf(path, sizeof path, "%s/%s", srv->sessions_root, id);
+    if (n == 0 && access(path, F_OK) != 0) return mcp_tools_unknown_session(srv, id);
+    char text[256];
+    if (n > 0)
+        snprintf(text, sizeof text,
+                 "Cancelled %u execution(s) of session %s; its variables are as they were before "
+                 "that run.",
+                 n, id);
+    else
+        snprintf(text, sizeof text, "Nothing was running in session %s.", id);
+    return mcp_tools_result(text, json_pack("{s:s, s:i}", "session_id", id, "cancelled", (int)n),
+                            false);
+}
+
+/* One session as JSON (from its info). */
+static json_t *session_json(mcp_server *srv, const lsb_session_info *info) {
+    double idle = (double)time(NULL) - info->last_used_at;
+    double left = (double)srv->opt.session_ttl_s - idle;
+    return json_pack("{s:s, s:s, s:f, s:f, s:I, s:b, s:b, s:I, s:I, s:i}", "session_id",
+                     info->id, "language", lsb_language_name(info->language), "created_at",
+                     info->created_at, "last_used_at", info->last_used_at, "execution_count",
+                     (json_int_t)info->execution_count, "auto_persist_globals",
+                     info->auto_persist_globals, "running",
+                     mcp_calls_session_busy(srv->calls, info->id), "workspace_bytes",
+                     (json_int_t)info->workspace_bytes, "workspace_files",
+                     (json_int_t)info->workspace_files, "expires_in_s",
+                     left > 0 ? (int)left : 0);
+}
+
+/* get_workspace_info(session_id, include_system_files?) */
+json_t *mcp_tool_workspace_info(mcp_call *call) {
+    json_t *bad;
+    const char *id = session_arg(call, &bad);
+    if (id == NULL) return bad;
+    mcp_server *srv = call->req->srv;
+    bool system = json_is_true(json_object_get(call->args, "include_system_files"));
+    lsb_session_info info;
+    lsb_file_entry *files = NULL;
+    size_t count = 0;
+    char err[SESSION_ERR_MAX];
+    lsb_status st = lsb_session_info_get(srv->sandbox, id, &info, err, sizeof err);
+    if (st == LSB_OK)
+        st = lsb_session_file_list(srv->sandbox, id, NULL, system, &files, &count, err,
+                                   sizeof err);
+    if (st != LSB_OK) return mcp_tools_status_error(srv, st, id, err);
+    json_t *list = json_array(), *s = session_json(srv, &info);
+    size_t text_cap = 4096 + count * 96, n = 0;
+    char *text = malloc(text_cap);
+    if (text != NULL)
+        n = (size_t)snprintf(text, text_cap,
+                             "Session %s (%s): %llu runs, %llu bytes in %llu files under /app%s\n",
+                             id, lsb_language_name(info.language),
+                             (unsigned long long)info.execution_count,
+                             (unsigned long long)info.workspace_bytes,
+                             (unsigned long long)info.workspace_files, count ? ":" : ".");
+    for (size_t i = 0; i < count; i++) {
+        json_array_append_new(list, json_pack("{s:s, s:I, s:f, s:b, s:b}", "path", files[i].path,
+                                              "size", (json_int_t)files[i].size, "mtime",
+                                              files[i].mtime, "is_dir", files[i].is_dir,
+                                              "is_system", files[i].is_system));
+        if (text != NULL && n < text_cap)
+            n += (size_t)snprintf(text + n, text_cap - n, "  /app/%s%s %llu bytes\n",
+                                  files[i].path, files[i].is_dir ? "/" : "",
+                                  (unsigned long long)files[i].size);
+    }
+    lsb_file_list_free(files, count);
+    json_object_set_new(s, "files", list);
+    json_object_set_new(s, "quota_bytes", json_integer((json_int_t)info.policy.quota_bytes));
+    json_object_set_new(s, "quota_files", json_integer((json_int_t)info.policy.quota_files));
+    json_t *result = mcp_tools_result(text ? text : "", s, false);
+    free(text);
+    return result;
+}
+
+/* get_active_sessions() */
+json_t *mcp_tool_active_sessions(mcp_call *call) {
+    mcp_server *srv = call->req->srv;
+    DIR *d = opendir(srv->sessions_root);
+    json_t *list = json_array();
+    struct dirent *de;
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        if (lsb_session_id_check(de->d_name, true, NULL, 0) != 0) continue;
+        lsb_session_info info;
+        char err[SESSION_ERR_MAX];
+        if (mcp_calls_session_busy(srv->calls, de->d_name)) /* do not wait for its run */
+            json_array_append_new(list, json_pack("{s:s, s:b}", "session_id", de->d_name,
+                                                  "running", 1));
+        else if (lsb_session_info_get(srv->sandbox, de->d_name, &info, err, sizeof err) == LSB_OK)
+            json_array_append_new(list, session_json(srv, &info));
+    }
+    if (d != NULL) closedir(d);
+    char text[256];
+    snprintf(text, sizeof text, "%zu session(s) exist (limit %u). Details are in the structured "
+                                "content.",
+             json_array_size(list), srv->opt.max_sessions);
+    return mcp_tools_result(text, json_pack("{s:o, s:i}", "sessions", list, "max_sessions",
+                                            (int)srv->opt.max_sessions),
+                            false);
+}
