@@ -43,7 +43,7 @@ typedef enum lsb_trap {
     LSB_TRAP_TIMEOUT,
     LSB_TRAP_MEMORY,
     LSB_TRAP_STACK_OVERFLOW,
-    LSB_TRAP_TRAP,  /* any other WebAssembly trap */
+    LSB_TRAP_TRAP,     /* any other WebAssembly trap */
     LSB_TRAP_KILLED,   /* the child died from a signal we did not send */
     LSB_TRAP_CANCELLED /* the caller fired the policy's lsb_cancel */
 } lsb_trap;

@@ -21,7 +21,8 @@ static void sha256_hex(const char *data, size_t len, char hex[65]) {
     sha256_init(&ctx);
     sha256_update(&ctx, len, (const uint8_t *)data);
     sha256_digest(&ctx, sizeof digest, digest);
-    for (size_t i = 0; i < sizeof digest; i++) snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    for (size_t i = 0; i < sizeof digest; i++)
+        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
 }
 
 /* See audit.h. */
@@ -38,8 +39,8 @@ void mcp_audit_call(mcp_server *srv, const mcp_call *call, const json_t *result,
     bool is_error = json_is_true(json_object_get(result, "isError"));
     json_t *line = json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:s?, s:I, s:I, s:s?, s:s, s:b, s:I, s:f}", "time", ts, "event",
-        "tool_call", "client", call->req->peer->key, "client_name", call->req->peer->client,
-        "tool", call->tool->name, "session_id", call->session_id[0] ? call->session_id : NULL,
+        "tool_call", "client", call->req->peer->key, "client_name", call->req->peer->client, "tool",
+        call->tool->name, "session_id", call->session_id[0] ? call->session_id : NULL,
         "argument_bytes", (json_int_t)args_bytes, "code_bytes",
         (json_int_t)(json_is_string(code) ? json_string_length(code) : 0), "code_sha256",
         hash[0] ? hash : NULL, "outcome",
@@ -50,7 +51,8 @@ void mcp_audit_call(mcp_server *srv, const mcp_call *call, const json_t *result,
         json_t *content = json_object_get(result, "content");
         if (code != NULL) json_object_set(line, "code", code);
         if (json_is_array(content))
-            json_object_set(line, "result_text", json_object_get(json_array_get(content, 0), "text"));
+            json_object_set(line, "result_text",
+                            json_object_get(json_array_get(content, 0), "text"));
     }
     char *text = json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref(line);

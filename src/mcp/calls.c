@@ -57,8 +57,10 @@ void mcp_call_free(mcp_call *call) {
 }
 
 static void registry_remove(mcp_calls *c, mcp_call *call) {
-    if (call->prev) call->prev->next = call->next;
-    else c->registry = call->next;
+    if (call->prev)
+        call->prev->next = call->next;
+    else
+        c->registry = call->next;
     if (call->next) call->next->prev = call->prev;
     call->next = call->prev = NULL;
 }
@@ -66,7 +68,8 @@ static void registry_remove(mcp_calls *c, mcp_call *call) {
 /* Take the next call of q, waiting; NULL when stopping. */
 static mcp_call *queue_take(mcp_calls *c, call_queue *q) {
     pthread_mutex_lock(&c->lock);
-    while (q->head == NULL && !c->stopping) pthread_cond_wait(&q->ready, &c->lock);
+    while (q->head == NULL && !c->stopping)
+        pthread_cond_wait(&q->ready, &c->lock);
     mcp_call *call = q->head;
     if (call != NULL) {
         q->head = call->queue_next;
@@ -117,7 +120,8 @@ typedef struct worker_arg {
 static void *worker_main(void *arg) {
     worker_arg *w = arg;
     mcp_call *call;
-    while ((call = queue_take(w->calls, w->queue)) != NULL) run_call(w->calls, call);
+    while ((call = queue_take(w->calls, w->queue)) != NULL)
+        run_call(w->calls, call);
     free(w);
     return NULL;
 }
@@ -200,8 +204,10 @@ int mcp_calls_submit(mcp_calls *c, mcp_call *call) {
     call->next = c->registry;
     if (c->registry) c->registry->prev = call;
     c->registry = call;
-    if (q->tail) q->tail->queue_next = call;
-    else q->head = call;
+    if (q->tail)
+        q->tail->queue_next = call;
+    else
+        q->head = call;
     q->tail = call;
     q->length++;
     pthread_cond_signal(&q->ready);
@@ -280,15 +286,16 @@ void mcp_calls_stop(mcp_calls *c) {
     pthread_cond_broadcast(&c->admin.ready);
     pthread_cond_broadcast(&c->tick_wake);
     pthread_mutex_unlock(&c->lock);
-    for (size_t i = 0; i < c->thread_count; i++) pthread_join(c->threads[i], NULL);
+    for (size_t i = 0; i < c->thread_count; i++)
+        pthread_join(c->threads[i], NULL);
     if (c->ticker) pthread_join(c->ticker, NULL);
     /* Calls still queued were never started: answer them as cancelled. */
     call_queue *queues[2] = {&c->exec, &c->admin};
     for (int q = 0; q < 2; q++) {
         for (mcp_call *call = queues[q]->head, *next; call != NULL; call = next) {
             next = call->queue_next;
-            mcp_request_answer(call->req, mcp_tools_error("ServerStopping",
-                                                          "The server is shutting down."));
+            mcp_request_answer(call->req,
+                               mcp_tools_error("ServerStopping", "The server is shutting down."));
             call->req = NULL;
             mcp_call_free(call);
         }

@@ -18,14 +18,14 @@ struct mcp_tool;
 typedef struct mcp_call {
     mcp_request *req;
     const struct mcp_tool *tool;
-    json_t *args;                         /* the validated arguments (a reference) */
-    lsb_cancel *cancel;                   /* fired by cancellation */
+    json_t *args;                            /* the validated arguments (a reference) */
+    lsb_cancel *cancel;                      /* fired by cancellation */
     char session_id[LSB_SESSION_ID_MAX + 1]; /* args.session_id, or "" */
-    uint32_t timeout_s;                   /* for progress totals; 0 for none */
-    double queued_ms, started_ms;         /* monotonic */
+    uint32_t timeout_s;                      /* for progress totals; 0 for none */
+    double queued_ms, started_ms;            /* monotonic */
     bool running;
-    char outcome[24];   /* for the audit log: "success", "error", "timeout", ... */
-    uint64_t fuel;      /* fuel the call's execution consumed */
+    char outcome[24];               /* for the audit log: "success", "error", "timeout", ... */
+    uint64_t fuel;                  /* fuel the call's execution consumed */
     atomic_bool protocol_cancelled; /* notifications/cancelled: send no response */
     struct mcp_call *next, *prev;   /* registry */
     struct mcp_call *queue_next;

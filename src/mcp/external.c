@@ -87,7 +87,8 @@ int mcp_external_prepare(const char *parent, char *const *files, size_t count, u
             }
         }
     }
-    if (snprintf(dir, dirlen, "%s/external-XXXXXX", parent) >= (int)dirlen || mkdtemp(dir) == NULL) {
+    if (snprintf(dir, dirlen, "%s/external-XXXXXX", parent) >= (int)dirlen ||
+        mkdtemp(dir) == NULL) {
         snprintf(err, errlen, "--external-files: cannot make a folder in %s: %s", parent,
                  strerror(errno));
         return -1;

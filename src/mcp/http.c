@@ -34,12 +34,12 @@
 #include "mcp/tools_impl.h"
 #include "sandbox/defaults.h"
 
-#define HTTP_PATH_MCP      "/mcp"
-#define HTTP_PATH_METRICS  "/metrics"
-#define HTTP_SSE_BLOCK     16384
-#define HTTP_CONN_TIMEOUT  (LSB_MCP_MAX_TIMEOUT_S + 60) /* a run may take 300 s */
-#define HTTP_SESSION_HDR   "Mcp-Session-Id"
-#define HTTP_ERR_MAX       512
+#define HTTP_PATH_MCP     "/mcp"
+#define HTTP_PATH_METRICS "/metrics"
+#define HTTP_SSE_BLOCK    16384
+#define HTTP_CONN_TIMEOUT (LSB_MCP_MAX_TIMEOUT_S + 60) /* a run may take 300 s */
+#define HTTP_SESSION_HDR  "Mcp-Session-Id"
+#define HTTP_ERR_MAX      512
 
 /* ---- protocol sessions (Mcp-Session-Id) ---------------------------------- */
 
@@ -96,8 +96,10 @@ static mcp_peer *sessions_get(http_server *h, const char *id, bool remove) {
     for (size_t i = 0; i < s->count && found == NULL; i++) {
         if (strcmp(s->v[i]->id, id) != 0) continue;
         found = s->v[i];
-        if (remove) s->v[i] = s->v[--s->count];
-        else mcp_peer_ref(found);
+        if (remove)
+            s->v[i] = s->v[--s->count];
+        else
+            mcp_peer_ref(found);
     }
     atomic_store(&h->srv->http_sessions, s->count);
     pthread_mutex_unlock(&s->lock);
@@ -118,11 +120,11 @@ typedef struct http_exchange {
     pthread_cond_t changed;
     http_msg *head, *tail; /* notifications not yet written */
     bool final_ready, final_sent;
-    char *final;           /* the response, or NULL */
+    char *final; /* the response, or NULL */
     size_t final_len;
-    char *cur;             /* the SSE event being written, and how far */
+    char *cur; /* the SSE event being written, and how far */
     size_t cur_len, cur_off;
-    atomic_int refs;       /* the core, and the connection */
+    atomic_int refs; /* the core, and the connection */
 } http_exchange;
 
 static void exchange_unref(http_exchange *x) {
@@ -151,8 +153,10 @@ static void http_send(void *ctx, const char *json, size_t len, bool final) {
         http_msg *m = calloc(1, sizeof *m);
         if (m != NULL && (m->text = strndup(json, len)) != NULL) {
             m->len = len;
-            if (x->tail) x->tail->next = m;
-            else x->head = m;
+            if (x->tail)
+                x->tail->next = m;
+            else
+                x->head = m;
             x->tail = m;
         } else {
             free(m);
@@ -183,7 +187,8 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max) {
     http_exchange *x = cls;
     pthread_mutex_lock(&x->lock);
     if (x->cur == NULL) {
-        while (x->head == NULL && !x->final_ready) pthread_cond_wait(&x->changed, &x->lock);
+        while (x->head == NULL && !x->final_ready)
+            pthread_cond_wait(&x->changed, &x->lock);
         http_msg *m = x->head;
         if (m != NULL) {
             x->head = m->next;
@@ -250,8 +255,8 @@ static enum MHD_Result reply_error(struct MHD_Connection *c, unsigned status, in
     size_t len = 0;
     char *text = e ? mcp_rpc_dump(e, &len) : NULL;
     json_decref(e);
-    enum MHD_Result ok = reply(c, status, "application/json", text ? text : "", len, NULL,
-                               extra_name, extra_value);
+    enum MHD_Result ok =
+        reply(c, status, "application/json", text ? text : "", len, NULL, extra_name, extra_value);
     free(text);
     return ok;
 }
@@ -371,8 +376,7 @@ static const char *check_routing(struct MHD_Connection *c, const mcp_peek *pk) {
 static mcp_peer *post_peer(http_server *h, struct MHD_Connection *c, const mcp_peek *pk,
                            bool modern, const char *key, bool *is_init, enum MHD_Result *ok) {
     *is_init = !pk->batch && strcmp(pk->method, "initialize") == 0 && !modern;
-    if (modern || *is_init || strcmp(pk->method, "server/discover") == 0)
-        return mcp_peer_new(key);
+    if (modern || *is_init || strcmp(pk->method, "server/discover") == 0) return mcp_peer_new(key);
     const char *sid = header(c, HTTP_SESSION_HDR);
     if (sid == NULL) {
         mcp_metrics_reject(MCP_REJECT_SESSION);
@@ -442,9 +446,8 @@ static enum MHD_Result post_mcp(http_server *h, struct MHD_Connection *c, http_r
         sid = peer->id;
     }
     if (stream) {
-        struct MHD_Response *r =
-            MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, HTTP_SSE_BLOCK, sse_read, x,
-                                              sse_free);
+        struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, HTTP_SSE_BLOCK,
+                                                                   sse_read, x, sse_free);
         if (r == NULL) {
             exchange_unref(x);
             mcp_peer_unref(peer);
@@ -548,8 +551,8 @@ static bool admit(http_server *h, struct MHD_Connection *c, enum MHD_Result *ok)
 /* libmicrohttpd's access handler: called once with the headers, then per
  * body chunk, then once more to answer. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **state) {
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_size, void **state) {
     (void)version;
     http_server *h = cls;
     if (*state == NULL) {
@@ -565,10 +568,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     enum MHD_Result ok = MHD_NO;
     if (!admit(h, c, &ok)) return ok;
     if (is_metrics)
-        return strcmp(method, "GET") == 0
-                   ? get_metrics(h, c)
-                   : reply_error(c, 405, MCP_RPC_INVALID_REQUEST, "Method Not Allowed", "Allow",
-                                 "GET");
+        return strcmp(method, "GET") == 0 ? get_metrics(h, c)
+                                          : reply_error(c, 405, MCP_RPC_INVALID_REQUEST,
+                                                        "Method Not Allowed", "Allow", "GET");
     if (strcmp(method, "DELETE") == 0) return delete_session(h, c);
     if (strcmp(method, "POST") != 0)
         return reply_error(c, 405, MCP_RPC_INVALID_REQUEST,
@@ -689,7 +691,8 @@ int mcp_http_serve(mcp_server *srv) {
     MHD_quiesce_daemon(d);
     mcp_calls_cancel_all(srv->calls);
     MHD_stop_daemon(d);
-    for (size_t i = 0; i < h.sessions.count; i++) mcp_peer_unref(h.sessions.v[i]);
+    for (size_t i = 0; i < h.sessions.count; i++)
+        mcp_peer_unref(h.sessions.v[i]);
     free(h.sessions.v);
     mcp_rate_free(h.rate);
     return 0;

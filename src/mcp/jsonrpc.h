@@ -9,11 +9,11 @@
 #include <stddef.h>
 
 /* JSON-RPC 2.0 and MCP error codes. */
-#define MCP_RPC_PARSE_ERROR      (-32700)
-#define MCP_RPC_INVALID_REQUEST  (-32600)
-#define MCP_RPC_METHOD_NOT_FOUND (-32601)
-#define MCP_RPC_INVALID_PARAMS   (-32602)
-#define MCP_RPC_INTERNAL_ERROR   (-32603)
+#define MCP_RPC_PARSE_ERROR         (-32700)
+#define MCP_RPC_INVALID_REQUEST     (-32600)
+#define MCP_RPC_METHOD_NOT_FOUND    (-32601)
+#define MCP_RPC_INVALID_PARAMS      (-32602)
+#define MCP_RPC_INTERNAL_ERROR      (-32603)
 #define MCP_RPC_HEADER_MISMATCH     (-32020) /* 2026-07-28: a header disagrees with the body */
 #define MCP_RPC_MISSING_CAPABILITY  (-32021) /* 2026-07-28: a client capability is needed */
 #define MCP_RPC_UNSUPPORTED_VERSION (-32022) /* 2026-07-28: protocol version not served */

@@ -7,9 +7,9 @@
 #include "mcp/log.h"
 
 #include <pthread.h>
-#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -50,8 +50,8 @@ void mcp_log_event(mcp_log_level level, const char *event, json_t *fields) {
     }
     char ts[40];
     mcp_log_timestamp(ts, sizeof ts);
-    json_t *line = json_pack("{s:s, s:s, s:s}", "time", ts, "level", log_names[level], "event",
-                             event);
+    json_t *line =
+        json_pack("{s:s, s:s, s:s}", "time", ts, "level", log_names[level], "event", event);
     if (line == NULL) {
         json_decref(fields);
         return;

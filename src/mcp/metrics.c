@@ -18,8 +18,8 @@
 #define METRICS_TEXT_MAX 16384
 
 static const char *const outcome_names[METRICS_OUTCOMES] = {
-    "success", "error", "timeout", "out_of_fuel", "memory", "stack_overflow",
-    "trap", "killed", "cancelled"};
+    "success",        "error", "timeout", "out_of_fuel", "memory",
+    "stack_overflow", "trap",  "killed",  "cancelled"};
 static const double bucket_bounds[METRICS_BUCKETS] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
                                                       1,     2.5,  5,     10,   30,  300};
 static const char *const reject_names[MCP_REJECT_COUNT] = {
@@ -46,10 +46,10 @@ static int outcome_index(const char *outcome) {
 }
 
 /* See metrics.h. */
-void mcp_metrics_execution(lsb_language lang, const char *outcome, double seconds,
-                           uint64_t fuel) {
+void mcp_metrics_execution(lsb_language lang, const char *outcome, double seconds, uint64_t fuel) {
     int b = 0;
-    while (b < METRICS_BUCKETS && seconds > bucket_bounds[b]) b++;
+    while (b < METRICS_BUCKETS && seconds > bucket_bounds[b])
+        b++;
     pthread_mutex_lock(&metrics_lock);
     metrics.executions[lang == LSB_LANG_JAVASCRIPT][outcome_index(outcome)]++;
     metrics.buckets[b]++;
@@ -107,8 +107,8 @@ static void put_executions(char *buf, size_t cap, size_t *n, const metrics_state
         "# TYPE lsb_executions_total counter\n");
     for (int l = 0; l < 2; l++)
         for (int o = 0; o < METRICS_OUTCOMES; o++)
-            put(buf, cap, n, "lsb_executions_total{runtime=\"%s\",outcome=\"%s\"} %llu\n",
-                langs[l], outcome_names[o], (unsigned long long)s->executions[l][o]);
+            put(buf, cap, n, "lsb_executions_total{runtime=\"%s\",outcome=\"%s\"} %llu\n", langs[l],
+                outcome_names[o], (unsigned long long)s->executions[l][o]);
     put(buf, cap, n,
         "# HELP lsb_execution_duration_seconds Wall time of executions.\n"
         "# TYPE lsb_execution_duration_seconds histogram\n");

@@ -13,14 +13,14 @@
 
 /* Why a request was turned away before it ran. */
 typedef enum mcp_reject {
-    MCP_REJECT_AUTH,         /* missing or wrong bearer token */
-    MCP_REJECT_ORIGIN,       /* Origin not allowed */
-    MCP_REJECT_RATE,         /* rate limit */
-    MCP_REJECT_BODY,         /* request body over the cap */
-    MCP_REJECT_PROTOCOL,     /* malformed JSON-RPC or HTTP use */
-    MCP_REJECT_SESSION,      /* unknown or missing Mcp-Session-Id */
-    MCP_REJECT_LIMIT,        /* code size, timeout range, too many sessions */
-    MCP_REJECT_BUSY,         /* the work queue is full */
+    MCP_REJECT_AUTH,     /* missing or wrong bearer token */
+    MCP_REJECT_ORIGIN,   /* Origin not allowed */
+    MCP_REJECT_RATE,     /* rate limit */
+    MCP_REJECT_BODY,     /* request body over the cap */
+    MCP_REJECT_PROTOCOL, /* malformed JSON-RPC or HTTP use */
+    MCP_REJECT_SESSION,  /* unknown or missing Mcp-Session-Id */
+    MCP_REJECT_LIMIT,    /* code size, timeout range, too many sessions */
+    MCP_REJECT_BUSY,     /* the work queue is full */
     MCP_REJECT_COUNT
 } mcp_reject;
 

@@ -21,13 +21,13 @@
 #include "sandbox/policy.h"
 
 typedef enum opt_type {
-    OPT_FLAG,    /* bool; on the command line it takes no value */
-    OPT_U32,     /* whole number in [min, max] */
-    OPT_SIZE,    /* byte size ("1MiB", "500000") in [min, max] */
-    OPT_U64,     /* whole number in [min, max] */
-    OPT_STRING,  /* copied into a char array of the given capacity */
-    OPT_LIST,    /* appended to a char *[MCP_OPT_LIST_MAX] (count at off2) */
-    OPT_LISTEN   /* "HOST:PORT": sets http and listen */
+    OPT_FLAG,   /* bool; on the command line it takes no value */
+    OPT_U32,    /* whole number in [min, max] */
+    OPT_SIZE,   /* byte size ("1MiB", "500000") in [min, max] */
+    OPT_U64,    /* whole number in [min, max] */
+    OPT_STRING, /* copied into a char array of the given capacity */
+    OPT_LIST,   /* appended to a char *[MCP_OPT_LIST_MAX] (count at off2) */
+    OPT_LISTEN  /* "HOST:PORT": sets http and listen */
 } opt_type;
 
 typedef struct opt_spec {
@@ -90,8 +90,8 @@ static const opt_spec opt_table[] = {
      "put code and output in the audit log (default: sizes and a hash only)"},
     {"external", "external_files", OPT_LIST, F(external_files), F(external_count), 0, 0, 0,
      "FILE...", "copy these files flat into the read-only /external"},
-    {"external", "max_external_file_size_mb", OPT_U32, F(max_external_mb), 0, 0, 1, 1048576,
-     "MB", "size cap of one external file in MiB (default 50)"},
+    {"external", "max_external_file_size_mb", OPT_U32, F(max_external_mb), 0, 0, 1, 1048576, "MB",
+     "size cap of one external file in MiB (default 50)"},
 };
 #define OPT_COUNT (sizeof opt_table / sizeof opt_table[0])
 
@@ -118,7 +118,8 @@ static const opt_spec *find_flag(const char *flag) {
     if (strncmp(flag, "--", 2) != 0) return NULL;
     for (size_t i = 0; i < OPT_COUNT; i++) {
         const char *a = flag + 2, *b = opt_table[i].name;
-        while (*a && *b && (*a == *b || (*a == '-' && *b == '_'))) a++, b++;
+        while (*a && *b && (*a == *b || (*a == '-' && *b == '_')))
+            a++, b++;
         if (*a == '\0' && *b == '\0') return &opt_table[i];
     }
     return NULL;
@@ -157,8 +158,7 @@ static int list_add(mcp_options *o, const opt_spec *s, const char *value, char *
 }
 
 /* Store one value for spec s; 0 or -1 with err. */
-static int opt_set(mcp_options *o, const opt_spec *s, const char *value, char *err,
-                   size_t errlen) {
+static int opt_set(mcp_options *o, const opt_spec *s, const char *value, char *err, size_t errlen) {
     char *field = (char *)o + s->off;
     uint64_t v = 0;
     switch (s->type) {
@@ -229,8 +229,9 @@ static int ini_entry(void *user, const char *section, const char *name, const ch
         c->failed = true;
         return 0;
     }
-    snprintf(c->err, c->errlen, "%s: unknown key '%s' in section [%s] (see `llm-sandbox mcp --help`)",
-             c->path, name, section);
+    snprintf(c->err, c->errlen,
+             "%s: unknown key '%s' in section [%s] (see `llm-sandbox mcp --help`)", c->path, name,
+             section);
     c->failed = true;
     return 0;
 }
@@ -261,7 +262,8 @@ static int load_config_arg(mcp_options *o, int argc, char **argv, char *err, siz
             }
             return mcp_opt_load_file(o, argv[i + 1], err, errlen);
         }
-        if (strncmp(argv[i], "--config=", 9) == 0) return mcp_opt_load_file(o, argv[i] + 9, err, errlen);
+        if (strncmp(argv[i], "--config=", 9) == 0)
+            return mcp_opt_load_file(o, argv[i] + 9, err, errlen);
     }
     return 0;
 }
@@ -327,8 +329,10 @@ int mcp_opt_parse(mcp_options *o, int argc, char **argv, char *err, size_t errle
 
 /* See options.h. */
 void mcp_opt_free(mcp_options *o) {
-    for (size_t i = 0; i < o->origin_count; i++) free(o->origins[i]);
-    for (size_t i = 0; i < o->external_count; i++) free(o->external_files[i]);
+    for (size_t i = 0; i < o->origin_count; i++)
+        free(o->origins[i]);
+    for (size_t i = 0; i < o->external_count; i++)
+        free(o->external_files[i]);
     o->origin_count = o->external_count = 0;
 }
 

@@ -10,15 +10,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MCP_OPT_LIST_MAX 64   /* origins or external files */
+#define MCP_OPT_LIST_MAX 64 /* origins or external files */
 #define MCP_OPT_PATH_MAX 4096
 
 typedef struct mcp_options {
     bool help, version;
-    bool http;                            /* serve Streamable HTTP instead of stdio */
-    char listen[256];                     /* "HOST:PORT" for --http */
-    char auth_token[512];                 /* bearer token, or "" for none */
-    char *origins[MCP_OPT_LIST_MAX];      /* allowed Origin values (malloc'd) */
+    bool http;                       /* serve Streamable HTTP instead of stdio */
+    char listen[256];                /* "HOST:PORT" for --http */
+    char auth_token[512];            /* bearer token, or "" for none */
+    char *origins[MCP_OPT_LIST_MAX]; /* allowed Origin values (malloc'd) */
     size_t origin_count;
     char *external_files[MCP_OPT_LIST_MAX]; /* host files copied into /external */
     size_t external_count;

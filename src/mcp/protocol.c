@@ -30,18 +30,18 @@ static const char *const supported_versions[] = {MCP_VERSION_MODERN, MCP_VERSION
                                                  "2025-06-18", "2025-03-26", "2024-11-05"};
 #define VERSION_COUNT (sizeof supported_versions / sizeof supported_versions[0])
 
-static const char *const log_levels[] = {"debug",    "info",  "notice", "warning",
-                                         "error",    "critical", "alert", "emergency"};
-#define LOG_LEVEL_COUNT 8
-#define LOG_LEVEL_DEFAULT 1 /* info */
-#define LIST_TTL_MS 3600000 /* the tool list never changes while we run */
+static const char *const log_levels[] = {"debug", "info",     "notice", "warning",
+                                         "error", "critical", "alert",  "emergency"};
+#define LOG_LEVEL_COUNT   8
+#define LOG_LEVEL_DEFAULT 1       /* info */
+#define LIST_TTL_MS       3600000 /* the tool list never changes while we run */
 
 #define SERVER_NAME  "llm-wasm-sandbox"
 #define SERVER_TITLE "LLM WASM Sandbox"
-#define SERVER_INSTRUCTIONS                                                                       \
-    "Runs untrusted Python 3.11 and JavaScript (QuickJS) in a WebAssembly sandbox with hard "    \
-    "limits on fuel (instructions), memory, time and output. Use execute_code for one-off runs; " \
-    "create_session first to keep variables and files (/app) between runs. There is no network "  \
+#define SERVER_INSTRUCTIONS                                                                        \
+    "Runs untrusted Python 3.11 and JavaScript (QuickJS) in a WebAssembly sandbox with hard "      \
+    "limits on fuel (instructions), memory, time and output. Use execute_code for one-off runs; "  \
+    "create_session first to keep variables and files (/app) between runs. There is no network "   \
     "and no subprocess. Failed runs come back with isError and guidance on what to change."
 
 struct mcp_exchange {
@@ -165,9 +165,9 @@ void mcp_request_log(mcp_request *req, const char *level, const char *text) {
     for (int i = 0; i < LOG_LEVEL_COUNT; i++)
         if (strcmp(level, log_levels[i]) == 0) have = i;
     if (req->log_level < 0 || have < req->log_level) return;
-    mcp_request_notify(req, "notifications/message",
-                       json_pack("{s:s, s:s, s:s}", "level", level, "logger", SERVER_NAME, "data",
-                                 text));
+    mcp_request_notify(
+        req, "notifications/message",
+        json_pack("{s:s, s:s, s:s}", "level", level, "logger", SERVER_NAME, "data", text));
 }
 
 /* ---- methods ---------------------------------------------------------------- */
@@ -197,10 +197,11 @@ static void m_initialize(mcp_request *req, json_t *params) {
     if (mcp_proto_version_supported(asked) && strcmp(asked, MCP_VERSION_MODERN) != 0)
         version = asked;
     snprintf(req->peer->version, sizeof req->peer->version, "%s", version);
-    const char *client = json_string_value(json_object_get(json_object_get(params, "clientInfo"), "name"));
+    const char *client =
+        json_string_value(json_object_get(json_object_get(params, "clientInfo"), "name"));
     if (client != NULL) snprintf(req->peer->client, sizeof req->peer->client, "%s", client);
-    mcp_logf(MCP_LOG_INFO, "initialize", "client '%s' asked for %s, got %s",
-             client ? client : "?", asked, version);
+    mcp_logf(MCP_LOG_INFO, "initialize", "client '%s' asked for %s, got %s", client ? client : "?",
+             asked, version);
     mcp_request_answer(req, json_pack("{s:s, s:o, s:o, s:s}", "protocolVersion", version,
                                       "capabilities", server_capabilities(), "serverInfo",
                                       server_info(), "instructions", SERVER_INSTRUCTIONS));
@@ -212,12 +213,11 @@ static void m_discover(mcp_request *req, json_t *params) {
     json_t *versions = json_array();
     for (size_t i = 0; i < VERSION_COUNT; i++)
         json_array_append_new(versions, json_string(supported_versions[i]));
-    mcp_request_answer(req, json_pack("{s:o, s:o, s:o, s:s, s:i, s:s, s:{s:o}}",
-                                      "supportedVersions", versions, "capabilities",
-                                      server_capabilities(), "serverInfo", server_info(),
-                                      "instructions", SERVER_INSTRUCTIONS, "ttlMs",
-                                      LIST_TTL_MS, "cacheScope", "public", "_meta",
-                                      MCP_META_SERVER_KEY, server_info()));
+    mcp_request_answer(
+        req, json_pack("{s:o, s:o, s:o, s:s, s:i, s:s, s:{s:o}}", "supportedVersions", versions,
+                       "capabilities", server_capabilities(), "serverInfo", server_info(),
+                       "instructions", SERVER_INSTRUCTIONS, "ttlMs", LIST_TTL_MS, "cacheScope",
+                       "public", "_meta", MCP_META_SERVER_KEY, server_info()));
 }
 
 static void m_ping(mcp_request *req, json_t *params) {
@@ -324,9 +324,12 @@ typedef struct method_entry {
 } method_entry;
 
 static const method_entry method_table[] = {
-    {"initialize", m_initialize}, {"server/discover", m_discover},
-    {"ping", m_ping},             {"logging/setLevel", m_set_level},
-    {"tools/list", m_tools_list}, {"tools/call", m_tools_call},
+    {"initialize", m_initialize},
+    {"server/discover", m_discover},
+    {"ping", m_ping},
+    {"logging/setLevel", m_set_level},
+    {"tools/list", m_tools_list},
+    {"tools/call", m_tools_call},
 };
 
 /* ---- dispatch ------------------------------------------------------------ */
@@ -378,8 +381,7 @@ static int check_modern(mcp_request *req, json_t *meta, json_t *v, const mcp_inb
  * req->log_level and req->progress_token. Returns 0, or -1 after
  * answering with the error.
  */
-static int check_era(mcp_request *req, const char *method, json_t *params,
-                     const mcp_inbound *in) {
+static int check_era(mcp_request *req, const char *method, json_t *params, const mcp_inbound *in) {
     json_t *meta = json_object_get(params, "_meta");
     if (meta != NULL && !json_is_object(meta)) {
         mcp_request_fail(req, MCP_RPC_INVALID_PARAMS, "params._meta must be an object", NULL);
@@ -392,10 +394,11 @@ static int check_era(mcp_request *req, const char *method, json_t *params,
     if (v != NULL) return check_modern(req, meta, v, in);
     bool header_modern = in->header_version && strcmp(in->header_version, MCP_VERSION_MODERN) == 0;
     if (header_modern || strcmp(method, "server/discover") == 0) {
-        mcp_request_fail(req, MCP_RPC_INVALID_PARAMS,
-                         "Protocol 2026-07-28 requests carry params._meta with \"" MCP_META_VERSION_KEY
-                         "\" and \"" MCP_META_CAPS_KEY "\"",
-                         NULL);
+        mcp_request_fail(
+            req, MCP_RPC_INVALID_PARAMS,
+            "Protocol 2026-07-28 requests carry params._meta with \"" MCP_META_VERSION_KEY
+            "\" and \"" MCP_META_CAPS_KEY "\"",
+            NULL);
         return -1;
     }
     if (in->header_version != NULL && !mcp_proto_version_supported(in->header_version)) {
@@ -417,8 +420,8 @@ static bool removed_in_modern(const char *method) {
 }
 
 /* Answer one request. */
-static void handle_request(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in,
-                           mcp_exchange *x, const mcp_rpc_msg *m) {
+static void handle_request(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in, mcp_exchange *x,
+                           const mcp_rpc_msg *m) {
     mcp_request *req = calloc(1, sizeof *req);
     if (req == NULL) return;
     pthread_mutex_lock(&x->lock);
@@ -441,7 +444,8 @@ static void handle_request(mcp_server *srv, mcp_peer *peer, const mcp_inbound *i
     }
     char msg[200];
     snprintf(msg, sizeof msg, "Method not found: '%.80s'%s", m->method,
-             req->modern && removed_in_modern(m->method) ? " (removed in protocol 2026-07-28)" : "");
+             req->modern && removed_in_modern(m->method) ? " (removed in protocol 2026-07-28)"
+                                                         : "");
     mcp_request_fail(req, MCP_RPC_METHOD_NOT_FOUND, msg, NULL);
 }
 
@@ -451,7 +455,7 @@ static void handle_notification(mcp_server *srv, mcp_peer *peer, const mcp_rpc_m
         atomic_store(&peer->initialized, true);
     } else if (strcmp(m->method, "notifications/cancelled") == 0) {
         json_t *id = json_object_get(m->params, "requestId");
-        if (id != NULL && mcp_calls_cancel_request(srv->calls, peer, id))
+        if (id != NULL && srv->calls != NULL && mcp_calls_cancel_request(srv->calls, peer, id))
             mcp_logf(MCP_LOG_INFO, "cancelled", "client %s cancelled a request", peer->key);
     }
     /* Other notifications (progress, roots/list_changed, ...) need nothing. */

@@ -32,7 +32,7 @@ typedef struct mcp_peer {
     atomic_bool initialized;      /* notifications/initialized arrived */
     atomic_int log_level;         /* least level of notifications/message */
     atomic_int refs;
-    _Atomic double last_used;     /* wall seconds */
+    _Atomic double last_used; /* wall seconds */
 } mcp_peer;
 
 /* Where messages for one inbound text go. send is called from any
@@ -84,8 +84,8 @@ void mcp_proto_handle(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in, co
 typedef struct mcp_peek {
     bool batch, notification, response;
     char method[64];
-    char name[160];          /* params.name (tools/call), or "" */
-    char meta_version[32];   /* _meta protocol version, or "" */
+    char name[160];        /* params.name (tools/call), or "" */
+    char meta_version[32]; /* _meta protocol version, or "" */
     bool has_meta_version;
 } mcp_peek;
 int mcp_proto_peek(const char *text, size_t len, mcp_peek *out);

@@ -45,7 +45,8 @@ void mcp_rate_free(mcp_rate *r) {
 /* FNV-1a of key. */
 static uint64_t key_hash(const char *key) {
     uint64_t h = 1469598037103934665ULL;
-    for (; *key; key++) h = (h ^ (unsigned char)*key) * 1099511628211ULL;
+    for (; *key; key++)
+        h = (h ^ (unsigned char)*key) * 1099511628211ULL;
     return h;
 }
 

@@ -156,8 +156,8 @@ static void *expiry_main(void *arg) {
 
 /* Open the sandbox, configure sessions and start the zygotes. */
 static int open_sandbox(mcp_server *srv, char *err, size_t errlen) {
-    if (lsb_sandbox_open(&srv->sandbox, srv->opt.assets[0] ? srv->opt.assets : NULL, err,
-                         errlen) != LSB_OK)
+    if (lsb_sandbox_open(&srv->sandbox, srv->opt.assets[0] ? srv->opt.assets : NULL, err, errlen) !=
+        LSB_OK)
         return -1;
     lsb_sessions_config cfg = {0};
     cfg.root = srv->sessions_root;
@@ -209,8 +209,8 @@ static int serve(mcp_server *srv) {
     srv->expiry_started = pthread_create(&srv->expiry_thread, NULL, expiry_main, srv) == 0;
     mcp_log_event(MCP_LOG_INFO, "ready",
                   json_pack("{s:s, s:i, s:s, s:s}", "transport", srv->opt.http ? "http" : "stdio",
-                            "workers", (int)workers, "sessions_root", srv->sessions_root,
-                            "version", LSB_VERSION));
+                            "workers", (int)workers, "sessions_root", srv->sessions_root, "version",
+                            LSB_VERSION));
     int status;
     if (srv->opt.http) {
         status = mcp_http_serve(srv);
@@ -244,8 +244,10 @@ int mcp_server_main(int argc, char **argv) {
         return 64;
     }
     if (srv.opt.help || srv.opt.version) {
-        if (srv.opt.help) mcp_opt_print_help(stdout);
-        else printf("llm-sandbox %s (MCP server)\n", LSB_VERSION);
+        if (srv.opt.help)
+            mcp_opt_print_help(stdout);
+        else
+            printf("llm-sandbox %s (MCP server)\n", LSB_VERSION);
         mcp_opt_free(&srv.opt);
         return 0;
     }

@@ -41,7 +41,7 @@ static bool write_all(const char *buf, size_t len) {
 /* mcp_out.send for stdio: a line per message. */
 static void stdio_send(void *ctx, const char *json, size_t len, bool final) {
     (void)ctx;
-    (void)final;
+    (void) final;
     if (json == NULL) return;
     char *line = malloc(len + 1);
     if (line == NULL) return;
@@ -71,7 +71,8 @@ static void too_long(mcp_server *srv) {
 static void handle_line(mcp_server *srv, mcp_peer *peer, char *line, size_t len) {
     if (len > 0 && line[len - 1] == '\r') len--;
     size_t skip = 0;
-    while (skip < len && (line[skip] == ' ' || line[skip] == '\t')) skip++;
+    while (skip < len && (line[skip] == ' ' || line[skip] == '\t'))
+        skip++;
     if (skip == len) return; /* blank lines are not messages */
     mcp_inbound in = {"stdio", false, NULL};
     mcp_out out = {stdio_send, NULL};
@@ -99,8 +100,10 @@ int mcp_stdio_serve(mcp_server *srv) {
         if (n <= 0) break;
         for (ssize_t i = 0; i < n; i++) {
             if (chunk[i] == '\n') {
-                if (dropping) too_long(srv);
-                else handle_line(srv, peer, buf, used);
+                if (dropping)
+                    too_long(srv);
+                else
+                    handle_line(srv, peer, buf, used);
                 used = 0;
                 dropping = false;
             } else if (!dropping && used < cap) {

@@ -48,8 +48,8 @@ json_t *mcp_tools_result(const char *text, json_t *structured, bool is_error) {
 
 /* See tools.h. */
 json_t *mcp_tools_error(const char *type, const char *text) {
-    return mcp_tools_result(text, json_pack("{s:{s:s, s:s}}", "error", "type", type, "message", text),
-                            true);
+    return mcp_tools_result(
+        text, json_pack("{s:{s:s, s:s}}", "error", "type", type, "message", text), true);
 }
 
 /* An error result with a formatted message. */
@@ -110,8 +110,7 @@ static bool has_type(const json_t *v, const char *type) {
 }
 
 /* Check one property value against its schema; NULL or a reason in buf. */
-static const char *check_value(const char *name, json_t *schema, json_t *v, char *buf,
-                               size_t len) {
+static const char *check_value(const char *name, json_t *schema, json_t *v, char *buf, size_t len) {
     const char *type = json_string_value(json_object_get(schema, "type"));
     if (type && !has_type(v, type)) {
         snprintf(buf, len, "argument '%s' must be %s %s", name,
@@ -137,7 +136,8 @@ static const char *check_value(const char *name, json_t *schema, json_t *v, char
                  min ? json_number_value(min) : -1e308, max ? json_number_value(max) : 1e308);
         return buf;
     }
-    json_t *minl = json_object_get(schema, "minLength"), *maxl = json_object_get(schema, "maxLength");
+    json_t *minl = json_object_get(schema, "minLength"),
+           *maxl = json_object_get(schema, "maxLength");
     if (json_is_string(v)) {
         size_t n = json_string_length(v);
         if ((minl && n < (size_t)json_integer_value(minl)) ||
@@ -169,8 +169,10 @@ const char *mcp_tools_check_args(const mcp_tool *t, json_t *args, char *buf, siz
         if (bad != NULL) break;
         json_t *ps = json_object_get(props, key);
         if (ps == NULL) {
-            snprintf(buf, len, "unknown argument '%.60s'; %s takes only the arguments its "
-                               "inputSchema lists", key, t->name);
+            snprintf(buf, len,
+                     "unknown argument '%.60s'; %s takes only the arguments its "
+                     "inputSchema lists",
+                     key, t->name);
             bad = buf;
         } else {
             bad = check_value(key, ps, v, buf, len);
@@ -183,7 +185,7 @@ const char *mcp_tools_check_args(const mcp_tool *t, json_t *args, char *buf, siz
 /* ---- the table ------------------------------------------------------------- */
 
 #define SID_PROP(what)                                                                             \
-    "\"session_id\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":128,"                     \
+    "\"session_id\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":128,"                       \
     "\"description\":\"" what "\"}"
 
 static const mcp_tool tool_table[] = {
@@ -200,10 +202,10 @@ static const mcp_tool tool_table[] = {
      "\"python (default) or javascript. In a session it must match the session's language "
      "(omit it to use the session's).\"},"
      "\"timeout\":{\"type\":\"number\",\"minimum\":1,\"maximum\":300,\"description\":"
-     "\"Wall-clock limit in seconds, 1 to 300 (default 30).\"},"
-     SID_PROP("Run inside this session (from create_session): its variables and /app files "
-              "persist between calls. Omit for a fresh sandbox.")
-     "},\"required\":[\"code\"],\"additionalProperties\":false}",
+     "\"Wall-clock limit in seconds, 1 to 300 (default 30).\"}," SID_PROP(
+         "Run inside this session (from create_session): its variables and /app files "
+         "persist between calls. Omit for a fresh sandbox.") "},\"required\":[\"code\"],"
+                                                             "\"additionalProperties\":false}",
      MCP_TOOL_EXEC, false, false, mcp_tool_execute_code},
     {"create_session", "Create session",
      "Create a session: a persistent /app workspace and a live interpreter whose variables, "
@@ -211,18 +213,21 @@ static const mcp_tool tool_table[] = {
      "session's variables. Sessions expire after a period without use.",
      "{\"type\":\"object\",\"properties\":{"
      "\"language\":{\"type\":\"string\",\"enum\":[\"python\",\"javascript\"],\"description\":"
-     "\"The session's language.\"},"
-     SID_PROP("Optional id of your choosing: 1-128 letters, digits, '_' or '-'. Omit for a "
-              "random UUID.") ","
-     "\"auto_persist_globals\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Also "
-     "save JSON-compatible global variables to /app/.lsb/state.json after each successful run, "
-     "so they survive a server restart.\"}"
-     "},\"required\":[\"language\"],\"additionalProperties\":false}",
+     "\"The session's language.\"}," SID_PROP(
+         "Optional id of your choosing: 1-128 letters, digits, '_' or '-'. Omit for a "
+         "random UUID.") ","
+                         "\"auto_persist_globals\":{\"type\":\"boolean\",\"default\":false,"
+                         "\"description\":\"Also "
+                         "save JSON-compatible global variables to /app/.lsb/state.json after each "
+                         "successful run, "
+                         "so they survive a server restart.\"}"
+                         "},\"required\":[\"language\"],\"additionalProperties\":false}",
      MCP_TOOL_ADMIN, false, false, mcp_tool_create_session},
     {"destroy_session", "Destroy session",
      "Delete a session: stop any run in it, end its interpreter and delete its /app files.",
-     "{\"type\":\"object\",\"properties\":{" SID_PROP("The session to delete.")
-     "},\"required\":[\"session_id\"],\"additionalProperties\":false}",
+     "{\"type\":\"object\",\"properties\":{" SID_PROP(
+         "The session to delete.") "},\"required\":[\"session_id\"],\"additionalProperties\":"
+                                   "false}",
      MCP_TOOL_ADMIN, false, true, mcp_tool_destroy_session},
     {"list_runtimes", "List runtimes",
      "List the languages execute_code runs, with their versions and limits.",
@@ -239,38 +244,43 @@ static const mcp_tool tool_table[] = {
      "there can be installed.",
      "{\"type\":\"object\",\"properties\":{"
      "\"package\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":200,\"description\":\"A "
-     "project name (e.g. 'humanize') or a wheel file name in the server's wheel folder.\"},"
-     SID_PROP("The Python session to install into.")
-     "},\"required\":[\"package\",\"session_id\"],\"additionalProperties\":false}",
+     "project name (e.g. 'humanize') or a wheel file name in the server's wheel "
+     "folder.\"}," SID_PROP(
+         "The Python session to install into.") "},\"required\":[\"package\",\"session_id\"],"
+                                                "\"additionalProperties\":false}",
      MCP_TOOL_EXEC, false, false, mcp_tool_install_package},
     {"get_workspace_info", "Get workspace info",
      "Show a session's language, age, run count, limits and the files in its /app workspace.",
-     "{\"type\":\"object\",\"properties\":{" SID_PROP("The session to describe.") ","
-     "\"include_system_files\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Also "
-     "list /app/.lsb (saved state, installed packages).\"}"
-     "},\"required\":[\"session_id\"],\"additionalProperties\":false}",
+     "{\"type\":\"object\",\"properties\":{" SID_PROP(
+         "The session to describe.") ","
+                                     "\"include_system_files\":{\"type\":\"boolean\",\"default\":"
+                                     "false,\"description\":\"Also "
+                                     "list /app/.lsb (saved state, installed packages).\"}"
+                                     "},\"required\":[\"session_id\"],\"additionalProperties\":"
+                                     "false}",
      MCP_TOOL_ADMIN, true, false, mcp_tool_workspace_info},
     {"reset_workspace", "Reset workspace",
      "Empty a session: delete every file in /app and forget its variables; the session id and "
      "settings stay.",
-     "{\"type\":\"object\",\"properties\":{" SID_PROP("The session to reset.")
-     "},\"required\":[\"session_id\"],\"additionalProperties\":false}",
+     "{\"type\":\"object\",\"properties\":{" SID_PROP(
+         "The session to reset.") "},\"required\":[\"session_id\"],\"additionalProperties\":false}",
      MCP_TOOL_ADMIN, false, true, mcp_tool_reset_workspace},
     {"cancel_execution", "Cancel execution",
      "Stop the execution running (or queued) in a session now. Its variables roll back to before "
      "that run; files it already wrote stay.",
-     "{\"type\":\"object\",\"properties\":{" SID_PROP("The session whose run to stop.")
-     "},\"required\":[\"session_id\"],\"additionalProperties\":false}",
+     "{\"type\":\"object\",\"properties\":{" SID_PROP(
+         "The session whose run to stop.") "},\"required\":[\"session_id\"],"
+                                           "\"additionalProperties\":false}",
      MCP_TOOL_INLINE, false, false, mcp_tool_cancel_execution},
     {"get_metrics", "Get metrics",
      "Server counters: executions by runtime and outcome, fuel consumed, rejections, sessions.",
-     "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}", MCP_TOOL_ADMIN,
-     true, false, mcp_tool_get_metrics},
+     "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}", MCP_TOOL_ADMIN, true,
+     false, mcp_tool_get_metrics},
     {"get_active_sessions", "Get active sessions",
      "List the sessions that exist now, with their language, age, run count and whether a run "
      "is in progress.",
-     "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}", MCP_TOOL_ADMIN,
-     true, false, mcp_tool_active_sessions},
+     "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}", MCP_TOOL_ADMIN, true,
+     false, mcp_tool_active_sessions},
 };
 #define TOOL_COUNT (sizeof tool_table / sizeof tool_table[0])
 
@@ -287,11 +297,11 @@ json_t *mcp_tools_list(void) {
     for (size_t i = 0; i < TOOL_COUNT; i++) {
         const mcp_tool *t = &tool_table[i];
         json_t *schema = json_loads(t->schema, 0, NULL);
-        json_array_append_new(
-            list, json_pack("{s:s, s:s, s:s, s:o, s:{s:b, s:b, s:b}}", "name", t->name, "title",
-                            t->title, "description", t->description, "inputSchema", schema,
-                            "annotations", "readOnlyHint", t->read_only, "destructiveHint",
-                            t->destructive, "openWorldHint", 0));
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:o, s:{s:b, s:b, s:b}}", "name",
+                                              t->name, "title", t->title, "description",
+                                              t->description, "inputSchema", schema, "annotations",
+                                              "readOnlyHint", t->read_only, "destructiveHint",
+                                              t->destructive, "openWorldHint", 0));
     }
     return list;
 }

@@ -23,7 +23,7 @@
 #include "mcp/tools_impl.h"
 #include "sandbox/defaults.h"
 
-#define CODE_ERR_MAX   1024
+#define CODE_ERR_MAX    1024
 #define STATUS_LINE_MAX 512
 
 /* Bytes of the first max_chars UTF-8 characters of s (len bytes); *chars
@@ -43,8 +43,8 @@ static size_t utf8_prefix(const char *s, size_t len, size_t max_chars, size_t *c
 static void random_name(char *buf, size_t len) {
     unsigned char r[8] = {0};
     if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) r[0] = (unsigned char)getpid();
-    snprintf(buf, len, "%02x%02x%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5],
-             r[6], r[7]);
+    snprintf(buf, len, "%02x%02x%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5], r[6],
+             r[7]);
 }
 
 /*
@@ -59,8 +59,10 @@ static int save_stream(mcp_call *call, const lsb_result *r, const char *stream, 
     char err[CODE_ERR_MAX];
     if (call->session_id[0]) {
         lsb_session_info info;
-        uint64_t n = lsb_session_info_get(srv->sandbox, call->session_id, &info, err, sizeof err)
-                             == LSB_OK ? info.execution_count : 0;
+        uint64_t n =
+            lsb_session_info_get(srv->sandbox, call->session_id, &info, err, sizeof err) == LSB_OK
+                ? info.execution_count
+                : 0;
         char rel[128];
         snprintf(rel, sizeof rel, "outputs/execution-%llu-%s.txt", (unsigned long long)n, stream);
         if (lsb_session_file_write(srv->sandbox, call->session_id, rel, data, len, err,
@@ -87,9 +89,8 @@ static int save_stream(mcp_call *call, const lsb_result *r, const char *stream, 
 
 /* Cut the structured result's stream field to keep characters, saving
  * the full raw text first; records the file in files. */
-static void cut_stream(mcp_call *call, const lsb_result *r, json_t *structured,
-                       const char *field, const char *raw, size_t raw_len, size_t keep,
-                       json_t *files) {
+static void cut_stream(mcp_call *call, const lsb_result *r, json_t *structured, const char *field,
+                       const char *raw, size_t raw_len, size_t keep, json_t *files) {
     json_t *v = json_object_get(structured, field);
     const char *text = json_string_value(v);
     size_t chars, bytes = utf8_prefix(text, json_string_length(v), keep, &chars);
@@ -97,9 +98,8 @@ static void cut_stream(mcp_call *call, const lsb_result *r, json_t *structured,
     char where[PATH_MAX + 64];
     int saved = save_stream(call, r, field, raw, raw_len, where, sizeof where);
     char marker[PATH_MAX + 200];
-    snprintf(marker, sizeof marker,
-             "\n[... %zu of %zu characters shown; the full %s %s%s ...]\n", keep, chars, field,
-             saved == 0 ? "is in " : "", where);
+    snprintf(marker, sizeof marker, "\n[... %zu of %zu characters shown; the full %s %s%s ...]\n",
+             keep, chars, field, saved == 0 ? "is in " : "", where);
     size_t mlen = strlen(marker);
     char *cut = malloc(bytes + mlen + 1);
     if (cut == NULL) return;
@@ -242,11 +242,11 @@ json_t *mcp_tool_execute_code(mcp_call *call) {
     lsb_result r = {0};
     char err[CODE_ERR_MAX] = "";
     const char *text = json_string_value(code);
-    lsb_status st = call->session_id[0]
-                        ? lsb_session_execute(srv->sandbox, call->session_id, text, code_len, NULL,
-                                              &policy, &r, err, sizeof err)
-                        : lsb_execute(srv->sandbox, lang, text, code_len, NULL, &policy, &r, err,
-                                      sizeof err);
+    lsb_status st =
+        call->session_id[0]
+            ? lsb_session_execute(srv->sandbox, call->session_id, text, code_len, NULL, &policy, &r,
+                                  err, sizeof err)
+            : lsb_execute(srv->sandbox, lang, text, code_len, NULL, &policy, &r, err, sizeof err);
     if (st != LSB_OK) {
         snprintf(call->outcome, sizeof call->outcome, "rejected");
         return mcp_tools_status_error(srv, st, call->session_id[0] ? call->session_id : NULL, err);
@@ -295,11 +295,9 @@ json_t *mcp_tool_install_package(mcp_call *call) {
                                 err);
     if (st != LSB_OK) return mcp_tools_status_error(srv, st, call->session_id, err);
     char text[512];
-    snprintf(text, sizeof text,
-             "Installed %s into session %s; import it in that session's code.", installed,
-             call->session_id);
-    return mcp_tools_result(text,
-                            json_pack("{s:s, s:s}", "installed", installed, "session_id",
-                                      call->session_id),
-                            false);
+    snprintf(text, sizeof text, "Installed %s into session %s; import it in that session's code.",
+             installed, call->session_id);
+    return mcp_tools_result(
+        text, json_pack("{s:s, s:s}", "installed", installed, "session_id", call->session_id),
+        false);
 }

@@ -44,8 +44,8 @@ void mcp_tools_gauges(mcp_server *srv, mcp_gauges *g) {
 
 /* The limits a session runs with, as JSON. */
 static json_t *limits_json(mcp_server *srv) {
-    return json_pack("{s:I, s:I, s:i, s:i, s:I}", "fuel", (json_int_t)srv->opt.fuel,
-                     "memory_bytes", (json_int_t)srv->opt.memory_bytes, "default_timeout_s",
+    return json_pack("{s:I, s:I, s:i, s:i, s:I}", "fuel", (json_int_t)srv->opt.fuel, "memory_bytes",
+                     (json_int_t)srv->opt.memory_bytes, "default_timeout_s",
                      (int)srv->opt.default_timeout_s, "max_timeout_s", 300, "max_code_bytes",
                      (json_int_t)srv->opt.max_code_bytes);
 }
@@ -90,8 +90,7 @@ json_t *mcp_tool_create_session(mcp_call *call) {
         text,
         json_pack("{s:s, s:s, s:b, s:s, s:i, s:o}", "session_id", id, "language", lang_name,
                   "auto_persist_globals", o.auto_persist_globals, "workspace", "/app",
-                  "expires_after_idle_s", (int)srv->opt.session_ttl_s, "limits",
-                  limits_json(srv)),
+                  "expires_after_idle_s", (int)srv->opt.session_ttl_s, "limits", limits_json(srv)),
         false);
 }
 
@@ -157,15 +156,14 @@ json_t *mcp_tool_cancel_execution(mcp_call *call) {
 static json_t *session_json(mcp_server *srv, const lsb_session_info *info) {
     double idle = (double)time(NULL) - info->last_used_at;
     double left = (double)srv->opt.session_ttl_s - idle;
-    return json_pack("{s:s, s:s, s:f, s:f, s:I, s:b, s:b, s:I, s:I, s:i}", "session_id",
-                     info->id, "language", lsb_language_name(info->language), "created_at",
-                     info->created_at, "last_used_at", info->last_used_at, "execution_count",
+    return json_pack("{s:s, s:s, s:f, s:f, s:I, s:b, s:b, s:I, s:I, s:i}", "session_id", info->id,
+                     "language", lsb_language_name(info->language), "created_at", info->created_at,
+                     "last_used_at", info->last_used_at, "execution_count",
                      (json_int_t)info->execution_count, "auto_persist_globals",
                      info->auto_persist_globals, "running",
                      mcp_calls_session_busy(srv->calls, info->id), "workspace_bytes",
                      (json_int_t)info->workspace_bytes, "workspace_files",
-                     (json_int_t)info->workspace_files, "expires_in_s",
-                     left > 0 ? (int)left : 0);
+                     (json_int_t)info->workspace_files, "expires_in_s", left > 0 ? (int)left : 0);
 }
 
 /* get_workspace_info(session_id, include_system_files?) */
@@ -181,28 +179,25 @@ json_t *mcp_tool_workspace_info(mcp_call *call) {
     char err[SESSION_ERR_MAX];
     lsb_status st = lsb_session_info_get(srv->sandbox, id, &info, err, sizeof err);
     if (st == LSB_OK)
-        st = lsb_session_file_list(srv->sandbox, id, NULL, system, &files, &count, err,
-                                   sizeof err);
+        st = lsb_session_file_list(srv->sandbox, id, NULL, system, &files, &count, err, sizeof err);
     if (st != LSB_OK) return mcp_tools_status_error(srv, st, id, err);
     json_t *list = json_array(), *s = session_json(srv, &info);
     size_t text_cap = 4096 + count * 96, n = 0;
     char *text = malloc(text_cap);
     if (text != NULL)
-        n = (size_t)snprintf(text, text_cap,
-                             "Session %s (%s): %llu runs, %llu bytes in %llu files under /app%s\n",
-                             id, lsb_language_name(info.language),
-                             (unsigned long long)info.execution_count,
-                             (unsigned long long)info.workspace_bytes,
-                             (unsigned long long)info.workspace_files, count ? ":" : ".");
+        n = (size_t)snprintf(
+            text, text_cap, "Session %s (%s): %llu runs, %llu bytes in %llu files under /app%s\n",
+            id, lsb_language_name(info.language), (unsigned long long)info.execution_count,
+            (unsigned long long)info.workspace_bytes, (unsigned long long)info.workspace_files,
+            count ? ":" : ".");
     for (size_t i = 0; i < count; i++) {
         json_array_append_new(list, json_pack("{s:s, s:I, s:f, s:b, s:b}", "path", files[i].path,
                                               "size", (json_int_t)files[i].size, "mtime",
                                               files[i].mtime, "is_dir", files[i].is_dir,
                                               "is_system", files[i].is_system));
         if (text != NULL && n < text_cap)
-            n += (size_t)snprintf(text + n, text_cap - n, "  /app/%s%s %llu bytes\n",
-                                  files[i].path, files[i].is_dir ? "/" : "",
-                                  (unsigned long long)files[i].size);
+            n += (size_t)snprintf(text + n, text_cap - n, "  /app/%s%s %llu bytes\n", files[i].path,
+                                  files[i].is_dir ? "/" : "", (unsigned long long)files[i].size);
     }
     lsb_file_list_free(files, count);
     json_object_set_new(s, "files", list);
@@ -224,17 +219,18 @@ json_t *mcp_tool_active_sessions(mcp_call *call) {
         lsb_session_info info;
         char err[SESSION_ERR_MAX];
         if (mcp_calls_session_busy(srv->calls, de->d_name)) /* do not wait for its run */
-            json_array_append_new(list, json_pack("{s:s, s:b}", "session_id", de->d_name,
-                                                  "running", 1));
+            json_array_append_new(list,
+                                  json_pack("{s:s, s:b}", "session_id", de->d_name, "running", 1));
         else if (lsb_session_info_get(srv->sandbox, de->d_name, &info, err, sizeof err) == LSB_OK)
             json_array_append_new(list, session_json(srv, &info));
     }
     if (d != NULL) closedir(d);
     char text[256];
-    snprintf(text, sizeof text, "%zu session(s) exist (limit %u). Details are in the structured "
-                                "content.",
+    snprintf(text, sizeof text,
+             "%zu session(s) exist (limit %u). Details are in the structured "
+             "content.",
              json_array_size(list), srv->opt.max_sessions);
-    return mcp_tools_result(text, json_pack("{s:o, s:i}", "sessions", list, "max_sessions",
-                                            (int)srv->opt.max_sessions),
-                            false);
+    return mcp_tools_result(
+        text, json_pack("{s:o, s:i}", "sessions", list, "max_sessions", (int)srv->opt.max_sessions),
+        false);
 }

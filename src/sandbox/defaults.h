@@ -36,25 +36,25 @@
         "difflib", "sandbox_utils"
 
 /* The MCP server (llm-sandbox mcp); every one is a config key or option. */
-#define LSB_MCP_MAX_CODE_BYTES      (1ULL * LSB_MIB)  /* code of one execute_code */
-#define LSB_MCP_TIMEOUT_S           30U               /* execute_code without timeout */
-#define LSB_MCP_MIN_TIMEOUT_S       1U                /* the timeout argument's range */
-#define LSB_MCP_MAX_TIMEOUT_S       300U
-#define LSB_MCP_MAX_OUTPUT_CHARS    100000U           /* text kept in one tool result */
-#define LSB_MCP_MAX_SESSIONS        100U              /* sessions in the server's root */
-#define LSB_MCP_SESSION_TTL_S       3600U             /* idle sessions are destroyed after */
-#define LSB_MCP_MAX_BODY_BYTES      (8ULL * LSB_MIB)  /* one HTTP request body */
-#define LSB_MCP_MAX_LINE_BYTES      (8ULL * LSB_MIB)  /* one stdio message */
-#define LSB_MCP_RATE_PER_MIN        600U              /* requests per client per minute */
-#define LSB_MCP_RATE_BURST          60U               /* requests a client may send at once */
-#define LSB_MCP_MAX_EXTERNAL_MB     50U               /* one --external-files file */
-#define LSB_MCP_MAX_CONNECTIONS     256U              /* concurrent HTTP connections */
-#define LSB_MCP_HTTP_SESSIONS_MAX   1000U             /* live Mcp-Session-Id protocol sessions */
-#define LSB_MCP_HTTP_SESSION_TTL_S  3600U             /* an unused Mcp-Session-Id expires */
-#define LSB_MCP_ADMIN_WORKERS       4U                /* threads for the non-execution tools */
+#define LSB_MCP_MAX_CODE_BYTES       (1ULL * LSB_MIB) /* code of one execute_code */
+#define LSB_MCP_TIMEOUT_S            30U              /* execute_code without timeout */
+#define LSB_MCP_MIN_TIMEOUT_S        1U               /* the timeout argument's range */
+#define LSB_MCP_MAX_TIMEOUT_S        300U
+#define LSB_MCP_MAX_OUTPUT_CHARS     100000U          /* text kept in one tool result */
+#define LSB_MCP_MAX_SESSIONS         100U             /* sessions in the server's root */
+#define LSB_MCP_SESSION_TTL_S        3600U            /* idle sessions are destroyed after */
+#define LSB_MCP_MAX_BODY_BYTES       (8ULL * LSB_MIB) /* one HTTP request body */
+#define LSB_MCP_MAX_LINE_BYTES       (8ULL * LSB_MIB) /* one stdio message */
+#define LSB_MCP_RATE_PER_MIN         600U             /* requests per client per minute */
+#define LSB_MCP_RATE_BURST           60U              /* requests a client may send at once */
+#define LSB_MCP_MAX_EXTERNAL_MB      50U              /* one --external-files file */
+#define LSB_MCP_MAX_CONNECTIONS      256U             /* concurrent HTTP connections */
+#define LSB_MCP_HTTP_SESSIONS_MAX    1000U            /* live Mcp-Session-Id protocol sessions */
+#define LSB_MCP_HTTP_SESSION_TTL_S   3600U            /* an unused Mcp-Session-Id expires */
+#define LSB_MCP_ADMIN_WORKERS        4U               /* threads for the non-execution tools */
 #define LSB_MCP_PROGRESS_INTERVAL_MS 1000U            /* progress notifications while running */
-#define LSB_MCP_QUEUE_MAX           1024U             /* tool calls waiting for a worker */
-#define LSB_MCP_DIRNAME             "llm-wasm-sandbox/mcp" /* under XDG_STATE_HOME */
+#define LSB_MCP_QUEUE_MAX            1024U            /* tool calls waiting for a worker */
+#define LSB_MCP_DIRNAME              "llm-wasm-sandbox/mcp" /* under XDG_STATE_HOME */
 
 /* Bounds a policy must respect. */
 #define LSB_MAX_MEMORY     (4096ULL * LSB_MIB) /* wasm32 address space */

@@ -1,6 +1,6 @@
 /*
- * json.h - a small JSON writer (prefix jw_, apart from jansson's json_ names): a growable buffer plus
- * helpers for objects, arrays, strings, numbers, booleans and null.
+ * json.h - a small JSON writer (prefix jw_, apart from jansson's json_ names): a growable buffer
+ * plus helpers for objects, arrays, strings, numbers, booleans and null.
  *
  * Invariants: the output is always valid JSON text in UTF-8. Strings are
  * escaped here and nowhere else; invalid UTF-8 becomes U+FFFD and control
@@ -23,7 +23,7 @@ typedef struct jw_buf {
     size_t cap;  /* bytes allocated */
     bool failed; /* sticky: out of memory or misuse */
     unsigned depth;
-    bool after_key;                     /* a key was written; a value is due */
+    bool after_key;                   /* a key was written; a value is due */
     bool has_items[JW_MAX_DEPTH + 1]; /* per level: a comma is due before the next item */
     bool in_object[JW_MAX_DEPTH + 1]; /* per level: object (keys required) or array */
 } jw_buf;

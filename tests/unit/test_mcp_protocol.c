@@ -1,0 +1,302 @@
+/*
+ * test_mcp_protocol.c - MCP dispatch without a transport or a sandbox:
+ * version negotiation in both eras, server/discover, the _meta and header
+ * checks of 2026-07-28, batches, notifications, tools/list and the tool
+ * argument checks (which answer before any code would run).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "mcp/calls.h"
+#include "mcp/jsonrpc.h"
+#include "mcp/protocol.h"
+
+#define META_MODERN                                                                                \
+    "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","                      \
+    "\"io.modelcontextprotocol/clientCapabilities\":{}}"
+
+typedef struct collected {
+    json_t *final;
+    int finals, notes;
+} collected;
+
+static void collect(void *ctx, const char *json, size_t len, bool final) {
+    collected *c = ctx;
+    if (!final) {
+        c->notes++;
+        return;
+    }
+    c->finals++;
+    c->final = json ? json_loadb(json, len, 0, NULL) : NULL;
+}
+
+static mcp_server srv;
+
+static int setup(void **state) {
+    (void)state;
+    mcp_opt_defaults(&srv.opt);
+    pthread_mutex_init(&srv.lock, NULL);
+    srv.calls = mcp_calls_new(&srv, 1, 1);
+    return srv.calls ? 0 : -1;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    mcp_calls_stop(srv.calls);
+    return 0;
+}
+
+/* Send text from peer (header version hv, or NULL); returns the final
+ * message (caller decrefs), asserting exactly one final call. */
+static json_t *send_as(mcp_peer *peer, const char *hv, const char *text) {
+    collected c = {0};
+    mcp_inbound in = {"test", hv != NULL, hv};
+    mcp_out out = {collect, &c};
+    mcp_proto_handle(&srv, peer, &in, text, strlen(text), &out);
+    assert_int_equal(c.finals, 1);
+    return c.final;
+}
+
+static int error_code(json_t *m) {
+    return (int)json_integer_value(json_object_get(json_object_get(m, "error"), "code"));
+}
+
+static json_t *result_of(json_t *m) { return json_object_get(m, "result"); }
+
+static void test_initialize_negotiates(void **state) {
+    (void)state;
+    static const struct {
+        const char *asked, *got;
+    } cases[] = {{"2025-11-25", "2025-11-25"}, {"2025-06-18", "2025-06-18"},
+                 {"2025-03-26", "2025-03-26"}, {"1999-01-01", "2025-11-25"},
+                 {"2026-07-28", "2025-11-25"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        mcp_peer *p = mcp_peer_new("test");
+        char text[256];
+        snprintf(text, sizeof text,
+                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+                 "\"protocolVersion\":\"%s\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\"}}}",
+                 cases[i].asked);
+        json_t *m = send_as(p, NULL, text);
+        assert_string_equal(json_string_value(json_object_get(result_of(m), "protocolVersion")),
+                            cases[i].got);
+        assert_non_null(json_object_get(json_object_get(result_of(m), "capabilities"), "tools"));
+        assert_string_equal(p->version, cases[i].got);
+        json_decref(m);
+        mcp_peer_unref(p);
+    }
+    mcp_peer *p = mcp_peer_new("test");
+    json_t *m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}");
+    assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
+    json_decref(m);
+    mcp_peer_unref(p);
+}
+
+static void test_discover_and_modern_checks(void **state) {
+    (void)state;
+    mcp_peer *p = mcp_peer_new("test");
+    json_t *m = send_as(p, "2026-07-28",
+                        "{\"jsonrpc\":\"2.0\",\"id\":\"d\",\"method\":\"server/discover\","
+                        "\"params\":{" META_MODERN "}}");
+    json_t *r = result_of(m);
+    assert_string_equal(json_string_value(json_object_get(r, "resultType")), "complete");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(r, "supportedVersions"), 0)),
+                        "2026-07-28");
+    assert_non_null(json_object_get(r, "ttlMs"));
+    json_decref(m);
+    /* discover without _meta */
+    m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"server/discover\"}");
+    assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
+    json_decref(m);
+    /* unknown version */
+    m = send_as(p, "v999", "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\",\"params\":{"
+                           "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"v999\","
+                           "\"io.modelcontextprotocol/clientCapabilities\":{}}}}");
+    assert_int_equal(error_code(m), MCP_RPC_UNSUPPORTED_VERSION);
+    json_t *data = json_object_get(json_object_get(m, "error"), "data");
+    assert_string_equal(json_string_value(json_object_get(data, "requested")), "v999");
+    assert_true(json_array_size(json_object_get(data, "supported")) >= 2);
+    json_decref(m);
+    /* header disagrees with _meta, or is missing on HTTP */
+    m = send_as(p, "2025-11-25",
+                "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/list\",\"params\":{" META_MODERN
+                "}}");
+    assert_int_equal(error_code(m), MCP_RPC_HEADER_MISMATCH);
+    json_decref(m);
+    /* missing client capabilities */
+    m = send_as(p, "2026-07-28", "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\",\"params\":{"
+                                 "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
+                                 "\"2026-07-28\"}}}");
+    assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
+    json_decref(m);
+    /* methods the stateless era removed */
+    static const char *const removed[] = {"ping", "logging/setLevel", "initialize"};
+    for (size_t i = 0; i < 3; i++) {
+        char text[300];
+        snprintf(text, sizeof text,
+                 "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"%s\",\"params\":{" META_MODERN "}}",
+                 removed[i]);
+        m = send_as(p, "2026-07-28", text);
+        assert_int_equal(error_code(m), MCP_RPC_METHOD_NOT_FOUND);
+        json_decref(m);
+    }
+    /* tools/list in the stateless era carries its cache fields */
+    m = send_as(p, "2026-07-28",
+                "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/list\",\"params\":{" META_MODERN
+                "}}");
+    assert_non_null(json_object_get(result_of(m), "ttlMs"));
+    assert_string_equal(json_string_value(json_object_get(result_of(m), "resultType")), "complete");
+    json_decref(m);
+    mcp_peer_unref(p);
+}
+
+static void test_legacy_utilities(void **state) {
+    (void)state;
+    mcp_peer *p = mcp_peer_new("test");
+    json_t *m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+    assert_true(json_is_object(result_of(m)));
+    assert_int_equal(json_object_size(result_of(m)), 0);
+    json_decref(m);
+    m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"logging/setLevel\","
+                         "\"params\":{\"level\":\"debug\"}}");
+    assert_non_null(result_of(m));
+    assert_int_equal(atomic_load(&p->log_level), 0);
+    json_decref(m);
+    m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"logging/setLevel\","
+                         "\"params\":{\"level\":\"loud\"}}");
+    assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
+    json_decref(m);
+    m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"resources/list\"}");
+    assert_int_equal(error_code(m), MCP_RPC_METHOD_NOT_FOUND);
+    json_decref(m);
+    /* notifications and responses get nothing */
+    assert_null(send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"));
+    assert_true(atomic_load(&p->initialized));
+    assert_null(send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+                                 "\"params\":{\"requestId\":99}}"));
+    assert_null(send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{}}"));
+    m = send_as(p, NULL, "{not json");
+    assert_int_equal(error_code(m), MCP_RPC_PARSE_ERROR);
+    assert_true(json_is_null(json_object_get(m, "id")));
+    json_decref(m);
+    mcp_peer_unref(p);
+}
+
+static void test_batches(void **state) {
+    (void)state;
+    mcp_peer *p = mcp_peer_new("test");
+    const char *batch = "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"},"
+                        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"},"
+                        "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"nope\"},5]";
+    snprintf(p->version, sizeof p->version, "2025-11-25");
+    json_t *m = send_as(p, NULL, batch);
+    assert_int_equal(error_code(m), MCP_RPC_INVALID_REQUEST); /* no batches in 2025-11-25 */
+    json_decref(m);
+    snprintf(p->version, sizeof p->version, "2025-03-26");
+    m = send_as(p, NULL, batch);
+    assert_true(json_is_array(m));
+    assert_int_equal(json_array_size(m), 3); /* ping, nope, the invalid 5; not the notification */
+    json_decref(m);
+    m = send_as(p, NULL, "[]");
+    assert_int_equal(error_code(m), MCP_RPC_INVALID_REQUEST);
+    json_decref(m);
+    assert_null(send_as(p, NULL, "[{\"jsonrpc\":\"2.0\",\"method\":\"notifications/x\"}]"));
+    mcp_peer_unref(p);
+}
+
+static void test_tools_list_schemas(void **state) {
+    (void)state;
+    mcp_peer *p = mcp_peer_new("test");
+    json_t *m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+    json_t *tools = json_object_get(result_of(m), "tools"), *t;
+    size_t i;
+    assert_int_equal(json_array_size(tools), 11);
+    json_array_foreach(tools, i, t) {
+        json_t *schema = json_object_get(t, "inputSchema");
+        assert_string_equal(json_string_value(json_object_get(schema, "type")), "object");
+        assert_true(json_is_false(json_object_get(schema, "additionalProperties")));
+        assert_true(strlen(json_string_value(json_object_get(t, "description"))) > 20);
+    }
+    json_decref(m);
+    mcp_peer_unref(p);
+}
+
+/* tools/call with arguments; returns the text of the isError result. */
+static char *call_error(mcp_peer *p, const char *tool, const char *args) {
+    char text[512];
+    snprintf(text, sizeof text,
+             "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"%s\","
+             "\"arguments\":%s}}",
+             tool, args);
+    json_t *m = send_as(p, NULL, text), *r = result_of(m);
+    assert_true(json_is_true(json_object_get(r, "isError")));
+    char *out = strdup(json_string_value(
+        json_object_get(json_array_get(json_object_get(r, "content"), 0), "text")));
+    json_decref(m);
+    return out;
+}
+
+static void test_tool_argument_checks(void **state) {
+    (void)state;
+    mcp_peer *p = mcp_peer_new("test");
+    static const struct {
+        const char *tool, *args, *needle;
+    } cases[] = {
+        {"execute_code", "{}", "missing required argument 'code'"},
+        {"execute_code", "{\"code\":5}", "'code' must be a string"},
+        {"execute_code", "{\"code\":\"\"}", "'code' must be 1 to"},
+        {"execute_code", "{\"code\":\"x\",\"timeout\":0}", "'timeout' must be between 1 and 300"},
+        {"execute_code", "{\"code\":\"x\",\"timeout\":301}", "between 1 and 300"},
+        {"execute_code", "{\"code\":\"x\",\"timeout\":\"5\"}", "'timeout' must be a number"},
+        {"execute_code", "{\"code\":\"x\",\"language\":\"ruby\"}", "must be one of"},
+        {"execute_code", "{\"code\":\"x\",\"extra\":1}", "unknown argument 'extra'"},
+        {"create_session", "{}", "missing required argument 'language'"},
+        {"create_session", "{\"language\":\"python\",\"auto_persist_globals\":\"yes\"}",
+         "must be a boolean"},
+        {"destroy_session", "{\"session_id\":\"\"}", "'session_id' must be 1 to 128"},
+        {"install_package", "{\"session_id\":\"s\"}", "missing required argument 'package'"},
+        {"cancel_execution", "{\"session_id\":\"../etc\"}", "session_id"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *text = call_error(p, cases[i].tool, cases[i].args);
+        if (strstr(text, cases[i].needle) == NULL) fail_msg("%s %s: %s", cases[i].tool, cases[i].args, text);
+        free(text);
+    }
+    json_t *m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                                 "\"params\":{\"name\":\"rm_rf\",\"arguments\":{}}}");
+    assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
+    json_decref(m);
+    m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                         "\"params\":{\"name\":\"execute_code\",\"arguments\":[1]}}");
+    assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
+    json_decref(m);
+    mcp_peer_unref(p);
+}
+
+static void test_inline_tool(void **state) {
+    (void)state;
+    mcp_peer *p = mcp_peer_new("test");
+    json_t *m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\","
+                                 "\"params\":{\"name\":\"list_runtimes\"}}");
+    json_t *r = result_of(m);
+    assert_true(json_is_false(json_object_get(r, "isError")));
+    json_t *rt = json_object_get(json_object_get(r, "structuredContent"), "runtimes");
+    assert_int_equal(json_array_size(rt), 2);
+    json_decref(m);
+    mcp_peer_unref(p);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_initialize_negotiates), cmocka_unit_test(test_discover_and_modern_checks),
+        cmocka_unit_test(test_legacy_utilities),      cmocka_unit_test(test_batches),
+        cmocka_unit_test(test_tools_list_schemas),    cmocka_unit_test(test_tool_argument_checks),
+        cmocka_unit_test(test_inline_tool),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
