@@ -29,7 +29,7 @@ UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ASSETS      := $(BUILD)/assets/python.snap $(BUILD)/assets/quickjs.snap
 
-.PHONY: all deps guests test unit e2e asan asan-unit asan-e2e bench format format-check clean FORCE
+.PHONY: all deps guests test unit e2e asan asan-unit asan-e2e bench format format-check clean install FORCE
 all: $(BUILD)/llm-sandbox $(BUILD)/llm-wasm-mcp $(ASSETS) $(BUILD)/assets/.vendored-ok
 
 deps:
@@ -148,6 +148,18 @@ format:
 	clang-format-14 -i $$(git ls-files '*.c' '*.h')
 format-check:
 	@bash scripts/format-check.sh
+
+# `make install PREFIX=/usr/local`: the program and its assets under
+# PREFIX/lib/llm-wasm-sandbox (it finds assets next to itself), and the two
+# command names in PREFIX/bin: llm-sandbox, and llm-wasm-mcp (the MCP server).
+PREFIX ?= /usr/local
+install: all
+	rm -rf $(DESTDIR)$(PREFIX)/lib/llm-wasm-sandbox
+	mkdir -p $(DESTDIR)$(PREFIX)/lib/llm-wasm-sandbox $(DESTDIR)$(PREFIX)/bin
+	cp $(BUILD)/llm-sandbox $(DESTDIR)$(PREFIX)/lib/llm-wasm-sandbox/
+	cp -rL $(BUILD)/assets $(DESTDIR)$(PREFIX)/lib/llm-wasm-sandbox/assets
+	ln -sf ../lib/llm-wasm-sandbox/llm-sandbox $(DESTDIR)$(PREFIX)/bin/llm-sandbox
+	ln -sf ../lib/llm-wasm-sandbox/llm-sandbox $(DESTDIR)$(PREFIX)/bin/llm-wasm-mcp
 
 clean:
 	rm -rf $(BUILD) build-asan
