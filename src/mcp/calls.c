@@ -96,9 +96,27 @@ static void finish(mcp_server *srv, mcp_call *call, json_t *result, double start
     mcp_call_free(call);
 }
 
+/* Tell the client (if it asked for logs) that a call starts and, when it
+ * failed, how. */
+static void log_call(mcp_call *call, json_t *result) {
+    char text[256];
+    if (result == NULL) {
+        snprintf(text, sizeof text, "%s started%s%s after %.0f ms in the queue", call->tool->name,
+                 call->session_id[0] ? " in session " : "", call->session_id,
+                 call->started_ms - call->queued_ms);
+        mcp_request_log(call->req, "debug", text);
+    } else if (json_is_true(json_object_get(result, "isError"))) {
+        snprintf(text, sizeof text, "%s failed (%s)", call->tool->name,
+                 call->outcome[0] ? call->outcome : "error");
+        mcp_request_log(call->req, "warning", text);
+    }
+}
+
 /* Run one queued call and answer it. */
 static void run_call(mcp_calls *c, mcp_call *call) {
+    log_call(call, NULL);
     json_t *result = call->tool->run(call);
+    log_call(call, result);
     pthread_mutex_lock(&c->lock);
     registry_remove(c, call);
     c->running--;

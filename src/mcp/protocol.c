@@ -71,7 +71,7 @@ mcp_peer *mcp_peer_new(const char *client_key) {
              r[15]);
     snprintf(p->key, sizeof p->key, "%s", client_key ? client_key : "unknown");
     atomic_init(&p->refs, 1);
-    atomic_init(&p->log_level, LOG_LEVEL_DEFAULT);
+    atomic_init(&p->log_level, -1); /* no log notifications before logging/setLevel */
     atomic_init(&p->last_used, (double)time(NULL));
     return p;
 }

@@ -30,7 +30,7 @@ typedef struct mcp_peer {
     char client[64];              /* clientInfo.name */
     char key[MCP_CLIENT_KEY_MAX]; /* who, for audit and rate limits */
     atomic_bool initialized;      /* notifications/initialized arrived */
-    atomic_int log_level;         /* least level of notifications/message */
+    atomic_int log_level;         /* least level of notifications/message; -1 none */
     atomic_int refs;
     _Atomic double last_used; /* wall seconds */
 } mcp_peer;

@@ -45,7 +45,11 @@ static void test_request_and_notification(void **state) {
 static void test_invalid_envelopes(void **state) {
     (void)state;
     static const char *const bad[] = {
-        "5", "\"text\"", "null", "{}", "{\"id\":1,\"method\":\"x\"}",
+        "5",
+        "\"text\"",
+        "null",
+        "{}",
+        "{\"id\":1,\"method\":\"x\"}",
         "{\"jsonrpc\":\"1.0\",\"id\":1,\"method\":\"x\"}",
         "{\"jsonrpc\":2.0,\"id\":1,\"method\":\"x\"}",
         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":5}",
@@ -77,7 +81,7 @@ static void test_invalid_keeps_valid_id(void **state) {
 
 static void test_parse_errors(void **state) {
     (void)state;
-    static const char *const bad[] = {"", "{", "{\"a\":}", "garbage", "{\"a\":1,\"a\":2}",
+    static const char *const bad[] = {"",    "{",       "{\"a\":}", "garbage", "{\"a\":1,\"a\":2}",
                                       "[1,", "\xff\xfe"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         json_t *v = NULL;
@@ -95,7 +99,8 @@ static void test_parse_errors(void **state) {
 
 static void test_nul_in_string_kept(void **state) {
     (void)state;
-    const char text[] = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":{\"c\":\"a\\u0000b\"}}";
+    const char text[] =
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":{\"c\":\"a\\u0000b\"}}";
     json_t *v = NULL;
     char err[64];
     assert_int_equal(mcp_rpc_parse(text, strlen(text), &v, err, sizeof err), 0);
@@ -129,8 +134,8 @@ static void test_builders(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_request_and_notification), cmocka_unit_test(test_invalid_envelopes),
-        cmocka_unit_test(test_invalid_keeps_valid_id),    cmocka_unit_test(test_parse_errors),
-        cmocka_unit_test(test_nul_in_string_kept),        cmocka_unit_test(test_builders),
+        cmocka_unit_test(test_invalid_keeps_valid_id),   cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_nul_in_string_kept),       cmocka_unit_test(test_builders),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

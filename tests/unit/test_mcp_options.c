@@ -23,7 +23,8 @@ static int parse(mcp_options *o, char *err, size_t errlen, ...) {
     int argc = 0;
     va_list ap;
     va_start(ap, errlen);
-    for (char *a; (a = va_arg(ap, char *)) != NULL;) argv[argc++] = a;
+    for (char *a; (a = va_arg(ap, char *)) != NULL;)
+        argv[argc++] = a;
     va_end(ap);
     mcp_opt_defaults(o);
     return mcp_opt_parse(o, argc, argv, err, errlen);
@@ -110,11 +111,12 @@ static void test_bad_command_lines(void **state) {
 
 static void test_config_file_and_precedence(void **state) {
     (void)state;
-    const char *path = config_file("; comment\n[server]\nworkers = 4\nhttp = 0.0.0.0:7000\n"
-                                   "[limits]\nmax_sessions = 12\nmemory = 256MiB\n"
-                                   "[security]\nallowed_origin = https://a.example https://b.example\n"
-                                   "audit_content = true\n[external]\n"
-                                   "max_external_file_size_mb = 3\n");
+    const char *path =
+        config_file("; comment\n[server]\nworkers = 4\nhttp = 0.0.0.0:7000\n"
+                    "[limits]\nmax_sessions = 12\nmemory = 256MiB\n"
+                    "[security]\nallowed_origin = https://a.example https://b.example\n"
+                    "audit_content = true\n[external]\n"
+                    "max_external_file_size_mb = 3\n");
     mcp_options o;
     char err[256];
     assert_int_equal(parse(&o, err, sizeof err, "--config", path, "--workers", "2", NULL), 0);
@@ -187,18 +189,16 @@ static void test_rate_limit(void **state) {
     }
     mcp_rate_free(r);
     mcp_rate *off = mcp_rate_new(0, 1);
-    for (int i = 0; i < 100; i++) assert_int_equal(mcp_rate_take(off, "a", 1.0), 0);
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(mcp_rate_take(off, "a", 1.0), 0);
     mcp_rate_free(off);
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),
-        cmocka_unit_test(test_command_line),
-        cmocka_unit_test(test_bad_command_lines),
-        cmocka_unit_test(test_config_file_and_precedence),
-        cmocka_unit_test(test_bad_config_files),
-        cmocka_unit_test(test_token_from_environment),
+        cmocka_unit_test(test_defaults),          cmocka_unit_test(test_command_line),
+        cmocka_unit_test(test_bad_command_lines), cmocka_unit_test(test_config_file_and_precedence),
+        cmocka_unit_test(test_bad_config_files),  cmocka_unit_test(test_token_from_environment),
         cmocka_unit_test(test_rate_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

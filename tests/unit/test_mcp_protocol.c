@@ -17,7 +17,7 @@
 #include "mcp/protocol.h"
 
 #define META_MODERN                                                                                \
-    "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","                      \
+    "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","                       \
     "\"io.modelcontextprotocol/clientCapabilities\":{}}"
 
 typedef struct collected {
@@ -72,8 +72,10 @@ static void test_initialize_negotiates(void **state) {
     (void)state;
     static const struct {
         const char *asked, *got;
-    } cases[] = {{"2025-11-25", "2025-11-25"}, {"2025-06-18", "2025-06-18"},
-                 {"2025-03-26", "2025-03-26"}, {"1999-01-01", "2025-11-25"},
+    } cases[] = {{"2025-11-25", "2025-11-25"},
+                 {"2025-06-18", "2025-06-18"},
+                 {"2025-03-26", "2025-03-26"},
+                 {"1999-01-01", "2025-11-25"},
                  {"2026-07-28", "2025-11-25"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         mcp_peer *p = mcp_peer_new("test");
@@ -91,7 +93,8 @@ static void test_initialize_negotiates(void **state) {
         mcp_peer_unref(p);
     }
     mcp_peer *p = mcp_peer_new("test");
-    json_t *m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}");
+    json_t *m =
+        send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}");
     assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
     json_decref(m);
     mcp_peer_unref(p);
@@ -105,8 +108,9 @@ static void test_discover_and_modern_checks(void **state) {
                         "\"params\":{" META_MODERN "}}");
     json_t *r = result_of(m);
     assert_string_equal(json_string_value(json_object_get(r, "resultType")), "complete");
-    assert_string_equal(json_string_value(json_array_get(json_object_get(r, "supportedVersions"), 0)),
-                        "2026-07-28");
+    assert_string_equal(
+        json_string_value(json_array_get(json_object_get(r, "supportedVersions"), 0)),
+        "2026-07-28");
     assert_non_null(json_object_get(r, "ttlMs"));
     json_decref(m);
     /* discover without _meta */
@@ -114,9 +118,10 @@ static void test_discover_and_modern_checks(void **state) {
     assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
     json_decref(m);
     /* unknown version */
-    m = send_as(p, "v999", "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\",\"params\":{"
-                           "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"v999\","
-                           "\"io.modelcontextprotocol/clientCapabilities\":{}}}}");
+    m = send_as(p, "v999",
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\",\"params\":{"
+                "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"v999\","
+                "\"io.modelcontextprotocol/clientCapabilities\":{}}}}");
     assert_int_equal(error_code(m), MCP_RPC_UNSUPPORTED_VERSION);
     json_t *data = json_object_get(json_object_get(m, "error"), "data");
     assert_string_equal(json_string_value(json_object_get(data, "requested")), "v999");
@@ -129,9 +134,10 @@ static void test_discover_and_modern_checks(void **state) {
     assert_int_equal(error_code(m), MCP_RPC_HEADER_MISMATCH);
     json_decref(m);
     /* missing client capabilities */
-    m = send_as(p, "2026-07-28", "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\",\"params\":{"
-                                 "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
-                                 "\"2026-07-28\"}}}");
+    m = send_as(p, "2026-07-28",
+                "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/list\",\"params\":{"
+                "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
+                "\"2026-07-28\"}}}");
     assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
     json_decref(m);
     /* methods the stateless era removed */
@@ -158,17 +164,20 @@ static void test_discover_and_modern_checks(void **state) {
 static void test_legacy_utilities(void **state) {
     (void)state;
     mcp_peer *p = mcp_peer_new("test");
+    assert_int_equal(atomic_load(&p->log_level), -1); /* no logs until setLevel */
     json_t *m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
     assert_true(json_is_object(result_of(m)));
     assert_int_equal(json_object_size(result_of(m)), 0);
     json_decref(m);
-    m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"logging/setLevel\","
-                         "\"params\":{\"level\":\"debug\"}}");
+    m = send_as(p, NULL,
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"logging/setLevel\","
+                "\"params\":{\"level\":\"debug\"}}");
     assert_non_null(result_of(m));
     assert_int_equal(atomic_load(&p->log_level), 0);
     json_decref(m);
-    m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"logging/setLevel\","
-                         "\"params\":{\"level\":\"loud\"}}");
+    m = send_as(p, NULL,
+                "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"logging/setLevel\","
+                "\"params\":{\"level\":\"loud\"}}");
     assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
     json_decref(m);
     m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"resources/list\"}");
@@ -177,8 +186,9 @@ static void test_legacy_utilities(void **state) {
     /* notifications and responses get nothing */
     assert_null(send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"));
     assert_true(atomic_load(&p->initialized));
-    assert_null(send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
-                                 "\"params\":{\"requestId\":99}}"));
+    assert_null(send_as(p, NULL,
+                        "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+                        "\"params\":{\"requestId\":99}}"));
     assert_null(send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{}}"));
     m = send_as(p, NULL, "{not json");
     assert_int_equal(error_code(m), MCP_RPC_PARSE_ERROR);
@@ -264,15 +274,18 @@ static void test_tool_argument_checks(void **state) {
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *text = call_error(p, cases[i].tool, cases[i].args);
-        if (strstr(text, cases[i].needle) == NULL) fail_msg("%s %s: %s", cases[i].tool, cases[i].args, text);
+        if (strstr(text, cases[i].needle) == NULL)
+            fail_msg("%s %s: %s", cases[i].tool, cases[i].args, text);
         free(text);
     }
-    json_t *m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
-                                 "\"params\":{\"name\":\"rm_rf\",\"arguments\":{}}}");
+    json_t *m = send_as(p, NULL,
+                        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                        "\"params\":{\"name\":\"rm_rf\",\"arguments\":{}}}");
     assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
     json_decref(m);
-    m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
-                         "\"params\":{\"name\":\"execute_code\",\"arguments\":[1]}}");
+    m = send_as(p, NULL,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                "\"params\":{\"name\":\"execute_code\",\"arguments\":[1]}}");
     assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
     json_decref(m);
     mcp_peer_unref(p);
@@ -281,8 +294,9 @@ static void test_tool_argument_checks(void **state) {
 static void test_inline_tool(void **state) {
     (void)state;
     mcp_peer *p = mcp_peer_new("test");
-    json_t *m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\","
-                                 "\"params\":{\"name\":\"list_runtimes\"}}");
+    json_t *m = send_as(p, NULL,
+                        "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\","
+                        "\"params\":{\"name\":\"list_runtimes\"}}");
     json_t *r = result_of(m);
     assert_true(json_is_false(json_object_get(r, "isError")));
     json_t *rt = json_object_get(json_object_get(r, "structuredContent"), "runtimes");
@@ -293,9 +307,12 @@ static void test_inline_tool(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_initialize_negotiates), cmocka_unit_test(test_discover_and_modern_checks),
-        cmocka_unit_test(test_legacy_utilities),      cmocka_unit_test(test_batches),
-        cmocka_unit_test(test_tools_list_schemas),    cmocka_unit_test(test_tool_argument_checks),
+        cmocka_unit_test(test_initialize_negotiates),
+        cmocka_unit_test(test_discover_and_modern_checks),
+        cmocka_unit_test(test_legacy_utilities),
+        cmocka_unit_test(test_batches),
+        cmocka_unit_test(test_tools_list_schemas),
+        cmocka_unit_test(test_tool_argument_checks),
         cmocka_unit_test(test_inline_tool),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
