@@ -43,8 +43,9 @@ typedef struct opt_spec {
 #define U32_MAX  4294967295ULL
 
 static const opt_spec opt_table[] = {
-    {"server", "http", OPT_LISTEN, F(listen), 0, S(listen), 0, 0, "HOST:PORT",
-     "serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio"},
+    {"server", "http", OPT_LISTEN, F(listen), 0, S(listen), 0, 0, "[HOST:PORT]",
+     "serve Streamable HTTP at http://HOST:PORT/mcp instead of stdio (a PORT alone, or "
+     "nothing, binds 127.0.0.1; default port 8080)"},
     {"server", "workers", OPT_U32, F(workers), 0, 0, 1, 1024, "N",
      "executions run at once (default: the number of cores)"},
     {"server", "storage_dir", OPT_STRING, F(storage_dir), 0, S(storage_dir), 0, 0, "DIR",
@@ -184,8 +185,12 @@ static int opt_set(mcp_options *o, const opt_spec *s, const char *value, char *e
             *(uint64_t *)field = v;
         return 0;
     case OPT_LIST: return list_add(o, s, value, err, errlen);
-    case OPT_LISTEN:
+    case OPT_LISTEN: /* "PORT" alone binds loopback */
         o->http = true;
+        if (value[0] != '\0' && strspn(value, "0123456789") == strlen(value)) {
+            snprintf(o->listen, sizeof o->listen, "%s:%.6s", MCP_OPT_DEFAULT_HOST, value);
+            return 0;
+        }
         /* fall through */
     case OPT_STRING:
         if (strlen(value) >= s->cap) {
@@ -285,8 +290,11 @@ static int parse_arg(mcp_options *o, int argc, char **argv, int *i, char *err, s
     }
     char why[300];
     int rc = 0;
+    bool no_value = *i + 1 >= argc || strncmp(argv[*i + 1], "--", 2) == 0;
     if (s->type == OPT_FLAG && eq == NULL) {
         rc = opt_set(o, s, "true", why, sizeof why);
+    } else if (s->type == OPT_LISTEN && eq == NULL && no_value) {
+        rc = opt_set(o, s, MCP_OPT_DEFAULT_HOST ":" MCP_OPT_DEFAULT_PORT, why, sizeof why);
     } else if (eq != NULL) {
         rc = opt_set(o, s, eq + 1, why, sizeof why);
     } else if (s->type == OPT_LIST) { /* values up to the next --option */

@@ -10,8 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MCP_OPT_LIST_MAX 64 /* origins or external files */
-#define MCP_OPT_PATH_MAX 4096
+#define MCP_OPT_LIST_MAX     64 /* origins or external files */
+#define MCP_OPT_PATH_MAX     4096
+#define MCP_OPT_DEFAULT_HOST "127.0.0.1" /* --http without a host */
+#define MCP_OPT_DEFAULT_PORT "8080"
 
 typedef struct mcp_options {
     bool help, version;

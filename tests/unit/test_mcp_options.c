@@ -77,6 +77,22 @@ static void test_command_line(void **state) {
     mcp_opt_free(&o);
 }
 
+static void test_http_defaults_to_loopback(void **state) {
+    (void)state;
+    mcp_options o;
+    char err[256];
+    assert_int_equal(parse(&o, err, sizeof err, "--http", NULL), 0);
+    assert_true(o.http);
+    assert_string_equal(o.listen, "127.0.0.1:8080");
+    mcp_opt_free(&o);
+    assert_int_equal(parse(&o, err, sizeof err, "--http", "--workers", "1", NULL), 0);
+    assert_string_equal(o.listen, "127.0.0.1:8080");
+    mcp_opt_free(&o);
+    assert_int_equal(parse(&o, err, sizeof err, "--http", "9123", NULL), 0);
+    assert_string_equal(o.listen, "127.0.0.1:9123");
+    mcp_opt_free(&o);
+}
+
 static void test_bad_command_lines(void **state) {
     (void)state;
     mcp_options o;
@@ -92,7 +108,7 @@ static void test_bad_command_lines(void **state) {
     assert_int_equal(parse(&o, err, sizeof err, "--default-timeout", "301", NULL), -1);
     assert_non_null(strstr(err, "between 1 and 300"));
     mcp_opt_free(&o);
-    assert_int_equal(parse(&o, err, sizeof err, "--http", NULL), -1);
+    assert_int_equal(parse(&o, err, sizeof err, "--storage-dir", NULL), -1);
     assert_non_null(strstr(err, "needs a value"));
     mcp_opt_free(&o);
     assert_int_equal(parse(&o, err, sizeof err, "--external-files", NULL), -1);
@@ -196,9 +212,13 @@ static void test_rate_limit(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),          cmocka_unit_test(test_command_line),
-        cmocka_unit_test(test_bad_command_lines), cmocka_unit_test(test_config_file_and_precedence),
-        cmocka_unit_test(test_bad_config_files),  cmocka_unit_test(test_token_from_environment),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_command_line),
+        cmocka_unit_test(test_http_defaults_to_loopback),
+        cmocka_unit_test(test_bad_command_lines),
+        cmocka_unit_test(test_config_file_and_precedence),
+        cmocka_unit_test(test_bad_config_files),
+        cmocka_unit_test(test_token_from_environment),
         cmocka_unit_test(test_rate_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
