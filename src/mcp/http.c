@@ -225,7 +225,8 @@ static void sse_free(void *cls) { exchange_unref(cls); }
 typedef struct http_request {
     char *body;
     size_t len;
-    bool too_large;
+    bool too_large; /* the body passed the cap: it is dropped */
+    bool answered;  /* refused on its headers */
 } http_request;
 
 static const char *header(struct MHD_Connection *c, const char *name) {
@@ -498,6 +499,15 @@ static enum MHD_Result get_metrics(http_server *h, struct MHD_Connection *c) {
     return ok;
 }
 
+/* 413 for a body over the cap. */
+static enum MHD_Result reply_too_large(http_server *h, struct MHD_Connection *c) {
+    char msg[160];
+    mcp_metrics_reject(MCP_REJECT_BODY);
+    snprintf(msg, sizeof msg, "Payload Too Large: the body cap is %llu bytes",
+             (unsigned long long)h->srv->opt.max_body_bytes);
+    return reply_error(c, 413, MCP_RPC_INVALID_REQUEST, msg, NULL, NULL);
+}
+
 /* Gather the body of a request, up to the cap. true when more is due. */
 static bool gather_body(http_server *h, http_request *rq, const char *data, size_t *size) {
     if (*size == 0) return false;
@@ -548,49 +558,67 @@ static bool admit(http_server *h, struct MHD_Connection *c, enum MHD_Result *ok)
     return true;
 }
 
-/* libmicrohttpd's access handler: called once with the headers, then per
- * body chunk, then once more to answer. */
+/* Everything that can be decided from the headers: path, origin, token,
+ * rate, method, content type and declared length. Returns true when the
+ * request may go on; otherwise it has replied (before any body is read). */
+static bool screen(http_server *h, struct MHD_Connection *c, const char *url, const char *method,
+                   enum MHD_Result *ok) {
+    bool is_mcp = strcmp(url, HTTP_PATH_MCP) == 0, is_metrics = strcmp(url, HTTP_PATH_METRICS) == 0;
+    if (!is_mcp && !is_metrics) {
+        *ok = reply_error(c, 404, MCP_RPC_INVALID_REQUEST,
+                          "Not Found: the MCP endpoint is /mcp (and /metrics)", NULL, NULL);
+        return false;
+    }
+    if (!admit(h, c, ok)) return false;
+    const char *allowed = is_metrics ? "GET" : "POST, DELETE";
+    if ((is_metrics && strcmp(method, "GET") != 0) ||
+        (is_mcp && strcmp(method, "POST") != 0 && strcmp(method, "DELETE") != 0)) {
+        *ok = reply_error(c, 405, MCP_RPC_INVALID_REQUEST,
+                          is_mcp ? "Method Not Allowed: POST JSON-RPC to /mcp (this server offers "
+                                   "no GET stream)"
+                                 : "Method Not Allowed",
+                          "Allow", allowed);
+        return false;
+    }
+    if (strcmp(method, "POST") != 0) return true;
+    const char *type = header(c, "Content-Type"), *length = header(c, "Content-Length");
+    if (type == NULL || strncasecmp(type, "application/json", 16) != 0) {
+        mcp_metrics_reject(MCP_REJECT_PROTOCOL);
+        *ok =
+            reply_error(c, 415, MCP_RPC_INVALID_REQUEST,
+                        "Unsupported Media Type: send Content-Type: application/json", NULL, NULL);
+        return false;
+    }
+    if (length != NULL && strtoull(length, NULL, 10) > h->srv->opt.max_body_bytes) {
+        *ok = reply_too_large(h, c);
+        return false;
+    }
+    return true;
+}
+
+/* libmicrohttpd's access handler: called once with the headers (screened
+ * at once), then per body chunk, then once more to answer. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_size, void **state) {
     (void)version;
     http_server *h = cls;
     if (*state == NULL) {
-        *state = calloc(1, sizeof(http_request));
-        return *state ? MHD_YES : MHD_NO;
+        http_request *rq = calloc(1, sizeof *rq);
+        if ((*state = rq) == NULL) return MHD_NO;
+        enum MHD_Result ok = MHD_YES;
+        if (!screen(h, c, url, method, &ok)) rq->answered = true;
+        return ok;
     }
     http_request *rq = *state;
+    if (rq->answered) { /* refused on its headers: drop whatever body follows */
+        *upload_size = 0;
+        return MHD_YES;
+    }
     if (gather_body(h, rq, upload_data, upload_size)) return MHD_YES;
-    bool is_mcp = strcmp(url, HTTP_PATH_MCP) == 0, is_metrics = strcmp(url, HTTP_PATH_METRICS) == 0;
-    if (!is_mcp && !is_metrics)
-        return reply_error(c, 404, MCP_RPC_INVALID_REQUEST,
-                           "Not Found: the MCP endpoint is /mcp (and /metrics)", NULL, NULL);
-    enum MHD_Result ok = MHD_NO;
-    if (!admit(h, c, &ok)) return ok;
-    if (is_metrics)
-        return strcmp(method, "GET") == 0 ? get_metrics(h, c)
-                                          : reply_error(c, 405, MCP_RPC_INVALID_REQUEST,
-                                                        "Method Not Allowed", "Allow", "GET");
+    if (strcmp(url, HTTP_PATH_METRICS) == 0) return get_metrics(h, c);
     if (strcmp(method, "DELETE") == 0) return delete_session(h, c);
-    if (strcmp(method, "POST") != 0)
-        return reply_error(c, 405, MCP_RPC_INVALID_REQUEST,
-                           "Method Not Allowed: POST JSON-RPC to /mcp (this server offers no GET "
-                           "stream)",
-                           "Allow", "POST, DELETE");
-    if (rq->too_large) {
-        mcp_metrics_reject(MCP_REJECT_BODY);
-        char msg[160];
-        snprintf(msg, sizeof msg, "Payload Too Large: the body cap is %llu bytes",
-                 (unsigned long long)h->srv->opt.max_body_bytes);
-        return reply_error(c, 413, MCP_RPC_INVALID_REQUEST, msg, NULL, NULL);
-    }
-    const char *type = header(c, "Content-Type");
-    if (type == NULL || strncasecmp(type, "application/json", 16) != 0) {
-        mcp_metrics_reject(MCP_REJECT_PROTOCOL);
-        return reply_error(c, 415, MCP_RPC_INVALID_REQUEST,
-                           "Unsupported Media Type: send Content-Type: application/json", NULL,
-                           NULL);
-    }
+    if (rq->too_large) return reply_too_large(h, c);
     return post_mcp(h, c, rq);
 }
 
