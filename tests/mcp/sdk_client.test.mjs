@@ -1,0 +1,456 @@
+// tests/mcp/sdk_client.test.mjs - the MCP server driven by the official
+// TypeScript SDK (v1 Client), over both transports: stdio (the SDK spawns
+// `llm-sandbox mcp`) and Streamable HTTP (this file starts the server on a
+// free loopback port with a bearer token). Every scenario runs on both, with
+// assertions on what comes back, not only on "no error"; a few HTTP-only ones
+// follow (a second client's own Mcp-Session-Id, the token check).
+//
+// Binary: $LSB_MCP_BINARY, else build/llm-sandbox. Run via run_sdk.sh.
+// Both servers get a large --fuel: with the default budget a Python busy loop
+// runs out of fuel in a fraction of a second, and the cancel and progress
+// scenarios need runs that last seconds.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const BINARY = path.resolve(process.env.LSB_MCP_BINARY || path.join(here, '../../build/llm-sandbox'));
+const BIG_FUEL = '100000000000000'; // 1e14: minutes of busy loop (see the header)
+const EXPECTED_TOOLS = [
+  'execute_code', 'create_session', 'destroy_session', 'list_runtimes',
+  'list_available_packages', 'install_package', 'get_workspace_info', 'reset_workspace',
+  'cancel_execution', 'get_metrics', 'get_active_sessions',
+];
+const BUSY_LOOP = 'while True: pass';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/* ---- servers and clients ------------------------------------------------ */
+
+/* A free TCP port on 127.0.0.1 (bound then released). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/* The last lines of a server log, for a failure message. */
+function logTail(file, lines = 30) {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+const stdioTransport = {
+  name: 'stdio',
+  /* The SDK spawns the server itself; its stderr (JSON-line logs) goes to a file. */
+  async start() {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lsb-mcp-sdk-stdio-'));
+    const log = path.join(dir, 'server.log');
+    const logStream = createWriteStream(log);
+    const clients = [];
+    return {
+      dir,
+      log,
+      async connect(name = 'lsb-sdk-test') {
+        const transport = new StdioClientTransport({
+          command: BINARY,
+          args: ['mcp', '--storage-dir', path.join(dir, 'storage'), '--fuel', BIG_FUEL],
+          stderr: 'pipe',
+        });
+        transport.stderr.pipe(logStream, { end: false });
+        const client = new Client({ name, version: '1.0.0' });
+        await client.connect(transport);
+        clients.push(client);
+        return { client, transport };
+      },
+      async stop() {
+        for (const c of clients) await c.close().catch(() => {});
+        logStream.end();
+      },
+    };
+  },
+};
+
+const httpTransport = {
+  name: 'http',
+  /* Starts `mcp --http 127.0.0.1:PORT --auth-token T` and waits until it answers. */
+  async start() {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lsb-mcp-sdk-http-'));
+    const log = path.join(dir, 'server.log');
+    const logStream = createWriteStream(log);
+    const port = await freePort();
+    const token = `tok-${process.pid}-${Date.now()}`;
+    const url = new URL(`http://127.0.0.1:${port}/mcp`);
+    const server = spawn(BINARY, ['mcp', '--http', `127.0.0.1:${port}`, '--storage-dir',
+      path.join(dir, 'storage'), '--auth-token', token, '--fuel', BIG_FUEL],
+    { stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout.pipe(logStream, { end: false });
+    server.stderr.pipe(logStream, { end: false });
+    let exited = null;
+    server.on('exit', (code, signal) => { exited = { code, signal }; });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (exited) throw new Error(`server exited (${JSON.stringify(exited)}) before answering:\n${logTail(log)}`);
+      try {
+        await fetch(url, { method: 'POST', signal: AbortSignal.timeout(1000) });
+        break; // any HTTP answer (401 without the token) means it listens
+      } catch {
+        if (Date.now() > deadline) throw new Error(`server did not answer on ${url} in 30 s:\n${logTail(log)}`);
+        await sleep(100);
+      }
+    }
+    const clients = [];
+    return {
+      dir,
+      log,
+      url,
+      token,
+      async connect(name = 'lsb-sdk-test', headers = { Authorization: `Bearer ${token}` }) {
+        const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers } });
+        const client = new Client({ name, version: '1.0.0' });
+        await client.connect(transport);
+        clients.push(client);
+        return { client, transport };
+      },
+      async stop() {
+        for (const c of clients) await c.close().catch(() => {});
+        if (!exited) {
+          server.kill('SIGTERM');
+          const t = setTimeout(() => server.kill('SIGKILL'), 5000);
+          await new Promise((r) => (exited ? r() : server.on('exit', r)));
+          clearTimeout(t);
+        }
+        logStream.end();
+      },
+    };
+  },
+};
+
+/* ---- helpers on a client ------------------------------------------------ */
+
+/* Calls a tool; returns the result (isError or not). */
+async function call(client, name, args = {}, options = {}) {
+  return client.callTool({ name, arguments: args }, undefined, { timeout: 120_000, ...options });
+}
+
+/* The text of a result's content (all text items joined). */
+function text(res) {
+  assert.ok(Array.isArray(res.content) && res.content.length > 0, `no content in ${JSON.stringify(res).slice(0, 300)}`);
+  return res.content.filter((c) => c.type === 'text').map((c) => c.text).join('\n');
+}
+
+/* A successful tool call: asserts isError is false and returns the result. */
+async function ok(client, name, args = {}, options = {}) {
+  const res = await call(client, name, args, options);
+  assert.notEqual(res.isError, true, `${name} ${JSON.stringify(args).slice(0, 200)} failed: ${text(res).slice(0, 600)}`);
+  return res;
+}
+
+/* A failing tool call: asserts isError is true and returns the result. */
+async function fails(client, name, args = {}) {
+  const res = await call(client, name, args);
+  assert.equal(res.isError, true, `${name} ${JSON.stringify(args).slice(0, 200)} should fail: ${text(res).slice(0, 600)}`);
+  return res;
+}
+
+/* Runs code and asserts it succeeded; returns structuredContent. */
+async function run(client, code, extra = {}) {
+  const res = await ok(client, 'execute_code', { code, ...extra });
+  const sc = res.structuredContent;
+  assert.equal(sc.success, true, `run failed: ${text(res).slice(0, 600)}`);
+  return { res, sc };
+}
+
+async function newSession(client, language) {
+  const res = await ok(client, 'create_session', { language });
+  const id = res.structuredContent.session_id;
+  assert.match(id, /^[A-Za-z0-9_-]{1,128}$/);
+  assert.ok(text(res).includes(id), 'the text names the session id');
+  assert.equal(res.structuredContent.language, language);
+  return id;
+}
+
+async function pythonCancelled(client) {
+  const m = await ok(client, 'get_metrics');
+  return m.structuredContent.executions.python.cancelled;
+}
+
+/* Waits until get_active_sessions shows a run in progress in session id. */
+async function waitRunning(client, id, ms = 15_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const res = await ok(client, 'get_active_sessions');
+    const s = res.structuredContent.sessions.find((x) => x.session_id === id);
+    assert.ok(s, `session ${id} not in get_active_sessions`);
+    if (s.running) return;
+    if (Date.now() > deadline) assert.fail(`session ${id} never showed running=true`);
+    await sleep(100);
+  }
+}
+
+/* ---- the scenarios, the same on every transport ------------------------- */
+
+const scenarios = [
+  ['initialize and list the 11 tools', async ({ client }) => {
+    const info = client.getServerVersion();
+    assert.equal(info.name, 'llm-wasm-sandbox');
+    assert.ok(info.version, 'serverInfo.version');
+    assert.ok(client.getServerCapabilities().tools, 'tools capability');
+    assert.ok((client.getInstructions() || '').length > 20, 'instructions');
+    const { tools } = await client.listTools();
+    assert.deepEqual(tools.map((t) => t.name).sort(), [...EXPECTED_TOOLS].sort());
+    for (const t of tools) {
+      assert.equal(t.inputSchema.type, 'object', `${t.name}.inputSchema.type`);
+      assert.ok(t.description && t.description.length > 10, `${t.name} has a description`);
+    }
+    const exec = tools.find((t) => t.name === 'execute_code');
+    assert.deepEqual(exec.inputSchema.required, ['code']);
+    assert.ok(exec.inputSchema.properties.session_id && exec.inputSchema.properties.timeout);
+  }],
+
+  ['one-shot Python execute_code', async ({ client }) => {
+    const { res, sc } = await run(client, 'import sys\nprint(6 * 7, sys.version_info[:2])');
+    assert.equal(sc.stdout, '42 (3, 11)\n');
+    assert.ok(text(res).includes('42 (3, 11)'), text(res));
+    assert.equal(sc.exit_code, 0);
+    assert.equal(sc.runtime, 'python');
+    assert.equal(sc.session_id, null);
+    assert.ok(sc.fuel_consumed > 0 && sc.duration_ms > 0);
+  }],
+
+  ['one-shot JavaScript execute_code', async ({ client }) => {
+    const { res, sc } = await run(client, 'console.log([1, 2, 3].map(x => x * 2).join(","))',
+      { language: 'javascript' });
+    assert.equal(sc.stdout, '2,4,6\n');
+    assert.ok(text(res).includes('2,4,6'), text(res));
+    assert.equal(sc.runtime, 'javascript');
+  }],
+
+  ['Python session keeps a variable between calls', async ({ client }) => {
+    const id = await newSession(client, 'python');
+    const first = await run(client, 'x = 41', { session_id: id });
+    assert.equal(first.sc.stdout, '');
+    assert.equal(first.sc.session_id, id);
+    const { res, sc } = await run(client, 'print(x + 1)', { session_id: id });
+    assert.equal(sc.stdout, '42\n');
+    assert.ok(text(res).includes('42'));
+  }],
+
+  ['JavaScript session keeps a let binding between calls', async ({ client }) => {
+    const id = await newSession(client, 'javascript');
+    await run(client, 'let x = 41;', { session_id: id });
+    const { sc } = await run(client, 'console.log(x + 1)', { session_id: id });
+    assert.equal(sc.stdout, '42\n');
+    // the session's language is implied; a mismatching one is refused
+    const wrong = await fails(client, 'execute_code', { code: 'print(1)', language: 'python', session_id: id });
+    assert.match(text(wrong), /javascript|language/i);
+  }],
+
+  ['a file written in a session is listed and read back', async ({ client }) => {
+    const id = await newSession(client, 'python');
+    const w = await run(client, "with open('/app/notes.txt', 'w') as f:\n    f.write('hello from the sandbox')",
+      { session_id: id });
+    assert.ok(w.sc.files_created.some((f) => f.includes('notes.txt')), JSON.stringify(w.sc.files_created));
+    const info = await ok(client, 'get_workspace_info', { session_id: id });
+    const file = info.structuredContent.files.find((f) => f.path === 'notes.txt');
+    assert.ok(file, `notes.txt not listed: ${JSON.stringify(info.structuredContent.files)}`);
+    assert.equal(file.size, 'hello from the sandbox'.length);
+    assert.ok(text(info).includes('/app/notes.txt'), text(info));
+    const { sc } = await run(client, "print(open('/app/notes.txt').read())", { session_id: id });
+    assert.equal(sc.stdout, 'hello from the sandbox\n');
+  }],
+
+  ['a failing run (1/0) reports ZeroDivisionError and leaves the variables', async ({ client }) => {
+    const id = await newSession(client, 'python');
+    await run(client, 'x = 41', { session_id: id });
+    const res = await fails(client, 'execute_code', { code: 'x = 0\n1/0', session_id: id });
+    const sc = res.structuredContent;
+    assert.equal(sc.success, false);
+    assert.equal(sc.error.type, 'ZeroDivisionError');
+    assert.match(sc.stderr, /ZeroDivisionError: division by zero/);
+    assert.ok(text(res).includes('ZeroDivisionError'));
+    const after = await run(client, 'print(x)', { session_id: id });
+    assert.equal(after.sc.stdout, '41\n', 'the failed run rolled back x = 0');
+  }],
+
+  ['an unknown session_id is an error', async ({ client }) => {
+    const res = await fails(client, 'execute_code', { code: 'print(1)', session_id: 'no-such-session' });
+    assert.match(text(res), /Unknown session/);
+    assert.equal(res.structuredContent.error.type, 'UnknownSession');
+  }],
+
+  ['invalid arguments are errors', async ({ client }) => {
+    const t0 = await fails(client, 'execute_code', { code: 'print(1)', timeout: 0 });
+    assert.match(text(t0), /timeout/);
+    const unknown = await fails(client, 'execute_code', { code: 'print(1)', bogus: 1 });
+    assert.match(text(unknown), /bogus/);
+    const lang = await fails(client, 'execute_code', { code: 'print(1)', language: 'cobol' });
+    assert.match(text(lang), /language/);
+    const noCode = await fails(client, 'execute_code', {});
+    assert.match(text(noCode), /code/);
+    const noLang = await fails(client, 'create_session', {});
+    assert.match(text(noLang), /language/);
+  }],
+
+  ['cancel with an AbortSignal (notifications/cancelled)', async ({ client }) => {
+    const id = await newSession(client, 'python');
+    await run(client, 'x = 41', { session_id: id });
+    const before = await pythonCancelled(client);
+    const ac = new AbortController();
+    const started = Date.now();
+    const pending = call(client, 'execute_code', { code: BUSY_LOOP, timeout: 60, session_id: id },
+      { signal: ac.signal });
+    await waitRunning(client, id);
+    ac.abort('test aborts the run');
+    await assert.rejects(pending, /test aborts the run/);
+    // the session still works, and did not wait for the 60 s run
+    const { sc } = await run(client, 'print(x + 1)', { session_id: id });
+    assert.equal(sc.stdout, '42\n');
+    assert.ok(Date.now() - started < 30_000, `the follow-up came ${Date.now() - started} ms after the start`);
+    // the server counted the run as cancelled (it may record it just after answering)
+    let now = await pythonCancelled(client);
+    for (let i = 0; i < 50 && now <= before; i++) {
+      await sleep(100);
+      now = await pythonCancelled(client);
+    }
+    assert.ok(now > before, `get_metrics executions.python.cancelled stayed at ${now}`);
+  }],
+
+  ['cancel_execution stops a pending run of the same client', async ({ client }) => {
+    const id = await newSession(client, 'python');
+    await run(client, 'x = 41', { session_id: id });
+    const started = Date.now();
+    const pending = call(client, 'execute_code', { code: BUSY_LOOP, timeout: 60, session_id: id });
+    await waitRunning(client, id);
+    const c = await ok(client, 'cancel_execution', { session_id: id });
+    assert.equal(c.structuredContent.cancelled, 1, text(c));
+    const res = await pending;
+    const elapsed = Date.now() - started;
+    assert.equal(res.isError, true, text(res));
+    assert.equal(res.structuredContent.trap_reason, 'cancelled', text(res));
+    assert.ok(elapsed < 20_000, `the cancelled run took ${elapsed} ms`);
+    const { sc } = await run(client, 'print(x + 1)', { session_id: id });
+    assert.equal(sc.stdout, '42\n', 'variables as before the cancelled run');
+  }],
+
+  ['progress notifications during a 2.5 s run', async ({ client }) => {
+    const seen = [];
+    const res = await ok(client, 'execute_code',
+      { code: 'import time; t=time.time()\nwhile time.time()-t<2.5: pass\nprint("done")', timeout: 30 },
+      { onprogress: (p) => seen.push(p) });
+    const sc = res.structuredContent;
+    assert.equal(sc.success, true, text(res));
+    assert.equal(sc.stdout, 'done\n');
+    assert.ok(seen.length >= 1, 'no progress notification arrived');
+    for (let i = 0; i < seen.length; i++) {
+      assert.equal(typeof seen[i].progress, 'number');
+      if (i > 0) assert.ok(seen[i].progress > seen[i - 1].progress, 'progress increases');
+    }
+  }],
+
+  ['large output is truncated into a file that a session can read back', async ({ client }) => {
+    const code = "print('a' * 150000)";
+    // one-shot: the file is in the server's storage
+    const one = await run(client, code);
+    const oneText = text(one.res);
+    assert.ok(oneText.length < 110_000, `one-shot text is ${oneText.length} chars`);
+    assert.ok(one.sc.output_files && one.sc.output_files.stdout, JSON.stringify(one.sc.output_files));
+    assert.ok(oneText.includes(one.sc.output_files.stdout), 'the text names the full output file');
+    assert.match(oneText, /150001 characters/);
+    // in a session: /app/outputs/..., readable by the next run
+    const id = await newSession(client, 'python');
+    const { res, sc } = await run(client, code, { session_id: id });
+    const t = text(res);
+    assert.ok(t.length < 110_000, `session text is ${t.length} chars`);
+    const file = sc.output_files && sc.output_files.stdout;
+    assert.match(file || '', /^\/app\/outputs\//);
+    assert.ok(t.includes(file), 'the text names the full output file');
+    const back = await run(client, `print(len(open(${JSON.stringify(file)}).read()))`, { session_id: id });
+    assert.equal(back.sc.stdout, '150001\n');
+  }],
+
+  ['destroy_session, then the id is unknown', async ({ client }) => {
+    const id = await newSession(client, 'python');
+    await run(client, 'x = 1', { session_id: id });
+    const d = await ok(client, 'destroy_session', { session_id: id });
+    assert.equal(d.structuredContent.destroyed, true);
+    const res = await fails(client, 'execute_code', { code: 'print(x)', session_id: id });
+    assert.match(text(res), /Unknown session/);
+    const info = await fails(client, 'get_workspace_info', { session_id: id });
+    assert.match(text(info), /Unknown session/);
+    const again = await fails(client, 'destroy_session', { session_id: id });
+    assert.match(text(again), /Unknown session/);
+  }],
+];
+
+/* ---- HTTP only ---------------------------------------------------------- */
+
+const httpScenarios = [
+  ['a second client gets its own Mcp-Session-Id and both work at once', async ({ env, client, transport }) => {
+    const second = await env.connect('lsb-sdk-test-2');
+    assert.ok(transport.sessionId, 'first client has an Mcp-Session-Id');
+    assert.ok(second.transport.sessionId, 'second client has an Mcp-Session-Id');
+    assert.notEqual(second.transport.sessionId, transport.sessionId);
+    const code = (n) => `import time\ntime.sleep(0.5)\nprint(${n})`;
+    const started = Date.now();
+    const [a, b] = await Promise.all([run(client, code(1)), run(second.client, code(2))]);
+    assert.equal(a.sc.stdout, '1\n');
+    assert.equal(b.sc.stdout, '2\n');
+    assert.ok(Date.now() - started < 10_000);
+    const m = await ok(second.client, 'get_metrics');
+    assert.ok(m.structuredContent.http_sessions >= 2, `http_sessions = ${m.structuredContent.http_sessions}`);
+    await second.client.close();
+  }],
+
+  ['a client without the bearer token is refused', async ({ env }) => {
+    await assert.rejects(env.connect('no-token', {}), /401|Unauthorized|auth/i);
+    await assert.rejects(env.connect('bad-token', { Authorization: 'Bearer wrong' }), /401|Unauthorized|auth/i);
+  }],
+];
+
+/* ---- wiring -------------------------------------------------------------- */
+
+for (const tr of [stdioTransport, httpTransport]) {
+  describe(`MCP over ${tr.name}`, () => {
+    const ctx = { failed: false };
+    before(async () => {
+      ctx.env = await tr.start();
+      Object.assign(ctx, await ctx.env.connect());
+    });
+    after(async () => {
+      await ctx.env?.stop();
+      if (!ctx.env) return;
+      if (ctx.failed || process.env.LSB_KEEP) {
+        console.error(`[${tr.name}] server log tail (${ctx.env.log}):\n${logTail(ctx.env.log)}`);
+      } else {
+        rmSync(ctx.env.dir, { recursive: true, force: true });
+      }
+    });
+    const list = tr === httpTransport ? [...scenarios, ...httpScenarios] : scenarios;
+    for (const [name, fn] of list) {
+      test(name, { timeout: 120_000 }, async () => {
+        try {
+          await fn(ctx);
+        } catch (e) {
+          ctx.failed = true;
+          throw e;
+        }
+      });
+    }
+  });
+}
