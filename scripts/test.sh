@@ -2,8 +2,10 @@
 # scripts/test.sh - the whole test suite, from a fresh machine: dependencies,
 # build, the format check, unit tests (cmocka), end-to-end tests of the real
 # binary, then the unit and end-to-end tests again under ASan and UBSan.
-# Also: a second build does no guest work, the fuel pass's own tests, and
-# the QuickJS guest under Node's WASI (an independent host).
+# Also: a second build does no guest work, the fuel pass's own tests, the
+# QuickJS guest under Node's WASI (an independent host), and the MCP server
+# driven by real clients (the official TypeScript SDK, the conformance
+# suite), hostile traffic and load.
 # The last line is the total, in the "N passed, M failed" form CI reads.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +35,8 @@ suite e2e make -s e2e
 suite batteries-py bash tests/e2e/batteries_py.sh build/llm-sandbox
 suite js-helpers bash tests/e2e/js_helpers.sh build/llm-sandbox
 suite sessions-cli bash tests/e2e/sessions_cli.sh build/llm-sandbox
+suite mcp-sdk bash tests/mcp/run_sdk.sh build/llm-sandbox
+suite mcp-conformance bash tests/mcp/conformance.sh build/llm-sandbox
 suite asan-unit make -s asan-unit
 suite asan-e2e make -s asan-e2e
 echo "total: $total_pass passed, $total_fail failed"

@@ -33,7 +33,7 @@ struct mcp_calls {
     pthread_mutex_t lock;
     call_queue exec, admin;
     mcp_call *registry; /* every queued or running call */
-    uint64_t running;
+    uint64_t running;   /* executions (the exec pool's calls) running now */
     bool stopping;
     pthread_cond_t tick_wake;
     pthread_t *threads;
@@ -77,7 +77,7 @@ static mcp_call *queue_take(mcp_calls *c, call_queue *q) {
         q->length--;
         call->running = true;
         call->started_ms = now_ms();
-        c->running++;
+        if (call->tool->cls == MCP_TOOL_EXEC) c->running++;
     }
     pthread_mutex_unlock(&c->lock);
     return call;
@@ -119,7 +119,7 @@ static void run_call(mcp_calls *c, mcp_call *call) {
     log_call(call, result);
     pthread_mutex_lock(&c->lock);
     registry_remove(c, call);
-    c->running--;
+    if (call->tool->cls == MCP_TOOL_EXEC) c->running--;
     pthread_mutex_unlock(&c->lock);
     finish(c->srv, call, result, call->queued_ms);
 }
@@ -289,7 +289,7 @@ bool mcp_calls_session_busy(mcp_calls *c, const char *session_id) {
 void mcp_calls_counts(mcp_calls *c, uint64_t *running, uint64_t *queued) {
     pthread_mutex_lock(&c->lock);
     *running = c->running;
-    *queued = c->exec.length + c->admin.length;
+    *queued = c->exec.length;
     pthread_mutex_unlock(&c->lock);
 }
 

@@ -60,7 +60,7 @@ void mcp_calls_cancel_all(mcp_calls *c);
 /* Whether a call of the session is queued or running. */
 bool mcp_calls_session_busy(mcp_calls *c, const char *session_id);
 
-/* Counts for metrics. */
+/* Executions running and waiting for a worker, for metrics. */
 void mcp_calls_counts(mcp_calls *c, uint64_t *running, uint64_t *queued);
 
 /* Cancel everything, wait for the workers and free c. */

@@ -156,7 +156,7 @@ char *mcp_metrics_prometheus(const mcp_gauges *g, size_t *len) {
         "# TYPE lsb_live_sessions gauge\nlsb_live_sessions %llu\n"
         "# HELP lsb_executions_running Executions running now.\n"
         "# TYPE lsb_executions_running gauge\nlsb_executions_running %llu\n"
-        "# HELP lsb_executions_queued Tool calls waiting for a worker.\n"
+        "# HELP lsb_executions_queued Executions waiting for a worker.\n"
         "# TYPE lsb_executions_queued gauge\nlsb_executions_queued %llu\n"
         "# HELP lsb_http_sessions MCP protocol sessions (Mcp-Session-Id) open.\n"
         "# TYPE lsb_http_sessions gauge\nlsb_http_sessions %llu\n",
