@@ -454,3 +454,29 @@ for (const tr of [stdioTransport, httpTransport]) {
     }
   });
 }
+
+/* ---- the seed's entry point ------------------------------------------------ */
+
+describe('llm-wasm-mcp (the alias a Claude Desktop config names)', () => {
+  test('speaks MCP over stdio like `llm-sandbox mcp`', { timeout: 60_000 }, async () => {
+    const alias = path.join(path.dirname(BINARY), 'llm-wasm-mcp');
+    const dir = mkdtempSync(path.join(tmpdir(), 'lsb-mcp-alias-'));
+    const transport = new StdioClientTransport({
+      command: alias, args: ['--storage-dir', path.join(dir, 'storage')], stderr: 'ignore',
+    });
+    const client = new Client({ name: 'alias-test', version: '1.0.0' });
+    try {
+      await client.connect(transport);
+      const { tools } = await client.listTools();
+      assert.deepEqual(tools.map((t) => t.name).sort(), [...EXPECTED_TOOLS].sort());
+      const res = await client.callTool({
+        name: 'execute_code', arguments: { code: 'console.log([1,2,3].map(x => x * 2).join(","))', language: 'javascript' },
+      });
+      assert.equal(res.isError, false);
+      assert.equal(res.structuredContent.stdout, '2,4,6\n');
+    } finally {
+      await client.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
