@@ -95,3 +95,6 @@ fi
 echo
 echo "== 4. live sessions (library API, side by side in one process)"
 "$OUT/session_bench" "$BUILD/assets" "$RUNS" 2>/dev/null || echo "  (session_bench failed or not built)"
+
+echo
+bash "$ROOT/bench/mcp_bench.sh" "$BUILD" || echo "  (mcp_bench failed)"
