@@ -248,6 +248,22 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
     return ok;
 }
 
+/* A JSON-RPC error for the request whose id is id_text (JSON; NULL or ""
+ * for null) with an HTTP status. */
+static enum MHD_Result reply_error_id(struct MHD_Connection *c, unsigned status, int code,
+                                      const char *message, const char *id_text) {
+    json_t *id = id_text && id_text[0] ? json_loads(id_text, JSON_DECODE_ANY, NULL) : NULL;
+    json_t *e = mcp_rpc_error(id, code, message, NULL);
+    json_decref(id);
+    size_t len = 0;
+    char *text = e ? mcp_rpc_dump(e, &len) : NULL;
+    json_decref(e);
+    enum MHD_Result ok =
+        reply(c, status, "application/json", text ? text : "", len, NULL, NULL, NULL);
+    free(text);
+    return ok;
+}
+
 /* A JSON-RPC error (id null) with an HTTP status. */
 static enum MHD_Result reply_error(struct MHD_Connection *c, unsigned status, int code,
                                    const char *message, const char *extra_name,
@@ -361,13 +377,29 @@ static bool accepts_sse(struct MHD_Connection *c) {
     return a != NULL && (strstr(a, "text/event-stream") || strstr(a, "*/*"));
 }
 
-/* Check the 2026-07-28 routing headers against the body: Mcp-Method
- * must equal the method and Mcp-Name the tool name, when sent. */
+/* Whether header value h, with surrounding spaces and tabs ignored (HTTP
+ * optional whitespace), equals want exactly. */
+static bool header_equals(const char *h, const char *want) {
+    while (*h == ' ' || *h == '\t')
+        h++;
+    size_t n = strlen(h);
+    while (n > 0 && (h[n - 1] == ' ' || h[n - 1] == '\t'))
+        n--;
+    return n == strlen(want) && strncmp(h, want, n) == 0;
+}
+
+/* Check the 2026-07-28 routing headers against the body: Mcp-Method must
+ * be sent and equal the method; Mcp-Name must be sent and equal
+ * params.name when the body has one (tools/call). NULL, or why not. */
 static const char *check_routing(struct MHD_Connection *c, const mcp_peek *pk) {
     const char *method = header(c, "Mcp-Method"), *name = header(c, "Mcp-Name");
-    if (method != NULL && strcmp(method, pk->method) != 0)
+    if (pk->batch || pk->response) return NULL;
+    if (method == NULL) return "Protocol 2026-07-28 requests need the Mcp-Method header";
+    if (!header_equals(method, pk->method))
         return "The Mcp-Method header does not match the method in the body";
-    if (name != NULL && pk->name[0] && strcmp(name, pk->name) != 0)
+    if (pk->name[0] && name == NULL)
+        return "Protocol 2026-07-28 tools/call requests need the Mcp-Name header";
+    if (name != NULL && pk->name[0] && !header_equals(name, pk->name))
         return "The Mcp-Name header does not match params.name in the body";
     return NULL;
 }
@@ -421,7 +453,7 @@ static enum MHD_Result post_mcp(http_server *h, struct MHD_Connection *c, http_r
     const char *bad = modern ? check_routing(c, &pk) : NULL;
     if (bad != NULL) {
         mcp_metrics_reject(MCP_REJECT_PROTOCOL);
-        return reply_error(c, 400, MCP_RPC_HEADER_MISMATCH, bad, NULL, NULL);
+        return reply_error_id(c, 400, MCP_RPC_HEADER_MISMATCH, bad, pk.id);
     }
     char key[MCP_CLIENT_KEY_MAX];
     client_key(h, c, key, sizeof key);

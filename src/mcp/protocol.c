@@ -348,17 +348,21 @@ static void fail_version(mcp_request *req, json_t *requested) {
  * answering with the error. */
 static int check_modern(mcp_request *req, json_t *meta, json_t *v, const mcp_inbound *in) {
     const char *version = json_string_value(v);
-    if (version == NULL || !mcp_proto_version_supported(version)) {
-        fail_version(req, v);
+    /* The header is checked first: a disagreement is a -32020 whatever the
+     * versions are; only when they agree does an unknown version give -32022. */
+    bool missing = in->http && in->header_version == NULL && version != NULL &&
+                   strcmp(version, MCP_VERSION_MODERN) == 0;
+    if (missing || (in->header_version != NULL &&
+                    (version == NULL || strcmp(in->header_version, version) != 0))) {
+        mcp_request_fail(
+            req, MCP_RPC_HEADER_MISMATCH,
+            "The MCP-Protocol-Version header must equal the protocol version in "
+            "params._meta",
+            json_pack("{s:{s:s?, s:O}}", "mismatch", "header", in->header_version, "body", v));
         return -1;
     }
-    if ((in->http && strcmp(version, MCP_VERSION_MODERN) == 0 && in->header_version == NULL) ||
-        (in->header_version != NULL && strcmp(in->header_version, version) != 0)) {
-        mcp_request_fail(req, MCP_RPC_HEADER_MISMATCH,
-                         "The MCP-Protocol-Version header must equal the protocol version in "
-                         "params._meta",
-                         json_pack("{s:{s:s?, s:s}}", "mismatch", "header", in->header_version,
-                                   "body", version));
+    if (version == NULL || !mcp_proto_version_supported(version)) {
+        fail_version(req, v);
         return -1;
     }
     if (strcmp(version, MCP_VERSION_MODERN) != 0) return 0; /* an older version, named in _meta */
@@ -548,6 +552,11 @@ int mcp_proto_peek(const char *text, size_t len, mcp_peek *out) {
         snprintf(out->name, sizeof out->name, "%s", name ? name : "");
         snprintf(out->meta_version, sizeof out->meta_version, "%s", ver ? ver : "");
         out->has_meta_version = ver != NULL;
+        json_t *id = json_object_get(v, "id");
+        char *id_text = json_is_string(id) || json_is_number(id) ? mcp_rpc_dump(id, NULL) : NULL;
+        if (id_text != NULL && strlen(id_text) < sizeof out->id)
+            memcpy(out->id, id_text, strlen(id_text) + 1);
+        free(id_text);
     }
     json_decref(v);
     return 0;

@@ -86,6 +86,7 @@ typedef struct mcp_peek {
     char method[64];
     char name[160];        /* params.name (tools/call), or "" */
     char meta_version[32]; /* _meta protocol version, or "" */
+    char id[96];           /* the request id as JSON text, or "" */
     bool has_meta_version;
 } mcp_peek;
 int mcp_proto_peek(const char *text, size_t len, mcp_peek *out);

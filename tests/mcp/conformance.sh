@@ -4,7 +4,9 @@
 # `BINARY mcp --http` on a free loopback port: the active server suite at
 # http://localhost:PORT/mcp with conformance-baseline.yml as the expected
 # failures, then dns-rebinding-protection again at http://127.0.0.1:PORT/mcp
-# (the Host check must accept both loopback spellings).
+# (the Host check must accept both loopback spellings), then the required
+# set of the stateless 2026-07-28 revision with the 0.2.0 alpha of the suite
+# and conformance-baseline-2026.yml.
 # The rate limiter is off (--rate-limit 0): the suite sends ~150 requests in
 # a few seconds from one address, past the default burst of 60.
 # Counts are per scenario; baseline failures are reported as skipped. The
@@ -61,6 +63,12 @@ echo "[conformance] dns-rebinding-protection at http://127.0.0.1:$port/mcp"
   --scenario dns-rebinding-protection -o "$tmp/results" 2>&1 | plain | tee "$tmp/dns.log"
 rc2=${PIPESTATUS[0]}
 
+echo "[conformance] stateless 2026-07-28 required set (conformance 0.2.0 alpha) at http://localhost:$port/mcp"
+"$node" node_modules/conformance-2026/dist/index.js server --url "http://localhost:$port/mcp" \
+  --requirements 2026-07-28 --expected-failures conformance-baseline-2026.yml \
+  -o "$tmp/results-2026" 2>&1 | plain | tee "$tmp/suite-2026.log"
+rc3=${PIPESTATUS[0]}
+
 if ! kill -0 "$server_pid" 2>/dev/null; then
   echo "[conformance] the server died during the run; its log:" >&2
   tail -20 "$tmp/server.log" >&2
@@ -90,9 +98,17 @@ else
   echo "[conformance] dns-rebinding-protection failed at 127.0.0.1"
   fail=$((fail + 1))
 fi
+# 2026-07-28: the alpha judges its baseline itself (stale entries and
+# warnings fail it); passing scenarios with checks count as passed.
+pass26=$(grep -cE '^✓ .*: [1-9][0-9]* passed' "$tmp/suite-2026.log")
+pass=$((pass + pass26))
+if [ "$rc3" -ne 0 ] || [ "$pass26" -eq 0 ]; then
+  echo "[conformance] the 2026-07-28 run failed (exit $rc3): see 'Unexpected failures' above"
+  fail=$((fail + 1))
+fi
 [ $((pass + fail + skip)) -gt 1 ] || { echo "[conformance] no scenario summary found"; fail=$((fail + 1)); }
 [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ] && fail=1
 checks=$(grep -E '^Total: ' "$tmp/suite.log" | tail -1 | sed -E 's/Total: ([0-9]+) passed, ([0-9]+) failed/\1 checks passing and \2 failing/')
 echo "[conformance] the suite saw ${checks:-no total line} (baseline failures included); $skip scenarios fail as conformance-baseline.yml expects, counted as skipped"
 echo "$pass passed, $fail failed, $skip skipped"
-[ "$rc" -eq 0 ] && [ "$rc2" -eq 0 ] && [ "$fail" -eq 0 ]
+[ "$rc" -eq 0 ] && [ "$rc2" -eq 0 ] && [ "$rc3" -eq 0 ] && [ "$fail" -eq 0 ]
