@@ -37,6 +37,8 @@ suite js-helpers bash tests/e2e/js_helpers.sh build/llm-sandbox
 suite sessions-cli bash tests/e2e/sessions_cli.sh build/llm-sandbox
 suite mcp-sdk bash tests/mcp/run_sdk.sh build/llm-sandbox
 suite mcp-conformance bash tests/mcp/conformance.sh build/llm-sandbox
+suite mcp-malformed bash tests/mcp/malformed.sh build/llm-sandbox
+suite mcp-load node tests/mcp/load.mjs build/llm-sandbox
 suite asan-unit make -s asan-unit
 suite asan-e2e make -s asan-e2e
 echo "total: $total_pass passed, $total_fail failed"

@@ -248,10 +248,11 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
     return ok;
 }
 
-/* A JSON-RPC error for the request whose id is id_text (JSON; NULL or ""
- * for null) with an HTTP status. */
-static enum MHD_Result reply_error_id(struct MHD_Connection *c, unsigned status, int code,
-                                      const char *message, const char *id_text) {
+/* A JSON-RPC error for the request whose id is id_text (JSON text; NULL
+ * or "" for null) with an HTTP status and an optional extra header. */
+static enum MHD_Result reply_error_for(struct MHD_Connection *c, unsigned status, int code,
+                                       const char *message, const char *id_text,
+                                       const char *extra_name, const char *extra_value) {
     json_t *id = id_text && id_text[0] ? json_loads(id_text, JSON_DECODE_ANY, NULL) : NULL;
     json_t *e = mcp_rpc_error(id, code, message, NULL);
     json_decref(id);
@@ -259,23 +260,16 @@ static enum MHD_Result reply_error_id(struct MHD_Connection *c, unsigned status,
     char *text = e ? mcp_rpc_dump(e, &len) : NULL;
     json_decref(e);
     enum MHD_Result ok =
-        reply(c, status, "application/json", text ? text : "", len, NULL, NULL, NULL);
+        reply(c, status, "application/json", text ? text : "", len, NULL, extra_name, extra_value);
     free(text);
     return ok;
 }
 
-/* A JSON-RPC error (id null) with an HTTP status. */
+/* A JSON-RPC error with id null (the request was not read, or has none). */
 static enum MHD_Result reply_error(struct MHD_Connection *c, unsigned status, int code,
                                    const char *message, const char *extra_name,
                                    const char *extra_value) {
-    json_t *e = mcp_rpc_error(NULL, code, message, NULL);
-    size_t len = 0;
-    char *text = e ? mcp_rpc_dump(e, &len) : NULL;
-    json_decref(e);
-    enum MHD_Result ok =
-        reply(c, status, "application/json", text ? text : "", len, NULL, extra_name, extra_value);
-    free(text);
-    return ok;
+    return reply_error_for(c, status, code, message, NULL, extra_name, extra_value);
 }
 
 /* Whether host (a Host header's name, or an Origin's host) is loopback. */
@@ -453,7 +447,7 @@ static enum MHD_Result post_mcp(http_server *h, struct MHD_Connection *c, http_r
     const char *bad = modern ? check_routing(c, &pk) : NULL;
     if (bad != NULL) {
         mcp_metrics_reject(MCP_REJECT_PROTOCOL);
-        return reply_error_id(c, 400, MCP_RPC_HEADER_MISMATCH, bad, pk.id);
+        return reply_error_for(c, 400, MCP_RPC_HEADER_MISMATCH, bad, pk.id, NULL, NULL);
     }
     char key[MCP_CLIENT_KEY_MAX];
     client_key(h, c, key, sizeof key);

@@ -541,6 +541,7 @@ int mcp_proto_peek(const char *text, size_t len, mcp_peek *out) {
     if (json_is_array(v)) {
         out->batch = true;
     } else if (json_is_object(v)) {
+        out->object = true;
         const char *method = json_string_value(json_object_get(v, "method"));
         json_t *params = json_object_get(v, "params");
         const char *name = json_string_value(json_object_get(params, "name"));

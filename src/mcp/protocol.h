@@ -82,7 +82,7 @@ void mcp_proto_handle(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in, co
  * params.name, the _meta protocol version and whether it is a batch or a
  * notification. Returns 0, or -1 when text is not JSON. */
 typedef struct mcp_peek {
-    bool batch, notification, response;
+    bool batch, object, notification, response;
     char method[64];
     char name[160];        /* params.name (tools/call), or "" */
     char meta_version[32]; /* _meta protocol version, or "" */
