@@ -41,5 +41,6 @@ suite mcp-malformed bash tests/mcp/malformed.sh build/llm-sandbox
 suite mcp-load node tests/mcp/load.mjs build/llm-sandbox
 suite asan-unit make -s asan-unit
 suite asan-e2e make -s asan-e2e
+suite asan-mcp bash tests/mcp/malformed.sh build-asan/llm-sandbox
 echo "total: $total_pass passed, $total_fail failed"
 [ "$total_fail" -eq 0 ]

@@ -588,4 +588,12 @@ expect_no_match "stdio: no guest text outside results" "$(grep -v '^{' "$T/stdio
 section "final"
 alive "end" "$MAIN_PID"
 alive "end (rate server)" "$RATE_PID"
+
+# Under ASan/UBSan (scripts/test.sh runs this file on build-asan too), any
+# report lands in a server's stderr; stop the servers cleanly and look.
+section "sanitizers"
+for p in "${SERVER_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+for p in "${SERVER_PIDS[@]}"; do wait "$p" 2>/dev/null; done
+expect_no_match "no sanitizer report in any server's stderr" \
+    "$(grep -h -A3 'Sanitizer\|runtime error:' "$T"/*.err | head -20)" 'Sanitizer|runtime error'
 finish mcp-malformed
