@@ -56,6 +56,7 @@ void mcp_call_free(mcp_call *call) {
     free(call);
 }
 
+/* Unlink call from the registry (lock held). */
 static void registry_remove(mcp_calls *c, mcp_call *call) {
     if (call->prev)
         call->prev->next = call->next;
@@ -135,6 +136,7 @@ typedef struct worker_arg {
     call_queue *queue;
 } worker_arg;
 
+/* A worker thread: run the calls of its queue until the pool stops. */
 static void *worker_main(void *arg) {
     worker_arg *w = arg;
     mcp_call *call;
@@ -161,6 +163,7 @@ static void send_progress(mcp_calls *c) {
     }
 }
 
+/* The progress thread: every interval, notify the calls that asked. */
 static void *ticker_main(void *arg) {
     mcp_calls *c = arg;
     pthread_mutex_lock(&c->lock);

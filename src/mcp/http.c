@@ -127,6 +127,7 @@ typedef struct http_exchange {
     atomic_int refs; /* the core, and the connection */
 } http_exchange;
 
+/* Drop one reference (the core's or the connection's); the last frees x. */
 static void exchange_unref(http_exchange *x) {
     if (atomic_fetch_sub(&x->refs, 1) != 1) return;
     for (http_msg *m = x->head, *n; m; m = n) {
@@ -218,6 +219,7 @@ static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max) {
     return n;
 }
 
+/* libmicrohttpd is done with an SSE response: drop its reference. */
 static void sse_free(void *cls) { exchange_unref(cls); }
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -336,6 +338,7 @@ static void client_key(http_server *h, struct MHD_Connection *c, char *key, size
     snprintf(key, len, "ip:%s", addr);
 }
 
+/* Monotonic seconds, for the rate limiter. */
 static double mono_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);

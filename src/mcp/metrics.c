@@ -90,6 +90,7 @@ static metrics_state snapshot(void) {
 /* Append printf output to buf at *n (bounded by cap). */
 static void put(char *buf, size_t cap, size_t *n, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The definition of put (declared above with its format check). */
 static void put(char *buf, size_t cap, size_t *n, const char *fmt, ...) {
     if (*n >= cap) return;
     va_list ap;

@@ -76,8 +76,10 @@ mcp_peer *mcp_peer_new(const char *client_key) {
     return p;
 }
 
+/* See protocol.h. */
 void mcp_peer_ref(mcp_peer *p) { atomic_fetch_add(&p->refs, 1); }
 
+/* See protocol.h: the last reference frees the peer. */
 void mcp_peer_unref(mcp_peer *p) {
     if (p != NULL && atomic_fetch_sub(&p->refs, 1) == 1) free(p);
 }
@@ -121,6 +123,7 @@ static void exchange_put(mcp_exchange *x, json_t *response) {
     free(x);
 }
 
+/* Free a request context (its peer reference, id and token). */
 static void request_free(mcp_request *req) {
     mcp_peer_unref(req->peer);
     json_decref(req->id);
@@ -177,6 +180,7 @@ static json_t *server_capabilities(void) {
     return json_pack("{s:{s:b}, s:{}}", "tools", "listChanged", 0, "logging");
 }
 
+/* Our name, title and version, for initialize and server/discover. */
 static json_t *server_info(void) {
     return json_pack("{s:s, s:s, s:s}", "name", SERVER_NAME, "title", SERVER_TITLE, "version",
                      LSB_VERSION);
@@ -220,6 +224,7 @@ static void m_discover(mcp_request *req, json_t *params) {
                        "public", "_meta", MCP_META_SERVER_KEY, server_info()));
 }
 
+/* ping: an empty result. */
 static void m_ping(mcp_request *req, json_t *params) {
     (void)params;
     mcp_request_answer(req, json_object());
@@ -241,6 +246,7 @@ static void m_set_level(mcp_request *req, json_t *params) {
                      NULL);
 }
 
+/* tools/list: every tool; no pagination (the list is short and fixed). */
 static void m_tools_list(mcp_request *req, json_t *params) {
     json_t *cursor = json_object_get(params, "cursor");
     if (cursor != NULL && !json_is_string(cursor)) {

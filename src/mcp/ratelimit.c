@@ -36,6 +36,7 @@ mcp_rate *mcp_rate_new(uint32_t per_min, uint32_t burst) {
     return r;
 }
 
+/* See ratelimit.h. */
 void mcp_rate_free(mcp_rate *r) {
     if (r == NULL) return;
     pthread_mutex_destroy(&r->lock);

@@ -19,6 +19,7 @@ struct lsb_cancel {
     int fd;
 };
 
+/* See llmsandbox.h: an eventfd, non-blocking, closed on exec. */
 lsb_cancel *lsb_cancel_new(void) {
     lsb_cancel *c = malloc(sizeof *c);
     if (c == NULL) return NULL;
@@ -30,6 +31,7 @@ lsb_cancel *lsb_cancel_new(void) {
     return c;
 }
 
+/* See llmsandbox.h: a write makes the eventfd readable for good. */
 void lsb_cancel_fire(lsb_cancel *c) {
     uint64_t one = 1;
     if (c == NULL) return;
@@ -37,12 +39,14 @@ void lsb_cancel_fire(lsb_cancel *c) {
     }
 }
 
+/* See llmsandbox.h. */
 bool lsb_cancel_fired(const lsb_cancel *c) {
     if (c == NULL) return false;
     struct pollfd pfd = {c->fd, POLLIN, 0};
     return poll(&pfd, 1, 0) == 1;
 }
 
+/* See llmsandbox.h. */
 void lsb_cancel_free(lsb_cancel *c) {
     if (c == NULL) return;
     close(c->fd);
