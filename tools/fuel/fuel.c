@@ -3,9 +3,11 @@
  *
  * Owns the instrumented-module contract of guest/lsb_abi.h: the `fuel` global,
  * the lsb.out_of_fuel import and the lsb_fuel_* / lsb_global* exports.
- * Invariants: each region (function entry, loop header, if arm, code after a
- * labelled block) is charged its static expression count when entered, so
- * bytes and fuel are reproducible; unknown kinds/types fail, never skipped.
+ * Invariants: each region (function entry, loop header, if arm, and the rest
+ * of a block's list after a child that may leave it early) is charged its
+ * static expression count when entered, and once entered runs to its end
+ * (barring traps), so the charge is exact and bytes and fuel are
+ * reproducible; unknown kinds/types fail, never skipped.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -74,31 +76,35 @@ enum region_kind {
     R_LOOP,       /* loop header: start of the loop body */
     R_IF_TRUE,    /* start of an if's then arm */
     R_IF_FALSE,   /* start of an if's else arm */
-    R_BLOCK_TAIL, /* in a block's list, just after a labelled block (a br target) */
+    R_BLOCK_REST, /* in a block's list, after a child that may leave the list */
 };
 
-/* A straight-line stretch charged as one: cost counts its expressions, not
- * those of the regions nested in it. */
+/* A stretch that, once entered, runs to its end, charged as one: cost counts
+ * its expressions, not those of the regions nested in it. */
 struct region {
     uint64_t cost;
     BinaryenExpressionRef at; /* the loop, if or block the charge goes into */
-    BinaryenIndex index;      /* R_BLOCK_TAIL: child index the tail starts at */
-    uint32_t parent;          /* enclosing region; regions[0] is the function */
-    uint32_t min_target;      /* shallowest label depth branched to so far */
+    BinaryenIndex index;      /* R_BLOCK_REST: child index the region starts at */
     enum region_kind kind;
-    bool merge; /* R_BLOCK_TAIL that always runs after its parent: charged there */
 };
 
-#define NO_TAIL      UINT32_MAX /* work.tail: no region follows */
-#define NO_TARGET    UINT32_MAX /* region.min_target: no branch seen yet */
+#define NO_TARGET    UINT32_MAX /* pass.min_target: no branch seen yet */
 #define RETURN_DEPTH 0          /* a return leaves every label; label i has depth i + 1 */
+
+/* What a work entry asks the walker to do. */
+enum step {
+    S_VISIT, /* charge e and push its children */
+    S_CLOSE, /* close the label of block or loop e (its children are done) */
+    S_CHILD, /* block e: child `index - 1` is done; go on with child `index` */
+};
 
 /* One entry of the walker's explicit stack. */
 struct work {
     BinaryenExpressionRef e;
-    uint32_t region; /* the region e is charged to */
-    uint32_t tail;   /* e a labelled block: the region after it, or NO_TAIL */
-    bool exit;       /* closes e's label instead of visiting e */
+    uint32_t region;     /* the region e (S_CHILD: the next child) is charged to */
+    BinaryenIndex index; /* S_CHILD: the child to walk next */
+    uint32_t min_outer;  /* S_CHILD: pass.min_target before the previous child */
+    enum step step;
 };
 
 /* Pass state: the module, the walker's work lists and the error message. */
@@ -111,7 +117,9 @@ struct pass {
     size_t stack_len, stack_cap;
     const char **labels; /* labels around the current expression, outermost first */
     size_t labels_len, labels_cap;
-    /* regions of the current function, parents before children */
+    /* shallowest label depth branched to since the current block child began */
+    uint32_t min_target;
+    /* regions of the current function, in walk order */
     struct region *regions;
     size_t nregions, regions_cap;
     bool no_charge; /* --no-charge: add the exports only, for the fuel benchmark */
@@ -211,19 +219,19 @@ static int grow(void **buf, size_t *cap, size_t need, size_t elem, size_t initia
     return 0;
 }
 
-/* Pushes a work entry (nothing if e is NULL). Returns -1 on out-of-memory. */
-static int push_work(struct pass *p, BinaryenExpressionRef e, uint32_t region, uint32_t tail,
-                     bool exit) {
-    if (!e) return 0;
+/* Pushes a work entry w (nothing if w.e is NULL). Returns -1 on
+ * out-of-memory. */
+static int push_work(struct pass *p, struct work w) {
+    if (!w.e) return 0;
     if (grow((void **)&p->stack, &p->stack_cap, p->stack_len + 1, sizeof *p->stack, INITIAL_STACK))
         return fail(p, "out of memory");
-    p->stack[p->stack_len++] = (struct work){e, region, tail, exit};
+    p->stack[p->stack_len++] = w;
     return 0;
 }
 
 /* Pushes e (if not NULL) to be charged to region r. */
 static int push(struct pass *p, BinaryenExpressionRef e, uint32_t r) {
-    return push_work(p, e, r, NO_TAIL, false);
+    return push_work(p, (struct work){.e = e, .region = r, .step = S_VISIT});
 }
 
 /* Pushes up to three operands so that they are walked in evaluation order
@@ -233,59 +241,48 @@ static int push3(struct pass *p, uint32_t r, BinaryenExpressionRef a, BinaryenEx
     return push(p, c, r) || push(p, b, r) || push(p, a, r) ? -1 : 0;
 }
 
-/* Opens `count` consecutive regions of `kind` at `at`, the first inside
- * `parent` and each next one inside the previous; the first number goes to
- * *first. Returns -1 on out-of-memory. */
-static int new_regions(struct pass *p, enum region_kind kind, BinaryenExpressionRef at,
-                       uint32_t parent, size_t count, uint32_t *first) {
-    if (grow((void **)&p->regions, &p->regions_cap, p->nregions + count, sizeof *p->regions,
+/* Opens a region of `kind` whose charge goes into `at` (R_BLOCK_REST: before
+ * its child `index`); its number goes to *r. Returns -1 on out-of-memory. */
+static int new_region(struct pass *p, enum region_kind kind, BinaryenExpressionRef at,
+                      BinaryenIndex index, uint32_t *r) {
+    if (grow((void **)&p->regions, &p->regions_cap, p->nregions + 1, sizeof *p->regions,
              INITIAL_REGIONS))
         return fail(p, "out of memory");
-    *first = (uint32_t)p->nregions;
-    for (size_t i = 0; i < count; i++) {
-        p->regions[p->nregions] =
-            (struct region){.at = at, .parent = parent, .min_target = NO_TARGET, .kind = kind};
-        parent = (uint32_t)p->nregions++;
-    }
+    *r = (uint32_t)p->nregions++;
+    p->regions[*r] = (struct region){.at = at, .index = index, .kind = kind};
     return 0;
 }
 
-/* Pushes e as the first expression of a new region (kind, at) in parent. */
+/* Pushes e as the first expression of a new region (kind, at). */
 static int push_region(struct pass *p, BinaryenExpressionRef e, enum region_kind kind,
-                       BinaryenExpressionRef at, uint32_t parent) {
+                       BinaryenExpressionRef at) {
     uint32_t r;
     if (!e) return 0;
-    return new_regions(p, kind, at, parent, 1, &r) ? -1 : push(p, e, r);
+    return new_region(p, kind, at, 0, &r) ? -1 : push(p, e, r);
 }
 
-/* Whether child i of the n children of a block is a labelled block with
- * code after it, i.e. starts a tail region. */
-static bool ends_before_tail(BinaryenExpressionRef child, BinaryenIndex i, BinaryenIndex n) {
-    return i + 1 < n && BinaryenExpressionGetId(child) == BinaryenBlockId() &&
-           BinaryenBlockGetName(child);
-}
-
-/* Pushes the children of block e, to be walked in order. The children after
- * a labelled block can be reached by a branch to its label (the cases of a
- * br_table switch), so each such tail is a new region; tails are numbered in
- * child order, which place_charge relies on. Returns -1 on out-of-memory. */
-static int push_block(struct pass *p, BinaryenExpressionRef e, uint32_t r) {
-    BinaryenIndex n = BinaryenBlockGetNumChildren(e);
-    size_t tails = 0;
-    uint32_t first = 0;
-    for (BinaryenIndex i = 0; i < n; i++)
-        tails += ends_before_tail(BinaryenBlockGetChildAt(e, i), i, n);
-    if (tails && new_regions(p, R_BLOCK_TAIL, e, r, tails, &first)) return -1;
-    for (BinaryenIndex i = n; i-- > 0;) {
-        BinaryenExpressionRef child = BinaryenBlockGetChildAt(e, i);
-        uint32_t tail = NO_TAIL;
-        if (ends_before_tail(child, i, n)) {
-            tail = first + (uint32_t)--tails; /* tails now counts those before i */
-            p->regions[tail].index = i + 1;
-        }
-        if (push_work(p, child, tails ? first + (uint32_t)tails - 1 : r, tail, false)) return -1;
-    }
-    return 0;
+/* Walks the children of block e one at a time (w is the S_CHILD entry for
+ * child w->index). Before each child but the first it looks back: if the
+ * previous child branched to a label outside itself (this block's own label,
+ * an enclosing one, or a return), control may skip the rest of the list, so
+ * the rest starts a new region, charged at its own start. Otherwise the
+ * previous child always falls through to the next (a labelled child's own
+ * branches land there too), and the rest stays in the current region: this
+ * is what keeps the code after a labelled block or an if in its region,
+ * exactly. Returns -1 on out-of-memory. */
+static int next_child(struct pass *p, const struct work *w) {
+    BinaryenExpressionRef e = w->e;
+    BinaryenIndex i = w->index;
+    uint32_t r = w->region;
+    /* labels around the children: e's own (if any) is still open */
+    bool left = i > 0 && p->min_target <= (uint32_t)p->labels_len;
+    if (i > 0 && p->min_target > w->min_outer) p->min_target = w->min_outer;
+    if (i >= BinaryenBlockGetNumChildren(e)) return 0;
+    if (left && new_region(p, R_BLOCK_REST, e, i, &r)) return -1;
+    struct work next = {
+        .e = e, .region = r, .index = i + 1, .min_outer = p->min_target, .step = S_CHILD};
+    p->min_target = NO_TARGET;
+    return push_work(p, next) || push(p, BinaryenBlockGetChildAt(e, i), r) ? -1 : 0;
 }
 
 /* Pushes the operands of a call or call_indirect (target last). */
@@ -303,68 +300,43 @@ static int push_operands(struct pass *p, BinaryenExpressionRef e, uint32_t r, bo
 
 /* Opens the label `name` of block or loop e and pushes the entry that
  * closes it after its children. Returns -1 on out-of-memory. */
-static int open_label(struct pass *p, BinaryenExpressionRef e, const char *name, uint32_t r,
-                      uint32_t tail) {
-    if (push_work(p, e, r, tail, true) || grow((void **)&p->labels, &p->labels_cap,
-                                               p->labels_len + 1, sizeof *p->labels, INITIAL_STACK))
+static int open_label(struct pass *p, BinaryenExpressionRef e, const char *name) {
+    if (push_work(p, (struct work){.e = e, .step = S_CLOSE}) ||
+        grow((void **)&p->labels, &p->labels_cap, p->labels_len + 1, sizeof *p->labels,
+             INITIAL_STACK))
         return fail(p, "out of memory");
     p->labels[p->labels_len++] = name;
     return 0;
 }
 
-/* The region whose charge pays for region r (r, or what r merged into). */
-static uint32_t charged_region(struct pass *p, uint32_t r) {
-    while (p->regions[r].merge)
-        r = p->regions[r].parent;
-    return r;
+/* Records a branch to label depth `depth` (RETURN_DEPTH for a return). */
+static void note_target(struct pass *p, uint32_t depth) {
+    if (depth < p->min_target) p->min_target = depth;
 }
 
-/* Closes the innermost label, that of block or loop w. If w has a tail and
- * no branch since the start of the region paying for w leaves for a label
- * outside w (a shallower one, or a return), the tail runs whenever that
- * region did: it is merged into it, exactly, saving one charge. */
-static int close_label(struct pass *p, const struct work *w) {
-    uint32_t depth = (uint32_t)p->labels_len--;
-    if (w->tail != NO_TAIL && p->regions[charged_region(p, w->region)].min_target >= depth)
-        p->regions[w->tail].merge = true;
-    return 0;
-}
-
-/* Records a branch, in region r, to label depth `depth` in r and in every
- * enclosing region (a parent's min_target is never above its child's). */
-static void note_target(struct pass *p, uint32_t r, uint32_t depth) {
-    for (;;) {
-        struct region *g = &p->regions[r];
-        if (g->min_target <= depth) return;
-        g->min_target = depth;
-        if (r == 0) return;
-        r = g->parent;
-    }
-}
-
-/* Records a branch in region r to label `name`. Names are interned by
- * binaryen, so pointer equality finds them; strcmp is the fallback.
+/* Records a branch to label `name`. Names are interned by binaryen, so
+ * pointer equality finds them; strcmp is the fallback.
  * Returns -1 if no enclosing block or loop has that label. */
-static int note_branch(struct pass *p, uint32_t r, const char *name) {
+static int note_branch(struct pass *p, const char *name) {
     for (size_t i = p->labels_len; i-- > 0;)
         if (p->labels[i] == name) {
-            note_target(p, r, (uint32_t)i + 1);
+            note_target(p, (uint32_t)i + 1);
             return 0;
         }
     for (size_t i = p->labels_len; name && i-- > 0;)
         if (strcmp(p->labels[i], name) == 0) {
-            note_target(p, r, (uint32_t)i + 1);
+            note_target(p, (uint32_t)i + 1);
             return 0;
         }
     return fail(p, "function %s: branch to unknown label %s", p->func, name ? name : "(null)");
 }
 
-/* Records the targets of a br_table in region r. */
-static int note_switch(struct pass *p, uint32_t r, BinaryenExpressionRef e) {
+/* Records the targets of a br_table. */
+static int note_switch(struct pass *p, BinaryenExpressionRef e) {
     BinaryenIndex n = BinaryenSwitchGetNumNames(e);
     for (BinaryenIndex i = 0; i < n; i++)
-        if (note_branch(p, r, BinaryenSwitchGetNameAt(e, i))) return -1;
-    return note_branch(p, r, BinaryenSwitchGetDefaultName(e));
+        if (note_branch(p, BinaryenSwitchGetNameAt(e, i))) return -1;
+    return note_branch(p, BinaryenSwitchGetDefaultName(e));
 }
 
 /* Checks that e's type is one of the MVP value types (or none/unreachable);
@@ -394,39 +366,38 @@ static int unsupported(struct pass *p, BinaryenExpressionRef e, const char *vari
 
 /* Charges e to region r, pushes its children (starting new regions where
  * control can enter other than from the code before) and records branch
- * targets. tail is the region after e if e is a labelled block.
- * Returns -1 with p->err set for an unsupported kind. */
-static int visit(struct pass *p, BinaryenExpressionRef e, uint32_t r, uint32_t tail) {
+ * targets. Returns -1 with p->err set for an unsupported kind. */
+static int visit(struct pass *p, BinaryenExpressionRef e, uint32_t r) {
     BinaryenExpressionId id = BinaryenExpressionGetId(e);
     enum kind k = id < KIND_TABLE_SIZE ? (enum kind)p->kinds[id] : K_UNSUPPORTED;
     if (k == K_UNSUPPORTED) return unsupported(p, e, "");
     if (check_type(p, e)) return -1;
-    /* A block without a label is binaryen's container for a function body or
-     * an if arm; it has no opcode of its own, so it costs nothing. */
-    if (!(k == K_BLOCK && !BinaryenBlockGetName(e))) p->regions[r].cost++;
+    /* A block or loop only marks where branches land: it executes nothing
+     * (its branches and its contents are paid for), so it costs nothing.
+     * Counting it made a br_table switch pay one unit per case on every
+     * dispatch: 261 of the 280 units of python's opcode dispatch. */
+    if (k != K_BLOCK && k != K_LOOP) p->regions[r].cost++;
     switch (k) {
     case K_LEAF: return 0;
     case K_BLOCK:
-        if (BinaryenBlockGetName(e) && open_label(p, e, BinaryenBlockGetName(e), r, tail))
-            return -1;
-        return push_block(p, e, r);
+        if (BinaryenBlockGetName(e) && open_label(p, e, BinaryenBlockGetName(e))) return -1;
+        return next_child(p, &(struct work){.e = e, .region = r, .step = S_CHILD});
     case K_IF: /* walked: condition, then arm, else arm */
-        return push_region(p, BinaryenIfGetIfFalse(e), R_IF_FALSE, e, r) ||
-                       push_region(p, BinaryenIfGetIfTrue(e), R_IF_TRUE, e, r) ||
+        return push_region(p, BinaryenIfGetIfFalse(e), R_IF_FALSE, e) ||
+                       push_region(p, BinaryenIfGetIfTrue(e), R_IF_TRUE, e) ||
                        push(p, BinaryenIfGetCondition(e), r)
                    ? -1
                    : 0;
     case K_LOOP:
-        if (BinaryenLoopGetName(e) && open_label(p, e, BinaryenLoopGetName(e), r, NO_TAIL))
-            return -1;
-        return push_region(p, BinaryenLoopGetBody(e), R_LOOP, e, r);
+        if (BinaryenLoopGetName(e) && open_label(p, e, BinaryenLoopGetName(e))) return -1;
+        return push_region(p, BinaryenLoopGetBody(e), R_LOOP, e);
     case K_BREAK:
-        return note_branch(p, r, BinaryenBreakGetName(e)) ||
+        return note_branch(p, BinaryenBreakGetName(e)) ||
                        push3(p, r, BinaryenBreakGetValue(e), BinaryenBreakGetCondition(e), NULL)
                    ? -1
                    : 0;
     case K_SWITCH:
-        return note_switch(p, r, e) ||
+        return note_switch(p, e) ||
                        push3(p, r, BinaryenSwitchGetValue(e), BinaryenSwitchGetCondition(e), NULL)
                    ? -1
                    : 0;
@@ -461,7 +432,7 @@ static int visit(struct pass *p, BinaryenExpressionRef e, uint32_t r, uint32_t t
         return push3(p, r, BinaryenSelectGetIfTrue(e), BinaryenSelectGetIfFalse(e),
                      BinaryenSelectGetCondition(e));
     case K_DROP: return push(p, BinaryenDropGetValue(e), r);
-    case K_RETURN: note_target(p, r, RETURN_DEPTH); return push(p, BinaryenReturnGetValue(e), r);
+    case K_RETURN: note_target(p, RETURN_DEPTH); return push(p, BinaryenReturnGetValue(e), r);
     case K_MEMORY_GROW: return push(p, BinaryenMemoryGrowGetDelta(e), r);
     case K_UNSUPPORTED: break;
     }
@@ -498,12 +469,8 @@ static BinaryenExpressionRef prepend_charge(struct pass *p, BinaryenExpressionRe
 }
 
 /* Inserts the charge of region g at its start (none if it costs 0). */
-static void place_charge(struct pass *p, BinaryenFunctionRef f, struct region *g) {
+static void place_charge(struct pass *p, BinaryenFunctionRef f, const struct region *g) {
     BinaryenExpressionRef charge[2];
-    if (g->merge) {
-        p->regions[g->parent].cost += g->cost;
-        return;
-    }
     if (g->cost == 0) return;
     switch (g->kind) {
     case R_FUNC:
@@ -518,7 +485,7 @@ static void place_charge(struct pass *p, BinaryenFunctionRef f, struct region *g
     case R_IF_FALSE:
         BinaryenIfSetIfFalse(g->at, prepend_charge(p, BinaryenIfGetIfFalse(g->at), g->cost));
         break;
-    case R_BLOCK_TAIL:
+    case R_BLOCK_REST:
         build_charge(p, g->cost, charge);
         BinaryenBlockInsertChildAt(g->at, g->index, charge[1]);
         BinaryenBlockInsertChildAt(g->at, g->index, charge[0]);
@@ -527,21 +494,28 @@ static void place_charge(struct pass *p, BinaryenFunctionRef f, struct region *g
 }
 
 /* Counts the regions of one defined function, then inserts their charges
- * from the last region to the first, so that within one block a tail at a
- * higher child index is inserted before one at a lower index, and both
- * before a prepend at index 0 (which regions created earlier do).
+ * from the last region to the first: the regions of one block's list are
+ * opened in child order, so a higher child index is inserted before a lower
+ * one, and all before a prepend at index 0 (which regions opened earlier do).
  * Returns -1 with p->err set on an unsupported expression. */
 static int instrument_function(struct pass *p, BinaryenFunctionRef f) {
     uint32_t entry;
     p->func = BinaryenFunctionGetName(f);
     p->stack_len = 0;
     p->labels_len = 0;
+    p->min_target = NO_TARGET;
     p->nregions = 0;
-    if (new_regions(p, R_FUNC, NULL, 0, 1, &entry) || push(p, BinaryenFunctionGetBody(f), entry))
+    if (new_region(p, R_FUNC, NULL, 0, &entry) || push(p, BinaryenFunctionGetBody(f), entry))
         return -1;
     while (p->stack_len) {
         struct work w = p->stack[--p->stack_len];
-        if (w.exit ? close_label(p, &w) : visit(p, w.e, w.region, w.tail)) return -1;
+        int rc = 0;
+        switch (w.step) {
+        case S_VISIT: rc = visit(p, w.e, w.region); break;
+        case S_CLOSE: p->labels_len--; break;
+        case S_CHILD: rc = next_child(p, &w); break;
+        }
+        if (rc) return -1;
     }
     for (size_t r = p->nregions; r-- > 0;)
         place_charge(p, f, &p->regions[r]);

@@ -40,10 +40,10 @@ check('infinite loop runs out of fuel', () => {
   return r.error instanceof OutOfFuel ? null : `got ${r.error}`;
 });
 
-check('counted loop: exact cost 3 + 12*(n+1)', () => {
+check('counted loop: exact cost 4 + 12n', () => {
   for (const n of [0, 1, 1000]) {
     const r = metered(loop, BUDGET, () => loop.sum(n));
-    const want = 3n + 12n * BigInt(n + 1);
+    const want = 4n + 12n * BigInt(n);
     if (r.error || r.consumed !== want) return `sum(${n}) consumed ${r.consumed}, want ${want}`;
   }
   return null;
@@ -58,7 +58,7 @@ check('counted loop: repeatable and proportional to n', () => {
 });
 
 check('budget boundary: exact budget suffices, one less runs out', () => {
-  const cost = 3n + 12n * 101n;
+  const cost = 4n + 12n * 100n;
   const ok = metered(loop, cost, () => loop.sum(100));
   const short = metered(loop, cost - 1n, () => loop.sum(100));
   if (ok.error || ok.consumed !== cost) return `exact budget: ${ok.error}, consumed ${ok.consumed}`;
@@ -82,7 +82,7 @@ check('recursion without loops: exact cost 7n+4', () => {
 const tails = instantiate('tails.fuel.wasm');
 
 check('tails: merged only when they always run', () => {
-  const want = { f: [9n, 7n], g: [4n, 5n] };
+  const want = { f: [7n, 3n], g: [3n, 4n] };
   for (const [fn, costs] of Object.entries(want))
     for (const x of [0, 1]) {
       const r = metered(tails, BUDGET, () => tails[fn](x));
@@ -91,11 +91,38 @@ check('tails: merged only when they always run', () => {
   return null;
 });
 
+const ex = instantiate('exits.fuel.wasm');
+
+check('early exits: each path pays for what it runs', () => {
+  const cases = [
+    ['early', [0], 9n], ['early', [1], 3n],
+    ['ret', [0], 5n], ['ret', [1], 4n],
+    ['table', [0, 0], 8n], ['table', [0, 1], 5n], ['table', [1, 0], 4n], ['table', [2, 0], 3n],
+    ['table', [7, 1], 3n],
+    ['nested', [0], 4n], ['nested', [1], 10n], ['nested', [2], 12n],
+  ];
+  for (const [fn, args, want] of cases) {
+    const r = metered(ex, BUDGET, () => ex[fn](...args));
+    if (r.error || r.consumed !== want) return `${fn}(${args}) consumed ${r.consumed}, want ${want}`;
+  }
+  return null;
+});
+
+check('early exits: results unchanged by instrumentation', () => {
+  const plain = instantiate('exits.wasm');
+  ex.lsb_fuel_set(BUDGET);
+  for (const [fn, args] of [['early', [0]], ['early', [1]], ['ret', [0]], ['ret', [1]],
+    ['table', [0, 0]], ['table', [0, 1]], ['table', [1, 0]], ['table', [2, 0]],
+    ['nested', [0]], ['nested', [1]], ['nested', [2]]])
+    if (ex[fn](...args) !== plain[fn](...args)) return `${fn}(${args}) differs`;
+  return null;
+});
+
 const sw = instantiate('switch.fuel.wasm');
 
 check('dispatch loop: each iteration pays for the handler it runs', () => {
   const n = 1000;
-  const want = [14n + 16n * BigInt(n), 14n + 20n * BigInt(n)];
+  const want = [4n + 14n * BigInt(n), 4n + 18n * BigInt(n)];
   for (const which of [0, 1]) {
     const r = metered(sw, BUDGET, () => sw.run(n, which));
     if (r.error || r.consumed !== want[which])

@@ -47,6 +47,10 @@ else
     fail "name section kept"
 fi
 
+# A charge only where a region starts: exits.wat has 14 regions (see there).
+charges=$(wasm2wat "$work/exits.fuel.wasm" | grep -c 'call \$lsb_out_of_fuel')
+[ "$charges" = 14 ] && pass "exits.wat: 14 charges" || fail "exits.wat: $charges charges, want 14"
+
 # Node runs the instrumented modules.
 out=$(node "$here/check.mjs" "$work" 2>&1)
 echo "$out"

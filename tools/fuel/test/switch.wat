@@ -1,14 +1,17 @@
 ;; An interpreter-style dispatch loop: each iteration must pay for the
 ;; handler it runs, not for every handler in the loop body.
 (module
-  ;; Regions and costs:
-  ;;   entry: block $done, loop, local.get (merged tail) = 3
-  ;;   loop header: br_if, i32.eqz, local.get, local.set, i32.sub, local.get,
-  ;;     i32.const, block $h1, block $h0, br_table, local.get = 11
+  ;; Regions and costs (block and loop nodes cost 0: they execute nothing,
+  ;; so the switch does not pay one unit per case):
+  ;;   entry: local.get (after $done, which nothing leaves) = 1
+  ;;   loop header: br_if, i32.eqz, local.get = 3 (runs n + 1 times)
+  ;;   after the br_if: local.set, i32.sub, local.get, i32.const, br_table,
+  ;;     local.get = 6
   ;;   h0 (after block $h0): local.set, i32.add, local.get, i32.const, br = 5
   ;;   h1 (after block $h1): local.set, i32.add, local.get, i32.mul,
   ;;     local.get, i32.add, local.get, i32.const, br = 9
-  ;; run(n, 0) = 3 + 11 * (n + 1) + 5 * n; run(n, 1) = 3 + 11 * (n + 1) + 9 * n
+  ;; run(n, 0) = 1 + 3 * (n + 1) + (6 + 5) * n = 4 + 14 * n;
+  ;; run(n, 1) = 1 + 3 * (n + 1) + (6 + 9) * n = 4 + 18 * n
   (func (export "run") (param $n i32) (param $which i32) (result i32) (local $acc i32)
     (block $done
       (loop $next
