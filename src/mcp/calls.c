@@ -279,6 +279,14 @@ void mcp_calls_cancel_all(mcp_calls *c) {
 }
 
 /* See calls.h. */
+bool mcp_calls_idle(mcp_calls *c) {
+    pthread_mutex_lock(&c->lock);
+    bool idle = c->registry == NULL;
+    pthread_mutex_unlock(&c->lock);
+    return idle;
+}
+
+/* See calls.h. */
 bool mcp_calls_session_busy(mcp_calls *c, const char *session_id) {
     bool busy = false;
     pthread_mutex_lock(&c->lock);

@@ -57,6 +57,9 @@ unsigned mcp_calls_cancel_session(mcp_calls *c, const char *session_id);
  * out. */
 void mcp_calls_cancel_all(mcp_calls *c);
 
+/* Whether no call is queued or running. */
+bool mcp_calls_idle(mcp_calls *c);
+
 /* Whether a call of the session is queued or running. */
 bool mcp_calls_session_busy(mcp_calls *c, const char *session_id);
 

@@ -30,6 +30,9 @@
 #define SERVER_ERR_MAX     (2 * PATH_MAX)
 #define EXPIRY_MAX_SLEEP_S 30U
 
+/* How often the stdio server looks whether its last calls are done. */
+static const struct timespec drain_poll = {0, 20 * 1000 * 1000};
+
 /* mkdir -p path; 0 or -1 with err. */
 static int make_dirs(const char *path, char *err, size_t errlen) {
     char buf[PATH_MAX];
@@ -219,6 +222,10 @@ static int serve(mcp_server *srv) {
         pthread_t sig_thread;
         bool sig_started = pthread_create(&sig_thread, NULL, signal_main, &sa) == 0;
         status = mcp_stdio_serve(srv);
+        /* End of input: answer what was asked before it (`echo REQUEST |
+         * llm-wasm-mcp` must get its result); a signal still cuts this short. */
+        while (!atomic_load(&srv->stopping) && !mcp_calls_idle(srv->calls))
+            nanosleep(&drain_poll, NULL);
         if (sig_started) {
             pthread_kill(sig_thread, SIGUSR2);
             pthread_join(sig_thread, NULL);
