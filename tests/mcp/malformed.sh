@@ -585,6 +585,13 @@ expect_eq "stdio: javascript guest output captured" "$(byid 5 '[.result.structur
 expect_eq "stdio: code over 1 MiB -> CodeTooLarge" "$(byid 6 .result.structuredContent.error.type)" '"CodeTooLarge"'
 expect_no_match "stdio: no guest text outside results" "$(grep -v '^{' "$T/stdio.out")" 'out|raw|js'
 
+section "stdio end of input"
+# A pipe that closes right after its request still gets the answer.
+piped=$(echo '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"execute_code","arguments":{"code":"import time; time.sleep(0.5); print(2**10)"}}}' |
+    timeout 60 "$BIN" mcp --storage-dir "$T/piped" --audit-log - 2>>"$T/piped.err")
+expect_eq "stdio: a call asked before end of input is answered" \
+    "$(jq -c '.result.structuredContent.stdout' <<<"$piped")" '"1024\n"'
+
 section "final"
 alive "end" "$MAIN_PID"
 alive "end (rate server)" "$RATE_PID"
