@@ -122,7 +122,8 @@ typedef struct http_exchange {
     bool final_ready, final_sent;
     char *final; /* the response, or NULL */
     size_t final_len;
-    char *cur; /* the SSE event being written, and how far */
+    mcp_send_kind kind; /* what the final message is */
+    char *cur;          /* the SSE event being written, and how far */
     size_t cur_len, cur_off;
     atomic_int refs; /* the core, and the connection */
 } http_exchange;
@@ -143,12 +144,14 @@ static void exchange_unref(http_exchange *x) {
 }
 
 /* mcp_out.send for HTTP: queue a notification or keep the response. */
-static void http_send(void *ctx, const char *json, size_t len, bool final) {
+static void http_send(void *ctx, const char *json, size_t len, mcp_send_kind kind) {
     http_exchange *x = ctx;
+    bool final = kind != MCP_SEND_NOTIFICATION;
     pthread_mutex_lock(&x->lock);
     if (final) {
         x->final = json ? strndup(json, len) : NULL;
         x->final_len = json ? len : 0;
+        x->kind = kind;
         x->final_ready = true;
     } else if (json != NULL) {
         http_msg *m = calloc(1, sizeof *m);
@@ -347,25 +350,11 @@ static double mono_s(void) {
 
 /* ---- POST /mcp ----------------------------------------------------------- */
 
-/* The HTTP status of a final response: 4xx for errors about the request
- * itself (JSON, envelope, version, headers, _meta), 404 for an unknown
+/* The HTTP status of a final response: 400 for a malformed message
+ * (JSON, envelope, era, _meta, version headers), 404 for an unknown
  * method in the stateless era; everything else is in-band (200). */
-static unsigned final_status(const char *text, size_t len, bool modern) {
-    json_t *v = text ? json_loadb(text, len, 0, NULL) : NULL;
-    json_t *e = json_object_get(v, "error");
-    int code = (int)json_integer_value(json_object_get(e, "code"));
-    const char *msg = json_string_value(json_object_get(e, "message"));
-    unsigned status = 200;
-    if (code == MCP_RPC_PARSE_ERROR || code == MCP_RPC_INVALID_REQUEST ||
-        code == MCP_RPC_HEADER_MISMATCH || code == MCP_RPC_MISSING_CAPABILITY ||
-        code == MCP_RPC_UNSUPPORTED_VERSION)
-        status = 400;
-    else if (modern && code == MCP_RPC_METHOD_NOT_FOUND)
-        status = 404;
-    else if (code == MCP_RPC_INVALID_PARAMS && msg && strstr(msg, "_meta"))
-        status = 400;
-    json_decref(v);
-    return status;
+static unsigned final_status(mcp_send_kind kind) {
+    return kind == MCP_SEND_BAD_REQUEST ? 400 : kind == MCP_SEND_NO_METHOD ? 404 : 200;
 }
 
 /* Whether an Accept header allows SSE. */
@@ -437,14 +426,10 @@ static bool wait_first(http_exchange *x, bool sse_ok) {
     return stream;
 }
 
-/* Hand the body to the core and send what it answers. */
-static enum MHD_Result post_mcp(http_server *h, struct MHD_Connection *c, http_request *rq) {
+/* Route a parsed body: headers, peer, the core, then the reply. */
+static enum MHD_Result post_value(http_server *h, struct MHD_Connection *c, json_t *body) {
     mcp_peek pk;
-    if (mcp_proto_peek(rq->body ? rq->body : "", rq->len, &pk) != 0) {
-        mcp_metrics_reject(MCP_REJECT_PROTOCOL);
-        return reply_error(c, 400, MCP_RPC_PARSE_ERROR, "Parse error: the body is not JSON", NULL,
-                           NULL);
-    }
+    mcp_proto_peek(body, &pk);
     const char *hv = header(c, "MCP-Protocol-Version");
     bool modern = pk.has_meta_version || (hv && strcmp(hv, MCP_VERSION_MODERN) == 0);
     const char *bad = modern ? check_routing(c, &pk) : NULL;
@@ -468,10 +453,10 @@ static enum MHD_Result post_mcp(http_server *h, struct MHD_Connection *c, http_r
     atomic_init(&x->refs, 2);
     mcp_inbound in = {key, true, hv};
     mcp_out out = {http_send, x};
-    mcp_proto_handle(h->srv, peer, &in, rq->body, rq->len, &out);
+    mcp_proto_handle_value(h->srv, peer, &in, body, &out);
     bool stream = wait_first(x, accepts_sse(c));
     const char *sid = NULL;
-    if (is_init && x->final != NULL && strstr(x->final, "\"result\"") != NULL) {
+    if (is_init && x->final != NULL && x->kind == MCP_SEND_RESULT) { /* initialize succeeded */
         sessions_add(h, peer);
         sid = peer->id;
     }
@@ -492,11 +477,24 @@ static enum MHD_Result post_mcp(http_server *h, struct MHD_Connection *c, http_r
         ok = reply(c, 202, NULL, "", 0, sid, NULL, NULL);
         exchange_unref(x);
     } else {
-        ok = reply(c, final_status(x->final, x->final_len, modern), "application/json", x->final,
-                   x->final_len, sid, NULL, NULL);
+        ok = reply(c, final_status(x->kind), "application/json", x->final, x->final_len, sid, NULL,
+                   NULL);
         exchange_unref(x);
     }
     mcp_peer_unref(peer);
+    return ok;
+}
+
+/* Parse the body once and hand it on. */
+static enum MHD_Result post_mcp(http_server *h, struct MHD_Connection *c, http_request *rq) {
+    json_t *body = NULL;
+    char why[256];
+    if (mcp_rpc_parse(rq->body ? rq->body : "", rq->len, &body, why, sizeof why) != 0) {
+        mcp_metrics_reject(MCP_REJECT_PROTOCOL);
+        return reply_error(c, 400, MCP_RPC_PARSE_ERROR, why, NULL, NULL);
+    }
+    enum MHD_Result ok = post_value(h, c, body);
+    json_decref(body);
     return ok;
 }
 

@@ -49,8 +49,9 @@ struct mcp_exchange {
     pthread_mutex_t lock;
     int pending; /* unanswered requests, plus one while the handler runs */
     bool batch;
-    json_t *responses; /* array (batch) */
-    json_t *single;    /* the one response (not a batch) */
+    json_t *responses;  /* array (batch) */
+    json_t *single;     /* the one response (not a batch) */
+    mcp_send_kind kind; /* what single is (a batch is always a result) */
 };
 
 /* ---- peers ---------------------------------------------------------------- */
@@ -91,6 +92,14 @@ bool mcp_proto_version_supported(const char *version) {
     return false;
 }
 
+/* The supported versions as a JSON array, newest first. */
+static json_t *versions_json(void) {
+    json_t *list = json_array();
+    for (size_t i = 0; i < VERSION_COUNT; i++)
+        json_array_append_new(list, json_string(supported_versions[i]));
+    return list;
+}
+
 /* Whether a negotiated version still has JSON-RPC batches (they were
  * removed in 2025-06-18). */
 static bool version_has_batches(const char *version) {
@@ -99,15 +108,17 @@ static bool version_has_batches(const char *version) {
 
 /* ---- exchanges and replies ---------------------------------------------- */
 
-/* Record one answer (or NULL) and, when it was the last, send the final
- * message and free x. */
-static void exchange_put(mcp_exchange *x, json_t *response) {
+/* Record one answer (or NULL) of the given kind and, when it was the
+ * last, send the final message and free x. */
+static void exchange_put(mcp_exchange *x, json_t *response, mcp_send_kind kind) {
     pthread_mutex_lock(&x->lock);
     if (response != NULL) {
-        if (x->batch)
+        if (x->batch) {
             json_array_append_new(x->responses, response);
-        else
+        } else {
             x->single = response;
+            x->kind = kind;
+        }
     }
     bool last = --x->pending == 0;
     pthread_mutex_unlock(&x->lock);
@@ -115,12 +126,21 @@ static void exchange_put(mcp_exchange *x, json_t *response) {
     json_t *final = x->batch ? (json_array_size(x->responses) ? x->responses : NULL) : x->single;
     size_t len = 0;
     char *text = final ? mcp_rpc_dump(final, &len) : NULL;
-    x->out.send(x->out.ctx, text, len, true);
+    x->out.send(x->out.ctx, text, len, x->batch ? MCP_SEND_RESULT : x->kind);
     free(text);
     json_decref(x->responses);
     json_decref(x->single);
     pthread_mutex_destroy(&x->lock);
     free(x);
+}
+
+/* Answer at once, for a message that is not a request (a malformed one):
+ * holds x for the answer and records it. */
+static void exchange_reply(mcp_exchange *x, json_t *response, mcp_send_kind kind) {
+    pthread_mutex_lock(&x->lock);
+    x->pending++;
+    pthread_mutex_unlock(&x->lock);
+    exchange_put(x, response, kind);
 }
 
 /* Free a request context (its peer reference, id and token). */
@@ -141,15 +161,26 @@ void mcp_request_answer(mcp_request *req, json_t *result) {
     }
     mcp_exchange *x = req->x;
     request_free(req);
-    exchange_put(x, response);
+    exchange_put(x, response, MCP_SEND_RESULT);
+}
+
+/* Answer req with a JSON-RPC error of the given kind; frees req. */
+static void request_fail_as(mcp_request *req, mcp_send_kind kind, int code, const char *message,
+                            json_t *data) {
+    json_t *response = mcp_rpc_error(req->id, code, message, data);
+    mcp_exchange *x = req->x;
+    request_free(req);
+    exchange_put(x, response, kind);
 }
 
 /* See protocol.h. */
 void mcp_request_fail(mcp_request *req, int code, const char *message, json_t *data) {
-    json_t *response = mcp_rpc_error(req->id, code, message, data);
-    mcp_exchange *x = req->x;
-    request_free(req);
-    exchange_put(x, response);
+    request_fail_as(req, MCP_SEND_ERROR, code, message, data);
+}
+
+/* Refuse a request whose envelope, era, _meta or headers are wrong. */
+static void request_reject(mcp_request *req, int code, const char *message, json_t *data) {
+    request_fail_as(req, MCP_SEND_BAD_REQUEST, code, message, data);
 }
 
 /* See protocol.h. */
@@ -157,16 +188,22 @@ void mcp_request_notify(mcp_request *req, const char *method, json_t *params) {
     json_t *n = mcp_rpc_notification(method, params);
     size_t len = 0;
     char *text = n ? mcp_rpc_dump(n, &len) : NULL;
-    if (text != NULL) req->x->out.send(req->x->out.ctx, text, len, false);
+    if (text != NULL) req->x->out.send(req->x->out.ctx, text, len, MCP_SEND_NOTIFICATION);
     free(text);
     json_decref(n);
 }
 
+/* The index of a log level name in log_levels, or -1. */
+static int log_level_index(const char *name) {
+    for (int i = 0; name != NULL && i < LOG_LEVEL_COUNT; i++)
+        if (strcmp(name, log_levels[i]) == 0) return i;
+    return -1;
+}
+
 /* See protocol.h. */
 void mcp_request_log(mcp_request *req, const char *level, const char *text) {
-    int have = LOG_LEVEL_DEFAULT;
-    for (int i = 0; i < LOG_LEVEL_COUNT; i++)
-        if (strcmp(level, log_levels[i]) == 0) have = i;
+    int have = log_level_index(level);
+    if (have < 0) have = LOG_LEVEL_DEFAULT;
     if (req->log_level < 0 || have < req->log_level) return;
     mcp_request_notify(
         req, "notifications/message",
@@ -214,14 +251,11 @@ static void m_initialize(mcp_request *req, json_t *params) {
 /* server/discover: versions, capabilities and identity, in any era. */
 static void m_discover(mcp_request *req, json_t *params) {
     (void)params;
-    json_t *versions = json_array();
-    for (size_t i = 0; i < VERSION_COUNT; i++)
-        json_array_append_new(versions, json_string(supported_versions[i]));
     mcp_request_answer(
-        req, json_pack("{s:o, s:o, s:o, s:s, s:i, s:s, s:{s:o}}", "supportedVersions", versions,
-                       "capabilities", server_capabilities(), "serverInfo", server_info(),
-                       "instructions", SERVER_INSTRUCTIONS, "ttlMs", LIST_TTL_MS, "cacheScope",
-                       "public", "_meta", MCP_META_SERVER_KEY, server_info()));
+        req, json_pack("{s:o, s:o, s:o, s:s, s:i, s:s, s:{s:o}}", "supportedVersions",
+                       versions_json(), "capabilities", server_capabilities(), "serverInfo",
+                       server_info(), "instructions", SERVER_INSTRUCTIONS, "ttlMs", LIST_TTL_MS,
+                       "cacheScope", "public", "_meta", MCP_META_SERVER_KEY, server_info()));
 }
 
 /* ping: an empty result. */
@@ -232,13 +266,11 @@ static void m_ping(mcp_request *req, json_t *params) {
 
 /* logging/setLevel: the least level of notifications/message we send. */
 static void m_set_level(mcp_request *req, json_t *params) {
-    const char *level = json_string_value(json_object_get(params, "level"));
-    for (int i = 0; level != NULL && i < LOG_LEVEL_COUNT; i++) {
-        if (strcmp(level, log_levels[i]) == 0) {
-            atomic_store(&req->peer->log_level, i);
-            mcp_request_answer(req, json_object());
-            return;
-        }
+    int level = log_level_index(json_string_value(json_object_get(params, "level")));
+    if (level >= 0) {
+        atomic_store(&req->peer->log_level, level);
+        mcp_request_answer(req, json_object());
+        return;
     }
     mcp_request_fail(req, MCP_RPC_INVALID_PARAMS,
                      "logging/setLevel needs params.level: one of debug, info, notice, warning, "
@@ -342,11 +374,8 @@ static const method_entry method_table[] = {
 
 /* Answer req with the 2026-07-28 "unsupported version" error. */
 static void fail_version(mcp_request *req, json_t *requested) {
-    json_t *list = json_array();
-    for (size_t i = 0; i < VERSION_COUNT; i++)
-        json_array_append_new(list, json_string(supported_versions[i]));
-    mcp_request_fail(req, MCP_RPC_UNSUPPORTED_VERSION, "Unsupported protocol version",
-                     json_pack("{s:o, s:O}", "supported", list, "requested", requested));
+    request_reject(req, MCP_RPC_UNSUPPORTED_VERSION, "Unsupported protocol version",
+                   json_pack("{s:o, s:O}", "supported", versions_json(), "requested", requested));
 }
 
 /* The stateless era's checks of a request carrying a _meta version:
@@ -360,7 +389,7 @@ static int check_modern(mcp_request *req, json_t *meta, json_t *v, const mcp_inb
                    strcmp(version, MCP_VERSION_MODERN) == 0;
     if (missing || (in->header_version != NULL &&
                     (version == NULL || strcmp(in->header_version, version) != 0))) {
-        mcp_request_fail(
+        request_reject(
             req, MCP_RPC_HEADER_MISMATCH,
             "The MCP-Protocol-Version header must equal the protocol version in "
             "params._meta",
@@ -373,15 +402,13 @@ static int check_modern(mcp_request *req, json_t *meta, json_t *v, const mcp_inb
     }
     if (strcmp(version, MCP_VERSION_MODERN) != 0) return 0; /* an older version, named in _meta */
     if (!json_is_object(json_object_get(meta, MCP_META_CAPS_KEY))) {
-        mcp_request_fail(req, MCP_RPC_INVALID_PARAMS,
-                         "params._meta needs \"" MCP_META_CAPS_KEY "\" (an object)", NULL);
+        request_reject(req, MCP_RPC_INVALID_PARAMS,
+                       "params._meta needs \"" MCP_META_CAPS_KEY "\" (an object)", NULL);
         return -1;
     }
     req->modern = true;
-    req->log_level = -1; /* without a logLevel in _meta, no log notifications */
-    const char *level = json_string_value(json_object_get(meta, MCP_META_LEVEL_KEY));
-    for (int i = 0; level != NULL && i < LOG_LEVEL_COUNT; i++)
-        if (strcmp(level, log_levels[i]) == 0) req->log_level = i;
+    /* without a (known) logLevel in _meta: no log notifications (-1) */
+    req->log_level = log_level_index(json_string_value(json_object_get(meta, MCP_META_LEVEL_KEY)));
     return 0;
 }
 
@@ -394,7 +421,7 @@ static int check_modern(mcp_request *req, json_t *meta, json_t *v, const mcp_inb
 static int check_era(mcp_request *req, const char *method, json_t *params, const mcp_inbound *in) {
     json_t *meta = json_object_get(params, "_meta");
     if (meta != NULL && !json_is_object(meta)) {
-        mcp_request_fail(req, MCP_RPC_INVALID_PARAMS, "params._meta must be an object", NULL);
+        request_reject(req, MCP_RPC_INVALID_PARAMS, "params._meta must be an object", NULL);
         return -1;
     }
     json_t *token = json_object_get(meta, "progressToken");
@@ -404,7 +431,7 @@ static int check_era(mcp_request *req, const char *method, json_t *params, const
     if (v != NULL) return check_modern(req, meta, v, in);
     bool header_modern = in->header_version && strcmp(in->header_version, MCP_VERSION_MODERN) == 0;
     if (header_modern || strcmp(method, "server/discover") == 0) {
-        mcp_request_fail(
+        request_reject(
             req, MCP_RPC_INVALID_PARAMS,
             "Protocol 2026-07-28 requests carry params._meta with \"" MCP_META_VERSION_KEY
             "\" and \"" MCP_META_CAPS_KEY "\"",
@@ -456,7 +483,8 @@ static void handle_request(mcp_server *srv, mcp_peer *peer, const mcp_inbound *i
     snprintf(msg, sizeof msg, "Method not found: '%.80s'%s", m->method,
              req->modern && removed_in_modern(m->method) ? " (removed in protocol 2026-07-28)"
                                                          : "");
-    mcp_request_fail(req, MCP_RPC_METHOD_NOT_FOUND, msg, NULL);
+    request_fail_as(req, req->modern ? MCP_SEND_NO_METHOD : MCP_SEND_ERROR,
+                    MCP_RPC_METHOD_NOT_FOUND, msg, NULL);
 }
 
 /* Act on one notification (never answered). */
@@ -482,10 +510,8 @@ static void handle_one(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in, m
     case MCP_RPC_RESPONSE: break; /* we send no requests, so nothing awaits it */
     case MCP_RPC_INVALID:
         mcp_metrics_reject(MCP_REJECT_PROTOCOL);
-        pthread_mutex_lock(&x->lock);
-        x->pending++;
-        pthread_mutex_unlock(&x->lock);
-        exchange_put(x, mcp_rpc_error(m.id, MCP_RPC_INVALID_REQUEST, m.why, NULL));
+        exchange_reply(x, mcp_rpc_error(m.id, MCP_RPC_INVALID_REQUEST, m.why, NULL),
+                       MCP_SEND_BAD_REQUEST);
         break;
     }
 }
@@ -501,8 +527,8 @@ static void handle_batch(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in,
                   "(only 2025-03-26 and earlier have them); send one message per request";
     if (refusal != NULL) {
         mcp_metrics_reject(MCP_REJECT_PROTOCOL);
-        x->pending++;
-        exchange_put(x, mcp_rpc_error(NULL, MCP_RPC_INVALID_REQUEST, refusal, NULL));
+        exchange_reply(x, mcp_rpc_error(NULL, MCP_RPC_INVALID_REQUEST, refusal, NULL),
+                       MCP_SEND_BAD_REQUEST);
         return;
     }
     x->batch = true;
@@ -512,59 +538,72 @@ static void handle_batch(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in,
     json_array_foreach(array, i, v) handle_one(srv, peer, in, x, v);
 }
 
+/* A new exchange for one inbound text, held by its caller until it has
+ * dispatched everything; NULL (after a final empty send) on OOM. */
+static mcp_exchange *exchange_new(const mcp_out *out) {
+    mcp_exchange *x = calloc(1, sizeof *x);
+    if (x == NULL) {
+        out->send(out->ctx, NULL, 0, MCP_SEND_RESULT);
+        return NULL;
+    }
+    x->out = *out;
+    x->pending = 1;
+    x->kind = MCP_SEND_RESULT;
+    pthread_mutex_init(&x->lock, NULL);
+    return x;
+}
+
+/* Dispatch a parsed body on x, then drop the caller's hold on x. */
+static void dispatch(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in, mcp_exchange *x,
+                     json_t *value) {
+    if (json_is_array(value))
+        handle_batch(srv, peer, in, x, value);
+    else
+        handle_one(srv, peer, in, x, value);
+    exchange_put(x, NULL, MCP_SEND_RESULT);
+}
+
+/* See protocol.h. */
+void mcp_proto_handle_value(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in, json_t *value,
+                            const mcp_out *out) {
+    mcp_exchange *x = exchange_new(out);
+    if (x != NULL) dispatch(srv, peer, in, x, value);
+}
+
 /* See protocol.h. */
 void mcp_proto_handle(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in, const char *text,
                       size_t len, const mcp_out *out) {
-    mcp_exchange *x = calloc(1, sizeof *x);
-    if (x == NULL) {
-        out->send(out->ctx, NULL, 0, true);
-        return;
-    }
-    x->out = *out;
-    x->pending = 1; /* held by this function until it has dispatched everything */
-    pthread_mutex_init(&x->lock, NULL);
+    mcp_exchange *x = exchange_new(out);
+    if (x == NULL) return;
     json_t *value = NULL;
     char err[256];
     if (mcp_rpc_parse(text, len, &value, err, sizeof err) != 0) {
         mcp_metrics_reject(MCP_REJECT_PROTOCOL);
-        x->pending++;
-        exchange_put(x, mcp_rpc_error(NULL, MCP_RPC_PARSE_ERROR, err, NULL));
-    } else if (json_is_array(value)) {
-        handle_batch(srv, peer, in, x, value);
-    } else {
-        handle_one(srv, peer, in, x, value);
+        exchange_reply(x, mcp_rpc_error(NULL, MCP_RPC_PARSE_ERROR, err, NULL),
+                       MCP_SEND_BAD_REQUEST);
+        exchange_put(x, NULL, MCP_SEND_RESULT);
+        return;
     }
+    dispatch(srv, peer, in, x, value);
     json_decref(value);
-    exchange_put(x, NULL);
 }
 
 /* See protocol.h. */
-int mcp_proto_peek(const char *text, size_t len, mcp_peek *out) {
+void mcp_proto_peek(const json_t *v, mcp_peek *out) {
     memset(out, 0, sizeof *out);
-    json_t *v = NULL;
-    char err[8];
-    if (mcp_rpc_parse(text, len, &v, err, sizeof err) != 0) return -1;
-    if (json_is_array(v)) {
-        out->batch = true;
-    } else if (json_is_object(v)) {
-        out->object = true;
-        const char *method = json_string_value(json_object_get(v, "method"));
-        json_t *params = json_object_get(v, "params");
-        const char *name = json_string_value(json_object_get(params, "name"));
-        const char *ver = json_string_value(
-            json_object_get(json_object_get(params, "_meta"), MCP_META_VERSION_KEY));
-        out->response = method == NULL;
-        out->notification = method != NULL && json_object_get(v, "id") == NULL;
-        snprintf(out->method, sizeof out->method, "%s", method ? method : "");
-        snprintf(out->name, sizeof out->name, "%s", name ? name : "");
-        snprintf(out->meta_version, sizeof out->meta_version, "%s", ver ? ver : "");
-        out->has_meta_version = ver != NULL;
-        json_t *id = json_object_get(v, "id");
-        char *id_text = json_is_string(id) || json_is_number(id) ? mcp_rpc_dump(id, NULL) : NULL;
-        if (id_text != NULL && strlen(id_text) < sizeof out->id)
-            memcpy(out->id, id_text, strlen(id_text) + 1);
-        free(id_text);
-    }
-    json_decref(v);
-    return 0;
+    out->batch = json_is_array(v);
+    if (!json_is_object(v)) return;
+    out->object = true;
+    const char *method = json_string_value(json_object_get(v, "method"));
+    json_t *params = json_object_get(v, "params"), *id = json_object_get(v, "id");
+    const char *name = json_string_value(json_object_get(params, "name"));
+    out->response = method == NULL;
+    snprintf(out->method, sizeof out->method, "%s", method ? method : "");
+    snprintf(out->name, sizeof out->name, "%s", name ? name : "");
+    out->has_meta_version =
+        json_is_string(json_object_get(json_object_get(params, "_meta"), MCP_META_VERSION_KEY));
+    char *id_text = json_is_string(id) || json_is_number(id) ? mcp_rpc_dump(id, NULL) : NULL;
+    if (id_text != NULL && strlen(id_text) < sizeof out->id)
+        memcpy(out->id, id_text, strlen(id_text) + 1);
+    free(id_text);
 }

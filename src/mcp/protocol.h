@@ -35,13 +35,25 @@ typedef struct mcp_peer {
     _Atomic double last_used; /* wall seconds */
 } mcp_peer;
 
+/* What one message sent to a transport is. The final message (always the
+ * last, exactly once) says how the inbound text went, so a transport with
+ * a status line can choose it without reading the JSON again. */
+typedef enum mcp_send_kind {
+    MCP_SEND_NOTIFICATION, /* tied to a request (progress, log); not final */
+    MCP_SEND_RESULT,       /* final: a result, a batch, or nothing to send */
+    MCP_SEND_ERROR,        /* final: a JSON-RPC error about the call (in-band) */
+    MCP_SEND_BAD_REQUEST,  /* final: the message itself is malformed (envelope,
+                              JSON, era, _meta or version headers) */
+    MCP_SEND_NO_METHOD     /* final: a 2026-07-28 request for an unknown method */
+} mcp_send_kind;
+
 /* Where messages for one inbound text go. send is called from any
- * thread: zero or more times with final false (notifications tied to a
- * request, e.g. progress), then exactly once with final true and the
- * response (json NULL when there is none: only notifications, or the
- * request was cancelled). ctx must live until that final call. */
+ * thread: zero or more times with MCP_SEND_NOTIFICATION, then exactly once
+ * with a final kind and the response (json NULL when there is none: only
+ * notifications, or the request was cancelled). ctx must live until that
+ * final call. */
 typedef struct mcp_out {
-    void (*send)(void *ctx, const char *json, size_t len, bool final);
+    void (*send)(void *ctx, const char *json, size_t len, mcp_send_kind kind);
     void *ctx;
 } mcp_out;
 
@@ -72,24 +84,27 @@ void mcp_peer_unref(mcp_peer *p);
 
 /*
  * Handle one inbound text (a message or, where the era allows, a batch)
- * from peer. Everything it produces goes to out, the last call with final
- * true; that call may happen before this returns or later on a worker.
+ * from peer. Everything it produces goes to out, the last call with a
+ * final kind; that call may happen before this returns or later on a
+ * worker. A text that is not JSON is answered with a parse error.
  */
 void mcp_proto_handle(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in, const char *text,
                       size_t len, const mcp_out *out);
 
+/* The same for a body the transport has parsed already (borrowed). */
+void mcp_proto_handle_value(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in, json_t *value,
+                            const mcp_out *out);
+
 /* Facts the HTTP transport needs before it picks a peer: the method,
- * params.name, the _meta protocol version and whether it is a batch or a
- * notification. Returns 0, or -1 when text is not JSON. */
+ * params.name, whether _meta names a protocol version, and the id. */
 typedef struct mcp_peek {
-    bool batch, object, notification, response;
+    bool batch, object, response;
     char method[64];
-    char name[160];        /* params.name (tools/call), or "" */
-    char meta_version[32]; /* _meta protocol version, or "" */
-    char id[96];           /* the request id as JSON text, or "" */
+    char name[160]; /* params.name (tools/call), or "" */
+    char id[96];    /* the request id as JSON text, or "" */
     bool has_meta_version;
 } mcp_peek;
-int mcp_proto_peek(const char *text, size_t len, mcp_peek *out);
+void mcp_proto_peek(const json_t *value, mcp_peek *out);
 
 /* Whether version is one this server speaks. */
 bool mcp_proto_version_supported(const char *version);

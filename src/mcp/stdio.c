@@ -39,9 +39,9 @@ static bool write_all(const char *buf, size_t len) {
 }
 
 /* mcp_out.send for stdio: a line per message. */
-static void stdio_send(void *ctx, const char *json, size_t len, bool final) {
+static void stdio_send(void *ctx, const char *json, size_t len, mcp_send_kind kind) {
     (void)ctx;
-    (void) final;
+    (void)kind;
     if (json == NULL) return;
     char *line = malloc(len + 1);
     if (line == NULL) return;
@@ -62,7 +62,7 @@ static void too_long(mcp_server *srv) {
     json_t *e = mcp_rpc_error(NULL, MCP_RPC_INVALID_REQUEST, msg, NULL);
     size_t len = 0;
     char *text = e ? mcp_rpc_dump(e, &len) : NULL;
-    stdio_send(NULL, text, len, true);
+    stdio_send(NULL, text, len, MCP_SEND_BAD_REQUEST);
     free(text);
     json_decref(e);
 }

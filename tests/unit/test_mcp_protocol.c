@@ -23,15 +23,17 @@
 typedef struct collected {
     json_t *final;
     int finals, notes;
+    mcp_send_kind kind;
 } collected;
 
-static void collect(void *ctx, const char *json, size_t len, bool final) {
+static void collect(void *ctx, const char *json, size_t len, mcp_send_kind kind) {
     collected *c = ctx;
-    if (!final) {
+    if (kind == MCP_SEND_NOTIFICATION) {
         c->notes++;
         return;
     }
     c->finals++;
+    c->kind = kind;
     c->final = json ? json_loadb(json, len, 0, NULL) : NULL;
 }
 
@@ -53,12 +55,15 @@ static int teardown(void **state) {
 
 /* Send text from peer (header version hv, or NULL); returns the final
  * message (caller decrefs), asserting exactly one final call. */
+static mcp_send_kind last_kind; /* the final kind of the last send_as */
+
 static json_t *send_as(mcp_peer *peer, const char *hv, const char *text) {
     collected c = {0};
     mcp_inbound in = {"test", hv != NULL, hv};
     mcp_out out = {collect, &c};
     mcp_proto_handle(&srv, peer, &in, text, strlen(text), &out);
     assert_int_equal(c.finals, 1);
+    last_kind = c.kind;
     return c.final;
 }
 
@@ -96,6 +101,7 @@ static void test_initialize_negotiates(void **state) {
     json_t *m =
         send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}");
     assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
+    assert_int_equal(last_kind, MCP_SEND_ERROR);
     json_decref(m);
     mcp_peer_unref(p);
 }
@@ -116,6 +122,7 @@ static void test_discover_and_modern_checks(void **state) {
     /* discover without _meta */
     m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"server/discover\"}");
     assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
+    assert_int_equal(last_kind, MCP_SEND_BAD_REQUEST);
     json_decref(m);
     /* unknown version */
     m = send_as(p, "v999",
@@ -123,6 +130,7 @@ static void test_discover_and_modern_checks(void **state) {
                 "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"v999\","
                 "\"io.modelcontextprotocol/clientCapabilities\":{}}}}");
     assert_int_equal(error_code(m), MCP_RPC_UNSUPPORTED_VERSION);
+    assert_int_equal(last_kind, MCP_SEND_BAD_REQUEST);
     json_t *data = json_object_get(json_object_get(m, "error"), "data");
     assert_string_equal(json_string_value(json_object_get(data, "requested")), "v999");
     assert_true(json_array_size(json_object_get(data, "supported")) >= 2);
@@ -132,6 +140,7 @@ static void test_discover_and_modern_checks(void **state) {
                 "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/list\",\"params\":{" META_MODERN
                 "}}");
     assert_int_equal(error_code(m), MCP_RPC_HEADER_MISMATCH);
+    assert_int_equal(last_kind, MCP_SEND_BAD_REQUEST);
     json_decref(m);
     /* missing client capabilities */
     m = send_as(p, "2026-07-28",
@@ -139,6 +148,7 @@ static void test_discover_and_modern_checks(void **state) {
                 "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
                 "\"2026-07-28\"}}}");
     assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
+    assert_int_equal(last_kind, MCP_SEND_BAD_REQUEST);
     json_decref(m);
     /* methods the stateless era removed */
     static const char *const removed[] = {"ping", "logging/setLevel", "initialize"};
@@ -149,6 +159,7 @@ static void test_discover_and_modern_checks(void **state) {
                  removed[i]);
         m = send_as(p, "2026-07-28", text);
         assert_int_equal(error_code(m), MCP_RPC_METHOD_NOT_FOUND);
+        assert_int_equal(last_kind, MCP_SEND_NO_METHOD);
         json_decref(m);
     }
     /* tools/list in the stateless era carries its cache fields */
@@ -179,9 +190,11 @@ static void test_legacy_utilities(void **state) {
                 "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"logging/setLevel\","
                 "\"params\":{\"level\":\"loud\"}}");
     assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
+    assert_int_equal(last_kind, MCP_SEND_ERROR);
     json_decref(m);
     m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"resources/list\"}");
     assert_int_equal(error_code(m), MCP_RPC_METHOD_NOT_FOUND);
+    assert_int_equal(last_kind, MCP_SEND_ERROR);
     json_decref(m);
     /* notifications and responses get nothing */
     assert_null(send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"));
@@ -192,6 +205,7 @@ static void test_legacy_utilities(void **state) {
     assert_null(send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":5,\"result\":{}}"));
     m = send_as(p, NULL, "{not json");
     assert_int_equal(error_code(m), MCP_RPC_PARSE_ERROR);
+    assert_int_equal(last_kind, MCP_SEND_BAD_REQUEST);
     assert_true(json_is_null(json_object_get(m, "id")));
     json_decref(m);
     mcp_peer_unref(p);
@@ -206,6 +220,7 @@ static void test_batches(void **state) {
     snprintf(p->version, sizeof p->version, "2025-11-25");
     json_t *m = send_as(p, NULL, batch);
     assert_int_equal(error_code(m), MCP_RPC_INVALID_REQUEST); /* no batches in 2025-11-25 */
+    assert_int_equal(last_kind, MCP_SEND_BAD_REQUEST);
     json_decref(m);
     snprintf(p->version, sizeof p->version, "2025-03-26");
     m = send_as(p, NULL, batch);
@@ -214,6 +229,7 @@ static void test_batches(void **state) {
     json_decref(m);
     m = send_as(p, NULL, "[]");
     assert_int_equal(error_code(m), MCP_RPC_INVALID_REQUEST);
+    assert_int_equal(last_kind, MCP_SEND_BAD_REQUEST);
     json_decref(m);
     assert_null(send_as(p, NULL, "[{\"jsonrpc\":\"2.0\",\"method\":\"notifications/x\"}]"));
     mcp_peer_unref(p);
@@ -282,11 +298,13 @@ static void test_tool_argument_checks(void **state) {
                         "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
                         "\"params\":{\"name\":\"rm_rf\",\"arguments\":{}}}");
     assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
+    assert_int_equal(last_kind, MCP_SEND_ERROR);
     json_decref(m);
     m = send_as(p, NULL,
                 "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
                 "\"params\":{\"name\":\"execute_code\",\"arguments\":[1]}}");
     assert_int_equal(error_code(m), MCP_RPC_INVALID_PARAMS);
+    assert_int_equal(last_kind, MCP_SEND_ERROR);
     json_decref(m);
     mcp_peer_unref(p);
 }
