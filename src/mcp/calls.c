@@ -152,13 +152,14 @@ static void send_progress(mcp_calls *c) {
     for (mcp_call *call = c->registry; call != NULL; call = call->next) {
         if (!call->running || call->req->progress_token == NULL) continue;
         double elapsed = (now - call->started_ms) / 1000.0;
+        uint32_t limit_s = (call->timeout_ms + 999) / 1000; /* whole seconds, rounded up */
         char message[160];
         snprintf(message, sizeof message, "%s running for %.0f s (limit %u s)", call->tool->name,
-                 elapsed, call->timeout_s);
+                 elapsed, limit_s);
         json_t *params = json_pack("{s:O, s:f, s:s}", "progressToken", call->req->progress_token,
                                    "progress", elapsed, "message", message);
-        if (params != NULL && call->timeout_s > 0)
-            json_object_set_new(params, "total", json_real((double)call->timeout_s));
+        if (params != NULL && limit_s > 0)
+            json_object_set_new(params, "total", json_real((double)limit_s));
         mcp_request_notify(call->req, "notifications/progress", params);
     }
 }

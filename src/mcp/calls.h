@@ -21,8 +21,8 @@ typedef struct mcp_call {
     json_t *args;                            /* the validated arguments (a reference) */
     lsb_cancel *cancel;                      /* fired by cancellation */
     char session_id[LSB_SESSION_ID_MAX + 1]; /* args.session_id, or "" */
-    uint32_t timeout_s;                      /* for progress totals; 0 for none */
-    double queued_ms, started_ms;            /* monotonic */
+    uint32_t timeout_ms;          /* execute_code's limit, from its arguments; 0 for other tools */
+    double queued_ms, started_ms; /* monotonic */
     bool running;
     char outcome[24];               /* for the audit log: "success", "error", "timeout", ... */
     uint64_t fuel;                  /* fuel the call's execution consumed */

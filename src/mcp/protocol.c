@@ -300,8 +300,8 @@ static void call_targets(mcp_call *call, json_t *args) {
     if (sid != NULL) snprintf(call->session_id, sizeof call->session_id, "%s", sid);
     json_t *t = json_object_get(args, "timeout");
     if (call->tool->cls == MCP_TOOL_EXEC)
-        call->timeout_s = json_is_number(t) ? (uint32_t)(json_number_value(t) + 0.999)
-                                            : call->req->srv->opt.default_timeout_s;
+        call->timeout_ms = json_is_number(t) ? (uint32_t)(json_number_value(t) * 1000.0)
+                                             : call->req->srv->opt.default_timeout_s * 1000U;
 }
 
 /* tools/call: check the arguments, then run inline or queue on a pool. */

@@ -94,6 +94,14 @@ json_t *mcp_tools_check_session_id(const char *id) {
     return mcp_tools_errorf("InvalidArguments", "session_id: %s", why);
 }
 
+/* See tools_impl.h. */
+json_t *mcp_tools_limits(mcp_server *srv) {
+    return json_pack("{s:I, s:I, s:i, s:i, s:I}", "fuel", (json_int_t)srv->opt.fuel, "memory_bytes",
+                     (json_int_t)srv->opt.memory_bytes, "default_timeout_s",
+                     (int)srv->opt.default_timeout_s, "max_timeout_s", LSB_MCP_MAX_TIMEOUT_S,
+                     "max_code_bytes", (json_int_t)srv->opt.max_code_bytes);
+}
+
 /* ---- the schema check ------------------------------------------------------- */
 
 /* Whether v has the JSON Schema type named type. */

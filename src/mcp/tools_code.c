@@ -236,9 +236,7 @@ json_t *mcp_tool_execute_code(mcp_call *call) {
     lsb_policy_init(&policy);
     policy.fuel = srv->opt.fuel;
     policy.memory_bytes = srv->opt.memory_bytes;
-    json_t *timeout = json_object_get(call->args, "timeout"); /* 1-300 s, checked */
-    policy.timeout_ms = json_is_number(timeout) ? (uint32_t)(json_number_value(timeout) * 1000.0)
-                                                : srv->opt.default_timeout_s * 1000U;
+    policy.timeout_ms = call->timeout_ms; /* the argument (checked: 1-300 s) or the default */
     policy.external_dir = srv->external_dir[0] ? srv->external_dir : NULL;
     policy.cancel = call->cancel;
     lsb_result r = {0};

@@ -21,6 +21,10 @@ json_t *mcp_tools_unknown_session(mcp_server *srv, const char *id);
 json_t *mcp_tools_status_error(mcp_server *srv, lsb_status st, const char *id, const char *err);
 json_t *mcp_tools_check_session_id(const char *id);
 
+/* The limits every execution runs with (fuel, memory, timeouts, code
+ * size), as a JSON object. */
+json_t *mcp_tools_limits(mcp_server *srv);
+
 json_t *mcp_tool_execute_code(mcp_call *call);
 json_t *mcp_tool_install_package(mcp_call *call);
 json_t *mcp_tool_create_session(mcp_call *call);

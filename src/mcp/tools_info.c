@@ -12,6 +12,7 @@
 #include "mcp/metrics.h"
 #include "mcp/tools.h"
 #include "mcp/tools_impl.h"
+#include "sandbox/defaults.h"
 #include "sandbox/sandbox.h"
 
 /* list_runtimes() */
@@ -26,17 +27,14 @@ json_t *mcp_tool_list_runtimes(mcp_call *call) {
         "QuickJS 2021-03-27 compiled to WebAssembly (WASI)", "notes",
         "No Node.js APIs: use the helpers readText/writeText/listDir... and require() for the "
         "vendored libraries (lodash, dayjs, papaparse, marked).");
-    json_t *limits = json_pack(
-        "{s:I, s:I, s:i, s:i, s:i, s:I}", "fuel", (json_int_t)srv->opt.fuel, "memory_bytes",
-        (json_int_t)srv->opt.memory_bytes, "default_timeout_s", (int)srv->opt.default_timeout_s,
-        "max_timeout_s", 300, "max_output_chars", (int)srv->opt.max_output_chars, "max_code_bytes",
-        (json_int_t)srv->opt.max_code_bytes);
+    json_t *limits = mcp_tools_limits(srv);
+    json_object_set_new(limits, "max_output_chars", json_integer(srv->opt.max_output_chars));
     char text[512];
     snprintf(text, sizeof text,
              "python 3.11 (CPython/WASI) and javascript (QuickJS, ES2020). Each run: %llu fuel, "
-             "%llu MiB memory, %u s default timeout (1-300 s).",
+             "%llu MiB memory, %u s default timeout (%u-%u s).",
              (unsigned long long)srv->opt.fuel, (unsigned long long)(srv->opt.memory_bytes >> 20),
-             srv->opt.default_timeout_s);
+             srv->opt.default_timeout_s, LSB_MCP_MIN_TIMEOUT_S, LSB_MCP_MAX_TIMEOUT_S);
     return mcp_tools_result(text, json_pack("{s:o, s:o}", "runtimes", runtimes, "limits", limits),
                             false);
 }

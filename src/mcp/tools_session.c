@@ -42,14 +42,6 @@ void mcp_tools_gauges(mcp_server *srv, mcp_gauges *g) {
     g->http_sessions = atomic_load(&srv->http_sessions);
 }
 
-/* The limits a session runs with, as JSON. */
-static json_t *limits_json(mcp_server *srv) {
-    return json_pack("{s:I, s:I, s:i, s:i, s:I}", "fuel", (json_int_t)srv->opt.fuel, "memory_bytes",
-                     (json_int_t)srv->opt.memory_bytes, "default_timeout_s",
-                     (int)srv->opt.default_timeout_s, "max_timeout_s", 300, "max_code_bytes",
-                     (json_int_t)srv->opt.max_code_bytes);
-}
-
 /* create_session(language, session_id?, auto_persist_globals?) */
 json_t *mcp_tool_create_session(mcp_call *call) {
     mcp_server *srv = call->req->srv;
@@ -86,12 +78,13 @@ json_t *mcp_tool_create_session(mcp_call *call) {
              "deleted after %u s without use.",
              lang_name, id, id, o.auto_persist_globals ? " (also saved to disk)" : "",
              srv->opt.session_ttl_s);
-    return mcp_tools_result(
-        text,
-        json_pack("{s:s, s:s, s:b, s:s, s:i, s:o}", "session_id", id, "language", lang_name,
-                  "auto_persist_globals", o.auto_persist_globals, "workspace", "/app",
-                  "expires_after_idle_s", (int)srv->opt.session_ttl_s, "limits", limits_json(srv)),
-        false);
+    return mcp_tools_result(text,
+                            json_pack("{s:s, s:s, s:b, s:s, s:i, s:o}", "session_id", id,
+                                      "language", lang_name, "auto_persist_globals",
+                                      o.auto_persist_globals, "workspace", "/app",
+                                      "expires_after_idle_s", (int)srv->opt.session_ttl_s, "limits",
+                                      mcp_tools_limits(srv)),
+                            false);
 }
 
 /* The session_id argument after its form check; NULL with *bad set. */
