@@ -262,6 +262,13 @@ lsb_status lsb_session_execute(lsb_sandbox *sandbox, const char *id, const char 
 lsb_status lsb_session_info_get(lsb_sandbox *sandbox, const char *id, lsb_session_info *out,
                                 char *err, size_t errlen);
 
+/* The ids of every stored session, in no order, straight from the storage
+ * adapter: unlike lsb_session_list it never waits for a session's run.
+ * Free with lsb_session_ids_free. LSB_ERR_STORAGE with err. */
+lsb_status lsb_session_ids(lsb_sandbox *sandbox, char ***ids, size_t *count, char *err,
+                           size_t errlen);
+void lsb_session_ids_free(char **ids, size_t count);
+
 /* Every stored session (sorted by id); free with free(). */
 lsb_status lsb_session_list(lsb_sandbox *sandbox, lsb_session_info **out, size_t *count, char *err,
                             size_t errlen);

@@ -8,7 +8,6 @@
  */
 #include "mcp/external.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -18,6 +17,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "sandbox/workspace.h"
 
 #define COPY_CHUNK 65536
 
@@ -97,21 +98,9 @@ int mcp_external_prepare(const char *parent, char *const *files, size_t count, u
         char dst[PATH_MAX + NAME_MAX + 2];
         snprintf(dst, sizeof dst, "%s/%s", dir, base_of(files[i], a, sizeof a));
         if (copy_file(files[i], dst, err, errlen) != 0) {
-            mcp_external_remove(dir);
+            ws_remove_tree(dir);
             return -1;
         }
     }
     return 0;
-}
-
-/* See external.h. */
-void mcp_external_remove(const char *dir) {
-    DIR *d = opendir(dir);
-    struct dirent *de;
-    while (d != NULL && (de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
-        unlinkat(dirfd(d), de->d_name, 0);
-    }
-    if (d != NULL) closedir(d);
-    rmdir(dir);
 }

@@ -11,7 +11,6 @@
  */
 #include "mcp/server.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include "mcp/log.h"
 #include "mcp/stdio.h"
 #include "sandbox/defaults.h"
+#include "sandbox/workspace.h"
 
 #define SERVER_ERR_MAX     (2 * PATH_MAX)
 #define EXPIRY_MAX_SLEEP_S 30U
@@ -145,11 +145,13 @@ static void *expiry_main(void *arg) {
         pthread_cond_timedwait(&srv->expiry_wake, &srv->lock, &until);
         if (atomic_load(&srv->stopping)) break;
         pthread_mutex_unlock(&srv->lock);
-        DIR *d = opendir(srv->sessions_root);
-        struct dirent *de;
-        while (d != NULL && (de = readdir(d)) != NULL && !atomic_load(&srv->stopping))
-            if (lsb_session_id_check(de->d_name, true, NULL, 0) == 0) expire_one(srv, de->d_name);
-        if (d != NULL) closedir(d);
+        char **ids = NULL, err[SERVER_ERR_MAX];
+        size_t n = 0;
+        if (lsb_session_ids(srv->sandbox, &ids, &n, err, sizeof err) == LSB_OK) {
+            for (size_t i = 0; i < n && !atomic_load(&srv->stopping); i++)
+                expire_one(srv, ids[i]);
+            lsb_session_ids_free(ids, n);
+        }
         lsb_sandbox_evict_idle(srv->sandbox);
         pthread_mutex_lock(&srv->lock);
     }
@@ -271,7 +273,7 @@ int mcp_server_main(int argc, char **argv) {
         status = serve(&srv);
     }
     if (srv.sandbox) lsb_sandbox_close(srv.sandbox);
-    if (srv.external_dir[0]) mcp_external_remove(srv.external_dir);
+    if (srv.external_dir[0]) ws_remove_tree(srv.external_dir);
     if (srv.audit != NULL && srv.audit != stderr) fclose(srv.audit);
     mcp_opt_free(&srv.opt);
     return status;

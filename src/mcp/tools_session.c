@@ -9,7 +9,6 @@
  * concurrent creates cannot overshoot); destroy and reset first cancel
  * the session's runs, so they never wait behind a long execution.
  */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,14 +22,12 @@
 
 #define SESSION_ERR_MAX 1024
 
-/* Count the sessions in the sessions root (one folder each). */
+/* How many sessions are stored (0 when storage cannot be listed). */
 static size_t count_sessions(mcp_server *srv) {
-    DIR *d = opendir(srv->sessions_root);
+    char **ids = NULL, err[SESSION_ERR_MAX];
     size_t n = 0;
-    struct dirent *de;
-    while (d != NULL && (de = readdir(d)) != NULL)
-        if (de->d_name[0] != '.' && lsb_session_id_check(de->d_name, true, NULL, 0) == 0) n++;
-    if (d != NULL) closedir(d);
+    if (lsb_session_ids(srv->sandbox, &ids, &n, err, sizeof err) != LSB_OK) return 0;
+    lsb_session_ids_free(ids, n);
     return n;
 }
 
@@ -204,20 +201,20 @@ json_t *mcp_tool_workspace_info(mcp_call *call) {
 /* get_active_sessions() */
 json_t *mcp_tool_active_sessions(mcp_call *call) {
     mcp_server *srv = call->req->srv;
-    DIR *d = opendir(srv->sessions_root);
     json_t *list = json_array();
-    struct dirent *de;
-    while (d != NULL && (de = readdir(d)) != NULL) {
-        if (lsb_session_id_check(de->d_name, true, NULL, 0) != 0) continue;
+    char **ids = NULL, err[SESSION_ERR_MAX];
+    size_t n = 0;
+    if (lsb_session_ids(srv->sandbox, &ids, &n, err, sizeof err) != LSB_OK)
+        return mcp_tools_status_error(srv, LSB_ERR_STORAGE, NULL, err);
+    for (size_t i = 0; i < n; i++) {
         lsb_session_info info;
-        char err[SESSION_ERR_MAX];
-        if (mcp_calls_session_busy(srv->calls, de->d_name)) /* do not wait for its run */
+        if (mcp_calls_session_busy(srv->calls, ids[i])) /* do not wait for its run */
             json_array_append_new(list,
-                                  json_pack("{s:s, s:b}", "session_id", de->d_name, "running", 1));
-        else if (lsb_session_info_get(srv->sandbox, de->d_name, &info, err, sizeof err) == LSB_OK)
+                                  json_pack("{s:s, s:b}", "session_id", ids[i], "running", 1));
+        else if (lsb_session_info_get(srv->sandbox, ids[i], &info, err, sizeof err) == LSB_OK)
             json_array_append_new(list, session_json(srv, &info));
     }
-    if (d != NULL) closedir(d);
+    lsb_session_ids_free(ids, n);
     char text[256];
     snprintf(text, sizeof text,
              "%zu session(s) exist (limit %u). Details are in the structured "

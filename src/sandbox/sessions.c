@@ -443,14 +443,25 @@ static int info_cmp(const void *a, const void *b) {
     return strcmp(((const lsb_session_info *)a)->id, ((const lsb_session_info *)b)->id);
 }
 
+lsb_status lsb_session_ids(lsb_sandbox *sb, char ***ids, size_t *count, char *err, size_t errlen) {
+    sess_table *t = sandbox_sessions(sb);
+    return t->storage.list(t->storage.ctx, ids, count, err, errlen) == 0 ? LSB_OK : LSB_ERR_STORAGE;
+}
+
+void lsb_session_ids_free(char **ids, size_t count) {
+    for (size_t i = 0; i < count; i++)
+        free(ids[i]);
+    free(ids);
+}
+
 lsb_status lsb_session_list(lsb_sandbox *sb, lsb_session_info **out, size_t *count, char *err,
                             size_t errlen) {
-    sess_table *t = sandbox_sessions(sb);
     char **ids = NULL;
     size_t n = 0, kept = 0;
     *out = NULL;
     *count = 0;
-    if (t->storage.list(t->storage.ctx, &ids, &n, err, errlen) != 0) return LSB_ERR_STORAGE;
+    lsb_status st = lsb_session_ids(sb, &ids, &n, err, errlen);
+    if (st != LSB_OK) return st;
     lsb_session_info *v = calloc(n ? n : 1, sizeof *v);
     for (size_t i = 0; i < n; i++) {
         char why[256];

@@ -585,6 +585,19 @@ expect_eq "stdio: javascript guest output captured" "$(byid 5 '[.result.structur
 expect_eq "stdio: code over 1 MiB -> CodeTooLarge" "$(byid 6 .result.structuredContent.error.type)" '"CodeTooLarge"'
 expect_no_match "stdio: no guest text outside results" "$(grep -v '^{' "$T/stdio.out")" 'out|raw|js'
 
+section "idle sessions expire by themselves"
+start_server expiry --session-ttl 1 --workers 1 || exit 1
+U="http://127.0.0.1:$PORT/mcp"
+EXPIRY_PID=$PID
+post26 "$(call_body 1 create_session '{"language":"python","session_id":"short-lived"}' "$META")"
+expect_eq "expiry: a session is created" "$(jgetc .result.structuredContent.session_id)" '"short-lived"'
+sleep 3.5 # TTL 1 s; the expiry thread wakes every second
+post26 "$(call_body 2 get_active_sessions '{}' "$META")"
+expect_eq "expiry: the idle session is gone" "$(jgetc '.result.structuredContent.sessions | length')" 0
+post26 "$(call_body 3 execute_code '{"code":"print(1)","session_id":"short-lived"}' "$META")"
+expect_tool_error "expiry: its id is reported as expired" UnknownSession 'expired after being idle'
+alive "expiry" "$EXPIRY_PID"
+
 section "stdio end of input"
 # A pipe that closes right after its request still gets the answer.
 piped=$(echo '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"execute_code","arguments":{"code":"import time; time.sleep(0.5); print(2**10)"}}}' |
