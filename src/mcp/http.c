@@ -33,6 +33,7 @@
 #include "mcp/ratelimit.h"
 #include "mcp/tools_impl.h"
 #include "sandbox/defaults.h"
+#include "sandbox/wire.h"
 
 #define HTTP_PATH_MCP     "/mcp"
 #define HTTP_PATH_METRICS "/metrics"
@@ -341,13 +342,6 @@ static void client_key(http_server *h, struct MHD_Connection *c, char *key, size
     snprintf(key, len, "ip:%s", addr);
 }
 
-/* Monotonic seconds, for the rate limiter. */
-static double mono_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ---- POST /mcp ----------------------------------------------------------- */
 
 /* The HTTP status of a final response: 400 for a malformed message
@@ -573,7 +567,7 @@ static bool admit(http_server *h, struct MHD_Connection *c, enum MHD_Result *ok)
     }
     char key[MCP_CLIENT_KEY_MAX], retry[16];
     client_key(h, c, key, sizeof key);
-    uint32_t wait = mcp_rate_take(h->rate, key, mono_s());
+    uint32_t wait = mcp_rate_take(h->rate, key, wire_now_ms() / 1000.0);
     if (wait > 0) {
         mcp_metrics_reject(MCP_REJECT_RATE);
         snprintf(retry, sizeof retry, "%u", wait);

@@ -48,23 +48,37 @@ static void random_name(char *buf, size_t len) {
 }
 
 /*
- * Keep the full text of one stream that is cut in the result: in the
- * session's workspace (a path the code can open) or, for one-shot runs,
- * in the server's outputs folder. Writes the path given back into where;
- * returns 0, or -1 with the reason in where.
+ * Where the full text of a run's cut streams goes, without the
+ * "-stdout.txt" suffix: "outputs/execution-N" in the session's workspace
+ * (a path the next run can open), or a fresh random name in the server's
+ * outputs folder for one-shot runs.
  */
-static int save_stream(mcp_call *call, const lsb_result *r, const char *stream, const char *data,
-                       size_t len, char *where, size_t wlen) {
+static void output_stem(mcp_call *call, char *stem, size_t len) {
     mcp_server *srv = call->req->srv;
-    char err[CODE_ERR_MAX];
     if (call->session_id[0]) {
         lsb_session_info info;
+        char err[CODE_ERR_MAX];
         uint64_t n =
             lsb_session_info_get(srv->sandbox, call->session_id, &info, err, sizeof err) == LSB_OK
                 ? info.execution_count
                 : 0;
-        char rel[128];
-        snprintf(rel, sizeof rel, "outputs/execution-%llu-%s.txt", (unsigned long long)n, stream);
+        snprintf(stem, len, "outputs/execution-%llu", (unsigned long long)n);
+        return;
+    }
+    char name[32];
+    random_name(name, sizeof name);
+    snprintf(stem, len, "%s/%s", srv->outputs_dir, name);
+}
+
+/* Keep the full text of one cut stream at STEM-STREAM.txt. Writes the
+ * path given back into where; returns 0, or -1 with the reason in where. */
+static int save_stream(mcp_call *call, const char *stem, const char *stream, const char *data,
+                       size_t len, char *where, size_t wlen) {
+    mcp_server *srv = call->req->srv;
+    char err[CODE_ERR_MAX];
+    if (call->session_id[0]) {
+        char rel[PATH_MAX + 96];
+        snprintf(rel, sizeof rel, "%s-%s.txt", stem, stream);
         if (lsb_session_file_write(srv->sandbox, call->session_id, rel, data, len, err,
                                    sizeof err) != LSB_OK) {
             snprintf(where, wlen, "could not be saved: %s", err);
@@ -73,10 +87,7 @@ static int save_stream(mcp_call *call, const lsb_result *r, const char *stream, 
         snprintf(where, wlen, "/app/%s", rel);
         return 0;
     }
-    (void)r;
-    char name[32];
-    random_name(name, sizeof name);
-    snprintf(where, wlen, "%s/%s-%s.txt", srv->outputs_dir, name, stream);
+    snprintf(where, wlen, "%s-%s.txt", stem, stream);
     FILE *f = fopen(where, "wbx");
     bool ok = f != NULL && fwrite(data, 1, len, f) == len;
     if (f != NULL && fclose(f) != 0) ok = false;
@@ -88,16 +99,16 @@ static int save_stream(mcp_call *call, const lsb_result *r, const char *stream, 
 }
 
 /* Cut the structured result's stream field to keep characters, saving
- * the full raw text first; records the file in files. */
-static void cut_stream(mcp_call *call, const lsb_result *r, json_t *structured, const char *field,
+ * the full raw text first (at stem); records the file in files. */
+static void cut_stream(mcp_call *call, const char *stem, json_t *structured, const char *field,
                        const char *raw, size_t raw_len, size_t keep, json_t *files) {
     json_t *v = json_object_get(structured, field);
     const char *text = json_string_value(v);
     size_t chars, bytes = utf8_prefix(text, json_string_length(v), keep, &chars);
     if (chars <= keep) return;
-    char where[PATH_MAX + 64];
-    int saved = save_stream(call, r, field, raw, raw_len, where, sizeof where);
-    char marker[PATH_MAX + 200];
+    char where[PATH_MAX + 192];
+    int saved = save_stream(call, stem, field, raw, raw_len, where, sizeof where);
+    char marker[PATH_MAX + 400];
     snprintf(marker, sizeof marker, "\n[... %zu of %zu characters shown; the full %s %s%s ...]\n",
              keep, chars, field, saved == 0 ? "is in " : "", where);
     size_t mlen = strlen(marker);
@@ -122,8 +133,10 @@ static void fit_output(mcp_call *call, const lsb_result *r, json_t *structured) 
     size_t out_keep = out_chars < cap - err_keep ? out_chars : cap - err_keep;
     err_keep = cap - out_keep < err_chars ? cap - out_keep : err_chars;
     json_t *files = json_object();
-    cut_stream(call, r, structured, "stdout", r->stdout_data, r->stdout_len, out_keep, files);
-    cut_stream(call, r, structured, "stderr", r->stderr_data, r->stderr_len, err_keep, files);
+    char stem[PATH_MAX + 64];
+    output_stem(call, stem, sizeof stem);
+    cut_stream(call, stem, structured, "stdout", r->stdout_data, r->stdout_len, out_keep, files);
+    cut_stream(call, stem, structured, "stderr", r->stderr_data, r->stderr_len, err_keep, files);
     json_object_set_new(structured, "output_truncated", json_true());
     json_object_set_new(structured, "output_files", files);
 }
