@@ -14,20 +14,17 @@
  */
 #include "mcp/tools.h"
 
-#include <dirent.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
 
 #include "mcp/calls.h"
 #include "mcp/log.h"
 #include "mcp/metrics.h"
 #include "mcp/tools_impl.h"
 #include "sandbox/defaults.h"
-#include "sandbox/sandbox.h"
 
 #define TOOL_ERR_MAX 512
 
@@ -159,9 +156,11 @@ static const char *check_value(const char *name, json_t *schema, json_t *v, char
     return NULL;
 }
 
+static json_t *schema_of(const mcp_tool *t);
+
 /* See tools.h. */
 const char *mcp_tools_check_args(const mcp_tool *t, json_t *args, char *buf, size_t len) {
-    json_t *schema = json_loads(t->schema, 0, NULL);
+    json_t *schema = schema_of(t);
     json_t *props = json_object_get(schema, "properties");
     const char *bad = NULL, *key;
     json_t *v;
@@ -186,7 +185,6 @@ const char *mcp_tools_check_args(const mcp_tool *t, json_t *args, char *buf, siz
             bad = check_value(key, ps, v, buf, len);
         }
     }
-    json_decref(schema);
     return bad;
 }
 
@@ -292,6 +290,21 @@ static const mcp_tool tool_table[] = {
 };
 #define TOOL_COUNT (sizeof tool_table / sizeof tool_table[0])
 
+static json_t *tool_schemas[TOOL_COUNT]; /* parsed once; read-only after */
+static pthread_once_t tool_schemas_once = PTHREAD_ONCE_INIT;
+
+/* Parse every tool's schema text (they are constants of this file). */
+static void parse_schemas(void) {
+    for (size_t i = 0; i < TOOL_COUNT; i++)
+        tool_schemas[i] = json_loads(tool_table[i].schema, 0, NULL);
+}
+
+/* The parsed inputSchema of t, shared: callers must not change it. */
+static json_t *schema_of(const mcp_tool *t) {
+    pthread_once(&tool_schemas_once, parse_schemas);
+    return tool_schemas[t - tool_table];
+}
+
 /* See tools.h. */
 const mcp_tool *mcp_tools_find(const char *name) {
     for (size_t i = 0; i < TOOL_COUNT; i++)
@@ -304,8 +317,8 @@ json_t *mcp_tools_list(void) {
     json_t *list = json_array();
     for (size_t i = 0; i < TOOL_COUNT; i++) {
         const mcp_tool *t = &tool_table[i];
-        json_t *schema = json_loads(t->schema, 0, NULL);
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:o, s:{s:b, s:b, s:b}}", "name",
+        json_t *schema = schema_of(t);
+        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:O, s:{s:b, s:b, s:b}}", "name",
                                               t->name, "title", t->title, "description",
                                               t->description, "inputSchema", schema, "annotations",
                                               "readOnlyHint", t->read_only, "destructiveHint",
