@@ -28,10 +28,12 @@ typedef enum lsb_status {
     LSB_ERR_ASSETS = 2,    /* a snapshot or the stdlib is missing or stale */
     LSB_ERR_SYSTEM = 3,    /* fork, pipe, mmap or another host call failed */
     LSB_ERR_WORKSPACE = 4, /* the workspace folder is missing or unusable */
-    LSB_ERR_NOT_FOUND = 5, /* no such session, or no such file in a session */
+    LSB_ERR_NOT_FOUND = 5, /* no such file or folder in a session's workspace */
     LSB_ERR_EXISTS = 6,    /* a session with that id already exists */
     LSB_ERR_QUOTA = 7,     /* a session file write would exceed the workspace quota */
-    LSB_ERR_STORAGE = 8    /* the storage adapter failed to keep a session record */
+    LSB_ERR_STORAGE = 8,   /* the storage adapter failed to keep a session record */
+    LSB_ERR_NO_SESSION = 9, /* no session has that id (or the id is malformed) */
+    LSB_ERR_NO_PACKAGE = 10 /* no wheel of that project name in the wheel folder */
 } lsb_status;
 
 typedef enum lsb_language { LSB_LANG_PYTHON = 0, LSB_LANG_JAVASCRIPT = 1 } lsb_language;
@@ -252,7 +254,7 @@ lsb_status lsb_session_create(lsb_sandbox *sandbox, const lsb_session_options *o
  * Run code in session id, like lsb_execute. policy NULL uses the session's
  * stored limits; otherwise its fuel, memory, timeout, output caps, env,
  * on_output and cancel apply to this run (the workspace, mounts and quotas are the
- * session's). result->session_id is set. LSB_ERR_NOT_FOUND for an unknown
+ * session's). result->session_id is set. LSB_ERR_NO_SESSION for an unknown
  * id: nothing is created.
  */
 lsb_status lsb_session_execute(lsb_sandbox *sandbox, const char *id, const char *code,
@@ -324,7 +326,7 @@ lsb_status lsb_session_file_delete(lsb_sandbox *sandbox, const char *id, const c
  * package is a path to a .whl file, or a project name looked up in the
  * configured wheel_dir. A platform wheel, an sdist or a wheel with native
  * files is refused with LSB_ERR_INVALID, a name with no wheel in wheel_dir
- * with LSB_ERR_NOT_FOUND; err says why.
+ * with LSB_ERR_NO_PACKAGE; err says why.
  * On success installed receives "NAME VERSION".
  */
 lsb_status lsb_session_install_package(lsb_sandbox *sandbox, const char *id, const char *package,

@@ -53,7 +53,9 @@ static int cli_sess_exit_status(lsb_status st) {
     switch (st) {
     case LSB_OK: return CLI_EXIT_OK;
     case LSB_ERR_INVALID: return CLI_EXIT_USAGE;
-    case LSB_ERR_NOT_FOUND: return CLI_EXIT_NOINPUT;
+    case LSB_ERR_NOT_FOUND:
+    case LSB_ERR_NO_SESSION:
+    case LSB_ERR_NO_PACKAGE: return CLI_EXIT_NOINPUT;
     case LSB_ERR_EXISTS:
     case LSB_ERR_QUOTA: return CLI_EXIT_CANTCREAT;
     case LSB_ERR_WORKSPACE:
@@ -68,7 +70,9 @@ static const char *cli_sess_error_code(lsb_status st) {
     case LSB_ERR_INVALID: return "invalid";
     case LSB_ERR_ASSETS: return "assets";
     case LSB_ERR_WORKSPACE: return "workspace";
-    case LSB_ERR_NOT_FOUND: return "not_found";
+    case LSB_ERR_NOT_FOUND:
+    case LSB_ERR_NO_SESSION:
+    case LSB_ERR_NO_PACKAGE: return "not_found";
     case LSB_ERR_EXISTS: return "exists";
     case LSB_ERR_QUOTA: return "quota";
     case LSB_ERR_STORAGE: return "storage";
@@ -116,13 +120,6 @@ static int cli_sess_fail(const cli_sess_ctx *c, int status, const char *code, co
     return status;
 }
 
-/* False only when the library says session id does not exist. */
-static bool cli_sess_exists(cli_sess_ctx *c, const char *id) {
-    lsb_session_info info;
-    char err[CLI_SESS_ERR_MAX];
-    return lsb_session_info_get(c->sandbox, id, &info, err, sizeof err) != LSB_ERR_NOT_FOUND;
-}
-
 /* Report the failed library call st about c's session: "no session 'ID'"
  * when the session itself is missing, otherwise `what` (printf-style)
  * followed by the library's reason in c->err. Returns the exit status. */
@@ -131,7 +128,7 @@ static int cli_sess_lib_fail(cli_sess_ctx *c, lsb_status st, const char *what, .
 static int cli_sess_lib_fail(cli_sess_ctx *c, lsb_status st, const char *what, ...) {
     char head[CLI_SESS_MSG_MAX];
     const char *id = c->s->id;
-    if (st == LSB_ERR_NOT_FOUND && id && !cli_sess_exists(c, id))
+    if (st == LSB_ERR_NO_SESSION && id)
         return cli_sess_fail(c, CLI_EXIT_NOINPUT, "not_found",
                              "no session '%s' (list them with '" CLI_PROGRAM " session list')", id);
     va_list ap;

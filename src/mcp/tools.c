@@ -74,9 +74,10 @@ json_t *mcp_tools_unknown_session(mcp_server *srv, const char *id) {
 /* Map a failed sandbox call to a tool error. */
 json_t *mcp_tools_status_error(mcp_server *srv, lsb_status st, const char *id, const char *err) {
     switch (st) {
+    case LSB_ERR_NO_SESSION:
+        return id ? mcp_tools_unknown_session(srv, id) : mcp_tools_error("NotFound", err);
     case LSB_ERR_NOT_FOUND:
-        return id && strstr(err, "file") == NULL ? mcp_tools_unknown_session(srv, id)
-                                                 : mcp_tools_error("NotFound", err);
+    case LSB_ERR_NO_PACKAGE: return mcp_tools_error("NotFound", err);
     case LSB_ERR_INVALID: return mcp_tools_error("InvalidRequest", err);
     case LSB_ERR_EXISTS: return mcp_tools_error("SessionExists", err);
     case LSB_ERR_QUOTA: return mcp_tools_error("QuotaExceeded", err);

@@ -301,7 +301,7 @@ json_t *mcp_tool_install_package(mcp_call *call) {
     lsb_status st = lsb_session_install_package(srv->sandbox, call->session_id, target, installed,
                                                 sizeof installed, err, sizeof err);
     snprintf(call->outcome, sizeof call->outcome, "%s", st == LSB_OK ? "success" : "error");
-    if (st == LSB_ERR_NOT_FOUND && strstr(err, "session") == NULL)
+    if (st == LSB_ERR_NO_PACKAGE)
         return mcp_tools_errorf("PackageNotFound",
                                 "%s. Only wheels in the server's wheel folder can be installed; "
                                 "list_available_packages shows them.",

@@ -195,7 +195,7 @@ lsb_status lsb_session_install_package(lsb_sandbox *sb, const char *id, const ch
     if (is_path)
         snprintf(path, sizeof path, "%s", package);
     else if (find_wheel(sessions_wheel_dir(sb), package, path, sizeof path, err, errlen) != 0)
-        return LSB_ERR_NOT_FOUND;
+        return LSB_ERR_NO_PACKAGE;
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     if (check_name(base, err, errlen) != 0) return LSB_ERR_INVALID;
     size_t len = 0;

@@ -269,7 +269,7 @@ void sessions_release(lsb_sandbox *sb, sess_entry *e) {
     }
 }
 
-/* Load and decode the record of id; LSB_OK, NOT_FOUND or STORAGE. */
+/* Load and decode the record of id; LSB_OK, NO_SESSION or STORAGE. */
 static lsb_status load(sess_table *t, const char *id, lsb_session_info *info, char *err,
                        size_t errlen) {
     char *text = NULL;
@@ -277,7 +277,7 @@ static lsb_status load(sess_table *t, const char *id, lsb_session_info *info, ch
     int rc = t->storage.get(t->storage.ctx, id, &text, &len, err, errlen);
     if (rc == 1) {
         snprintf(err, errlen, "no session '%s'", id);
-        return LSB_ERR_NOT_FOUND;
+        return LSB_ERR_NO_SESSION;
     }
     if (rc == 0) rc = srec_decode(id, text, len, info, err, errlen);
     free(text);
@@ -288,7 +288,7 @@ sess_entry *sessions_acquire(lsb_sandbox *sb, const char *id, lsb_session_info *
                              lsb_status *status, char *err, size_t errlen) {
     sess_table *t = sandbox_sessions(sb);
     if (lsb_session_id_check(id, true, err, errlen) != 0) {
-        *status = LSB_ERR_NOT_FOUND;
+        *status = LSB_ERR_NO_SESSION;
         return NULL;
     }
     sess_entry *e = grab(t, id);
@@ -297,7 +297,7 @@ sess_entry *sessions_acquire(lsb_sandbox *sb, const char *id, lsb_session_info *
         *status = LSB_ERR_SYSTEM;
         return NULL;
     }
-    *status = e->removed ? LSB_ERR_NOT_FOUND : load(t, id, info, err, errlen);
+    *status = e->removed ? LSB_ERR_NO_SESSION : load(t, id, info, err, errlen);
     if (e->removed) snprintf(err, errlen, "no session '%s'", id);
     if (*status != LSB_OK) {
         sessions_release(sb, e);

@@ -47,7 +47,7 @@ sess_table *sandbox_sessions(lsb_sandbox *sb);
 
 /*
  * Find session id, lock it and load its record into *info. Returns the
- * locked entry, or NULL with *status (LSB_ERR_NOT_FOUND for an unknown or
+ * locked entry, or NULL with *status (LSB_ERR_NO_SESSION for an unknown or
  * invalid id) and err. Release with sessions_release.
  */
 sess_entry *sessions_acquire(lsb_sandbox *sb, const char *id, lsb_session_info *info,

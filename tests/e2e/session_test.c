@@ -270,7 +270,7 @@ static void test_ids(void **state) {
     lsb_result r;
     assert_int_equal(lsb_session_execute(sb, "0b4e7a0e-5b4c-4c1e-9a7e-8e2a3c1d2f10", "1", 1, NULL,
                                          NULL, &r, err, sizeof err),
-                     LSB_ERR_NOT_FOUND);
+                     LSB_ERR_NO_SESSION);
     assert_int_equal(lsb_session_list(sb, &v, &n, err, sizeof err), LSB_OK);
     assert_int_equal(n, 1);
     free(v);
@@ -346,10 +346,10 @@ static void test_destroy_reset_prune(void **state) {
     assert_int_equal(lsb_session_prune(sb, 0, true, &rep, err, sizeof err), LSB_OK);
     assert_int_equal(rep.sessions, 2);
     assert_int_equal(lsb_session_destroy(sb, b, err, sizeof err), LSB_OK);
-    assert_int_equal(lsb_session_destroy(sb, b, err, sizeof err), LSB_ERR_NOT_FOUND);
+    assert_int_equal(lsb_session_destroy(sb, b, err, sizeof err), LSB_ERR_NO_SESSION);
     lsb_result r;
     assert_int_equal(lsb_session_execute(sb, b, "1", 1, NULL, NULL, &r, err, sizeof err),
-                     LSB_ERR_NOT_FOUND);
+                     LSB_ERR_NO_SESSION);
     assert_int_equal(lsb_session_prune(sb, 0, false, &rep, err, sizeof err), LSB_OK);
     assert_int_equal(rep.sessions, 1);
     lsb_session_info *v;
