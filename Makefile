@@ -14,22 +14,32 @@ MEMCHECK_SIGNAL ?= 1
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) $(SANITIZE) \
                -Iinclude -Isrc -I/usr/share/wabt/wasm2c \
                -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=$(MEMCHECK_SIGNAL)
-LDLIBS   := -lseccomp -ljansson -lmicrohttpd -linih -lnettle -lpthread -lm
+# libllmsandbox (engine, sessions, the public API) needs only these; the
+# front-ends (CLI, MCP server) add the HTTP server and the INI parser.
+LIB_LDLIBS   := -lseccomp -ljansson -lnettle -lpthread -lm
+FRONT_LDLIBS := -lmicrohttpd -linih
+LDLIBS       := $(FRONT_LDLIBS) $(LIB_LDLIBS)
 
+UTIL_SRC    := $(wildcard src/util/*.c)
+WASM_SRC    := $(filter-out src/wasm/guest_glue.c,$(wildcard src/wasm/*.c))
 WASI_SRC    := $(wildcard src/wasi/*.c)
 SANDBOX_SRC := $(wildcard src/sandbox/*.c)
-WASM_SRC    := src/wasm/runtime.c src/wasm/lsb_imports.c
+SESSION_SRC := $(wildcard src/session/*.c)
 CLI_SRC     := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 MCP_SRC     := $(wildcard src/mcp/*.c)
-LIB_SRC     := $(WASI_SRC) $(SANDBOX_SRC) $(WASM_SRC) $(CLI_SRC) $(MCP_SRC)
+LIB_SRC     := $(UTIL_SRC) $(WASM_SRC) $(WASI_SRC) $(SANDBOX_SRC) $(SESSION_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+FRONT_SRC   := $(CLI_SRC) $(MCP_SRC)
+FRONT_OBJ   := $(FRONT_SRC:%.c=$(BUILD)/obj/%.o)
+LIB         := $(BUILD)/libllmsandbox.a
+FRONT_LIB   := $(BUILD)/libfrontends.a
 GUESTS      := python quickjs
 GUEST_OBJ   := $(foreach g,$(GUESTS),$(BUILD)/guests/$(g)/guest.o $(BUILD)/obj/glue_$(g).o)
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ASSETS      := $(BUILD)/assets/python.snap $(BUILD)/assets/quickjs.snap
 
-.PHONY: all deps guests test unit e2e asan asan-unit asan-e2e bench format format-check clean install FORCE
+.PHONY: all deps guests test unit e2e check-layers asan asan-unit asan-e2e bench format format-check clean install FORCE
 all: $(BUILD)/llm-sandbox $(BUILD)/llm-wasm-mcp $(ASSETS) $(BUILD)/assets/.vendored-ok
 
 deps:
@@ -57,10 +67,13 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/libhost.a: $(LIB_OBJ)
+$(LIB): $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/llm-sandbox: $(BUILD)/obj/src/cli/main.o $(GUEST_OBJ) $(BUILD)/libhost.a
+$(FRONT_LIB): $(FRONT_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/llm-sandbox: $(BUILD)/obj/src/cli/main.o $(GUEST_OBJ) $(FRONT_LIB) $(LIB)
 	$(CC) $(SANITIZE) $^ $(LDLIBS) -o $@
 
 # The seed's MCP entry point: the same program, started under this name.
@@ -100,30 +113,36 @@ $(BUILD)/assets/.stdlib-stamp: $(BUILD)/guests/manifest
 	@touch $@
 
 # --- tests ------------------------------------------------------------------
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhost.a
+$(BUILD)/tests/%: tests/unit/%.c $(FRONT_LIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $< $(BUILD)/libhost.a $(LDLIBS) -lcmocka -o $@
+	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
 # The MCP dispatch tests link the whole server, so they need the guests too.
-$(BUILD)/tests/test_mcp_protocol: tests/unit/test_mcp_protocol.c $(GUEST_OBJ) $(BUILD)/libhost.a
+$(BUILD)/tests/test_mcp_protocol: tests/unit/test_mcp_protocol.c $(GUEST_OBJ) $(FRONT_LIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
 unit: $(UNIT_BIN)
 	@bash tests/run-unit.sh $(UNIT_BIN)
 
-$(BUILD)/tests/zygote_test: tests/e2e/zygote_test.c $(GUEST_OBJ) $(BUILD)/libhost.a
+$(BUILD)/tests/zygote_test: tests/e2e/zygote_test.c $(GUEST_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+	$(CC) $(HOST_CFLAGS) $^ $(LIB_LDLIBS) -lcmocka -o $@
 
-$(BUILD)/tests/session_test: tests/e2e/session_test.c $(GUEST_OBJ) $(BUILD)/libhost.a
+$(BUILD)/tests/session_test: tests/e2e/session_test.c $(GUEST_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+	$(CC) $(HOST_CFLAGS) $^ $(LIB_LDLIBS) -lcmocka -o $@
 
 e2e: all $(BUILD)/tests/zygote_test $(BUILD)/tests/session_test
 	@bash tests/e2e/run.sh $(BUILD)/llm-sandbox $(BUILD)/tests/zygote_test $(BUILD)/tests/session_test
 
-test: all unit e2e
+test: all unit e2e check-layers
+
+# The architecture holds: no file cycles, calls go down the layers, the
+# front-ends use only llmsandbox.h, the library has no front-end symbol,
+# no function over 80 lines (scripts/check-layers.py).
+check-layers: $(BUILD)/llm-sandbox
+	@python3 scripts/check-layers.py $(BUILD)
 
 ASAN_VARS := BUILD=build-asan CFLAGS="-O1 -g -fno-omit-frame-pointer" \
   SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
@@ -133,13 +152,13 @@ asan-unit:
 asan-e2e:
 	@$(MAKE) --no-print-directory $(ASAN_VARS) e2e
 
-$(BUILD)/bench/exec_bench: bench/exec_bench.c $(GUEST_OBJ) $(BUILD)/libhost.a
+$(BUILD)/bench/exec_bench: bench/exec_bench.c $(GUEST_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(HOST_CFLAGS) $^ $(LIB_LDLIBS) -o $@
 
-$(BUILD)/bench/session_bench: bench/session_bench.c $(GUEST_OBJ) $(BUILD)/libhost.a
+$(BUILD)/bench/session_bench: bench/session_bench.c $(GUEST_OBJ) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -o $@
+	$(CC) $(HOST_CFLAGS) $^ $(LIB_LDLIBS) -o $@
 
 bench: all $(BUILD)/bench/exec_bench $(BUILD)/bench/session_bench
 	@bash bench/run.sh $(BUILD)
@@ -165,4 +184,4 @@ clean:
 	rm -rf $(BUILD) build-asan
 
 FORCE:
--include $(LIB_OBJ:.o=.d) $(BUILD)/obj/src/cli/main.d
+-include $(LIB_OBJ:.o=.d) $(FRONT_OBJ:.o=.d) $(BUILD)/obj/src/cli/main.d

@@ -48,7 +48,8 @@ build_nofuel() {
   (cd "$ROOT" && gcc "${H[@]}" -DGUEST_NAME=quickjs -DGUEST_HEADER="\"$d/quickjs.h\"" \
     -DGUEST_WASM_HASH="\"$(sha256sum "$d/quickjs.wasm" | cut -c1-64)\"" -c src/wasm/guest_glue.c -o "$d/glue.o")
   gcc "$BUILD/obj/src/cli/main.o" "$BUILD/guests/python/guest.o" "$BUILD/obj/glue_python.o" \
-    "$d/quickjs.o" "$d/glue.o" "$BUILD/libhost.a" -lseccomp -ljansson -lmicrohttpd -linih -lnettle -lpthread -lm \
+    "$d/quickjs.o" "$d/glue.o" "$BUILD/libfrontends.a" "$BUILD/libllmsandbox.a" \
+    -lmicrohttpd -linih -lseccomp -ljansson -lnettle -lpthread -lm \
     -o "$OUT/llm-sandbox-nofuel"
   ln -sfn "$BUILD/assets/python-stdlib" "$d/assets/python-stdlib"
   ln -sfn "$BUILD/assets/root" "$d/assets/root"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # scripts/test.sh - the whole test suite, from a fresh machine: dependencies,
-# build, the format check, unit tests (cmocka), end-to-end tests of the real
+# build, the format check, the architecture check (scripts/check-layers.py),
+# unit tests (cmocka), end-to-end tests of the real
 # binary, then the unit and end-to-end tests again under ASan and UBSan.
 # Also: a second build does no guest work, the fuel pass's own tests, the
 # QuickJS guest under Node's WASI (an independent host), and the MCP server
@@ -27,6 +28,7 @@ suite() { # NAME COMMAND... : run one suite and add its "N passed, M failed" lin
   rm -f "/tmp/lsb-suite.$$"
 }
 suite format make -s format-check
+suite layers make -s check-layers
 suite rebuild bash scripts/check-rebuild.sh
 suite fuel-pass bash tools/fuel/test/run.sh
 suite js-guest-node node guest/js/test/test.mjs "$(sed -n 2p build/guests/manifest)/quickjs.wasm"
