@@ -19,8 +19,8 @@
 
 #include "../../guest/lsb_abi.h"
 #include "sandbox/defaults.h"
-#include "sandbox/sessions.h"
 #include "sandbox/snapshot.h"
+#include "session/table.h"
 
 #define SANDBOX_LANGS 2
 
@@ -124,7 +124,7 @@ lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err
         free(sb);
         return LSB_ERR_ASSETS;
     }
-    if ((sb->sessions = sessions_new()) == NULL) {
+    if ((sb->sessions = sess_table_new()) == NULL) {
         snprintf(err, errlen, "out of memory");
         free(sb);
         return LSB_ERR_SYSTEM;
@@ -136,7 +136,7 @@ lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err
 
 /* Start the zygote of lang (lock held), with the pre-imports for Python. */
 static int start_zygote(lsb_sandbox *sb, lsb_language lang, char *err, size_t errlen) {
-    char *code = lang == LSB_LANG_PYTHON ? sessions_preimport_code(sb) : NULL;
+    char *code = lang == LSB_LANG_PYTHON ? sess_table_preimport_code(sb->sessions) : NULL;
     worker_request warm = {.code = code,
                            .code_len = code ? strlen(code) : 0,
                            .filename = "<pre-import>",
@@ -174,7 +174,7 @@ lsb_status lsb_sandbox_start_zygotes(lsb_sandbox *sb, char *err, size_t errlen) 
 
 void lsb_sandbox_close(lsb_sandbox *sb) {
     if (sb == NULL) return;
-    sessions_free(sb->sessions);
+    sess_table_free(sb->sessions);
     for (int i = 0; i < SANDBOX_LANGS; i++)
         zyg_stop(sb->zygote[i]);
     pthread_mutex_destroy(&sb->zygote_lock);

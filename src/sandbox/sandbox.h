@@ -20,6 +20,11 @@ const char *sandbox_stdlib_dir(const lsb_sandbox *sb);
 const char *sandbox_root_dir(const lsb_sandbox *sb); /* the "/" skeleton */
 const char *sandbox_data_dir(const lsb_sandbox *sb); /* vendored packages (/data) */
 
+typedef struct sess_table sess_table;
+
+/* The session table of sb (created and freed with it; see session/table.h). */
+sess_table *sandbox_sessions(lsb_sandbox *sb);
+
 /* The running zygote for lang, or NULL when zygotes are off. */
 zyg_zygote *sandbox_zygote(lsb_sandbox *sb, lsb_language lang);
 

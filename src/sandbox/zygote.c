@@ -7,7 +7,7 @@
  * zygote answers with the forked child's pid (int32, or -1). The zygote
  * validates every length before allocating, and a requester mutex keeps one
  * request on the wire at a time. The zygote is a child subreaper, so the
- * session processes that outlive their parents (sessproc.c) are reaped by
+ * session processes that outlive their parents (session/proc.c) are reaped by
  * it, and it runs the configured pre-imports once before serving.
  */
 #include "sandbox/zygote.h"
@@ -29,8 +29,8 @@
 #include "sandbox/defaults.h"
 #include "sandbox/fdio.h"
 #include "sandbox/sandbox.h"
-#include "sandbox/sessproc.h"
 #include "sandbox/wire.h"
+#include "session/proc.h"
 
 #define ZYG_STRINGS    9
 #define ZYG_MAX_STRING ((uint32_t)LSB_MAX_CODE_BYTES + 1)
@@ -88,7 +88,7 @@ static _Noreturn void child_main(worker_instance *w, int sock, const zyg_wire *w
     close(sock);
     sandbox_close_other_fds(fd);
     worker_request req = request_from_wire(wire, s);
-    if (wire->kind == ZYG_KIND_SESSION) sessproc_main(w, &req, fd);
+    if (wire->kind == ZYG_KIND_SESSION) sess_proc_main(w, &req, fd);
     if (req.code == NULL || req.filename == NULL) _exit(1);
     worker_run(w, &req, fd);
 }

@@ -1,10 +1,10 @@
 /*
- * sessfiles.c - file operations confined to a session workspace (see
- * sessfiles.h). Every open goes through wasi_path_openat (openat2 with
- * RESOLVE_BENEATH) from a descriptor of the workspace root, and every
- * name given to *at() calls is a single component under such a descriptor.
+ * files.c - file operations confined to a session workspace (see
+ * files.h), and the public lsb_session_file_* calls built on them. Every open goes through
+ * wasi_path_openat (openat2 with RESOLVE_BENEATH) from a descriptor of the workspace root, and
+ * every name given to *at() calls is a single component under such a descriptor.
  */
-#include "sandbox/sessfiles.h"
+#include "session/files.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -18,15 +18,18 @@
 
 #include "../../guest/lsb_abi.h"
 #include "sandbox/fdio.h"
+#include "sandbox/sandbox.h"
 #include "sandbox/workspace.h"
+#include "session/table.h"
 #include "wasi/abi.h"
 #include "wasi/ctx.h"
 #include "wasi/path.h"
 #include "wasi/quota.h"
 
-#define SFILE_MAX_DEPTH 64
-#define SFILE_DIR_MODE  0755
-#define SFILE_FILE_MODE 0644
+#define FILES_MAX_DEPTH 64
+#define FILES_LIST_MAX  100000 /* files listed by one lsb_session_file_list */
+#define FILES_DIR_MODE  0755
+#define FILES_FILE_MODE 0644
 
 /* Append component (n bytes) to rel, or pop one for ".."; -1 on escape. */
 static int push_component(char *rel, size_t rellen, const char *comp, size_t n) {
@@ -44,7 +47,8 @@ static int push_component(char *rel, size_t rellen, const char *comp, size_t n) 
     return 0;
 }
 
-int sfile_normalise(const char *path, char *rel, size_t rellen, char *err, size_t errlen) {
+/* See files.h. */
+int sess_files_normalise(const char *path, char *rel, size_t rellen, char *err, size_t errlen) {
     const char *p = path;
     size_t app = strlen(LSB_MOUNT_APP);
     rel[0] = '\0';
@@ -139,7 +143,7 @@ static int make_dirs(int root, const char *rel, const char *path, char *err, siz
             char dir[PATH_MAX];
             snprintf(dir, sizeof dir, "%.*s", (int)(cur ? cur : 1), cur ? prefix : ".");
             rc = wasi_path_openat(root, dir, O_PATH | O_DIRECTORY, 0, &parent);
-            if (rc == 0 && mkdirat(parent, prefix + (cur ? cur + 1 : 0), SFILE_DIR_MODE) != 0)
+            if (rc == 0 && mkdirat(parent, prefix + (cur ? cur + 1 : 0), FILES_DIR_MODE) != 0)
                 rc = WASI_EIO;
             if (parent >= 0) close(parent);
             if (rc == 0) rc = wasi_path_openat(root, prefix, O_PATH | O_DIRECTORY, 0, &fd);
@@ -188,7 +192,7 @@ static lsb_status write_in(int root, int dir, const char *name, const char *path
     if (q != 0) return q == -2 ? LSB_ERR_QUOTA : LSB_ERR_WORKSPACE;
     int fd = -1;
     uint32_t rc = wasi_path_openat(dir, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
-                                   SFILE_FILE_MODE, &fd);
+                                   FILES_FILE_MODE, &fd);
     if (rc != 0) {
         open_error(rc, path, err, errlen);
         return LSB_ERR_INVALID;
@@ -201,11 +205,12 @@ static lsb_status write_in(int root, int dir, const char *name, const char *path
     return LSB_OK;
 }
 
-lsb_status sfile_write(const char *ws, const char *path, const void *data, size_t len,
-                       uint64_t quota_bytes, uint64_t quota_files, char *err, size_t errlen) {
+/* See files.h. */
+lsb_status sess_files_write(const char *ws, const char *path, const void *data, size_t len,
+                            uint64_t quota_bytes, uint64_t quota_files, char *err, size_t errlen) {
     char rel[PATH_MAX], dir[PATH_MAX];
     const char *name;
-    if (sfile_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
+    if (sess_files_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
     if (rel[0] == '\0') {
         snprintf(err, errlen, "'%.200s' is the workspace folder, not a file", path);
         return LSB_ERR_INVALID;
@@ -222,12 +227,13 @@ lsb_status sfile_write(const char *ws, const char *path, const void *data, size_
     return st;
 }
 
-lsb_status sfile_read(const char *ws, const char *path, uint64_t max_bytes, char **data,
-                      size_t *len, char *err, size_t errlen) {
+/* See files.h. */
+lsb_status sess_files_read(const char *ws, const char *path, uint64_t max_bytes, char **data,
+                           size_t *len, char *err, size_t errlen) {
     char rel[PATH_MAX];
     struct stat st;
     *data = NULL;
-    if (sfile_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
+    if (sess_files_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
     int fd = -1;
     lsb_status out = open_in_workspace(ws, rel, O_RDONLY, path, &fd, err, errlen);
     if (out != LSB_OK) return out;
@@ -291,7 +297,7 @@ static int walk_entry(entry_list *l, int dir, const char *prefix, const char *na
         return 0; /* vanished or unnameable: skip */
     if (!l->include_system && ws_is_system_path(rel)) return 0;
     int rc = push_entry(l, rel, &st);
-    if (rc != 0 || !S_ISDIR(st.st_mode) || depth >= SFILE_MAX_DEPTH) return rc;
+    if (rc != 0 || !S_ISDIR(st.st_mode) || depth >= FILES_MAX_DEPTH) return rc;
     int sub = -1;
     if (wasi_path_openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, &sub) != 0) return 0;
     return walk(l, sub, rel, depth + 1);
@@ -318,12 +324,14 @@ static int entry_cmp(const void *a, const void *b) {
     return strcmp(((const lsb_file_entry *)a)->path, ((const lsb_file_entry *)b)->path);
 }
 
-lsb_status sfile_list(const char *ws, const char *path, bool include_system, size_t max_entries,
-                      lsb_file_entry **out, size_t *count, char *err, size_t errlen) {
+/* See files.h. */
+lsb_status sess_files_list(const char *ws, const char *path, bool include_system,
+                           size_t max_entries, lsb_file_entry **out, size_t *count, char *err,
+                           size_t errlen) {
     char rel[PATH_MAX];
     *out = NULL;
     *count = 0;
-    if (sfile_normalise(path ? path : LSB_MOUNT_APP, rel, sizeof rel, err, errlen) != 0)
+    if (sess_files_normalise(path ? path : LSB_MOUNT_APP, rel, sizeof rel, err, errlen) != 0)
         return LSB_ERR_INVALID;
     int fd = -1;
     lsb_status st = open_in_workspace(ws, rel, O_RDONLY | O_DIRECTORY, path ? path : LSB_MOUNT_APP,
@@ -341,6 +349,7 @@ lsb_status sfile_list(const char *ws, const char *path, bool include_system, siz
     return LSB_OK;
 }
 
+/* See llmsandbox.h. */
 void lsb_file_list_free(lsb_file_entry *entries, size_t count) {
     for (size_t i = 0; entries && i < count; i++)
         free(entries[i].path);
@@ -375,11 +384,12 @@ static lsb_status delete_in(int dir, const char *name, const char *path, bool re
     return LSB_OK;
 }
 
-lsb_status sfile_delete(const char *ws, const char *path, bool recursive, char *err,
-                        size_t errlen) {
+/* See files.h. */
+lsb_status sess_files_delete(const char *ws, const char *path, bool recursive, char *err,
+                             size_t errlen) {
     char rel[PATH_MAX], dir[PATH_MAX];
     const char *name;
-    if (sfile_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
+    if (sess_files_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
     if (rel[0] == '\0') {
         snprintf(err, errlen, "refusing to delete /app itself; reset the session instead");
         return LSB_ERR_INVALID;
@@ -390,5 +400,83 @@ lsb_status sfile_delete(const char *ws, const char *path, bool recursive, char *
     if (st != LSB_OK) return st;
     st = delete_in(dfd, name, path, recursive, err, errlen);
     close(dfd);
+    return st;
+}
+
+/* Acquire session id and its workspace path; NULL with *st and err. */
+static sess_entry *open_files(sess_table *t, const char *id, char *ws, size_t wslen,
+                              lsb_session_info *info, lsb_status *st, char *err, size_t errlen) {
+    sess_entry *e = sess_table_acquire(t, id, info, st, err, errlen);
+    if (e != NULL && sess_table_workspace(t, id, ws, wslen) != 0) {
+        snprintf(err, errlen, "the workspace path of session '%s' is too long", id);
+        *st = LSB_ERR_WORKSPACE;
+        sess_table_release(t, e);
+        return NULL;
+    }
+    return e;
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_file_write(lsb_sandbox *sb, const char *id, const char *path,
+                                  const void *data, size_t len, char *err, size_t errlen) {
+    char ws[PATH_MAX];
+    lsb_session_info info;
+    lsb_status st;
+    sess_table *t = sandbox_sessions(sb);
+    sess_entry *e = open_files(t, id, ws, sizeof ws, &info, &st, err, errlen);
+    if (e == NULL) return st;
+    st = sess_files_write(ws, path, data, len, info.policy.quota_bytes, info.policy.quota_files,
+                          err, errlen);
+    e->rescan = true;
+    sess_table_release(t, e);
+    return st;
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_file_read(lsb_sandbox *sb, const char *id, const char *path,
+                                 uint64_t max_bytes, char **data, size_t *len, char *err,
+                                 size_t errlen) {
+    char ws[PATH_MAX];
+    lsb_session_info info;
+    lsb_status st;
+    *data = NULL;
+    *len = 0;
+    sess_table *t = sandbox_sessions(sb);
+    sess_entry *e = open_files(t, id, ws, sizeof ws, &info, &st, err, errlen);
+    if (e == NULL) return st;
+    st = sess_files_read(ws, path, max_bytes, data, len, err, errlen);
+    sess_table_release(t, e);
+    return st;
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_file_list(lsb_sandbox *sb, const char *id, const char *path,
+                                 bool include_system, lsb_file_entry **out, size_t *count,
+                                 char *err, size_t errlen) {
+    char ws[PATH_MAX];
+    lsb_session_info info;
+    lsb_status st;
+    *out = NULL;
+    *count = 0;
+    sess_table *t = sandbox_sessions(sb);
+    sess_entry *e = open_files(t, id, ws, sizeof ws, &info, &st, err, errlen);
+    if (e == NULL) return st;
+    st = sess_files_list(ws, path, include_system, FILES_LIST_MAX, out, count, err, errlen);
+    sess_table_release(t, e);
+    return st;
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_file_delete(lsb_sandbox *sb, const char *id, const char *path,
+                                   bool recursive, char *err, size_t errlen) {
+    char ws[PATH_MAX];
+    lsb_session_info info;
+    lsb_status st;
+    sess_table *t = sandbox_sessions(sb);
+    sess_entry *e = open_files(t, id, ws, sizeof ws, &info, &st, err, errlen);
+    if (e == NULL) return st;
+    st = sess_files_delete(ws, path, recursive, err, errlen);
+    e->rescan = true;
+    sess_table_release(t, e);
     return st;
 }
