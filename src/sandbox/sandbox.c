@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,11 +32,14 @@ struct lsb_sandbox {
     char root[PATH_MAX];
     char data[PATH_MAX]; /* vendored packages, the default /data */
     zyg_zygote *zygote[SANDBOX_LANGS];
-    pthread_mutex_t zygote_lock; /* guards starting zygotes */
+    pthread_mutex_t zygote_lock;              /* guards starting zygotes */
+    char *preimports[SANDBOX_MAX_PREIMPORTS]; /* modules the Python zygote imports first */
+    size_t preimport_count;
     sess_table *sessions;
 };
 
 static const char *const snapshot_names[SANDBOX_LANGS] = {"python.snap", "quickjs.snap"};
+static const char *const default_preimports[] = {LSB_DEFAULT_PREIMPORTS};
 
 const guest_module *sandbox_guest(lsb_language lang) {
     switch (lang) {
@@ -60,6 +64,43 @@ sess_table *sandbox_sessions(lsb_sandbox *sb) { return sb->sessions; }
 void sandbox_close_other_fds(int keep) {
     if (keep > 3) syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U);
     syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U);
+}
+
+/* True for a dotted Python module name (it is pasted into Python code). */
+static bool is_module_name(const char *s) {
+    if (s == NULL || s[0] == '\0' || s[0] == '.' || strlen(s) > NAME_MAX) return false;
+    return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") ==
+           strlen(s);
+}
+
+int sandbox_set_preimports(lsb_sandbox *sb, const char *const *names, size_t count) {
+    for (size_t i = 0; i < sb->preimport_count; i++)
+        free(sb->preimports[i]);
+    sb->preimport_count = 0;
+    for (size_t i = 0; i < count && names[i] != NULL; i++) {
+        if (i >= SANDBOX_MAX_PREIMPORTS || !is_module_name(names[i]) ||
+            (sb->preimports[i] = strdup(names[i])) == NULL)
+            return -1;
+        sb->preimport_count = i + 1;
+    }
+    return 0;
+}
+
+/* Python source that imports the pre-imports (malloc'd), or NULL when the
+ * list is empty or on OOM. */
+static char *preimport_code(const lsb_sandbox *sb) {
+    size_t len = 256;
+    for (size_t i = 0; i < sb->preimport_count; i++)
+        len += strlen(sb->preimports[i]) + 4;
+    if (sb->preimport_count == 0) return NULL;
+    char *code = malloc(len), *p = code;
+    if (code == NULL) return NULL;
+    p += sprintf(p, "for _m in (");
+    for (size_t i = 0; i < sb->preimport_count; i++)
+        p += sprintf(p, "%s%s%s%s", "\"", sb->preimports[i], "\"", ",");
+    sprintf(p, "):\n    try:\n        __import__(_m)\n    except Exception as _e:\n"
+               "        print('pre-import', _m, 'failed:', _e)\n");
+    return code;
 }
 
 /* Find the default assets folder: $LSB_ASSETS_DIR or <exe dir>/assets. */
@@ -124,8 +165,11 @@ lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err
         free(sb);
         return LSB_ERR_ASSETS;
     }
-    if ((sb->sessions = sess_table_new()) == NULL) {
+    size_t n = sizeof default_preimports / sizeof default_preimports[0];
+    if (sandbox_set_preimports(sb, default_preimports, n) != 0 ||
+        (sb->sessions = sess_table_new()) == NULL) {
         snprintf(err, errlen, "out of memory");
+        sandbox_set_preimports(sb, NULL, 0);
         free(sb);
         return LSB_ERR_SYSTEM;
     }
@@ -136,7 +180,7 @@ lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err
 
 /* Start the zygote of lang (lock held), with the pre-imports for Python. */
 static int start_zygote(lsb_sandbox *sb, lsb_language lang, char *err, size_t errlen) {
-    char *code = lang == LSB_LANG_PYTHON ? sess_table_preimport_code(sb->sessions) : NULL;
+    char *code = lang == LSB_LANG_PYTHON ? preimport_code(sb) : NULL;
     worker_request warm = {.code = code,
                            .code_len = code ? strlen(code) : 0,
                            .filename = "<pre-import>",
@@ -178,5 +222,6 @@ void lsb_sandbox_close(lsb_sandbox *sb) {
     for (int i = 0; i < SANDBOX_LANGS; i++)
         zyg_stop(sb->zygote[i]);
     pthread_mutex_destroy(&sb->zygote_lock);
+    sandbox_set_preimports(sb, NULL, 0);
     free(sb);
 }

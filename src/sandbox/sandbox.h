@@ -32,6 +32,14 @@ zyg_zygote *sandbox_zygote(lsb_sandbox *sb, lsb_language lang);
  * if it is not running yet; NULL with err if it cannot start. */
 zyg_zygote *sandbox_ensure_zygote(lsb_sandbox *sb, lsb_language lang, char *err, size_t errlen);
 
+#define SANDBOX_MAX_PREIMPORTS 64
+
+/* Replace the modules the Python zygote imports before it serves (it
+ * warms one-shot runs and sessions alike) with names (at most count,
+ * NULL-terminated); takes effect for zygotes started later. 0, or -1 for
+ * too many names, one that is not a dotted module name, or OOM. */
+int sandbox_set_preimports(lsb_sandbox *sb, const char *const *names, size_t count);
+
 /* In a freshly forked child: close every fd except 0-2 and keep. */
 void sandbox_close_other_fds(int keep);
 

@@ -30,7 +30,6 @@
 #include "sandbox/fdio.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/wire.h"
-#include "session/proc.h"
 
 #define ZYG_STRINGS    9
 #define ZYG_MAX_STRING ((uint32_t)LSB_MAX_CODE_BYTES + 1)
@@ -57,6 +56,11 @@ typedef struct zyg_wire {
     uint32_t len[ZYG_STRINGS];
     uint32_t kind; /* zyg_kind */
 } zyg_wire;
+
+/* The session process loop (zyg_set_session_main); NULL until registered. */
+static zyg_session_main session_main;
+
+void zyg_set_session_main(zyg_session_main fn) { session_main = fn; }
 
 /* The request a zygote's child works on, rebuilt from the wire. */
 static worker_request request_from_wire(const zyg_wire *wire, const char **s) {
@@ -88,7 +92,10 @@ static _Noreturn void child_main(worker_instance *w, int sock, const zyg_wire *w
     close(sock);
     sandbox_close_other_fds(fd);
     worker_request req = request_from_wire(wire, s);
-    if (wire->kind == ZYG_KIND_SESSION) sess_proc_main(w, &req, fd);
+    if (wire->kind == ZYG_KIND_SESSION) {
+        if (session_main != NULL) session_main(w, &req, fd);
+        _exit(1);
+    }
     if (req.code == NULL || req.filename == NULL) _exit(1);
     worker_run(w, &req, fd);
 }

@@ -27,8 +27,6 @@ struct sess_table {
     uint64_t min_available;
     char wheel_dir[PATH_MAX];
     char external_dir[PATH_MAX];
-    char *preimports[SESS_TABLE_MAX_PREIMPORTS];
-    size_t preimport_count;
     /* the idle reaper: a thread started with the first live session */
     pthread_t reaper;
     pthread_cond_t reaper_wake;

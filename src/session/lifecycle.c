@@ -25,7 +25,16 @@
 /* See llmsandbox.h. */
 lsb_status lsb_sandbox_configure_sessions(lsb_sandbox *sb, const lsb_sessions_config *c, char *err,
                                           size_t errlen) {
-    return sess_table_configure(sandbox_sessions(sb), c, err, errlen);
+    lsb_status st = sess_table_configure(sandbox_sessions(sb), c, err, errlen);
+    size_t n = 0;
+    while (st == LSB_OK && c && c->preimports && c->preimports[n])
+        n++;
+    if (st == LSB_OK && c && c->preimports && sandbox_set_preimports(sb, c->preimports, n) != 0) {
+        snprintf(err, errlen, "pre-imports must be at most %d module names like 'csv' or 'xml.dom'",
+                 SANDBOX_MAX_PREIMPORTS);
+        st = LSB_ERR_INVALID;
+    }
+    return st;
 }
 
 /* Fill a new session's info from options (id chosen); LSB_OK or INVALID. */

@@ -20,14 +20,14 @@
 
 #include "sandbox/defaults.h"
 #include "sandbox/workspace.h"
+#include "sandbox/zygote.h"
 #include "session/internal.h"
+#include "session/proc.h"
 #include "session/record.h"
 
 #define TABLE_DIR_MODE       0700
 #define TABLE_REAPER_DIVISOR 4.0  /* the reaper wakes this often per idle TTL */
 #define TABLE_REAPER_MAX_S   30.0 /* and at least this often */
-
-static const char *const default_preimports[] = {LSB_DEFAULT_PREIMPORTS};
 
 /* The default sessions root into out; 0 or -1. */
 static int default_root(char *out, size_t len) {
@@ -40,31 +40,13 @@ static int default_root(char *out, size_t len) {
     return n > 0 && (size_t)n < len ? 0 : -1;
 }
 
-/* True for a dotted Python module name (it is pasted into Python code). */
-static bool is_module_name(const char *s) {
-    if (s == NULL || s[0] == '\0' || s[0] == '.' || strlen(s) > NAME_MAX) return false;
-    return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") ==
-           strlen(s);
-}
-
-/* Replace the pre-import list of t with names (NULL-terminated); 0 or -1. */
-static int set_preimports(sess_table *t, const char *const *names, size_t count) {
-    for (size_t i = 0; i < t->preimport_count; i++)
-        free(t->preimports[i]);
-    t->preimport_count = 0;
-    for (size_t i = 0; i < count && names[i] != NULL; i++) {
-        if (i >= SESS_TABLE_MAX_PREIMPORTS || !is_module_name(names[i]) ||
-            (t->preimports[i] = strdup(names[i])) == NULL)
-            return -1;
-        t->preimport_count = i + 1;
-    }
-    return 0;
-}
-
 /* See table.h. */
 sess_table *sess_table_new(void) {
     sess_table *t = calloc(1, sizeof *t);
     if (t == NULL) return NULL;
+    /* A table is made as its sandbox opens, before any zygote is forked:
+     * the zygotes then know how to become a live session process. */
+    zyg_set_session_main(sess_proc_main);
     pthread_mutex_init(&t->lock, NULL);
     pthread_condattr_t attr;
     pthread_condattr_init(&attr);
@@ -78,11 +60,6 @@ sess_table *sess_table_new(void) {
     t->max_live = LSB_DEFAULT_MAX_LIVE_SESSIONS;
     t->idle_ttl_s = LSB_DEFAULT_SESSION_TTL_S;
     t->min_available = LSB_DEFAULT_MIN_AVAILABLE;
-    size_t n = sizeof default_preimports / sizeof default_preimports[0];
-    if (set_preimports(t, default_preimports, n) != 0) {
-        sess_table_free(t);
-        return NULL;
-    }
     return t;
 }
 
@@ -106,7 +83,6 @@ void sess_table_free(sess_table *t) {
         pthread_mutex_destroy(&t->v[i]->lock);
         free(t->v[i]);
     }
-    set_preimports(t, NULL, 0);
     free(t->v);
     pthread_mutex_destroy(&t->lock);
     free(t);
@@ -130,9 +106,6 @@ static int copy_dir(char *dst, const char *src, const char *what, char *err, siz
 lsb_status sess_table_configure(sess_table *t, const lsb_sessions_config *c, char *err,
                                 size_t errlen) {
     if (c == NULL) return LSB_OK;
-    size_t n = 0;
-    while (c->preimports && c->preimports[n])
-        n++;
     pthread_mutex_lock(&t->lock);
     lsb_status st = LSB_OK;
     if (c->root && snprintf(t->root, sizeof t->root, "%s", c->root) >= (int)sizeof t->root)
@@ -147,11 +120,6 @@ lsb_status sess_table_configure(sess_table *t, const lsb_sessions_config *c, cha
         (copy_dir(t->wheel_dir, c->wheel_dir, "the wheel folder", err, errlen) != 0 ||
          copy_dir(t->external_dir, c->external_dir, "the external folder", err, errlen) != 0))
         st = LSB_ERR_INVALID;
-    if (st == LSB_OK && c->preimports && set_preimports(t, c->preimports, n) != 0) {
-        snprintf(err, errlen, "pre-imports must be at most %d module names like 'csv' or 'xml.dom'",
-                 SESS_TABLE_MAX_PREIMPORTS);
-        st = LSB_ERR_INVALID;
-    }
     if (st == LSB_ERR_INVALID && err[0] == '\0')
         snprintf(err, errlen, "the sessions root path is too long");
     pthread_mutex_unlock(&t->lock);
@@ -171,22 +139,6 @@ const char *sess_table_external_dir(sess_table *t) {
 
 /* See table.h. */
 const char *sess_table_wheel_dir(sess_table *t) { return t->wheel_dir; }
-
-/* See table.h. */
-char *sess_table_preimport_code(sess_table *t) {
-    size_t len = 256;
-    for (size_t i = 0; i < t->preimport_count; i++)
-        len += strlen(t->preimports[i]) + 4;
-    if (t->preimport_count == 0) return NULL;
-    char *code = malloc(len), *p = code;
-    if (code == NULL) return NULL;
-    p += sprintf(p, "for _m in (");
-    for (size_t i = 0; i < t->preimport_count; i++)
-        p += sprintf(p, "%s%s%s%s", "\"", t->preimports[i], "\"", ",");
-    sprintf(p, "):\n    try:\n        __import__(_m)\n    except Exception as _e:\n"
-               "        print('pre-import', _m, 'failed:', _e)\n");
-    return code;
-}
 
 /* Find the entry of id (table lock held); NULL if none. */
 static sess_entry *find(sess_table *t, const char *id) {

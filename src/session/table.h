@@ -18,8 +18,7 @@
 #include "llmsandbox.h"
 #include "session/live.h"
 
-#define SESS_TABLE_WORKSPACE_DIR  "workspace"
-#define SESS_TABLE_MAX_PREIMPORTS 64
+#define SESS_TABLE_WORKSPACE_DIR "workspace"
 
 typedef struct sess_entry {
     char id[LSB_SESSION_ID_MAX + 1];
@@ -40,7 +39,8 @@ sess_table *sess_table_new(void);
 /* Stop the reaper and every live session, and free t (NULL is ignored). */
 void sess_table_free(sess_table *t);
 
-/* Apply c (NULL changes nothing); LSB_OK, or LSB_ERR_INVALID with err. */
+/* Apply c (NULL changes nothing) except its pre-imports, which belong to
+ * the sandbox's zygotes; LSB_OK, or LSB_ERR_INVALID with err. */
 lsb_status sess_table_configure(sess_table *t, const lsb_sessions_config *c, char *err,
                                 size_t errlen);
 
@@ -79,10 +79,6 @@ const char *sess_table_external_dir(sess_table *t);
 
 /* The configured wheel folder of install_package ("" when none). */
 const char *sess_table_wheel_dir(sess_table *t);
-
-/* Python source that imports the configured pre-imports (malloc'd), or
- * NULL when the list is empty or on OOM. */
-char *sess_table_preimport_code(sess_table *t);
 
 /* Start (once) the reaper thread, which calls tick every period (a
  * quarter of the idle TTL, within bounds) until the table is freed. */
