@@ -7,7 +7,7 @@
  */
 #include "sandbox/channel.h"
 
-#include "sandbox/fdio.h"
+#include "sandbox/ipc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -22,7 +22,7 @@ int chan_send(int fd, chan_type type, const void *data, size_t len) {
         size_t n = len < CHAN_MAX_FRAME ? len : CHAN_MAX_FRAME;
         uint8_t hdr[CHAN_HEADER] = {(uint8_t)type, (uint8_t)n, (uint8_t)(n >> 8),
                                     (uint8_t)(n >> 16), (uint8_t)(n >> 24)};
-        if (fdio_write_all(fd, hdr, sizeof hdr) != 0 || fdio_write_all(fd, p, n) != 0) return -1;
+        if (ipc_write_all(fd, hdr, sizeof hdr) != 0 || ipc_write_all(fd, p, n) != 0) return -1;
         p += n;
         len -= n;
     } while (len > 0);

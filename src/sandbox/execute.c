@@ -25,9 +25,9 @@
 #include "sandbox/channel.h"
 #include "sandbox/defaults.h"
 #include "sandbox/execute.h"
+#include "sandbox/ipc.h"
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
-#include "sandbox/wire.h"
 #include "sandbox/worker.h"
 #include "sandbox/workspace.h"
 #include "sandbox/zygote.h"
@@ -93,7 +93,7 @@ exec_stop exec_collect(int fd, pid_t pid, double deadline_ms, const lsb_cancel *
     exec_stop stop = EXEC_RAN;
     bool killed = false;
     for (;;) {
-        double left = deadline_ms - wire_now_ms();
+        double left = deadline_ms - ipc_now_ms();
         if (left <= 0 && !killed) {
             kill(pid, SIGKILL);
             killed = true;
@@ -273,7 +273,7 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
         snprintf(err, errlen, "pipe failed: %s", strerror(errno));
         return LSB_ERR_SYSTEM;
     }
-    double start = wire_now_ms();
+    double start = ipc_now_ms();
     bool from_zygote;
     pid_t pid = start_child(sb, lang, req, fds[1], &from_zygote, err, errlen);
     close(fds[1]);
@@ -292,7 +292,7 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
         snprintf(err, errlen, "%s", st->chan.fail);
         return LSB_ERR_INVALID;
     }
-    result->duration_ms = wire_now_ms() - start;
+    result->duration_ms = ipc_now_ms() - start;
     result->runtime = lang;
     exec_classify(result, &st->chan, stop, status);
     exec_fill_result(result, &st->chan, policy);

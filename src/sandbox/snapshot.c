@@ -10,7 +10,7 @@
  */
 #include "sandbox/snapshot.h"
 
-#include "sandbox/fdio.h"
+#include "sandbox/ipc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -125,7 +125,7 @@ static int write_memory(int fd, const wasm_rt_memory_t *mem) {
         const uint8_t *page = mem->data + off;
         if (is_zero(page, RT_PAGE_SIZE)) continue;
         if (lseek(fd, (off_t)(SNAP_DATA_OFFSET + off), SEEK_SET) < 0) return -1;
-        if (fdio_write_all(fd, page, RT_PAGE_SIZE) != 0) return -1;
+        if (ipc_write_all(fd, page, RT_PAGE_SIZE) != 0) return -1;
     }
     return ftruncate(fd, (off_t)(SNAP_DATA_OFFSET + mem->size));
 }
@@ -147,7 +147,7 @@ int snap_write(const guest_module *mod, void *inst, uint64_t assets_id, const ch
         snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         return -1;
     }
-    int rc = fdio_write_all(fd, &hdr, sizeof hdr);
+    int rc = ipc_write_all(fd, &hdr, sizeof hdr);
     if (rc == 0) rc = write_memory(fd, mod->memory(inst));
     if (rc == 0) rc = fsync(fd);
     if (close(fd) != 0) rc = -1;

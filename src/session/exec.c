@@ -21,9 +21,9 @@
 #include "../../guest/lsb_abi.h"
 #include "sandbox/defaults.h"
 #include "sandbox/execute.h"
+#include "sandbox/ipc.h"
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
-#include "sandbox/wire.h"
 #include "sandbox/workspace.h"
 #include "session/evict.h"
 #include "session/record.h"
@@ -159,7 +159,7 @@ static void after_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info,
     else if (!r->success)
         add_warning(r, "the run failed, so the session's variables are as they were before it; "
                        "files it wrote stay");
-    e->last_used_ms = wire_now_ms();
+    e->last_used_ms = ipc_now_ms();
     info->execution_count++;
     info->last_used_at = sess_record_now();
     if (sess_table_save(sandbox_sessions(sb), info, why, sizeof why) != LSB_OK) add_warning(r, why);

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "../../guest/lsb_abi.h"
-#include "sandbox/fdio.h"
+#include "sandbox/ipc.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/workspace.h"
 #include "session/table.h"
@@ -197,7 +197,7 @@ static lsb_status write_in(int root, int dir, const char *name, const char *path
         open_error(rc, path, err, errlen);
         return LSB_ERR_INVALID;
     }
-    int wrc = fdio_write_all(fd, data, len);
+    int wrc = ipc_write_all(fd, data, len);
     if (close(fd) != 0 || wrc != 0) {
         snprintf(err, errlen, "cannot write '%.200s': %s", path, strerror(errno));
         return LSB_ERR_WORKSPACE;
@@ -245,7 +245,7 @@ lsb_status sess_files_read(const char *ws, const char *path, uint64_t max_bytes,
                  (long long)st.st_size, (unsigned long long)max_bytes);
         out = LSB_ERR_INVALID;
     } else if ((*data = malloc((size_t)st.st_size + 1)) == NULL ||
-               fdio_read_all(fd, *data, (size_t)st.st_size) != 0) {
+               ipc_read_all(fd, *data, (size_t)st.st_size) != 0) {
         snprintf(err, errlen, "cannot read '%.200s'", path);
         free(*data);
         *data = NULL;

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "sandbox/execute.h"
-#include "sandbox/wire.h"
+#include "sandbox/ipc.h"
 #include "session/proc.h"
 
 #define SESS_READY_GRACE_MS   5000.0 /* to start up, or to hand over after a run */
@@ -43,9 +43,9 @@ static int track(sess_live *l, pid_t pid) {
 /* Read one message (and its text into text, NUL-terminated) before the
  * deadline; 0, or -1 on EOF, timeout or a malformed message. */
 static int read_msg(int ctl, sess_proc_msg *msg, char *text, size_t textlen, double deadline) {
-    if (wire_read_until(ctl, msg, sizeof *msg, deadline) != 0) return -1;
+    if (ipc_read_until(ctl, msg, sizeof *msg, deadline) != 0) return -1;
     if (msg->len > SESS_PROC_TEXT_MAX || msg->len >= textlen) return -1;
-    if (msg->len > 0 && wire_read_until(ctl, text, msg->len, deadline) != 0) return -1;
+    if (msg->len > 0 && ipc_read_until(ctl, text, msg->len, deadline) != 0) return -1;
     text[msg->len] = '\0';
     return 0;
 }
@@ -68,7 +68,7 @@ int sess_live_start(sess_live *l, zyg_zygote *z, const worker_request *bind, cha
         return -1;
     }
     l->pid = pid;
-    if (read_msg(l->ctl, &msg, text, sizeof text, wire_now_ms() + SESS_READY_GRACE_MS) != 0 ||
+    if (read_msg(l->ctl, &msg, text, sizeof text, ipc_now_ms() + SESS_READY_GRACE_MS) != 0 ||
         msg.type != SESS_PROC_READY || track(l, msg.pid) != 0) {
         snprintf(err, errlen, "the session process failed to start%s%s", text[0] ? ": " : "", text);
         kill(pid, SIGKILL);
@@ -87,22 +87,6 @@ void sess_live_stop(sess_live *l) {
     sess_live_init(l);
 }
 
-/* Send the run request with out_fd attached; 0 or -1. */
-static int send_run(const sess_live *l, const worker_request *req, int out_fd) {
-    const char *s[SESS_PROC_STRINGS] = {req->code, req->filename, req->env_block, req->options};
-    sess_proc_run_wire wire = {.fuel = req->fuel,
-                               .memory_bytes = req->memory_bytes,
-                               .stdout_max = req->stdout_max,
-                               .stderr_max = req->stderr_max,
-                               .rescan_quota = (uint32_t)req->rescan_quota};
-    wire.len[0] = wire_len(req->code, req->code_len);
-    wire.len[1] = wire_len(req->filename, SIZE_MAX);
-    wire.len[2] = wire_len(req->env_block, req->env_len);
-    wire.len[3] = wire_len(req->options, req->options_len);
-    if (wire_send_header(l->ctl, &wire, sizeof wire, out_fd) != 0) return -1;
-    return wire_send_strings(l->ctl, s, wire.len, SESS_PROC_STRINGS);
-}
-
 /* The session broke the protocol or died: stop it and say so. */
 static lsb_status lost(sess_live *l, sess_live_outcome *outcome, const char *what, char *err,
                        size_t errlen) {
@@ -116,7 +100,7 @@ static lsb_status lost(sess_live *l, sess_live_outcome *outcome, const char *wha
 static void finish_run(sess_live *l, pid_t runner, sess_live_outcome *outcome) {
     sess_proc_msg msg;
     char text[SESS_PROC_TEXT_MAX + 1];
-    if (read_msg(l->ctl, &msg, text, sizeof text, wire_now_ms() + SESS_READY_GRACE_MS) != 0 ||
+    if (read_msg(l->ctl, &msg, text, sizeof text, ipc_now_ms() + SESS_READY_GRACE_MS) != 0 ||
         msg.type != SESS_PROC_READY || track(l, msg.pid) != 0) {
         sess_live_stop(l);
         outcome->lost = true;
@@ -133,8 +117,8 @@ lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_poli
         snprintf(err, errlen, "pipe failed: %s", strerror(errno));
         return LSB_ERR_SYSTEM;
     }
-    double start = wire_now_ms(), deadline = start + policy->timeout_ms;
-    int sent = send_run(l, req, fds[1]);
+    double start = ipc_now_ms(), deadline = start + policy->timeout_ms;
+    int sent = ipc_send_request(l->ctl, req, IPC_KIND_RUN, fds[1]);
     close(fds[1]);
     sess_proc_msg msg;
     char text[SESS_PROC_TEXT_MAX + 1] = "";
@@ -156,7 +140,7 @@ lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_poli
         snprintf(err, errlen, "%s", chan.fail);
         rc = LSB_ERR_INVALID;
     } else {
-        result->duration_ms = wire_now_ms() - start;
+        result->duration_ms = ipc_now_ms() - start;
         exec_classify(result, &chan, stop, 0);
         exec_fill_result(result, &chan, policy);
     }

@@ -17,36 +17,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sandbox/defaults.h"
+#include "sandbox/ipc.h"
 #include "sandbox/lockdown.h"
-#include "sandbox/wire.h"
-
-#define SESS_PROC_MAX_STRING ((uint32_t)LSB_MAX_CODE_BYTES + 1)
 
 /* Send one message (with optional text) to the host; errors are ignored:
  * a host that went away shows up as EOF on the next receive. */
 static void send_msg(int ctl, sess_proc_msg_type type, pid_t pid, const char *text) {
     sess_proc_msg msg = {.type = type, .pid = (int32_t)pid};
     if (text != NULL) msg.len = (uint32_t)strnlen(text, SESS_PROC_TEXT_MAX);
-    if (wire_send_all(ctl, &msg, sizeof msg) == 0 && msg.len > 0) wire_send_all(ctl, text, msg.len);
-}
-
-/* Fill req's per-run fields from a received request. */
-static void run_request(worker_request *req, const sess_proc_run_wire *wire, const char **s) {
-    *req = (worker_request){
-        .code = s[0],
-        .code_len = wire->len[0],
-        .filename = s[1],
-        .env_block = s[2],
-        .env_len = s[2] ? wire->len[2] : 0,
-        .options = s[3],
-        .options_len = s[3] ? wire->len[3] : 0,
-        .rescan_quota = wire->rescan_quota != 0,
-        .fuel = wire->fuel,
-        .memory_bytes = wire->memory_bytes,
-        .stdout_max = wire->stdout_max,
-        .stderr_max = wire->stderr_max,
-    };
+    if (ipc_send_all(ctl, &msg, sizeof msg) == 0 && msg.len > 0) ipc_send_all(ctl, text, msg.len);
 }
 
 /* In the run's child: execute, then commit (become the session) or exit. */
@@ -102,16 +81,10 @@ static void fork_run(worker_instance *w, const worker_request *req, int ctl, int
 
 /* Receive and run one request; EOF or a malformed request ends the session. */
 static void serve_one(worker_instance *w, int ctl) {
-    sess_proc_run_wire wire;
-    int out_fd = -1;
-    if (wire_recv_header(ctl, &wire, sizeof wire, &out_fd) != 0) _exit(0);
-    const char *s[SESS_PROC_STRINGS];
-    char *strings = wire_recv_strings(ctl, wire.len, SESS_PROC_STRINGS, SESS_PROC_MAX_STRING, s);
-    if (strings == NULL || s[0] == NULL || s[1] == NULL) _exit(0);
-    worker_request req;
-    run_request(&req, &wire, s);
-    fork_run(w, &req, ctl, out_fd);
-    free(strings);
+    ipc_request r;
+    if (ipc_recv_request(ctl, &r) != 0 || r.req.code == NULL || r.req.filename == NULL) _exit(0);
+    fork_run(w, &r.req, ctl, r.fd);
+    ipc_request_free(&r);
 }
 
 _Noreturn void sess_proc_main(worker_instance *w, const worker_request *req, int ctl) {

@@ -9,21 +9,22 @@
  * it fails the child exits and the parent, which still holds the state from
  * before the run, stays the session. So a failed run never changes it.
  *
- * Messages from the session to the host (a sess_proc_msg, then len bytes):
+ * The host sends run requests (ipc_send_request, the output pipe
+ * attached). Messages from the session to the host (a sess_proc_msg, then
+ * len bytes):
  *   READY{pid}    the session is idle and pid holds it (after start-up and
  *                 after every run);
  *   STARTED{pid}  a run began in process pid (the host kills pid at the
  *                 deadline);
  *   FAILED{text}  start-up or a fork failed; text says why.
  */
-#ifndef LSB_SESS_PROC_H
-#define LSB_SESS_PROC_H
+#ifndef LSB_SESSION_PROC_H
+#define LSB_SESSION_PROC_H
 
 #include <stdint.h>
 
 #include "sandbox/worker.h"
 
-#define SESS_PROC_STRINGS  4 /* code, filename, env block, options */
 #define SESS_PROC_TEXT_MAX 512
 
 typedef enum sess_proc_msg_type {
@@ -38,15 +39,6 @@ typedef struct sess_proc_msg {
     uint32_t len; /* bytes of text that follow (FAILED only) */
     uint32_t reserved;
 } sess_proc_msg;
-
-/* One run request: this header (with the output pipe attached), then the
- * SESS_PROC_STRINGS strings it announces. */
-typedef struct sess_proc_run_wire {
-    uint64_t fuel, memory_bytes, stdout_max, stderr_max;
-    uint32_t len[SESS_PROC_STRINGS];
-    uint32_t rescan_quota;
-    uint32_t reserved;
-} sess_proc_run_wire;
 
 /*
  * In a freshly forked child of a zygote: bind the session's mounts from

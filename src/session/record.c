@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sandbox/fdio.h"
+#include "sandbox/ipc.h"
 #include "sandbox/policy.h"
 
 #define RECORD_UUID_LEN   36
@@ -201,7 +201,7 @@ static int disk_put(void *ctx, const char *id, const char *text, size_t len, cha
     }
     bool update = access(path, F_OK) == 0;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    int rc = fd < 0 ? -1 : fdio_write_all(fd, text, len);
+    int rc = fd < 0 ? -1 : ipc_write_all(fd, text, len);
     if (rc == 0 && !update) rc = fsync(fd);
     if (fd >= 0 && close(fd) != 0) rc = -1;
     if (rc == 0) rc = rename(tmp, path);
@@ -226,7 +226,7 @@ static int disk_get(void *ctx, const char *id, char **text, size_t *len, char *e
     }
     int rc = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= SESS_RECORD_MAX ? 0 : -1;
     if (rc == 0 && (*text = malloc((size_t)st.st_size + 1)) == NULL) rc = -1;
-    if (rc == 0) rc = fdio_read_all(fd, *text, (size_t)st.st_size);
+    if (rc == 0) rc = ipc_read_all(fd, *text, (size_t)st.st_size);
     close(fd);
     if (rc != 0) {
         free(*text);
