@@ -1,6 +1,6 @@
 /*
- * evict.c - eviction of live sessions, the reaper's periodic work, memory
- * pressure and pruning (see evict.h).
+ * evict.c - eviction of live sessions, the reaper's periodic work and
+ * memory pressure (see evict.h).
  *
  * A victim is picked under the table lock (it walks the entries, see
  * internal.h) and gets a reference first, so it cannot be freed between
@@ -10,12 +10,10 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "sandbox/ipc.h"
 #include "sandbox/sandbox.h"
 #include "session/internal.h"
-#include "session/record.h"
 
 /* MemAvailable from /proc/meminfo in bytes, or UINT64_MAX if unknown. */
 static uint64_t mem_available(void) {
@@ -91,23 +89,4 @@ lsb_status lsb_session_evict(lsb_sandbox *sb, const char *id, char *err, size_t 
     sess_live_stop(&e->live);
     sess_table_release(t, e);
     return LSB_OK;
-}
-
-/* See llmsandbox.h. */
-lsb_status lsb_session_prune(lsb_sandbox *sb, uint64_t older_than_s, bool dry_run,
-                             lsb_prune_report *report, char *err, size_t errlen) {
-    lsb_session_info *v = NULL;
-    size_t n = 0;
-    *report = (lsb_prune_report){0};
-    lsb_status st = lsb_session_list(sb, &v, &n, err, errlen);
-    double cutoff = sess_record_now() - (double)older_than_s;
-    for (size_t i = 0; st == LSB_OK && i < n; i++) {
-        char why[256];
-        if (v[i].live || v[i].last_used_at >= cutoff) continue;
-        if (!dry_run && lsb_session_destroy(sb, v[i].id, why, sizeof why) != LSB_OK) continue;
-        report->sessions++;
-        report->bytes += v[i].workspace_bytes;
-    }
-    free(v);
-    return st;
 }

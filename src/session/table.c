@@ -216,9 +216,12 @@ static lsb_status load(sess_table *t, const char *id, lsb_session_info *info, ch
     return rc == 0 ? LSB_OK : LSB_ERR_STORAGE;
 }
 
-/* See table.h. */
-sess_entry *sess_table_acquire(sess_table *t, const char *id, lsb_session_info *info,
-                               lsb_status *status, char *err, size_t errlen) {
+/* Find session id, lock it and load its record (see table.h). With
+ * damaged, a record that exists but cannot be read or decoded still gives
+ * the entry, with *damaged set and info holding only the id. */
+static sess_entry *acquire(sess_table *t, const char *id, lsb_session_info *info, bool *damaged,
+                           lsb_status *status, char *err, size_t errlen) {
+    if (damaged != NULL) *damaged = false;
     if (lsb_session_id_check(id, true, err, errlen) != 0) {
         *status = LSB_ERR_NO_SESSION;
         return NULL;
@@ -231,6 +234,12 @@ sess_entry *sess_table_acquire(sess_table *t, const char *id, lsb_session_info *
     }
     *status = e->removed ? LSB_ERR_NO_SESSION : load(t, id, info, err, errlen);
     if (e->removed) snprintf(err, errlen, "no session '%s'", id);
+    if (*status == LSB_ERR_STORAGE && damaged != NULL) {
+        memset(info, 0, sizeof *info);
+        snprintf(info->id, sizeof info->id, "%s", id);
+        *damaged = true;
+        *status = LSB_OK;
+    }
     if (*status != LSB_OK) {
         sess_table_release(t, e);
         return NULL;
@@ -238,6 +247,28 @@ sess_entry *sess_table_acquire(sess_table *t, const char *id, lsb_session_info *
     info->live = e->live.pid > 0;
     info->pid = (int)e->live.pid;
     return e;
+}
+
+/* See table.h. */
+sess_entry *sess_table_acquire(sess_table *t, const char *id, lsb_session_info *info,
+                               lsb_status *status, char *err, size_t errlen) {
+    return acquire(t, id, info, NULL, status, err, errlen);
+}
+
+/* See table.h. */
+sess_entry *sess_table_acquire_any(sess_table *t, const char *id, lsb_session_info *info,
+                                   bool *damaged, lsb_status *status, char *err, size_t errlen) {
+    return acquire(t, id, info, damaged, status, err, errlen);
+}
+
+/* See table.h. */
+double sess_table_folder_mtime(sess_table *t, const char *id) {
+    char path[PATH_MAX];
+    struct stat st;
+    if (snprintf(path, sizeof path, "%s/%s", t->root, id) >= (int)sizeof path ||
+        stat(path, &st) != 0)
+        return 0;
+    return (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
 }
 
 /* See table.h. */

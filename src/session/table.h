@@ -53,6 +53,21 @@ lsb_status sess_table_configure(sess_table *t, const lsb_sessions_config *c, cha
 sess_entry *sess_table_acquire(sess_table *t, const char *id, lsb_session_info *info,
                                lsb_status *status, char *err, size_t errlen);
 
+/*
+ * Like sess_table_acquire, but a record that exists and cannot be read or
+ * decoded (damaged) still gives the locked entry: then *damaged is set and
+ * info holds only the id, live and pid. For destroy and prune, which must
+ * be able to remove such a session. NULL with *status (NO_SESSION or
+ * SYSTEM) and err.
+ */
+sess_entry *sess_table_acquire_any(sess_table *t, const char *id, lsb_session_info *info,
+                                   bool *damaged, lsb_status *status, char *err, size_t errlen);
+
+/* When the folder of session id last changed (seconds since the epoch; a
+ * record save renames a file into it), or 0 if unknown: the age of a
+ * session whose record is damaged. */
+double sess_table_folder_mtime(sess_table *t, const char *id);
+
 /* Unlock e and drop the caller's reference. */
 void sess_table_release(sess_table *t, sess_entry *e);
 
