@@ -24,14 +24,14 @@ extern "C" {
 /* Status codes returned by calls (not by guest code). */
 typedef enum lsb_status {
     LSB_OK = 0,
-    LSB_ERR_INVALID = 1,   /* an argument or policy value is out of range */
-    LSB_ERR_ASSETS = 2,    /* a snapshot or the stdlib is missing or stale */
-    LSB_ERR_SYSTEM = 3,    /* fork, pipe, mmap or another host call failed */
-    LSB_ERR_WORKSPACE = 4, /* the workspace folder is missing or unusable */
-    LSB_ERR_NOT_FOUND = 5, /* no such file or folder in a session's workspace */
-    LSB_ERR_EXISTS = 6,    /* a session with that id already exists */
-    LSB_ERR_QUOTA = 7,     /* a session file write would exceed the workspace quota */
-    LSB_ERR_STORAGE = 8,   /* the storage adapter failed to keep a session record */
+    LSB_ERR_INVALID = 1,    /* an argument or policy value is out of range */
+    LSB_ERR_ASSETS = 2,     /* a snapshot or the stdlib is missing or stale */
+    LSB_ERR_SYSTEM = 3,     /* fork, pipe, mmap or another host call failed */
+    LSB_ERR_WORKSPACE = 4,  /* the workspace folder is missing or unusable */
+    LSB_ERR_NOT_FOUND = 5,  /* no such file or folder in a session's workspace */
+    LSB_ERR_EXISTS = 6,     /* a session with that id already exists */
+    LSB_ERR_QUOTA = 7,      /* a session file write would exceed the workspace quota */
+    LSB_ERR_STORAGE = 8,    /* the storage adapter failed to keep a session record */
     LSB_ERR_NO_SESSION = 9, /* no session has that id (or the id is malformed) */
     LSB_ERR_NO_PACKAGE = 10 /* no wheel of that project name in the wheel folder */
 } lsb_status;
@@ -336,6 +336,11 @@ lsb_status lsb_session_install_package(lsb_sandbox *sandbox, const char *id, con
 /* Check a session id: 0, or -1 with the reason in err. UUIDs always pass;
  * other ids only with allow_custom. */
 int lsb_session_id_check(const char *id, bool allow_custom, char *err, size_t errlen);
+
+/* Write a new random (version 4) UUID, 36 characters and a NUL, into out:
+ * the form of generated session ids, for front-ends that need ids of their
+ * own too. Returns 0, or -1 when the kernel gives no random bytes. */
+int lsb_uuid_new(char out[LSB_SESSION_ID_MAX + 1]);
 
 /* Names used in JSON and messages: "python", "javascript"; "out_of_fuel"... */
 const char *lsb_language_name(lsb_language lang);

@@ -37,11 +37,17 @@ double ipc_now_ms(void) {
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-/* See ipc.h. */
-int ipc_write_all(int fd, const void *buf, size_t len) {
-    const char *p = buf;
+/* Which call moves the bytes of move_all. */
+typedef enum ipc_op { IPC_OP_WRITE, IPC_OP_READ, IPC_OP_SEND } ipc_op;
+
+/* Move all len bytes of buf through fd with op, retrying short moves and
+ * EINTR; 0, or -1 on an error or EOF. */
+static int move_all(int fd, void *buf, size_t len, ipc_op op) {
+    char *p = buf;
     while (len > 0) {
-        ssize_t n = write(fd, p, len);
+        ssize_t n = op == IPC_OP_READ    ? read(fd, p, len)
+                    : op == IPC_OP_WRITE ? write(fd, p, len)
+                                         : send(fd, p, len, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return -1;
         p += n;
@@ -51,29 +57,16 @@ int ipc_write_all(int fd, const void *buf, size_t len) {
 }
 
 /* See ipc.h. */
-int ipc_read_all(int fd, void *buf, size_t len) {
-    char *p = buf;
-    while (len > 0) {
-        ssize_t n = read(fd, p, len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+int ipc_write_all(int fd, const void *buf, size_t len) {
+    return move_all(fd, (void *)buf, len, IPC_OP_WRITE);
 }
+
+/* See ipc.h. */
+int ipc_read_all(int fd, void *buf, size_t len) { return move_all(fd, buf, len, IPC_OP_READ); }
 
 /* See ipc.h. */
 int ipc_send_all(int sock, const void *buf, size_t len) {
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = send(sock, p, len, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
+    return move_all(sock, (void *)buf, len, IPC_OP_SEND);
 }
 
 /* See ipc.h. */

@@ -73,6 +73,7 @@ static bool is_module_name(const char *s) {
            strlen(s);
 }
 
+/* See sandbox.h. */
 int sandbox_set_preimports(lsb_sandbox *sb, const char *const *names, size_t count) {
     for (size_t i = 0; i < sb->preimport_count; i++)
         free(sb->preimports[i]);

@@ -403,80 +403,80 @@ lsb_status sess_files_delete(const char *ws, const char *path, bool recursive, c
     return st;
 }
 
-/* Acquire session id and its workspace path; NULL with *st and err. */
-static sess_entry *open_files(sess_table *t, const char *id, char *ws, size_t wslen,
-                              lsb_session_info *info, lsb_status *st, char *err, size_t errlen) {
-    sess_entry *e = sess_table_acquire(t, id, info, st, err, errlen);
-    if (e != NULL && sess_table_workspace(t, id, ws, wslen) != 0) {
+/* One public file call on a session: its locked entry, record and
+ * workspace path. */
+typedef struct files_call {
+    sess_table *t;
+    sess_entry *e;
+    lsb_session_info info;
+    char ws[PATH_MAX];
+} files_call;
+
+/* Acquire session id and its workspace path into c; LSB_OK, or the status
+ * of acquiring it (NO_SESSION, STORAGE, SYSTEM) or WORKSPACE, with err. */
+static lsb_status files_begin(lsb_sandbox *sb, const char *id, files_call *c, char *err,
+                              size_t errlen) {
+    lsb_status st;
+    c->t = sandbox_sessions(sb);
+    c->e = sess_table_acquire(c->t, id, &c->info, &st, err, errlen);
+    if (c->e != NULL && sess_table_workspace(c->t, id, c->ws, sizeof c->ws) != 0) {
         snprintf(err, errlen, "the workspace path of session '%s' is too long", id);
-        *st = LSB_ERR_WORKSPACE;
-        sess_table_release(t, e);
-        return NULL;
+        sess_table_release(c->t, c->e);
+        return LSB_ERR_WORKSPACE;
     }
-    return e;
+    return c->e != NULL ? LSB_OK : st;
+}
+
+/* Release c's session, marking its files changed if so; returns st. */
+static lsb_status files_end(files_call *c, lsb_status st, bool changed) {
+    if (changed) c->e->rescan = true;
+    sess_table_release(c->t, c->e);
+    return st;
 }
 
 /* See llmsandbox.h. */
 lsb_status lsb_session_file_write(lsb_sandbox *sb, const char *id, const char *path,
                                   const void *data, size_t len, char *err, size_t errlen) {
-    char ws[PATH_MAX];
-    lsb_session_info info;
-    lsb_status st;
-    sess_table *t = sandbox_sessions(sb);
-    sess_entry *e = open_files(t, id, ws, sizeof ws, &info, &st, err, errlen);
-    if (e == NULL) return st;
-    st = sess_files_write(ws, path, data, len, info.policy.quota_bytes, info.policy.quota_files,
-                          err, errlen);
-    e->rescan = true;
-    sess_table_release(t, e);
-    return st;
+    files_call c;
+    lsb_status st = files_begin(sb, id, &c, err, errlen);
+    if (st != LSB_OK) return st;
+    st = sess_files_write(c.ws, path, data, len, c.info.policy.quota_bytes,
+                          c.info.policy.quota_files, err, errlen);
+    return files_end(&c, st, true);
 }
 
 /* See llmsandbox.h. */
 lsb_status lsb_session_file_read(lsb_sandbox *sb, const char *id, const char *path,
                                  uint64_t max_bytes, char **data, size_t *len, char *err,
                                  size_t errlen) {
-    char ws[PATH_MAX];
-    lsb_session_info info;
-    lsb_status st;
+    files_call c;
     *data = NULL;
     *len = 0;
-    sess_table *t = sandbox_sessions(sb);
-    sess_entry *e = open_files(t, id, ws, sizeof ws, &info, &st, err, errlen);
-    if (e == NULL) return st;
-    st = sess_files_read(ws, path, max_bytes, data, len, err, errlen);
-    sess_table_release(t, e);
-    return st;
+    lsb_status st = files_begin(sb, id, &c, err, errlen);
+    if (st != LSB_OK) return st;
+    st = sess_files_read(c.ws, path, max_bytes, data, len, err, errlen);
+    return files_end(&c, st, false);
 }
 
 /* See llmsandbox.h. */
 lsb_status lsb_session_file_list(lsb_sandbox *sb, const char *id, const char *path,
                                  bool include_system, lsb_file_entry **out, size_t *count,
                                  char *err, size_t errlen) {
-    char ws[PATH_MAX];
-    lsb_session_info info;
-    lsb_status st;
+    files_call c;
     *out = NULL;
     *count = 0;
-    sess_table *t = sandbox_sessions(sb);
-    sess_entry *e = open_files(t, id, ws, sizeof ws, &info, &st, err, errlen);
-    if (e == NULL) return st;
-    st = sess_files_list(ws, path, include_system, FILES_LIST_MAX, out, count, err, errlen);
-    sess_table_release(t, e);
-    return st;
+    lsb_status st = files_begin(sb, id, &c, err, errlen);
+    if (st != LSB_OK) return st;
+    st = sess_files_list(c.ws, path, include_system, FILES_LIST_MAX, out, count, err, errlen);
+    return files_end(&c, st, false);
 }
 
 /* See llmsandbox.h. */
 lsb_status lsb_session_file_delete(lsb_sandbox *sb, const char *id, const char *path,
                                    bool recursive, char *err, size_t errlen) {
-    char ws[PATH_MAX];
-    lsb_session_info info;
-    lsb_status st;
-    sess_table *t = sandbox_sessions(sb);
-    sess_entry *e = open_files(t, id, ws, sizeof ws, &info, &st, err, errlen);
-    if (e == NULL) return st;
-    st = sess_files_delete(ws, path, recursive, err, errlen);
-    e->rescan = true;
-    sess_table_release(t, e);
-    return st;
+    files_call c;
+    lsb_status st = files_begin(sb, id, &c, err, errlen);
+    if (st != LSB_OK) return st;
+    st = sess_files_delete(c.ws, path, recursive, err, errlen);
+    return files_end(&c, st, true);
 }

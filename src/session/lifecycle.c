@@ -76,7 +76,7 @@ lsb_status lsb_session_create(lsb_sandbox *sb, const lsb_session_options *o,
         return LSB_ERR_INVALID;
     }
     if (o->id ? lsb_session_id_check(o->id, o->allow_custom_id, err, errlen) != 0
-              : sess_record_new_uuid(id) != 0)
+              : lsb_uuid_new(id) != 0)
         return LSB_ERR_INVALID;
     if (o->id) snprintf(id, sizeof id, "%s", o->id);
     lsb_status st = new_info(o, id, &info, err, errlen);

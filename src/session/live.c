@@ -27,6 +27,7 @@
 #define SESS_READY_GRACE_MS   5000.0 /* to start up, or to hand over after a run */
 #define SESS_STARTED_GRACE_MS 2000.0 /* beyond the run's deadline */
 
+/* See live.h. */
 void sess_live_init(sess_live *l) { *l = (sess_live){.pid = 0, .pidfd = -1, .ctl = -1}; }
 
 /* Point the handle at pid (a new pidfd); 0, or -1 if pid is gone. */
@@ -50,6 +51,7 @@ static int read_msg(int ctl, sess_proc_msg *msg, char *text, size_t textlen, dou
     return 0;
 }
 
+/* See live.h. */
 int sess_live_start(sess_live *l, zyg_zygote *z, const worker_request *bind, char *err,
                     size_t errlen) {
     int sv[2];
@@ -78,6 +80,7 @@ int sess_live_start(sess_live *l, zyg_zygote *z, const worker_request *bind, cha
     return 0;
 }
 
+/* See live.h. */
 void sess_live_stop(sess_live *l) {
     if (l->pidfd >= 0) {
         syscall(SYS_pidfd_send_signal, l->pidfd, SIGKILL, NULL, 0);
@@ -109,6 +112,7 @@ static void finish_run(sess_live *l, pid_t runner, sess_live_outcome *outcome) {
     outcome->committed = msg.pid == runner;
 }
 
+/* See live.h. */
 lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_policy *policy,
                          lsb_result *result, sess_live_outcome *outcome, char *err, size_t errlen) {
     *outcome = (sess_live_outcome){0};

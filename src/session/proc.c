@@ -87,6 +87,7 @@ static void serve_one(worker_instance *w, int ctl) {
     ipc_request_free(&r);
 }
 
+/* See proc.h. */
 _Noreturn void sess_proc_main(worker_instance *w, const worker_request *req, int ctl) {
     char err[SESS_PROC_TEXT_MAX] = "";
     signal(SIGCHLD, SIG_DFL); /* the zygote ignores it; we reap our run children */

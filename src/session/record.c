@@ -32,8 +32,8 @@ double sess_record_now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* See record.h. */
-int sess_record_new_uuid(char out[LSB_SESSION_ID_MAX + 1]) {
+/* See llmsandbox.h. */
+int lsb_uuid_new(char out[LSB_SESSION_ID_MAX + 1]) {
     unsigned char b[RECORD_UUID_BYTES];
     if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) return -1;
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */

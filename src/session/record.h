@@ -32,10 +32,6 @@ typedef struct sess_record_disk {
     char root[PATH_MAX];
 } sess_record_disk;
 
-/* Write a new random UUID (36 characters + NUL) into out; 0, or -1 when
- * the kernel gives no random bytes. */
-int sess_record_new_uuid(char out[LSB_SESSION_ID_MAX + 1]);
-
 /* The record of info as JSON text (malloc'd), or NULL on OOM. */
 char *sess_record_encode(const lsb_session_info *info);
 
