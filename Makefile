@@ -18,7 +18,7 @@ LDLIBS   := -lseccomp -ljansson -lmicrohttpd -linih -lnettle -lpthread -lm
 
 WASI_SRC    := $(wildcard src/wasi/*.c)
 SANDBOX_SRC := $(wildcard src/sandbox/*.c)
-WASM_SRC    := src/wasm/runtime.c src/wasm/lsb_imports.c
+WASM_SRC    := src/wasm/runtime.c src/wasm/lsb_imports.c src/wasm/mem.c
 CLI_SRC     := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 MCP_SRC     := $(wildcard src/mcp/*.c)
 LIB_SRC     := $(WASI_SRC) $(SANDBOX_SRC) $(WASM_SRC) $(CLI_SRC) $(MCP_SRC)

@@ -17,6 +17,7 @@
 #include "wasi/mem.h"
 #include "wasi/quota.h"
 #include "wasi/wasi.h"
+#include "wasm/mem.h"
 
 #define MAX_FILE_SIZE ((uint64_t)INT64_MAX)
 
@@ -45,7 +46,7 @@ uint32_t Z_wasi_snapshot_preview1Z_fd_fdstat_get(wasi_ctx *ctx, uint32_t fd, uin
     uint8_t *p;
     uint32_t rc = wasi_fd_get(ctx, fd, 0, 0, &e);
     if (rc != 0) return rc;
-    p = wasi_mem_range(ctx->memory, stat_out, WASI_FDSTAT_SIZE);
+    p = rt_mem_range(ctx->memory, stat_out, WASI_FDSTAT_SIZE);
     if (p == NULL) return WASI_EFAULT;
     memset(p, 0, WASI_FDSTAT_SIZE);
     p[WASI_FDSTAT_FILETYPE] = e->filetype;
@@ -99,7 +100,7 @@ uint32_t Z_wasi_snapshot_preview1Z_fd_filestat_get(wasi_ctx *ctx, uint32_t fd, u
     uint8_t *p;
     uint32_t rc = wasi_fd_get(ctx, fd, WASI_RIGHT_FD_FILESTAT_GET, 0, &e);
     if (rc != 0) return rc;
-    p = wasi_mem_range(ctx->memory, stat_out, WASI_FILESTAT_SIZE);
+    p = rt_mem_range(ctx->memory, stat_out, WASI_FILESTAT_SIZE);
     if (p == NULL) return WASI_EFAULT;
     rc = fd_stat(e, &sb);
     if (rc == 0) wasi_encode_filestat(p, &sb);
@@ -194,7 +195,7 @@ uint32_t Z_wasi_snapshot_preview1Z_fd_prestat_get(wasi_ctx *ctx, uint32_t fd,
     uint32_t rc = wasi_fd_get(ctx, fd, 0, 0, &e);
     if (rc != 0) return rc;
     if (e->preopen_name == NULL) return WASI_EBADF;
-    p = wasi_mem_range(ctx->memory, prestat_out, WASI_PRESTAT_SIZE);
+    p = rt_mem_range(ctx->memory, prestat_out, WASI_PRESTAT_SIZE);
     if (p == NULL) return WASI_EFAULT;
     memset(p, 0, WASI_PRESTAT_SIZE);
     p[0] = WASI_PREOPENTYPE_DIR;
@@ -211,7 +212,7 @@ uint32_t Z_wasi_snapshot_preview1Z_fd_prestat_dir_name(wasi_ctx *ctx, uint32_t f
     if (rc != 0) return rc;
     if (e->preopen_name == NULL) return WASI_EBADF;
     len = strlen(e->preopen_name);
-    p = wasi_mem_range(ctx->memory, path, path_len);
+    p = rt_mem_range(ctx->memory, path, path_len);
     if (p == NULL) return WASI_EFAULT;
     if (path_len < len) return WASI_ENAMETOOLONG;
     memcpy(p, e->preopen_name, len);

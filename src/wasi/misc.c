@@ -13,11 +13,12 @@
 #include "wasi/ctx.h"
 #include "wasi/mem.h"
 #include "wasi/wasi.h"
+#include "wasm/mem.h"
 
 /* Writes a string table: count u32 pointers at vec, the strings at buf. */
 static uint32_t put_strings(wasi_ctx *ctx, const wasi_strings *t, uint32_t vec, uint32_t buf) {
-    uint8_t *pv = wasi_mem_array(ctx->memory, vec, t->count, 4);
-    uint8_t *pb = wasi_mem_range(ctx->memory, buf, t->size);
+    uint8_t *pv = rt_mem_array(ctx->memory, vec, t->count, 4);
+    uint8_t *pb = rt_mem_range(ctx->memory, buf, t->size);
     uint32_t at = 0;
     if (pv == NULL || pb == NULL) return WASI_EFAULT;
     memcpy(pb, t->buf, t->size);
@@ -32,8 +33,8 @@ static uint32_t put_strings(wasi_ctx *ctx, const wasi_strings *t, uint32_t vec, 
 /* Writes count and total size of a string table. */
 static uint32_t put_sizes(wasi_ctx *ctx, const wasi_strings *t, uint32_t count_out,
                           uint32_t size_out) {
-    if (wasi_mem_range(ctx->memory, count_out, 4) == NULL ||
-        wasi_mem_range(ctx->memory, size_out, 4) == NULL)
+    if (rt_mem_range(ctx->memory, count_out, 4) == NULL ||
+        rt_mem_range(ctx->memory, size_out, 4) == NULL)
         return WASI_EFAULT;
     wasi_mem_put32(ctx->memory, count_out, t->count);
     return wasi_mem_put32(ctx->memory, size_out, t->size);
@@ -78,7 +79,7 @@ uint32_t Z_wasi_snapshot_preview1Z_proc_raise(wasi_ctx *ctx, uint32_t sig) {
 
 /* Fills the guest buffer from getrandom(2), WASI_RANDOM_CHUNK at a time. */
 uint32_t Z_wasi_snapshot_preview1Z_random_get(wasi_ctx *ctx, uint32_t buf, uint32_t buf_len) {
-    uint8_t *p = wasi_mem_range(ctx->memory, buf, buf_len);
+    uint8_t *p = rt_mem_range(ctx->memory, buf, buf_len);
     uint32_t done = 0;
     if (p == NULL) return WASI_EFAULT;
     while (done < buf_len) {

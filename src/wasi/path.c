@@ -18,12 +18,13 @@
 
 #include "wasi/abi.h"
 #include "wasi/mem.h"
+#include "wasm/mem.h"
 
 /* openat2 may fail with EAGAIN when a rename races the lookup. */
 #define OPENAT2_RETRIES 8
 
 uint32_t wasi_path_read(const wasm_rt_memory_t *mem, uint32_t ptr, uint32_t len, wasi_path *out) {
-    const uint8_t *p = wasi_mem_range(mem, ptr, len);
+    const uint8_t *p = rt_mem_range(mem, ptr, len);
     if (p == NULL) return WASI_EFAULT;
     if (len > WASI_PATH_MAX) return WASI_ENAMETOOLONG;
     if (len == 0) return WASI_ENOENT;

@@ -21,6 +21,7 @@
 #include "wasi/path.h"
 #include "wasi/quota.h"
 #include "wasi/wasi.h"
+#include "wasm/mem.h"
 
 #define NEW_FILE_MODE  0666 /* before the process umask */
 #define NEW_DIR_MODE   0777
@@ -85,7 +86,7 @@ uint32_t Z_wasi_snapshot_preview1Z_path_filestat_get(wasi_ctx *ctx, uint32_t fd,
     int h;
     uint32_t rc = dir_and_path(ctx, fd, WASI_RIGHT_PATH_FILESTAT_GET, 0, path, path_len, &e, &p);
     if (rc != 0) return rc;
-    out = wasi_mem_range(ctx->memory, stat_out, WASI_FILESTAT_SIZE);
+    out = rt_mem_range(ctx->memory, stat_out, WASI_FILESTAT_SIZE);
     if (out == NULL) return WASI_EFAULT;
     if (e->kind == WASI_FD_EMPTYDIR) {
         if (!wasi_path_is_self(p.s)) return WASI_ENOENT;
@@ -277,7 +278,7 @@ uint32_t Z_wasi_snapshot_preview1Z_path_open(wasi_ctx *ctx, uint32_t fd, uint32_
     bool created;
     int slot, h;
     uint32_t rc = dir_and_path(ctx, fd, WASI_RIGHT_PATH_OPEN, 0, path, path_len, &e, &p);
-    if (rc == 0 && wasi_mem_range(ctx->memory, fd_out, 4) == NULL) rc = WASI_EFAULT;
+    if (rc == 0 && rt_mem_range(ctx->memory, fd_out, 4) == NULL) rc = WASI_EFAULT;
     if (rc == 0) rc = open_precheck(e, oflags, fdflags);
     if (rc != 0) return rc;
     if ((slot = wasi_fd_free_slot(ctx->st)) < 0) return WASI_EMFILE;
@@ -312,8 +313,8 @@ uint32_t Z_wasi_snapshot_preview1Z_path_readlink(wasi_ctx *ctx, uint32_t fd, uin
     uint8_t *dst;
     uint32_t rc = dir_and_path(ctx, fd, WASI_RIGHT_PATH_READLINK, 0, path, path_len, &e, &p);
     if (rc != 0) return rc;
-    dst = wasi_mem_range(ctx->memory, buf, buf_len);
-    if (dst == NULL || wasi_mem_range(ctx->memory, used_out, 4) == NULL) return WASI_EFAULT;
+    dst = rt_mem_range(ctx->memory, buf, buf_len);
+    if (dst == NULL || rt_mem_range(ctx->memory, used_out, 4) == NULL) return WASI_EFAULT;
     if (e->kind == WASI_FD_EMPTYDIR) return wasi_path_is_self(p.s) ? WASI_EINVAL : WASI_ENOENT;
     rc = wasi_path_parent(e->host, p.s, WASI_EINVAL, &par);
     if (rc != 0) return rc;
