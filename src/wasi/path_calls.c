@@ -329,6 +329,12 @@ uint32_t Z_wasi_snapshot_preview1Z_path_readlink(wasi_ctx *ctx, uint32_t fd, uin
     return wasi_mem_put32(ctx->memory, used_out, (uint32_t)n);
 }
 
+/* Gives back the quota share of an entry just removed (sb: its lstat from
+ * before), keeping the bytes charged while a guest fd still holds the file. */
+static void removed(struct wasi_state *st, const struct stat *sb) {
+    wasi_quota_remove_entry(st, sb, wasi_fd_inode_open(st, sb->st_dev, sb->st_ino, -1));
+}
+
 /* Removes `name` from its parent with unlinkat(flags) and gives its quota
  * share back. dot_errno answers "." and ".." as last component. */
 static uint32_t remove_entry(wasi_ctx *ctx, uint32_t fd, uint64_t right, uint32_t path,
@@ -344,7 +350,7 @@ static uint32_t remove_entry(wasi_ctx *ctx, uint32_t fd, uint64_t right, uint32_
     if (rc == 0 && par.trailing_slash && !(flags & AT_REMOVEDIR))
         rc = S_ISDIR(sb.st_mode) ? WASI_EISDIR : WASI_ENOTDIR;
     if (rc == 0 && unlinkat(par.fd, par.name, flags) != 0) rc = wasi_errno_from_host(errno);
-    if (rc == 0) wasi_quota_remove_entry(ctx->st, &sb);
+    if (rc == 0) removed(ctx->st, &sb);
     wasi_parent_close(&par);
     return rc;
 }
@@ -370,7 +376,7 @@ static uint32_t rename_parents(wasi_ctx *ctx, const wasi_parent *op, const wasi_
     if ((op->trailing_slash || np->trailing_slash) && !S_ISDIR(osb.st_mode)) return WASI_ENOTDIR;
     replaced = stat_name(np, &nsb) == 0 && !(nsb.st_dev == osb.st_dev && nsb.st_ino == osb.st_ino);
     if (renameat(op->fd, op->name, np->fd, np->name) != 0) return wasi_errno_from_host(errno);
-    if (replaced) wasi_quota_remove_entry(ctx->st, &nsb);
+    if (replaced) removed(ctx->st, &nsb);
     return 0;
 }
 

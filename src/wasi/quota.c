@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "wasi/abi.h"
-#include "wasi/fdtab.h"
 #include "wasi/path.h"
 
 uint32_t wasi_quota_check_grow(const wasi_quota *q, uint64_t old_size, uint64_t new_size) {
@@ -51,13 +50,12 @@ void wasi_quota_add_entry(struct wasi_state *st, uint64_t bytes) {
     st->files_created++;
 }
 
-void wasi_quota_remove_entry(struct wasi_state *st, const struct stat *sb) {
+void wasi_quota_remove_entry(struct wasi_state *st, const struct stat *sb, bool held_open) {
     uint64_t size = sb->st_size < 0 ? 0 : (uint64_t)sb->st_size;
     if (st->quota.files_used > 0) st->quota.files_used--;
     if (S_ISLNK(sb->st_mode))
         wasi_quota_adjust(&st->quota, size, 0);
-    else if (S_ISREG(sb->st_mode) && sb->st_nlink <= 1 &&
-             !wasi_fd_inode_open(st, sb->st_dev, sb->st_ino, -1))
+    else if (S_ISREG(sb->st_mode) && sb->st_nlink <= 1 && !held_open)
         wasi_quota_adjust(&st->quota, size, 0);
 }
 

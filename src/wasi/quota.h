@@ -5,6 +5,7 @@
 #ifndef WASI_QUOTA_H
 #define WASI_QUOTA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -26,9 +27,10 @@ void wasi_quota_add_entry(struct wasi_state *st, uint64_t bytes);
 
 /* Records the removal of the entry whose lstat was sb (taken just before
  * the removal): one entry always; its bytes if it was a symlink, or the last
- * link of a regular file that no guest fd holds open (else the last close
- * gives them back, see fdtab.c). */
-void wasi_quota_remove_entry(struct wasi_state *st, const struct stat *sb);
+ * link of a regular file that no guest fd holds open. held_open says whether
+ * one does (the fd table knows, see wasi_fd_inode_open); if so, the last
+ * close gives the bytes back (fdtab.c). Cannot fail. */
+void wasi_quota_remove_entry(struct wasi_state *st, const struct stat *sb, bool held_open);
 
 /* Adds the content of the directory tree under dirfd (not following
  * symlinks) to q: every entry, and the bytes of regular files (each inode
