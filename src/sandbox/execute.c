@@ -27,10 +27,11 @@
 #include "sandbox/execute.h"
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
-#include "sandbox/wire.h"
 #include "sandbox/worker.h"
 #include "sandbox/workspace.h"
 #include "sandbox/zygote.h"
+#include "util/clock.h"
+#include "util/fs.h"
 #include "wasm/runtime.h"
 
 #define EXEC_READ_CHUNK 65536
@@ -77,7 +78,7 @@ static _Noreturn void run_child(const lsb_sandbox *sb, lsb_language lang, const 
                                 int out_fd) {
     char err[EXEC_ERR_MAX] = "";
     worker_instance w;
-    sandbox_close_other_fds(out_fd);
+    util_close_fds_except(out_fd);
     if (worker_prepare(&w, sandbox_guest(lang), sandbox_snapshot_path(sb, lang), err, sizeof err) !=
         0) {
         chan_send(out_fd, CHAN_FAIL, err, strlen(err));
@@ -93,7 +94,7 @@ exec_stop exec_collect(int fd, pid_t pid, double deadline_ms, const lsb_cancel *
     exec_stop stop = EXEC_RAN;
     bool killed = false;
     for (;;) {
-        double left = deadline_ms - wire_now_ms();
+        double left = deadline_ms - util_now_ms();
         if (left <= 0 && !killed) {
             kill(pid, SIGKILL);
             killed = true;
@@ -273,7 +274,7 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
         snprintf(err, errlen, "pipe failed: %s", strerror(errno));
         return LSB_ERR_SYSTEM;
     }
-    double start = wire_now_ms();
+    double start = util_now_ms();
     bool from_zygote;
     pid_t pid = start_child(sb, lang, req, fds[1], &from_zygote, err, errlen);
     close(fds[1]);
@@ -292,7 +293,7 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
         snprintf(err, errlen, "%s", st->chan.fail);
         return LSB_ERR_INVALID;
     }
-    result->duration_ms = wire_now_ms() - start;
+    result->duration_ms = util_now_ms() - start;
     result->runtime = lang;
     exec_classify(result, &st->chan, stop, status);
     exec_fill_result(result, &st->chan, policy);

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../../guest/lsb_abi.h"
@@ -56,11 +55,6 @@ const char *sandbox_data_dir(const lsb_sandbox *sb) { return sb->data; }
 zyg_zygote *sandbox_zygote(lsb_sandbox *sb, lsb_language lang) { return sb->zygote[lang]; }
 
 sess_table *sandbox_sessions(lsb_sandbox *sb) { return sb->sessions; }
-
-void sandbox_close_other_fds(int keep) {
-    if (keep > 3) syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U);
-    syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U);
-}
 
 /* Find the default assets folder: $LSB_ASSETS_DIR or <exe dir>/assets. */
 static int default_assets(char *out, size_t len) {

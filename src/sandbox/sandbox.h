@@ -27,7 +27,4 @@ zyg_zygote *sandbox_zygote(lsb_sandbox *sb, lsb_language lang);
  * if it is not running yet; NULL with err if it cannot start. */
 zyg_zygote *sandbox_ensure_zygote(lsb_sandbox *sb, lsb_language lang, char *err, size_t errlen);
 
-/* In a freshly forked child: close every fd except 0-2 and keep. */
-void sandbox_close_other_fds(int keep);
-
 #endif

@@ -28,9 +28,9 @@
 #include "sandbox/channel.h"
 #include "sandbox/defaults.h"
 #include "sandbox/fdio.h"
-#include "sandbox/sandbox.h"
 #include "sandbox/sessproc.h"
 #include "sandbox/wire.h"
+#include "util/fs.h"
 
 #define ZYG_STRINGS    9
 #define ZYG_MAX_STRING ((uint32_t)LSB_MAX_CODE_BYTES + 1)
@@ -86,7 +86,7 @@ static worker_request request_from_wire(const zyg_wire *wire, const char **s) {
 static _Noreturn void child_main(worker_instance *w, int sock, const zyg_wire *wire, int fd,
                                  const char **s) {
     close(sock);
-    sandbox_close_other_fds(fd);
+    util_close_fds_except(fd);
     worker_request req = request_from_wire(wire, s);
     if (wire->kind == ZYG_KIND_SESSION) sessproc_main(w, &req, fd);
     if (req.code == NULL || req.filename == NULL) _exit(1);
@@ -140,7 +140,7 @@ static int start_process(zyg_zygote *z, char *err, size_t errlen) {
     if (pid == 0) {
         worker_instance w;
         char why[512] = "";
-        sandbox_close_other_fds(sv[1]);
+        util_close_fds_except(sv[1]);
         prctl(PR_SET_CHILD_SUBREAPER, 1); /* orphaned session processes come to us */
         int32_t ready = worker_prepare(&w, z->mod, z->snapshot, why, sizeof why) == 0 ? 0 : -1;
         if (ready == 0) preimport(&w, &z->warm);
