@@ -20,7 +20,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "sandbox/execute.h"
+#include "sandbox/report.h"
 #include "sandbox/sessproc.h"
 #include "sandbox/wire.h"
 
@@ -148,7 +148,7 @@ lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_poli
     chan_collect_init(&chan, policy->stdout_max, policy->stderr_max);
     chan.sink = policy->on_output;
     chan.sink_ctx = policy->on_output_ctx;
-    exec_stop stop = exec_collect(fds[0], msg.pid, deadline, policy->cancel, &chan);
+    report_stop stop = report_collect(fds[0], msg.pid, deadline, policy->cancel, &chan);
     close(fds[0]);
     finish_run(l, msg.pid, outcome);
     lsb_status rc = LSB_OK;
@@ -157,8 +157,8 @@ lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_poli
         rc = LSB_ERR_INVALID;
     } else {
         result->duration_ms = wire_now_ms() - start;
-        exec_classify(result, &chan, stop, 0);
-        exec_fill_result(result, &chan, policy);
+        report_classify(result, &chan, stop, 0);
+        report_fill(result, &chan, policy);
     }
     chan_collect_free(&chan);
     return rc;
