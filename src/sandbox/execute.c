@@ -198,6 +198,7 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
     return LSB_OK;
 }
 
+/* See llmsandbox.h. */
 lsb_status lsb_execute(lsb_sandbox *sb, lsb_language lang, const char *code, size_t code_len,
                        const char *filename, const lsb_policy *policy, lsb_result *result,
                        char *err, size_t errlen) {

@@ -36,6 +36,7 @@ struct lsb_sandbox {
 
 static const char *const snapshot_names[SANDBOX_LANGS] = {"python.snap", "quickjs.snap"};
 
+/* See sandbox.h. */
 const guest_module *sandbox_guest(lsb_language lang) {
     switch (lang) {
     case LSB_LANG_PYTHON: return &guest_python;
@@ -44,6 +45,7 @@ const guest_module *sandbox_guest(lsb_language lang) {
     }
 }
 
+/* See sandbox.h. */
 const char *sandbox_snapshot_path(const lsb_sandbox *sb, lsb_language lang) {
     return sb->snapshot[lang];
 }
@@ -88,6 +90,7 @@ static int check_snapshots(const lsb_sandbox *sb, char *err, size_t errlen) {
     return 0;
 }
 
+/* See llmsandbox.h. */
 lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err, size_t errlen) {
     *out = NULL;
     lsb_sandbox *sb = calloc(1, sizeof *sb);
@@ -151,6 +154,7 @@ static int start_zygote(lsb_sandbox *sb, lsb_language lang, char *err, size_t er
     return rc;
 }
 
+/* See sandbox.h. */
 zyg_zygote *sandbox_ensure_zygote(lsb_sandbox *sb, lsb_language lang, char *err, size_t errlen) {
     pthread_mutex_lock(&sb->zygote_lock);
     if (sb->zygote[lang] == NULL && start_zygote(sb, lang, err, errlen) != 0)
@@ -160,12 +164,14 @@ zyg_zygote *sandbox_ensure_zygote(lsb_sandbox *sb, lsb_language lang, char *err,
     return z;
 }
 
+/* See llmsandbox.h. */
 lsb_status lsb_sandbox_start_zygotes(lsb_sandbox *sb, char *err, size_t errlen) {
     for (int i = 0; i < SANDBOX_LANGS; i++)
         if (sandbox_ensure_zygote(sb, (lsb_language)i, err, errlen) == NULL) return LSB_ERR_SYSTEM;
     return LSB_OK;
 }
 
+/* See llmsandbox.h. */
 void lsb_sandbox_close(lsb_sandbox *sb) {
     if (sb == NULL) return;
     sessions_free(sb->sessions);

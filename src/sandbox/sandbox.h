@@ -15,12 +15,15 @@
 /* The compiled guest for lang, or NULL for an unknown language. */
 const guest_module *sandbox_guest(lsb_language lang);
 
+/* Paths of sb's assets, fixed when sb was opened (lang must be valid).
+ * They cannot fail. */
 const char *sandbox_snapshot_path(const lsb_sandbox *sb, lsb_language lang);
 const char *sandbox_stdlib_dir(const lsb_sandbox *sb);
 const char *sandbox_root_dir(const lsb_sandbox *sb); /* the "/" skeleton */
 const char *sandbox_data_dir(const lsb_sandbox *sb); /* vendored packages (/data) */
 
-/* The running zygote for lang, or NULL when zygotes are off. */
+/* The running zygote for lang, or NULL when zygotes are off (not a
+ * failure: runs then fork directly). */
 zyg_zygote *sandbox_zygote(lsb_sandbox *sb, lsb_language lang);
 
 /* The zygote of lang, started (with the configured pre-imports for Python)

@@ -66,10 +66,12 @@ static int scan_visit(void *ctx, const util_walk_entry *e) {
     return listing_add(s->l, e->path, e->st);
 }
 
+/* qsort order of listing entries: by path. */
 static int entry_cmp(const void *a, const void *b) {
     return strcmp(((const ws_entry *)a)->path, ((const ws_entry *)b)->path);
 }
 
+/* See workspace.h. */
 int ws_scan(const char *root, size_t max_entries, ws_listing *out) {
     memset(out, 0, sizeof *out);
     int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -83,6 +85,7 @@ int ws_scan(const char *root, size_t max_entries, ws_listing *out) {
     return 0;
 }
 
+/* See workspace.h. */
 void ws_listing_free(ws_listing *listing) {
     for (size_t i = 0; i < listing->count; i++)
         free(listing->items[i].path);
@@ -103,11 +106,13 @@ static int push_guest_path(char ***list, size_t *n, const char *rel) {
     return 0;
 }
 
+/* See workspace.h. */
 bool ws_is_system_path(const char *rel) {
     size_t n = strlen(LSB_SYSTEM_DIR);
     return strncmp(rel, LSB_SYSTEM_DIR, n) == 0 && (rel[n] == '\0' || rel[n] == '/');
 }
 
+/* See workspace.h. */
 int ws_diff(const ws_listing *before, const ws_listing *after, char ***created, size_t *ncreated,
             char ***modified, size_t *nmodified) {
     *created = *modified = NULL;
@@ -131,6 +136,7 @@ int ws_diff(const ws_listing *before, const ws_listing *after, char ***created, 
     return 0;
 }
 
+/* See workspace.h. */
 int ws_make_temp(char *path, size_t pathlen) {
     const char *tmp = getenv("TMPDIR");
     if (tmp == NULL || tmp[0] != '/') tmp = "/tmp";
@@ -155,12 +161,14 @@ static int empty_visit(void *ctx, const util_walk_entry *e) {
     }
 }
 
+/* See workspace.h. */
 int ws_empty_dir(int fd) {
     bool failed = false;
     util_walk(fd, NULL, WS_MAX_DEPTH, false, empty_visit, &failed);
     return failed ? -1 : 0;
 }
 
+/* See workspace.h. */
 int ws_remove_tree(const char *root) {
     int fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return -1;

@@ -123,11 +123,13 @@ static uint32_t do_write(wasi_ctx *ctx, uint32_t fd, uint32_t iovs, uint32_t cou
     return rc != 0 ? rc : wasi_mem_put32(ctx->memory, out, written);
 }
 
+/* WASI fd_write (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_write(wasi_ctx *ctx, uint32_t fd, uint32_t iovs,
                                             uint32_t iovs_len, uint32_t nwritten_out) {
     return do_write(ctx, fd, iovs, iovs_len, NO_OFFSET, nwritten_out);
 }
 
+/* WASI fd_pwrite (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_pwrite(wasi_ctx *ctx, uint32_t fd, uint32_t iovs,
                                              uint32_t iovs_len, uint64_t offset,
                                              uint32_t nwritten_out) {
@@ -162,11 +164,13 @@ static uint32_t do_read(wasi_ctx *ctx, uint32_t fd, uint32_t iovs, uint32_t coun
     return wasi_mem_put32(ctx->memory, out, (uint32_t)n);
 }
 
+/* WASI fd_read (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_read(wasi_ctx *ctx, uint32_t fd, uint32_t iovs,
                                            uint32_t iovs_len, uint32_t nread_out) {
     return do_read(ctx, fd, iovs, iovs_len, NO_OFFSET, nread_out);
 }
 
+/* WASI fd_pread (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_pread(wasi_ctx *ctx, uint32_t fd, uint32_t iovs,
                                             uint32_t iovs_len, uint64_t offset,
                                             uint32_t nread_out) {
@@ -184,6 +188,7 @@ static uint32_t seekable_fd(wasi_ctx *ctx, uint32_t fd, uint64_t rights, wasi_fd
     return (*e)->kind == WASI_FD_FILE ? 0 : WASI_EBADF;
 }
 
+/* WASI fd_seek (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_seek(wasi_ctx *ctx, uint32_t fd, uint64_t offset,
                                            uint32_t whence, uint32_t newoffset_out) {
     static const int host_whence[] = {SEEK_SET, SEEK_CUR, SEEK_END};
@@ -198,6 +203,7 @@ uint32_t Z_wasi_snapshot_preview1Z_fd_seek(wasi_ctx *ctx, uint32_t fd, uint64_t 
     return wasi_mem_put64(ctx->memory, newoffset_out, (uint64_t)pos);
 }
 
+/* WASI fd_tell (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_tell(wasi_ctx *ctx, uint32_t fd, uint32_t offset_out) {
     wasi_fd *e;
     off_t pos;

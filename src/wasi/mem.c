@@ -12,29 +12,35 @@
 
 uint16_t wasi_ld16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 
+/* See mem.h. */
 uint32_t wasi_ld32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* See mem.h. */
 uint64_t wasi_ld64(const uint8_t *p) {
     return (uint64_t)wasi_ld32(p) | (uint64_t)wasi_ld32(p + 4) << 32;
 }
 
+/* See mem.h. */
 void wasi_st16(uint8_t *p, uint16_t v) {
     p[0] = (uint8_t)v;
     p[1] = (uint8_t)(v >> 8);
 }
 
+/* See mem.h. */
 void wasi_st32(uint8_t *p, uint32_t v) {
     for (int i = 0; i < 4; i++)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
+/* See mem.h. */
 void wasi_st64(uint8_t *p, uint64_t v) {
     wasi_st32(p, (uint32_t)v);
     wasi_st32(p + 4, (uint32_t)(v >> 32));
 }
 
+/* See mem.h. */
 uint32_t wasi_mem_put32(const wasm_rt_memory_t *mem, uint32_t off, uint32_t v) {
     uint8_t *p = rt_mem_range(mem, off, 4);
     if (p == NULL) return WASI_EFAULT;
@@ -42,6 +48,7 @@ uint32_t wasi_mem_put32(const wasm_rt_memory_t *mem, uint32_t off, uint32_t v) {
     return 0;
 }
 
+/* See mem.h. */
 uint32_t wasi_mem_put64(const wasm_rt_memory_t *mem, uint32_t off, uint64_t v) {
     uint8_t *p = rt_mem_range(mem, off, 8);
     if (p == NULL) return WASI_EFAULT;
@@ -49,6 +56,7 @@ uint32_t wasi_mem_put64(const wasm_rt_memory_t *mem, uint32_t off, uint64_t v) {
     return 0;
 }
 
+/* See mem.h. */
 uint32_t wasi_mem_iovec_at(const wasm_rt_memory_t *mem, const uint8_t *arr, uint32_t i,
                            uint8_t **buf, uint32_t *len) {
     const uint8_t *e = arr + (size_t)i * WASI_IOVEC_SIZE;
@@ -58,6 +66,7 @@ uint32_t wasi_mem_iovec_at(const wasm_rt_memory_t *mem, const uint8_t *arr, uint
     return *buf == NULL ? WASI_EFAULT : 0;
 }
 
+/* See mem.h. */
 uint32_t wasi_mem_iovecs(const wasm_rt_memory_t *mem, uint32_t off, uint32_t count,
                          struct iovec *out, size_t cap, size_t *used, uint64_t *total) {
     const uint8_t *arr = rt_mem_array(mem, off, count, WASI_IOVEC_SIZE);

@@ -12,6 +12,8 @@
 #include <sys/uio.h>
 #include <wasm-rt.h>
 
+/* Little-endian loads and stores at host addresses already checked by
+ * rt_mem_range (any alignment). Cannot fail. */
 uint16_t wasi_ld16(const uint8_t *p);
 uint32_t wasi_ld32(const uint8_t *p);
 uint64_t wasi_ld64(const uint8_t *p);

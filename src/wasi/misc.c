@@ -40,20 +40,24 @@ static uint32_t put_sizes(wasi_ctx *ctx, const wasi_strings *t, uint32_t count_o
     return wasi_mem_put32(ctx->memory, size_out, t->size);
 }
 
+/* WASI args_get (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_args_get(wasi_ctx *ctx, uint32_t argv, uint32_t argv_buf) {
     return ctx->st ? put_strings(ctx, &ctx->st->args, argv, argv_buf) : WASI_EFAULT;
 }
 
+/* WASI args_sizes_get (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_args_sizes_get(wasi_ctx *ctx, uint32_t argc_out,
                                                   uint32_t size_out) {
     return ctx->st ? put_sizes(ctx, &ctx->st->args, argc_out, size_out) : WASI_EFAULT;
 }
 
+/* WASI environ_get (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_environ_get(wasi_ctx *ctx, uint32_t environ,
                                                uint32_t environ_buf) {
     return ctx->st ? put_strings(ctx, &ctx->st->env, environ, environ_buf) : WASI_EFAULT;
 }
 
+/* WASI environ_sizes_get (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_environ_sizes_get(wasi_ctx *ctx, uint32_t count_out,
                                                      uint32_t size_out) {
     return ctx->st ? put_sizes(ctx, &ctx->st->env, count_out, size_out) : WASI_EFAULT;
@@ -71,6 +75,7 @@ void Z_wasi_snapshot_preview1Z_proc_exit(wasi_ctx *ctx, uint32_t code) {
     abort();
 }
 
+/* WASI proc_raise (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_proc_raise(wasi_ctx *ctx, uint32_t sig) {
     (void)ctx;
     (void)sig;
@@ -92,12 +97,14 @@ uint32_t Z_wasi_snapshot_preview1Z_random_get(wasi_ctx *ctx, uint32_t buf, uint3
     return 0;
 }
 
+/* WASI sock_accept (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_sock_accept(wasi_ctx *ctx, uint32_t fd, uint32_t flags,
                                                uint32_t fd_out) {
     (void)ctx, (void)fd, (void)flags, (void)fd_out;
     return WASI_ENOTSUP;
 }
 
+/* WASI sock_recv (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_sock_recv(wasi_ctx *ctx, uint32_t fd, uint32_t ri_data,
                                              uint32_t ri_data_len, uint32_t ri_flags,
                                              uint32_t len_out, uint32_t flags_out) {
@@ -106,6 +113,7 @@ uint32_t Z_wasi_snapshot_preview1Z_sock_recv(wasi_ctx *ctx, uint32_t fd, uint32_
     return WASI_ENOTSUP;
 }
 
+/* WASI sock_send (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_sock_send(wasi_ctx *ctx, uint32_t fd, uint32_t si_data,
                                              uint32_t si_data_len, uint32_t si_flags,
                                              uint32_t len_out) {
@@ -114,6 +122,7 @@ uint32_t Z_wasi_snapshot_preview1Z_sock_send(wasi_ctx *ctx, uint32_t fd, uint32_
     return WASI_ENOTSUP;
 }
 
+/* WASI sock_shutdown (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_sock_shutdown(wasi_ctx *ctx, uint32_t fd, uint32_t how) {
     (void)ctx, (void)fd, (void)how;
     return WASI_ENOTSUP;

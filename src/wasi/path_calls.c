@@ -53,6 +53,7 @@ static uint32_t slash_on_new(const wasi_parent *par) {
     return stat_name(par, &sb) == 0 ? WASI_EEXIST : WASI_ENOENT;
 }
 
+/* WASI path_create_directory (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_path_create_directory(wasi_ctx *ctx, uint32_t fd, uint32_t path,
                                                          uint32_t path_len) {
     wasi_fd *e;
@@ -76,6 +77,7 @@ static void empty_dir_stat(struct stat *sb) {
     sb->st_nlink = 1;
 }
 
+/* WASI path_filestat_get (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_path_filestat_get(wasi_ctx *ctx, uint32_t fd, uint32_t flags,
                                                      uint32_t path, uint32_t path_len,
                                                      uint32_t stat_out) {
@@ -103,6 +105,7 @@ uint32_t Z_wasi_snapshot_preview1Z_path_filestat_get(wasi_ctx *ctx, uint32_t fd,
     return 0;
 }
 
+/* WASI path_filestat_set_times (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_path_filestat_set_times(wasi_ctx *ctx, uint32_t fd,
                                                            uint32_t flags, uint32_t path,
                                                            uint32_t path_len, uint64_t atim,
@@ -268,6 +271,7 @@ static uint32_t open_precheck(const wasi_fd *e, uint32_t oflags, uint32_t fdflag
     return 0;
 }
 
+/* WASI path_open (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_path_open(wasi_ctx *ctx, uint32_t fd, uint32_t dirflags,
                                              uint32_t path, uint32_t path_len, uint32_t oflags,
                                              uint64_t rights_base, uint64_t rights_inheriting,
@@ -302,6 +306,7 @@ uint32_t Z_wasi_snapshot_preview1Z_path_open(wasi_ctx *ctx, uint32_t fd, uint32_
     return wasi_mem_put32(ctx->memory, fd_out, (uint32_t)slot);
 }
 
+/* WASI path_readlink (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_path_readlink(wasi_ctx *ctx, uint32_t fd, uint32_t path,
                                                  uint32_t path_len, uint32_t buf, uint32_t buf_len,
                                                  uint32_t used_out) {
@@ -355,12 +360,14 @@ static uint32_t remove_entry(wasi_ctx *ctx, uint32_t fd, uint64_t right, uint32_
     return rc;
 }
 
+/* WASI path_remove_directory (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_path_remove_directory(wasi_ctx *ctx, uint32_t fd, uint32_t path,
                                                          uint32_t path_len) {
     return remove_entry(ctx, fd, WASI_RIGHT_PATH_REMOVE_DIRECTORY, path, path_len, AT_REMOVEDIR,
                         WASI_EINVAL);
 }
 
+/* WASI path_unlink_file (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_path_unlink_file(wasi_ctx *ctx, uint32_t fd, uint32_t path,
                                                     uint32_t path_len) {
     return remove_entry(ctx, fd, WASI_RIGHT_PATH_UNLINK_FILE, path, path_len, 0, WASI_EISDIR);
@@ -380,6 +387,7 @@ static uint32_t rename_parents(wasi_ctx *ctx, const wasi_parent *op, const wasi_
     return 0;
 }
 
+/* WASI path_rename (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_path_rename(wasi_ctx *ctx, uint32_t fd, uint32_t old_path,
                                                uint32_t old_len, uint32_t new_fd, uint32_t new_path,
                                                uint32_t new_len) {

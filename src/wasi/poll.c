@@ -42,6 +42,7 @@ static uint32_t clock_now(uint32_t id, uint64_t *ns) {
     return 0;
 }
 
+/* WASI clock_res_get (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_clock_res_get(wasi_ctx *ctx, uint32_t id, uint32_t res_out) {
     clockid_t c;
     struct timespec ts;
@@ -52,6 +53,7 @@ uint32_t Z_wasi_snapshot_preview1Z_clock_res_get(wasi_ctx *ctx, uint32_t id, uin
     return wasi_mem_put64(ctx->memory, res_out, wasi_ns_from_timespec(&ts));
 }
 
+/* WASI clock_time_get (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_clock_time_get(wasi_ctx *ctx, uint32_t id, uint64_t precision,
                                                   uint32_t time_out) {
     uint64_t ns;
@@ -63,6 +65,7 @@ uint32_t Z_wasi_snapshot_preview1Z_clock_time_get(wasi_ctx *ctx, uint32_t id, ui
     return rc != 0 ? rc : wasi_mem_put64(ctx->memory, time_out, ns);
 }
 
+/* WASI sched_yield (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_sched_yield(wasi_ctx *ctx) {
     (void)ctx;
     sched_yield();
@@ -125,10 +128,12 @@ static void decode(wasi_ctx *ctx, const uint8_t *subs, uint32_t i, sub *s) {
         s->error = WASI_EINVAL;
 }
 
+/* Can s be answered without waiting (error, ready, or a zero timeout)? */
 static bool due_now(const sub *s) {
     return s->error || s->ready || (s->type == WASI_EVENTTYPE_CLOCK && s->wait_ns == 0);
 }
 
+/* Encode the event for s at ev (WASI_EVENT_SIZE bytes, already checked). */
 static void put_event(uint8_t *ev, const sub *s) {
     memset(ev, 0, WASI_EVENT_SIZE);
     wasi_st64(ev + WASI_EVENT_USERDATA, s->userdata);

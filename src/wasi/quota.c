@@ -21,6 +21,7 @@
 #include "wasi/abi.h"
 #include "wasi/path.h"
 
+/* See quota.h. */
 uint32_t wasi_quota_check_grow(const wasi_quota *q, uint64_t old_size, uint64_t new_size) {
     uint64_t growth, room;
     if (new_size <= old_size || q->bytes_max == WASI_UNLIMITED) return 0;
@@ -29,6 +30,7 @@ uint32_t wasi_quota_check_grow(const wasi_quota *q, uint64_t old_size, uint64_t 
     return growth > room ? WASI_EDQUOT : 0;
 }
 
+/* See quota.h. */
 void wasi_quota_adjust(wasi_quota *q, uint64_t old_size, uint64_t new_size) {
     if (new_size >= old_size) {
         uint64_t sum;
@@ -40,17 +42,20 @@ void wasi_quota_adjust(wasi_quota *q, uint64_t old_size, uint64_t new_size) {
     }
 }
 
+/* See quota.h. */
 uint32_t wasi_quota_check_entry(const wasi_quota *q, uint64_t bytes) {
     if (q->files_max != WASI_UNLIMITED && q->files_used >= q->files_max) return WASI_EDQUOT;
     return wasi_quota_check_grow(q, 0, bytes);
 }
 
+/* See quota.h. */
 void wasi_quota_add_entry(struct wasi_state *st, uint64_t bytes) {
     st->quota.files_used++;
     wasi_quota_adjust(&st->quota, 0, bytes);
     st->files_created++;
 }
 
+/* See quota.h. */
 void wasi_quota_remove_entry(struct wasi_state *st, const struct stat *sb, bool held_open) {
     uint64_t size = sb->st_size < 0 ? 0 : (uint64_t)sb->st_size;
     if (st->quota.files_used > 0) st->quota.files_used--;
@@ -137,6 +142,7 @@ static int scan_visit(void *ctx, const util_walk_entry *e) {
     }
 }
 
+/* See quota.h. */
 int wasi_quota_scan(int dirfd, const char *what, wasi_quota *q, char *err, size_t errlen) {
     scan s = {.q = q, .what = what, .err = err, .errlen = errlen};
     int sub = -1;

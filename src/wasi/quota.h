@@ -16,13 +16,15 @@
  * when it does not grow) or DQUOT. */
 uint32_t wasi_quota_check_grow(const wasi_quota *q, uint64_t old_size, uint64_t new_size);
 
-/* Records a size change of a charged file (either direction; saturating). */
+/* Records a size change of a charged file (either direction; saturating).
+ * Cannot fail. */
 void wasi_quota_adjust(wasi_quota *q, uint64_t old_size, uint64_t new_size);
 
 /* Checks that one more entry (file, dir, symlink, link) fits: 0 or DQUOT. */
 uint32_t wasi_quota_check_entry(const wasi_quota *q, uint64_t bytes);
 
-/* Records a new entry carrying `bytes` (a symlink's target length). */
+/* Records a new entry carrying `bytes` (a symlink's target length). Cannot
+ * fail (the counters saturate). */
 void wasi_quota_add_entry(struct wasi_state *st, uint64_t bytes);
 
 /* Records the removal of the entry whose lstat was sb (taken just before

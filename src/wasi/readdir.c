@@ -35,6 +35,8 @@ typedef struct listing {
     int64_t off;     /* host offset before that entry */
 } listing;
 
+/* The WASI filetype of directory entry d of dirfd (lstat when the kernel
+ * did not say). */
 static uint8_t dirent_type(int dirfd, const struct dirent64 *d) {
     struct stat sb;
     switch (d->d_type) {
@@ -115,6 +117,7 @@ static uint32_t open_listing(listing *l, const wasi_fd *e, int *lfd) {
     return 0;
 }
 
+/* WASI fd_readdir (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_readdir(wasi_ctx *ctx, uint32_t fd, uint32_t buf,
                                               uint32_t buf_len, uint64_t cookie,
                                               uint32_t used_out) {

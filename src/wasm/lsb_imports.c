@@ -15,6 +15,7 @@
 #include "wasm/mem.h"
 #include "wasm/runtime.h"
 
+/* See lsb_imports.h. */
 int lsbi_set_field(lsbi_state *state, unsigned field, const char *data, size_t len) {
     if (field >= LSBI_FIELD_COUNT) return -1;
     state->fields[field].data = data;
@@ -53,7 +54,6 @@ void Z_lsbZ_report_error(lsbi_state *state, uint32_t type_ptr, uint32_t type_len
     copy_guest_string(state, state->error_message, sizeof state->error_message, msg_ptr, msg_len);
 }
 
-/* lsb.out_of_fuel: the fuel pass calls this when the counter goes negative. */
 /* lsb.emit: pass a bounded copy of the guest's message to on_emit. Messages
  * past LSBI_EMIT_MAX_COUNT are dropped; a bad pointer traps. */
 void Z_lsbZ_emit(lsbi_state *state, uint32_t kind, uint32_t ptr, uint32_t len) {
@@ -67,6 +67,8 @@ void Z_lsbZ_emit(lsbi_state *state, uint32_t kind, uint32_t ptr, uint32_t len) {
     state->on_emit(state->emit_opaque, kind, text, n);
 }
 
+/* lsb.out_of_fuel: the fuel pass calls this when the counter goes negative.
+ * Traps the guest with RT_OUT_OF_FUEL; never returns. */
 void Z_lsbZ_out_of_fuel(lsbi_state *state) {
     (void)state;
     rt_trap_out_of_fuel();
