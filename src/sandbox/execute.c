@@ -1,27 +1,23 @@
 /*
- * execute.c - lsb_sandbox_open and lsb_execute: the parent side of a run.
+ * execute.c - lsb_execute: the parent side of a one-shot run.
  *
  * The parent validates everything from the caller, prepares the workspace,
  * starts a child (directly, or forked from a zygote when one is running),
- * reads the child's channel until EOF or the wall-clock deadline (then
- * SIGKILL), and turns what it saw into an lsb_result. The child is treated
- * as hostile: its frames are checked and its output capped again here.
+ * and has report.c read the child's channel until EOF or the deadline (then
+ * SIGKILL) and turn what it saw into an lsb_result. The child is treated
+ * as hostile: its frames are checked and its output capped again there.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "llmsandbox.h"
-#include "sandbox/cancel.h"
 #include "sandbox/channel.h"
 #include "sandbox/defaults.h"
 #include "sandbox/execute.h"
@@ -33,7 +29,6 @@
 #include "sandbox/zygote.h"
 #include "util/clock.h"
 #include "util/fs.h"
-#include "wasm/runtime.h"
 
 #define EXEC_ERR_MAX 1024
 
