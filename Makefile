@@ -16,13 +16,14 @@ HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) $(SANITI
                -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=$(MEMCHECK_SIGNAL)
 LDLIBS   := -lseccomp -ljansson -lmicrohttpd -linih -lnettle -lpthread -lm
 
+UTIL_SRC    := $(wildcard src/util/*.c)
 WASI_SRC    := $(wildcard src/wasi/*.c)
 SANDBOX_SRC := $(wildcard src/sandbox/*.c)
 SESSION_SRC := $(wildcard src/session/*.c)
-WASM_SRC    := src/wasm/runtime.c src/wasm/lsb_imports.c
+WASM_SRC    := src/wasm/runtime.c src/wasm/lsb_imports.c src/wasm/mem.c
 CLI_SRC     := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 MCP_SRC     := $(wildcard src/mcp/*.c)
-LIB_SRC     := $(WASI_SRC) $(SANDBOX_SRC) $(SESSION_SRC) $(WASM_SRC) $(CLI_SRC) $(MCP_SRC)
+LIB_SRC     := $(UTIL_SRC) $(WASI_SRC) $(SANDBOX_SRC) $(SESSION_SRC) $(WASM_SRC) $(CLI_SRC) $(MCP_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 GUESTS      := python quickjs
 GUEST_OBJ   := $(foreach g,$(GUESTS),$(BUILD)/guests/$(g)/guest.o $(BUILD)/obj/glue_$(g).o)

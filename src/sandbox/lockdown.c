@@ -171,6 +171,7 @@ static int export_program(scmp_filter_ctx ctx, lockdown_profile profile, char *e
     return 0;
 }
 
+/* See lockdown.h. */
 int lockdown_prepare(char *err, size_t errlen) {
     for (int p = 0; p < LOCKDOWN_PROFILES; p++) {
         if (compiled[p] != NULL) continue;
@@ -183,6 +184,7 @@ int lockdown_prepare(char *err, size_t errlen) {
     return 0;
 }
 
+/* See lockdown.h. */
 int lockdown_apply(lockdown_profile profile, char *err, size_t errlen) {
     if (lockdown_prepare(err, errlen) != 0) return -1;
     struct sock_fprog prog = {.len = compiled_len[profile], .filter = compiled[profile]};

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../../guest/lsb_abi.h"
@@ -41,6 +40,7 @@ struct lsb_sandbox {
 static const char *const snapshot_names[SANDBOX_LANGS] = {"python.snap", "quickjs.snap"};
 static const char *const default_preimports[] = {LSB_DEFAULT_PREIMPORTS};
 
+/* See sandbox.h. */
 const guest_module *sandbox_guest(lsb_language lang) {
     switch (lang) {
     case LSB_LANG_PYTHON: return &guest_python;
@@ -49,6 +49,7 @@ const guest_module *sandbox_guest(lsb_language lang) {
     }
 }
 
+/* See sandbox.h. */
 const char *sandbox_snapshot_path(const lsb_sandbox *sb, lsb_language lang) {
     return sb->snapshot[lang];
 }
@@ -60,11 +61,6 @@ const char *sandbox_data_dir(const lsb_sandbox *sb) { return sb->data; }
 zyg_zygote *sandbox_zygote(lsb_sandbox *sb, lsb_language lang) { return sb->zygote[lang]; }
 
 sess_table *sandbox_sessions(lsb_sandbox *sb) { return sb->sessions; }
-
-void sandbox_close_other_fds(int keep) {
-    if (keep > 3) syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U);
-    syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U);
-}
 
 /* True for a dotted Python module name (it is pasted into Python code). */
 static bool is_module_name(const char *s) {
@@ -136,6 +132,7 @@ static int check_snapshots(const lsb_sandbox *sb, char *err, size_t errlen) {
     return 0;
 }
 
+/* See llmsandbox.h. */
 lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err, size_t errlen) {
     *out = NULL;
     lsb_sandbox *sb = calloc(1, sizeof *sb);
@@ -202,6 +199,7 @@ static int start_zygote(lsb_sandbox *sb, lsb_language lang, char *err, size_t er
     return rc;
 }
 
+/* See sandbox.h. */
 zyg_zygote *sandbox_ensure_zygote(lsb_sandbox *sb, lsb_language lang, char *err, size_t errlen) {
     pthread_mutex_lock(&sb->zygote_lock);
     if (sb->zygote[lang] == NULL && start_zygote(sb, lang, err, errlen) != 0)
@@ -211,12 +209,14 @@ zyg_zygote *sandbox_ensure_zygote(lsb_sandbox *sb, lsb_language lang, char *err,
     return z;
 }
 
+/* See llmsandbox.h. */
 lsb_status lsb_sandbox_start_zygotes(lsb_sandbox *sb, char *err, size_t errlen) {
     for (int i = 0; i < SANDBOX_LANGS; i++)
         if (sandbox_ensure_zygote(sb, (lsb_language)i, err, errlen) == NULL) return LSB_ERR_SYSTEM;
     return LSB_OK;
 }
 
+/* See llmsandbox.h. */
 void lsb_sandbox_close(lsb_sandbox *sb) {
     if (sb == NULL) return;
     sess_table_free(sb->sessions);

@@ -27,7 +27,7 @@
 #include "sandbox/channel.h"
 #include "sandbox/defaults.h"
 #include "sandbox/ipc.h"
-#include "sandbox/sandbox.h"
+#include "util/fs.h"
 
 struct zyg_zygote {
     pid_t pid;
@@ -47,7 +47,7 @@ void zyg_set_session_main(zyg_session_main fn) { session_main = fn; }
 /* In the forked child: become a one-shot run or a session. Never returns. */
 static _Noreturn void child_main(worker_instance *w, int sock, const ipc_request *r) {
     close(sock);
-    sandbox_close_other_fds(r->fd);
+    util_close_fds_except(r->fd);
     if (r->kind == IPC_KIND_SESSION) {
         if (session_main != NULL) session_main(w, &r->req, r->fd);
         _exit(1);
@@ -101,7 +101,7 @@ static int start_process(zyg_zygote *z, char *err, size_t errlen) {
     if (pid == 0) {
         worker_instance w;
         char why[512] = "";
-        sandbox_close_other_fds(sv[1]);
+        util_close_fds_except(sv[1]);
         prctl(PR_SET_CHILD_SUBREAPER, 1); /* orphaned session processes come to us */
         int32_t ready = worker_prepare(&w, z->mod, z->snapshot, why, sizeof why) == 0 ? 0 : -1;
         if (ready == 0) preimport(&w, &z->warm);

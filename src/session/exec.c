@@ -23,6 +23,7 @@
 #include "sandbox/execute.h"
 #include "sandbox/ipc.h"
 #include "sandbox/policy.h"
+#include "sandbox/report.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/workspace.h"
 #include "session/evict.h"
@@ -179,7 +180,7 @@ static lsb_status session_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *
     }
     lsb_status st = run_live(sb, e, info, job, result, &out, err, errlen);
     if (st == LSB_OK) {
-        exec_diff_workspace(job->ws, &before, job->policy.quota_files, result);
+        report_files(job->ws, &before, job->policy.quota_files, result);
         after_run(sb, e, info, &out, result);
     } else {
         lsb_result_free(result);

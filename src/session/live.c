@@ -20,8 +20,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "sandbox/execute.h"
 #include "sandbox/ipc.h"
+#include "sandbox/report.h"
 #include "session/proc.h"
 
 #define SESS_READY_GRACE_MS   5000.0 /* to start up, or to hand over after a run */
@@ -136,7 +136,7 @@ lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_poli
     chan_collect_init(&chan, policy->stdout_max, policy->stderr_max);
     chan.sink = policy->on_output;
     chan.sink_ctx = policy->on_output_ctx;
-    exec_stop stop = exec_collect(fds[0], msg.pid, deadline, policy->cancel, &chan);
+    report_stop stop = report_collect(fds[0], msg.pid, deadline, policy->cancel, &chan);
     close(fds[0]);
     finish_run(l, msg.pid, outcome);
     lsb_status rc = LSB_OK;
@@ -145,8 +145,8 @@ lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_poli
         rc = LSB_ERR_INVALID;
     } else {
         result->duration_ms = ipc_now_ms() - start;
-        exec_classify(result, &chan, stop, 0);
-        exec_fill_result(result, &chan, policy);
+        report_classify(result, &chan, stop, 0);
+        report_fill(result, &chan, policy);
     }
     chan_collect_free(&chan);
     return rc;

@@ -6,6 +6,7 @@
  * the refused calls (sock_*, proc_raise).
  */
 #include "test_wasi_fixture.h"
+#include "wasi/quota.h"
 
 #include <time.h>
 
@@ -454,6 +455,29 @@ static void test_quota_scan(void **state) {
     assert_int_equal(s.quota_bytes_used, 10 + 5 + 3); /* hard-linked data once */
 }
 
+/* The init scan walks WASI_SCAN_MAX_DEPTH levels and refuses deeper trees
+ * with a message naming the preopen. */
+static void test_quota_scan_depth(void **state) {
+    fx *f = *state;
+    char path[PATH_MAX], err[256] = "";
+    wasi_quota q = {.bytes_max = WASI_UNLIMITED, .files_max = WASI_UNLIMITED};
+    snprintf(path, sizeof path, "%s", f->app);
+    for (int i = 0; i < WASI_SCAN_MAX_DEPTH; i++) {
+        strncat(path, "/d", sizeof path - strlen(path) - 1);
+        assert_int_equal(mkdir(path, 0755), 0);
+    }
+    int fd = open(f->app, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    assert_int_equal(wasi_quota_scan(fd, "/app", &q, err, sizeof err), 0);
+    assert_int_equal(q.files_used, WASI_SCAN_MAX_DEPTH);
+    strncat(path, "/d", sizeof path - strlen(path) - 1);
+    assert_int_equal(mkdir(path, 0755), 0);
+    q.files_used = 0;
+    assert_int_equal(wasi_quota_scan(fd, "/app", &q, err, sizeof err), -1);
+    assert_string_equal(err, "quota scan of /app: directories nested deeper than 256 levels");
+    close(fd);
+}
+
 /* ---- fd_readdir ------------------------------------------------------ */
 
 typedef struct listing {
@@ -684,6 +708,7 @@ int main(void) {
         TL(test_quota_files, &small_quota),
         TL(test_quota_hardlinks, &small_quota),
         T(test_quota_scan),
+        T(test_quota_scan_depth),
         T(test_readdir),
         T(test_clocks_and_poll),
         T(test_random),
