@@ -22,6 +22,7 @@
 #include "mcp/tools.h"
 #include "sandbox/defaults.h"
 #include "sandbox/ipc.h"
+#include "util/clock.h"
 
 typedef struct call_queue {
     mcp_call *head, *tail;
@@ -71,7 +72,7 @@ static mcp_call *queue_take(mcp_calls *c, call_queue *q) {
         if (q->head == NULL) q->tail = NULL;
         q->length--;
         call->running = true;
-        call->started_ms = ipc_now_ms();
+        call->started_ms = util_now_ms();
         if (call->tool->cls == MCP_TOOL_EXEC) c->running++;
     }
     pthread_mutex_unlock(&c->lock);
@@ -81,7 +82,7 @@ static mcp_call *queue_take(mcp_calls *c, call_queue *q) {
 /* Audit, answer (unless the client cancelled the request: then no
  * response) and free a call that has run. */
 static void finish(mcp_server *srv, mcp_call *call, json_t *result, double started_ms) {
-    mcp_audit_call(srv, call, result, ipc_now_ms() - started_ms);
+    mcp_audit_call(srv, call, result, util_now_ms() - started_ms);
     if (atomic_load(&call->protocol_cancelled)) {
         json_decref(result);
         result = NULL;
@@ -121,7 +122,7 @@ static void run_call(mcp_calls *c, mcp_call *call) {
 
 /* See calls.h. */
 void mcp_calls_run_inline(mcp_calls *c, mcp_call *call) {
-    double start = ipc_now_ms();
+    double start = util_now_ms();
     finish(c->srv, call, call->tool->run(call), start);
 }
 
@@ -142,7 +143,7 @@ static void *worker_main(void *arg) {
 
 /* Send a progress notification for every running call that asked. */
 static void send_progress(mcp_calls *c) {
-    double now = ipc_now_ms();
+    double now = util_now_ms();
     for (mcp_call *call = c->registry; call != NULL; call = call->next) {
         if (!call->running || call->req->progress_token == NULL) continue;
         double elapsed = (now - call->started_ms) / 1000.0;
@@ -216,7 +217,7 @@ int mcp_calls_submit(mcp_calls *c, mcp_call *call) {
         pthread_mutex_unlock(&c->lock);
         return -1;
     }
-    call->queued_ms = ipc_now_ms();
+    call->queued_ms = util_now_ms();
     call->next = c->registry;
     if (c->registry) c->registry->prev = call;
     c->registry = call;

@@ -34,6 +34,7 @@
 #include "mcp/tools_impl.h"
 #include "sandbox/defaults.h"
 #include "sandbox/ipc.h"
+#include "util/clock.h"
 
 #define HTTP_PATH_MCP     "/mcp"
 #define HTTP_PATH_METRICS "/metrics"
@@ -567,7 +568,7 @@ static bool admit(http_server *h, struct MHD_Connection *c, enum MHD_Result *ok)
     }
     char key[MCP_CLIENT_KEY_MAX], retry[16];
     client_key(h, c, key, sizeof key);
-    uint32_t wait = mcp_rate_take(h->rate, key, ipc_now_ms() / 1000.0);
+    uint32_t wait = mcp_rate_take(h->rate, key, util_now_ms() / 1000.0);
     if (wait > 0) {
         mcp_metrics_reject(MCP_REJECT_RATE);
         snprintf(retry, sizeof retry, "%u", wait);

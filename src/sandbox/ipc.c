@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sandbox/defaults.h"
+#include "util/clock.h"
 
 #define IPC_STRINGS     9 /* code, filename, env, stdlib, workspace, data, external, root, options */
 #define IPC_MAX_STRING  ((uint32_t)LSB_MAX_CODE_BYTES + 1)
@@ -29,13 +29,6 @@ typedef struct ipc_wire {
     uint32_t kind;         /* ipc_kind */
     uint32_t rescan_quota; /* worker_request.rescan_quota */
 } ipc_wire;
-
-/* See ipc.h. */
-double ipc_now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
 
 /* Which call moves the bytes of move_all. */
 typedef enum ipc_op { IPC_OP_WRITE, IPC_OP_READ, IPC_OP_SEND } ipc_op;
@@ -73,7 +66,7 @@ int ipc_send_all(int sock, const void *buf, size_t len) {
 int ipc_read_until(int fd, void *buf, size_t len, double deadline_ms) {
     char *p = buf;
     while (len > 0) {
-        double left = deadline_ms - ipc_now_ms();
+        double left = deadline_ms - util_now_ms();
         if (left <= 0) return -1;
         struct pollfd pfd = {fd, POLLIN, 0};
         int n = poll(&pfd, 1, (int)left + 1);

@@ -1,8 +1,8 @@
 /*
  * ipc.h - how the host, its zygotes and live session processes talk to
  * each other (prefix ipc_): whole-buffer reads and writes, reads bounded by
- * a deadline on the monotonic clock, and the one wire encoding of a
- * worker_request.
+ * a deadline on the monotonic clock (util_now_ms), and the one wire
+ * encoding of a worker_request.
  *
  * A request is a fixed-size header (sent with one descriptor attached as
  * SCM_RIGHTS) followed by the strings whose lengths the header announces.
@@ -42,11 +42,8 @@ int ipc_read_all(int fd, void *buf, size_t len);
 int ipc_send_all(int sock, const void *buf, size_t len);
 
 /* Read exactly len bytes, giving up at the monotonic deadline (ms, from
- * ipc_now_ms). 0, or -1 on EOF, error or timeout. */
+ * util_now_ms). 0, or -1 on EOF, error or timeout. */
 int ipc_read_until(int fd, void *buf, size_t len, double deadline_ms);
-
-/* The monotonic clock of every deadline, in milliseconds. */
-double ipc_now_ms(void);
 
 /* Send req as a request of kind with fd attached. 0, or -1 when the peer
  * is gone or a string is too long for the wire. */

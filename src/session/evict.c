@@ -14,6 +14,7 @@
 #include "sandbox/ipc.h"
 #include "sandbox/sandbox.h"
 #include "session/internal.h"
+#include "util/clock.h"
 
 /* MemAvailable from /proc/meminfo in bytes, or UINT64_MAX if unknown. */
 static uint64_t mem_available(void) {
@@ -31,7 +32,7 @@ static uint64_t mem_available(void) {
  * the TTL, else the least recently used when over the cap or low on
  * memory; takes a reference on it. NULL when none should go. */
 static sess_entry *pick_victim(sess_table *t, bool low_memory, uint32_t reserve) {
-    double now = ipc_now_ms(), ttl = (double)t->idle_ttl_s * 1000.0;
+    double now = util_now_ms(), ttl = (double)t->idle_ttl_s * 1000.0;
     sess_entry *lru = NULL;
     size_t live = 0;
     for (size_t i = 0; i < t->count; i++) {

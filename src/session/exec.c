@@ -28,6 +28,7 @@
 #include "sandbox/workspace.h"
 #include "session/evict.h"
 #include "session/record.h"
+#include "util/clock.h"
 
 #define EXEC_OPTIONS_MAX 512
 #define EXEC_WARNING_MAX 256
@@ -160,9 +161,9 @@ static void after_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info,
     else if (!r->success)
         add_warning(r, "the run failed, so the session's variables are as they were before it; "
                        "files it wrote stay");
-    e->last_used_ms = ipc_now_ms();
+    e->last_used_ms = util_now_ms();
     info->execution_count++;
-    info->last_used_at = sess_record_now();
+    info->last_used_at = util_unix_time();
     if (sess_table_save(sandbox_sessions(sb), info, why, sizeof why) != LSB_OK) add_warning(r, why);
     r->session_id = strdup(info->id);
     r->runtime = info->language;

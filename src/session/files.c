@@ -21,6 +21,7 @@
 #include "sandbox/sandbox.h"
 #include "sandbox/workspace.h"
 #include "session/table.h"
+#include "util/walk.h"
 #include "wasi/abi.h"
 #include "wasi/ctx.h"
 #include "wasi/path.h"
@@ -285,38 +286,18 @@ static int push_entry(entry_list *l, const char *rel, const struct stat *st) {
     return 0;
 }
 
-static int walk(entry_list *l, int fd, const char *prefix, int depth);
-
-/* Record one entry of dir and descend into folders; 0, 1 full, -1 error. */
-static int walk_entry(entry_list *l, int dir, const char *prefix, const char *name, int depth) {
-    char rel[PATH_MAX];
-    struct stat st;
-    if (snprintf(rel, sizeof rel, "%s%s%s", prefix, prefix[0] ? "/" : "", name) >=
-            (int)sizeof rel ||
-        fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-        return 0; /* vanished or unnameable: skip */
-    if (!l->include_system && ws_is_system_path(rel)) return 0;
-    int rc = push_entry(l, rel, &st);
-    if (rc != 0 || !S_ISDIR(st.st_mode) || depth >= FILES_MAX_DEPTH) return rc;
-    int sub = -1;
-    if (wasi_path_openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, &sub) != 0) return 0;
-    return walk(l, sub, rel, depth + 1);
-}
-
-/* Walk the folder fd (taken over and closed), entries named under prefix. */
-static int walk(entry_list *l, int fd, const char *prefix, int depth) {
-    DIR *d = fdopendir(fd);
-    if (d == NULL) {
-        close(fd);
-        return -1;
-    }
-    int rc = 0;
-    struct dirent *de;
-    while (rc == 0 && (de = readdir(d)) != NULL)
-        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-            rc = walk_entry(l, dirfd(d), prefix, de->d_name, depth);
-    closedir(d);
-    return rc;
+/* The walker's visitor (util_walk): list each entry, enter folders. An
+ * entry that vanished or whose path is too long is skipped, as is a folder
+ * that cannot be opened; one that cannot be read fails the listing. */
+static int list_visit(void *ctx, const util_walk_entry *e) {
+    entry_list *l = ctx;
+    if (e->event == UTIL_WALK_NO_ENTER)
+        return e->why == UTIL_WALK_READ_FAILED ? -1 : UTIL_WALK_NEXT;
+    if (e->event != UTIL_WALK_ENTRY || e->path == NULL || e->st == NULL) return UTIL_WALK_NEXT;
+    if (!l->include_system && ws_is_system_path(e->path)) return UTIL_WALK_NEXT;
+    int rc = push_entry(l, e->path, e->st);
+    if (rc != 0) return rc > 0 ? UTIL_WALK_STOP : -1;
+    return S_ISDIR(e->st->st_mode) ? UTIL_WALK_ENTER : UTIL_WALK_NEXT;
 }
 
 /* Order entries by path. */
@@ -338,7 +319,7 @@ lsb_status sess_files_list(const char *ws, const char *path, bool include_system
                                       &fd, err, errlen);
     if (st != LSB_OK) return st;
     entry_list l = {.max = max_entries, .include_system = include_system};
-    if (walk(&l, fd, rel, 0) < 0) {
+    if (util_walk(fd, rel, FILES_MAX_DEPTH, true, list_visit, &l) < 0) {
         lsb_file_list_free(l.v, l.count);
         snprintf(err, errlen, "cannot list '%.200s'", path ? path : LSB_MOUNT_APP);
         return LSB_ERR_WORKSPACE;

@@ -25,6 +25,7 @@
 #include "sandbox/workspace.h"
 #include "session/record.h"
 #include "session/table.h"
+#include "util/clock.h"
 #include "wasi/quota.h"
 
 /* See llmsandbox.h. */
@@ -53,7 +54,7 @@ static lsb_status new_info(const lsb_session_options *o, const char *id, lsb_ses
     }
     info->language = o->language;
     info->auto_persist_globals = o->auto_persist_globals;
-    info->created_at = info->last_used_at = sess_record_now();
+    info->created_at = info->last_used_at = util_unix_time();
     if (o->policy)
         info->policy = *o->policy;
     else
@@ -184,7 +185,7 @@ lsb_status lsb_session_reset(lsb_sandbox *sb, const char *id, char *err, size_t 
         snprintf(err, errlen, "cannot empty the workspace of session '%s'", id);
         st = LSB_ERR_WORKSPACE;
     }
-    info.last_used_at = sess_record_now();
+    info.last_used_at = util_unix_time();
     if (st == LSB_OK) st = sess_table_save(t, &info, err, errlen);
     sess_table_release(t, e);
     return st;
@@ -214,7 +215,7 @@ lsb_status lsb_session_prune(lsb_sandbox *sb, uint64_t older_than_s, bool dry_ru
     *report = (lsb_prune_report){0};
     lsb_status st = lsb_session_ids(sb, &ids, &n, err, errlen);
     if (st != LSB_OK) return st;
-    double cutoff = sess_record_now() - (double)older_than_s;
+    double cutoff = util_unix_time() - (double)older_than_s;
     for (size_t i = 0; i < n; i++) {
         char why[256];
         lsb_session_info info;

@@ -23,6 +23,7 @@
 #include "sandbox/ipc.h"
 #include "sandbox/report.h"
 #include "session/proc.h"
+#include "util/clock.h"
 
 #define SESS_READY_GRACE_MS   5000.0 /* to start up, or to hand over after a run */
 #define SESS_STARTED_GRACE_MS 2000.0 /* beyond the run's deadline */
@@ -70,7 +71,7 @@ int sess_live_start(sess_live *l, zyg_zygote *z, const worker_request *bind, cha
         return -1;
     }
     l->pid = pid;
-    if (read_msg(l->ctl, &msg, text, sizeof text, ipc_now_ms() + SESS_READY_GRACE_MS) != 0 ||
+    if (read_msg(l->ctl, &msg, text, sizeof text, util_now_ms() + SESS_READY_GRACE_MS) != 0 ||
         msg.type != SESS_PROC_READY || track(l, msg.pid) != 0) {
         snprintf(err, errlen, "the session process failed to start%s%s", text[0] ? ": " : "", text);
         kill(pid, SIGKILL);
@@ -103,7 +104,7 @@ static lsb_status lost(sess_live *l, sess_live_outcome *outcome, const char *wha
 static void finish_run(sess_live *l, pid_t runner, sess_live_outcome *outcome) {
     sess_proc_msg msg;
     char text[SESS_PROC_TEXT_MAX + 1];
-    if (read_msg(l->ctl, &msg, text, sizeof text, ipc_now_ms() + SESS_READY_GRACE_MS) != 0 ||
+    if (read_msg(l->ctl, &msg, text, sizeof text, util_now_ms() + SESS_READY_GRACE_MS) != 0 ||
         msg.type != SESS_PROC_READY || track(l, msg.pid) != 0) {
         sess_live_stop(l);
         outcome->lost = true;
@@ -121,7 +122,7 @@ lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_poli
         snprintf(err, errlen, "pipe failed: %s", strerror(errno));
         return LSB_ERR_SYSTEM;
     }
-    double start = ipc_now_ms(), deadline = start + policy->timeout_ms;
+    double start = util_now_ms(), deadline = start + policy->timeout_ms;
     int sent = ipc_send_request(l->ctl, req, IPC_KIND_RUN, fds[1]);
     close(fds[1]);
     sess_proc_msg msg;
@@ -144,7 +145,7 @@ lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_poli
         snprintf(err, errlen, "%s", chan.fail);
         rc = LSB_ERR_INVALID;
     } else {
-        result->duration_ms = ipc_now_ms() - start;
+        result->duration_ms = util_now_ms() - start;
         report_classify(result, &chan, stop, 0);
         report_fill(result, &chan, policy);
     }

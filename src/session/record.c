@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sandbox/ipc.h"
@@ -24,13 +23,6 @@
 
 #define RECORD_UUID_LEN   36
 #define RECORD_UUID_BYTES 16
-
-/* See record.h. */
-double sess_record_now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* See llmsandbox.h. */
 int lsb_uuid_new(char out[LSB_SESSION_ID_MAX + 1]) {

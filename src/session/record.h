@@ -40,10 +40,6 @@ char *sess_record_encode(const lsb_session_info *info);
 int sess_record_decode(const char *id, const char *text, size_t len, lsb_session_info *info,
                        char *err, size_t errlen);
 
-/* Seconds since the Unix epoch (a wall-clock timestamp), with sub-second
- * precision. */
-double sess_record_now(void);
-
 /* Make *out the disk adapter over d (whose root the caller filled). */
 void sess_record_disk_adapter(sess_record_disk *d, lsb_storage *out);
 

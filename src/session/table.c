@@ -24,6 +24,8 @@
 #include "session/internal.h"
 #include "session/proc.h"
 #include "session/record.h"
+#include "util/clock.h"
+#include "util/fs.h"
 
 #define TABLE_DIR_MODE       0700
 #define TABLE_REAPER_DIVISOR 4.0  /* the reaper wakes this often per idle TTL */
@@ -48,11 +50,7 @@ sess_table *sess_table_new(void) {
      * the zygotes then know how to become a live session process. */
     zyg_set_session_main(sess_proc_main);
     pthread_mutex_init(&t->lock, NULL);
-    pthread_condattr_t attr;
-    pthread_condattr_init(&attr);
-    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-    pthread_cond_init(&t->reaper_wake, &attr);
-    pthread_condattr_destroy(&attr);
+    util_cond_init_monotonic(&t->reaper_wake);
     if (default_root(t->root, sizeof t->root) != 0)
         snprintf(t->root, sizeof t->root, "/tmp/%s", LSB_SESSION_DIRNAME);
     snprintf(t->disk.root, sizeof t->disk.root, "%s", t->root);
@@ -280,23 +278,11 @@ lsb_status sess_table_save(sess_table *t, const lsb_session_info *info, char *er
     return rc == 0 ? LSB_OK : LSB_ERR_STORAGE;
 }
 
-/* mkdir that accepts an existing folder; 0 or -1. */
-static int ensure_dir(const char *path) {
-    return mkdir(path, TABLE_DIR_MODE) == 0 || errno == EEXIST ? 0 : -1;
-}
-
 /* Create root (with parents), root/id and its workspace; LSB_OK, EXISTS or WORKSPACE. */
 static lsb_status make_folders(sess_table *t, const char *id, char *err, size_t errlen) {
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s", t->root);
-    for (char *p = path + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            ensure_dir(path);
-            *p = '/';
-        }
-    if (ensure_dir(path) != 0) {
-        snprintf(err, errlen, "cannot create the sessions root %s: %s", path, strerror(errno));
+    if (util_mkdir_p(t->root, TABLE_DIR_MODE, NULL, 0) != 0) {
+        snprintf(err, errlen, "cannot create the sessions root %s: %s", t->root, strerror(errno));
         return LSB_ERR_WORKSPACE;
     }
     if (snprintf(path, sizeof path, "%s/%s", t->root, id) >= (int)sizeof path ||
@@ -369,13 +355,7 @@ static void *reaper_main(void *arg) {
     sess_table *t = arg;
     pthread_mutex_lock(&t->lock);
     while (!t->reaper_stop) {
-        struct timespec at;
-        clock_gettime(CLOCK_MONOTONIC, &at);
-        double period = reaper_period_s(t);
-        at.tv_sec += (time_t)period;
-        at.tv_nsec += (long)((period - (double)(time_t)period) * 1e9);
-        if (at.tv_nsec >= 1000000000L) at.tv_sec++, at.tv_nsec -= 1000000000L;
-        pthread_cond_timedwait(&t->reaper_wake, &t->lock, &at);
+        util_cond_wait_ms(&t->reaper_wake, &t->lock, reaper_period_s(t) * 1000.0);
         if (t->reaper_stop) break;
         pthread_mutex_unlock(&t->lock);
         t->reaper_tick(t);
