@@ -57,10 +57,18 @@ static const char *const default_preimports[] = {LSB_DEFAULT_PREIMPORTS};
 static int default_root(char *out, size_t len) {
     const char *env = getenv("LSB_SESSIONS_ROOT");
     if (env && env[0]) return snprintf(out, len, "%s", env) < (int)len ? 0 : -1;
+    char base[PATH_MAX];
+    if (lsb_state_dir(base, sizeof base) != 0) return -1;
+    int n = snprintf(out, len, "%s/%s", base, LSB_SESSIONS_SUBDIR);
+    return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+/* See llmsandbox.h. */
+int lsb_state_dir(char *out, size_t len) {
     const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    int n = state && state[0] ? snprintf(out, len, "%s/%s", state, LSB_SESSION_DIRNAME)
+    int n = state && state[0] ? snprintf(out, len, "%s/%s", state, LSB_STATE_DIRNAME)
                               : snprintf(out, len, "%s/.local/state/%s",
-                                         home && home[0] ? home : "/tmp", LSB_SESSION_DIRNAME);
+                                         home && home[0] ? home : "/tmp", LSB_STATE_DIRNAME);
     return n > 0 && (size_t)n < len ? 0 : -1;
 }
 
@@ -586,6 +594,18 @@ static size_t evict_some(lsb_sandbox *sb, uint32_t reserve) {
 }
 
 size_t lsb_sandbox_evict_idle(lsb_sandbox *sb) { return evict_some(sb, 0); }
+
+/* See llmsandbox.h. */
+size_t lsb_sandbox_live_sessions(lsb_sandbox *sb) {
+    sess_table *t = sandbox_sessions(sb);
+    size_t live = 0;
+    if (t == NULL) return 0;
+    pthread_mutex_lock(&t->lock);
+    for (size_t i = 0; i < t->count; i++)
+        live += t->v[i]->live.pid != 0;
+    pthread_mutex_unlock(&t->lock);
+    return live;
+}
 
 /* The reaper's period: a quarter of the idle TTL, within bounds. */
 static double reaper_period_s(const sess_table *t) {
