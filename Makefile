@@ -106,10 +106,6 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libhost.a
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $< $(BUILD)/libhost.a $(LDLIBS) -lcmocka -o $@
 
-# The MCP dispatch tests link the whole server, so they need the guests too.
-$(BUILD)/tests/test_mcp_protocol: tests/unit/test_mcp_protocol.c $(GUEST_OBJ) $(BUILD)/libhost.a
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
 unit: $(UNIT_BIN)
 	@bash tests/run-unit.sh $(UNIT_BIN)

@@ -58,6 +58,9 @@ const char *sandbox_stdlib_dir(const lsb_sandbox *sb) { return sb->stdlib; }
 const char *sandbox_root_dir(const lsb_sandbox *sb) { return sb->root; }
 const char *sandbox_data_dir(const lsb_sandbox *sb) { return sb->data; }
 
+/* See llmsandbox.h. */
+const char *lsb_sandbox_data_dir(const lsb_sandbox *sb) { return sb->data; }
+
 zyg_zygote *sandbox_zygote(lsb_sandbox *sb, lsb_language lang) { return sb->zygote[lang]; }
 
 sess_table *sandbox_sessions(lsb_sandbox *sb) { return sb->sessions; }

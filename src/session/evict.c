@@ -74,6 +74,18 @@ static void reaper_tick(sess_table *t) { evict_some(t, 0); }
 /* See llmsandbox.h. */
 size_t lsb_sandbox_evict_idle(lsb_sandbox *sb) { return evict_some(sandbox_sessions(sb), 0); }
 
+/* See llmsandbox.h. */
+size_t lsb_sandbox_live_sessions(lsb_sandbox *sb) {
+    sess_table *t = sandbox_sessions(sb);
+    size_t live = 0;
+    if (t == NULL) return 0;
+    pthread_mutex_lock(&t->lock);
+    for (size_t i = 0; i < t->count; i++)
+        live += t->v[i]->live.pid != 0;
+    pthread_mutex_unlock(&t->lock);
+    return live;
+}
+
 /* See evict.h. */
 void sess_evict_make_room(sess_table *t) {
     sess_table_start_reaper(t, reaper_tick);

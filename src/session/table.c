@@ -35,10 +35,18 @@
 static int default_root(char *out, size_t len) {
     const char *env = getenv("LSB_SESSIONS_ROOT");
     if (env && env[0]) return snprintf(out, len, "%s", env) < (int)len ? 0 : -1;
+    char base[PATH_MAX];
+    if (lsb_state_dir(base, sizeof base) != 0) return -1;
+    int n = snprintf(out, len, "%s/%s", base, LSB_SESSIONS_SUBDIR);
+    return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+/* See llmsandbox.h. */
+int lsb_state_dir(char *out, size_t len) {
     const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    int n = state && state[0] ? snprintf(out, len, "%s/%s", state, LSB_SESSION_DIRNAME)
+    int n = state && state[0] ? snprintf(out, len, "%s/%s", state, LSB_STATE_DIRNAME)
                               : snprintf(out, len, "%s/.local/state/%s",
-                                         home && home[0] ? home : "/tmp", LSB_SESSION_DIRNAME);
+                                         home && home[0] ? home : "/tmp", LSB_STATE_DIRNAME);
     return n > 0 && (size_t)n < len ? 0 : -1;
 }
 
