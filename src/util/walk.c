@@ -1,8 +1,10 @@
 /*
  * walk.c - depth-first directory walking for the workspace listing, tree
  * removal and the quota scan (see walk.h). Every folder is opened from its
- * parent's descriptor with O_NOFOLLOW | O_DIRECTORY, so a symlink swapped in
- * mid-walk is never followed; one directory stream is open per level.
+ * parent's descriptor with openat2(RESOLVE_BENEATH) and O_NOFOLLOW |
+ * O_DIRECTORY, so a symlink swapped in mid-walk is never followed, and the
+ * walk also runs under the seccomp filter of a session process (which
+ * allows openat2 only). One directory stream is open per level.
  */
 #include "util/walk.h"
 
@@ -10,13 +12,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* Internal results of a folder's walk: go on, stopped, or < 0 aborted. */
 #define WALK_GO   0
 #define WALK_STOP 1
+
+/* openat2 may fail with EAGAIN when a rename races the lookup. */
+#define WALK_OPEN_RETRIES 8
 
 typedef struct walker {
     util_walk_fn visit;
@@ -47,10 +54,23 @@ static int no_enter(walker *w, util_walk_entry e, util_walk_why why, int err) {
 
 static int walk_dir(walker *w, int fd, const util_walk_entry *folder);
 
+/* Open the folder `name` of dirfd for reading, beneath dirfd and without
+ * following a symlink; the fd, or -1 with errno. */
+static int open_folder(int dirfd, const char *name) {
+    struct open_how how = {.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
+    for (int i = 0; i < WALK_OPEN_RETRIES; i++) {
+        long fd = syscall(SYS_openat2, dirfd, name, &how, sizeof how);
+        if (fd >= 0) return (int)fd;
+        if (errno != EAGAIN && errno != EINTR) break;
+    }
+    return -1;
+}
+
 /* Enter the folder e (an entry the visitor chose): open it, check the
  * depth, walk it and send LEAVE. */
 static int enter(walker *w, const util_walk_entry *e) {
-    int sub = openat(e->dirfd, e->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int sub = open_folder(e->dirfd, e->name);
     if (sub < 0) return no_enter(w, *e, UTIL_WALK_OPEN_FAILED, errno);
     if (e->depth >= w->max_depth) {
         close(sub);

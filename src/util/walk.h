@@ -1,10 +1,11 @@
 /*
  * walk.h - the library's one directory-tree walker (prefix util_).
  *
- * Folders are opened relative to their parent's descriptor with O_NOFOLLOW
- * and O_DIRECTORY, and depth is bounded, so neither a symlink nor a deep
- * tree a guest built can make the host leave the tree or recurse without
- * limit. The walker decides nothing: a visitor sees every entry (with its
+ * Folders are opened relative to their parent's descriptor with openat2
+ * (RESOLVE_BENEATH, O_NOFOLLOW, O_DIRECTORY: it also works under a session
+ * process's seccomp filter), and depth is bounded, so neither a symlink nor
+ * a deep tree a guest built can make the host leave the tree or recurse
+ * without limit. The walker decides nothing: a visitor sees every entry (with its
  * lstat), chooses which folders to enter, and decides what a failure means.
  */
 #ifndef LSB_UTIL_WALK_H
@@ -22,7 +23,7 @@ typedef enum util_walk_event {
 
 /* Why a folder could not be walked (UTIL_WALK_NO_ENTER). */
 typedef enum util_walk_why {
-    UTIL_WALK_OPEN_FAILED, /* openat failed: err is its errno */
+    UTIL_WALK_OPEN_FAILED, /* openat2 failed: err is its errno */
     UTIL_WALK_TOO_DEEP,    /* the folder is at depth max_depth (it was opened first) */
     UTIL_WALK_READ_FAILED  /* fdopendir failed: err is its errno */
 } util_walk_why;

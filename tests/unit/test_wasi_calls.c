@@ -5,9 +5,11 @@
  * fd_readdir, fd table limits, poll_oneoff, clocks, random, proc_exit and
  * the refused calls (sock_*, proc_raise).
  */
+#include "sandbox/lockdown.h"
 #include "test_wasi_fixture.h"
 #include "wasi/quota.h"
 
+#include <sys/wait.h>
 #include <time.h>
 
 #define KIB 1024u
@@ -478,6 +480,32 @@ static void test_quota_scan_depth(void **state) {
     close(fd);
 }
 
+/* The quota scan also runs inside a session process, whose seccomp filter
+ * allows openat2 only (a live session rescans after the host wrote into
+ * its workspace): a scan that descends into folders must not be killed. */
+static void test_quota_scan_under_lockdown(void **state) {
+    fx *f = *state;
+    char err[256] = "";
+    assert_int_equal(mkdir(fx_path(f->app, "dir"), 0755), 0);
+    assert_int_equal(mkdir(fx_path(f->app, "dir/sub"), 0755), 0);
+    fx_write_file(f->app, "dir/sub/inner", "abcde");
+    int fd = open(f->app, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    assert_int_equal(lockdown_prepare(err, sizeof err), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        wasi_quota q = {.bytes_max = WASI_UNLIMITED, .files_max = WASI_UNLIMITED};
+        if (lockdown_apply(LOCKDOWN_SESSION, err, sizeof err) != 0) _exit(3);
+        int rc = wasi_quota_scan(fd, "/app", &q, err, sizeof err);
+        _exit(rc == 0 && q.files_used == 3 && q.bytes_used == 5 ? 0 : 2);
+    }
+    int status = -1;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    close(fd);
+}
+
 /* ---- fd_readdir ------------------------------------------------------ */
 
 typedef struct listing {
@@ -709,6 +737,7 @@ int main(void) {
         TL(test_quota_hardlinks, &small_quota),
         T(test_quota_scan),
         T(test_quota_scan_depth),
+        T(test_quota_scan_under_lockdown),
         T(test_readdir),
         T(test_clocks_and_poll),
         T(test_random),
