@@ -117,10 +117,6 @@ $(BUILD)/tests/%: tests/unit/%.c $(FRONT_LIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
-# The MCP dispatch tests link the whole server, so they need the guests too.
-$(BUILD)/tests/test_mcp_protocol: tests/unit/test_mcp_protocol.c $(GUEST_OBJ) $(FRONT_LIB) $(LIB)
-	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
 unit: $(UNIT_BIN)
 	@bash tests/run-unit.sh $(UNIT_BIN)

@@ -24,14 +24,14 @@ extern "C" {
 /* Status codes returned by calls (not by guest code). */
 typedef enum lsb_status {
     LSB_OK = 0,
-    LSB_ERR_INVALID = 1,   /* an argument or policy value is out of range */
-    LSB_ERR_ASSETS = 2,    /* a snapshot or the stdlib is missing or stale */
-    LSB_ERR_SYSTEM = 3,    /* fork, pipe, mmap or another host call failed */
-    LSB_ERR_WORKSPACE = 4, /* the workspace folder is missing or unusable */
-    LSB_ERR_NOT_FOUND = 5, /* no such file or folder in a session's workspace */
-    LSB_ERR_EXISTS = 6,    /* a session with that id already exists */
-    LSB_ERR_QUOTA = 7,     /* a session file write would exceed the workspace quota */
-    LSB_ERR_STORAGE = 8,   /* the storage adapter failed to keep a session record */
+    LSB_ERR_INVALID = 1,    /* an argument or policy value is out of range */
+    LSB_ERR_ASSETS = 2,     /* a snapshot or the stdlib is missing or stale */
+    LSB_ERR_SYSTEM = 3,     /* fork, pipe, mmap or another host call failed */
+    LSB_ERR_WORKSPACE = 4,  /* the workspace folder is missing or unusable */
+    LSB_ERR_NOT_FOUND = 5,  /* no such file or folder in a session's workspace */
+    LSB_ERR_EXISTS = 6,     /* a session with that id already exists */
+    LSB_ERR_QUOTA = 7,      /* a session file write would exceed the workspace quota */
+    LSB_ERR_STORAGE = 8,    /* the storage adapter failed to keep a session record */
     LSB_ERR_NO_SESSION = 9, /* no session has that id (or the id is malformed) */
     LSB_ERR_NO_PACKAGE = 10 /* no wheel of that project name in the wheel folder */
 } lsb_status;
@@ -337,10 +337,51 @@ lsb_status lsb_session_install_package(lsb_sandbox *sandbox, const char *id, con
  * other ids only with allow_custom. */
 int lsb_session_id_check(const char *id, bool allow_custom, char *err, size_t errlen);
 
+/* Write a new random (version 4) UUID, 36 characters and a NUL, into out:
+ * the form of generated session ids, for front-ends that need ids of their
+ * own too. Returns 0, or -1 when the kernel gives no random bytes. */
+int lsb_uuid_new(char out[LSB_SESSION_ID_MAX + 1]);
+
 /* Names used in JSON and messages: "python", "javascript"; "out_of_fuel"... */
 const char *lsb_language_name(lsb_language lang);
 int lsb_language_parse(const char *name, lsb_language *out); /* 0, or -1 */
 const char *lsb_trap_name(lsb_trap trap);                    /* NULL for NONE */
+
+/* ------------------------------------------------------------------------
+ * For front-ends (the CLI and the MCP server use only this header).
+ * ---------------------------------------------------------------------- */
+
+/* Bounds every policy must respect: larger values are refused. */
+#define LSB_MIB            (1024ULL * 1024ULL)
+#define LSB_MAX_MEMORY     (4096ULL * LSB_MIB) /* wasm32 address space */
+#define LSB_MAX_CODE_BYTES (4ULL * LSB_MIB)    /* code of one execution */
+
+/*
+ * The folder llm-wasm-sandbox keeps its state under by default:
+ * ${XDG_STATE_HOME:-$HOME/.local/state}/llm-wasm-sandbox (with HOME unset,
+ * /tmp/.local/state/...). The default sessions root is its "sessions"
+ * folder. Writes the path into out; returns 0, or -1 when it does not fit
+ * in len (out is then unspecified).
+ */
+int lsb_state_dir(char *out, size_t len);
+
+/* The host folder of vendored packages mounted read-only at /data by
+ * default (inside the assets folder). Never NULL. */
+const char *lsb_sandbox_data_dir(const lsb_sandbox *sandbox);
+
+/* How many sessions hold a live process of this sandbox now. Never waits
+ * for a run; 0 before the first session call. */
+size_t lsb_sandbox_live_sessions(lsb_sandbox *sandbox);
+
+/*
+ * Parse a non-negative decimal integer ("5000000000", "5_000_000_000"),
+ * or a byte size ("64MiB", "128000000", "1.5GiB"; units B, k/KiB, KB,
+ * M/MiB, MB, G/GiB, GB, T/TiB, TB), exactly as the CLI's options are read.
+ * 0 is refused unless zero_ok. Returns 0 and *out, or -1 with the reason
+ * in err (nothing is written to *out).
+ */
+int lsb_parse_u64(const char *text, bool zero_ok, uint64_t *out, char *err, size_t errlen);
+int lsb_parse_size(const char *text, bool zero_ok, uint64_t *out, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -11,7 +11,9 @@
 #include <stdint.h>
 
 #include "llmsandbox.h"
-#include "mcp/protocol.h"
+#include "mcp/peer.h"
+#include "mcp/request.h"
+#include "mcp/server.h"
 
 struct mcp_tool;
 
@@ -32,7 +34,7 @@ typedef struct mcp_call {
 } mcp_call;
 
 /* Start exec_workers + admin_workers threads and the progress ticker.
- * NULL on failure (message logged). */
+ * NULL on failure (message logged; nothing is left running). */
 mcp_calls *mcp_calls_new(mcp_server *srv, unsigned exec_workers, unsigned admin_workers);
 
 /* Queue call on the pool its tool belongs to; the call is answered and
@@ -41,7 +43,7 @@ mcp_calls *mcp_calls_new(mcp_server *srv, unsigned exec_workers, unsigned admin_
 int mcp_calls_submit(mcp_calls *c, mcp_call *call);
 
 /* Run an inline tool's call now, on this thread, then audit, answer and
- * free it. */
+ * free it. Never fails: a failed tool answers with its error result. */
 void mcp_calls_run_inline(mcp_calls *c, mcp_call *call);
 
 /* notifications/cancelled: fire the call with request id from peer (or
@@ -66,10 +68,12 @@ bool mcp_calls_session_busy(mcp_calls *c, const char *session_id);
 /* Executions running and waiting for a worker, for metrics. */
 void mcp_calls_counts(mcp_calls *c, uint64_t *running, uint64_t *queued);
 
-/* Cancel everything, wait for the workers and free c. */
+/* Cancel everything, wait for the workers, answer the calls never
+ * started with a ServerStopping error, and free c (NULL is ignored). */
 void mcp_calls_stop(mcp_calls *c);
 
-/* Free a call that was never submitted (or after it was answered). */
+/* Free a call that was never submitted (or after it was answered); NULL
+ * is ignored. */
 void mcp_call_free(mcp_call *call);
 
 #endif

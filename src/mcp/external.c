@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -18,9 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sandbox/workspace.h"
-
 #define COPY_CHUNK 65536
+#define REMOVE_FDS 16 /* descriptors nftw may hold open */
 
 /* Check one file; 0 or -1 with err. */
 static int check_file(const char *path, uint64_t max_bytes, char *err, size_t errlen) {
@@ -98,9 +98,20 @@ int mcp_external_prepare(const char *parent, char *const *files, size_t count, u
         char dst[PATH_MAX + NAME_MAX + 2];
         snprintf(dst, sizeof dst, "%s/%s", dir, base_of(files[i], a, sizeof a));
         if (copy_file(files[i], dst, err, errlen) != 0) {
-            ws_remove_tree(dir);
+            mcp_external_remove(dir);
             return -1;
         }
     }
     return 0;
+}
+
+/* nftw callback: remove one entry (children come first: FTW_DEPTH). */
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+    (void)st, (void)ftw;
+    return (flag == FTW_DP ? rmdir(path) : unlink(path)) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+/* See external.h. */
+int mcp_external_remove(const char *dir) {
+    return nftw(dir, remove_entry, REMOVE_FDS, FTW_DEPTH | FTW_PHYS) == 0 ? 0 : -1;
 }

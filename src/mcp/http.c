@@ -26,14 +26,14 @@
 #include <time.h>
 
 #include "mcp/calls.h"
+#include "mcp/clock.h"
+#include "mcp/gauges.h"
 #include "mcp/jsonrpc.h"
+#include "mcp/limits.h"
 #include "mcp/log.h"
 #include "mcp/metrics.h"
 #include "mcp/protocol.h"
 #include "mcp/ratelimit.h"
-#include "mcp/tools_impl.h"
-#include "sandbox/defaults.h"
-#include "sandbox/wire.h"
 
 #define HTTP_PATH_MCP     "/mcp"
 #define HTTP_PATH_METRICS "/metrics"
@@ -511,7 +511,7 @@ static enum MHD_Result delete_session(http_server *h, struct MHD_Connection *c) 
 /* GET /metrics: Prometheus text. */
 static enum MHD_Result get_metrics(http_server *h, struct MHD_Connection *c) {
     mcp_gauges g;
-    mcp_tools_gauges(h->srv, &g);
+    mcp_gauges_read(h->srv, &g);
     size_t len = 0;
     char *text = mcp_metrics_prometheus(&g, &len);
     if (text == NULL) return MHD_NO;
@@ -567,7 +567,7 @@ static bool admit(http_server *h, struct MHD_Connection *c, enum MHD_Result *ok)
     }
     char key[MCP_CLIENT_KEY_MAX], retry[16];
     client_key(h, c, key, sizeof key);
-    uint32_t wait = mcp_rate_take(h->rate, key, wire_now_ms() / 1000.0);
+    uint32_t wait = mcp_rate_take(h->rate, key, mcp_clock_ms() / 1000.0);
     if (wait > 0) {
         mcp_metrics_reject(MCP_REJECT_RATE);
         snprintf(retry, sizeof retry, "%u", wait);

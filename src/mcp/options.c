@@ -3,7 +3,7 @@
  * command line (--name VALUE), the config file ([section] name = value,
  * parsed by libinih) and the --help text, so the three never disagree.
  *
- * Invariants: every value is parsed with the policy parsers (no strtoul
+ * Invariants: every value is parsed with the library's parsers (no strtoul
  * quirks) and checked against the option's range; an unknown key, a bad
  * value or a list past MCP_OPT_LIST_MAX is an error naming the option, never
  * ignored. Strings longer than their field are refused, not cut.
@@ -17,8 +17,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sandbox/defaults.h"
-#include "sandbox/policy.h"
+#include "llmsandbox.h"
+#include "mcp/limits.h"
 
 typedef enum opt_type {
     OPT_FLAG,   /* bool; on the command line it takes no value */
@@ -50,7 +50,7 @@ static const opt_spec opt_table[] = {
      "executions run at once (default: the number of cores)"},
     {"server", "storage_dir", OPT_STRING, F(storage_dir), 0, S(storage_dir), 0, 0, "DIR",
      "the server's files: sessions/, wheels/, outputs/, external/ (default "
-     "${XDG_STATE_HOME:-~/.local/state}/" LSB_MCP_DIRNAME ")"},
+     "${XDG_STATE_HOME:-~/.local/state}/llm-wasm-sandbox/" LSB_MCP_SUBDIR ")"},
     {"server", "sessions_root", OPT_STRING, F(sessions_root), 0, S(sessions_root), 0, 0, "DIR",
      "where sessions live (default STORAGE/sessions)"},
     {"server", "wheel_dir", OPT_STRING, F(wheel_dir), 0, S(wheel_dir), 0, 0, "DIR",
@@ -110,8 +110,10 @@ void mcp_opt_defaults(mcp_options *o) {
     o->rate_per_min = LSB_MCP_RATE_PER_MIN;
     o->rate_burst = LSB_MCP_RATE_BURST;
     o->max_connections = LSB_MCP_MAX_CONNECTIONS;
-    o->fuel = LSB_DEFAULT_FUEL_MCP;
-    o->memory_bytes = LSB_DEFAULT_MEMORY;
+    lsb_policy policy;
+    lsb_policy_init(&policy);
+    o->fuel = LSB_MCP_FUEL;
+    o->memory_bytes = policy.memory_bytes; /* the library's default */
 }
 
 /* The spec whose command-line flag is flag ("--max-sessions"), or NULL. */
@@ -130,8 +132,8 @@ static const opt_spec *find_flag(const char *flag) {
 static int parse_number(const opt_spec *s, const char *text, uint64_t *v, char *err,
                         size_t errlen) {
     char why[160];
-    int rc = s->type == OPT_SIZE ? policy_parse_size(text, s->min == 0, v, why, sizeof why)
-                                 : policy_parse_u64(text, s->min == 0, v, why, sizeof why);
+    int rc = s->type == OPT_SIZE ? lsb_parse_size(text, s->min == 0, v, why, sizeof why)
+                                 : lsb_parse_u64(text, s->min == 0, v, why, sizeof why);
     if (rc == 0 && (*v < s->min || *v > s->max)) {
         snprintf(why, sizeof why, "must be between %llu and %llu", (unsigned long long)s->min,
                  (unsigned long long)s->max);

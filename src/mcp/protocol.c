@@ -7,22 +7,22 @@
  * Invariants: every request gets exactly one response (or none when the
  * client cancelled it), every notification none; a batch is answered as
  * one array once all its requests are done, and is refused where the
- * negotiated version has no batches. Replies flow through an exchange
- * whose pending count keeps it alive until the last answer.
+ * negotiated version has no batches. Tools are found in the server's tool
+ * set, never called by name from here.
  */
 #include "mcp/protocol.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include "mcp/calls.h"
 #include "mcp/jsonrpc.h"
 #include "mcp/log.h"
 #include "mcp/metrics.h"
+#include "mcp/schema.h"
+#include "mcp/tool_result.h"
 #include "mcp/tools.h"
 
 /* Newest first; the first is the stateless era. */
@@ -30,60 +30,14 @@ static const char *const supported_versions[] = {MCP_VERSION_MODERN, MCP_VERSION
                                                  "2025-06-18", "2025-03-26", "2024-11-05"};
 #define VERSION_COUNT (sizeof supported_versions / sizeof supported_versions[0])
 
-static const char *const log_levels[] = {"debug", "info",     "notice", "warning",
-                                         "error", "critical", "alert",  "emergency"};
-#define LOG_LEVEL_COUNT   8
-#define LOG_LEVEL_DEFAULT 1       /* info */
-#define LIST_TTL_MS       3600000 /* the tool list never changes while we run */
+#define LIST_TTL_MS 3600000 /* the tool list never changes while we run */
 
-#define SERVER_NAME  "llm-wasm-sandbox"
 #define SERVER_TITLE "LLM WASM Sandbox"
 #define SERVER_INSTRUCTIONS                                                                        \
     "Runs untrusted Python 3.11 and JavaScript (QuickJS) in a WebAssembly sandbox with hard "      \
     "limits on fuel (instructions), memory, time and output. Use execute_code for one-off runs; "  \
     "create_session first to keep variables and files (/app) between runs. There is no network "   \
     "and no subprocess. Failed runs come back with isError and guidance on what to change."
-
-struct mcp_exchange {
-    mcp_out out;
-    pthread_mutex_t lock;
-    int pending; /* unanswered requests, plus one while the handler runs */
-    bool batch;
-    json_t *responses;  /* array (batch) */
-    json_t *single;     /* the one response (not a batch) */
-    mcp_send_kind kind; /* what single is (a batch is always a result) */
-};
-
-/* ---- peers ---------------------------------------------------------------- */
-
-/* See protocol.h. */
-mcp_peer *mcp_peer_new(const char *client_key) {
-    mcp_peer *p = calloc(1, sizeof *p);
-    unsigned char r[16];
-    if (p == NULL || getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) {
-        free(p);
-        return NULL;
-    }
-    r[6] = (unsigned char)((r[6] & 0x0f) | 0x40);
-    r[8] = (unsigned char)((r[8] & 0x3f) | 0x80);
-    snprintf(p->id, sizeof p->id,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1],
-             r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14],
-             r[15]);
-    snprintf(p->key, sizeof p->key, "%s", client_key ? client_key : "unknown");
-    atomic_init(&p->refs, 1);
-    atomic_init(&p->log_level, -1); /* no log notifications before logging/setLevel */
-    atomic_init(&p->last_used, (double)time(NULL));
-    return p;
-}
-
-/* See protocol.h. */
-void mcp_peer_ref(mcp_peer *p) { atomic_fetch_add(&p->refs, 1); }
-
-/* See protocol.h: the last reference frees the peer. */
-void mcp_peer_unref(mcp_peer *p) {
-    if (p != NULL && atomic_fetch_sub(&p->refs, 1) == 1) free(p);
-}
 
 /* See protocol.h. */
 bool mcp_proto_version_supported(const char *version) {
@@ -106,108 +60,9 @@ static bool version_has_batches(const char *version) {
     return strcmp(version, "2025-03-26") == 0 || strcmp(version, "2024-11-05") == 0;
 }
 
-/* ---- exchanges and replies ---------------------------------------------- */
-
-/* Record one answer (or NULL) of the given kind and, when it was the
- * last, send the final message and free x. */
-static void exchange_put(mcp_exchange *x, json_t *response, mcp_send_kind kind) {
-    pthread_mutex_lock(&x->lock);
-    if (response != NULL) {
-        if (x->batch) {
-            json_array_append_new(x->responses, response);
-        } else {
-            x->single = response;
-            x->kind = kind;
-        }
-    }
-    bool last = --x->pending == 0;
-    pthread_mutex_unlock(&x->lock);
-    if (!last) return;
-    json_t *final = x->batch ? (json_array_size(x->responses) ? x->responses : NULL) : x->single;
-    size_t len = 0;
-    char *text = final ? mcp_rpc_dump(final, &len) : NULL;
-    x->out.send(x->out.ctx, text, len, x->batch ? MCP_SEND_RESULT : x->kind);
-    free(text);
-    json_decref(x->responses);
-    json_decref(x->single);
-    pthread_mutex_destroy(&x->lock);
-    free(x);
-}
-
-/* Answer at once, for a message that is not a request (a malformed one):
- * holds x for the answer and records it. */
-static void exchange_reply(mcp_exchange *x, json_t *response, mcp_send_kind kind) {
-    pthread_mutex_lock(&x->lock);
-    x->pending++;
-    pthread_mutex_unlock(&x->lock);
-    exchange_put(x, response, kind);
-}
-
-/* Free a request context (its peer reference, id and token). */
-static void request_free(mcp_request *req) {
-    mcp_peer_unref(req->peer);
-    json_decref(req->id);
-    json_decref(req->progress_token);
-    free(req);
-}
-
-/* See protocol.h. */
-void mcp_request_answer(mcp_request *req, json_t *result) {
-    json_t *response = NULL;
-    if (result != NULL) {
-        if (req->modern && json_is_object(result))
-            json_object_set_new(result, "resultType", json_string("complete"));
-        response = mcp_rpc_result(req->id, result);
-    }
-    mcp_exchange *x = req->x;
-    request_free(req);
-    exchange_put(x, response, MCP_SEND_RESULT);
-}
-
-/* Answer req with a JSON-RPC error of the given kind; frees req. */
-static void request_fail_as(mcp_request *req, mcp_send_kind kind, int code, const char *message,
-                            json_t *data) {
-    json_t *response = mcp_rpc_error(req->id, code, message, data);
-    mcp_exchange *x = req->x;
-    request_free(req);
-    exchange_put(x, response, kind);
-}
-
-/* See protocol.h. */
-void mcp_request_fail(mcp_request *req, int code, const char *message, json_t *data) {
-    request_fail_as(req, MCP_SEND_ERROR, code, message, data);
-}
-
 /* Refuse a request whose envelope, era, _meta or headers are wrong. */
 static void request_reject(mcp_request *req, int code, const char *message, json_t *data) {
-    request_fail_as(req, MCP_SEND_BAD_REQUEST, code, message, data);
-}
-
-/* See protocol.h. */
-void mcp_request_notify(mcp_request *req, const char *method, json_t *params) {
-    json_t *n = mcp_rpc_notification(method, params);
-    size_t len = 0;
-    char *text = n ? mcp_rpc_dump(n, &len) : NULL;
-    if (text != NULL) req->x->out.send(req->x->out.ctx, text, len, MCP_SEND_NOTIFICATION);
-    free(text);
-    json_decref(n);
-}
-
-/* The index of a log level name in log_levels, or -1. */
-static int log_level_index(const char *name) {
-    for (int i = 0; name != NULL && i < LOG_LEVEL_COUNT; i++)
-        if (strcmp(name, log_levels[i]) == 0) return i;
-    return -1;
-}
-
-/* See protocol.h. */
-void mcp_request_log(mcp_request *req, const char *level, const char *text) {
-    int have = log_level_index(level);
-    if (have < 0) have = LOG_LEVEL_DEFAULT;
-    if (req->log_level < 0 || have < req->log_level) return;
-    mcp_request_notify(
-        req, "notifications/message",
-        json_pack("{s:s, s:s, s:s}", "level", level, "logger", SERVER_NAME, "data", text));
+    mcp_request_fail_as(req, MCP_SEND_BAD_REQUEST, code, message, data);
 }
 
 /* ---- methods ---------------------------------------------------------------- */
@@ -219,7 +74,7 @@ static json_t *server_capabilities(void) {
 
 /* Our name, title and version, for initialize and server/discover. */
 static json_t *server_info(void) {
-    return json_pack("{s:s, s:s, s:s}", "name", SERVER_NAME, "title", SERVER_TITLE, "version",
+    return json_pack("{s:s, s:s, s:s}", "name", MCP_SERVER_NAME, "title", SERVER_TITLE, "version",
                      LSB_VERSION);
 }
 
@@ -266,7 +121,7 @@ static void m_ping(mcp_request *req, json_t *params) {
 
 /* logging/setLevel: the least level of notifications/message we send. */
 static void m_set_level(mcp_request *req, json_t *params) {
-    int level = log_level_index(json_string_value(json_object_get(params, "level")));
+    int level = mcp_request_log_level(json_string_value(json_object_get(params, "level")));
     if (level >= 0) {
         atomic_store(&req->peer->log_level, level);
         mcp_request_answer(req, json_object());
@@ -285,7 +140,7 @@ static void m_tools_list(mcp_request *req, json_t *params) {
         mcp_request_fail(req, MCP_RPC_INVALID_PARAMS, "params.cursor must be a string", NULL);
         return;
     }
-    json_t *result = json_pack("{s:o}", "tools", mcp_tools_list());
+    json_t *result = json_pack("{s:o}", "tools", mcp_tools_list(req->srv->tools));
     if (req->modern && result != NULL) { /* 2026-07-28 list results say how long they hold */
         json_object_set_new(result, "ttlMs", json_integer(LIST_TTL_MS));
         json_object_set_new(result, "cacheScope", json_string("public"));
@@ -304,6 +159,34 @@ static void call_targets(mcp_call *call, json_t *args) {
                                              : call->req->srv->opt.default_timeout_s * 1000U;
 }
 
+/* Queue or run a call of tool with args (a reference, stolen); answers
+ * req when the call cannot be made. */
+static void start_call(mcp_request *req, const mcp_tool *tool, json_t *args) {
+    mcp_call *call = calloc(1, sizeof *call);
+    if (call == NULL || (call->cancel = lsb_cancel_new()) == NULL) {
+        free(call);
+        json_decref(args);
+        mcp_request_fail(req, MCP_RPC_INTERNAL_ERROR, "out of memory or descriptors", NULL);
+        return;
+    }
+    call->req = req;
+    call->tool = tool;
+    call->args = args;
+    call_targets(call, call->args);
+    if (tool->cls == MCP_TOOL_INLINE) {
+        mcp_calls_run_inline(req->srv->calls, call);
+        return;
+    }
+    if (mcp_calls_submit(req->srv->calls, call) != 0) {
+        call->req = NULL;
+        mcp_call_free(call);
+        mcp_metrics_reject(MCP_REJECT_BUSY);
+        mcp_request_answer(req, mcp_result_error("ServerBusy",
+                                                 "The server's work queue is full; retry in a few "
+                                                 "seconds."));
+    }
+}
+
 /* tools/call: check the arguments, then run inline or queue on a pool. */
 static void m_tools_call(mcp_request *req, json_t *params) {
     const char *name = json_string_value(json_object_get(params, "name"));
@@ -314,7 +197,7 @@ static void m_tools_call(mcp_request *req, json_t *params) {
                          NULL);
         return;
     }
-    const mcp_tool *tool = mcp_tools_find(name);
+    const mcp_tool *tool = mcp_tools_find(req->srv->tools, name);
     if (tool == NULL) {
         char msg[256];
         snprintf(msg, sizeof msg, "Unknown tool: '%.100s' (tools/list shows the tools)", name);
@@ -322,38 +205,16 @@ static void m_tools_call(mcp_request *req, json_t *params) {
         return;
     }
     mcp_metrics_tool(tool->name);
-    json_t *empty = args == NULL ? json_object() : NULL;
+    args = args ? json_incref(args) : json_object();
     char why[512];
-    const char *bad = mcp_tools_check_args(tool, args ? args : empty, why, sizeof why);
+    const char *bad = mcp_schema_check(tool->schema, tool->name, args, why, sizeof why);
     if (bad != NULL) {
-        json_decref(empty);
+        json_decref(args);
         mcp_metrics_reject(MCP_REJECT_LIMIT);
-        mcp_request_answer(req, mcp_tools_error("InvalidArguments", bad));
+        mcp_request_answer(req, mcp_result_error("InvalidArguments", bad));
         return;
     }
-    mcp_call *call = calloc(1, sizeof *call);
-    if (call == NULL || (call->cancel = lsb_cancel_new()) == NULL) {
-        free(call);
-        json_decref(empty);
-        mcp_request_fail(req, MCP_RPC_INTERNAL_ERROR, "out of memory or descriptors", NULL);
-        return;
-    }
-    call->req = req;
-    call->tool = tool;
-    call->args = args ? json_incref(args) : empty;
-    call_targets(call, call->args);
-    if (tool->cls == MCP_TOOL_INLINE) {
-        mcp_calls_run_inline(req->srv->calls, call);
-        return;
-    }
-    if (mcp_calls_submit(req->srv->calls, call) != 0) {
-        call->req = NULL;
-        mcp_call_free(call);
-        mcp_metrics_reject(MCP_REJECT_BUSY);
-        mcp_request_answer(req, mcp_tools_error("ServerBusy",
-                                                "The server's work queue is full; retry in a few "
-                                                "seconds."));
-    }
+    start_call(req, tool, args);
 }
 
 typedef struct method_entry {
@@ -408,7 +269,8 @@ static int check_modern(mcp_request *req, json_t *meta, json_t *v, const mcp_inb
     }
     req->modern = true;
     /* without a (known) logLevel in _meta: no log notifications (-1) */
-    req->log_level = log_level_index(json_string_value(json_object_get(meta, MCP_META_LEVEL_KEY)));
+    req->log_level =
+        mcp_request_log_level(json_string_value(json_object_get(meta, MCP_META_LEVEL_KEY)));
     return 0;
 }
 
@@ -459,16 +321,8 @@ static bool removed_in_modern(const char *method) {
 /* Answer one request. */
 static void handle_request(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in, mcp_exchange *x,
                            const mcp_rpc_msg *m) {
-    mcp_request *req = calloc(1, sizeof *req);
-    if (req == NULL) return;
-    pthread_mutex_lock(&x->lock);
-    x->pending++;
-    pthread_mutex_unlock(&x->lock);
-    req->srv = srv;
-    req->peer = peer;
-    mcp_peer_ref(peer);
-    req->x = x;
-    req->id = json_deep_copy(m->id);
+    mcp_request *req = mcp_request_new(srv, peer, x, m->id);
+    if (req == NULL) return; /* answered: out of memory */
     json_t *params = m->params;
     if (check_era(req, m->method, params, in) != 0) return;
     atomic_store(&peer->last_used, (double)time(NULL));
@@ -483,8 +337,8 @@ static void handle_request(mcp_server *srv, mcp_peer *peer, const mcp_inbound *i
     snprintf(msg, sizeof msg, "Method not found: '%.80s'%s", m->method,
              req->modern && removed_in_modern(m->method) ? " (removed in protocol 2026-07-28)"
                                                          : "");
-    request_fail_as(req, req->modern ? MCP_SEND_NO_METHOD : MCP_SEND_ERROR,
-                    MCP_RPC_METHOD_NOT_FOUND, msg, NULL);
+    mcp_request_fail_as(req, req->modern ? MCP_SEND_NO_METHOD : MCP_SEND_ERROR,
+                        MCP_RPC_METHOD_NOT_FOUND, msg, NULL);
 }
 
 /* Act on one notification (never answered). */
@@ -510,8 +364,8 @@ static void handle_one(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in, m
     case MCP_RPC_RESPONSE: break; /* we send no requests, so nothing awaits it */
     case MCP_RPC_INVALID:
         mcp_metrics_reject(MCP_REJECT_PROTOCOL);
-        exchange_reply(x, mcp_rpc_error(m.id, MCP_RPC_INVALID_REQUEST, m.why, NULL),
-                       MCP_SEND_BAD_REQUEST);
+        mcp_request_reply(x, mcp_rpc_error(m.id, MCP_RPC_INVALID_REQUEST, m.why, NULL),
+                          MCP_SEND_BAD_REQUEST);
         break;
     }
 }
@@ -527,30 +381,14 @@ static void handle_batch(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in,
                   "(only 2025-03-26 and earlier have them); send one message per request";
     if (refusal != NULL) {
         mcp_metrics_reject(MCP_REJECT_PROTOCOL);
-        exchange_reply(x, mcp_rpc_error(NULL, MCP_RPC_INVALID_REQUEST, refusal, NULL),
-                       MCP_SEND_BAD_REQUEST);
+        mcp_request_reply(x, mcp_rpc_error(NULL, MCP_RPC_INVALID_REQUEST, refusal, NULL),
+                          MCP_SEND_BAD_REQUEST);
         return;
     }
-    x->batch = true;
-    x->responses = json_array();
+    mcp_request_batch(x);
     size_t i;
     json_t *v;
     json_array_foreach(array, i, v) handle_one(srv, peer, in, x, v);
-}
-
-/* A new exchange for one inbound text, held by its caller until it has
- * dispatched everything; NULL (after a final empty send) on OOM. */
-static mcp_exchange *exchange_new(const mcp_out *out) {
-    mcp_exchange *x = calloc(1, sizeof *x);
-    if (x == NULL) {
-        out->send(out->ctx, NULL, 0, MCP_SEND_RESULT);
-        return NULL;
-    }
-    x->out = *out;
-    x->pending = 1;
-    x->kind = MCP_SEND_RESULT;
-    pthread_mutex_init(&x->lock, NULL);
-    return x;
 }
 
 /* Dispatch a parsed body on x, then drop the caller's hold on x. */
@@ -560,28 +398,28 @@ static void dispatch(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in, mcp
         handle_batch(srv, peer, in, x, value);
     else
         handle_one(srv, peer, in, x, value);
-    exchange_put(x, NULL, MCP_SEND_RESULT);
+    mcp_request_close(x);
 }
 
 /* See protocol.h. */
 void mcp_proto_handle_value(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in, json_t *value,
                             const mcp_out *out) {
-    mcp_exchange *x = exchange_new(out);
+    mcp_exchange *x = mcp_request_open(out);
     if (x != NULL) dispatch(srv, peer, in, x, value);
 }
 
 /* See protocol.h. */
 void mcp_proto_handle(mcp_server *srv, mcp_peer *peer, const mcp_inbound *in, const char *text,
                       size_t len, const mcp_out *out) {
-    mcp_exchange *x = exchange_new(out);
+    mcp_exchange *x = mcp_request_open(out);
     if (x == NULL) return;
     json_t *value = NULL;
     char err[256];
     if (mcp_rpc_parse(text, len, &value, err, sizeof err) != 0) {
         mcp_metrics_reject(MCP_REJECT_PROTOCOL);
-        exchange_reply(x, mcp_rpc_error(NULL, MCP_RPC_PARSE_ERROR, err, NULL),
-                       MCP_SEND_BAD_REQUEST);
-        exchange_put(x, NULL, MCP_SEND_RESULT);
+        mcp_request_reply(x, mcp_rpc_error(NULL, MCP_RPC_PARSE_ERROR, err, NULL),
+                          MCP_SEND_BAD_REQUEST);
+        mcp_request_close(x);
         return;
     }
     dispatch(srv, peer, in, x, value);

@@ -6,8 +6,9 @@
  * stop in the reverse order.
  *
  * Invariants: the sandbox is configured before the first session call;
- * sessions idle longer than session_ttl are destroyed by the expiry
- * thread, never while a call of theirs is queued or running.
+ * each startup step reports its own exit status (64 for options and
+ * --external-files, 70 for the rest), never guessed from a message; the
+ * tool set is built from the settings before the first request.
  */
 #include "mcp/server.h"
 
@@ -20,15 +21,34 @@
 #include <unistd.h>
 
 #include "mcp/calls.h"
+#include "mcp/expiry.h"
 #include "mcp/external.h"
 #include "mcp/http.h"
+#include "mcp/limits.h"
 #include "mcp/log.h"
 #include "mcp/stdio.h"
-#include "sandbox/defaults.h"
-#include "sandbox/workspace.h"
+#include "mcp/tools.h"
+#include "mcp/tools_impl.h"
 
-#define SERVER_ERR_MAX     (2 * PATH_MAX)
-#define EXPIRY_MAX_SLEEP_S 30U
+#define SERVER_ERR_MAX    (2 * PATH_MAX)
+#define SERVER_EXIT_OK    0
+#define SERVER_EXIT_USAGE 64 /* bad options or --external-files (EX_USAGE) */
+#define SERVER_EXIT_FAIL  70 /* startup failed (EX_SOFTWARE) */
+
+/* Every tool the server offers, bound to the function that runs it. */
+static const mcp_tool_binding tool_runs[] = {
+    {"execute_code", mcp_tool_execute_code},
+    {"create_session", mcp_tool_create_session},
+    {"destroy_session", mcp_tool_destroy_session},
+    {"list_runtimes", mcp_tool_list_runtimes},
+    {"list_available_packages", mcp_tool_list_packages},
+    {"install_package", mcp_tool_install_package},
+    {"get_workspace_info", mcp_tool_workspace_info},
+    {"reset_workspace", mcp_tool_reset_workspace},
+    {"cancel_execution", mcp_tool_cancel_execution},
+    {"get_metrics", mcp_tool_get_metrics},
+    {"get_active_sessions", mcp_tool_active_sessions},
+};
 
 /* How often the stdio server looks whether its last calls are done. */
 static const struct timespec drain_poll = {0, 20 * 1000 * 1000};
@@ -57,16 +77,13 @@ static int pick_path(char out[PATH_MAX], const char *chosen, const char *base, c
     return n > 0 && n < PATH_MAX ? 0 : -1;
 }
 
-/* Fill the storage paths from the options and create the folders. */
+/* Fill the storage paths from the options and create the folders; 0, or
+ * -1 with err. */
 static int prepare_dirs(mcp_server *srv, char *err, size_t errlen) {
     const mcp_options *o = &srv->opt;
-    const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    char base[PATH_MAX];
-    if (state && state[0])
-        snprintf(base, sizeof base, "%s", state);
-    else
-        snprintf(base, sizeof base, "%s/.local/state", home && home[0] ? home : "/tmp");
-    if (pick_path(srv->storage_dir, o->storage_dir, base, "/" LSB_MCP_DIRNAME) ||
+    char base[PATH_MAX] = "";
+    if ((o->storage_dir[0] == '\0' && lsb_state_dir(base, sizeof base) != 0) ||
+        pick_path(srv->storage_dir, o->storage_dir, base, "/" LSB_MCP_SUBDIR) ||
         pick_path(srv->sessions_root, o->sessions_root, srv->storage_dir, "/sessions") ||
         pick_path(srv->wheel_dir, o->wheel_dir, srv->storage_dir, "/wheels") ||
         pick_path(srv->outputs_dir, "", srv->storage_dir, "/outputs")) {
@@ -76,14 +93,21 @@ static int prepare_dirs(mcp_server *srv, char *err, size_t errlen) {
     if (make_dirs(srv->storage_dir, err, errlen) || make_dirs(srv->sessions_root, err, errlen) ||
         make_dirs(srv->wheel_dir, err, errlen) || make_dirs(srv->outputs_dir, err, errlen))
         return -1;
-    if (o->external_count > 0)
-        return mcp_external_prepare(srv->storage_dir, o->external_files, o->external_count,
-                                    (uint64_t)o->max_external_mb * LSB_MIB, srv->external_dir,
-                                    sizeof srv->external_dir, err, errlen);
     return 0;
 }
 
-/* Open the audit log the options name ("" stderr, "-" none). */
+/* Copy the --external-files (if any) into their folder; 0, or -1 with
+ * err. */
+static int prepare_external(mcp_server *srv, char *err, size_t errlen) {
+    const mcp_options *o = &srv->opt;
+    if (o->external_count == 0) return 0;
+    return mcp_external_prepare(srv->storage_dir, o->external_files, o->external_count,
+                                (uint64_t)o->max_external_mb * LSB_MIB, srv->external_dir,
+                                sizeof srv->external_dir, err, errlen);
+}
+
+/* Open the audit log the options name ("" stderr, "-" none); 0, or -1
+ * with err. */
 static int open_audit(mcp_server *srv, char *err, size_t errlen) {
     const char *path = srv->opt.audit_log;
     if (strcmp(path, "-") == 0) return 0;
@@ -99,67 +123,8 @@ static int open_audit(mcp_server *srv, char *err, size_t errlen) {
     return 0;
 }
 
-/* See server.h. */
-bool mcp_server_was_expired(mcp_server *srv, const char *id) {
-    bool found = false;
-    pthread_mutex_lock(&srv->lock);
-    for (unsigned i = 0; i < MCP_EXPIRED_MEMORY && !found; i++)
-        found = strcmp(srv->expired[i], id) == 0;
-    pthread_mutex_unlock(&srv->lock);
-    return found;
-}
-
-/* Destroy one session if it has been idle longer than the TTL. */
-static void expire_one(mcp_server *srv, const char *id) {
-    lsb_session_info info;
-    char err[SERVER_ERR_MAX];
-    if (mcp_calls_session_busy(srv->calls, id) ||
-        lsb_session_info_get(srv->sandbox, id, &info, err, sizeof err) != LSB_OK)
-        return;
-    double idle = (double)time(NULL) - info.last_used_at;
-    if (idle < (double)srv->opt.session_ttl_s || mcp_calls_session_busy(srv->calls, id)) return;
-    if (lsb_session_destroy(srv->sandbox, id, err, sizeof err) != LSB_OK) {
-        mcp_logf(MCP_LOG_WARNING, "session_expiry", "cannot destroy %s: %s", id, err);
-        return;
-    }
-    pthread_mutex_lock(&srv->lock);
-    snprintf(srv->expired[srv->expired_next], sizeof srv->expired[0], "%s", id);
-    srv->expired_next = (srv->expired_next + 1) % MCP_EXPIRED_MEMORY;
-    pthread_mutex_unlock(&srv->lock);
-    mcp_logf(MCP_LOG_INFO, "session_expired", "session %s was idle %.0f s and was destroyed", id,
-             idle);
-}
-
-/* The expiry thread: every quarter TTL (at most 30 s) destroy idle
- * sessions and let the sandbox evict idle processes. */
-static void *expiry_main(void *arg) {
-    mcp_server *srv = arg;
-    unsigned period = srv->opt.session_ttl_s / 4;
-    if (period == 0) period = 1;
-    if (period > EXPIRY_MAX_SLEEP_S) period = EXPIRY_MAX_SLEEP_S;
-    pthread_mutex_lock(&srv->lock);
-    while (!atomic_load(&srv->stopping)) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += period;
-        pthread_cond_timedwait(&srv->expiry_wake, &srv->lock, &until);
-        if (atomic_load(&srv->stopping)) break;
-        pthread_mutex_unlock(&srv->lock);
-        char **ids = NULL, err[SERVER_ERR_MAX];
-        size_t n = 0;
-        if (lsb_session_ids(srv->sandbox, &ids, &n, err, sizeof err) == LSB_OK) {
-            for (size_t i = 0; i < n && !atomic_load(&srv->stopping); i++)
-                expire_one(srv, ids[i]);
-            lsb_session_ids_free(ids, n);
-        }
-        lsb_sandbox_evict_idle(srv->sandbox);
-        pthread_mutex_lock(&srv->lock);
-    }
-    pthread_mutex_unlock(&srv->lock);
-    return NULL;
-}
-
-/* Open the sandbox, configure sessions and start the zygotes. */
+/* Open the sandbox, configure sessions and start the zygotes; 0, or -1
+ * with err. */
 static int open_sandbox(mcp_server *srv, char *err, size_t errlen) {
     if (lsb_sandbox_open(&srv->sandbox, srv->opt.assets[0] ? srv->opt.assets : NULL, err, errlen) !=
         LSB_OK)
@@ -193,7 +158,39 @@ static void *signal_main(void *arg) {
     return NULL;
 }
 
-/* Start the threads, serve, stop. Returns the exit status. */
+/* Serve stdio until end of input or a signal, then wait for the calls
+ * asked before the end. Returns 0, or 1 on a read error. */
+static int serve_stdio(mcp_server *srv, const sigset_t *set) {
+    signal_arg sa = {srv, pthread_self(), *set};
+    pthread_t sig_thread;
+    bool sig_started = pthread_create(&sig_thread, NULL, signal_main, &sa) == 0;
+    int status = mcp_stdio_serve(srv);
+    /* End of input: answer what was asked before it (`echo REQUEST |
+     * llm-wasm-mcp` must get its result); a signal still cuts this short. */
+    while (!atomic_load(&srv->stopping) && !mcp_calls_idle(srv->calls))
+        nanosleep(&drain_poll, NULL);
+    if (sig_started) {
+        pthread_kill(sig_thread, SIGUSR2);
+        pthread_join(sig_thread, NULL);
+    }
+    return status;
+}
+
+/* Block the stop signals in every thread started from now on (into set),
+ * and let SIGUSR1 interrupt the stdio read. */
+static void block_signals(sigset_t *set) {
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGUSR2);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
+    struct sigaction wake = {0};
+    wake.sa_handler = on_wake;
+    sigaction(SIGUSR1, &wake, NULL);
+}
+
+/* Start the threads, serve, stop. Returns the exit status: 0, or 1 when
+ * the worker threads cannot start or the transport fails. */
 static int serve(mcp_server *srv) {
     unsigned workers = srv->opt.workers;
     if (workers == 0) {
@@ -201,80 +198,79 @@ static int serve(mcp_server *srv) {
         workers = n > 0 ? (unsigned)n : 1;
     }
     sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGUSR2);
-    pthread_sigmask(SIG_BLOCK, &set, NULL); /* every thread below inherits this */
-    struct sigaction wake = {0};
-    wake.sa_handler = on_wake;
-    sigaction(SIGUSR1, &wake, NULL);
+    block_signals(&set);
     srv->calls = mcp_calls_new(srv, workers, LSB_MCP_ADMIN_WORKERS);
     if (srv->calls == NULL) return 1;
-    srv->expiry_started = pthread_create(&srv->expiry_thread, NULL, expiry_main, srv) == 0;
+    srv->expiry = mcp_expiry_start(srv);
     mcp_log_event(MCP_LOG_INFO, "ready",
                   json_pack("{s:s, s:i, s:s, s:s}", "transport", srv->opt.http ? "http" : "stdio",
                             "workers", (int)workers, "sessions_root", srv->sessions_root, "version",
                             LSB_VERSION));
-    int status;
-    if (srv->opt.http) {
-        status = mcp_http_serve(srv);
-    } else {
-        signal_arg sa = {srv, pthread_self(), set};
-        pthread_t sig_thread;
-        bool sig_started = pthread_create(&sig_thread, NULL, signal_main, &sa) == 0;
-        status = mcp_stdio_serve(srv);
-        /* End of input: answer what was asked before it (`echo REQUEST |
-         * llm-wasm-mcp` must get its result); a signal still cuts this short. */
-        while (!atomic_load(&srv->stopping) && !mcp_calls_idle(srv->calls))
-            nanosleep(&drain_poll, NULL);
-        if (sig_started) {
-            pthread_kill(sig_thread, SIGUSR2);
-            pthread_join(sig_thread, NULL);
-        }
-    }
+    int status = srv->opt.http ? mcp_http_serve(srv) : serve_stdio(srv, &set);
     atomic_store(&srv->stopping, true);
-    pthread_mutex_lock(&srv->lock);
-    pthread_cond_broadcast(&srv->expiry_wake);
-    pthread_mutex_unlock(&srv->lock);
-    if (srv->expiry_started) pthread_join(srv->expiry_thread, NULL);
+    mcp_expiry_stop(srv->expiry);
+    srv->expiry = NULL;
     mcp_calls_stop(srv->calls);
     return status;
 }
 
+/* Every startup step before serving, each with its own exit status:
+ * folders, /external, the audit log, the sandbox, the tool set. Returns
+ * 0, or the exit status with the reason in err. */
+static int start(mcp_server *srv, mcp_toolset **tools, char *err, size_t errlen) {
+    if (prepare_dirs(srv, err, errlen) != 0) return SERVER_EXIT_FAIL;
+    if (prepare_external(srv, err, errlen) != 0) return SERVER_EXIT_USAGE;
+    if (open_audit(srv, err, errlen) != 0) return SERVER_EXIT_FAIL;
+    if (open_sandbox(srv, err, errlen) != 0) return SERVER_EXIT_FAIL;
+    *tools = mcp_tools_new(&srv->opt, tool_runs, sizeof tool_runs / sizeof tool_runs[0]);
+    if (*tools == NULL) {
+        snprintf(err, errlen, "out of memory building the tool schemas");
+        return SERVER_EXIT_FAIL;
+    }
+    srv->tools = *tools;
+    return SERVER_EXIT_OK;
+}
+
+/* Parse the options, and answer --help and --version. Returns 0 to go
+ * on, or 1 when the program is done with *status (64 for a bad option). */
+static int read_options(mcp_server *srv, int argc, char **argv, int *status) {
+    char err[SERVER_ERR_MAX] = "";
+    mcp_opt_defaults(&srv->opt);
+    if (mcp_opt_parse(&srv->opt, argc, argv, err, sizeof err) != 0) {
+        fprintf(stderr, "llm-sandbox mcp: %s\n", err);
+        *status = SERVER_EXIT_USAGE;
+        return 1;
+    }
+    if (!srv->opt.help && !srv->opt.version) return 0;
+    if (srv->opt.help)
+        mcp_opt_print_help(stdout);
+    else
+        printf("llm-sandbox %s (MCP server)\n", LSB_VERSION);
+    *status = SERVER_EXIT_OK;
+    return 1;
+}
+
 /* See server.h. */
 int mcp_server_main(int argc, char **argv) {
-    static mcp_server srv; /* large (expired ids); one per process */
+    static mcp_server srv; /* one per process */
     char err[SERVER_ERR_MAX] = "";
-    mcp_opt_defaults(&srv.opt);
-    if (mcp_opt_parse(&srv.opt, argc, argv, err, sizeof err) != 0) {
-        fprintf(stderr, "llm-sandbox mcp: %s\n", err);
+    int status = SERVER_EXIT_OK;
+    if (read_options(&srv, argc, argv, &status) != 0) {
         mcp_opt_free(&srv.opt);
-        return 64;
-    }
-    if (srv.opt.help || srv.opt.version) {
-        if (srv.opt.help)
-            mcp_opt_print_help(stdout);
-        else
-            printf("llm-sandbox %s (MCP server)\n", LSB_VERSION);
-        mcp_opt_free(&srv.opt);
-        return 0;
+        return status;
     }
     mcp_log_set_level(srv.opt.log_level);
     pthread_mutex_init(&srv.lock, NULL);
-    pthread_cond_init(&srv.expiry_wake, NULL);
-    int status = 70;
-    if (prepare_dirs(&srv, err, sizeof err) != 0 || open_audit(&srv, err, sizeof err) != 0 ||
-        open_sandbox(&srv, err, sizeof err) != 0) {
+    mcp_toolset *tools = NULL;
+    status = start(&srv, &tools, err, sizeof err);
+    if (status != SERVER_EXIT_OK)
         mcp_logf(MCP_LOG_ERROR, "startup", "%s", err);
-        status = srv.external_dir[0] || strstr(err, "external") ? 66 : 70;
-        if (strstr(err, "--external-files")) status = 64;
-    } else {
+    else
         status = serve(&srv);
-    }
     if (srv.sandbox) lsb_sandbox_close(srv.sandbox);
-    if (srv.external_dir[0]) ws_remove_tree(srv.external_dir);
+    if (srv.external_dir[0]) mcp_external_remove(srv.external_dir);
     if (srv.audit != NULL && srv.audit != stderr) fclose(srv.audit);
+    mcp_tools_free(tools);
     mcp_opt_free(&srv.opt);
     return status;
 }

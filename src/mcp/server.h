@@ -15,13 +15,15 @@
 #include "mcp/options.h"
 
 typedef struct mcp_calls mcp_calls;
-
-#define MCP_EXPIRED_MEMORY 256 /* expired session ids remembered for their error */
+typedef struct mcp_expiry mcp_expiry;
+typedef struct mcp_toolset mcp_toolset;
 
 typedef struct mcp_server {
     mcp_options opt;
     lsb_sandbox *sandbox;
     mcp_calls *calls;
+    mcp_expiry *expiry;       /* NULL until started (then nothing has expired) */
+    const mcp_toolset *tools; /* what tools/list offers and tools/call runs */
     char storage_dir[PATH_MAX];
     char sessions_root[PATH_MAX];
     char wheel_dir[PATH_MAX];
@@ -30,19 +32,13 @@ typedef struct mcp_server {
     FILE *audit;                 /* NULL: no audit log */
     atomic_uint_fast64_t http_sessions;
     atomic_bool stopping;
-    pthread_mutex_t lock; /* guards expired[] and session creation */
-    char expired[MCP_EXPIRED_MEMORY][LSB_SESSION_ID_MAX + 1];
-    unsigned expired_next;
-    pthread_t expiry_thread;
-    bool expiry_started;
-    pthread_cond_t expiry_wake;
+    pthread_mutex_t lock; /* serialises session creation (the max_sessions check) */
 } mcp_server;
 
 /* `llm-sandbox mcp ARGS` (or `llm-wasm-mcp ARGS`): argv holds the
- * arguments after the command. Returns the process exit status. */
+ * arguments after the command. Returns the process exit status: 0, 64
+ * for bad options or --external-files, 70 when startup or serving
+ * fails. */
 int mcp_server_main(int argc, char **argv);
-
-/* Whether id was destroyed by idle expiry (recently). */
-bool mcp_server_was_expired(mcp_server *srv, const char *id);
 
 #endif

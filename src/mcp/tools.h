@@ -1,15 +1,19 @@
 /*
- * tools.h - the MCP tools (prefix mcp_tools_): their names, descriptions
- * and JSON Schemas, the argument check against those schemas, and the
- * functions that run them on the sandbox.
+ * tools.h - the MCP tool set (prefix mcp_tools_): the tools' names,
+ * descriptions and JSON Schemas (built from the server's settings, so the
+ * limits they state are the ones enforced), each bound to the function
+ * that runs it. The protocol receives a tool set; it never names a tool.
  */
 #ifndef LSB_MCP_TOOLS_H
 #define LSB_MCP_TOOLS_H
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 
-#include "mcp/calls.h"
+#include "mcp/options.h"
+
+struct mcp_call;
 
 /* Where a tool runs. */
 typedef enum mcp_tool_class {
@@ -18,26 +22,37 @@ typedef enum mcp_tool_class {
     MCP_TOOL_EXEC    /* on the execution pool: runs guest code */
 } mcp_tool_class;
 
+/* Runs one call of a tool; returns its CallToolResult (NULL only when out
+ * of memory: the call is then answered without a result). */
+typedef json_t *(*mcp_tool_fn)(struct mcp_call *call);
+
 typedef struct mcp_tool {
     const char *name, *title, *description;
-    const char *schema; /* the inputSchema, as JSON text */
+    json_t *schema; /* the inputSchema; read-only once the set is built */
     mcp_tool_class cls;
     bool read_only, destructive;
-    json_t *(*run)(mcp_call *call); /* returns a CallToolResult */
+    mcp_tool_fn run;
 } mcp_tool;
 
-/* The tool called name, or NULL. */
-const mcp_tool *mcp_tools_find(const char *name);
+/* A tool's name and the function that runs it. */
+typedef struct mcp_tool_binding {
+    const char *name;
+    mcp_tool_fn run;
+} mcp_tool_binding;
 
-/* The tools/list result's "tools" array. */
-json_t *mcp_tools_list(void);
+typedef struct mcp_toolset mcp_toolset;
 
-/* Check args against the tool's schema: NULL when they conform, else a
- * sentence saying which argument is wrong and what it must be (static or
- * written into buf). */
-const char *mcp_tools_check_args(const mcp_tool *t, json_t *args, char *buf, size_t len);
+/* The tools of the catalog that runs binds (count entries), in catalog
+ * order, with schemas stating opt's limits. NULL when out of memory. */
+mcp_toolset *mcp_tools_new(const mcp_options *opt, const mcp_tool_binding *runs, size_t count);
 
-/* A CallToolResult with isError true and text as its content. */
-json_t *mcp_tools_error(const char *type, const char *text);
+/* Free a tool set (NULL is ignored). */
+void mcp_tools_free(mcp_toolset *set);
+
+/* The tool called name, or NULL when set has none. */
+const mcp_tool *mcp_tools_find(const mcp_toolset *set, const char *name);
+
+/* The tools/list result's "tools" array; NULL when out of memory. */
+json_t *mcp_tools_list(const mcp_toolset *set);
 
 #endif

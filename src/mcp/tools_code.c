@@ -17,11 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mcp/log.h"
 #include "mcp/metrics.h"
-#include "mcp/tools.h"
+#include "mcp/tool_result.h"
 #include "mcp/tools_impl.h"
-#include "sandbox/defaults.h"
 
 #define CODE_ERR_MAX    1024
 #define STATUS_LINE_MAX 512
@@ -199,10 +197,10 @@ static json_t *execution_result(mcp_call *call, const lsb_result *r) {
     char *json = lsb_result_to_json(r);
     json_t *structured = json ? json_loads(json, 0, NULL) : NULL;
     free(json);
-    if (structured == NULL) return mcp_tools_errorf("SandboxError", "out of memory");
+    if (structured == NULL) return mcp_result_errorf("SandboxError", "out of memory");
     fit_output(call, r, structured);
     char *text = result_text(r, structured);
-    json_t *result = mcp_tools_result(text ? text : "", structured, !r->success);
+    json_t *result = mcp_result_new(text ? text : "", structured, !r->success);
     free(text);
     return result;
 }
@@ -218,12 +216,12 @@ static json_t *pick_language(mcp_call *call, lsb_language *lang) {
     char err[CODE_ERR_MAX];
     lsb_status st =
         lsb_session_info_get(call->req->srv->sandbox, call->session_id, &info, err, sizeof err);
-    if (st != LSB_OK) return mcp_tools_status_error(call->req->srv, st, call->session_id, err);
+    if (st != LSB_OK) return mcp_tool_status_error(call->req->srv, st, call->session_id, err);
     if (name != NULL && info.language != *lang)
-        return mcp_tools_errorf("LanguageMismatch",
-                                "Session '%s' runs %s, not %s: omit language, or create a %s "
-                                "session with create_session.",
-                                call->session_id, lsb_language_name(info.language), name, name);
+        return mcp_result_errorf("LanguageMismatch",
+                                 "Session '%s' runs %s, not %s: omit language, or create a %s "
+                                 "session with create_session.",
+                                 call->session_id, lsb_language_name(info.language), name, name);
     *lang = info.language;
     return NULL;
 }
@@ -235,13 +233,13 @@ json_t *mcp_tool_execute_code(mcp_call *call) {
     size_t code_len = json_string_length(code);
     if (code_len > srv->opt.max_code_bytes) {
         mcp_metrics_reject(MCP_REJECT_LIMIT);
-        return mcp_tools_errorf("CodeTooLarge",
-                                "The code is %zu bytes; this server accepts at most %llu. Split "
-                                "the work, or write data to /app in one run and process it in "
-                                "the next.",
-                                code_len, (unsigned long long)srv->opt.max_code_bytes);
+        return mcp_result_errorf("CodeTooLarge",
+                                 "The code is %zu bytes; this server accepts at most %llu. Split "
+                                 "the work, or write data to /app in one run and process it in "
+                                 "the next.",
+                                 code_len, (unsigned long long)srv->opt.max_code_bytes);
     }
-    json_t *bad = call->session_id[0] ? mcp_tools_check_session_id(call->session_id) : NULL;
+    json_t *bad = call->session_id[0] ? mcp_tool_check_session_id(call->session_id) : NULL;
     lsb_language lang;
     if (bad == NULL) bad = pick_language(call, &lang);
     if (bad != NULL) return bad;
@@ -262,7 +260,7 @@ json_t *mcp_tool_execute_code(mcp_call *call) {
             : lsb_execute(srv->sandbox, lang, text, code_len, NULL, &policy, &r, err, sizeof err);
     if (st != LSB_OK) {
         snprintf(call->outcome, sizeof call->outcome, "rejected");
-        return mcp_tools_status_error(srv, st, call->session_id[0] ? call->session_id : NULL, err);
+        return mcp_tool_status_error(srv, st, call->session_id[0] ? call->session_id : NULL, err);
     }
     snprintf(call->outcome, sizeof call->outcome, "%s", outcome_of(&r));
     call->fuel = r.fuel_consumed;
@@ -285,13 +283,13 @@ static bool plain_package_name(const char *name) {
 json_t *mcp_tool_install_package(mcp_call *call) {
     mcp_server *srv = call->req->srv;
     const char *package = json_string_value(json_object_get(call->args, "package"));
-    json_t *bad = mcp_tools_check_session_id(call->session_id);
+    json_t *bad = mcp_tool_check_session_id(call->session_id);
     if (bad != NULL) return bad;
     if (!plain_package_name(package))
-        return mcp_tools_errorf("InvalidArguments",
-                                "package '%.100s' must be a project name or a wheel file name "
-                                "(letters, digits, '.', '_', '-'); paths are not accepted.",
-                                package);
+        return mcp_result_errorf("InvalidArguments",
+                                 "package '%.100s' must be a project name or a wheel file name "
+                                 "(letters, digits, '.', '_', '-'); paths are not accepted.",
+                                 package);
     char target[PATH_MAX + 256], installed[256] = "", err[CODE_ERR_MAX] = "";
     bool is_file = strlen(package) > 4 && strcmp(package + strlen(package) - 4, ".whl") == 0;
     if (is_file) /* a file name: only inside the wheel folder */
@@ -302,15 +300,15 @@ json_t *mcp_tool_install_package(mcp_call *call) {
                                                 sizeof installed, err, sizeof err);
     snprintf(call->outcome, sizeof call->outcome, "%s", st == LSB_OK ? "success" : "error");
     if (st == LSB_ERR_NO_PACKAGE)
-        return mcp_tools_errorf("PackageNotFound",
-                                "%s. Only wheels in the server's wheel folder can be installed; "
-                                "list_available_packages shows them.",
-                                err);
-    if (st != LSB_OK) return mcp_tools_status_error(srv, st, call->session_id, err);
+        return mcp_result_errorf("PackageNotFound",
+                                 "%s. Only wheels in the server's wheel folder can be installed; "
+                                 "list_available_packages shows them.",
+                                 err);
+    if (st != LSB_OK) return mcp_tool_status_error(srv, st, call->session_id, err);
     char text[512];
     snprintf(text, sizeof text, "Installed %s into session %s; import it in that session's code.",
              installed, call->session_id);
-    return mcp_tools_result(
+    return mcp_result_new(
         text, json_pack("{s:s, s:s}", "installed", installed, "session_id", call->session_id),
         false);
 }

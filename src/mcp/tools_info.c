@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcp/gauges.h"
+#include "mcp/limits.h"
 #include "mcp/metrics.h"
-#include "mcp/tools.h"
+#include "mcp/tool_result.h"
 #include "mcp/tools_impl.h"
-#include "sandbox/defaults.h"
-#include "sandbox/sandbox.h"
 
 /* list_runtimes() */
 json_t *mcp_tool_list_runtimes(mcp_call *call) {
@@ -27,7 +27,7 @@ json_t *mcp_tool_list_runtimes(mcp_call *call) {
         "QuickJS 2021-03-27 compiled to WebAssembly (WASI)", "notes",
         "No Node.js APIs: use the helpers readText/writeText/listDir... and require() for the "
         "vendored libraries (lodash, dayjs, papaparse, marked).");
-    json_t *limits = mcp_tools_limits(srv);
+    json_t *limits = mcp_result_limits(&srv->opt);
     json_object_set_new(limits, "max_output_chars", json_integer(srv->opt.max_output_chars));
     char text[512];
     snprintf(text, sizeof text,
@@ -35,15 +35,15 @@ json_t *mcp_tool_list_runtimes(mcp_call *call) {
              "%llu MiB memory, %u s default timeout (%u-%u s).",
              (unsigned long long)srv->opt.fuel, (unsigned long long)(srv->opt.memory_bytes >> 20),
              srv->opt.default_timeout_s, LSB_MCP_MIN_TIMEOUT_S, LSB_MCP_MAX_TIMEOUT_S);
-    return mcp_tools_result(text, json_pack("{s:o, s:o}", "runtimes", runtimes, "limits", limits),
-                            false);
+    return mcp_result_new(text, json_pack("{s:o, s:o}", "runtimes", runtimes, "limits", limits),
+                          false);
 }
 
 /* The name/version pairs of a vendored.json manifest under the data
  * folder, or an empty array. */
 static json_t *manifest(mcp_server *srv, const char *rel) {
     char path[PATH_MAX + 64];
-    snprintf(path, sizeof path, "%s/%s", sandbox_data_dir(srv->sandbox), rel);
+    snprintf(path, sizeof path, "%s/%s", lsb_sandbox_data_dir(srv->sandbox), rel);
     json_t *all = json_load_file(path, 0, NULL), *out = json_array(), *v;
     size_t i;
     json_array_foreach(all, i, v) {
@@ -99,7 +99,7 @@ json_t *mcp_tool_list_packages(mcp_call *call) {
         snprintf(text + n, sizeof text - n,
                  ".\nInstallable into a Python session with install_package: %zu wheel(s)%s.",
                  json_array_size(whl), json_array_size(whl) ? " (see structured content)" : "");
-    return mcp_tools_result(
+    return mcp_result_new(
         text,
         json_pack("{s:o, s:o, s:o}", "python", py, "javascript", js, "installable_wheels", whl),
         false);
@@ -108,10 +108,10 @@ json_t *mcp_tool_list_packages(mcp_call *call) {
 /* get_metrics() */
 json_t *mcp_tool_get_metrics(mcp_call *call) {
     mcp_gauges g;
-    mcp_tools_gauges(call->req->srv, &g);
+    mcp_gauges_read(call->req->srv, &g);
     json_t *m = mcp_metrics_json(&g);
     char *text = json_dumps(m, JSON_INDENT(1));
-    json_t *r = mcp_tools_result(text ? text : "", m, false);
+    json_t *r = mcp_result_new(text ? text : "", m, false);
     free(text);
     return r;
 }

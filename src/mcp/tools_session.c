@@ -13,30 +13,46 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "mcp/log.h"
+#include "mcp/expiry.h"
+#include "mcp/gauges.h"
 #include "mcp/metrics.h"
-#include "mcp/tools.h"
+#include "mcp/tool_result.h"
 #include "mcp/tools_impl.h"
 
 #define SESSION_ERR_MAX 1024
 
-/* How many sessions are stored (0 when storage cannot be listed). */
-static size_t count_sessions(mcp_server *srv) {
-    char **ids = NULL, err[SESSION_ERR_MAX];
-    size_t n = 0;
-    if (lsb_session_ids(srv->sandbox, &ids, &n, err, sizeof err) != LSB_OK) return 0;
-    lsb_session_ids_free(ids, n);
-    return n;
+/* See tools_impl.h. */
+json_t *mcp_tool_unknown_session(mcp_server *srv, const char *id) {
+    bool expired = mcp_expiry_was_expired(srv->expiry, id);
+    return mcp_result_errorf(
+        "UnknownSession",
+        "Unknown session '%.128s': %s. Create one with create_session (and pass its session_id), "
+        "or omit session_id to run in a fresh sandbox.",
+        id,
+        expired ? "it expired after being idle too long and was deleted"
+                : "no session has this id");
 }
 
 /* See tools_impl.h. */
-void mcp_tools_gauges(mcp_server *srv, mcp_gauges *g) {
-    memset(g, 0, sizeof *g);
-    g->sessions = count_sessions(srv);
-    mcp_calls_counts(srv->calls, &g->running, &g->queued);
-    g->http_sessions = atomic_load(&srv->http_sessions);
+json_t *mcp_tool_status_error(mcp_server *srv, lsb_status st, const char *id, const char *err) {
+    switch (st) {
+    case LSB_ERR_NO_SESSION:
+        return id ? mcp_tool_unknown_session(srv, id) : mcp_result_error("NotFound", err);
+    case LSB_ERR_NOT_FOUND:
+    case LSB_ERR_NO_PACKAGE: return mcp_result_error("NotFound", err);
+    case LSB_ERR_INVALID: return mcp_result_error("InvalidRequest", err);
+    case LSB_ERR_EXISTS: return mcp_result_error("SessionExists", err);
+    case LSB_ERR_QUOTA: return mcp_result_error("QuotaExceeded", err);
+    default: return mcp_result_errorf("SandboxError", "The sandbox failed: %s", err);
+    }
+}
+
+/* See tools_impl.h. */
+json_t *mcp_tool_check_session_id(const char *id) {
+    char why[256];
+    if (lsb_session_id_check(id, true, why, sizeof why) == 0) return NULL;
+    return mcp_result_errorf("InvalidArguments", "session_id: %s", why);
 }
 
 /* create_session(language, session_id?, auto_persist_globals?) */
@@ -44,7 +60,7 @@ json_t *mcp_tool_create_session(mcp_call *call) {
     mcp_server *srv = call->req->srv;
     const char *lang_name = json_string_value(json_object_get(call->args, "language"));
     json_t *persist = json_object_get(call->args, "auto_persist_globals");
-    json_t *bad = call->session_id[0] ? mcp_tools_check_session_id(call->session_id) : NULL;
+    json_t *bad = call->session_id[0] ? mcp_tool_check_session_id(call->session_id) : NULL;
     if (bad != NULL) return bad;
     lsb_session_options o = {0};
     lsb_language_parse(lang_name, &o.language);
@@ -53,20 +69,20 @@ json_t *mcp_tool_create_session(mcp_call *call) {
     o.auto_persist_globals = json_is_true(persist);
     char id[LSB_SESSION_ID_MAX + 1], err[SESSION_ERR_MAX];
     pthread_mutex_lock(&srv->lock);
-    size_t existing = count_sessions(srv);
+    size_t existing = (size_t)mcp_gauges_sessions(srv);
     lsb_status st = existing >= srv->opt.max_sessions
                         ? LSB_ERR_QUOTA
                         : lsb_session_create(srv->sandbox, &o, id, err, sizeof err);
     pthread_mutex_unlock(&srv->lock);
     if (existing >= srv->opt.max_sessions) {
         mcp_metrics_reject(MCP_REJECT_LIMIT);
-        return mcp_tools_errorf("TooManySessions",
-                                "This server already holds %zu sessions (its limit is %u). "
-                                "Destroy one you no longer need with destroy_session, or reuse "
-                                "one (get_active_sessions lists them).",
-                                existing, srv->opt.max_sessions);
+        return mcp_result_errorf("TooManySessions",
+                                 "This server already holds %zu sessions (its limit is %u). "
+                                 "Destroy one you no longer need with destroy_session, or reuse "
+                                 "one (get_active_sessions lists them).",
+                                 existing, srv->opt.max_sessions);
     }
-    if (st != LSB_OK) return mcp_tools_status_error(srv, st, NULL, err);
+    if (st != LSB_OK) return mcp_tool_status_error(srv, st, NULL, err);
     snprintf(call->session_id, sizeof call->session_id, "%s", id);
     char text[768];
     snprintf(text, sizeof text,
@@ -75,18 +91,18 @@ json_t *mcp_tool_create_session(mcp_call *call) {
              "deleted after %u s without use.",
              lang_name, id, id, o.auto_persist_globals ? " (also saved to disk)" : "",
              srv->opt.session_ttl_s);
-    return mcp_tools_result(text,
-                            json_pack("{s:s, s:s, s:b, s:s, s:i, s:o}", "session_id", id,
-                                      "language", lang_name, "auto_persist_globals",
-                                      o.auto_persist_globals, "workspace", "/app",
-                                      "expires_after_idle_s", (int)srv->opt.session_ttl_s, "limits",
-                                      mcp_tools_limits(srv)),
-                            false);
+    return mcp_result_new(text,
+                          json_pack("{s:s, s:s, s:b, s:s, s:i, s:o}", "session_id", id, "language",
+                                    lang_name, "auto_persist_globals", o.auto_persist_globals,
+                                    "workspace", "/app", "expires_after_idle_s",
+                                    (int)srv->opt.session_ttl_s, "limits",
+                                    mcp_result_limits(&srv->opt)),
+                          false);
 }
 
 /* The session_id argument after its form check; NULL with *bad set. */
 static const char *session_arg(mcp_call *call, json_t **bad) {
-    *bad = mcp_tools_check_session_id(call->session_id);
+    *bad = mcp_tool_check_session_id(call->session_id);
     return *bad ? NULL : call->session_id;
 }
 
@@ -98,11 +114,11 @@ json_t *mcp_tool_destroy_session(mcp_call *call) {
     char err[SESSION_ERR_MAX];
     unsigned stopped = mcp_calls_cancel_session(call->req->srv->calls, id);
     lsb_status st = lsb_session_destroy(call->req->srv->sandbox, id, err, sizeof err);
-    if (st != LSB_OK) return mcp_tools_status_error(call->req->srv, st, id, err);
+    if (st != LSB_OK) return mcp_tool_status_error(call->req->srv, st, id, err);
     char text[256];
     snprintf(text, sizeof text, "Destroyed session %s%s.", id,
              stopped ? " (its running execution was stopped)" : "");
-    return mcp_tools_result(text, json_pack("{s:s, s:b}", "session_id", id, "destroyed", 1), false);
+    return mcp_result_new(text, json_pack("{s:s, s:b}", "session_id", id, "destroyed", 1), false);
 }
 
 /* reset_workspace(session_id) */
@@ -113,11 +129,24 @@ json_t *mcp_tool_reset_workspace(mcp_call *call) {
     char err[SESSION_ERR_MAX];
     mcp_calls_cancel_session(call->req->srv->calls, id);
     lsb_status st = lsb_session_reset(call->req->srv->sandbox, id, err, sizeof err);
-    if (st != LSB_OK) return mcp_tools_status_error(call->req->srv, st, id, err);
+    if (st != LSB_OK) return mcp_tool_status_error(call->req->srv, st, id, err);
     char text[256];
     snprintf(text, sizeof text,
              "Reset session %s: /app is empty and its variables are gone; the session stays.", id);
-    return mcp_tools_result(text, json_pack("{s:s, s:b}", "session_id", id, "reset", 1), false);
+    return mcp_result_new(text, json_pack("{s:s, s:b}", "session_id", id, "reset", 1), false);
+}
+
+/* Whether a session id is stored, asked of the storage adapter (which,
+ * unlike lsb_session_info_get, never waits for the session's run). */
+static bool session_stored(mcp_server *srv, const char *id) {
+    char **ids = NULL, err[SESSION_ERR_MAX];
+    size_t n = 0;
+    bool found = false;
+    if (lsb_session_ids(srv->sandbox, &ids, &n, err, sizeof err) != LSB_OK) return false;
+    for (size_t i = 0; i < n && !found; i++)
+        found = strcmp(ids[i], id) == 0;
+    lsb_session_ids_free(ids, n);
+    return found;
 }
 
 /* cancel_execution(session_id): never blocks (inline). */
@@ -127,9 +156,7 @@ json_t *mcp_tool_cancel_execution(mcp_call *call) {
     if (id == NULL) return bad;
     mcp_server *srv = call->req->srv;
     unsigned n = mcp_calls_cancel_session(srv->calls, id);
-    char path[PATH_MAX + LSB_SESSION_ID_MAX + 2];
-    snprintf(path, sizeof path, "%s/%s", srv->sessions_root, id);
-    if (n == 0 && access(path, F_OK) != 0) return mcp_tools_unknown_session(srv, id);
+    if (n == 0 && !session_stored(srv, id)) return mcp_tool_unknown_session(srv, id);
     char text[256];
     if (n > 0)
         snprintf(text, sizeof text,
@@ -138,8 +165,8 @@ json_t *mcp_tool_cancel_execution(mcp_call *call) {
                  n, id);
     else
         snprintf(text, sizeof text, "Nothing was running in session %s.", id);
-    return mcp_tools_result(text, json_pack("{s:s, s:i}", "session_id", id, "cancelled", (int)n),
-                            false);
+    return mcp_result_new(text, json_pack("{s:s, s:i}", "session_id", id, "cancelled", (int)n),
+                          false);
 }
 
 /* One session as JSON (from its info). */
@@ -170,7 +197,7 @@ json_t *mcp_tool_workspace_info(mcp_call *call) {
     lsb_status st = lsb_session_info_get(srv->sandbox, id, &info, err, sizeof err);
     if (st == LSB_OK)
         st = lsb_session_file_list(srv->sandbox, id, NULL, system, &files, &count, err, sizeof err);
-    if (st != LSB_OK) return mcp_tools_status_error(srv, st, id, err);
+    if (st != LSB_OK) return mcp_tool_status_error(srv, st, id, err);
     json_t *list = json_array(), *s = session_json(srv, &info);
     size_t text_cap = 4096 + count * 96, n = 0;
     char *text = malloc(text_cap);
@@ -193,7 +220,7 @@ json_t *mcp_tool_workspace_info(mcp_call *call) {
     json_object_set_new(s, "files", list);
     json_object_set_new(s, "quota_bytes", json_integer((json_int_t)info.policy.quota_bytes));
     json_object_set_new(s, "quota_files", json_integer((json_int_t)info.policy.quota_files));
-    json_t *result = mcp_tools_result(text ? text : "", s, false);
+    json_t *result = mcp_result_new(text ? text : "", s, false);
     free(text);
     return result;
 }
@@ -205,7 +232,7 @@ json_t *mcp_tool_active_sessions(mcp_call *call) {
     char **ids = NULL, err[SESSION_ERR_MAX];
     size_t n = 0;
     if (lsb_session_ids(srv->sandbox, &ids, &n, err, sizeof err) != LSB_OK)
-        return mcp_tools_status_error(srv, LSB_ERR_STORAGE, NULL, err);
+        return mcp_tool_status_error(srv, LSB_ERR_STORAGE, NULL, err);
     for (size_t i = 0; i < n; i++) {
         lsb_session_info info;
         if (mcp_calls_session_busy(srv->calls, ids[i])) /* do not wait for its run */
@@ -220,7 +247,7 @@ json_t *mcp_tool_active_sessions(mcp_call *call) {
              "%zu session(s) exist (limit %u). Details are in the structured "
              "content.",
              json_array_size(list), srv->opt.max_sessions);
-    return mcp_tools_result(
+    return mcp_result_new(
         text, json_pack("{s:o, s:i}", "sessions", list, "max_sessions", (int)srv->opt.max_sessions),
         false);
 }

@@ -2,7 +2,7 @@
  * cancel.c - lsb_cancel, the switch that kills one running execution.
  *
  * It is an eventfd: firing writes to it, and the thread that waits for the
- * run polls it next to the run's output pipe (exec_collect), so a cancel
+ * run polls it next to the run's output pipe (report_collect), so a cancel
  * reaches a run within one poll wake-up, from any thread, without locks.
  * The counter is never read back, so a fired switch stays fired.
  */

@@ -7,7 +7,7 @@
  */
 #include "sandbox/channel.h"
 
-#include "sandbox/fdio.h"
+#include "sandbox/ipc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -16,25 +16,28 @@
 
 #define CHAN_HEADER 5
 
+/* See channel.h. */
 int chan_send(int fd, chan_type type, const void *data, size_t len) {
     const uint8_t *p = data;
     do {
         size_t n = len < CHAN_MAX_FRAME ? len : CHAN_MAX_FRAME;
         uint8_t hdr[CHAN_HEADER] = {(uint8_t)type, (uint8_t)n, (uint8_t)(n >> 8),
                                     (uint8_t)(n >> 16), (uint8_t)(n >> 24)};
-        if (fdio_write_all(fd, hdr, sizeof hdr) != 0 || fdio_write_all(fd, p, n) != 0) return -1;
+        if (ipc_write_all(fd, hdr, sizeof hdr) != 0 || ipc_write_all(fd, p, n) != 0) return -1;
         p += n;
         len -= n;
     } while (len > 0);
     return 0;
 }
 
+/* See channel.h. */
 void chan_collect_init(chan_collect *c, uint64_t out_cap, uint64_t err_cap) {
     memset(c, 0, sizeof *c);
     c->out_cap = out_cap;
     c->err_cap = err_cap;
 }
 
+/* See channel.h. */
 void chan_collect_free(chan_collect *c) {
     free(c->out);
     free(c->err);
@@ -119,6 +122,7 @@ static size_t frame_payload(const uint8_t *hdr) {
     return (size_t)hdr[1] | (size_t)hdr[2] << 8 | (size_t)hdr[3] << 16 | (size_t)hdr[4] << 24;
 }
 
+/* See channel.h. */
 int chan_collect_feed(chan_collect *c, const void *data, size_t len) {
     const uint8_t *in = data;
     if (c->frame == NULL && (c->frame = malloc(CHAN_HEADER + CHAN_MAX_FRAME)) == NULL) return -1;

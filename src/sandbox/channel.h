@@ -61,6 +61,9 @@ typedef struct chan_collect {
     size_t frame_len;
 } chan_collect;
 
+/* Start an empty collection keeping at most out_cap / err_cap bytes of
+ * output; free it (idempotent) with chan_collect_free. Neither can fail:
+ * buffers are allocated as frames arrive. */
 void chan_collect_init(chan_collect *c, uint64_t out_cap, uint64_t err_cap);
 void chan_collect_free(chan_collect *c);
 

@@ -1,40 +1,37 @@
 /*
- * execute.c - lsb_sandbox_open and lsb_execute: the parent side of a run.
+ * execute.c - lsb_execute: the parent side of a one-shot run.
  *
  * The parent validates everything from the caller, prepares the workspace,
  * starts a child (directly, or forked from a zygote when one is running),
- * reads the child's channel until EOF or the wall-clock deadline (then
- * SIGKILL), and turns what it saw into an lsb_result. The child is treated
- * as hostile: its frames are checked and its output capped again here.
+ * and has report.c read the child's channel until EOF or the deadline (then
+ * SIGKILL) and turn what it saw into an lsb_result. The child is treated
+ * as hostile: its frames are checked and its output capped again there.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "llmsandbox.h"
-#include "sandbox/cancel.h"
 #include "sandbox/channel.h"
 #include "sandbox/defaults.h"
 #include "sandbox/execute.h"
+#include "sandbox/ipc.h"
 #include "sandbox/policy.h"
+#include "sandbox/report.h"
 #include "sandbox/sandbox.h"
-#include "sandbox/wire.h"
 #include "sandbox/worker.h"
 #include "sandbox/workspace.h"
 #include "sandbox/zygote.h"
-#include "wasm/runtime.h"
+#include "util/clock.h"
+#include "util/fs.h"
 
-#define EXEC_READ_CHUNK 65536
-#define EXEC_ERR_MAX    1024
+#define EXEC_ERR_MAX 1024
 
 /* See execute.h. */
 int exec_check_code(const char *code, size_t len, char *err, size_t errlen) {
@@ -77,47 +74,13 @@ static _Noreturn void run_child(const lsb_sandbox *sb, lsb_language lang, const 
                                 int out_fd) {
     char err[EXEC_ERR_MAX] = "";
     worker_instance w;
-    sandbox_close_other_fds(out_fd);
+    util_close_fds_except(out_fd);
     if (worker_prepare(&w, sandbox_guest(lang), sandbox_snapshot_path(sb, lang), err, sizeof err) !=
         0) {
         chan_send(out_fd, CHAN_FAIL, err, strlen(err));
         _exit(1);
     }
     worker_run(&w, req, out_fd);
-}
-
-/* See execute.h. */
-exec_stop exec_collect(int fd, pid_t pid, double deadline_ms, const lsb_cancel *cancel,
-                       chan_collect *c) {
-    char buf[EXEC_READ_CHUNK];
-    exec_stop stop = EXEC_RAN;
-    bool killed = false;
-    for (;;) {
-        double left = deadline_ms - wire_now_ms();
-        if (left <= 0 && !killed) {
-            kill(pid, SIGKILL);
-            killed = true;
-            stop = EXEC_TIMED_OUT;
-        }
-        struct pollfd pfd[2] = {{fd, POLLIN, 0}, {killed ? -1 : cancel_fd(cancel), POLLIN, 0}};
-        int wait_ms = killed ? -1 : (int)(left < INT_MAX ? left + 1 : INT_MAX);
-        int n = poll(pfd, 2, wait_ms);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) continue;
-        if (pfd[1].revents & POLLIN) {
-            kill(pid, SIGKILL);
-            killed = true;
-            stop = EXEC_CANCELLED;
-        }
-        if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-        ssize_t got = read(fd, buf, sizeof buf);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) return stop;
-        if (chan_collect_feed(c, buf, (size_t)got) != 0 && !killed) {
-            kill(pid, SIGKILL); /* malformed frames: stop trusting the child */
-            killed = true;
-        }
-    }
 }
 
 /* Start the child that runs req; returns its pid, or -1 with err.
@@ -139,75 +102,6 @@ static int reap(pid_t pid) {
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     return status;
-}
-
-/* Copy a collected string into a malloc'd field (NULL for ""). */
-static char *dup_or_null(const char *s) { return s[0] ? strdup(s) : NULL; }
-
-/* See execute.h. */
-void exec_classify(lsb_result *r, const chan_collect *c, exec_stop stop, int wait_status) {
-    r->trap = LSB_TRAP_NONE;
-    if (stop == EXEC_TIMED_OUT) {
-        r->trap = LSB_TRAP_TIMEOUT;
-    } else if (stop == EXEC_CANCELLED) {
-        r->trap = LSB_TRAP_CANCELLED;
-        r->error_type = strdup("Cancelled");
-        r->error_message = strdup("the execution was cancelled by the client before it finished");
-    } else if (!c->done) {
-        r->trap = LSB_TRAP_KILLED;
-        char why[128];
-        if (WIFSIGNALED(wait_status))
-            snprintf(why, sizeof why, "the execution process was killed by signal %d (%s)%s",
-                     WTERMSIG(wait_status), strsignal(WTERMSIG(wait_status)),
-                     WTERMSIG(wait_status) == SIGSYS ? ": a forbidden system call" : "");
-        else
-            snprintf(why, sizeof why, "the execution process ended without a report");
-        r->error_type = strdup("Killed");
-        r->error_message = strdup(why);
-        r->exit_code = WIFSIGNALED(wait_status) ? 128 + WTERMSIG(wait_status) : 1;
-        r->success = false;
-        return;
-    } else {
-        switch ((rt_outcome)c->final.outcome) {
-        case RT_OK: break;
-        case RT_OUT_OF_FUEL: r->trap = LSB_TRAP_OUT_OF_FUEL; break;
-        case RT_EXHAUSTION: r->trap = LSB_TRAP_STACK_OVERFLOW; break;
-        default: r->trap = LSB_TRAP_TRAP; break;
-        }
-        r->exit_code = c->final.exit_code;
-    }
-    bool failed = r->trap != LSB_TRAP_NONE || r->exit_code != 0;
-    if (failed && c->done && c->final.memory_denied &&
-        (r->trap == LSB_TRAP_NONE || r->trap == LSB_TRAP_TRAP))
-        r->trap = LSB_TRAP_MEMORY;
-    if (r->trap != LSB_TRAP_NONE && r->exit_code == 0) r->exit_code = 1;
-    r->success = !failed;
-    r->error_type = dup_or_null(c->error_type);
-    r->error_message = dup_or_null(c->error_message);
-}
-
-/* See execute.h. */
-void exec_fill_result(lsb_result *r, chan_collect *c, const lsb_policy *policy) {
-    r->stdout_data = c->out ? c->out : strdup("");
-    r->stdout_len = c->out_len;
-    r->stderr_data = c->err ? c->err : strdup("");
-    r->stderr_len = c->err_len;
-    c->out = c->err = NULL;
-    r->stdout_truncated = c->out_truncated || (c->done && c->final.stdout_truncated);
-    r->stderr_truncated = c->err_truncated || (c->done && c->final.stderr_truncated);
-    r->fuel_budget = policy->fuel;
-    uint64_t left =
-        c->done && c->final.fuel_remaining_plus_one ? c->final.fuel_remaining_plus_one - 1 : 0;
-    if (r->trap == LSB_TRAP_OUT_OF_FUEL || left > policy->fuel) left = 0;
-    r->fuel_consumed = c->done ? policy->fuel - left : 0;
-    r->memory_limit_bytes = policy->memory_bytes;
-    r->memory_peak_bytes = c->done ? c->final.memory_bytes : 0;
-    if (c->warnings_count > 0 &&
-        (r->warnings = calloc(c->warnings_count, sizeof(char *))) != NULL) {
-        memcpy(r->warnings, c->warnings, c->warnings_count * sizeof(char *));
-        r->warnings_count = c->warnings_count;
-        c->warnings_count = 0;
-    }
 }
 
 /* Everything lsb_execute needs to undo. */
@@ -273,7 +167,7 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
         snprintf(err, errlen, "pipe failed: %s", strerror(errno));
         return LSB_ERR_SYSTEM;
     }
-    double start = wire_now_ms();
+    double start = util_now_ms();
     bool from_zygote;
     pid_t pid = start_child(sb, lang, req, fds[1], &from_zygote, err, errlen);
     close(fds[1]);
@@ -284,32 +178,23 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
     chan_collect_init(&st->chan, policy->stdout_max, policy->stderr_max);
     st->chan.sink = policy->on_output;
     st->chan.sink_ctx = policy->on_output_ctx;
-    exec_stop stop =
-        exec_collect(fds[0], pid, start + policy->timeout_ms, policy->cancel, &st->chan);
+    report_stop stop =
+        report_collect(fds[0], pid, start + policy->timeout_ms, policy->cancel, &st->chan);
     close(fds[0]);
     int status = from_zygote ? 0 : reap(pid); /* the zygote reaps its own children */
     if (st->chan.fail[0] && !st->chan.done) {
         snprintf(err, errlen, "%s", st->chan.fail);
         return LSB_ERR_INVALID;
     }
-    result->duration_ms = wire_now_ms() - start;
+    result->duration_ms = util_now_ms() - start;
     result->runtime = lang;
-    exec_classify(result, &st->chan, stop, status);
-    exec_fill_result(result, &st->chan, policy);
-    exec_diff_workspace(req->workspace, &st->before, policy->quota_files, result);
+    report_classify(result, &st->chan, stop, status);
+    report_fill(result, &st->chan, policy);
+    report_files(req->workspace, &st->before, policy->quota_files, result);
     return LSB_OK;
 }
 
-/* See execute.h. */
-void exec_diff_workspace(const char *workspace, const ws_listing *before, uint64_t max_entries,
-                         lsb_result *r) {
-    ws_listing after;
-    if (ws_scan(workspace, max_entries, &after) != 0) return;
-    ws_diff(before, &after, &r->files_created, &r->files_created_count, &r->files_modified,
-            &r->files_modified_count);
-    ws_listing_free(&after);
-}
-
+/* See llmsandbox.h. */
 lsb_status lsb_execute(lsb_sandbox *sb, lsb_language lang, const char *code, size_t code_len,
                        const char *filename, const lsb_policy *policy, lsb_result *result,
                        char *err, size_t errlen) {

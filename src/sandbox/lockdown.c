@@ -33,7 +33,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "sandbox/fdio.h"
+#include "sandbox/ipc.h"
 
 /* A bound on the exported program (BPF allows 4096 instructions). */
 #define LOCKDOWN_MAX_INSNS 4096
@@ -158,7 +158,7 @@ static int export_program(scmp_filter_ctx ctx, lockdown_profile profile, char *e
         rc = -1;
     struct sock_filter *insns = rc == 0 ? malloc((size_t)st.st_size) : NULL;
     if (insns == NULL || lseek(fd, 0, SEEK_SET) != 0 ||
-        fdio_read_all(fd, insns, (size_t)st.st_size) != 0)
+        ipc_read_all(fd, insns, (size_t)st.st_size) != 0)
         rc = -1;
     if (fd >= 0) close(fd);
     if (rc != 0) {
@@ -171,6 +171,7 @@ static int export_program(scmp_filter_ctx ctx, lockdown_profile profile, char *e
     return 0;
 }
 
+/* See lockdown.h. */
 int lockdown_prepare(char *err, size_t errlen) {
     for (int p = 0; p < LOCKDOWN_PROFILES; p++) {
         if (compiled[p] != NULL) continue;
@@ -183,6 +184,7 @@ int lockdown_prepare(char *err, size_t errlen) {
     return 0;
 }
 
+/* See lockdown.h. */
 int lockdown_apply(lockdown_profile profile, char *err, size_t errlen) {
     if (lockdown_prepare(err, errlen) != 0) return -1;
     struct sock_fprog prog = {.len = compiled_len[profile], .filter = compiled[profile]};

@@ -184,6 +184,16 @@ int policy_parse_size(const char *text, bool zero_ok, uint64_t *out, char *err, 
     return 0;
 }
 
+/* See llmsandbox.h: the public name of policy_parse_u64. */
+int lsb_parse_u64(const char *text, bool zero_ok, uint64_t *out, char *err, size_t errlen) {
+    return policy_parse_u64(text, zero_ok, out, err, errlen);
+}
+
+/* See llmsandbox.h: the public name of policy_parse_size. */
+int lsb_parse_size(const char *text, bool zero_ok, uint64_t *out, char *err, size_t errlen) {
+    return policy_parse_size(text, zero_ok, out, err, errlen);
+}
+
 int policy_parse_seconds(const char *text, uint32_t *out_ms, char *err, size_t errlen) {
     policy_number n;
     if (policy_scan_number(text, &n, err, errlen) != 0) return -1;

@@ -10,17 +10,17 @@
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "../../guest/lsb_abi.h"
 #include "sandbox/defaults.h"
-#include "sandbox/sessions.h"
 #include "sandbox/snapshot.h"
+#include "session/table.h"
 
 #define SANDBOX_LANGS 2
 
@@ -31,12 +31,16 @@ struct lsb_sandbox {
     char root[PATH_MAX];
     char data[PATH_MAX]; /* vendored packages, the default /data */
     zyg_zygote *zygote[SANDBOX_LANGS];
-    pthread_mutex_t zygote_lock; /* guards starting zygotes */
+    pthread_mutex_t zygote_lock;              /* guards starting zygotes */
+    char *preimports[SANDBOX_MAX_PREIMPORTS]; /* modules the Python zygote imports first */
+    size_t preimport_count;
     sess_table *sessions;
 };
 
 static const char *const snapshot_names[SANDBOX_LANGS] = {"python.snap", "quickjs.snap"};
+static const char *const default_preimports[] = {LSB_DEFAULT_PREIMPORTS};
 
+/* See sandbox.h. */
 const guest_module *sandbox_guest(lsb_language lang) {
     switch (lang) {
     case LSB_LANG_PYTHON: return &guest_python;
@@ -45,6 +49,7 @@ const guest_module *sandbox_guest(lsb_language lang) {
     }
 }
 
+/* See sandbox.h. */
 const char *sandbox_snapshot_path(const lsb_sandbox *sb, lsb_language lang) {
     return sb->snapshot[lang];
 }
@@ -53,13 +58,49 @@ const char *sandbox_stdlib_dir(const lsb_sandbox *sb) { return sb->stdlib; }
 const char *sandbox_root_dir(const lsb_sandbox *sb) { return sb->root; }
 const char *sandbox_data_dir(const lsb_sandbox *sb) { return sb->data; }
 
+/* See llmsandbox.h. */
+const char *lsb_sandbox_data_dir(const lsb_sandbox *sb) { return sb->data; }
+
 zyg_zygote *sandbox_zygote(lsb_sandbox *sb, lsb_language lang) { return sb->zygote[lang]; }
 
 sess_table *sandbox_sessions(lsb_sandbox *sb) { return sb->sessions; }
 
-void sandbox_close_other_fds(int keep) {
-    if (keep > 3) syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U);
-    syscall(SYS_close_range, (unsigned)keep + 1, ~0U, 0U);
+/* True for a dotted Python module name (it is pasted into Python code). */
+static bool is_module_name(const char *s) {
+    if (s == NULL || s[0] == '\0' || s[0] == '.' || strlen(s) > NAME_MAX) return false;
+    return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") ==
+           strlen(s);
+}
+
+/* See sandbox.h. */
+int sandbox_set_preimports(lsb_sandbox *sb, const char *const *names, size_t count) {
+    for (size_t i = 0; i < sb->preimport_count; i++)
+        free(sb->preimports[i]);
+    sb->preimport_count = 0;
+    for (size_t i = 0; i < count && names[i] != NULL; i++) {
+        if (i >= SANDBOX_MAX_PREIMPORTS || !is_module_name(names[i]) ||
+            (sb->preimports[i] = strdup(names[i])) == NULL)
+            return -1;
+        sb->preimport_count = i + 1;
+    }
+    return 0;
+}
+
+/* Python source that imports the pre-imports (malloc'd), or NULL when the
+ * list is empty or on OOM. */
+static char *preimport_code(const lsb_sandbox *sb) {
+    size_t len = 256;
+    for (size_t i = 0; i < sb->preimport_count; i++)
+        len += strlen(sb->preimports[i]) + 4;
+    if (sb->preimport_count == 0) return NULL;
+    char *code = malloc(len), *p = code;
+    if (code == NULL) return NULL;
+    p += sprintf(p, "for _m in (");
+    for (size_t i = 0; i < sb->preimport_count; i++)
+        p += sprintf(p, "%s%s%s%s", "\"", sb->preimports[i], "\"", ",");
+    sprintf(p, "):\n    try:\n        __import__(_m)\n    except Exception as _e:\n"
+               "        print('pre-import', _m, 'failed:', _e)\n");
+    return code;
 }
 
 /* Find the default assets folder: $LSB_ASSETS_DIR or <exe dir>/assets. */
@@ -94,6 +135,7 @@ static int check_snapshots(const lsb_sandbox *sb, char *err, size_t errlen) {
     return 0;
 }
 
+/* See llmsandbox.h. */
 lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err, size_t errlen) {
     *out = NULL;
     lsb_sandbox *sb = calloc(1, sizeof *sb);
@@ -124,8 +166,11 @@ lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err
         free(sb);
         return LSB_ERR_ASSETS;
     }
-    if ((sb->sessions = sessions_new()) == NULL) {
+    size_t n = sizeof default_preimports / sizeof default_preimports[0];
+    if (sandbox_set_preimports(sb, default_preimports, n) != 0 ||
+        (sb->sessions = sess_table_new()) == NULL) {
         snprintf(err, errlen, "out of memory");
+        sandbox_set_preimports(sb, NULL, 0);
         free(sb);
         return LSB_ERR_SYSTEM;
     }
@@ -136,7 +181,7 @@ lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err
 
 /* Start the zygote of lang (lock held), with the pre-imports for Python. */
 static int start_zygote(lsb_sandbox *sb, lsb_language lang, char *err, size_t errlen) {
-    char *code = lang == LSB_LANG_PYTHON ? sessions_preimport_code(sb) : NULL;
+    char *code = lang == LSB_LANG_PYTHON ? preimport_code(sb) : NULL;
     worker_request warm = {.code = code,
                            .code_len = code ? strlen(code) : 0,
                            .filename = "<pre-import>",
@@ -157,6 +202,7 @@ static int start_zygote(lsb_sandbox *sb, lsb_language lang, char *err, size_t er
     return rc;
 }
 
+/* See sandbox.h. */
 zyg_zygote *sandbox_ensure_zygote(lsb_sandbox *sb, lsb_language lang, char *err, size_t errlen) {
     pthread_mutex_lock(&sb->zygote_lock);
     if (sb->zygote[lang] == NULL && start_zygote(sb, lang, err, errlen) != 0)
@@ -166,17 +212,20 @@ zyg_zygote *sandbox_ensure_zygote(lsb_sandbox *sb, lsb_language lang, char *err,
     return z;
 }
 
+/* See llmsandbox.h. */
 lsb_status lsb_sandbox_start_zygotes(lsb_sandbox *sb, char *err, size_t errlen) {
     for (int i = 0; i < SANDBOX_LANGS; i++)
         if (sandbox_ensure_zygote(sb, (lsb_language)i, err, errlen) == NULL) return LSB_ERR_SYSTEM;
     return LSB_OK;
 }
 
+/* See llmsandbox.h. */
 void lsb_sandbox_close(lsb_sandbox *sb) {
     if (sb == NULL) return;
-    sessions_free(sb->sessions);
+    sess_table_free(sb->sessions);
     for (int i = 0; i < SANDBOX_LANGS; i++)
         zyg_stop(sb->zygote[i]);
     pthread_mutex_destroy(&sb->zygote_lock);
+    sandbox_set_preimports(sb, NULL, 0);
     free(sb);
 }

@@ -10,7 +10,7 @@
  */
 #include "sandbox/snapshot.h"
 
-#include "sandbox/fdio.h"
+#include "sandbox/ipc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -84,6 +84,7 @@ static int is_zero(const uint8_t *p, size_t len) {
 
 static int open_image(const char *path, snap_header *hdr, char *err, size_t errlen);
 
+/* See snapshot.h. */
 uint64_t snap_assets_id(const char *stdlib_dir, const char *data_dir) {
     uint64_t h = SNAP_FNV_OFFSET;
     h = fold_file(h, stdlib_dir, "python311.zip", SNAP_ZIP_TAIL, 1);
@@ -91,6 +92,7 @@ uint64_t snap_assets_id(const char *stdlib_dir, const char *data_dir) {
     return fold_file(h, data_dir, "js/vendored.json", SNAP_MANIFEST_MAX, 0);
 }
 
+/* See snapshot.h. */
 int snap_check_assets(const char *path, uint64_t assets_id, char *err, size_t errlen) {
     snap_header hdr;
     int fd = open_image(path, &hdr, err, errlen);
@@ -125,11 +127,12 @@ static int write_memory(int fd, const wasm_rt_memory_t *mem) {
         const uint8_t *page = mem->data + off;
         if (is_zero(page, RT_PAGE_SIZE)) continue;
         if (lseek(fd, (off_t)(SNAP_DATA_OFFSET + off), SEEK_SET) < 0) return -1;
-        if (fdio_write_all(fd, page, RT_PAGE_SIZE) != 0) return -1;
+        if (ipc_write_all(fd, page, RT_PAGE_SIZE) != 0) return -1;
     }
     return ftruncate(fd, (off_t)(SNAP_DATA_OFFSET + mem->size));
 }
 
+/* See snapshot.h. */
 int snap_write(const guest_module *mod, void *inst, uint64_t assets_id, const char *path, char *err,
                size_t errlen) {
     snap_header hdr;
@@ -147,7 +150,7 @@ int snap_write(const guest_module *mod, void *inst, uint64_t assets_id, const ch
         snprintf(err, errlen, "cannot create %s: %s", tmp, strerror(errno));
         return -1;
     }
-    int rc = fdio_write_all(fd, &hdr, sizeof hdr);
+    int rc = ipc_write_all(fd, &hdr, sizeof hdr);
     if (rc == 0) rc = write_memory(fd, mod->memory(inst));
     if (rc == 0) rc = fsync(fd);
     if (close(fd) != 0) rc = -1;
@@ -199,6 +202,7 @@ static int check_image(const guest_module *mod, void *inst, const snap_header *h
     return 0;
 }
 
+/* See snapshot.h. */
 int snap_load(const guest_module *mod, void *inst, const char *path, char *err, size_t errlen) {
     snap_header hdr;
     int fd = open_image(path, &hdr, err, errlen);

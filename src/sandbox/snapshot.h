@@ -29,6 +29,7 @@ int snap_write(const guest_module *mod, void *inst, uint64_t assets_id, const ch
  * stdlib zip (its central directory) and the vendored.json manifests under
  * data_dir. A snapshot only works with the files it was made with (zipimport
  * keeps offsets into the zip), so a mismatch must be caught before a run.
+ * Cannot fail: a missing or unreadable file is hashed as absent.
  */
 uint64_t snap_assets_id(const char *stdlib_dir, const char *data_dir);
 

@@ -52,6 +52,7 @@ static int instantiate(worker_instance *w, const guest_module *mod, char *err, s
     return 0;
 }
 
+/* See worker.h. */
 int worker_prepare(worker_instance *w, const guest_module *mod, const char *snapshot_path,
                    char *err, size_t errlen) {
     if (lockdown_prepare(err, errlen) != 0) return -1; /* once per zygote, not per run */
@@ -157,6 +158,7 @@ static void send_done(worker_instance *w, rt_outcome outcome, uint32_t status) {
     chan_send(w->out_fd, CHAN_DONE, &done, sizeof done);
 }
 
+/* See worker.h. */
 int worker_bind(worker_instance *w, const worker_request *req, char *err, size_t errlen) {
     return bind_wasi(w, req, err, errlen);
 }
@@ -175,6 +177,7 @@ static void begin_run(worker_instance *w, const worker_request *req) {
     rt_reset_flags();
 }
 
+/* See worker.h. */
 bool worker_execute(worker_instance *w, const worker_request *req, int out_fd) {
     char err[WORKER_ERR_MAX] = "";
     w->out_fd = out_fd;
@@ -192,6 +195,7 @@ bool worker_execute(worker_instance *w, const worker_request *req, int out_fd) {
     return outcome == RT_OK && status == 0;
 }
 
+/* See worker.h. */
 _Noreturn void worker_run(worker_instance *w, const worker_request *req, int out_fd) {
     char err[WORKER_ERR_MAX] = "";
     if (worker_bind(w, req, err, sizeof err) != 0 ||
@@ -201,6 +205,7 @@ _Noreturn void worker_run(worker_instance *w, const worker_request *req, int out
     _exit(0);
 }
 
+/* See worker.h. */
 int worker_make_snapshot(const guest_module *mod, const snapshot_inputs *in, const char *out_path,
                          char *err, size_t errlen) {
     worker_instance w;

@@ -69,7 +69,8 @@ int worker_bind(worker_instance *w, const worker_request *req, char *err, size_t
  * Run the per-run part of req (code, limits, options) on a bound instance,
  * writing chan frames to out_fd (ending with CHAN_DONE, or CHAN_FAIL for a
  * setup failure). Returns true when the run succeeded (no trap, status 0),
- * the condition under which a live session keeps this run's state.
+ * the condition under which a live session keeps this run's state, and
+ * false on any failure (of the setup or of the guest's code).
  */
 bool worker_execute(worker_instance *w, const worker_request *req, int out_fd);
 

@@ -7,7 +7,6 @@
  */
 #include "sandbox/workspace.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #include "../../guest/lsb_abi.h"
+#include "util/walk.h"
 
 #define WS_MAX_DEPTH 64
 #define WS_PATH_MAX  4096
@@ -38,55 +38,46 @@ static int listing_add(ws_listing *l, const char *path, const struct stat *st) {
     return 0;
 }
 
-/* Walk the directory dirfd (whose relative path is prefix); -1 on OOM. */
-static int scan_dir(int fd, const char *prefix, int depth, size_t max, ws_listing *l) {
-    DIR *dir = fdopendir(fd);
-    if (dir == NULL) {
-        close(fd);
-        l->incomplete = 1;
-        return 0;
+/* A scan in progress: the listing and its cap. */
+typedef struct scan_ctx {
+    ws_listing *l;
+    size_t max;
+} scan_ctx;
+
+/* util_walk visitor of ws_scan: lists regular files and symlinks, enters
+ * folders, and marks the listing incomplete for whatever it cannot see;
+ * -1 only on OOM. */
+static int scan_visit(void *ctx, const util_walk_entry *e) {
+    scan_ctx *s = ctx;
+    if (e->event == UTIL_WALK_LEAVE) return UTIL_WALK_NEXT;
+    if (e->event == UTIL_WALK_NO_ENTER || e->path == NULL || e->st == NULL) {
+        s->l->incomplete = 1;
+        return UTIL_WALK_NEXT;
     }
-    int rc = 0;
-    struct dirent *de;
-    while (rc == 0 && (de = readdir(dir)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
-        char path[WS_PATH_MAX];
-        struct stat st;
-        if (snprintf(path, sizeof path, "%s%s", prefix, de->d_name) >= (int)sizeof path ||
-            fstatat(dirfd(dir), de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-            l->incomplete = 1;
-            continue;
-        }
-        if (S_ISDIR(st.st_mode)) {
-            int sub =
-                openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-            if (sub < 0 || depth >= WS_MAX_DEPTH || strlen(path) + 2 >= sizeof path) {
-                if (sub >= 0) close(sub);
-                l->incomplete = 1;
-                continue;
-            }
-            strcat(path, "/");
-            rc = scan_dir(sub, path, depth + 1, max, l);
-        } else if (l->count >= max) {
-            l->incomplete = 1;
-            break;
-        } else {
-            rc = listing_add(l, path, &st);
-        }
+    if (S_ISDIR(e->st->st_mode)) {
+        if (strlen(e->path) + 2 < WS_PATH_MAX) return UTIL_WALK_ENTER;
+        s->l->incomplete = 1;
+        return UTIL_WALK_NEXT;
     }
-    closedir(dir);
-    return rc;
+    if (s->l->count >= s->max) {
+        s->l->incomplete = 1;
+        return UTIL_WALK_STOP;
+    }
+    return listing_add(s->l, e->path, e->st);
 }
 
+/* qsort order of listing entries: by path. */
 static int entry_cmp(const void *a, const void *b) {
     return strcmp(((const ws_entry *)a)->path, ((const ws_entry *)b)->path);
 }
 
+/* See workspace.h. */
 int ws_scan(const char *root, size_t max_entries, ws_listing *out) {
     memset(out, 0, sizeof *out);
     int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) return -1;
-    if (scan_dir(fd, "", 0, max_entries, out) != 0) {
+    scan_ctx s = {out, max_entries};
+    if (util_walk(fd, "", WS_MAX_DEPTH, true, scan_visit, &s) != 0) {
         ws_listing_free(out);
         return -1;
     }
@@ -94,6 +85,7 @@ int ws_scan(const char *root, size_t max_entries, ws_listing *out) {
     return 0;
 }
 
+/* See workspace.h. */
 void ws_listing_free(ws_listing *listing) {
     for (size_t i = 0; i < listing->count; i++)
         free(listing->items[i].path);
@@ -114,11 +106,13 @@ static int push_guest_path(char ***list, size_t *n, const char *rel) {
     return 0;
 }
 
+/* See workspace.h. */
 bool ws_is_system_path(const char *rel) {
     size_t n = strlen(LSB_SYSTEM_DIR);
     return strncmp(rel, LSB_SYSTEM_DIR, n) == 0 && (rel[n] == '\0' || rel[n] == '/');
 }
 
+/* See workspace.h. */
 int ws_diff(const ws_listing *before, const ws_listing *after, char ***created, size_t *ncreated,
             char ***modified, size_t *nmodified) {
     *created = *modified = NULL;
@@ -142,6 +136,7 @@ int ws_diff(const ws_listing *before, const ws_listing *after, char ***created, 
     return 0;
 }
 
+/* See workspace.h. */
 int ws_make_temp(char *path, size_t pathlen) {
     const char *tmp = getenv("TMPDIR");
     if (tmp == NULL || tmp[0] != '/') tmp = "/tmp";
@@ -149,34 +144,34 @@ int ws_make_temp(char *path, size_t pathlen) {
     return mkdtemp(path) == NULL ? -1 : 0;
 }
 
-/* Empty the directory dirfd, depth-first; -1 if anything remained. */
-static int empty_dir(int fd, int depth) {
-    DIR *dir = fdopendir(fd);
-    if (dir == NULL) {
-        close(fd);
-        return -1;
+/* util_walk visitor of ws_empty_dir: removes files and symlinks, enters
+ * folders and removes them once empty; *ctx becomes true when anything
+ * could not be removed, and the walk goes on with the rest. */
+static int empty_visit(void *ctx, const util_walk_entry *e) {
+    bool *failed = ctx;
+    switch (e->event) {
+    case UTIL_WALK_ENTRY:
+        if (e->st != NULL && S_ISDIR(e->st->st_mode)) return UTIL_WALK_ENTER;
+        if (unlinkat(e->dirfd, e->name, 0) != 0) *failed = true;
+        return UTIL_WALK_NEXT;
+    case UTIL_WALK_LEAVE:
+        if (unlinkat(e->dirfd, e->name, AT_REMOVEDIR) != 0) *failed = true;
+        return UTIL_WALK_NEXT;
+    default: *failed = true; return UTIL_WALK_NEXT;
     }
-    int rc = 0;
-    struct dirent *de;
-    while ((de = readdir(dir)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
-        if (unlinkat(dirfd(dir), de->d_name, 0) == 0) continue;
-        int sub = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (sub < 0 || depth >= WS_MAX_DEPTH || empty_dir(sub, depth + 1) != 0 ||
-            unlinkat(dirfd(dir), de->d_name, AT_REMOVEDIR) != 0) {
-            if (sub >= 0 && depth >= WS_MAX_DEPTH) close(sub);
-            rc = -1;
-        }
-    }
-    closedir(dir);
-    return rc;
 }
 
-int ws_empty_dir(int fd) { return empty_dir(fd, 0); }
+/* See workspace.h. */
+int ws_empty_dir(int fd) {
+    bool failed = false;
+    util_walk(fd, NULL, WS_MAX_DEPTH, false, empty_visit, &failed);
+    return failed ? -1 : 0;
+}
 
+/* See workspace.h. */
 int ws_remove_tree(const char *root) {
     int fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return -1;
-    if (empty_dir(fd, 0) != 0) return -1;
+    if (ws_empty_dir(fd) != 0) return -1;
     return rmdir(root);
 }

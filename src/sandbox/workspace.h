@@ -28,6 +28,8 @@ typedef struct ws_listing {
 
 /* List regular files and symlinks under root, at most max_entries. 0 or -1 (OOM/open). */
 int ws_scan(const char *root, size_t max_entries, ws_listing *out);
+
+/* Free a listing's entries (idempotent). Cannot fail. */
 void ws_listing_free(ws_listing *listing);
 
 /*
@@ -39,7 +41,7 @@ int ws_diff(const ws_listing *before, const ws_listing *after, char ***created, 
 
 /* True for paths (relative to the workspace root) inside our own system
  * folder (LSB_SYSTEM_DIR: state file, installed packages), which results
- * leave out of files_created and files_modified. */
+ * leave out of files_created and files_modified. Cannot fail. */
 bool ws_is_system_path(const char *rel);
 
 /* Create a private temporary workspace; path receives its name. 0 or -1. */

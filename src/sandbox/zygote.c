@@ -1,14 +1,13 @@
 /*
  * zygote.c - the zygote process and its request protocol (see zygote.h).
  *
- * Protocol on a SOCK_STREAM socketpair (framing in wire.c): the requester
- * sends a zyg_wire header, with one descriptor attached (a run's output
- * pipe, or a session's control socket), then the strings it announces; the
- * zygote answers with the forked child's pid (int32, or -1). The zygote
- * validates every length before allocating, and a requester mutex keeps one
- * request on the wire at a time. The zygote is a child subreaper, so the
- * session processes that outlive their parents (sessproc.c) are reaped by
- * it, and it runs the configured pre-imports once before serving.
+ * Protocol on a SOCK_STREAM socketpair: the requester sends one request
+ * (encoded by ipc.c, which checks every length before allocating), with
+ * one descriptor attached (a run's output pipe, or a session's control
+ * socket); the zygote answers with the forked child's pid (int32, or -1).
+ * A requester mutex keeps one request on the wire at a time. The zygote is a child subreaper, so
+ * the session processes that outlive their parents (session/proc.c) are reaped by it, and it runs
+ * the configured pre-imports once before serving.
  */
 #include "sandbox/zygote.h"
 
@@ -27,19 +26,8 @@
 
 #include "sandbox/channel.h"
 #include "sandbox/defaults.h"
-#include "sandbox/fdio.h"
-#include "sandbox/sandbox.h"
-#include "sandbox/sessproc.h"
-#include "sandbox/wire.h"
-
-#define ZYG_STRINGS    9
-#define ZYG_MAX_STRING ((uint32_t)LSB_MAX_CODE_BYTES + 1)
-
-/* What a request asks the zygote to fork. */
-typedef enum zyg_kind {
-    ZYG_KIND_RUN = 0,    /* a one-shot execution; the fd is its output pipe */
-    ZYG_KIND_SESSION = 1 /* a live session process; the fd is its control socket */
-} zyg_kind;
+#include "sandbox/ipc.h"
+#include "util/fs.h"
 
 struct zyg_zygote {
     pid_t pid;
@@ -50,64 +38,37 @@ struct zyg_zygote {
     worker_request warm;     /* mounts and code of the pre-imports (strings owned) */
 };
 
-/* Fixed-size part of a request; lengths of ZYG_STRINGS strings follow:
- * code, filename, env, stdlib, workspace, data, external, root, options. */
-typedef struct zyg_wire {
-    uint64_t fuel, memory_bytes, stdout_max, stderr_max, quota_bytes, quota_files;
-    uint32_t len[ZYG_STRINGS];
-    uint32_t kind; /* zyg_kind */
-} zyg_wire;
+/* The session process loop (zyg_set_session_main); NULL until registered. */
+static zyg_session_main session_main;
 
-/* The request a zygote's child works on, rebuilt from the wire. */
-static worker_request request_from_wire(const zyg_wire *wire, const char **s) {
-    return (worker_request){
-        .code = s[0],
-        .code_len = s[0] ? wire->len[0] : 0,
-        .filename = s[1],
-        .env_block = s[2],
-        .env_len = s[2] ? wire->len[2] : 0,
-        .fuel = wire->fuel,
-        .memory_bytes = wire->memory_bytes,
-        .stdout_max = wire->stdout_max,
-        .stderr_max = wire->stderr_max,
-        .quota_bytes = wire->quota_bytes,
-        .quota_files = wire->quota_files,
-        .stdlib_dir = s[3],
-        .workspace = s[4],
-        .data_dir = s[5],
-        .external_dir = s[6],
-        .root_dir = s[7],
-        .options = s[8],
-        .options_len = s[8] ? wire->len[8] : 0,
-    };
-}
+/* See zygote.h. */
+void zyg_set_session_main(zyg_session_main fn) { session_main = fn; }
 
 /* In the forked child: become a one-shot run or a session. Never returns. */
-static _Noreturn void child_main(worker_instance *w, int sock, const zyg_wire *wire, int fd,
-                                 const char **s) {
+static _Noreturn void child_main(worker_instance *w, int sock, const ipc_request *r) {
     close(sock);
-    sandbox_close_other_fds(fd);
-    worker_request req = request_from_wire(wire, s);
-    if (wire->kind == ZYG_KIND_SESSION) sessproc_main(w, &req, fd);
-    if (req.code == NULL || req.filename == NULL) _exit(1);
-    worker_run(w, &req, fd);
+    util_close_fds_except(r->fd);
+    if (r->kind == IPC_KIND_SESSION) {
+        if (session_main != NULL) session_main(w, &r->req, r->fd);
+        _exit(1);
+    }
+    if (r->req.code == NULL || r->req.filename == NULL) _exit(1);
+    worker_run(w, &r->req, r->fd);
 }
 
 /* Serve requests until the requester closes the socket. Never returns. */
 static _Noreturn void zygote_main(worker_instance *w, int sock) {
     signal(SIGCHLD, SIG_IGN); /* children are reaped automatically */
     for (;;) {
-        zyg_wire wire;
-        int fd = -1;
-        if (wire_recv_header(sock, &wire, sizeof wire, &fd) != 0) _exit(0);
-        const char *s[ZYG_STRINGS];
-        char *strings = wire_recv_strings(sock, wire.len, ZYG_STRINGS, ZYG_MAX_STRING, s);
-        pid_t pid = strings ? fork() : -1;
-        if (pid == 0) child_main(w, sock, &wire, fd, s);
-        free(strings);
-        close(fd);
+        ipc_request r;
+        int rc = ipc_recv_request(sock, &r);
+        if (rc == -1) _exit(0);
+        pid_t pid = rc == 0 ? fork() : -1;
+        if (pid == 0) child_main(w, sock, &r);
+        ipc_request_free(&r);
+        close(r.fd);
         int32_t reply = (int32_t)pid;
-        if (wire_send_all(sock, &reply, sizeof reply) != 0 || strings == NULL) _exit(0);
+        if (ipc_send_all(sock, &reply, sizeof reply) != 0 || rc != 0) _exit(0);
     }
 }
 
@@ -140,11 +101,11 @@ static int start_process(zyg_zygote *z, char *err, size_t errlen) {
     if (pid == 0) {
         worker_instance w;
         char why[512] = "";
-        sandbox_close_other_fds(sv[1]);
+        util_close_fds_except(sv[1]);
         prctl(PR_SET_CHILD_SUBREAPER, 1); /* orphaned session processes come to us */
         int32_t ready = worker_prepare(&w, z->mod, z->snapshot, why, sizeof why) == 0 ? 0 : -1;
         if (ready == 0) preimport(&w, &z->warm);
-        if (wire_send_all(sv[1], &ready, sizeof ready) != 0 || ready != 0) {
+        if (ipc_send_all(sv[1], &ready, sizeof ready) != 0 || ready != 0) {
             if (ready != 0) fprintf(stderr, "llm-sandbox: zygote: %s\n", why);
             _exit(1);
         }
@@ -152,7 +113,7 @@ static int start_process(zyg_zygote *z, char *err, size_t errlen) {
     }
     close(sv[1]);
     int32_t ready = -1;
-    if (pid < 0 || fdio_read_all(sv[0], &ready, sizeof ready) != 0 || ready != 0) {
+    if (pid < 0 || ipc_read_all(sv[0], &ready, sizeof ready) != 0 || ready != 0) {
         snprintf(err, errlen, "the %s zygote failed to start%s", z->mod->name,
                  pid < 0 ? " (fork failed)" : "; see stderr");
         close(sv[0]);
@@ -226,31 +187,16 @@ int zyg_start(zyg_zygote **out, const guest_module *mod, const char *snapshot_pa
 
 /* Send one request of kind with fd attached and read back the pid; the
  * caller holds z->lock. */
-static pid_t spawn_locked(zyg_zygote *z, const worker_request *req, zyg_kind kind, int fd) {
-    const char *s[ZYG_STRINGS] = {req->code,         req->filename,  req->env_block,
-                                  req->stdlib_dir,   req->workspace, req->data_dir,
-                                  req->external_dir, req->root_dir,  req->options};
-    size_t lens[ZYG_STRINGS] = {req->code_len, SIZE_MAX, req->env_len, SIZE_MAX,        SIZE_MAX,
-                                SIZE_MAX,      SIZE_MAX, SIZE_MAX,     req->options_len};
-    zyg_wire wire = {.fuel = req->fuel,
-                     .memory_bytes = req->memory_bytes,
-                     .stdout_max = req->stdout_max,
-                     .stderr_max = req->stderr_max,
-                     .quota_bytes = req->quota_bytes,
-                     .quota_files = req->quota_files,
-                     .kind = kind};
-    for (int i = 0; i < ZYG_STRINGS; i++)
-        wire.len[i] = wire_len(s[i], lens[i]);
-    if (wire_send_header(z->sock, &wire, sizeof wire, fd) != 0 ||
-        wire_send_strings(z->sock, s, wire.len, ZYG_STRINGS) != 0)
-        return -1;
+static pid_t spawn_locked(zyg_zygote *z, const worker_request *req, ipc_kind kind, int fd) {
     int32_t pid = -1;
-    if (fdio_read_all(z->sock, &pid, sizeof pid) != 0) return -1;
+    if (ipc_send_request(z->sock, req, kind, fd) != 0 ||
+        ipc_read_all(z->sock, &pid, sizeof pid) != 0)
+        return -1;
     return pid;
 }
 
 /* Have the zygote fork a child of kind; restart a dead zygote once. */
-static pid_t spawn(zyg_zygote *z, const worker_request *req, zyg_kind kind, int fd, char *err,
+static pid_t spawn(zyg_zygote *z, const worker_request *req, ipc_kind kind, int fd, char *err,
                    size_t errlen) {
     if (req->code_len > LSB_MAX_CODE_BYTES || req->env_len > LSB_MAX_ENV_BYTES) {
         snprintf(err, errlen, "request too large for the zygote");
@@ -276,12 +222,12 @@ static pid_t spawn(zyg_zygote *z, const worker_request *req, zyg_kind kind, int 
 }
 
 pid_t zyg_spawn(zyg_zygote *z, const worker_request *req, int out_fd, char *err, size_t errlen) {
-    return spawn(z, req, ZYG_KIND_RUN, out_fd, err, errlen);
+    return spawn(z, req, IPC_KIND_RUN, out_fd, err, errlen);
 }
 
 pid_t zyg_spawn_session(zyg_zygote *z, const worker_request *req, int ctl, char *err,
                         size_t errlen) {
-    return spawn(z, req, ZYG_KIND_SESSION, ctl, err, errlen);
+    return spawn(z, req, IPC_KIND_SESSION, ctl, err, errlen);
 }
 
 void zyg_stop(zyg_zygote *z) {

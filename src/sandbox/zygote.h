@@ -35,9 +35,22 @@ int zyg_start(zyg_zygote **out, const guest_module *mod, const char *snapshot_pa
 pid_t zyg_spawn(zyg_zygote *z, const worker_request *req, int out_fd, char *err, size_t errlen);
 
 /*
+ * What a zygote's child runs to become a live session process: bind req's
+ * mounts and quotas and serve runs over ctl; it must not return. The
+ * session layer provides it (session/proc.c), so the engine never calls
+ * up into the sessions.
+ */
+typedef void (*zyg_session_main)(worker_instance *w, const worker_request *req, int ctl);
+
+/* Register the session process loop for every zygote started afterwards
+ * (a zygote is a fork, so it keeps what was registered before it began). */
+void zyg_set_session_main(zyg_session_main fn);
+
+/*
  * Have the zygote fork a live session process bound to req's mounts and
- * quotas, talking over ctl (see sessproc.h; the caller keeps its own end
- * and closes this one). Returns the pid, or -1 with err.
+ * quotas, running the registered zyg_session_main over ctl (the caller
+ * keeps its own end and closes this one). Returns the pid, or -1 with err;
+ * the child exits at once if no session loop was registered.
  */
 pid_t zyg_spawn_session(zyg_zygote *z, const worker_request *req, int ctl, char *err,
                         size_t errlen);

@@ -57,12 +57,14 @@ static const struct {
     {EXDEV, WASI_EXDEV},
 };
 
+/* See abi.h. */
 uint32_t wasi_errno_from_host(int host_errno) {
     for (size_t i = 0; i < sizeof errno_table / sizeof errno_table[0]; i++)
         if (errno_table[i].host == host_errno) return errno_table[i].wasi;
     return WASI_EIO;
 }
 
+/* See abi.h. */
 uint8_t wasi_filetype_from_mode(mode_t mode) {
     switch (mode & S_IFMT) {
     case S_IFREG: return WASI_FILETYPE_REGULAR_FILE;
@@ -75,11 +77,13 @@ uint8_t wasi_filetype_from_mode(mode_t mode) {
     }
 }
 
+/* See abi.h. */
 uint64_t wasi_ns_from_timespec(const struct timespec *ts) {
     if (ts->tv_sec < 0) return 0;
     return (uint64_t)ts->tv_sec * NS_PER_SEC + (uint64_t)ts->tv_nsec;
 }
 
+/* See abi.h. */
 void wasi_encode_filestat(uint8_t *p, const struct stat *st) {
     wasi_st64(p + 0, (uint64_t)st->st_dev);
     wasi_st64(p + 8, (uint64_t)st->st_ino);
@@ -108,6 +112,7 @@ static uint32_t one_time(uint64_t ns, int set, int now, struct timespec *ts) {
     return 0;
 }
 
+/* See abi.h. */
 uint32_t wasi_times_from_fst(uint64_t atim, uint64_t mtim, uint32_t fst, struct timespec ts[2]) {
     const uint32_t known = WASI_FST_ATIM | WASI_FST_ATIM_NOW | WASI_FST_MTIM | WASI_FST_MTIM_NOW;
     if (fst & ~known) return WASI_EINVAL;

@@ -186,16 +186,20 @@
 #define WASI_EVENT_NBYTES      16 /* u64 */
 #define WASI_EVENT_FLAGS       24 /* u16 */
 
-/* Maps a host errno value to the WASI errno; unknown values become EIO. */
+/* Maps a host errno value to the WASI errno. Cannot fail: unknown values
+ * become EIO. */
 uint32_t wasi_errno_from_host(int host_errno);
 
-/* The WASI filetype of a host st_mode. */
+/* The WASI filetype of a host st_mode. Cannot fail: an unknown type is
+ * UNKNOWN. */
 uint8_t wasi_filetype_from_mode(mode_t mode);
 
-/* A host timespec as WASI nanoseconds (negative times become 0). */
+/* A host timespec as WASI nanoseconds. Cannot fail: negative times
+ * become 0. */
 uint64_t wasi_ns_from_timespec(const struct timespec *ts);
 
-/* Encodes st as a WASI filestat into 64 bytes at p (p already checked). */
+/* Encodes st as a WASI filestat into 64 bytes at p (p already checked).
+ * Cannot fail. */
 void wasi_encode_filestat(uint8_t *p, const struct stat *st);
 
 /* Turns WASI (atim, mtim, fst_flags) into the utimensat/futimens array.

@@ -52,6 +52,7 @@ static int pack_strings(const char *const *v, const char *what, wasi_strings *ou
     return 0;
 }
 
+/* Fill fds 0-2: stdin (always at EOF), stdout and stderr. */
 static void init_stdio(struct wasi_state *st) {
     static const uint8_t kinds[3] = {WASI_FD_STDIN, WASI_FD_STDOUT, WASI_FD_STDERR};
     for (int i = 0; i < 3; i++) {
@@ -115,6 +116,8 @@ static int add_preopen(struct wasi_state *st, int fd, const wasi_preopen *p, cha
     return 0;
 }
 
+/* Build st from cfg: the fd table, argv/envp, stdio and the preopens with
+ * their quota scans. Returns 0, or -1 with err. */
 static int init_state(struct wasi_state *st, const wasi_config *cfg, char *err, size_t errlen) {
     for (int i = 0; i < WASI_MAX_FDS; i++)
         st->fds[i] = (wasi_fd){.kind = WASI_FD_FREE, .host = -1};
@@ -140,6 +143,7 @@ static int init_state(struct wasi_state *st, const wasi_config *cfg, char *err, 
     return 0;
 }
 
+/* See wasi.h. */
 int wasi_init(wasi_ctx *ctx, const wasi_config *cfg, char *err, size_t errlen) {
     char dummy[1];
     if (err == NULL || errlen == 0) {
@@ -164,6 +168,7 @@ int wasi_init(wasi_ctx *ctx, const wasi_config *cfg, char *err, size_t errlen) {
     return 0;
 }
 
+/* See wasi.h. */
 void wasi_free(wasi_ctx *ctx) {
     struct wasi_state *st;
     if (ctx == NULL || ctx->st == NULL) return;
@@ -179,6 +184,7 @@ void wasi_free(wasi_ctx *ctx) {
     memset(ctx, 0, sizeof *ctx);
 }
 
+/* See wasi.h. */
 void wasi_get_stats(const wasi_ctx *ctx, wasi_stats *out) {
     const struct wasi_state *st = ctx ? ctx->st : NULL;
     memset(out, 0, sizeof *out);
@@ -197,6 +203,7 @@ void wasi_get_stats(const wasi_ctx *ctx, wasi_stats *out) {
     out->exit_code = st->exit_code;
 }
 
+/* See wasi.h. */
 void wasi_reset_run(wasi_ctx *ctx) {
     struct wasi_state *st = ctx ? ctx->st : NULL;
     if (st == NULL) return;
@@ -213,6 +220,7 @@ void wasi_reset_run(wasi_ctx *ctx) {
     st->exit_code = 0;
 }
 
+/* See wasi.h. */
 int wasi_rescan_quota(wasi_ctx *ctx, char *err, size_t errlen) {
     struct wasi_state *st = ctx ? ctx->st : NULL;
     if (st == NULL) return 0;
@@ -225,6 +233,7 @@ int wasi_rescan_quota(wasi_ctx *ctx, char *err, size_t errlen) {
     return 0;
 }
 
+/* See wasi.h. */
 void wasi_set_output_caps(wasi_ctx *ctx, uint64_t stdout_max, uint64_t stderr_max) {
     struct wasi_state *st = ctx ? ctx->st : NULL;
     if (st == NULL) return;

@@ -17,6 +17,7 @@
 #include "wasi/mem.h"
 #include "wasi/quota.h"
 #include "wasi/wasi.h"
+#include "wasm/mem.h"
 
 #define NO_OFFSET       UINT64_MAX
 #define MAX_FILE_OFFSET ((uint64_t)INT64_MAX)
@@ -38,7 +39,7 @@ static void emit(struct wasi_state *st, int which, const uint8_t *buf, uint64_t 
  * no allocation, whatever the count. Returns 0 or FAULT. */
 static uint32_t write_stream(wasi_ctx *ctx, int which, uint32_t iovs, uint32_t count,
                              uint32_t *written) {
-    const uint8_t *arr = wasi_mem_array(ctx->memory, iovs, count, WASI_IOVEC_SIZE);
+    const uint8_t *arr = rt_mem_array(ctx->memory, iovs, count, WASI_IOVEC_SIZE);
     uint64_t sum = 0;
     uint8_t *buf;
     uint32_t len;
@@ -109,7 +110,7 @@ static uint32_t do_write(wasi_ctx *ctx, uint32_t fd, uint32_t iovs, uint32_t cou
     uint64_t rights = WASI_RIGHT_FD_WRITE | (offset == NO_OFFSET ? 0 : WASI_RIGHT_FD_SEEK);
     uint32_t rc = wasi_fd_get(ctx, fd, rights, WASI_NEED_WRITE, &e);
     if (rc != 0) return rc;
-    if (wasi_mem_range(ctx->memory, out, 4) == NULL) return WASI_EFAULT;
+    if (rt_mem_range(ctx->memory, out, 4) == NULL) return WASI_EFAULT;
     if (offset != NO_OFFSET && offset > MAX_FILE_OFFSET) return WASI_EINVAL;
     if (e->kind == WASI_FD_STDOUT || e->kind == WASI_FD_STDERR) {
         if (offset != NO_OFFSET) return WASI_ESPIPE;
@@ -122,11 +123,13 @@ static uint32_t do_write(wasi_ctx *ctx, uint32_t fd, uint32_t iovs, uint32_t cou
     return rc != 0 ? rc : wasi_mem_put32(ctx->memory, out, written);
 }
 
+/* WASI fd_write (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_write(wasi_ctx *ctx, uint32_t fd, uint32_t iovs,
                                             uint32_t iovs_len, uint32_t nwritten_out) {
     return do_write(ctx, fd, iovs, iovs_len, NO_OFFSET, nwritten_out);
 }
 
+/* WASI fd_pwrite (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_pwrite(wasi_ctx *ctx, uint32_t fd, uint32_t iovs,
                                              uint32_t iovs_len, uint64_t offset,
                                              uint32_t nwritten_out) {
@@ -145,7 +148,7 @@ static uint32_t do_read(wasi_ctx *ctx, uint32_t fd, uint32_t iovs, uint32_t coun
     uint64_t rights = WASI_RIGHT_FD_READ | (offset == NO_OFFSET ? 0 : WASI_RIGHT_FD_SEEK);
     uint32_t rc = wasi_fd_get(ctx, fd, rights, 0, &e);
     if (rc != 0) return rc;
-    if (wasi_mem_range(ctx->memory, out, 4) == NULL) return WASI_EFAULT;
+    if (rt_mem_range(ctx->memory, out, 4) == NULL) return WASI_EFAULT;
     if (offset != NO_OFFSET && offset > MAX_FILE_OFFSET) return WASI_EINVAL;
     rc = wasi_mem_iovecs(ctx->memory, iovs, count, v, WASI_MAX_IOVS, &used, &total);
     if (rc != 0) return rc;
@@ -161,11 +164,13 @@ static uint32_t do_read(wasi_ctx *ctx, uint32_t fd, uint32_t iovs, uint32_t coun
     return wasi_mem_put32(ctx->memory, out, (uint32_t)n);
 }
 
+/* WASI fd_read (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_read(wasi_ctx *ctx, uint32_t fd, uint32_t iovs,
                                            uint32_t iovs_len, uint32_t nread_out) {
     return do_read(ctx, fd, iovs, iovs_len, NO_OFFSET, nread_out);
 }
 
+/* WASI fd_pread (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_pread(wasi_ctx *ctx, uint32_t fd, uint32_t iovs,
                                             uint32_t iovs_len, uint64_t offset,
                                             uint32_t nread_out) {
@@ -183,6 +188,7 @@ static uint32_t seekable_fd(wasi_ctx *ctx, uint32_t fd, uint64_t rights, wasi_fd
     return (*e)->kind == WASI_FD_FILE ? 0 : WASI_EBADF;
 }
 
+/* WASI fd_seek (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_seek(wasi_ctx *ctx, uint32_t fd, uint64_t offset,
                                            uint32_t whence, uint32_t newoffset_out) {
     static const int host_whence[] = {SEEK_SET, SEEK_CUR, SEEK_END};
@@ -191,18 +197,19 @@ uint32_t Z_wasi_snapshot_preview1Z_fd_seek(wasi_ctx *ctx, uint32_t fd, uint64_t 
     uint32_t rc = seekable_fd(ctx, fd, WASI_RIGHT_FD_SEEK, &e);
     if (rc != 0) return rc;
     if (whence > WASI_WHENCE_END) return WASI_EINVAL;
-    if (wasi_mem_range(ctx->memory, newoffset_out, 8) == NULL) return WASI_EFAULT;
+    if (rt_mem_range(ctx->memory, newoffset_out, 8) == NULL) return WASI_EFAULT;
     pos = lseek(e->host, (off_t)(int64_t)offset, host_whence[whence]);
     if (pos < 0) return wasi_errno_from_host(errno);
     return wasi_mem_put64(ctx->memory, newoffset_out, (uint64_t)pos);
 }
 
+/* WASI fd_tell (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_tell(wasi_ctx *ctx, uint32_t fd, uint32_t offset_out) {
     wasi_fd *e;
     off_t pos;
     uint32_t rc = seekable_fd(ctx, fd, WASI_RIGHT_FD_TELL, &e);
     if (rc != 0) return rc;
-    if (wasi_mem_range(ctx->memory, offset_out, 8) == NULL) return WASI_EFAULT;
+    if (rt_mem_range(ctx->memory, offset_out, 8) == NULL) return WASI_EFAULT;
     pos = lseek(e->host, 0, SEEK_CUR);
     if (pos < 0) return wasi_errno_from_host(errno);
     return wasi_mem_put64(ctx->memory, offset_out, (uint64_t)pos);

@@ -17,9 +17,11 @@
 #include "wasi/mem.h"
 #include "wasi/quota.h"
 #include "wasi/wasi.h"
+#include "wasm/mem.h"
 
 #define MAX_FILE_SIZE ((uint64_t)INT64_MAX)
 
+/* WASI fd_close (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_close(wasi_ctx *ctx, uint32_t fd) {
     wasi_fd *e;
     uint32_t rc = wasi_fd_get(ctx, fd, 0, 0, &e);
@@ -40,12 +42,13 @@ uint32_t Z_wasi_snapshot_preview1Z_fd_renumber(wasi_ctx *ctx, uint32_t from, uin
     return 0;
 }
 
+/* WASI fd_fdstat_get (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_fdstat_get(wasi_ctx *ctx, uint32_t fd, uint32_t stat_out) {
     wasi_fd *e;
     uint8_t *p;
     uint32_t rc = wasi_fd_get(ctx, fd, 0, 0, &e);
     if (rc != 0) return rc;
-    p = wasi_mem_range(ctx->memory, stat_out, WASI_FDSTAT_SIZE);
+    p = rt_mem_range(ctx->memory, stat_out, WASI_FDSTAT_SIZE);
     if (p == NULL) return WASI_EFAULT;
     memset(p, 0, WASI_FDSTAT_SIZE);
     p[WASI_FDSTAT_FILETYPE] = e->filetype;
@@ -72,6 +75,7 @@ uint32_t Z_wasi_snapshot_preview1Z_fd_fdstat_set_flags(wasi_ctx *ctx, uint32_t f
     return 0;
 }
 
+/* WASI fd_fdstat_set_rights (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_fdstat_set_rights(wasi_ctx *ctx, uint32_t fd, uint64_t base,
                                                         uint64_t inheriting) {
     wasi_fd *e;
@@ -93,13 +97,14 @@ static uint32_t fd_stat(const wasi_fd *e, struct stat *sb) {
     return 0;
 }
 
+/* WASI fd_filestat_get (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_filestat_get(wasi_ctx *ctx, uint32_t fd, uint32_t stat_out) {
     wasi_fd *e;
     struct stat sb;
     uint8_t *p;
     uint32_t rc = wasi_fd_get(ctx, fd, WASI_RIGHT_FD_FILESTAT_GET, 0, &e);
     if (rc != 0) return rc;
-    p = wasi_mem_range(ctx->memory, stat_out, WASI_FILESTAT_SIZE);
+    p = rt_mem_range(ctx->memory, stat_out, WASI_FILESTAT_SIZE);
     if (p == NULL) return WASI_EFAULT;
     rc = fd_stat(e, &sb);
     if (rc == 0) wasi_encode_filestat(p, &sb);
@@ -129,12 +134,14 @@ static uint32_t resize_file(wasi_ctx *ctx, wasi_fd *e, uint64_t offset, uint64_t
     return 0;
 }
 
+/* WASI fd_filestat_set_size (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_filestat_set_size(wasi_ctx *ctx, uint32_t fd, uint64_t size) {
     wasi_fd *e;
     uint32_t rc = wasi_fd_get(ctx, fd, WASI_RIGHT_FD_FILESTAT_SET_SIZE, WASI_NEED_WRITE, &e);
     return rc != 0 ? rc : resize_file(ctx, e, 0, size, false);
 }
 
+/* WASI fd_allocate (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_allocate(wasi_ctx *ctx, uint32_t fd, uint64_t offset,
                                                uint64_t len) {
     wasi_fd *e;
@@ -146,6 +153,7 @@ uint32_t Z_wasi_snapshot_preview1Z_fd_allocate(wasi_ctx *ctx, uint32_t fd, uint6
     return resize_file(ctx, e, offset, end, true);
 }
 
+/* WASI fd_filestat_set_times (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_filestat_set_times(wasi_ctx *ctx, uint32_t fd, uint64_t atim,
                                                          uint64_t mtim, uint32_t fst_flags) {
     wasi_fd *e;
@@ -158,6 +166,7 @@ uint32_t Z_wasi_snapshot_preview1Z_fd_filestat_set_times(wasi_ctx *ctx, uint32_t
     return futimens(e->host, ts) == 0 ? 0 : wasi_errno_from_host(errno);
 }
 
+/* WASI fd_advise (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_advise(wasi_ctx *ctx, uint32_t fd, uint64_t offset,
                                              uint64_t len, uint32_t advice) {
     static const int host_advice[] = {POSIX_FADV_NORMAL,   POSIX_FADV_SEQUENTIAL,
@@ -182,11 +191,13 @@ uint32_t Z_wasi_snapshot_preview1Z_fd_sync(wasi_ctx *ctx, uint32_t fd) {
     return wasi_fd_get(ctx, fd, WASI_RIGHT_FD_SYNC, 0, &e);
 }
 
+/* WASI fd_datasync (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_datasync(wasi_ctx *ctx, uint32_t fd) {
     wasi_fd *e;
     return wasi_fd_get(ctx, fd, WASI_RIGHT_FD_DATASYNC, 0, &e);
 }
 
+/* WASI fd_prestat_get (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_prestat_get(wasi_ctx *ctx, uint32_t fd,
                                                   uint32_t prestat_out) {
     wasi_fd *e;
@@ -194,7 +205,7 @@ uint32_t Z_wasi_snapshot_preview1Z_fd_prestat_get(wasi_ctx *ctx, uint32_t fd,
     uint32_t rc = wasi_fd_get(ctx, fd, 0, 0, &e);
     if (rc != 0) return rc;
     if (e->preopen_name == NULL) return WASI_EBADF;
-    p = wasi_mem_range(ctx->memory, prestat_out, WASI_PRESTAT_SIZE);
+    p = rt_mem_range(ctx->memory, prestat_out, WASI_PRESTAT_SIZE);
     if (p == NULL) return WASI_EFAULT;
     memset(p, 0, WASI_PRESTAT_SIZE);
     p[0] = WASI_PREOPENTYPE_DIR;
@@ -202,6 +213,7 @@ uint32_t Z_wasi_snapshot_preview1Z_fd_prestat_get(wasi_ctx *ctx, uint32_t fd,
     return 0;
 }
 
+/* WASI fd_prestat_dir_name (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_prestat_dir_name(wasi_ctx *ctx, uint32_t fd, uint32_t path,
                                                        uint32_t path_len) {
     wasi_fd *e;
@@ -211,7 +223,7 @@ uint32_t Z_wasi_snapshot_preview1Z_fd_prestat_dir_name(wasi_ctx *ctx, uint32_t f
     if (rc != 0) return rc;
     if (e->preopen_name == NULL) return WASI_EBADF;
     len = strlen(e->preopen_name);
-    p = wasi_mem_range(ctx->memory, path, path_len);
+    p = rt_mem_range(ctx->memory, path, path_len);
     if (p == NULL) return WASI_EFAULT;
     if (path_len < len) return WASI_ENAMETOOLONG;
     memcpy(p, e->preopen_name, len);

@@ -13,6 +13,7 @@
 #include "wasi/abi.h"
 #include "wasi/quota.h"
 
+/* See fdtab.h. */
 uint32_t wasi_fd_get(wasi_ctx *ctx, uint32_t fd, uint64_t rights, unsigned need, wasi_fd **out) {
     wasi_fd *e;
     if (ctx == NULL || ctx->st == NULL || fd >= WASI_MAX_FDS) return WASI_EBADF;
@@ -26,12 +27,14 @@ uint32_t wasi_fd_get(wasi_ctx *ctx, uint32_t fd, uint64_t rights, unsigned need,
     return 0;
 }
 
+/* See fdtab.h. */
 int wasi_fd_free_slot(const struct wasi_state *st) {
     for (int i = 0; i < WASI_MAX_FDS; i++)
         if (st->fds[i].kind == WASI_FD_FREE) return i;
     return -1;
 }
 
+/* See fdtab.h. */
 bool wasi_fd_inode_open(const struct wasi_state *st, dev_t dev, ino_t ino, int skip) {
     for (int i = 0; i < WASI_MAX_FDS; i++) {
         const wasi_fd *e = &st->fds[i];
@@ -50,6 +53,7 @@ static void release_orphan(struct wasi_state *st, uint32_t idx) {
         wasi_quota_adjust(&st->quota, (uint64_t)sb.st_size, 0);
 }
 
+/* See fdtab.h. */
 void wasi_fd_close_slot(struct wasi_state *st, uint32_t idx) {
     wasi_fd *e = &st->fds[idx];
     release_orphan(st, idx);
@@ -58,6 +62,7 @@ void wasi_fd_close_slot(struct wasi_state *st, uint32_t idx) {
     *e = (wasi_fd){.kind = WASI_FD_FREE, .host = -1};
 }
 
+/* See fdtab.h. */
 void wasi_fd_mark_dirty(struct wasi_state *st, wasi_fd *e) {
     if (!e->dirty) {
         e->dirty = true;

@@ -23,13 +23,16 @@ uint32_t wasi_fd_get(wasi_ctx *ctx, uint32_t fd, uint64_t rights, unsigned need,
 int wasi_fd_free_slot(const struct wasi_state *st);
 
 /* Closes slot idx: the host fd, a pending quota release for an unlinked
- * file, the preopen name. The slot becomes free. */
+ * file, the preopen name. The slot becomes free. Cannot fail (a failing
+ * close(2) is ignored: the slot is free either way). */
 void wasi_fd_close_slot(struct wasi_state *st, uint32_t idx);
 
-/* True if a used slot other than `skip` holds the regular file (dev, ino). */
+/* True if a used slot other than `skip` holds the regular file (dev, ino);
+ * false otherwise. Cannot fail. */
 bool wasi_fd_inode_open(const struct wasi_state *st, dev_t dev, ino_t ino, int skip);
 
-/* Counts e in files_modified the first time it changes a file. */
+/* Counts e in files_modified the first time it changes a file. Cannot
+ * fail. */
 void wasi_fd_mark_dirty(struct wasi_state *st, wasi_fd *e);
 
 #endif

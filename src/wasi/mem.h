@@ -1,8 +1,8 @@
 /*
  * mem.h - guest linear memory access for the WASI host. Every guest pointer
- * and length goes through wasi_mem_range (or a helper built on it) before
- * the host reads or writes a byte, with overflow-safe 64-bit arithmetic.
- * Loads and stores are explicit little-endian and alignment-free.
+ * and length goes through the runtime's rt_mem_range (wasm/mem.h) or a
+ * helper here built on it before the host reads or writes a byte. Loads and
+ * stores are explicit little-endian and alignment-free.
  */
 #ifndef WASI_MEM_H
 #define WASI_MEM_H
@@ -12,15 +12,8 @@
 #include <sys/uio.h>
 #include <wasm-rt.h>
 
-/* The host address of guest bytes [off, off+len), or NULL when mem is NULL
- * or any byte lies past mem->size. len may be 0 (off <= size required). */
-uint8_t *wasi_mem_range(const wasm_rt_memory_t *mem, uint32_t off, uint64_t len);
-
-/* Same for an array of count elements of elem_size bytes; the product is
- * computed without overflow. NULL when out of bounds. */
-uint8_t *wasi_mem_array(const wasm_rt_memory_t *mem, uint32_t off, uint64_t count,
-                        uint32_t elem_size);
-
+/* Little-endian loads and stores at host addresses already checked by
+ * rt_mem_range (any alignment). Cannot fail. */
 uint16_t wasi_ld16(const uint8_t *p);
 uint32_t wasi_ld32(const uint8_t *p);
 uint64_t wasi_ld64(const uint8_t *p);

@@ -18,12 +18,14 @@
 
 #include "wasi/abi.h"
 #include "wasi/mem.h"
+#include "wasm/mem.h"
 
 /* openat2 may fail with EAGAIN when a rename races the lookup. */
 #define OPENAT2_RETRIES 8
 
+/* See path.h. */
 uint32_t wasi_path_read(const wasm_rt_memory_t *mem, uint32_t ptr, uint32_t len, wasi_path *out) {
-    const uint8_t *p = wasi_mem_range(mem, ptr, len);
+    const uint8_t *p = rt_mem_range(mem, ptr, len);
     if (p == NULL) return WASI_EFAULT;
     if (len > WASI_PATH_MAX) return WASI_ENAMETOOLONG;
     if (len == 0) return WASI_ENOENT;
@@ -40,6 +42,7 @@ static uint32_t resolve_errno(int e) {
     return e == EXDEV ? WASI_ENOTCAPABLE : wasi_errno_from_host(e);
 }
 
+/* See path.h. */
 uint32_t wasi_path_openat(int dirfd, const char *path, int flags, mode_t mode, int *out) {
     struct open_how how;
     long fd;
@@ -58,6 +61,7 @@ uint32_t wasi_path_openat(int dirfd, const char *path, int flags, mode_t mode, i
     return resolve_errno(errno);
 }
 
+/* See path.h. */
 void wasi_parent_close(wasi_parent *p) {
     if (p->fd >= 0) close(p->fd);
     p->fd = -1;
@@ -72,6 +76,7 @@ static uint32_t dot_component(int dirfd, const char *path, uint32_t dot_errno) {
     return dot_errno;
 }
 
+/* See path.h. */
 uint32_t wasi_path_parent(int dirfd, const char *path, uint32_t dot_errno, wasi_parent *out) {
     size_t len = strlen(path), cut;
     const char *name;
@@ -101,6 +106,7 @@ uint32_t wasi_path_parent(int dirfd, const char *path, uint32_t dot_errno, wasi_
     return wasi_path_openat(dirfd, dir, O_PATH | O_DIRECTORY, 0, &out->fd);
 }
 
+/* See path.h. */
 bool wasi_path_is_self(const char *path) {
     for (const char *p = path; *p;) {
         if (*p == '/') {
@@ -130,6 +136,7 @@ static void walk_depth(const char *s, long *depth, long *lowest) {
     }
 }
 
+/* See path.h. */
 uint32_t wasi_path_check_symlink(const char *target, const char *link_path) {
     long depth = 0, lowest = 0;
     char parent[WASI_PATH_MAX + 1];

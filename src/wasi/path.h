@@ -43,9 +43,11 @@ uint32_t wasi_path_openat(int dirfd, const char *path, int flags, mode_t mode, i
  * errors: NAMETOOLONG (component > WASI_NAME_MAX), those of openat.
  * On success the caller must wasi_parent_close(out). */
 uint32_t wasi_path_parent(int dirfd, const char *path, uint32_t dot_errno, wasi_parent *out);
+/* Closes p's directory fd (idempotent). Cannot fail. */
 void wasi_parent_close(wasi_parent *p);
 
-/* True if path names its starting directory: "." components and slashes. */
+/* True if path names its starting directory ("." components and slashes
+ * only), else false. Cannot fail. */
 bool wasi_path_is_self(const char *path);
 
 /* Symlink policy: target must be non-empty, relative, and must not climb

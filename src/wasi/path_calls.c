@@ -21,6 +21,7 @@
 #include "wasi/path.h"
 #include "wasi/quota.h"
 #include "wasi/wasi.h"
+#include "wasm/mem.h"
 
 #define NEW_FILE_MODE  0666 /* before the process umask */
 #define NEW_DIR_MODE   0777
@@ -52,6 +53,7 @@ static uint32_t slash_on_new(const wasi_parent *par) {
     return stat_name(par, &sb) == 0 ? WASI_EEXIST : WASI_ENOENT;
 }
 
+/* WASI path_create_directory (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_path_create_directory(wasi_ctx *ctx, uint32_t fd, uint32_t path,
                                                          uint32_t path_len) {
     wasi_fd *e;
@@ -75,6 +77,7 @@ static void empty_dir_stat(struct stat *sb) {
     sb->st_nlink = 1;
 }
 
+/* WASI path_filestat_get (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_path_filestat_get(wasi_ctx *ctx, uint32_t fd, uint32_t flags,
                                                      uint32_t path, uint32_t path_len,
                                                      uint32_t stat_out) {
@@ -85,7 +88,7 @@ uint32_t Z_wasi_snapshot_preview1Z_path_filestat_get(wasi_ctx *ctx, uint32_t fd,
     int h;
     uint32_t rc = dir_and_path(ctx, fd, WASI_RIGHT_PATH_FILESTAT_GET, 0, path, path_len, &e, &p);
     if (rc != 0) return rc;
-    out = wasi_mem_range(ctx->memory, stat_out, WASI_FILESTAT_SIZE);
+    out = rt_mem_range(ctx->memory, stat_out, WASI_FILESTAT_SIZE);
     if (out == NULL) return WASI_EFAULT;
     if (e->kind == WASI_FD_EMPTYDIR) {
         if (!wasi_path_is_self(p.s)) return WASI_ENOENT;
@@ -102,6 +105,7 @@ uint32_t Z_wasi_snapshot_preview1Z_path_filestat_get(wasi_ctx *ctx, uint32_t fd,
     return 0;
 }
 
+/* WASI path_filestat_set_times (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_path_filestat_set_times(wasi_ctx *ctx, uint32_t fd,
                                                            uint32_t flags, uint32_t path,
                                                            uint32_t path_len, uint64_t atim,
@@ -267,6 +271,7 @@ static uint32_t open_precheck(const wasi_fd *e, uint32_t oflags, uint32_t fdflag
     return 0;
 }
 
+/* WASI path_open (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_path_open(wasi_ctx *ctx, uint32_t fd, uint32_t dirflags,
                                              uint32_t path, uint32_t path_len, uint32_t oflags,
                                              uint64_t rights_base, uint64_t rights_inheriting,
@@ -277,7 +282,7 @@ uint32_t Z_wasi_snapshot_preview1Z_path_open(wasi_ctx *ctx, uint32_t fd, uint32_
     bool created;
     int slot, h;
     uint32_t rc = dir_and_path(ctx, fd, WASI_RIGHT_PATH_OPEN, 0, path, path_len, &e, &p);
-    if (rc == 0 && wasi_mem_range(ctx->memory, fd_out, 4) == NULL) rc = WASI_EFAULT;
+    if (rc == 0 && rt_mem_range(ctx->memory, fd_out, 4) == NULL) rc = WASI_EFAULT;
     if (rc == 0) rc = open_precheck(e, oflags, fdflags);
     if (rc != 0) return rc;
     if ((slot = wasi_fd_free_slot(ctx->st)) < 0) return WASI_EMFILE;
@@ -301,6 +306,7 @@ uint32_t Z_wasi_snapshot_preview1Z_path_open(wasi_ctx *ctx, uint32_t fd, uint32_
     return wasi_mem_put32(ctx->memory, fd_out, (uint32_t)slot);
 }
 
+/* WASI path_readlink (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_path_readlink(wasi_ctx *ctx, uint32_t fd, uint32_t path,
                                                  uint32_t path_len, uint32_t buf, uint32_t buf_len,
                                                  uint32_t used_out) {
@@ -312,8 +318,8 @@ uint32_t Z_wasi_snapshot_preview1Z_path_readlink(wasi_ctx *ctx, uint32_t fd, uin
     uint8_t *dst;
     uint32_t rc = dir_and_path(ctx, fd, WASI_RIGHT_PATH_READLINK, 0, path, path_len, &e, &p);
     if (rc != 0) return rc;
-    dst = wasi_mem_range(ctx->memory, buf, buf_len);
-    if (dst == NULL || wasi_mem_range(ctx->memory, used_out, 4) == NULL) return WASI_EFAULT;
+    dst = rt_mem_range(ctx->memory, buf, buf_len);
+    if (dst == NULL || rt_mem_range(ctx->memory, used_out, 4) == NULL) return WASI_EFAULT;
     if (e->kind == WASI_FD_EMPTYDIR) return wasi_path_is_self(p.s) ? WASI_EINVAL : WASI_ENOENT;
     rc = wasi_path_parent(e->host, p.s, WASI_EINVAL, &par);
     if (rc != 0) return rc;
@@ -326,6 +332,12 @@ uint32_t Z_wasi_snapshot_preview1Z_path_readlink(wasi_ctx *ctx, uint32_t fd, uin
     if ((uint64_t)n > buf_len) n = buf_len; /* truncated, as readlink(2) does */
     memcpy(dst, target, (size_t)n);
     return wasi_mem_put32(ctx->memory, used_out, (uint32_t)n);
+}
+
+/* Gives back the quota share of an entry just removed (sb: its lstat from
+ * before), keeping the bytes charged while a guest fd still holds the file. */
+static void removed(struct wasi_state *st, const struct stat *sb) {
+    wasi_quota_remove_entry(st, sb, wasi_fd_inode_open(st, sb->st_dev, sb->st_ino, -1));
 }
 
 /* Removes `name` from its parent with unlinkat(flags) and gives its quota
@@ -343,17 +355,19 @@ static uint32_t remove_entry(wasi_ctx *ctx, uint32_t fd, uint64_t right, uint32_
     if (rc == 0 && par.trailing_slash && !(flags & AT_REMOVEDIR))
         rc = S_ISDIR(sb.st_mode) ? WASI_EISDIR : WASI_ENOTDIR;
     if (rc == 0 && unlinkat(par.fd, par.name, flags) != 0) rc = wasi_errno_from_host(errno);
-    if (rc == 0) wasi_quota_remove_entry(ctx->st, &sb);
+    if (rc == 0) removed(ctx->st, &sb);
     wasi_parent_close(&par);
     return rc;
 }
 
+/* WASI path_remove_directory (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_path_remove_directory(wasi_ctx *ctx, uint32_t fd, uint32_t path,
                                                          uint32_t path_len) {
     return remove_entry(ctx, fd, WASI_RIGHT_PATH_REMOVE_DIRECTORY, path, path_len, AT_REMOVEDIR,
                         WASI_EINVAL);
 }
 
+/* WASI path_unlink_file (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_path_unlink_file(wasi_ctx *ctx, uint32_t fd, uint32_t path,
                                                     uint32_t path_len) {
     return remove_entry(ctx, fd, WASI_RIGHT_PATH_UNLINK_FILE, path, path_len, 0, WASI_EISDIR);
@@ -369,10 +383,11 @@ static uint32_t rename_parents(wasi_ctx *ctx, const wasi_parent *op, const wasi_
     if ((op->trailing_slash || np->trailing_slash) && !S_ISDIR(osb.st_mode)) return WASI_ENOTDIR;
     replaced = stat_name(np, &nsb) == 0 && !(nsb.st_dev == osb.st_dev && nsb.st_ino == osb.st_ino);
     if (renameat(op->fd, op->name, np->fd, np->name) != 0) return wasi_errno_from_host(errno);
-    if (replaced) wasi_quota_remove_entry(ctx->st, &nsb);
+    if (replaced) removed(ctx->st, &nsb);
     return 0;
 }
 
+/* WASI path_rename (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_path_rename(wasi_ctx *ctx, uint32_t fd, uint32_t old_path,
                                                uint32_t old_len, uint32_t new_fd, uint32_t new_path,
                                                uint32_t new_len) {

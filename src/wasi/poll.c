@@ -18,6 +18,7 @@
 #include "wasi/fdtab.h"
 #include "wasi/mem.h"
 #include "wasi/wasi.h"
+#include "wasm/mem.h"
 
 #define NS_PER_SEC 1000000000ull
 
@@ -41,27 +42,30 @@ static uint32_t clock_now(uint32_t id, uint64_t *ns) {
     return 0;
 }
 
+/* WASI clock_res_get (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_clock_res_get(wasi_ctx *ctx, uint32_t id, uint32_t res_out) {
     clockid_t c;
     struct timespec ts;
     uint32_t rc = host_clock(id, &c);
     if (rc != 0) return rc;
-    if (wasi_mem_range(ctx->memory, res_out, 8) == NULL) return WASI_EFAULT;
+    if (rt_mem_range(ctx->memory, res_out, 8) == NULL) return WASI_EFAULT;
     if (clock_getres(c, &ts) != 0) return wasi_errno_from_host(errno);
     return wasi_mem_put64(ctx->memory, res_out, wasi_ns_from_timespec(&ts));
 }
 
+/* WASI clock_time_get (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_clock_time_get(wasi_ctx *ctx, uint32_t id, uint64_t precision,
                                                   uint32_t time_out) {
     uint64_t ns;
     uint32_t rc;
     (void)precision;
-    if (wasi_mem_range(ctx->memory, time_out, 8) == NULL)
+    if (rt_mem_range(ctx->memory, time_out, 8) == NULL)
         return host_clock(id, &(clockid_t){0}) ? WASI_EINVAL : WASI_EFAULT;
     rc = clock_now(id, &ns);
     return rc != 0 ? rc : wasi_mem_put64(ctx->memory, time_out, ns);
 }
 
+/* WASI sched_yield (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_sched_yield(wasi_ctx *ctx) {
     (void)ctx;
     sched_yield();
@@ -124,10 +128,12 @@ static void decode(wasi_ctx *ctx, const uint8_t *subs, uint32_t i, sub *s) {
         s->error = WASI_EINVAL;
 }
 
+/* Can s be answered without waiting (error, ready, or a zero timeout)? */
 static bool due_now(const sub *s) {
     return s->error || s->ready || (s->type == WASI_EVENTTYPE_CLOCK && s->wait_ns == 0);
 }
 
+/* Encode the event for s at ev (WASI_EVENT_SIZE bytes, already checked). */
 static void put_event(uint8_t *ev, const sub *s) {
     memset(ev, 0, WASI_EVENT_SIZE);
     wasi_st64(ev + WASI_EVENT_USERDATA, s->userdata);
@@ -180,13 +186,13 @@ static bool due_after_sleep(const sub *s, uint64_t slept) {
  * so a moved realtime clock cannot produce an empty result). */
 uint32_t Z_wasi_snapshot_preview1Z_poll_oneoff(wasi_ctx *ctx, uint32_t in, uint32_t out,
                                                uint32_t nsubs, uint32_t nevents_out) {
-    const uint8_t *subs = wasi_mem_array(ctx->memory, in, nsubs, WASI_SUBSCRIPTION_SIZE);
-    uint8_t *events = wasi_mem_array(ctx->memory, out, nsubs, WASI_EVENT_SIZE);
+    const uint8_t *subs = rt_mem_array(ctx->memory, in, nsubs, WASI_SUBSCRIPTION_SIZE);
+    uint8_t *events = rt_mem_array(ctx->memory, out, nsubs, WASI_EVENT_SIZE);
     uint64_t min_wait;
     uint32_t count = 0, min_idx;
     bool slept = false;
     if (nsubs == 0) return WASI_EINVAL;
-    if (subs == NULL || events == NULL || wasi_mem_range(ctx->memory, nevents_out, 4) == NULL)
+    if (subs == NULL || events == NULL || rt_mem_range(ctx->memory, nevents_out, 4) == NULL)
         return WASI_EFAULT;
     if (!scan_subs(ctx, subs, nsubs, &min_wait, &min_idx)) {
         sleep_ns(min_wait);

@@ -8,7 +8,6 @@
  */
 #include "wasi/quota.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -17,10 +16,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/err.h"
+#include "util/walk.h"
 #include "wasi/abi.h"
-#include "wasi/fdtab.h"
 #include "wasi/path.h"
 
+/* See quota.h. */
 uint32_t wasi_quota_check_grow(const wasi_quota *q, uint64_t old_size, uint64_t new_size) {
     uint64_t growth, room;
     if (new_size <= old_size || q->bytes_max == WASI_UNLIMITED) return 0;
@@ -29,6 +30,7 @@ uint32_t wasi_quota_check_grow(const wasi_quota *q, uint64_t old_size, uint64_t 
     return growth > room ? WASI_EDQUOT : 0;
 }
 
+/* See quota.h. */
 void wasi_quota_adjust(wasi_quota *q, uint64_t old_size, uint64_t new_size) {
     if (new_size >= old_size) {
         uint64_t sum;
@@ -40,24 +42,26 @@ void wasi_quota_adjust(wasi_quota *q, uint64_t old_size, uint64_t new_size) {
     }
 }
 
+/* See quota.h. */
 uint32_t wasi_quota_check_entry(const wasi_quota *q, uint64_t bytes) {
     if (q->files_max != WASI_UNLIMITED && q->files_used >= q->files_max) return WASI_EDQUOT;
     return wasi_quota_check_grow(q, 0, bytes);
 }
 
+/* See quota.h. */
 void wasi_quota_add_entry(struct wasi_state *st, uint64_t bytes) {
     st->quota.files_used++;
     wasi_quota_adjust(&st->quota, 0, bytes);
     st->files_created++;
 }
 
-void wasi_quota_remove_entry(struct wasi_state *st, const struct stat *sb) {
+/* See quota.h. */
+void wasi_quota_remove_entry(struct wasi_state *st, const struct stat *sb, bool held_open) {
     uint64_t size = sb->st_size < 0 ? 0 : (uint64_t)sb->st_size;
     if (st->quota.files_used > 0) st->quota.files_used--;
     if (S_ISLNK(sb->st_mode))
         wasi_quota_adjust(&st->quota, size, 0);
-    else if (S_ISREG(sb->st_mode) && sb->st_nlink <= 1 &&
-             !wasi_fd_inode_open(st, sb->st_dev, sb->st_ino, -1))
+    else if (S_ISREG(sb->st_mode) && sb->st_nlink <= 1 && !held_open)
         wasi_quota_adjust(&st->quota, size, 0);
 }
 
@@ -98,64 +102,47 @@ typedef struct scan {
     size_t errlen;
 } scan;
 
-static int scan_dir(scan *s, int dirfd, int depth);
-
-/* Counts one entry `name` of dirfd, recursing into directories. */
-static int scan_entry(scan *s, int dirfd, const char *name, int depth) {
-    struct stat sb;
-    if (fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) != 0) {
-        snprintf(s->err, s->errlen, "quota scan of %s: cannot stat '%s': %s", s->what, name,
-                 strerror(errno));
-        return -1;
-    }
+/* Counts one entry of the walk: every entry, the bytes of symlinks and of
+ * regular files (a multiply-linked inode once). Returns UTIL_WALK_ENTER for
+ * folders, UTIL_WALK_NEXT, or -1 with a message. */
+static int count_entry(scan *s, const util_walk_entry *e) {
+    const struct stat *sb = e->st;
+    if (sb == NULL)
+        return util_errf(s->err, s->errlen, "quota scan of %s: cannot stat '%s': %s", s->what,
+                         e->name, strerror(e->err));
     s->q->files_used++;
-    if (S_ISLNK(sb.st_mode)) {
-        wasi_quota_adjust(s->q, 0, (uint64_t)sb.st_size);
-    } else if (S_ISREG(sb.st_mode)) {
-        int fresh = sb.st_nlink > 1 ? inode_set_add(&s->seen, sb.st_dev, sb.st_ino) : 1;
-        if (fresh < 0) {
-            snprintf(s->err, s->errlen, "quota scan of %s: out of memory", s->what);
-            return -1;
-        }
-        if (fresh) wasi_quota_adjust(s->q, 0, (uint64_t)sb.st_size);
-    } else if (S_ISDIR(sb.st_mode)) {
-        int sub = -1;
-        uint32_t rc = wasi_path_openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, &sub);
-        if (rc != 0) {
-            snprintf(s->err, s->errlen, "quota scan of %s: cannot open '%s' (wasi errno %u)",
-                     s->what, name, rc);
-            return -1;
-        }
-        return scan_dir(s, sub, depth + 1);
+    if (S_ISLNK(sb->st_mode)) {
+        wasi_quota_adjust(s->q, 0, (uint64_t)sb->st_size);
+    } else if (S_ISREG(sb->st_mode)) {
+        int fresh = sb->st_nlink > 1 ? inode_set_add(&s->seen, sb->st_dev, sb->st_ino) : 1;
+        if (fresh < 0)
+            return util_errf(s->err, s->errlen, "quota scan of %s: out of memory", s->what);
+        if (fresh) wasi_quota_adjust(s->q, 0, (uint64_t)sb->st_size);
+    } else if (S_ISDIR(sb->st_mode)) {
+        return UTIL_WALK_ENTER;
     }
-    return 0;
+    return UTIL_WALK_NEXT;
 }
 
-/* Counts everything below dirfd, which it takes over and closes. */
-static int scan_dir(scan *s, int dirfd, int depth) {
-    DIR *d;
-    struct dirent *de;
-    int rc = 0;
-    if (depth > WASI_SCAN_MAX_DEPTH) {
-        snprintf(s->err, s->errlen, "quota scan of %s: directories nested deeper than %d levels",
-                 s->what, WASI_SCAN_MAX_DEPTH);
-        close(dirfd);
-        return -1;
+/* util_walk visitor of the scan: counts entries; any folder it cannot
+ * walk fails the scan (-1 with a message naming `what`). */
+static int scan_visit(void *ctx, const util_walk_entry *e) {
+    scan *s = ctx;
+    if (e->event == UTIL_WALK_ENTRY) return count_entry(s, e);
+    if (e->event == UTIL_WALK_LEAVE) return UTIL_WALK_NEXT;
+    switch (e->why) {
+    case UTIL_WALK_OPEN_FAILED:
+        return util_errf(s->err, s->errlen, "quota scan of %s: cannot open '%s' (wasi errno %u)",
+                         s->what, e->name, wasi_errno_from_host(e->err));
+    case UTIL_WALK_TOO_DEEP:
+        return util_errf(s->err, s->errlen,
+                         "quota scan of %s: directories nested deeper than %d levels", s->what,
+                         WASI_SCAN_MAX_DEPTH);
+    default: return util_errf(s->err, s->errlen, "quota scan of %s: %s", s->what, strerror(e->err));
     }
-    d = fdopendir(dirfd);
-    if (d == NULL) {
-        snprintf(s->err, s->errlen, "quota scan of %s: %s", s->what, strerror(errno));
-        close(dirfd);
-        return -1;
-    }
-    while (rc == 0 && (de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
-        rc = scan_entry(s, dirfd, de->d_name, depth);
-    }
-    closedir(d);
-    return rc;
 }
 
+/* See quota.h. */
 int wasi_quota_scan(int dirfd, const char *what, wasi_quota *q, char *err, size_t errlen) {
     scan s = {.q = q, .what = what, .err = err, .errlen = errlen};
     int sub = -1;
@@ -164,7 +151,7 @@ int wasi_quota_scan(int dirfd, const char *what, wasi_quota *q, char *err, size_
         snprintf(err, errlen, "quota scan of %s: cannot open its root", what);
         return -1;
     }
-    rc = scan_dir(&s, sub, 0);
+    rc = util_walk(sub, NULL, WASI_SCAN_MAX_DEPTH, false, scan_visit, &s) == 0 ? 0 : -1;
     free(s.seen.v);
     return rc;
 }

@@ -23,6 +23,7 @@
 #include "wasi/mem.h"
 #include "wasi/path.h"
 #include "wasi/wasi.h"
+#include "wasm/mem.h"
 
 /* Where one fd_readdir call writes and how far it got. */
 typedef struct listing {
@@ -34,6 +35,8 @@ typedef struct listing {
     int64_t off;     /* host offset before that entry */
 } listing;
 
+/* The WASI filetype of directory entry d of dirfd (lstat when the kernel
+ * did not say). */
 static uint8_t dirent_type(int dirfd, const struct dirent64 *d) {
     struct stat sb;
     switch (d->d_type) {
@@ -114,6 +117,7 @@ static uint32_t open_listing(listing *l, const wasi_fd *e, int *lfd) {
     return 0;
 }
 
+/* WASI fd_readdir (see wasi.h): returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_fd_readdir(wasi_ctx *ctx, uint32_t fd, uint32_t buf,
                                               uint32_t buf_len, uint64_t cookie,
                                               uint32_t used_out) {
@@ -123,8 +127,8 @@ uint32_t Z_wasi_snapshot_preview1Z_fd_readdir(wasi_ctx *ctx, uint32_t fd, uint32
     int lfd;
     uint32_t rc = wasi_fd_get(ctx, fd, WASI_RIGHT_FD_READDIR, 0, &e);
     if (rc != 0) return rc;
-    l.dst = wasi_mem_range(ctx->memory, buf, buf_len);
-    if (l.dst == NULL || wasi_mem_range(ctx->memory, used_out, 4) == NULL) return WASI_EFAULT;
+    l.dst = rt_mem_range(ctx->memory, buf, buf_len);
+    if (l.dst == NULL || rt_mem_range(ctx->memory, used_out, 4) == NULL) return WASI_EFAULT;
     if (e->kind == WASI_FD_EMPTYDIR) return wasi_mem_put32(ctx->memory, used_out, 0);
     if (e->kind != WASI_FD_DIR) return WASI_ENOTDIR;
     rc = open_listing(&l, e, &lfd);

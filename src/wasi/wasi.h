@@ -136,14 +136,16 @@ typedef struct wasi_stats {
  * preopen or path (ctx is then left freed and zeroed). */
 int wasi_init(wasi_ctx *ctx, const wasi_config *cfg, char *err, size_t errlen);
 
-/* Closes every host fd and frees all state. Safe on a zeroed or freed ctx. */
+/* Closes every host fd and frees all state. Safe on a zeroed or freed ctx;
+ * cannot fail. */
 void wasi_free(wasi_ctx *ctx);
 
-/* Copies the counters into *out. */
+/* Copies the counters into *out. Cannot fail. */
 void wasi_get_stats(const wasi_ctx *ctx, wasi_stats *out);
 
 /* Starts a new run: zeroes output counters and truncation flags, created and
- * modified counts and the exit flag. Open fds and quota usage persist. */
+ * modified counts and the exit flag. Open fds and quota usage persist.
+ * Cannot fail. */
 void wasi_reset_run(wasi_ctx *ctx);
 
 /* Recount the quota usage of the writable preopens from the disk, after the
@@ -151,11 +153,13 @@ void wasi_reset_run(wasi_ctx *ctx);
  * openat2 beneath the preopen, so it works under seccomp. 0, or -1 with err. */
 int wasi_rescan_quota(wasi_ctx *ctx, char *err, size_t errlen);
 
-/* Set the stdout/stderr caps for the next run (WASI_UNLIMITED: none). */
+/* Set the stdout/stderr caps for the next run (WASI_UNLIMITED: none).
+ * Cannot fail. */
 void wasi_set_output_caps(wasi_ctx *ctx, uint64_t stdout_max, uint64_t stderr_max);
 
 /* ---- The imports, exactly as wasm2c 1.0.32 declares them ---------------
- * Every function returns a WASI errno (0 = success) except proc_exit.
+ * Every function returns a WASI errno (0 = success; on failure the errno,
+ * with no guest memory written) except proc_exit, which never returns.
  * Pointers and sizes are guest (u32) offsets; i64 parameters are u64. */
 uint32_t Z_wasi_snapshot_preview1Z_args_get(wasi_ctx *, uint32_t argv, uint32_t argv_buf);
 uint32_t Z_wasi_snapshot_preview1Z_args_sizes_get(wasi_ctx *, uint32_t argc_out, uint32_t size_out);

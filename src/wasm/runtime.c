@@ -43,6 +43,7 @@ uint32_t wasm_rt_grow_memory(wasm_rt_memory_t *memory, uint32_t delta) {
 
 _Noreturn void rt_trap_out_of_fuel(void) { wasm_rt_trap(RT_TRAP_OUT_OF_FUEL); }
 
+/* See runtime.h. */
 _Noreturn void rt_exit(uint32_t status) {
     exit_status = status;
     wasm_rt_trap(RT_TRAP_EXIT);
@@ -73,6 +74,7 @@ rt_outcome rt_call_u32(uint32_t (*fn)(void *), void *inst, uint32_t *ret) {
     return RT_OK;
 }
 
+/* See runtime.h. */
 rt_outcome rt_call_void(void (*fn)(void *), void *inst) {
     int trap = wasm_rt_impl_try();
     if (trap != 0) return outcome_of(trap);
@@ -80,6 +82,7 @@ rt_outcome rt_call_void(void (*fn)(void *), void *inst) {
     return RT_OK;
 }
 
+/* See runtime.h. */
 const char *rt_outcome_name(rt_outcome outcome) {
     static const char *const names[] = {
         "ok",   "out of fuel", "out-of-bounds memory access", "native stack exhausted",

@@ -30,14 +30,16 @@ typedef enum rt_outcome {
  * to map a snapshot over it). See aot_hooks.h. */
 extern int rt_skip_data_segments;
 
-/* Install the trap signal handlers; idempotent. */
+/* Install the trap signal handlers; idempotent. Cannot fail (the runtime
+ * aborts the process if the handlers cannot be installed). */
 void rt_init(void);
 
-/* Did the memory cap refuse a memory.grow since the last rt_reset_flags? */
+/* Did the memory cap refuse a memory.grow since the last rt_reset_flags?
+ * Neither can fail. */
 bool rt_memory_denied(void);
 void rt_reset_flags(void);
 
-/* Traps raised by host imports: they never return. */
+/* Traps raised by host imports: they never return (so never fail). */
 _Noreturn void rt_trap_out_of_fuel(void);
 _Noreturn void rt_exit(uint32_t status);
 
@@ -48,6 +50,7 @@ _Noreturn void rt_exit(uint32_t status);
 rt_outcome rt_call_u32(uint32_t (*fn)(void *), void *inst, uint32_t *ret);
 rt_outcome rt_call_void(void (*fn)(void *), void *inst);
 
+/* A short English name of outcome; "unknown" for a value out of range. */
 const char *rt_outcome_name(rt_outcome outcome);
 
 #endif

@@ -7,7 +7,8 @@
  * they were, eviction and re-materialisation from the durable state,
  * corrupt and oversized state files, isolation between sessions, the file
  * operations' confinement and quota, the storage adapter (through an
- * in-memory one), destroy/reset/prune, concurrency, and install_package.
+ * in-memory one), destroy/reset/prune (also of a session whose record is
+ * damaged), concurrency, and install_package.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -437,8 +438,64 @@ static void test_storage_adapter(void **state) {
     m.texts[0] = strdup("{\"version\": 1, \"id\": 7}");
     assert_int_equal(lsb_session_info_get(sb, id, &info, err, sizeof err), LSB_ERR_STORAGE);
     assert_non_null(strstr(err, "unusable"));
-    assert_int_equal(lsb_session_destroy(sb, id, err, sizeof err), LSB_ERR_STORAGE);
-    mem_remove(&m, id, err, sizeof err);
+    /* a damaged record does not keep the session from being destroyed */
+    assert_int_equal(lsb_session_destroy(sb, id, err, sizeof err), LSB_OK);
+    assert_int_equal(m.count, 0);
+    snprintf(path, sizeof path, "%s/%s", root, id);
+    assert_int_not_equal(access(path, F_OK), 0);
+    close_sandbox(sb);
+}
+
+/* Write text over the on-disk record of session id. */
+static void damage_record(const char *id, const char *text) {
+    char path[400];
+    snprintf(path, sizeof path, "%s/%s/session.json", root, id);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A session whose record is damaged is left out of lists but can still be
+ * destroyed and pruned, workspace and all; the healthy ones are untouched. */
+static void test_damaged_record(void **state) {
+    (void)state;
+    lsb_sandbox *sb = open_sandbox(NULL);
+    char good[LSB_SESSION_ID_MAX + 1], bad[LSB_SESSION_ID_MAX + 1], gone[LSB_SESSION_ID_MAX + 1];
+    char err[ERR_MAX], path[400];
+    create(sb, LSB_LANG_PYTHON, false, good);
+    create(sb, LSB_LANG_PYTHON, false, bad);
+    create(sb, LSB_LANG_JAVASCRIPT, false, gone);
+    assert_int_equal(lsb_session_file_write(sb, bad, "/app/f.txt", "12345", 5, err, sizeof err),
+                     LSB_OK);
+    damage_record(bad, "{not json");
+    damage_record(gone, "{\"version\": 1, \"id\": 7}");
+    lsb_session_info info, *v;
+    size_t n;
+    assert_int_equal(lsb_session_info_get(sb, bad, &info, err, sizeof err), LSB_ERR_STORAGE);
+    assert_int_equal(lsb_session_list(sb, &v, &n, err, sizeof err), LSB_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].id, good);
+    free(v);
+    assert_int_equal(lsb_session_destroy(sb, gone, err, sizeof err), LSB_OK);
+    snprintf(path, sizeof path, "%s/%s", root, gone);
+    assert_int_not_equal(access(path, F_OK), 0);
+    assert_int_equal(lsb_session_destroy(sb, gone, err, sizeof err), LSB_ERR_NO_SESSION);
+    lsb_prune_report rep;
+    assert_int_equal(lsb_session_prune(sb, 3600, false, &rep, err, sizeof err), LSB_OK);
+    assert_int_equal(rep.sessions, 0); /* the damaged one is recent too */
+    assert_int_equal(lsb_session_prune(sb, 0, true, &rep, err, sizeof err), LSB_OK);
+    assert_int_equal(rep.sessions, 2);
+    assert_int_equal(rep.bytes, 5);
+    assert_int_equal(lsb_session_info_get(sb, good, &info, err, sizeof err), LSB_OK);
+    assert_int_equal(lsb_session_prune(sb, 0, false, &rep, err, sizeof err), LSB_OK);
+    assert_int_equal(rep.sessions, 2);
+    snprintf(path, sizeof path, "%s/%s", root, bad);
+    assert_int_not_equal(access(path, F_OK), 0);
+    char **ids;
+    assert_int_equal(lsb_session_ids(sb, &ids, &n, err, sizeof err), LSB_OK);
+    assert_int_equal(n, 0);
+    lsb_session_ids_free(ids, n);
     close_sandbox(sb);
 }
 
@@ -571,6 +628,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_files),
         cmocka_unit_test(test_destroy_reset_prune),
         cmocka_unit_test(test_storage_adapter),
+        cmocka_unit_test(test_damaged_record),
         cmocka_unit_test(test_concurrency),
         cmocka_unit_test(test_killed_process_rematerialises),
         cmocka_unit_test(test_live_cap),

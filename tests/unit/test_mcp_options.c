@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
+#include "mcp/limits.h"
 #include "mcp/options.h"
 #include "mcp/ratelimit.h"
-#include "sandbox/defaults.h"
 
 /* Parse a NULL-terminated argument list into o; returns the status. */
 static int parse(mcp_options *o, char *err, size_t errlen, ...) {
@@ -51,7 +51,7 @@ static void test_defaults(void **state) {
     assert_int_equal(o.max_code_bytes, LSB_MCP_MAX_CODE_BYTES);
     assert_int_equal(o.max_output_chars, 100000);
     assert_int_equal(o.max_external_mb, 50);
-    assert_int_equal(o.fuel, LSB_DEFAULT_FUEL_MCP);
+    assert_int_equal(o.fuel, LSB_MCP_FUEL);
     assert_string_equal(o.auth_token, "");
     mcp_opt_free(&o);
 }

@@ -5,8 +5,11 @@
  * fd_readdir, fd table limits, poll_oneoff, clocks, random, proc_exit and
  * the refused calls (sock_*, proc_raise).
  */
+#include "sandbox/lockdown.h"
 #include "test_wasi_fixture.h"
+#include "wasi/quota.h"
 
+#include <sys/wait.h>
 #include <time.h>
 
 #define KIB 1024u
@@ -454,6 +457,55 @@ static void test_quota_scan(void **state) {
     assert_int_equal(s.quota_bytes_used, 10 + 5 + 3); /* hard-linked data once */
 }
 
+/* The init scan walks WASI_SCAN_MAX_DEPTH levels and refuses deeper trees
+ * with a message naming the preopen. */
+static void test_quota_scan_depth(void **state) {
+    fx *f = *state;
+    char path[PATH_MAX], err[256] = "";
+    wasi_quota q = {.bytes_max = WASI_UNLIMITED, .files_max = WASI_UNLIMITED};
+    snprintf(path, sizeof path, "%s", f->app);
+    for (int i = 0; i < WASI_SCAN_MAX_DEPTH; i++) {
+        strncat(path, "/d", sizeof path - strlen(path) - 1);
+        assert_int_equal(mkdir(path, 0755), 0);
+    }
+    int fd = open(f->app, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    assert_int_equal(wasi_quota_scan(fd, "/app", &q, err, sizeof err), 0);
+    assert_int_equal(q.files_used, WASI_SCAN_MAX_DEPTH);
+    strncat(path, "/d", sizeof path - strlen(path) - 1);
+    assert_int_equal(mkdir(path, 0755), 0);
+    q.files_used = 0;
+    assert_int_equal(wasi_quota_scan(fd, "/app", &q, err, sizeof err), -1);
+    assert_string_equal(err, "quota scan of /app: directories nested deeper than 256 levels");
+    close(fd);
+}
+
+/* The quota scan also runs inside a session process, whose seccomp filter
+ * allows openat2 only (a live session rescans after the host wrote into
+ * its workspace): a scan that descends into folders must not be killed. */
+static void test_quota_scan_under_lockdown(void **state) {
+    fx *f = *state;
+    char err[256] = "";
+    assert_int_equal(mkdir(fx_path(f->app, "dir"), 0755), 0);
+    assert_int_equal(mkdir(fx_path(f->app, "dir/sub"), 0755), 0);
+    fx_write_file(f->app, "dir/sub/inner", "abcde");
+    int fd = open(f->app, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    assert_int_equal(lockdown_prepare(err, sizeof err), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        wasi_quota q = {.bytes_max = WASI_UNLIMITED, .files_max = WASI_UNLIMITED};
+        if (lockdown_apply(LOCKDOWN_SESSION, err, sizeof err) != 0) _exit(3);
+        int rc = wasi_quota_scan(fd, "/app", &q, err, sizeof err);
+        _exit(rc == 0 && q.files_used == 3 && q.bytes_used == 5 ? 0 : 2);
+    }
+    int status = -1;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    close(fd);
+}
+
 /* ---- fd_readdir ------------------------------------------------------ */
 
 typedef struct listing {
@@ -684,6 +736,8 @@ int main(void) {
         TL(test_quota_files, &small_quota),
         TL(test_quota_hardlinks, &small_quota),
         T(test_quota_scan),
+        T(test_quota_scan_depth),
+        T(test_quota_scan_under_lockdown),
         T(test_readdir),
         T(test_clocks_and_poll),
         T(test_random),

@@ -148,12 +148,79 @@ static void test_remove_keeps_outside(void **state) {
     assert_int_equal(mkdir(f->ws, 0700), 0); /* for teardown */
 }
 
+/* Build a chain of `levels` nested folders "d/d/..." under dir, with a
+ * file at the bottom; path receives the deepest folder. */
+static void nest(const char *dir, int levels, char *path, size_t len) {
+    snprintf(path, len, "%s", dir);
+    for (int i = 0; i < levels; i++) {
+        strncat(path, "/d", len - strlen(path) - 1);
+        assert_int_equal(mkdir(path, 0755), 0);
+    }
+    put(path, "bottom.txt", "b");
+}
+
+/* Folders are walked 64 levels deep; a deeper tree leaves the listing
+ * marked incomplete instead of failing or recursing further. */
+static void test_scan_depth_bound(void **state) {
+    fixture *f = *state;
+    char path[1024];
+    ws_listing l;
+    nest(f->ws, 64, path, sizeof path);
+    assert_int_equal(ws_scan(f->ws, SCAN_MAX, &l), 0);
+    assert_int_equal(l.incomplete, 0);
+    assert_int_equal(l.count, 1);
+    ws_listing_free(&l);
+    strncat(path, "/d", sizeof path - strlen(path) - 1);
+    assert_int_equal(mkdir(path, 0755), 0);
+    put(path, "deeper.txt", "x");
+    assert_int_equal(ws_scan(f->ws, SCAN_MAX, &l), 0);
+    assert_int_equal(l.incomplete, 1);
+    assert_int_equal(l.count, 1);
+    ws_listing_free(&l);
+}
+
+/* Removal walks the same 64 levels: a deeper tree is refused (and left
+ * partly in place), a tree within the bound goes entirely. */
+static void test_remove_depth_bound(void **state) {
+    fixture *f = *state;
+    char path[1024];
+    struct stat st;
+    nest(f->ws, 65, path, sizeof path);
+    assert_int_equal(ws_remove_tree(f->ws), -1);
+    assert_int_equal(stat(path, &st), 0);
+    nest(f->outside, 64, path, sizeof path);
+    assert_int_equal(ws_remove_tree(f->outside), 0);
+    assert_int_equal(stat(f->outside, &st), -1);
+    assert_int_equal(mkdir(f->outside, 0700), 0); /* for teardown */
+}
+
+/* ws_empty_dir keeps the folder itself and removes links, not targets. */
+static void test_empty_dir(void **state) {
+    fixture *f = *state;
+    char path[1024];
+    struct stat st;
+    put(f->outside, "keep.txt", "keep");
+    snprintf(path, sizeof path, "%s/to-outside", f->ws);
+    assert_int_equal(symlink(f->outside, path), 0);
+    nest(f->ws, 3, path, sizeof path);
+    int fd = open(f->ws, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    assert_int_equal(ws_empty_dir(fd), 0);
+    assert_int_equal(stat(f->ws, &st), 0);
+    assert_int_equal(stat(path, &st), -1);
+    snprintf(path, sizeof path, "%s/keep.txt", f->outside);
+    assert_int_equal(stat(path, &st), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_scan_does_not_follow_links, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scan_is_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_keeps_outside, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_scan_depth_bound, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remove_depth_bound, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_dir, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /*
- * sessproc.c - the live session process (see sessproc.h).
+ * proc.c - the live session process (see proc.h).
  *
  * The transaction rule lives here: a run's child signals "commit" on a
  * private pipe only after worker_execute reported success; its parent exits
@@ -7,7 +7,7 @@
  * the process sits in recvmsg on its control socket, under the session
  * seccomp profile (lockdown.c), holding only that socket and its mounts.
  */
-#include "sandbox/sessproc.h"
+#include "session/proc.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,49 +17,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sandbox/defaults.h"
+#include "sandbox/ipc.h"
 #include "sandbox/lockdown.h"
-#include "sandbox/wire.h"
-
-#define SESSPROC_MAX_STRING ((uint32_t)LSB_MAX_CODE_BYTES + 1)
 
 /* Send one message (with optional text) to the host; errors are ignored:
  * a host that went away shows up as EOF on the next receive. */
-static void send_msg(int ctl, sessproc_msg_type type, pid_t pid, const char *text) {
-    sessproc_msg msg = {.type = type, .pid = (int32_t)pid};
-    if (text != NULL) msg.len = (uint32_t)strnlen(text, SESSPROC_TEXT_MAX);
-    if (wire_send_all(ctl, &msg, sizeof msg) == 0 && msg.len > 0) wire_send_all(ctl, text, msg.len);
-}
-
-/* Fill req's per-run fields from a received request. */
-static void run_request(worker_request *req, const sessproc_run_wire *wire, const char **s) {
-    *req = (worker_request){
-        .code = s[0],
-        .code_len = wire->len[0],
-        .filename = s[1],
-        .env_block = s[2],
-        .env_len = s[2] ? wire->len[2] : 0,
-        .options = s[3],
-        .options_len = s[3] ? wire->len[3] : 0,
-        .rescan_quota = wire->rescan_quota != 0,
-        .fuel = wire->fuel,
-        .memory_bytes = wire->memory_bytes,
-        .stdout_max = wire->stdout_max,
-        .stderr_max = wire->stderr_max,
-    };
+static void send_msg(int ctl, sess_proc_msg_type type, pid_t pid, const char *text) {
+    sess_proc_msg msg = {.type = type, .pid = (int32_t)pid};
+    if (text != NULL) msg.len = (uint32_t)strnlen(text, SESS_PROC_TEXT_MAX);
+    if (ipc_send_all(ctl, &msg, sizeof msg) == 0 && msg.len > 0) ipc_send_all(ctl, text, msg.len);
 }
 
 /* In the run's child: execute, then commit (become the session) or exit. */
 static void child_run(worker_instance *w, const worker_request *req, int ctl, int out_fd,
                       int commit_fd) {
-    send_msg(ctl, SESSPROC_STARTED, getpid(), NULL);
+    send_msg(ctl, SESS_PROC_STARTED, getpid(), NULL);
     bool ok = worker_execute(w, req, out_fd);
     close(out_fd);
     if (!ok) _exit(0);
     char byte = 1;
     if (write(commit_fd, &byte, 1) != 1) _exit(0); /* the parent stays the session */
     close(commit_fd);
-    send_msg(ctl, SESSPROC_READY, getpid(), NULL);
+    send_msg(ctl, SESS_PROC_READY, getpid(), NULL);
 }
 
 /* In the parent: wait for the child's verdict; exit if it committed. */
@@ -73,7 +52,7 @@ static void parent_wait(pid_t child, int ctl, int commit_fd) {
     if (n == 1) _exit(0); /* the child holds the session now */
     while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {
     }
-    send_msg(ctl, SESSPROC_READY, getpid(), NULL);
+    send_msg(ctl, SESS_PROC_READY, getpid(), NULL);
 }
 
 /* Fork a child for one run; report a failure to fork as FAILED. */
@@ -81,7 +60,7 @@ static void fork_run(worker_instance *w, const worker_request *req, int ctl, int
     int commit[2];
     if (pipe2(commit, O_CLOEXEC) != 0) {
         close(out_fd);
-        send_msg(ctl, SESSPROC_FAILED, getpid(), "the session could not create a pipe");
+        send_msg(ctl, SESS_PROC_FAILED, getpid(), "the session could not create a pipe");
         return;
     }
     pid_t pid = fork();
@@ -94,7 +73,7 @@ static void fork_run(worker_instance *w, const worker_request *req, int ctl, int
     close(commit[1]);
     if (pid < 0) {
         close(commit[0]);
-        send_msg(ctl, SESSPROC_FAILED, getpid(), "the session could not fork a run");
+        send_msg(ctl, SESS_PROC_FAILED, getpid(), "the session could not fork a run");
         return;
     }
     parent_wait(pid, ctl, commit[0]);
@@ -102,27 +81,22 @@ static void fork_run(worker_instance *w, const worker_request *req, int ctl, int
 
 /* Receive and run one request; EOF or a malformed request ends the session. */
 static void serve_one(worker_instance *w, int ctl) {
-    sessproc_run_wire wire;
-    int out_fd = -1;
-    if (wire_recv_header(ctl, &wire, sizeof wire, &out_fd) != 0) _exit(0);
-    const char *s[SESSPROC_STRINGS];
-    char *strings = wire_recv_strings(ctl, wire.len, SESSPROC_STRINGS, SESSPROC_MAX_STRING, s);
-    if (strings == NULL || s[0] == NULL || s[1] == NULL) _exit(0);
-    worker_request req;
-    run_request(&req, &wire, s);
-    fork_run(w, &req, ctl, out_fd);
-    free(strings);
+    ipc_request r;
+    if (ipc_recv_request(ctl, &r) != 0 || r.req.code == NULL || r.req.filename == NULL) _exit(0);
+    fork_run(w, &r.req, ctl, r.fd);
+    ipc_request_free(&r);
 }
 
-_Noreturn void sessproc_main(worker_instance *w, const worker_request *req, int ctl) {
-    char err[SESSPROC_TEXT_MAX] = "";
+/* See proc.h. */
+_Noreturn void sess_proc_main(worker_instance *w, const worker_request *req, int ctl) {
+    char err[SESS_PROC_TEXT_MAX] = "";
     signal(SIGCHLD, SIG_DFL); /* the zygote ignores it; we reap our run children */
     if (worker_bind(w, req, err, sizeof err) != 0 ||
         lockdown_apply(LOCKDOWN_SESSION, err, sizeof err) != 0) {
-        send_msg(ctl, SESSPROC_FAILED, getpid(), err);
+        send_msg(ctl, SESS_PROC_FAILED, getpid(), err);
         _exit(1);
     }
-    send_msg(ctl, SESSPROC_READY, getpid(), NULL);
+    send_msg(ctl, SESS_PROC_READY, getpid(), NULL);
     for (;;)
         serve_one(w, ctl);
 }

@@ -1,6 +1,6 @@
 /*
- * session.c - the host side of a live session's control protocol (see
- * sessproc.h for the messages and session.h for the contract).
+ * live.c - the host side of a live session's control protocol (see
+ * proc.h for the messages and live.h for the contract).
  *
  * A run is: send the request with a fresh output pipe attached, wait for
  * STARTED (which names the process to kill at the deadline), collect the
@@ -9,7 +9,7 @@
  * READY, or a dead process stops the handle: the session is then
  * re-materialised by the next run, from its durable state.
  */
-#include "sandbox/session.h"
+#include "session/live.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,13 +20,15 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "sandbox/execute.h"
-#include "sandbox/sessproc.h"
-#include "sandbox/wire.h"
+#include "sandbox/ipc.h"
+#include "sandbox/report.h"
+#include "session/proc.h"
+#include "util/clock.h"
 
 #define SESS_READY_GRACE_MS   5000.0 /* to start up, or to hand over after a run */
 #define SESS_STARTED_GRACE_MS 2000.0 /* beyond the run's deadline */
 
+/* See live.h. */
 void sess_live_init(sess_live *l) { *l = (sess_live){.pid = 0, .pidfd = -1, .ctl = -1}; }
 
 /* Point the handle at pid (a new pidfd); 0, or -1 if pid is gone. */
@@ -42,14 +44,15 @@ static int track(sess_live *l, pid_t pid) {
 
 /* Read one message (and its text into text, NUL-terminated) before the
  * deadline; 0, or -1 on EOF, timeout or a malformed message. */
-static int read_msg(int ctl, sessproc_msg *msg, char *text, size_t textlen, double deadline) {
-    if (wire_read_until(ctl, msg, sizeof *msg, deadline) != 0) return -1;
-    if (msg->len > SESSPROC_TEXT_MAX || msg->len >= textlen) return -1;
-    if (msg->len > 0 && wire_read_until(ctl, text, msg->len, deadline) != 0) return -1;
+static int read_msg(int ctl, sess_proc_msg *msg, char *text, size_t textlen, double deadline) {
+    if (ipc_read_until(ctl, msg, sizeof *msg, deadline) != 0) return -1;
+    if (msg->len > SESS_PROC_TEXT_MAX || msg->len >= textlen) return -1;
+    if (msg->len > 0 && ipc_read_until(ctl, text, msg->len, deadline) != 0) return -1;
     text[msg->len] = '\0';
     return 0;
 }
 
+/* See live.h. */
 int sess_live_start(sess_live *l, zyg_zygote *z, const worker_request *bind, char *err,
                     size_t errlen) {
     int sv[2];
@@ -61,15 +64,15 @@ int sess_live_start(sess_live *l, zyg_zygote *z, const worker_request *bind, cha
     pid_t pid = zyg_spawn_session(z, bind, sv[1], err, errlen);
     close(sv[1]);
     l->ctl = sv[0];
-    sessproc_msg msg;
-    char text[SESSPROC_TEXT_MAX + 1] = "";
+    sess_proc_msg msg;
+    char text[SESS_PROC_TEXT_MAX + 1] = "";
     if (pid < 0) {
         sess_live_stop(l);
         return -1;
     }
     l->pid = pid;
-    if (read_msg(l->ctl, &msg, text, sizeof text, wire_now_ms() + SESS_READY_GRACE_MS) != 0 ||
-        msg.type != SESSPROC_READY || track(l, msg.pid) != 0) {
+    if (read_msg(l->ctl, &msg, text, sizeof text, util_now_ms() + SESS_READY_GRACE_MS) != 0 ||
+        msg.type != SESS_PROC_READY || track(l, msg.pid) != 0) {
         snprintf(err, errlen, "the session process failed to start%s%s", text[0] ? ": " : "", text);
         kill(pid, SIGKILL);
         sess_live_stop(l);
@@ -78,6 +81,7 @@ int sess_live_start(sess_live *l, zyg_zygote *z, const worker_request *bind, cha
     return 0;
 }
 
+/* See live.h. */
 void sess_live_stop(sess_live *l) {
     if (l->pidfd >= 0) {
         syscall(SYS_pidfd_send_signal, l->pidfd, SIGKILL, NULL, 0);
@@ -87,24 +91,8 @@ void sess_live_stop(sess_live *l) {
     sess_live_init(l);
 }
 
-/* Send the run request with out_fd attached; 0 or -1. */
-static int send_run(const sess_live *l, const worker_request *req, int out_fd) {
-    const char *s[SESSPROC_STRINGS] = {req->code, req->filename, req->env_block, req->options};
-    sessproc_run_wire wire = {.fuel = req->fuel,
-                              .memory_bytes = req->memory_bytes,
-                              .stdout_max = req->stdout_max,
-                              .stderr_max = req->stderr_max,
-                              .rescan_quota = (uint32_t)req->rescan_quota};
-    wire.len[0] = wire_len(req->code, req->code_len);
-    wire.len[1] = wire_len(req->filename, SIZE_MAX);
-    wire.len[2] = wire_len(req->env_block, req->env_len);
-    wire.len[3] = wire_len(req->options, req->options_len);
-    if (wire_send_header(l->ctl, &wire, sizeof wire, out_fd) != 0) return -1;
-    return wire_send_strings(l->ctl, s, wire.len, SESSPROC_STRINGS);
-}
-
 /* The session broke the protocol or died: stop it and say so. */
-static lsb_status lost(sess_live *l, sess_outcome *outcome, const char *what, char *err,
+static lsb_status lost(sess_live *l, sess_live_outcome *outcome, const char *what, char *err,
                        size_t errlen) {
     snprintf(err, errlen, "the live session process %s; it will be re-materialised", what);
     sess_live_stop(l);
@@ -113,11 +101,11 @@ static lsb_status lost(sess_live *l, sess_outcome *outcome, const char *what, ch
 }
 
 /* After the output ended: wait for READY and track the session's holder. */
-static void finish_run(sess_live *l, pid_t runner, sess_outcome *outcome) {
-    sessproc_msg msg;
-    char text[SESSPROC_TEXT_MAX + 1];
-    if (read_msg(l->ctl, &msg, text, sizeof text, wire_now_ms() + SESS_READY_GRACE_MS) != 0 ||
-        msg.type != SESSPROC_READY || track(l, msg.pid) != 0) {
+static void finish_run(sess_live *l, pid_t runner, sess_live_outcome *outcome) {
+    sess_proc_msg msg;
+    char text[SESS_PROC_TEXT_MAX + 1];
+    if (read_msg(l->ctl, &msg, text, sizeof text, util_now_ms() + SESS_READY_GRACE_MS) != 0 ||
+        msg.type != SESS_PROC_READY || track(l, msg.pid) != 0) {
         sess_live_stop(l);
         outcome->lost = true;
         return;
@@ -125,22 +113,23 @@ static void finish_run(sess_live *l, pid_t runner, sess_outcome *outcome) {
     outcome->committed = msg.pid == runner;
 }
 
+/* See live.h. */
 lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_policy *policy,
-                         lsb_result *result, sess_outcome *outcome, char *err, size_t errlen) {
-    *outcome = (sess_outcome){0};
+                         lsb_result *result, sess_live_outcome *outcome, char *err, size_t errlen) {
+    *outcome = (sess_live_outcome){0};
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
         snprintf(err, errlen, "pipe failed: %s", strerror(errno));
         return LSB_ERR_SYSTEM;
     }
-    double start = wire_now_ms(), deadline = start + policy->timeout_ms;
-    int sent = send_run(l, req, fds[1]);
+    double start = util_now_ms(), deadline = start + policy->timeout_ms;
+    int sent = ipc_send_request(l->ctl, req, IPC_KIND_RUN, fds[1]);
     close(fds[1]);
-    sessproc_msg msg;
-    char text[SESSPROC_TEXT_MAX + 1] = "";
+    sess_proc_msg msg;
+    char text[SESS_PROC_TEXT_MAX + 1] = "";
     if (sent != 0 ||
         read_msg(l->ctl, &msg, text, sizeof text, deadline + SESS_STARTED_GRACE_MS) != 0 ||
-        msg.type != SESSPROC_STARTED || msg.pid <= 0) {
+        msg.type != SESS_PROC_STARTED || msg.pid <= 0) {
         close(fds[0]);
         return lost(l, outcome, text[0] ? text : "did not start the run", err, errlen);
     }
@@ -148,7 +137,7 @@ lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_poli
     chan_collect_init(&chan, policy->stdout_max, policy->stderr_max);
     chan.sink = policy->on_output;
     chan.sink_ctx = policy->on_output_ctx;
-    exec_stop stop = exec_collect(fds[0], msg.pid, deadline, policy->cancel, &chan);
+    report_stop stop = report_collect(fds[0], msg.pid, deadline, policy->cancel, &chan);
     close(fds[0]);
     finish_run(l, msg.pid, outcome);
     lsb_status rc = LSB_OK;
@@ -156,9 +145,9 @@ lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_poli
         snprintf(err, errlen, "%s", chan.fail);
         rc = LSB_ERR_INVALID;
     } else {
-        result->duration_ms = wire_now_ms() - start;
-        exec_classify(result, &chan, stop, 0);
-        exec_fill_result(result, &chan, policy);
+        result->duration_ms = util_now_ms() - start;
+        report_classify(result, &chan, stop, 0);
+        report_fill(result, &chan, policy);
     }
     chan_collect_free(&chan);
     return rc;

@@ -17,9 +17,10 @@
 
 #include "../../guest/lsb_abi.h"
 #include "sandbox/defaults.h"
-#include "sandbox/fdio.h"
-#include "sandbox/sessfiles.h"
-#include "sandbox/sessions.h"
+#include "sandbox/sandbox.h"
+#include "session/exec.h"
+#include "session/files.h"
+#include "session/table.h"
 
 #define INSTALL_INCOMING  "/app/" LSB_SYSTEM_DIR "/incoming"
 #define INSTALL_NAME_MAX  200
@@ -162,8 +163,8 @@ static lsb_status install_in(lsb_sandbox *sb, sess_entry *e, lsb_session_info *i
     if (snprintf(guest, sizeof guest, "%s/%.*s", INSTALL_INCOMING, NAME_MAX, base) >=
         (int)sizeof guest)
         return LSB_ERR_INVALID;
-    lsb_status st = sfile_write(ws, guest, data, len, info->policy.quota_bytes,
-                                info->policy.quota_files, err, errlen);
+    lsb_status st = sess_files_write(ws, guest, data, len, info->policy.quota_bytes,
+                                     info->policy.quota_files, err, errlen);
     if (st != LSB_OK) return st;
     snprintf(code, sizeof code,
              "import _lsb_wheel, importlib, sys\n_lsb_wheel.main('%s', '%s')\n"
@@ -172,15 +173,16 @@ static lsb_status install_in(lsb_sandbox *sb, sess_entry *e, lsb_session_info *i
     lsb_policy policy = info->policy;
     policy.fuel = LSB_INSTALL_FUEL;
     lsb_result r;
-    st = sessions_run(sb, e, info, code, strlen(code), "<install_package>", true, &policy, &r, err,
-                      errlen);
+    st = sess_exec_run(sb, e, info, code, strlen(code), "<install_package>", true, &policy, &r, err,
+                       errlen);
     if (st == LSB_OK) st = parse_answer(&r, installed, installed_len, err, errlen);
     lsb_result_free(&r);
     char why[128];
-    sfile_delete(ws, guest, false, why, sizeof why);
+    sess_files_delete(ws, guest, false, why, sizeof why);
     return st;
 }
 
+/* See llmsandbox.h. */
 lsb_status lsb_session_install_package(lsb_sandbox *sb, const char *id, const char *package,
                                        char *installed, size_t installed_len, char *err,
                                        size_t errlen) {
@@ -194,7 +196,8 @@ lsb_status lsb_session_install_package(lsb_sandbox *sb, const char *id, const ch
                    ends_with(package, ".zip");
     if (is_path)
         snprintf(path, sizeof path, "%s", package);
-    else if (find_wheel(sessions_wheel_dir(sb), package, path, sizeof path, err, errlen) != 0)
+    else if (find_wheel(sess_table_wheel_dir(sandbox_sessions(sb)), package, path, sizeof path, err,
+                        errlen) != 0)
         return LSB_ERR_NO_PACKAGE;
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     if (check_name(base, err, errlen) != 0) return LSB_ERR_INVALID;
@@ -203,13 +206,14 @@ lsb_status lsb_session_install_package(lsb_sandbox *sb, const char *id, const ch
     if (data == NULL) return LSB_ERR_INVALID;
     lsb_session_info info;
     lsb_status st;
-    sess_entry *e = sessions_acquire(sb, id, &info, &st, err, errlen);
+    sess_table *t = sandbox_sessions(sb);
+    sess_entry *e = sess_table_acquire(t, id, &info, &st, err, errlen);
     if (e != NULL) {
-        st = sessions_workspace(sb, id, ws, sizeof ws) == 0
+        st = sess_table_workspace(t, id, ws, sizeof ws) == 0
                  ? install_in(sb, e, &info, ws, base, data, len, installed, installed_len, err,
                               errlen)
                  : LSB_ERR_WORKSPACE;
-        sessions_release(sb, e);
+        sess_table_release(t, e);
     }
     free(data);
     return st;

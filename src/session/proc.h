@@ -1,6 +1,6 @@
 /*
- * sessproc.h - the live session process and its control protocol
- * (prefix sessproc_).
+ * proc.h - the live session process and its control protocol
+ * (prefix sess_proc_).
  *
  * A session process is a guest restored from the snapshot (forked by a
  * zygote) that keeps its interpreter between executions. For each run
@@ -9,50 +9,42 @@
  * it fails the child exits and the parent, which still holds the state from
  * before the run, stays the session. So a failed run never changes it.
  *
- * Messages from the session to the host (a sessproc_msg, then len bytes):
+ * The host sends run requests (ipc_send_request, the output pipe
+ * attached). Messages from the session to the host (a sess_proc_msg, then
+ * len bytes):
  *   READY{pid}    the session is idle and pid holds it (after start-up and
  *                 after every run);
  *   STARTED{pid}  a run began in process pid (the host kills pid at the
  *                 deadline);
  *   FAILED{text}  start-up or a fork failed; text says why.
  */
-#ifndef LSB_SESSPROC_H
-#define LSB_SESSPROC_H
+#ifndef LSB_SESSION_PROC_H
+#define LSB_SESSION_PROC_H
 
 #include <stdint.h>
 
 #include "sandbox/worker.h"
 
-#define SESSPROC_STRINGS  4 /* code, filename, env block, options */
-#define SESSPROC_TEXT_MAX 512
+#define SESS_PROC_TEXT_MAX 512
 
-typedef enum sessproc_msg_type {
-    SESSPROC_READY = 1,
-    SESSPROC_STARTED = 2,
-    SESSPROC_FAILED = 3
-} sessproc_msg_type;
+typedef enum sess_proc_msg_type {
+    SESS_PROC_READY = 1,
+    SESS_PROC_STARTED = 2,
+    SESS_PROC_FAILED = 3
+} sess_proc_msg_type;
 
-typedef struct sessproc_msg {
-    uint32_t type; /* sessproc_msg_type */
+typedef struct sess_proc_msg {
+    uint32_t type; /* sess_proc_msg_type */
     int32_t pid;
     uint32_t len; /* bytes of text that follow (FAILED only) */
     uint32_t reserved;
-} sessproc_msg;
-
-/* One run request: this header (with the output pipe attached), then the
- * SESSPROC_STRINGS strings it announces. */
-typedef struct sessproc_run_wire {
-    uint64_t fuel, memory_bytes, stdout_max, stderr_max;
-    uint32_t len[SESSPROC_STRINGS];
-    uint32_t rescan_quota;
-    uint32_t reserved;
-} sessproc_run_wire;
+} sess_proc_msg;
 
 /*
  * In a freshly forked child of a zygote: bind the session's mounts from
  * req, install the session seccomp profile, announce READY on ctl and serve
  * run requests until ctl reaches EOF. Never returns.
  */
-_Noreturn void sessproc_main(worker_instance *w, const worker_request *req, int ctl);
+_Noreturn void sess_proc_main(worker_instance *w, const worker_request *req, int ctl);
 
 #endif

@@ -1,14 +1,14 @@
 /*
- * session.h - the host's handle on one live session process (prefix
- * sess_): start it through a zygote, send it runs, end it.
+ * live.h - the host's handle on one live session process (prefix
+ * sess_live_): start it through a zygote, send it runs, end it.
  *
- * The other half is sessproc.c. The handle tracks which process holds the
+ * The other half is proc.c. The handle tracks which process holds the
  * session now (it changes after every successful run) through a pidfd, so
  * signals never reach a recycled pid. Callers serialise the calls on one
  * handle; different handles are independent.
  */
-#ifndef LSB_SESSION_H
-#define LSB_SESSION_H
+#ifndef LSB_SESSION_LIVE_H
+#define LSB_SESSION_LIVE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,10 +25,10 @@ typedef struct sess_live {
 } sess_live;
 
 /* What a run reported beyond the result. */
-typedef struct sess_outcome {
+typedef struct sess_live_outcome {
     bool committed; /* the run's process is the session now (state changed) */
     bool lost;      /* the session process is gone; the handle was stopped */
-} sess_outcome;
+} sess_live_outcome;
 
 /* Mark l as not live (no process). */
 void sess_live_init(sess_live *l);
@@ -44,7 +44,7 @@ int sess_live_start(sess_live *l, zyg_zygote *z, const worker_request *bind, cha
  * zeroed). LSB_OK, or an error status with err (then the result is empty).
  */
 lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_policy *policy,
-                         lsb_result *result, sess_outcome *outcome, char *err, size_t errlen);
+                         lsb_result *result, sess_live_outcome *outcome, char *err, size_t errlen);
 
 /* End the session process (if any) and mark l not live. */
 void sess_live_stop(sess_live *l);

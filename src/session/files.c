@@ -1,10 +1,10 @@
 /*
- * sessfiles.c - file operations confined to a session workspace (see
- * sessfiles.h). Every open goes through wasi_path_openat (openat2 with
- * RESOLVE_BENEATH) from a descriptor of the workspace root, and every
- * name given to *at() calls is a single component under such a descriptor.
+ * files.c - file operations confined to a session workspace (see
+ * files.h), and the public lsb_session_file_* calls built on them. Every open goes through
+ * wasi_path_openat (openat2 with RESOLVE_BENEATH) from a descriptor of the workspace root, and
+ * every name given to *at() calls is a single component under such a descriptor.
  */
-#include "sandbox/sessfiles.h"
+#include "session/files.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,16 +17,20 @@
 #include <unistd.h>
 
 #include "../../guest/lsb_abi.h"
-#include "sandbox/fdio.h"
+#include "sandbox/ipc.h"
+#include "sandbox/sandbox.h"
 #include "sandbox/workspace.h"
+#include "session/table.h"
+#include "util/walk.h"
 #include "wasi/abi.h"
 #include "wasi/ctx.h"
 #include "wasi/path.h"
 #include "wasi/quota.h"
 
-#define SFILE_MAX_DEPTH 64
-#define SFILE_DIR_MODE  0755
-#define SFILE_FILE_MODE 0644
+#define FILES_MAX_DEPTH 64
+#define FILES_LIST_MAX  100000 /* files listed by one lsb_session_file_list */
+#define FILES_DIR_MODE  0755
+#define FILES_FILE_MODE 0644
 
 /* Append component (n bytes) to rel, or pop one for ".."; -1 on escape. */
 static int push_component(char *rel, size_t rellen, const char *comp, size_t n) {
@@ -44,7 +48,8 @@ static int push_component(char *rel, size_t rellen, const char *comp, size_t n) 
     return 0;
 }
 
-int sfile_normalise(const char *path, char *rel, size_t rellen, char *err, size_t errlen) {
+/* See files.h. */
+int sess_files_normalise(const char *path, char *rel, size_t rellen, char *err, size_t errlen) {
     const char *p = path;
     size_t app = strlen(LSB_MOUNT_APP);
     rel[0] = '\0';
@@ -139,7 +144,7 @@ static int make_dirs(int root, const char *rel, const char *path, char *err, siz
             char dir[PATH_MAX];
             snprintf(dir, sizeof dir, "%.*s", (int)(cur ? cur : 1), cur ? prefix : ".");
             rc = wasi_path_openat(root, dir, O_PATH | O_DIRECTORY, 0, &parent);
-            if (rc == 0 && mkdirat(parent, prefix + (cur ? cur + 1 : 0), SFILE_DIR_MODE) != 0)
+            if (rc == 0 && mkdirat(parent, prefix + (cur ? cur + 1 : 0), FILES_DIR_MODE) != 0)
                 rc = WASI_EIO;
             if (parent >= 0) close(parent);
             if (rc == 0) rc = wasi_path_openat(root, prefix, O_PATH | O_DIRECTORY, 0, &fd);
@@ -188,12 +193,12 @@ static lsb_status write_in(int root, int dir, const char *name, const char *path
     if (q != 0) return q == -2 ? LSB_ERR_QUOTA : LSB_ERR_WORKSPACE;
     int fd = -1;
     uint32_t rc = wasi_path_openat(dir, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
-                                   SFILE_FILE_MODE, &fd);
+                                   FILES_FILE_MODE, &fd);
     if (rc != 0) {
         open_error(rc, path, err, errlen);
         return LSB_ERR_INVALID;
     }
-    int wrc = fdio_write_all(fd, data, len);
+    int wrc = ipc_write_all(fd, data, len);
     if (close(fd) != 0 || wrc != 0) {
         snprintf(err, errlen, "cannot write '%.200s': %s", path, strerror(errno));
         return LSB_ERR_WORKSPACE;
@@ -201,11 +206,12 @@ static lsb_status write_in(int root, int dir, const char *name, const char *path
     return LSB_OK;
 }
 
-lsb_status sfile_write(const char *ws, const char *path, const void *data, size_t len,
-                       uint64_t quota_bytes, uint64_t quota_files, char *err, size_t errlen) {
+/* See files.h. */
+lsb_status sess_files_write(const char *ws, const char *path, const void *data, size_t len,
+                            uint64_t quota_bytes, uint64_t quota_files, char *err, size_t errlen) {
     char rel[PATH_MAX], dir[PATH_MAX];
     const char *name;
-    if (sfile_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
+    if (sess_files_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
     if (rel[0] == '\0') {
         snprintf(err, errlen, "'%.200s' is the workspace folder, not a file", path);
         return LSB_ERR_INVALID;
@@ -222,12 +228,13 @@ lsb_status sfile_write(const char *ws, const char *path, const void *data, size_
     return st;
 }
 
-lsb_status sfile_read(const char *ws, const char *path, uint64_t max_bytes, char **data,
-                      size_t *len, char *err, size_t errlen) {
+/* See files.h. */
+lsb_status sess_files_read(const char *ws, const char *path, uint64_t max_bytes, char **data,
+                           size_t *len, char *err, size_t errlen) {
     char rel[PATH_MAX];
     struct stat st;
     *data = NULL;
-    if (sfile_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
+    if (sess_files_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
     int fd = -1;
     lsb_status out = open_in_workspace(ws, rel, O_RDONLY, path, &fd, err, errlen);
     if (out != LSB_OK) return out;
@@ -239,7 +246,7 @@ lsb_status sfile_read(const char *ws, const char *path, uint64_t max_bytes, char
                  (long long)st.st_size, (unsigned long long)max_bytes);
         out = LSB_ERR_INVALID;
     } else if ((*data = malloc((size_t)st.st_size + 1)) == NULL ||
-               fdio_read_all(fd, *data, (size_t)st.st_size) != 0) {
+               ipc_read_all(fd, *data, (size_t)st.st_size) != 0) {
         snprintf(err, errlen, "cannot read '%.200s'", path);
         free(*data);
         *data = NULL;
@@ -279,38 +286,18 @@ static int push_entry(entry_list *l, const char *rel, const struct stat *st) {
     return 0;
 }
 
-static int walk(entry_list *l, int fd, const char *prefix, int depth);
-
-/* Record one entry of dir and descend into folders; 0, 1 full, -1 error. */
-static int walk_entry(entry_list *l, int dir, const char *prefix, const char *name, int depth) {
-    char rel[PATH_MAX];
-    struct stat st;
-    if (snprintf(rel, sizeof rel, "%s%s%s", prefix, prefix[0] ? "/" : "", name) >=
-            (int)sizeof rel ||
-        fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-        return 0; /* vanished or unnameable: skip */
-    if (!l->include_system && ws_is_system_path(rel)) return 0;
-    int rc = push_entry(l, rel, &st);
-    if (rc != 0 || !S_ISDIR(st.st_mode) || depth >= SFILE_MAX_DEPTH) return rc;
-    int sub = -1;
-    if (wasi_path_openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, &sub) != 0) return 0;
-    return walk(l, sub, rel, depth + 1);
-}
-
-/* Walk the folder fd (taken over and closed), entries named under prefix. */
-static int walk(entry_list *l, int fd, const char *prefix, int depth) {
-    DIR *d = fdopendir(fd);
-    if (d == NULL) {
-        close(fd);
-        return -1;
-    }
-    int rc = 0;
-    struct dirent *de;
-    while (rc == 0 && (de = readdir(d)) != NULL)
-        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-            rc = walk_entry(l, dirfd(d), prefix, de->d_name, depth);
-    closedir(d);
-    return rc;
+/* The walker's visitor (util_walk): list each entry, enter folders. An
+ * entry that vanished or whose path is too long is skipped, as is a folder
+ * that cannot be opened; one that cannot be read fails the listing. */
+static int list_visit(void *ctx, const util_walk_entry *e) {
+    entry_list *l = ctx;
+    if (e->event == UTIL_WALK_NO_ENTER)
+        return e->why == UTIL_WALK_READ_FAILED ? -1 : UTIL_WALK_NEXT;
+    if (e->event != UTIL_WALK_ENTRY || e->path == NULL || e->st == NULL) return UTIL_WALK_NEXT;
+    if (!l->include_system && ws_is_system_path(e->path)) return UTIL_WALK_NEXT;
+    int rc = push_entry(l, e->path, e->st);
+    if (rc != 0) return rc > 0 ? UTIL_WALK_STOP : -1;
+    return S_ISDIR(e->st->st_mode) ? UTIL_WALK_ENTER : UTIL_WALK_NEXT;
 }
 
 /* Order entries by path. */
@@ -318,19 +305,21 @@ static int entry_cmp(const void *a, const void *b) {
     return strcmp(((const lsb_file_entry *)a)->path, ((const lsb_file_entry *)b)->path);
 }
 
-lsb_status sfile_list(const char *ws, const char *path, bool include_system, size_t max_entries,
-                      lsb_file_entry **out, size_t *count, char *err, size_t errlen) {
+/* See files.h. */
+lsb_status sess_files_list(const char *ws, const char *path, bool include_system,
+                           size_t max_entries, lsb_file_entry **out, size_t *count, char *err,
+                           size_t errlen) {
     char rel[PATH_MAX];
     *out = NULL;
     *count = 0;
-    if (sfile_normalise(path ? path : LSB_MOUNT_APP, rel, sizeof rel, err, errlen) != 0)
+    if (sess_files_normalise(path ? path : LSB_MOUNT_APP, rel, sizeof rel, err, errlen) != 0)
         return LSB_ERR_INVALID;
     int fd = -1;
     lsb_status st = open_in_workspace(ws, rel, O_RDONLY | O_DIRECTORY, path ? path : LSB_MOUNT_APP,
                                       &fd, err, errlen);
     if (st != LSB_OK) return st;
     entry_list l = {.max = max_entries, .include_system = include_system};
-    if (walk(&l, fd, rel, 0) < 0) {
+    if (util_walk(fd, rel, FILES_MAX_DEPTH, true, list_visit, &l) < 0) {
         lsb_file_list_free(l.v, l.count);
         snprintf(err, errlen, "cannot list '%.200s'", path ? path : LSB_MOUNT_APP);
         return LSB_ERR_WORKSPACE;
@@ -341,6 +330,7 @@ lsb_status sfile_list(const char *ws, const char *path, bool include_system, siz
     return LSB_OK;
 }
 
+/* See llmsandbox.h. */
 void lsb_file_list_free(lsb_file_entry *entries, size_t count) {
     for (size_t i = 0; entries && i < count; i++)
         free(entries[i].path);
@@ -375,11 +365,12 @@ static lsb_status delete_in(int dir, const char *name, const char *path, bool re
     return LSB_OK;
 }
 
-lsb_status sfile_delete(const char *ws, const char *path, bool recursive, char *err,
-                        size_t errlen) {
+/* See files.h. */
+lsb_status sess_files_delete(const char *ws, const char *path, bool recursive, char *err,
+                             size_t errlen) {
     char rel[PATH_MAX], dir[PATH_MAX];
     const char *name;
-    if (sfile_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
+    if (sess_files_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
     if (rel[0] == '\0') {
         snprintf(err, errlen, "refusing to delete /app itself; reset the session instead");
         return LSB_ERR_INVALID;
@@ -391,4 +382,82 @@ lsb_status sfile_delete(const char *ws, const char *path, bool recursive, char *
     st = delete_in(dfd, name, path, recursive, err, errlen);
     close(dfd);
     return st;
+}
+
+/* One public file call on a session: its locked entry, record and
+ * workspace path. */
+typedef struct files_call {
+    sess_table *t;
+    sess_entry *e;
+    lsb_session_info info;
+    char ws[PATH_MAX];
+} files_call;
+
+/* Acquire session id and its workspace path into c; LSB_OK, or the status
+ * of acquiring it (NO_SESSION, STORAGE, SYSTEM) or WORKSPACE, with err. */
+static lsb_status files_begin(lsb_sandbox *sb, const char *id, files_call *c, char *err,
+                              size_t errlen) {
+    lsb_status st;
+    c->t = sandbox_sessions(sb);
+    c->e = sess_table_acquire(c->t, id, &c->info, &st, err, errlen);
+    if (c->e != NULL && sess_table_workspace(c->t, id, c->ws, sizeof c->ws) != 0) {
+        snprintf(err, errlen, "the workspace path of session '%s' is too long", id);
+        sess_table_release(c->t, c->e);
+        return LSB_ERR_WORKSPACE;
+    }
+    return c->e != NULL ? LSB_OK : st;
+}
+
+/* Release c's session, marking its files changed if so; returns st. */
+static lsb_status files_end(files_call *c, lsb_status st, bool changed) {
+    if (changed) c->e->rescan = true;
+    sess_table_release(c->t, c->e);
+    return st;
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_file_write(lsb_sandbox *sb, const char *id, const char *path,
+                                  const void *data, size_t len, char *err, size_t errlen) {
+    files_call c;
+    lsb_status st = files_begin(sb, id, &c, err, errlen);
+    if (st != LSB_OK) return st;
+    st = sess_files_write(c.ws, path, data, len, c.info.policy.quota_bytes,
+                          c.info.policy.quota_files, err, errlen);
+    return files_end(&c, st, true);
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_file_read(lsb_sandbox *sb, const char *id, const char *path,
+                                 uint64_t max_bytes, char **data, size_t *len, char *err,
+                                 size_t errlen) {
+    files_call c;
+    *data = NULL;
+    *len = 0;
+    lsb_status st = files_begin(sb, id, &c, err, errlen);
+    if (st != LSB_OK) return st;
+    st = sess_files_read(c.ws, path, max_bytes, data, len, err, errlen);
+    return files_end(&c, st, false);
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_file_list(lsb_sandbox *sb, const char *id, const char *path,
+                                 bool include_system, lsb_file_entry **out, size_t *count,
+                                 char *err, size_t errlen) {
+    files_call c;
+    *out = NULL;
+    *count = 0;
+    lsb_status st = files_begin(sb, id, &c, err, errlen);
+    if (st != LSB_OK) return st;
+    st = sess_files_list(c.ws, path, include_system, FILES_LIST_MAX, out, count, err, errlen);
+    return files_end(&c, st, false);
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_file_delete(lsb_sandbox *sb, const char *id, const char *path,
+                                   bool recursive, char *err, size_t errlen) {
+    files_call c;
+    lsb_status st = files_begin(sb, id, &c, err, errlen);
+    if (st != LSB_OK) return st;
+    st = sess_files_delete(c.ws, path, recursive, err, errlen);
+    return files_end(&c, st, true);
 }

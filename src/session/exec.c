@@ -1,12 +1,14 @@
 /*
- * sessexec.c - executions and package installs in a session (the public
- * lsb_session_execute and lsb_session_install_package).
+ * exec.c - running code in a session (the public lsb_session_execute, and
+ * sess_exec_run for install.c).
  *
  * An execution brings the session live if no process holds it (forked from
  * the language's zygote, which then must restore the durable state), runs
- * the code there (session.c), and updates the record. A failed run leaves
+ * the code there (live.c), and updates the record. A failed run leaves
  * the process from before the run in charge, and the result says so.
  */
+#include "session/exec.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -19,15 +21,17 @@
 #include "../../guest/lsb_abi.h"
 #include "sandbox/defaults.h"
 #include "sandbox/execute.h"
+#include "sandbox/ipc.h"
 #include "sandbox/policy.h"
+#include "sandbox/report.h"
 #include "sandbox/sandbox.h"
-#include "sandbox/sessions.h"
-#include "sandbox/sessrec.h"
-#include "sandbox/wire.h"
 #include "sandbox/workspace.h"
+#include "session/evict.h"
+#include "session/record.h"
+#include "util/clock.h"
 
-#define SESSEXEC_OPTIONS_MAX 512
-#define SESSEXEC_WARNING_MAX 256
+#define EXEC_OPTIONS_MAX 512
+#define EXEC_WARNING_MAX 256
 
 /* The mounts and quotas a session process is bound to. */
 static worker_request bind_request(lsb_sandbox *sb, const lsb_session_info *info, const char *ws) {
@@ -37,7 +41,7 @@ static worker_request bind_request(lsb_sandbox *sb, const lsb_session_info *info
         .stdlib_dir = sandbox_stdlib_dir(sb),
         .workspace = ws,
         .data_dir = sandbox_data_dir(sb),
-        .external_dir = sessions_external_dir(sb),
+        .external_dir = sess_table_external_dir(sandbox_sessions(sb)),
         .root_dir = sandbox_root_dir(sb),
     };
 }
@@ -46,12 +50,12 @@ static worker_request bind_request(lsb_sandbox *sb, const lsb_session_info *info
 static lsb_status go_live(lsb_sandbox *sb, sess_entry *e, const lsb_session_info *info,
                           const char *ws, char *err, size_t errlen) {
     if (e->live.pid > 0) return LSB_OK;
-    /* Both zygotes start together, before sessions_make_room may start the
+    /* Both zygotes start together, before sess_evict_make_room may start the
      * reaper thread: a zygote is forked from this process, and a fork is
      * only safe while no other thread of ours can hold a lock. */
     if (lsb_sandbox_start_zygotes(sb, err, errlen) != LSB_OK) return LSB_ERR_SYSTEM;
     zyg_zygote *z = sandbox_zygote(sb, info->language);
-    sessions_make_room(sb);
+    sess_evict_make_room(sandbox_sessions(sb));
     worker_request bind = bind_request(sb, info, ws);
     if (sess_live_start(&e->live, z, &bind, err, errlen) != 0) return LSB_ERR_SYSTEM;
     e->restore_pending = true;
@@ -110,9 +114,9 @@ typedef struct sess_job {
 
 /* Run job on the live process of e (starting it first); fills r. */
 static lsb_status run_live(lsb_sandbox *sb, sess_entry *e, const lsb_session_info *info,
-                           const sess_job *job, lsb_result *r, sess_outcome *out, char *err,
+                           const sess_job *job, lsb_result *r, sess_live_outcome *out, char *err,
                            size_t errlen) {
-    char options[SESSEXEC_OPTIONS_MAX];
+    char options[EXEC_OPTIONS_MAX];
     size_t env_len = 0;
     char *env = exec_env_block(&job->policy, &env_len);
     if (env == NULL) {
@@ -147,8 +151,8 @@ static lsb_status run_live(lsb_sandbox *sb, sess_entry *e, const lsb_session_inf
 
 /* After a run: the session's bookkeeping and the result's session fields. */
 static void after_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info,
-                      const sess_outcome *out, lsb_result *r) {
-    char why[SESSEXEC_WARNING_MAX];
+                      const sess_live_outcome *out, lsb_result *r) {
+    char why[EXEC_WARNING_MAX];
     e->rescan = false;
     if (out->committed) e->restore_pending = false;
     if (out->lost)
@@ -157,10 +161,10 @@ static void after_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info,
     else if (!r->success)
         add_warning(r, "the run failed, so the session's variables are as they were before it; "
                        "files it wrote stay");
-    e->last_used_ms = wire_now_ms();
+    e->last_used_ms = util_now_ms();
     info->execution_count++;
-    info->last_used_at = srec_now();
-    if (sessions_save(sb, info, why, sizeof why) != LSB_OK) add_warning(r, why);
+    info->last_used_at = util_unix_time();
+    if (sess_table_save(sandbox_sessions(sb), info, why, sizeof why) != LSB_OK) add_warning(r, why);
     r->session_id = strdup(info->id);
     r->runtime = info->language;
 }
@@ -169,15 +173,15 @@ static void after_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info,
 static lsb_status session_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info, sess_job *job,
                               lsb_result *result, char *err, size_t errlen) {
     ws_listing before = {0};
-    sess_outcome out;
-    if (sessions_workspace(sb, info->id, job->ws, sizeof job->ws) != 0 ||
+    sess_live_outcome out;
+    if (sess_table_workspace(sandbox_sessions(sb), info->id, job->ws, sizeof job->ws) != 0 ||
         ws_scan(job->ws, job->policy.quota_files, &before) != 0) {
         snprintf(err, errlen, "cannot read the workspace of session '%s'", info->id);
         return LSB_ERR_WORKSPACE;
     }
     lsb_status st = run_live(sb, e, info, job, result, &out, err, errlen);
     if (st == LSB_OK) {
-        exec_diff_workspace(job->ws, &before, job->policy.quota_files, result);
+        report_files(job->ws, &before, job->policy.quota_files, result);
         after_run(sb, e, info, &out, result);
     } else {
         lsb_result_free(result);
@@ -186,15 +190,17 @@ static lsb_status session_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *
     return st;
 }
 
-lsb_status sessions_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info, const char *code,
-                        size_t code_len, const char *filename, bool scratch,
-                        const lsb_policy *policy, lsb_result *result, char *err, size_t errlen) {
+/* See exec.h. */
+lsb_status sess_exec_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info, const char *code,
+                         size_t code_len, const char *filename, bool scratch,
+                         const lsb_policy *policy, lsb_result *result, char *err, size_t errlen) {
     sess_job job = {.code = code, .code_len = code_len, .filename = filename, .scratch = scratch};
     memset(result, 0, sizeof *result);
     if (run_policy(info, policy, &job.policy, err, errlen) != 0) return LSB_ERR_INVALID;
     return session_run(sb, e, info, &job, result, err, errlen);
 }
 
+/* See llmsandbox.h. */
 lsb_status lsb_session_execute(lsb_sandbox *sb, const char *id, const char *code, size_t code_len,
                                const char *filename, const lsb_policy *policy, lsb_result *result,
                                char *err, size_t errlen) {
@@ -202,9 +208,10 @@ lsb_status lsb_session_execute(lsb_sandbox *sb, const char *id, const char *code
     lsb_status st;
     memset(result, 0, sizeof *result);
     if (exec_check_code(code, code_len, err, errlen) != 0) return LSB_ERR_INVALID;
-    sess_entry *e = sessions_acquire(sb, id, &info, &st, err, errlen);
+    sess_table *t = sandbox_sessions(sb);
+    sess_entry *e = sess_table_acquire(t, id, &info, &st, err, errlen);
     if (e == NULL) return st;
-    st = sessions_run(sb, e, &info, code, code_len, filename, false, policy, result, err, errlen);
-    sessions_release(sb, e);
+    st = sess_exec_run(sb, e, &info, code, code_len, filename, false, policy, result, err, errlen);
+    sess_table_release(t, e);
     return st;
 }

@@ -1,0 +1,129 @@
+/*
+ * expiry.c - idle sessions of the MCP server are destroyed after
+ * session_ttl seconds without use, by one thread that wakes every quarter
+ * TTL (at most every LSB_MCP_EXPIRY_MAX_PERIOD_S) on the monotonic clock.
+ *
+ * Invariants: a session is never destroyed while a call of its is queued
+ * or running (checked before and after reading its age); the ids
+ * destroyed are remembered (a ring of LSB_MCP_EXPIRED_MEMORY) so an
+ * unknown-session error can say the session expired.
+ */
+#include "mcp/expiry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mcp/calls.h"
+#include "mcp/clock.h"
+#include "mcp/limits.h"
+#include "mcp/log.h"
+
+#define EXPIRY_ERR_MAX 1024
+
+struct mcp_expiry {
+    mcp_server *srv;
+    pthread_mutex_t lock; /* guards expired[], next and stopping */
+    pthread_cond_t wake;
+    char expired[LSB_MCP_EXPIRED_MEMORY][LSB_SESSION_ID_MAX + 1];
+    unsigned next;
+    bool stopping;
+    bool started;
+    pthread_t thread;
+};
+
+/* See expiry.h. */
+bool mcp_expiry_was_expired(mcp_expiry *e, const char *id) {
+    bool found = false;
+    if (e == NULL) return false;
+    pthread_mutex_lock(&e->lock);
+    for (unsigned i = 0; i < LSB_MCP_EXPIRED_MEMORY && !found; i++)
+        found = strcmp(e->expired[i], id) == 0;
+    pthread_mutex_unlock(&e->lock);
+    return found;
+}
+
+/* Destroy one session if it has been idle longer than the TTL. */
+static void expire_one(mcp_expiry *e, const char *id) {
+    mcp_server *srv = e->srv;
+    lsb_session_info info;
+    char err[EXPIRY_ERR_MAX];
+    if (mcp_calls_session_busy(srv->calls, id) ||
+        lsb_session_info_get(srv->sandbox, id, &info, err, sizeof err) != LSB_OK)
+        return;
+    double idle = (double)time(NULL) - info.last_used_at;
+    if (idle < (double)srv->opt.session_ttl_s || mcp_calls_session_busy(srv->calls, id)) return;
+    if (lsb_session_destroy(srv->sandbox, id, err, sizeof err) != LSB_OK) {
+        mcp_logf(MCP_LOG_WARNING, "session_expiry", "cannot destroy %s: %s", id, err);
+        return;
+    }
+    pthread_mutex_lock(&e->lock);
+    snprintf(e->expired[e->next], sizeof e->expired[0], "%s", id);
+    e->next = (e->next + 1) % LSB_MCP_EXPIRED_MEMORY;
+    pthread_mutex_unlock(&e->lock);
+    mcp_logf(MCP_LOG_INFO, "session_expired", "session %s was idle %.0f s and was destroyed", id,
+             idle);
+}
+
+/* One sweep: every stored session past its TTL goes, then idle live
+ * processes are evicted. */
+static void sweep(mcp_expiry *e) {
+    mcp_server *srv = e->srv;
+    char **ids = NULL, err[EXPIRY_ERR_MAX];
+    size_t n = 0;
+    if (lsb_session_ids(srv->sandbox, &ids, &n, err, sizeof err) == LSB_OK) {
+        for (size_t i = 0; i < n && !atomic_load(&srv->stopping); i++)
+            expire_one(e, ids[i]);
+        lsb_session_ids_free(ids, n);
+    }
+    lsb_sandbox_evict_idle(srv->sandbox);
+}
+
+/* The expiry thread: sweep every period until stopped. */
+static void *expiry_main(void *arg) {
+    mcp_expiry *e = arg;
+    unsigned period = e->srv->opt.session_ttl_s / 4;
+    if (period == 0) period = 1;
+    if (period > LSB_MCP_EXPIRY_MAX_PERIOD_S) period = LSB_MCP_EXPIRY_MAX_PERIOD_S;
+    pthread_mutex_lock(&e->lock);
+    while (!e->stopping) {
+        struct timespec until = mcp_clock_deadline(period * 1000U);
+        pthread_cond_timedwait(&e->wake, &e->lock, &until);
+        if (e->stopping) break;
+        pthread_mutex_unlock(&e->lock);
+        sweep(e);
+        pthread_mutex_lock(&e->lock);
+    }
+    pthread_mutex_unlock(&e->lock);
+    return NULL;
+}
+
+/* See expiry.h. */
+mcp_expiry *mcp_expiry_start(mcp_server *srv) {
+    mcp_expiry *e = calloc(1, sizeof *e);
+    if (e == NULL) return NULL;
+    e->srv = srv;
+    pthread_mutex_init(&e->lock, NULL);
+    if (mcp_clock_cond_init(&e->wake) != 0) {
+        pthread_mutex_destroy(&e->lock);
+        free(e);
+        return NULL;
+    }
+    e->started = pthread_create(&e->thread, NULL, expiry_main, e) == 0;
+    if (!e->started) mcp_logf(MCP_LOG_WARNING, "startup", "cannot start the session expiry thread");
+    return e;
+}
+
+/* See expiry.h. */
+void mcp_expiry_stop(mcp_expiry *e) {
+    if (e == NULL) return;
+    pthread_mutex_lock(&e->lock);
+    e->stopping = true;
+    pthread_cond_broadcast(&e->wake);
+    pthread_mutex_unlock(&e->lock);
+    if (e->started) pthread_join(e->thread, NULL);
+    pthread_cond_destroy(&e->wake);
+    pthread_mutex_destroy(&e->lock);
+    free(e);
+}

@@ -1,0 +1,36 @@
+/*
+ * peer.h - the protocol state of one MCP client (prefix mcp_peer_): the
+ * stdio connection, or one Mcp-Session-Id of the HTTP transport.
+ */
+#ifndef LSB_MCP_PEER_H
+#define LSB_MCP_PEER_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#define MCP_PEER_ID_LEN    36
+#define MCP_CLIENT_KEY_MAX 80
+
+/* One client; reference counted, shared by the requests in flight. */
+typedef struct mcp_peer {
+    char id[MCP_PEER_ID_LEN + 1]; /* Mcp-Session-Id; "" on stdio */
+    char version[16];             /* negotiated by initialize; "" before */
+    char client[64];              /* clientInfo.name */
+    char key[MCP_CLIENT_KEY_MAX]; /* who, for audit and rate limits */
+    atomic_bool initialized;      /* notifications/initialized arrived */
+    atomic_int log_level;         /* least level of notifications/message; -1 none */
+    atomic_int refs;
+    _Atomic double last_used; /* wall seconds */
+} mcp_peer;
+
+/* A new peer with a random (UUID v4) id, one reference held by the
+ * caller. NULL when out of memory or when no random bytes can be had. */
+mcp_peer *mcp_peer_new(const char *client_key);
+
+/* Take one more reference on p. */
+void mcp_peer_ref(mcp_peer *p);
+
+/* Drop one reference; the last frees p. NULL is ignored. */
+void mcp_peer_unref(mcp_peer *p);
+
+#endif

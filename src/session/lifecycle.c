@@ -1,0 +1,231 @@
+/*
+ * lifecycle.c - the public calls that create, describe, list, reset,
+ * destroy and prune sessions, and configure the table
+ * (lsb_sandbox_configure_sessions, lsb_session_create, _info_get, _ids,
+ * _list, _reset, _destroy, _prune).
+ *
+ * Each call finds the sandbox's table and works through table.h, so the
+ * table itself never reaches back into the sandbox. Nothing here runs guest
+ * code: executions are in exec.c and installs in install.c.
+ *
+ * A session whose record is damaged (unreadable or not a valid record) is
+ * left out of lists and refused by every call but destroy and prune, which
+ * remove it like any other: its folder's mtime stands in for its age.
+ */
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../guest/lsb_abi.h"
+#include "sandbox/policy.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/workspace.h"
+#include "session/record.h"
+#include "session/table.h"
+#include "util/clock.h"
+#include "wasi/quota.h"
+
+/* See llmsandbox.h. */
+lsb_status lsb_sandbox_configure_sessions(lsb_sandbox *sb, const lsb_sessions_config *c, char *err,
+                                          size_t errlen) {
+    lsb_status st = sess_table_configure(sandbox_sessions(sb), c, err, errlen);
+    size_t n = 0;
+    while (st == LSB_OK && c && c->preimports && c->preimports[n])
+        n++;
+    if (st == LSB_OK && c && c->preimports && sandbox_set_preimports(sb, c->preimports, n) != 0) {
+        snprintf(err, errlen, "pre-imports must be at most %d module names like 'csv' or 'xml.dom'",
+                 SANDBOX_MAX_PREIMPORTS);
+        st = LSB_ERR_INVALID;
+    }
+    return st;
+}
+
+/* Fill a new session's info from options (id chosen); LSB_OK or INVALID. */
+static lsb_status new_info(const lsb_session_options *o, const char *id, lsb_session_info *info,
+                           char *err, size_t errlen) {
+    memset(info, 0, sizeof *info);
+    snprintf(info->id, sizeof info->id, "%s", id);
+    if (lsb_language_name(o->language) == NULL || o->language > LSB_LANG_JAVASCRIPT) {
+        snprintf(err, errlen, "unknown language %d", (int)o->language);
+        return LSB_ERR_INVALID;
+    }
+    info->language = o->language;
+    info->auto_persist_globals = o->auto_persist_globals;
+    info->created_at = info->last_used_at = util_unix_time();
+    if (o->policy)
+        info->policy = *o->policy;
+    else
+        lsb_policy_init(&info->policy);
+    info->policy.workspace = info->policy.data_dir = info->policy.external_dir = NULL;
+    info->policy.env = NULL;
+    info->policy.env_count = 0;
+    info->policy.on_output = NULL;
+    info->policy.on_output_ctx = NULL;
+    return policy_validate(&info->policy, err, errlen) == 0 ? LSB_OK : LSB_ERR_INVALID;
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_create(lsb_sandbox *sb, const lsb_session_options *o,
+                              char id_out[LSB_SESSION_ID_MAX + 1], char *err, size_t errlen) {
+    char id[LSB_SESSION_ID_MAX + 1];
+    lsb_session_info info;
+    if (o == NULL) {
+        snprintf(err, errlen, "lsb_session_create: no options");
+        return LSB_ERR_INVALID;
+    }
+    if (o->id ? lsb_session_id_check(o->id, o->allow_custom_id, err, errlen) != 0
+              : lsb_uuid_new(id) != 0)
+        return LSB_ERR_INVALID;
+    if (o->id) snprintf(id, sizeof id, "%s", o->id);
+    lsb_status st = new_info(o, id, &info, err, errlen);
+    if (st == LSB_OK) st = sess_table_create(sandbox_sessions(sb), &info, err, errlen);
+    if (st == LSB_OK) snprintf(id_out, LSB_SESSION_ID_MAX + 1, "%s", id);
+    return st;
+}
+
+/* Add the workspace usage of session id to info. */
+static void measure(sess_table *t, const char *id, lsb_session_info *info) {
+    char ws[PATH_MAX], why[128];
+    wasi_quota q = {.bytes_max = UINT64_MAX, .files_max = UINT64_MAX};
+    if (sess_table_workspace(t, id, ws, sizeof ws) != 0) return;
+    int fd = open(ws, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    if (wasi_quota_scan(fd, LSB_MOUNT_APP, &q, why, sizeof why) == 0) {
+        info->workspace_bytes = q.bytes_used;
+        info->workspace_files = q.files_used;
+    }
+    close(fd);
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_info_get(lsb_sandbox *sb, const char *id, lsb_session_info *out, char *err,
+                                size_t errlen) {
+    sess_table *t = sandbox_sessions(sb);
+    lsb_status st;
+    sess_entry *e = sess_table_acquire(t, id, out, &st, err, errlen);
+    if (e == NULL) return st;
+    measure(t, id, out);
+    sess_table_release(t, e);
+    return LSB_OK;
+}
+
+/* Order infos by id. */
+static int info_cmp(const void *a, const void *b) {
+    return strcmp(((const lsb_session_info *)a)->id, ((const lsb_session_info *)b)->id);
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_ids(lsb_sandbox *sb, char ***ids, size_t *count, char *err, size_t errlen) {
+    return sess_table_ids(sandbox_sessions(sb), ids, count, err, errlen);
+}
+
+/* See llmsandbox.h. */
+void lsb_session_ids_free(char **ids, size_t count) {
+    for (size_t i = 0; i < count; i++)
+        free(ids[i]);
+    free(ids);
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_list(lsb_sandbox *sb, lsb_session_info **out, size_t *count, char *err,
+                            size_t errlen) {
+    char **ids = NULL;
+    size_t n = 0, kept = 0;
+    *out = NULL;
+    *count = 0;
+    lsb_status st = lsb_session_ids(sb, &ids, &n, err, errlen);
+    if (st != LSB_OK) return st;
+    lsb_session_info *v = calloc(n ? n : 1, sizeof *v);
+    for (size_t i = 0; i < n; i++) {
+        char why[256];
+        if (v != NULL && lsb_session_info_get(sb, ids[i], &v[kept], why, sizeof why) == LSB_OK)
+            kept++;
+        free(ids[i]);
+    }
+    free(ids);
+    if (v == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return LSB_ERR_SYSTEM;
+    }
+    qsort(v, kept, sizeof *v, info_cmp);
+    *out = v;
+    *count = kept;
+    return LSB_OK;
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_destroy(lsb_sandbox *sb, const char *id, char *err, size_t errlen) {
+    sess_table *t = sandbox_sessions(sb);
+    lsb_session_info info;
+    lsb_status st;
+    bool damaged;
+    sess_entry *e = sess_table_acquire_any(t, id, &info, &damaged, &st, err, errlen);
+    if (e == NULL) return st;
+    st = sess_table_remove(t, e, err, errlen);
+    sess_table_release(t, e);
+    return st;
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_reset(lsb_sandbox *sb, const char *id, char *err, size_t errlen) {
+    sess_table *t = sandbox_sessions(sb);
+    lsb_session_info info;
+    lsb_status st;
+    char ws[PATH_MAX];
+    sess_entry *e = sess_table_acquire(t, id, &info, &st, err, errlen);
+    if (e == NULL) return st;
+    sess_live_stop(&e->live);
+    int fd = sess_table_workspace(t, id, ws, sizeof ws) == 0
+                 ? open(ws, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                 : -1;
+    if (fd < 0 || ws_empty_dir(fd) != 0) {
+        snprintf(err, errlen, "cannot empty the workspace of session '%s'", id);
+        st = LSB_ERR_WORKSPACE;
+    }
+    info.last_used_at = util_unix_time();
+    if (st == LSB_OK) st = sess_table_save(t, &info, err, errlen);
+    sess_table_release(t, e);
+    return st;
+}
+
+/* Describe session id for pruning: its info (for a damaged record only
+ * the id, live, and its folder's mtime as last_used_at) with the workspace
+ * usage. LSB_OK, or the status of acquiring it (NO_SESSION, SYSTEM). */
+static lsb_status describe(sess_table *t, const char *id, lsb_session_info *info, char *err,
+                           size_t errlen) {
+    lsb_status st;
+    bool damaged;
+    sess_entry *e = sess_table_acquire_any(t, id, info, &damaged, &st, err, errlen);
+    if (e == NULL) return st;
+    if (damaged) info->last_used_at = sess_table_folder_mtime(t, id);
+    measure(t, id, info);
+    sess_table_release(t, e);
+    return LSB_OK;
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_prune(lsb_sandbox *sb, uint64_t older_than_s, bool dry_run,
+                             lsb_prune_report *report, char *err, size_t errlen) {
+    sess_table *t = sandbox_sessions(sb);
+    char **ids = NULL;
+    size_t n = 0;
+    *report = (lsb_prune_report){0};
+    lsb_status st = lsb_session_ids(sb, &ids, &n, err, errlen);
+    if (st != LSB_OK) return st;
+    double cutoff = util_unix_time() - (double)older_than_s;
+    for (size_t i = 0; i < n; i++) {
+        char why[256];
+        lsb_session_info info;
+        if (describe(t, ids[i], &info, why, sizeof why) != LSB_OK || info.live ||
+            info.last_used_at >= cutoff)
+            continue;
+        if (!dry_run && lsb_session_destroy(sb, ids[i], why, sizeof why) != LSB_OK) continue;
+        report->sessions++;
+        report->bytes += info.workspace_bytes;
+    }
+    lsb_session_ids_free(ids, n);
+    return LSB_OK;
+}

@@ -1,0 +1,102 @@
+/*
+ * table.h - the session table of a sandbox (prefix sess_table_): its
+ * configuration, the entries of sessions in use or live, and the locking
+ * that serialises work on one session while others run in parallel.
+ *
+ * An entry exists while some call uses the session or while a process
+ * holds it live; otherwise the session is only its record (storage
+ * adapter) and its workspace folder (<root>/<id>/workspace). Locks: the
+ * table lock guards the entry list and reference counts and is held only
+ * briefly; an entry's lock is held for a whole operation on that session.
+ */
+#ifndef LSB_SESSION_TABLE_H
+#define LSB_SESSION_TABLE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "llmsandbox.h"
+#include "session/live.h"
+
+#define SESS_TABLE_WORKSPACE_DIR "workspace"
+
+typedef struct sess_entry {
+    char id[LSB_SESSION_ID_MAX + 1];
+    pthread_mutex_t lock; /* held for a whole operation on the session */
+    sess_live live;
+    bool restore_pending; /* the live process has not loaded the state file yet */
+    bool rescan;          /* the host changed files since the process last ran */
+    double last_used_ms;  /* monotonic */
+    int refs;             /* guarded by the table lock */
+    bool removed;         /* destroyed; no longer in the table */
+} sess_entry;
+
+typedef struct sess_table sess_table;
+
+/* A table with the default configuration; NULL on OOM. */
+sess_table *sess_table_new(void);
+
+/* Stop the reaper and every live session, and free t (NULL is ignored). */
+void sess_table_free(sess_table *t);
+
+/* Apply c (NULL changes nothing) except its pre-imports, which belong to
+ * the sandbox's zygotes; LSB_OK, or LSB_ERR_INVALID with err. */
+lsb_status sess_table_configure(sess_table *t, const lsb_sessions_config *c, char *err,
+                                size_t errlen);
+
+/*
+ * Find session id, lock it and load its record into *info. Returns the
+ * locked entry, or NULL with *status (LSB_ERR_NO_SESSION for an unknown or
+ * invalid id, LSB_ERR_STORAGE for an unreadable or corrupt record) and
+ * err. Release with sess_table_release.
+ */
+sess_entry *sess_table_acquire(sess_table *t, const char *id, lsb_session_info *info,
+                               lsb_status *status, char *err, size_t errlen);
+
+/*
+ * Like sess_table_acquire, but a record that exists and cannot be read or
+ * decoded (damaged) still gives the locked entry: then *damaged is set and
+ * info holds only the id, live and pid. For destroy and prune, which must
+ * be able to remove such a session. NULL with *status (NO_SESSION or
+ * SYSTEM) and err.
+ */
+sess_entry *sess_table_acquire_any(sess_table *t, const char *id, lsb_session_info *info,
+                                   bool *damaged, lsb_status *status, char *err, size_t errlen);
+
+/* When the folder of session id last changed (seconds since the epoch; a
+ * record save renames a file into it), or 0 if unknown: the age of a
+ * session whose record is damaged. */
+double sess_table_folder_mtime(sess_table *t, const char *id);
+
+/* Unlock e and drop the caller's reference. */
+void sess_table_release(sess_table *t, sess_entry *e);
+
+/* Store info as the session's record; LSB_OK or LSB_ERR_STORAGE with err. */
+lsb_status sess_table_save(sess_table *t, const lsb_session_info *info, char *err, size_t errlen);
+
+/* Create the folders of the new session info->id and store its record;
+ * LSB_OK, or EXISTS, STORAGE or WORKSPACE with err (nothing is left). */
+lsb_status sess_table_create(sess_table *t, const lsb_session_info *info, char *err, size_t errlen);
+
+/* Stop the locked session e and delete its record and folders; LSB_OK or
+ * LSB_ERR_STORAGE with err (the record could not be deleted). */
+lsb_status sess_table_remove(sess_table *t, sess_entry *e, char *err, size_t errlen);
+
+/* The ids of the stored sessions (free with lsb_session_ids_free); LSB_OK
+ * or LSB_ERR_STORAGE with err. */
+lsb_status sess_table_ids(sess_table *t, char ***ids, size_t *count, char *err, size_t errlen);
+
+/* The workspace folder of session id into out; 0, or -1 (too long). */
+int sess_table_workspace(sess_table *t, const char *id, char *out, size_t len);
+
+/* The folder mounted at /external for sessions (NULL: none). */
+const char *sess_table_external_dir(sess_table *t);
+
+/* The configured wheel folder of install_package ("" when none). */
+const char *sess_table_wheel_dir(sess_table *t);
+
+/* Start (once) the reaper thread, which calls tick every period (a
+ * quarter of the idle TTL, within bounds) until the table is freed. */
+void sess_table_start_reaper(sess_table *t, void (*tick)(sess_table *t));
+
+#endif

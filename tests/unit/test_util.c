@@ -1,0 +1,201 @@
+/*
+ * test_util.c - the small shared helpers of src/util: the clocks and timed
+ * waits, mkdir -p and its messages, the close-all-but loop of forked
+ * children, the error helper, and the tree walker's contract (what a
+ * visitor sees, entering, stopping, aborting and the depth bound).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "util/clock.h"
+#include "util/err.h"
+#include "util/fs.h"
+#include "util/walk.h"
+
+/* A fresh temporary folder for one test. */
+static int setup(void **state) {
+    char *dir = malloc(64);
+    if (dir == NULL) return -1;
+    snprintf(dir, 64, "/tmp/util-test-XXXXXX");
+    if (mkdtemp(dir) == NULL) return -1;
+    *state = dir;
+    return 0;
+}
+
+/* nftw callback: remove one path (children first). */
+static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw) {
+    (void)sb, (void)flag, (void)ftw;
+    return remove(p);
+}
+
+/* Remove the test folder. */
+static int teardown(void **state) {
+    int rc = nftw(*state, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    free(*state);
+    return rc;
+}
+
+/* Write an empty file dir/name. */
+static void touch(const char *dir, const char *name) {
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    assert_true(fd >= 0);
+    close(fd);
+}
+
+/* The monotonic clock moves forward; a timed wait times out on it. */
+static void test_clock_and_wait(void **state) {
+    (void)state;
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_cond_t cond;
+    assert_int_equal(util_cond_init_monotonic(&cond), 0);
+    double t0 = util_now_ms();
+    pthread_mutex_lock(&lock);
+    int rc;
+    do
+        rc = util_cond_wait_ms(&cond, &lock, 30);
+    while (rc == 0);
+    pthread_mutex_unlock(&lock);
+    double waited = util_now_ms() - t0;
+    assert_int_equal(rc, ETIMEDOUT);
+    assert_true(waited >= 29.0);
+    assert_true(waited < 5000.0);
+    assert_true(util_unix_time() > 1.6e9); /* a Unix timestamp, not an uptime */
+    pthread_cond_destroy(&cond);
+}
+
+/* util_errf tolerates a NULL buffer, truncates, and returns -1. */
+static void test_errf(void **state) {
+    (void)state;
+    char err[8];
+    assert_int_equal(util_errf(NULL, 0, "x %d", 1), -1);
+    assert_int_equal(util_errf(err, sizeof err, "value %d too big", 12345), -1);
+    assert_string_equal(err, "value 1");
+}
+
+/* mkdir -p creates parents, accepts what exists, and names the folder
+ * that could not be made. */
+static void test_mkdir_p(void **state) {
+    const char *dir = *state;
+    char path[PATH_MAX], err[PATH_MAX + 64];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/a/b/c", dir);
+    assert_int_equal(util_mkdir_p(path, 0700, err, sizeof err), 0);
+    assert_int_equal(stat(path, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_int_equal(st.st_mode & 0777, 0700);
+    assert_int_equal(util_mkdir_p(path, 0700, err, sizeof err), 0);
+    touch(dir, "file");
+    snprintf(path, sizeof path, "%s/file/sub", dir);
+    assert_int_equal(util_mkdir_p(path, 0700, err, sizeof err), -1);
+    assert_int_equal(errno, ENOTDIR);
+    char want[PATH_MAX + 64];
+    snprintf(want, sizeof want, "cannot create %s/file/sub: %s", dir, strerror(ENOTDIR));
+    assert_string_equal(err, want);
+    assert_int_equal(util_mkdir_p("", 0700, NULL, 0), -1);
+}
+
+/* A child keeps 0-2 and the one descriptor it was told to keep. */
+static void test_close_fds_except(void **state) {
+    (void)state;
+    int a = open("/dev/null", O_RDONLY), b = open("/dev/null", O_RDONLY);
+    int c = open("/dev/null", O_RDONLY);
+    assert_true(a >= 3 && b > a && c > b);
+    pid_t pid = fork();
+    if (pid == 0) {
+        util_close_fds_except(b);
+        int ok = fcntl(a, F_GETFD) < 0 && fcntl(c, F_GETFD) < 0 && fcntl(b, F_GETFD) >= 0 &&
+                 fcntl(2, F_GETFD) >= 0;
+        _exit(ok ? 0 : 1);
+    }
+    int status = -1;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(a);
+    close(b);
+    close(c);
+}
+
+/* What a visitor saw, in order, as "E:path" / "L:path" / "N:path" lines. */
+typedef struct seen {
+    char log[4096];
+    int enter_all, stop_at, abort_at, count;
+} seen;
+
+/* Visitor recording every event; enters folders when asked to. */
+static int record(void *ctx, const util_walk_entry *e) {
+    seen *s = ctx;
+    char kind = e->event == UTIL_WALK_ENTRY ? 'E' : e->event == UTIL_WALK_LEAVE ? 'L' : 'N';
+    size_t n = strlen(s->log);
+    snprintf(s->log + n, sizeof s->log - n, "%c:%s:%d\n", kind, e->path ? e->path : "-", e->depth);
+    s->count++;
+    if (s->count == s->abort_at) return -7;
+    if (s->count == s->stop_at) return UTIL_WALK_STOP;
+    if (e->event == UTIL_WALK_ENTRY && e->st && S_ISDIR(e->st->st_mode) && s->enter_all)
+        return UTIL_WALK_ENTER;
+    return UTIL_WALK_NEXT;
+}
+
+/* Builds dir/x (a folder holding f) and nothing else. */
+static int small_tree(const char *dir) {
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/x", dir);
+    assert_int_equal(mkdir(path, 0755), 0);
+    touch(path, "f");
+    return open(dir, O_RDONLY | O_DIRECTORY);
+}
+
+/* Entries come with prefixed paths; entered folders end with LEAVE. */
+static void test_walk_events(void **state) {
+    seen s = {.enter_all = 1};
+    assert_int_equal(util_walk(small_tree(*state), "app", 8, true, record, &s), 0);
+    assert_string_equal(s.log, "E:app/x:0\nE:app/x/f:1\nL:app/x:0\n");
+    seen t = {0};
+    assert_int_equal(util_walk(open(*state, O_RDONLY | O_DIRECTORY), "", 8, false, record, &t), 0);
+    assert_string_equal(t.log, "E:-:0\n"); /* not entered; no paths asked for */
+}
+
+/* STOP ends the walk with 0; a negative answer aborts with that value. */
+static void test_walk_stop_abort(void **state) {
+    seen s = {.enter_all = 1, .stop_at = 2};
+    assert_int_equal(util_walk(small_tree(*state), "", 8, true, record, &s), 0);
+    assert_string_equal(s.log, "E:x:0\nE:x/f:1\n");
+    seen t = {.enter_all = 1, .abort_at = 2};
+    assert_int_equal(util_walk(open(*state, O_RDONLY | O_DIRECTORY), "", 8, true, record, &t), -7);
+}
+
+/* A folder at max_depth is shown as NO_ENTER instead of being walked. */
+static void test_walk_depth(void **state) {
+    seen s = {.enter_all = 1};
+    assert_int_equal(util_walk(small_tree(*state), "", 0, true, record, &s), 0);
+    assert_string_equal(s.log, "E:x:0\nN:x:0\n");
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clock_and_wait),
+        cmocka_unit_test(test_errf),
+        cmocka_unit_test_setup_teardown(test_mkdir_p, setup, teardown),
+        cmocka_unit_test(test_close_fds_except),
+        cmocka_unit_test_setup_teardown(test_walk_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_walk_stop_abort, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_walk_depth, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
