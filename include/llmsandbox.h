@@ -348,13 +348,43 @@ int lsb_language_parse(const char *name, lsb_language *out); /* 0, or -1 */
 const char *lsb_trap_name(lsb_trap trap);                    /* NULL for NONE */
 
 /* ------------------------------------------------------------------------
- * For front-ends (the CLI and the MCP server use only this header).
+ * Helpers for front-ends: the parsers, bounds and checks the library
+ * applies itself, so that a command line or a config file accepts exactly
+ * what a policy does, with the same messages.
  * ---------------------------------------------------------------------- */
 
-/* Bounds every policy must respect: larger values are refused. */
-#define LSB_MIB            (1024ULL * 1024ULL)
-#define LSB_MAX_MEMORY     (4096ULL * LSB_MIB) /* wasm32 address space */
-#define LSB_MAX_CODE_BYTES (4ULL * LSB_MIB)    /* code of one execution */
+/*
+ * Parse a non-negative decimal integer ("5000000000", "5_000_000_000").
+ * Rejects signs, junk, empty text and values above UINT64_MAX; rejects 0
+ * unless zero_ok. Returns 0 and *out, or -1 with a reason in err.
+ */
+int lsb_parse_u64(const char *text, bool zero_ok, uint64_t *out, char *err, size_t errlen);
+
+/*
+ * Parse a byte size: a decimal number with an optional fraction and an
+ * optional unit, case-insensitive: B; k, K, KiB = 1024; KB = 1000; M, MiB =
+ * 1024^2; MB = 10^6; G, GiB; GB; T, TiB; TB ("64MiB", "1.5GiB", "512k").
+ * The result must be a whole number of bytes. Rejects 0 unless zero_ok.
+ * Returns 0 and *out, or -1 with a reason in err.
+ */
+int lsb_parse_size(const char *text, bool zero_ok, uint64_t *out, char *err, size_t errlen);
+
+/* The fixed bounds a policy must respect and the guest-side facts a
+ * front-end prints in its help; lsb_policy_init has the defaults. */
+typedef struct lsb_limits {
+    uint64_t min_memory;       /* bytes: smaller caps cannot start a guest */
+    uint64_t max_memory;       /* bytes: the wasm32 address space */
+    uint32_t max_timeout_ms;   /* wall clock */
+    uint64_t max_fuel;         /* the guest's fuel counter is an i64 */
+    uint64_t max_code_bytes;   /* code of one execution */
+    uint64_t max_env_bytes;    /* all "K=V" entries, one NUL each */
+    const char *base_env_home; /* "HOME=/app": every run's environment has it */
+    const char *base_env_lang; /* "LANG=C.UTF-8", likewise */
+    const char *app_mount;     /* "/app": where the workspace appears */
+} lsb_limits;
+
+/* Fill *out; never fails. */
+void lsb_limits_get(lsb_limits *out);
 
 /*
  * The folder llm-wasm-sandbox keeps its state under by default:
@@ -372,16 +402,6 @@ const char *lsb_sandbox_data_dir(const lsb_sandbox *sandbox);
 /* How many sessions hold a live process of this sandbox now. Never waits
  * for a run; 0 before the first session call. */
 size_t lsb_sandbox_live_sessions(lsb_sandbox *sandbox);
-
-/*
- * Parse a non-negative decimal integer ("5000000000", "5_000_000_000"),
- * or a byte size ("64MiB", "128000000", "1.5GiB"; units B, k/KiB, KB,
- * M/MiB, MB, G/GiB, GB, T/TiB, TB), exactly as the CLI's options are read.
- * 0 is refused unless zero_ok. Returns 0 and *out, or -1 with the reason
- * in err (nothing is written to *out).
- */
-int lsb_parse_u64(const char *text, bool zero_ok, uint64_t *out, char *err, size_t errlen);
-int lsb_parse_size(const char *text, bool zero_ok, uint64_t *out, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }

@@ -38,18 +38,20 @@ typedef struct mcp_rpc_msg {
  * parser's complaint (line, column) in err. */
 int mcp_rpc_parse(const char *text, size_t len, json_t **out, char *err, size_t errlen);
 
-/* Classify one message (an element of a batch, or the whole body). */
+/* Classify one message (an element of a batch, or the whole body); never
+ * fails: a malformed message is MCP_RPC_INVALID with the reason in why. */
 void mcp_rpc_classify(json_t *value, mcp_rpc_msg *out);
 
 /* {"jsonrpc":"2.0","id":id,"result":result}; steals result, copies id
  * (NULL: JSON null). NULL on OOM. */
 json_t *mcp_rpc_result(json_t *id, json_t *result);
 
-/* An error response with code and message (and data, stolen, or NULL). */
+/* An error response with code and message (and data, stolen, or NULL);
+ * id copied (NULL: JSON null). NULL on OOM. */
 json_t *mcp_rpc_error(json_t *id, int code, const char *message, json_t *data);
 
 /* A notification {"jsonrpc":"2.0","method":method,"params":params}
- * (params stolen). */
+ * (params stolen). NULL on OOM. */
 json_t *mcp_rpc_notification(const char *method, json_t *params);
 
 /* Compact UTF-8 text of value (malloc'd, NUL-terminated, length in *len),

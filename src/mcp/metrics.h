@@ -30,19 +30,20 @@ typedef struct mcp_gauges {
 } mcp_gauges;
 
 /* Count one finished execution: its outcome ("success", "error",
- * "timeout", "out_of_fuel", ...), wall time and fuel. */
+ * "timeout", "out_of_fuel", ...; an unknown one counts as "error"), wall
+ * time and fuel. Never fails. */
 void mcp_metrics_execution(lsb_language lang, const char *outcome, double seconds, uint64_t fuel);
 
 /* Count one rejected request. */
 void mcp_metrics_reject(mcp_reject why);
 
-/* Count one tool call by name. */
+/* Count one tool call by name (beyond 16 names, calls are not counted). */
 void mcp_metrics_tool(const char *name);
 
 /* Prometheus text exposition (malloc'd), or NULL on OOM. */
 char *mcp_metrics_prometheus(const mcp_gauges *g, size_t *len);
 
-/* The same numbers as a JSON object. */
+/* The same numbers as a JSON object; NULL on OOM. */
 json_t *mcp_metrics_json(const mcp_gauges *g);
 
 #endif

@@ -63,7 +63,7 @@ static const opt_spec opt_table[] = {
      "sessions that may exist at once (default 100)"},
     {"limits", "session_ttl", OPT_U32, F(session_ttl_s), 0, 0, 1, U32_MAX, "SECONDS",
      "an idle session is destroyed after this (default 3600)"},
-    {"limits", "max_code_size", OPT_SIZE, F(max_code_bytes), 0, 0, 1, LSB_MAX_CODE_BYTES, "SIZE",
+    {"limits", "max_code_size", OPT_SIZE, F(max_code_bytes), 0, 0, 1, 0, "SIZE",
      "code of one execute_code (default 1MiB)"},
     {"limits", "max_body_size", OPT_SIZE, F(max_body_bytes), 0, 0, 1024, 1ULL << 30, "SIZE",
      "one HTTP request body or stdio line (default 8MiB)"},
@@ -73,7 +73,7 @@ static const opt_spec opt_table[] = {
      LSB_MCP_MAX_TIMEOUT_S, "SECONDS", "execute_code without a timeout (default 30)"},
     {"limits", "fuel", OPT_U64, F(fuel), 0, 0, 1, UINT64_MAX / 2, "N",
      "instruction budget of one execution (default 10000000000)"},
-    {"limits", "memory", OPT_SIZE, F(memory_bytes), 0, 0, LSB_MIB, LSB_MAX_MEMORY, "SIZE",
+    {"limits", "memory", OPT_SIZE, F(memory_bytes), 0, 0, 1, 0, "SIZE",
      "memory of one execution (default 128MiB)"},
     {"limits", "rate_limit", OPT_U32, F(rate_per_min), 0, 0, 0, 1000000, "N",
      "HTTP requests per client per minute, 0 for none (default 600)"},
@@ -128,15 +128,28 @@ static const opt_spec *find_flag(const char *flag) {
     return NULL;
 }
 
+/* The range of a number option: the spec's, except for the code size
+ * and the memory, whose bounds are the library's (their spec says 0). */
+static void spec_range(const opt_spec *s, uint64_t *min, uint64_t *max) {
+    lsb_limits lim;
+    lsb_limits_get(&lim);
+    *min = s->min;
+    *max = s->max;
+    if (s->off == F(max_code_bytes)) *max = lim.max_code_bytes;
+    if (s->off == F(memory_bytes)) *min = lim.min_memory, *max = lim.max_memory;
+}
+
 /* Parse a number of the spec's type into *v and check its range. */
 static int parse_number(const opt_spec *s, const char *text, uint64_t *v, char *err,
                         size_t errlen) {
     char why[160];
-    int rc = s->type == OPT_SIZE ? lsb_parse_size(text, s->min == 0, v, why, sizeof why)
-                                 : lsb_parse_u64(text, s->min == 0, v, why, sizeof why);
-    if (rc == 0 && (*v < s->min || *v > s->max)) {
-        snprintf(why, sizeof why, "must be between %llu and %llu", (unsigned long long)s->min,
-                 (unsigned long long)s->max);
+    uint64_t min, max;
+    spec_range(s, &min, &max);
+    int rc = s->type == OPT_SIZE ? lsb_parse_size(text, min == 0, v, why, sizeof why)
+                                 : lsb_parse_u64(text, min == 0, v, why, sizeof why);
+    if (rc == 0 && (*v < min || *v > max)) {
+        snprintf(why, sizeof why, "must be between %llu and %llu", (unsigned long long)min,
+                 (unsigned long long)max);
         rc = -1;
     }
     if (rc != 0) snprintf(err, errlen, "%s: %s", s->name, why);

@@ -61,10 +61,11 @@ int mcp_opt_parse(mcp_options *o, int argc, char **argv, char *err, size_t errle
  * 0, or -1 with "FILE:LINE: why" in err. */
 int mcp_opt_load_file(mcp_options *o, const char *path, char *err, size_t errlen);
 
-/* Free the lists of o. */
+/* Free the lists of o (the rest of o stays valid). Never fails. */
 void mcp_opt_free(mcp_options *o);
 
-/* The `mcp --help` text. */
+/* Print the `mcp --help` text on stream (a FILE *); write errors are
+ * ignored. */
 void mcp_opt_print_help(void *stream);
 
 #endif

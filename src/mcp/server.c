@@ -102,7 +102,7 @@ static int prepare_external(mcp_server *srv, char *err, size_t errlen) {
     const mcp_options *o = &srv->opt;
     if (o->external_count == 0) return 0;
     return mcp_external_prepare(srv->storage_dir, o->external_files, o->external_count,
-                                (uint64_t)o->max_external_mb * LSB_MIB, srv->external_dir,
+                                (uint64_t)o->max_external_mb * LSB_MCP_MIB, srv->external_dir,
                                 sizeof srv->external_dir, err, errlen);
 }
 

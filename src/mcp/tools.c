@@ -146,8 +146,8 @@ typedef struct schema_var {
 
 /* A byte count as a model reads it: "1 MiB", "512 KiB" or "1000 bytes". */
 static void size_text(uint64_t bytes, char *out, size_t len) {
-    if (bytes >= LSB_MIB && bytes % LSB_MIB == 0)
-        snprintf(out, len, "%llu MiB", (unsigned long long)(bytes / LSB_MIB));
+    if (bytes >= LSB_MCP_MIB && bytes % LSB_MCP_MIB == 0)
+        snprintf(out, len, "%llu MiB", (unsigned long long)(bytes / LSB_MCP_MIB));
     else if (bytes >= 1024 && bytes % 1024 == 0)
         snprintf(out, len, "%llu KiB", (unsigned long long)(bytes / 1024));
     else

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mcp/limits.h"
 #include "mcp/metrics.h"
 #include "mcp/tool_result.h"
 #include "mcp/tools_impl.h"
@@ -186,7 +187,7 @@ static char *result_text(const lsb_result *r, json_t *structured) {
              "--- %s: %s, exit code %d, %.1f ms, fuel %llu of %llu, peak memory %.1f MiB%s%s ---",
              lsb_language_name(r->runtime), r->success ? "success" : outcome_of(r), r->exit_code,
              r->duration_ms, (unsigned long long)r->fuel_consumed,
-             (unsigned long long)r->fuel_budget, (double)r->memory_peak_bytes / (double)LSB_MIB,
+             (unsigned long long)r->fuel_budget, (double)r->memory_peak_bytes / (double)LSB_MCP_MIB,
              r->session_id ? ", session " : "", r->session_id ? r->session_id : "");
     text_add(&t, &len, line);
     return t;

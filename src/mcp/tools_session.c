@@ -1,7 +1,8 @@
 /*
  * tools_session.c - the session tools: create_session, destroy_session,
  * get_workspace_info, reset_workspace, cancel_execution and
- * get_active_sessions.
+ * get_active_sessions; and the errors every tool gives about a session
+ * (a malformed id, an unknown or expired one, a failed sandbox call).
  *
  * Invariants: an id is checked for form before any call; an unknown or
  * expired id is an error and creates nothing; the session count stays

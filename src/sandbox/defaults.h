@@ -8,7 +8,7 @@
 #ifndef LSB_DEFAULTS_H
 #define LSB_DEFAULTS_H
 
-#include "llmsandbox.h" /* LSB_MIB and the public bounds */
+#define LSB_MIB (1024ULL * 1024ULL)
 
 #define LSB_DEFAULT_FUEL          5000000000ULL /* library and CLI */
 #define LSB_DEFAULT_MEMORY        (128ULL * LSB_MIB)
@@ -37,7 +37,9 @@
         "difflib", "sandbox_utils"
 
 /* Bounds a policy must respect. */
+#define LSB_MAX_MEMORY     (4096ULL * LSB_MIB) /* wasm32 address space */
 #define LSB_MAX_TIMEOUT_MS (3600U * 1000U)
+#define LSB_MAX_CODE_BYTES (4ULL * LSB_MIB) /* CLI and library; MCP has its own */
 #define LSB_MAX_ENV_BYTES  (64ULL * 1024ULL)
 
 /* The guest-visible environment every run starts from (the "safe set"). */

@@ -184,6 +184,20 @@ int policy_parse_size(const char *text, bool zero_ok, uint64_t *out, char *err, 
     return 0;
 }
 
+/* Public: see llmsandbox.h. */
+void lsb_limits_get(lsb_limits *out) {
+    memset(out, 0, sizeof *out);
+    out->min_memory = LSB_MIN_MEMORY;
+    out->max_memory = LSB_MAX_MEMORY;
+    out->max_timeout_ms = LSB_MAX_TIMEOUT_MS;
+    out->max_fuel = LSB_MAX_FUEL;
+    out->max_code_bytes = LSB_MAX_CODE_BYTES;
+    out->max_env_bytes = LSB_MAX_ENV_BYTES;
+    out->base_env_home = LSB_BASE_ENV_HOME;
+    out->base_env_lang = LSB_BASE_ENV_LANG;
+    out->app_mount = "/app";
+}
+
 /* See llmsandbox.h: the public name of policy_parse_u64. */
 int lsb_parse_u64(const char *text, bool zero_ok, uint64_t *out, char *err, size_t errlen) {
     return policy_parse_u64(text, zero_ok, out, err, errlen);
