@@ -18,10 +18,11 @@ LDLIBS   := -lseccomp -ljansson -lmicrohttpd -linih -lnettle -lpthread -lm
 
 WASI_SRC    := $(wildcard src/wasi/*.c)
 SANDBOX_SRC := $(wildcard src/sandbox/*.c)
+UTIL_SRC    := $(wildcard src/util/*.c)
 WASM_SRC    := src/wasm/runtime.c src/wasm/lsb_imports.c
 CLI_SRC     := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 MCP_SRC     := $(wildcard src/mcp/*.c)
-LIB_SRC     := $(WASI_SRC) $(SANDBOX_SRC) $(WASM_SRC) $(CLI_SRC) $(MCP_SRC)
+LIB_SRC     := $(WASI_SRC) $(SANDBOX_SRC) $(UTIL_SRC) $(WASM_SRC) $(CLI_SRC) $(MCP_SRC)
 LIB_OBJ     := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 GUESTS      := python quickjs
 GUEST_OBJ   := $(foreach g,$(GUESTS),$(BUILD)/guests/$(g)/guest.o $(BUILD)/obj/glue_$(g).o)
