@@ -67,8 +67,8 @@ static int cmd_snapshot(const cli_snapshot *snap) {
     lsb_status st = lsb_snapshot_build(snap->lang, snap->assets, snap->out, prelude, prelude_len,
                                        err, sizeof err);
     free(prelude);
-    if (st == LSB_ERR_INVALID) {
-        fprintf(stderr, CLI_PROGRAM ": %s\n", err);
+    if (st == LSB_ERR_INVALID) { /* err would cut a path this long: name it ourselves */
+        fprintf(stderr, CLI_PROGRAM ": assets path too long: %s\n", snap->assets);
         return CLI_EXIT_USAGE;
     }
     if (st != LSB_OK) {

@@ -312,6 +312,30 @@ static void test_validate_env_total(void **state) {
     validate_bad(&p, "env is larger than 65536", "env[4]");
 }
 
+/* The public bounds are those of defaults.h and policy.h, and the public
+ * check is policy_validate's. */
+static void test_limits(void **state) {
+    (void)state;
+    lsb_limits lim;
+    lsb_policy p;
+    char err[256];
+    lsb_limits_get(&lim);
+    assert_true(lim.min_memory == LSB_MIN_MEMORY);
+    assert_true(lim.max_memory == LSB_MAX_MEMORY);
+    assert_int_equal(lim.max_timeout_ms, LSB_MAX_TIMEOUT_MS);
+    assert_true(lim.max_fuel == LSB_MAX_FUEL);
+    assert_true(lim.max_code_bytes == LSB_MAX_CODE_BYTES);
+    assert_true(lim.max_env_bytes == LSB_MAX_ENV_BYTES);
+    assert_string_equal(lim.base_env_home, LSB_BASE_ENV_HOME);
+    assert_string_equal(lim.base_env_lang, LSB_BASE_ENV_LANG);
+    assert_string_equal(lim.app_mount, "/app");
+    lsb_policy_init(&p);
+    assert_int_equal(lsb_policy_validate(&p, err, sizeof err), 0);
+    p.memory_bytes = lim.max_memory + 1;
+    assert_int_equal(lsb_policy_validate(&p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "memory_bytes"));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_size_units),
@@ -325,6 +349,7 @@ int main(void) {
         cmocka_unit_test(test_validate_limits),
         cmocka_unit_test(test_validate_env),
         cmocka_unit_test(test_validate_env_total),
+        cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -431,6 +431,46 @@ static void test_names(void **state) {
     assert_string_equal(lsb_trap_name(LSB_TRAP_KILLED), "killed");
 }
 
+static void test_status_names(void **state) {
+    (void)state;
+    assert_string_equal(lsb_status_name(LSB_OK), "ok");
+    assert_string_equal(lsb_status_name(LSB_ERR_INVALID), "invalid");
+    assert_string_equal(lsb_status_name(LSB_ERR_ASSETS), "assets");
+    assert_string_equal(lsb_status_name(LSB_ERR_SYSTEM), "system");
+    assert_string_equal(lsb_status_name(LSB_ERR_WORKSPACE), "workspace");
+    assert_string_equal(lsb_status_name(LSB_ERR_NOT_FOUND), "not_found");
+    assert_string_equal(lsb_status_name(LSB_ERR_EXISTS), "exists");
+    assert_string_equal(lsb_status_name(LSB_ERR_QUOTA), "quota");
+    assert_string_equal(lsb_status_name(LSB_ERR_STORAGE), "storage");
+    assert_string_equal(lsb_status_name(LSB_ERR_NO_SESSION), "not_found");
+    assert_string_equal(lsb_status_name(LSB_ERR_NO_PACKAGE), "not_found");
+    assert_string_equal(lsb_status_name((lsb_status)99), "system");
+}
+
+/* Repair of random bytes: always valid, and repairing again changes
+ * nothing. */
+static void test_repair_random(void **state) {
+    (void)state;
+    enum { LEN = 2048, ROUNDS = 100 };
+    static char buf[LEN];
+    unsigned seed = 777;
+    for (int i = 0; i < ROUNDS; i++) {
+        for (int k = 0; k < LEN; k++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[k] = (char)(seed >> 16);
+        }
+        size_t n = (size_t)(i * (LEN / ROUNDS)), len, len2;
+        char *once = lsb_utf8_repair(buf, n, &len);
+        assert_non_null(once);
+        assert_true(utf8_valid(once, len, NULL));
+        char *twice = utf8_repair(once, len, &len2);
+        assert_int_equal(len, len2);
+        assert_memory_equal(once, twice, len);
+        free(once);
+        free(twice);
+    }
+}
+
 static char *dup(const char *s) { return strcpy(malloc(strlen(s) + 1), s); }
 
 static void test_result_free(void **state) {
@@ -489,6 +529,8 @@ int main(void) {
         cmocka_unit_test(test_exit_without_exception),
         cmocka_unit_test(test_guidance_describe),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_status_names),
+        cmocka_unit_test(test_repair_random),
         cmocka_unit_test(test_result_free),
         cmocka_unit_test(test_large_output),
     };
