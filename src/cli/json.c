@@ -25,12 +25,10 @@
 
 json_t *cli_json_text(const char *s, size_t n) {
     if (!s) return json_null();
-    if (lsb_utf8_valid(s, n, NULL)) return json_stringn_nocheck(s, n);
     size_t len;
-    char *fixed = lsb_utf8_repair(s, n, &len);
-    if (!fixed) return NULL;
-    json_t *v = json_stringn_nocheck(fixed, len);
-    free(fixed);
+    char *text = lsb_utf8_repair(s, n, &len); /* jansson refuses invalid UTF-8 */
+    json_t *v = text ? json_stringn_nocheck(text, len) : NULL;
+    free(text);
     return v;
 }
 
