@@ -24,14 +24,14 @@ extern "C" {
 /* Status codes returned by calls (not by guest code). */
 typedef enum lsb_status {
     LSB_OK = 0,
-    LSB_ERR_INVALID = 1,   /* an argument or policy value is out of range */
-    LSB_ERR_ASSETS = 2,    /* a snapshot or the stdlib is missing or stale */
-    LSB_ERR_SYSTEM = 3,    /* fork, pipe, mmap or another host call failed */
-    LSB_ERR_WORKSPACE = 4, /* the workspace folder is missing or unusable */
-    LSB_ERR_NOT_FOUND = 5, /* no such file or folder in a session's workspace */
-    LSB_ERR_EXISTS = 6,    /* a session with that id already exists */
-    LSB_ERR_QUOTA = 7,     /* a session file write would exceed the workspace quota */
-    LSB_ERR_STORAGE = 8,   /* the storage adapter failed to keep a session record */
+    LSB_ERR_INVALID = 1,    /* an argument or policy value is out of range */
+    LSB_ERR_ASSETS = 2,     /* a snapshot or the stdlib is missing or stale */
+    LSB_ERR_SYSTEM = 3,     /* fork, pipe, mmap or another host call failed */
+    LSB_ERR_WORKSPACE = 4,  /* the workspace folder is missing or unusable */
+    LSB_ERR_NOT_FOUND = 5,  /* no such file or folder in a session's workspace */
+    LSB_ERR_EXISTS = 6,     /* a session with that id already exists */
+    LSB_ERR_QUOTA = 7,      /* a session file write would exceed the workspace quota */
+    LSB_ERR_STORAGE = 8,    /* the storage adapter failed to keep a session record */
     LSB_ERR_NO_SESSION = 9, /* no session has that id (or the id is malformed) */
     LSB_ERR_NO_PACKAGE = 10 /* no wheel of that project name in the wheel folder */
 } lsb_status;
