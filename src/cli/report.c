@@ -8,7 +8,6 @@
  */
 #include "cli/report.h"
 
-#include <stdlib.h>
 
 #include "cli/args.h"
 #include "cli/exitcodes.h"
