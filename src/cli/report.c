@@ -8,7 +8,6 @@
  */
 #include "cli/report.h"
 
-
 #include "cli/args.h"
 #include "cli/exitcodes.h"
 #include "cli/json.h"
