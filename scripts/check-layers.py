@@ -53,7 +53,9 @@ def objects(build):
         for name in names:
             if name.endswith(".o"):
                 obj = os.path.join(folder, name)
-                out[os.path.relpath(obj, root)[:-2] + ".c"] = obj
+                src = os.path.relpath(obj, root)[:-2] + ".c"
+                if os.path.exists(src):  # not a stale object of a removed file
+                    out[src] = obj
     return out
 
 

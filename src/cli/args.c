@@ -4,7 +4,7 @@
  *
  * Invariants: every rejection is a value (an exit status and a one-line
  * message naming the option, the bad input and what is allowed), never an
- * exit() from here; input is read with a bound of LSB_MAX_CODE_BYTES + 1;
+ * exit() from here; input is read with a bound of lsb_limits' code limit + 1;
  * on failure nothing stays allocated.
  */
 #include "cli/args.h"
@@ -17,9 +17,6 @@
 #include <sys/stat.h>
 
 #include "cli/exitcodes.h"
-#include "sandbox/defaults.h"
-#include "sandbox/json.h"
-#include "sandbox/policy.h"
 
 #define CLI_READ_CHUNK (64U * 1024U) /* first buffer, doubled as input grows */
 #define CLI_QUOTE_MAX  60            /* characters of bad input echoed in messages */
@@ -114,33 +111,37 @@ typedef struct cli_option {
 #define CLI_FOR_SESSIONS (CLI_FOR_RUN - 1U)
 #define CLI_FOR_LIMITS   (CLI_FOR(CLI_SESSION_CREATE) | CLI_FOR(CLI_SESSION_EXEC))
 
-/* Write a message to err and return status (for tail calls). */
-static int cli_fail(char *err, size_t errlen, int status, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int cli_fail(char *err, size_t errlen, int status, const char *fmt, ...) {
-    if (err && errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
+/* See args.h; returns status. */
+int cli_vfail(char *err, size_t errlen, int status, const char *fmt, va_list ap) {
+    if (err && errlen > 0) vsnprintf(err, errlen, fmt, ap);
+    return status;
+}
+
+/* See args.h; returns status. */
+int cli_fail(char *err, size_t errlen, int status, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    cli_vfail(err, errlen, status, fmt, ap);
+    va_end(ap);
     return status;
 }
 
 static int cli_qlen(const char *s) { return (int)strnlen(s, CLI_QUOTE_MAX); }
 static const char *cli_qmore(const char *s) { return strlen(s) > CLI_QUOTE_MAX ? "..." : ""; }
 
-/* A bad value: the policy_parse_* reason, prefixed with the option. */
+/* A bad value: the lsb_parse_* reason, prefixed with the option. */
 static int cli_fail_value(cli_run_ctx *ctx, const char *opt, const char *reason) {
     return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE, "%s: %s", opt, reason);
 }
 
+/* --lang LANG: kept as text until the code's source is known. */
 static int cli_opt_lang(cli_run_ctx *ctx, const char *opt, const char *value) {
     (void)opt;
     ctx->lang = value;
     return CLI_EXIT_OK;
 }
 
+/* -c CODE: the program text; only once. */
 static int cli_opt_code(cli_run_ctx *ctx, const char *opt, const char *value) {
     if (ctx->code_arg)
         return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE, "%s given twice; pass the code once",
@@ -149,50 +150,59 @@ static int cli_opt_code(cli_run_ctx *ctx, const char *opt, const char *value) {
     return CLI_EXIT_OK;
 }
 
+/* --json */
 static int cli_opt_json(cli_run_ctx *ctx, const char *opt, const char *value) {
     (void)opt, (void)value;
     ctx->run->json = true;
     return CLI_EXIT_OK;
 }
 
+/* -h, --help */
 static int cli_opt_help(cli_run_ctx *ctx, const char *opt, const char *value) {
     (void)opt, (void)value;
     ctx->help = true;
     return CLI_EXIT_OK;
 }
 
+/* --fuel N: a positive whole number of instructions. */
 static int cli_opt_fuel(cli_run_ctx *ctx, const char *opt, const char *value) {
     char why[CLI_ERR_MAX];
-    if (policy_parse_u64(value, false, &ctx->run->policy.fuel, why, sizeof why) != 0)
+    lsb_policy d;
+    lsb_policy_init(&d);
+    if (lsb_parse_u64(value, false, &ctx->run->policy.fuel, why, sizeof why) != 0)
         return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE,
                         "%s: %s (expected a positive whole number of instructions, e.g. %llu)", opt,
-                        why, (unsigned long long)LSB_DEFAULT_FUEL);
+                        why, (unsigned long long)d.fuel);
     return CLI_EXIT_OK;
 }
 
 /* A size above zero into *field (--memory, --stdout-max, --stderr-max). */
 static int cli_parse_size(cli_run_ctx *ctx, const char *opt, const char *value, uint64_t *field) {
     char why[CLI_ERR_MAX];
-    if (policy_parse_size(value, false, field, why, sizeof why) != 0)
+    if (lsb_parse_size(value, false, field, why, sizeof why) != 0)
         return cli_fail_value(ctx, opt, why);
     return CLI_EXIT_OK;
 }
 
+/* --memory SIZE */
 static int cli_opt_memory(cli_run_ctx *ctx, const char *opt, const char *value) {
     return cli_parse_size(ctx, opt, value, &ctx->run->policy.memory_bytes);
 }
 
+/* --stdout-max BYTES */
 static int cli_opt_stdout_max(cli_run_ctx *ctx, const char *opt, const char *value) {
     return cli_parse_size(ctx, opt, value, &ctx->run->policy.stdout_max);
 }
 
+/* --stderr-max BYTES */
 static int cli_opt_stderr_max(cli_run_ctx *ctx, const char *opt, const char *value) {
     return cli_parse_size(ctx, opt, value, &ctx->run->policy.stderr_max);
 }
 
+/* --timeout SECONDS, down to the millisecond. */
 static int cli_opt_timeout(cli_run_ctx *ctx, const char *opt, const char *value) {
     char why[CLI_ERR_MAX];
-    if (policy_parse_seconds(value, &ctx->run->policy.timeout_ms, why, sizeof why) != 0)
+    if (lsb_parse_seconds(value, &ctx->run->policy.timeout_ms, why, sizeof why) != 0)
         return cli_fail_value(ctx, opt, why);
     return CLI_EXIT_OK;
 }
@@ -211,18 +221,22 @@ static int cli_opt_dir(cli_run_ctx *ctx, const char *opt, const char *value, con
     return CLI_EXIT_OK;
 }
 
+/* --workspace DIR: an existing folder, mounted at /app. */
 static int cli_opt_workspace(cli_run_ctx *ctx, const char *opt, const char *value) {
     return cli_opt_dir(ctx, opt, value, &ctx->run->policy.workspace);
 }
 
+/* --data DIR: an existing folder, mounted at /data. */
 static int cli_opt_data(cli_run_ctx *ctx, const char *opt, const char *value) {
     return cli_opt_dir(ctx, opt, value, &ctx->run->policy.data_dir);
 }
 
+/* --external DIR: an existing folder, mounted at /external. */
 static int cli_opt_external(cli_run_ctx *ctx, const char *opt, const char *value) {
     return cli_opt_dir(ctx, opt, value, &ctx->run->policy.external_dir);
 }
 
+/* --assets DIR: an existing folder of snapshots and stdlib. */
 static int cli_opt_assets(cli_run_ctx *ctx, const char *opt, const char *value) {
     return cli_opt_dir(ctx, opt, value, &ctx->run->assets);
 }
@@ -314,10 +328,12 @@ static int cli_opt_quota_bytes(cli_run_ctx *ctx, const char *opt, const char *va
 /* create --quota-files N */
 static int cli_opt_quota_files(cli_run_ctx *ctx, const char *opt, const char *value) {
     char why[CLI_ERR_MAX];
-    if (policy_parse_u64(value, false, &ctx->run->policy.quota_files, why, sizeof why) != 0)
+    lsb_policy d;
+    lsb_policy_init(&d);
+    if (lsb_parse_u64(value, false, &ctx->run->policy.quota_files, why, sizeof why) != 0)
         return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE,
                         "%s: %s (expected a positive whole number of files and folders, e.g. %llu)",
-                        opt, why, (unsigned long long)LSB_DEFAULT_QUOTA_FILES);
+                        opt, why, (unsigned long long)d.quota_files);
     return CLI_EXIT_OK;
 }
 
@@ -343,15 +359,15 @@ static int cli_parse_duration(const char *text, uint64_t *out_s, char *why, size
     uint64_t scale = 1, v;
     if (n > 0 && isalpha((unsigned char)text[n - 1])) {
         if (!(scale = cli_duration_unit(text[n - 1])))
-            return snprintf(why, whylen, "unknown unit '%c'", text[n - 1]), -1;
+            return cli_fail(why, whylen, -1, "unknown unit '%c'", text[n - 1]);
         n--;
     }
-    if (n == 0) return snprintf(why, whylen, "no number"), -1;
-    if (n >= sizeof digits) return snprintf(why, whylen, "the number is too long"), -1;
+    if (n == 0) return cli_fail(why, whylen, -1, "no number");
+    if (n >= sizeof digits) return cli_fail(why, whylen, -1, "the number is too long");
     memcpy(digits, text, n);
     digits[n] = '\0';
-    if (policy_parse_u64(digits, true, &v, why, whylen) != 0) return -1;
-    if (v > UINT64_MAX / scale) return snprintf(why, whylen, "too large"), -1;
+    if (lsb_parse_u64(digits, true, &v, why, whylen) != 0) return -1;
+    if (v > UINT64_MAX / scale) return cli_fail(why, whylen, -1, "too large");
     *out_s = v * scale;
     return 0;
 }
@@ -504,12 +520,14 @@ static int cli_pick_language(cli_run_ctx *ctx) {
 
 /*
  * Read f to EOF into a malloc'd, NUL-terminated buffer, but never more than
- * LSB_MAX_CODE_BYTES + 1 bytes. Returns CLI_EXIT_OK, CLI_EXIT_USAGE (too
+ * the code limit of lsb_limits + 1 bytes. Returns CLI_EXIT_OK, CLI_EXIT_USAGE (too
  * large) or CLI_EXIT_NOINPUT (read error), with a message naming `source`.
  */
 static int cli_read_bounded(FILE *f, const char *source, char **out, size_t *len, char *err,
                             size_t errlen) {
-    const size_t limit = (size_t)LSB_MAX_CODE_BYTES + 1;
+    lsb_limits lim;
+    lsb_limits_get(&lim);
+    const size_t limit = (size_t)lim.max_code_bytes + 1;
     size_t cap = CLI_READ_CHUNK, n = 0;
     char *buf = malloc(cap + 1);
     while (buf) {
@@ -530,12 +548,12 @@ static int cli_read_bounded(FILE *f, const char *source, char **out, size_t *len
         free(buf);
         return cli_fail(err, errlen, CLI_EXIT_NOINPUT, "cannot read %s: %s", source, strerror(e));
     }
-    if (n > LSB_MAX_CODE_BYTES) {
+    if (n > lim.max_code_bytes) {
         free(buf);
         return cli_fail(err, errlen, CLI_EXIT_USAGE,
                         "%s exceeds the limit of %llu bytes (%llu MiB) of code per run", source,
-                        (unsigned long long)LSB_MAX_CODE_BYTES,
-                        (unsigned long long)(LSB_MAX_CODE_BYTES / LSB_MIB));
+                        (unsigned long long)lim.max_code_bytes,
+                        (unsigned long long)(lim.max_code_bytes / CLI_MIB));
     }
     buf[n] = '\0';
     *out = buf, *len = n;
@@ -574,7 +592,7 @@ static int cli_check_code(const char *code, size_t len, const char *source, char
         return cli_fail(err, errlen, CLI_EXIT_USAGE,
                         "%s contains a NUL byte at byte offset %zu; the code must be text", source,
                         (size_t)(nul - code));
-    if (!jw_utf8_valid(code, len, &bad))
+    if (!lsb_utf8_valid(code, len, &bad))
         return cli_fail(err, errlen, CLI_EXIT_USAGE,
                         "%s is not valid UTF-8 (first bad byte at offset %zu); save it as UTF-8",
                         source, bad);
@@ -640,7 +658,7 @@ static int cli_parse_run(int argc, char *const argv[], FILE *in, cli_args *out, 
     if ((st = cli_pick_language(&ctx)) != CLI_EXIT_OK ||
         (st = cli_load_code(&ctx, in)) != CLI_EXIT_OK)
         return st;
-    if (policy_validate(&out->run.policy, why, sizeof why) != 0)
+    if (lsb_policy_validate(&out->run.policy, why, sizeof why) != 0)
         return cli_fail(err, errlen, CLI_EXIT_USAGE, "invalid limit: %s", why);
     return CLI_EXIT_OK;
 }
@@ -740,7 +758,7 @@ static int cli_session_check_create(cli_run_ctx *ctx) {
     lsb_policy_init(&policy);
     cli_policy_overlay(&policy, &s->run.policy);
     s->run.policy = policy;
-    if (policy_validate(&s->run.policy, why, sizeof why) != 0)
+    if (lsb_policy_validate(&s->run.policy, why, sizeof why) != 0)
         return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE, "invalid limit: %s", why);
     return CLI_EXIT_OK;
 }
@@ -754,7 +772,7 @@ static int cli_session_check_exec(cli_run_ctx *ctx, FILE *in) {
     if (st != CLI_EXIT_OK) return st;
     lsb_policy_init(&policy);
     cli_policy_overlay(&policy, &ctx->run->policy);
-    if (policy_validate(&policy, why, sizeof why) != 0)
+    if (lsb_policy_validate(&policy, why, sizeof why) != 0)
         return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE, "invalid limit: %s", why);
     return CLI_EXIT_OK;
 }
@@ -869,8 +887,8 @@ void cli_args_free(cli_args *args) {
 
 void cli_print_version(FILE *out) { fprintf(out, CLI_PROGRAM " " CLI_VERSION "\n"); }
 
-/* The options of run, its limits, mounts, output and exit statuses. */
-void cli_print_run_help(FILE *out) {
+/* The first part of run's help: what it does and where the code comes from. */
+static void cli_print_run_usage(FILE *out, const lsb_limits *lim) {
     fprintf(out,
             "Usage: " CLI_PROGRAM " run [OPTIONS] (-c CODE | FILE | -)\n"
             "\n"
@@ -884,7 +902,11 @@ void cli_print_run_help(FILE *out) {
             "  -                   read the program from standard input\n"
             "  The code must be non-empty UTF-8 text without NUL bytes, at most %llu MiB.\n"
             "\n",
-            (unsigned long long)(LSB_MAX_CODE_BYTES / LSB_MIB));
+            (unsigned long long)(lim->max_code_bytes / CLI_MIB));
+}
+
+/* The options of run, with the defaults d and bounds lim. */
+static void cli_print_run_options(FILE *out, const lsb_policy *d, const lsb_limits *lim) {
     fprintf(out,
             "Options (each may also be written --option=VALUE):\n"
             "  --lang LANG         python (or py, python3) or javascript (or js); default:\n"
@@ -907,12 +929,11 @@ void cli_print_run_help(FILE *out) {
             "  SIZE and BYTES are a number with an optional unit: B; k, K or KiB (1024);\n"
             "  KB (1000); M or MiB; MB; G or GiB; GB. Examples: 64MiB, 128000000, 1GB, 512k.\n"
             "\n",
-            (unsigned long long)LSB_DEFAULT_FUEL,
-            (unsigned long long)(LSB_DEFAULT_MEMORY / LSB_MIB),
-            (unsigned long long)(LSB_MIN_MEMORY / LSB_MIB),
-            (unsigned long long)(LSB_MAX_MEMORY / LSB_MIB), LSB_DEFAULT_TIMEOUT_MS / CLI_MS_PER_S,
-            LSB_MAX_TIMEOUT_MS / CLI_MS_PER_S, (unsigned long long)LSB_DEFAULT_STDOUT_MAX,
-            (unsigned long long)LSB_DEFAULT_STDERR_MAX, (unsigned long long)LSB_MAX_ENV_BYTES);
+            (unsigned long long)d->fuel, (unsigned long long)(d->memory_bytes / CLI_MIB),
+            (unsigned long long)(lim->min_memory / CLI_MIB),
+            (unsigned long long)(lim->max_memory / CLI_MIB), d->timeout_ms / CLI_MS_PER_S,
+            lim->max_timeout_ms / CLI_MS_PER_S, (unsigned long long)d->stdout_max,
+            (unsigned long long)d->stderr_max, (unsigned long long)lim->max_env_bytes);
     fprintf(out,
             "Inside the sandbox:\n"
             "  /app            read-write: the workspace and working directory (quota %llu MiB\n"
@@ -921,10 +942,14 @@ void cli_print_run_help(FILE *out) {
             "  /external       read-only: --external, files provided by the operator\n"
             "  /usr/local/lib  read-only: the Python standard library\n"
             "  There is no network and no subprocess. The environment holds only the --env\n"
-            "  variables plus " LSB_BASE_ENV_HOME " and " LSB_BASE_ENV_LANG ".\n"
+            "  variables plus %s and %s.\n"
             "\n",
-            (unsigned long long)(LSB_DEFAULT_QUOTA_BYTES / LSB_MIB),
-            (unsigned long long)LSB_DEFAULT_QUOTA_FILES);
+            (unsigned long long)(d->quota_bytes / CLI_MIB), (unsigned long long)d->quota_files,
+            lim->base_env_home, lim->base_env_lang);
+}
+
+/* The end of run's help: output and exit statuses. */
+static void cli_print_run_statuses(FILE *out, const lsb_policy *d) {
     fprintf(out,
             "Output:\n"
             "  Without --json, the guest's stdout and stderr go to ours as they are written,\n"
@@ -951,7 +976,17 @@ void cli_print_run_help(FILE *out) {
             "  124    wall-clock limit exceeded (--timeout)\n"
             "  125    fuel exhausted (--fuel)\n"
             "  A guest can exit with 64, 66 or 70 too; --json tells the cases apart.\n",
-            (unsigned long long)LSB_DEFAULT_FUEL);
+            (unsigned long long)d->fuel);
+}
+
+void cli_print_run_help(FILE *out) {
+    lsb_policy d;
+    lsb_limits lim;
+    lsb_policy_init(&d);
+    lsb_limits_get(&lim);
+    cli_print_run_usage(out, &lim);
+    cli_print_run_options(out, &d, &lim);
+    cli_print_run_statuses(out, &d);
 }
 
 void cli_print_help(FILE *out) {

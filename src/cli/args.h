@@ -4,14 +4,15 @@
  * and the help texts.
  *
  * Invariants: a successful cli_parse of `run` (or `session exec`) yields
- * code that is non-empty, not only whitespace, at most LSB_MAX_CODE_BYTES,
- * free of NUL bytes and valid UTF-8, and a policy that passed
- * policy_validate (for `session exec`: once laid over the defaults). Nothing
- * is read beyond LSB_MAX_CODE_BYTES + 1 bytes of any input.
+ * code that is non-empty, not only whitespace, within the library's code
+ * limit (lsb_limits), free of NUL bytes and valid UTF-8, and a policy that
+ * passed lsb_policy_validate (for `session exec`: once laid over the
+ * defaults). Nothing is read beyond that limit + 1 bytes of any input.
  */
 #ifndef LSB_CLI_ARGS_H
 #define LSB_CLI_ARGS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +23,7 @@
 #define CLI_PROGRAM "llm-sandbox"
 #define CLI_VERSION LSB_VERSION
 #define CLI_ERR_MAX 512 /* enough for any message of cli_parse */
+#define CLI_MIB     (1024ULL * 1024ULL)
 
 typedef enum cli_action {
     CLI_ACTION_HELP,     /* llm-sandbox --help */
@@ -117,6 +119,16 @@ int cli_parse(int argc, char *const argv[], FILE *in, cli_args *out, char *err, 
 
 void cli_args_free(cli_args *args);
 
+/*
+ * The CLI's one printf-into-a-buffer helper: format a message into err
+ * (when err is not NULL and errlen > 0) and return status, so a failure
+ * is reported and returned in one tail call. cli_vfail takes a va_list.
+ */
+int cli_fail(char *err, size_t errlen, int status, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+int cli_vfail(char *err, size_t errlen, int status, const char *fmt, va_list ap)
+    __attribute__((format(printf, 4, 0)));
+
 /* The name of a session subcommand ("create", ...); "session" for NONE. */
 const char *cli_session_cmd_name(cli_session_cmd cmd);
 
@@ -124,13 +136,14 @@ const char *cli_session_cmd_name(cli_session_cmd cmd);
  * quotas) into dst; zero means "keep dst's". Pointers are not touched. */
 void cli_policy_overlay(lsb_policy *dst, const lsb_policy *over);
 
+/* The help texts (`--help`, `run --help`) and `--version`, on out. */
 void cli_print_help(FILE *out);
 void cli_print_run_help(FILE *out);
 void cli_print_version(FILE *out);
 
 /*
  * Read the file at path (a regular file or a pipe, not a folder) into a
- * malloc'd, NUL-terminated buffer of at most LSB_MAX_CODE_BYTES. Returns
+ * malloc'd, NUL-terminated buffer within the code limit of lsb_limits. Returns
  * CLI_EXIT_OK, or an exit status with a message naming `source` in err.
  */
 int cli_read_file(const char *path, const char *source, char **out, size_t *len, char *err,

@@ -20,8 +20,6 @@
 #include "cli/session_cmd.h"
 #include "llmsandbox.h"
 #include "mcp/server.h"
-#include "sandbox/sandbox.h"
-#include "sandbox/worker.h"
 
 #define CLI_SANDBOX_ERR_MAX 512
 
@@ -54,17 +52,10 @@ static int cmd_run(const cli_run *run) {
 }
 
 /* `internal-snapshot` (build time, from the Makefile): start the guest
- * once with its prelude and write its snapshot image. The asset layout
- * (python-stdlib/, data/, root/) is the one lsb_sandbox_open expects.
+ * once with its prelude and write its snapshot image (lsb_snapshot_build).
  * Returns the exit status. */
 static int cmd_snapshot(const cli_snapshot *snap) {
-    char err[CLI_SANDBOX_ERR_MAX] = "", stdlib[PATH_MAX], data[PATH_MAX], root[PATH_MAX];
-    if (snprintf(stdlib, sizeof stdlib, "%s/python-stdlib", snap->assets) >= (int)sizeof stdlib ||
-        snprintf(data, sizeof data, "%s/data", snap->assets) >= (int)sizeof data ||
-        snprintf(root, sizeof root, "%s/root", snap->assets) >= (int)sizeof root) {
-        fprintf(stderr, CLI_PROGRAM ": assets path too long: %s\n", snap->assets);
-        return CLI_EXIT_USAGE;
-    }
+    char err[CLI_SANDBOX_ERR_MAX] = "";
     size_t prelude_len = 0;
     char *prelude = NULL;
     int status =
@@ -73,10 +64,14 @@ static int cmd_snapshot(const cli_snapshot *snap) {
         fprintf(stderr, CLI_PROGRAM ": %s\n", err);
         return status;
     }
-    snapshot_inputs in = {stdlib, data, root, prelude, prelude_len};
-    int rc = worker_make_snapshot(sandbox_guest(snap->lang), &in, snap->out, err, sizeof err);
+    lsb_status st = lsb_snapshot_build(snap->lang, snap->assets, snap->out, prelude, prelude_len,
+                                       err, sizeof err);
     free(prelude);
-    if (rc != 0) {
+    if (st == LSB_ERR_INVALID) { /* err would cut a path this long: name it ourselves */
+        fprintf(stderr, CLI_PROGRAM ": assets path too long: %s\n", snap->assets);
+        return CLI_EXIT_USAGE;
+    }
+    if (st != LSB_OK) {
         fprintf(stderr, CLI_PROGRAM ": snapshot of %s failed: %s\n", lsb_language_name(snap->lang),
                 err);
         return CLI_EXIT_SOFTWARE;

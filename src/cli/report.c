@@ -8,11 +8,9 @@
  */
 #include "cli/report.h"
 
-#include <stdlib.h>
-
 #include "cli/args.h"
 #include "cli/exitcodes.h"
-#include "sandbox/defaults.h"
+#include "cli/json.h"
 
 #define CLI_MS_PER_S 1000.0
 
@@ -33,8 +31,8 @@ int cli_exit_status(const lsb_result *r) {
 
 /* "N MiB" when the limit is whole mebibytes, else "N bytes". */
 static void cli_format_bytes(uint64_t v, char *buf, size_t len) {
-    if (v >= LSB_MIB && v % LSB_MIB == 0)
-        snprintf(buf, len, "%llu MiB", (unsigned long long)(v / LSB_MIB));
+    if (v >= CLI_MIB && v % CLI_MIB == 0)
+        snprintf(buf, len, "%llu MiB", (unsigned long long)(v / CLI_MIB));
     else
         snprintf(buf, len, "%llu bytes", (unsigned long long)v);
 }
@@ -101,18 +99,6 @@ void cli_report_warnings(const lsb_result *r, FILE *err) {
     fflush(err);
 }
 
-int cli_print_json(char *text, int status, FILE *out, FILE *err) {
-    if (!text) {
-        fprintf(err, CLI_PROGRAM ": out of memory while writing the JSON result\n");
-        return CLI_EXIT_SOFTWARE;
-    }
-    fputs(text, out);
-    fputc('\n', out);
-    fflush(out);
-    free(text);
-    return status;
-}
-
 int cli_report_json(const lsb_result *r, FILE *out, FILE *err) {
-    return cli_print_json(lsb_result_to_json(r), cli_exit_status(r), out, err);
+    return cli_json_print_text(lsb_result_to_json(r), cli_exit_status(r), out, err);
 }

@@ -45,9 +45,4 @@ void cli_report_warnings(const lsb_result *r, FILE *err);
  * status, or CLI_EXIT_SOFTWARE (with a message on err) when out of memory. */
 int cli_report_json(const lsb_result *r, FILE *out, FILE *err);
 
-/* Print JSON text (malloc'd, taken over and freed) and a newline on out,
- * or, when text is NULL (out of memory), say so on err. Returns status, or
- * CLI_EXIT_SOFTWARE when text is NULL. */
-int cli_print_json(char *text, int status, FILE *out, FILE *err);
-
 #endif

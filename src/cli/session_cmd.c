@@ -17,12 +17,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../guest/lsb_abi.h"
+#include <nettle/base64.h>
+
 #include "cli/exitcodes.h"
+#include "cli/json.h"
 #include "cli/report.h"
 #include "llmsandbox.h"
-#include "sandbox/defaults.h"
-#include "sandbox/json.h"
 
 #define CLI_SESS_ERR_MAX     1024 /* library messages */
 #define CLI_SESS_MSG_MAX     2048 /* our messages, which quote the library's */
@@ -32,11 +32,6 @@
 #define CLI_SESS_ID_COLUMN   36  /* the width of a UUID, for `list` */
 #define CLI_SESS_INSTALLED   256 /* "NAME VERSION" of an installed wheel */
 #define CLI_SESS_MS_PER_S    1000.0
-#define CLI_BYTE_BITS        8
-#define CLI_B64_BITS         6 /* bits per base64 digit */
-#define CLI_B64_MASK         0x3FU
-#define CLI_B64_IN           3 /* bytes per group */
-#define CLI_B64_OUT          4 /* digits per group */
 
 /* One subcommand being run: its arguments, the sandbox, the library's
  * last message. */
@@ -64,43 +59,13 @@ static int cli_sess_exit_status(lsb_status st) {
     }
 }
 
-/* The "code" of the JSON error object for a library status. */
-static const char *cli_sess_error_code(lsb_status st) {
-    switch (st) {
-    case LSB_ERR_INVALID: return "invalid";
-    case LSB_ERR_ASSETS: return "assets";
-    case LSB_ERR_WORKSPACE: return "workspace";
-    case LSB_ERR_NOT_FOUND:
-    case LSB_ERR_NO_SESSION:
-    case LSB_ERR_NO_PACKAGE: return "not_found";
-    case LSB_ERR_EXISTS: return "exists";
-    case LSB_ERR_QUOTA: return "quota";
-    case LSB_ERR_STORAGE: return "storage";
-    default: return "system";
-    }
-}
-
 /* Print the JSON error object {"ok": false, "command", "error": {"code",
  * "message"}, "exit_status"}. Returns status. */
 static int cli_sess_json_error(cli_session_cmd cmd, const char *code, const char *msg, int status) {
-    jw_buf b;
-    jw_init(&b);
-    jw_object_begin(&b);
-    jw_key(&b, "ok");
-    jw_bool(&b, false);
-    jw_key(&b, "command");
-    jw_cstring(&b, cli_session_cmd_name(cmd));
-    jw_key(&b, "error");
-    jw_object_begin(&b);
-    jw_key(&b, "code");
-    jw_cstring(&b, code);
-    jw_key(&b, "message");
-    jw_cstring(&b, msg);
-    jw_object_end(&b);
-    jw_key(&b, "exit_status");
-    jw_int(&b, status);
-    jw_object_end(&b);
-    int st = cli_print_json(jw_finish(&b, NULL), status, stdout, stderr);
+    json_t *o = json_pack("{s:b, s:o, s:{s:s, s:o}, s:i}", "ok", 0, "command",
+                          cli_json_str(cli_session_cmd_name(cmd)), "error", "code", code, "message",
+                          cli_json_str(msg), "exit_status", status);
+    int st = cli_json_print(o, status, stdout, stderr);
     return st == CLI_EXIT_OK ? status : st;
 }
 
@@ -113,7 +78,7 @@ static int cli_sess_fail(const cli_sess_ctx *c, int status, const char *code, co
     char msg[CLI_SESS_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    cli_vfail(msg, sizeof msg, status, fmt, ap);
     va_end(ap);
     if (c->s->run.json) return cli_sess_json_error(c->s->cmd, code, msg, status);
     fprintf(stderr, CLI_PROGRAM ": %s\n", msg);
@@ -133,84 +98,51 @@ static int cli_sess_lib_fail(cli_sess_ctx *c, lsb_status st, const char *what, .
                              "no session '%s' (list them with '" CLI_PROGRAM " session list')", id);
     va_list ap;
     va_start(ap, what);
-    vsnprintf(head, sizeof head, what, ap);
+    cli_vfail(head, sizeof head, CLI_EXIT_OK, what, ap);
     va_end(ap);
-    return cli_sess_fail(c, cli_sess_exit_status(st), cli_sess_error_code(st), "%s: %s", head,
+    return cli_sess_fail(c, cli_sess_exit_status(st), lsb_status_name(st), "%s: %s", head,
                          c->err[0] ? c->err : "no reason given");
 }
 
 /* ---- JSON of successes ---- */
 
-/* Start the success object {"ok": true, "command": ...}. */
-static void cli_sess_json_begin(jw_buf *b, const cli_sess_ctx *c) {
-    jw_init(b);
-    jw_object_begin(b);
-    jw_key(b, "ok");
-    jw_bool(b, true);
-    jw_key(b, "command");
-    jw_cstring(b, cli_session_cmd_name(c->s->cmd));
+/* Print the success object {"ok": true, "command": ..., <fields>}; fields
+ * (taken over) holds the rest, in order. Returns 0, or CLI_EXIT_SOFTWARE
+ * when out of memory (fields NULL). */
+static int cli_sess_json_done(const cli_sess_ctx *c, json_t *fields) {
+    json_t *o = fields ? json_pack("{s:b, s:o}", "ok", 1, "command",
+                                   cli_json_str(cli_session_cmd_name(c->s->cmd)))
+                       : NULL;
+    if (o && json_object_update(o, fields) != 0) json_decref(o), o = NULL;
+    json_decref(fields);
+    return cli_json_print(o, CLI_EXIT_OK, stdout, stderr);
 }
 
-/* Close the success object and print it. Returns 0, or
- * CLI_EXIT_SOFTWARE when out of memory. */
-static int cli_sess_json_end(jw_buf *b) {
-    jw_object_end(b);
-    return cli_print_json(jw_finish(b, NULL), CLI_EXIT_OK, stdout, stderr);
+/* The stored limits of a session, as an object (NULL when out of memory). */
+static json_t *cli_sess_json_limits(const lsb_policy *p) {
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "fuel", cli_json_uint(p->fuel),
+                     "memory_bytes", cli_json_uint(p->memory_bytes), "timeout_ms",
+                     cli_json_uint(p->timeout_ms), "stdout_max", cli_json_uint(p->stdout_max),
+                     "stderr_max", cli_json_uint(p->stderr_max), "quota_bytes",
+                     cli_json_uint(p->quota_bytes), "quota_files", cli_json_uint(p->quota_files));
 }
 
-/* The stored limits of a session, as an object. */
-static void cli_sess_json_limits(jw_buf *b, const lsb_policy *p) {
-    jw_object_begin(b);
-    jw_key(b, "fuel");
-    jw_uint(b, p->fuel);
-    jw_key(b, "memory_bytes");
-    jw_uint(b, p->memory_bytes);
-    jw_key(b, "timeout_ms");
-    jw_uint(b, p->timeout_ms);
-    jw_key(b, "stdout_max");
-    jw_uint(b, p->stdout_max);
-    jw_key(b, "stderr_max");
-    jw_uint(b, p->stderr_max);
-    jw_key(b, "quota_bytes");
-    jw_uint(b, p->quota_bytes);
-    jw_key(b, "quota_files");
-    jw_uint(b, p->quota_files);
-    jw_object_end(b);
-}
-
-/* One session, as the object `create`, `info` and `list` print. */
-static void cli_sess_json_info(jw_buf *b, const lsb_session_info *i) {
-    jw_object_begin(b);
-    jw_key(b, "id");
-    jw_cstring(b, i->id);
-    jw_key(b, "language");
-    jw_cstring(b, lsb_language_name(i->language));
-    jw_key(b, "created_at");
-    jw_double(b, i->created_at, CLI_SESS_TIME_DIGITS);
-    jw_key(b, "last_used_at");
-    jw_double(b, i->last_used_at, CLI_SESS_TIME_DIGITS);
-    jw_key(b, "execution_count");
-    jw_uint(b, i->execution_count);
-    jw_key(b, "auto_persist_globals");
-    jw_bool(b, i->auto_persist_globals);
-    jw_key(b, "live");
-    jw_bool(b, i->live);
-    jw_key(b, "workspace_bytes");
-    jw_uint(b, i->workspace_bytes);
-    jw_key(b, "workspace_files");
-    jw_uint(b, i->workspace_files);
-    jw_key(b, "limits");
-    cli_sess_json_limits(b, &i->policy);
-    jw_object_end(b);
+/* One session, as the object `create`, `info` and `list` print (NULL when
+ * out of memory). */
+static json_t *cli_sess_json_info(const lsb_session_info *i) {
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o}", "id",
+                     cli_json_str(i->id), "language", cli_json_str(lsb_language_name(i->language)),
+                     "created_at", cli_json_fixed(i->created_at, CLI_SESS_TIME_DIGITS),
+                     "last_used_at", cli_json_fixed(i->last_used_at, CLI_SESS_TIME_DIGITS),
+                     "execution_count", cli_json_uint(i->execution_count), "auto_persist_globals",
+                     (int)i->auto_persist_globals, "live", (int)i->live, "workspace_bytes",
+                     cli_json_uint(i->workspace_bytes), "workspace_files",
+                     cli_json_uint(i->workspace_files), "limits", cli_sess_json_limits(&i->policy));
 }
 
 /* Print {"ok": true, "command", "session": {...}} for one session. */
 static int cli_sess_print_info_json(const cli_sess_ctx *c, const lsb_session_info *info) {
-    jw_buf b;
-    cli_sess_json_begin(&b, c);
-    jw_key(&b, "session");
-    cli_sess_json_info(&b, info);
-    return cli_sess_json_end(&b);
+    return cli_sess_json_done(c, json_pack("{s:o}", "session", cli_sess_json_info(info)));
 }
 
 /* ---- plain text ---- */
@@ -374,14 +306,11 @@ static int cli_sess_list(cli_sess_ctx *c) {
     if (st != LSB_OK) return cli_sess_lib_fail(c, st, "cannot list the sessions");
     int status = CLI_EXIT_OK;
     if (c->s->run.json) {
-        jw_buf b;
-        cli_sess_json_begin(&b, c);
-        jw_key(&b, "sessions");
-        jw_array_begin(&b);
-        for (size_t i = 0; i < n; i++)
-            cli_sess_json_info(&b, &all[i]);
-        jw_array_end(&b);
-        status = cli_sess_json_end(&b);
+        json_t *arr = json_array();
+        for (size_t i = 0; arr && i < n; i++)
+            if (json_array_append_new(arr, cli_sess_json_info(&all[i])) != 0)
+                json_decref(arr), arr = NULL;
+        status = cli_sess_json_done(c, arr ? json_pack("{s:o}", "sessions", arr) : NULL);
     } else if (n > 0) {
         printf("%-*s  %-10s  %10s  %-23s  %s\n", CLI_SESS_ID_COLUMN, "ID", "LANGUAGE", "EXECUTIONS",
                "LAST USED", "BYTES");
@@ -398,30 +327,21 @@ static int cli_sess_list(cli_sess_ctx *c) {
 
 /* The files of `files`, as JSON: {"session_id", "path", "files": [...]}. */
 static int cli_sess_files_json(const cli_sess_ctx *c, const lsb_file_entry *e, size_t n) {
-    jw_buf b;
-    cli_sess_json_begin(&b, c);
-    jw_key(&b, "session_id");
-    jw_cstring(&b, c->s->id);
-    jw_key(&b, "path");
-    jw_cstring(&b, c->s->path ? c->s->path : LSB_MOUNT_APP);
-    jw_key(&b, "files");
-    jw_array_begin(&b);
-    for (size_t i = 0; i < n; i++) {
-        jw_object_begin(&b);
-        jw_key(&b, "path");
-        jw_cstring(&b, e[i].path);
-        jw_key(&b, "size");
-        jw_uint(&b, e[i].size);
-        jw_key(&b, "mtime");
-        jw_double(&b, e[i].mtime, CLI_SESS_TIME_DIGITS);
-        jw_key(&b, "is_dir");
-        jw_bool(&b, e[i].is_dir);
-        jw_key(&b, "is_system");
-        jw_bool(&b, e[i].is_system);
-        jw_object_end(&b);
+    lsb_limits lim;
+    lsb_limits_get(&lim);
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++) {
+        json_t *f = json_pack("{s:o, s:o, s:o, s:b, s:b}", "path", cli_json_str(e[i].path), "size",
+                              cli_json_uint(e[i].size), "mtime",
+                              cli_json_fixed(e[i].mtime, CLI_SESS_TIME_DIGITS), "is_dir",
+                              (int)e[i].is_dir, "is_system", (int)e[i].is_system);
+        if (json_array_append_new(arr, f) != 0) json_decref(arr), arr = NULL;
     }
-    jw_array_end(&b);
-    return cli_sess_json_end(&b);
+    json_t *fields =
+        arr ? json_pack("{s:o, s:o, s:o}", "session_id", cli_json_str(c->s->id), "path",
+                        cli_json_str(c->s->path ? c->s->path : lim.app_mount), "files", arr)
+            : NULL;
+    return cli_sess_json_done(c, fields);
 }
 
 /* files: the workspace (or the folder PATH) recursively. */
@@ -430,11 +350,13 @@ static int cli_sess_files(cli_sess_ctx *c) {
     lsb_file_entry *e = NULL;
     size_t n = 0;
     char when[CLI_SESS_TIME_MAX];
+    lsb_limits lim;
+    lsb_limits_get(&lim);
     lsb_status st =
         lsb_session_file_list(c->sandbox, s->id, s->path, s->all, &e, &n, c->err, sizeof c->err);
     if (st != LSB_OK)
         return cli_sess_lib_fail(c, st, "cannot list '%s' in session '%s'",
-                                 s->path ? s->path : LSB_MOUNT_APP, s->id);
+                                 s->path ? s->path : lim.app_mount, s->id);
     int status = CLI_EXIT_OK;
     if (s->run.json) {
         status = cli_sess_files_json(c, e, n);
@@ -451,44 +373,27 @@ static int cli_sess_files(cli_sess_ctx *c) {
     return status;
 }
 
-/* Base64 of len bytes into out (room for (len + 2) / 3 * 4 characters). */
-static void cli_sess_base64(const unsigned char *in, size_t len, char *out) {
-    static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (size_t i = 0; i < len; i += CLI_B64_IN, out += CLI_B64_OUT) {
-        uint32_t v = (uint32_t)in[i] << (2 * CLI_BYTE_BITS);
-        if (i + 1 < len) v |= (uint32_t)in[i + 1] << CLI_BYTE_BITS;
-        if (i + 2 < len) v |= in[i + 2];
-        out[0] = digits[v >> (3 * CLI_B64_BITS) & CLI_B64_MASK];
-        out[1] = digits[v >> (2 * CLI_B64_BITS) & CLI_B64_MASK];
-        out[2] = i + 1 < len ? digits[v >> CLI_B64_BITS & CLI_B64_MASK] : '=';
-        out[3] = i + 2 < len ? digits[v & CLI_B64_MASK] : '=';
-    }
-}
-
-/* The content of `read` as JSON: UTF-8 text as is, anything else base64. */
-static void cli_sess_json_content(jw_buf *b, const char *data, size_t len) {
-    bool text = jw_utf8_valid(data, len, NULL) && !memchr(data, '\0', len);
-    jw_key(b, "encoding");
-    jw_cstring(b, text ? "utf-8" : "base64");
-    jw_key(b, "content");
-    if (text) {
-        jw_string(b, data, len);
-        return;
-    }
-    size_t out_len = (len + CLI_B64_IN - 1) / CLI_B64_IN * CLI_B64_OUT;
-    char *out = malloc(out_len + 1);
-    if (!out) { /* the sticky failure makes jw_finish report out of memory */
-        b->failed = true;
-        return;
-    }
-    cli_sess_base64((const unsigned char *)data, len, out);
-    jw_string(b, out, out_len);
+/* The "encoding" and "content" of `read` (NULL when out of memory):
+ * UTF-8 text without NUL bytes as is, anything else base64. */
+static json_t *cli_sess_json_content(const char *data, size_t len) {
+    bool text = lsb_utf8_valid(data, len, NULL) && !memchr(data, '\0', len);
+    if (text)
+        return json_pack("{s:s, s:o}", "encoding", "utf-8", "content", cli_json_text(data, len));
+    size_t out_len = BASE64_ENCODE_RAW_LENGTH(len);
+    char *out = len <= (SIZE_MAX - 2) / 4 * 3 ? malloc(out_len + 1) : NULL;
+    if (!out) return NULL;
+    base64_encode_raw(out, len, (const uint8_t *)data);
+    json_t *v = json_pack("{s:s, s:o}", "encoding", "base64", "content",
+                          json_stringn_nocheck(out, out_len));
     free(out);
+    return v;
 }
 
 /* The session's quota in bytes: what bounds `read` and `write`. */
 static uint64_t cli_sess_quota(const lsb_session_info *info) {
-    return info->policy.quota_bytes ? info->policy.quota_bytes : LSB_DEFAULT_QUOTA_BYTES;
+    lsb_policy defaults;
+    lsb_policy_init(&defaults);
+    return info->policy.quota_bytes ? info->policy.quota_bytes : defaults.quota_bytes;
 }
 
 /* read: the file's bytes to stdout, or {"size", "encoding", "content"}. */
@@ -505,16 +410,13 @@ static int cli_sess_read(cli_sess_ctx *c) {
         return cli_sess_lib_fail(c, st, "cannot read '%s' in session '%s'", s->path, s->id);
     int status = CLI_EXIT_OK;
     if (s->run.json) {
-        jw_buf b;
-        cli_sess_json_begin(&b, c);
-        jw_key(&b, "session_id");
-        jw_cstring(&b, s->id);
-        jw_key(&b, "path");
-        jw_cstring(&b, s->path);
-        jw_key(&b, "size");
-        jw_uint(&b, len);
-        cli_sess_json_content(&b, data, len);
-        status = cli_sess_json_end(&b);
+        json_t *fields = json_pack("{s:o, s:o, s:o}", "session_id", cli_json_str(s->id), "path",
+                                   cli_json_str(s->path), "size", cli_json_uint(len));
+        json_t *content = fields ? cli_sess_json_content(data, len) : NULL;
+        if (!content || json_object_update(fields, content) != 0)
+            json_decref(fields), fields = NULL;
+        json_decref(content);
+        status = cli_sess_json_done(c, fields);
     } else if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
         status = cli_sess_fail(c, CLI_EXIT_SOFTWARE, "system",
                                "cannot write to standard output: %s", strerror(errno));
@@ -531,19 +433,13 @@ static int cli_sess_done(const cli_sess_ctx *c, const char *text, const char *pa
         printf("%s\n", text);
         return CLI_EXIT_OK;
     }
-    jw_buf b;
-    cli_sess_json_begin(&b, c);
-    jw_key(&b, "session_id");
-    jw_cstring(&b, c->s->id);
-    if (path) {
-        jw_key(&b, "path");
-        jw_cstring(&b, path);
-    }
-    if (bytes >= 0) {
-        jw_key(&b, "bytes");
-        jw_uint(&b, (uint64_t)bytes);
-    }
-    return cli_sess_json_end(&b);
+    json_t *fields = json_pack("{s:o}", "session_id", cli_json_str(c->s->id));
+    if (fields && path && json_object_set_new(fields, "path", cli_json_str(path)) != 0)
+        json_decref(fields), fields = NULL;
+    if (fields && bytes >= 0 &&
+        json_object_set_new(fields, "bytes", cli_json_uint((uint64_t)bytes)) != 0)
+        json_decref(fields), fields = NULL;
+    return cli_sess_json_done(c, fields);
 }
 
 /* write: FILE or standard input into PATH, read completely first. */
@@ -609,17 +505,10 @@ static int cli_sess_prune(cli_sess_ctx *c) {
                s->dry_run ? " would be freed" : " freed");
         return CLI_EXIT_OK;
     }
-    jw_buf b;
-    cli_sess_json_begin(&b, c);
-    jw_key(&b, "dry_run");
-    jw_bool(&b, s->dry_run);
-    jw_key(&b, "older_than_s");
-    jw_uint(&b, s->older_than_s);
-    jw_key(&b, "sessions");
-    jw_uint(&b, rep.sessions);
-    jw_key(&b, "bytes");
-    jw_uint(&b, rep.bytes);
-    return cli_sess_json_end(&b);
+    return cli_sess_json_done(c, json_pack("{s:b, s:o, s:o, s:o}", "dry_run", (int)s->dry_run,
+                                           "older_than_s", cli_json_uint(s->older_than_s),
+                                           "sessions", cli_json_uint(rep.sessions), "bytes",
+                                           cli_json_uint(rep.bytes)));
 }
 
 /* install: a wheel (a path, made absolute, or a name in --wheel-dir). */
@@ -637,15 +526,10 @@ static int cli_sess_install(cli_sess_ctx *c) {
         return CLI_EXIT_OK;
     }
     char *space = strchr(installed, ' ');
-    jw_buf b;
-    cli_sess_json_begin(&b, c);
-    jw_key(&b, "session_id");
-    jw_cstring(&b, s->id);
-    jw_key(&b, "name");
-    jw_string(&b, installed, space ? (size_t)(space - installed) : strlen(installed));
-    jw_key(&b, "version");
-    jw_cstring(&b, space ? space + 1 : "");
-    return cli_sess_json_end(&b);
+    size_t name_len = space ? (size_t)(space - installed) : strlen(installed);
+    return cli_sess_json_done(c, json_pack("{s:o, s:o, s:o}", "session_id", cli_json_str(s->id),
+                                           "name", cli_json_text(installed, name_len), "version",
+                                           cli_json_str(space ? space + 1 : "")));
 }
 
 /* ---- opening, dispatch ---- */
@@ -658,13 +542,13 @@ static int cli_sess_open(cli_sess_ctx *c) {
     const char *env_root = getenv("LSB_SESSIONS_ROOT");
     lsb_status st = lsb_sandbox_open(&c->sandbox, s->run.assets, c->err, sizeof c->err);
     if (st != LSB_OK)
-        return cli_sess_fail(c, cli_sess_exit_status(st), cli_sess_error_code(st),
+        return cli_sess_fail(c, cli_sess_exit_status(st), lsb_status_name(st),
                              "cannot open the sandbox: %s", c->err);
     cfg.root = s->sessions_root ? s->sessions_root : env_root && *env_root ? env_root : NULL;
     cfg.wheel_dir = s->wheel_dir;
     st = lsb_sandbox_configure_sessions(c->sandbox, &cfg, c->err, sizeof c->err);
     if (st != LSB_OK)
-        return cli_sess_fail(c, cli_sess_exit_status(st), cli_sess_error_code(st),
+        return cli_sess_fail(c, cli_sess_exit_status(st), lsb_status_name(st),
                              "cannot use the sessions root '%s': %s",
                              cfg.root ? cfg.root : "(the default)", c->err);
     return CLI_EXIT_OK;
@@ -793,20 +677,23 @@ static void cli_sess_help_overview(FILE *out) {
 
 /* The limit options of create (stored) and exec (this run only). */
 static void cli_sess_help_limits(FILE *out) {
+    lsb_policy d;
+    lsb_policy_init(&d);
     fprintf(out,
             "  --fuel N            instruction budget (default %llu)\n"
             "  --memory SIZE       memory cap (default %llu MiB)\n"
             "  --timeout SECONDS   wall-clock limit, e.g. 30 or 2.5 (default %u)\n"
             "  --stdout-max BYTES  stdout kept, the rest is dropped (default %llu)\n"
             "  --stderr-max BYTES  stderr kept, the rest is dropped (default %llu)\n",
-            (unsigned long long)LSB_DEFAULT_FUEL,
-            (unsigned long long)(LSB_DEFAULT_MEMORY / LSB_MIB),
-            (unsigned)(LSB_DEFAULT_TIMEOUT_MS / CLI_SESS_MS_PER_S),
-            (unsigned long long)LSB_DEFAULT_STDOUT_MAX, (unsigned long long)LSB_DEFAULT_STDERR_MAX);
+            (unsigned long long)d.fuel, (unsigned long long)(d.memory_bytes / CLI_MIB),
+            (unsigned)(d.timeout_ms / CLI_SESS_MS_PER_S), (unsigned long long)d.stdout_max,
+            (unsigned long long)d.stderr_max);
 }
 
 /* `session create --help` */
 static void cli_sess_help_create(FILE *out) {
+    lsb_policy d;
+    lsb_policy_init(&d);
     fprintf(
         out,
         "Usage: " CLI_PROGRAM " session create [--lang LANG] [--id ID [--custom-id]]\n"
@@ -832,8 +719,7 @@ static void cli_sess_help_create(FILE *out) {
             "  SIZE and BYTES are a number with an optional unit: B; k, K or KiB (1024);\n"
             "  KB (1000); M or MiB; MB; G or GiB; GB. Examples: 64MiB, 128000000, 1GB, 512k.\n"
             "\n",
-            (unsigned long long)(LSB_DEFAULT_QUOTA_BYTES / LSB_MIB),
-            (unsigned long long)LSB_DEFAULT_QUOTA_FILES);
+            (unsigned long long)(d.quota_bytes / CLI_MIB), (unsigned long long)d.quota_files);
     cli_sess_help_common(out);
 }
 

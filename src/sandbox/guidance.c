@@ -20,8 +20,8 @@
 
 #include "../../guest/lsb_abi.h"
 #include "sandbox/defaults.h"
+#include "sandbox/fuel_analysis.h"
 #include "sandbox/policy.h"
-#include "sandbox/result.h"
 
 #define GUIDANCE_ANY_LANG       (-1)
 #define GUIDANCE_MS_PER_S       1000.0
@@ -955,11 +955,11 @@ static void guidance_truncation(guidance_ctx *ctx, const lsb_result *r) {
 
 /* Fill every value that depends only on r (not on a row's subject). */
 static void guidance_ctx_init(guidance_ctx *ctx, const lsb_result *r) {
-    result_fuel_analysis fa;
+    fuel_analysis fa;
     memset(ctx, 0, sizeof *ctx);
     for (size_t i = 0; i < GV_COUNT; i++)
         ctx->val[i] = "";
-    result_fuel_analyze(r, &fa);
+    fuel_analyze(r, &fa);
     guidance_set_number(ctx, GV_FUEL_CONSUMED, r->fuel_consumed);
     guidance_set_number(ctx, GV_FUEL_BUDGET, r->fuel_budget);
     guidance_set_number(ctx, GV_FUEL_SUGGESTED, fa.suggested_budget);

@@ -1,6 +1,7 @@
 /*
  * policy.c - the execution policy: its defaults (lsb_policy_init), its
- * validation, and the parsers for sizes, counts and seconds.
+ * bounds (lsb_limits_get), its validation, and the parsers for sizes,
+ * counts and seconds (lsb_parse_*), public so front-ends parse alike.
  *
  * Invariants: every limit comes from defaults.h (or policy.h for the bounds
  * defaults.h lacks); parsing is done digit by digit with explicit overflow
@@ -14,7 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sandbox/json.h"
+#include "../../guest/lsb_abi.h"
+#include "util/utf8.h"
 
 #define POLICY_QUOTE_MAX           40 /* characters of bad input echoed in messages */
 #define POLICY_MAX_FRACTION_DIGITS 9
@@ -29,7 +31,7 @@ typedef struct policy_number {
     const char *rest;     /* the first byte after the number (a unit, or "") */
 } policy_number;
 
-/* One unit of policy_parse_size; matched case-insensitively. */
+/* One unit of lsb_parse_size; matched case-insensitively. */
 typedef struct policy_unit {
     const char *name;
     uint64_t bytes;
@@ -56,6 +58,7 @@ static const policy_unit policy_units[] = {
     {"tb", 1000000000000ULL},
 };
 
+/* Public: see llmsandbox.h; never fails. */
 void lsb_policy_init(lsb_policy *policy) {
     memset(policy, 0, sizeof *policy);
     policy->fuel = LSB_DEFAULT_FUEL;
@@ -129,6 +132,7 @@ static int policy_scan_number(const char *text, policy_number *n, char *err, siz
     return 0;
 }
 
+/* 10 to the power e (e <= 19, so it cannot overflow). */
 static uint64_t policy_pow10(unsigned e) {
     uint64_t v = 1;
     while (e--)
@@ -136,7 +140,8 @@ static uint64_t policy_pow10(unsigned e) {
     return v;
 }
 
-int policy_parse_u64(const char *text, bool zero_ok, uint64_t *out, char *err, size_t errlen) {
+/* Public: see llmsandbox.h; -1 with a reason in err. */
+int lsb_parse_u64(const char *text, bool zero_ok, uint64_t *out, char *err, size_t errlen) {
     policy_number n;
     if (policy_scan_number(text, &n, err, errlen) != 0) return -1;
     if (n.frac_digits > 0 || *n.rest != '\0')
@@ -154,7 +159,8 @@ static const policy_unit *policy_find_unit(const char *name) {
     return NULL;
 }
 
-int policy_parse_size(const char *text, bool zero_ok, uint64_t *out, char *err, size_t errlen) {
+/* Public: see llmsandbox.h; -1 with a reason in err. */
+int lsb_parse_size(const char *text, bool zero_ok, uint64_t *out, char *err, size_t errlen) {
     policy_number n;
     if (policy_scan_number(text, &n, err, errlen) != 0) return -1;
     const policy_unit *unit = policy_find_unit(n.rest);
@@ -184,31 +190,8 @@ int policy_parse_size(const char *text, bool zero_ok, uint64_t *out, char *err, 
     return 0;
 }
 
-/* Public: see llmsandbox.h. */
-void lsb_limits_get(lsb_limits *out) {
-    memset(out, 0, sizeof *out);
-    out->min_memory = LSB_MIN_MEMORY;
-    out->max_memory = LSB_MAX_MEMORY;
-    out->max_timeout_ms = LSB_MAX_TIMEOUT_MS;
-    out->max_fuel = LSB_MAX_FUEL;
-    out->max_code_bytes = LSB_MAX_CODE_BYTES;
-    out->max_env_bytes = LSB_MAX_ENV_BYTES;
-    out->base_env_home = LSB_BASE_ENV_HOME;
-    out->base_env_lang = LSB_BASE_ENV_LANG;
-    out->app_mount = "/app";
-}
-
-/* See llmsandbox.h: the public name of policy_parse_u64. */
-int lsb_parse_u64(const char *text, bool zero_ok, uint64_t *out, char *err, size_t errlen) {
-    return policy_parse_u64(text, zero_ok, out, err, errlen);
-}
-
-/* See llmsandbox.h: the public name of policy_parse_size. */
-int lsb_parse_size(const char *text, bool zero_ok, uint64_t *out, char *err, size_t errlen) {
-    return policy_parse_size(text, zero_ok, out, err, errlen);
-}
-
-int policy_parse_seconds(const char *text, uint32_t *out_ms, char *err, size_t errlen) {
+/* Public: see llmsandbox.h; -1 with a reason in err. */
+int lsb_parse_seconds(const char *text, uint32_t *out_ms, char *err, size_t errlen) {
     policy_number n;
     if (policy_scan_number(text, &n, err, errlen) != 0) return -1;
     if (strcmp(n.rest, "") != 0 && strcmp(n.rest, "s") != 0)
@@ -248,6 +231,7 @@ static int policy_check_range(const char *field, uint64_t v, uint64_t lo, uint64
                        (unsigned long long)v, (unsigned long long)lo, (unsigned long long)hi, unit);
 }
 
+/* memory_bytes within LSB_MIN_MEMORY..LSB_MAX_MEMORY; 0, or -1 with err. */
 static int policy_check_memory(uint64_t v, char *err, size_t errlen) {
     if (v >= LSB_MIN_MEMORY && v <= LSB_MAX_MEMORY) return 0;
     return policy_fail(
@@ -281,12 +265,13 @@ static int policy_check_env_entry(const char *entry, size_t i, size_t *total, ch
                            "non-empty KEY",
                            i, policy_quote_len(entry), entry, policy_quote_more(entry));
     size_t len = strlen(entry), bad;
-    if (!jw_utf8_valid(entry, len, &bad))
+    if (!utf8_valid(entry, len, &bad))
         return policy_fail(err, errlen, "env[%zu] is not valid UTF-8 (byte offset %zu)", i, bad);
     *total += len + 1;
     return 0;
 }
 
+/* Every env entry, and their total size; 0, or -1 with err. */
 static int policy_check_env(const lsb_policy *p, char *err, size_t errlen) {
     if (p->env_count > 0 && !p->env)
         return policy_fail(err, errlen, "env is NULL but env_count is %zu", p->env_count);
@@ -303,6 +288,7 @@ static int policy_check_env(const lsb_policy *p, char *err, size_t errlen) {
     return 0;
 }
 
+/* See policy.h; -1 with a message in err. */
 int policy_validate(const lsb_policy *p, char *err, size_t errlen) {
     if (!p) return policy_fail(err, errlen, "policy is NULL");
     if (policy_check_range("fuel", p->fuel, 1, LSB_MAX_FUEL, "instructions", err, errlen) != 0 ||
@@ -320,4 +306,23 @@ int policy_validate(const lsb_policy *p, char *err, size_t errlen) {
         policy_check_dir("external_dir", p->external_dir, err, errlen) != 0)
         return -1;
     return policy_check_env(p, err, errlen);
+}
+
+/* Public: see llmsandbox.h. */
+int lsb_policy_validate(const lsb_policy *policy, char *err, size_t errlen) {
+    return policy_validate(policy, err, errlen);
+}
+
+/* Public: see llmsandbox.h. */
+void lsb_limits_get(lsb_limits *out) {
+    memset(out, 0, sizeof *out);
+    out->min_memory = LSB_MIN_MEMORY;
+    out->max_memory = LSB_MAX_MEMORY;
+    out->max_timeout_ms = LSB_MAX_TIMEOUT_MS;
+    out->max_fuel = LSB_MAX_FUEL;
+    out->max_code_bytes = LSB_MAX_CODE_BYTES;
+    out->max_env_bytes = LSB_MAX_ENV_BYTES;
+    out->base_env_home = LSB_BASE_ENV_HOME;
+    out->base_env_lang = LSB_BASE_ENV_LANG;
+    out->app_mount = LSB_MOUNT_APP;
 }

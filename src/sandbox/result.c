@@ -1,26 +1,33 @@
 /*
- * result.c - lsb_result: freeing it, naming its enums, analysing its fuel
- * use and writing it as the JSON object of DESIGN.md.
+ * result.c - lsb_result: freeing it, naming its enums (and lsb_status),
+ * and writing it as the JSON object of DESIGN.md, with the error advice of
+ * guidance.c and the fuel analysis of fuel_analysis.c.
  *
  * Invariants: lsb_result_free leaves a zeroed result (safe to call twice);
- * serialisation never fails on odd content (NULL strings become "" or
- * null, invalid UTF-8 becomes U+FFFD) and only fails on out of memory.
+ * serialisation (jansson) never fails on odd content (NULL strings become
+ * "" or null, invalid UTF-8 becomes U+FFFD) and only fails on out of
+ * memory; numbers print as printf's "%.Nf" with trailing zeros dropped.
  */
-#include "sandbox/result.h"
+#include "llmsandbox.h"
 
+#include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "sandbox/fuel_analysis.h"
 #include "sandbox/guidance.h"
-#include "sandbox/policy.h"
+#include "util/utf8.h"
 
-#define RESULT_BASIS_POINTS       10000 /* utilisation is computed in 0.01% steps */
-#define RESULT_BP_PER_PERCENT     100
-#define RESULT_BP_PER_TENTH       10 /* recommendations show one decimal */
-#define RESULT_SUGGEST_SIG_DIGITS 2  /* suggested budgets keep two significant digits */
-#define RESULT_DURATION_DECIMALS  3
-#define RESULT_PERCENT_DECIMALS   2
+#define RESULT_DURATION_DECIMALS 3
+#define RESULT_PERCENT_DECIMALS  2
+/* %.15g prints back exactly the decimal result_fixed read, as long as it
+ * has at most 15 significant digits: below 10^12 with three decimals (a
+ * run would take 30 years to exceed that in duration_ms). */
+#define RESULT_JSON_FLAGS  (JSON_COMPACT | JSON_REAL_PRECISION(15))
+#define RESULT_FIXED_LIMIT 1e15 /* larger magnitudes are printed as they are */
+#define RESULT_NUMBER_MAX  48   /* "%.9f" of anything below RESULT_FIXED_LIMIT */
 
 static const char *const result_lang_names[] = {
     [LSB_LANG_PYTHON] = "python",
@@ -47,13 +54,28 @@ static const char *const result_trap_names[] = {
     [LSB_TRAP_CANCELLED] = "cancelled",
 };
 
-static const char *const result_fuel_status_names[] = {
-    [RESULT_FUEL_EFFICIENT] = "efficient", [RESULT_FUEL_MODERATE] = "moderate",
-    [RESULT_FUEL_WARNING] = "warning",     [RESULT_FUEL_CRITICAL] = "critical",
-    [RESULT_FUEL_EXHAUSTED] = "exhausted",
+static const char *const result_status_names[] = {
+    [LSB_OK] = "ok",
+    [LSB_ERR_INVALID] = "invalid",
+    [LSB_ERR_ASSETS] = "assets",
+    [LSB_ERR_SYSTEM] = "system",
+    [LSB_ERR_WORKSPACE] = "workspace",
+    [LSB_ERR_NOT_FOUND] = "not_found",
+    [LSB_ERR_EXISTS] = "exists",
+    [LSB_ERR_QUOTA] = "quota",
+    [LSB_ERR_STORAGE] = "storage",
+    [LSB_ERR_NO_SESSION] = "not_found", /* a kind of not-found to whoever reads the name */
+    [LSB_ERR_NO_PACKAGE] = "not_found",
 };
 
 #define RESULT_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* "system" for a value outside the enum. */
+const char *lsb_status_name(lsb_status status) {
+    if ((unsigned)status >= RESULT_COUNT(result_status_names) || !result_status_names[status])
+        return "system";
+    return result_status_names[status];
+}
 
 /* "unknown" for a value outside the enum. */
 const char *lsb_language_name(lsb_language lang) {
@@ -80,12 +102,7 @@ const char *lsb_trap_name(lsb_trap trap) {
     return result_trap_names[trap];
 }
 
-/* "critical" for a value outside the enum. */
-const char *result_fuel_status_name(result_fuel_status status) {
-    if ((unsigned)status >= RESULT_COUNT(result_fuel_status_names)) return "critical";
-    return result_fuel_status_names[status];
-}
-
+/* Free count strings of list, then list. */
 static void result_free_list(char **list, size_t count) {
     if (!list) return;
     for (size_t i = 0; i < count; i++)
@@ -93,6 +110,7 @@ static void result_free_list(char **list, size_t count) {
     free(list);
 }
 
+/* Public: see llmsandbox.h; NULL is ignored. */
 void lsb_result_free(lsb_result *result) {
     if (!result) return;
     free(result->stdout_data);
@@ -106,215 +124,151 @@ void lsb_result_free(lsb_result *result) {
     memset(result, 0, sizeof *result);
 }
 
-/* Round v up to RESULT_SUGGEST_SIG_DIGITS significant digits, saturating
- * at LSB_MAX_FUEL. */
-static uint64_t result_round_up(uint64_t v) {
-    uint64_t unit = 1, limit = 1;
-    for (int i = 0; i < RESULT_SUGGEST_SIG_DIGITS; i++)
-        limit *= 10;
-    while (v / unit >= limit)
-        unit *= 10;
-    uint64_t q = v / unit + (v % unit != 0);
-    if (q > LSB_MAX_FUEL / unit) return LSB_MAX_FUEL;
-    return q * unit;
+/* Guest or user bytes as a JSON string: invalid UTF-8 becomes U+FFFD
+ * (jansson refuses it), everything else is kept. NULL s is null. Returns
+ * NULL when out of memory. */
+static json_t *result_text(const char *s, size_t n) {
+    if (!s) return json_null();
+    if (utf8_valid(s, n, NULL)) return json_stringn_nocheck(s, n);
+    size_t len;
+    char *fixed = utf8_repair(s, n, &len);
+    if (!fixed) return NULL;
+    json_t *v = json_stringn_nocheck(fixed, len);
+    free(fixed);
+    return v;
 }
 
-/* About RESULT_FUEL_SUGGEST_FACTOR times what the run needed. */
-static uint64_t result_suggest_budget(uint64_t consumed, uint64_t budget, bool exhausted) {
-    uint64_t base = consumed;
-    if (exhausted && budget > base) base = budget; /* it needed more than the whole budget */
-    if (base > LSB_MAX_FUEL / RESULT_FUEL_SUGGEST_FACTOR) return LSB_MAX_FUEL;
-    return result_round_up(base * RESULT_FUEL_SUGGEST_FACTOR);
+/* A NUL-terminated string as result_text, or null when s is NULL. */
+static json_t *result_cstring(const char *s) { return result_text(s, s ? strlen(s) : 0); }
+
+/* v as a JSON number: an integer when it fits json_int_t, else a real. */
+static json_t *result_uint(uint64_t v) {
+    if (v <= (uint64_t)INT64_MAX) return json_integer((json_int_t)v);
+    return json_real((double)v);
 }
 
-/* The status for a utilisation of bp basis points (0.01%). */
-static result_fuel_status result_fuel_status_of(uint64_t bp, bool exhausted) {
-    if (exhausted) return RESULT_FUEL_EXHAUSTED;
-    if (bp >= RESULT_FUEL_CRITICAL_PCT * RESULT_BP_PER_PERCENT) return RESULT_FUEL_CRITICAL;
-    if (bp >= RESULT_FUEL_WARNING_PCT * RESULT_BP_PER_PERCENT) return RESULT_FUEL_WARNING;
-    if (bp >= RESULT_FUEL_MODERATE_PCT * RESULT_BP_PER_PERCENT) return RESULT_FUEL_MODERATE;
-    return RESULT_FUEL_EFFICIENT;
+/* v with at most `decimals` digits after the point and no trailing zeros:
+ * the decimal text printf rounds to, read back, so that RESULT_JSON_FLAGS'
+ * precision prints exactly that text; a whole number prints as an integer
+ * ("12", not "12.0"); not finite is null. NULL when out of memory. */
+static json_t *result_fixed(double v, int decimals) {
+    char num[RESULT_NUMBER_MAX];
+    if (!isfinite(v)) return json_null();
+    if (fabs(v) >= RESULT_FIXED_LIMIT) return json_real(v);
+    snprintf(num, sizeof num, "%.*f", decimals, v);
+    double r = strtod(num, NULL); /* same locale as snprintf: the point round-trips */
+    if (r == trunc(r)) return json_integer((json_int_t)r); /* also turns -0 into 0 */
+    return json_real(r);
 }
 
-/* consumed / budget in basis points, rounded down, computed exactly (no
- * float rounding can push a value across a status threshold). */
-static uint64_t result_fuel_basis_points(uint64_t consumed, uint64_t budget) {
-    if (budget == 0) return 0;
-    __extension__ unsigned __int128 bp =
-        (unsigned __int128)consumed * RESULT_BASIS_POINTS / (unsigned __int128)budget;
-    return bp > UINT64_MAX ? UINT64_MAX : (uint64_t)bp;
+/* Set key of obj to v (taking it over); false when v is NULL (out of
+ * memory) or the set failed. */
+static bool result_set(json_t *obj, const char *key, json_t *v) {
+    return v && json_object_set_new_nocheck(obj, key, v) == 0;
 }
 
-/* Write the sentence of a fuel analysis a model can act on; the percentage
- * is printed rounded down to 0.1%, like the status it explains. */
-static void result_fuel_recommend(result_fuel_analysis *a, uint64_t bp) {
-    char *buf = a->recommendation;
-    size_t n = sizeof a->recommendation;
-    unsigned long long s = (unsigned long long)a->suggested_budget;
-    unsigned long long whole = bp / RESULT_BP_PER_PERCENT;
-    unsigned tenth = (unsigned)(bp % RESULT_BP_PER_PERCENT / RESULT_BP_PER_TENTH);
-    switch (a->status) {
-    case RESULT_FUEL_EXHAUSTED:
-        snprintf(buf, n,
-                 "The code ran out of fuel after %llu instructions. If it should finish, look for "
-                 "an infinite loop; if the work is genuinely large, raise the budget to %llu "
-                 "(--fuel %llu / fuel=%llu).",
-                 (unsigned long long)a->consumed, s, s, s);
-        break;
-    case RESULT_FUEL_CRITICAL:
-        snprintf(buf, n,
-                 "The code used %llu.%u%% of its fuel budget and nearly ran out; raise the budget "
-                 "to %llu (--fuel %llu / fuel=%llu) before running larger inputs.",
-                 whole, tenth, s, s, s);
-        break;
-    case RESULT_FUEL_WARNING:
-        snprintf(buf, n,
-                 "The code used %llu.%u%% of its fuel budget; larger inputs may run out. Consider "
-                 "a budget of %llu (--fuel %llu / fuel=%llu).",
-                 whole, tenth, s, s, s);
-        break;
-    case RESULT_FUEL_MODERATE:
-        snprintf(buf, n,
-                 "The code used %llu.%u%% of its fuel budget; the budget is adequate, with some "
-                 "room for larger inputs.",
-                 whole, tenth);
-        break;
-    default:
-        snprintf(buf, n, "The code used %llu.%u%% of its fuel budget; the budget is ample.", whole,
-                 tenth);
-        break;
-    }
-}
+/* Append v to arr (taking it over); false on NULL v or failure. */
+static bool result_push(json_t *arr, json_t *v) { return v && json_array_append_new(arr, v) == 0; }
 
-void result_fuel_analyze(const lsb_result *r, result_fuel_analysis *out) {
-    bool exhausted = r->trap == LSB_TRAP_OUT_OF_FUEL;
-    uint64_t bp = result_fuel_basis_points(r->fuel_consumed, r->fuel_budget);
-    memset(out, 0, sizeof *out);
-    out->consumed = r->fuel_consumed;
-    out->budget = r->fuel_budget;
-    out->utilization_percent = (double)bp / (double)RESULT_BP_PER_PERCENT;
-    out->status = result_fuel_status_of(bp, exhausted);
-    out->suggested_budget = out->status >= RESULT_FUEL_WARNING
-                                ? result_suggest_budget(r->fuel_consumed, r->fuel_budget, exhausted)
-                                : r->fuel_budget;
-    result_fuel_recommend(out, bp);
-}
-
-static void result_write_list(jw_buf *b, const char *const *items, size_t count) {
-    jw_array_begin(b);
-    for (size_t i = 0; items && i < count; i++)
-        if (items[i]) jw_cstring(b, items[i]);
-    jw_array_end(b);
+/* A list of count strings (NULL entries skipped) as an array, or NULL. */
+static json_t *result_list(const char *const *items, size_t count) {
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && items && i < count; i++)
+        if (items[i] && !result_push(arr, result_cstring(items[i]))) return json_decref(arr), NULL;
+    return arr;
 }
 
 /* The guest's warnings, then guidance's (truncated output), as one array. */
-static void result_write_warnings(jw_buf *b, const lsb_result *r) {
+static json_t *result_warnings(const lsb_result *r) {
     char extra[GUIDANCE_WARNING_MAX];
-    jw_array_begin(b);
-    for (size_t i = 0; r->warnings && i < r->warnings_count; i++)
-        if (r->warnings[i]) jw_cstring(b, r->warnings[i]);
-    if (guidance_warning(r, extra, sizeof extra)) jw_cstring(b, extra);
-    jw_array_end(b);
+    json_t *arr = result_list((const char *const *)r->warnings, r->warnings_count);
+    if (arr && guidance_warning(r, extra, sizeof extra) && !result_push(arr, result_cstring(extra)))
+        return json_decref(arr), NULL;
+    return arr;
 }
 
-/* A NULL-terminated list of strings as a JSON array. */
-static void result_write_strings(jw_buf *b, const char *const *items) {
-    jw_array_begin(b);
-    for (size_t i = 0; items && items[i]; i++)
-        jw_cstring(b, items[i]);
-    jw_array_end(b);
+/* A NULL-terminated list of strings as a JSON array, or NULL. */
+static json_t *result_strings(const char *const *items) {
+    size_t n = 0;
+    while (items && items[n])
+        n++;
+    return result_list(items, n);
 }
 
-/* The error object of guidance.c, or null for a run that succeeded. */
-static void result_write_error(jw_buf *b, const lsb_result *r) {
+/* The error object of guidance.c, null for a run that succeeded, or NULL
+ * when out of memory. */
+static json_t *result_error(const lsb_result *r) {
     guidance_error e;
-    if (!guidance_describe(r, &e)) {
-        jw_null(b);
-        return;
-    }
-    jw_object_begin(b);
-    jw_key(b, "type");
-    jw_cstring(b, e.type);
-    jw_key(b, "message");
-    jw_cstring(b, e.message);
-    jw_key(b, "guidance");
-    result_write_strings(b, e.guidance);
-    jw_key(b, "docs");
-    result_write_strings(b, e.docs);
-    jw_object_end(b);
+    if (!guidance_describe(r, &e)) return json_null();
+    json_t *o = json_object();
+    if (!o || !result_set(o, "type", result_cstring(e.type)) ||
+        !result_set(o, "message", result_cstring(e.message)) ||
+        !result_set(o, "guidance", result_strings(e.guidance)) ||
+        !result_set(o, "docs", result_strings(e.docs)))
+        return json_decref(o), NULL;
+    return o;
 }
 
-static void result_write_fuel(jw_buf *b, const lsb_result *r) {
-    result_fuel_analysis a;
-    result_fuel_analyze(r, &a);
-    jw_object_begin(b);
-    jw_key(b, "consumed");
-    jw_uint(b, a.consumed);
-    jw_key(b, "budget");
-    jw_uint(b, a.budget);
-    jw_key(b, "utilization_percent");
-    jw_double(b, a.utilization_percent, RESULT_PERCENT_DECIMALS);
-    jw_key(b, "status");
-    jw_cstring(b, result_fuel_status_name(a.status));
-    jw_key(b, "recommendation");
-    jw_cstring(b, a.recommendation);
-    jw_key(b, "suggested_budget");
-    jw_uint(b, a.suggested_budget);
-    jw_object_end(b);
+/* The fuel_analysis object, or NULL when out of memory. */
+static json_t *result_fuel(const lsb_result *r) {
+    fuel_analysis a;
+    fuel_analyze(r, &a);
+    json_t *o = json_object();
+    if (!o || !result_set(o, "consumed", result_uint(a.consumed)) ||
+        !result_set(o, "budget", result_uint(a.budget)) ||
+        !result_set(o, "utilization_percent",
+                    result_fixed(a.utilization_percent, RESULT_PERCENT_DECIMALS)) ||
+        !result_set(o, "status", json_string(fuel_status_name(a.status))) ||
+        !result_set(o, "recommendation", result_cstring(a.recommendation)) ||
+        !result_set(o, "suggested_budget", result_uint(a.suggested_budget)))
+        return json_decref(o), NULL;
+    return o;
 }
 
 /* stdout/stderr: the bytes the guest wrote (NULL data counts as empty). */
-static void result_write_output(jw_buf *b, const char *data, size_t len) {
-    jw_string(b, data ? data : "", data ? len : 0);
+static json_t *result_output(const char *data, size_t len) {
+    return result_text(data ? data : "", data ? len : 0);
 }
 
-void result_write_json(jw_buf *b, const lsb_result *r) {
-    jw_object_begin(b);
-    jw_key(b, "success");
-    jw_bool(b, r->success);
-    jw_key(b, "exit_code");
-    jw_int(b, r->exit_code);
-    jw_key(b, "stdout");
-    result_write_output(b, r->stdout_data, r->stdout_len);
-    jw_key(b, "stderr");
-    result_write_output(b, r->stderr_data, r->stderr_len);
-    jw_key(b, "stdout_truncated");
-    jw_bool(b, r->stdout_truncated);
-    jw_key(b, "stderr_truncated");
-    jw_bool(b, r->stderr_truncated);
-    jw_key(b, "fuel_consumed");
-    jw_uint(b, r->fuel_consumed);
-    jw_key(b, "fuel_budget");
-    jw_uint(b, r->fuel_budget);
-    jw_key(b, "duration_ms");
-    jw_double(b, r->duration_ms, RESULT_DURATION_DECIMALS);
-    jw_key(b, "memory_peak_bytes");
-    jw_uint(b, r->memory_peak_bytes);
-    jw_key(b, "memory_limit_bytes");
-    jw_uint(b, r->memory_limit_bytes);
-    jw_key(b, "trap_reason");
-    jw_cstring(b, lsb_trap_name(r->trap));
-    jw_key(b, "files_created");
-    result_write_list(b, (const char *const *)r->files_created, r->files_created_count);
-    jw_key(b, "files_modified");
-    result_write_list(b, (const char *const *)r->files_modified, r->files_modified_count);
-    jw_key(b, "warnings");
-    result_write_warnings(b, r);
-    jw_key(b, "session_id");
-    jw_cstring(b, r->session_id);
-    jw_key(b, "runtime");
-    jw_cstring(b, lsb_language_name(r->runtime));
-    jw_key(b, "error");
-    result_write_error(b, r);
-    jw_key(b, "fuel_analysis");
-    result_write_fuel(b, r);
-    jw_object_end(b);
+/* The fields from success to trap_reason, in schema order, into o.
+ * Returns false when out of memory. */
+static bool result_set_run(json_t *o, const lsb_result *r) {
+    return result_set(o, "success", json_boolean(r->success)) &&
+           result_set(o, "exit_code", json_integer(r->exit_code)) &&
+           result_set(o, "stdout", result_output(r->stdout_data, r->stdout_len)) &&
+           result_set(o, "stderr", result_output(r->stderr_data, r->stderr_len)) &&
+           result_set(o, "stdout_truncated", json_boolean(r->stdout_truncated)) &&
+           result_set(o, "stderr_truncated", json_boolean(r->stderr_truncated)) &&
+           result_set(o, "fuel_consumed", result_uint(r->fuel_consumed)) &&
+           result_set(o, "fuel_budget", result_uint(r->fuel_budget)) &&
+           result_set(o, "duration_ms", result_fixed(r->duration_ms, RESULT_DURATION_DECIMALS)) &&
+           result_set(o, "memory_peak_bytes", result_uint(r->memory_peak_bytes)) &&
+           result_set(o, "memory_limit_bytes", result_uint(r->memory_limit_bytes)) &&
+           result_set(o, "trap_reason", result_cstring(lsb_trap_name(r->trap)));
 }
 
+/* The fields from files_created to fuel_analysis, in schema order, into
+ * o. Returns false when out of memory. */
+static bool result_set_outcome(json_t *o, const lsb_result *r) {
+    return result_set(o, "files_created",
+                      result_list((const char *const *)r->files_created, r->files_created_count)) &&
+           result_set(
+               o, "files_modified",
+               result_list((const char *const *)r->files_modified, r->files_modified_count)) &&
+           result_set(o, "warnings", result_warnings(r)) &&
+           result_set(o, "session_id", result_cstring(r->session_id)) &&
+           result_set(o, "runtime", json_string(lsb_language_name(r->runtime))) &&
+           result_set(o, "error", result_error(r)) &&
+           result_set(o, "fuel_analysis", result_fuel(r));
+}
+
+/* Public: see llmsandbox.h; NULL for a NULL result or out of memory. */
 char *lsb_result_to_json(const lsb_result *result) {
-    jw_buf b;
     if (!result) return NULL;
-    jw_init(&b);
-    result_write_json(&b, result);
-    return jw_finish(&b, NULL);
+    json_t *o = json_object();
+    char *text = NULL;
+    if (o && result_set_run(o, result) && result_set_outcome(o, result))
+        text = json_dumps(o, RESULT_JSON_FLAGS);
+    json_decref(o);
+    return text;
 }

@@ -229,3 +229,19 @@ void lsb_sandbox_close(lsb_sandbox *sb) {
     sandbox_set_preimports(sb, NULL, 0);
     free(sb);
 }
+
+/* Public: see llmsandbox.h. The asset layout is lsb_sandbox_open's. */
+lsb_status lsb_snapshot_build(lsb_language lang, const char *assets_dir, const char *out_path,
+                              const char *prelude, size_t prelude_len, char *err, size_t errlen) {
+    char stdlib[PATH_MAX], data[PATH_MAX], root[PATH_MAX];
+    if (snprintf(stdlib, sizeof stdlib, "%s/python-stdlib", assets_dir) >= (int)sizeof stdlib ||
+        snprintf(data, sizeof data, "%s/data", assets_dir) >= (int)sizeof data ||
+        snprintf(root, sizeof root, "%s/root", assets_dir) >= (int)sizeof root) {
+        snprintf(err, errlen, "assets path too long: %s", assets_dir);
+        return LSB_ERR_INVALID;
+    }
+    snapshot_inputs in = {stdlib, data, root, prelude, prelude_len};
+    if (worker_make_snapshot(sandbox_guest(lang), &in, out_path, err, errlen) != 0)
+        return LSB_ERR_SYSTEM;
+    return LSB_OK;
+}

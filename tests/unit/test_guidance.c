@@ -1,6 +1,6 @@
 /*
  * test_guidance.c - unit tests of the error catalogue (src/sandbox/guidance.c)
- * and the fuel analysis (result_fuel_* in src/sandbox/result.c): every
+ * and the fuel analysis (fuel_* in src/sandbox/fuel_analysis.c): every
  * catalogue entry in each language, built by hand as the guest and host
  * would report it; unknown errors; status boundaries; placeholders filled;
  * hostile and oversized guest text; docs that point at README sections
@@ -20,9 +20,9 @@
 #include <string.h>
 
 #include "sandbox/defaults.h"
+#include "sandbox/fuel_analysis.h"
 #include "sandbox/guidance.h"
 #include "sandbox/policy.h"
-#include "sandbox/result.h"
 
 #define PY          LSB_LANG_PYTHON
 #define JS          LSB_LANG_JAVASCRIPT
@@ -138,8 +138,8 @@ static void expect(const lsb_result *r, const char *type, const char *msg_part, 
 /* The exact suggested budget of fuel_analysis, as text. */
 static const char *suggested(const lsb_result *r) {
     static char buf[32];
-    result_fuel_analysis a;
-    result_fuel_analyze(r, &a);
+    fuel_analysis a;
+    fuel_analyze(r, &a);
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)a.suggested_budget);
     return buf;
 }
@@ -618,15 +618,14 @@ static void test_hostile_text(void **state) {
 static void fuel(uint64_t consumed, uint64_t budget, lsb_trap trap, const char *status, double pct,
                  uint64_t suggest) {
     lsb_result r = failed(PY);
-    result_fuel_analysis a;
+    fuel_analysis a;
     r.fuel_consumed = consumed, r.fuel_budget = budget, r.trap = trap;
-    result_fuel_analyze(&r, &a);
-    if (strcmp(result_fuel_status_name(a.status), status) != 0 || a.utilization_percent != pct ||
+    fuel_analyze(&r, &a);
+    if (strcmp(fuel_status_name(a.status), status) != 0 || a.utilization_percent != pct ||
         a.suggested_budget != suggest)
         fail_msg("%llu/%llu: %s %.4f%% %llu, want %s %.4f%% %llu", (unsigned long long)consumed,
-                 (unsigned long long)budget, result_fuel_status_name(a.status),
-                 a.utilization_percent, (unsigned long long)a.suggested_budget, status, pct,
-                 (unsigned long long)suggest);
+                 (unsigned long long)budget, fuel_status_name(a.status), a.utilization_percent,
+                 (unsigned long long)a.suggested_budget, status, pct, (unsigned long long)suggest);
     assert_true(strlen(a.recommendation) > 20);
 }
 
@@ -649,21 +648,21 @@ static void test_fuel_boundaries(void **state) {
     fuel(100, 1000, LSB_TRAP_TIMEOUT, "efficient", 10, 1000); /* only out-of-fuel exhausts */
 
     lsb_result r = failed(PY);
-    result_fuel_analysis a;
+    fuel_analysis a;
     r.fuel_consumed = 8999, r.fuel_budget = 10000;
-    result_fuel_analyze(&r, &a); /* the text never rounds across a threshold */
+    fuel_analyze(&r, &a); /* the text never rounds across a threshold */
     assert_non_null(strstr(a.recommendation, "89.9%"));
     assert_non_null(strstr(a.recommendation, "--fuel 18000"));
     r.trap = LSB_TRAP_OUT_OF_FUEL, r.fuel_consumed = 10000;
-    result_fuel_analyze(&r, &a);
+    fuel_analyze(&r, &a);
     assert_non_null(strstr(a.recommendation, "ran out of fuel after 10000"));
     assert_non_null(strstr(a.recommendation, "--fuel 20000"));
     char *j = lsb_result_to_json(&r);
     assert_non_null(strstr(j, "\"status\":\"exhausted\""));
     assert_non_null(strstr(j, "\"utilization_percent\":100,"));
     free(j);
-    assert_string_equal(result_fuel_status_name(RESULT_FUEL_EXHAUSTED), "exhausted");
-    assert_string_equal(result_fuel_status_name((result_fuel_status)99), "critical");
+    assert_string_equal(fuel_status_name(FUEL_EXHAUSTED), "exhausted");
+    assert_string_equal(fuel_status_name((fuel_status)99), "critical");
 }
 
 /* ---- the catalogue as data ---------------------------------------------- */

@@ -26,7 +26,7 @@ static void assert_contains(const char *haystack, const char *needle) {
 static uint64_t size_ok(const char *text) {
     uint64_t v = 0;
     char err[ERR_MAX] = "";
-    if (policy_parse_size(text, false, &v, err, sizeof err) != 0)
+    if (lsb_parse_size(text, false, &v, err, sizeof err) != 0)
         fail_msg("'%s' rejected: %s", text, err);
     return v;
 }
@@ -34,7 +34,7 @@ static uint64_t size_ok(const char *text) {
 static void size_bad(const char *text, const char *why) {
     uint64_t v = 12345;
     char err[ERR_MAX] = "";
-    assert_int_equal(policy_parse_size(text, false, &v, err, sizeof err), -1);
+    assert_int_equal(lsb_parse_size(text, false, &v, err, sizeof err), -1);
     assert_int_equal(v, 12345); /* untouched on failure */
     assert_contains(err, why);
 }
@@ -97,10 +97,10 @@ static void test_size_rejects(void **state) {
 static void test_size_zero_ok(void **state) {
     (void)state;
     uint64_t v = 99;
-    assert_int_equal(policy_parse_size("0", true, &v, NULL, 0), 0);
+    assert_int_equal(lsb_parse_size("0", true, &v, NULL, 0), 0);
     assert_int_equal(v, 0);
     /* err may be NULL on failure too */
-    assert_int_equal(policy_parse_size("junk", true, &v, NULL, 0), -1);
+    assert_int_equal(lsb_parse_size("junk", true, &v, NULL, 0), -1);
 }
 
 static void test_size_long_input_is_truncated_in_message(void **state) {
@@ -109,7 +109,7 @@ static void test_size_long_input_is_truncated_in_message(void **state) {
     uint64_t v;
     memset(text, 'x', sizeof text - 1);
     text[sizeof text - 1] = '\0';
-    assert_int_equal(policy_parse_size(text, false, &v, err, sizeof err), -1);
+    assert_int_equal(lsb_parse_size(text, false, &v, err, sizeof err), -1);
     assert_true(strlen(err) < 120);
     assert_contains(err, "...");
 }
@@ -120,30 +120,30 @@ static void test_u64(void **state) {
     (void)state;
     uint64_t v = 0;
     char err[ERR_MAX];
-    assert_int_equal(policy_parse_u64("5000000000", false, &v, err, sizeof err), 0);
+    assert_int_equal(lsb_parse_u64("5000000000", false, &v, err, sizeof err), 0);
     assert_int_equal(v, 5000000000ULL);
-    assert_int_equal(policy_parse_u64("5_000_000_000", false, &v, err, sizeof err), 0);
+    assert_int_equal(lsb_parse_u64("5_000_000_000", false, &v, err, sizeof err), 0);
     assert_int_equal(v, 5000000000ULL);
-    assert_int_equal(policy_parse_u64("18446744073709551615", false, &v, err, sizeof err), 0);
+    assert_int_equal(lsb_parse_u64("18446744073709551615", false, &v, err, sizeof err), 0);
     assert_int_equal(v, UINT64_MAX);
-    assert_int_equal(policy_parse_u64("0", true, &v, err, sizeof err), 0);
+    assert_int_equal(lsb_parse_u64("0", true, &v, err, sizeof err), 0);
     assert_int_equal(v, 0);
 
-    assert_int_equal(policy_parse_u64("0", false, &v, err, sizeof err), -1);
+    assert_int_equal(lsb_parse_u64("0", false, &v, err, sizeof err), -1);
     assert_contains(err, "at least 1");
-    assert_int_equal(policy_parse_u64("-5", false, &v, err, sizeof err), -1);
+    assert_int_equal(lsb_parse_u64("-5", false, &v, err, sizeof err), -1);
     assert_contains(err, "negative");
-    assert_int_equal(policy_parse_u64("abc", false, &v, err, sizeof err), -1);
+    assert_int_equal(lsb_parse_u64("abc", false, &v, err, sizeof err), -1);
     assert_contains(err, "not a number");
-    assert_int_equal(policy_parse_u64("1.5", false, &v, err, sizeof err), -1);
+    assert_int_equal(lsb_parse_u64("1.5", false, &v, err, sizeof err), -1);
     assert_contains(err, "whole number");
-    assert_int_equal(policy_parse_u64("10k", false, &v, err, sizeof err), -1);
-    assert_int_equal(policy_parse_u64("99999999999999999999", false, &v, err, sizeof err), -1);
+    assert_int_equal(lsb_parse_u64("10k", false, &v, err, sizeof err), -1);
+    assert_int_equal(lsb_parse_u64("99999999999999999999", false, &v, err, sizeof err), -1);
     assert_contains(err, "too large");
-    assert_int_equal(policy_parse_u64("18446744073709551616", false, &v, err, sizeof err), -1);
-    assert_int_equal(policy_parse_u64("", false, &v, err, sizeof err), -1);
-    assert_int_equal(policy_parse_u64(NULL, false, &v, err, sizeof err), -1);
-    assert_int_equal(policy_parse_u64("5_", false, &v, err, sizeof err), -1);
+    assert_int_equal(lsb_parse_u64("18446744073709551616", false, &v, err, sizeof err), -1);
+    assert_int_equal(lsb_parse_u64("", false, &v, err, sizeof err), -1);
+    assert_int_equal(lsb_parse_u64(NULL, false, &v, err, sizeof err), -1);
+    assert_int_equal(lsb_parse_u64("5_", false, &v, err, sizeof err), -1);
 }
 
 /* ---- seconds ---- */
@@ -151,7 +151,7 @@ static void test_u64(void **state) {
 static uint32_t secs_ok(const char *text) {
     uint32_t ms = 0;
     char err[ERR_MAX] = "";
-    if (policy_parse_seconds(text, &ms, err, sizeof err) != 0)
+    if (lsb_parse_seconds(text, &ms, err, sizeof err) != 0)
         fail_msg("'%s' rejected: %s", text, err);
     return ms;
 }
@@ -159,7 +159,7 @@ static uint32_t secs_ok(const char *text) {
 static void secs_bad(const char *text, const char *why) {
     uint32_t ms = 777;
     char err[ERR_MAX] = "";
-    assert_int_equal(policy_parse_seconds(text, &ms, err, sizeof err), -1);
+    assert_int_equal(lsb_parse_seconds(text, &ms, err, sizeof err), -1);
     assert_int_equal(ms, 777);
     assert_contains(err, why);
 }
@@ -312,6 +312,30 @@ static void test_validate_env_total(void **state) {
     validate_bad(&p, "env is larger than 65536", "env[4]");
 }
 
+/* The public bounds are those of defaults.h and policy.h, and the public
+ * check is policy_validate's. */
+static void test_limits(void **state) {
+    (void)state;
+    lsb_limits lim;
+    lsb_policy p;
+    char err[256];
+    lsb_limits_get(&lim);
+    assert_true(lim.min_memory == LSB_MIN_MEMORY);
+    assert_true(lim.max_memory == LSB_MAX_MEMORY);
+    assert_int_equal(lim.max_timeout_ms, LSB_MAX_TIMEOUT_MS);
+    assert_true(lim.max_fuel == LSB_MAX_FUEL);
+    assert_true(lim.max_code_bytes == LSB_MAX_CODE_BYTES);
+    assert_true(lim.max_env_bytes == LSB_MAX_ENV_BYTES);
+    assert_string_equal(lim.base_env_home, LSB_BASE_ENV_HOME);
+    assert_string_equal(lim.base_env_lang, LSB_BASE_ENV_LANG);
+    assert_string_equal(lim.app_mount, "/app");
+    lsb_policy_init(&p);
+    assert_int_equal(lsb_policy_validate(&p, err, sizeof err), 0);
+    p.memory_bytes = lim.max_memory + 1;
+    assert_int_equal(lsb_policy_validate(&p, err, sizeof err), -1);
+    assert_non_null(strstr(err, "memory_bytes"));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_size_units),
@@ -325,6 +349,7 @@ int main(void) {
         cmocka_unit_test(test_validate_limits),
         cmocka_unit_test(test_validate_env),
         cmocka_unit_test(test_validate_env_total),
+        cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
