@@ -10,8 +10,11 @@ with their #include lines, and checks the rules the README's layout states:
   layers    calls go down the stack util < wasm < wasi < sandbox < session <
             cli, mcp; the one way up is sandbox.c creating and freeing the
             session table (ALLOWED_UP below, each with its reason);
-  includes  cli/ and mcp/ include only their own headers and llmsandbox.h
-            (cli/main.c may include mcp/server.h: the CLI starts the server);
+  includes  cli/ and mcp/ include only their own headers, llmsandbox.h and
+            util/ (the clock, mkdir -p, the error helper: plain helpers that
+            know nothing of the sandbox, shared so that none is written
+            twice); cli/main.c may include mcp/server.h (the CLI starts the
+            server);
   library   libllmsandbox.a defines no cli_ or mcp_ symbol and needs nothing
             from a front-end;
   length    no function body longer than 80 lines (data tables are exempt:
@@ -174,7 +177,7 @@ def check_includes():
                     if not m:
                         continue
                     inc = m.group(1)
-                    if inc == "llmsandbox.h" or inc.startswith(own):
+                    if inc == "llmsandbox.h" or inc.startswith(own) or inc.startswith("util/"):
                         continue
                     if (path, inc) not in FRONTEND_INCLUDES:
                         fail("includes", f"{path} includes the internal header {inc}")

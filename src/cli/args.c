@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "cli/exitcodes.h"
+#include "util/err.h"
 
 #define CLI_READ_CHUNK (64U * 1024U) /* first buffer, doubled as input grows */
 #define CLI_QUOTE_MAX  60            /* characters of bad input echoed in messages */
@@ -113,7 +114,7 @@ typedef struct cli_option {
 
 /* See args.h; returns status. */
 int cli_vfail(char *err, size_t errlen, int status, const char *fmt, va_list ap) {
-    if (err && errlen > 0) vsnprintf(err, errlen, fmt, ap);
+    util_verrf(err, errlen, fmt, ap);
     return status;
 }
 

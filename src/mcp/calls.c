@@ -18,11 +18,11 @@
 #include <time.h>
 
 #include "mcp/audit.h"
-#include "mcp/clock.h"
 #include "mcp/limits.h"
 #include "mcp/log.h"
 #include "mcp/tool_result.h"
 #include "mcp/tools.h"
+#include "util/clock.h"
 
 typedef struct call_queue {
     mcp_call *head, *tail;
@@ -72,7 +72,7 @@ static mcp_call *queue_take(mcp_calls *c, call_queue *q) {
         if (q->head == NULL) q->tail = NULL;
         q->length--;
         call->running = true;
-        call->started_ms = mcp_clock_ms();
+        call->started_ms = util_now_ms();
         if (call->tool->cls == MCP_TOOL_EXEC) c->running++;
     }
     pthread_mutex_unlock(&c->lock);
@@ -82,7 +82,7 @@ static mcp_call *queue_take(mcp_calls *c, call_queue *q) {
 /* Audit, answer (unless the client cancelled the request: then no
  * response) and free a call that has run. */
 static void finish(mcp_server *srv, mcp_call *call, json_t *result, double started_ms) {
-    mcp_audit_call(srv, call, result, mcp_clock_ms() - started_ms);
+    mcp_audit_call(srv, call, result, util_now_ms() - started_ms);
     if (atomic_load(&call->protocol_cancelled)) {
         json_decref(result);
         result = NULL;
@@ -122,7 +122,7 @@ static void run_call(mcp_calls *c, mcp_call *call) {
 
 /* See calls.h. */
 void mcp_calls_run_inline(mcp_calls *c, mcp_call *call) {
-    double start = mcp_clock_ms();
+    double start = util_now_ms();
     finish(c->srv, call, call->tool->run(call), start);
 }
 
@@ -143,7 +143,7 @@ static void *worker_main(void *arg) {
 
 /* Send a progress notification for every running call that asked. */
 static void send_progress(mcp_calls *c) {
-    double now = mcp_clock_ms();
+    double now = util_now_ms();
     for (mcp_call *call = c->registry; call != NULL; call = call->next) {
         if (!call->running || call->req->progress_token == NULL) continue;
         double elapsed = (now - call->started_ms) / 1000.0;
@@ -164,8 +164,7 @@ static void *ticker_main(void *arg) {
     mcp_calls *c = arg;
     pthread_mutex_lock(&c->lock);
     while (!c->stopping) {
-        struct timespec until = mcp_clock_deadline(LSB_MCP_PROGRESS_INTERVAL_MS);
-        pthread_cond_timedwait(&c->tick_wake, &c->lock, &until);
+        util_cond_wait_ms(&c->tick_wake, &c->lock, LSB_MCP_PROGRESS_INTERVAL_MS);
         if (!c->stopping) send_progress(c);
     }
     pthread_mutex_unlock(&c->lock);
@@ -196,7 +195,7 @@ mcp_calls *mcp_calls_new(mcp_server *srv, unsigned exec_workers, unsigned admin_
     pthread_cond_init(&c->exec.ready, NULL);
     pthread_cond_init(&c->admin.ready, NULL);
     c->threads = calloc(exec_workers + admin_workers, sizeof *c->threads);
-    if (mcp_clock_cond_init(&c->tick_wake) != 0 || c->threads == NULL ||
+    if (util_cond_init_monotonic(&c->tick_wake) != 0 || c->threads == NULL ||
         start_workers(c, &c->exec, exec_workers) != 0 ||
         start_workers(c, &c->admin, admin_workers) != 0 ||
         pthread_create(&c->ticker, NULL, ticker_main, c) != 0) {
@@ -215,7 +214,7 @@ int mcp_calls_submit(mcp_calls *c, mcp_call *call) {
         pthread_mutex_unlock(&c->lock);
         return -1;
     }
-    call->queued_ms = mcp_clock_ms();
+    call->queued_ms = util_now_ms();
     call->next = c->registry;
     if (c->registry) c->registry->prev = call;
     c->registry = call;

@@ -16,9 +16,9 @@
 #include <time.h>
 
 #include "mcp/calls.h"
-#include "mcp/clock.h"
 #include "mcp/limits.h"
 #include "mcp/log.h"
+#include "util/clock.h"
 
 #define EXPIRY_ERR_MAX 1024
 
@@ -88,8 +88,7 @@ static void *expiry_main(void *arg) {
     if (period > LSB_MCP_EXPIRY_MAX_PERIOD_S) period = LSB_MCP_EXPIRY_MAX_PERIOD_S;
     pthread_mutex_lock(&e->lock);
     while (!e->stopping) {
-        struct timespec until = mcp_clock_deadline(period * 1000U);
-        pthread_cond_timedwait(&e->wake, &e->lock, &until);
+        util_cond_wait_ms(&e->wake, &e->lock, period * 1000.0);
         if (e->stopping) break;
         pthread_mutex_unlock(&e->lock);
         sweep(e);
@@ -105,7 +104,7 @@ mcp_expiry *mcp_expiry_start(mcp_server *srv) {
     if (e == NULL) return NULL;
     e->srv = srv;
     pthread_mutex_init(&e->lock, NULL);
-    if (mcp_clock_cond_init(&e->wake) != 0) {
+    if (util_cond_init_monotonic(&e->wake) != 0) {
         pthread_mutex_destroy(&e->lock);
         free(e);
         return NULL;

@@ -26,7 +26,6 @@
 #include <time.h>
 
 #include "mcp/calls.h"
-#include "mcp/clock.h"
 #include "mcp/gauges.h"
 #include "mcp/jsonrpc.h"
 #include "mcp/limits.h"
@@ -34,6 +33,7 @@
 #include "mcp/metrics.h"
 #include "mcp/protocol.h"
 #include "mcp/ratelimit.h"
+#include "util/clock.h"
 
 #define HTTP_PATH_MCP     "/mcp"
 #define HTTP_PATH_METRICS "/metrics"
@@ -567,7 +567,7 @@ static bool admit(http_server *h, struct MHD_Connection *c, enum MHD_Result *ok)
     }
     char key[MCP_CLIENT_KEY_MAX], retry[16];
     client_key(h, c, key, sizeof key);
-    uint32_t wait = mcp_rate_take(h->rate, key, mcp_clock_ms() / 1000.0);
+    uint32_t wait = mcp_rate_take(h->rate, key, util_now_ms() / 1000.0);
     if (wait > 0) {
         mcp_metrics_reject(MCP_REJECT_RATE);
         snprintf(retry, sizeof retry, "%u", wait);

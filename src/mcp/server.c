@@ -29,6 +29,7 @@
 #include "mcp/stdio.h"
 #include "mcp/tools.h"
 #include "mcp/tools_impl.h"
+#include "util/fs.h"
 
 #define SERVER_ERR_MAX    (2 * PATH_MAX)
 #define SERVER_EXIT_OK    0
@@ -53,23 +54,6 @@ static const mcp_tool_binding tool_runs[] = {
 /* How often the stdio server looks whether its last calls are done. */
 static const struct timespec drain_poll = {0, 20 * 1000 * 1000};
 
-/* mkdir -p path; 0 or -1 with err. */
-static int make_dirs(const char *path, char *err, size_t errlen) {
-    char buf[PATH_MAX];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1;; p++) {
-        if (*p == '/' || *p == '\0') {
-            char c = *p;
-            *p = '\0';
-            if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
-                snprintf(err, errlen, "cannot create %s: %s", buf, strerror(errno));
-                return -1;
-            }
-            if ((*p = c) == '\0') return 0;
-        }
-    }
-}
-
 /* out = chosen if set, else base + suffix; 0, or -1 when too long. */
 static int pick_path(char out[PATH_MAX], const char *chosen, const char *base, const char *suffix) {
     int n = chosen[0] ? snprintf(out, PATH_MAX, "%s", chosen)
@@ -90,8 +74,10 @@ static int prepare_dirs(mcp_server *srv, char *err, size_t errlen) {
         snprintf(err, errlen, "the storage directory path is too long");
         return -1;
     }
-    if (make_dirs(srv->storage_dir, err, errlen) || make_dirs(srv->sessions_root, err, errlen) ||
-        make_dirs(srv->wheel_dir, err, errlen) || make_dirs(srv->outputs_dir, err, errlen))
+    if (util_mkdir_p(srv->storage_dir, 0700, err, errlen) ||
+        util_mkdir_p(srv->sessions_root, 0700, err, errlen) ||
+        util_mkdir_p(srv->wheel_dir, 0700, err, errlen) ||
+        util_mkdir_p(srv->outputs_dir, 0700, err, errlen))
         return -1;
     return 0;
 }

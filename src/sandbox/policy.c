@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "../../guest/lsb_abi.h"
+#include "util/err.h"
 #include "util/utf8.h"
 
 #define POLICY_QUOTE_MAX           40 /* characters of bad input echoed in messages */
@@ -70,19 +71,6 @@ void lsb_policy_init(lsb_policy *policy) {
     policy->quota_files = LSB_DEFAULT_QUOTA_FILES;
 }
 
-/* printf into err when err is not NULL; always returns -1 for tail calls. */
-static int policy_fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int policy_fail(char *err, size_t errlen, const char *fmt, ...) {
-    if (err && errlen > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
-
 /* Length of text to echo in a message, and the ellipsis that follows. */
 static int policy_quote_len(const char *text) { return (int)strnlen(text, POLICY_QUOTE_MAX); }
 static const char *policy_quote_more(const char *text) {
@@ -106,24 +94,24 @@ static bool policy_push_digit(uint64_t *whole, char c) {
 static int policy_scan_number(const char *text, policy_number *n, char *err, size_t errlen) {
     const char *p = text;
     memset(n, 0, sizeof *n);
-    if (!text || !*text) return policy_fail(err, errlen, "the value is empty");
+    if (!text || !*text) return util_errf(err, errlen, "the value is empty");
     if (*p == '-')
-        return policy_fail(err, errlen, "'%.*s%s' is negative; only values above zero are allowed",
-                           policy_quote_len(text), text, policy_quote_more(text));
+        return util_errf(err, errlen, "'%.*s%s' is negative; only values above zero are allowed",
+                         policy_quote_len(text), text, policy_quote_more(text));
     if (!policy_is_digit(*p))
-        return policy_fail(err, errlen, "'%.*s%s' is not a number", policy_quote_len(text), text,
-                           policy_quote_more(text));
+        return util_errf(err, errlen, "'%.*s%s' is not a number", policy_quote_len(text), text,
+                         policy_quote_more(text));
     for (; policy_is_digit(*p) || (*p == '_' && policy_is_digit(p[1]) && p > text); p++) {
         if (*p != '_' && !policy_push_digit(&n->whole, *p))
-            return policy_fail(err, errlen, "'%.*s%s' is too large", policy_quote_len(text), text,
-                               policy_quote_more(text));
+            return util_errf(err, errlen, "'%.*s%s' is too large", policy_quote_len(text), text,
+                             policy_quote_more(text));
     }
     if (*p == '.' && policy_is_digit(p[1])) {
         for (p++; policy_is_digit(*p); p++) {
             if (n->frac_digits == POLICY_MAX_FRACTION_DIGITS)
-                return policy_fail(err, errlen, "'%.*s%s' has more than %u decimal places",
-                                   policy_quote_len(text), text, policy_quote_more(text),
-                                   POLICY_MAX_FRACTION_DIGITS);
+                return util_errf(err, errlen, "'%.*s%s' has more than %u decimal places",
+                                 policy_quote_len(text), text, policy_quote_more(text),
+                                 POLICY_MAX_FRACTION_DIGITS);
             policy_push_digit(&n->frac, *p); /* cannot overflow: at most 9 digits */
             n->frac_digits++;
         }
@@ -145,10 +133,10 @@ int lsb_parse_u64(const char *text, bool zero_ok, uint64_t *out, char *err, size
     policy_number n;
     if (policy_scan_number(text, &n, err, errlen) != 0) return -1;
     if (n.frac_digits > 0 || *n.rest != '\0')
-        return policy_fail(err, errlen, "'%.*s%s' is not a whole number (digits 0-9 only)",
-                           policy_quote_len(text), text, policy_quote_more(text));
+        return util_errf(err, errlen, "'%.*s%s' is not a whole number (digits 0-9 only)",
+                         policy_quote_len(text), text, policy_quote_more(text));
     if (n.whole == 0 && !zero_ok)
-        return policy_fail(err, errlen, "0 is not allowed; the value must be at least 1");
+        return util_errf(err, errlen, "0 is not allowed; the value must be at least 1");
     *out = n.whole;
     return 0;
 }
@@ -165,27 +153,26 @@ int lsb_parse_size(const char *text, bool zero_ok, uint64_t *out, char *err, siz
     if (policy_scan_number(text, &n, err, errlen) != 0) return -1;
     const policy_unit *unit = policy_find_unit(n.rest);
     if (!unit)
-        return policy_fail(err, errlen,
-                           "'%.*s%s' is not a size; use a number with an optional unit "
-                           "(B, k/KiB, KB, M/MiB, MB, G/GiB, GB), e.g. 64MiB or 128000000",
-                           policy_quote_len(text), text, policy_quote_more(text));
+        return util_errf(err, errlen,
+                         "'%.*s%s' is not a size; use a number with an optional unit "
+                         "(B, k/KiB, KB, M/MiB, MB, G/GiB, GB), e.g. 64MiB or 128000000",
+                         policy_quote_len(text), text, policy_quote_more(text));
     /* value = whole*bytes + frac*bytes/10^d, computed without overflow:
      * with bytes = q*10^d + r, frac*bytes/10^d = frac*q + frac*r/10^d. */
     uint64_t scale = policy_pow10(n.frac_digits);
     uint64_t q = unit->bytes / scale, r = unit->bytes % scale;
     if (n.whole != 0 && unit->bytes > UINT64_MAX / n.whole)
-        return policy_fail(err, errlen, "'%.*s%s' is too large", policy_quote_len(text), text,
-                           policy_quote_more(text));
+        return util_errf(err, errlen, "'%.*s%s' is too large", policy_quote_len(text), text,
+                         policy_quote_more(text));
     if ((n.frac * r) % scale != 0)
-        return policy_fail(err, errlen, "'%.*s%s' is not a whole number of bytes",
-                           policy_quote_len(text), text, policy_quote_more(text));
+        return util_errf(err, errlen, "'%.*s%s' is not a whole number of bytes",
+                         policy_quote_len(text), text, policy_quote_more(text));
     uint64_t whole = n.whole * unit->bytes;
     uint64_t part = n.frac * q + (n.frac * r) / scale;
     if (part > UINT64_MAX - whole)
-        return policy_fail(err, errlen, "'%.*s%s' is too large", policy_quote_len(text), text,
-                           policy_quote_more(text));
-    if (whole + part == 0 && !zero_ok)
-        return policy_fail(err, errlen, "a size of 0 is not allowed");
+        return util_errf(err, errlen, "'%.*s%s' is too large", policy_quote_len(text), text,
+                         policy_quote_more(text));
+    if (whole + part == 0 && !zero_ok) return util_errf(err, errlen, "a size of 0 is not allowed");
     *out = whole + part;
     return 0;
 }
@@ -195,26 +182,26 @@ int lsb_parse_seconds(const char *text, uint32_t *out_ms, char *err, size_t errl
     policy_number n;
     if (policy_scan_number(text, &n, err, errlen) != 0) return -1;
     if (strcmp(n.rest, "") != 0 && strcmp(n.rest, "s") != 0)
-        return policy_fail(err, errlen, "'%.*s%s' is not a number of seconds (e.g. 30 or 2.5)",
-                           policy_quote_len(text), text, policy_quote_more(text));
+        return util_errf(err, errlen, "'%.*s%s' is not a number of seconds (e.g. 30 or 2.5)",
+                         policy_quote_len(text), text, policy_quote_more(text));
     uint64_t max_s = LSB_MAX_TIMEOUT_MS / POLICY_MS_PER_S;
     if (n.whole > max_s)
-        return policy_fail(err, errlen, "'%.*s%s' is too long; the maximum is %llu seconds",
-                           policy_quote_len(text), text, policy_quote_more(text),
-                           (unsigned long long)max_s);
+        return util_errf(err, errlen, "'%.*s%s' is too long; the maximum is %llu seconds",
+                         policy_quote_len(text), text, policy_quote_more(text),
+                         (unsigned long long)max_s);
     uint64_t ms = n.whole * POLICY_MS_PER_S;
     if (n.frac_digits <= POLICY_MS_DIGITS)
         ms += n.frac * policy_pow10(POLICY_MS_DIGITS - n.frac_digits);
     else
         ms += n.frac / policy_pow10(n.frac_digits - POLICY_MS_DIGITS);
     if (ms > LSB_MAX_TIMEOUT_MS)
-        return policy_fail(err, errlen, "'%.*s%s' is too long; the maximum is %llu seconds",
-                           policy_quote_len(text), text, policy_quote_more(text),
-                           (unsigned long long)max_s);
+        return util_errf(err, errlen, "'%.*s%s' is too long; the maximum is %llu seconds",
+                         policy_quote_len(text), text, policy_quote_more(text),
+                         (unsigned long long)max_s);
     if (ms < LSB_MIN_TIMEOUT_MS)
-        return policy_fail(err, errlen,
-                           "'%.*s%s' is too short; the timeout must be at least 0.001 seconds",
-                           policy_quote_len(text), text, policy_quote_more(text));
+        return util_errf(err, errlen,
+                         "'%.*s%s' is too short; the timeout must be at least 0.001 seconds",
+                         policy_quote_len(text), text, policy_quote_more(text));
     *out_ms = (uint32_t)ms;
     return 0;
 }
@@ -225,16 +212,16 @@ static int policy_check_range(const char *field, uint64_t v, uint64_t lo, uint64
                               const char *unit, char *err, size_t errlen) {
     if (v >= lo && v <= hi) return 0;
     if (hi == UINT64_MAX)
-        return policy_fail(err, errlen, "%s is %llu; allowed: at least %llu %s", field,
-                           (unsigned long long)v, (unsigned long long)lo, unit);
-    return policy_fail(err, errlen, "%s is %llu; allowed: %llu to %llu %s", field,
-                       (unsigned long long)v, (unsigned long long)lo, (unsigned long long)hi, unit);
+        return util_errf(err, errlen, "%s is %llu; allowed: at least %llu %s", field,
+                         (unsigned long long)v, (unsigned long long)lo, unit);
+    return util_errf(err, errlen, "%s is %llu; allowed: %llu to %llu %s", field,
+                     (unsigned long long)v, (unsigned long long)lo, (unsigned long long)hi, unit);
 }
 
 /* memory_bytes within LSB_MIN_MEMORY..LSB_MAX_MEMORY; 0, or -1 with err. */
 static int policy_check_memory(uint64_t v, char *err, size_t errlen) {
     if (v >= LSB_MIN_MEMORY && v <= LSB_MAX_MEMORY) return 0;
-    return policy_fail(
+    return util_errf(
         err, errlen,
         "memory_bytes is %llu (%.2f MiB); allowed: %llu (%llu MiB) to %llu "
         "(%llu MiB) bytes",
@@ -246,27 +233,27 @@ static int policy_check_memory(uint64_t v, char *err, size_t errlen) {
 /* A folder path is either absent (NULL) or a non-empty string. */
 static int policy_check_dir(const char *field, const char *path, char *err, size_t errlen) {
     if (path && *path == '\0')
-        return policy_fail(err, errlen, "%s is an empty string; allowed: NULL or a folder path",
-                           field);
+        return util_errf(err, errlen, "%s is an empty string; allowed: NULL or a folder path",
+                         field);
     return 0;
 }
 
 /* Check one "K=V" entry; adds its size (with the NUL) to *total. */
 static int policy_check_env_entry(const char *entry, size_t i, size_t *total, char *err,
                                   size_t errlen) {
-    if (!entry) return policy_fail(err, errlen, "env[%zu] is NULL; allowed: \"KEY=VALUE\"", i);
+    if (!entry) return util_errf(err, errlen, "env[%zu] is NULL; allowed: \"KEY=VALUE\"", i);
     const char *eq = strchr(entry, '=');
     if (!eq)
-        return policy_fail(err, errlen, "env[%zu] '%.*s%s' has no '='; allowed: \"KEY=VALUE\"", i,
-                           policy_quote_len(entry), entry, policy_quote_more(entry));
+        return util_errf(err, errlen, "env[%zu] '%.*s%s' has no '='; allowed: \"KEY=VALUE\"", i,
+                         policy_quote_len(entry), entry, policy_quote_more(entry));
     if (eq == entry)
-        return policy_fail(err, errlen,
-                           "env[%zu] '%.*s%s' has an empty key; allowed: \"KEY=VALUE\" with a "
-                           "non-empty KEY",
-                           i, policy_quote_len(entry), entry, policy_quote_more(entry));
+        return util_errf(err, errlen,
+                         "env[%zu] '%.*s%s' has an empty key; allowed: \"KEY=VALUE\" with a "
+                         "non-empty KEY",
+                         i, policy_quote_len(entry), entry, policy_quote_more(entry));
     size_t len = strlen(entry), bad;
     if (!utf8_valid(entry, len, &bad))
-        return policy_fail(err, errlen, "env[%zu] is not valid UTF-8 (byte offset %zu)", i, bad);
+        return util_errf(err, errlen, "env[%zu] is not valid UTF-8 (byte offset %zu)", i, bad);
     *total += len + 1;
     return 0;
 }
@@ -274,23 +261,23 @@ static int policy_check_env_entry(const char *entry, size_t i, size_t *total, ch
 /* Every env entry, and their total size; 0, or -1 with err. */
 static int policy_check_env(const lsb_policy *p, char *err, size_t errlen) {
     if (p->env_count > 0 && !p->env)
-        return policy_fail(err, errlen, "env is NULL but env_count is %zu", p->env_count);
+        return util_errf(err, errlen, "env is NULL but env_count is %zu", p->env_count);
     size_t total = 0;
     for (size_t i = 0; i < p->env_count; i++) {
         if (policy_check_env_entry(p->env[i], i, &total, err, errlen) != 0) return -1;
         if (total > LSB_MAX_ENV_BYTES)
-            return policy_fail(err, errlen,
-                               "env is larger than %llu bytes (counting one NUL per entry) at "
-                               "env[%zu]; allowed: at most %llu bytes in total",
-                               (unsigned long long)LSB_MAX_ENV_BYTES, i,
-                               (unsigned long long)LSB_MAX_ENV_BYTES);
+            return util_errf(err, errlen,
+                             "env is larger than %llu bytes (counting one NUL per entry) at "
+                             "env[%zu]; allowed: at most %llu bytes in total",
+                             (unsigned long long)LSB_MAX_ENV_BYTES, i,
+                             (unsigned long long)LSB_MAX_ENV_BYTES);
     }
     return 0;
 }
 
 /* See policy.h; -1 with a message in err. */
 int policy_validate(const lsb_policy *p, char *err, size_t errlen) {
-    if (!p) return policy_fail(err, errlen, "policy is NULL");
+    if (!p) return util_errf(err, errlen, "policy is NULL");
     if (policy_check_range("fuel", p->fuel, 1, LSB_MAX_FUEL, "instructions", err, errlen) != 0 ||
         policy_check_memory(p->memory_bytes, err, errlen) != 0 ||
         policy_check_range("timeout_ms", p->timeout_ms, LSB_MIN_TIMEOUT_MS, LSB_MAX_TIMEOUT_MS,
