@@ -6,6 +6,7 @@
  */
 #include "mcp/audit.h"
 
+#include <nettle/base16.h>
 #include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +22,8 @@ static void sha256_hex(const char *data, size_t len, char hex[65]) {
     sha256_init(&ctx);
     sha256_update(&ctx, len, (const uint8_t *)data);
     sha256_digest(&ctx, sizeof digest, digest);
-    for (size_t i = 0; i < sizeof digest; i++)
-        snprintf(hex + 2 * i, 3, "%02x", digest[i]);
+    base16_encode_update(hex, sizeof digest, digest);
+    hex[BASE16_ENCODE_LENGTH(sizeof digest)] = '\0';
 }
 
 /* See audit.h. */

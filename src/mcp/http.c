@@ -17,6 +17,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <nettle/base16.h>
 #include <nettle/memops.h>
 #include <nettle/sha2.h>
 #include <signal.h>
@@ -323,12 +324,17 @@ static bool check_token(http_server *h, struct MHD_Connection *c) {
     return memeql_sec(digest, h->token_digest, sizeof digest) != 0;
 }
 
+/* Bytes of the token hash that name a client in rate limits. */
+#define HTTP_TOKEN_KEY_BYTES 4
+
 /* The key a client is known by: its token's hash when a token is set
  * (rate limits are per token), else its address. */
 static void client_key(http_server *h, struct MHD_Connection *c, char *key, size_t len) {
     if (h->srv->opt.auth_token[0] != '\0') {
-        snprintf(key, len, "token:%02x%02x%02x%02x", h->token_digest[0], h->token_digest[1],
-                 h->token_digest[2], h->token_digest[3]);
+        char hex[BASE16_ENCODE_LENGTH(HTTP_TOKEN_KEY_BYTES) + 1];
+        base16_encode_update(hex, HTTP_TOKEN_KEY_BYTES, h->token_digest);
+        hex[BASE16_ENCODE_LENGTH(HTTP_TOKEN_KEY_BYTES)] = '\0';
+        snprintf(key, len, "token:%s", hex);
         return;
     }
     const union MHD_ConnectionInfo *ci =

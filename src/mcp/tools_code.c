@@ -10,6 +10,7 @@
  * is written to a file first (the session's /app/outputs/, or the server's
  * outputs folder for one-shot runs) so nothing is lost.
  */
+#include <nettle/base16.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +41,12 @@ static size_t utf8_prefix(const char *s, size_t len, size_t max_chars, size_t *c
 
 /* A random 16-hex-digit name for a one-shot output file. */
 static void random_name(char *buf, size_t len) {
-    unsigned char r[8] = {0};
-    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) r[0] = (unsigned char)getpid();
-    snprintf(buf, len, "%02x%02x%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5], r[6],
-             r[7]);
+    uint8_t r[8] = {0};
+    char hex[BASE16_ENCODE_LENGTH(sizeof r) + 1];
+    if (getrandom(r, sizeof r, 0) != (ssize_t)sizeof r) r[0] = (uint8_t)getpid();
+    base16_encode_update(hex, sizeof r, r);
+    hex[BASE16_ENCODE_LENGTH(sizeof r)] = '\0';
+    snprintf(buf, len, "%s", hex);
 }
 
 /*

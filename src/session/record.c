@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <nettle/base16.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +27,20 @@
 
 /* See llmsandbox.h. */
 int lsb_uuid_new(char out[LSB_SESSION_ID_MAX + 1]) {
-    unsigned char b[RECORD_UUID_BYTES];
+    static const size_t group_bytes[] = {4, 2, 2, 2, 6}; /* 8-4-4-4-12 digits */
+    uint8_t b[RECORD_UUID_BYTES];
     if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b) return -1;
-    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
-    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-    snprintf(out, LSB_SESSION_ID_MAX + 1,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-             b[15]);
+    b[6] = (uint8_t)((b[6] & 0x0f) | 0x40); /* version 4 */
+    b[8] = (uint8_t)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+    char *at = out;
+    const uint8_t *from = b;
+    for (size_t g = 0; g < sizeof group_bytes / sizeof group_bytes[0]; g++) {
+        if (g > 0) *at++ = '-';
+        base16_encode_update(at, group_bytes[g], from);
+        at += BASE16_ENCODE_LENGTH(group_bytes[g]);
+        from += group_bytes[g];
+    }
+    *at = '\0';
     return 0;
 }
 
