@@ -271,6 +271,16 @@ lsb_status lsb_session_ids(lsb_sandbox *sandbox, char ***ids, size_t *count, cha
                            size_t errlen);
 void lsb_session_ids_free(char **ids, size_t count);
 
+/*
+ * One session as a JSON object (malloc'd, NUL-terminated; free with free):
+ * {id, language, created_at, last_used_at (Unix seconds, to the
+ * millisecond), execution_count, auto_persist_globals, live,
+ * workspace_bytes, workspace_files, limits: {fuel, memory_bytes,
+ * timeout_ms, stdout_max, stderr_max, quota_bytes, quota_files}}, as
+ * `llm-sandbox session info --json` prints it. NULL when out of memory.
+ */
+char *lsb_session_info_to_json(const lsb_session_info *info);
+
 /* Every stored session (sorted by id); free with free(). */
 lsb_status lsb_session_list(lsb_sandbox *sandbox, lsb_session_info **out, size_t *count, char *err,
                             size_t errlen);

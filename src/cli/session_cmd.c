@@ -63,8 +63,8 @@ static int cli_sess_exit_status(lsb_status st) {
  * "message"}, "exit_status"}. Returns status. */
 static int cli_sess_json_error(cli_session_cmd cmd, const char *code, const char *msg, int status) {
     json_t *o = json_pack("{s:b, s:o, s:{s:s, s:o}, s:i}", "ok", 0, "command",
-                          cli_json_str(cli_session_cmd_name(cmd)), "error", "code", code, "message",
-                          cli_json_str(msg), "exit_status", status);
+                          util_json_str(cli_session_cmd_name(cmd)), "error", "code", code,
+                          "message", util_json_str(msg), "exit_status", status);
     int st = cli_json_print(o, status, stdout, stderr);
     return st == CLI_EXIT_OK ? status : st;
 }
@@ -111,33 +111,20 @@ static int cli_sess_lib_fail(cli_sess_ctx *c, lsb_status st, const char *what, .
  * when out of memory (fields NULL). */
 static int cli_sess_json_done(const cli_sess_ctx *c, json_t *fields) {
     json_t *o = fields ? json_pack("{s:b, s:o}", "ok", 1, "command",
-                                   cli_json_str(cli_session_cmd_name(c->s->cmd)))
+                                   util_json_str(cli_session_cmd_name(c->s->cmd)))
                        : NULL;
     if (o && json_object_update(o, fields) != 0) json_decref(o), o = NULL;
     json_decref(fields);
     return cli_json_print(o, CLI_EXIT_OK, stdout, stderr);
 }
 
-/* The stored limits of a session, as an object (NULL when out of memory). */
-static json_t *cli_sess_json_limits(const lsb_policy *p) {
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "fuel", cli_json_uint(p->fuel),
-                     "memory_bytes", cli_json_uint(p->memory_bytes), "timeout_ms",
-                     cli_json_uint(p->timeout_ms), "stdout_max", cli_json_uint(p->stdout_max),
-                     "stderr_max", cli_json_uint(p->stderr_max), "quota_bytes",
-                     cli_json_uint(p->quota_bytes), "quota_files", cli_json_uint(p->quota_files));
-}
-
-/* One session, as the object `create`, `info` and `list` print (NULL when
- * out of memory). */
+/* One session, as the object `create`, `info` and `list` print: the
+ * library's lsb_session_info_to_json (NULL when out of memory). */
 static json_t *cli_sess_json_info(const lsb_session_info *i) {
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o}", "id",
-                     cli_json_str(i->id), "language", cli_json_str(lsb_language_name(i->language)),
-                     "created_at", cli_json_fixed(i->created_at, CLI_SESS_TIME_DIGITS),
-                     "last_used_at", cli_json_fixed(i->last_used_at, CLI_SESS_TIME_DIGITS),
-                     "execution_count", cli_json_uint(i->execution_count), "auto_persist_globals",
-                     (int)i->auto_persist_globals, "live", (int)i->live, "workspace_bytes",
-                     cli_json_uint(i->workspace_bytes), "workspace_files",
-                     cli_json_uint(i->workspace_files), "limits", cli_sess_json_limits(&i->policy));
+    char *text = lsb_session_info_to_json(i);
+    json_t *o = text ? json_loads(text, 0, NULL) : NULL;
+    free(text);
+    return o;
 }
 
 /* Print {"ok": true, "command", "session": {...}} for one session. */
@@ -331,15 +318,15 @@ static int cli_sess_files_json(const cli_sess_ctx *c, const lsb_file_entry *e, s
     lsb_limits_get(&lim);
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < n; i++) {
-        json_t *f = json_pack("{s:o, s:o, s:o, s:b, s:b}", "path", cli_json_str(e[i].path), "size",
-                              cli_json_uint(e[i].size), "mtime",
-                              cli_json_fixed(e[i].mtime, CLI_SESS_TIME_DIGITS), "is_dir",
+        json_t *f = json_pack("{s:o, s:o, s:o, s:b, s:b}", "path", util_json_str(e[i].path), "size",
+                              util_json_uint(e[i].size), "mtime",
+                              util_json_fixed(e[i].mtime, CLI_SESS_TIME_DIGITS), "is_dir",
                               (int)e[i].is_dir, "is_system", (int)e[i].is_system);
         if (json_array_append_new(arr, f) != 0) json_decref(arr), arr = NULL;
     }
     json_t *fields =
-        arr ? json_pack("{s:o, s:o, s:o}", "session_id", cli_json_str(c->s->id), "path",
-                        cli_json_str(c->s->path ? c->s->path : lim.app_mount), "files", arr)
+        arr ? json_pack("{s:o, s:o, s:o}", "session_id", util_json_str(c->s->id), "path",
+                        util_json_str(c->s->path ? c->s->path : lim.app_mount), "files", arr)
             : NULL;
     return cli_sess_json_done(c, fields);
 }
@@ -378,7 +365,7 @@ static int cli_sess_files(cli_sess_ctx *c) {
 static json_t *cli_sess_json_content(const char *data, size_t len) {
     bool text = lsb_utf8_valid(data, len, NULL) && !memchr(data, '\0', len);
     if (text)
-        return json_pack("{s:s, s:o}", "encoding", "utf-8", "content", cli_json_text(data, len));
+        return json_pack("{s:s, s:o}", "encoding", "utf-8", "content", util_json_text(data, len));
     size_t out_len = BASE64_ENCODE_RAW_LENGTH(len);
     char *out = len <= (SIZE_MAX - 2) / 4 * 3 ? malloc(out_len + 1) : NULL;
     if (!out) return NULL;
@@ -410,8 +397,8 @@ static int cli_sess_read(cli_sess_ctx *c) {
         return cli_sess_lib_fail(c, st, "cannot read '%s' in session '%s'", s->path, s->id);
     int status = CLI_EXIT_OK;
     if (s->run.json) {
-        json_t *fields = json_pack("{s:o, s:o, s:o}", "session_id", cli_json_str(s->id), "path",
-                                   cli_json_str(s->path), "size", cli_json_uint(len));
+        json_t *fields = json_pack("{s:o, s:o, s:o}", "session_id", util_json_str(s->id), "path",
+                                   util_json_str(s->path), "size", util_json_uint(len));
         json_t *content = fields ? cli_sess_json_content(data, len) : NULL;
         if (!content || json_object_update(fields, content) != 0)
             json_decref(fields), fields = NULL;
@@ -433,11 +420,11 @@ static int cli_sess_done(const cli_sess_ctx *c, const char *text, const char *pa
         printf("%s\n", text);
         return CLI_EXIT_OK;
     }
-    json_t *fields = json_pack("{s:o}", "session_id", cli_json_str(c->s->id));
-    if (fields && path && json_object_set_new(fields, "path", cli_json_str(path)) != 0)
+    json_t *fields = json_pack("{s:o}", "session_id", util_json_str(c->s->id));
+    if (fields && path && json_object_set_new(fields, "path", util_json_str(path)) != 0)
         json_decref(fields), fields = NULL;
     if (fields && bytes >= 0 &&
-        json_object_set_new(fields, "bytes", cli_json_uint((uint64_t)bytes)) != 0)
+        json_object_set_new(fields, "bytes", util_json_uint((uint64_t)bytes)) != 0)
         json_decref(fields), fields = NULL;
     return cli_sess_json_done(c, fields);
 }
@@ -506,9 +493,9 @@ static int cli_sess_prune(cli_sess_ctx *c) {
         return CLI_EXIT_OK;
     }
     return cli_sess_json_done(c, json_pack("{s:b, s:o, s:o, s:o}", "dry_run", (int)s->dry_run,
-                                           "older_than_s", cli_json_uint(s->older_than_s),
-                                           "sessions", cli_json_uint(rep.sessions), "bytes",
-                                           cli_json_uint(rep.bytes)));
+                                           "older_than_s", util_json_uint(s->older_than_s),
+                                           "sessions", util_json_uint(rep.sessions), "bytes",
+                                           util_json_uint(rep.bytes)));
 }
 
 /* install: a wheel (a path, made absolute, or a name in --wheel-dir). */
@@ -527,9 +514,9 @@ static int cli_sess_install(cli_sess_ctx *c) {
     }
     char *space = strchr(installed, ' ');
     size_t name_len = space ? (size_t)(space - installed) : strlen(installed);
-    return cli_sess_json_done(c, json_pack("{s:o, s:o, s:o}", "session_id", cli_json_str(s->id),
-                                           "name", cli_json_text(installed, name_len), "version",
-                                           cli_json_str(space ? space + 1 : "")));
+    return cli_sess_json_done(c, json_pack("{s:o, s:o, s:o}", "session_id", util_json_str(s->id),
+                                           "name", util_json_text(installed, name_len), "version",
+                                           util_json_str(space ? space + 1 : "")));
 }
 
 /* ---- opening, dispatch ---- */

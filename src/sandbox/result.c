@@ -11,23 +11,16 @@
 #include "llmsandbox.h"
 
 #include <jansson.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "sandbox/fuel_analysis.h"
 #include "sandbox/guidance.h"
-#include "util/utf8.h"
+#include "util/json.h"
 
 #define RESULT_DURATION_DECIMALS 3
 #define RESULT_PERCENT_DECIMALS  2
-/* %.15g prints back exactly the decimal result_fixed read, as long as it
- * has at most 15 significant digits: below 10^12 with three decimals (a
- * run would take 30 years to exceed that in duration_ms). */
-#define RESULT_JSON_FLAGS  (JSON_COMPACT | JSON_REAL_PRECISION(15))
-#define RESULT_FIXED_LIMIT 1e15 /* larger magnitudes are printed as they are */
-#define RESULT_NUMBER_MAX  48   /* "%.9f" of anything below RESULT_FIXED_LIMIT */
 
 static const char *const result_lang_names[] = {
     [LSB_LANG_PYTHON] = "python",
@@ -124,43 +117,6 @@ void lsb_result_free(lsb_result *result) {
     memset(result, 0, sizeof *result);
 }
 
-/* Guest or user bytes as a JSON string: invalid UTF-8 becomes U+FFFD
- * (jansson refuses it), everything else is kept. NULL s is null. Returns
- * NULL when out of memory. */
-static json_t *result_text(const char *s, size_t n) {
-    if (!s) return json_null();
-    if (utf8_valid(s, n, NULL)) return json_stringn_nocheck(s, n);
-    size_t len;
-    char *fixed = utf8_repair(s, n, &len);
-    if (!fixed) return NULL;
-    json_t *v = json_stringn_nocheck(fixed, len);
-    free(fixed);
-    return v;
-}
-
-/* A NUL-terminated string as result_text, or null when s is NULL. */
-static json_t *result_cstring(const char *s) { return result_text(s, s ? strlen(s) : 0); }
-
-/* v as a JSON number: an integer when it fits json_int_t, else a real. */
-static json_t *result_uint(uint64_t v) {
-    if (v <= (uint64_t)INT64_MAX) return json_integer((json_int_t)v);
-    return json_real((double)v);
-}
-
-/* v with at most `decimals` digits after the point and no trailing zeros:
- * the decimal text printf rounds to, read back, so that RESULT_JSON_FLAGS'
- * precision prints exactly that text; a whole number prints as an integer
- * ("12", not "12.0"); not finite is null. NULL when out of memory. */
-static json_t *result_fixed(double v, int decimals) {
-    char num[RESULT_NUMBER_MAX];
-    if (!isfinite(v)) return json_null();
-    if (fabs(v) >= RESULT_FIXED_LIMIT) return json_real(v);
-    snprintf(num, sizeof num, "%.*f", decimals, v);
-    double r = strtod(num, NULL); /* same locale as snprintf: the point round-trips */
-    if (r == trunc(r)) return json_integer((json_int_t)r); /* also turns -0 into 0 */
-    return json_real(r);
-}
-
 /* Set key of obj to v (taking it over); false when v is NULL (out of
  * memory) or the set failed. */
 static bool result_set(json_t *obj, const char *key, json_t *v) {
@@ -174,7 +130,7 @@ static bool result_push(json_t *arr, json_t *v) { return v && json_array_append_
 static json_t *result_list(const char *const *items, size_t count) {
     json_t *arr = json_array();
     for (size_t i = 0; arr && items && i < count; i++)
-        if (items[i] && !result_push(arr, result_cstring(items[i]))) return json_decref(arr), NULL;
+        if (items[i] && !result_push(arr, util_json_str(items[i]))) return json_decref(arr), NULL;
     return arr;
 }
 
@@ -182,7 +138,7 @@ static json_t *result_list(const char *const *items, size_t count) {
 static json_t *result_warnings(const lsb_result *r) {
     char extra[GUIDANCE_WARNING_MAX];
     json_t *arr = result_list((const char *const *)r->warnings, r->warnings_count);
-    if (arr && guidance_warning(r, extra, sizeof extra) && !result_push(arr, result_cstring(extra)))
+    if (arr && guidance_warning(r, extra, sizeof extra) && !result_push(arr, util_json_str(extra)))
         return json_decref(arr), NULL;
     return arr;
 }
@@ -201,8 +157,8 @@ static json_t *result_error(const lsb_result *r) {
     guidance_error e;
     if (!guidance_describe(r, &e)) return json_null();
     json_t *o = json_object();
-    if (!o || !result_set(o, "type", result_cstring(e.type)) ||
-        !result_set(o, "message", result_cstring(e.message)) ||
+    if (!o || !result_set(o, "type", util_json_str(e.type)) ||
+        !result_set(o, "message", util_json_str(e.message)) ||
         !result_set(o, "guidance", result_strings(e.guidance)) ||
         !result_set(o, "docs", result_strings(e.docs)))
         return json_decref(o), NULL;
@@ -214,20 +170,20 @@ static json_t *result_fuel(const lsb_result *r) {
     fuel_analysis a;
     fuel_analyze(r, &a);
     json_t *o = json_object();
-    if (!o || !result_set(o, "consumed", result_uint(a.consumed)) ||
-        !result_set(o, "budget", result_uint(a.budget)) ||
+    if (!o || !result_set(o, "consumed", util_json_uint(a.consumed)) ||
+        !result_set(o, "budget", util_json_uint(a.budget)) ||
         !result_set(o, "utilization_percent",
-                    result_fixed(a.utilization_percent, RESULT_PERCENT_DECIMALS)) ||
+                    util_json_fixed(a.utilization_percent, RESULT_PERCENT_DECIMALS)) ||
         !result_set(o, "status", json_string(fuel_status_name(a.status))) ||
-        !result_set(o, "recommendation", result_cstring(a.recommendation)) ||
-        !result_set(o, "suggested_budget", result_uint(a.suggested_budget)))
+        !result_set(o, "recommendation", util_json_str(a.recommendation)) ||
+        !result_set(o, "suggested_budget", util_json_uint(a.suggested_budget)))
         return json_decref(o), NULL;
     return o;
 }
 
 /* stdout/stderr: the bytes the guest wrote (NULL data counts as empty). */
 static json_t *result_output(const char *data, size_t len) {
-    return result_text(data ? data : "", data ? len : 0);
+    return util_json_text(data ? data : "", data ? len : 0);
 }
 
 /* The fields from success to trap_reason, in schema order, into o.
@@ -239,12 +195,13 @@ static bool result_set_run(json_t *o, const lsb_result *r) {
            result_set(o, "stderr", result_output(r->stderr_data, r->stderr_len)) &&
            result_set(o, "stdout_truncated", json_boolean(r->stdout_truncated)) &&
            result_set(o, "stderr_truncated", json_boolean(r->stderr_truncated)) &&
-           result_set(o, "fuel_consumed", result_uint(r->fuel_consumed)) &&
-           result_set(o, "fuel_budget", result_uint(r->fuel_budget)) &&
-           result_set(o, "duration_ms", result_fixed(r->duration_ms, RESULT_DURATION_DECIMALS)) &&
-           result_set(o, "memory_peak_bytes", result_uint(r->memory_peak_bytes)) &&
-           result_set(o, "memory_limit_bytes", result_uint(r->memory_limit_bytes)) &&
-           result_set(o, "trap_reason", result_cstring(lsb_trap_name(r->trap)));
+           result_set(o, "fuel_consumed", util_json_uint(r->fuel_consumed)) &&
+           result_set(o, "fuel_budget", util_json_uint(r->fuel_budget)) &&
+           result_set(o, "duration_ms",
+                      util_json_fixed(r->duration_ms, RESULT_DURATION_DECIMALS)) &&
+           result_set(o, "memory_peak_bytes", util_json_uint(r->memory_peak_bytes)) &&
+           result_set(o, "memory_limit_bytes", util_json_uint(r->memory_limit_bytes)) &&
+           result_set(o, "trap_reason", util_json_str(lsb_trap_name(r->trap)));
 }
 
 /* The fields from files_created to fuel_analysis, in schema order, into
@@ -256,7 +213,7 @@ static bool result_set_outcome(json_t *o, const lsb_result *r) {
                o, "files_modified",
                result_list((const char *const *)r->files_modified, r->files_modified_count)) &&
            result_set(o, "warnings", result_warnings(r)) &&
-           result_set(o, "session_id", result_cstring(r->session_id)) &&
+           result_set(o, "session_id", util_json_str(r->session_id)) &&
            result_set(o, "runtime", json_string(lsb_language_name(r->runtime))) &&
            result_set(o, "error", result_error(r)) &&
            result_set(o, "fuel_analysis", result_fuel(r));
@@ -268,7 +225,7 @@ char *lsb_result_to_json(const lsb_result *result) {
     json_t *o = json_object();
     char *text = NULL;
     if (o && result_set_run(o, result) && result_set_outcome(o, result))
-        text = json_dumps(o, RESULT_JSON_FLAGS);
+        text = json_dumps(o, UTIL_JSON_FLAGS);
     json_decref(o);
     return text;
 }

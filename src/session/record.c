@@ -21,9 +21,11 @@
 
 #include "sandbox/ipc.h"
 #include "sandbox/policy.h"
+#include "util/json.h"
 
-#define RECORD_UUID_LEN   36
-#define RECORD_UUID_BYTES 16
+#define RECORD_TIME_DECIMALS 3 /* Unix times in info objects: milliseconds */
+#define RECORD_UUID_LEN      36
+#define RECORD_UUID_BYTES    16
 
 /* See llmsandbox.h. */
 int lsb_uuid_new(char out[LSB_SESSION_ID_MAX + 1]) {
@@ -85,18 +87,34 @@ int lsb_session_id_check(const char *id, bool allow_custom, char *err, size_t er
     return 0;
 }
 
-/* The policy's limits as a JSON object. */
-static json_t *encode_policy(const lsb_policy *p) {
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "fuel", (json_int_t)p->fuel,
-                     "memory_bytes", (json_int_t)p->memory_bytes, "timeout_ms",
-                     (json_int_t)p->timeout_ms, "stdout_max", (json_int_t)p->stdout_max,
-                     "stderr_max", (json_int_t)p->stderr_max, "quota_bytes",
-                     (json_int_t)p->quota_bytes, "quota_files", (json_int_t)p->quota_files);
+/* The policy's limits as a JSON object: the "policy" of a record and the
+ * "limits" of an info object. NULL when out of memory. */
+static json_t *record_limits(const lsb_policy *p) {
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "fuel", util_json_uint(p->fuel),
+                     "memory_bytes", util_json_uint(p->memory_bytes), "timeout_ms",
+                     util_json_uint(p->timeout_ms), "stdout_max", util_json_uint(p->stdout_max),
+                     "stderr_max", util_json_uint(p->stderr_max), "quota_bytes",
+                     util_json_uint(p->quota_bytes), "quota_files", util_json_uint(p->quota_files));
+}
+
+/* See llmsandbox.h. */
+char *lsb_session_info_to_json(const lsb_session_info *i) {
+    json_t *o = json_pack(
+        "{s:o, s:s, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o}", "id", util_json_str(i->id),
+        "language", lsb_language_name(i->language), "created_at",
+        util_json_fixed(i->created_at, RECORD_TIME_DECIMALS), "last_used_at",
+        util_json_fixed(i->last_used_at, RECORD_TIME_DECIMALS), "execution_count",
+        util_json_uint(i->execution_count), "auto_persist_globals", (int)i->auto_persist_globals,
+        "live", (int)i->live, "workspace_bytes", util_json_uint(i->workspace_bytes),
+        "workspace_files", util_json_uint(i->workspace_files), "limits", record_limits(&i->policy));
+    char *text = o ? json_dumps(o, UTIL_JSON_FLAGS) : NULL;
+    json_decref(o);
+    return text;
 }
 
 /* See record.h. */
 char *sess_record_encode(const lsb_session_info *info) {
-    json_t *policy = encode_policy(&info->policy);
+    json_t *policy = record_limits(&info->policy);
     json_t *root =
         policy
             ? json_pack("{s:i, s:s, s:s, s:f, s:f, s:I, s:b, s:o}", "version", SESS_RECORD_VERSION,

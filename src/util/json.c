@@ -1,0 +1,48 @@
+/*
+ * json.c - JSON values built the same way everywhere (see json.h). It
+ * keeps jansson's guarantees: every string handed over is valid UTF-8.
+ */
+#include "util/json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/utf8.h"
+
+#define UTIL_JSON_FIXED_LIMIT 1e15 /* larger magnitudes are printed as they are */
+#define UTIL_JSON_NUMBER_MAX  48   /* "%.9f" of anything below the limit */
+
+/* See json.h. */
+json_t *util_json_text(const char *s, size_t n) {
+    if (!s) return json_null();
+    if (utf8_valid(s, n, NULL)) return json_stringn_nocheck(s, n);
+    size_t len;
+    char *fixed = utf8_repair(s, n, &len);
+    if (!fixed) return NULL;
+    json_t *v = json_stringn_nocheck(fixed, len);
+    free(fixed);
+    return v;
+}
+
+/* See json.h. */
+json_t *util_json_str(const char *s) { return util_json_text(s, s ? strlen(s) : 0); }
+
+/* See json.h. */
+json_t *util_json_uint(uint64_t v) {
+    if (v <= (uint64_t)INT64_MAX) return json_integer((json_int_t)v);
+    return json_real((double)v);
+}
+
+/* See json.h. The decimal text printf rounds to is read back, so that the
+ * dump flags' precision prints exactly that text. */
+json_t *util_json_fixed(double v, int decimals) {
+    char num[UTIL_JSON_NUMBER_MAX];
+    if (!isfinite(v)) return json_null();
+    if (fabs(v) >= UTIL_JSON_FIXED_LIMIT) return json_real(v);
+    snprintf(num, sizeof num, "%.*f", decimals, v);
+    double r = strtod(num, NULL); /* same locale as snprintf: the point round-trips */
+    if (r == trunc(r)) return json_integer((json_int_t)r); /* also turns -0 into 0 */
+    return json_real(r);
+}
