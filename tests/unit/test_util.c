@@ -2,7 +2,8 @@
  * test_util.c - the small shared helpers of src/util: the clocks and timed
  * waits, mkdir -p and its messages, the close-all-but loop of forked
  * children, the error helper, and the tree walker's contract (what a
- * visitor sees, entering, stopping, aborting and the depth bound).
+ * visitor sees, entering, stopping, aborting and the depth bound), and
+ * the JSON values every document is built from.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,9 +23,11 @@
 
 #include <cmocka.h>
 
+#include "llmsandbox.h"
 #include "util/clock.h"
 #include "util/err.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/walk.h"
 
 /* A fresh temporary folder for one test. */
@@ -187,6 +190,77 @@ static void test_walk_depth(void **state) {
     assert_string_equal(s.log, "E:x:0\nN:x:0\n");
 }
 
+/* Dump v (taken over) with the flags every document uses; the caller frees. */
+static char *dump(json_t *v) {
+    assert_non_null(v);
+    char *text = json_dumps(v, UTIL_JSON_FLAGS | JSON_ENCODE_ANY);
+    json_decref(v);
+    assert_non_null(text);
+    return text;
+}
+
+/* Assert that v dumps as want. */
+static void assert_dumps(json_t *v, const char *want) {
+    char *text = dump(v);
+    assert_string_equal(text, want);
+    free(text);
+}
+
+/* Fixed-point numbers print the decimal printf rounds to, without trailing
+ * zeros; whole numbers as integers; non-finite values as null. */
+static void test_json_numbers(void **state) {
+    (void)state;
+    assert_dumps(util_json_fixed(12.0, 3), "12");
+    assert_dumps(util_json_fixed(-0.0001, 3), "0");
+    assert_dumps(util_json_fixed(1.5, 3), "1.5");
+    assert_dumps(util_json_fixed(1796496255.1974, 3), "1796496255.197");
+    assert_dumps(util_json_fixed(99.999, 2), "100");
+    assert_dumps(util_json_fixed(1.0 / 0.0, 3), "null");
+    assert_dumps(util_json_uint(UINT64_C(5000000000)), "5000000000");
+    assert_dumps(util_json_uint(UINT64_MAX), "1.84467440737096e19");
+}
+
+/* Text keeps valid UTF-8 as it is and repairs invalid bytes to U+FFFD;
+ * NULL is null. */
+static void test_json_text(void **state) {
+    (void)state;
+    assert_dumps(util_json_str("caf\xc3\xa9 \xe2\x9c\x93"), "\"caf\xc3\xa9 \xe2\x9c\x93\"");
+    assert_dumps(util_json_text("a\xff"
+                                "b",
+                                3),
+                 "\"a\xef\xbf\xbd"
+                 "b\"");
+    assert_dumps(util_json_text("a\0b", 3), "\"a\\u0000b\"");
+    assert_dumps(util_json_str(NULL), "null");
+}
+
+/* A session's info object has its documented keys, in order, with times
+ * to the millisecond and the stored limits. */
+static void test_session_info_json(void **state) {
+    (void)state;
+    lsb_session_info info;
+    memset(&info, 0, sizeof info);
+    snprintf(info.id, sizeof info.id, "%s", "profile-\xc3\xa9");
+    info.language = LSB_LANG_JAVASCRIPT;
+    info.created_at = 1796496255.1974;
+    info.last_used_at = 1796496300;
+    info.execution_count = 3;
+    info.live = true;
+    info.workspace_bytes = 10;
+    info.workspace_files = 2;
+    lsb_policy_init(&info.policy);
+    char *text = lsb_session_info_to_json(&info);
+    assert_non_null(text);
+    assert_string_equal(
+        text, "{\"id\":\"profile-\xc3\xa9\",\"language\":\"javascript\",\"created_at\":"
+              "1796496255.197,\"last_used_at\":1796496300,\"execution_count\":3,"
+              "\"auto_persist_globals\":false,\"live\":true,\"workspace_bytes\":10,"
+              "\"workspace_files\":2,\"limits\":{\"fuel\":5000000000,\"memory_bytes\":"
+              "134217728,\"timeout_ms\":30000,\"stdout_max\":2000000,\"stderr_max\":1000000,"
+              "\"quota_bytes\":104857600,\"quota_files\":10000}}");
+    free(text);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_clock_and_wait),
@@ -196,6 +270,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_walk_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_walk_stop_abort, setup, teardown),
         cmocka_unit_test_setup_teardown(test_walk_depth, setup, teardown),
+        cmocka_unit_test(test_json_numbers),
+        cmocka_unit_test(test_json_text),
+        cmocka_unit_test(test_session_info_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
