@@ -65,9 +65,9 @@ typedef void (*lsb_output_fn)(void *ctx, int fd, const char *data, size_t len);
  */
 typedef struct lsb_cancel lsb_cancel;
 lsb_cancel *lsb_cancel_new(void);
-void lsb_cancel_fire(lsb_cancel *cancel);
-bool lsb_cancel_fired(const lsb_cancel *cancel);
-void lsb_cancel_free(lsb_cancel *cancel);
+void lsb_cancel_fire(lsb_cancel *cancel);        /* never fails */
+bool lsb_cancel_fired(const lsb_cancel *cancel); /* whether fire was called */
+void lsb_cancel_free(lsb_cancel *cancel);        /* NULL is ignored */
 
 /* Limits and mounts for one execution; lsb_policy_init fills the defaults. */
 typedef struct lsb_policy {
@@ -120,7 +120,8 @@ typedef struct lsb_result {
 
 typedef struct lsb_sandbox lsb_sandbox;
 
-/* Fill *policy with the documented defaults (see src/sandbox/defaults.h). */
+/* Fill *policy with the documented defaults (see src/sandbox/defaults.h);
+ * never fails. */
 void lsb_policy_init(lsb_policy *policy);
 
 /*
@@ -129,6 +130,8 @@ void lsb_policy_init(lsb_policy *policy);
  * Returns LSB_OK and *out, or an error code with a message in err.
  */
 lsb_status lsb_sandbox_open(lsb_sandbox **out, const char *assets_dir, char *err, size_t errlen);
+/* End the sandbox's zygotes and live sessions (their records and workspaces
+ * stay) and free it; NULL is ignored. Never fails. */
 void lsb_sandbox_close(lsb_sandbox *sandbox);
 
 /*
@@ -152,6 +155,7 @@ lsb_status lsb_execute(lsb_sandbox *sandbox, lsb_language lang, const char *code
                        const char *filename, const lsb_policy *policy, lsb_result *result,
                        char *err, size_t errlen);
 
+/* Free what *result holds and zero it; safe on a zeroed result. */
 void lsb_result_free(lsb_result *result);
 
 /* The result as one JSON object (malloc'd, NUL-terminated), or NULL on OOM. */
@@ -261,6 +265,9 @@ lsb_status lsb_session_execute(lsb_sandbox *sandbox, const char *id, const char 
                                size_t code_len, const char *filename, const lsb_policy *policy,
                                lsb_result *result, char *err, size_t errlen);
 
+/* Fill *out with session id's record and live state. LSB_ERR_NO_SESSION
+ * for an unknown id, LSB_ERR_STORAGE when its record cannot be read or
+ * decoded; err says which. */
 lsb_status lsb_session_info_get(lsb_sandbox *sandbox, const char *id, lsb_session_info *out,
                                 char *err, size_t errlen);
 
@@ -269,7 +276,7 @@ lsb_status lsb_session_info_get(lsb_sandbox *sandbox, const char *id, lsb_sessio
  * Free with lsb_session_ids_free. LSB_ERR_STORAGE with err. */
 lsb_status lsb_session_ids(lsb_sandbox *sandbox, char ***ids, size_t *count, char *err,
                            size_t errlen);
-void lsb_session_ids_free(char **ids, size_t count);
+void lsb_session_ids_free(char **ids, size_t count); /* NULL is ignored */
 
 /*
  * One session as a JSON object (malloc'd, NUL-terminated; free with free):
@@ -281,18 +288,25 @@ void lsb_session_ids_free(char **ids, size_t count);
  */
 char *lsb_session_info_to_json(const lsb_session_info *info);
 
-/* Every stored session (sorted by id); free with free(). */
+/* Every stored session (sorted by id); free with free(). A session whose
+ * record is damaged is left out (destroy or prune still remove it).
+ * LSB_ERR_STORAGE (the adapter cannot list) or LSB_ERR_SYSTEM (out of
+ * memory) with err. */
 lsb_status lsb_session_list(lsb_sandbox *sandbox, lsb_session_info **out, size_t *count, char *err,
                             size_t errlen);
 
-/* End the live process (if any) and delete the workspace and the record. */
+/* End the live process (if any) and delete the workspace and the record,
+ * also when the record is damaged. LSB_ERR_NO_SESSION for an unknown id;
+ * LSB_ERR_STORAGE or LSB_ERR_WORKSPACE when a part could not be removed. */
 lsb_status lsb_session_destroy(lsb_sandbox *sandbox, const char *id, char *err, size_t errlen);
 
 /* End the live process and empty the workspace (state included); the
- * session, its id and its settings stay. */
+ * session, its id and its settings stay. LSB_ERR_NO_SESSION for an unknown
+ * id, LSB_ERR_WORKSPACE when the workspace cannot be emptied. */
 lsb_status lsb_session_reset(lsb_sandbox *sandbox, const char *id, char *err, size_t errlen);
 
-/* End the live process only; the next execution re-materialises it. */
+/* End the live process only; the next execution re-materialises it.
+ * LSB_ERR_NO_SESSION for an unknown id. */
 lsb_status lsb_session_evict(lsb_sandbox *sandbox, const char *id, char *err, size_t errlen);
 
 /* Apply the idle TTL, the live-session cap and the memory floor now;
@@ -302,7 +316,10 @@ lsb_status lsb_session_evict(lsb_sandbox *sandbox, const char *id, char *err, si
 size_t lsb_sandbox_evict_idle(lsb_sandbox *sandbox);
 
 /* Destroy sessions last used more than older_than_s seconds ago (none live
- * in this sandbox are touched); with dry_run only count them. */
+ * in this sandbox are touched); with dry_run only count them. Sessions
+ * with a damaged record count by their folder's age. LSB_ERR_STORAGE
+ * when the sessions cannot be listed; a session that cannot be removed is
+ * skipped. */
 lsb_status lsb_session_prune(lsb_sandbox *sandbox, uint64_t older_than_s, bool dry_run,
                              lsb_prune_report *report, char *err, size_t errlen);
 
@@ -316,17 +333,22 @@ lsb_status lsb_session_prune(lsb_sandbox *sandbox, uint64_t older_than_s, bool d
 lsb_status lsb_session_file_write(lsb_sandbox *sandbox, const char *id, const char *path,
                                   const void *data, size_t len, char *err, size_t errlen);
 /* Read at most max_bytes (LSB_ERR_INVALID if the file is larger);
- * *data is malloc'd and NUL-terminated. */
+ * *data is malloc'd and NUL-terminated. LSB_ERR_NOT_FOUND when there is
+ * no such file, LSB_ERR_NO_SESSION for an unknown session. */
 lsb_status lsb_session_file_read(lsb_sandbox *sandbox, const char *id, const char *path,
                                  uint64_t max_bytes, char **data, size_t *len, char *err,
                                  size_t errlen);
 /* List the folder at path (NULL: /app) recursively; system files only
- * when include_system. Free with lsb_file_list_free. */
+ * when include_system. Free with lsb_file_list_free. LSB_ERR_NOT_FOUND
+ * when there is no such folder, LSB_ERR_NO_SESSION for an unknown
+ * session. */
 lsb_status lsb_session_file_list(lsb_sandbox *sandbox, const char *id, const char *path,
                                  bool include_system, lsb_file_entry **out, size_t *count,
                                  char *err, size_t errlen);
-void lsb_file_list_free(lsb_file_entry *entries, size_t count);
-/* Delete a file, or a folder and everything in it when recursive. */
+void lsb_file_list_free(lsb_file_entry *entries, size_t count); /* NULL is ignored */
+/* Delete a file, or a folder and everything in it when recursive.
+ * LSB_ERR_NOT_FOUND when there is no such path, LSB_ERR_INVALID for a
+ * folder without recursive (or a path outside /app). */
 lsb_status lsb_session_file_delete(lsb_sandbox *sandbox, const char *id, const char *path,
                                    bool recursive, char *err, size_t errlen);
 
@@ -432,7 +454,7 @@ lsb_status lsb_snapshot_build(lsb_language lang, const char *assets_dir, const c
 
 /* Names used in JSON and messages: "python", "javascript"; "out_of_fuel"... */
 const char *lsb_language_name(lsb_language lang);
-int lsb_language_parse(const char *name, lsb_language *out); /* 0, or -1 */
+int lsb_language_parse(const char *name, lsb_language *out); /* 0, or -1 when unknown */
 const char *lsb_trap_name(lsb_trap trap);                    /* NULL for NONE */
 
 /*

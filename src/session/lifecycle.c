@@ -124,7 +124,7 @@ lsb_status lsb_session_ids(lsb_sandbox *sb, char ***ids, size_t *count, char *er
 
 /* See llmsandbox.h. */
 void lsb_session_ids_free(char **ids, size_t count) {
-    for (size_t i = 0; i < count; i++)
+    for (size_t i = 0; ids && i < count; i++)
         free(ids[i]);
     free(ids);
 }
