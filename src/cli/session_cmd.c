@@ -209,7 +209,7 @@ static int cli_sess_load_source(const cli_sess_ctx *c, uint64_t limit, char **da
     int e = errno;
     if (!use_stdin) fclose(f);
     if (rc > 0)
-        return cli_sess_fail(c, CLI_EXIT_CANTCREAT, "quota",
+        return cli_sess_fail(c, CLI_EXIT_CANTCREAT, lsb_status_name(LSB_ERR_QUOTA),
                              "'%s' is larger than the session's quota of %llu bytes", name,
                              (unsigned long long)limit);
     if (rc < 0)
@@ -232,7 +232,7 @@ static int cli_sess_create(cli_sess_ctx *c) {
     lsb_session_info info;
     lsb_status st = lsb_session_create(c->sandbox, &o, id, c->err, sizeof c->err);
     if (st == LSB_ERR_EXISTS)
-        return cli_sess_fail(c, CLI_EXIT_CANTCREAT, "exists",
+        return cli_sess_fail(c, CLI_EXIT_CANTCREAT, lsb_status_name(LSB_ERR_EXISTS),
                              "a session '%s' already exists; choose another --id, or remove it "
                              "with '" CLI_PROGRAM " session destroy %s'",
                              s->new_id, s->new_id);
