@@ -419,15 +419,16 @@ int lsb_policy_validate(const lsb_policy *policy, char *err, size_t errlen);
 /* The fixed bounds a policy must respect and the guest-side facts a
  * front-end prints in its help; lsb_policy_init has the defaults. */
 typedef struct lsb_limits {
-    uint64_t min_memory;       /* bytes: smaller caps cannot start a guest */
-    uint64_t max_memory;       /* bytes: the wasm32 address space */
-    uint32_t max_timeout_ms;   /* wall clock */
-    uint64_t max_fuel;         /* the guest's fuel counter is an i64 */
-    uint64_t max_code_bytes;   /* code of one execution */
-    uint64_t max_env_bytes;    /* all "K=V" entries, one NUL each */
-    const char *base_env_home; /* "HOME=/app": every run's environment has it */
-    const char *base_env_lang; /* "LANG=C.UTF-8", likewise */
-    const char *app_mount;     /* "/app": where the workspace appears */
+    uint64_t min_memory;         /* bytes: smaller caps cannot start a guest */
+    uint64_t max_memory;         /* bytes: the wasm32 address space */
+    uint32_t max_timeout_ms;     /* wall clock */
+    uint64_t max_fuel;           /* the guest's fuel counter is an i64 */
+    uint64_t max_code_bytes;     /* code of one execution */
+    uint64_t max_env_bytes;      /* all "K=V" entries, one NUL each */
+    const char *const *base_env; /* "K=V" entries every run's environment starts
+                                    with ("HOME=/app", "LANG=C.UTF-8", ...),
+                                    NULL-terminated */
+    const char *app_mount;       /* "/app": where the workspace appears */
 } lsb_limits;
 
 /* Fill *out; never fails. */

@@ -85,16 +85,28 @@ static PyObject *lsbmod_init(void) { return PyModule_Create(&lsbmod_def); }
 
 /*
  * Configure and start the interpreter: isolated (no host environment, no
- * user site), stdlib under LSB_MOUNT_STDLIB, no signal handlers, no .pyc
- * writes. Returns 0, or -1 after printing the reason to stderr.
+ * user site), in UTF-8 mode, stdlib under LSB_MOUNT_STDLIB, no signal
+ * handlers, no .pyc writes. UTF-8 mode must be chosen before the
+ * interpreter starts: the encodings of stdio, open() and file names are
+ * fixed then, and the snapshot keeps them (WASI's "C" locale would make
+ * them all ASCII). Returns 0, or -1 after printing the reason to stderr.
  */
 static int start_interpreter(void) {
+    PyPreConfig preconfig;
+    PyPreConfig_InitIsolatedConfig(&preconfig);
+    preconfig.utf8_mode = 1;
+    PyStatus status = Py_PreInitialize(&preconfig);
+    if (PyStatus_Exception(status)) {
+        fprintf(stderr, "lsb: python failed to pre-initialise: %s\n",
+                status.err_msg ? status.err_msg : "?");
+        return -1;
+    }
     PyConfig config;
     PyConfig_InitIsolatedConfig(&config);
     config.install_signal_handlers = 0;
     config.write_bytecode = 0;
     config.parse_argv = 0;
-    PyStatus status = PyConfig_SetString(&config, &config.home, L"/usr/local");
+    status = PyConfig_SetString(&config, &config.home, L"/usr/local");
     if (!PyStatus_Exception(status))
         status = PyConfig_SetString(&config, &config.program_name, L"python3");
     if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);

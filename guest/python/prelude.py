@@ -27,6 +27,13 @@ import traceback
 
 import _lsb
 
+# The driver ran this prelude with PyEval_EvalCode, which does not put
+# __builtins__ into the module's globals. C code that imports while a
+# prelude frame is current looks it up there: the parser importing
+# unicodedata to normalise a non-ASCII identifier (`naïve = 1`) failed with
+# KeyError: '__builtins__'.
+globals().setdefault("__builtins__", __import__("builtins"))
+
 REQ_CODE, REQ_ENV, REQ_FILENAME, REQ_OPTIONS = 0, 1, 2, 4
 EMIT_WARNING = 1
 DEFAULT_FILENAME = "<string>"

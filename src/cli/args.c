@@ -23,6 +23,7 @@
 #define CLI_QUOTE_MAX  60            /* characters of bad input echoed in messages */
 #define CLI_SOURCE_MAX 96            /* "the code from 'path'" */
 #define CLI_MS_PER_S   1000U
+#define CLI_HELP_WIDTH 80 /* columns the help text wraps at */
 
 #define CLI_SESSION_MAX_POS  3  /* positional arguments of a session subcommand */
 #define CLI_DURATION_MAX     32 /* characters of a --older-than number */
@@ -943,10 +944,17 @@ static void cli_print_run_options(FILE *out, const lsb_policy *d, const lsb_limi
             "  /external       read-only: --external, files provided by the operator\n"
             "  /usr/local/lib  read-only: the Python standard library\n"
             "  There is no network and no subprocess. The environment holds only the --env\n"
-            "  variables plus %s and %s.\n"
-            "\n",
-            (unsigned long long)(d->quota_bytes / CLI_MIB), (unsigned long long)d->quota_files,
-            lim->base_env_home, lim->base_env_lang);
+            "  variables plus:",
+            (unsigned long long)(d->quota_bytes / CLI_MIB), (unsigned long long)d->quota_files);
+    size_t column = sizeof "  variables plus:" - 1;
+    for (const char *const *e = lim->base_env; *e != NULL; e++) {
+        if (column + 1 + strlen(*e) > CLI_HELP_WIDTH) {
+            fprintf(out, "\n ");
+            column = 1;
+        }
+        column += (size_t)fprintf(out, " %s", *e);
+    }
+    fprintf(out, "\n\n");
 }
 
 /* The end of run's help: output and exit statuses. */

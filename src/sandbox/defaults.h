@@ -42,8 +42,11 @@
 #define LSB_MAX_CODE_BYTES (4ULL * LSB_MIB) /* CLI and library; MCP has its own */
 #define LSB_MAX_ENV_BYTES  (64ULL * 1024ULL)
 
-/* The guest-visible environment every run starts from (the "safe set"). */
-#define LSB_BASE_ENV_HOME "HOME=/app"
-#define LSB_BASE_ENV_LANG "LANG=C.UTF-8"
+/* The guest-visible environment every run starts from (the "safe set"):
+ * the original system's whitelist (UTF-8 everywhere, a fixed hash seed
+ * named) plus the workspace as HOME. Both guests get it. */
+#define LSB_BASE_ENV                                                                               \
+    "HOME=/app", "LANG=C.UTF-8", "LC_ALL=C.UTF-8", "PYTHONUTF8=1", "PYTHONIOENCODING=utf-8",       \
+        "PYTHONHASHSEED=0"
 
 #endif

@@ -300,6 +300,9 @@ int lsb_policy_validate(const lsb_policy *policy, char *err, size_t errlen) {
     return policy_validate(policy, err, errlen);
 }
 
+/* The base environment of every run, for lsb_limits. */
+static const char *const policy_base_env[] = {LSB_BASE_ENV, NULL};
+
 /* Public: see llmsandbox.h. */
 void lsb_limits_get(lsb_limits *out) {
     memset(out, 0, sizeof *out);
@@ -309,7 +312,6 @@ void lsb_limits_get(lsb_limits *out) {
     out->max_fuel = LSB_MAX_FUEL;
     out->max_code_bytes = LSB_MAX_CODE_BYTES;
     out->max_env_bytes = LSB_MAX_ENV_BYTES;
-    out->base_env_home = LSB_BASE_ENV_HOME;
-    out->base_env_lang = LSB_BASE_ENV_LANG;
+    out->base_env = policy_base_env;
     out->app_mount = LSB_MOUNT_APP;
 }

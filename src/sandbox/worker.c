@@ -25,7 +25,7 @@
 #define WORKER_ERR_MAX   512
 #define WORKER_INIT_FUEL ((uint64_t)INT64_MAX)
 
-static const char *const worker_base_env[] = {LSB_BASE_ENV_HOME, LSB_BASE_ENV_LANG, NULL};
+static const char *const worker_base_env[] = {LSB_BASE_ENV, NULL};
 
 /* lsb.emit hook: forward warnings to the parent; other kinds are unknown. */
 static void forward_emit(void *opaque, uint32_t kind, const char *data, size_t len) {

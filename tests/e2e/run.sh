@@ -44,6 +44,36 @@ sleep 2
 expect_eq "output streams while the code still runs" "$(cat "$T/live.txt")" "early"
 wait $live_pid
 
+echo "== UTF-8 everywhere"
+WORD='café — 日本語 🎉'
+run --lang python -c "print('$WORD')"
+expect_eq "python prints non-ASCII text" "$OUT|$RC" "$WORD|0"
+run --lang python -c "import sys; print('ошибка ✗', file=sys.stderr)"
+expect_eq "python writes non-ASCII to stderr" "$ERR|$RC" "ошибка ✗|0"
+run --lang python -c 'import sys, locale; print(sys.flags.utf8_mode, sys.stdout.encoding, sys.stderr.encoding, sys.getfilesystemencoding(), locale.getpreferredencoding(False))'
+expect_eq "python is in UTF-8 mode: stdio, file names, open()" "$OUT" "1 utf-8 utf-8 utf-8 utf-8"
+run --lang python -c 'import os; print(*(os.environ.get(k) for k in ("PYTHONUTF8", "LC_ALL", "PYTHONIOENCODING", "PYTHONHASHSEED", "LANG", "HOME")))'
+expect_eq "python environment is the original's whitelist" "$OUT" "1 C.UTF-8 utf-8 0 C.UTF-8 /app"
+run --lang python --env 'GRÜSSE=héllo wörld' -c 'import os; print(os.environ["GRÜSSE"])'
+expect_eq "non-ASCII --env names and values" "$OUT" "héllo wörld"
+run --lang python -c $'naïve = "ü"
+def grüß(x): return x * 2
+print(grüß(naïve))'
+expect_eq "non-ASCII identifiers" "$OUT" "üü"
+run --lang python -c 'raise ValueError("ça ne va pas ✗")'
+expect_match "non-ASCII in a traceback" "$ERR" '^ValueError: ça ne va pas ✗$'
+mkdir -p "$T/utf8ws"
+run --lang python --workspace "$T/utf8ws" -c "open('/app/données.txt', 'w').write('$WORD'); import os; print(os.listdir('/app'), open('données.txt').read())"
+expect_eq "python non-ASCII file name and content" "$OUT" "['données.txt'] $WORD"
+expect_eq "the host sees the UTF-8 name and bytes" "$(cat "$T/utf8ws/données.txt" 2>&1)" "$WORD"
+jrun --lang python -c "print('$WORD')"
+expect_eq "json: non-ASCII stdout" "$(jget .stdout)" "$WORD"
+run --lang javascript -c "console.log('$WORD'); console.error('ошибка'); console.log(process.env.LC_ALL, process.env.PYTHONUTF8)"
+expect_eq "javascript prints non-ASCII text" "$OUT|$ERR" "$WORD"$'\nC.UTF-8 1|ошибка'
+run --lang javascript --workspace "$T/utf8ws" -c "writeText('/app/ñandú.txt', '$WORD'); console.log(readText('/app/ñandú.txt'), listFiles('/app').sort().join(','))"
+expect_eq "javascript non-ASCII file name and content" "$OUT" "$WORD données.txt,ñandú.txt"
+expect_eq "the host sees the JS file" "$(cat "$T/utf8ws/ñandú.txt" 2>&1)" "$WORD"
+
 echo "== tracebacks and results"
 printf 'x = 1\ny = 2\nprint(x)\n1/0\n' >"$T/tb.py"
 run "$T/tb.py"
@@ -125,7 +155,7 @@ rm -f "$T/ws/hostlink" "$T/ws/root"
 run --lang python -c 'import os; print(sorted(os.listdir("/")))'
 expect_eq "os.listdir('/') shows only the mounts" "$OUT" "['app', 'data', 'external', 'usr']"
 run --lang python -c 'import os; print(sorted(os.environ.items()))'
-expect_eq "no host environment variables" "$OUT" "[('HOME', '/app'), ('LANG', 'C.UTF-8')]"
+expect_eq "no host environment variables" "$OUT" "[('HOME', '/app'), ('LANG', 'C.UTF-8'), ('LC_ALL', 'C.UTF-8'), ('PYTHONHASHSEED', '0'), ('PYTHONIOENCODING', 'utf-8'), ('PYTHONUTF8', '1')]"
 run --lang python --env FOO=bar --env X=1 -c 'import os; print(os.environ["FOO"], os.environ["X"])'
 expect_eq "--env reaches os.environ" "$OUT" "bar 1"
 run --lang python -c 'import socket; socket.socket()'
@@ -198,7 +228,7 @@ expect_match "js recursion reports stack overflow" "$(jget .stderr)$(jget .trap_
 jrun --lang js --memory 64MiB -c 'let s = "x"; while (true) s = s + s;'
 expect_eq "js huge string concatenation fails cleanly" "$(jget .success)" "false"
 jrun --lang js -c 'console.log(typeof process.env.HOME, Object.keys(process.env).sort().join(","))'
-expect_eq "js environment is the safe set" "$(jget .stdout)" 'string HOME,LANG'
+expect_eq "js environment is the safe set" "$(jget .stdout)" 'string HOME,LANG,LC_ALL,PYTHONHASHSEED,PYTHONIOENCODING,PYTHONUTF8'
 
 echo "== a snapshot refuses assets it was not made with"
 A="$T/other-assets"

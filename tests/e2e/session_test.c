@@ -236,7 +236,8 @@ static void test_environment_per_run(void **state) {
     assert_string_equal(r.stdout_data, "1\n");
     lsb_result_free(&r);
     expect_out(sb, id, "print(os.environ.get('A'), os.environ.get('B'), sorted(os.environ))",
-               "None None ['HOME', 'LANG']\n");
+               "None None ['HOME', 'LANG', 'LC_ALL', 'PYTHONHASHSEED', 'PYTHONIOENCODING', "
+               "'PYTHONUTF8']\n");
     r = exec_p(sb, id, "print(os.environ.get('A'))", &p);
     assert_string_equal(r.stdout_data, "1\n");
     lsb_result_free(&r);

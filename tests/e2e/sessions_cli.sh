@@ -189,6 +189,26 @@ expect_eq "rm -r a folder" "$RC" "0"
 jx files "$PY"
 expect_eq "the folder is gone" "$(jq -r '[.files[].path] | sort | join(",")' <<<"$J")" "keep.txt"
 
+echo "== UTF-8 in sessions"
+WORD='café — 日本語 🎉'
+sxin "$WORD" write "$PY" "données/ñ.txt"
+expect_eq "write to a non-ASCII path" "$RC" "0"
+sx read "$PY" "données/ñ.txt"
+expect_eq "read it back byte for byte" "$OUT" "$WORD"
+sx exec "$PY" -c "import os; t = open('données/ñ.txt').read(); print(t == '$WORD', os.listdir('données')); open('données/ü.txt', 'w').write('ü' + t)"
+expect_eq "the guest reads and writes non-ASCII names and text" "$OUT|$RC" "True ['ñ.txt']|0"
+sx read "$PY" "données/ü.txt"
+expect_eq "the host reads what the guest wrote" "$OUT" "ü$WORD"
+jx files "$PY" données
+expect_eq "files --json lists non-ASCII paths" "$(jq -r '[.files[].path] | sort | join(",")' <<<"$J")" "données/ñ.txt,données/ü.txt"
+jx read "$PY" "données/ñ.txt"
+expect_eq "read --json of non-ASCII text is utf-8" "$(jget .encoding)|$(jget .content)" "utf-8|$WORD"
+sx exec "$PY" -c "print('$WORD'); raise ValueError('ça ✗')"
+expect_eq "exec prints non-ASCII and fails with it" "$OUT|$RC" "$WORD|1"
+expect_match "the traceback keeps the text" "$ERR" 'ValueError: ça ✗'
+sx rm "$PY" données -r
+expect_eq "rm -r a non-ASCII folder" "$RC" "0"
+
 echo "== info and list"
 sx info "$PY"
 expect_match "info names the session" "$OUT" "^id +$PY$"

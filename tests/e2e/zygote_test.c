@@ -72,6 +72,26 @@ static void test_outputs(void **state) {
     lsb_result_free(&r);
 }
 
+/* Non-ASCII text comes back as the UTF-8 bytes the guest printed, from
+ * both guests, on stdout and in an error message. */
+static void test_utf8_outputs(void **state) {
+    lsb_result r = run(*state, LSB_LANG_PYTHON,
+                       "import sys\nprint('caf\u00e9 \u2014 \u65e5\u672c')\n"
+                       "print('\u00e7a', file=sys.stderr)\nraise ValueError('\u2717')",
+                       0);
+    assert_false(r.success);
+    assert_string_equal(r.stdout_data, "caf\xc3\xa9 \xe2\x80\x94 \xe6\x97\xa5\xe6\x9c\xac\n");
+    assert_non_null(strstr(r.stderr_data, "\xc3\xa7"
+                                          "a\n"));
+    assert_string_equal(r.error_type, "ValueError");
+    assert_string_equal(r.error_message, "\xe2\x9c\x97");
+    lsb_result_free(&r);
+    r = run(*state, LSB_LANG_JAVASCRIPT, "console.log('caf\u00e9 \U0001F389')", 0);
+    assert_true(r.success);
+    assert_string_equal(r.stdout_data, "caf\xc3\xa9 \xf0\x9f\x8e\x89\n");
+    lsb_result_free(&r);
+}
+
 /* The same code costs the same fuel through a zygote and directly. */
 static void test_fuel_matches_direct(void **state) {
     const char *code = "s = 0\nfor i in range(5000): s += i\nprint(s)";
@@ -180,6 +200,7 @@ int main(int argc, char **argv) {
     assets = argv[1];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_outputs),
+        cmocka_unit_test(test_utf8_outputs),
         cmocka_unit_test(test_fuel_matches_direct),
         cmocka_unit_test(test_timeout_then_serve),
         cmocka_unit_test(test_concurrent_callers),

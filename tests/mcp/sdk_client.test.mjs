@@ -275,6 +275,26 @@ const scenarios = [
     assert.equal(sc.stdout, 'hello from the sandbox\n');
   }],
 
+  ['non-ASCII text round-trips: output, errors, file names and contents, both languages', async ({ client }) => {
+    const word = 'café — 日本語 🎉';
+    const id = await newSession(client, 'python');
+    const py = await run(client, `name = '/app/données-${'ü'}.txt'\nopen(name, 'w').write(${JSON.stringify(word)})\n` +
+      `print(open(name).read())\nimport os, sys\nprint(sorted(os.listdir('/app')), sys.stdout.encoding)`, { session_id: id });
+    assert.equal(py.sc.stdout, `${word}\n['données-ü.txt'] utf-8\n`);
+    assert.ok(text(py.res).includes(word), text(py.res));
+    assert.ok(py.sc.files_created.some((f) => f.includes('données-ü.txt')), JSON.stringify(py.sc.files_created));
+    const info = await ok(client, 'get_workspace_info', { session_id: id });
+    const file = info.structuredContent.files.find((f) => f.path === 'données-ü.txt');
+    assert.ok(file, JSON.stringify(info.structuredContent.files));
+    assert.equal(file.size, Buffer.byteLength(word));
+    const err = await call(client, 'execute_code', { code: 'raise ValueError("ça ne va pas ✗")', session_id: id });
+    assert.equal(err.structuredContent.success, false);
+    assert.match(err.structuredContent.stderr, /ValueError: ça ne va pas ✗/);
+    const js = await run(client, `writeText('/app/ñ.txt', ${JSON.stringify(word)}); console.log(readText('/app/ñ.txt'))`,
+      { language: 'javascript' });
+    assert.equal(js.sc.stdout, `${word}\n`);
+  }],
+
   ['a failing run (1/0) reports ZeroDivisionError and leaves the variables', async ({ client }) => {
     const id = await newSession(client, 'python');
     await run(client, 'x = 41', { session_id: id });

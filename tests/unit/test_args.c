@@ -209,6 +209,7 @@ static void test_help_text(void **state) {
                                        "/app",         "/data",
                                        "/external",    "/usr/local/lib",
                                        "HOME=/app",    "LANG=C.UTF-8",
+                                       "PYTHONUTF8=1", "PYTHONHASHSEED=0",
                                        "64 ",          "66 ",
                                        "70 ",          "120 ",
                                        "121 ",         "122 ",
