@@ -301,7 +301,8 @@ lsb_status lsb_session_list(lsb_sandbox *sandbox, lsb_session_info **out, size_t
 lsb_status lsb_session_destroy(lsb_sandbox *sandbox, const char *id, char *err, size_t errlen);
 
 /* End the live process and empty the workspace (state included); the
- * session, its id and its settings stay. LSB_ERR_NO_SESSION for an unknown
+ * session, its id and its settings stay, and its execution count starts
+ * again at 0. LSB_ERR_NO_SESSION for an unknown
  * id, LSB_ERR_WORKSPACE when the workspace cannot be emptied. */
 lsb_status lsb_session_reset(lsb_sandbox *sandbox, const char *id, char *err, size_t errlen);
 

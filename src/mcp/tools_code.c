@@ -196,12 +196,42 @@ static char *result_text(const lsb_result *r, json_t *structured) {
     return t;
 }
 
+/* The original's files_changed: every created or modified file once (the
+ * result lists them as guest paths, "/app/out/x.csv"), as {absolute (that
+ * path), relative (to /app), filename}. NULL when out of memory. */
+static json_t *files_changed(const lsb_result *r) {
+    json_t *list = json_array();
+    const struct {
+        char **paths;
+        size_t count;
+    } sets[] = {{r->files_created, r->files_created_count},
+                {r->files_modified, r->files_modified_count}};
+    for (size_t s = 0; list != NULL && s < sizeof sets / sizeof sets[0]; s++)
+        for (size_t i = 0; i < sets[s].count; i++) {
+            const char *abs = sets[s].paths[i];
+            const char *rel = strncmp(abs, "/app/", 5) == 0 ? abs + 5 : abs;
+            const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+            if (json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "absolute", abs,
+                                                      "relative", rel, "filename", base)) != 0) {
+                json_decref(list);
+                return NULL;
+            }
+        }
+    return list;
+}
+
 /* Turn an execution result into the tool result. */
 static json_t *execution_result(mcp_call *call, const lsb_result *r) {
     char *json = lsb_result_to_json(r);
     json_t *structured = json ? json_loads(json, 0, NULL) : NULL;
     free(json);
-    if (structured == NULL) return mcp_result_errorf("SandboxError", "out of memory");
+    json_t *changed = structured ? files_changed(r) : NULL;
+    if (changed == NULL || json_object_set_new(structured, "files_changed", changed) != 0 ||
+        json_object_set(structured, "execution_time_ms",
+                        json_object_get(structured, "duration_ms")) != 0) {
+        json_decref(structured);
+        return mcp_result_errorf("SandboxError", "out of memory");
+    }
     fit_output(call, r, structured);
     char *text = result_text(r, structured);
     json_t *result = mcp_result_new(text ? text : "", structured, !r->success);

@@ -31,7 +31,8 @@ json_t *mcp_tool_list_runtimes(mcp_call *call) {
     json_object_set_new(limits, "max_output_chars", json_integer(srv->opt.max_output_chars));
     char text[512];
     snprintf(text, sizeof text,
-             "python 3.11 (CPython/WASI) and javascript (QuickJS, ES2020). Each run: %llu fuel, "
+             "Available runtimes: python 3.11 (CPython/WASI) and javascript (QuickJS, ES2020). "
+             "Each run: %llu fuel, "
              "%llu MiB memory, %u s default timeout (%u-%u s).",
              (unsigned long long)srv->opt.fuel, (unsigned long long)(srv->opt.memory_bytes >> 20),
              srv->opt.default_timeout_s, LSB_MCP_MIN_TIMEOUT_S, LSB_MCP_MAX_TIMEOUT_S);

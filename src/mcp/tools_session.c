@@ -85,16 +85,21 @@ json_t *mcp_tool_create_session(mcp_call *call) {
     }
     if (st != LSB_OK) return mcp_tool_status_error(srv, st, NULL, err);
     snprintf(call->session_id, sizeof call->session_id, "%s", id);
+    lsb_session_info info = {0};
+    if (lsb_session_info_get(srv->sandbox, id, &info, err, sizeof err) != LSB_OK)
+        info.created_at = (double)time(NULL);
     char text[768];
     snprintf(text, sizeof text,
-             "Created %s session %s. Pass session_id \"%s\" to execute_code: variables%s and files "
-             "in /app persist between calls, and a failed run leaves them unchanged. It is "
+             "Created session %s for %s%s. Pass session_id \"%s\" to execute_code: variables and "
+             "files in /app persist between calls, and a failed run leaves them unchanged. It is "
              "deleted after %u s without use.",
-             lang_name, id, id, o.auto_persist_globals ? " (also saved to disk)" : "",
+             id, lang_name,
+             o.auto_persist_globals ? " with automatic global variable persistence" : "", id,
              srv->opt.session_ttl_s);
     return mcp_result_new(text,
-                          json_pack("{s:s, s:s, s:b, s:s, s:i, s:o}", "session_id", id, "language",
-                                    lang_name, "auto_persist_globals", o.auto_persist_globals,
+                          json_pack("{s:s, s:s, s:s, s:f, s:b, s:s, s:i, s:o}", "session_id", id,
+                                    "language", lang_name, "sandbox_session_id", id, "created_at",
+                                    info.created_at, "auto_persist_globals", o.auto_persist_globals,
                                     "workspace", "/app", "expires_after_idle_s",
                                     (int)srv->opt.session_ttl_s, "limits",
                                     mcp_result_limits(&srv->opt)),
@@ -174,11 +179,11 @@ json_t *mcp_tool_cancel_execution(mcp_call *call) {
 static json_t *session_json(mcp_server *srv, const lsb_session_info *info) {
     double idle = (double)time(NULL) - info->last_used_at;
     double left = (double)srv->opt.session_ttl_s - idle;
-    return json_pack("{s:s, s:s, s:f, s:f, s:I, s:b, s:b, s:I, s:I, s:i}", "session_id", info->id,
-                     "language", lsb_language_name(info->language), "created_at", info->created_at,
-                     "last_used_at", info->last_used_at, "execution_count",
+    return json_pack("{s:s, s:s, s:f, s:f, s:I, s:b, s:b, s:b, s:I, s:I, s:i}", "session_id",
+                     info->id, "language", lsb_language_name(info->language), "created_at",
+                     info->created_at, "last_used_at", info->last_used_at, "execution_count",
                      (json_int_t)info->execution_count, "auto_persist_globals",
-                     info->auto_persist_globals, "running",
+                     info->auto_persist_globals, "is_expired", 0, "running",
                      mcp_calls_session_busy(srv->calls, info->id), "workspace_bytes",
                      (json_int_t)info->workspace_bytes, "workspace_files",
                      (json_int_t)info->workspace_files, "expires_in_s", left > 0 ? (int)left : 0);
@@ -243,12 +248,18 @@ json_t *mcp_tool_active_sessions(mcp_call *call) {
             json_array_append_new(list, session_json(srv, &info));
     }
     lsb_session_ids_free(ids, n);
+    /* Expired sessions are destroyed (see expiry.c), so none is listed as
+     * expired; the original's summary keeps its shape. */
+    size_t active = json_array_size(list);
     char text[256];
     snprintf(text, sizeof text,
-             "%zu session(s) exist (limit %u). Details are in the structured "
-             "content.",
-             json_array_size(list), srv->opt.max_sessions);
-    return mcp_result_new(
-        text, json_pack("{s:o, s:i}", "sessions", list, "max_sessions", (int)srv->opt.max_sessions),
-        false);
+             "Active sessions: %zu active, 0 expired, %zu total (limit %u). Details are in the "
+             "structured content.",
+             active, active, srv->opt.max_sessions);
+    return mcp_result_new(text,
+                          json_pack("{s:o, s:{s:I, s:i, s:I}, s:i}", "sessions", list, "summary",
+                                    "active_count", (json_int_t)active, "expired_count", 0,
+                                    "total_count", (json_int_t)active, "max_sessions",
+                                    (int)srv->opt.max_sessions),
+                          false);
 }

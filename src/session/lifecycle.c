@@ -186,6 +186,7 @@ lsb_status lsb_session_reset(lsb_sandbox *sb, const char *id, char *err, size_t 
         st = LSB_ERR_WORKSPACE;
     }
     info.last_used_at = util_unix_time();
+    info.execution_count = 0; /* as the original's reset_workspace */
     if (st == LSB_OK) st = sess_table_save(t, &info, err, errlen);
     sess_table_release(t, e);
     return st;

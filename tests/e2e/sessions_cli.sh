@@ -337,6 +337,8 @@ expect_no_match "a refused wheel leaves nothing installed" "$OUT" "lsb_native"
 echo "== reset"
 sx reset "$AP"
 expect_eq "reset exits 0" "$RC" "0"
+jx info "$AP"
+expect_eq "reset counts executions from 0 again" "$(jget .session.execution_count)" "0"
 sx exec "$AP" -c 'print(x)'
 expect_eq "after reset the state is gone" "$RC" "1"
 jx files "$AP" --all

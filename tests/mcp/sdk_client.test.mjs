@@ -275,6 +275,27 @@ const scenarios = [
     assert.equal(sc.stdout, 'hello from the sandbox\n');
   }],
 
+  ["the original's result fields: create_session, execute_code, get_active_sessions, list_runtimes", async ({ client }) => {
+    const created = await ok(client, 'create_session', { language: 'python', auto_persist_globals: true });
+    const id = created.structuredContent.session_id;
+    assert.match(text(created), new RegExp(`^Created session ${id} for python with automatic global variable persistence`));
+    assert.equal(created.structuredContent.sandbox_session_id, id);
+    assert.ok(Math.abs(created.structuredContent.created_at - Date.now() / 1000) < 120);
+    assert.equal(created.structuredContent.auto_persist_globals, true);
+    const { sc } = await run(client, "open('out/r.txt' if False else 'r.txt', 'w').write('x')", { session_id: id });
+    assert.deepEqual(sc.files_changed, [{ absolute: '/app/r.txt', relative: 'r.txt', filename: 'r.txt' }]);
+    assert.equal(sc.execution_time_ms, sc.duration_ms);
+    const active = await ok(client, 'get_active_sessions');
+    const { summary } = active.structuredContent;
+    assert.equal(summary.expired_count, 0);
+    assert.equal(summary.active_count, active.structuredContent.sessions.length);
+    assert.equal(summary.total_count, summary.active_count);
+    assert.ok(active.structuredContent.sessions.some((x) => x.session_id === id && x.is_expired === false));
+    assert.match(text(active), /^Active sessions: \d+ active, 0 expired, \d+ total/);
+    const runtimes = await ok(client, 'list_runtimes');
+    assert.match(text(runtimes), /^Available runtimes:/);
+  }],
+
   ['non-ASCII text round-trips: output, errors, file names and contents, both languages', async ({ client }) => {
     const word = 'café — 日本語 🎉';
     const id = await newSession(client, 'python');
