@@ -706,16 +706,26 @@
   }
 
   /* Removes a file or an empty folder; { recursive: true } removes a
-     folder with everything in it. */
+     folder with everything in it. Returns true, or false when there was
+     nothing at path (as the original did); other failures throw. */
   function removeFile(path, options = {}) {
     const abs = writablePath(path, 'removeFile');
     if (abs === APP) throw new Error('removeFile(): refusing to remove /app itself (remove what is inside it instead)');
     const st = statOrNull(abs);
-    if (st === null || st.type !== 'directory') return void fsn.unlink(abs);
+    if (st === null || st.type !== 'directory') {
+      try {
+        fsn.unlink(abs);
+      } catch (e) {
+        if (e.code === 'ENOENT') return false; /* as the original: nothing to remove */
+        throw e;
+      }
+      return true;
+    }
     if (options && options.recursive) {
       for (const n of fsn.readdir(abs)) removeFile(`${abs}/${n}`, options);
     }
     fsn.rmdir(abs);
+    return true;
   }
 
   /* mkdir -p; returns the absolute path. */

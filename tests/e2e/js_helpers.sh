@@ -61,6 +61,8 @@ jsrun "$WS" 'mkdir("d1/d2/d3"); console.log(fileExists("d1/d2/d3")); mkdir("d1/d
 expect_eq "mkdir makes parents and accepts an existing folder" "$OUT|$RC" $'true\nagain ok|0'
 jsrun "$WS" 'removeFile("out.txt"); try { removeFile("d1") } catch (e) { console.log(e.code) } removeFile("d1", {recursive: true}); console.log(fileExists("out.txt"), fileExists("d1"))'
 expect_eq "removeFile: file, non-empty folder refused, recursive" "$OUT|$RC" $'ENOTEMPTY\nfalse false|0'
+jsrun "$WS" 'writeText("gone.txt", "x"); console.log(removeFile("gone.txt"), removeFile("gone.txt"), removeFile("never/there.txt"))'
+expect_eq "removeFile: true when removed, false when missing (as the original)" "$OUT|$RC" "true false false|0"
 expect_eq "the removed files are gone on the host" "$([ -e "$WS/out.txt" ] || [ -e "$WS/d1" ] && echo left || echo gone)" "gone"
 jsrun "$WS" 'readText("missing.txt")'
 expect_match "a missing file: Node's ENOENT message" "$ERR" "Error: ENOENT: no such file or directory, open '/app/missing.txt'"
