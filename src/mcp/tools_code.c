@@ -268,7 +268,8 @@ json_t *mcp_tool_execute_code(mcp_call *call) {
     if (code_len > srv->opt.max_code_bytes) {
         mcp_metrics_reject(MCP_REJECT_LIMIT);
         return mcp_result_errorf("CodeTooLarge",
-                                 "The code is %zu bytes; this server accepts at most %llu. Split "
+                                 "The code is too large: %zu bytes; this server accepts at most "
+                                 "%llu. Split "
                                  "the work, or write data to /app in one run and process it in "
                                  "the next.",
                                  code_len, (unsigned long long)srv->opt.max_code_bytes);

@@ -72,18 +72,27 @@ static json_t *wheels(mcp_server *srv) {
     return out;
 }
 
-/* Append "name version, " items of a manifest to text. */
+/* Append "name version, " items of a manifest to text, each project once
+ * (attrs has two import names, attr and attrs, and two entries). */
 static size_t list_names(char *text, size_t cap, size_t n, json_t *items) {
     json_t *v;
     size_t i;
+    const char *last = NULL;
     json_array_foreach(items, i, v) {
+        const char *name = json_string_value(json_object_get(v, "name"));
         if (n >= cap) break;
-        n += (size_t)snprintf(text + n, cap - n, "%s%s %s", i ? ", " : "",
-                              json_string_value(json_object_get(v, "name")),
+        if (name != NULL && last != NULL && strcmp(name, last) == 0) continue;
+        n += (size_t)snprintf(text + n, cap - n, "%s%s %s", last ? ", " : "", name ? name : "?",
                               json_string_value(json_object_get(v, "version")));
+        last = name;
     }
     return n < cap ? n : cap - 1;
 }
+
+/* What the original's list_available_packages said of its packages. */
+#define PACKAGES_USAGE_NOTE                                                                        \
+    "Python packages in /data/site-packages are automatically available: they are on "             \
+    "sys.path, so import them directly (no pip, no sys.path changes)."
 
 /* list_available_packages() */
 json_t *mcp_tool_list_packages(mcp_call *call) {
@@ -92,7 +101,7 @@ json_t *mcp_tool_list_packages(mcp_call *call) {
     json_t *js = manifest(srv, "js/vendored.json");
     json_t *whl = wheels(srv);
     char text[4096];
-    size_t n = (size_t)snprintf(text, sizeof text, "Python (import directly): ");
+    size_t n = (size_t)snprintf(text, sizeof text, "%s\nPython: ", PACKAGES_USAGE_NOTE);
     n = list_names(text, sizeof text, n, py);
     n += (size_t)snprintf(text + n, sizeof text - n, ".\nJavaScript (require('name')): ");
     n = list_names(text, sizeof text, n < sizeof text ? n : sizeof text - 1, js);
@@ -100,10 +109,10 @@ json_t *mcp_tool_list_packages(mcp_call *call) {
         snprintf(text + n, sizeof text - n,
                  ".\nInstallable into a Python session with install_package: %zu wheel(s)%s.",
                  json_array_size(whl), json_array_size(whl) ? " (see structured content)" : "");
-    return mcp_result_new(
-        text,
-        json_pack("{s:o, s:o, s:o}", "python", py, "javascript", js, "installable_wheels", whl),
-        false);
+    return mcp_result_new(text,
+                          json_pack("{s:o, s:o, s:o, s:s}", "python", py, "javascript", js,
+                                    "installable_wheels", whl, "usage_note", PACKAGES_USAGE_NOTE),
+                          false);
 }
 
 /* get_metrics() */

@@ -294,6 +294,14 @@ const scenarios = [
     assert.match(text(active), /^Active sessions: \d+ active, 0 expired, \d+ total/);
     const runtimes = await ok(client, 'list_runtimes');
     assert.match(text(runtimes), /^Available runtimes:/);
+    const packages = await ok(client, 'list_available_packages');
+    assert.match(text(packages), /\/data\/site-packages/);
+    assert.match(text(packages), /automatically available/);
+    assert.doesNotMatch(text(packages), /\/app\/site-packages/);
+    assert.equal((text(packages).match(/attrs 22/g) || []).length, 1, 'each project listed once');
+    assert.match(packages.structuredContent.usage_note, /automatically available/);
+    const big = await fails(client, 'execute_code', { code: `# ${'x'.repeat(1024 * 1024)}`, language: 'python' });
+    assert.match(text(big), /too large/);
   }],
 
   ['non-ASCII text round-trips: output, errors, file names and contents, both languages', async ({ client }) => {
