@@ -24,7 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "mcp/calls.h"
 #include "mcp/gauges.h"
@@ -59,11 +58,11 @@ typedef struct http_server {
     uint8_t token_digest[SHA256_DIGEST_SIZE];
 } http_server;
 
-/* Drop the peers idle past the TTL (lock held). */
+/* Drop the peers idle past the TTL (lock held); now is util_now_ms(). */
 static void sessions_expire(http_server *h, double now) {
     for (size_t i = 0; i < h->sessions.count;) {
         mcp_peer *p = h->sessions.v[i];
-        if (now - atomic_load(&p->last_used) > LSB_MCP_HTTP_SESSION_TTL_S) {
+        if (now - atomic_load(&p->last_used) > LSB_MCP_HTTP_SESSION_TTL_S * 1000.0) {
             h->sessions.v[i] = h->sessions.v[--h->sessions.count];
             mcp_peer_unref(p);
         } else {
@@ -76,7 +75,7 @@ static void sessions_expire(http_server *h, double now) {
 static void sessions_add(http_server *h, mcp_peer *peer) {
     http_sessions *s = &h->sessions;
     pthread_mutex_lock(&s->lock);
-    sessions_expire(h, (double)time(NULL));
+    sessions_expire(h, util_now_ms());
     if (s->count == s->cap) {
         size_t lru = 0;
         for (size_t i = 1; i < s->count; i++)

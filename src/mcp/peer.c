@@ -7,9 +7,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "llmsandbox.h"
+#include "util/clock.h"
 
 /* See peer.h. */
 mcp_peer *mcp_peer_new(const char *client_key) {
@@ -23,9 +23,12 @@ mcp_peer *mcp_peer_new(const char *client_key) {
     snprintf(p->key, sizeof p->key, "%s", client_key ? client_key : "unknown");
     atomic_init(&p->refs, 1);
     atomic_init(&p->log_level, -1); /* no log notifications before logging/setLevel */
-    atomic_init(&p->last_used, (double)time(NULL));
+    mcp_peer_touch(p);
     return p;
 }
+
+/* See peer.h. */
+void mcp_peer_touch(mcp_peer *p) { atomic_store(&p->last_used, util_now_ms()); }
 
 /* See peer.h. */
 void mcp_peer_ref(mcp_peer *p) { atomic_fetch_add(&p->refs, 1); }

@@ -20,12 +20,16 @@ typedef struct mcp_peer {
     atomic_bool initialized;      /* notifications/initialized arrived */
     atomic_int log_level;         /* least level of notifications/message; -1 none */
     atomic_int refs;
-    _Atomic double last_used; /* wall seconds */
+    _Atomic double last_used; /* util_now_ms() of its last request: an age on
+                                 the monotonic clock, like every duration */
 } mcp_peer;
 
 /* A new peer with a random (UUID v4) id, one reference held by the
  * caller. NULL when out of memory or when no random bytes can be had. */
 mcp_peer *mcp_peer_new(const char *client_key);
+
+/* Mark p as used now (for the idle expiry of HTTP protocol sessions). */
+void mcp_peer_touch(mcp_peer *p);
 
 /* Take one more reference on p. */
 void mcp_peer_ref(mcp_peer *p);

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "mcp/calls.h"
 #include "mcp/jsonrpc.h"
@@ -325,7 +324,7 @@ static void handle_request(mcp_server *srv, mcp_peer *peer, const mcp_inbound *i
     if (req == NULL) return; /* answered: out of memory */
     json_t *params = m->params;
     if (check_era(req, m->method, params, in) != 0) return;
-    atomic_store(&peer->last_used, (double)time(NULL));
+    mcp_peer_touch(peer);
     for (size_t i = 0; i < sizeof method_table / sizeof method_table[0]; i++) {
         if (req->modern && removed_in_modern(m->method)) break;
         if (strcmp(m->method, method_table[i].name) == 0) {
