@@ -139,13 +139,11 @@ lsb_status lsb_session_list(lsb_sandbox *sb, lsb_session_info **out, size_t *cou
     lsb_status st = lsb_session_ids(sb, &ids, &n, err, errlen);
     if (st != LSB_OK) return st;
     lsb_session_info *v = calloc(n ? n : 1, sizeof *v);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; v != NULL && i < n; i++) {
         char why[256];
-        if (v != NULL && lsb_session_info_get(sb, ids[i], &v[kept], why, sizeof why) == LSB_OK)
-            kept++;
-        free(ids[i]);
+        if (lsb_session_info_get(sb, ids[i], &v[kept], why, sizeof why) == LSB_OK) kept++;
     }
-    free(ids);
+    lsb_session_ids_free(ids, n);
     if (v == NULL) {
         snprintf(err, errlen, "out of memory");
         return LSB_ERR_SYSTEM;
