@@ -129,6 +129,11 @@ $(BUILD)/tests/session_test: tests/e2e/session_test.c $(GUEST_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $^ $(LIB_LDLIBS) -lcmocka -o $@
 
+# The spec suite's C library surface (tests/spec/spec.py drives it).
+$(BUILD)/tests/spec_lib_driver: tests/spec/lib_driver.c $(GUEST_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $^ $(LIB_LDLIBS) -o $@
+
 e2e: all $(BUILD)/tests/zygote_test $(BUILD)/tests/session_test
 	@bash tests/e2e/run.sh $(BUILD)/llm-sandbox $(BUILD)/tests/zygote_test $(BUILD)/tests/session_test
 
