@@ -244,6 +244,9 @@ static json_t *handle(const json_t *req) {
     if (!strcmp(op, "session_exec")) return op_execute(req, true);
     if (!strcmp(op, "session_info")) return op_info(id);
     if (!strncmp(op, "session_", 8)) return op_session_call(op, id);
+    if (json_object_get(req, "pattern") || json_object_get(req, "overwrite"))
+        return fail(LSB_ERR_INVALID, "unsupported: the library has no glob listing or "
+                                     "overwrite=false write yet");
     if (!strcmp(op, "file_list")) return op_file_list(req, id, path);
     if (!path) return fail(LSB_ERR_INVALID, "no path");
     if (!strcmp(op, "file_write")) return op_file_write(req, id, path);
