@@ -180,7 +180,7 @@ TYPES = {"list": list, "dict": dict, "str": str, "int": int, "number": (int, flo
 
 def check_special(obj, key, val):
     """One special expectation key; a list of failure messages."""
-    m = re.fullmatch(r"(stdout|stderr|text|message|content|mcp_text)_(contains|not_contains|regex|startswith)", key)
+    m = re.fullmatch(r"(stdout|stderr|text|message|content|mcp_text|guidance_text)_(contains|not_contains|regex|startswith)", key)
     if m:
         field, how = m.groups()
         if how == "contains":
@@ -591,6 +591,8 @@ def run_step(surf, case, step, ctx, n):
             obj = surf.session_exec(sid, lang, code, limits, env)
         else:
             obj = surf.run(lang, code, dict(case.get("limits", {}), **limits), env)
+        if isinstance(obj.get("error_guidance"), dict):
+            obj["guidance_text"] = json.dumps(obj["error_guidance"], ensure_ascii=False)
         errs = evaluate(obj, step.get("expect", {"success": True}), surf.name)
         if errs and obj.get("success") is False and obj.get("stderr"):
             errs.append(f"(guest stderr: {short(obj['stderr'][-300:], 320)})")
