@@ -563,6 +563,9 @@ def fs_step(root, step, ctx):
         os.makedirs(os.path.join(target, "workspace"), exist_ok=True)
         with open(os.path.join(target, "workspace", "left.txt"), "w") as f:
             f.write("left by an older version")
+        old = time.time() - 30 * 86400  # old enough for any prune cutoff of a case
+        for p in (os.path.join(target, "workspace", "left.txt"), os.path.join(target, "workspace"), target):
+            os.utime(p, (old, old))
         ctx.setdefault("cleanup_dirs", []).append(target)
     elif action == "corrupt_record":
         with open(os.path.join(target, "session.json"), "w") as f:
