@@ -555,7 +555,8 @@ def age_session(root, sid, seconds):
 
 
 def fs_step(root, step, ctx):
-    """Host-side changes a case makes to the sessions root (damaged records, stray folders)."""
+    """Host-side changes a case makes to the sessions root (damaged records, stray folders),
+    or a check that a folder is still there; failure messages."""
     name = subst(step["name"], ctx)
     target = os.path.join(root, name)
     action = step["action"]
@@ -577,7 +578,9 @@ def fs_step(root, step, ctx):
             f.write(step.get("data", ""))
     elif action == "symlink_out":
         os.symlink(step["to"], os.path.join(target, "workspace", step["path"]))
-    return {"ok": True}
+    elif action == "exists":
+        return [] if os.path.isdir(target) else [f"{name} was removed from the sessions root"]
+    return []
 
 
 def run_step(surf, case, step, ctx, n):
@@ -613,8 +616,7 @@ def run_step(surf, case, step, ctx, n):
         age_session(surf.root(), sid, step["seconds"])
         return []
     if op == "fs":
-        fs_step(surf.root(), step, ctx)
-        return []
+        return fs_step(surf.root(), step, ctx)
     if op.startswith("file_"):
         obj = surf.file_op(subst(step.get("session_id", sid), ctx), subst(step, ctx))
         return evaluate(obj, subst(step.get("expect"), ctx), surf.name)
