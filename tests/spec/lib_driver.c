@@ -4,7 +4,7 @@
  * Usage: lib_driver ASSETS_DIR SESSIONS_ROOT. Reads one JSON request per line
  * on stdin and writes one JSON reply per line on stdout, through
  * include/llmsandbox.h only. Requests ("op" and its arguments):
- *   run            lang, code, limits?, env?      -> {ok, result}
+ *   run            lang, code, limits?, env?, external_dir? -> {ok, result}
  *   session_create lang, auto_persist?, id?, custom_id?, limits? -> {ok, id}
  *   session_exec   id, code, limits?, env?        -> {ok, result}
  *   session_info / session_destroy / session_reset / session_evict   id
@@ -61,6 +61,7 @@ static void req_policy(const json_t *req, lsb_policy *p, const char **envbuf) {
     limit_u64(limits, "quota_bytes", &p->quota_bytes);
     limit_u64(limits, "quota_files", &p->quota_files);
     p->timeout_ms = (uint32_t)timeout;
+    p->external_dir = json_string_value(json_object_get(req, "external_dir"));
     const char *key;
     json_t *val;
     size_t n = 0;

@@ -41,7 +41,7 @@ def load_cases(only):
     cases, seen = [], set()
     for path in sorted(glob.glob(os.path.join(HERE, "cases", "*.json"))):
         with open(path, encoding="utf-8") as f:
-            doc = json.load(f)
+            doc = json.loads(f.read().replace("{{fixtures}}", os.path.join(HERE, "fixtures")))
         for case in doc["cases"]:
             case.setdefault("spec", doc.get("spec", "?"))
             case.setdefault("lang", doc.get("lang", "python"))
@@ -113,6 +113,8 @@ def mcp_server_args(case, step):
         args += ["--fuel", str(limits["fuel"])]
     if "memory_bytes" in limits:
         args += ["--memory", str(limits["memory_bytes"])]
+    if case.get("external"):
+        args += ["--external-files"] + sorted(glob.glob(os.path.join(case["external"], "*")))
     return args + case.get("mcp_server", [])
 
 
@@ -215,6 +217,9 @@ def check_special(obj, key, val):
     if key == "startswith":
         return [f"{p} = {short(get_path(obj, p))} does not start with {short(w)}" for p, w in val.items()
                 if not isinstance(get_path(obj, p), str) or not get_path(obj, p).startswith(w)]
+    if key == "same":  # [[path, path], ...]: equal values at two paths
+        return [f"{a} = {short(get_path(obj, a))} but {b} = {short(get_path(obj, b))}" for a, b in val
+                if get_path(obj, a) is MISSING or get_path(obj, a) != get_path(obj, b)]
     if key == "any_of":
         alts = [evaluate(obj, alt, None) for alt in val]
         return [] if any(not a for a in alts) else ["none of the alternatives held: " + " | ".join("; ".join(a) for a in alts)]
@@ -236,7 +241,7 @@ def evaluate(obj, expect, surface):
             if key == surface:
                 errs += evaluate(obj, val, surface)
             continue
-        if key in ("note", "call_fails"):
+        if key in ("note", "call_fails", "call"):
             continue
         special = check_special(obj, key, val)
         errs += special if special is not None else check_special(obj, "$eq", (key, val))
@@ -344,8 +349,9 @@ class CliSurface(Surface):
             raise CallFailed(f"`{' '.join(argv[:3])}` printed no JSON (status {rc}): {short(out + err)}")
         return rc, obj
 
-    def run(self, lang, code, limits, env):
-        rc, obj = self.json_out(["run", "--json", "--lang", lang] + self.limit_args(limits, env) + ["-"],
+    def run(self, lang, code, limits, env, external=None):
+        ext = ["--external", external] if external else []
+        rc, obj = self.json_out(["run", "--json", "--lang", lang] + self.limit_args(limits, env) + ext + ["-"],
                                 code.encode())
         obj["_status"] = rc
         return obj
@@ -441,8 +447,11 @@ class LibSurface(Surface):
             raise CallFailed(f"{req['op']} failed: {short(rep)}")
         return rep["result"]
 
-    def run(self, lang, code, limits, env):
-        return self.result({"op": "run", "lang": lang, "code": code, "limits": self.lib_limits(limits), "env": env or {}})
+    def run(self, lang, code, limits, env, external=None):
+        req = {"op": "run", "lang": lang, "code": code, "limits": self.lib_limits(limits), "env": env or {}}
+        if external:
+            req["external_dir"] = external
+        return self.result(req)
 
     def session_create(self, lang, persist, limits, sid=None):
         req = {"op": "session_create", "lang": lang, "auto_persist": persist, "limits": self.lib_limits(limits)}
@@ -503,7 +512,7 @@ class McpSurface(Surface):
         res["mcp_text"], res["mcp_is_error"] = rep.get("text"), rep.get("is_error")
         return res
 
-    def run(self, lang, code, limits, env):
+    def run(self, lang, code, limits, env, external=None):
         return self.exec_req({"op": "run", "lang": lang, "code": code}, limits)
 
     def session_create(self, lang, persist, limits, sid=None):
@@ -593,13 +602,21 @@ def run_step(surf, case, step, ctx, n):
     if op is None:
         code = subst(step["code"], ctx)
         env = step.get("env")
-        if case.get("session") is not None or step.get("in"):
-            obj = surf.session_exec(sid, lang, code, limits, env)
-        else:
-            obj = surf.run(lang, code, dict(case.get("limits", {}), **limits), env)
+        expect = step.get("expect", {"success": True})
+        try:
+            if case.get("session") is not None or step.get("in"):
+                obj = surf.session_exec(sid, lang, code, limits, env)
+            else:
+                obj = surf.run(lang, code, dict(case.get("limits", {}), **limits), env, case.get("external"))
+        except CallFailed as e:
+            if expect.get("call_fails"):
+                return evaluate({"message": str(e)}, expect.get("call", {}), surf.name)
+            raise
+        if expect.get("call_fails"):
+            return [f"the call succeeded, wanted it refused: {short(obj)}"]
         if isinstance(obj.get("error_guidance"), dict):
             obj["guidance_text"] = json.dumps(obj["error_guidance"], ensure_ascii=False)
-        errs = evaluate(obj, step.get("expect", {"success": True}), surf.name)
+        errs = evaluate(obj, expect, surf.name)
         if errs and obj.get("success") is False and obj.get("stderr"):
             errs.append(f"(guest stderr: {short(obj['stderr'][-300:], 320)})")
         return errs
