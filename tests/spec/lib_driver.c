@@ -8,11 +8,11 @@
  *   session_create lang, auto_persist?, id?, custom_id?, limits? -> {ok, id}
  *   session_exec   id, code, limits?, env?        -> {ok, result}
  *   session_info / session_destroy / session_reset / session_evict   id
- *   file_write     id, path, data                 -> {ok, bytes}
+ *   file_write     id, path, data, overwrite?     -> {ok, bytes}
  *   file_read      id, path                       -> {ok, content}
- *   file_list      id, path?, all?                -> {ok, files: [{path, size, is_dir, is_system}]}
+ *   file_list      id, path?, all?, pattern?      -> {ok, files: [{path, size, is_dir, is_system}]}
  *   file_delete    id, path, recursive?           -> {ok}
- *   prune          older_than_s, dry_run?         -> {ok, sessions, bytes}
+ *   prune          older_than_s, dry_run?         -> {ok, ...the prune report}
  * limits: {fuel, memory_bytes, timeout_ms, stdout_max, stderr_max, quota_bytes,
  * quota_files}. A failed call replies {ok: false, code: lsb_status_name,
  * message}. One sandbox serves every request, as a long-running embedder's would.
@@ -26,6 +26,22 @@
 
 #define ERR_MAX 1024
 #define ENV_MAX 32
+
+/*
+ * The session-file and prune-report calls of issue 9 (glob listing, write
+ * without overwrite, the prune report as JSON), declared weak so that the
+ * driver also builds and runs against a library without them: there the
+ * ops that need them reply "unsupported" (a failed case, not a build
+ * error). The declarations repeat the header's where it has them.
+ */
+lsb_status lsb_session_file_write_ex(lsb_sandbox *sandbox, const char *id, const char *path,
+                                     const void *data, size_t len, bool overwrite, char *err,
+                                     size_t errlen) __attribute__((weak));
+lsb_status lsb_session_file_glob(lsb_sandbox *sandbox, const char *id, const char *path,
+                                 const char *pattern, bool include_system, lsb_file_entry **out,
+                                 size_t *count, char *err, size_t errlen) __attribute__((weak));
+char *lsb_prune_report_to_json(const lsb_prune_report *report) __attribute__((weak));
+void lsb_prune_report_free(lsb_prune_report *report) __attribute__((weak));
 
 static lsb_sandbox *sandbox;
 
@@ -166,13 +182,29 @@ static json_t *op_session_call(const char *op, const char *id) {
     return json_pack("{s:b}", "ok", 1);
 }
 
-/* op "file_write": data is a UTF-8 string written as its bytes. */
+/* A reply for an op the library in use does not offer. */
+static json_t *unsupported(const char *what) {
+    char msg[200];
+    snprintf(msg, sizeof msg, "unsupported: this library has no %s", what);
+    return json_pack("{s:b, s:s, s:s}", "ok", 0, "code", "unsupported", "message", msg);
+}
+
+/* op "file_write": data is a UTF-8 string written as its bytes; "overwrite":
+ * false refuses an existing file. */
 static json_t *op_file_write(const json_t *req, const char *id, const char *path) {
     char err[ERR_MAX] = "";
     json_t *data = json_object_get(req, "data");
     const char *bytes = json_string_value(data) ? json_string_value(data) : "";
     size_t len = json_string_length(data);
-    lsb_status st = lsb_session_file_write(sandbox, id, path, bytes, len, err, sizeof err);
+    json_t *overwrite = json_object_get(req, "overwrite");
+    lsb_status st;
+    if (!overwrite)
+        st = lsb_session_file_write(sandbox, id, path, bytes, len, err, sizeof err);
+    else if (!lsb_session_file_write_ex)
+        return unsupported("lsb_session_file_write_ex");
+    else
+        st = lsb_session_file_write_ex(sandbox, id, path, bytes, len, json_is_true(overwrite), err,
+                                       sizeof err);
     if (st != LSB_OK) return fail(st, err);
     return json_pack("{s:b, s:I}", "ok", 1, "bytes", (json_int_t)len);
 }
@@ -198,8 +230,15 @@ static json_t *op_file_list(const json_t *req, const char *id, const char *path)
     size_t count;
     char err[ERR_MAX] = "";
     bool all = json_is_true(json_object_get(req, "all"));
-    lsb_status st =
-        lsb_session_file_list(sandbox, id, path, all, &entries, &count, err, sizeof err);
+    const char *pattern = json_string_value(json_object_get(req, "pattern"));
+    lsb_status st;
+    if (!pattern)
+        st = lsb_session_file_list(sandbox, id, path, all, &entries, &count, err, sizeof err);
+    else if (!lsb_session_file_glob)
+        return unsupported("lsb_session_file_glob");
+    else
+        st = lsb_session_file_glob(sandbox, id, path, pattern, all, &entries, &count, err,
+                                   sizeof err);
     if (st != LSB_OK) return fail(st, err);
     json_t *files = json_array();
     for (size_t i = 0; i < count; i++)
@@ -220,7 +259,8 @@ static json_t *op_file_delete(const json_t *req, const char *id, const char *pat
     return json_pack("{s:b}", "ok", 1);
 }
 
-/* op "prune". */
+/* op "prune": the report of lsb_prune_report_to_json where the library has
+ * it (plus ok), else the counts. */
 static json_t *op_prune(const json_t *req) {
     lsb_prune_report rep = {0};
     char err[ERR_MAX] = "";
@@ -228,8 +268,18 @@ static json_t *op_prune(const json_t *req) {
     bool dry = json_is_true(json_object_get(req, "dry_run"));
     lsb_status st = lsb_session_prune(sandbox, (uint64_t)older, dry, &rep, err, sizeof err);
     if (st != LSB_OK) return fail(st, err);
-    return json_pack("{s:b, s:b, s:I, s:I}", "ok", 1, "dry_run", dry, "sessions",
-                     (json_int_t)rep.sessions, "bytes", (json_int_t)rep.bytes);
+    json_t *reply = NULL;
+    if (lsb_prune_report_to_json) {
+        char *text = lsb_prune_report_to_json(&rep);
+        reply = text ? json_loads(text, 0, NULL) : NULL;
+        free(text);
+    }
+    if (lsb_prune_report_free) lsb_prune_report_free(&rep);
+    if (!reply)
+        reply = json_pack("{s:b, s:I, s:I}", "dry_run", dry, "sessions", (json_int_t)rep.sessions,
+                          "bytes", (json_int_t)rep.bytes);
+    json_object_set_new(reply, "ok", json_true());
+    return reply;
 }
 
 /* Dispatch one request to its op. */
@@ -245,9 +295,6 @@ static json_t *handle(const json_t *req) {
     if (!strcmp(op, "session_exec")) return op_execute(req, true);
     if (!strcmp(op, "session_info")) return op_info(id);
     if (!strncmp(op, "session_", 8)) return op_session_call(op, id);
-    if (json_object_get(req, "pattern") || json_object_get(req, "overwrite"))
-        return fail(LSB_ERR_INVALID, "unsupported: the library has no glob listing or "
-                                     "overwrite=false write yet");
     if (!strcmp(op, "file_list")) return op_file_list(req, id, path);
     if (!path) return fail(LSB_ERR_INVALID, "no path");
     if (!strcmp(op, "file_write")) return op_file_write(req, id, path);

@@ -705,11 +705,12 @@ def main():
     ap.add_argument("--only", action="append", help="run only cases whose id contains this")
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("--list", action="store_true", help="list cases and surfaces, run nothing")
+    ap.add_argument("--lib-driver", help="the library driver (default: BUILD/tests/spec_lib_driver)")
     opts = ap.parse_args()
     opts.binary = os.path.abspath(opts.binary)
     build = os.path.dirname(opts.binary)
     opts.assets = os.path.join(build, "assets")
-    opts.lib_driver = os.path.join(build, "tests", "spec_lib_driver")
+    opts.lib_driver = opts.lib_driver or os.path.join(build, "tests", "spec_lib_driver")
     node = os.path.join(HERE, "..", "mcp", "node_modules", ".bin", "node")
     opts.node = node if os.access(node, os.X_OK) else "node"
     cases = load_cases(opts.only)
