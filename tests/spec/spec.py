@@ -217,6 +217,15 @@ def check_special(obj, key, val):
     if key == "startswith":
         return [f"{p} = {short(get_path(obj, p))} does not start with {short(w)}" for p, w in val.items()
                 if not isinstance(get_path(obj, p), str) or not get_path(obj, p).startswith(w)]
+    if key == "percent_of":  # {path: [numerator path, denominator path]}: round(n / d * 100, 2)
+        errs = []
+        for p, (n, d) in val.items():
+            got, num, den = get_path(obj, p), get_path(obj, n), get_path(obj, d)
+            if not all(isinstance(x, (int, float)) for x in (got, num, den)) or not den:
+                errs.append(f"{p}, {n} or {d} is not a number: {short(got)}, {short(num)}, {short(den)}")
+            elif abs(got - round(num / den * 100, 2)) > 0.011:
+                errs.append(f"{p} = {got}, wanted round({num} / {den} * 100, 2) = {round(num / den * 100, 2)}")
+        return errs
     if key == "same":  # [[path, path], ...]: equal values at two paths
         return [f"{a} = {short(get_path(obj, a))} but {b} = {short(get_path(obj, b))}" for a, b in val
                 if get_path(obj, a) is MISSING or get_path(obj, a) != get_path(obj, b)]
