@@ -28,23 +28,26 @@ jsrun "$WS" 'writeText("notes/a.txt", "héllo\nworld\n"); console.log(readText("
 expect_eq "writeText creates folders; readText reads it back" "$OUT|$RC" "12|0"
 expect_eq "the file is on the host, UTF-8" "$(cat "$WS/notes/a.txt")" $'héllo\nworld'
 jsrun "$WS" 'appendText("notes/a.txt", "again\n"); console.log(JSON.stringify(readLines("notes/a.txt")))'
-expect_eq "appendText + readLines" "$OUT" '["héllo","world","again"]'
-printf 'one\r\ntwo\r\n' >"$WS/crlf.txt"
+expect_eq "appendText + readLines (a final break gives a last '', as the original)" "$OUT" '["héllo","world","again",""]'
+printf 'one\r\ntwo\r\nthree' >"$WS/crlf.txt"
 jsrun "$WS" 'console.log(JSON.stringify(readLines("crlf.txt")))'
-expect_eq "readLines strips CRLF" "$OUT" '["one","two"]'
+expect_eq "readLines splits on CRLF and LF" "$OUT" '["one","two","three"]'
 jsrun "$WS" 'writeLines("out.txt", ["x", 2, "z"]); writeLines("semi.txt", ["a", "b"], ";"); writeLines("empty.txt", [])'
-expect_eq "writeLines ends every line" "$(od -An -tx1 "$WS/out.txt" | tr -d ' \n')" "780a320a7a0a"
-expect_eq "writeLines with a custom eol" "$(cat "$WS/semi.txt")" "a;b;"
+expect_eq "writeLines joins with no final break (original)" "$(od -An -tx1 "$WS/out.txt" | tr -d ' \n')" "780a320a7a"
+expect_eq "writeLines with a custom lineEnding" "$(cat "$WS/semi.txt")" "a;b"
 expect_eq "writeLines of nothing is an empty file" "$(stat -c %s "$WS/empty.txt")" "0"
+jsrun "$WS" 'writeLines("round.txt", ["café ☕", "日本", ""]); console.log(JSON.stringify(readLines("round.txt")), JSON.stringify(readLines("empty.txt")))'
+expect_eq "writeLines then readLines round trip; an empty file is ['']" "$OUT" '["café ☕","日本",""] [""]'
+expect_eq "writeLines stores UTF-8 (17 bytes: café ☕, 日本, two breaks)" "$(stat -c %s "$WS/round.txt")" "17"
 jsrun "$WS" 'writeJson("data/cfg.json", {name: "x", list: [1, 2]}); writeJson("flat.json", [1], 0); const v = readJson("data/cfg.json"); console.log(v.name, v.list[1])'
 expect_eq "writeJson + readJson round trip" "$OUT|$RC" "x 2|0"
 expect_eq "writeJson indents by 2" "$(sed -n 2p "$WS/data/cfg.json")" '  "name": "x",'
 expect_eq "writeJson indent 0 is compact" "$(cat "$WS/flat.json")" "[1]"
 printf '{broken' >"$WS/bad.json"
 jsrun "$WS" 'readJson("bad.json")'
-expect_match "readJson of bad JSON names the file" "$ERR" 'SyntaxError: readJson\(\): /app/bad.json is not valid JSON'
+expect_match "readJson of bad JSON: Invalid JSON in P: why (original)" "$ERR" '^Error: Invalid JSON in bad.json: expecting property name'
 jsrun "$WS" 'console.log(fileExists("notes/a.txt"), fileExists("notes"), fileExists("nope.txt"), fileSize("out.txt"), fileSize("nope.txt"))'
-expect_eq "fileExists and fileSize (null when missing)" "$OUT" "true true false 6 null"
+expect_eq "fileExists and fileSize (null when missing)" "$OUT" "true true false 5 null"
 head -c 3000 /dev/urandom >"$WS/blob.bin"
 printf '\x00\xff\x00\x80' >>"$WS/blob.bin"
 jsrun "$WS" 'copyFile("blob.bin", "copies/blob2.bin"); mkdir("copies/sub"); copyFile("blob.bin", "copies/sub"); console.log(fileSize("copies/blob2.bin"))'
@@ -65,14 +68,14 @@ jsrun "$WS" 'writeText("gone.txt", "x"); console.log(removeFile("gone.txt"), rem
 expect_eq "removeFile: true when removed, false when missing (as the original)" "$OUT|$RC" "true false false|0"
 expect_eq "the removed files are gone on the host" "$([ -e "$WS/out.txt" ] || [ -e "$WS/d1" ] && echo left || echo gone)" "gone"
 jsrun "$WS" 'readText("missing.txt")'
-expect_match "a missing file: Node's ENOENT message" "$ERR" "Error: ENOENT: no such file or directory, open '/app/missing.txt'"
+expect_match "a missing file: File not found: P, then Node's ENOENT text" "$ERR" "^Error: File not found: missing.txt \\(ENOENT: no such file or directory, open '/app/missing.txt'\\)"
 expect_eq "a missing file fails the run" "$RC" "1"
 jsrun "$WS" 'writeText("obj.txt", {a: 1})'
 expect_match "writeText of an object points at writeJson" "$ERR" 'TypeError: writeText\(\): expected a string, got object \(use writeJson\(\)'
 
 echo "== read-only mounts and path escapes"
 jsrun "$WS" 'try { writeText("/data/x.txt", "no") } catch (e) { console.log(e.code + " " + e.message) }'
-expect_eq "writing /data is refused" "$OUT" "EROFS EROFS: read-only file system, writeText '/data/x.txt': /data is read-only: write under /app"
+expect_eq "writing /data is refused: Cannot write file: P (EROFS ...)" "$OUT" "EROFS Cannot write file: /data/x.txt (EROFS: read-only file system, writeText '/data/x.txt': /data is read-only: write under /app)"
 jsrun "$WS" 'console.log(readText("/external/note.txt").trim()); copyFile("/external/note.txt", "/external/copy.txt")' --external "$EXT"
 expect_eq "/external is readable" "$(head -n 1 <<<"$OUT")" "from the operator"
 expect_match "copying into /external is refused" "$ERR" "EROFS: read-only file system, copyFile '/external/copy.txt': /external is read-only: write under /app"
@@ -153,5 +156,86 @@ jsrun "$WS" 'requireVendor("./mine")'
 expect_match "requireVendor takes names only" "$ERR" "TypeError: requireVendor\('./mine'\): give a library name"
 jsrun "$WS" 'require("lodash/../../../app/mine")'
 expect_match "a bare name cannot climb out of /data/js" "$ERR" "Cannot find module 'lodash/../../../app/mine'"
+
+echo "== the original's helper error texts and sandbox-utils (SEED-SPEC 5.1)"
+WS2=$T/ws2 && mkdir -p "$WS2" && printf 'x' >"$WS2/blocker.txt" && printf '[1,' >"$WS2/half.json"
+# each line: what the call threw, as "code|message" (first line of the message)
+jsrun "$WS2" 'const t = (f) => { try { f(); console.log("no error") } catch (e) { console.log((e.code || e.name) + "|" + e.message.split("\n")[0]) } };
+t(() => readJson("missing.json")); t(() => readLines("/app/none.txt")); t(() => readJson("half.json"));
+t(() => writeText("blocker.txt/x.txt", "a")); t(() => appendText("/data/x.txt", "a")); t(() => writeJson("/external/x.json", {}));
+t(() => writeLines("/data/l.txt", ["a"])); t(() => listFiles("nodir")); t(() => copyFile("nope.txt", "c.txt"));
+t(() => copyFile("blocker.txt", "/data/c.txt")); mkdir("full/sub"); t(() => removeFile("full"));
+console.log(fileSize("nope"), fileSize(42), fileSize(), fileSize("blocker.txt"))'
+expect_eq "readJson of a missing file" "$(sed -n 1p <<<"$OUT")" "ENOENT|File not found: missing.json (ENOENT: no such file or directory, open '/app/missing.json')"
+expect_eq "readLines of a missing file keeps the path as given" "$(sed -n 2p <<<"$OUT")" "ENOENT|File not found: /app/none.txt (ENOENT: no such file or directory, open '/app/none.txt')"
+expect_match "readJson of bad JSON" "$(sed -n 3p <<<"$OUT")" '^Error\|Invalid JSON in half.json: '
+expect_match "writeText blocked by a file: Cannot write file: P" "$(sed -n 4p <<<"$OUT")" '^E[A-Z]+\|Cannot write file: blocker.txt/x.txt \('
+expect_match "appendText on /data: Cannot write file: P" "$(sed -n 5p <<<"$OUT")" '^EROFS\|Cannot write file: /data/x.txt \(EROFS'
+expect_match "writeJson on /external: Cannot write file: P" "$(sed -n 6p <<<"$OUT")" '^EROFS\|Cannot write file: /external/x.json \(EROFS'
+expect_match "writeLines on /data: Cannot write file: P" "$(sed -n 7p <<<"$OUT")" '^EROFS\|Cannot write file: /data/l.txt \('
+expect_eq "listFiles of a missing folder: Cannot read directory P: why" "$(sed -n 8p <<<"$OUT")" "ENOENT|Cannot read directory nodir: ENOENT: no such file or directory, scandir '/app/nodir'"
+expect_match "copyFile of a missing source: File not found: src" "$(sed -n 9p <<<"$OUT")" '^ENOENT\|File not found: nope.txt \('
+expect_match "copyFile to /data: Cannot write file: dest" "$(sed -n 10p <<<"$OUT")" '^EROFS\|Cannot write file: /data/c.txt \('
+expect_match "removeFile of a non-empty folder: Cannot remove file P: why" "$(sed -n 11p <<<"$OUT")" '^ENOTEMPTY\|Cannot remove file full: ENOTEMPTY'
+expect_eq "fileSize is null on any error" "$(sed -n 12p <<<"$OUT")|$RC" "null null null 1|0"
+jsrun "$WS2" 'requireVendor("no-such-pkg")'
+expect_match "requireVendor of a missing package: Vendor package not found: NAME" "$ERR" '^Error: Vendor package not found: no-such-pkg$'
+expect_match "...then require()'s message and the list" "$ERR" "^Cannot find module 'no-such-pkg'"
+expect_match "...and what is available" "$ERR" '^Available modules \(/data/js\): csv-simple, dayjs'
+expect_eq "a missing vendor package fails the run" "$RC" "1"
+jsrun "$WS2" 'try { requireVendor("fs") } catch (e) { console.log(e.code, e.message.split("\n")[0]) }'
+expect_eq "requireVendor of a Node built-in says so too" "$OUT" "MODULE_NOT_FOUND Vendor package not found: fs"
+jsrun "$WS2" 'console.log(typeof requireVendor("csv-simple").parse, typeof requireVendor("json-utils").validate, typeof requireVendor("string-utils").isPalindrome, typeof requireVendor("sandbox-utils").readJson, requireVendor("csv-simple.js") === requireVendor("csv-simple"))'
+expect_eq "requireVendor of our four packages (and the original's file name)" "$OUT|$RC" "function function function function true|0"
+jsrun "$WS2" 'const su = requireVendor("sandbox-utils");
+const names = ["readJson", "writeJson", "readText", "writeText", "fileExists", "readLines", "writeLines", "appendText", "fileSize", "listFiles", "copyFile", "removeFile"];
+console.log(names.filter((n) => su[n] !== globalThis[n]).join() || "all 12", typeof su.grep, typeof su.find);
+su.writeJson("su/ß.json", {w: "café ☕ 日本"}); su.writeLines("su/l.txt", ["a", "b"]); su.appendText("su/l.txt", "\nc");
+console.log(su.readJson("su/ß.json").w, su.readLines("su/l.txt").join("+"), su.fileExists("su/l.txt"), su.fileSize("su/l.txt"), su.listFiles("su").join());
+su.copyFile("su/l.txt", "su/m.txt"); console.log(su.readText("su/m.txt") === "a\nb\nc", su.removeFile("su/m.txt"), su.removeFile("su/m.txt"), JSON.stringify(su.head("su/l.txt", 2)))'
+expect_eq "sandbox-utils has the original's 12 helpers and ours" "$(sed -n 1p <<<"$OUT")" "all 12 function function"
+expect_eq "sandbox-utils helpers work" "$(sed -n 2p <<<"$OUT")" "café ☕ 日本 a+b+c true 5 l.txt,ß.json"
+expect_eq "sandbox-utils copyFile/removeFile/head" "$(sed -n 3p <<<"$OUT")|$RC" 'true true false ["a","b"]|0'
+
+echo "== non-ASCII names and text"
+jsrun "$WS2" 'const w = "café ☕ 日本"; writeText("données ☕/日本.txt", w); appendText("données ☕/日本.txt", "\n" + w);
+console.log(readText("/app/données ☕/日本.txt") === w + "\n" + w, listFiles("données ☕").join(), fileSize("données ☕/日本.txt"), fileExists("données ☕/日本.txt"));
+copyFile("données ☕/日本.txt", "ünï.txt"); console.log(readText("ünï.txt").split("\n")[1])'
+expect_eq "non-ASCII file names and contents round trip in the guest" "$OUT|$RC" $'true 日本.txt 33 true\ncafé ☕ 日本|0'
+expect_eq "the host sees the same name and bytes" "$(cat "$WS2/données ☕/日本.txt")" $'café ☕ 日本\ncafé ☕ 日本'
+
+echo "== std and os (the original's qjs --std globals)"
+jsrun "$WS2" 'console.log(typeof std, typeof os)'
+expect_eq "std and os are not globals here (use the file helpers)" "$OUT" "undefined undefined"
+
+echo "== _state (SEED-SPEC 3.2)"
+ROOT=$T/sessions
+# sx ARGS... -> $OUT, $ERR, $RC of `session --sessions-root ROOT ARGS`
+sx() { OUT=$("$BIN" session --sessions-root "$ROOT" "$@" 2>"$T/stderr"); RC=$?; ERR=$(cat "$T/stderr"); }
+sx create --lang js --auto-persist --json
+SID=$(jq -r .session.id <<<"$OUT")
+BUMP='_state.counter = (_state.counter || 0) + 1; console.log(_state.counter); var total = (typeof total === "number" ? total : 0) + 10; console.log(total)'
+got=""
+for _ in 1 2 3; do sx exec "$SID" -c "$BUMP"; got="$got$(tr '\n' ' ' <<<"$OUT")"; done
+expect_eq "_state counts 1, 2, 3 over three execs (each a new process); top-level var too" "$got|$RC" "1 10 2 20 3 30 |0"
+sx exec "$SID" -c 'console.log(JSON.stringify(_state), Object.keys(globalThis).includes("_state"))'
+expect_eq "_state is a plain global object" "$OUT" '{"counter":3} true'
+sx exec "$SID" -c '_state.word = "café ☕ 日本"; _state.nested = {list: [1, null, true], empty: {}}; _state.f = () => 1'
+sx exec "$SID" -c 'console.log(_state.word, JSON.stringify(_state.nested), typeof _state.f)'
+expect_eq "_state round-trips nested JSON and UTF-8; functions are dropped" "$OUT" 'café ☕ 日本 {"list":[1,null,true],"empty":{}} undefined'
+sx exec "$SID" -c '_state.counter = 100; throw new Error("boom")'
+expect_eq "a failing exec fails" "$RC" "1"
+sx exec "$SID" -c 'console.log(_state.counter)'
+expect_eq "a failing exec saves nothing" "$OUT" "3"
+sx exec "$SID" --json -c 'console.log(typeof _state)'
+expect_eq "session exec --json: _state exists" "$(jq -r .stdout <<<"$OUT")" "object"
+sx destroy "$SID"
+sx create --lang js --json
+SID=$(jq -r .session.id <<<"$OUT")
+sx exec "$SID" -c 'console.log(typeof _state)'
+expect_eq "no _state in a session without auto-persist" "$OUT|$RC" "undefined|0"
+sx destroy "$SID"
+OUT=$("$BIN" run --lang js --json -c 'console.log(typeof _state)' 2>/dev/null)
+expect_eq "no _state in a one-shot run" "$(jq -r .stdout <<<"$OUT")" "undefined"
 
 finish js-helpers
