@@ -197,6 +197,81 @@ expect_eq "sandbox-utils has the original's 12 helpers and ours" "$(sed -n 1p <<
 expect_eq "sandbox-utils helpers work" "$(sed -n 2p <<<"$OUT")" "café ☕ 日本 a+b+c true 5 l.txt,ß.json"
 expect_eq "sandbox-utils copyFile/removeFile/head" "$(sed -n 3p <<<"$OUT")|$RC" 'true true false ["a","b"]|0'
 
+echo "== csv-simple, json-utils, string-utils: the original's API (SEED-SPEC 5.2)"
+jsrun "$WS2" 'const csv = requireVendor("csv-simple");
+console.log(JSON.stringify(csv.parse("name,city\r\nAnn,\"Paris, FR\"\r\n\r\n\"Bé \"\"B\"\"\"\nCé,日本,extra\n")));
+console.log(JSON.stringify(csv.parse("a;b\n1;2", {delimiter: ";", headers: false})), JSON.stringify(csv.parse("a,b\n1,2", {header: false})));
+console.log(JSON.stringify(csv.parse("a,b\n1,\x27x,y\x27", {quote: "\x27"})), JSON.stringify(csv.parse("1,2", {headers: ["x", "y"]})), JSON.stringify(csv.parse("")));
+console.log(JSON.stringify(csv.parse("n,ok\n0,true\n,x", {typed: true})));'
+expect_eq "parse: objects by default, quotes, CRLF, empty lines skipped, missing cells ''" "$(sed -n 1p <<<"$OUT")" \
+  '[{"name":"Ann","city":"Paris, FR"},{"name":"Bé \"B\"","city":""},{"name":"Cé","city":"日本"}]'
+expect_eq "parse: headers:false (and our header:false) give arrays" "$(sed -n 2p <<<"$OUT")" '[["a","b"],["1","2"]] [["a","b"],["1","2"]]'
+expect_eq "parse: quote option, a headers array, empty text" "$(sed -n 3p <<<"$OUT")" '[{"a":"1","b":"x,y"}] [{"x":"1","y":"2"}] []'
+expect_eq "parse: our typed option" "$(sed -n 4p <<<"$OUT")|$RC" '[{"n":0,"ok":true},{"n":null,"ok":"x"}]|0'
+jsrun "$WS2" 'const csv = requireVendor("csv-simple"); const j = (x) => console.log(JSON.stringify(x));
+j(csv.stringify([{a: 0, b: false, c: null}, {a: "x,y", b: "q\"", c: "l1\nl2"}]));
+j(csv.stringify([{a: 1, b: 2}], {headers: false})); j(csv.stringify([{a: 1, b: 2}], {columns: ["b"]}));
+j(csv.stringify([[1, 2], [3, undefined]], {headers: ["x", "y"]})); j(csv.stringify([[1, 2]]));
+j(csv.stringify([])); j(csv.stringify([{a: "x;y", b: "p|q"}], {delimiter: ";", quote: "|"})); j(csv.stringify([{a: 1}, {b: "日本"}]));
+const rows = [{id: "1", t: "café ☕, \"日本\"\nx"}]; console.log(JSON.stringify(csv.parse(csv.stringify(rows))) === JSON.stringify(rows))'
+expect_eq "stringify: header from keys, quoting, 0 and false kept, null empty, no final newline" "$(sed -n 1p <<<"$OUT")" \
+  '"a,b,c\n0,false,\n\"x,y\",\"q\"\"\",\"l1\nl2\""'
+expect_eq "stringify: headers:false omits the header" "$(sed -n 2p <<<"$OUT")" '"1,2"'
+expect_eq "stringify: columns picks and orders" "$(sed -n 3p <<<"$OUT")" '"b\n2"'
+expect_eq "stringify: arrays with a legacy headers array" "$(sed -n 4p <<<"$OUT")" '"x,y\n1,2\n3,"'
+expect_eq "stringify: arrays without headers" "$(sed -n 5p <<<"$OUT")" '"1,2"'
+expect_eq "stringify: empty input is ''" "$(sed -n 6p <<<"$OUT")" '""'
+expect_eq "stringify: delimiter and quote options" "$(sed -n 7p <<<"$OUT")" '"a;b\n|x;y|;|p||q|"'
+expect_eq "stringify: keys of later records are added (ours)" "$(sed -n 8p <<<"$OUT")" '"a,b\n1,\n,日本"'
+expect_eq "stringify then parse round-trips" "$(sed -n 9p <<<"$OUT")|$RC" "true|0"
+
+jsrun "$WS2" 'const ju = requireVendor("json-utils"); const j = (x) => console.log(JSON.stringify(x));
+const data = {users: [{name: "Zoë", age: 30, tags: ["a"]}]};
+j([ju.get(data, "users.0.name"), ju.get(data, "users.0.tags.0"), ju.get(data, "users.1.name", "none"), ju.get(data, "users.0.x.y", 0)]);
+const o = {}; ju.set(o, "a.b.c", "日本"); ju.set(o, "a.d", 1); j(o); try { ju.set(5, "a", 1) } catch (e) { console.log(e.constructor.name) }
+const schema = {type: "object", properties: {name: {type: "string", required: true}, age: {type: "number"},
+  role: {enum: ["admin", "user"]}, tags: {type: "array", items: {type: "string"}}}};
+j(ju.validate({name: "Ann", age: 3, role: "user", tags: ["x"]}, schema));
+const bad = ju.validate({age: "old", role: "root", tags: ["x", 2]}, schema); j([bad.valid, bad.errors.length]); console.log(bad.errors.join("; "));
+j([ju.validate([1], {type: "array"}).valid, ju.validate({}, {type: "array"}).valid, ju.validate({}, {required: ["id"]}).valid]);
+const src = {a: {b: [1, {c: 2}]}}; const c = ju.clone(src); c.a.b[1].c = 9; j([src.a.b[1].c, c.a.b[1].c]);
+j(ju.merge({a: {x: 1, y: {z: 1}}, k: [1]}, {a: {y: {w: 2}}, k: [2]})); j([ju.has(data, "users.0.age"), ju.has(data, "users.0.zip")])'
+expect_eq "json-utils get: dotted paths with numeric segments, defaults" "$(sed -n 1p <<<"$OUT")" '["Zoë","a","none",0]'
+expect_eq "json-utils set creates intermediates" "$(sed -n 2p <<<"$OUT")" '{"a":{"b":{"c":"日本"},"d":1}}'
+expect_eq "json-utils set on a non-object throws" "$(sed -n 3p <<<"$OUT")" "TypeError"
+expect_eq "validate: a valid object" "$(sed -n 4p <<<"$OUT")" '{"valid":true,"errors":[]}'
+expect_eq "validate: four problems found" "$(sed -n 5p <<<"$OUT")" '[false,4]'
+expect_eq "validate: per-property required, type, enum, items" "$(sed -n 6p <<<"$OUT")" \
+  '$: missing required property "name"; $.age: expected number, got string; $.role: must be one of ["admin","user"]; $.tags[1]: expected string, got integer'
+expect_eq "validate: type array, JSON-Schema required lists" "$(sed -n 7p <<<"$OUT")" '[true,false,false]'
+expect_eq "clone is deep" "$(sed -n 8p <<<"$OUT")" '[2,9]'
+expect_eq "merge is deep; arrays replace" "$(sed -n 9p <<<"$OUT")" '{"a":{"x":1,"y":{"z":1,"w":2}},"k":[2]}'
+expect_eq "has (ours)" "$(sed -n 10p <<<"$OUT")|$RC" '[true,false]|0'
+
+jsrun "$WS2" 'const s = requireVendor("string-utils"); const j = (x) => console.log(JSON.stringify(x));
+j([s.slugify("Hello World!"), s.slugify("Hello World", "_"), s.slugify("Café ☕ au lait")]);
+j([s.truncate("Hello World", 8), s.truncate("Hello World", 8, "…"), s.truncate("hi", 8), s.truncate("hello world", 9).length]);
+j([s.capitalize("hELLO"), s.camelCase("hello world-foo_bar"), s.snakeCase("helloWorld Foo"), s.kebabCase("Hello World")]);
+j([s.pad("7", 3, "0", "left"), s.pad("ab", 6, "*", "both"), s.pad("x", 3), s.pad("x", 3, "-", "right"), s.pad("x", 3, "-", "end"), s.pad("x", 3, "-", "start")]);
+j([s.clean("  a\t\n  b\u0007c  "), s.count("Banana bAN", "an"), s.count("Banana bAN", "an", false), s.reverse("café ☕ 日本")]);
+j([s.isPalindrome("Never odd or even"), s.isPalindrome("Abba", false), s.isPalindrome("ab a", true, false), s.isPalindrome("A man, a plan, a canal: Panama")]);
+j([s.words("Hello, wörld_1 x!"), s.wordCount("one two  three"), s.words("")]);
+j([s.upperFirst("élan"), s.lowerFirst("ABC"), s.padStart("5", 3, "0"), s.padEnd("5", 3, "."), s.trim("  x  "), s.trim("--a-b--", "-"), s.trimStart("xxa", "x"), s.trimEnd("axx", "x")]);
+j([s.split(" a  b\tc "), s.split("a,b,c", ","), s.split("a,b,c", ",", 2), s.split(""), s.join(["a", null, 1]), s.join(["x", "y"], ", "), s.join(s.split("  café   ☕  "))]);
+try { s.pad("x", 3, " ", "middle") } catch (e) { console.log(e.constructor.name) }'
+expect_eq "slugify with a separator" "$(sed -n 1p <<<"$OUT")" '["hello-world","hello_world","cafe-au-lait"]'
+expect_eq "truncate: total length = len" "$(sed -n 2p <<<"$OUT")" '["Hello...","Hello W…","hi",9]'
+expect_eq "capitalize and case conversions" "$(sed -n 3p <<<"$OUT")" '["Hello","helloWorldFooBar","hello_world_foo","hello-world"]'
+expect_eq "pad right/left/both (original) and end/start (ours)" "$(sed -n 4p <<<"$OUT")" '["007","**ab**","x  ","x--","x--","--x"]'
+expect_eq "clean, count (case-sensitive by default), reverse" "$(sed -n 5p <<<"$OUT")" '["a bc",2,3,"本日 ☕ éfac"]'
+expect_eq "isPalindrome: case and spaces ignored by default, punctuation not" "$(sed -n 6p <<<"$OUT")" '[true,false,false,false]'
+expect_eq "words and wordCount" "$(sed -n 7p <<<"$OUT")" '[["Hello","wörld_1","x"],3,[]]'
+expect_eq "upperFirst, lowerFirst, padStart, padEnd, trim (advertised by the original)" "$(sed -n 8p <<<"$OUT")" \
+  '["Élan","aBC","005","5..","x","a-b","a","a"]'
+expect_eq "split and join (advertised by the original)" "$(sed -n 9p <<<"$OUT")" \
+  '[["a","b","c"],["a","b","c"],["a","b"],[],"a  1","x, y","café ☕"]'
+expect_eq "pad with an unknown direction throws" "$(sed -n 10p <<<"$OUT")|$RC" "TypeError|0"
+
 echo "== non-ASCII names and text"
 jsrun "$WS2" 'const w = "café ☕ 日本"; writeText("données ☕/日本.txt", w); appendText("données ☕/日本.txt", "\n" + w);
 console.log(readText("/app/données ☕/日本.txt") === w + "\n" + w, listFiles("données ☕").join(), fileSize("données ☕/日本.txt"), fileExists("données ☕/日本.txt"));

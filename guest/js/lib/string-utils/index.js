@@ -103,9 +103,6 @@ const padLeft = padStart;
 const padRight = padEnd;
 const center = (s, length, char = ' ') => pad(s, length, char, 'both');
 
-/* The characters of chars as a character class body. */
-const charClass = (chars) => [...str(chars)].map((c) => c.replace(/[\]\\^-]/g, '\\$&')).join('');
-
 /* trim(s, chars): String.prototype.trim, or with chars, those characters
    removed from both ends (trim('--a-b--', '-') -> 'a-b'). trimStart and
    trimEnd do one end. */
@@ -114,10 +111,13 @@ function trimWith(s, chars, start, end) {
   if (chars === undefined || chars === null || chars === '') {
     return start && end ? s.trim() : start ? s.trimStart() : s.trimEnd();
   }
-  const set = charClass(chars);
-  if (start) s = s.replace(new RegExp(`^[${set}]+`, 'u'), '');
-  if (end) s = s.replace(new RegExp(`[${set}]+$`, 'u'), '');
-  return s;
+  const set = new Set(str(chars));
+  const cps = [...s];
+  let i = 0;
+  let j = cps.length;
+  if (start) while (i < j && set.has(cps[i])) i++;
+  if (end) while (j > i && set.has(cps[j - 1])) j--;
+  return cps.slice(i, j).join('');
 }
 const trim = (s, chars) => trimWith(s, chars, true, true);
 const trimStart = (s, chars) => trimWith(s, chars, true, false);
