@@ -4,7 +4,10 @@
 # helpers on a --workspace folder, read-only /data and /external, path
 # escapes, require() of every module in /data/js (ours and the npm ones,
 # each doing one real thing), and the errors for unknown modules and Node
-# built-ins.
+# built-ins; then parity with the original system (SEED-SPEC 3.2, 5.1,
+# 5.2): its helper error texts, requireVendor, the API of csv-simple,
+# json-utils, string-utils and sandbox-utils, non-ASCII names, and `_state`
+# in `llm-sandbox session` (each exec a new process).
 #
 # Each check prints "ok" or "FAIL" with what it saw; the last line is
 # "js-helpers: N passed, M failed". Exit 1 on any failure. Needs the built
