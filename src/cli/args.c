@@ -310,7 +310,12 @@ static int cli_opt_all(cli_run_ctx *ctx, const char *opt, const char *value) {
 
 /* files --pattern GLOB */
 static int cli_opt_pattern(cli_run_ctx *ctx, const char *opt, const char *value) {
-    (void)opt;
+    if (ctx->sess->pattern)
+        return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE, "%s given twice; give one pattern",
+                        opt);
+    if (!*value)
+        return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE,
+                        "%s is empty; give a pattern such as '*.csv' or 'data/**/*.json'", opt);
     ctx->sess->pattern = value;
     return CLI_EXIT_OK;
 }
