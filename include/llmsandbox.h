@@ -249,13 +249,13 @@ typedef struct lsb_prune_item {
  * PruneResult. Every list is sorted by id. Free with lsb_prune_report_free.
  */
 typedef struct lsb_prune_report {
-    size_t sessions;          /* deleted_count */
-    uint64_t bytes;           /* bytes freed; with dry_run, that would be freed */
-    lsb_prune_item *deleted;  /* deleted (dry_run: that would be deleted) */
+    size_t sessions;         /* deleted_count */
+    uint64_t bytes;          /* bytes freed; with dry_run, that would be freed */
+    lsb_prune_item *deleted; /* deleted (dry_run: that would be deleted) */
     size_t deleted_count;
-    lsb_prune_item *skipped;  /* never deleted: a damaged or missing record, or live */
+    lsb_prune_item *skipped; /* never deleted: a damaged or missing record, or live */
     size_t skipped_count;
-    lsb_prune_item *errors;   /* old enough, but deleting failed */
+    lsb_prune_item *errors; /* old enough, but deleting failed */
     size_t error_count;
     uint64_t reclaimed_bytes; /* bytes freed; 0 with dry_run, as the original */
     bool dry_run;
@@ -403,8 +403,8 @@ void lsb_file_list_free(lsb_file_entry *entries, size_t count); /* NULL is ignor
  * rglob(pattern): "*.json" also matches "a/b.json"; a part "**" matches
  * zero or more folders (the pattern data, **, *.csv joined by slashes
  * matches data/x.csv and data/a/b/x.csv), a final "**" everything below;
- * "*" and "?" (one character, UTF-8 aware) stay within a name; [abc], [a-z] and [!a] are classes. NULL or "" is "*". Entry
- * paths are relative to /app, sorted. LSB_ERR_INVALID for a pattern that
+ * "*" and "?" (one character, UTF-8 aware) stay within a name; [abc], [a-z] and [!a] are classes.
+ * NULL or "" is "*". Entry paths are relative to /app, sorted. LSB_ERR_INVALID for a pattern that
  * is absolute or has a ".." part; otherwise as lsb_session_file_list.
  */
 lsb_status lsb_session_file_glob(lsb_sandbox *sandbox, const char *id, const char *path,

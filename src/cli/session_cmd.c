@@ -342,11 +342,10 @@ static int cli_sess_files(cli_sess_ctx *c) {
     char when[CLI_SESS_TIME_MAX];
     lsb_limits lim;
     lsb_limits_get(&lim);
-    lsb_status st =
-        s->pattern ? lsb_session_file_glob(c->sandbox, s->id, s->path, s->pattern, s->all, &e, &n,
-                                           c->err, sizeof c->err)
-                   : lsb_session_file_list(c->sandbox, s->id, s->path, s->all, &e, &n, c->err,
-                                           sizeof c->err);
+    lsb_status st = s->pattern ? lsb_session_file_glob(c->sandbox, s->id, s->path, s->pattern,
+                                                       s->all, &e, &n, c->err, sizeof c->err)
+                               : lsb_session_file_list(c->sandbox, s->id, s->path, s->all, &e, &n,
+                                                       c->err, sizeof c->err);
     if (st != LSB_OK)
         return cli_sess_lib_fail(c, st, "cannot list '%s' in session '%s'",
                                  s->path ? s->path : lim.app_mount, s->id);
@@ -506,8 +505,8 @@ static int cli_sess_prune(cli_sess_ctx *c) {
         char *text = lsb_prune_report_to_json(&rep);
         json_t *fields = text ? json_loads(text, 0, NULL) : NULL;
         free(text);
-        if (fields && json_object_set_new(fields, "older_than_s",
-                                          util_json_uint(s->older_than_s)) != 0)
+        if (fields &&
+            json_object_set_new(fields, "older_than_s", util_json_uint(s->older_than_s)) != 0)
             json_decref(fields), fields = NULL;
         status = cli_sess_json_done(c, fields);
     }

@@ -485,7 +485,8 @@ lsb_status lsb_session_file_list(lsb_sandbox *sb, const char *id, const char *pa
 static void keep_matches(lsb_file_entry *v, size_t *count, const char *prefix, const sess_glob *g) {
     size_t kept = 0, skip = strlen(prefix) + (prefix[0] ? 1 : 0);
     for (size_t i = 0; i < *count; i++) {
-        bool keep = !v[i].is_dir && strlen(v[i].path) > skip && sess_glob_match(g, v[i].path + skip);
+        bool keep =
+            !v[i].is_dir && strlen(v[i].path) > skip && sess_glob_match(g, v[i].path + skip);
         if (keep)
             v[kept++] = v[i];
         else

@@ -195,14 +195,14 @@ static json_t *items_json(const lsb_prune_item *v, size_t n, bool with_reasons) 
 char *lsb_prune_report_to_json(const lsb_prune_report *r) {
     char summary[256];
     lsb_prune_report_summary(r, summary, sizeof summary);
-    json_t *o = json_pack(
-        "{s:o, s:o, s:o, s:o, s:o, s:b, s:s, s:o, s:o}", "deleted_sessions",
-        items_json(r->deleted, r->deleted_count, false), "skipped_sessions",
-        items_json(r->skipped, r->skipped_count, false), "skipped_reasons",
-        items_json(r->skipped, r->skipped_count, true), "errors",
-        items_json(r->errors, r->error_count, true), "reclaimed_bytes",
-        util_json_uint(r->reclaimed_bytes), "dry_run", (int)r->dry_run, "summary", summary,
-        "sessions", util_json_uint(r->deleted_count), "bytes", util_json_uint(r->bytes));
+    json_t *o = json_pack("{s:o, s:o, s:o, s:o, s:o, s:b, s:s, s:o, s:o}", "deleted_sessions",
+                          items_json(r->deleted, r->deleted_count, false), "skipped_sessions",
+                          items_json(r->skipped, r->skipped_count, false), "skipped_reasons",
+                          items_json(r->skipped, r->skipped_count, true), "errors",
+                          items_json(r->errors, r->error_count, true), "reclaimed_bytes",
+                          util_json_uint(r->reclaimed_bytes), "dry_run", (int)r->dry_run, "summary",
+                          summary, "sessions", util_json_uint(r->deleted_count), "bytes",
+                          util_json_uint(r->bytes));
     char *text = o ? json_dumps(o, UTIL_JSON_FLAGS | JSON_PRESERVE_ORDER) : NULL;
     json_decref(o);
     return text;

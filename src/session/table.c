@@ -308,8 +308,7 @@ static bool our_layout(const char *dir) {
  * kept a workspace) move the folder whole to path/workspace, through a
  * hidden name under the root. LSB_OK, or WORKSPACE or EXISTS with err.
  */
-static lsb_status adopt(sess_table *t, const char *id, const char *path, char *err,
-                        size_t errlen) {
+static lsb_status adopt(sess_table *t, const char *id, const char *path, char *err, size_t errlen) {
     char tmp[PATH_MAX], ws[PATH_MAX];
     struct stat st;
     if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {

@@ -533,8 +533,12 @@ static void test_prune_summary_text(void **state) {
     lsb_prune_report r = {.deleted = three, .deleted_count = 2, .reclaimed_bytes = 1048576};
     lsb_prune_report_summary(&r, buf, sizeof buf);
     assert_string_equal(buf, "Pruned 2 sessions, reclaimed 1.0 MB");
-    r = (lsb_prune_report){.deleted = three, .deleted_count = 2, .skipped = three,
-                           .skipped_count = 1, .errors = three, .error_count = 1,
+    r = (lsb_prune_report){.deleted = three,
+                           .deleted_count = 2,
+                           .skipped = three,
+                           .skipped_count = 1,
+                           .errors = three,
+                           .error_count = 1,
                            .reclaimed_bytes = 1500000};
     lsb_prune_report_summary(&r, buf, sizeof buf);
     assert_string_equal(buf, "Pruned 2 sessions (1 skipped, 1 error), reclaimed 1.4 MB");
@@ -602,7 +606,8 @@ static void test_prune_report(void **state) {
     char *json = lsb_prune_report_to_json(&rep);
     assert_non_null(json);
     assert_non_null(strstr(json, "\"reclaimed_bytes\":0,\"dry_run\":true"));
-    assert_non_null(strstr(json, "\"summary\":\"Would prune 2 sessions (2 skipped), reclaimed 0 B\""));
+    assert_non_null(
+        strstr(json, "\"summary\":\"Would prune 2 sessions (2 skipped), reclaimed 0 B\""));
     free(json);
     lsb_prune_report_free(&rep);
     assert_int_equal(lsb_session_prune(sb, 0, false, &rep, err, sizeof err), LSB_OK);
@@ -698,7 +703,7 @@ static void test_file_glob(void **state) {
     lsb_sandbox *sb = open_sandbox(NULL);
     char id[LSB_SESSION_ID_MAX + 1], err[ERR_MAX];
     create(sb, LSB_LANG_PYTHON, true, id);
-    const char *files[] = {"top.json", "a/b/c.json", "données/café.txt", "data/q.csv",
+    const char *files[] = {"top.json",       "a/b/c.json",  "données/café.txt", "data/q.csv",
                            "data/x/y/z.csv", "data/n.json", "other/data/w.csv", ".hidden.json"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         assert_int_equal(lsb_session_file_write(sb, id, files[i], "1", 1, err, sizeof err), LSB_OK);
@@ -710,7 +715,8 @@ static void test_file_glob(void **state) {
     assert_string_equal(glob_paths(sb, id, NULL, "/app/data/*.csv"), "data/q.csv|other/data/w.csv");
     assert_string_equal(glob_paths(sb, id, NULL, "caf?.txt"), "données/café.txt");
     assert_string_equal(glob_paths(sb, id, NULL, "donn[é]es/*"), "données/café.txt");
-    assert_string_equal(glob_paths(sb, id, NULL, "[!t]*.json"), ".hidden.json|a/b/c.json|data/n.json");
+    assert_string_equal(glob_paths(sb, id, NULL, "[!t]*.json"),
+                        ".hidden.json|a/b/c.json|data/n.json");
     assert_string_equal(glob_paths(sb, id, NULL, "données/**"), "données/café.txt");
     assert_string_equal(glob_paths(sb, id, NULL, "data"), ""); /* a folder, not a file */
     assert_string_equal(glob_paths(sb, id, "data", "*.csv"), "data/q.csv|data/x/y/z.csv");
@@ -720,16 +726,17 @@ static void test_file_glob(void **state) {
                         "données/café.txt|other/data/w.csv|top.json");
     lsb_file_entry *v;
     size_t n;
-    assert_int_equal(lsb_session_file_glob(sb, id, NULL, "state.json", true, &v, &n, err, sizeof err),
-                     LSB_OK);
+    assert_int_equal(
+        lsb_session_file_glob(sb, id, NULL, "state.json", true, &v, &n, err, sizeof err), LSB_OK);
     assert_int_equal(n, 1);
     assert_string_equal(v[0].path, ".lsb/state.json");
     assert_true(v[0].is_system);
     lsb_file_list_free(v, n);
     const char *bad[] = {"/etc/*", "../*", "a/../../x"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        assert_int_equal(lsb_session_file_glob(sb, id, NULL, bad[i], false, &v, &n, err, sizeof err),
-                         LSB_ERR_INVALID);
+        assert_int_equal(
+            lsb_session_file_glob(sb, id, NULL, bad[i], false, &v, &n, err, sizeof err),
+            LSB_ERR_INVALID);
     assert_int_equal(lsb_session_file_glob(sb, id, "nope", "*", false, &v, &n, err, sizeof err),
                      LSB_ERR_NOT_FOUND);
     close_sandbox(sb);
@@ -743,13 +750,15 @@ static void test_file_overwrite_and_folders(void **state) {
     char id[LSB_SESSION_ID_MAX + 1], err[ERR_MAX], *data;
     size_t len;
     create(sb, LSB_LANG_PYTHON, false, id);
-    assert_int_equal(lsb_session_file_write(sb, id, "d/plein.txt", "café", 5, err, sizeof err), LSB_OK);
+    assert_int_equal(lsb_session_file_write(sb, id, "d/plein.txt", "café", 5, err, sizeof err),
+                     LSB_OK);
     assert_int_equal(lsb_session_file_write(sb, id, "d/vide.txt", "", 0, err, sizeof err), LSB_OK);
     const char *existing[] = {"d/plein.txt", "d/vide.txt", "/app/d/vide.txt"};
     for (size_t i = 0; i < 3; i++) {
         err[0] = '\0';
-        assert_int_equal(lsb_session_file_write_ex(sb, id, existing[i], "x", 1, false, err, sizeof err),
-                         LSB_ERR_EXISTS);
+        assert_int_equal(
+            lsb_session_file_write_ex(sb, id, existing[i], "x", 1, false, err, sizeof err),
+            LSB_ERR_EXISTS);
         char want[200];
         snprintf(want, sizeof want, "File '%s' already exists. Set overwrite=True to replace.",
                  existing[i]);
@@ -759,12 +768,12 @@ static void test_file_overwrite_and_folders(void **state) {
                      LSB_OK);
     assert_int_equal(len, 0); /* unchanged */
     free(data);
-    assert_int_equal(lsb_session_file_write_ex(sb, id, "d/neuf ☕.txt", "n", 1, false, err, sizeof err),
-                     LSB_OK);
-    assert_int_equal(lsb_session_file_write_ex(sb, id, "d/plein.txt", "xy", 2, true, err, sizeof err),
-                     LSB_OK);
-    assert_int_equal(lsb_session_file_read(sb, id, "d/plein.txt", 100, &data, &len, err, sizeof err),
-                     LSB_OK);
+    assert_int_equal(
+        lsb_session_file_write_ex(sb, id, "d/neuf ☕.txt", "n", 1, false, err, sizeof err), LSB_OK);
+    assert_int_equal(
+        lsb_session_file_write_ex(sb, id, "d/plein.txt", "xy", 2, true, err, sizeof err), LSB_OK);
+    assert_int_equal(
+        lsb_session_file_read(sb, id, "d/plein.txt", 100, &data, &len, err, sizeof err), LSB_OK);
     assert_string_equal(data, "xy");
     free(data);
     assert_int_equal(lsb_session_file_read(sb, id, "d", 100, &data, &len, err, sizeof err),
@@ -776,8 +785,9 @@ static void test_file_overwrite_and_folders(void **state) {
     for (size_t i = 0; i < 4; i++)
         assert_int_equal(lsb_session_file_delete(sb, id, roots[i], true, err, sizeof err),
                          LSB_ERR_INVALID);
-    assert_int_equal(lsb_session_file_read(sb, id, "d/neuf ☕.txt", 100, &data, &len, err, sizeof err),
-                     LSB_OK); /* the workspace survived */
+    assert_int_equal(
+        lsb_session_file_read(sb, id, "d/neuf ☕.txt", 100, &data, &len, err, sizeof err),
+        LSB_OK); /* the workspace survived */
     free(data);
     close_sandbox(sb);
 }
@@ -797,7 +807,8 @@ static void test_adopt_legacy(void **state) {
              "printf '42' > %1$s/our-style/workspace/d/n.txt",
              root);
     assert_int_equal(system(cmd), 0);
-    lsb_session_options o = {.language = LSB_LANG_PYTHON, .id = "old-style", .allow_custom_id = true};
+    lsb_session_options o = {
+        .language = LSB_LANG_PYTHON, .id = "old-style", .allow_custom_id = true};
     assert_int_equal(lsb_session_create(sb, &o, id, err, sizeof err), LSB_OK);
     expect_out(sb, id, "print(open('/app/sub/café.txt').read(), open('/app/workspace').read())",
                "héllo x\n");

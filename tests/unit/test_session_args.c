@@ -355,8 +355,7 @@ static void test_conflicting_options(void **state) {
     BAD(CLI_EXIT_USAGE, "both -c and a code file", "exec", "s1", "-c", "1", py);
     BAD(CLI_EXIT_USAGE, "-c given twice", "exec", "s1", "-c", "1", "-c", "2");
     BAD(CLI_EXIT_USAGE, "--json takes no value", "list", "--json=yes");
-    BAD(CLI_EXIT_USAGE, "--pattern given twice", "files", "s1", "--pattern", "*", "--pattern",
-        "a");
+    BAD(CLI_EXIT_USAGE, "--pattern given twice", "files", "s1", "--pattern", "*", "--pattern", "a");
     BAD(CLI_EXIT_USAGE, "--pattern is empty", "files", "s1", "--pattern", "");
     BAD(CLI_EXIT_USAGE, "--no-overwrite takes no value", "write", "s1", "p", "--no-overwrite=1");
 }
