@@ -60,12 +60,16 @@ static const cli_session_spec cli_session_specs[CLI_SESSION_COUNT] = {
                           2,
                           {CLI_POS_ID, CLI_POS_CODE}},
     [CLI_SESSION_INFO] = {"info", "session info", "ID", 1, 1, {CLI_POS_ID}},
-    [CLI_SESSION_FILES] =
-        {"files", "session files", "ID [PATH] [--all]", 1, 2, {CLI_POS_ID, CLI_POS_PATH}},
+    [CLI_SESSION_FILES] = {"files",
+                           "session files",
+                           "ID [PATH] [--all] [--pattern GLOB]",
+                           1,
+                           2,
+                           {CLI_POS_ID, CLI_POS_PATH}},
     [CLI_SESSION_READ] = {"read", "session read", "ID PATH", 2, 2, {CLI_POS_ID, CLI_POS_PATH}},
     [CLI_SESSION_WRITE] = {"write",
                            "session write",
-                           "ID PATH [FILE | -]",
+                           "ID PATH [FILE | -] [--no-overwrite]",
                            2,
                            3,
                            {CLI_POS_ID, CLI_POS_PATH, CLI_POS_SOURCE}},
@@ -308,6 +312,25 @@ static int cli_opt_all(cli_run_ctx *ctx, const char *opt, const char *value) {
     return CLI_EXIT_OK;
 }
 
+/* files --pattern GLOB */
+static int cli_opt_pattern(cli_run_ctx *ctx, const char *opt, const char *value) {
+    if (ctx->sess->pattern)
+        return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE, "%s given twice; give one pattern",
+                        opt);
+    if (!*value)
+        return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE,
+                        "%s is empty; give a pattern such as '*.csv' or 'data/**/*.json'", opt);
+    ctx->sess->pattern = value;
+    return CLI_EXIT_OK;
+}
+
+/* write --no-overwrite */
+static int cli_opt_no_overwrite(cli_run_ctx *ctx, const char *opt, const char *value) {
+    (void)opt, (void)value;
+    ctx->sess->no_overwrite = true;
+    return CLI_EXIT_OK;
+}
+
 /* rm -r, --recursive */
 static int cli_opt_recursive(cli_run_ctx *ctx, const char *opt, const char *value) {
     (void)opt, (void)value;
@@ -411,6 +434,8 @@ static const cli_option cli_options[] = {
     {"--quota-bytes", true, cli_opt_quota_bytes, CLI_FOR(CLI_SESSION_CREATE)},
     {"--quota-files", true, cli_opt_quota_files, CLI_FOR(CLI_SESSION_CREATE)},
     {"--all", false, cli_opt_all, CLI_FOR(CLI_SESSION_FILES)},
+    {"--pattern", true, cli_opt_pattern, CLI_FOR(CLI_SESSION_FILES)},
+    {"--no-overwrite", false, cli_opt_no_overwrite, CLI_FOR(CLI_SESSION_WRITE)},
     {"-r", false, cli_opt_recursive, CLI_FOR(CLI_SESSION_RM)},
     {"--recursive", false, cli_opt_recursive, CLI_FOR(CLI_SESSION_RM)},
     {"--older-than", true, cli_opt_older_than, CLI_FOR(CLI_SESSION_PRUNE)},
