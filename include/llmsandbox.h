@@ -87,6 +87,15 @@ typedef struct lsb_policy {
     lsb_output_fn on_output; /* optional: stream output while the code runs */
     void *on_output_ctx;
     lsb_cancel *cancel; /* optional: fire it to kill the run (not owned) */
+    /* The original sandbox's inject_setup (default true). Python: true puts
+     * the vendored packages of /data/site-packages on sys.path; false runs
+     * the code without that folder on sys.path and without the modules
+     * already imported from it, so `import tabulate` raises
+     * ModuleNotFoundError until the code adds the folder itself
+     * (sys.path.insert(0, '/data/site-packages')). Per run: a session's
+     * stored policy does not keep it (lsb_session_execute with a NULL
+     * policy injects). JavaScript: no effect, the helpers are always there. */
+    bool inject_setup;
 } lsb_policy;
 
 /* The outcome of one execution: the result object of DESIGN.md. */
