@@ -819,7 +819,7 @@ static int cli_parse_session(int argc, char *const argv[], FILE *in, cli_args *o
     out->action = CLI_ACTION_SESSION;
     s->run.env = calloc((size_t)argc + 1, sizeof *s->run.env);
     if (!s->run.env) return cli_fail(err, errlen, CLI_EXIT_SOFTWARE, "out of memory");
-    s->run.policy.env = s->run.env; /* every limit stays 0 ("not given") until checked */
+    s->run.policy.env = s->run.env;    /* every limit stays 0 ("not given") until checked */
     s->run.policy.inject_setup = true; /* exec --no-inject-setup turns it off */
     if ((st = cli_session_leading(&ctx, argc, argv, &i)) != CLI_EXIT_OK) return st;
     if (!ctx.help && i >= argc)
