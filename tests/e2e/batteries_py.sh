@@ -247,6 +247,68 @@ pyrun "$WS" 'import sandbox_utils as su
 print(all((getattr(su, n).__doc__ or "").strip() for n in su.__all__), len(su.__all__), "Keys." in su.__doc__)'
 expect_eq "every public function has a docstring" "$OUT" "True 33 True"
 
+echo "== auto-persist conversions (SEED-SPEC 3.1; each session exec is a new process, restored from disk)"
+SR=$T/sessions
+# sess ARGS... -> $OUT, $ERR, $RC of `$BIN session --sessions-root $SR ARGS...`
+sess() {
+  OUT=$("$BIN" session --sessions-root "$SR" "$@" 2>"$T/stderr"); RC=$?
+  ERR=$(cat "$T/stderr")
+}
+sess create --lang python --auto-persist --json
+SID=$(jq -r .session.id <<<"$OUT")
+sess exec "$SID" --json -c 'import datetime, pathlib
+s = {3, 1}; b = b"hi"; d = datetime.date(2024, 1, 2); p = pathlib.Path("/app/x"); t = (1, 2)
+f = open("/app/f.txt", "w")
+nested = {"when": datetime.datetime(2024, 1, 2, 3, 4, 5), "tags": {"a"}, "fh": f, "fn": len, "raw": bytearray(b"\x00")}
+name = "café ☕ 日本"; items = [1, print, f, (2, 3), datetime.time(4, 5)]; keys = {1: "one"}
+bad = {(1, 2): "tuple key"}; json = "mine"; base64 = 64; Path = "not pathlib"'
+expect_eq "run 1 succeeds" "$RC|$(jq -r .success <<<"$OUT")" "0|true"
+expect_eq "a global JSON cannot hold is skipped with one warning naming it" \
+  "$(jq -r '[.warnings[] | select(test("global .bad. was not saved.*\\(1, 2\\)"))] | length' <<<"$OUT")" "1"
+sess exec "$SID" -c 'print(s, b, d, p, t, sep=" | ")
+print("f" in globals(), "bad" in globals(), "datetime" in globals(), "pathlib" in globals())
+print(nested); print(name, items, keys, json, base64, Path)'
+expect_eq "run 2 sees the converted globals (set->list, bytes->b64, date/path->str, tuple->list)" "$(sed -n 1p <<<"$OUT")" \
+  "[1, 3] | b64:aGk= | 2024-01-02 | /app/x | [1, 2]"
+expect_eq "open files, the unwritable global and modules are not restored" "$(sed -n 2p <<<"$OUT")" "False False False False"
+expect_eq "nested values are converted, I/O objects and functions inside dropped" "$(sed -n 3p <<<"$OUT")" \
+  "{'when': '2024-01-02T03:04:05', 'tags': ['a'], 'raw': 'b64:AA=='}"
+expect_eq "text unchanged, lists cleaned, int keys as strings, user globals named json/base64/Path kept" \
+  "$(sed -n 4p <<<"$OUT")" "café ☕ 日本 [1, [2, 3], '04:05:00'] {'1': 'one'} mine 64 not pathlib"
+expect_eq "the state file is JSON of the converted globals" \
+  "$(jq -c '{s, b, p, t, name}' "$SR/$SID/workspace/.lsb/state.json" 2>&1)" \
+  '{"s":[1,3],"b":"b64:aGk=","p":"/app/x","t":[1,2],"name":"café ☕ 日本"}'
+sess create --lang python --auto-persist --json
+SID2=$(jq -r .session.id <<<"$OUT")
+sess exec "$SID2" -c 'counter = 0; data = []'
+sess exec "$SID2" -c "counter += 1; data.append('item'); print(counter, data)"
+expect_eq "the original's example: counter and data persist" "$RC|$OUT" "0|1 ['item']"
+
+echo "== inject_setup=False (--no-inject-setup)"
+WS=$T/inject && mkdir -p "$WS"
+run --no-inject-setup -c 'import tabulate'
+expect_eq "a vendored import fails without /data/site-packages" "$RC" "1"
+expect_match "... with ModuleNotFoundError naming it" "$ERR" "^ModuleNotFoundError: No module named 'tabulate'$"
+run --no-inject-setup -c 'import sandbox_utils'
+expect_match "sandbox_utils (vendored too) is not importable either" "$ERR" "No module named 'sandbox_utils'"
+run --no-inject-setup -c 'import sys, json, csv, datetime, zoneinfo, yaml' 
+expect_match "warm-imported vendored modules are hidden as well" "$ERR" "No module named 'yaml'"
+run --no-inject-setup -c 'import sys, json, csv, datetime, re, collections; print("/data/site-packages" in sys.path, json.dumps("é"))'
+expect_eq "the standard library still imports" "$RC|$OUT" '0|False "\u00e9"'
+run --no-inject-setup -c 'import sys; sys.path.insert(0, "/data/site-packages"); import tabulate; print(tabulate.tabulate([["café", 1]]))'
+expect_eq "sys.path.insert(0, '/data/site-packages') brings them back" "$RC|$(sed -n 2p <<<"$OUT")" "0|café  1"
+run -c 'import tabulate, sys; print("/data/site-packages" in sys.path)'
+expect_eq "without the flag the vendored packages are there" "$RC|$OUT" "0|True"
+sess create --lang python --json
+SID3=$(jq -r .session.id <<<"$OUT")
+sess exec "$SID3" --no-inject-setup -c 'import tabulate'
+expect_eq "session exec --no-inject-setup hides them too" "$RC|$(grep Error <<<"$ERR")" \
+  "1|ModuleNotFoundError: No module named 'tabulate'"
+sess exec "$SID3" -c 'import tabulate; print("ok")'
+expect_eq "the session's next exec has them again" "$RC|$OUT" "0|ok"
+run --lang js --no-inject-setup -c 'console.log(typeof readText, typeof requireVendor)'
+expect_eq "JavaScript: --no-inject-setup has no effect" "$RC|$OUT" "0|function function"
+
 echo "== _lsb_wheel"
 WS=$T/wheel && mkdir -p "$WS/.lsb/incoming"
 CASES=$(python3 "$ROOT/tests/python/wheels.py" "$WS/.lsb/incoming") || bad "building test wheels" "$CASES"
