@@ -266,7 +266,7 @@ lsb_status lsb_session_create(lsb_sandbox *sandbox, const lsb_session_options *o
 /*
  * Run code in session id, like lsb_execute. policy NULL uses the session's
  * stored limits; otherwise its fuel, memory, timeout, output caps, env,
- * on_output and cancel apply to this run (the workspace, mounts and quotas are the
+ * on_output, cancel and inject_setup apply to this run (the workspace, mounts and quotas are the
  * session's). result->session_id is set. LSB_ERR_NO_SESSION for an unknown
  * id: nothing is created.
  */
