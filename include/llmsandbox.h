@@ -87,6 +87,15 @@ typedef struct lsb_policy {
     lsb_output_fn on_output; /* optional: stream output while the code runs */
     void *on_output_ctx;
     lsb_cancel *cancel; /* optional: fire it to kill the run (not owned) */
+    /* The original sandbox's inject_setup (default true). Python: true puts
+     * the vendored packages of /data/site-packages on sys.path; false runs
+     * the code without that folder on sys.path and without the modules
+     * already imported from it, so `import tabulate` raises
+     * ModuleNotFoundError until the code adds the folder itself
+     * (sys.path.insert(0, '/data/site-packages')). Per run: a session's
+     * stored policy does not keep it (lsb_session_execute with a NULL
+     * policy injects). JavaScript: no effect, the helpers are always there. */
+    bool inject_setup;
 } lsb_policy;
 
 /* The outcome of one execution: the result object of DESIGN.md. */
@@ -278,7 +287,7 @@ lsb_status lsb_session_create(lsb_sandbox *sandbox, const lsb_session_options *o
 /*
  * Run code in session id, like lsb_execute. policy NULL uses the session's
  * stored limits; otherwise its fuel, memory, timeout, output caps, env,
- * on_output and cancel apply to this run (the workspace, mounts and quotas are the
+ * on_output, cancel and inject_setup apply to this run (the workspace, mounts and quotas are the
  * session's). result->session_id is set. LSB_ERR_NO_SESSION for an unknown
  * id: nothing is created.
  */

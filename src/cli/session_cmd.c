@@ -259,6 +259,7 @@ static int cli_sess_exec(cli_sess_ctx *c) {
     cli_policy_overlay(&policy, &s->run.policy);
     policy.env = s->run.policy.env;
     policy.env_count = s->run.policy.env_count;
+    policy.inject_setup = s->run.policy.inject_setup;
     if (!s->run.json) policy.on_output = cli_stream_output; /* plain runs show output live */
     st = lsb_session_execute(c->sandbox, s->id, s->run.code, s->run.code_len, s->run.filename,
                              &policy, &r, c->err, sizeof c->err);
@@ -735,7 +736,7 @@ static void cli_sess_help_create(FILE *out) {
 static void cli_sess_help_exec(FILE *out) {
     fprintf(out,
             "Usage: " CLI_PROGRAM " session exec ID (-c CODE | FILE | -) [LIMITS] [--env K=V]...\n"
-            "           [--json]\n"
+            "           [--no-inject-setup] [--json]\n"
             "\n"
             "Runs the code in the session, in the session's language, with its workspace at\n"
             "/app. Output, --json and the exit status are those of 'run' (see\n"
@@ -751,6 +752,9 @@ static void cli_sess_help_exec(FILE *out) {
             "Options (for this run only; default: the limits stored with the session):\n");
     cli_sess_help_limits(out);
     fprintf(out, "  --env KEY=VALUE     add a variable to the guest environment; repeatable\n"
+                 "  --no-inject-setup   Python: run without /data/site-packages on sys.path\n"
+                 "                      (the original's inject_setup=False); JavaScript: no\n"
+                 "                      effect\n"
                  "\n");
     cli_sess_help_common(out);
 }

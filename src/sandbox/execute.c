@@ -147,6 +147,8 @@ static lsb_status prepare(lsb_sandbox *sb, const char *code, size_t code_len, co
         .memory_bytes = policy->memory_bytes,
         .stdout_max = policy->stdout_max,
         .stderr_max = policy->stderr_max,
+        .options = policy->inject_setup ? NULL : EXEC_OPT_NO_INJECT_SETUP,
+        .options_len = policy->inject_setup ? 0 : strlen(EXEC_OPT_NO_INJECT_SETUP),
         .quota_bytes = policy->quota_bytes,
         .quota_files = policy->quota_files,
         .stdlib_dir = sandbox_stdlib_dir(sb),

@@ -63,6 +63,7 @@ static lsb_status new_info(const lsb_session_options *o, const char *id, lsb_ses
     info->policy.env_count = 0;
     info->policy.on_output = NULL;
     info->policy.on_output_ctx = NULL;
+    info->policy.inject_setup = true; /* per run, never stored (llmsandbox.h) */
     return policy_validate(&info->policy, err, errlen) == 0 ? LSB_OK : LSB_ERR_INVALID;
 }
 
