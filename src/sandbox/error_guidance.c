@@ -19,12 +19,12 @@
 #include "sandbox/defaults.h"
 #include "sandbox/policy.h"
 
-#define EG_STDERR_SCAN  10000 /* the original read this much of stderr */
-#define EG_SUGGEST      2     /* concrete recommendations: twice the limit */
-#define EG_EVAL_AT      "at <eval>"
-#define EG_VENDOR_SITE  LSB_MOUNT_DATA "/site-packages"
-#define EG_COUNT(a)     (sizeof(a) / sizeof((a)[0]))
-#define EG_GROUP        1000 /* thousands separators */
+#define EG_STDERR_SCAN   10000 /* the original read this much of stderr */
+#define EG_SUGGEST       2     /* concrete recommendations: twice the limit */
+#define EG_EVAL_AT       "at <eval>"
+#define EG_VENDOR_SITE   LSB_MOUNT_DATA "/site-packages"
+#define EG_COUNT(a)      (sizeof(a) / sizeof((a)[0]))
+#define EG_GROUP         1000 /* thousands separators */
 #define EG_NUMBER_DIGITS 3
 
 /* ---- the original's constant lines -------------------------------------- */
@@ -68,21 +68,22 @@ static const char *const eg_path_solutions[] = {
     "2. Place input files in the workspace directory before execution",
     "3. Use /app/ prefix for absolute paths: '/app/data.txt' (not '/data.txt')",
     "4. For secondary data mounts, use the configured guest_data_path (default: /data)",
-    "5. Files shared read-only with every session are under /external", NULL};
+    "5. Files shared read-only with every session are under /external",
+    NULL};
 static const char *const eg_vendor_solutions[] = {
     "\nSolutions:",
     "1. Add sys.path configuration at the start of your code:",
     "   import sys",
     "   sys.path.insert(0, '" EG_VENDOR_SITE "')",
     "2. Then import the package normally: import openpyxl",
-    "3. List available packages: call list_available_packages MCP tool", NULL};
+    "3. List available packages: call list_available_packages MCP tool",
+    NULL};
 static const char *const eg_tuple_intro[] = {
     "QuickJS helper functions return arrays, not JavaScript destructuring-compatible tuples.",
     "JavaScript array destructuring syntax works, but Python-style tuple unpacking does not.",
     "This is a known limitation of the QuickJS std/os modules.", NULL};
 static const char *const eg_tuple_solutions[] = {
-    "\nSolutions:",
-    "1. Use array destructuring: const [key, value] = readJson('data.json');",
+    "\nSolutions:", "1. Use array destructuring: const [key, value] = readJson('data.json');",
     "2. Use array indexing: const result = readJson('data.json'); const key = result[0];",
     "3. Avoid Python-style tuple unpacking: NO: (key, value) = func(); YES: [key, value] = func();",
     NULL};
@@ -164,8 +165,8 @@ static void eg_underscores(uint64_t v, char *buf, size_t len) {
 /* OutOfFuel: the budget, solutions and the concrete recommendation. */
 static void eg_out_of_fuel(const lsb_result *r, error_guidance *out) {
     char from[EG_NUMBER_MAX], to[EG_NUMBER_MAX], lit_from[EG_NUMBER_MAX], lit_to[EG_NUMBER_MAX];
-    uint64_t more = r->fuel_budget > LSB_MAX_FUEL / EG_SUGGEST ? LSB_MAX_FUEL
-                                                               : r->fuel_budget * EG_SUGGEST;
+    uint64_t more =
+        r->fuel_budget > LSB_MAX_FUEL / EG_SUGGEST ? LSB_MAX_FUEL : r->fuel_budget * EG_SUGGEST;
     out->error_type = "OutOfFuel";
     eg_lines(out, eg_fuel_intro);
     eg_commas(r->fuel_budget, from, sizeof from);
@@ -176,16 +177,15 @@ static void eg_out_of_fuel(const lsb_result *r, error_guidance *out) {
                                "instructions",
                                from, to));
     else if (r->fuel_budget)
-        eg_line(out, eg_printf(out,
-                               "\nConcrete recommendation: Increase fuel_budget to %s instructions",
-                               to));
+        eg_line(out,
+                eg_printf(out, "\nConcrete recommendation: Increase fuel_budget to %s instructions",
+                          to));
     eg_underscores(r->fuel_budget, lit_from, sizeof lit_from);
     eg_underscores(more, lit_to, sizeof lit_to);
-    eg_set_example(
-        out, eg_printf(out, "sandbox.execute(code, fuel_budget=%s)", lit_from),
-        eg_printf(out, "sandbox.execute(code, fuel_budget=%s)  # CLI: --fuel %llu", lit_to,
-                  (unsigned long long)more),
-        "Increase fuel budget for package imports or large computations");
+    eg_set_example(out, eg_printf(out, "sandbox.execute(code, fuel_budget=%s)", lit_from),
+                   eg_printf(out, "sandbox.execute(code, fuel_budget=%s)  # CLI: --fuel %llu",
+                             lit_to, (unsigned long long)more),
+                   "Increase fuel budget for package imports or large computations");
 }
 
 /* MemoryExhausted: the original's advice, and (since we know the limit)
@@ -208,8 +208,8 @@ static void eg_memory(const lsb_result *r, error_guidance *out) {
                                "maximum (%s bytes): process the data in smaller pieces",
                                limit));
     else if (r->memory_limit_bytes)
-        eg_line(out, eg_printf(out,
-                               "\nConcrete recommendation: Increase memory_bytes to %s bytes", to));
+        eg_line(out,
+                eg_printf(out, "\nConcrete recommendation: Increase memory_bytes to %s bytes", to));
     eg_underscores(r->memory_limit_bytes, lit_from, sizeof lit_from);
     eg_underscores(more, lit_to, sizeof lit_to);
     eg_set_example(out, eg_printf(out, "sandbox.execute(code, memory_bytes=%s)", lit_from),
@@ -238,15 +238,16 @@ static void eg_path(const lsb_result *r, error_guidance *out, const char *path) 
 static void eg_vendored(error_guidance *out, const char *name, const char *spelled) {
     size_t vendored = guidance_vendored_count(LSB_LANG_PYTHON);
     out->error_type = "MissingVendoredPackage";
-    eg_line(out, "ModuleNotFoundError for a vendored package indicates sys.path is not configured.");
+    eg_line(out,
+            "ModuleNotFoundError for a vendored package indicates sys.path is not configured.");
     eg_line(out, eg_printf(out, "The sandbox includes %zu pre-installed Python packages in %s,",
                            vendored, EG_VENDOR_SITE));
     eg_line(out, "but they must be explicitly added to sys.path before importing.");
     eg_line(out, eg_printf(out, "\nMissing package: %s", name));
     eg_lines(out, eg_vendor_solutions);
     if (strcmp(name, spelled) != 0)
-        eg_line(out, eg_printf(out, "Module names are case-sensitive: the package is '%s'.",
-                               spelled));
+        eg_line(out,
+                eg_printf(out, "Module names are case-sensitive: the package is '%s'.", spelled));
     else if (strcmp(out->ours.type, "MissingVendoredPackage") == 0)
         for (size_t i = 0; out->ours.guidance[i]; i++) /* ours: /data may have been replaced */
             eg_line(out, out->ours.guidance[i]);
@@ -279,7 +280,8 @@ static void eg_require(error_guidance *out, const char *name) {
     eg_lines(out, eg_require_intro);
     eg_line(out, eg_printf(out, "\nMissing package: %s", name));
     eg_lines(out, eg_require_solutions);
-    eg_set_example(out, eg_printf(out, "const pkg = require('%s');  // \u274c Module not found", name),
+    eg_set_example(out,
+                   eg_printf(out, "const pkg = require('%s');  // \u274c Module not found", name),
                    eg_printf(out, "const pkg = requireVendor('%s');  // \u2705 Works", name),
                    "Use requireVendor() for vendored packages");
 }
