@@ -297,6 +297,12 @@ jrun --lang python --workspace "$WS" -c 'print(1)'
 expect_eq "workspace_path is the --workspace, absolute" "$(jget .workspace_path)" "$(realpath "$WS")"
 jrun --lang python -c 'print(1)'
 expect_eq "a one-shot temporary workspace: workspace_path null" "$(jget .workspace_path)" "null"
+SR="$T/sessions-orig"
+SID=$("$BIN" session --sessions-root "$SR" create --lang python 2>/dev/null)
+J=$("$BIN" session --sessions-root "$SR" exec "$SID" --json -c "open('/etc/passwd')" 2>/dev/null)
+expect_eq "session exec --json: the same keys, with its workspace and id" \
+  "$(jget .error_guidance.error_type)|$(jget .metadata.session_id)|$(jget .workspace_path)" \
+  "PathRestriction|$SID|$(realpath "$SR")/$SID/workspace"
 
 echo "== fuel is deterministic (the reseeding must not change the cost)"
 for lang in python javascript; do
