@@ -662,6 +662,14 @@ static void test_seed_path_restriction(void **state) {
                         "with open('/app/data.txt', 'r') as f:");
     assert_string_equal(str_at(v, "error.type"), "PathOutsideWorkspace"); /* ours stays */
     json_decref(v);
+    lsb_result js = raised_py("Error", "ENOENT: no such file or directory, open '/home/u/x.csv'");
+    js.runtime = LSB_LANG_JAVASCRIPT; /* ours: JavaScript too, with a JavaScript example */
+    v = guided(&js, "PathRestriction", "Detected invalid path: /home/u/x.csv");
+    assert_string_equal(str_at(v, "error_guidance.code_examples.0.before"),
+                        "const text = readText('/home/u/x.csv');");
+    assert_string_equal(str_at(v, "error_guidance.code_examples.0.after"),
+                        "const text = readText('/app/data.txt');");
+    json_decref(v);
     r = raised_py("PermissionError", "[Errno 2] denied: '/home/josé/café ☕.txt'");
     v = guided(&r, "PathRestriction", "Detected invalid path: /home/josé/café ☕.txt");
     json_decref(v);
