@@ -125,6 +125,10 @@ typedef struct lsb_result {
     char **warnings; /* things that did not fail the run but need saying,
                         e.g. a corrupt state file that was replaced */
     size_t warnings_count;
+    char *code;           /* a copy of the code that ran (the fuel analysis reads its imports);
+                             not serialised; NULL when unknown */
+    char *workspace_path; /* absolute host path of the workspace the run used; NULL for a
+                             one-shot run in a temporary workspace (deleted afterwards) */
 } lsb_result;
 
 typedef struct lsb_sandbox lsb_sandbox;
@@ -167,7 +171,27 @@ lsb_status lsb_execute(lsb_sandbox *sandbox, lsb_language lang, const char *code
 /* Free what *result holds and zero it; safe on a zeroed result. */
 void lsb_result_free(lsb_result *result);
 
-/* The result as one JSON object (malloc'd, NUL-terminated), or NULL on OOM. */
+/*
+ * The result as one JSON object (malloc'd, NUL-terminated), or NULL on OOM.
+ * Ours: success, exit_code, stdout, stderr, stdout_truncated,
+ * stderr_truncated, fuel_consumed, fuel_budget, duration_ms,
+ * memory_peak_bytes, memory_limit_bytes, trap_reason (null, out_of_fuel,
+ * timeout, memory, stack_overflow, trap, killed, cancelled), files_created,
+ * files_modified, warnings, session_id, runtime, error ({type, message,
+ * guidance, docs} or null). The original system's keys alongside them:
+ * memory_used_bytes (= memory_peak_bytes), workspace_path (or null),
+ * error_guidance ({error_type, actionable_guidance, related_docs,
+ * code_examples or null}; only when exit_code != 0 or the run trapped),
+ * fuel_analysis ({consumed, budget, utilization_percent, status,
+ * recommendation, likely_causes} plus our suggested_budget; always) and
+ * metadata ({memory_pages, stdout_truncated, stderr_truncated, exit_code,
+ * trapped, session_id, trap_reason and trap_message when the run failed,
+ * error_guidance when present, fuel_analysis; JavaScript adds runtime,
+ * fuel_budget and memory_limit_bytes}). metadata.trap_reason speaks the
+ * original's words: out_of_fuel, memory_limit, trap (also a stack
+ * overflow), proc_exit (a non-zero exit without a trap), host_error (the
+ * process was killed), and ours, timeout and cancelled.
+ */
 char *lsb_result_to_json(const lsb_result *result);
 
 /* ------------------------------------------------------------------------

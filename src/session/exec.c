@@ -186,6 +186,8 @@ static lsb_status session_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *
     lsb_status st = run_live(sb, e, info, job, result, &out, err, errlen);
     if (st == LSB_OK) {
         report_files(job->ws, &before, job->policy.quota_files, result);
+        result->code = strndup(job->code, job->code_len); /* NULL if out of memory */
+        result->workspace_path = realpath(job->ws, NULL);
         after_run(sb, e, info, &out, result);
     } else {
         lsb_result_free(result);
