@@ -85,6 +85,10 @@ static const opt_spec opt_table[] = {
      "require 'Authorization: Bearer TOKEN' on HTTP (or set LSB_MCP_AUTH_TOKEN)"},
     {"security", "allowed_origin", OPT_LIST, F(origins), F(origin_count), 0, 0, 0, "ORIGIN",
      "an Origin allowed besides localhost ones; repeatable"},
+    {"security", "share_sessions", OPT_FLAG, F(share_sessions), 0, 0, 0, 0, NULL,
+     "let every client use every session (default: a session belongs to the client that "
+     "created it: the bearer token's holder, else the Mcp-Session-Id, else the client address "
+     "for stateless requests; stdio has one client)"},
     {"security", "audit_log", OPT_STRING, F(audit_log), 0, S(audit_log), 0, 0, "FILE",
      "append the audit log (JSON lines) here (default: stderr; '-' for none)"},
     {"security", "audit_content", OPT_FLAG, F(audit_content), 0, 0, 0, 0, NULL,

@@ -31,6 +31,7 @@ typedef struct mcp_options {
     char assets[MCP_OPT_PATH_MAX];        /* "" = next to the executable */
     char audit_log[MCP_OPT_PATH_MAX];     /* "" = stderr, "-" never */
     bool audit_content;                   /* put code and output in the audit log */
+    bool share_sessions;                  /* every client sees every session */
     char log_level[16];                   /* debug, info, warning, error */
     uint32_t workers;                     /* concurrent executions; 0 = cores */
     uint32_t max_sessions;

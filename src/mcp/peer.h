@@ -8,6 +8,8 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "mcp/owner.h"
+
 #define MCP_PEER_ID_LEN    36
 #define MCP_CLIENT_KEY_MAX 80
 
@@ -17,6 +19,8 @@ typedef struct mcp_peer {
     char version[16];             /* negotiated by initialize; "" before */
     char client[64];              /* clientInfo.name */
     char key[MCP_CLIENT_KEY_MAX]; /* who, for audit and rate limits */
+    char owner[MCP_OWNER_LEN + 1]; /* whose sandbox sessions it sees (owner.h); set by the
+                                      transport before the peer is shared */
     atomic_bool initialized;      /* notifications/initialized arrived */
     atomic_int log_level;         /* least level of notifications/message; -1 none */
     atomic_int refs;

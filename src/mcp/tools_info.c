@@ -115,13 +115,22 @@ json_t *mcp_tool_list_packages(mcp_call *call) {
                           false);
 }
 
-/* get_metrics() */
+/* get_metrics(): the server's counters, with the caller's sessions as
+ * the active count (another client's sessions are not its business). */
 json_t *mcp_tool_get_metrics(mcp_call *call) {
     mcp_gauges g;
+    char **ids = NULL, err[512];
+    size_t mine = 0;
     mcp_gauges_read(call->req->srv, &g);
+    if (mcp_tool_owned_ids(call, &ids, &mine, err, sizeof err) == 0) lsb_session_ids_free(ids, mine);
+    g.sessions = mine;
     json_t *m = mcp_metrics_json(&g);
-    char *text = json_dumps(m, JSON_INDENT(1));
-    json_t *r = mcp_result_new(text ? text : "", m, false);
-    free(text);
-    return r;
+    if (m == NULL) return NULL;
+    json_object_set_new(m, "server", json_pack("{s:s, s:s}", "version", LSB_VERSION, "name",
+                                               MCP_SERVER_NAME));
+    json_t *calls = json_object_get(json_object_get(m, "tool_executions"), "total_count");
+    char text[256];
+    snprintf(text, sizeof text, "MCP Server v%s: %lld tool executions, %zu active sessions",
+             LSB_VERSION, (long long)json_integer_value(calls), mine);
+    return mcp_result_new(text, m, false);
 }
