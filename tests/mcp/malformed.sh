@@ -118,7 +118,9 @@ expect_rpc() {
 expect_tool_error() {
     local is_err text type
     is_err=$(jget .result.isError); text=$(jget '.result.content[0].text')
-    type=$(jget .result.structuredContent.error.type)
+    # the error type: error.type, or the original's session-limit error, whose
+    # "error" is the string "session_limit_exceeded"
+    type=$(jget '.result.structuredContent.error | if type == "object" then .type else . end')
     if [ "$CODE" = 200 ] && [ "$is_err" = true ] && grep -qE -- "$3" <<<"$text" &&
         { [ -z "$2" ] || [ "$type" = "$2" ]; }; then
         ok "$1"
@@ -213,9 +215,9 @@ section "tool arguments"
 post "$(call_body 1 execute_code '{"code":5}')" "${S[@]}"
 expect_tool_error "code: 5" InvalidArguments "'code'.*string"
 post "$(call_body 1 execute_code '{"code":"print(1)","timeout":"x"}')" "${S[@]}"
-expect_tool_error "timeout: \"x\"" InvalidArguments "'timeout'.*number"
+expect_tool_error "timeout: \"x\"" InvalidArguments "'timeout'.*integer"
 post "$(call_body 1 execute_code '{"code":"print(1)","timeout":0}')" "${S[@]}"
-expect_tool_error "timeout: 0" InvalidArguments "'timeout'.*between 1 and 300"
+expect_tool_error "timeout: 0" InvalidArguments "^Invalid timeout value: argument 'timeout' must be between 1 and 300"
 post "$(call_body 1 execute_code '{"code":"print(1)","timeout":301}')" "${S[@]}"
 expect_tool_error "timeout: 301" InvalidArguments "'timeout'.*between 1 and 300"
 post "$(call_body 1 execute_code '{"code":"print(1)","timeout":-1e308}')" "${S[@]}"
@@ -233,7 +235,7 @@ expect_tool_error "empty code" InvalidArguments "'code'"
 post "$(call_body 1 execute_code '{}')" "${S[@]}"
 expect_tool_error "missing code" InvalidArguments "missing required argument 'code'"
 post "$(call_body 1 execute_code '{"code":"print(1)","language":"ruby"}')" "${S[@]}"
-expect_tool_error "language ruby" InvalidArguments "'language'"
+expect_tool_error "language ruby" InvalidArguments '^Unsupported language: ruby\. Supported: python, javascript$'
 post "$(call_body 1 execute_code '{"code":"print(1)","shell":true}')" "${S[@]}"
 expect_tool_error "unknown argument" InvalidArguments "unknown argument 'shell'"
 post "$(call_body 1 execute_code '{"code":"print(1)\u0000import os"}')" "${S[@]}"
@@ -244,7 +246,7 @@ expect_tool_error "code over --max-code-size 1KiB" CodeTooLarge "2000 bytes"
 post "$(call_body 1 create_session '{"language":"python","session_id":"../x"}')" "${S[@]}"
 expect_tool_error "create_session id '../x'" InvalidArguments "session_id"
 post "$(call_body 1 create_session '{"language":"cobol"}')" "${S[@]}"
-expect_tool_error "create_session language cobol" InvalidArguments "'language'"
+expect_tool_error "create_session language cobol" InvalidArguments '^Unsupported language: cobol\. Supported: python, javascript$'
 post "$(call_body 1 install_package '{"package":"../../etc/passwd.whl","session_id":"abc"}')" "${S[@]}"
 expect_tool_error "install_package with a path" "" "paths are not accepted|session"
 post "$(call_body 12 execute_code '{"code":"print(6*7)"}')" "${S[@]}"
@@ -452,14 +454,14 @@ curl -s --no-progress-meter -Z --parallel-max 8 -o "$T/cs/#1.json" "${AUTH[@]}" 
     -H 'Mcp-Method: tools/call' -H 'Mcp-Name: create_session' \
     --data-binary "$(call_body 1 create_session '{"language":"python"}' "$META")" "$U?n=[1-1000]"
 secs=$(python3 -c "print(f'{$EPOCHREALTIME - $start:.1f}')")
-jq -r '[.result.isError, .result.structuredContent.error.type // ""] | map(tostring) | join(" ")' \
+jq -r '[.result.isError, (.result.structuredContent.error | if type == "object" then .type else . end) // ""] | map(tostring) | join(" ")' \
     "$T"/cs/*.json >"$T/cs.txt" 2>&1
-created=$(grep -c '^false $' "$T/cs.txt") refused=$(grep -c '^true TooManySessions$' "$T/cs.txt")
+created=$(grep -c '^false $' "$T/cs.txt") refused=$(grep -c '^true session_limit_exceeded$' "$T/cs.txt")
 other=$((1000 - created - refused))
-[ "$other" -gt 0 ] && echo "     other answers: $(grep -v '^false $\|^true TooManySessions$' "$T/cs.txt" | sort | uniq -c | head -5)"
+[ "$other" -gt 0 ] && echo "     other answers: $(grep -v '^false $\|^true session_limit_exceeded$' "$T/cs.txt" | sort | uniq -c | head -5)"
 echo "     1000 create_session in ${secs}s"
 expect_eq "exactly 50 sessions created" "$created" 50
-expect_eq "950 refused with TooManySessions" "$refused" 950
+expect_eq "950 refused with session_limit_exceeded" "$refused" 950
 expect_eq "no other answers" "$other" 0
 post26 "$(call_body 1 get_active_sessions '{}' "$META")"
 expect_eq "get_active_sessions lists 50" "$(jget '.result.structuredContent.sessions | length')" 50
@@ -472,7 +474,9 @@ expect_eq "destroy_session frees a place" "$(jget .result.isError)" false
 post26 "$(call_body 1 create_session '{"language":"javascript"}' "$META")"
 expect_eq "then create_session succeeds again" "$(jget .result.isError)" false
 post26 "$(call_body 1 create_session '{"language":"javascript"}' "$META")"
-expect_tool_error "and the next is refused again" TooManySessions "limit is 50"
+expect_tool_error "and the next is refused again" session_limit_exceeded '^Maximum sessions \(50\) reached\. Destroy existing sessions first\.$'
+expect_eq "the limit error has the original's fields" \
+    "$(jgetc '.result.structuredContent | [.active_sessions, .max_sessions, (.hint | test("destroy_session"))]')" '[50,50,true]'
 post26 "$(call_body 1 execute_code '{"code":"print(2**10)"}' "$META")"
 expect_eq "execute_code still answers" "$CODE|$(jget .result.structuredContent.stdout)" '200|1024'
 alive "create_session flood" "$MAIN_PID"
