@@ -46,7 +46,8 @@ bool mcp_expiry_was_expired(mcp_expiry *e, const char *id, const char *owner) {
     if (e == NULL) return false;
     pthread_mutex_lock(&e->lock);
     for (unsigned i = 0; i < LSB_MCP_EXPIRED_MEMORY && !found; i++)
-        found = strcmp(e->expired[i], id) == 0 && (owner == NULL || strcmp(e->owners[i], owner) == 0);
+        found =
+            strcmp(e->expired[i], id) == 0 && (owner == NULL || strcmp(e->owners[i], owner) == 0);
     pthread_mutex_unlock(&e->lock);
     return found;
 }

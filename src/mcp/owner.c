@@ -90,6 +90,5 @@ bool mcp_owner_is(const char *dir, const char *id, const char *owner) {
 /* See owner.h. */
 void mcp_owner_forget(const char *dir, const char *id) {
     char path[PATH_MAX];
-    if (id_ok(id) && snprintf(path, sizeof path, "%s/%s", dir, id) < (int)sizeof path)
-        unlink(path);
+    if (id_ok(id) && snprintf(path, sizeof path, "%s/%s", dir, id) < (int)sizeof path) unlink(path);
 }

@@ -39,8 +39,9 @@ static bool type_ok(json_t *schema, const json_t *v, const char **first) {
     if (*first != NULL) return has_type(v, *first);
     if (!json_is_array(type)) return true;
     *first = json_string_value(json_array_get(type, 0));
-    json_array_foreach(type, i, t) if (json_is_string(t) && has_type(v, json_string_value(t)))
-        return true;
+    json_array_foreach(type, i, t) {
+        if (json_is_string(t) && has_type(v, json_string_value(t))) return true;
+    }
     return *first == NULL;
 }
 

@@ -37,7 +37,7 @@ typedef struct tool_spec {
 
 /* An optional session_id: a string, or null (the original's default). */
 #define SID_OPT_PROP(what)                                                                         \
-    "\"session_id\":{\"type\":[\"string\",\"null\"],\"minLength\":1,\"maxLength\":@SID_MAX@,"     \
+    "\"session_id\":{\"type\":[\"string\",\"null\"],\"minLength\":1,\"maxLength\":@SID_MAX@,"      \
     "\"default\":null,\"description\":\"" what "\"}"
 
 static const tool_spec catalog[] = {

@@ -122,12 +122,13 @@ json_t *mcp_tool_get_metrics(mcp_call *call) {
     char **ids = NULL, err[512];
     size_t mine = 0;
     mcp_gauges_read(call->req->srv, &g);
-    if (mcp_tool_owned_ids(call, &ids, &mine, err, sizeof err) == 0) lsb_session_ids_free(ids, mine);
+    if (mcp_tool_owned_ids(call, &ids, &mine, err, sizeof err) == 0)
+        lsb_session_ids_free(ids, mine);
     g.sessions = mine;
     json_t *m = mcp_metrics_json(&g);
     if (m == NULL) return NULL;
-    json_object_set_new(m, "server", json_pack("{s:s, s:s}", "version", LSB_VERSION, "name",
-                                               MCP_SERVER_NAME));
+    json_object_set_new(m, "server",
+                        json_pack("{s:s, s:s}", "version", LSB_VERSION, "name", MCP_SERVER_NAME));
     json_t *calls = json_object_get(json_object_get(m, "tool_executions"), "total_count");
     char text[256];
     snprintf(text, sizeof text, "MCP Server v%s: %lld tool executions, %zu active sessions",

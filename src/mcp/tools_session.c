@@ -87,8 +87,8 @@ json_t *mcp_tool_limit_error(mcp_server *srv, size_t existing) {
              srv->opt.max_sessions);
     return mcp_result_new(
         message,
-        json_pack("{s:s, s:s, s:I, s:i, s:s}", "error", "session_limit_exceeded", "message", message,
-                  "active_sessions", (json_int_t)existing, "max_sessions",
+        json_pack("{s:s, s:s, s:I, s:i, s:s}", "error", "session_limit_exceeded", "message",
+                  message, "active_sessions", (json_int_t)existing, "max_sessions",
                   (int)srv->opt.max_sessions, "hint",
                   "Use destroy_session to remove unused sessions, or wait for sessions to expire."),
         true);
@@ -111,8 +111,8 @@ static json_t *create_owned(mcp_call *call, const lsb_session_options *o,
         lsb_status st = lsb_session_create(srv->sandbox, o, id, err, sizeof err);
         if (st != LSB_OK) {
             failure = mcp_tool_status_error(call, st, NULL, err);
-        } else if (mcp_owner_record(srv->owners_dir, id, call->req->peer->owner, err,
-                                    sizeof err) != 0) {
+        } else if (mcp_owner_record(srv->owners_dir, id, call->req->peer->owner, err, sizeof err) !=
+                   0) {
             lsb_session_destroy(srv->sandbox, id, ignored, sizeof ignored);
             failure = mcp_result_errorf("SandboxError", "The sandbox failed: %s", err);
         } else {
@@ -198,7 +198,8 @@ json_t *mcp_tool_reset_workspace(mcp_call *call) {
     mcp_calls_cancel_session(call->req->srv->calls, id);
     lsb_status st = lsb_session_reset(call->req->srv->sandbox, id, err, sizeof err);
     if (st == LSB_ERR_NO_SESSION) return mcp_tool_unknown_session(call, id);
-    if (st != LSB_OK) return mcp_result_errorf("SandboxError", "Failed to reset session %s: %s", id, err);
+    if (st != LSB_OK)
+        return mcp_result_errorf("SandboxError", "Failed to reset session %s: %s", id, err);
     char text[256];
     snprintf(text, sizeof text, "Reset workspace session %s", id);
     return mcp_result_new(text, json_pack("{s:s, s:b}", "session_id", id, "reset", 1), false);

@@ -37,8 +37,8 @@ static void test_derive(void **state) {
 
 static void test_records(void **state) {
     (void)state;
-    char dir[] = "/tmp/lsb-owner-test-XXXXXX", err[256], out[MCP_OWNER_LEN + 1], alice[MCP_OWNER_LEN + 1],
-         bob[MCP_OWNER_LEN + 1];
+    char dir[] = "/tmp/lsb-owner-test-XXXXXX", err[256], out[MCP_OWNER_LEN + 1],
+         alice[MCP_OWNER_LEN + 1], bob[MCP_OWNER_LEN + 1];
     assert_non_null(mkdtemp(dir));
     mcp_owner_derive(MCP_OWNER_PROTOCOL, "alice-日本", alice);
     mcp_owner_derive(MCP_OWNER_PROTOCOL, "bob", bob);
