@@ -47,8 +47,7 @@ typedef struct mcp_options {
     uint64_t memory_bytes;
 } mcp_options;
 
-/* Fill o with the defaults (mcp/limits.h, and the library's default
- * memory). Never fails. */
+/* Fill o with the defaults (mcp/limits.h). Never fails. */
 void mcp_opt_defaults(mcp_options *o);
 
 /* Parse the `mcp` arguments (argv[0] is the first option, not the
