@@ -1,7 +1,7 @@
 /*
  * tools_owned.c - the tools over all of a caller's sessions:
- * get_active_sessions and reset_all_sessions, and the count of them that
- * get_metrics reports.
+ * get_active_sessions and reset_all_sessions, and get_metrics, whose
+ * active session count is the caller's.
  *
  * Invariants: a caller only ever sees or ends the sessions it owns (all
  * of them when the server shares sessions); listing never waits for a
@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcp/gauges.h"
 #include "mcp/metrics.h"
 #include "mcp/owner.h"
+#include "mcp/request.h"
 #include "mcp/tool_result.h"
 #include "mcp/tools_impl.h"
 
@@ -125,4 +127,25 @@ json_t *mcp_tool_reset_all_sessions(mcp_call *call) {
                           json_pack("{s:I, s:b, s:o}", "cleared_count", (json_int_t)n,
                                     "disk_cleanup", cleanup, "disk_errors", errors),
                           false);
+}
+
+/* get_metrics(): the server's counters, with the caller's sessions as
+ * the active count (another client's sessions are not its business). */
+json_t *mcp_tool_get_metrics(mcp_call *call) {
+    mcp_gauges g;
+    char **ids = NULL, err[512];
+    size_t mine = 0;
+    mcp_gauges_read(call->req->srv, &g);
+    if (mcp_tool_owned_ids(call, &ids, &mine, err, sizeof err) == 0)
+        lsb_session_ids_free(ids, mine);
+    g.sessions = mine;
+    json_t *m = mcp_metrics_json(&g);
+    if (m == NULL) return NULL;
+    json_object_set_new(m, "server",
+                        json_pack("{s:s, s:s}", "version", LSB_VERSION, "name", MCP_SERVER_NAME));
+    json_t *calls = json_object_get(json_object_get(m, "tool_executions"), "total_count");
+    char text[256];
+    snprintf(text, sizeof text, "MCP Server v%s: %lld tool executions, %zu active sessions",
+             LSB_VERSION, (long long)json_integer_value(calls), mine);
+    return mcp_result_new(text, m, false);
 }

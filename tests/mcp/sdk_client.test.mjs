@@ -496,6 +496,25 @@ const scenarios = [
     assert.equal(ms.tool_executions.total_count, Number(mt[2]));
     assert.ok(ms.tool_executions.total_count > 8 && ms.tool_executions.error_count >= 2, JSON.stringify(ms.tool_executions));
     assert.ok(ms.sessions.created_count >= 1 && ms.resources.total_fuel_consumed > 0, JSON.stringify(ms));
+    const rt = await ok(client, 'list_runtimes');
+    assert.match(text(rt), /^Available runtimes:\n\n🔹 python \(3\.11\)\n/);
+    assert.match(text(rt), /\n🔹 javascript \(ES2020\)\n/);
+    assert.match(text(rt), /💡 Tip: Use list_available_packages/);
+    const [py, js] = rt.structuredContent.runtimes;
+    for (const r of [py, js]) {
+      for (const k of ['name', 'version', 'description', 'features', 'api_patterns', 'helper_functions', 'fuel_requirements']) {
+        assert.ok(k in r, `${r.name} has ${k}`);
+      }
+      assert.ok(!('path' in r) && !('config' in r));
+    }
+    assert.ok(py.features.pre_installed_packages >= 20 && js.features.vendored_packages >= 8, JSON.stringify([py.features, js.features]));
+    const pk = await ok(client, 'list_available_packages');
+    assert.deepEqual(Object.keys(pk.structuredContent.packages), ['python_document_processing', 'python_text_data',
+      'python_utilities', 'python_stdlib_highlights', 'javascript_vendored_packages', 'javascript_stdlib',
+      'fuel_requirements', 'incompatible_c_extensions']);
+    assert.ok(pk.structuredContent.packages.python_document_processing.some((x) => x.startsWith('openpyxl ')));
+    assert.ok(pk.structuredContent.packages.javascript_vendored_packages.some((x) => x.startsWith('lodash ')));
+    assert.match(text(pk), /\nPython Document Processing:\n {2}- openpyxl /);
   }],
 ];
 
