@@ -32,11 +32,14 @@ free_port() {
 }
 
 # start_server NAME ARGS... -> PORT and PID of an HTTP server (waits until
-# /metrics answers); its stderr goes to $T/NAME.err.
+# /metrics answers); its stderr goes to $T/NAME.err. NO_TOKEN=1: no
+# --auth-token (the Authorization header the helpers send is then ignored).
 start_server() {
     local name=$1; shift
+    local token=(--auth-token "$TOKEN")
+    [ -n "${NO_TOKEN:-}" ] && token=()
     PORT=$(free_port)
-    "$BIN" mcp --http "127.0.0.1:$PORT" --storage-dir "$T/$name" --auth-token "$TOKEN" \
+    "$BIN" mcp --http "127.0.0.1:$PORT" --storage-dir "$T/$name" "${token[@]}" \
         --audit-log - "$@" >"$T/$name.out" 2>"$T/$name.err" &
     PID=$!
     SERVER_PIDS+=("$PID")
@@ -533,7 +536,7 @@ IN="$T/stdio.in"
     echo ''
     echo '   '
     printf '{"jsonrpc":"2.0","id":100,"method":"tools/call","params":{"name":"execute_code","arguments":{"code":"'
-    head -c $((9 * 1024 * 1024)) /dev/zero | tr '\0' '#'
+    head -c $((11 * 1024 * 1024)) /dev/zero | tr '\0' '#'
     printf '"}}}\n'
     init_body 2025-11-25; echo
     echo '{"jsonrpc":"2.0","method":"notifications/initialized"}'
@@ -576,8 +579,8 @@ J=$(cat "$T/stdio.out")
 byid() { jq -c --argjson id "$1" "select(type == \"object\" and .id == \$id) | $2" <<<"$J" | head -1; }
 expect_eq "stdio: 11 messages answered" "$(grep -c . "$T/stdio.out")" 11
 expect_eq "stdio: invalid line -> -32700" "$(jq -c 'select(.error.code == -32700) | .id' <<<"$J" | head -1)" null
-expect_match "stdio: 9 MiB line -> -32600 and dropped" "$(jq -r 'select(.error.code == -32600) | .error.message' <<<"$J")" 'longer than 8388608'
-expect_eq "stdio: the 9 MiB request got no other answer" "$(byid 100 .)" ""
+expect_match "stdio: 11 MiB line -> -32600 and dropped" "$(jq -r 'select(.error.code == -32600) | .error.message' <<<"$J")" 'longer than 10485760'
+expect_eq "stdio: the 11 MiB request got no other answer" "$(byid 100 .)" ""
 expect_eq "stdio: initialize after the long line" "$(byid 1 .result.protocolVersion)" '"2025-11-25"'
 expect_eq "stdio: ping" "$(byid 2 .result)" '{}'
 expect_eq "stdio: CRLF line" "$(byid 3 .result)" '{}'
@@ -601,6 +604,31 @@ expect_eq "expiry: the idle session is gone" "$(jgetc '.result.structuredContent
 post26 "$(call_body 3 execute_code '{"code":"print(1)","session_id":"short-lived"}' "$META")"
 expect_tool_error "expiry: its id is reported as expired" UnknownSession 'expired after being idle'
 alive "expiry" "$EXPIRY_PID"
+
+section "sessions belong to their client (no token)"
+NO_TOKEN=1 start_server owners --workers 1 || exit 1
+OWNERS_PID=$PID
+U="http://127.0.0.1:$PORT/mcp"
+post26 "$(call_body 1 create_session '{"language":"python","session_id":"stateless-owned"}' "$META")"
+expect_eq "owners: a stateless client creates a session" "$(jgetc .result.structuredContent.session_id)" '"stateless-owned"'
+post26 "$(call_body 2 execute_code '{"code":"x = \"même adresse ✓\"","session_id":"stateless-owned"}' "$META")"
+post26 "$(call_body 3 execute_code '{"code":"print(x)","session_id":"stateless-owned"}' "$META")"
+expect_eq "owners: stateless requests from one address are one client" "$(jget .result.structuredContent.stdout)" 'même adresse ✓'
+initialize 2025-11-25
+SO=(-H "Mcp-Session-Id: $SID" -H 'MCP-Protocol-Version: 2025-11-25')
+post "$(call_body 4 get_workspace_info '{"session_id":"stateless-owned"}')" "${SO[@]}"
+expect_tool_error "owners: a protocol session does not see it" UnknownSession '^Session stateless-owned not found'
+post "$(call_body 5 get_active_sessions '{}')" "${SO[@]}"
+expect_eq "owners: nor list it" "$(jgetc '.result.structuredContent.sessions')" '[]'
+post "$(call_body 6 destroy_session '{"session_id":"stateless-owned"}')" "${SO[@]}"
+expect_tool_error "owners: nor destroy it" UnknownSession '^Session stateless-owned not found'
+post "$(call_body 7 reset_all_sessions '{"cleanup_disk":true}')" "${SO[@]}"
+expect_eq "owners: reset_all_sessions clears none of it" "$(jgetc '.result.structuredContent')" '{"cleared_count":0,"disk_cleanup":true,"disk_errors":null}'
+post26 "$(call_body 8 execute_code '{"code":"print(x)","session_id":"stateless-owned"}' "$META")"
+expect_eq "owners: its owner still runs in it" "$(jget .result.structuredContent.stdout)" 'même adresse ✓'
+expect_match "owners: the owner is recorded as a hash, not an address or id" \
+    "$(cat "$T/owners/owners/stateless-owned")" '^o-[0-9a-f]{32}$'
+alive "owners" "$OWNERS_PID"
 
 section "stdio end of input"
 # A pipe that closes right after its request still gets the answer.
