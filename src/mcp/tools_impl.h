@@ -35,10 +35,6 @@ json_t *mcp_tool_check_session(mcp_call *call, const char *id);
  * error result saying why. */
 json_t *mcp_tool_check_session_id(const char *id);
 
-/* The original's session-limit error when the server holds max_sessions
- * sessions (existing of them), as structured content and text. */
-json_t *mcp_tool_limit_error(mcp_server *srv, size_t existing);
-
 /* One session as the original's get_active_sessions entry plus ours
  * (running, workspace size, expiry); NULL when out of memory. */
 json_t *mcp_tool_session_json(mcp_server *srv, const lsb_session_info *info);

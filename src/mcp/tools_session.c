@@ -78,22 +78,6 @@ json_t *mcp_tool_check_session(mcp_call *call, const char *id) {
     return bad;
 }
 
-/* See tools_impl.h. */
-json_t *mcp_tool_limit_error(mcp_server *srv, size_t existing) {
-    char message[160];
-    mcp_metrics_reject(MCP_REJECT_LIMIT);
-    snprintf(message, sizeof message,
-             "Maximum sessions (%u) reached. Destroy existing sessions first.",
-             srv->opt.max_sessions);
-    return mcp_result_new(
-        message,
-        json_pack("{s:s, s:s, s:I, s:i, s:s}", "error", "session_limit_exceeded", "message",
-                  message, "active_sessions", (json_int_t)existing, "max_sessions",
-                  (int)srv->opt.max_sessions, "hint",
-                  "Use destroy_session to remove unused sessions, or wait for sessions to expire."),
-        true);
-}
-
 /* Create the session o under the server lock, within max_sessions, and
  * record the caller as its owner (a session whose owner cannot be
  * recorded is destroyed again). Returns the error result, or NULL with
@@ -106,7 +90,8 @@ static json_t *create_owned(mcp_call *call, const lsb_session_options *o,
     pthread_mutex_lock(&srv->lock);
     size_t existing = (size_t)mcp_gauges_sessions(srv);
     if (existing >= srv->opt.max_sessions) {
-        failure = mcp_tool_limit_error(srv, existing);
+        mcp_metrics_reject(MCP_REJECT_LIMIT);
+        failure = mcp_result_session_limit(&srv->opt, existing);
     } else {
         lsb_status st = lsb_session_create(srv->sandbox, o, id, err, sizeof err);
         if (st != LSB_OK) {

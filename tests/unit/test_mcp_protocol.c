@@ -371,6 +371,28 @@ static void test_null_optional_arguments(void **state) {
     }
 }
 
+/* The original's session-limit error: its message is the text, and the
+ * structured content has exactly its five keys. */
+static void test_session_limit_error(void **state) {
+    (void)state;
+    mcp_options opt;
+    mcp_opt_defaults(&opt);
+    opt.max_sessions = 7;
+    json_t *r = mcp_result_session_limit(&opt, 7), *sc = json_object_get(r, "structuredContent");
+    const char *message = "Maximum sessions (7) reached. Destroy existing sessions first.";
+    assert_true(json_is_true(json_object_get(r, "isError")));
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(r, "content"), 0), "text")),
+                        message);
+    json_t *want =
+        json_pack("{s:s, s:s, s:i, s:i, s:s}", "error", "session_limit_exceeded", "message",
+                  message, "active_sessions", 7, "max_sessions", 7, "hint",
+                  "Use destroy_session to remove unused sessions, or wait for sessions to expire.");
+    assert_true(json_equal(sc, want));
+    json_decref(want);
+    json_decref(r);
+}
+
 static void test_inline_tool(void **state) {
     (void)state;
     mcp_peer *p = mcp_peer_new("test");
@@ -394,6 +416,7 @@ int main(void) {
         cmocka_unit_test(test_tools_list_schemas),
         cmocka_unit_test(test_tool_argument_checks),
         cmocka_unit_test(test_null_optional_arguments),
+        cmocka_unit_test(test_session_limit_error),
         cmocka_unit_test(test_inline_tool),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
