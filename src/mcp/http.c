@@ -33,6 +33,7 @@
 #include "mcp/metrics.h"
 #include "mcp/protocol.h"
 #include "mcp/ratelimit.h"
+#include "mcp/tools_impl.h"
 #include "util/clock.h"
 
 #define HTTP_PATH_MCP     "/mcp"
@@ -525,6 +526,14 @@ static enum MHD_Result delete_session(http_server *h, struct MHD_Connection *c) 
         mcp_metrics_reject(MCP_REJECT_SESSION);
         return reply_error(c, 404, MCP_RPC_INVALID_REQUEST,
                            "Not Found: unknown or expired Mcp-Session-Id", NULL, NULL);
+    }
+    /* Its sandbox sessions are reachable by nobody now (without a token
+     * the Mcp-Session-Id was their owner): release them, unless shared. */
+    if (h->srv->opt.auth_token[0] == '\0' && !h->srv->opt.share_sessions) {
+        size_t n = mcp_tool_release_owner(h->srv, p->owner);
+        if (n > 0)
+            mcp_logf(MCP_LOG_INFO, "sessions_released",
+                     "protocol session ended: %zu of its sessions released", n);
     }
     mcp_peer_unref(p);
     return reply(c, 204, NULL, "", 0, NULL, NULL, NULL);

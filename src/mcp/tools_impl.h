@@ -44,6 +44,11 @@ json_t *mcp_tool_session_json(mcp_server *srv, const lsb_session_info *info);
  * cannot be listed. */
 int mcp_tool_owned_ids(mcp_call *call, char ***ids, size_t *count, char *err, size_t errlen);
 
+/* Release every session owner owns (their ids become unknown; the expiry
+ * sweep deletes them at its next pass): a protocol session that ended
+ * leaves nothing behind. Never waits for a run; returns how many. */
+size_t mcp_tool_release_owner(mcp_server *srv, const char *owner);
+
 json_t *mcp_tool_execute_code(mcp_call *call);
 json_t *mcp_tool_install_package(mcp_call *call);
 json_t *mcp_tool_create_session(mcp_call *call);

@@ -99,6 +99,20 @@ static char *end_session(mcp_call *call, const char *id, bool cleanup) {
     return failure;
 }
 
+/* See tools_impl.h. */
+size_t mcp_tool_release_owner(mcp_server *srv, const char *owner) {
+    char **ids = NULL, err[OWNED_ERR_MAX];
+    size_t n = 0, released = 0;
+    if (owner[0] == '\0' || lsb_session_ids(srv->sandbox, &ids, &n, err, sizeof err) != LSB_OK)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (mcp_owner_is(srv->owners_dir, ids[i], owner) &&
+            mcp_owner_record(srv->owners_dir, ids[i], MCP_OWNER_RELEASED, err, sizeof err) == 0)
+            released++;
+    lsb_session_ids_free(ids, n);
+    return released;
+}
+
 /* reset_all_sessions(cleanup_disk?) */
 json_t *mcp_tool_reset_all_sessions(mcp_call *call) {
     bool cleanup = json_is_true(json_object_get(call->args, "cleanup_disk"));

@@ -725,7 +725,12 @@ describe('sessions belong to the client that created them (HTTP, no token: the M
     assert.deepEqual((await ok(A.client, 'get_active_sessions')).structuredContent.sessions.map((x) => x.session_id), [id]);
     assert.match(text(await fails(A.client, 'get_workspace_info', { session_id: bId })), new RegExp(`^Session ${bId} not found`));
     assert.equal(text(await ok(A.client, 'destroy_session', { session_id: id })), `Destroyed session ${id}`);
-    assert.equal(text(await ok(B.client, 'destroy_session', { session_id: bId })), `Destroyed session ${bId}`);
+    // when B's protocol session ends (DELETE), its sessions are released for the sweep
+    const owners = path.join(ctx.env.dir, 'storage', 'owners');
+    assert.match(readFileSync(path.join(owners, bId), 'utf8'), /^o-[0-9a-f]{32}$/);
+    await B.transport.terminateSession();
+    assert.equal(readFileSync(path.join(owners, bId), 'utf8'), 'released');
+    assert.equal(existsSync(path.join(owners, id)), false, 'a destroyed session has no owner record');
   });
 });
 
