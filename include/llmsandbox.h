@@ -87,6 +87,15 @@ typedef struct lsb_policy {
     lsb_output_fn on_output; /* optional: stream output while the code runs */
     void *on_output_ctx;
     lsb_cancel *cancel; /* optional: fire it to kill the run (not owned) */
+    /* The original sandbox's inject_setup (default true). Python: true puts
+     * the vendored packages of /data/site-packages on sys.path; false runs
+     * the code without that folder on sys.path and without the modules
+     * already imported from it, so `import tabulate` raises
+     * ModuleNotFoundError until the code adds the folder itself
+     * (sys.path.insert(0, '/data/site-packages')). Per run: a session's
+     * stored policy does not keep it (lsb_session_execute with a NULL
+     * policy injects). JavaScript: no effect, the helpers are always there. */
+    bool inject_setup;
 } lsb_policy;
 
 /* The outcome of one execution: the result object of DESIGN.md. */
@@ -116,6 +125,10 @@ typedef struct lsb_result {
     char **warnings; /* things that did not fail the run but need saying,
                         e.g. a corrupt state file that was replaced */
     size_t warnings_count;
+    char *code;           /* a copy of the code that ran (the fuel analysis reads its imports);
+                             not serialised; NULL when unknown */
+    char *workspace_path; /* absolute host path of the workspace the run used; NULL for a
+                             one-shot run in a temporary workspace (deleted afterwards) */
 } lsb_result;
 
 typedef struct lsb_sandbox lsb_sandbox;
@@ -158,7 +171,27 @@ lsb_status lsb_execute(lsb_sandbox *sandbox, lsb_language lang, const char *code
 /* Free what *result holds and zero it; safe on a zeroed result. */
 void lsb_result_free(lsb_result *result);
 
-/* The result as one JSON object (malloc'd, NUL-terminated), or NULL on OOM. */
+/*
+ * The result as one JSON object (malloc'd, NUL-terminated), or NULL on OOM.
+ * Ours: success, exit_code, stdout, stderr, stdout_truncated,
+ * stderr_truncated, fuel_consumed, fuel_budget, duration_ms,
+ * memory_peak_bytes, memory_limit_bytes, trap_reason (null, out_of_fuel,
+ * timeout, memory, stack_overflow, trap, killed, cancelled), files_created,
+ * files_modified, warnings, session_id, runtime, error ({type, message,
+ * guidance, docs} or null). The original system's keys alongside them:
+ * memory_used_bytes (= memory_peak_bytes), workspace_path (or null),
+ * error_guidance ({error_type, actionable_guidance, related_docs,
+ * code_examples or null}; only when exit_code != 0 or the run trapped),
+ * fuel_analysis ({consumed, budget, utilization_percent, status,
+ * recommendation, likely_causes} plus our suggested_budget; always) and
+ * metadata ({memory_pages, stdout_truncated, stderr_truncated, exit_code,
+ * trapped, session_id, trap_reason and trap_message when the run failed,
+ * error_guidance when present, fuel_analysis; JavaScript adds runtime,
+ * fuel_budget and memory_limit_bytes}). metadata.trap_reason speaks the
+ * original's words: out_of_fuel, memory_limit, trap (also a stack
+ * overflow), proc_exit (a non-zero exit without a trap), host_error (the
+ * process was killed), and ours, timeout and cancelled.
+ */
 char *lsb_result_to_json(const lsb_result *result);
 
 /* ------------------------------------------------------------------------
@@ -238,10 +271,27 @@ typedef struct lsb_file_entry {
     bool is_system; /* inside /app/.lsb (state, installed packages) */
 } lsb_file_entry;
 
-/* What lsb_session_prune removed (or would remove, with dry_run). */
+/* One session named in a prune report. */
+typedef struct lsb_prune_item {
+    char id[LSB_SESSION_ID_MAX + 1];
+    char *reason; /* skipped: why; errors: the failure; deleted: NULL */
+} lsb_prune_item;
+
+/*
+ * What lsb_session_prune did, or with dry_run would do, like the original's
+ * PruneResult. Every list is sorted by id. Free with lsb_prune_report_free.
+ */
 typedef struct lsb_prune_report {
-    size_t sessions;
-    uint64_t bytes;
+    size_t sessions;         /* deleted_count */
+    uint64_t bytes;          /* bytes freed; with dry_run, that would be freed */
+    lsb_prune_item *deleted; /* deleted (dry_run: that would be deleted) */
+    size_t deleted_count;
+    lsb_prune_item *skipped; /* never deleted: a damaged or missing record, or live */
+    size_t skipped_count;
+    lsb_prune_item *errors; /* old enough, but deleting failed */
+    size_t error_count;
+    uint64_t reclaimed_bytes; /* bytes freed; 0 with dry_run, as the original */
+    bool dry_run;
 } lsb_prune_report;
 
 /* Replace the session settings; call before the first session call.
@@ -250,14 +300,18 @@ lsb_status lsb_sandbox_configure_sessions(lsb_sandbox *sandbox, const lsb_sessio
                                           char *err, size_t errlen);
 
 /* Create a session: validate or generate its id, make its workspace and
- * store its record. id_out receives the id. LSB_ERR_EXISTS if taken. */
+ * store its record. id_out receives the id. LSB_ERR_EXISTS if a session
+ * (a record, even a damaged one) has that id. A folder <root>/<id> without
+ * a record is adopted, files kept: our layout whose record was lost
+ * (<id>/workspace/), or a workspace made by hand or by the original (files
+ * directly in <id>/), which is moved to <id>/workspace/ whole. */
 lsb_status lsb_session_create(lsb_sandbox *sandbox, const lsb_session_options *options,
                               char id_out[LSB_SESSION_ID_MAX + 1], char *err, size_t errlen);
 
 /*
  * Run code in session id, like lsb_execute. policy NULL uses the session's
  * stored limits; otherwise its fuel, memory, timeout, output caps, env,
- * on_output and cancel apply to this run (the workspace, mounts and quotas are the
+ * on_output, cancel and inject_setup apply to this run (the workspace, mounts and quotas are the
  * session's). result->session_id is set. LSB_ERR_NO_SESSION for an unknown
  * id: nothing is created.
  */
@@ -316,13 +370,35 @@ lsb_status lsb_session_evict(lsb_sandbox *sandbox, const char *id, char *err, si
  * quarter of the TTL, at most every 30 s. */
 size_t lsb_sandbox_evict_idle(lsb_sandbox *sandbox);
 
-/* Destroy sessions last used more than older_than_s seconds ago (none live
- * in this sandbox are touched); with dry_run only count them. Sessions
- * with a damaged record count by their folder's age. LSB_ERR_STORAGE
- * when the sessions cannot be listed; a session that cannot be removed is
- * skipped. */
+/*
+ * Destroy sessions last used more than older_than_s seconds ago; with
+ * dry_run only list them. Skipped, whatever their age, and never deleted:
+ * a session whose record is damaged, and a folder under the sessions root
+ * named like a session id that has no record (a legacy workspace, which
+ * lsb_session_create adopts). Skipped too: an old session live in this
+ * sandbox. A session whose deletion fails is in errors, with the reason.
+ * LSB_ERR_STORAGE when the sessions cannot be listed, LSB_ERR_SYSTEM when
+ * out of memory; *report is then empty. Free it with lsb_prune_report_free.
+ */
 lsb_status lsb_session_prune(lsb_sandbox *sandbox, uint64_t older_than_s, bool dry_run,
                              lsb_prune_report *report, char *err, size_t errlen);
+void lsb_prune_report_free(lsb_prune_report *report); /* frees the lists, zeroes it */
+
+/*
+ * The original's one-line summary into buf: "Pruned N sessions (S skipped,
+ * E errors), reclaimed X" ("Would prune ..." with dry_run; the parentheses
+ * and each part only when non-zero; "1 error"); X is "<n> B" or "%.1f KB",
+ * MB or GB (1024-based). Returns the length snprintf would.
+ */
+int lsb_prune_report_summary(const lsb_prune_report *report, char *buf, size_t len);
+
+/*
+ * The report as a JSON object (malloc'd; NULL when out of memory):
+ * {deleted_sessions: [id], skipped_sessions: [id], skipped_reasons: {id:
+ * why}, errors: {id: message}, reclaimed_bytes, dry_run, summary, sessions,
+ * bytes}, as `llm-sandbox session prune --json` prints it.
+ */
+char *lsb_prune_report_to_json(const lsb_prune_report *report);
 
 /*
  * Session files. path is a guest path: "/app/x", or "x" relative to /app.
@@ -333,9 +409,16 @@ lsb_status lsb_session_prune(lsb_sandbox *sandbox, uint64_t older_than_s, bool d
  */
 lsb_status lsb_session_file_write(lsb_sandbox *sandbox, const char *id, const char *path,
                                   const void *data, size_t len, char *err, size_t errlen);
+/* lsb_session_file_write that, unless overwrite, refuses a path that
+ * exists (even an empty file) with LSB_ERR_EXISTS: "File '<path>' already
+ * exists. Set overwrite=True to replace." */
+lsb_status lsb_session_file_write_ex(lsb_sandbox *sandbox, const char *id, const char *path,
+                                     const void *data, size_t len, bool overwrite, char *err,
+                                     size_t errlen);
 /* Read at most max_bytes (LSB_ERR_INVALID if the file is larger);
  * *data is malloc'd and NUL-terminated. LSB_ERR_NOT_FOUND when there is
- * no such file, LSB_ERR_NO_SESSION for an unknown session. */
+ * no such file, LSB_ERR_INVALID for a folder ("'<path>' is a directory,
+ * not a file"), LSB_ERR_NO_SESSION for an unknown session. */
 lsb_status lsb_session_file_read(lsb_sandbox *sandbox, const char *id, const char *path,
                                  uint64_t max_bytes, char **data, size_t *len, char *err,
                                  size_t errlen);
@@ -347,9 +430,23 @@ lsb_status lsb_session_file_list(lsb_sandbox *sandbox, const char *id, const cha
                                  bool include_system, lsb_file_entry **out, size_t *count,
                                  char *err, size_t errlen);
 void lsb_file_list_free(lsb_file_entry *entries, size_t count); /* NULL is ignored */
+/*
+ * The files (never folders) under the folder path (NULL: /app) whose path
+ * relative to it matches pattern at any depth, like the original's
+ * rglob(pattern): "*.json" also matches "a/b.json"; a part "**" matches
+ * zero or more folders (the pattern data, **, *.csv joined by slashes
+ * matches data/x.csv and data/a/b/x.csv), a final "**" everything below;
+ * "*" and "?" (one character, UTF-8 aware) stay within a name; [abc], [a-z] and [!a] are classes.
+ * NULL or "" is "*". Entry paths are relative to /app, sorted. LSB_ERR_INVALID for a pattern that
+ * is absolute or has a ".." part; otherwise as lsb_session_file_list.
+ */
+lsb_status lsb_session_file_glob(lsb_sandbox *sandbox, const char *id, const char *path,
+                                 const char *pattern, bool include_system, lsb_file_entry **out,
+                                 size_t *count, char *err, size_t errlen);
 /* Delete a file, or a folder and everything in it when recursive.
  * LSB_ERR_NOT_FOUND when there is no such path, LSB_ERR_INVALID for a
- * folder without recursive (or a path outside /app). */
+ * folder without recursive ("Cannot delete directory '<path>' without
+ * recursive=True"), for /app itself (even recursive) or a path outside it. */
 lsb_status lsb_session_file_delete(lsb_sandbox *sandbox, const char *id, const char *path,
                                    bool recursive, char *err, size_t errlen);
 

@@ -192,9 +192,10 @@ assert yaml.safe_load(yaml.safe_dump(data)) == data
 assert not yaml.__with_libyaml__
 EOF
   sandbox_utils) cat <<'EOF' ;;
+import json
 import sandbox_utils as su
 su.echo("name,n\nb,2\na,1", "t.csv")
-rows = su.sort_by(su.csv_to_json("t.csv"), "name")
+rows = su.sort_by(json.loads(su.csv_to_json("t.csv")), "name")
 assert [r["n"] for r in rows] == ["1", "2"], rows
 EOF
   *) return 1 ;;

@@ -583,73 +583,106 @@
     throw new TypeError(`${helper}(): expected an ArrayBuffer, a typed array or an array of bytes, got ${value === null ? 'null' : typeof value}`);
   }
 
+  /* The original's wording for helper failures, keeping the native
+     error's own text: message(cause.message) is the new message, and
+     code, errno, syscall, path and dest are carried over. An error that
+     is not a file system error (a bad argument, out of memory) is
+     returned as it is. */
+  function helperError(message, cause) {
+    if (cause === null || typeof cause !== 'object' || typeof cause.code !== 'string') return cause;
+    const e = new Error(message(cause.message));
+    for (const k of ['code', 'errno', 'syscall', 'path', 'dest']) {
+      if (cause[k] !== undefined) e[k] = cause[k];
+    }
+    return e;
+  }
+  /* A failed read or write of path (as the user wrote it): "File not
+     found: x.txt (ENOENT: no such file or directory, open '/app/x.txt')". */
+  const readError = (path, e) => helperError((m) => (e.code === 'ENOENT' || e.code === 'ENOTDIR'
+    ? `File not found: ${path} (${m})` : `Cannot read file: ${path} (${m})`), e);
+  const writeError = (path, e) => helperError((m) => `Cannot write file: ${path} (${m})`, e);
+
+  /* fn(), with a file system error turned into wrap(error). */
+  function wrapped(fn, wrap) {
+    try {
+      return fn();
+    } catch (e) {
+      throw wrap(e);
+    }
+  }
+
+  /* The whole file as UTF-8 text. */
   function readText(path, encoding = 'utf8') {
     checkEncoding(encoding, 'readText');
-    return fsn.readFile(resolvePath(path, 'readText'), true);
+    const abs = resolvePath(path, 'readText');
+    return wrapped(() => fsn.readFile(abs, true), (e) => readError(path, e));
+  }
+
+  /* Replaces (append: extends) the file, making missing folders. */
+  function writeFileAs(helper, path, data, append) {
+    wrapped(() => {
+      const abs = writablePath(path, helper);
+      const bytes = typeof data === 'function' ? data() : data;
+      makeParent(abs);
+      fsn.writeFile(abs, bytes, append);
+    }, (e) => writeError(path, e));
   }
 
   function writeText(path, text) {
-    const abs = writablePath(path, 'writeText');
-    const data = textData(text, 'writeText');
-    makeParent(abs);
-    fsn.writeFile(abs, data, false);
+    writeFileAs('writeText', path, () => textData(text, 'writeText'), false);
   }
 
   function appendText(path, text) {
-    const abs = writablePath(path, 'appendText');
-    const data = textData(text, 'appendText');
-    makeParent(abs);
-    fsn.writeFile(abs, data, true);
+    writeFileAs('appendText', path, () => textData(text, 'appendText'), true);
   }
 
+  /* The parsed file; bad JSON is Error "Invalid JSON in <path>: <why>". */
   function readJson(path) {
-    const abs = resolvePath(path, 'readJson');
-    const text = fsn.readFile(abs, true);
+    const text = wrapped(() => fsn.readFile(resolvePath(path, 'readJson'), true), (e) => readError(path, e));
     try {
       return JSON.parse(text);
     } catch (e) {
-      throw new SyntaxError(`readJson(): ${abs} is not valid JSON: ${e.message}`);
+      throw new Error(`Invalid JSON in ${path}: ${e.message}`);
     }
   }
 
   function writeJson(path, value, indent = 2) {
-    const abs = writablePath(path, 'writeJson');
-    const text = JSON.stringify(value, null, indent);
-    if (text === undefined) throw new TypeError(`writeJson(): a ${typeof value} cannot be written as JSON`);
-    makeParent(abs);
-    fsn.writeFile(abs, text, false);
+    writeFileAs('writeJson', path, () => {
+      const text = JSON.stringify(value, null, indent);
+      if (text === undefined) throw new TypeError(`writeJson(): a ${typeof value} cannot be written as JSON`);
+      return text;
+    }, false);
   }
 
-  /* The lines of a text file, without their line breaks (\n or \r\n); a
-     final line break does not add an empty line. */
+  /* text.split(/\r?\n/), as the original: a final line break gives a
+     last empty line, and an empty file is ['']. */
   function readLines(path) {
     const abs = resolvePath(path, 'readLines');
-    const text = fsn.readFile(abs, true);
-    if (text === '') return [];
-    const lines = text.split(/\r?\n/);
-    if (lines[lines.length - 1] === '') lines.pop();
-    return lines;
+    return wrapped(() => fsn.readFile(abs, true), (e) => readError(path, e)).split(/\r?\n/);
   }
 
-  /* Writes every item of lines (String() of each) followed by eol. */
-  function writeLines(path, lines, eol = '\n') {
-    const abs = writablePath(path, 'writeLines');
+  /* Writes the items of lines (String() of each) joined by lineEnding,
+     with no line break after the last, as the original. */
+  function writeLines(path, lines, lineEnding = '\n') {
     if (typeof lines === 'string' || lines === null || typeof lines !== 'object' || typeof lines[Symbol.iterator] !== 'function') {
       throw new TypeError(`writeLines(): expected an array of lines, got ${lines === null ? 'null' : typeof lines}`);
     }
     const list = Array.from(lines, String);
-    makeParent(abs);
-    fsn.writeFile(abs, list.length ? list.join(eol) + eol : '', false);
+    writeFileAs('writeLines', path, list.join(String(lineEnding)), false);
   }
 
   function fileExists(path) {
     return statOrNull(resolvePath(path, 'fileExists')) !== null;
   }
 
-  /* Size in bytes, or null when nothing is there. */
+  /* Size in bytes, or null on any error (as the original). */
   function fileSize(path) {
-    const st = statOrNull(resolvePath(path, 'fileSize'));
-    return st === null ? null : st.size;
+    try {
+      const st = statOrNull(resolvePath(path, 'fileSize'));
+      return st === null ? null : st.size;
+    } catch (_) {
+      return null;
+    }
   }
 
   /* { path, name, size, isFile, isDirectory, modified }, or null. */
@@ -664,14 +697,16 @@
   /* Sorted names in dir (default /app), like fs.readdirSync; with
      { recursive: true } every file and folder below it, as paths
      relative to dir ('sub', 'sub/a.txt'). The session's own /app/.lsb
-     folder is left out. */
+     folder is left out. A failure is Error "Cannot read directory <dir>:
+     <why>". */
   function listFiles(dir = '.', options = {}) {
     const abs = resolvePath(dir, 'listFiles');
     const names = (d) => {
       const list = fsn.readdir(d).sort();
       return d === APP ? list.filter((n) => n !== SYSTEM_DIR) : list;
     };
-    if (!options || !options.recursive) return names(abs);
+    const fail = (e) => helperError((m) => `Cannot read directory ${dir}: ${m}`, e);
+    if (!options || !options.recursive) return wrapped(() => names(abs), fail);
     const out = [];
     const walk = (d, prefix) => {
       for (const n of names(d)) {
@@ -681,18 +716,26 @@
         if (st !== null && st.type === 'directory') walk(`${d}/${n}`, rel);
       }
     };
-    walk(abs, '');
+    wrapped(() => walk(abs, ''), fail);
     return out;
   }
 
-  /* Byte-for-byte copy; into a folder when dest is one. */
+  /* Byte-for-byte copy; into a folder when dest is one. A missing source
+     is "File not found: <src>", any other failure "Cannot write file:
+     <dest>". */
   function copyFile(src, dest) {
     const from = resolvePath(src, 'copyFile');
-    let to = writablePath(dest, 'copyFile');
-    const st = statOrNull(to);
-    if (st !== null && st.type === 'directory') to = `${to}/${basename(from)}`;
-    makeParent(to);
-    fsn.copyFile(from, to);
+    const st = statOrNull(from);
+    if (st === null || st.type === 'directory') {
+      wrapped(() => fsn.readFile(from, false), (e) => readError(src, e));   /* throws */
+    }
+    wrapped(() => {
+      let to = writablePath(dest, 'copyFile');
+      const there = statOrNull(to);
+      if (there !== null && there.type === 'directory') to = `${to}/${basename(from)}`;
+      makeParent(to);
+      fsn.copyFile(from, to);
+    }, (e) => (statOrNull(from) === null ? readError(src, e) : writeError(dest, e)));
   }
 
   /* rename(); into a folder when dest is one. */
@@ -707,8 +750,14 @@
 
   /* Removes a file or an empty folder; { recursive: true } removes a
      folder with everything in it. Returns true, or false when there was
-     nothing at path (as the original did); other failures throw. */
+     nothing at path (as the original did); other failures throw Error
+     "Cannot remove file <path>: <why>". */
   function removeFile(path, options = {}) {
+    return wrapped(() => removePath(path, options),
+                   (e) => helperError((m) => `Cannot remove file ${path}: ${m}`, e));
+  }
+
+  function removePath(path, options) {
     const abs = writablePath(path, 'removeFile');
     if (abs === APP) throw new Error('removeFile(): refusing to remove /app itself (remove what is inside it instead)');
     const st = statOrNull(abs);
@@ -722,7 +771,7 @@
       return true;
     }
     if (options && options.recursive) {
-      for (const n of fsn.readdir(abs)) removeFile(`${abs}/${n}`, options);
+      for (const n of fsn.readdir(abs)) removePath(`${abs}/${n}`, options);
     }
     fsn.rmdir(abs);
     return true;
@@ -736,14 +785,12 @@
   }
 
   function readBytes(path) {
-    return new Uint8Array(fsn.readFile(resolvePath(path, 'readBytes'), false));
+    const abs = resolvePath(path, 'readBytes');
+    return new Uint8Array(wrapped(() => fsn.readFile(abs, false), (e) => readError(path, e)));
   }
 
   function writeBytes(path, data) {
-    const abs = writablePath(path, 'writeBytes');
-    const bytes = byteData(data, 'writeBytes');
-    makeParent(abs);
-    fsn.writeFile(abs, bytes, false);
+    writeFileAs('writeBytes', path, () => byteData(data, 'writeBytes'), false);
   }
 
   /* ---- require() --------------------------------------------------------
@@ -889,7 +936,22 @@
                        parent: null, children: [], paths: [MODULE_ROOT] };
   const require = makeRequire(mainModule);
   mainModule.require = require;
-  const requireVendor = (name) => loadModule(resolveModule(name, APP, true), mainModule);
+
+  /* requireVendor(name): a library from /data/js by name ('csv-simple';
+     'csv-simple.js', the original's file name, works too). Unlike the
+     original it is cached like require(). A missing one is Error "Vendor
+     package not found: <name>", then require()'s message and hint. */
+  function requireVendor(name) {
+    let file;
+    try {
+      file = resolveModule(name, APP, true);
+    } catch (e) {
+      if (e.code !== 'MODULE_NOT_FOUND') throw e;
+      if (/[^/]\.js$/.test(name)) return requireVendor(name.slice(0, -3));
+      throw moduleError(`Vendor package not found: ${name}\n${e.message}`);
+    }
+    return loadModule(file, mainModule);
+  }
 
   /* ---- sessions: run options, durable globals, scratch runs ------------
      The host sends the options of lsb_abi.h as "key=value" lines; startRun
@@ -924,10 +986,18 @@
      file is a fresh session; an unreadable, oversized, corrupt or
      non-object file is one warning and a fresh session, never a failure.
 
+     _state (the original's one persistent global): with a state_file,
+     after any restore, a global _state = {} is made when there is none,
+     so `_state.n = (_state.n || 0) + 1` works from the first run; being a
+     user global, it persists like the others. Without a state_file (a
+     one-shot run, a session without auto_persist_globals) there is no
+     _state.
+
      scratch=1: the code runs in the same global object, but every global
      it adds is deleted afterwards and nothing is restored or persisted.
      Globals that existed before and were changed stay changed. */
   const DEFAULT_STATE_MAX = 10 * 1024 * 1024;
+  const STATE_GLOBAL = '_state';
   const FRESH = '; the session starts with fresh state';
   let baseline = null;        /* names of globalThis at the end of init */
   let runOptions = {};
@@ -1062,6 +1132,9 @@
       return;
     }
     if (runOptions.restore && runOptions.stateFile) restoreState(runOptions.stateFile, runOptions.stateMax);
+    if (runOptions.stateFile && !hasOwn(globalThis, STATE_GLOBAL)) {
+      Object.defineProperty(globalThis, STATE_GLOBAL, { value: {}, writable: true, enumerable: true, configurable: true });
+    }
   }
 
   /* After it: undo a scratch run, or persist after a successful one. */

@@ -10,12 +10,19 @@
 # Sessions (options from lsb_abi.h): a live session runs many requests in
 # one interpreter, so __main__ keeps every object between runs. With
 # auto_persist_globals the host also sends state_file, and after each
-# successful run the globals that survive a JSON round trip are written
-# there: names not starting with "_" whose values json.dumps accepts
-# (None, bool, int, float, str, and lists, tuples and str-keyed dicts of
-# those; tuples come back as lists). Modules, functions, classes, open
-# files and anything else json refuses are skipped. A re-materialised
-# session (restore=1) loads that file back before its first run.
+# successful run the globals whose names do not start with "_" are written
+# there as JSON, converted as the original sandbox did (SEED-SPEC 3.1,
+# sandbox_utils/_jsonable.py): paths and dates become strings, sets and
+# tuples lists, bytes "b64:..." strings; modules, functions, classes and
+# open files are skipped, also inside containers. A global that cannot be
+# written at all (a dict with tuple keys, a cycle) is left out with a
+# warning naming it; the others are still saved. Nothing is converted back:
+# a re-materialised session (restore=1) loads the JSON values as they are.
+#
+# inject_setup=0 (a host option beside lsb_abi.h's): the run sees Python as
+# the original's inject_setup=False did, without /data/site-packages on
+# sys.path and without the modules imported from there (the warm imports
+# below), so `import tabulate` fails; both come back after the run.
 import gc
 import importlib
 import json
@@ -54,6 +61,11 @@ for _name in VENDOR_WARM_IMPORTS:
         __import__(_name)
     except ImportError:
         pass
+
+# The conversion of persisted globals is sandbox_utils' (one implementation
+# for auto-persist and save_state); this reference keeps working in runs
+# that hide /data/site-packages (inject_setup=0).
+from sandbox_utils._jsonable import SKIP as _SKIP, NotJsonable as _NotJsonable, to_json as _to_json  # noqa: E402
 
 # Modules imported now are part of the snapshot, so user code pays nothing
 # for them. Keep this list to what LLM-written code imports most often.
@@ -181,16 +193,20 @@ def _restore_state(path, limit):
 
 
 def _persistable(namespace):
-    """The entries of namespace that persist (see the header comment)."""
+    """The entries of namespace that persist, converted (see the header
+    comment); a global that cannot be written is left out with a warning."""
     kept = {}
-    for name, value in namespace.items():
+    for name, value in list(namespace.items()):
         if not isinstance(name, str) or name.startswith("_"):
             continue
         try:
-            json.dumps(value)
-        except (TypeError, ValueError, RecursionError):
+            converted = _to_json(value)
+        except (_NotJsonable, RecursionError) as exc:
+            why = str(exc) if isinstance(exc, _NotJsonable) else "it is nested too deeply"
+            _warn("the global %r was not saved with the session state: %s" % (name, why))
             continue
-        kept[name] = value
+        if converted is not _SKIP:
+            kept[name] = converted
     return kept
 
 
@@ -211,6 +227,36 @@ def _persist_state(path, limit):
         os.replace(temp, path)
     except OSError as exc:
         _warn("the globals could not be saved to %s (%s)" % (path, exc))
+
+
+def _from_data_site(module):
+    """True for a module loaded from /data/site-packages."""
+    where = [getattr(module, "__file__", None) or ""]
+    where.extend(getattr(module, "__path__", None) or ())
+    return any(isinstance(w, str) and w.startswith(DATA_SITE + "/") for w in where)
+
+
+def _hide_data_site():
+    """Take /data/site-packages off sys.path and its modules out of
+    sys.modules for one run (inject_setup=0); return what _unhide_data_site
+    needs to put them back."""
+    position = sys.path.index(DATA_SITE) if DATA_SITE in sys.path else len(sys.path)
+    sys.path[:] = [p for p in sys.path if p != DATA_SITE]
+    hidden = {name: module for name, module in list(sys.modules.items()) if _from_data_site(module)}
+    for name in hidden:
+        del sys.modules[name]
+    importlib.invalidate_caches()
+    return position, hidden
+
+
+def _unhide_data_site(saved):
+    """Undo _hide_data_site after the run: /data/site-packages back on
+    sys.path (once), and every hidden module the run did not import again."""
+    position, hidden = saved
+    if DATA_SITE not in sys.path:
+        sys.path.insert(min(position, len(sys.path)), DATA_SITE)
+    for name, module in hidden.items():
+        sys.modules.setdefault(name, module)
 
 
 _site_checked = False
@@ -273,12 +319,15 @@ def run():
     if state_file and options.get("restore") == "1" and not scratch:
         _restore_state(state_file, limit)
     namespace = {"__name__": "__lsb_scratch__"} if scratch else sys.modules["__main__"].__dict__
+    hidden = _hide_data_site() if options.get("inject_setup") == "0" else None
     try:
         status = _execute(text, filename, namespace)
         if status == 0 and state_file and not scratch:
             _persist_state(state_file, limit)
         return status
     finally:
+        if hidden is not None:
+            _unhide_data_site(hidden)
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()

@@ -60,12 +60,16 @@ static const cli_session_spec cli_session_specs[CLI_SESSION_COUNT] = {
                           2,
                           {CLI_POS_ID, CLI_POS_CODE}},
     [CLI_SESSION_INFO] = {"info", "session info", "ID", 1, 1, {CLI_POS_ID}},
-    [CLI_SESSION_FILES] =
-        {"files", "session files", "ID [PATH] [--all]", 1, 2, {CLI_POS_ID, CLI_POS_PATH}},
+    [CLI_SESSION_FILES] = {"files",
+                           "session files",
+                           "ID [PATH] [--all] [--pattern GLOB]",
+                           1,
+                           2,
+                           {CLI_POS_ID, CLI_POS_PATH}},
     [CLI_SESSION_READ] = {"read", "session read", "ID PATH", 2, 2, {CLI_POS_ID, CLI_POS_PATH}},
     [CLI_SESSION_WRITE] = {"write",
                            "session write",
-                           "ID PATH [FILE | -]",
+                           "ID PATH [FILE | -] [--no-overwrite]",
                            2,
                            3,
                            {CLI_POS_ID, CLI_POS_PATH, CLI_POS_SOURCE}},
@@ -156,6 +160,13 @@ static int cli_opt_code(cli_run_ctx *ctx, const char *opt, const char *value) {
 static int cli_opt_json(cli_run_ctx *ctx, const char *opt, const char *value) {
     (void)opt, (void)value;
     ctx->run->json = true;
+    return CLI_EXIT_OK;
+}
+
+/* --no-inject-setup: the original's inject_setup=False (lsb_policy.inject_setup). */
+static int cli_opt_no_inject_setup(cli_run_ctx *ctx, const char *opt, const char *value) {
+    (void)opt, (void)value;
+    ctx->run->policy.inject_setup = false;
     return CLI_EXIT_OK;
 }
 
@@ -308,6 +319,25 @@ static int cli_opt_all(cli_run_ctx *ctx, const char *opt, const char *value) {
     return CLI_EXIT_OK;
 }
 
+/* files --pattern GLOB */
+static int cli_opt_pattern(cli_run_ctx *ctx, const char *opt, const char *value) {
+    if (ctx->sess->pattern)
+        return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE, "%s given twice; give one pattern",
+                        opt);
+    if (!*value)
+        return cli_fail(ctx->err, ctx->errlen, CLI_EXIT_USAGE,
+                        "%s is empty; give a pattern such as '*.csv' or 'data/**/*.json'", opt);
+    ctx->sess->pattern = value;
+    return CLI_EXIT_OK;
+}
+
+/* write --no-overwrite */
+static int cli_opt_no_overwrite(cli_run_ctx *ctx, const char *opt, const char *value) {
+    (void)opt, (void)value;
+    ctx->sess->no_overwrite = true;
+    return CLI_EXIT_OK;
+}
+
 /* rm -r, --recursive */
 static int cli_opt_recursive(cli_run_ctx *ctx, const char *opt, const char *value) {
     (void)opt, (void)value;
@@ -400,6 +430,7 @@ static const cli_option cli_options[] = {
     {"--data", true, cli_opt_data, CLI_FOR_RUN},
     {"--external", true, cli_opt_external, CLI_FOR_RUN},
     {"--env", true, cli_opt_env, CLI_FOR_RUN | CLI_FOR(CLI_SESSION_EXEC)},
+    {"--no-inject-setup", false, cli_opt_no_inject_setup, CLI_FOR_RUN | CLI_FOR(CLI_SESSION_EXEC)},
     {"--assets", true, cli_opt_assets, CLI_FOR_RUN | CLI_FOR_SESSIONS},
     {"--help", false, cli_opt_help, CLI_FOR_RUN | CLI_FOR_SESSIONS},
     {"-h", false, cli_opt_help, CLI_FOR_RUN | CLI_FOR_SESSIONS},
@@ -411,6 +442,8 @@ static const cli_option cli_options[] = {
     {"--quota-bytes", true, cli_opt_quota_bytes, CLI_FOR(CLI_SESSION_CREATE)},
     {"--quota-files", true, cli_opt_quota_files, CLI_FOR(CLI_SESSION_CREATE)},
     {"--all", false, cli_opt_all, CLI_FOR(CLI_SESSION_FILES)},
+    {"--pattern", true, cli_opt_pattern, CLI_FOR(CLI_SESSION_FILES)},
+    {"--no-overwrite", false, cli_opt_no_overwrite, CLI_FOR(CLI_SESSION_WRITE)},
     {"-r", false, cli_opt_recursive, CLI_FOR(CLI_SESSION_RM)},
     {"--recursive", false, cli_opt_recursive, CLI_FOR(CLI_SESSION_RM)},
     {"--older-than", true, cli_opt_older_than, CLI_FOR(CLI_SESSION_PRUNE)},
@@ -811,7 +844,8 @@ static int cli_parse_session(int argc, char *const argv[], FILE *in, cli_args *o
     out->action = CLI_ACTION_SESSION;
     s->run.env = calloc((size_t)argc + 1, sizeof *s->run.env);
     if (!s->run.env) return cli_fail(err, errlen, CLI_EXIT_SOFTWARE, "out of memory");
-    s->run.policy.env = s->run.env; /* every limit stays 0 ("not given") until checked */
+    s->run.policy.env = s->run.env;    /* every limit stays 0 ("not given") until checked */
+    s->run.policy.inject_setup = true; /* exec --no-inject-setup turns it off */
     if ((st = cli_session_leading(&ctx, argc, argv, &i)) != CLI_EXIT_OK) return st;
     if (!ctx.help && i >= argc)
         return cli_fail(err, errlen, CLI_EXIT_USAGE,
@@ -927,6 +961,10 @@ static void cli_print_run_options(FILE *out, const lsb_policy *d, const lsb_limi
             "                      most %llu bytes in total\n"
             "  --assets DIR        folder of the guest snapshots and stdlib (default: next to\n"
             "                      the executable)\n"
+            "  --no-inject-setup   Python: run without /data/site-packages on sys.path (the\n"
+            "                      original's inject_setup=False), so vendored packages need\n"
+            "                      sys.path.insert(0, '/data/site-packages'); JavaScript: no\n"
+            "                      effect\n"
             "  -h, --help          show this help\n"
             "  SIZE and BYTES are a number with an optional unit: B; k, K or KiB (1024);\n"
             "  KB (1000); M or MiB; MB; G or GiB; GB. Examples: 64MiB, 128000000, 1GB, 512k.\n"

@@ -95,6 +95,8 @@ typedef struct cli_session {
     bool custom_id;            /* create --custom-id */
     bool auto_persist;         /* create --auto-persist */
     bool all;                  /* files --all */
+    const char *pattern;       /* files --pattern GLOB, or NULL */
+    bool no_overwrite;         /* write --no-overwrite */
     bool recursive;            /* rm -r */
     bool dry_run;              /* prune --dry-run */
     bool older_than_set;       /* prune --older-than was given */

@@ -259,6 +259,7 @@ static int cli_sess_exec(cli_sess_ctx *c) {
     cli_policy_overlay(&policy, &s->run.policy);
     policy.env = s->run.policy.env;
     policy.env_count = s->run.policy.env_count;
+    policy.inject_setup = s->run.policy.inject_setup;
     if (!s->run.json) policy.on_output = cli_stream_output; /* plain runs show output live */
     st = lsb_session_execute(c->sandbox, s->id, s->run.code, s->run.code_len, s->run.filename,
                              &policy, &r, c->err, sizeof c->err);
@@ -328,6 +329,9 @@ static int cli_sess_files_json(const cli_sess_ctx *c, const lsb_file_entry *e, s
         arr ? json_pack("{s:o, s:o, s:o}", "session_id", util_json_str(c->s->id), "path",
                         util_json_str(c->s->path ? c->s->path : lim.app_mount), "files", arr)
             : NULL;
+    if (fields && c->s->pattern &&
+        json_object_set_new(fields, "pattern", util_json_str(c->s->pattern)) != 0)
+        json_decref(fields), fields = NULL;
     return cli_sess_json_done(c, fields);
 }
 
@@ -339,8 +343,10 @@ static int cli_sess_files(cli_sess_ctx *c) {
     char when[CLI_SESS_TIME_MAX];
     lsb_limits lim;
     lsb_limits_get(&lim);
-    lsb_status st =
-        lsb_session_file_list(c->sandbox, s->id, s->path, s->all, &e, &n, c->err, sizeof c->err);
+    lsb_status st = s->pattern ? lsb_session_file_glob(c->sandbox, s->id, s->path, s->pattern,
+                                                       s->all, &e, &n, c->err, sizeof c->err)
+                               : lsb_session_file_list(c->sandbox, s->id, s->path, s->all, &e, &n,
+                                                       c->err, sizeof c->err);
     if (st != LSB_OK)
         return cli_sess_lib_fail(c, st, "cannot list '%s' in session '%s'",
                                  s->path ? s->path : lim.app_mount, s->id);
@@ -440,7 +446,8 @@ static int cli_sess_write(cli_sess_ctx *c) {
         return cli_sess_lib_fail(c, st, "cannot write '%s' in session '%s'", s->path, s->id);
     int status = cli_sess_load_source(c, cli_sess_quota(&info), &data, &len);
     if (status != CLI_EXIT_OK) return status;
-    st = lsb_session_file_write(c->sandbox, s->id, s->path, data, len, c->err, sizeof c->err);
+    st = lsb_session_file_write_ex(c->sandbox, s->id, s->path, data, len, !s->no_overwrite, c->err,
+                                   sizeof c->err);
     free(data);
     if (st != LSB_OK)
         return cli_sess_lib_fail(c, st, "cannot write '%s' in session '%s'", s->path, s->id);
@@ -454,6 +461,10 @@ static int cli_sess_rm(cli_sess_ctx *c) {
     char text[CLI_SESS_MSG_MAX];
     lsb_status st =
         lsb_session_file_delete(c->sandbox, s->id, s->path, s->recursive, c->err, sizeof c->err);
+    if (st == LSB_ERR_INVALID && !s->recursive && strstr(c->err, "without recursive=True"))
+        return cli_sess_fail(c, CLI_EXIT_USAGE, lsb_status_name(st),
+                             "cannot remove '%s' in session '%s': %s (use -r)", s->path, s->id,
+                             c->err);
     if (st != LSB_OK)
         return cli_sess_lib_fail(c, st, "cannot remove '%s' in session '%s'", s->path, s->id);
     snprintf(text, sizeof text, "removed '%s' from session '%s'", s->path, s->id);
@@ -478,24 +489,30 @@ static int cli_sess_destroy(cli_sess_ctx *c) {
     return cli_sess_done(c, text, NULL, -1);
 }
 
-/* prune: destroy (or with --dry-run count) sessions unused for DURATION. */
+/* prune: destroy (or with --dry-run list) sessions unused for DURATION;
+ * print the summary line, or the library's report object. */
 static int cli_sess_prune(cli_sess_ctx *c) {
     const cli_session *s = c->s;
-    lsb_prune_report rep = {0};
+    lsb_prune_report rep;
+    char summary[CLI_SESS_MSG_MAX];
     lsb_status st =
         lsb_session_prune(c->sandbox, s->older_than_s, s->dry_run, &rep, c->err, sizeof c->err);
     if (st != LSB_OK) return cli_sess_lib_fail(c, st, "cannot prune the sessions");
+    int status = CLI_EXIT_OK;
     if (!s->run.json) {
-        printf("%s %zu session%s unused for %llu seconds or more (%llu bytes%s)\n",
-               s->dry_run ? "would remove" : "removed", rep.sessions, rep.sessions == 1 ? "" : "s",
-               (unsigned long long)s->older_than_s, (unsigned long long)rep.bytes,
-               s->dry_run ? " would be freed" : " freed");
-        return CLI_EXIT_OK;
+        lsb_prune_report_summary(&rep, summary, sizeof summary);
+        printf("%s\n", summary);
+    } else {
+        char *text = lsb_prune_report_to_json(&rep);
+        json_t *fields = text ? json_loads(text, 0, NULL) : NULL;
+        free(text);
+        if (fields &&
+            json_object_set_new(fields, "older_than_s", util_json_uint(s->older_than_s)) != 0)
+            json_decref(fields), fields = NULL;
+        status = cli_sess_json_done(c, fields);
     }
-    return cli_sess_json_done(c, json_pack("{s:b, s:o, s:o, s:o}", "dry_run", (int)s->dry_run,
-                                           "older_than_s", util_json_uint(s->older_than_s),
-                                           "sessions", util_json_uint(rep.sessions), "bytes",
-                                           util_json_uint(rep.bytes)));
+    lsb_prune_report_free(&rep);
+    return status;
 }
 
 /* install: a wheel (a path, made absolute, or a name in --wheel-dir). */
@@ -648,9 +665,11 @@ static void cli_sess_help_overview(FILE *out) {
             "  exec ID (-c CODE | FILE | -) [LIMITS] [--env K=V]...\n"
             "                            run code in the session, like 'run'\n"
             "  info ID                   language, times, executions, size and limits\n"
-            "  files ID [PATH] [--all]   list the files under /app (or PATH) recursively\n"
+            "  files ID [PATH] [--all] [--pattern GLOB]\n"
+            "                            list the files under /app (or PATH) recursively\n"
             "  read ID PATH              copy a file's bytes to standard output\n"
-            "  write ID PATH [FILE | -]  write a file from FILE or standard input\n"
+            "  write ID PATH [FILE | -] [--no-overwrite]\n"
+            "                            write a file from FILE or standard input\n"
             "  rm ID PATH [-r]           delete a file (-r: a folder and all in it)\n"
             "  reset ID                  empty the workspace and the state; keep the session\n"
             "  destroy ID                delete the session and its files\n"
@@ -687,6 +706,9 @@ static void cli_sess_help_create(FILE *out) {
         "           [--auto-persist] [LIMITS] [--json]\n"
         "\n"
         "Makes a session: an empty workspace and a record of its language and limits.\n"
+        "A folder ID in the sessions root that has no record (a workspace left by an older\n"
+        "version, or made by hand, with its files in ID/ or ID/workspace/) is adopted:\n"
+        "its files are kept and the record is written.\n"
         "Prints its id (with --json: {\"ok\": true, \"command\": \"create\", \"session\": {id,\n"
         "language, created_at, last_used_at, execution_count, auto_persist_globals, live,\n"
         "workspace_bytes, workspace_files, limits}}).\n"
@@ -714,7 +736,7 @@ static void cli_sess_help_create(FILE *out) {
 static void cli_sess_help_exec(FILE *out) {
     fprintf(out,
             "Usage: " CLI_PROGRAM " session exec ID (-c CODE | FILE | -) [LIMITS] [--env K=V]...\n"
-            "           [--json]\n"
+            "           [--no-inject-setup] [--json]\n"
             "\n"
             "Runs the code in the session, in the session's language, with its workspace at\n"
             "/app. Output, --json and the exit status are those of 'run' (see\n"
@@ -730,6 +752,9 @@ static void cli_sess_help_exec(FILE *out) {
             "Options (for this run only; default: the limits stored with the session):\n");
     cli_sess_help_limits(out);
     fprintf(out, "  --env KEY=VALUE     add a variable to the guest environment; repeatable\n"
+                 "  --no-inject-setup   Python: run without /data/site-packages on sys.path\n"
+                 "                      (the original's inject_setup=False); JavaScript: no\n"
+                 "                      effect\n"
                  "\n");
     cli_sess_help_common(out);
 }
@@ -742,25 +767,32 @@ static const char *const cli_sess_help_texts[CLI_SESSION_COUNT] = {
                          "number of executions, auto-persist, whether a process holds it now,\n"
                          "workspace size and limits. --json: {\"ok\", \"command\", \"session\"}.\n",
     [CLI_SESSION_FILES] =
-        "files ID [PATH] [--all] [--json]\n\n"
+        "files ID [PATH] [--all] [--pattern GLOB] [--json]\n\n"
         "Lists the files and folders under /app, or under the folder PATH, recursively:\n"
         "size, modification time (UTC) and path relative to /app (folders end in /).\n"
-        "  --all    include the session's system files under /app/.lsb (state, packages)\n"
+        "  --all           include the session's system files under /app/.lsb (state,\n"
+        "                  packages)\n"
+        "  --pattern GLOB  only the files (no folders) whose path below PATH matches GLOB\n"
+        "                  at any depth, like Python's Path.rglob: '*.json' also matches\n"
+        "                  a/b.json; '*' and '?' stay within a name; a part '**' is any\n"
+        "                  number of folders ('data/**/*.csv'); [abc] [a-z] [!x] classes\n"
         "--json: {\"ok\", \"command\", \"session_id\", \"path\", \"files\": [{\"path\", \"size\",\n"
-        "\"mtime\", \"is_dir\", \"is_system\"}]}.\n",
+        "\"mtime\", \"is_dir\", \"is_system\"}]} (and \"pattern\" with --pattern).\n",
     [CLI_SESSION_READ] =
         "read ID PATH [--json]\n\n"
         "Copies the file's bytes, unchanged, to standard output. --json: {\"ok\", \"command\",\n"
         "\"session_id\", \"path\", \"size\", \"encoding\": \"utf-8\" or \"base64\", "
         "\"content\"}.\n",
     [CLI_SESSION_WRITE] =
-        "write ID PATH [FILE | -] [--json]\n\n"
+        "write ID PATH [FILE | -] [--no-overwrite] [--json]\n\n"
         "Writes the bytes of FILE (default, or -: standard input) to PATH, creating missing\n"
         "folders. The input is read completely first; a write past the session's quota\n"
-        "fails (73) and changes nothing. --json: {\"ok\", \"command\", \"session_id\", \"path\",\n"
-        "\"bytes\"}.\n",
+        "fails (73) and changes nothing.\n"
+        "  --no-overwrite  fail (73) if PATH exists, even as an empty file\n"
+        "--json: {\"ok\", \"command\", \"session_id\", \"path\", \"bytes\"}.\n",
     [CLI_SESSION_RM] = "rm ID PATH [-r] [--json]\n\n"
-                       "Deletes the file PATH.\n"
+                       "Deletes the file PATH. A folder without -r, and /app itself, are\n"
+                       "refused (64).\n"
                        "  -r, --recursive  delete a folder and everything in it\n",
     [CLI_SESSION_RESET] = "reset ID [--json]\n\n"
                           "Empties the workspace, including the persisted state and installed\n"
@@ -772,12 +804,18 @@ static const char *const cli_sess_help_texts[CLI_SESSION_COUNT] = {
                          "--json: {\"ok\", \"command\", \"sessions\": [{...as info...}]}.\n",
     [CLI_SESSION_PRUNE] =
         "prune --older-than DURATION [--dry-run] [--json]\n\n"
-        "Destroys every session last used DURATION ago or earlier, and reports how many\n"
-        "and the bytes freed.\n"
+        "Destroys every session last used DURATION ago or earlier and prints a summary:\n"
+        "\"Pruned N sessions (S skipped, E errors), reclaimed X\" (\"Would prune\" with\n"
+        "--dry-run). Never deleted, whatever their age (skipped): a session whose record\n"
+        "is damaged, and a folder in the sessions root without a record (adopt it with\n"
+        "'create --id ID --custom-id'). A session that cannot be deleted is an error.\n"
         "  --older-than DURATION  a whole number with a unit s, m, h or d (30s, 15m, 2h,\n"
         "                         7d); a bare number is seconds; 0 means every session\n"
-        "  --dry-run              only count them\n"
-        "--json: {\"ok\", \"command\", \"dry_run\", \"older_than_s\", \"sessions\", \"bytes\"}.\n",
+        "  --dry-run              only list them; reclaimed_bytes stays 0\n"
+        "--json: {\"ok\", \"command\", \"deleted_sessions\": [ID], \"skipped_sessions\": [ID],\n"
+        "\"skipped_reasons\": {ID: why}, \"errors\": {ID: message}, \"reclaimed_bytes\",\n"
+        "\"dry_run\", \"summary\", \"sessions\" (deleted), \"bytes\" (freed, or that would\n"
+        "be), \"older_than_s\"}.\n",
     [CLI_SESSION_INSTALL] =
         "install ID PACKAGE [--wheel-dir DIR] [--json]\n\n"
         "Installs a pure-Python wheel (py3-none-any) into the session's own\n"

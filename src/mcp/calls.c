@@ -20,6 +20,7 @@
 #include "mcp/audit.h"
 #include "mcp/limits.h"
 #include "mcp/log.h"
+#include "mcp/metrics.h"
 #include "mcp/tool_result.h"
 #include "mcp/tools.h"
 #include "util/clock.h"
@@ -82,7 +83,9 @@ static mcp_call *queue_take(mcp_calls *c, call_queue *q) {
 /* Audit, answer (unless the client cancelled the request: then no
  * response) and free a call that has run. */
 static void finish(mcp_server *srv, mcp_call *call, json_t *result, double started_ms) {
-    mcp_audit_call(srv, call, result, util_now_ms() - started_ms);
+    double ms = util_now_ms() - started_ms;
+    mcp_audit_call(srv, call, result, ms);
+    mcp_metrics_tool_done(call->tool->name, ms, json_is_true(json_object_get(result, "isError")));
     if (atomic_load(&call->protocol_cancelled)) {
         json_decref(result);
         result = NULL;

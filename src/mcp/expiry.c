@@ -4,9 +4,13 @@
  * TTL (at most every LSB_MCP_EXPIRY_MAX_PERIOD_S) on the monotonic clock.
  *
  * Invariants: a session is never destroyed while a call of its is queued
- * or running (checked before and after reading its age); the ids
- * destroyed are remembered (a ring of LSB_MCP_EXPIRED_MEMORY) so an
- * unknown-session error can say the session expired.
+ * or running (checked before and after reading its age); its owner record
+ * goes before the session (so no caller finds an owned session that is
+ * half destroyed) and comes back if the destroy fails; the ids destroyed
+ * are remembered with their owner (a ring of LSB_MCP_EXPIRED_MEMORY) so an
+ * unknown-session error can tell that owner, and only it, that the
+ * session expired. Sessions released by reset_all_sessions go at the next
+ * sweep, whatever their age.
  */
 #include "mcp/expiry.h"
 
@@ -18,6 +22,8 @@
 #include "mcp/calls.h"
 #include "mcp/limits.h"
 #include "mcp/log.h"
+#include "mcp/metrics.h"
+#include "mcp/owner.h"
 #include "util/clock.h"
 
 #define EXPIRY_ERR_MAX 1024
@@ -27,6 +33,7 @@ struct mcp_expiry {
     pthread_mutex_t lock; /* guards expired[], next and stopping */
     pthread_cond_t wake;
     char expired[LSB_MCP_EXPIRED_MEMORY][LSB_SESSION_ID_MAX + 1];
+    char owners[LSB_MCP_EXPIRED_MEMORY][MCP_OWNER_LEN + 1]; /* expired[i]'s owner */
     unsigned next;
     bool stopping;
     bool started;
@@ -34,34 +41,53 @@ struct mcp_expiry {
 };
 
 /* See expiry.h. */
-bool mcp_expiry_was_expired(mcp_expiry *e, const char *id) {
+bool mcp_expiry_was_expired(mcp_expiry *e, const char *id, const char *owner) {
     bool found = false;
     if (e == NULL) return false;
     pthread_mutex_lock(&e->lock);
     for (unsigned i = 0; i < LSB_MCP_EXPIRED_MEMORY && !found; i++)
-        found = strcmp(e->expired[i], id) == 0;
+        found =
+            strcmp(e->expired[i], id) == 0 && (owner == NULL || strcmp(e->owners[i], owner) == 0);
     pthread_mutex_unlock(&e->lock);
     return found;
 }
 
-/* Destroy one session if it has been idle longer than the TTL. */
+/* Remember that id (owned by owner) expired. */
+static void remember(mcp_expiry *e, const char *id, const char *owner) {
+    pthread_mutex_lock(&e->lock);
+    snprintf(e->expired[e->next], sizeof e->expired[0], "%s", id);
+    snprintf(e->owners[e->next], sizeof e->owners[0], "%s", owner);
+    e->next = (e->next + 1) % LSB_MCP_EXPIRED_MEMORY;
+    pthread_mutex_unlock(&e->lock);
+}
+
+/* Destroy one session if it has been idle longer than the TTL, or was
+ * released. */
 static void expire_one(mcp_expiry *e, const char *id) {
     mcp_server *srv = e->srv;
     lsb_session_info info;
-    char err[EXPIRY_ERR_MAX];
+    char err[EXPIRY_ERR_MAX], owner[MCP_OWNER_LEN + 1];
     if (mcp_calls_session_busy(srv->calls, id) ||
         lsb_session_info_get(srv->sandbox, id, &info, err, sizeof err) != LSB_OK)
         return;
+    bool has_owner = mcp_owner_read(srv->owners_dir, id, owner) == 0;
+    bool released = has_owner && strcmp(owner, MCP_OWNER_RELEASED) == 0;
     double idle = (double)time(NULL) - info.last_used_at;
-    if (idle < (double)srv->opt.session_ttl_s || mcp_calls_session_busy(srv->calls, id)) return;
+    if ((!released && idle < (double)srv->opt.session_ttl_s) ||
+        mcp_calls_session_busy(srv->calls, id))
+        return;
+    mcp_owner_forget(srv->owners_dir, id);
     if (lsb_session_destroy(srv->sandbox, id, err, sizeof err) != LSB_OK) {
         mcp_logf(MCP_LOG_WARNING, "session_expiry", "cannot destroy %s: %s", id, err);
+        if (has_owner) mcp_owner_record(srv->owners_dir, id, owner, err, sizeof err);
         return;
     }
-    pthread_mutex_lock(&e->lock);
-    snprintf(e->expired[e->next], sizeof e->expired[0], "%s", id);
-    e->next = (e->next + 1) % LSB_MCP_EXPIRED_MEMORY;
-    pthread_mutex_unlock(&e->lock);
+    mcp_metrics_session(false);
+    if (released) {
+        mcp_logf(MCP_LOG_INFO, "session_released", "released session %s was destroyed", id);
+        return;
+    }
+    remember(e, id, owner);
     mcp_logf(MCP_LOG_INFO, "session_expired", "session %s was idle %.0f s and was destroyed", id,
              idle);
 }

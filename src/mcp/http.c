@@ -33,6 +33,7 @@
 #include "mcp/metrics.h"
 #include "mcp/protocol.h"
 #include "mcp/ratelimit.h"
+#include "mcp/tools_impl.h"
 #include "util/clock.h"
 
 #define HTTP_PATH_MCP     "/mcp"
@@ -389,12 +390,29 @@ static const char *check_routing(struct MHD_Connection *c, const mcp_peek *pk) {
     return NULL;
 }
 
+/* A new peer for key, owned by the token when the server has one, else
+ * by its own Mcp-Session-Id (initialize) or by the client's key (a
+ * stateless request has no other identity). NULL when out of memory. */
+static mcp_peer *new_peer(http_server *h, const char *key, bool is_init) {
+    mcp_peer *p = mcp_peer_new(key);
+    const char *token = h->srv->opt.auth_token;
+    if (p == NULL) return NULL;
+    if (token[0] != '\0')
+        mcp_owner_derive(MCP_OWNER_TOKEN, token, p->owner);
+    else if (is_init)
+        mcp_owner_derive(MCP_OWNER_PROTOCOL, p->id, p->owner);
+    else
+        mcp_owner_derive(MCP_OWNER_STATELESS, key, p->owner);
+    return p;
+}
+
 /* Pick the peer for a POST: a transient one (stateless era), a new one
  * (initialize), or the Mcp-Session-Id's. NULL after replying. */
 static mcp_peer *post_peer(http_server *h, struct MHD_Connection *c, const mcp_peek *pk,
                            bool modern, const char *key, bool *is_init, enum MHD_Result *ok) {
     *is_init = !pk->batch && strcmp(pk->method, "initialize") == 0 && !modern;
-    if (modern || *is_init || strcmp(pk->method, "server/discover") == 0) return mcp_peer_new(key);
+    if (modern || *is_init || strcmp(pk->method, "server/discover") == 0)
+        return new_peer(h, key, *is_init);
     const char *sid = header(c, HTTP_SESSION_HDR);
     if (sid == NULL) {
         mcp_metrics_reject(MCP_REJECT_SESSION);
@@ -508,6 +526,14 @@ static enum MHD_Result delete_session(http_server *h, struct MHD_Connection *c) 
         mcp_metrics_reject(MCP_REJECT_SESSION);
         return reply_error(c, 404, MCP_RPC_INVALID_REQUEST,
                            "Not Found: unknown or expired Mcp-Session-Id", NULL, NULL);
+    }
+    /* Its sandbox sessions are reachable by nobody now (without a token
+     * the Mcp-Session-Id was their owner): release them, unless shared. */
+    if (h->srv->opt.auth_token[0] == '\0' && !h->srv->opt.share_sessions) {
+        size_t n = mcp_tool_release_owner(h->srv, p->owner);
+        if (n > 0)
+            mcp_logf(MCP_LOG_INFO, "sessions_released",
+                     "protocol session ended: %zu of its sessions released", n);
     }
     mcp_peer_unref(p);
     return reply(c, 204, NULL, "", 0, NULL, NULL, NULL);

@@ -33,6 +33,9 @@ typedef struct metrics_state {
     uint64_t rejects[MCP_REJECT_COUNT];
     char tool_names[METRICS_TOOLS][32];
     uint64_t tool_calls[METRICS_TOOLS];
+    uint64_t tool_errors[METRICS_TOOLS]; /* calls answered with isError */
+    double tool_ms[METRICS_TOOLS];       /* their total time */
+    uint64_t sessions_created, sessions_destroyed;
 } metrics_state;
 
 static pthread_mutex_t metrics_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -65,17 +68,42 @@ void mcp_metrics_reject(mcp_reject why) {
     pthread_mutex_unlock(&metrics_lock);
 }
 
-/* See metrics.h. */
-void mcp_metrics_tool(const char *name) {
-    pthread_mutex_lock(&metrics_lock);
+/* The slot of tool name, claiming a free one (lock held); -1 when full. */
+static int tool_slot(const char *name) {
     for (int i = 0; i < METRICS_TOOLS; i++) {
         if (metrics.tool_names[i][0] == '\0')
             snprintf(metrics.tool_names[i], sizeof metrics.tool_names[i], "%s", name);
-        if (strcmp(metrics.tool_names[i], name) == 0) {
-            metrics.tool_calls[i]++;
-            break;
-        }
+        if (strcmp(metrics.tool_names[i], name) == 0) return i;
     }
+    return -1;
+}
+
+/* See metrics.h. */
+void mcp_metrics_tool(const char *name) {
+    pthread_mutex_lock(&metrics_lock);
+    int i = tool_slot(name);
+    if (i >= 0) metrics.tool_calls[i]++;
+    pthread_mutex_unlock(&metrics_lock);
+}
+
+/* See metrics.h. */
+void mcp_metrics_tool_done(const char *name, double ms, bool is_error) {
+    pthread_mutex_lock(&metrics_lock);
+    int i = tool_slot(name);
+    if (i >= 0) {
+        metrics.tool_ms[i] += ms;
+        metrics.tool_errors[i] += is_error;
+    }
+    pthread_mutex_unlock(&metrics_lock);
+}
+
+/* See metrics.h. */
+void mcp_metrics_session(bool created) {
+    pthread_mutex_lock(&metrics_lock);
+    if (created)
+        metrics.sessions_created++;
+    else
+        metrics.sessions_destroyed++;
     pthread_mutex_unlock(&metrics_lock);
 }
 
@@ -168,6 +196,27 @@ char *mcp_metrics_prometheus(const mcp_gauges *g, size_t *len) {
     return buf;
 }
 
+/* The original's tool_executions object: calls, errors and time, with
+ * the errors by tool. */
+static json_t *tool_executions(const metrics_state *s) {
+    uint64_t calls = 0, errors = 0;
+    double ms = 0;
+    json_t *by_tool = json_object();
+    for (int t = 0; t < METRICS_TOOLS && s->tool_names[t][0]; t++) {
+        calls += s->tool_calls[t];
+        errors += s->tool_errors[t];
+        ms += s->tool_ms[t];
+        if (s->tool_errors[t])
+            json_object_set_new(by_tool, s->tool_names[t],
+                                json_integer((json_int_t)s->tool_errors[t]));
+    }
+    return json_pack("{s:I, s:I, s:f, s:f, s:f, s:o}", "total_count", (json_int_t)calls,
+                     "error_count", (json_int_t)errors, "error_rate",
+                     calls ? (double)errors / (double)calls : 0.0, "average_time_ms",
+                     calls ? ms / (double)calls : 0.0, "total_time_ms", ms, "errors_by_tool",
+                     by_tool);
+}
+
 /* See metrics.h. */
 json_t *mcp_metrics_json(const mcp_gauges *g) {
     metrics_state s = snapshot();
@@ -187,10 +236,14 @@ json_t *mcp_metrics_json(const mcp_gauges *g) {
         json_object_set_new(rejects, reject_names[r], json_integer((json_int_t)s.rejects[r]));
     for (int t = 0; t < METRICS_TOOLS && s.tool_names[t][0]; t++)
         json_object_set_new(tools, s.tool_names[t], json_integer((json_int_t)s.tool_calls[t]));
-    return json_pack("{s:I, s:o, s:f, s:o, s:o, s:I, s:I, s:I, s:I, s:I}", "executions_total",
-                     (json_int_t)total, "executions", by_runtime, "execution_seconds_total",
-                     s.seconds_sum, "rejections", rejects, "tool_calls", tools, "sessions",
-                     (json_int_t)g->sessions, "live_sessions", (json_int_t)g->live_sessions,
-                     "running", (json_int_t)g->running, "queued", (json_int_t)g->queued,
-                     "http_sessions", (json_int_t)g->http_sessions);
+    return json_pack(
+        "{s:I, s:o, s:f, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:{s:I, s:f}, s:I, s:I, s:I, s:I}",
+        "executions_total", (json_int_t)total, "executions", by_runtime, "execution_seconds_total",
+        s.seconds_sum, "rejections", rejects, "tool_calls", tools, "tool_executions",
+        tool_executions(&s), "sessions", "active_count", (json_int_t)g->sessions, "created_count",
+        (json_int_t)s.sessions_created, "destroyed_count", (json_int_t)s.sessions_destroyed,
+        "resources", "total_fuel_consumed", (json_int_t)(s.fuel[0] + s.fuel[1]),
+        "total_execution_time_seconds", s.seconds_sum, "live_sessions",
+        (json_int_t)g->live_sessions, "running", (json_int_t)g->running, "queued",
+        (json_int_t)g->queued, "http_sessions", (json_int_t)g->http_sessions);
 }

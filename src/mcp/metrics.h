@@ -6,6 +6,7 @@
 #define LSB_MCP_METRICS_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,10 +41,18 @@ void mcp_metrics_reject(mcp_reject why);
 /* Count one tool call by name (beyond 16 names, calls are not counted). */
 void mcp_metrics_tool(const char *name);
 
+/* Count one answered tool call's time (ms) and whether it was an error. */
+void mcp_metrics_tool_done(const char *name, double ms, bool is_error);
+
+/* Count one session created (true) or destroyed (false). */
+void mcp_metrics_session(bool created);
+
 /* Prometheus text exposition (malloc'd), or NULL on OOM. */
 char *mcp_metrics_prometheus(const mcp_gauges *g, size_t *len);
 
-/* The same numbers as a JSON object; NULL on OOM. */
+/* The same numbers as a JSON object, with the original's
+ * tool_executions, sessions (g->sessions as active_count) and resources
+ * objects; NULL on OOM. */
 json_t *mcp_metrics_json(const mcp_gauges *g);
 
 #endif

@@ -60,13 +60,13 @@ static const opt_spec opt_table[] = {
     {"server", "log_level", OPT_STRING, F(log_level), 0, S(log_level), 0, 0, "LEVEL",
      "stderr log level: debug, info, warning or error (default info)"},
     {"limits", "max_sessions", OPT_U32, F(max_sessions), 0, 0, 1, 1000000, "N",
-     "sessions that may exist at once (default 100)"},
+     "sessions that may exist at once (default 50)"},
     {"limits", "session_ttl", OPT_U32, F(session_ttl_s), 0, 0, 1, U32_MAX, "SECONDS",
-     "an idle session is destroyed after this (default 3600)"},
+     "an idle session is destroyed after this (default 600)"},
     {"limits", "max_code_size", OPT_SIZE, F(max_code_bytes), 0, 0, 1, 0, "SIZE",
      "code of one execute_code (default 1MiB)"},
     {"limits", "max_body_size", OPT_SIZE, F(max_body_bytes), 0, 0, 1024, 1ULL << 30, "SIZE",
-     "one HTTP request body or stdio line (default 8MiB)"},
+     "one HTTP request body or stdio line (default 10MiB)"},
     {"limits", "max_output_chars", OPT_U32, F(max_output_chars), 0, 0, 100, 100000000, "N",
      "characters of output in one tool result; the rest goes to a file (default 100000)"},
     {"limits", "default_timeout", OPT_U32, F(default_timeout_s), 0, 0, LSB_MCP_MIN_TIMEOUT_S,
@@ -74,7 +74,7 @@ static const opt_spec opt_table[] = {
     {"limits", "fuel", OPT_U64, F(fuel), 0, 0, 1, UINT64_MAX / 2, "N",
      "instruction budget of one execution (default 10000000000)"},
     {"limits", "memory", OPT_SIZE, F(memory_bytes), 0, 0, 1, 0, "SIZE",
-     "memory of one execution (default 128MiB)"},
+     "memory of one execution (default 256MiB)"},
     {"limits", "rate_limit", OPT_U32, F(rate_per_min), 0, 0, 0, 1000000, "N",
      "HTTP requests per client per minute, 0 for none (default 600)"},
     {"limits", "rate_burst", OPT_U32, F(rate_burst), 0, 0, 1, 1000000, "N",
@@ -85,6 +85,10 @@ static const opt_spec opt_table[] = {
      "require 'Authorization: Bearer TOKEN' on HTTP (or set LSB_MCP_AUTH_TOKEN)"},
     {"security", "allowed_origin", OPT_LIST, F(origins), F(origin_count), 0, 0, 0, "ORIGIN",
      "an Origin allowed besides localhost ones; repeatable"},
+    {"security", "share_sessions", OPT_FLAG, F(share_sessions), 0, 0, 0, 0, NULL,
+     "let every client use every session (default: a session belongs to the client that "
+     "created it: the bearer token's holder, else the Mcp-Session-Id, else the client address "
+     "for stateless requests; stdio has one client)"},
     {"security", "audit_log", OPT_STRING, F(audit_log), 0, S(audit_log), 0, 0, "FILE",
      "append the audit log (JSON lines) here (default: stderr; '-' for none)"},
     {"security", "audit_content", OPT_FLAG, F(audit_content), 0, 0, 0, 0, NULL,
@@ -110,10 +114,8 @@ void mcp_opt_defaults(mcp_options *o) {
     o->rate_per_min = LSB_MCP_RATE_PER_MIN;
     o->rate_burst = LSB_MCP_RATE_BURST;
     o->max_connections = LSB_MCP_MAX_CONNECTIONS;
-    lsb_policy policy;
-    lsb_policy_init(&policy);
     o->fuel = LSB_MCP_FUEL;
-    o->memory_bytes = policy.memory_bytes; /* the library's default */
+    o->memory_bytes = LSB_MCP_MEMORY_BYTES;
 }
 
 /* The spec whose command-line flag is flag ("--max-sessions"), or NULL. */

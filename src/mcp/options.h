@@ -31,6 +31,7 @@ typedef struct mcp_options {
     char assets[MCP_OPT_PATH_MAX];        /* "" = next to the executable */
     char audit_log[MCP_OPT_PATH_MAX];     /* "" = stderr, "-" never */
     bool audit_content;                   /* put code and output in the audit log */
+    bool share_sessions;                  /* every client sees every session */
     char log_level[16];                   /* debug, info, warning, error */
     uint32_t workers;                     /* concurrent executions; 0 = cores */
     uint32_t max_sessions;
@@ -46,8 +47,7 @@ typedef struct mcp_options {
     uint64_t memory_bytes;
 } mcp_options;
 
-/* Fill o with the defaults (mcp/limits.h, and the library's default
- * memory). Never fails. */
+/* Fill o with the defaults (mcp/limits.h). Never fails. */
 void mcp_opt_defaults(mcp_options *o);
 
 /* Parse the `mcp` arguments (argv[0] is the first option, not the

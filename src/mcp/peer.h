@@ -8,17 +8,21 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "mcp/owner.h"
+
 #define MCP_PEER_ID_LEN    36
 #define MCP_CLIENT_KEY_MAX 80
 
 /* One client; reference counted, shared by the requests in flight. */
 typedef struct mcp_peer {
-    char id[MCP_PEER_ID_LEN + 1]; /* Mcp-Session-Id; "" on stdio */
-    char version[16];             /* negotiated by initialize; "" before */
-    char client[64];              /* clientInfo.name */
-    char key[MCP_CLIENT_KEY_MAX]; /* who, for audit and rate limits */
-    atomic_bool initialized;      /* notifications/initialized arrived */
-    atomic_int log_level;         /* least level of notifications/message; -1 none */
+    char id[MCP_PEER_ID_LEN + 1];  /* Mcp-Session-Id; "" on stdio */
+    char version[16];              /* negotiated by initialize; "" before */
+    char client[64];               /* clientInfo.name */
+    char key[MCP_CLIENT_KEY_MAX];  /* who, for audit and rate limits */
+    char owner[MCP_OWNER_LEN + 1]; /* whose sandbox sessions it sees (owner.h); set by the
+                                      transport before the peer is shared */
+    atomic_bool initialized;       /* notifications/initialized arrived */
+    atomic_int log_level;          /* least level of notifications/message; -1 none */
     atomic_int refs;
     _Atomic double last_used; /* util_now_ms() of its last request: an age on
                                  the monotonic clock, like every duration */

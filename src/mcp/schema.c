@@ -25,33 +25,64 @@ static bool has_type(const json_t *v, const char *type) {
     if (strcmp(type, "boolean") == 0) return json_is_boolean(v);
     if (strcmp(type, "object") == 0) return json_is_object(v);
     if (strcmp(type, "array") == 0) return json_is_array(v);
+    if (strcmp(type, "null") == 0) return json_is_null(v);
     return false;
+}
+
+/* Whether v matches the schema's "type": a name, or a list of names (the
+ * original's optional arguments are ["string", "null"]); true when the
+ * schema has none. *first receives the first name (for the message). */
+static bool type_ok(json_t *schema, const json_t *v, const char **first) {
+    json_t *type = json_object_get(schema, "type"), *t;
+    size_t i;
+    *first = json_string_value(type);
+    if (*first != NULL) return has_type(v, *first);
+    if (!json_is_array(type)) return true;
+    *first = json_string_value(json_array_get(type, 0));
+    json_array_foreach(type, i, t) {
+        if (json_is_string(t) && has_type(v, json_string_value(t))) return true;
+    }
+    return *first == NULL;
+}
+
+/* The enum failure of a value: "Unsupported NAME: VALUE. Supported: A, B"
+ * (the original's words for a language) in buf. */
+static const char *enum_error(const char *name, json_t *en, json_t *v, char *buf, size_t len) {
+    size_t n = 0, i;
+    json_t *item;
+    if (json_is_string(v))
+        n = (size_t)snprintf(buf, len, "Unsupported %s: %.100s. Supported: ", name,
+                             json_string_value(v));
+    else
+        n = (size_t)snprintf(buf, len, "Unsupported %s value. Supported: ", name);
+    json_array_foreach(en, i, item) {
+        if (n >= len) break;
+        n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "",
+                              json_is_string(item) ? json_string_value(item) : "?");
+    }
+    return buf;
 }
 
 /* Check one property value against its schema; NULL or a reason in buf. */
 static const char *check_value(const char *name, json_t *schema, json_t *v, char *buf, size_t len) {
-    const char *type = json_string_value(json_object_get(schema, "type"));
-    if (type && !has_type(v, type)) {
+    const char *type;
+    if (!type_ok(schema, v, &type)) {
         snprintf(buf, len, "argument '%s' must be %s %s", name,
                  strchr("aeiou", type[0]) ? "an" : "a", type);
         return buf;
     }
+    if (json_is_null(v)) return NULL; /* an optional argument given as null: its default */
     json_t *en = json_object_get(schema, "enum"), *item;
     size_t i;
     if (json_is_array(en)) {
         bool ok = false;
         json_array_foreach(en, i, item) ok = ok || json_equal(item, v);
-        if (!ok) {
-            char *list = json_dumps(en, JSON_COMPACT);
-            snprintf(buf, len, "argument '%s' must be one of %s", name, list ? list : "the enum");
-            free(list);
-            return buf;
-        }
+        if (!ok) return enum_error(name, en, v, buf, len);
     }
     json_t *min = json_object_get(schema, "minimum"), *max = json_object_get(schema, "maximum");
     if (json_is_number(v) && ((min && json_number_value(v) < json_number_value(min)) ||
                               (max && json_number_value(v) > json_number_value(max)))) {
-        snprintf(buf, len, "argument '%s' must be between %g and %g", name,
+        snprintf(buf, len, "Invalid %s value: argument '%s' must be between %g and %g", name, name,
                  min ? json_number_value(min) : -1e308, max ? json_number_value(max) : 1e308);
         return buf;
     }

@@ -49,6 +49,7 @@ static const mcp_tool_binding tool_runs[] = {
     {"cancel_execution", mcp_tool_cancel_execution},
     {"get_metrics", mcp_tool_get_metrics},
     {"get_active_sessions", mcp_tool_active_sessions},
+    {"reset_all_sessions", mcp_tool_reset_all_sessions},
 };
 
 /* How often the stdio server looks whether its last calls are done. */
@@ -70,14 +71,16 @@ static int prepare_dirs(mcp_server *srv, char *err, size_t errlen) {
         pick_path(srv->storage_dir, o->storage_dir, base, "/" LSB_MCP_SUBDIR) ||
         pick_path(srv->sessions_root, o->sessions_root, srv->storage_dir, "/sessions") ||
         pick_path(srv->wheel_dir, o->wheel_dir, srv->storage_dir, "/wheels") ||
-        pick_path(srv->outputs_dir, "", srv->storage_dir, "/outputs")) {
+        pick_path(srv->outputs_dir, "", srv->storage_dir, "/outputs") ||
+        pick_path(srv->owners_dir, "", srv->storage_dir, "/owners")) {
         snprintf(err, errlen, "the storage directory path is too long");
         return -1;
     }
     if (util_mkdir_p(srv->storage_dir, 0700, err, errlen) ||
         util_mkdir_p(srv->sessions_root, 0700, err, errlen) ||
         util_mkdir_p(srv->wheel_dir, 0700, err, errlen) ||
-        util_mkdir_p(srv->outputs_dir, 0700, err, errlen))
+        util_mkdir_p(srv->outputs_dir, 0700, err, errlen) ||
+        util_mkdir_p(srv->owners_dir, 0700, err, errlen))
         return -1;
     return 0;
 }

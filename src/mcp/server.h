@@ -28,11 +28,13 @@ typedef struct mcp_server {
     char sessions_root[PATH_MAX];
     char wheel_dir[PATH_MAX];
     char outputs_dir[PATH_MAX];  /* full output of truncated one-shot runs */
+    char owners_dir[PATH_MAX];   /* who owns each session (owner.h) */
     char external_dir[PATH_MAX]; /* "" when no --external-files */
     FILE *audit;                 /* NULL: no audit log */
     atomic_uint_fast64_t http_sessions;
     atomic_bool stopping;
-    pthread_mutex_t lock; /* serialises session creation (the max_sessions check) */
+    pthread_mutex_t lock; /* serialises session creation (the max_sessions check and the
+                             owner record) */
 } mcp_server;
 
 /* `llm-sandbox mcp ARGS` (or `llm-wasm-mcp ARGS`): argv holds the

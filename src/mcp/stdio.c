@@ -93,6 +93,7 @@ int mcp_stdio_serve(mcp_server *srv) {
         return 1;
     }
     peer->id[0] = '\0';
+    mcp_owner_derive(MCP_OWNER_STDIO, NULL, peer->owner); /* one client, one owner */
     while (!atomic_load(&srv->stopping)) {
         ssize_t n = read(STDIN_FILENO, chunk, sizeof chunk);
         if (n < 0 && errno == EINTR) continue;

@@ -46,6 +46,20 @@ json_t *mcp_result_errorf(const char *type, const char *fmt, ...) {
 }
 
 /* See tool_result.h. */
+json_t *mcp_result_session_limit(const mcp_options *opt, size_t existing) {
+    char message[160];
+    snprintf(message, sizeof message,
+             "Maximum sessions (%u) reached. Destroy existing sessions first.", opt->max_sessions);
+    return mcp_result_new(
+        message,
+        json_pack("{s:s, s:s, s:I, s:i, s:s}", "error", "session_limit_exceeded", "message",
+                  message, "active_sessions", (json_int_t)existing, "max_sessions",
+                  (int)opt->max_sessions, "hint",
+                  "Use destroy_session to remove unused sessions, or wait for sessions to expire."),
+        true);
+}
+
+/* See tool_result.h. */
 json_t *mcp_result_limits(const mcp_options *opt) {
     return json_pack("{s:I, s:I, s:i, s:i, s:I}", "fuel", (json_int_t)opt->fuel, "memory_bytes",
                      (json_int_t)opt->memory_bytes, "default_timeout_s",

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "mcp/options.h"
 
@@ -23,6 +24,12 @@ json_t *mcp_result_error(const char *type, const char *text);
 /* The same with a printf-formatted message (cut at 1 KiB). */
 json_t *mcp_result_errorf(const char *type, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* The original's session-limit error result for a server at
+ * opt->max_sessions with existing sessions: text = message, structured
+ * {error: "session_limit_exceeded", message, active_sessions,
+ * max_sessions, hint}. NULL only when out of memory. */
+json_t *mcp_result_session_limit(const mcp_options *opt, size_t existing);
 
 /* The limits every execution runs with (fuel, memory, timeouts, code
  * size) under the settings opt, as a JSON object; NULL when out of

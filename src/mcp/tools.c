@@ -2,8 +2,10 @@
  * tools.c - the MCP tool catalog: the seed's names and arguments
  * (execute_code, create_session, destroy_session, list_runtimes,
  * list_available_packages, install_package, get_workspace_info,
- * reset_workspace, cancel_execution, get_metrics, get_active_sessions),
- * each a description and an inputSchema, and the tool sets built from it.
+ * reset_workspace, cancel_execution, get_metrics, get_active_sessions,
+ * reset_all_sessions), each a description and an inputSchema, and the
+ * tool sets built from it. Optional arguments the original typed
+ * "X | None = None" accept null as well as X.
  *
  * Invariants: a schema's limits (code size, timeout range and default,
  * session id length) are filled in from the server's settings when the
@@ -33,6 +35,11 @@ typedef struct tool_spec {
     "\"session_id\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":@SID_MAX@,"                 \
     "\"description\":\"" what "\"}"
 
+/* An optional session_id: a string, or null (the original's default). */
+#define SID_OPT_PROP(what)                                                                         \
+    "\"session_id\":{\"type\":[\"string\",\"null\"],\"minLength\":1,\"maxLength\":@SID_MAX@,"      \
+    "\"default\":null,\"description\":\"" what "\"}"
+
 static const tool_spec catalog[] = {
     {"execute_code", "Execute code",
      "Run Python 3.11 or JavaScript (QuickJS, ES2020; no Node.js APIs) in a WebAssembly sandbox "
@@ -46,10 +53,10 @@ static const tool_spec catalog[] = {
      "\"language\":{\"type\":\"string\",\"enum\":[\"python\",\"javascript\"],\"description\":"
      "\"python (default) or javascript. In a session it must match the session's language "
      "(omit it to use the session's).\"},"
-     "\"timeout\":{\"type\":\"number\",\"minimum\":@TIMEOUT_MIN@,\"maximum\":@TIMEOUT_MAX@,"
-     "\"description\":"
-     "\"Wall-clock limit in seconds, @TIMEOUT_MIN@ to @TIMEOUT_MAX@ (default "
-     "@TIMEOUT_DEFAULT@).\"}," SID_PROP(
+     "\"timeout\":{\"type\":[\"integer\",\"null\"],\"minimum\":@TIMEOUT_MIN@,"
+     "\"maximum\":@TIMEOUT_MAX@,\"default\":null,\"description\":"
+     "\"Wall-clock limit in whole seconds, @TIMEOUT_MIN@ to @TIMEOUT_MAX@ (null or omitted: "
+     "@TIMEOUT_DEFAULT@).\"}," SID_OPT_PROP(
          "Run inside this session (from create_session): its variables and /app files "
          "persist between calls. Omit for a fresh sandbox.") "},\"required\":[\"code\"],"
                                                              "\"additionalProperties\":false}",
@@ -60,7 +67,7 @@ static const tool_spec catalog[] = {
      "session's variables. Sessions expire after a period without use.",
      "{\"type\":\"object\",\"properties\":{"
      "\"language\":{\"type\":\"string\",\"enum\":[\"python\",\"javascript\"],\"description\":"
-     "\"The session's language.\"}," SID_PROP(
+     "\"The session's language.\"}," SID_OPT_PROP(
          "Optional id of your choosing: 1-@SID_MAX@ letters, digits, '_' or '-'. Omit for a "
          "random UUID.") ","
                          "\"auto_persist_globals\":{\"type\":\"boolean\",\"default\":false,"
@@ -124,10 +131,18 @@ static const tool_spec catalog[] = {
      "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}", MCP_TOOL_ADMIN, true,
      false},
     {"get_active_sessions", "Get active sessions",
-     "List the sessions that exist now, with their language, age, run count and whether a run "
-     "is in progress.",
+     "List your sessions (those this client created), with their language, age, run count and "
+     "whether a run is in progress.",
      "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}", MCP_TOOL_ADMIN, true,
      false},
+    {"reset_all_sessions", "Reset all sessions",
+     "End every session this client created: their runs stop and their ids become unknown. "
+     "With cleanup_disk their /app files are deleted now; without it, the server deletes them "
+     "at its next cleanup pass (within a minute).",
+     "{\"type\":\"object\",\"properties\":{\"cleanup_disk\":{\"type\":\"boolean\",\"default\":"
+     "false,\"description\":\"Delete the sessions' files now and report any failure.\"}},"
+     "\"additionalProperties\":false}",
+     MCP_TOOL_ADMIN, false, true},
 };
 #define CATALOG_COUNT (sizeof catalog / sizeof catalog[0])
 

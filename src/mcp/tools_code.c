@@ -159,8 +159,21 @@ static void text_add(char **t, size_t *len, const char *s) {
     *len += n;
 }
 
+/* The original's fuel note: when the analysis says warning, critical or
+ * exhausted, "\n\n📊 Fuel Analysis: " and its recommendation end the text. */
+static void fuel_note(char **t, size_t *len, json_t *analysis) {
+    const char *status = json_string_value(json_object_get(analysis, "status"));
+    const char *advice = json_string_value(json_object_get(analysis, "recommendation"));
+    if (status == NULL || advice == NULL || advice[0] == '\0' ||
+        (strcmp(status, "warning") != 0 && strcmp(status, "critical") != 0 &&
+         strcmp(status, "exhausted") != 0))
+        return;
+    text_add(t, len, "\n\n\xF0\x9F\x93\x8A Fuel Analysis: ");
+    text_add(t, len, advice);
+}
+
 /* The text content a model reads: output, error and guidance, a status
- * line. */
+ * line, and the fuel note. */
 static char *result_text(const lsb_result *r, json_t *structured) {
     char *t = calloc(1, 1), line[STATUS_LINE_MAX];
     size_t len = 0;
@@ -193,6 +206,7 @@ static char *result_text(const lsb_result *r, json_t *structured) {
              (unsigned long long)r->fuel_budget, (double)r->memory_peak_bytes / (double)LSB_MCP_MIB,
              r->session_id ? ", session " : "", r->session_id ? r->session_id : "");
     text_add(&t, &len, line);
+    fuel_note(&t, &len, json_object_get(structured, "fuel_analysis"));
     return t;
 }
 
@@ -250,7 +264,7 @@ static json_t *pick_language(mcp_call *call, lsb_language *lang) {
     char err[CODE_ERR_MAX];
     lsb_status st =
         lsb_session_info_get(call->req->srv->sandbox, call->session_id, &info, err, sizeof err);
-    if (st != LSB_OK) return mcp_tool_status_error(call->req->srv, st, call->session_id, err);
+    if (st != LSB_OK) return mcp_tool_status_error(call, st, call->session_id, err);
     if (name != NULL && info.language != *lang)
         return mcp_result_errorf("LanguageMismatch",
                                  "Session '%s' runs %s, not %s: omit language, or create a %s "
@@ -274,7 +288,7 @@ json_t *mcp_tool_execute_code(mcp_call *call) {
                                  "the next.",
                                  code_len, (unsigned long long)srv->opt.max_code_bytes);
     }
-    json_t *bad = call->session_id[0] ? mcp_tool_check_session_id(call->session_id) : NULL;
+    json_t *bad = call->session_id[0] ? mcp_tool_check_session(call, call->session_id) : NULL;
     lsb_language lang;
     if (bad == NULL) bad = pick_language(call, &lang);
     if (bad != NULL) return bad;
@@ -295,7 +309,7 @@ json_t *mcp_tool_execute_code(mcp_call *call) {
             : lsb_execute(srv->sandbox, lang, text, code_len, NULL, &policy, &r, err, sizeof err);
     if (st != LSB_OK) {
         snprintf(call->outcome, sizeof call->outcome, "rejected");
-        return mcp_tool_status_error(srv, st, call->session_id[0] ? call->session_id : NULL, err);
+        return mcp_tool_status_error(call, st, call->session_id[0] ? call->session_id : NULL, err);
     }
     snprintf(call->outcome, sizeof call->outcome, "%s", outcome_of(&r));
     call->fuel = r.fuel_consumed;
@@ -318,7 +332,7 @@ static bool plain_package_name(const char *name) {
 json_t *mcp_tool_install_package(mcp_call *call) {
     mcp_server *srv = call->req->srv;
     const char *package = json_string_value(json_object_get(call->args, "package"));
-    json_t *bad = mcp_tool_check_session_id(call->session_id);
+    json_t *bad = mcp_tool_check_session(call, call->session_id);
     if (bad != NULL) return bad;
     if (!plain_package_name(package))
         return mcp_result_errorf("InvalidArguments",
@@ -339,7 +353,7 @@ json_t *mcp_tool_install_package(mcp_call *call) {
                                  "%s. Only wheels in the server's wheel folder can be installed; "
                                  "list_available_packages shows them.",
                                  err);
-    if (st != LSB_OK) return mcp_tool_status_error(srv, st, call->session_id, err);
+    if (st != LSB_OK) return mcp_tool_status_error(call, st, call->session_id, err);
     char text[512];
     snprintf(text, sizeof text, "Installed %s into session %s; import it in that session's code.",
              installed, call->session_id);

@@ -1,14 +1,17 @@
 /*
- * tools_session.c - the session tools: create_session, destroy_session,
- * get_workspace_info, reset_workspace, cancel_execution and
- * get_active_sessions; and the errors every tool gives about a session
- * (a malformed id, an unknown or expired one, a failed sandbox call).
+ * tools_session.c - the tools on one session: create_session,
+ * destroy_session, get_workspace_info, reset_workspace and
+ * cancel_execution; and the checks and errors every tool gives about a
+ * session (a malformed id, one the caller does not own, an unknown or
+ * expired one, the session limit, a failed sandbox call).
  *
- * Invariants: an id is checked for form before any call; an unknown or
- * expired id is an error and creates nothing; the session count stays
- * within max_sessions (creation is serialised by the server lock, so
- * concurrent creates cannot overshoot); destroy and reset first cancel
- * the session's runs, so they never wait behind a long execution.
+ * Invariants: an id is checked for form, then for its owner, before any
+ * call; a session of another owner is "not found", in the same words as
+ * one that does not exist; an unknown or expired id is an error and
+ * creates nothing; the session count stays within max_sessions (creation
+ * and its owner record are serialised by the server lock, so concurrent
+ * creates cannot overshoot); destroy and reset first cancel the session's
+ * runs, so they never wait behind a long execution.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,28 +21,40 @@
 #include "mcp/expiry.h"
 #include "mcp/gauges.h"
 #include "mcp/metrics.h"
+#include "mcp/owner.h"
 #include "mcp/tool_result.h"
 #include "mcp/tools_impl.h"
 
 #define SESSION_ERR_MAX 1024
 
 /* See tools_impl.h. */
-json_t *mcp_tool_unknown_session(mcp_server *srv, const char *id) {
-    bool expired = mcp_expiry_was_expired(srv->expiry, id);
-    return mcp_result_errorf(
-        "UnknownSession",
-        "Unknown session '%.128s': %s. Create one with create_session (and pass its session_id), "
-        "or omit session_id to run in a fresh sandbox.",
-        id,
-        expired ? "it expired after being idle too long and was deleted"
-                : "no session has this id");
+bool mcp_tool_owns(mcp_call *call, const char *id) {
+    mcp_server *srv = call->req->srv;
+    char owner[MCP_OWNER_LEN + 1];
+    bool recorded = mcp_owner_read(srv->owners_dir, id, owner) == 0;
+    if (recorded && strcmp(owner, MCP_OWNER_RELEASED) == 0) return false;
+    if (srv->opt.share_sessions) return true;
+    const char *mine = call->req->peer->owner;
+    return recorded && mine[0] != '\0' && strcmp(owner, mine) == 0;
 }
 
 /* See tools_impl.h. */
-json_t *mcp_tool_status_error(mcp_server *srv, lsb_status st, const char *id, const char *err) {
+json_t *mcp_tool_unknown_session(mcp_call *call, const char *id) {
+    mcp_server *srv = call->req->srv;
+    bool expired = mcp_expiry_was_expired(srv->expiry, id,
+                                          srv->opt.share_sessions ? NULL : call->req->peer->owner);
+    return mcp_result_errorf(
+        "UnknownSession",
+        "Session %.128s not found%s. Create one with create_session (and pass its session_id), "
+        "or omit session_id to run in a fresh sandbox.",
+        id, expired ? ": it expired after being idle too long and was deleted" : "");
+}
+
+/* See tools_impl.h. */
+json_t *mcp_tool_status_error(mcp_call *call, lsb_status st, const char *id, const char *err) {
     switch (st) {
     case LSB_ERR_NO_SESSION:
-        return id ? mcp_tool_unknown_session(srv, id) : mcp_result_error("NotFound", err);
+        return id ? mcp_tool_unknown_session(call, id) : mcp_result_error("NotFound", err);
     case LSB_ERR_NOT_FOUND:
     case LSB_ERR_NO_PACKAGE: return mcp_result_error("NotFound", err);
     case LSB_ERR_INVALID: return mcp_result_error("InvalidRequest", err);
@@ -56,6 +71,43 @@ json_t *mcp_tool_check_session_id(const char *id) {
     return mcp_result_errorf("InvalidArguments", "session_id: %s", why);
 }
 
+/* See tools_impl.h. */
+json_t *mcp_tool_check_session(mcp_call *call, const char *id) {
+    json_t *bad = mcp_tool_check_session_id(id);
+    if (bad == NULL && !mcp_tool_owns(call, id)) bad = mcp_tool_unknown_session(call, id);
+    return bad;
+}
+
+/* Create the session o under the server lock, within max_sessions, and
+ * record the caller as its owner (a session whose owner cannot be
+ * recorded is destroyed again). Returns the error result, or NULL with
+ * the id in id. */
+static json_t *create_owned(mcp_call *call, const lsb_session_options *o,
+                            char id[LSB_SESSION_ID_MAX + 1]) {
+    mcp_server *srv = call->req->srv;
+    char err[SESSION_ERR_MAX], ignored[SESSION_ERR_MAX];
+    json_t *failure = NULL;
+    pthread_mutex_lock(&srv->lock);
+    size_t existing = (size_t)mcp_gauges_sessions(srv);
+    if (existing >= srv->opt.max_sessions) {
+        mcp_metrics_reject(MCP_REJECT_LIMIT);
+        failure = mcp_result_session_limit(&srv->opt, existing);
+    } else {
+        lsb_status st = lsb_session_create(srv->sandbox, o, id, err, sizeof err);
+        if (st != LSB_OK) {
+            failure = mcp_tool_status_error(call, st, NULL, err);
+        } else if (mcp_owner_record(srv->owners_dir, id, call->req->peer->owner, err, sizeof err) !=
+                   0) {
+            lsb_session_destroy(srv->sandbox, id, ignored, sizeof ignored);
+            failure = mcp_result_errorf("SandboxError", "The sandbox failed: %s", err);
+        } else {
+            mcp_metrics_session(true);
+        }
+    }
+    pthread_mutex_unlock(&srv->lock);
+    return failure;
+}
+
 /* create_session(language, session_id?, auto_persist_globals?) */
 json_t *mcp_tool_create_session(mcp_call *call) {
     mcp_server *srv = call->req->srv;
@@ -69,21 +121,7 @@ json_t *mcp_tool_create_session(mcp_call *call) {
     o.allow_custom_id = true;
     o.auto_persist_globals = json_is_true(persist);
     char id[LSB_SESSION_ID_MAX + 1], err[SESSION_ERR_MAX];
-    pthread_mutex_lock(&srv->lock);
-    size_t existing = (size_t)mcp_gauges_sessions(srv);
-    lsb_status st = existing >= srv->opt.max_sessions
-                        ? LSB_ERR_QUOTA
-                        : lsb_session_create(srv->sandbox, &o, id, err, sizeof err);
-    pthread_mutex_unlock(&srv->lock);
-    if (existing >= srv->opt.max_sessions) {
-        mcp_metrics_reject(MCP_REJECT_LIMIT);
-        return mcp_result_errorf("TooManySessions",
-                                 "This server already holds %zu sessions (its limit is %u). "
-                                 "Destroy one you no longer need with destroy_session, or reuse "
-                                 "one (get_active_sessions lists them).",
-                                 existing, srv->opt.max_sessions);
-    }
-    if (st != LSB_OK) return mcp_tool_status_error(srv, st, NULL, err);
+    if ((bad = create_owned(call, &o, id)) != NULL) return bad;
     snprintf(call->session_id, sizeof call->session_id, "%s", id);
     lsb_session_info info = {0};
     if (lsb_session_info_get(srv->sandbox, id, &info, err, sizeof err) != LSB_OK)
@@ -106,23 +144,32 @@ json_t *mcp_tool_create_session(mcp_call *call) {
                           false);
 }
 
-/* The session_id argument after its form check; NULL with *bad set. */
+/* The session_id argument after its form and owner checks; NULL with
+ * *bad set. */
 static const char *session_arg(mcp_call *call, json_t **bad) {
-    *bad = mcp_tool_check_session_id(call->session_id);
+    *bad = mcp_tool_check_session(call, call->session_id);
     return *bad ? NULL : call->session_id;
 }
 
-/* destroy_session(session_id) */
+/* destroy_session(session_id): the owner record goes first, so no other
+ * call finds the session half destroyed; it comes back on failure. */
 json_t *mcp_tool_destroy_session(mcp_call *call) {
     json_t *bad;
     const char *id = session_arg(call, &bad);
     if (id == NULL) return bad;
-    char err[SESSION_ERR_MAX];
-    unsigned stopped = mcp_calls_cancel_session(call->req->srv->calls, id);
-    lsb_status st = lsb_session_destroy(call->req->srv->sandbox, id, err, sizeof err);
-    if (st != LSB_OK) return mcp_tool_status_error(call->req->srv, st, id, err);
+    mcp_server *srv = call->req->srv;
+    char err[SESSION_ERR_MAX], owner[MCP_OWNER_LEN + 1], ignored[SESSION_ERR_MAX];
+    bool recorded = mcp_owner_read(srv->owners_dir, id, owner) == 0;
+    unsigned stopped = mcp_calls_cancel_session(srv->calls, id);
+    mcp_owner_forget(srv->owners_dir, id);
+    lsb_status st = lsb_session_destroy(srv->sandbox, id, err, sizeof err);
+    if (st != LSB_OK) {
+        if (recorded) mcp_owner_record(srv->owners_dir, id, owner, ignored, sizeof ignored);
+        return mcp_tool_status_error(call, st, id, err);
+    }
+    mcp_metrics_session(false);
     char text[256];
-    snprintf(text, sizeof text, "Destroyed session %s%s.", id,
+    snprintf(text, sizeof text, "Destroyed session %s%s", id,
              stopped ? " (its running execution was stopped)" : "");
     return mcp_result_new(text, json_pack("{s:s, s:b}", "session_id", id, "destroyed", 1), false);
 }
@@ -135,24 +182,12 @@ json_t *mcp_tool_reset_workspace(mcp_call *call) {
     char err[SESSION_ERR_MAX];
     mcp_calls_cancel_session(call->req->srv->calls, id);
     lsb_status st = lsb_session_reset(call->req->srv->sandbox, id, err, sizeof err);
-    if (st != LSB_OK) return mcp_tool_status_error(call->req->srv, st, id, err);
+    if (st == LSB_ERR_NO_SESSION) return mcp_tool_unknown_session(call, id);
+    if (st != LSB_OK)
+        return mcp_result_errorf("SandboxError", "Failed to reset session %s: %s", id, err);
     char text[256];
-    snprintf(text, sizeof text,
-             "Reset session %s: /app is empty and its variables are gone; the session stays.", id);
+    snprintf(text, sizeof text, "Reset workspace session %s", id);
     return mcp_result_new(text, json_pack("{s:s, s:b}", "session_id", id, "reset", 1), false);
-}
-
-/* Whether a session id is stored, asked of the storage adapter (which,
- * unlike lsb_session_info_get, never waits for the session's run). */
-static bool session_stored(mcp_server *srv, const char *id) {
-    char **ids = NULL, err[SESSION_ERR_MAX];
-    size_t n = 0;
-    bool found = false;
-    if (lsb_session_ids(srv->sandbox, &ids, &n, err, sizeof err) != LSB_OK) return false;
-    for (size_t i = 0; i < n && !found; i++)
-        found = strcmp(ids[i], id) == 0;
-    lsb_session_ids_free(ids, n);
-    return found;
 }
 
 /* cancel_execution(session_id): never blocks (inline). */
@@ -160,9 +195,7 @@ json_t *mcp_tool_cancel_execution(mcp_call *call) {
     json_t *bad;
     const char *id = session_arg(call, &bad);
     if (id == NULL) return bad;
-    mcp_server *srv = call->req->srv;
-    unsigned n = mcp_calls_cancel_session(srv->calls, id);
-    if (n == 0 && !session_stored(srv, id)) return mcp_tool_unknown_session(srv, id);
+    unsigned n = mcp_calls_cancel_session(call->req->srv->calls, id);
     char text[256];
     if (n > 0)
         snprintf(text, sizeof text,
@@ -175,8 +208,8 @@ json_t *mcp_tool_cancel_execution(mcp_call *call) {
                           false);
 }
 
-/* One session as JSON (from its info). */
-static json_t *session_json(mcp_server *srv, const lsb_session_info *info) {
+/* See tools_impl.h. */
+json_t *mcp_tool_session_json(mcp_server *srv, const lsb_session_info *info) {
     double idle = (double)time(NULL) - info->last_used_at;
     double left = (double)srv->opt.session_ttl_s - idle;
     return json_pack("{s:s, s:s, s:f, s:f, s:I, s:b, s:b, s:b, s:I, s:I, s:i}", "session_id",
@@ -189,6 +222,49 @@ static json_t *session_json(mcp_server *srv, const lsb_session_info *info) {
                      (json_int_t)info->workspace_files, "expires_in_s", left > 0 ? (int)left : 0);
 }
 
+/* The original's file lists of a workspace listing: "files" (the
+ * client's files, as paths relative to /app) and, when system is set,
+ * "system_files" (those in /app/.lsb), plus ours: "file_entries" with
+ * sizes, times and folders. Sets them on s; returns the client files'
+ * count in *client and the system files' in *sys. */
+static void file_lists(json_t *s, const lsb_file_entry *files, size_t count, bool system,
+                       size_t *client, size_t *sys) {
+    json_t *mine = json_array(), *theirs = json_array(), *entries = json_array();
+    for (size_t i = 0; i < count; i++) {
+        const lsb_file_entry *f = &files[i];
+        json_array_append_new(entries, json_pack("{s:s, s:I, s:f, s:b, s:b}", "path", f->path,
+                                                 "size", (json_int_t)f->size, "mtime", f->mtime,
+                                                 "is_dir", f->is_dir, "is_system", f->is_system));
+        if (!f->is_dir) json_array_append_new(f->is_system ? theirs : mine, json_string(f->path));
+    }
+    *client = json_array_size(mine);
+    *sys = json_array_size(theirs);
+    json_object_set_new(s, "files", mine);
+    if (system)
+        json_object_set_new(s, "system_files", theirs);
+    else
+        json_decref(theirs);
+    json_object_set_new(s, "file_entries", entries);
+}
+
+/* The text of get_workspace_info: the original's sentence, then one line
+ * per entry. NULL when out of memory. */
+static char *workspace_text(const char *id, const lsb_session_info *info,
+                            const lsb_file_entry *files, size_t count, bool system, size_t client,
+                            size_t sys) {
+    size_t cap = 1024 + count * (PATH_MAX / 16), n;
+    char *text = malloc(cap);
+    if (text == NULL) return NULL;
+    n = (size_t)snprintf(text, cap, "Session %s: %s, %llu executions, %zu files", id,
+                         lsb_language_name(info->language),
+                         (unsigned long long)info->execution_count, client);
+    if (system) n += (size_t)snprintf(text + n, cap - n, " (%zu system)", sys);
+    for (size_t i = 0; i < count && n < cap; i++)
+        n += (size_t)snprintf(text + n, cap - n, "\n  /app/%s%s %llu bytes", files[i].path,
+                              files[i].is_dir ? "/" : "", (unsigned long long)files[i].size);
+    return text;
+}
+
 /* get_workspace_info(session_id, include_system_files?) */
 json_t *mcp_tool_workspace_info(mcp_call *call) {
     json_t *bad;
@@ -198,68 +274,23 @@ json_t *mcp_tool_workspace_info(mcp_call *call) {
     bool system = json_is_true(json_object_get(call->args, "include_system_files"));
     lsb_session_info info;
     lsb_file_entry *files = NULL;
-    size_t count = 0;
+    size_t count = 0, client = 0, sys = 0;
     char err[SESSION_ERR_MAX];
     lsb_status st = lsb_session_info_get(srv->sandbox, id, &info, err, sizeof err);
     if (st == LSB_OK)
         st = lsb_session_file_list(srv->sandbox, id, NULL, system, &files, &count, err, sizeof err);
-    if (st != LSB_OK) return mcp_tool_status_error(srv, st, id, err);
-    json_t *list = json_array(), *s = session_json(srv, &info);
-    size_t text_cap = 4096 + count * 96, n = 0;
-    char *text = malloc(text_cap);
-    if (text != NULL)
-        n = (size_t)snprintf(
-            text, text_cap, "Session %s (%s): %llu runs, %llu bytes in %llu files under /app%s\n",
-            id, lsb_language_name(info.language), (unsigned long long)info.execution_count,
-            (unsigned long long)info.workspace_bytes, (unsigned long long)info.workspace_files,
-            count ? ":" : ".");
-    for (size_t i = 0; i < count; i++) {
-        json_array_append_new(list, json_pack("{s:s, s:I, s:f, s:b, s:b}", "path", files[i].path,
-                                              "size", (json_int_t)files[i].size, "mtime",
-                                              files[i].mtime, "is_dir", files[i].is_dir,
-                                              "is_system", files[i].is_system));
-        if (text != NULL && n < text_cap)
-            n += (size_t)snprintf(text + n, text_cap - n, "  /app/%s%s %llu bytes\n", files[i].path,
-                                  files[i].is_dir ? "/" : "", (unsigned long long)files[i].size);
-    }
-    lsb_file_list_free(files, count);
-    json_object_set_new(s, "files", list);
+    if (st != LSB_OK) return mcp_tool_status_error(call, st, id, err);
+    json_t *s = mcp_tool_session_json(srv, &info);
+    json_object_set_new(s, "workspace_id", json_string(id));
+    json_object_set_new(s, "sandbox_session_id", json_string(id));
+    json_object_set_new(s, "variables", json_array());
+    json_object_set_new(s, "imports", json_array());
     json_object_set_new(s, "quota_bytes", json_integer((json_int_t)info.policy.quota_bytes));
     json_object_set_new(s, "quota_files", json_integer((json_int_t)info.policy.quota_files));
+    file_lists(s, files, count, system, &client, &sys);
+    char *text = workspace_text(id, &info, files, count, system, client, sys);
+    lsb_file_list_free(files, count);
     json_t *result = mcp_result_new(text ? text : "", s, false);
     free(text);
     return result;
-}
-
-/* get_active_sessions() */
-json_t *mcp_tool_active_sessions(mcp_call *call) {
-    mcp_server *srv = call->req->srv;
-    json_t *list = json_array();
-    char **ids = NULL, err[SESSION_ERR_MAX];
-    size_t n = 0;
-    if (lsb_session_ids(srv->sandbox, &ids, &n, err, sizeof err) != LSB_OK)
-        return mcp_tool_status_error(srv, LSB_ERR_STORAGE, NULL, err);
-    for (size_t i = 0; i < n; i++) {
-        lsb_session_info info;
-        if (mcp_calls_session_busy(srv->calls, ids[i])) /* do not wait for its run */
-            json_array_append_new(list,
-                                  json_pack("{s:s, s:b}", "session_id", ids[i], "running", 1));
-        else if (lsb_session_info_get(srv->sandbox, ids[i], &info, err, sizeof err) == LSB_OK)
-            json_array_append_new(list, session_json(srv, &info));
-    }
-    lsb_session_ids_free(ids, n);
-    /* Expired sessions are destroyed (see expiry.c), so none is listed as
-     * expired; the original's summary keeps its shape. */
-    size_t active = json_array_size(list);
-    char text[256];
-    snprintf(text, sizeof text,
-             "Active sessions: %zu active, 0 expired, %zu total (limit %u). Details are in the "
-             "structured content.",
-             active, active, srv->opt.max_sessions);
-    return mcp_result_new(text,
-                          json_pack("{s:o, s:{s:I, s:i, s:I}, s:i}", "sessions", list, "summary",
-                                    "active_count", (json_int_t)active, "expired_count", 0,
-                                    "total_count", (json_int_t)active, "max_sessions",
-                                    (int)srv->opt.max_sessions),
-                          false);
 }

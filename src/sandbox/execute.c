@@ -147,6 +147,8 @@ static lsb_status prepare(lsb_sandbox *sb, const char *code, size_t code_len, co
         .memory_bytes = policy->memory_bytes,
         .stdout_max = policy->stdout_max,
         .stderr_max = policy->stderr_max,
+        .options = policy->inject_setup ? NULL : EXEC_OPT_NO_INJECT_SETUP,
+        .options_len = policy->inject_setup ? 0 : strlen(EXEC_OPT_NO_INJECT_SETUP),
         .quota_bytes = policy->quota_bytes,
         .quota_files = policy->quota_files,
         .stdlib_dir = sandbox_stdlib_dir(sb),
@@ -207,6 +209,10 @@ lsb_status lsb_execute(lsb_sandbox *sb, lsb_language lang, const char *code, siz
     worker_request req = {0};
     lsb_status rc = prepare(sb, code, code_len, filename, policy, &st, &req, err, errlen);
     if (rc == LSB_OK) rc = run(sb, lang, policy, &req, &st, result, err, errlen);
+    if (rc == LSB_OK) { /* for the fuel analysis and workspace_path; NULL if out of memory */
+        result->code = strndup(code, code_len);
+        result->workspace_path = policy->workspace ? realpath(policy->workspace, NULL) : NULL;
+    }
     if (rc != LSB_OK) lsb_result_free(result);
     chan_collect_free(&st.chan);
     ws_listing_free(&st.before);

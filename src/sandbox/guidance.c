@@ -514,7 +514,7 @@ static const guidance_row guidance_catalogue[] = {
      "No module named ", S_MOD, GUIDANCE_IF_NATIVE, g_py_native, d_py_module},
     {"MissingVendoredPackage", PY, T_NONE, "ModuleNotFoundError|ImportError", "No module named ",
      S_MOD, GUIDANCE_IF_VENDORED, g_py_vendored_broken, d_py_module},
-    {"MissingVendoredPackage", PY, T_NONE, "ModuleNotFoundError|ImportError", "No module named ",
+    {"PackageNotInstalled", PY, T_NONE, "ModuleNotFoundError|ImportError", "No module named ",
      S_MOD, GUIDANCE_IF_MISSING, g_py_missing, d_py_module},
 
     /* JavaScript errors the catalogue recognises. */
@@ -539,7 +539,7 @@ static const guidance_row guidance_catalogue[] = {
      d_js_module}, /* any other built-in the guest names as one */
     {"MissingVendoredPackage", JS, T_NONE, "Error", JS_NO_MODULE, S_MOD, GUIDANCE_IF_VENDORED,
      g_js_vendored_broken, d_js_module},
-    {"MissingVendoredPackage", JS, T_NONE, "Error", JS_NO_MODULE, S_MOD, GUIDANCE_IF_MISSING,
+    {"PackageNotInstalled", JS, T_NONE, "Error", JS_NO_MODULE, S_MOD, GUIDANCE_IF_MISSING,
      g_js_missing, d_js_module},
 
     /* The guest's own type, with advice for it. */
@@ -863,6 +863,21 @@ bool guidance_is_vendored(lsb_language lang, const char *module) {
     return module && guidance_in_list(guidance_vendored_list(lang), module);
 }
 
+size_t guidance_vendored_count(lsb_language lang) {
+    const char *const *list = guidance_vendored_list(lang);
+    size_t n = 0;
+    while (list[n])
+        n++;
+    return n;
+}
+
+const char *guidance_vendored_spelling(lsb_language lang, const char *module) {
+    const char *const *list = guidance_vendored_list(lang);
+    for (size_t i = 0; module && list[i]; i++)
+        if (guidance_equal_ci(list[i], module)) return list[i];
+    return NULL;
+}
+
 /* The unavailable-package row of name in lang (any case), or NULL. */
 static const guidance_module *guidance_unavailable_of(lsb_language lang, const char *name) {
     for (size_t i = 0; i < GUIDANCE_COUNT(guidance_unavailable); i++) {
@@ -1178,6 +1193,11 @@ bool guidance_describe(const lsb_result *r, guidance_error *out) {
     const char *type = row->type ? row->type : gtype;
     if (!type) type = "NonZeroExit"; /* the generic rows, reached only by odd results */
     out->type = type;
+    out->subject[0] = '\0';
+    if (row->subject == GUIDANCE_SUBJECT_PATH)
+        guidance_copy(out->subject, sizeof out->subject, ctx->path, strlen(ctx->path));
+    else if (row->subject == GUIDANCE_SUBJECT_MODULE)
+        guidance_copy(out->subject, sizeof out->subject, ctx->module, strlen(ctx->module));
     out->message = guidance_message(r, type, out);
     out->docs = row->docs;
     guidance_render_all(row, ctx, out);

@@ -29,7 +29,8 @@
  * must stay where guidance_describe filled it (do not copy it by value).
  *
  * type     a catalogue type ("OutOfFuel", "MemoryExhausted", "Timeout",
- *          "PathOutsideWorkspace", "FileNotFound", "MissingVendoredPackage",
+ *          "PathOutsideWorkspace", "FileNotFound", "MissingVendoredPackage" (a
+ *          vendored package that did not import), "PackageNotInstalled",
  *          "NativeExtensionUnavailable", "SyntaxError", "RecursionError",
  *          "QuotaExceeded", "OutputTruncated"), a synthesised one for other
  *          stops ("Trap", "Killed", "NonZeroExit"), or else the guest's own
@@ -38,12 +39,16 @@
  *          catalogue type differs from the guest's type it is prefixed with
  *          that type ("ModuleNotFoundError: No module named 'numpy'"), so
  *          nothing is lost. Without a guest message: a sentence we write.
+ * subject  the path or module name the matched row recognised in the
+ *          message (a module reduced to its package: "numpy.linalg" ->
+ *          "numpy"), or "" when the row reads none.
  */
 typedef struct guidance_error {
     const char *type;
     const char *message;
     const char *guidance[GUIDANCE_MAX_LINES + 1]; /* NULL-terminated, numbers filled in */
     const char *const *docs;                      /* NULL-terminated: README.md#... or https */
+    char subject[GUIDANCE_SUBJECT_MAX];
     char message_buf[GUIDANCE_MESSAGE_MAX];
     char text[GUIDANCE_TEXT_MAX];
 } guidance_error;
@@ -79,6 +84,13 @@ const char *guidance_trap_type(lsb_trap trap);
 /* Whether module (a top-level import name for Python, a require() name for
  * JavaScript) is one of the packages vendored read-only under /data. */
 bool guidance_is_vendored(lsb_language lang, const char *module);
+
+/* The vendored package whose name equals module in any ASCII case, as it
+ * is spelled ("pypdf2" -> "PyPDF2"), or NULL. */
+const char *guidance_vendored_spelling(lsb_language lang, const char *module);
+
+/* How many names guidance_is_vendored knows for lang. */
+size_t guidance_vendored_count(lsb_language lang);
 
 /* One catalogue row as seen by tests and docs: its type (NULL: the guest's
  * own), language (-1: any) and unrendered templates and docs. */

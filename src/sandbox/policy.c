@@ -69,6 +69,7 @@ void lsb_policy_init(lsb_policy *policy) {
     policy->stderr_max = LSB_DEFAULT_STDERR_MAX;
     policy->quota_bytes = LSB_DEFAULT_QUOTA_BYTES;
     policy->quota_files = LSB_DEFAULT_QUOTA_FILES;
+    policy->inject_setup = true;
 }
 
 /* Length of text to echo in a message, and the ellipsis that follows. */

@@ -1,7 +1,8 @@
 /*
  * result.c - lsb_result: freeing it, naming its enums (and lsb_status),
  * and writing it as the JSON object of DESIGN.md, with the error advice of
- * guidance.c and the fuel analysis of fuel_analysis.c.
+ * guidance.c and the fuel analysis of fuel_analysis.c, and beside them the
+ * original system's keys (error_guidance.c's object, metadata).
  *
  * Invariants: lsb_result_free leaves a zeroed result (safe to call twice);
  * serialisation (jansson) never fails on odd content (NULL strings become
@@ -15,12 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sandbox/error_guidance.h"
 #include "sandbox/fuel_analysis.h"
 #include "sandbox/guidance.h"
 #include "util/json.h"
 
 #define RESULT_DURATION_DECIMALS 3
 #define RESULT_PERCENT_DECIMALS  2
+#define RESULT_WASM_PAGE         65536 /* metadata.memory_pages counts these */
+#define RESULT_MS_PER_S          1000.0
+#define RESULT_TRAP_MESSAGE_MAX  256
 
 static const char *const result_lang_names[] = {
     [LSB_LANG_PYTHON] = "python",
@@ -114,6 +119,8 @@ void lsb_result_free(lsb_result *result) {
     result_free_list(result->files_created, result->files_created_count);
     result_free_list(result->files_modified, result->files_modified_count);
     result_free_list(result->warnings, result->warnings_count);
+    free(result->code);
+    free(result->workspace_path);
     memset(result, 0, sizeof *result);
 }
 
@@ -165,6 +172,14 @@ static json_t *result_error(const lsb_result *r) {
     return o;
 }
 
+/* fuel_analysis.likely_causes as an array, or NULL. */
+static json_t *result_causes(const fuel_analysis *a) {
+    const char *items[FUEL_CAUSES_MAX];
+    for (size_t i = 0; i < a->causes_count; i++)
+        items[i] = a->likely_causes[i];
+    return result_list(items, a->causes_count);
+}
+
 /* The fuel_analysis object, or NULL when out of memory. */
 static json_t *result_fuel(const lsb_result *r) {
     fuel_analysis a;
@@ -176,6 +191,7 @@ static json_t *result_fuel(const lsb_result *r) {
                     util_json_fixed(a.utilization_percent, RESULT_PERCENT_DECIMALS)) ||
         !result_set(o, "status", json_string(fuel_status_name(a.status))) ||
         !result_set(o, "recommendation", util_json_str(a.recommendation)) ||
+        !result_set(o, "likely_causes", result_causes(&a)) ||
         !result_set(o, "suggested_budget", util_json_uint(a.suggested_budget)))
         return json_decref(o), NULL;
     return o;
@@ -200,11 +216,12 @@ static bool result_set_run(json_t *o, const lsb_result *r) {
            result_set(o, "duration_ms",
                       util_json_fixed(r->duration_ms, RESULT_DURATION_DECIMALS)) &&
            result_set(o, "memory_peak_bytes", util_json_uint(r->memory_peak_bytes)) &&
+           result_set(o, "memory_used_bytes", util_json_uint(r->memory_peak_bytes)) &&
            result_set(o, "memory_limit_bytes", util_json_uint(r->memory_limit_bytes)) &&
            result_set(o, "trap_reason", util_json_str(lsb_trap_name(r->trap)));
 }
 
-/* The fields from files_created to fuel_analysis, in schema order, into
+/* The fields from files_created to error, in schema order, into
  * o. Returns false when out of memory. */
 static bool result_set_outcome(json_t *o, const lsb_result *r) {
     return result_set(o, "files_created",
@@ -214,9 +231,133 @@ static bool result_set_outcome(json_t *o, const lsb_result *r) {
                result_list((const char *const *)r->files_modified, r->files_modified_count)) &&
            result_set(o, "warnings", result_warnings(r)) &&
            result_set(o, "session_id", util_json_str(r->session_id)) &&
+           result_set(o, "workspace_path", util_json_str(r->workspace_path)) &&
            result_set(o, "runtime", json_string(lsb_language_name(r->runtime))) &&
-           result_set(o, "error", result_error(r)) &&
-           result_set(o, "fuel_analysis", result_fuel(r));
+           result_set(o, "error", result_error(r));
+}
+
+/* ---- the original system's keys ------------------------------------------ */
+
+/* code_examples: [{before, after, explanation}], or null. */
+static json_t *result_examples(const error_guidance *g) {
+    if (!g->has_example) return json_null();
+    json_t *arr = json_array(), *e = json_object();
+    if (!arr || !e || !result_set(e, "before", util_json_str(g->example.before)) ||
+        !result_set(e, "after", util_json_str(g->example.after)) ||
+        !result_set(e, "explanation", util_json_str(g->example.explanation)) ||
+        !result_push(arr, e)) {
+        json_decref(e);
+        return json_decref(arr), NULL;
+    }
+    return arr;
+}
+
+/* The error_guidance object of a failed run, or NULL when out of memory. */
+static json_t *result_guidance(const error_guidance *g) {
+    json_t *o = json_object();
+    if (!o || !result_set(o, "error_type", util_json_str(g->error_type)) ||
+        !result_set(o, "actionable_guidance", result_strings(g->lines)) ||
+        !result_set(o, "related_docs", result_strings(g->docs)) ||
+        !result_set(o, "code_examples", result_examples(g)))
+        return json_decref(o), NULL;
+    return o;
+}
+
+/* metadata.trap_reason in the original's words (plus timeout and
+ * cancelled), or NULL for a run that succeeded. */
+static const char *result_seed_reason(const lsb_result *r) {
+    switch (r->trap) {
+    case LSB_TRAP_NONE: return r->exit_code != 0 ? "proc_exit" : NULL;
+    case LSB_TRAP_OUT_OF_FUEL: return "out_of_fuel";
+    case LSB_TRAP_MEMORY: return "memory_limit";
+    case LSB_TRAP_TIMEOUT: return "timeout";
+    case LSB_TRAP_CANCELLED: return "cancelled";
+    case LSB_TRAP_KILLED: return "host_error";
+    default: return "trap"; /* stack overflow and every other wasm trap */
+    }
+}
+
+/* metadata.trap_message for a failed run, into buf. */
+static void result_seed_message(const lsb_result *r, char *buf, size_t len) {
+    double secs = r->duration_ms / RESULT_MS_PER_S;
+    switch (r->trap) {
+    case LSB_TRAP_NONE: snprintf(buf, len, "Exited with i32 exit status %d", r->exit_code); break;
+    case LSB_TRAP_OUT_OF_FUEL: snprintf(buf, len, "all fuel consumed by WebAssembly"); break;
+    case LSB_TRAP_MEMORY:
+        snprintf(buf, len, "memory limit exceeded: linear memory cannot grow past %llu bytes",
+                 (unsigned long long)r->memory_limit_bytes);
+        break;
+    case LSB_TRAP_STACK_OVERFLOW:
+        snprintf(buf, len, "call stack exhausted (recursion too deep)");
+        break;
+    case LSB_TRAP_TIMEOUT:
+        snprintf(buf, len, "execution timed out after %.1f seconds (the wall-clock limit)", secs);
+        break;
+    case LSB_TRAP_CANCELLED:
+        snprintf(buf, len, "execution cancelled by the client after %.1f seconds", secs);
+        break;
+    case LSB_TRAP_KILLED:
+        snprintf(buf, len, "%s",
+                 r->error_message ? r->error_message : "the execution process was killed");
+        break;
+    default:
+        snprintf(buf, len,
+                 "wasm trap: the interpreter hit an internal fault (unreachable code "
+                 "or an invalid memory access)");
+        break;
+    }
+}
+
+/* metadata's fields about the run's end, into m; false when out of memory. */
+static bool result_meta_run(json_t *m, const lsb_result *r) {
+    uint64_t pages =
+        r->memory_peak_bytes / RESULT_WASM_PAGE + (r->memory_peak_bytes % RESULT_WASM_PAGE != 0);
+    const char *reason = result_seed_reason(r);
+    char message[RESULT_TRAP_MESSAGE_MAX];
+    if (!result_set(m, "memory_pages", util_json_uint(pages ? pages : 1)) ||
+        !result_set(m, "stdout_truncated", json_boolean(r->stdout_truncated)) ||
+        !result_set(m, "stderr_truncated", json_boolean(r->stderr_truncated)) ||
+        !result_set(m, "exit_code", json_integer(r->exit_code)) ||
+        !result_set(m, "trapped", json_boolean(r->trap != LSB_TRAP_NONE)) ||
+        !result_set(m, "session_id", util_json_str(r->session_id)))
+        return false;
+    if (!reason) return true;
+    result_seed_message(r, message, sizeof message);
+    return result_set(m, "trap_reason", json_string(reason)) &&
+           result_set(m, "trap_message", util_json_str(message));
+}
+
+/* The metadata object (sharing guidance, which may be NULL, and fuel), or
+ * NULL when out of memory. */
+static json_t *result_metadata(const lsb_result *r, json_t *guidance, json_t *fuel) {
+    json_t *m = json_object();
+    if (!m || !result_meta_run(m, r) ||
+        (guidance && !result_set(m, "error_guidance", json_incref(guidance))) ||
+        !result_set(m, "fuel_analysis", json_incref(fuel)))
+        return json_decref(m), NULL;
+    if (r->runtime == LSB_LANG_JAVASCRIPT &&
+        (!result_set(m, "runtime", json_string(lsb_language_name(r->runtime))) ||
+         !result_set(m, "fuel_budget", util_json_uint(r->fuel_budget)) ||
+         !result_set(m, "memory_limit_bytes", util_json_uint(r->memory_limit_bytes))))
+        return json_decref(m), NULL;
+    return m;
+}
+
+/* error_guidance (failed runs only), fuel_analysis and metadata into o.
+ * Returns false when out of memory. */
+static bool result_set_seed(json_t *o, const lsb_result *r) {
+    error_guidance *eg = malloc(sizeof *eg); /* large: keep it off small thread stacks */
+    json_t *guidance = NULL;
+    bool ok = eg != NULL;
+    if (ok && eg_describe(r, eg)) ok = (guidance = result_guidance(eg)) != NULL;
+    free(eg);
+    json_t *fuel = ok ? result_fuel(r) : NULL;
+    ok = fuel && (!guidance || result_set(o, "error_guidance", json_incref(guidance))) &&
+         result_set(o, "fuel_analysis", json_incref(fuel)) &&
+         result_set(o, "metadata", result_metadata(r, guidance, fuel));
+    json_decref(guidance);
+    json_decref(fuel);
+    return ok;
 }
 
 /* Public: see llmsandbox.h; NULL for a NULL result or out of memory. */
@@ -224,7 +365,8 @@ char *lsb_result_to_json(const lsb_result *result) {
     if (!result) return NULL;
     json_t *o = json_object();
     char *text = NULL;
-    if (o && result_set_run(o, result) && result_set_outcome(o, result))
+    if (o && result_set_run(o, result) && result_set_outcome(o, result) &&
+        result_set_seed(o, result))
         text = json_dumps(o, UTIL_JSON_FLAGS);
     json_decref(o);
     return text;

@@ -63,11 +63,23 @@ static lsb_status go_live(lsb_sandbox *sb, sess_entry *e, const lsb_session_info
     return LSB_OK;
 }
 
+/* Everything one session run needs besides the entry. */
+typedef struct sess_job {
+    const char *code, *filename;
+    size_t code_len;
+    bool scratch;
+    lsb_policy policy;
+    char ws[PATH_MAX];
+} sess_job;
+
 /* This run's LSB_REQ_OPTIONS text into buf (see lsb_abi.h). */
-static void run_options(const sess_entry *e, const lsb_session_info *info, bool scratch, char *buf,
-                        size_t len) {
+static void run_options(const sess_entry *e, const lsb_session_info *info, const sess_job *job,
+                        char *buf, size_t len) {
+    bool scratch = job->scratch;
     int n = snprintf(buf, len, "%s=%s\n", LSB_OPT_SITE_DIR, LSB_SITE_DIR_GUEST);
     if (scratch) n += snprintf(buf + n, len - (size_t)n, "%s=1\n", LSB_OPT_SCRATCH);
+    if (!job->policy.inject_setup)
+        n += snprintf(buf + n, len - (size_t)n, "%s", EXEC_OPT_NO_INJECT_SETUP);
     if (info->auto_persist_globals && !scratch)
         n += snprintf(buf + n, len - (size_t)n, "%s=%s\n%s=%llu\n", LSB_OPT_STATE_FILE,
                       LSB_STATE_FILE_GUEST, LSB_OPT_STATE_MAX,
@@ -100,17 +112,9 @@ static int run_policy(const lsb_session_info *info, const lsb_policy *policy, ls
         out->on_output_ctx = policy->on_output_ctx;
         out->cancel = policy->cancel;
     }
+    out->inject_setup = policy == NULL || policy->inject_setup; /* per run, never stored */
     return policy_validate(out, err, errlen);
 }
-
-/* Everything one session run needs besides the entry. */
-typedef struct sess_job {
-    const char *code, *filename;
-    size_t code_len;
-    bool scratch;
-    lsb_policy policy;
-    char ws[PATH_MAX];
-} sess_job;
 
 /* Run job on the live process of e (starting it first); fills r. */
 static lsb_status run_live(lsb_sandbox *sb, sess_entry *e, const lsb_session_info *info,
@@ -127,7 +131,7 @@ static lsb_status run_live(lsb_sandbox *sb, sess_entry *e, const lsb_session_inf
     for (int attempt = 0; attempt < 2; attempt++) { /* a process found dead is replaced once */
         st = go_live(sb, e, info, job->ws, err, errlen);
         if (st != LSB_OK) break;
-        run_options(e, info, job->scratch, options, sizeof options);
+        run_options(e, info, job, options, sizeof options);
         worker_request req = {.code = job->code,
                               .code_len = job->code_len,
                               .filename = job->filename ? job->filename : "<string>",
@@ -182,6 +186,8 @@ static lsb_status session_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *
     lsb_status st = run_live(sb, e, info, job, result, &out, err, errlen);
     if (st == LSB_OK) {
         report_files(job->ws, &before, job->policy.quota_files, result);
+        result->code = strndup(job->code, job->code_len); /* NULL if out of memory */
+        result->workspace_path = realpath(job->ws, NULL);
         after_run(sb, e, info, &out, result);
     } else {
         lsb_result_free(result);

@@ -20,6 +20,7 @@
 #include "sandbox/ipc.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/workspace.h"
+#include "session/glob.h"
 #include "session/table.h"
 #include "util/walk.h"
 #include "wasi/abi.h"
@@ -179,26 +180,37 @@ static int check_quota(int root, uint64_t old_size, bool exists, size_t len, uin
     return 0;
 }
 
-/* Write data as dir/name (dir already open); LSB_OK or an error. */
-static lsb_status write_in(int root, int dir, const char *name, const char *path, const void *data,
-                           size_t len, uint64_t qbytes, uint64_t qfiles, char *err, size_t errlen) {
+/* Write w's data as dir/name (dir already open); LSB_OK or an error. */
+static lsb_status write_in(int root, int dir, const char *name, const sess_files_write_args *w,
+                           char *err, size_t errlen) {
     struct stat st;
+    const char *path = w->path;
+    size_t len = w->len;
     bool exists = fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+    if (exists && !w->overwrite) {
+        snprintf(err, errlen, "File '%.200s' already exists. Set overwrite=True to replace.", path);
+        return LSB_ERR_EXISTS;
+    }
     if (exists && !S_ISREG(st.st_mode)) {
         snprintf(err, errlen, "'%.200s' exists and is not a regular file", path);
         return LSB_ERR_INVALID;
     }
-    int q = check_quota(root, exists ? (uint64_t)st.st_size : 0, exists, len, qbytes, qfiles, err,
-                        errlen);
+    int q = check_quota(root, exists ? (uint64_t)st.st_size : 0, exists, len, w->quota_bytes,
+                        w->quota_files, err, errlen);
     if (q != 0) return q == -2 ? LSB_ERR_QUOTA : LSB_ERR_WORKSPACE;
     int fd = -1;
-    uint32_t rc = wasi_path_openat(dir, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
-                                   FILES_FILE_MODE, &fd);
+    int excl = w->overwrite ? O_TRUNC : O_EXCL; /* O_EXCL: no race with a new file */
+    uint32_t rc =
+        wasi_path_openat(dir, name, O_WRONLY | O_CREAT | excl | O_NOFOLLOW, FILES_FILE_MODE, &fd);
+    if (rc == WASI_EEXIST) {
+        snprintf(err, errlen, "File '%.200s' already exists. Set overwrite=True to replace.", path);
+        return LSB_ERR_EXISTS;
+    }
     if (rc != 0) {
         open_error(rc, path, err, errlen);
         return LSB_ERR_INVALID;
     }
-    int wrc = ipc_write_all(fd, data, len);
+    int wrc = ipc_write_all(fd, w->data, len);
     if (close(fd) != 0 || wrc != 0) {
         snprintf(err, errlen, "cannot write '%.200s': %s", path, strerror(errno));
         return LSB_ERR_WORKSPACE;
@@ -207,10 +219,10 @@ static lsb_status write_in(int root, int dir, const char *name, const char *path
 }
 
 /* See files.h. */
-lsb_status sess_files_write(const char *ws, const char *path, const void *data, size_t len,
-                            uint64_t quota_bytes, uint64_t quota_files, char *err, size_t errlen) {
+lsb_status sess_files_write(const char *ws, const sess_files_write_args *w, char *err,
+                            size_t errlen) {
     char rel[PATH_MAX], dir[PATH_MAX];
-    const char *name;
+    const char *name, *path = w->path;
     if (sess_files_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
     if (rel[0] == '\0') {
         snprintf(err, errlen, "'%.200s' is the workspace folder, not a file", path);
@@ -220,9 +232,7 @@ lsb_status sess_files_write(const char *ws, const char *path, const void *data, 
     int root = open_root(ws, err, errlen);
     if (root < 0) return LSB_ERR_WORKSPACE;
     int dfd = make_dirs(root, strcmp(dir, ".") ? dir : "", path, err, errlen);
-    lsb_status st =
-        dfd < 0 ? LSB_ERR_INVALID
-                : write_in(root, dfd, name, path, data, len, quota_bytes, quota_files, err, errlen);
+    lsb_status st = dfd < 0 ? LSB_ERR_INVALID : write_in(root, dfd, name, w, err, errlen);
     if (dfd >= 0) close(dfd);
     close(root);
     return st;
@@ -238,7 +248,10 @@ lsb_status sess_files_read(const char *ws, const char *path, uint64_t max_bytes,
     int fd = -1;
     lsb_status out = open_in_workspace(ws, rel, O_RDONLY, path, &fd, err, errlen);
     if (out != LSB_OK) return out;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "'%.200s' is a directory, not a file", path);
+        out = LSB_ERR_INVALID;
+    } else if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         snprintf(err, errlen, "'%.200s' is not a regular file", path);
         out = LSB_ERR_INVALID;
     } else if ((uint64_t)st.st_size > max_bytes) {
@@ -348,7 +361,7 @@ static lsb_status delete_in(int dir, const char *name, const char *path, bool re
     if (S_ISDIR(st.st_mode)) {
         int sub = -1;
         if (!recursive) {
-            snprintf(err, errlen, "'%.200s' is a folder; delete it recursively", path);
+            snprintf(err, errlen, "Cannot delete directory '%.200s' without recursive=True", path);
             return LSB_ERR_INVALID;
         }
         if (wasi_path_openat(dir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0, &sub) != 0 ||
@@ -372,7 +385,10 @@ lsb_status sess_files_delete(const char *ws, const char *path, bool recursive, c
     const char *name;
     if (sess_files_normalise(path, rel, sizeof rel, err, errlen) != 0) return LSB_ERR_INVALID;
     if (rel[0] == '\0') {
-        snprintf(err, errlen, "refusing to delete /app itself; reset the session instead");
+        snprintf(err, errlen,
+                 "refusing to delete '%.200s': it is the workspace (/app) itself; reset the "
+                 "session instead",
+                 path);
         return LSB_ERR_INVALID;
     }
     split(rel, dir, sizeof dir, &name);
@@ -416,14 +432,26 @@ static lsb_status files_end(files_call *c, lsb_status st, bool changed) {
 }
 
 /* See llmsandbox.h. */
-lsb_status lsb_session_file_write(lsb_sandbox *sb, const char *id, const char *path,
-                                  const void *data, size_t len, char *err, size_t errlen) {
+lsb_status lsb_session_file_write_ex(lsb_sandbox *sb, const char *id, const char *path,
+                                     const void *data, size_t len, bool overwrite, char *err,
+                                     size_t errlen) {
     files_call c;
     lsb_status st = files_begin(sb, id, &c, err, errlen);
     if (st != LSB_OK) return st;
-    st = sess_files_write(c.ws, path, data, len, c.info.policy.quota_bytes,
-                          c.info.policy.quota_files, err, errlen);
+    sess_files_write_args w = {.path = path,
+                               .data = data,
+                               .len = len,
+                               .overwrite = overwrite,
+                               .quota_bytes = c.info.policy.quota_bytes,
+                               .quota_files = c.info.policy.quota_files};
+    st = sess_files_write(c.ws, &w, err, errlen);
     return files_end(&c, st, true);
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_file_write(lsb_sandbox *sb, const char *id, const char *path,
+                                  const void *data, size_t len, char *err, size_t errlen) {
+    return lsb_session_file_write_ex(sb, id, path, data, len, true, err, errlen);
 }
 
 /* See llmsandbox.h. */
@@ -449,6 +477,40 @@ lsb_status lsb_session_file_list(lsb_sandbox *sb, const char *id, const char *pa
     lsb_status st = files_begin(sb, id, &c, err, errlen);
     if (st != LSB_OK) return st;
     st = sess_files_list(c.ws, path, include_system, FILES_LIST_MAX, out, count, err, errlen);
+    return files_end(&c, st, false);
+}
+
+/* Keep the files of v[0..*count) whose path below the folder prefix (a
+ * normalised relative path, "" for /app) matches g; free the others. */
+static void keep_matches(lsb_file_entry *v, size_t *count, const char *prefix, const sess_glob *g) {
+    size_t kept = 0, skip = strlen(prefix) + (prefix[0] ? 1 : 0);
+    for (size_t i = 0; i < *count; i++) {
+        bool keep =
+            !v[i].is_dir && strlen(v[i].path) > skip && sess_glob_match(g, v[i].path + skip);
+        if (keep)
+            v[kept++] = v[i];
+        else
+            free(v[i].path);
+    }
+    *count = kept;
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_file_glob(lsb_sandbox *sb, const char *id, const char *path,
+                                 const char *pattern, bool include_system, lsb_file_entry **out,
+                                 size_t *count, char *err, size_t errlen) {
+    files_call c;
+    sess_glob g;
+    char rel[PATH_MAX];
+    *out = NULL;
+    *count = 0;
+    if (sess_glob_compile(pattern, &g, err, errlen) != 0 ||
+        sess_files_normalise(path ? path : LSB_MOUNT_APP, rel, sizeof rel, err, errlen) != 0)
+        return LSB_ERR_INVALID;
+    lsb_status st = files_begin(sb, id, &c, err, errlen);
+    if (st != LSB_OK) return st;
+    st = sess_files_list(c.ws, path, include_system, FILES_LIST_MAX, out, count, err, errlen);
+    if (st == LSB_OK) keep_matches(*out, count, rel, &g);
     return files_end(&c, st, false);
 }
 

@@ -22,10 +22,20 @@
  * outside /app, climbing above it, or too long). */
 int sess_files_normalise(const char *path, char *rel, size_t rellen, char *err, size_t errlen);
 
-/* Write data to path under the workspace ws, creating parent folders, if
- * the result fits in the quotas. LSB_OK or an error status with err. */
-lsb_status sess_files_write(const char *ws, const char *path, const void *data, size_t len,
-                            uint64_t quota_bytes, uint64_t quota_files, char *err, size_t errlen);
+/* What sess_files_write writes, and where. */
+typedef struct sess_files_write_args {
+    const char *path; /* a guest path */
+    const void *data;
+    size_t len;
+    bool overwrite; /* false: an existing path is LSB_ERR_EXISTS */
+    uint64_t quota_bytes, quota_files;
+} sess_files_write_args;
+
+/* Write w->data to w->path under the workspace ws, creating parent
+ * folders, if the result fits in the quotas. LSB_OK or an error status
+ * (EXISTS when !overwrite and the path exists) with err. */
+lsb_status sess_files_write(const char *ws, const sess_files_write_args *w, char *err,
+                            size_t errlen);
 
 /* Read path (a regular file of at most max_bytes) into a malloc'd,
  * NUL-terminated buffer. LSB_OK, or INVALID, NOT_FOUND or WORKSPACE with

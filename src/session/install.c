@@ -163,8 +163,13 @@ static lsb_status install_in(lsb_sandbox *sb, sess_entry *e, lsb_session_info *i
     if (snprintf(guest, sizeof guest, "%s/%.*s", INSTALL_INCOMING, NAME_MAX, base) >=
         (int)sizeof guest)
         return LSB_ERR_INVALID;
-    lsb_status st = sess_files_write(ws, guest, data, len, info->policy.quota_bytes,
-                                     info->policy.quota_files, err, errlen);
+    sess_files_write_args w = {.path = guest,
+                               .data = data,
+                               .len = len,
+                               .overwrite = true,
+                               .quota_bytes = info->policy.quota_bytes,
+                               .quota_files = info->policy.quota_files};
+    lsb_status st = sess_files_write(ws, &w, err, errlen);
     if (st != LSB_OK) return st;
     snprintf(code, sizeof code,
              "import _lsb_wheel, importlib, sys\n_lsb_wheel.main('%s', '%s')\n"

@@ -1,16 +1,16 @@
 /*
  * lifecycle.c - the public calls that create, describe, list, reset,
- * destroy and prune sessions, and configure the table
+ * and destroy sessions, and configure the table
  * (lsb_sandbox_configure_sessions, lsb_session_create, _info_get, _ids,
- * _list, _reset, _destroy, _prune).
+ * _list, _reset, _destroy); pruning is in prune.c.
  *
  * Each call finds the sandbox's table and works through table.h, so the
  * table itself never reaches back into the sandbox. Nothing here runs guest
  * code: executions are in exec.c and installs in install.c.
  *
  * A session whose record is damaged (unreadable or not a valid record) is
- * left out of lists and refused by every call but destroy and prune, which
- * remove it like any other: its folder's mtime stands in for its age.
+ * left out of lists and refused by every call but destroy, which removes
+ * it like any other (prune skips it).
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -26,7 +26,6 @@
 #include "session/record.h"
 #include "session/table.h"
 #include "util/clock.h"
-#include "wasi/quota.h"
 
 /* See llmsandbox.h. */
 lsb_status lsb_sandbox_configure_sessions(lsb_sandbox *sb, const lsb_sessions_config *c, char *err,
@@ -64,6 +63,7 @@ static lsb_status new_info(const lsb_session_options *o, const char *id, lsb_ses
     info->policy.env_count = 0;
     info->policy.on_output = NULL;
     info->policy.on_output_ctx = NULL;
+    info->policy.inject_setup = true; /* per run, never stored (llmsandbox.h) */
     return policy_validate(&info->policy, err, errlen) == 0 ? LSB_OK : LSB_ERR_INVALID;
 }
 
@@ -86,20 +86,6 @@ lsb_status lsb_session_create(lsb_sandbox *sb, const lsb_session_options *o,
     return st;
 }
 
-/* Add the workspace usage of session id to info. */
-static void measure(sess_table *t, const char *id, lsb_session_info *info) {
-    char ws[PATH_MAX], why[128];
-    wasi_quota q = {.bytes_max = UINT64_MAX, .files_max = UINT64_MAX};
-    if (sess_table_workspace(t, id, ws, sizeof ws) != 0) return;
-    int fd = open(ws, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return;
-    if (wasi_quota_scan(fd, LSB_MOUNT_APP, &q, why, sizeof why) == 0) {
-        info->workspace_bytes = q.bytes_used;
-        info->workspace_files = q.files_used;
-    }
-    close(fd);
-}
-
 /* See llmsandbox.h. */
 lsb_status lsb_session_info_get(lsb_sandbox *sb, const char *id, lsb_session_info *out, char *err,
                                 size_t errlen) {
@@ -107,7 +93,7 @@ lsb_status lsb_session_info_get(lsb_sandbox *sb, const char *id, lsb_session_inf
     lsb_status st;
     sess_entry *e = sess_table_acquire(t, id, out, &st, err, errlen);
     if (e == NULL) return st;
-    measure(t, id, out);
+    sess_table_measure(t, id, out);
     sess_table_release(t, e);
     return LSB_OK;
 }
@@ -188,43 +174,4 @@ lsb_status lsb_session_reset(lsb_sandbox *sb, const char *id, char *err, size_t 
     if (st == LSB_OK) st = sess_table_save(t, &info, err, errlen);
     sess_table_release(t, e);
     return st;
-}
-
-/* Describe session id for pruning: its info (for a damaged record only
- * the id, live, and its folder's mtime as last_used_at) with the workspace
- * usage. LSB_OK, or the status of acquiring it (NO_SESSION, SYSTEM). */
-static lsb_status describe(sess_table *t, const char *id, lsb_session_info *info, char *err,
-                           size_t errlen) {
-    lsb_status st;
-    bool damaged;
-    sess_entry *e = sess_table_acquire_any(t, id, info, &damaged, &st, err, errlen);
-    if (e == NULL) return st;
-    if (damaged) info->last_used_at = sess_table_folder_mtime(t, id);
-    measure(t, id, info);
-    sess_table_release(t, e);
-    return LSB_OK;
-}
-
-/* See llmsandbox.h. */
-lsb_status lsb_session_prune(lsb_sandbox *sb, uint64_t older_than_s, bool dry_run,
-                             lsb_prune_report *report, char *err, size_t errlen) {
-    sess_table *t = sandbox_sessions(sb);
-    char **ids = NULL;
-    size_t n = 0;
-    *report = (lsb_prune_report){0};
-    lsb_status st = lsb_session_ids(sb, &ids, &n, err, errlen);
-    if (st != LSB_OK) return st;
-    double cutoff = util_unix_time() - (double)older_than_s;
-    for (size_t i = 0; i < n; i++) {
-        char why[256];
-        lsb_session_info info;
-        if (describe(t, ids[i], &info, why, sizeof why) != LSB_OK || info.live ||
-            info.last_used_at >= cutoff)
-            continue;
-        if (!dry_run && lsb_session_destroy(sb, ids[i], why, sizeof why) != LSB_OK) continue;
-        report->sessions++;
-        report->bytes += info.workspace_bytes;
-    }
-    lsb_session_ids_free(ids, n);
-    return LSB_OK;
 }

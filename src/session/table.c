@@ -11,12 +11,17 @@
  */
 #include "session/table.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "../../guest/lsb_abi.h"
 
 #include "sandbox/defaults.h"
 #include "sandbox/workspace.h"
@@ -26,6 +31,7 @@
 #include "session/record.h"
 #include "util/clock.h"
 #include "util/fs.h"
+#include "wasi/quota.h"
 
 #define TABLE_DIR_MODE       0700
 #define TABLE_REAPER_DIVISOR 4.0  /* the reaper wakes this often per idle TTL */
@@ -268,16 +274,6 @@ sess_entry *sess_table_acquire_any(sess_table *t, const char *id, lsb_session_in
 }
 
 /* See table.h. */
-double sess_table_folder_mtime(sess_table *t, const char *id) {
-    char path[PATH_MAX];
-    struct stat st;
-    if (snprintf(path, sizeof path, "%s/%s", t->root, id) >= (int)sizeof path ||
-        stat(path, &st) != 0)
-        return 0;
-    return (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
-}
-
-/* See table.h. */
 lsb_status sess_table_save(sess_table *t, const lsb_session_info *info, char *err, size_t errlen) {
     char *text = sess_record_encode(info);
     int rc = text ? t->storage.put(t->storage.ctx, info->id, text, strlen(text), err, errlen) : -1;
@@ -286,21 +282,72 @@ lsb_status sess_table_save(sess_table *t, const lsb_session_info *info, char *er
     return rc == 0 ? LSB_OK : LSB_ERR_STORAGE;
 }
 
-/* Create root (with parents), root/id and its workspace; LSB_OK, EXISTS or WORKSPACE. */
-static lsb_status make_folders(sess_table *t, const char *id, char *err, size_t errlen) {
+/* True when the folder dir (of a session without a record) is in our
+ * layout: a "workspace" folder and nothing else but record leftovers. */
+static bool our_layout(const char *dir) {
+    DIR *d = opendir(dir);
+    bool workspace = false, other = false;
+    struct dirent *de;
+    while (d && (de = readdir(d)) != NULL) {
+        const char *n = de->d_name;
+        if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 ||
+            strncmp(n, SESS_RECORD_NAME, strlen(SESS_RECORD_NAME)) == 0)
+            continue;
+        if (strcmp(n, SESS_TABLE_WORKSPACE_DIR) == 0 && de->d_type == DT_DIR)
+            workspace = true;
+        else
+            other = true;
+    }
+    if (d) closedir(d);
+    return workspace && !other;
+}
+
+/*
+ * Adopt the existing folder path of session id, which has no record: keep
+ * our layout as it is; otherwise (files directly in it, as the original
+ * kept a workspace) move the folder whole to path/workspace, through a
+ * hidden name under the root. LSB_OK, or WORKSPACE or EXISTS with err.
+ */
+static lsb_status adopt(sess_table *t, const char *id, const char *path, char *err, size_t errlen) {
+    char tmp[PATH_MAX], ws[PATH_MAX];
+    struct stat st;
+    if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, errlen, "'%s' exists in the sessions root and is not a folder", id);
+        return LSB_ERR_EXISTS;
+    }
+    if (our_layout(path)) return LSB_OK;
+    if (snprintf(tmp, sizeof tmp, "%s/.%s.adopting", t->root, id) >= (int)sizeof tmp ||
+        snprintf(ws, sizeof ws, "%s/%s", path, SESS_TABLE_WORKSPACE_DIR) >= (int)sizeof ws)
+        return LSB_ERR_WORKSPACE;
+    if (rename(path, tmp) != 0 || mkdir(path, TABLE_DIR_MODE) != 0 || rename(tmp, ws) != 0) {
+        snprintf(err, errlen, "cannot adopt the folder of session '%s' as its workspace: %s", id,
+                 strerror(errno));
+        return LSB_ERR_WORKSPACE;
+    }
+    return LSB_OK;
+}
+
+/* Create root (with parents), root/id and its workspace, or adopt an
+ * existing root/id (*adopted set); LSB_OK, EXISTS or WORKSPACE. */
+static lsb_status make_folders(sess_table *t, const char *id, bool *adopted, char *err,
+                               size_t errlen) {
     char path[PATH_MAX];
+    *adopted = false;
     if (util_mkdir_p(t->root, TABLE_DIR_MODE, NULL, 0) != 0) {
         snprintf(err, errlen, "cannot create the sessions root %s: %s", t->root, strerror(errno));
         return LSB_ERR_WORKSPACE;
     }
-    if (snprintf(path, sizeof path, "%s/%s", t->root, id) >= (int)sizeof path ||
-        mkdir(path, TABLE_DIR_MODE) != 0) {
-        bool taken = errno == EEXIST;
-        snprintf(err, errlen,
-                 taken ? "a session '%s' already exists"
-                       : "cannot create the folder of session '%s'",
-                 id);
-        return taken ? LSB_ERR_EXISTS : LSB_ERR_WORKSPACE;
+    if (snprintf(path, sizeof path, "%s/%s", t->root, id) >= (int)sizeof path) {
+        snprintf(err, errlen, "the folder path of session '%s' is too long", id);
+        return LSB_ERR_WORKSPACE;
+    }
+    if (mkdir(path, TABLE_DIR_MODE) != 0) {
+        if (errno != EEXIST) {
+            snprintf(err, errlen, "cannot create the folder of session '%s'", id);
+            return LSB_ERR_WORKSPACE;
+        }
+        *adopted = true;
+        return adopt(t, id, path, err, errlen);
     }
     snprintf(path + strlen(path), sizeof path - strlen(path), "/%s", SESS_TABLE_WORKSPACE_DIR);
     if (mkdir(path, TABLE_DIR_MODE) != 0) {
@@ -310,10 +357,14 @@ static lsb_status make_folders(sess_table *t, const char *id, char *err, size_t 
     return LSB_OK;
 }
 
-/* Remove <root>/<id> entirely (missing is fine). */
-static void remove_folders(sess_table *t, const char *id) {
+/* Remove <root>/<id>/<sub> (sub NULL: <root>/<id>) entirely; 0, also
+ * when it is missing, or -1 with errno. */
+static int remove_folder(sess_table *t, const char *id, const char *sub) {
     char path[PATH_MAX];
-    if (snprintf(path, sizeof path, "%s/%s", t->root, id) < (int)sizeof path) ws_remove_tree(path);
+    int n = snprintf(path, sizeof path, "%s/%s%s%s", t->root, id, sub ? "/" : "", sub ? sub : "");
+    if (n < 0 || n >= (int)sizeof path) return 0;
+    if (ws_remove_tree(path) == 0 || errno == ENOENT) return 0;
+    return -1;
 }
 
 /* See table.h. */
@@ -325,25 +376,55 @@ lsb_status sess_table_create(sess_table *t, const lsb_session_info *info, char *
     size_t len;
     int exists = t->storage.get(t->storage.ctx, id, &old, &len, err, errlen);
     free(old);
+    bool adopted = false;
     lsb_status st = exists == 0  ? LSB_ERR_EXISTS
                     : exists < 0 ? LSB_ERR_STORAGE
-                                 : make_folders(t, id, err, errlen);
+                                 : make_folders(t, id, &adopted, err, errlen);
     if (exists == 0) snprintf(err, errlen, "a session '%s' already exists", id);
-    if (st == LSB_OK && (st = sess_table_save(t, info, err, errlen)) != LSB_OK)
-        remove_folders(t, id);
+    /* an adopted folder's files are kept even when the record cannot be */
+    if (st == LSB_OK && (st = sess_table_save(t, info, err, errlen)) != LSB_OK && !adopted)
+        remove_folder(t, id, NULL);
     pthread_mutex_unlock(&t->lock);
     return st;
 }
 
-/* See table.h. */
+/* See table.h. The workspace goes first: when it cannot be removed the
+ * record stays, so the session is still listed and a later destroy or
+ * prune can finish the job. */
 lsb_status sess_table_remove(sess_table *t, sess_entry *e, char *err, size_t errlen) {
     sess_live_stop(&e->live);
+    if (remove_folder(t, e->id, SESS_TABLE_WORKSPACE_DIR) != 0) {
+        snprintf(err, errlen, "cannot delete the workspace of session '%s': %s", e->id,
+                 strerror(errno));
+        return LSB_ERR_WORKSPACE;
+    }
     if (t->storage.remove(t->storage.ctx, e->id, err, errlen) != 0) return LSB_ERR_STORAGE;
-    remove_folders(t, e->id);
+    if (remove_folder(t, e->id, NULL) != 0) {
+        snprintf(err, errlen, "cannot delete the folder of session '%s': %s", e->id,
+                 strerror(errno));
+        return LSB_ERR_WORKSPACE;
+    }
     pthread_mutex_lock(&t->lock);
     if (!e->removed) unlink_entry(t, e);
     pthread_mutex_unlock(&t->lock);
     return LSB_OK;
+}
+
+/* See table.h. */
+const char *sess_table_root(sess_table *t) { return t->root; }
+
+/* See table.h. */
+void sess_table_measure(sess_table *t, const char *id, lsb_session_info *info) {
+    char ws[PATH_MAX], why[128];
+    wasi_quota q = {.bytes_max = UINT64_MAX, .files_max = UINT64_MAX};
+    if (sess_table_workspace(t, id, ws, sizeof ws) != 0) return;
+    int fd = open(ws, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    if (wasi_quota_scan(fd, LSB_MOUNT_APP, &q, why, sizeof why) == 0) {
+        info->workspace_bytes = q.bytes_used;
+        info->workspace_files = q.files_used;
+    }
+    close(fd);
 }
 
 /* See table.h. */

@@ -63,28 +63,34 @@ sess_entry *sess_table_acquire(sess_table *t, const char *id, lsb_session_info *
 sess_entry *sess_table_acquire_any(sess_table *t, const char *id, lsb_session_info *info,
                                    bool *damaged, lsb_status *status, char *err, size_t errlen);
 
-/* When the folder of session id last changed (seconds since the epoch; a
- * record save renames a file into it), or 0 if unknown: the age of a
- * session whose record is damaged. */
-double sess_table_folder_mtime(sess_table *t, const char *id);
-
 /* Unlock e and drop the caller's reference. */
 void sess_table_release(sess_table *t, sess_entry *e);
 
 /* Store info as the session's record; LSB_OK or LSB_ERR_STORAGE with err. */
 lsb_status sess_table_save(sess_table *t, const lsb_session_info *info, char *err, size_t errlen);
 
-/* Create the folders of the new session info->id and store its record;
- * LSB_OK, or EXISTS, STORAGE or WORKSPACE with err (nothing is left). */
+/* Create the folders of the new session info->id, or adopt its existing
+ * folder that has no record (see lsb_session_create), and store its
+ * record; LSB_OK, or EXISTS, STORAGE or WORKSPACE with err (nothing new
+ * is left; an adopted folder keeps its files). */
 lsb_status sess_table_create(sess_table *t, const lsb_session_info *info, char *err, size_t errlen);
 
-/* Stop the locked session e and delete its record and folders; LSB_OK or
- * LSB_ERR_STORAGE with err (the record could not be deleted). */
+/* Stop the locked session e and delete its workspace, its record and its
+ * folder, in that order; LSB_OK, or WORKSPACE (a folder could not be
+ * deleted; if it was the workspace, the record is kept) or STORAGE (the
+ * record could not be deleted) with err. */
 lsb_status sess_table_remove(sess_table *t, sess_entry *e, char *err, size_t errlen);
 
 /* The ids of the stored sessions (free with lsb_session_ids_free); LSB_OK
  * or LSB_ERR_STORAGE with err. */
 lsb_status sess_table_ids(sess_table *t, char ***ids, size_t *count, char *err, size_t errlen);
+
+/* The sessions root (one folder per session in it). */
+const char *sess_table_root(sess_table *t);
+
+/* Add the usage of session id's workspace (bytes and files) to info;
+ * left as it is when the workspace cannot be scanned. */
+void sess_table_measure(sess_table *t, const char *id, lsb_session_info *info);
 
 /* The workspace folder of session id into out; 0, or -1 (too long). */
 int sess_table_workspace(sess_table *t, const char *id, char *out, size_t len);

@@ -239,6 +239,71 @@ run --assets "$A" --lang python -c 'print(1)'
 expect_eq "other vendored packages: internal error 70" "$RC" "70"
 expect_match "other vendored packages: says to rebuild" "$ERR" "rebuild with make"
 
+echo "== the original system's result keys (error_guidance, fuel_analysis, metadata)"
+jrun --lang python --fuel 100000 -c 'while True: pass'
+expect_eq "infinite loop: metadata.trap_reason, error_type, status" \
+  "$(jget .metadata.trap_reason)|$(jget .error_guidance.error_type)|$(jget .fuel_analysis.status)|$(jget .metadata.trapped)" \
+  "out_of_fuel|OutOfFuel|exhausted|true"
+expect_match "infinite loop: trap_message says all fuel consumed" "$(jget .metadata.trap_message)" "all fuel consumed"
+expect_eq "infinite loop: concrete recommendation with commas" "$(jget '.error_guidance.actionable_guidance[-1]')" \
+  $'\nConcrete recommendation: Increase fuel_budget from 100,000 to 200,000 instructions'
+expect_eq "infinite loop: the original's exhausted wording" "$(jget .fuel_analysis.recommendation)" \
+  "⚠️ Fuel budget exhausted! Increase to at least 1B instructions (current: 0B, consumed: 0.0B)"
+expect_eq "metadata repeats error_guidance and fuel_analysis" \
+  "$(jq -c '[.metadata.error_guidance == .error_guidance, .metadata.fuel_analysis == .fuel_analysis]' <<<"$J")" "[true,true]"
+jrun --lang python -c "open('/etc/passwd')"
+expect_eq "open('/etc/passwd'): PathRestriction" "$(jget .error_guidance.error_type)|$(jget .error.type)" \
+  "PathRestriction|PathOutsideWorkspace"
+expect_eq "open('/etc/passwd'): the detected path and example" \
+  "$(jq -r '[(.error_guidance.actionable_guidance[] | select(startswith("\nDetected"))), .error_guidance.code_examples[0].before] | join("|")' <<<"$J")" \
+  $'\nDetected invalid path: /etc/passwd|with open(\'/etc/passwd\', \'r\') as f:'
+expect_eq "open('/etc/passwd'): proc_exit, as a non-zero exit" "$(jget .metadata.trap_reason)|$(jget .metadata.trap_message)" \
+  "proc_exit|Exited with i32 exit status 1"
+jrun --lang python -c "open('/external/none.csv')"
+expect_eq "a missing /external file is no PathRestriction" "$(jget .error_guidance.error_type)" "FileNotFound"
+jrun --lang python -c '[0]*10**9'
+expect_eq "[0]*10**9: MemoryExhausted with the limit doubled" \
+  "$(jget .error_guidance.error_type)|$(jget '.error_guidance.actionable_guidance[-1]')" \
+  $'MemoryExhausted|\nConcrete recommendation: Increase memory_bytes to 268,435,456 bytes'
+jrun --lang python -c 'import sys; sys.path.remove("/data/site-packages"); import humanize_not_here'
+expect_eq "a package we do not ship: PackageNotInstalled" "$(jget .error_guidance.error_type)" "PackageNotInstalled"
+jrun --lang js -c 'const [a, b] = 5'
+expect_eq "js const [a,b] = 5: QuickJSTupleDestructuring" "$(jget .error_guidance.error_type)|$(jget .metadata.runtime)" \
+  "QuickJSTupleDestructuring|javascript"
+expect_eq "js: the line from the stack" "$(jq -r '.error_guidance.actionable_guidance[] | select(startswith("\nProblematic"))' <<<"$J")" \
+  $'\nProblematic code: line 1'
+jrun --lang js -c 'for (const x of 5) {}'
+expect_eq "js for (const x of 5): QuickJSTupleDestructuring" "$(jget .error_guidance.error_type)" "QuickJSTupleDestructuring"
+jrun --lang js -c 'console.log("café ☕ 日本")'
+expect_eq "js success: no error_guidance, the original's efficient words" \
+  "$(jq -r '[has("error_guidance"), (.metadata | has("error_guidance")), .fuel_analysis.recommendation, .stdout] | map(tostring) | join("|")' <<<"$J")" \
+  'false|false|Fuel budget is appropriate for this workload|café ☕ 日本'
+expect_eq "js metadata: runtime, fuel_budget, memory_limit_bytes" \
+  "$(jq -c '.metadata | [.runtime, .fuel_budget, .memory_limit_bytes, .trapped, (.memory_pages > 0)]' <<<"$J")" \
+  '["javascript",5000000000,134217728,false,true]'
+jrun --lang python -c 'exit(3)'
+expect_eq "exit(3): proc_exit, exit_code 3" \
+  "$(jget .metadata.trap_reason)|$(jget .metadata.exit_code)|$(jget .metadata.trap_message)|$(jget .metadata.trapped)" \
+  "proc_exit|3|Exited with i32 exit status 3|false"
+jrun --lang python -c 'import sys; print("ok"); print("avertissement: café ☕ 日本", file=sys.stderr)'
+expect_eq "non-ASCII stderr kept; python metadata has no runtime" \
+  "$(jq -r '.stderr | rtrimstr("\n")' <<<"$J")|$(jq -r '.metadata | has("runtime")' <<<"$J")|$(jget .memory_used_bytes | grep -c '^[1-9]')" \
+  'avertissement: café ☕ 日本|false|1'
+jrun --lang python -c 'import openpyxl, jinja2; x = sum(range(3000))'
+expect_eq "heavy imports are read from the code" "$(jget '.fuel_analysis.likely_causes[0]')" \
+  "Heavy package imports detected: openpyxl, jinja2"
+WS="$T/ws-orig"; mkdir -p "$WS"
+jrun --lang python --workspace "$WS" -c 'print(1)'
+expect_eq "workspace_path is the --workspace, absolute" "$(jget .workspace_path)" "$(realpath "$WS")"
+jrun --lang python -c 'print(1)'
+expect_eq "a one-shot temporary workspace: workspace_path null" "$(jget .workspace_path)" "null"
+SR="$T/sessions-orig"
+SID=$("$BIN" session --sessions-root "$SR" create --lang python 2>/dev/null)
+J=$("$BIN" session --sessions-root "$SR" exec "$SID" --json -c "open('/etc/passwd')" 2>/dev/null)
+expect_eq "session exec --json: the same keys, with its workspace and id" \
+  "$(jget .error_guidance.error_type)|$(jget .metadata.session_id)|$(jget .workspace_path)" \
+  "PathRestriction|$SID|$(realpath "$SR")/$SID/workspace"
+
 echo "== fuel is deterministic (the reseeding must not change the cost)"
 for lang in python javascript; do
   code='print(sum(range(100)))'; [ $lang = javascript ] && code='console.log(1 + 1)'

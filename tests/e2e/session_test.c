@@ -8,7 +8,9 @@
  * corrupt and oversized state files, isolation between sessions, the file
  * operations' confinement and quota, the storage adapter (through an
  * in-memory one), destroy/reset/prune (also of a session whose record is
- * damaged), concurrency, and install_package.
+ * damaged) and the prune report, glob listings, writes that must not
+ * overwrite, adoption of record-less folders, concurrency, and
+ * install_package.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -343,10 +345,21 @@ static void test_destroy_reset_prune(void **state) {
     lsb_prune_report rep;
     assert_int_equal(lsb_session_prune(sb, 3600, false, &rep, err, sizeof err), LSB_OK);
     assert_int_equal(rep.sessions, 0);
+    lsb_prune_report_free(&rep);
     sleep(1);
+    /* old but live in this sandbox: skipped, with the reason */
+    assert_int_equal(lsb_session_prune(sb, 0, true, &rep, err, sizeof err), LSB_OK);
+    assert_int_equal(rep.deleted_count, 1);
+    assert_string_equal(rep.deleted[0].id, b);
+    assert_int_equal(rep.skipped_count, 1);
+    assert_string_equal(rep.skipped[0].id, a);
+    assert_string_equal(rep.skipped[0].reason, "live in this sandbox");
+    lsb_prune_report_free(&rep);
     assert_int_equal(lsb_session_evict(sb, a, err, sizeof err), LSB_OK);
     assert_int_equal(lsb_session_prune(sb, 0, true, &rep, err, sizeof err), LSB_OK);
     assert_int_equal(rep.sessions, 2);
+    assert_int_equal(rep.skipped_count, 0);
+    lsb_prune_report_free(&rep);
     assert_int_equal(lsb_session_destroy(sb, b, err, sizeof err), LSB_OK);
     assert_int_equal(lsb_session_destroy(sb, b, err, sizeof err), LSB_ERR_NO_SESSION);
     lsb_result r;
@@ -354,6 +367,7 @@ static void test_destroy_reset_prune(void **state) {
                      LSB_ERR_NO_SESSION);
     assert_int_equal(lsb_session_prune(sb, 0, false, &rep, err, sizeof err), LSB_OK);
     assert_int_equal(rep.sessions, 1);
+    lsb_prune_report_free(&rep);
     lsb_session_info *v;
     size_t n;
     assert_int_equal(lsb_session_list(sb, &v, &n, err, sizeof err), LSB_OK);
@@ -457,13 +471,14 @@ static void damage_record(const char *id, const char *text) {
     fclose(f);
 }
 
-/* A session whose record is damaged is left out of lists but can still be
- * destroyed and pruned, workspace and all; the healthy ones are untouched. */
+/* A session whose record is damaged is left out of lists, can still be
+ * destroyed, workspace and all, but prune skips it (never deletes it,
+ * whatever its age); the healthy ones are untouched. */
 static void test_damaged_record(void **state) {
     (void)state;
     lsb_sandbox *sb = open_sandbox(NULL);
     char good[LSB_SESSION_ID_MAX + 1], bad[LSB_SESSION_ID_MAX + 1], gone[LSB_SESSION_ID_MAX + 1];
-    char err[ERR_MAX], path[400];
+    char err[ERR_MAX], path[600];
     create(sb, LSB_LANG_PYTHON, false, good);
     create(sb, LSB_LANG_PYTHON, false, bad);
     create(sb, LSB_LANG_JAVASCRIPT, false, gone);
@@ -484,19 +499,335 @@ static void test_damaged_record(void **state) {
     assert_int_equal(lsb_session_destroy(sb, gone, err, sizeof err), LSB_ERR_NO_SESSION);
     lsb_prune_report rep;
     assert_int_equal(lsb_session_prune(sb, 3600, false, &rep, err, sizeof err), LSB_OK);
-    assert_int_equal(rep.sessions, 0); /* the damaged one is recent too */
+    assert_int_equal(rep.sessions, 0);
+    assert_int_equal(rep.skipped_count, 1); /* skipped whatever its age */
+    lsb_prune_report_free(&rep);
     assert_int_equal(lsb_session_prune(sb, 0, true, &rep, err, sizeof err), LSB_OK);
-    assert_int_equal(rep.sessions, 2);
-    assert_int_equal(rep.bytes, 5);
+    assert_int_equal(rep.deleted_count, 1);
+    assert_string_equal(rep.deleted[0].id, good);
+    assert_int_equal(rep.skipped_count, 1);
+    assert_string_equal(rep.skipped[0].id, bad);
+    assert_non_null(strstr(rep.skipped[0].reason, "unusable: invalid JSON"));
+    assert_int_equal(rep.bytes, 0);
+    lsb_prune_report_free(&rep);
     assert_int_equal(lsb_session_info_get(sb, good, &info, err, sizeof err), LSB_OK);
     assert_int_equal(lsb_session_prune(sb, 0, false, &rep, err, sizeof err), LSB_OK);
-    assert_int_equal(rep.sessions, 2);
-    snprintf(path, sizeof path, "%s/%s", root, bad);
-    assert_int_not_equal(access(path, F_OK), 0);
+    assert_int_equal(rep.sessions, 1);
+    assert_int_equal(rep.skipped_count, 1);
+    lsb_prune_report_free(&rep);
+    snprintf(path, sizeof path, "%s/%s/workspace/f.txt", root, bad);
+    assert_int_equal(access(path, F_OK), 0); /* still on disk */
     char **ids;
     assert_int_equal(lsb_session_ids(sb, &ids, &n, err, sizeof err), LSB_OK);
-    assert_int_equal(n, 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(ids[0], bad);
     lsb_session_ids_free(ids, n);
+    close_sandbox(sb);
+}
+
+/* The summary line is the original's PruneResult.__str__, byte for byte. */
+static void test_prune_summary_text(void **state) {
+    (void)state;
+    lsb_prune_item three[3] = {{"a", NULL}, {"b", NULL}, {"c", NULL}};
+    char buf[200];
+    lsb_prune_report r = {.deleted = three, .deleted_count = 2, .reclaimed_bytes = 1048576};
+    lsb_prune_report_summary(&r, buf, sizeof buf);
+    assert_string_equal(buf, "Pruned 2 sessions, reclaimed 1.0 MB");
+    r = (lsb_prune_report){.deleted = three,
+                           .deleted_count = 2,
+                           .skipped = three,
+                           .skipped_count = 1,
+                           .errors = three,
+                           .error_count = 1,
+                           .reclaimed_bytes = 1500000};
+    lsb_prune_report_summary(&r, buf, sizeof buf);
+    assert_string_equal(buf, "Pruned 2 sessions (1 skipped, 1 error), reclaimed 1.4 MB");
+    r = (lsb_prune_report){.errors = three, .error_count = 3, .reclaimed_bytes = 500};
+    lsb_prune_report_summary(&r, buf, sizeof buf);
+    assert_string_equal(buf, "Pruned 0 sessions (3 errors), reclaimed 500 B");
+    r = (lsb_prune_report){.deleted = three, .deleted_count = 3, .dry_run = true};
+    lsb_prune_report_summary(&r, buf, sizeof buf);
+    assert_string_equal(buf, "Would prune 3 sessions, reclaimed 0 B");
+    r = (lsb_prune_report){.skipped = three, .skipped_count = 2, .reclaimed_bytes = 1024};
+    lsb_prune_report_summary(&r, buf, sizeof buf);
+    assert_string_equal(buf, "Pruned 0 sessions (2 skipped), reclaimed 1.0 KB");
+    r = (lsb_prune_report){.reclaimed_bytes = 3ULL << 30};
+    lsb_prune_report_summary(&r, buf, sizeof buf);
+    assert_string_equal(buf, "Pruned 0 sessions, reclaimed 3.0 GB");
+    r = (lsb_prune_report){.reclaimed_bytes = 5ULL << 40}; /* GB is the largest unit */
+    lsb_prune_report_summary(&r, buf, sizeof buf);
+    assert_string_equal(buf, "Pruned 0 sessions, reclaimed 5120.0 GB");
+}
+
+/* A storage adapter over mem_store whose remove fails for one id. */
+static const char *failing_id;
+static int failing_remove(void *ctx, const char *id, char *err, size_t el) {
+    if (failing_id && strcmp(id, failing_id) == 0) {
+        snprintf(err, el, "storage refuses to forget '%s' ☕", id);
+        return -1;
+    }
+    return mem_remove(ctx, id, err, el);
+}
+
+/* Prune with every kind of outcome: deleted, skipped (damaged record, no
+ * record), an error (the adapter cannot delete a record); dry-run lists
+ * the same deletions, deletes nothing and reclaims 0. */
+static void test_prune_report(void **state) {
+    (void)state;
+    mem_store m = {0};
+    lsb_storage store = {&m, mem_put, mem_get, mem_list, failing_remove};
+    lsb_sessions_config cfg = {.storage = &store};
+    lsb_sandbox *sb = open_sandbox(&cfg);
+    char old[LSB_SESSION_ID_MAX + 1], stuck[LSB_SESSION_ID_MAX + 1], bad[LSB_SESSION_ID_MAX + 1];
+    char err[ERR_MAX], path[600];
+    create(sb, LSB_LANG_PYTHON, false, old);
+    create(sb, LSB_LANG_PYTHON, false, stuck);
+    create(sb, LSB_LANG_JAVASCRIPT, false, bad);
+    assert_int_equal(lsb_session_file_write(sb, old, "café ☕.txt", "12345", 5, err, sizeof err),
+                     LSB_OK);
+    assert_int_equal(lsb_session_file_write(sb, stuck, "s.txt", "123", 3, err, sizeof err), LSB_OK);
+    free(m.texts[mem_find(&m, bad)]);
+    m.texts[mem_find(&m, bad)] = strdup("{\"version\": 1, \"id\": 7}");
+    snprintf(path, sizeof path, "%s/legacy_1/sub", root);
+    char mk[2000];
+    snprintf(mk, sizeof mk, "mkdir -p '%s' '%s/not a session' && echo x > '%s/données.txt'", path,
+             root, path);
+    assert_int_equal(system(mk), 0);
+    failing_id = stuck;
+    sleep(1);
+    lsb_prune_report rep;
+    assert_int_equal(lsb_session_prune(sb, 0, true, &rep, err, sizeof err), LSB_OK);
+    assert_true(rep.dry_run);
+    assert_int_equal(rep.deleted_count, 2); /* would: the error only shows for real */
+    assert_int_equal(rep.reclaimed_bytes, 0);
+    assert_int_equal(rep.bytes, 8);
+    assert_int_equal(rep.skipped_count, 2);
+    assert_int_equal(m.count, 3); /* nothing deleted */
+    char *json = lsb_prune_report_to_json(&rep);
+    assert_non_null(json);
+    assert_non_null(strstr(json, "\"reclaimed_bytes\":0,\"dry_run\":true"));
+    assert_non_null(
+        strstr(json, "\"summary\":\"Would prune 2 sessions (2 skipped), reclaimed 0 B\""));
+    free(json);
+    lsb_prune_report_free(&rep);
+    assert_int_equal(lsb_session_prune(sb, 0, false, &rep, err, sizeof err), LSB_OK);
+    assert_int_equal(rep.deleted_count, 1);
+    assert_string_equal(rep.deleted[0].id, old);
+    assert_int_equal(rep.reclaimed_bytes, 5);
+    assert_int_equal(rep.error_count, 1);
+    assert_string_equal(rep.errors[0].id, stuck);
+    assert_non_null(strstr(rep.errors[0].reason, "storage refuses to forget"));
+    assert_int_equal(rep.skipped_count, 2); /* sorted by id */
+    const char *first = strcmp(bad, "legacy_1") < 0 ? bad : "legacy_1";
+    assert_string_equal(rep.skipped[0].id, first);
+    for (size_t i = 0; i < rep.skipped_count; i++)
+        if (strcmp(rep.skipped[i].id, "legacy_1") == 0)
+            assert_non_null(strstr(rep.skipped[i].reason, "no session record"));
+        else
+            assert_non_null(strstr(rep.skipped[i].reason, "unusable"));
+    char buf[200];
+    lsb_prune_report_summary(&rep, buf, sizeof buf);
+    assert_string_equal(buf, "Pruned 1 sessions (2 skipped, 1 error), reclaimed 5 B");
+    json = lsb_prune_report_to_json(&rep);
+    assert_non_null(strstr(json, "\"deleted_sessions\":[\""));
+    assert_non_null(strstr(json, "\"errors\":{\""));
+    assert_non_null(strstr(json, "storage refuses to forget"));
+    free(json);
+    lsb_prune_report_free(&rep);
+    assert_null(rep.deleted);
+    /* skipped ones are still there, files and all; the failed one keeps its record */
+    snprintf(path, sizeof path, "%s/legacy_1/sub/données.txt", root);
+    assert_int_equal(access(path, F_OK), 0);
+    snprintf(path, sizeof path, "%s/%s/workspace", root, bad);
+    assert_int_equal(access(path, F_OK), 0);
+    assert_true(mem_find(&m, stuck) >= 0);
+    failing_id = NULL;
+    assert_int_equal(lsb_session_prune(sb, 0, false, &rep, err, sizeof err), LSB_OK);
+    assert_int_equal(rep.deleted_count, 1); /* the retry succeeds */
+    assert_string_equal(rep.deleted[0].id, stuck);
+    lsb_prune_report_free(&rep);
+    close_sandbox(sb);
+}
+
+/* A deletion that fails on disk (an immutable file, when chattr works)
+ * is an error; the session keeps its record, so a later prune retries. */
+static void test_prune_disk_error(void **state) {
+    (void)state;
+    lsb_sandbox *sb = open_sandbox(NULL);
+    char id[LSB_SESSION_ID_MAX + 1], err[ERR_MAX], cmd[600];
+    create(sb, LSB_LANG_PYTHON, false, id);
+    assert_int_equal(lsb_session_file_write(sb, id, "keep/é.txt", "k", 1, err, sizeof err), LSB_OK);
+    snprintf(cmd, sizeof cmd, "chattr +i '%s/%s/workspace/keep/é.txt' 2>/dev/null", root, id);
+    if (system(cmd) != 0) {
+        printf("skipped: chattr +i is not available here\n");
+        close_sandbox(sb);
+        return;
+    }
+    sleep(1);
+    lsb_prune_report rep;
+    assert_int_equal(lsb_session_prune(sb, 0, false, &rep, err, sizeof err), LSB_OK);
+    assert_int_equal(rep.deleted_count, 0);
+    assert_int_equal(rep.error_count, 1);
+    assert_non_null(strstr(rep.errors[0].reason, "cannot delete the workspace"));
+    lsb_prune_report_free(&rep);
+    lsb_session_info info;
+    assert_int_equal(lsb_session_info_get(sb, id, &info, err, sizeof err), LSB_OK);
+    snprintf(cmd, sizeof cmd, "chattr -i '%s/%s/workspace/keep/é.txt'", root, id);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(lsb_session_prune(sb, 0, false, &rep, err, sizeof err), LSB_OK);
+    assert_int_equal(rep.deleted_count, 1);
+    assert_int_equal(rep.error_count, 0);
+    lsb_prune_report_free(&rep);
+    close_sandbox(sb);
+}
+
+/* Glob the session's files; returns "path|path|..." (static). */
+static const char *glob_paths(lsb_sandbox *sb, const char *id, const char *dir, const char *pat) {
+    static char out[1000];
+    lsb_file_entry *v;
+    size_t n;
+    char err[ERR_MAX];
+    if (lsb_session_file_glob(sb, id, dir, pat, false, &v, &n, err, sizeof err) != LSB_OK)
+        fail_msg("glob %s: %s", pat, err);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        snprintf(out + strlen(out), sizeof out - strlen(out), "%s%s", i ? "|" : "", v[i].path);
+    lsb_file_list_free(v, n);
+    return out;
+}
+
+/* Listing with a pattern matches like the original's rglob: at any depth,
+ * "**" for folders, files only, sorted, non-ASCII names. */
+static void test_file_glob(void **state) {
+    (void)state;
+    lsb_sandbox *sb = open_sandbox(NULL);
+    char id[LSB_SESSION_ID_MAX + 1], err[ERR_MAX];
+    create(sb, LSB_LANG_PYTHON, true, id);
+    const char *files[] = {"top.json",       "a/b/c.json",  "données/café.txt", "data/q.csv",
+                           "data/x/y/z.csv", "data/n.json", "other/data/w.csv", ".hidden.json"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
+        assert_int_equal(lsb_session_file_write(sb, id, files[i], "1", 1, err, sizeof err), LSB_OK);
+    free(exec_out(sb, id, "v = 1", true)); /* writes /app/.lsb/state.json */
+    assert_string_equal(glob_paths(sb, id, NULL, "*.json"),
+                        ".hidden.json|a/b/c.json|data/n.json|top.json");
+    assert_string_equal(glob_paths(sb, id, NULL, "data/**/*.csv"),
+                        "data/q.csv|data/x/y/z.csv|other/data/w.csv");
+    assert_string_equal(glob_paths(sb, id, NULL, "/app/data/*.csv"), "data/q.csv|other/data/w.csv");
+    assert_string_equal(glob_paths(sb, id, NULL, "caf?.txt"), "données/café.txt");
+    assert_string_equal(glob_paths(sb, id, NULL, "donn[é]es/*"), "données/café.txt");
+    assert_string_equal(glob_paths(sb, id, NULL, "[!t]*.json"),
+                        ".hidden.json|a/b/c.json|data/n.json");
+    assert_string_equal(glob_paths(sb, id, NULL, "données/**"), "données/café.txt");
+    assert_string_equal(glob_paths(sb, id, NULL, "data"), ""); /* a folder, not a file */
+    assert_string_equal(glob_paths(sb, id, "data", "*.csv"), "data/q.csv|data/x/y/z.csv");
+    assert_string_equal(glob_paths(sb, id, "/app/data", "x/**"), "data/x/y/z.csv");
+    assert_string_equal(glob_paths(sb, id, NULL, NULL),
+                        ".hidden.json|a/b/c.json|data/n.json|data/q.csv|data/x/y/z.csv|"
+                        "données/café.txt|other/data/w.csv|top.json");
+    lsb_file_entry *v;
+    size_t n;
+    assert_int_equal(
+        lsb_session_file_glob(sb, id, NULL, "state.json", true, &v, &n, err, sizeof err), LSB_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0].path, ".lsb/state.json");
+    assert_true(v[0].is_system);
+    lsb_file_list_free(v, n);
+    const char *bad[] = {"/etc/*", "../*", "a/../../x"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(
+            lsb_session_file_glob(sb, id, NULL, bad[i], false, &v, &n, err, sizeof err),
+            LSB_ERR_INVALID);
+    assert_int_equal(lsb_session_file_glob(sb, id, "nope", "*", false, &v, &n, err, sizeof err),
+                     LSB_ERR_NOT_FOUND);
+    close_sandbox(sb);
+}
+
+/* write without overwrite refuses existing files (empty ones too); reading
+ * a folder and deleting one without recursive say so; /app is never deleted. */
+static void test_file_overwrite_and_folders(void **state) {
+    (void)state;
+    lsb_sandbox *sb = open_sandbox(NULL);
+    char id[LSB_SESSION_ID_MAX + 1], err[ERR_MAX], *data;
+    size_t len;
+    create(sb, LSB_LANG_PYTHON, false, id);
+    assert_int_equal(lsb_session_file_write(sb, id, "d/plein.txt", "café", 5, err, sizeof err),
+                     LSB_OK);
+    assert_int_equal(lsb_session_file_write(sb, id, "d/vide.txt", "", 0, err, sizeof err), LSB_OK);
+    const char *existing[] = {"d/plein.txt", "d/vide.txt", "/app/d/vide.txt"};
+    for (size_t i = 0; i < 3; i++) {
+        err[0] = '\0';
+        assert_int_equal(
+            lsb_session_file_write_ex(sb, id, existing[i], "x", 1, false, err, sizeof err),
+            LSB_ERR_EXISTS);
+        char want[200];
+        snprintf(want, sizeof want, "File '%s' already exists. Set overwrite=True to replace.",
+                 existing[i]);
+        assert_string_equal(err, want);
+    }
+    assert_int_equal(lsb_session_file_read(sb, id, "d/vide.txt", 100, &data, &len, err, sizeof err),
+                     LSB_OK);
+    assert_int_equal(len, 0); /* unchanged */
+    free(data);
+    assert_int_equal(
+        lsb_session_file_write_ex(sb, id, "d/neuf ☕.txt", "n", 1, false, err, sizeof err), LSB_OK);
+    assert_int_equal(
+        lsb_session_file_write_ex(sb, id, "d/plein.txt", "xy", 2, true, err, sizeof err), LSB_OK);
+    assert_int_equal(
+        lsb_session_file_read(sb, id, "d/plein.txt", 100, &data, &len, err, sizeof err), LSB_OK);
+    assert_string_equal(data, "xy");
+    free(data);
+    assert_int_equal(lsb_session_file_read(sb, id, "d", 100, &data, &len, err, sizeof err),
+                     LSB_ERR_INVALID);
+    assert_string_equal(err, "'d' is a directory, not a file");
+    assert_int_equal(lsb_session_file_delete(sb, id, "d", false, err, sizeof err), LSB_ERR_INVALID);
+    assert_string_equal(err, "Cannot delete directory 'd' without recursive=True");
+    const char *roots[] = {".", "/app", "/app/", "d/.."};
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(lsb_session_file_delete(sb, id, roots[i], true, err, sizeof err),
+                         LSB_ERR_INVALID);
+    assert_int_equal(
+        lsb_session_file_read(sb, id, "d/neuf ☕.txt", 100, &data, &len, err, sizeof err),
+        LSB_OK); /* the workspace survived */
+    free(data);
+    close_sandbox(sb);
+}
+
+/* A folder without a record is adopted by create, files kept: the
+ * original's layout (files directly in it) and ours (a workspace folder);
+ * a folder with a record, even a damaged one, is still "exists". */
+static void test_adopt_legacy(void **state) {
+    (void)state;
+    lsb_sandbox *sb = open_sandbox(NULL);
+    char id[LSB_SESSION_ID_MAX + 1], err[ERR_MAX], cmd[2000];
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p %1$s/old-style/sub %1$s/our-style/workspace/d && "
+             "printf 'héllo' > %1$s/old-style/sub/café.txt && "
+             "printf '{}' > %1$s/old-style/.metadata.json && "
+             "printf 'x' > %1$s/old-style/workspace && "
+             "printf '42' > %1$s/our-style/workspace/d/n.txt",
+             root);
+    assert_int_equal(system(cmd), 0);
+    lsb_session_options o = {
+        .language = LSB_LANG_PYTHON, .id = "old-style", .allow_custom_id = true};
+    assert_int_equal(lsb_session_create(sb, &o, id, err, sizeof err), LSB_OK);
+    expect_out(sb, id, "print(open('/app/sub/café.txt').read(), open('/app/workspace').read())",
+               "héllo x\n");
+    assert_string_equal(glob_paths(sb, id, NULL, NULL), ".metadata.json|sub/café.txt|workspace");
+    assert_int_equal(lsb_session_create(sb, &o, id, err, sizeof err), LSB_ERR_EXISTS);
+    o = (lsb_session_options){
+        .language = LSB_LANG_JAVASCRIPT, .id = "our-style", .allow_custom_id = true};
+    assert_int_equal(lsb_session_create(sb, &o, id, err, sizeof err), LSB_OK);
+    lsb_session_info info;
+    assert_int_equal(lsb_session_info_get(sb, "our-style", &info, err, sizeof err), LSB_OK);
+    assert_int_equal(info.language, LSB_LANG_JAVASCRIPT);
+    assert_int_equal(info.workspace_bytes, 2);
+    assert_string_equal(glob_paths(sb, id, NULL, NULL), "d/n.txt");
+    damage_record("our-style", "{broken");
+    assert_int_equal(lsb_session_create(sb, &o, id, err, sizeof err), LSB_ERR_EXISTS);
+    snprintf(cmd, sizeof cmd, "printf 'f' > %s/a-file", root);
+    assert_int_equal(system(cmd), 0);
+    o.id = "a-file";
+    assert_int_equal(lsb_session_create(sb, &o, id, err, sizeof err), LSB_ERR_EXISTS);
     close_sandbox(sb);
 }
 
@@ -630,6 +961,12 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_destroy_reset_prune),
         cmocka_unit_test(test_storage_adapter),
         cmocka_unit_test(test_damaged_record),
+        cmocka_unit_test(test_prune_summary_text),
+        cmocka_unit_test(test_prune_report),
+        cmocka_unit_test(test_prune_disk_error),
+        cmocka_unit_test(test_file_glob),
+        cmocka_unit_test(test_file_overwrite_and_folders),
+        cmocka_unit_test(test_adopt_legacy),
         cmocka_unit_test(test_concurrency),
         cmocka_unit_test(test_killed_process_rematerialises),
         cmocka_unit_test(test_live_cap),

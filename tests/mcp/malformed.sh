@@ -32,11 +32,14 @@ free_port() {
 }
 
 # start_server NAME ARGS... -> PORT and PID of an HTTP server (waits until
-# /metrics answers); its stderr goes to $T/NAME.err.
+# /metrics answers); its stderr goes to $T/NAME.err. NO_TOKEN=1: no
+# --auth-token (the Authorization header the helpers send is then ignored).
 start_server() {
     local name=$1; shift
+    local token=(--auth-token "$TOKEN")
+    [ -n "${NO_TOKEN:-}" ] && token=()
     PORT=$(free_port)
-    "$BIN" mcp --http "127.0.0.1:$PORT" --storage-dir "$T/$name" --auth-token "$TOKEN" \
+    "$BIN" mcp --http "127.0.0.1:$PORT" --storage-dir "$T/$name" "${token[@]}" \
         --audit-log - "$@" >"$T/$name.out" 2>"$T/$name.err" &
     PID=$!
     SERVER_PIDS+=("$PID")
@@ -118,7 +121,9 @@ expect_rpc() {
 expect_tool_error() {
     local is_err text type
     is_err=$(jget .result.isError); text=$(jget '.result.content[0].text')
-    type=$(jget .result.structuredContent.error.type)
+    # the error type: error.type, or the original's session-limit error, whose
+    # "error" is the string "session_limit_exceeded"
+    type=$(jget '.result.structuredContent.error | if type == "object" then .type else . end')
     if [ "$CODE" = 200 ] && [ "$is_err" = true ] && grep -qE -- "$3" <<<"$text" &&
         { [ -z "$2" ] || [ "$type" = "$2" ]; }; then
         ok "$1"
@@ -213,9 +218,9 @@ section "tool arguments"
 post "$(call_body 1 execute_code '{"code":5}')" "${S[@]}"
 expect_tool_error "code: 5" InvalidArguments "'code'.*string"
 post "$(call_body 1 execute_code '{"code":"print(1)","timeout":"x"}')" "${S[@]}"
-expect_tool_error "timeout: \"x\"" InvalidArguments "'timeout'.*number"
+expect_tool_error "timeout: \"x\"" InvalidArguments "'timeout'.*integer"
 post "$(call_body 1 execute_code '{"code":"print(1)","timeout":0}')" "${S[@]}"
-expect_tool_error "timeout: 0" InvalidArguments "'timeout'.*between 1 and 300"
+expect_tool_error "timeout: 0" InvalidArguments "^Invalid timeout value: argument 'timeout' must be between 1 and 300"
 post "$(call_body 1 execute_code '{"code":"print(1)","timeout":301}')" "${S[@]}"
 expect_tool_error "timeout: 301" InvalidArguments "'timeout'.*between 1 and 300"
 post "$(call_body 1 execute_code '{"code":"print(1)","timeout":-1e308}')" "${S[@]}"
@@ -233,7 +238,7 @@ expect_tool_error "empty code" InvalidArguments "'code'"
 post "$(call_body 1 execute_code '{}')" "${S[@]}"
 expect_tool_error "missing code" InvalidArguments "missing required argument 'code'"
 post "$(call_body 1 execute_code '{"code":"print(1)","language":"ruby"}')" "${S[@]}"
-expect_tool_error "language ruby" InvalidArguments "'language'"
+expect_tool_error "language ruby" InvalidArguments '^Unsupported language: ruby\. Supported: python, javascript$'
 post "$(call_body 1 execute_code '{"code":"print(1)","shell":true}')" "${S[@]}"
 expect_tool_error "unknown argument" InvalidArguments "unknown argument 'shell'"
 post "$(call_body 1 execute_code '{"code":"print(1)\u0000import os"}')" "${S[@]}"
@@ -244,7 +249,7 @@ expect_tool_error "code over --max-code-size 1KiB" CodeTooLarge "2000 bytes"
 post "$(call_body 1 create_session '{"language":"python","session_id":"../x"}')" "${S[@]}"
 expect_tool_error "create_session id '../x'" InvalidArguments "session_id"
 post "$(call_body 1 create_session '{"language":"cobol"}')" "${S[@]}"
-expect_tool_error "create_session language cobol" InvalidArguments "'language'"
+expect_tool_error "create_session language cobol" InvalidArguments '^Unsupported language: cobol\. Supported: python, javascript$'
 post "$(call_body 1 install_package '{"package":"../../etc/passwd.whl","session_id":"abc"}')" "${S[@]}"
 expect_tool_error "install_package with a path" "" "paths are not accepted|session"
 post "$(call_body 12 execute_code '{"code":"print(6*7)"}')" "${S[@]}"
@@ -452,14 +457,14 @@ curl -s --no-progress-meter -Z --parallel-max 8 -o "$T/cs/#1.json" "${AUTH[@]}" 
     -H 'Mcp-Method: tools/call' -H 'Mcp-Name: create_session' \
     --data-binary "$(call_body 1 create_session '{"language":"python"}' "$META")" "$U?n=[1-1000]"
 secs=$(python3 -c "print(f'{$EPOCHREALTIME - $start:.1f}')")
-jq -r '[.result.isError, .result.structuredContent.error.type // ""] | map(tostring) | join(" ")' \
+jq -r '[.result.isError, (.result.structuredContent.error | if type == "object" then .type else . end) // ""] | map(tostring) | join(" ")' \
     "$T"/cs/*.json >"$T/cs.txt" 2>&1
-created=$(grep -c '^false $' "$T/cs.txt") refused=$(grep -c '^true TooManySessions$' "$T/cs.txt")
+created=$(grep -c '^false $' "$T/cs.txt") refused=$(grep -c '^true session_limit_exceeded$' "$T/cs.txt")
 other=$((1000 - created - refused))
-[ "$other" -gt 0 ] && echo "     other answers: $(grep -v '^false $\|^true TooManySessions$' "$T/cs.txt" | sort | uniq -c | head -5)"
+[ "$other" -gt 0 ] && echo "     other answers: $(grep -v '^false $\|^true session_limit_exceeded$' "$T/cs.txt" | sort | uniq -c | head -5)"
 echo "     1000 create_session in ${secs}s"
 expect_eq "exactly 50 sessions created" "$created" 50
-expect_eq "950 refused with TooManySessions" "$refused" 950
+expect_eq "950 refused with session_limit_exceeded" "$refused" 950
 expect_eq "no other answers" "$other" 0
 post26 "$(call_body 1 get_active_sessions '{}' "$META")"
 expect_eq "get_active_sessions lists 50" "$(jget '.result.structuredContent.sessions | length')" 50
@@ -472,7 +477,9 @@ expect_eq "destroy_session frees a place" "$(jget .result.isError)" false
 post26 "$(call_body 1 create_session '{"language":"javascript"}' "$META")"
 expect_eq "then create_session succeeds again" "$(jget .result.isError)" false
 post26 "$(call_body 1 create_session '{"language":"javascript"}' "$META")"
-expect_tool_error "and the next is refused again" TooManySessions "limit is 50"
+expect_tool_error "and the next is refused again" session_limit_exceeded '^Maximum sessions \(50\) reached\. Destroy existing sessions first\.$'
+expect_eq "the limit error has the original's fields" \
+    "$(jgetc '.result.structuredContent | [.active_sessions, .max_sessions, (.hint | test("destroy_session"))]')" '[50,50,true]'
 post26 "$(call_body 1 execute_code '{"code":"print(2**10)"}' "$META")"
 expect_eq "execute_code still answers" "$CODE|$(jget .result.structuredContent.stdout)" '200|1024'
 alive "create_session flood" "$MAIN_PID"
@@ -529,7 +536,7 @@ IN="$T/stdio.in"
     echo ''
     echo '   '
     printf '{"jsonrpc":"2.0","id":100,"method":"tools/call","params":{"name":"execute_code","arguments":{"code":"'
-    head -c $((9 * 1024 * 1024)) /dev/zero | tr '\0' '#'
+    head -c $((11 * 1024 * 1024)) /dev/zero | tr '\0' '#'
     printf '"}}}\n'
     init_body 2025-11-25; echo
     echo '{"jsonrpc":"2.0","method":"notifications/initialized"}'
@@ -572,8 +579,8 @@ J=$(cat "$T/stdio.out")
 byid() { jq -c --argjson id "$1" "select(type == \"object\" and .id == \$id) | $2" <<<"$J" | head -1; }
 expect_eq "stdio: 11 messages answered" "$(grep -c . "$T/stdio.out")" 11
 expect_eq "stdio: invalid line -> -32700" "$(jq -c 'select(.error.code == -32700) | .id' <<<"$J" | head -1)" null
-expect_match "stdio: 9 MiB line -> -32600 and dropped" "$(jq -r 'select(.error.code == -32600) | .error.message' <<<"$J")" 'longer than 8388608'
-expect_eq "stdio: the 9 MiB request got no other answer" "$(byid 100 .)" ""
+expect_match "stdio: 11 MiB line -> -32600 and dropped" "$(jq -r 'select(.error.code == -32600) | .error.message' <<<"$J")" 'longer than 10485760'
+expect_eq "stdio: the 11 MiB request got no other answer" "$(byid 100 .)" ""
 expect_eq "stdio: initialize after the long line" "$(byid 1 .result.protocolVersion)" '"2025-11-25"'
 expect_eq "stdio: ping" "$(byid 2 .result)" '{}'
 expect_eq "stdio: CRLF line" "$(byid 3 .result)" '{}'
@@ -597,6 +604,31 @@ expect_eq "expiry: the idle session is gone" "$(jgetc '.result.structuredContent
 post26 "$(call_body 3 execute_code '{"code":"print(1)","session_id":"short-lived"}' "$META")"
 expect_tool_error "expiry: its id is reported as expired" UnknownSession 'expired after being idle'
 alive "expiry" "$EXPIRY_PID"
+
+section "sessions belong to their client (no token)"
+NO_TOKEN=1 start_server owners --workers 1 || exit 1
+OWNERS_PID=$PID
+U="http://127.0.0.1:$PORT/mcp"
+post26 "$(call_body 1 create_session '{"language":"python","session_id":"stateless-owned"}' "$META")"
+expect_eq "owners: a stateless client creates a session" "$(jgetc .result.structuredContent.session_id)" '"stateless-owned"'
+post26 "$(call_body 2 execute_code '{"code":"x = \"même adresse ✓\"","session_id":"stateless-owned"}' "$META")"
+post26 "$(call_body 3 execute_code '{"code":"print(x)","session_id":"stateless-owned"}' "$META")"
+expect_eq "owners: stateless requests from one address are one client" "$(jget .result.structuredContent.stdout)" 'même adresse ✓'
+initialize 2025-11-25
+SO=(-H "Mcp-Session-Id: $SID" -H 'MCP-Protocol-Version: 2025-11-25')
+post "$(call_body 4 get_workspace_info '{"session_id":"stateless-owned"}')" "${SO[@]}"
+expect_tool_error "owners: a protocol session does not see it" UnknownSession '^Session stateless-owned not found'
+post "$(call_body 5 get_active_sessions '{}')" "${SO[@]}"
+expect_eq "owners: nor list it" "$(jgetc '.result.structuredContent.sessions')" '[]'
+post "$(call_body 6 destroy_session '{"session_id":"stateless-owned"}')" "${SO[@]}"
+expect_tool_error "owners: nor destroy it" UnknownSession '^Session stateless-owned not found'
+post "$(call_body 7 reset_all_sessions '{"cleanup_disk":true}')" "${SO[@]}"
+expect_eq "owners: reset_all_sessions clears none of it" "$(jgetc '.result.structuredContent')" '{"cleared_count":0,"disk_cleanup":true,"disk_errors":null}'
+post26 "$(call_body 8 execute_code '{"code":"print(x)","session_id":"stateless-owned"}' "$META")"
+expect_eq "owners: its owner still runs in it" "$(jget .result.structuredContent.stdout)" 'même adresse ✓'
+expect_match "owners: the owner is recorded as a hash, not an address or id" \
+    "$(cat "$T/owners/owners/stateless-owned")" '^o-[0-9a-f]{32}$'
+alive "owners" "$OWNERS_PID"
 
 section "stdio end of input"
 # A pipe that closes right after its request still gets the answer.

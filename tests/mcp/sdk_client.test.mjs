@@ -12,7 +12,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,7 +27,7 @@ const BIG_FUEL = '100000000000000'; // 1e14: minutes of busy loop (see the heade
 const EXPECTED_TOOLS = [
   'execute_code', 'create_session', 'destroy_session', 'list_runtimes',
   'list_available_packages', 'install_package', 'get_workspace_info', 'reset_workspace',
-  'cancel_execution', 'get_metrics', 'get_active_sessions',
+  'cancel_execution', 'get_metrics', 'get_active_sessions', 'reset_all_sessions',
 ];
 const BUSY_LOOP = 'while True: pass';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -58,7 +58,7 @@ function logTail(file, lines = 30) {
 const stdioTransport = {
   name: 'stdio',
   /* The SDK spawns the server itself; its stderr (JSON-line logs) goes to a file. */
-  async start() {
+  async start({ args = [] } = {}) {
     const dir = mkdtempSync(path.join(tmpdir(), 'lsb-mcp-sdk-stdio-'));
     const log = path.join(dir, 'server.log');
     const logStream = createWriteStream(log);
@@ -69,7 +69,7 @@ const stdioTransport = {
       async connect(name = 'lsb-sdk-test') {
         const transport = new StdioClientTransport({
           command: BINARY,
-          args: ['mcp', '--storage-dir', path.join(dir, 'storage'), '--fuel', BIG_FUEL],
+          args: ['mcp', '--storage-dir', path.join(dir, 'storage'), '--fuel', BIG_FUEL, ...args],
           stderr: 'pipe',
         });
         transport.stderr.pipe(logStream, { end: false });
@@ -88,16 +88,17 @@ const stdioTransport = {
 
 const httpTransport = {
   name: 'http',
-  /* Starts `mcp --http 127.0.0.1:PORT --auth-token T` and waits until it answers. */
-  async start() {
+  /* Starts `mcp --http 127.0.0.1:PORT --auth-token T` (no token when token
+   * is null) and waits until it answers. */
+  async start({ token = `tok-${process.pid}-${Date.now()}`, args = [] } = {}) {
     const dir = mkdtempSync(path.join(tmpdir(), 'lsb-mcp-sdk-http-'));
     const log = path.join(dir, 'server.log');
     const logStream = createWriteStream(log);
     const port = await freePort();
-    const token = `tok-${process.pid}-${Date.now()}`;
     const url = new URL(`http://127.0.0.1:${port}/mcp`);
     const server = spawn(BINARY, ['mcp', '--http', `127.0.0.1:${port}`, '--storage-dir',
-      path.join(dir, 'storage'), '--auth-token', token, '--fuel', BIG_FUEL],
+      path.join(dir, 'storage'), ...(token ? ['--auth-token', token] : []), '--fuel', BIG_FUEL,
+      ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout.pipe(logStream, { end: false });
     server.stderr.pipe(logStream, { end: false });
@@ -120,7 +121,7 @@ const httpTransport = {
       log,
       url,
       token,
-      async connect(name = 'lsb-sdk-test', headers = { Authorization: `Bearer ${token}` }) {
+      async connect(name = 'lsb-sdk-test', headers = token ? { Authorization: `Bearer ${token}` } : {}) {
         const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers } });
         const client = new Client({ name, version: '1.0.0' });
         await client.connect(transport);
@@ -267,8 +268,9 @@ const scenarios = [
       { session_id: id });
     assert.ok(w.sc.files_created.some((f) => f.includes('notes.txt')), JSON.stringify(w.sc.files_created));
     const info = await ok(client, 'get_workspace_info', { session_id: id });
-    const file = info.structuredContent.files.find((f) => f.path === 'notes.txt');
-    assert.ok(file, `notes.txt not listed: ${JSON.stringify(info.structuredContent.files)}`);
+    assert.deepEqual(info.structuredContent.files, ['notes.txt']);
+    const file = info.structuredContent.file_entries.find((f) => f.path === 'notes.txt');
+    assert.ok(file, `notes.txt not listed: ${JSON.stringify(info.structuredContent.file_entries)}`);
     assert.equal(file.size, 'hello from the sandbox'.length);
     assert.ok(text(info).includes('/app/notes.txt'), text(info));
     const { sc } = await run(client, "print(open('/app/notes.txt').read())", { session_id: id });
@@ -313,8 +315,9 @@ const scenarios = [
     assert.ok(text(py.res).includes(word), text(py.res));
     assert.ok(py.sc.files_created.some((f) => f.includes('données-ü.txt')), JSON.stringify(py.sc.files_created));
     const info = await ok(client, 'get_workspace_info', { session_id: id });
-    const file = info.structuredContent.files.find((f) => f.path === 'données-ü.txt');
-    assert.ok(file, JSON.stringify(info.structuredContent.files));
+    assert.ok(info.structuredContent.files.includes('données-ü.txt'), JSON.stringify(info.structuredContent.files));
+    const file = info.structuredContent.file_entries.find((f) => f.path === 'données-ü.txt');
+    assert.ok(file, JSON.stringify(info.structuredContent.file_entries));
     assert.equal(file.size, Buffer.byteLength(word));
     const err = await call(client, 'execute_code', { code: 'raise ValueError("ça ne va pas ✗")', session_id: id });
     assert.equal(err.structuredContent.success, false);
@@ -339,17 +342,19 @@ const scenarios = [
 
   ['an unknown session_id is an error', async ({ client }) => {
     const res = await fails(client, 'execute_code', { code: 'print(1)', session_id: 'no-such-session' });
-    assert.match(text(res), /Unknown session/);
+    assert.match(text(res), /^Session no-such-session not found/);
     assert.equal(res.structuredContent.error.type, 'UnknownSession');
   }],
 
   ['invalid arguments are errors', async ({ client }) => {
     const t0 = await fails(client, 'execute_code', { code: 'print(1)', timeout: 0 });
-    assert.match(text(t0), /timeout/);
+    assert.match(text(t0), /^Invalid timeout value/);
+    const t301 = await fails(client, 'execute_code', { code: 'print(1)', timeout: 301 });
+    assert.match(text(t301), /^Invalid timeout value/);
     const unknown = await fails(client, 'execute_code', { code: 'print(1)', bogus: 1 });
     assert.match(text(unknown), /bogus/);
     const lang = await fails(client, 'execute_code', { code: 'print(1)', language: 'cobol' });
-    assert.match(text(lang), /language/);
+    assert.match(text(lang), /^Unsupported language: cobol\. Supported: python, javascript/);
     const noCode = await fails(client, 'execute_code', {});
     assert.match(text(noCode), /code/);
     const noLang = await fails(client, 'create_session', {});
@@ -438,12 +443,78 @@ const scenarios = [
     await run(client, 'x = 1', { session_id: id });
     const d = await ok(client, 'destroy_session', { session_id: id });
     assert.equal(d.structuredContent.destroyed, true);
+    assert.equal(text(d), `Destroyed session ${id}`);
     const res = await fails(client, 'execute_code', { code: 'print(x)', session_id: id });
-    assert.match(text(res), /Unknown session/);
+    assert.match(text(res), new RegExp(`^Session ${id} not found`));
     const info = await fails(client, 'get_workspace_info', { session_id: id });
-    assert.match(text(info), /Unknown session/);
+    assert.match(text(info), new RegExp(`^Session ${id} not found`));
     const again = await fails(client, 'destroy_session', { session_id: id });
-    assert.match(text(again), /Unknown session/);
+    assert.match(text(again), new RegExp(`^Session ${id} not found`));
+  }],
+
+  ["the original's texts and fields: get_workspace_info, reset_workspace, get_metrics, null arguments", async ({ client }) => {
+    const id = await newSession(client, 'python');
+    const w = await run(client, "open('/app/résumé ☕.txt', 'w').write('naïve 日本')\nprint('écrit ✓')",
+      { session_id: id, timeout: null });
+    assert.equal(w.sc.stdout, 'écrit ✓\n');
+    const one = await run(client, 'print(2 + 2)', { session_id: null, timeout: null });
+    assert.equal(one.sc.session_id, null, 'session_id null is a one-shot run');
+    const info = await ok(client, 'get_workspace_info', { session_id: id });
+    const sc = info.structuredContent;
+    assert.equal(text(info).split('\n')[0], `Session ${id}: python, 1 executions, 1 files`);
+    assert.equal(sc.workspace_id, id);
+    assert.equal(sc.sandbox_session_id, id);
+    assert.equal(sc.language, 'python');
+    assert.equal(sc.execution_count, 1);
+    assert.deepEqual([sc.variables, sc.imports], [[], []]);
+    assert.deepEqual(sc.files, ['résumé ☕.txt']);
+    assert.equal(sc.is_expired, false);
+    assert.ok(sc.last_used_at >= sc.created_at && Math.abs(sc.created_at - Date.now() / 1000) < 120);
+    assert.equal(sc.system_files, undefined, 'system_files only when asked');
+    const sys = await ok(client, 'get_workspace_info', { session_id: id, include_system_files: true });
+    const first = text(sys).split('\n')[0];
+    const m = first.match(new RegExp(`^Session ${id}: python, 1 executions, 1 files \\((\\d+) system\\)$`));
+    assert.ok(m, first);
+    assert.equal(sys.structuredContent.system_files.length, Number(m[1]));
+    const r = await ok(client, 'reset_workspace', { session_id: id });
+    assert.equal(text(r), `Reset workspace session ${id}`);
+    assert.equal(r.structuredContent.session_id, id);
+    const after = await ok(client, 'get_workspace_info', { session_id: id });
+    assert.equal(text(after), `Session ${id}: python, 0 executions, 0 files`);
+    assert.match(text(await fails(client, 'reset_workspace', { session_id: 'no-such-reset' })),
+      /^Session no-such-reset not found/);
+    assert.match(text(await fails(client, 'cancel_execution', { session_id: 'no-such-cancel' })),
+      /^Session no-such-cancel not found/);
+    const metrics = await ok(client, 'get_metrics');
+    const mine = (await ok(client, 'get_active_sessions')).structuredContent.sessions.length;
+    const mt = text(metrics).match(/^MCP Server v(\d+\.\d+\.\d+): (\d+) tool executions, (\d+) active sessions$/);
+    assert.ok(mt, text(metrics));
+    const ms = metrics.structuredContent;
+    assert.deepEqual(ms.server, { version: mt[1], name: 'llm-wasm-sandbox' });
+    assert.equal(ms.sessions.active_count, mine);
+    assert.equal(Number(mt[3]), mine);
+    assert.equal(ms.tool_executions.total_count, Number(mt[2]));
+    assert.ok(ms.tool_executions.total_count > 8 && ms.tool_executions.error_count >= 2, JSON.stringify(ms.tool_executions));
+    assert.ok(ms.sessions.created_count >= 1 && ms.resources.total_fuel_consumed > 0, JSON.stringify(ms));
+    const rt = await ok(client, 'list_runtimes');
+    assert.match(text(rt), /^Available runtimes:\n\n🔹 python \(3\.11\)\n/);
+    assert.match(text(rt), /\n🔹 javascript \(ES2020\)\n/);
+    assert.match(text(rt), /💡 Tip: Use list_available_packages/);
+    const [py, js] = rt.structuredContent.runtimes;
+    for (const r of [py, js]) {
+      for (const k of ['name', 'version', 'description', 'features', 'api_patterns', 'helper_functions', 'fuel_requirements']) {
+        assert.ok(k in r, `${r.name} has ${k}`);
+      }
+      assert.ok(!('path' in r) && !('config' in r));
+    }
+    assert.ok(py.features.pre_installed_packages >= 20 && js.features.vendored_packages >= 8, JSON.stringify([py.features, js.features]));
+    const pk = await ok(client, 'list_available_packages');
+    assert.deepEqual(Object.keys(pk.structuredContent.packages), ['python_document_processing', 'python_text_data',
+      'python_utilities', 'python_stdlib_highlights', 'javascript_vendored_packages', 'javascript_stdlib',
+      'fuel_requirements', 'incompatible_c_extensions']);
+    assert.ok(pk.structuredContent.packages.python_document_processing.some((x) => x.startsWith('openpyxl ')));
+    assert.ok(pk.structuredContent.packages.javascript_vendored_packages.some((x) => x.startsWith('lodash ')));
+    assert.match(text(pk), /\nPython Document Processing:\n {2}- openpyxl /);
   }],
 ];
 
@@ -463,6 +534,17 @@ const httpScenarios = [
     assert.ok(Date.now() - started < 10_000);
     const m = await ok(second.client, 'get_metrics');
     assert.ok(m.structuredContent.http_sessions >= 2, `http_sessions = ${m.structuredContent.http_sessions}`);
+    await second.client.close();
+  }],
+
+  ['clients with the same bearer token share its sessions', async ({ env, client }) => {
+    const id = await newSession(client, 'python');
+    await run(client, "x = 'même jeton'", { session_id: id });
+    const second = await env.connect('lsb-sdk-test-same-token');
+    const listed = await ok(second.client, 'get_active_sessions');
+    assert.ok(listed.structuredContent.sessions.some((x) => x.session_id === id));
+    const { sc } = await run(second.client, 'print(x)', { session_id: id });
+    assert.equal(sc.stdout, 'même jeton\n');
     await second.client.close();
   }],
 
@@ -503,6 +585,170 @@ for (const tr of [stdioTransport, httpTransport]) {
     }
   });
 }
+
+/* ---- a small server: little fuel, two sessions, a 4 s TTL (stdio) --------- */
+
+/* Starts env with tr and opts before a describe's tests; stops it after
+ * (its folder stays when a test failed or LSB_KEEP is set). */
+function serverFor(tr, opts) {
+  const ctx = { failed: false };
+  before(async () => { ctx.env = await tr.start(opts); });
+  after(async () => {
+    await ctx.env?.stop();
+    if (ctx.env && !ctx.failed && !process.env.LSB_KEEP) rmSync(ctx.env.dir, { recursive: true, force: true });
+    else if (ctx.env) console.error(`server log tail (${ctx.env.log}):\n${logTail(ctx.env.log)}`);
+  });
+  /* a test that marks ctx.failed when it throws */
+  ctx.test = (name, fn) => test(name, { timeout: 120_000 }, async () => {
+    try {
+      await fn();
+    } catch (e) {
+      ctx.failed = true;
+      throw e;
+    }
+  });
+  return ctx;
+}
+
+describe('limits (stdio, --fuel 20000000 --max-sessions 2 --session-ttl 4)', () => {
+  const ctx = serverFor(stdioTransport, { args: ['--fuel', '20000000', '--max-sessions', '2', '--session-ttl', '4'] });
+  const sessionDir = (id) => path.join(ctx.env.dir, 'storage', 'sessions', id);
+
+  ctx.test('execute_code text ends with the fuel note when the fuel runs out', async () => {
+    const { client } = await ctx.env.connect();
+    const res = await call(client, 'execute_code', { code: "print('début ☕', flush=True)\nwhile True: pass" });
+    const sc = res.structuredContent;
+    assert.equal(res.isError, true, text(res));
+    assert.equal(sc.trap_reason, 'out_of_fuel', text(res));
+    assert.equal(sc.stdout, 'début ☕\n');
+    const fa = sc.fuel_analysis;
+    if (fa && fa.status) { // the result's fuel_analysis (another part of issue 9)
+      assert.equal(fa.status, 'exhausted');
+      assert.ok(fa.recommendation.length > 10, JSON.stringify(fa));
+      assert.ok(text(res).endsWith(`\n\n📊 Fuel Analysis: ${fa.recommendation}`), text(res));
+      assert.equal(text(res).split('📊').length, 2, 'the note appears once');
+    }
+    const small = await run(client, 'print(1)');
+    if (['warning', 'critical'].includes(small.sc.fuel_analysis?.status)) {
+      assert.ok(text(small.res).endsWith(`📊 Fuel Analysis: ${small.sc.fuel_analysis.recommendation}`));
+    } else {
+      assert.ok(!text(small.res).includes('📊'), text(small.res));
+    }
+  });
+
+  ctx.test("the session limit gives the original's error; reset_all_sessions ends the caller's sessions", async () => {
+    const { client } = await ctx.env.connect();
+    const a = await newSession(client, 'python');
+    const b = await newSession(client, 'javascript');
+    const over = await fails(client, 'create_session', { language: 'python' });
+    const message = 'Maximum sessions (2) reached. Destroy existing sessions first.';
+    assert.deepEqual(over.structuredContent, {
+      error: 'session_limit_exceeded', message, active_sessions: 2, max_sessions: 2,
+      hint: 'Use destroy_session to remove unused sessions, or wait for sessions to expire.',
+    });
+    assert.equal(text(over), message);
+    assert.equal((await run(client, 'print("sans session ✓")')).sc.stdout, 'sans session ✓\n', 'one-shot runs need no session');
+    assert.ok(existsSync(sessionDir(a)) && existsSync(sessionDir(b)));
+    const cleared = await ok(client, 'reset_all_sessions', { cleanup_disk: true });
+    assert.equal(text(cleared), 'Reset 2 sessions successfully');
+    assert.deepEqual(cleared.structuredContent, { cleared_count: 2, disk_cleanup: true, disk_errors: null });
+    for (const id of [a, b]) {
+      const gone = await fails(client, 'execute_code', { code: 'print(1)', session_id: id });
+      assert.match(text(gone), new RegExp(`^Session ${id} not found`));
+      assert.equal(existsSync(sessionDir(id)), false, `${id} deleted at once`);
+    }
+    // without cleanup_disk: the id is unknown at once, the files go at the next sweep
+    const c = await newSession(client, 'python');
+    await run(client, "open('/app/reste-ü.txt', 'w').write('ü')", { session_id: c });
+    const released = await ok(client, 'reset_all_sessions', {});
+    assert.equal(text(released), 'Reset 1 sessions successfully');
+    assert.deepEqual(released.structuredContent, { cleared_count: 1, disk_cleanup: false, disk_errors: null });
+    assert.deepEqual((await ok(client, 'get_active_sessions')).structuredContent.sessions, []);
+    assert.match(text(await fails(client, 'get_workspace_info', { session_id: c })), new RegExp(`^Session ${c} not found`));
+    const deadline = Date.now() + 15_000;
+    while (existsSync(sessionDir(c)) && Date.now() < deadline) await sleep(200);
+    assert.equal(existsSync(sessionDir(c)), false, 'the released workspace is deleted by the next sweep');
+    const none = await ok(client, 'reset_all_sessions', { cleanup_disk: false });
+    assert.equal(text(none), 'Reset 0 sessions successfully');
+    await newSession(client, 'python'); // the places are free again
+    await newSession(client, 'python');
+  });
+});
+
+/* ---- ownership over HTTP ---------------------------------------------------- */
+
+describe('sessions belong to the client that created them (HTTP, no token: the Mcp-Session-Id)', () => {
+  const ctx = serverFor(httpTransport, { token: null });
+
+  ctx.test("B cannot see, read, run in, reset, cancel, install into or destroy A's session; A still can", async () => {
+    const A = await ctx.env.connect('client-a');
+    const B = await ctx.env.connect('client-b');
+    assert.notEqual(A.transport.sessionId, B.transport.sessionId);
+    const id = await newSession(A.client, 'python');
+    await run(A.client, "secret = 'à moi 🔒'\nopen('/app/privé.txt', 'w').write(secret)", { session_id: id });
+    const listB = await ok(B.client, 'get_active_sessions');
+    assert.deepEqual(listB.structuredContent.sessions, []);
+    assert.equal(listB.structuredContent.summary.total_count, 0);
+    const notFound = new RegExp(`^Session ${id} not found`);
+    const attempts = [
+      ['get_workspace_info', { session_id: id, include_system_files: true }],
+      ['execute_code', { code: 'print(secret)', session_id: id }],
+      ['execute_code', { code: "print(open('/app/privé.txt').read())", session_id: id }],
+      ['reset_workspace', { session_id: id }],
+      ['cancel_execution', { session_id: id }],
+      ['install_package', { package: 'humanize', session_id: id }],
+      ['destroy_session', { session_id: id }],
+    ];
+    for (const [tool, args] of attempts) {
+      const res = await fails(B.client, tool, args);
+      assert.match(text(res), notFound, `${tool}: ${text(res)}`);
+      assert.equal(res.structuredContent.error.type, 'UnknownSession');
+      assert.doesNotMatch(JSON.stringify(res), /à moi|privé/);
+    }
+    const taken = await fails(B.client, 'create_session', { language: 'python', session_id: id });
+    assert.equal(taken.structuredContent.error.type, 'SessionExists', text(taken));
+    const resetB = await ok(B.client, 'reset_all_sessions', { cleanup_disk: true });
+    assert.equal(resetB.structuredContent.cleared_count, 0);
+    const mB = await ok(B.client, 'get_metrics');
+    assert.equal(mB.structuredContent.sessions.active_count, 0);
+    assert.match(text(mB), /, 0 active sessions$/);
+    // A still has its session, its variables and its files
+    const { sc } = await run(A.client, "print(secret, open('/app/privé.txt').read())", { session_id: id });
+    assert.equal(sc.stdout, 'à moi 🔒 à moi 🔒\n');
+    const listA = await ok(A.client, 'get_active_sessions');
+    assert.deepEqual(listA.structuredContent.sessions.map((x) => x.session_id), [id]);
+    const infoA = await ok(A.client, 'get_workspace_info', { session_id: id });
+    assert.deepEqual(infoA.structuredContent.files, ['privé.txt']);
+    assert.match(text(await ok(A.client, 'get_metrics')), /, 1 active sessions$/);
+    // B's own session is B's alone
+    const bId = await newSession(B.client, 'javascript');
+    assert.deepEqual((await ok(A.client, 'get_active_sessions')).structuredContent.sessions.map((x) => x.session_id), [id]);
+    assert.match(text(await fails(A.client, 'get_workspace_info', { session_id: bId })), new RegExp(`^Session ${bId} not found`));
+    assert.equal(text(await ok(A.client, 'destroy_session', { session_id: id })), `Destroyed session ${id}`);
+    // when B's protocol session ends (DELETE), its sessions are released for the sweep
+    const owners = path.join(ctx.env.dir, 'storage', 'owners');
+    assert.match(readFileSync(path.join(owners, bId), 'utf8'), /^o-[0-9a-f]{32}$/);
+    await B.transport.terminateSession();
+    assert.equal(readFileSync(path.join(owners, bId), 'utf8'), 'released');
+    assert.equal(existsSync(path.join(owners, id)), false, 'a destroyed session has no owner record');
+  });
+});
+
+describe('--share-sessions lets every client use every session (HTTP, no token)', () => {
+  const ctx = serverFor(httpTransport, { token: null, args: ['--share-sessions'] });
+
+  ctx.test("B sees and uses A's session", async () => {
+    const A = await ctx.env.connect('client-a');
+    const B = await ctx.env.connect('client-b');
+    const id = await newSession(A.client, 'python');
+    await run(A.client, "shared = 'partagé ✓'", { session_id: id });
+    const listB = await ok(B.client, 'get_active_sessions');
+    assert.ok(listB.structuredContent.sessions.some((x) => x.session_id === id));
+    assert.equal((await run(B.client, 'print(shared)', { session_id: id })).sc.stdout, 'partagé ✓\n');
+    assert.equal(text(await ok(B.client, 'destroy_session', { session_id: id })), `Destroyed session ${id}`);
+    assert.match(text(await fails(A.client, 'execute_code', { code: 'print(1)', session_id: id })), /not found/);
+  });
+});
 
 /* ---- the seed's entry point ------------------------------------------------ */
 

@@ -78,6 +78,7 @@ static void test_minimal_run(void **state) {
     assert_int_equal(a.run.policy.stderr_max, LSB_DEFAULT_STDERR_MAX);
     assert_null(a.run.policy.workspace);
     assert_int_equal(a.run.policy.env_count, 0);
+    assert_true(a.run.policy.inject_setup);
     cli_args_free(&a);
 }
 
@@ -87,8 +88,8 @@ static void test_all_options(void **state) {
     char err[CLI_ERR_MAX];
     int st = PARSE(&a, err, "run", "--json", "--lang", "js", "--fuel", "1000", "--memory", "64MiB",
                    "--timeout", "2.5", "--stdout-max", "10k", "--stderr-max", "1000", "--workspace",
-                   tmpdir, "--env", "A=1", "--env", "B=", "--env=C=x=y", "--assets", tmpdir, "-c",
-                   "console.log(1)");
+                   tmpdir, "--env", "A=1", "--env", "B=", "--env=C=x=y", "--assets", tmpdir,
+                   "--no-inject-setup", "-c", "console.log(1)");
     if (st != CLI_EXIT_OK) fail_msg("%s", err);
     assert_true(a.run.json);
     assert_int_equal(a.run.lang, LSB_LANG_JAVASCRIPT);
@@ -103,7 +104,31 @@ static void test_all_options(void **state) {
     assert_string_equal(a.run.policy.env[0], "A=1");
     assert_string_equal(a.run.policy.env[1], "B=");
     assert_string_equal(a.run.policy.env[2], "C=x=y");
+    assert_false(a.run.policy.inject_setup);
     cli_args_free(&a);
+}
+
+/* --no-inject-setup (the original's inject_setup=False) for run and
+ * session exec only; without it both inject. */
+static void test_no_inject_setup(void **state) {
+    (void)state;
+    cli_args a;
+    char err[CLI_ERR_MAX];
+    assert_int_equal(PARSE(&a, err, "run", "--no-inject-setup", "-c", "import tabulate"), 0);
+    assert_int_equal(a.action, CLI_ACTION_RUN);
+    assert_false(a.run.policy.inject_setup);
+    cli_args_free(&a);
+    assert_int_equal(PARSE(&a, err, "session", "exec", "s-1", "-c", "x=1", "--no-inject-setup"), 0);
+    assert_int_equal(a.session.cmd, CLI_SESSION_EXEC);
+    assert_false(a.session.run.policy.inject_setup);
+    cli_args_free(&a);
+    assert_int_equal(PARSE(&a, err, "session", "exec", "s-1", "-c", "x=1"), 0);
+    assert_true(a.session.run.policy.inject_setup);
+    cli_args_free(&a);
+    BAD(CLI_EXIT_USAGE, "--no-inject-setup takes no value", "run", "--no-inject-setup=1", "-c",
+        "1");
+    BAD(CLI_EXIT_USAGE, "unknown option '--no-inject-setup' for session create", "session",
+        "create", "--no-inject-setup");
 }
 
 static void test_equals_forms_and_aliases(void **state) {
@@ -197,24 +222,44 @@ static void test_help_text(void **state) {
     FILE *f = open_memstream(&text, &len);
     cli_print_help(f);
     fclose(f);
-    static const char *const must[] = {"-c CODE",      "--lang",
-                                       "--json",       "--fuel",
-                                       "--memory",     "--timeout",
-                                       "--stdout-max", "--stderr-max",
-                                       "--workspace",  "--env",
-                                       "--assets",     "--help",
-                                       "--version",    "5000000000",
-                                       "128 MiB",      "default 30",
-                                       "2000000",      "1000000",
-                                       "/app",         "/data",
-                                       "/external",    "/usr/local/lib",
-                                       "HOME=/app",    "LANG=C.UTF-8",
-                                       "PYTHONUTF8=1", "PYTHONHASHSEED=0",
-                                       "64 ",          "66 ",
-                                       "70 ",          "120 ",
-                                       "121 ",         "122 ",
-                                       "123 ",         "124 ",
-                                       "125 ",         "read-only",
+    static const char *const must[] = {"-c CODE",
+                                       "--lang",
+                                       "--json",
+                                       "--fuel",
+                                       "--memory",
+                                       "--timeout",
+                                       "--stdout-max",
+                                       "--stderr-max",
+                                       "--workspace",
+                                       "--env",
+                                       "--assets",
+                                       "--help",
+                                       "--no-inject-setup",
+                                       "inject_setup=False",
+                                       "--version",
+                                       "5000000000",
+                                       "128 MiB",
+                                       "default 30",
+                                       "2000000",
+                                       "1000000",
+                                       "/app",
+                                       "/data",
+                                       "/external",
+                                       "/usr/local/lib",
+                                       "HOME=/app",
+                                       "LANG=C.UTF-8",
+                                       "PYTHONUTF8=1",
+                                       "PYTHONHASHSEED=0",
+                                       "64 ",
+                                       "66 ",
+                                       "70 ",
+                                       "120 ",
+                                       "121 ",
+                                       "122 ",
+                                       "123 ",
+                                       "124 ",
+                                       "125 ",
+                                       "read-only",
                                        "read-write"};
     for (size_t i = 0; i < sizeof must / sizeof must[0]; i++)
         assert_contains(text, must[i]);
@@ -402,6 +447,7 @@ int main(void) {
         cmocka_unit_test(test_minimal_run),
         cmocka_unit_test(test_all_options),
         cmocka_unit_test(test_equals_forms_and_aliases),
+        cmocka_unit_test(test_no_inject_setup),
         cmocka_unit_test(test_language_from_extension),
         cmocka_unit_test(test_stdin),
         cmocka_unit_test(test_help_and_version),

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,20 +278,20 @@ static void test_file_not_found(void **state) {
 static void test_missing_vendored(void **state) {
     (void)state;
     lsb_result r = raised(PY, "ModuleNotFoundError", "No module named 'humanize'");
-    expect(&r, "MissingVendoredPackage", "ModuleNotFoundError: No module named 'humanize'",
+    expect(&r, "PackageNotInstalled", "ModuleNotFoundError: No module named 'humanize'",
            "'humanize' is not installed", "openpyxl", "xlsxwriter", "tabulate", "install_package",
            "/app/.lsb/site-packages", "/data/site-packages", NULL);
     r.error_message = "No module named 'bs4.element'; 'bs4' is not a package";
-    expect(&r, "MissingVendoredPackage", "", "'bs4' is not installed", NULL);
+    expect(&r, "PackageNotInstalled", "", "'bs4' is not installed", NULL);
     /* A vendored package that did not import: /data was replaced. */
     r.error_message = "No module named 'openpyxl'";
     expect(&r, "MissingVendoredPackage", "", "'openpyxl' is vendored", "--data", NULL);
 
     lsb_result j = raised(JS, "Error", "Cannot find module 'left-pad'\nAvailable: lodash");
-    expect(&j, "MissingVendoredPackage", "Error: Cannot find module 'left-pad'",
+    expect(&j, "PackageNotInstalled", "Error: Cannot find module 'left-pad'",
            "'left-pad' is not available", "lodash", "dayjs", "papaparse", "/data/js", NULL);
     j.error_message = "Cannot find module '@acme/tools/sub'";
-    expect(&j, "MissingVendoredPackage", "", "'@acme/tools' is not available", NULL);
+    expect(&j, "PackageNotInstalled", "", "'@acme/tools' is not available", NULL);
     j.error_message = "Cannot find module 'lodash/fp'";
     expect(&j, "MissingVendoredPackage", "", "'lodash' is vendored", "--data", NULL);
     assert_true(guidance_is_vendored(PY, "openpyxl"));
@@ -560,7 +561,7 @@ static void test_hostile_text(void **state) {
     r.error_message = "[Errno 44] No such file or directory: '%x%x%x%p'";
     expect(&r, "FileNotFound", "%x%x%x%p", "'%x%x%x%p' does not exist", NULL);
     lsb_result m = raised(JS, "Error", "Cannot find module '%s%n{vendored}'");
-    expect(&m, "MissingVendoredPackage", "%s%n{vendored}", "'%s%n{vendored}' is not", NULL);
+    expect(&m, "PackageNotInstalled", "%s%n{vendored}", "'%s%n{vendored}' is not", NULL);
 
     /* A 100 KB message with a 10 KB path of two-byte characters: the path
      * is cut (and marked) at a character boundary; the message with its
@@ -614,16 +615,17 @@ static void test_hostile_text(void **state) {
 
 /* ---- fuel_analysis ------------------------------------------------------ */
 
-/* Analyse consumed/budget and check status, percentage and suggestion. */
+/* Analyse consumed/budget and check status, percentage (consumed / budget
+ * * 100, unrounded) and suggestion. */
 static void fuel(uint64_t consumed, uint64_t budget, lsb_trap trap, const char *status, double pct,
                  uint64_t suggest) {
     lsb_result r = failed(PY);
     fuel_analysis a;
     r.fuel_consumed = consumed, r.fuel_budget = budget, r.trap = trap;
     fuel_analyze(&r, &a);
-    if (strcmp(fuel_status_name(a.status), status) != 0 || a.utilization_percent != pct ||
-        a.suggested_budget != suggest)
-        fail_msg("%llu/%llu: %s %.4f%% %llu, want %s %.4f%% %llu", (unsigned long long)consumed,
+    if (strcmp(fuel_status_name(a.status), status) != 0 ||
+        fabs(a.utilization_percent - pct) > 1e-6 || a.suggested_budget != suggest)
+        fail_msg("%llu/%llu: %s %.6f%% %llu, want %s %.6f%% %llu", (unsigned long long)consumed,
                  (unsigned long long)budget, fuel_status_name(a.status), a.utilization_percent,
                  (unsigned long long)a.suggested_budget, status, pct, (unsigned long long)suggest);
     assert_true(strlen(a.recommendation) > 20);
@@ -637,32 +639,151 @@ static void test_fuel_boundaries(void **state) {
     fuel(750, 1000, LSB_TRAP_NONE, "warning", 75, 1500);
     fuel(899, 1000, LSB_TRAP_NONE, "warning", 89.9, 1800);
     fuel(900, 1000, LSB_TRAP_NONE, "critical", 90, 1800);
-    fuel(1000, 1000, LSB_TRAP_NONE, "critical", 100, 2000);
+    fuel(999, 1000, LSB_TRAP_NONE, "critical", 99.9, 2000);
+    fuel(1000, 1000, LSB_TRAP_NONE, "exhausted", 100, 2000); /* >= 100%, as the original */
     fuel(1000, 1000, LSB_TRAP_OUT_OF_FUEL, "exhausted", 100, 2000);
     fuel(3, 1000, LSB_TRAP_OUT_OF_FUEL, "exhausted", 0.3, 2000); /* needed more than it had */
     /* Just below a threshold stays below, however large the numbers. */
-    fuel(8999999999ULL, 10000000000ULL, LSB_TRAP_NONE, "warning", 89.99, 18000000000ULL);
-    fuel(4999999999999ULL, 10000000000000ULL, LSB_TRAP_NONE, "efficient", 49.99, 10000000000000ULL);
-    fuel(UINT64_MAX / 10 * 9, UINT64_MAX, LSB_TRAP_NONE, "warning", 89.99, LSB_MAX_FUEL);
+    fuel(8999999999ULL, 10000000000ULL, LSB_TRAP_NONE, "warning", 89.99999999, 18000000000ULL);
+    fuel(4999999999999ULL, 10000000000000ULL, LSB_TRAP_NONE, "efficient", 49.99999999999,
+         10000000000000ULL);
+    fuel(UINT64_MAX / 10 * 9, UINT64_MAX, LSB_TRAP_NONE, "warning", 90.0, LSB_MAX_FUEL);
     fuel(0, 0, LSB_TRAP_NONE, "efficient", 0, 0);
-    fuel(100, 1000, LSB_TRAP_TIMEOUT, "efficient", 10, 1000); /* only out-of-fuel exhausts */
+    fuel(100, 1000, LSB_TRAP_TIMEOUT, "efficient", 10, 1000); /* only running out exhausts */
 
     lsb_result r = failed(PY);
     fuel_analysis a;
     r.fuel_consumed = 8999, r.fuel_budget = 10000;
-    fuel_analyze(&r, &a); /* the text never rounds across a threshold */
-    assert_non_null(strstr(a.recommendation, "89.9%"));
-    assert_non_null(strstr(a.recommendation, "--fuel 18000"));
+    fuel_analyze(&r, &a); /* status exact; the text shows %.1f, as the original's did */
+    assert_string_equal(fuel_status_name(a.status), "warning");
+    assert_non_null(strstr(a.recommendation, "(90.0%)"));
     r.trap = LSB_TRAP_OUT_OF_FUEL, r.fuel_consumed = 10000;
-    fuel_analyze(&r, &a);
-    assert_non_null(strstr(a.recommendation, "ran out of fuel after 10000"));
-    assert_non_null(strstr(a.recommendation, "--fuel 20000"));
     char *j = lsb_result_to_json(&r);
     assert_non_null(strstr(j, "\"status\":\"exhausted\""));
     assert_non_null(strstr(j, "\"utilization_percent\":100,"));
     free(j);
     assert_string_equal(fuel_status_name(FUEL_EXHAUSTED), "exhausted");
     assert_string_equal(fuel_status_name((fuel_status)99), "critical");
+}
+
+/* The recommendation of consumed/budget must be exactly want. */
+static void recommends(uint64_t consumed, uint64_t budget, lsb_trap trap, const char *want) {
+    lsb_result r = failed(PY);
+    fuel_analysis a;
+    r.fuel_consumed = consumed, r.fuel_budget = budget, r.trap = trap;
+    fuel_analyze(&r, &a);
+    if (strcmp(a.recommendation, want) != 0)
+        fail_msg("%llu/%llu:\n got [%s]\nwant [%s]", (unsigned long long)consumed,
+                 (unsigned long long)budget, a.recommendation, want);
+}
+
+/* SEED-SPEC 4.2's examples and texts, word for word. */
+static void test_fuel_recommendation_texts(void **state) {
+    (void)state;
+    const uint64_t B = 1000000000ULL;
+    recommends(4 * B, 5 * B, LSB_TRAP_NONE,
+               "\u26a0\ufe0f Fuel usage is high (80.0%). Consider increasing budget to 6B "
+               "instructions for similar tasks (current: 5B)");
+    recommends(47 * B / 10, 5 * B, LSB_TRAP_NONE,
+               "\U0001f6a8 Fuel usage is critical (94.0%). Increase budget to 9B instructions to "
+               "avoid exhaustion (current: 5B)");
+    recommends(5 * B, 5 * B, LSB_TRAP_OUT_OF_FUEL,
+               "\u26a0\ufe0f Fuel budget exhausted! Increase to at least 10B instructions "
+               "(current: 5B, consumed: 5.0B)");
+    recommends(3 * B, 5 * B, LSB_TRAP_NONE,
+               "Fuel usage is moderate (60.0%). Current budget is adequate, but consider "
+               "increasing if similar tasks are planned");
+    recommends(1 * B, 5 * B, LSB_TRAP_NONE, "Fuel budget is appropriate for this workload");
+    recommends(0, 5 * B, LSB_TRAP_NONE, "Fuel budget is appropriate for this workload");
+    /* S = max(1, round(suggested / 1e9)), Python's round: half to even. */
+    recommends(1250 * B / 1000, 1300 * B / 1000, LSB_TRAP_NONE,
+               "\U0001f6a8 Fuel usage is critical (96.2%). Increase budget to 2B instructions to "
+               "avoid exhaustion (current: 1B)");
+    recommends(1750 * B / 1000, 1800 * B / 1000, LSB_TRAP_NONE,
+               "\U0001f6a8 Fuel usage is critical (97.2%). Increase budget to 4B instructions to "
+               "avoid exhaustion (current: 2B)");
+    recommends(100000, 100000, LSB_TRAP_OUT_OF_FUEL,
+               "\u26a0\ufe0f Fuel budget exhausted! Increase to at least 1B instructions "
+               "(current: 0B, consumed: 0.0B)");
+    recommends(80000, 100000, LSB_TRAP_NONE,
+               "\u26a0\ufe0f Fuel usage is high (80.0%). Consider increasing budget to 1B "
+               "instructions for similar tasks (current: 0B)");
+}
+
+/* Analyse Python code that used consumed of 5B; the causes are checked. */
+static void causes(const char *code, lsb_language lang, uint64_t consumed, const char *cause,
+                   const char *in_recommendation) {
+    lsb_result r = failed(lang);
+    fuel_analysis a;
+    r.code = (char *)code;
+    r.fuel_consumed = consumed, r.fuel_budget = 5000000000ULL;
+    fuel_analyze(&r, &a);
+    if (!cause) {
+        if (a.causes_count != 0) fail_msg("[%s]: unexpected cause %s", code, a.likely_causes[0]);
+    } else if (a.causes_count != 1 || strcmp(a.likely_causes[0], cause) != 0) {
+        fail_msg("[%s]: causes %zu [%s], want [%s]", code, a.causes_count,
+                 a.causes_count ? a.likely_causes[0] : "", cause);
+    }
+    if (in_recommendation && !strstr(a.recommendation, in_recommendation))
+        fail_msg("[%s]: recommendation [%s] lacks [%s]", code, a.recommendation, in_recommendation);
+    assert_null(strstr(a.recommendation, "persistent session will cache imports"));
+}
+
+/* likely_causes: heavy imports read from the code, large data otherwise. */
+static void test_fuel_likely_causes(void **state) {
+    (void)state;
+    const uint64_t HIGH = 4000000000ULL; /* 80%: warning, so package notes apply */
+    causes("import openpyxl\nfrom jinja2 import Template\nprint('café ☕')", PY, HIGH,
+           "Heavy package imports detected: openpyxl, jinja2",
+           "(current: 5B). Package fuel requirements: openpyxl requires 5-7B for first import; "
+           "jinja2 requires 5-10B for first import. Note: this sandbox's interpreter snapshot "
+           "already imported openpyxl, jinja2, so importing them costs almost no fuel here");
+    causes("import os, tabulate as t; import markdown.extensions", PY, HIGH,
+           "Heavy package imports detected: tabulate, markdown",
+           "tabulate requires 2-2B for first import; markdown requires 2-2B for first import");
+    causes("  import dateutil.parser as dp", PY, HIGH,
+           "Heavy package imports detected: python-dateutil",
+           "python-dateutil requires 2-2B for first import. Note: a session served by a "
+           "long-running process");
+    causes("import PYPDF2", PY, HIGH, "Heavy package imports detected: PyPDF2",
+           "PyPDF2 requires "
+           "5-6B");
+    /* Efficient runs name the cause but add no package notes (the original's). */
+    causes("import openpyxl", PY, 1000, "Heavy package imports detected: openpyxl",
+           "Fuel budget is appropriate for this workload");
+    causes("print('import openpyxl')\n# import jinja2\nfrom . import tabulate\nimportopenpyxl = 1",
+           PY, 1000, NULL, NULL);
+    causes("import openpyxl", JS, 1000, NULL, NULL); /* Python packages only */
+    causes(NULL, PY, 1000, NULL, NULL);
+    causes("x = sum(range(10**8))", PY, 3500000000ULL,
+           "High fuel usage suggests large dataset processing or complex computation", NULL);
+    causes("x = sum(range(10**8))", PY, 3000000000ULL, NULL, NULL); /* not above 3B */
+}
+
+/* fuel_analysis.c's list of pre-imported heavy packages must agree with
+ * the VENDOR_WARM_IMPORTS of guest/python/prelude.py. */
+static void test_fuel_preimported_matches_prelude(void **state) {
+    (void)state;
+    static char text[1 << 16];
+    FILE *f = fopen("guest/python/prelude.py", "r");
+    if (!f) fail_msg("cannot open guest/python/prelude.py: run from the repository root");
+    size_t len = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[len] = '\0';
+    char *warm = strstr(text, "VENDOR_WARM_IMPORTS = (");
+    assert_non_null(warm);
+    char *end = strchr(warm, ')');
+    assert_non_null(end);
+    *end = '\0';
+    const char *heavy[] = {"openpyxl", "PyPDF2", "jinja2", "tabulate", "markdown"};
+    char quoted[64];
+    for (size_t i = 0; i < sizeof heavy / sizeof heavy[0]; i++) {
+        snprintf(quoted, sizeof quoted, "\"%s\"", heavy[i]);
+        if ((strstr(warm, quoted) != NULL) != fuel_heavy_preimported(heavy[i]))
+            fail_msg("%s: prelude.py and fuel_analysis.c disagree on pre-importing it", heavy[i]);
+    }
+    assert_null(strstr(warm, "\"dateutil\""));
+    assert_false(fuel_heavy_preimported("python-dateutil"));
 }
 
 /* ---- the catalogue as data ---------------------------------------------- */
@@ -679,6 +800,7 @@ static void test_catalogue_check(void **state) {
                           "PathOutsideWorkspace",
                           "FileNotFound",
                           "MissingVendoredPackage",
+                          "PackageNotInstalled",
                           "NativeExtensionUnavailable",
                           "SyntaxError",
                           "RecursionError",
@@ -818,6 +940,9 @@ int main(void) {
         cmocka_unit_test(test_no_null_lists),
         cmocka_unit_test(test_hostile_text),
         cmocka_unit_test(test_fuel_boundaries),
+        cmocka_unit_test(test_fuel_recommendation_texts),
+        cmocka_unit_test(test_fuel_likely_causes),
+        cmocka_unit_test(test_fuel_preimported_matches_prelude),
         cmocka_unit_test(test_catalogue_check),
         cmocka_unit_test(test_docs_point_at_readme),
         cmocka_unit_test(test_vendored_lists_match_build),

@@ -53,6 +53,15 @@ static void test_defaults(void **state) {
     assert_int_equal(o.max_external_mb, 50);
     assert_int_equal(o.fuel, LSB_MCP_FUEL);
     assert_string_equal(o.auth_token, "");
+    /* the original's MCPConfig: 50 sessions, 600 s idle, 256 MB, 10 MB bodies */
+    assert_int_equal(o.max_sessions, 50);
+    assert_int_equal(o.session_ttl_s, 600);
+    assert_int_equal(o.memory_bytes, 256ULL << 20);
+    assert_int_equal(o.max_body_bytes, 10ULL << 20);
+    assert_false(o.share_sessions);
+    mcp_opt_free(&o);
+    assert_int_equal(parse(&o, err, sizeof err, "--share-sessions", NULL), 0);
+    assert_true(o.share_sessions);
     mcp_opt_free(&o);
 }
 
@@ -129,7 +138,7 @@ static void test_config_file_and_precedence(void **state) {
     (void)state;
     const char *path =
         config_file("; comment\n[server]\nworkers = 4\nhttp = 0.0.0.0:7000\n"
-                    "[limits]\nmax_sessions = 12\nmemory = 256MiB\n"
+                    "[limits]\nmax_sessions = 12\nmemory = 192MiB\n"
                     "[security]\nallowed_origin = https://a.example https://b.example\n"
                     "audit_content = true\n[external]\n"
                     "max_external_file_size_mb = 3\n");
@@ -138,7 +147,7 @@ static void test_config_file_and_precedence(void **state) {
     assert_int_equal(parse(&o, err, sizeof err, "--config", path, "--workers", "2", NULL), 0);
     assert_int_equal(o.workers, 2); /* the command line wins */
     assert_int_equal(o.max_sessions, 12);
-    assert_int_equal(o.memory_bytes, 256ULL << 20);
+    assert_int_equal(o.memory_bytes, 192ULL << 20);
     assert_true(o.http);
     assert_string_equal(o.listen, "0.0.0.0:7000");
     assert_int_equal(o.origin_count, 2);

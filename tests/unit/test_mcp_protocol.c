@@ -16,6 +16,7 @@
 #include "mcp/calls.h"
 #include "mcp/jsonrpc.h"
 #include "mcp/protocol.h"
+#include "mcp/schema.h"
 #include "mcp/tool_result.h"
 #include "mcp/tools.h"
 
@@ -62,6 +63,7 @@ static const mcp_tool_binding stub_runs[] = {
     {"cancel_execution", stub_run},
     {"get_metrics", stub_run},
     {"get_active_sessions", stub_run},
+    {"reset_all_sessions", stub_run},
 };
 
 static int setup(void **state) {
@@ -269,7 +271,7 @@ static void test_tools_list_schemas(void **state) {
     json_t *m = send_as(p, NULL, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
     json_t *tools = json_object_get(result_of(m), "tools"), *t;
     size_t i;
-    assert_int_equal(json_array_size(tools), 11);
+    assert_int_equal(json_array_size(tools), 12); /* the original's 11 and install_package */
     json_array_foreach(tools, i, t) {
         json_t *schema = json_object_get(t, "inputSchema");
         assert_string_equal(json_string_value(json_object_get(schema, "type")), "object");
@@ -304,10 +306,17 @@ static void test_tool_argument_checks(void **state) {
         {"execute_code", "{}", "missing required argument 'code'"},
         {"execute_code", "{\"code\":5}", "'code' must be a string"},
         {"execute_code", "{\"code\":\"\"}", "'code' must be 1 to"},
-        {"execute_code", "{\"code\":\"x\",\"timeout\":0}", "'timeout' must be between 1 and 300"},
+        {"execute_code", "{\"code\":\"x\",\"timeout\":0}",
+         "Invalid timeout value: argument 'timeout' must be between 1 and 300"},
         {"execute_code", "{\"code\":\"x\",\"timeout\":301}", "between 1 and 300"},
-        {"execute_code", "{\"code\":\"x\",\"timeout\":\"5\"}", "'timeout' must be a number"},
-        {"execute_code", "{\"code\":\"x\",\"language\":\"ruby\"}", "must be one of"},
+        {"execute_code", "{\"code\":\"x\",\"timeout\":\"5\"}", "'timeout' must be an integer"},
+        {"execute_code", "{\"code\":\"x\",\"timeout\":2.5}", "'timeout' must be an integer"},
+        {"execute_code", "{\"code\":\"x\",\"session_id\":7}", "'session_id' must be a string"},
+        {"execute_code", "{\"code\":\"x\",\"language\":\"ruby\"}",
+         "Unsupported language: ruby. Supported: python, javascript"},
+        {"create_session", "{\"language\":\"cobol\"}",
+         "Unsupported language: cobol. Supported: python, javascript"},
+        {"reset_all_sessions", "{\"cleanup_disk\":1}", "'cleanup_disk' must be a boolean"},
         {"execute_code", "{\"code\":\"x\",\"extra\":1}", "unknown argument 'extra'"},
         {"create_session", "{}", "missing required argument 'language'"},
         {"create_session", "{\"language\":\"python\",\"auto_persist_globals\":\"yes\"}",
@@ -337,6 +346,53 @@ static void test_tool_argument_checks(void **state) {
     mcp_peer_unref(p);
 }
 
+/* The original's optional arguments ("X | None = None") accept null: the
+ * tool's schema passes them (the tool then uses the default). */
+static void test_null_optional_arguments(void **state) {
+    (void)state;
+    static const struct {
+        const char *tool, *args;
+    } calls[] = {
+        {"execute_code", "{\"code\":\"print('café')\",\"timeout\":null,\"session_id\":null}"},
+        {"execute_code", "{\"code\":\"x\",\"timeout\":300,\"language\":\"javascript\"}"},
+        {"create_session", "{\"language\":\"python\",\"session_id\":null}"},
+        {"reset_all_sessions", "{\"cleanup_disk\":true}"},
+        {"reset_all_sessions", "{}"},
+    };
+    for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+        const mcp_tool *t = mcp_tools_find(tools, calls[i].tool);
+        json_t *args = json_loads(calls[i].args, 0, NULL);
+        char why[256];
+        assert_non_null(t);
+        assert_non_null(args);
+        const char *bad = mcp_schema_check(t->schema, t->name, args, why, sizeof why);
+        if (bad != NULL) fail_msg("%s %s refused: %s", calls[i].tool, calls[i].args, bad);
+        json_decref(args);
+    }
+}
+
+/* The original's session-limit error: its message is the text, and the
+ * structured content has exactly its five keys. */
+static void test_session_limit_error(void **state) {
+    (void)state;
+    mcp_options opt;
+    mcp_opt_defaults(&opt);
+    opt.max_sessions = 7;
+    json_t *r = mcp_result_session_limit(&opt, 7), *sc = json_object_get(r, "structuredContent");
+    const char *message = "Maximum sessions (7) reached. Destroy existing sessions first.";
+    assert_true(json_is_true(json_object_get(r, "isError")));
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(r, "content"), 0), "text")),
+                        message);
+    json_t *want =
+        json_pack("{s:s, s:s, s:i, s:i, s:s}", "error", "session_limit_exceeded", "message",
+                  message, "active_sessions", 7, "max_sessions", 7, "hint",
+                  "Use destroy_session to remove unused sessions, or wait for sessions to expire.");
+    assert_true(json_equal(sc, want));
+    json_decref(want);
+    json_decref(r);
+}
+
 static void test_inline_tool(void **state) {
     (void)state;
     mcp_peer *p = mcp_peer_new("test");
@@ -359,6 +415,8 @@ int main(void) {
         cmocka_unit_test(test_batches),
         cmocka_unit_test(test_tools_list_schemas),
         cmocka_unit_test(test_tool_argument_checks),
+        cmocka_unit_test(test_null_optional_arguments),
+        cmocka_unit_test(test_session_limit_error),
         cmocka_unit_test(test_inline_tool),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

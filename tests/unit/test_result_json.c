@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sandbox/error_guidance.h"
 #include "sandbox/fuel_analysis.h"
 #include "sandbox/guidance.h"
 #include "sandbox/policy.h"
@@ -177,6 +178,12 @@ static void test_locale_decimal_point(void **state) {
 
 /* ---- lsb_result ---- */
 
+/* The fuel_analysis of base_result, as written. */
+#define FUEL_OK                                                                                    \
+    "{\"consumed\":100,\"budget\":1000,\"utilization_percent\":10,\"status\":\"efficient\","       \
+    "\"recommendation\":\"Fuel budget is appropriate for this workload\",\"likely_causes\":[],"    \
+    "\"suggested_budget\":1000}"
+
 static void test_success_result(void **state) {
     (void)state;
     lsb_result r = base_result();
@@ -188,12 +195,12 @@ static void test_success_result(void **state) {
         j, "{\"success\":true,\"exit_code\":0,\"stdout\":\"hi\\n\",\"stderr\":\"\","
            "\"stdout_truncated\":false,\"stderr_truncated\":false,\"fuel_consumed\":100,"
            "\"fuel_budget\":1000,\"duration_ms\":1.25,\"memory_peak_bytes\":0,"
-           "\"memory_limit_bytes\":134217728,\"trap_reason\":null,\"files_created\":[],"
-           "\"files_modified\":[],\"warnings\":[],\"session_id\":null,\"runtime\":\"python\","
-           "\"error\":null,"
-           "\"fuel_analysis\":{\"consumed\":100,\"budget\":1000,\"utilization_percent\":10,"
-           "\"status\":\"efficient\",\"recommendation\":\"The code used 10.0% of its fuel "
-           "budget; the budget is ample.\",\"suggested_budget\":1000}}");
+           "\"memory_used_bytes\":0,\"memory_limit_bytes\":134217728,\"trap_reason\":null,"
+           "\"files_created\":[],\"files_modified\":[],\"warnings\":[],\"session_id\":null,"
+           "\"workspace_path\":null,\"runtime\":\"python\",\"error\":null,"
+           "\"fuel_analysis\":" FUEL_OK ",\"metadata\":{\"memory_pages\":1,"
+           "\"stdout_truncated\":false,\"stderr_truncated\":false,\"exit_code\":0,"
+           "\"trapped\":false,\"session_id\":null,\"fuel_analysis\":" FUEL_OK "}}");
     free(j);
 }
 
@@ -270,7 +277,7 @@ static void test_fuel_analysis(void **state) {
     fuel_case(80, 100, LSB_TRAP_NONE, "warning", 160);
     fuel_case(8999, 10000, LSB_TRAP_NONE, "warning", 18000);
     fuel_case(9000, 10000, LSB_TRAP_NONE, "critical", 18000);
-    fuel_case(10000, 10000, LSB_TRAP_NONE, "critical", 20000);
+    fuel_case(10000, 10000, LSB_TRAP_NONE, "exhausted", 20000); /* >= 100%: the original's */
     fuel_case(4123456789ULL, 5000000000ULL, LSB_TRAP_NONE, "warning", 8300000000ULL);
     fuel_case(4900000000ULL, 5000000000ULL, LSB_TRAP_NONE, "critical", 9800000000ULL);
     fuel_case(5000000000ULL, 5000000000ULL, LSB_TRAP_OUT_OF_FUEL, "exhausted", 10000000000ULL);
@@ -287,14 +294,16 @@ static void test_fuel_recommendations(void **state) {
     r.fuel_consumed = 5000000000ULL, r.fuel_budget = 5000000000ULL;
     r.trap = LSB_TRAP_OUT_OF_FUEL;
     fuel_analyze(&r, &a);
-    assert_contains(a.recommendation, "ran out of fuel");
-    assert_contains(a.recommendation, "infinite loop");
-    assert_contains(a.recommendation, "10000000000");
+    assert_string_equal(a.recommendation,
+                        "\u26a0\ufe0f Fuel budget exhausted! Increase to at least "
+                        "10B instructions (current: 5B, consumed: 5.0B)");
     assert_int_equal((int)a.utilization_percent, 100);
+    assert_int_equal(a.suggested_budget, 10000000000ULL);
     r.trap = LSB_TRAP_NONE, r.fuel_consumed = 8000000000ULL / 2;
     fuel_analyze(&r, &a);
-    assert_contains(a.recommendation, "80.0%");
-    assert_contains(a.recommendation, "--fuel 8000000000");
+    assert_contains(a.recommendation, "(80.0%)");
+    assert_contains(a.recommendation, "to 6B instructions");
+    assert_int_equal(a.suggested_budget, 8000000000ULL); /* ours: 2x consumed */
 }
 
 /* The error object of r must have this type, and guidance containing hint. */
@@ -350,7 +359,7 @@ static void test_guest_errors(void **state) {
     expect_error(&r, "NativeExtensionUnavailable", "ModuleNotFoundError: No module named 'numpy'",
                  "cannot be imported or installed here");
     r.error_message = "No module named 'humanize'";
-    expect_error(&r, "MissingVendoredPackage", "No module named 'humanize'", "install_package");
+    expect_error(&r, "PackageNotInstalled", "No module named 'humanize'", "install_package");
     r.error_message = "No module named"; /* no name to act on: the guest's type, its advice */
     expect_error(&r, "ModuleNotFoundError", "No module named", "no pip");
     r.error_type = "FileNotFoundError";
@@ -511,6 +520,349 @@ static void test_large_output(void **state) {
     free(big);
 }
 
+/* ---- the original system's keys: error_guidance, fuel_analysis, metadata ---- */
+
+/* r as a parsed JSON object (caller decrefs). */
+static json_t *parsed(const lsb_result *r) {
+    char *j = to_json(r);
+    json_error_t e;
+    json_t *v = json_loads(j, JSON_ALLOW_NUL, &e);
+    free(j);
+    assert_non_null(v);
+    return v;
+}
+
+/* The value at a dotted path ("metadata.trap_reason", "a.0.b"), or NULL. */
+static json_t *at(json_t *v, const char *path) {
+    char key[64];
+    for (const char *p = path; v && *p;) {
+        size_t n = strcspn(p, ".");
+        snprintf(key, sizeof key, "%.*s", (int)n, p);
+        v = json_is_array(v) ? json_array_get(v, (size_t)atoi(key)) : json_object_get(v, key);
+        p += n + (p[n] == '.');
+    }
+    return v;
+}
+
+/* The string at path, or "(missing)". */
+static const char *str_at(json_t *v, const char *path) {
+    json_t *s = at(v, path);
+    return json_is_string(s) ? json_string_value(s) : "(missing)";
+}
+
+/* Whether one actionable_guidance line of the result contains want. */
+static bool guidance_has(json_t *v, const char *want) {
+    json_t *lines = at(v, "error_guidance.actionable_guidance"), *line;
+    size_t i;
+    json_array_foreach(lines, i, line) if (strstr(json_string_value(line), want)) return true;
+    return false;
+}
+
+/* r's error_guidance: type, a line containing line (NULL: none checked),
+ * and the same object in metadata. Returns the parsed result. */
+static json_t *guided(const lsb_result *r, const char *type, const char *line) {
+    json_t *v = parsed(r);
+    if (strcmp(str_at(v, "error_guidance.error_type"), type) != 0)
+        fail_msg("error_type %s, want %s", str_at(v, "error_guidance.error_type"), type);
+    if (line && !guidance_has(v, line)) fail_msg("%s: no guidance line has [%s]", type, line);
+    assert_true(json_equal(at(v, "error_guidance"), at(v, "metadata.error_guidance")));
+    assert_true(json_is_array(at(v, "error_guidance.related_docs")));
+    assert_non_null(at(v, "error_guidance.related_docs.0"));
+    return v;
+}
+
+/* A failed Python run that raised type(message). */
+static lsb_result raised_py(const char *type, const char *message) {
+    lsb_result r = base_result();
+    r.success = false;
+    r.exit_code = 1;
+    r.error_type = (char *)type;
+    r.error_message = (char *)message;
+    return r;
+}
+
+static void test_seed_comma_numbers(void **state) {
+    (void)state;
+    char buf[EG_NUMBER_MAX];
+    const struct {
+        uint64_t v;
+        const char *want;
+    } cases[] = {{0, "0"},
+                 {999, "999"},
+                 {1000, "1,000"},
+                 {100000, "100,000"},
+                 {1234567, "1,234,567"},
+                 {5000000000ULL, "5,000,000,000"},
+                 {UINT64_MAX, "18,446,744,073,709,551,615"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        eg_commas(cases[i].v, buf, sizeof buf);
+        assert_string_equal(buf, cases[i].want);
+    }
+}
+
+static void test_seed_out_of_fuel(void **state) {
+    (void)state;
+    lsb_result r = base_result();
+    r.success = false, r.exit_code = 1;
+    r.trap = LSB_TRAP_OUT_OF_FUEL;
+    r.fuel_consumed = r.fuel_budget = 5000000000ULL;
+    json_t *v = guided(&r, "OutOfFuel", "Code execution exceeded the fuel budget");
+    json_t *lines = at(v, "error_guidance.actionable_guidance");
+    assert_string_equal(json_string_value(json_array_get(lines, json_array_size(lines) - 1)),
+                        "\nConcrete recommendation: Increase fuel_budget from 5,000,000,000 to "
+                        "10,000,000,000 instructions");
+    assert_string_equal(str_at(v, "error_guidance.code_examples.0.after"),
+                        "sandbox.execute(code, fuel_budget=10_000_000_000)  # CLI: --fuel "
+                        "10000000000");
+    assert_string_equal(str_at(v, "metadata.trap_reason"), "out_of_fuel");
+    assert_non_null(strstr(str_at(v, "metadata.trap_message"), "all fuel consumed"));
+    assert_true(json_is_true(at(v, "metadata.trapped")));
+    assert_string_equal(str_at(v, "fuel_analysis.status"), "exhausted");
+    assert_string_equal(str_at(v, "error.type"), "OutOfFuel"); /* ours stays */
+    json_decref(v);
+    r.fuel_consumed = 0; /* consumed unknown: the original's other line */
+    v = guided(&r, "OutOfFuel",
+               "\nConcrete recommendation: Increase fuel_budget to 10,000,000,000 instructions");
+    json_decref(v);
+}
+
+static void test_seed_memory(void **state) {
+    (void)state;
+    lsb_result r = raised_py("MemoryError", NULL); /* no trap: the original missed it */
+    json_t *v = guided(&r, "MemoryExhausted",
+                       "\nConcrete recommendation: Increase memory_bytes to 268,435,456 bytes");
+    assert_true(guidance_has(v, "Default: 128 MB"));
+    assert_string_equal(str_at(v, "metadata.trap_reason"), "proc_exit");
+    assert_string_equal(str_at(v, "metadata.trap_message"), "Exited with i32 exit status 1");
+    assert_true(json_is_false(at(v, "metadata.trapped")));
+    assert_string_equal(str_at(v, "error_guidance.code_examples.0.after"),
+                        "sandbox.execute(code, memory_bytes=268_435_456)  # CLI: --memory "
+                        "268435456");
+    json_decref(v);
+    r.trap = LSB_TRAP_MEMORY; /* our memory trap */
+    v = guided(&r, "MemoryExhausted", "Increase memory_bytes to 268,435,456");
+    assert_string_equal(str_at(v, "metadata.trap_reason"), "memory_limit");
+    assert_non_null(strstr(str_at(v, "metadata.trap_message"), "memory"));
+    json_decref(v);
+    lsb_result js = raised_py("InternalError", "out of memory"); /* QuickJS */
+    js.runtime = LSB_LANG_JAVASCRIPT;
+    js.memory_limit_bytes = 4096ULL << 20; /* at the maximum: nothing to double */
+    v = guided(&js, "MemoryExhausted", "memory_bytes is already at its maximum (4,294,967,296");
+    json_decref(v);
+}
+
+static void test_seed_path_restriction(void **state) {
+    (void)state;
+    lsb_result r =
+        raised_py("FileNotFoundError", "[Errno 44] No such file or directory: '/etc/passwd'");
+    json_t *v = guided(&r, "PathRestriction", "\nDetected invalid path: /etc/passwd");
+    assert_string_equal(str_at(v, "error_guidance.code_examples.0.before"),
+                        "with open('/etc/passwd', 'r') as f:");
+    assert_string_equal(str_at(v, "error_guidance.code_examples.0.after"),
+                        "with open('/app/data.txt', 'r') as f:");
+    assert_string_equal(str_at(v, "error.type"), "PathOutsideWorkspace"); /* ours stays */
+    json_decref(v);
+    lsb_result js = raised_py("Error", "ENOENT: no such file or directory, open '/home/u/x.csv'");
+    js.runtime = LSB_LANG_JAVASCRIPT; /* ours: JavaScript too, with a JavaScript example */
+    v = guided(&js, "PathRestriction", "Detected invalid path: /home/u/x.csv");
+    assert_string_equal(str_at(v, "error_guidance.code_examples.0.before"),
+                        "const text = readText('/home/u/x.csv');");
+    assert_string_equal(str_at(v, "error_guidance.code_examples.0.after"),
+                        "const text = readText('/app/data.txt');");
+    json_decref(v);
+    r = raised_py("PermissionError", "[Errno 2] denied: '/home/josé/café ☕.txt'");
+    v = guided(&r, "PathRestriction", "Detected invalid path: /home/josé/café ☕.txt");
+    json_decref(v);
+    r = raised_py("FileNotFoundError", "No such file or directory: '/application/x'");
+    v = guided(&r, "PathRestriction", "/application/x"); /* not /app: a prefix is no mount */
+    json_decref(v);
+    /* Inside a mount, /external included: not a restriction, our FileNotFound. */
+    const char *inside[] = {"'/external/in.csv'", "'/data/x.json'", "'/app/x.txt'", "'x.txt'"};
+    char msg[128];
+    for (size_t i = 0; i < sizeof inside / sizeof inside[0]; i++) {
+        snprintf(msg, sizeof msg, "[Errno 44] No such file or directory: %s", inside[i]);
+        r = raised_py("FileNotFoundError", msg);
+        v = guided(&r, "FileNotFound", NULL);
+        assert_true(json_is_null(at(v, "error_guidance.code_examples")));
+        json_decref(v);
+    }
+}
+
+static void test_seed_missing_vendored(void **state) {
+    (void)state;
+    const struct {
+        const char *module, *spelled;
+    } hits[] = {{"openpyxl", "openpyxl"},
+                {"PyPDF2", "PyPDF2"},
+                {"odf", "odf"},
+                {"pypdf2", "PyPDF2"},
+                {"attr", "attr"},
+                {"dateutil.parser", "dateutil"},
+                {"markupsafe", "markupsafe"},
+                {"XlsxWriter", "xlsxwriter"}};
+    char msg[128], after[160];
+    for (size_t i = 0; i < sizeof hits / sizeof hits[0]; i++) {
+        snprintf(msg, sizeof msg, "No module named '%s'", hits[i].module);
+        lsb_result r = raised_py("ModuleNotFoundError", msg);
+        json_t *v =
+            guided(&r, "MissingVendoredPackage", "sys.path.insert(0, '/data/site-packages')");
+        assert_true(guidance_has(v, "list_available_packages"));
+        snprintf(after, sizeof after,
+                 "import sys\nsys.path.insert(0, '/data/site-packages')\nimport %s  # \u2705 Works",
+                 hits[i].spelled);
+        assert_string_equal(str_at(v, "error_guidance.code_examples.0.after"), after);
+        if (strcmp(hits[i].module, hits[i].spelled) != 0 && !strchr(hits[i].module, '.'))
+            assert_true(guidance_has(v, "case-sensitive"));
+        json_decref(v);
+    }
+    lsb_result r = raised_py("ModuleNotFoundError", "No module named 'humanize'");
+    json_t *v = guided(&r, "PackageNotInstalled", "install_package"); /* not vendored */
+    json_decref(v);
+    r = raised_py("ModuleNotFoundError",
+                  "No module named 'mammoth'"); /* the original's, not ours */
+    v = guided(&r, "PackageNotInstalled", NULL);
+    json_decref(v);
+    r = raised_py("ModuleNotFoundError", "No module named 'numpy'");
+    v = guided(&r, "NativeExtensionUnavailable", NULL);
+    json_decref(v);
+}
+
+static void test_seed_quickjs_tuple(void **state) {
+    (void)state;
+    lsb_result r = raised_py("TypeError", "value is not iterable");
+    r.runtime = LSB_LANG_JAVASCRIPT;
+    r.stderr_data = "TypeError: value is not iterable\n    at <eval> (<string>:3)\n";
+    r.stderr_len = strlen(r.stderr_data);
+    json_t *v = guided(&r, "QuickJSTupleDestructuring", "\nProblematic code: line 3");
+    assert_true(guidance_has(v, "Use array destructuring"));
+    assert_non_null(strstr(str_at(v, "error_guidance.code_examples.0.after"), "const [status"));
+    assert_int_equal(json_array_size(at(v, "metadata.error_guidance.code_examples")), 1);
+    assert_string_equal(str_at(v, "metadata.runtime"), "javascript");
+    json_decref(v);
+    r.runtime = LSB_LANG_PYTHON; /* Python's TypeError keeps its own type */
+    v = guided(&r, "TypeError", NULL);
+    json_decref(v);
+}
+
+static void test_seed_require_vendor(void **state) {
+    (void)state;
+    lsb_result r = raised_py("Error", "Cannot find module 'csv-simple'\nAvailable modules: x");
+    r.runtime = LSB_LANG_JAVASCRIPT;
+    json_t *v = guided(&r, "MissingRequireVendor", "const csv = requireVendor('csv-simple');");
+    assert_true(guidance_has(v, "\nMissing package: csv-simple"));
+    assert_string_equal(str_at(v, "error_guidance.code_examples.0.after"),
+                        "const pkg = requireVendor('csv-simple');  // \u2705 Works");
+    json_decref(v);
+    r.error_message = "Cannot find module 'lodash'"; /* vendored here, not the original's */
+    v = guided(&r, "MissingVendoredPackage", NULL);
+    json_decref(v);
+    /* No error named: stderr is read, as the original read it. */
+    r.error_type = r.error_message = NULL;
+    r.stderr_data = "ReferenceError: 'json-utils' is not defined\n    at <eval> (<string>:1)\n";
+    r.stderr_len = strlen(r.stderr_data);
+    v = guided(&r, "MissingRequireVendor", "Missing package: json-utils");
+    json_decref(v);
+}
+
+static void test_seed_ours_for_the_rest(void **state) {
+    (void)state;
+    lsb_result r = raised_py("ZeroDivisionError", "division by zero");
+    json_t *v = guided(&r, "ZeroDivisionError", NULL);
+    assert_true(json_equal(at(v, "error_guidance.actionable_guidance"), at(v, "error.guidance")));
+    assert_true(json_equal(at(v, "error_guidance.related_docs"), at(v, "error.docs")));
+    assert_true(json_is_null(at(v, "error_guidance.code_examples")));
+    json_decref(v);
+    const struct {
+        lsb_trap trap;
+        const char *type, *reason, *message;
+    } traps[] = {
+        {LSB_TRAP_TIMEOUT, "Timeout", "timeout", "timed out after 2.5 seconds"},
+        {LSB_TRAP_CANCELLED, "Cancelled", "cancelled", "cancelled by the client"},
+        {LSB_TRAP_STACK_OVERFLOW, "RecursionError", "trap", "call stack exhausted"},
+        {LSB_TRAP_TRAP, "Trap", "trap", "wasm trap"},
+        {LSB_TRAP_KILLED, "Killed", "host_error", "killed by signal 9"},
+    };
+    for (size_t i = 0; i < sizeof traps / sizeof traps[0]; i++) {
+        r = base_result();
+        r.success = false, r.exit_code = 1, r.duration_ms = 2500, r.trap = traps[i].trap;
+        if (traps[i].trap == LSB_TRAP_KILLED) {
+            r.error_type = "Killed";
+            r.error_message = "the execution process was killed by signal 9 (Killed)";
+        }
+        v = guided(&r, traps[i].type, NULL);
+        assert_string_equal(str_at(v, "metadata.trap_reason"), traps[i].reason);
+        if (!strstr(str_at(v, "metadata.trap_message"), traps[i].message))
+            fail_msg("%s: trap_message [%s] lacks [%s]", traps[i].type,
+                     str_at(v, "metadata.trap_message"), traps[i].message);
+        assert_true(json_is_true(at(v, "metadata.trapped")));
+        json_decref(v);
+    }
+    r = base_result();
+    r.success = false, r.exit_code = 3; /* sys.exit(3): the original's proc_exit */
+    v = guided(&r, "NonZeroExit", NULL);
+    assert_string_equal(str_at(v, "metadata.trap_message"), "Exited with i32 exit status 3");
+    assert_int_equal(json_integer_value(at(v, "metadata.exit_code")), 3);
+    json_decref(v);
+}
+
+static void test_seed_success_and_metadata(void **state) {
+    (void)state;
+    lsb_result r = base_result();
+    r.memory_peak_bytes = 24903680;
+    r.workspace_path = "/tmp/ws-日本";
+    r.session_id = "s-1";
+    r.stderr_data = "avertissement: café ☕ 日本\n";
+    r.stderr_len = strlen(r.stderr_data);
+    json_t *v = parsed(&r);
+    assert_null(at(v, "error_guidance"));
+    assert_null(at(v, "metadata.error_guidance"));
+    assert_null(at(v, "metadata.trap_reason"));
+    assert_null(at(v, "metadata.trap_message"));
+    assert_null(at(v, "metadata.runtime")); /* Python has none, as in the original */
+    assert_int_equal(json_integer_value(at(v, "metadata.memory_pages")), 380);
+    assert_int_equal(json_integer_value(at(v, "memory_used_bytes")), 24903680);
+    assert_string_equal(str_at(v, "workspace_path"), "/tmp/ws-日本");
+    assert_string_equal(str_at(v, "metadata.session_id"), "s-1");
+    assert_string_equal(str_at(v, "stderr"), "avertissement: café ☕ 日本\n");
+    assert_true(json_equal(at(v, "fuel_analysis"), at(v, "metadata.fuel_analysis")));
+    assert_true(json_is_array(at(v, "fuel_analysis.likely_causes")));
+    json_decref(v);
+    const struct {
+        uint64_t peak, pages;
+    } pages[] = {{0, 1}, {1, 1}, {65536, 1}, {65537, 2}, {134217728, 2048}};
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        r.memory_peak_bytes = pages[i].peak;
+        v = parsed(&r);
+        assert_int_equal(json_integer_value(at(v, "metadata.memory_pages")), pages[i].pages);
+        json_decref(v);
+    }
+    r.runtime = LSB_LANG_JAVASCRIPT;
+    v = parsed(&r);
+    assert_string_equal(str_at(v, "metadata.runtime"), "javascript");
+    assert_int_equal(json_integer_value(at(v, "metadata.fuel_budget")), 1000);
+    assert_int_equal(json_integer_value(at(v, "metadata.memory_limit_bytes")), 128 << 20);
+    json_decref(v);
+}
+
+/* utilization_percent = round(consumed / budget * 100, 2). */
+static void test_seed_utilization(void **state) {
+    (void)state;
+    const struct {
+        uint64_t consumed, budget;
+        double want;
+    } cases[] = {{2, 3, 66.67}, {1, 3, 33.33}, {1, 8, 12.5}, {47, 50, 94}, {1, 100000, 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        lsb_result r = base_result();
+        r.fuel_consumed = cases[i].consumed, r.fuel_budget = cases[i].budget;
+        json_t *v = parsed(&r);
+        double got = json_number_value(at(v, "fuel_analysis.utilization_percent"));
+        if (fabs(got - cases[i].want) > 1e-9)
+            fail_msg("%llu/%llu: %.6f, want %.2f", (unsigned long long)cases[i].consumed,
+                     (unsigned long long)cases[i].budget, got, cases[i].want);
+        json_decref(v);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_invalid_utf8),
@@ -533,6 +885,16 @@ int main(void) {
         cmocka_unit_test(test_repair_random),
         cmocka_unit_test(test_result_free),
         cmocka_unit_test(test_large_output),
+        cmocka_unit_test(test_seed_comma_numbers),
+        cmocka_unit_test(test_seed_out_of_fuel),
+        cmocka_unit_test(test_seed_memory),
+        cmocka_unit_test(test_seed_path_restriction),
+        cmocka_unit_test(test_seed_missing_vendored),
+        cmocka_unit_test(test_seed_quickjs_tuple),
+        cmocka_unit_test(test_seed_require_vendor),
+        cmocka_unit_test(test_seed_ours_for_the_rest),
+        cmocka_unit_test(test_seed_success_and_metadata),
+        cmocka_unit_test(test_seed_utilization),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

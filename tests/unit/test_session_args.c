@@ -157,6 +157,15 @@ static void test_file_commands(void **state) {
     GOOD(&a, "files", "s1", "out", "--all");
     assert_string_equal(a.session.path, "out");
     assert_true(a.session.all);
+    assert_null(a.session.pattern);
+    cli_args_free(&a);
+    GOOD(&a, "files", "s1", "--pattern", "données/**/*.csv");
+    assert_string_equal(a.session.pattern, "données/**/*.csv");
+    assert_null(a.session.path);
+    cli_args_free(&a);
+    GOOD(&a, "files", "s1", "data", "--pattern=*.json");
+    assert_string_equal(a.session.pattern, "*.json");
+    assert_string_equal(a.session.path, "data");
     cli_args_free(&a);
     GOOD(&a, "read", "s1", "/app/x.bin");
     assert_int_equal(a.session.cmd, CLI_SESSION_READ);
@@ -167,8 +176,13 @@ static void test_file_commands(void **state) {
     assert_string_equal(a.session.path, "x.txt");
     assert_null(a.session.source);
     cli_args_free(&a);
+    assert_false(a.session.no_overwrite);
     GOOD(&a, "write", "s1", "x.txt", "-");
     assert_string_equal(a.session.source, "-");
+    cli_args_free(&a);
+    GOOD(&a, "write", "s1", "café.txt", "--no-overwrite");
+    assert_true(a.session.no_overwrite);
+    assert_string_equal(a.session.path, "café.txt");
     cli_args_free(&a);
     GOOD(&a, "write", "s1", "x.txt", "/etc/hostname");
     assert_string_equal(a.session.source, "/etc/hostname");
@@ -341,6 +355,9 @@ static void test_conflicting_options(void **state) {
     BAD(CLI_EXIT_USAGE, "both -c and a code file", "exec", "s1", "-c", "1", py);
     BAD(CLI_EXIT_USAGE, "-c given twice", "exec", "s1", "-c", "1", "-c", "2");
     BAD(CLI_EXIT_USAGE, "--json takes no value", "list", "--json=yes");
+    BAD(CLI_EXIT_USAGE, "--pattern given twice", "files", "s1", "--pattern", "*", "--pattern", "a");
+    BAD(CLI_EXIT_USAGE, "--pattern is empty", "files", "s1", "--pattern", "");
+    BAD(CLI_EXIT_USAGE, "--no-overwrite takes no value", "write", "s1", "p", "--no-overwrite=1");
 }
 
 /* Each option is accepted only by the subcommands it belongs to. */
@@ -354,6 +371,10 @@ static void test_options_per_subcommand(void **state) {
     BAD(CLI_EXIT_USAGE, "unknown option '--quota-bytes' for session exec", "exec", "s1",
         "--quota-bytes", "1MiB", "-c", "1");
     BAD(CLI_EXIT_USAGE, "unknown option '-r' for session files", "files", "s1", "-r");
+    BAD(CLI_EXIT_USAGE, "unknown option '--pattern' for session read", "read", "s1", "p",
+        "--pattern", "*");
+    BAD(CLI_EXIT_USAGE, "unknown option '--no-overwrite' for session rm", "rm", "s1", "p",
+        "--no-overwrite");
     BAD(CLI_EXIT_USAGE, "unknown option '--all' for session read", "read", "s1", "p", "--all");
     BAD(CLI_EXIT_USAGE, "unknown option '--older-than' for session list", "list", "--older-than",
         "1d");

@@ -311,7 +311,7 @@ test('after a successful run the persistable globals are saved as JSON', () => {
                  'n += 1'], ['--app', app, ...stateOpt]);
   expectOut(r, '');
   const saved = readFileSync(join(app, '.lsb', 'state.json'), 'utf8');
-  expect(saved === '{"n":2,"s":"hi","list":[1,{"b":2}],"obj":{"k":1},"g":{"d":"1970-01-01T00:00:00.000Z"}}', `saved ${saved}`);
+  expect(saved === '{"_state":{},"n":2,"s":"hi","list":[1,{"b":2}],"obj":{"k":1},"g":{"d":"1970-01-01T00:00:00.000Z"}}', `saved ${saved}`);
   expect(!existsSync(join(app, '.lsb', 'state.json.tmp')), 'no temp file left');
   const failed = run('n = 99; throw new Error("no")', ['--app', app, ...stateOpt]);
   expect(failed.status === 1 && readFileSync(join(app, '.lsb', 'state.json'), 'utf8') === saved, 'a failed run persists nothing', failed);
@@ -346,7 +346,18 @@ test('globals over state_max are not saved, with a warning', () => {
   const r = run('let big = "y".repeat(500)', ['--app', app, ...stateOpt, '--option', 'state_max=100']);
   expect(r.status === 0 && !existsSync(join(app, '.lsb', 'state.json')), 'nothing written', r);
   const w = warnings(r);
-  expect(w.length === 1 && /the globals need 510 bytes of JSON, over the 100-byte state limit/.test(w[0]), 'warning', r);
+  expect(w.length === 1 && /the globals need 522 bytes of JSON, over the 100-byte state limit/.test(w[0]), 'warning', r);
+});
+
+test('_state: {} before the first run with a state file, kept across live runs and restores', () => {
+  const app = tempDir('app');
+  const bump = '_state.counter = (_state.counter || 0) + 1; _state.word = "café ☕ 日本"; console.log(_state.counter)';
+  expectOut(run([bump, bump, bump], ['--app', app, ...stateOpt]), '1\n2\n3\n');
+  expect(JSON.parse(readFileSync(join(app, '.lsb', 'state.json'), 'utf8'))._state.counter === 3, 'saved 3');
+  expectOut(run(bump, ['--app', app, '--restore', ...stateOpt]), '4\n');
+  expectOut(run('console.log(typeof _state)'), 'undefined\n');
+  expectOut(run('_state = 1; throw new Error("no")', ['--app', app, '--restore', ...stateOpt]), '', 1);
+  expectOut(run('console.log(_state.counter, _state.word)', ['--app', app, '--restore', ...stateOpt]), '4 café ☕ 日本\n');
 });
 
 test('scratch=1 leaves no globals behind and persists nothing', () => {
@@ -371,16 +382,16 @@ cpSync(join(here, '..', 'lib'), join(dataDir, 'js'), { recursive: true });
 
 test('file helpers read and write under /app; /data is read-only', () => {
   const app = tempDir('app');
-  const code = `writeJson('d/x.json', {a: [1, 2]}); writeLines('l.txt', ['p', 'q']); appendText('l.txt', 'r\\n');
+  const code = `writeJson('d/x.json', {a: [1, 2]}); writeLines('l.txt', ['p', 'q']); appendText('l.txt', '\\nr\\n');
 writeBytes('b.bin', [0, 255, 7]); copyFile('b.bin', 'd');
 console.log(readJson('/app/d/x.json').a[1], readLines('l.txt').join(), fileSize('d/b.bin'), fileSize('none'), fileExists('d'));
 console.log(listFiles('.', {recursive: true}).join());
 try { writeText('/data/js/x', 'no') } catch (e) { console.log(e.code, e.message) }
 try { readText('nope.txt') } catch (e) { console.log(e.message) }`;
   expectOut(run(code, ['--app', app, '--data', dataDir]),
-    '2 p,q,r 3 null true\nb.bin,d,d/b.bin,d/x.json,l.txt\n' +
-    "EROFS EROFS: read-only file system, writeText '/data/js/x': /data is read-only: write under /app\n" +
-    "ENOENT: no such file or directory, open '/app/nope.txt'\n");
+    '2 p,q,r, 3 null true\nb.bin,d,d/b.bin,d/x.json,l.txt\n' +
+    "EROFS Cannot write file: /data/js/x (EROFS: read-only file system, writeText '/data/js/x': /data is read-only: write under /app)\n" +
+    "File not found: nope.txt (ENOENT: no such file or directory, open '/app/nope.txt')\n");
   expect(readFileSync(join(app, 'd', 'b.bin')).equals(Buffer.from([0, 255, 7])), 'binary copy');
 });
 

@@ -1,16 +1,19 @@
 /*
  * json-utils - small tools for JSON-shaped data in the sandbox.
  *
- *   const ju = require('json-utils');
- *   ju.get(obj, 'users[0].name', 'nobody')     ju.set(obj, 'a.b[2].c', 1)
+ *   const ju = requireVendor('json-utils');     // or require('json-utils')
+ *   ju.get(obj, 'users.0.name', 'nobody')      ju.set(obj, 'a.b[2].c', 1)
  *   ju.has(obj, ['a', 'b'])                     ju.unset(obj, 'a.b')
  *   ju.validate(value, { type: 'object', required: ['id'],
  *                        properties: { id: { type: 'integer', minimum: 1 } } })
  *     -> { valid: false, errors: ['$.id: must be >= 1'] }
+ *   ju.validate(value, { type: 'object', properties: { id: { type: 'integer', required: true } } })
  *   ju.clone(value)   ju.merge(a, b, ...)   ju.flatten(obj)   ju.unflatten(flat)
  *
- * A path is a string of dotted keys and [index] parts ('a.b[0]["x.y"]') or
- * an array of keys. Nothing here mutates its inputs except set and unset.
+ * A path is a string of dotted keys and [index] parts ('a.b[0]["x.y"]',
+ * 'users.0.age') or an array of keys. Nothing here mutates its inputs
+ * except set and unset. get, set, validate, clone and merge are the
+ * original system's json-utils API; the rest are ours.
  */
 'use strict';
 
@@ -160,7 +163,11 @@ function check(v, schema, where, errors) {
   }
   if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
     const props = schema.properties || {};
-    for (const k of schema.required || []) {
+    const required = Array.isArray(schema.required) ? schema.required.slice() : [];
+    for (const k of Object.keys(props)) {   /* the original's per-property required: true */
+      if (props[k] && props[k].required === true && !required.includes(k)) required.push(k);
+    }
+    for (const k of required) {
       if (!hasOwn(v, k)) errors.push(`${where}: missing required property ${JSON.stringify(k)}`);
     }
     for (const k of Object.keys(v)) {
@@ -175,8 +182,9 @@ function check(v, schema, where, errors) {
 /*
  * validate(value, schema): a small subset of JSON Schema: type (string or
  * list; 'integer' too), enum, const, minimum, maximum, minLength,
- * maxLength, pattern, items, minItems, maxItems, properties, required,
- * additionalProperties. Returns { valid, errors } with one message per
+ * maxLength, pattern, items, minItems, maxItems, properties, required
+ * (a list of names, or, as in the original, `required: true` inside a
+ * property's schema), additionalProperties. Returns { valid, errors } with one message per
  * problem, each starting with its path ('$.a[0]').
  */
 function validate(value, schema) {

@@ -1,21 +1,41 @@
 /*
- * sandbox-utils - JavaScript counterparts of a few file and text
- * utilities (grep, head, tail, wc, find, tree, sed -i, du), built on the
- * sandbox's global file helpers (readText, listFiles, ...).
+ * sandbox-utils - the sandbox's file helpers as a module, and JavaScript
+ * counterparts of a few file and text utilities (grep, head, tail, wc,
+ * find, tree, sed -i, du), built on those helpers.
  *
- *   const su = require('sandbox-utils');
+ *   const su = requireVendor('sandbox-utils');  // or require('sandbox-utils')
+ *   su.readJson('/app/cfg.json'); su.writeLines('/app/out.txt', ['a', 'b'])
  *   su.grep(/error/i, '/app/logs')     // [{ file, line, text }, ...]
  *   su.head('/app/data.csv', 5)         // first 5 lines
  *   su.wc('/app/notes.txt')             // { lines, words, chars, bytes }
  *   su.find('/app', '*.json')           // ['/app/a.json', '/app/sub/b.json']
  *   console.log(su.tree('/app'))
  *
- * Paths are absolute or relative to /app, as for the helpers; results
- * name files by absolute path and are sorted.
+ * The original system's sandbox-utils.js exported twelve file helpers
+ * (readJson, writeJson, readText, writeText, fileExists, readLines,
+ * writeLines, appendText, fileSize, listFiles, copyFile, removeFile);
+ * here they are the same functions as the globals of those names, taken
+ * when the module is first loaded. Paths are absolute or relative to
+ * /app, as for the helpers; results name files by absolute path and are
+ * sorted.
  */
 'use strict';
 
 const APP = '/app';
+
+/* The global file helpers this module re-exports (the original's 12). */
+const HELPER_NAMES = ['readJson', 'writeJson', 'readText', 'writeText', 'fileExists', 'readLines',
+  'writeLines', 'appendText', 'fileSize', 'listFiles', 'copyFile', 'removeFile'];
+const helpers = {};
+for (const name of HELPER_NAMES) helpers[name] = globalThis[name];
+
+/* The lines of a file without a last empty one after a final line break
+   (readLines, as the original, keeps it). */
+const fileLines = (path) => {
+  const lines = helpers.readLines(path);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+};
 
 /* The absolute, normalised form of a path (relative ones are under /app). */
 const abs = (p) => {
@@ -92,7 +112,7 @@ function grep(pattern, paths = '.', options = {}) {
   const out = [];
   for (const file of files) {
     if (include && !include.test(file.slice(file.lastIndexOf('/') + 1))) continue;
-    const lines = globalThis.readLines(file);
+    const lines = fileLines(file);
     for (let i = 0; i < lines.length; i++) {
       if (re.test(lines[i])) {
         out.push({ file, line: i + 1, text: lines[i] });
@@ -104,8 +124,8 @@ function grep(pattern, paths = '.', options = {}) {
 }
 
 /* head(path, n=10) / tail(path, n=10): the first / last n lines. */
-const head = (path, n = 10) => globalThis.readLines(path).slice(0, Math.max(0, n));
-const tail = (path, n = 10) => (n > 0 ? globalThis.readLines(path).slice(-n) : []);
+const head = (path, n = 10) => fileLines(path).slice(0, Math.max(0, n));
+const tail = (path, n = 10) => (n > 0 ? fileLines(path).slice(-n) : []);
 
 /* wc(path): { lines, words, chars, bytes }, like wc -l -w -m -c. */
 function wc(path) {
@@ -168,11 +188,12 @@ function replaceInFile(path, search, replacement) {
 
 /* sortLines(path, { unique, numeric, reverse }): the sorted lines. */
 function sortLines(path, options = {}) {
-  let lines = globalThis.readLines(path);
+  let lines = fileLines(path);
   lines.sort(options.numeric ? (a, b) => parseFloat(a) - parseFloat(b) : undefined);
   if (options.reverse) lines.reverse();
   if (options.unique) lines = lines.filter((l, i) => i === 0 || l !== lines[i - 1]);
   return lines;
 }
 
-module.exports = { find, grep, head, tail, wc, du, tree, replaceInFile, sortLines, globToRegExp };
+module.exports = Object.assign({}, helpers,
+  { find, grep, head, tail, wc, du, tree, replaceInFile, sortLines, globToRegExp });

@@ -1,24 +1,31 @@
 /*
  * string-utils - everyday string helpers for the sandbox.
  *
- *   const su = require('string-utils');
+ *   const su = requireVendor('string-utils');   // or require('string-utils')
  *   su.slugify('Héllo, World!')        // 'hello-world'
  *   su.camelCase('user_first-name')    // 'userFirstName'
  *   su.snakeCase('userFirstName')      // 'user_first_name'
  *   su.truncate('abcdefgh', 5)         // 'ab...'
- *   su.wordCount('one two  three')     // 3
+ *   su.pad('7', 3, '0', 'left')        // '007'
+ *   su.isPalindrome('Never odd or even')  // true
  *
- * Case conversions split words at spaces, punctuation, '_' and '-', and at
- * lower-to-upper and letter-to-digit changes ('parseHTTPResponse2' ->
- * parse, HTTP, Response, 2). Every function takes and returns strings,
- * converting a non-string argument with String() first.
+ * The original system's string-utils API (slugify, truncate, capitalize,
+ * camelCase, snakeCase, kebabCase, pad, clean, count, reverse,
+ * isPalindrome, words, wordCount), the functions its documentation
+ * promised but never had (upperFirst, lowerFirst, padStart, padEnd, trim,
+ * split, join), and ours. Case conversions split words at spaces,
+ * punctuation, '_' and '-', and at lower-to-upper and letter-to-digit
+ * changes ('parseHTTPResponse2' -> parse, HTTP, Response, 2; see
+ * splitWords). Every function takes and returns strings, converting a
+ * non-string argument with String() first (null and undefined are '').
  */
 'use strict';
 
 const str = (s) => (s === null || s === undefined ? '' : String(s));
 
-/* words('fooBar_baz-QUX 2x') -> ['foo', 'Bar', 'baz', 'QUX', '2', 'x'] */
-function words(s) {
+/* splitWords('fooBar_baz-QUX 2x') -> ['foo', 'Bar', 'baz', 'QUX', '2', 'x']:
+   the words the case conversions work on. */
+function splitWords(s) {
   return str(s)
     .replace(/([\p{Ll}\d])(\p{Lu})/gu, '$1 $2')
     .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')
@@ -28,17 +35,22 @@ function words(s) {
     .filter(Boolean);
 }
 
+/* words('Hello, wörld_1 x') -> ['Hello', 'wörld_1', 'x']: runs of letters,
+   digits and '_', like the original's /\b\w+\b/g but with any script's
+   letters (the original's \w cut 'café' to 'caf'). */
+const words = (s) => str(s).match(/[\p{L}\p{M}\p{N}_]+/gu) || [];
+
 const capitalize = (s) => { s = str(s); return s.charAt(0).toUpperCase() + s.slice(1).toLowerCase(); };
 const upperFirst = (s) => { s = str(s); return s.charAt(0).toUpperCase() + s.slice(1); };
 const lowerFirst = (s) => { s = str(s); return s.charAt(0).toLowerCase() + s.slice(1); };
-const camelCase = (s) => words(s).map((w, i) => (i === 0 ? w.toLowerCase() : capitalize(w))).join('');
-const pascalCase = (s) => words(s).map(capitalize).join('');
-const snakeCase = (s) => words(s).map((w) => w.toLowerCase()).join('_');
-const kebabCase = (s) => words(s).map((w) => w.toLowerCase()).join('-');
-const constantCase = (s) => words(s).map((w) => w.toUpperCase()).join('_');
-const dotCase = (s) => words(s).map((w) => w.toLowerCase()).join('.');
-const titleCase = (s) => words(s).map(capitalize).join(' ');
-const sentenceCase = (s) => upperFirst(words(s).map((w) => w.toLowerCase()).join(' '));
+const camelCase = (s) => splitWords(s).map((w, i) => (i === 0 ? w.toLowerCase() : capitalize(w))).join('');
+const pascalCase = (s) => splitWords(s).map(capitalize).join('');
+const snakeCase = (s) => splitWords(s).map((w) => w.toLowerCase()).join('_');
+const kebabCase = (s) => splitWords(s).map((w) => w.toLowerCase()).join('-');
+const constantCase = (s) => splitWords(s).map((w) => w.toUpperCase()).join('_');
+const dotCase = (s) => splitWords(s).map((w) => w.toLowerCase()).join('.');
+const titleCase = (s) => splitWords(s).map(capitalize).join(' ');
+const sentenceCase = (s) => upperFirst(splitWords(s).map((w) => w.toLowerCase()).join(' '));
 
 /* Letters without their accents: 'Crème brûlée' -> 'Creme brulee'. */
 const removeAccents = (s) => str(s).normalize('NFD').replace(/\p{M}+/gu, '');
@@ -49,24 +61,34 @@ function slugify(s, sep = '-') {
     .split(sep).filter(Boolean).join(sep);
 }
 
-/* truncate(s, max, suffix='...'): at most max characters, suffix included;
-   with { wordBoundary: true } as 4th argument it cuts at a space. */
+/* truncate(s, max, suffix='...'): at most max characters, suffix included
+   (so a cut string is exactly max long); with { wordBoundary: true } as
+   4th argument it cuts at a space instead. */
 function truncate(s, max, suffix = '...', options = {}) {
   s = str(s);
   if (!(max >= 0)) throw new TypeError(`string-utils: truncate() needs a length >= 0, got ${max}`);
   if (s.length <= max) return s;
   if (suffix.length >= max) return suffix.slice(0, max);
   let cut = s.slice(0, max - suffix.length);
-  if (options.wordBoundary) {
+  if (options && options.wordBoundary) {
     const space = cut.lastIndexOf(' ');
-    if (space > 0) cut = cut.slice(0, space);
+    if (space > 0) cut = cut.slice(0, space).replace(/\s+$/, '');
   }
-  return cut.replace(/\s+$/, '') + suffix;
+  return cut + suffix;
 }
 
-/* pad(s, length, char=' ', side='end'|'start'|'both') */
-function pad(s, length, char = ' ', side = 'end') {
+const PAD_SIDES = { right: 'end', end: 'end', left: 'start', start: 'start', both: 'both' };
+
+/* pad(s, length, char=' ', direction='right'): pads to length with char on
+   the 'right', 'left' or 'both' sides (the extra one on the right);
+   'end' and 'start' are other names for right and left. */
+function pad(s, length, char = ' ', direction = 'right') {
   s = str(s);
+  const side = PAD_SIDES[direction];
+  if (side === undefined) {
+    throw new TypeError(`string-utils: pad() direction must be 'right', 'left' or 'both', got ${JSON.stringify(direction)}`);
+  }
+  char = char === undefined || char === null || char === '' ? ' ' : String(char);
   if (side === 'start') return s.padStart(length, char);
   if (side === 'both') {
     const total = Math.max(0, length - s.length);
@@ -75,9 +97,59 @@ function pad(s, length, char = ' ', side = 'end') {
   }
   return s.padEnd(length, char);
 }
-const padLeft = (s, length, char = ' ') => pad(s, length, char, 'start');
-const padRight = (s, length, char = ' ') => pad(s, length, char, 'end');
+const padStart = (s, length, char = ' ') => pad(s, length, char, 'left');
+const padEnd = (s, length, char = ' ') => pad(s, length, char, 'right');
+const padLeft = padStart;
+const padRight = padEnd;
 const center = (s, length, char = ' ') => pad(s, length, char, 'both');
+
+/* trim(s, chars): String.prototype.trim, or with chars, those characters
+   removed from both ends (trim('--a-b--', '-') -> 'a-b'). trimStart and
+   trimEnd do one end. */
+function trimWith(s, chars, start, end) {
+  s = str(s);
+  if (chars === undefined || chars === null || chars === '') {
+    return start && end ? s.trim() : start ? s.trimStart() : s.trimEnd();
+  }
+  const set = new Set(str(chars));
+  const cps = [...s];
+  let i = 0;
+  let j = cps.length;
+  if (start) while (i < j && set.has(cps[i])) i++;
+  if (end) while (j > i && set.has(cps[j - 1])) j--;
+  return cps.slice(i, j).join('');
+}
+const trim = (s, chars) => trimWith(s, chars, true, true);
+const trimStart = (s, chars) => trimWith(s, chars, true, false);
+const trimEnd = (s, chars) => trimWith(s, chars, false, true);
+
+/* split(s, separator, limit): String.prototype.split; without a
+   separator, the whitespace-separated parts ('' gives []). */
+function split(s, separator, limit) {
+  s = str(s);
+  if (separator === undefined || separator === null) {
+    const parts = s.trim() === '' ? [] : s.trim().split(/\s+/);
+    return limit === undefined ? parts : parts.slice(0, limit);
+  }
+  return s.split(separator, limit);
+}
+
+/* join(list, separator=' '): the items (String() of each, null and
+   undefined as '') joined; the inverse of split(s). */
+const join = (list, separator = ' ') => Array.from(list || [], str).join(str(separator));
+
+/* clean(s): control characters removed, whitespace runs made one space,
+   the ends trimmed. */
+const clean = (s) => str(s).replace(/[\u0000-\u0008\u000e-\u001f\u007f]/g, '').replace(/\s+/g, ' ').trim();
+
+/* isPalindrome(s, ignoreCase=true, ignoreSpaces=true): whether s reads
+   the same backwards (punctuation counts, as in the original). */
+function isPalindrome(s, ignoreCase = true, ignoreSpaces = true) {
+  s = str(s);
+  if (ignoreCase) s = s.toLowerCase();
+  if (ignoreSpaces) s = s.replace(/\s+/g, '');
+  return s === reverse(s);
+}
 
 const wordCount = (s) => (str(s).match(/[\p{L}\p{N}]+(?:['’][\p{L}\p{N}]+)*/gu) || []).length;
 const charCount = (s) => [...str(s)].length;
@@ -85,7 +157,16 @@ const lineCount = (s) => { s = str(s); return s === '' ? 0 : s.split(/\r?\n/).le
 const reverse = (s) => [...str(s)].reverse().join('');
 const isBlank = (s) => str(s).trim() === '';
 const collapseWhitespace = (s) => str(s).replace(/\s+/g, ' ').trim();
-const count = (s, sub) => { s = str(s); sub = str(sub); return sub ? s.split(sub).length - 1 : 0; };
+/* count(s, sub, caseSensitive=true): non-overlapping occurrences of sub. */
+function count(s, sub, caseSensitive = true) {
+  s = str(s);
+  sub = str(sub);
+  if (!caseSensitive) {
+    s = s.toLowerCase();
+    sub = sub.toLowerCase();
+  }
+  return sub ? s.split(sub).length - 1 : 0;
+}
 const repeat = (s, n, sep = '') => Array(Math.max(0, n | 0)).fill(str(s)).join(sep);
 
 const HTML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -152,9 +233,10 @@ function levenshtein(a, b) {
 }
 
 module.exports = {
-  words, capitalize, upperFirst, lowerFirst, camelCase, pascalCase, snakeCase, kebabCase,
-  constantCase, dotCase, titleCase, sentenceCase, removeAccents, slugify, truncate, pad,
-  padLeft, padRight, center, wordCount, charCount, lineCount, reverse, isBlank,
-  collapseWhitespace, count, repeat, escapeHtml, unescapeHtml, stripHtml, escapeRegExp,
-  dedent, indent, wrap, template, levenshtein,
+  words, splitWords, capitalize, upperFirst, lowerFirst, camelCase, pascalCase, snakeCase,
+  kebabCase, constantCase, dotCase, titleCase, sentenceCase, removeAccents, slugify, truncate,
+  pad, padStart, padEnd, padLeft, padRight, center, trim, trimStart, trimEnd, split, join,
+  clean, isPalindrome, wordCount, charCount, lineCount, reverse, isBlank, collapseWhitespace,
+  count, repeat, escapeHtml, unescapeHtml, stripHtml, escapeRegExp, dedent, indent, wrap,
+  template, levenshtein,
 };

@@ -3,7 +3,7 @@ the sandbox workspace (/app).
 
     from sandbox_utils import *          # or: import sandbox_utils as su
     print(tree())
-    rows = csv_to_json("sales.csv")
+    rows = json.loads(csv_to_json("sales.csv"))
     for region, items in group_by(rows, "region").items():
         print(region, len(items))
 
@@ -13,12 +13,16 @@ Rules that hold for every function:
   paths start at /app, whatever the current directory. A path that leaves
   /app - through "..", an absolute path elsewhere such as /etc/passwd or
   /data/x, or a symlink pointing outside - raises ValueError naming the path.
-  Functions that return paths return absolute ones ("/app/..."). A folder
-  argument that defaults to None means the workspace root, /app.
-* Results. Functions return their result and print nothing: write
+  find() and walk() return absolute pathlib.Path objects ("/app/..."),
+  grep() absolute paths as str. Folder arguments default to /app.
+* Results. Functions return their result and print nothing (but echo()
+  without a file, which prints like the shell's echo): write
   print(tree()), print(cat("a.txt")). Text is read and written as UTF-8.
-* Keys. Wherever a function takes `key` (group_by, sort_by, unique,
-  map_items, filter_by's fields), the key may be:
+  The format converters return text (csv_to_json gives JSON text), or
+  write it to `output` and return None.
+* Keys. Wherever a function takes a key (group_by's and sort_by's
+  key_func, unique's key, map_items' transform, filter_by's fields), the
+  key may be:
     - a callable, called with each item: key=lambda row: row["price"] * 2;
     - anything else, looked up in each item: item[key] for dicts, lists and
       tuples (so "name" or 0 work), else getattr(item, key) for objects;

@@ -8,9 +8,13 @@ write outside ROOT: relative paths start at ROOT, and a path that leaves ROOT
 """
 import os
 
-# The workspace every path is confined to. Host-side tests point it at a
-# temporary folder; nothing else should change it.
-ROOT = "/app"
+# The workspace as the guest names it: the default folder of the functions,
+# and the prefix every path must have once made absolute.
+MOUNT = "/app"
+# The real folder behind MOUNT, where every path is confined. The same in
+# the guest; host-side tests point it at a temporary folder (a MOUNT path
+# then maps onto it) and nothing else should change it.
+ROOT = MOUNT
 
 
 def _within(path, base):
@@ -27,16 +31,17 @@ def _outside(path, real):
     else:
         why = f"a symlink leads out of it, to {real}"
     return ValueError(
-        f"path {path!r} is outside {ROOT} ({why}); sandbox_utils only works on "
-        f"paths under {ROOT}: use a relative path like 'data.csv' or an "
-        f"absolute one like '{ROOT}/data.csv'")
+        f"Path must be within {MOUNT}: {path!r} is outside it ({why}); sandbox_utils "
+        f"only works on paths under {MOUNT}: use a relative path like 'data.csv' or "
+        f"an absolute one like '{MOUNT}/data.csv'")
 
 
 def resolve(path):
     """Return `path` as a normalised absolute path under ROOT.
 
     `path` is a str or os.PathLike, or None for ROOT itself; relative paths
-    are taken from ROOT (not from the current directory). The path is checked with every symlink
+    are taken from ROOT (not from the current directory), and MOUNT paths
+    ("/app/x") name ROOT's files. The path is checked with every symlink
     followed: the real target must be ROOT or lie under it. The path itself
     is returned unresolved, so that rm() of a link removes the link.
     Raises ValueError naming the path when it leads outside ROOT, and
@@ -52,7 +57,8 @@ def resolve(path):
     if text == "" or "\0" in text:
         raise ValueError(f"path {text!r} is empty or holds a NUL byte; give a file name under {ROOT}")
     top = os.path.normpath(ROOT)
-    joined = os.path.normpath(os.path.join(top, text))
+    mapped = top + text[len(MOUNT):] if text == MOUNT or text.startswith(MOUNT + "/") else text
+    joined = os.path.normpath(os.path.join(top, mapped))
     if not _within(joined, top):
         raise _outside(text, None)
     real = os.path.realpath(joined)

@@ -2,6 +2,7 @@
 and chunking lists of records (dicts, tuples or objects). The `key` rule
 (callable, item[key], getattr, or a list of keys) is implemented once here
 in _key_func and described in the package docstring."""
+import itertools
 from collections.abc import Mapping, Sequence
 
 _MISSING = object()
@@ -33,12 +34,14 @@ def _key_func(key, allow_many=True):
     return lambda item: _lookup(item, key)
 
 
-def group_by(items, key):
+def group_by(items, key_func):
     """Group items by their key value: returns a dict {key value: [items]},
-    in the order each key value first appears. A list of keys groups by a
-    tuple. Example: group_by(rows, "city") -> {"Oslo": [...], "Rome": [...]}
+    in the order each key value first appears. key_func is a callable or a
+    key (see the package docstring); a list of keys groups by a tuple.
+    Example: group_by(rows, "city") -> {"Oslo": [...], "Rome": [...]};
+             group_by(words, len)
     """
-    func = _key_func(key)
+    func = _key_func(key_func)
     groups = {}
     for item in items:
         groups.setdefault(func(item), []).append(item)
@@ -82,20 +85,21 @@ def filter_by(items, predicate=None, **fields):
     return [item for item in items if keep(item)]
 
 
-def map_items(items, func):
-    """Return [func(item) for each item]. `func` may also be a key (a field
-    name or index), which picks that field from every item.
+def map_items(items, transform):
+    """Return [transform(item) for each item]. `transform` may also be a key
+    (a field name or index), which picks that field from every item.
     Example: map_items(rows, "name") -> ["Ann", "Bob"]
     """
-    return [_key_func(func, allow_many=False)(item) for item in items]
+    return [_key_func(transform, allow_many=False)(item) for item in items]
 
 
-def sort_by(items, key, reverse=False):
-    """Return the items sorted by key (a stable sort: equal keys keep their
-    order, also with reverse=True). A list of keys sorts by each in turn.
-    Example: sort_by(rows, ["city", "age"], reverse=True)
+def sort_by(items, key_func, reverse=False):
+    """Return the items sorted by key_func, a callable or a key (a stable
+    sort: equal keys keep their order, also with reverse=True). A list of
+    keys sorts by each in turn.
+    Example: sort_by(rows, ["city", "age"], reverse=True); sort_by(words, len)
     """
-    return sorted(items, key=_key_func(key), reverse=reverse)
+    return sorted(items, key=_key_func(key_func), reverse=reverse)
 
 
 def unique(items, key=None):
@@ -123,10 +127,20 @@ def unique(items, key=None):
 
 
 def chunk(items, size):
-    """Split items into lists of `size` items (the last may be shorter).
-    Example: chunk([1, 2, 3, 4, 5], 2) -> [[1, 2], [3, 4], [5]]
+    """Return an iterator over lists of `size` items (the last may be
+    shorter); items may be any iterable, read as the chunks are taken.
+    Example: list(chunk([1, 2, 3, 4, 5], 2)) -> [[1, 2], [3, 4], [5]];
+             for batch in chunk(rows, 100): ...
     """
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise ValueError(f"chunk: size must be a positive integer, got {size!r}")
-    items = list(items)
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return _chunks(iter(items), size)
+
+
+def _chunks(iterator, size):
+    """The generator behind chunk()."""
+    while True:
+        batch = list(itertools.islice(iterator, size))
+        if not batch:
+            return
+        yield batch

@@ -3,6 +3,7 @@ under /app. Every path goes through _paths.resolve(); walks never follow
 symlinked directories, so they cannot wander out of the workspace."""
 import fnmatch
 import os
+import pathlib
 import shutil
 
 from . import _paths
@@ -25,15 +26,16 @@ def _walk(top):
         yield dirpath, dirnames, sorted(filenames + links)
 
 
-def find(pattern="*", path=None, recursive=True):
-    """Return the sorted paths of files and folders under `path` whose name
-    matches the shell-style `pattern` ("*.csv", "report_??.txt", "data*");
-    `path` defaults to /app.
+def find(pattern="*", path="/app", recursive=True):
+    """Return the sorted paths (pathlib.Path objects) of files and folders
+    under `path` whose name matches the shell-style `pattern` ("*.csv",
+    "report_??.txt", "data*"); `path` defaults to /app.
 
     A pattern holding "/" is matched against the path relative to `path`
     ("sub/*.py"). With recursive=False only the entries directly in `path`
     are considered. `path` itself is never part of the result.
-    Example: find("*.csv") -> ["/app/a.csv", "/app/in/b.csv"]
+    Example: find("*.csv") -> [Path("/app/a.csv"), Path("/app/in/b.csv")];
+             [str(p) for p in find("*.csv")] for plain strings.
     """
     top = _paths.resolve(path)
     if not os.path.isdir(top):
@@ -46,10 +48,10 @@ def find(pattern="*", path=None, recursive=True):
                 found.append(full)
         if not recursive:
             break
-    return sorted(found)
+    return [pathlib.Path(p) for p in sorted(found)]
 
 
-def tree(path=None, max_depth=None):
+def tree(path="/app", max_depth=None):
     """Return a drawing of the folder tree under `path` (default /app) as a
     string, one entry per line, folders first and marked with "/"; symlinks
     show their target. max_depth=1 shows only the entries directly in `path`.
@@ -91,22 +93,28 @@ def _is_real_dir(entry):
     return entry.is_dir(follow_symlinks=False)
 
 
-def walk(path=None, filter_func=None):
-    """Return the sorted paths of all files (not folders) under `path`
-    (default /app), recursively. filter_func, if given, is called with each
-    path and keeps the file when it returns true.
-    Example: walk("/app", lambda p: p.endswith(".json"))
+def walk(path="/app", filter_func=None):
+    """Return an iterator over the paths (pathlib.Path objects) of all files
+    (not folders) under `path` (default /app), recursively, each folder's
+    files in name order before its subfolders. filter_func, if given, is
+    called with each Path and keeps the file when it returns true.
+    The path is checked at once; the folders are read as you iterate.
+    Example: for p in walk("/app", filter_func=lambda p: p.suffix == ".json"): print(p)
+             list(walk("data")) for a list.
     """
     top = _paths.resolve(path)
     if not os.path.isdir(top):
         raise NotADirectoryError(f"walk: {path!r} is not a folder")
-    files = []
+    return _walk_files(top, filter_func)
+
+
+def _walk_files(top, filter_func):
+    """The generator behind walk()."""
     for dirpath, _dirnames, filenames in _walk(top):
         for name in filenames:
-            full = os.path.join(dirpath, name)
+            full = pathlib.Path(dirpath, name)
             if filter_func is None or filter_func(full):
-                files.append(full)
-    return sorted(files)
+                yield full
 
 
 def copy_tree(src, dst):

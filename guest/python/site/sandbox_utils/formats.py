@@ -1,7 +1,8 @@
-"""sandbox_utils.formats - converting between CSV, JSON, XML and YAML files
-under /app. Readers return Python data; writers return the text they
-produce and also write it when given an `output` path. YAML uses the
-vendored PyYAML (safe_load / safe_dump only: no arbitrary objects)."""
+"""sandbox_utils.formats - converting between CSV, JSON, XML and YAML under
+/app, with the original sandbox's shapes: each X_to_Y returns the text it
+produces, or writes it to `output` and returns None; xml_to_dict returns a
+dict. YAML uses the vendored PyYAML (safe_load / safe_dump only: no
+arbitrary objects)."""
 import csv
 import io
 import json
@@ -27,25 +28,36 @@ def _read_text(path):
         return f.read()
 
 
-def csv_to_json(file, output=None, delimiter=","):
-    """Read a CSV file whose first row names the columns; return a list of
-    dicts (one per row; all values are strings, as in the file). With
-    `output`, also write that list as JSON (indented) to the output path.
-    Example: rows = csv_to_json("sales.csv"); csv_to_json("a.csv", "a.json")
-    """
-    rows = list(csv.DictReader(io.StringIO(_read_text(file)), delimiter=delimiter))
-    if output is not None:
-        _write_text(output, json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
-    return rows
+def _finish(text, output):
+    """The converters' ending: write text to output and return None, or
+    return text when there is no output."""
+    if output is None:
+        return text
+    _write_text(output, text)
+    return None
 
 
-def json_to_csv(data, output=None, delimiter=","):
-    """Turn a list of dicts into CSV text and return it; with `output`,
-    also write it there. `data` is the list itself or the path of a JSON
-    file holding one. Columns are every key, in the order first seen;
-    missing values are empty, and nested lists or dicts are written as JSON.
-    Example: json_to_csv([{"a": 1}, {"a": 2, "b": 3}], "out.csv")
+def csv_to_json(csv_file, output=None, delimiter=","):
+    """Convert a CSV file whose first row names the columns into JSON: an
+    array with one object per row, every value a string as in the file,
+    pretty-printed ("name": "Ann"). Returns the JSON text, or, with
+    `output`, writes it to that path and returns None.
+    Example: rows = json.loads(csv_to_json("sales.csv"));
+             csv_to_json("a.csv", output="a.json")
     """
+    rows = list(csv.DictReader(io.StringIO(_read_text(csv_file)), delimiter=delimiter))
+    return _finish(json.dumps(rows, indent=2, ensure_ascii=False), output)
+
+
+def json_to_csv(json_file, output=None, delimiter=","):
+    """Convert a JSON file holding an array of objects (or one object) into
+    CSV text: a header row of every key, in the order first seen, then one
+    row per object; missing values are empty, nested lists or objects are
+    written as JSON. Returns the CSV text, or, with `output`, writes it to
+    that path and returns None. `json_file` may also be the list itself.
+    Example: json_to_csv("people.json") -> "name,age\nAlice,30\n"
+    """
+    data = json_file
     if isinstance(data, (str, os.PathLike)):
         data = json.loads(_read_text(data))
     if isinstance(data, dict):
@@ -54,7 +66,7 @@ def json_to_csv(data, output=None, delimiter=","):
     columns = []
     for row in rows:
         if not isinstance(row, dict):
-            raise TypeError(f"json_to_csv: every row must be a dict, got {type(row).__name__}: {row!r}")
+            raise TypeError(f"json_to_csv: every row must be an object (dict), got {type(row).__name__}: {row!r}")
         columns.extend(k for k in row if k not in columns)
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, delimiter=delimiter, lineterminator="\n")
@@ -62,10 +74,7 @@ def json_to_csv(data, output=None, delimiter=","):
     for row in rows:
         writer.writerow({k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v
                          for k, v in row.items()})
-    text = buffer.getvalue()
-    if output is not None:
-        _write_text(output, text)
-    return text
+    return _finish(buffer.getvalue(), output)
 
 
 def _element_to_value(element):
@@ -90,49 +99,60 @@ def _element_to_value(element):
     return value if value else None
 
 
-def xml_to_dict(source):
+def xml_to_dict(xml_str):
     """Parse XML into nested dicts: {root_tag: value}. Attributes become
     "@name" keys, child elements become keys (a list when a tag repeats),
     and text becomes "#text" - or the value itself for an element with only
     text (<a>1</a> -> "1"); an empty element is None.
-    `source` is a file path under /app, or the XML text itself when it
-    starts with "<".
+    `xml_str` is the XML text, or the path of a file under /app (any
+    string not starting with "<").
     Example: xml_to_dict('<r id="1"><x>a</x><x>b</x></r>')
              -> {"r": {"@id": "1", "x": ["a", "b"]}}
     """
     import xml.etree.ElementTree as ET
 
-    text = source if isinstance(source, str) and source.lstrip().startswith("<") else _read_text(source)
+    text = xml_str if isinstance(xml_str, str) and xml_str.lstrip().startswith("<") else _read_text(xml_str)
     root = ET.fromstring(text)
     return {root.tag: _element_to_value(root)}
 
 
-def yaml_to_json(file, output=None):
-    """Read a YAML file and return its data (dicts, lists, ...); with
-    `output`, also write the data as JSON (indented) there. Only plain YAML
-    is accepted (yaml.safe_load). Dates become "YYYY-MM-DD" strings in the
-    JSON file.
-    Example: config = yaml_to_json("config.yaml")
+def _text_or_file(source, suffixes):
+    """The text a converter works on: `source` itself, or the content of
+    the file it names when it is a path object or a one-line string ending
+    in one of suffixes ("conf.yaml")."""
+    if isinstance(source, os.PathLike) or (
+            isinstance(source, str) and "\n" not in source and source.strip().lower().endswith(suffixes)):
+        return _read_text(source)
+    if not isinstance(source, str):
+        raise TypeError(f"expected text or a file path, got {type(source).__name__}")
+    return source
+
+
+def yaml_to_json(yaml_str, output=None):
+    """Convert YAML to JSON text (indented by 2, dates as "YYYY-MM-DD").
+    `yaml_str` is the YAML text, or the path of a .yaml/.yml file under
+    /app. Returns the JSON text, or, with `output`, writes it there and
+    returns None. Only plain YAML is read (yaml.safe_load, the vendored
+    PyYAML).
+    Example: config = json.loads(yaml_to_json("config.yaml"));
+             yaml_to_json("a: 1") -> '{\n  "a": 1\n}'
     """
     import yaml
 
-    data = yaml.safe_load(_read_text(file))
-    if output is not None:
-        _write_text(output, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-    return data
+    data = yaml.safe_load(_text_or_file(yaml_str, (".yaml", ".yml")))
+    return _finish(json.dumps(data, indent=2, ensure_ascii=False, default=str), output)
 
 
-def json_to_yaml(data, output=None):
-    """Turn data into YAML text and return it; with `output`, also write it
-    there. `data` is the Python data itself, or the path (str) of a JSON
-    file to convert. Keys keep their order.
-    Example: json_to_yaml("config.json", "config.yaml")
+def json_to_yaml(json_str, output=None):
+    """Convert JSON to YAML text (block style, keys in their order).
+    `json_str` is the JSON text, the path of a .json file under /app, or
+    the Python data itself (a dict or list). Returns the YAML text, or,
+    with `output`, writes it there and returns None.
+    Example: json_to_yaml('{"k": [1, "v"]}') -> "k:\n- 1\n- v\n"
     """
     import yaml
 
-    if isinstance(data, (str, os.PathLike)):
-        data = json.loads(_read_text(data))
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
-    if output is not None:
-        _write_text(output, text)
-    return text
+    data = json_str
+    if isinstance(json_str, (str, os.PathLike)):
+        data = json.loads(_text_or_file(json_str, (".json",)))
+    return _finish(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False), output)

@@ -4,16 +4,18 @@ instead of printing."""
 import datetime
 import os
 import shutil
+import stat
 
 from . import _paths
 
 
-def ls(path=None, all=False, long=False):
+def ls(path="/app", all=False, long=False):
     """List a folder (default /app): the sorted entry names, without hidden
     (".") ones unless all=True. For a file, returns [its name].
-    With long=True each entry is a dict {"name", "type" ("file", "dir" or
-    "link"), "size" (bytes), "modified" (ISO 8601 time)}.
-    Example: ls("data", long=True)
+    With long=True each entry is a dict: "name", "is_dir" (bool), "size"
+    (bytes), "type" ("file", "dir" or "link"), "modified" (ISO 8601 time,
+    UTC) and "permissions" (as ls -l shows them, e.g. "-rw-------").
+    Example: for e in ls("data", long=True): print(e["name"], e["size"])
     """
     real = _paths.resolve(path)
     if os.path.isdir(real):
@@ -25,15 +27,29 @@ def ls(path=None, all=False, long=False):
         raise FileNotFoundError(f"ls: {path!r} does not exist")
     if not long:
         return names
-    entries = []
-    for name in names:
-        info = os.lstat(os.path.join(folder, name))
-        kind = "link" if os.path.islink(os.path.join(folder, name)) else \
-            "dir" if os.path.isdir(os.path.join(folder, name)) else "file"
-        modified = datetime.datetime.fromtimestamp(info.st_mtime, datetime.timezone.utc)
-        entries.append({"name": name, "type": kind, "size": info.st_size,
-                        "modified": modified.isoformat(timespec="seconds")})
-    return entries
+    return [_long_entry(os.path.join(folder, name)) for name in names]
+
+
+def _long_entry(full):
+    """The ls(long=True) dict of one entry."""
+    info = os.lstat(full)
+    is_dir = os.path.isdir(full)
+    kind = "link" if stat.S_ISLNK(info.st_mode) else "dir" if is_dir else "file"
+    modified = datetime.datetime.fromtimestamp(info.st_mtime, datetime.timezone.utc)
+    return {"name": os.path.basename(full), "is_dir": is_dir, "size": info.st_size, "type": kind,
+            "modified": modified.isoformat(timespec="seconds"), "permissions": _permissions(full, info)}
+
+
+def _permissions(full, info):
+    """ls -l's mode text. The sandbox's file system (WASI) reports no
+    permission bits, so when there are none the owner's are what this
+    sandbox allows (os.access), e.g. "-r--------" for a read-only file."""
+    if stat.S_IMODE(info.st_mode):
+        return stat.filemode(info.st_mode)
+    owner = "".join(flag if os.access(full, mode) else "-"
+                    for flag, mode in (("r", os.R_OK), ("w", os.W_OK)))
+    owner += "x" if stat.S_ISDIR(info.st_mode) else "-"
+    return stat.filemode(info.st_mode)[0] + owner + "------"
 
 
 def cat(*files):
@@ -130,13 +146,15 @@ def mv(src, dst):
 
 
 def echo(text, file=None, append=False):
-    """Without `file`, return `text`. With `file`, write text to it (a
-    newline is added unless text already ends with one), replacing the file
-    or, with append=True, adding to its end; returns text.
+    """Without `file`, print `text` (like the shell's echo) and return it.
+    With `file`, write text to it (a newline is added unless text already
+    ends with one), replacing the file or, with append=True, adding to its
+    end, and return text.
     Example: echo("hello", "greeting.txt"); echo("more", "greeting.txt", append=True)
     """
     text = str(text)
     if file is None:
+        print(text)
         return text
     real = _paths.resolve(file)
     with open(real, "a" if append else "w", encoding="utf-8", newline="") as f:

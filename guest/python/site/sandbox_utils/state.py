@@ -1,27 +1,40 @@
 """sandbox_utils.state - keep a dict between runs as a JSON file in the
-workspace (by default /app/state.json). Writes go to a temporary file that
-then replaces the old one, so a run stopped midway never leaves a torn file."""
+workspace (by default /app/.session_state.json, the original sandbox's
+name). Values are converted as the original's auto-persist did (_jsonable:
+sets and tuples become lists, bytes "b64:...", dates and paths strings;
+functions and open files are left out). Writes go to a temporary file that
+then replaces the old one, so a run stopped midway never leaves a torn file.
+
+The sandbox's own auto-persisted globals (sessions created with
+auto_persist_globals) are kept elsewhere, in /app/.lsb/state.json, so these
+functions neither see nor change them."""
 import json
 import os
 
 from . import _paths
+from ._jsonable import NotJsonable, to_json
 
-DEFAULT_FILE = "state.json"
+DEFAULT_FILE = ".session_state.json"
 
 
 def save_state(state, filename=DEFAULT_FILE):
-    """Save `state` (a dict of JSON-compatible values) to `filename` under
-    /app, replacing what was there. Returns the path.
-    Example: save_state({"step": 3, "seen": ["a"]})
+    """Save the dict `state` as JSON (indented by 2) to `filename` under
+    /app, replacing what was there, and return the path. Values are
+    converted: a set or tuple becomes a list, bytes a "b64:..." string, a
+    date or datetime its ISO text, a Path its text; functions, modules,
+    classes and open files are left out. Nothing is converted back by
+    load_state. Raises TypeError for a dict key JSON cannot hold (a tuple).
+    Example: save_state({"step": 3, "seen": {"a", "b"}})
     """
     if not isinstance(state, dict):
         raise TypeError(f"save_state: state must be a dict, got {type(state).__name__}")
     real = _paths.resolve(filename)
     try:
-        text = json.dumps(state, indent=2, ensure_ascii=False)
-    except TypeError as exc:
-        raise TypeError(f"save_state: state must hold only JSON values (str, int, float, bool, None, "
-                        f"lists, dicts): {exc}") from None
+        text = json.dumps(to_json(state), indent=2, ensure_ascii=False)
+    except NotJsonable as exc:
+        raise TypeError(f"save_state: the state cannot be saved as JSON: {exc}") from None
+    except RecursionError:
+        raise TypeError("save_state: the state is nested too deeply to save as JSON") from None
     folder = os.path.dirname(real)
     os.makedirs(folder, exist_ok=True)
     temporary = os.path.join(folder, f".{os.path.basename(real)}.tmp")

@@ -45,11 +45,11 @@ def _expand(files):
 
 def grep(pattern, files, regex=True, ignore_case=False):
     """Search files for lines matching `pattern`; return a list of
-    (file, line_no, line) tuples, line_no counting from 1 and line without
-    its newline.
+    (file, line_no, line) tuples: file the absolute path as a str, line_no
+    counting from 1, line without its newline.
 
     `files` is a path, a glob pattern ("*.log", "src/**/*.py"), a folder
-    (searched recursively) or a list of those. With regex=False the
+    (searched recursively) or a list of those (find()'s Paths work too). With regex=False the
     pattern is a plain substring. ignore_case=True ignores case.
     Example: for f, n, line in grep("ERROR", "*.log"): print(f, n, line)
     """
@@ -99,19 +99,20 @@ def wc(file):
     return {"lines": text.count("\n"), "words": len(text.split()), "chars": len(text)}
 
 
-def diff(a, b, context=3, text=False):
-    """Return a unified diff (a string, empty when equal) from file `a` to
-    file `b`, with `context` lines around each change. With text=True, `a`
-    and `b` are the two texts themselves instead of paths.
+def diff(file1, file2, context=3, text=False):
+    """Return a unified diff (a string, empty when equal) from file `file1`
+    to file `file2`, with `context` lines around each change. With
+    text=True, `file1` and `file2` are the two texts themselves instead of
+    paths.
     Example: print(diff("old.txt", "new.txt"))
     """
     import difflib
 
     if text:
-        left, right, name_a, name_b = a, b, "a", "b"
+        left, right, name_a, name_b = file1, file2, "a", "b"
     else:
-        left, right = _read(a), _read(b)
-        name_a, name_b = _paths.resolve(a), _paths.resolve(b)
+        left, right = _read(file1), _read(file2)
+        name_a, name_b = _paths.resolve(file1), _paths.resolve(file2)
     return "".join(difflib.unified_diff(_diff_lines(left), _diff_lines(right),
                                         fromfile=name_a, tofile=name_b, n=context))
 
