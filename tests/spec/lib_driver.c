@@ -4,9 +4,9 @@
  * Usage: lib_driver ASSETS_DIR SESSIONS_ROOT. Reads one JSON request per line
  * on stdin and writes one JSON reply per line on stdout, through
  * include/llmsandbox.h only. Requests ("op" and its arguments):
- *   run            lang, code, limits?, env?, external_dir? -> {ok, result}
+ *   run            lang, code, limits?, env?, external_dir?, inject_setup? -> {ok, result}
  *   session_create lang, auto_persist?, id?, custom_id?, limits? -> {ok, id}
- *   session_exec   id, code, limits?, env?        -> {ok, result}
+ *   session_exec   id, code, limits?, env?, inject_setup? -> {ok, result}
  *   session_info / session_destroy / session_reset / session_evict   id
  *   file_write     id, path, data, overwrite?     -> {ok, bytes}
  *   file_read      id, path                       -> {ok, content}
@@ -26,22 +26,6 @@
 
 #define ERR_MAX 1024
 #define ENV_MAX 32
-
-/*
- * The session-file and prune-report calls of issue 9 (glob listing, write
- * without overwrite, the prune report as JSON), declared weak so that the
- * driver also builds and runs against a library without them: there the
- * ops that need them reply "unsupported" (a failed case, not a build
- * error). The declarations repeat the header's where it has them.
- */
-lsb_status lsb_session_file_write_ex(lsb_sandbox *sandbox, const char *id, const char *path,
-                                     const void *data, size_t len, bool overwrite, char *err,
-                                     size_t errlen) __attribute__((weak));
-lsb_status lsb_session_file_glob(lsb_sandbox *sandbox, const char *id, const char *path,
-                                 const char *pattern, bool include_system, lsb_file_entry **out,
-                                 size_t *count, char *err, size_t errlen) __attribute__((weak));
-char *lsb_prune_report_to_json(const lsb_prune_report *report) __attribute__((weak));
-void lsb_prune_report_free(lsb_prune_report *report) __attribute__((weak));
 
 static lsb_sandbox *sandbox;
 
@@ -78,6 +62,8 @@ static void req_policy(const json_t *req, lsb_policy *p, const char **envbuf) {
     limit_u64(limits, "quota_files", &p->quota_files);
     p->timeout_ms = (uint32_t)timeout;
     p->external_dir = json_string_value(json_object_get(req, "external_dir"));
+    if (json_is_boolean(json_object_get(req, "inject_setup")))
+        p->inject_setup = json_is_true(json_object_get(req, "inject_setup"));
     const char *key;
     json_t *val;
     size_t n = 0;
@@ -127,7 +113,8 @@ static json_t *op_execute(const json_t *req, bool in_session) {
     lsb_status st;
     if (in_session) {
         const char *id = json_string_value(json_object_get(req, "id"));
-        bool custom = json_object_get(req, "limits") || json_object_get(req, "env");
+        bool custom = json_object_get(req, "limits") || json_object_get(req, "env") ||
+                      json_object_get(req, "inject_setup");
         st = lsb_session_execute(sandbox, id ? id : "", code, len, NULL, custom ? &p : NULL, &r,
                                  err, sizeof err);
     } else {
@@ -182,13 +169,6 @@ static json_t *op_session_call(const char *op, const char *id) {
     return json_pack("{s:b}", "ok", 1);
 }
 
-/* A reply for an op the library in use does not offer. */
-static json_t *unsupported(const char *what) {
-    char msg[200];
-    snprintf(msg, sizeof msg, "unsupported: this library has no %s", what);
-    return json_pack("{s:b, s:s, s:s}", "ok", 0, "code", "unsupported", "message", msg);
-}
-
 /* op "file_write": data is a UTF-8 string written as its bytes; "overwrite":
  * false refuses an existing file. */
 static json_t *op_file_write(const json_t *req, const char *id, const char *path) {
@@ -200,8 +180,6 @@ static json_t *op_file_write(const json_t *req, const char *id, const char *path
     lsb_status st;
     if (!overwrite)
         st = lsb_session_file_write(sandbox, id, path, bytes, len, err, sizeof err);
-    else if (!lsb_session_file_write_ex)
-        return unsupported("lsb_session_file_write_ex");
     else
         st = lsb_session_file_write_ex(sandbox, id, path, bytes, len, json_is_true(overwrite), err,
                                        sizeof err);
@@ -224,7 +202,8 @@ static json_t *op_file_read(const char *id, const char *path) {
     return reply;
 }
 
-/* op "file_list": every entry under path (NULL: /app). */
+/* op "file_list": every entry under path (NULL: /app), or with "pattern"
+ * the files matching it (the original's rglob). */
 static json_t *op_file_list(const json_t *req, const char *id, const char *path) {
     lsb_file_entry *entries;
     size_t count;
@@ -234,8 +213,6 @@ static json_t *op_file_list(const json_t *req, const char *id, const char *path)
     lsb_status st;
     if (!pattern)
         st = lsb_session_file_list(sandbox, id, path, all, &entries, &count, err, sizeof err);
-    else if (!lsb_session_file_glob)
-        return unsupported("lsb_session_file_glob");
     else
         st = lsb_session_file_glob(sandbox, id, path, pattern, all, &entries, &count, err,
                                    sizeof err);
@@ -259,8 +236,7 @@ static json_t *op_file_delete(const json_t *req, const char *id, const char *pat
     return json_pack("{s:b}", "ok", 1);
 }
 
-/* op "prune": the report of lsb_prune_report_to_json where the library has
- * it (plus ok), else the counts. */
+/* op "prune": the report of lsb_prune_report_to_json, plus ok. */
 static json_t *op_prune(const json_t *req) {
     lsb_prune_report rep = {0};
     char err[ERR_MAX] = "";
@@ -268,16 +244,11 @@ static json_t *op_prune(const json_t *req) {
     bool dry = json_is_true(json_object_get(req, "dry_run"));
     lsb_status st = lsb_session_prune(sandbox, (uint64_t)older, dry, &rep, err, sizeof err);
     if (st != LSB_OK) return fail(st, err);
-    json_t *reply = NULL;
-    if (lsb_prune_report_to_json) {
-        char *text = lsb_prune_report_to_json(&rep);
-        reply = text ? json_loads(text, 0, NULL) : NULL;
-        free(text);
-    }
-    if (lsb_prune_report_free) lsb_prune_report_free(&rep);
-    if (!reply)
-        reply = json_pack("{s:b, s:I, s:I}", "dry_run", dry, "sessions", (json_int_t)rep.sessions,
-                          "bytes", (json_int_t)rep.bytes);
+    char *text = lsb_prune_report_to_json(&rep);
+    lsb_prune_report_free(&rep);
+    json_t *reply = text ? json_loads(text, 0, NULL) : NULL;
+    free(text);
+    if (!reply) return fail(LSB_ERR_SYSTEM, "lsb_prune_report_to_json gave no JSON");
     json_object_set_new(reply, "ok", json_true());
     return reply;
 }

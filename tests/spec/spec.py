@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SURFACES = ("cli", "lib", "mcp")
-MCP_OK_LIMITS = {"fuel", "memory_bytes", "timeout_s"}  # the rest cannot be set over MCP
+MCP_OK_LIMITS = {"fuel", "memory_bytes", "timeout_s"}  # the rest (and inject_setup) cannot be set over MCP
 
 
 class CallFailed(Exception):
@@ -348,6 +348,8 @@ class CliSurface(Surface):
                 a += [flags[k], str(v)]
         for k, v in (env or {}).items():
             a += ["--env", f"{k}={v}"]
+        if (limits or {}).get("inject_setup") is False:
+            a.append("--no-inject-setup")
         return a
 
     def json_out(self, argv, stdin=None):
@@ -445,7 +447,7 @@ class LibSurface(Surface):
 
     @staticmethod
     def lib_limits(limits):
-        out = {k: v for k, v in (limits or {}).items() if k != "timeout_s"}
+        out = {k: v for k, v in (limits or {}).items() if k not in ("timeout_s", "inject_setup")}
         if "timeout_s" in (limits or {}):
             out["timeout_ms"] = int(limits["timeout_s"] * 1000)
         return out
@@ -458,6 +460,8 @@ class LibSurface(Surface):
 
     def run(self, lang, code, limits, env, external=None):
         req = {"op": "run", "lang": lang, "code": code, "limits": self.lib_limits(limits), "env": env or {}}
+        if (limits or {}).get("inject_setup") is False:
+            req["inject_setup"] = False
         if external:
             req["external_dir"] = external
         return self.result(req)
@@ -475,6 +479,8 @@ class LibSurface(Surface):
         req = {"op": "session_exec", "id": sid, "code": code}
         if limits:
             req["limits"] = self.lib_limits(limits)
+        if (limits or {}).get("inject_setup") is False:
+            req["inject_setup"] = False
         if env:
             req["env"] = env
         return self.result(req)
