@@ -118,7 +118,7 @@ typedef struct lsb_result {
     char *session_id;    /* NULL for one-shot runs */
     char *error_type;    /* NULL, or e.g. "ZeroDivisionError", "OutOfFuel" */
     char *error_message; /* NULL, or a one-line explanation */
-    char **files_created;
+    char **files_created; /* sorted paths relative to /app, e.g. "out/data.csv" */
     size_t files_created_count;
     char **files_modified;
     size_t files_modified_count;

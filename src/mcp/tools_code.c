@@ -211,8 +211,9 @@ static char *result_text(const lsb_result *r, json_t *structured) {
 }
 
 /* The original's files_changed: every created or modified file once (the
- * result lists them as guest paths, "/app/out/x.csv"), as {absolute (that
- * path), relative (to /app), filename}. NULL when out of memory. */
+ * result lists them relative to /app, "out/x.csv"), as {absolute (the
+ * guest path, "/app/out/x.csv"), relative, filename}. NULL when out of
+ * memory. */
 static json_t *files_changed(const lsb_result *r) {
     json_t *list = json_array();
     const struct {
@@ -222,11 +223,15 @@ static json_t *files_changed(const lsb_result *r) {
                 {r->files_modified, r->files_modified_count}};
     for (size_t s = 0; list != NULL && s < sizeof sets / sizeof sets[0]; s++)
         for (size_t i = 0; i < sets[s].count; i++) {
-            const char *abs = sets[s].paths[i];
-            const char *rel = strncmp(abs, "/app/", 5) == 0 ? abs + 5 : abs;
+            const char *rel = sets[s].paths[i];
             const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
-            if (json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "absolute", abs,
-                                                      "relative", rel, "filename", base)) != 0) {
+            char *abs = NULL;
+            if (asprintf(&abs, "/app/%s", rel) < 0) abs = NULL;
+            json_t *entry = abs ? json_pack("{s:s, s:s, s:s}", "absolute", abs, "relative", rel,
+                                            "filename", base)
+                                : NULL;
+            free(abs);
+            if (json_array_append_new(list, entry) != 0) {
                 json_decref(list);
                 return NULL;
             }

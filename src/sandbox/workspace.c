@@ -93,15 +93,14 @@ void ws_listing_free(ws_listing *listing) {
     memset(listing, 0, sizeof *listing);
 }
 
-/* Push "/app/<rel>" onto a growing string array; -1 on OOM. */
-static int push_guest_path(char ***list, size_t *n, const char *rel) {
+/* Push a copy of rel (relative to /app, as the original reported
+ * files_created) onto a growing string array; -1 on OOM. */
+static int push_relative_path(char ***list, size_t *n, const char *rel) {
     char **grown = realloc(*list, (*n + 1) * sizeof **list);
     if (grown == NULL) return -1;
     *list = grown;
-    size_t len = strlen(LSB_MOUNT_APP) + 1 + strlen(rel) + 1;
-    char *s = malloc(len);
+    char *s = strdup(rel);
     if (s == NULL) return -1;
-    snprintf(s, len, "%s/%s", LSB_MOUNT_APP, rel);
     (*list)[(*n)++] = s;
     return 0;
 }
@@ -128,9 +127,9 @@ int ws_diff(const ws_listing *before, const ws_listing *after, char ***created, 
                                 : NULL;
         int rc = 0;
         if (b == NULL)
-            rc = push_guest_path(created, ncreated, a->path);
+            rc = push_relative_path(created, ncreated, a->path);
         else if (b->size != a->size || b->mtime_ns != a->mtime_ns || b->inode != a->inode)
-            rc = push_guest_path(modified, nmodified, a->path);
+            rc = push_relative_path(modified, nmodified, a->path);
         if (rc != 0) return -1;
     }
     return 0;

@@ -34,7 +34,7 @@ void ws_listing_free(ws_listing *listing);
 
 /*
  * Compare two listings. *created and *modified become malloc'd arrays of
- * malloc'd guest paths ("/app/..."). Returns 0, or -1 on OOM.
+ * malloc'd paths relative to /app ("out/x.csv"). Returns 0, or -1 on OOM.
  */
 int ws_diff(const ws_listing *before, const ws_listing *after, char ***created, size_t *ncreated,
             char ***modified, size_t *nmodified);

@@ -173,8 +173,8 @@ run --lang python --workspace "$T/ws" -c 'import os, glob; print(sorted(os.listd
 expect_eq "listing the workspace (listdir, walk, glob)" "$OUT" "['made.txt', 'sub'] ['/app', '/app/sub', '/app/sub/deeper'] ['/app/sub/deeper/x.csv']"
 rm -rf "$T/ws/sub"
 jrun --lang python --workspace "$T/ws" -c 'open("/app/new.txt", "w").write("n"); open("/app/made.txt", "a").write("!")'
-expect_eq "files_created" "$(jget '.files_created|join(",")')" "/app/new.txt"
-expect_eq "files_modified" "$(jget '.files_modified|join(",")')" "/app/made.txt"
+expect_eq "files_created" "$(jget '.files_created|join(",")')" "new.txt"
+expect_eq "files_modified" "$(jget '.files_modified|join(",")')" "made.txt"
 
 mkdir -p "$T/data" && echo "shared" >"$T/data/info.txt"
 run --lang python --data "$T/data" --external "$T/data" -c 'print(open("/data/info.txt").read().strip(), open("/external/info.txt").read().strip())'

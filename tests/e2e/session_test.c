@@ -140,7 +140,7 @@ static void test_evict_and_restore(void **state) {
                               NULL);
     assert_true(first.success);
     assert_int_equal(first.files_created_count, 1); /* not our .lsb/state.json */
-    assert_string_equal(first.files_created[0], "/app/keep.txt");
+    assert_string_equal(first.files_created[0], "keep.txt");
     lsb_result_free(&first);
     free(exec_out(sb, plain, "y = 5\nopen('/app/keep.txt', 'w').write('p')", true));
     assert_int_equal(lsb_session_evict(sb, id, err, sizeof err), LSB_OK);
