@@ -167,7 +167,7 @@ static void format_bytes(uint64_t b, char *buf, size_t len) {
 
 /* See llmsandbox.h. */
 int lsb_prune_report_summary(const lsb_prune_report *r, char *buf, size_t len) {
-    char size[32], details[64] = "", skipped[32] = "", errors[32] = "";
+    char size[32], details[96] = "", skipped[32] = "", errors[32] = "";
     format_bytes(r->reclaimed_bytes, size, sizeof size);
     if (r->skipped_count) snprintf(skipped, sizeof skipped, "%zu skipped", r->skipped_count);
     if (r->error_count)
