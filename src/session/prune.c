@@ -105,6 +105,12 @@ static int item_cmp(const void *a, const void *b) {
     return strcmp(((const lsb_prune_item *)a)->id, ((const lsb_prune_item *)b)->id);
 }
 
+/* Sort n items by id; an empty list may be NULL, which qsort must not
+ * be given. */
+static void sort_items(lsb_prune_item *v, size_t n) {
+    if (n > 1) qsort(v, n, sizeof *v, item_cmp);
+}
+
 /* See llmsandbox.h. */
 lsb_status lsb_session_prune(lsb_sandbox *sb, uint64_t older_than_s, bool dry_run,
                              lsb_prune_report *report, char *err, size_t errlen) {
@@ -126,9 +132,9 @@ lsb_status lsb_session_prune(lsb_sandbox *sb, uint64_t older_than_s, bool dry_ru
         return LSB_ERR_SYSTEM;
     }
     report->sessions = report->deleted_count;
-    qsort(report->deleted, report->deleted_count, sizeof *report->deleted, item_cmp);
-    qsort(report->skipped, report->skipped_count, sizeof *report->skipped, item_cmp);
-    qsort(report->errors, report->error_count, sizeof *report->errors, item_cmp);
+    sort_items(report->deleted, report->deleted_count);
+    sort_items(report->skipped, report->skipped_count);
+    sort_items(report->errors, report->error_count);
     return LSB_OK;
 }
 
