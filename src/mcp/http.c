@@ -24,10 +24,10 @@
 #include <nettle/memops.h>
 #include <nettle/sha2.h>
 #include <signal.h>
-#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 
 #include "mcp/calls.h"
 #include "mcp/gauges.h"
@@ -45,7 +45,7 @@
 #define HTTP_PATH_MCP     "/mcp"
 #define HTTP_PATH_METRICS "/metrics"
 #define HTTP_SSE_BLOCK    16384
-#define HTTP_SWEEP_MS     1000 /* how often connection deadlines are checked */
+#define HTTP_SWEEP_MS     1000  /* how often connection deadlines are checked */
 #define HTTP_DRAIN_MS     10000 /* at shutdown, how long suspended answers may take */
 #define HTTP_SESSION_HDR  "Mcp-Session-Id"
 #define HTTP_ERR_MAX      512
@@ -327,14 +327,15 @@ static enum MHD_Result reply_error(struct MHD_Connection *c, unsigned status, in
 static const char *check_origin(http_server *h, struct MHD_Connection *c) {
     const char *host = header(c, "Host"), *origin = header(c, "Origin");
     mcp_authority a;
-    if (h->loopback && (host == NULL || mcp_origin_parse_host(host, &a) != 0 ||
-                        !mcp_origin_is_loopback(a.host)))
+    if (h->loopback &&
+        (host == NULL || mcp_origin_parse_host(host, &a) != 0 || !mcp_origin_is_loopback(a.host)))
         return "Forbidden: the Host header must name this loopback server";
     if (origin == NULL) return NULL;
     for (size_t i = 0; i < h->srv->opt.origin_count; i++)
         if (mcp_origin_same(origin, h->srv->opt.origins[i])) return NULL;
     char scheme[16];
-    if (mcp_origin_parse(origin, scheme, sizeof scheme, &a) == 0 && mcp_origin_is_loopback(a.host) &&
+    if (mcp_origin_parse(origin, scheme, sizeof scheme, &a) == 0 &&
+        mcp_origin_is_loopback(a.host) &&
         (strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0))
         return NULL;
     return "Forbidden: this Origin is not allowed (add it with --allowed-origin)";
@@ -410,11 +411,10 @@ static void auth_failed(http_server *h, const char *addr) {
     if (h->srv->audit == NULL) return;
     char ts[40];
     mcp_log_timestamp(ts, sizeof ts);
-    json_t *line = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "time", ts, "event",
-                             "auth_blocked", "client", addr, "failures",
-                             (json_int_t)LSB_MCP_AUTH_FAILS_MAX, "window_s",
-                             (json_int_t)LSB_MCP_AUTH_FAIL_WINDOW_S, "blocked_s",
-                             (json_int_t)blocked);
+    json_t *line =
+        json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "time", ts, "event", "auth_blocked", "client",
+                  addr, "failures", (json_int_t)LSB_MCP_AUTH_FAILS_MAX, "window_s",
+                  (json_int_t)LSB_MCP_AUTH_FAIL_WINDOW_S, "blocked_s", (json_int_t)blocked);
     char *text = line ? json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
     json_decref(line);
     mcp_log_line(h->srv->audit, text ? text : "{\"event\":\"auth_blocked\"}");
@@ -564,8 +564,8 @@ static enum MHD_Result post_answer(http_server *h, struct MHD_Connection *c, htt
     pthread_mutex_unlock(&h->wait_lock);
     if (ready) return post_reply(h, c, rq);
     if (!stopping) return MHD_YES;
-    return reply_error(c, 503, MCP_RPC_INTERNAL_ERROR, "Service Unavailable: the server is stopping",
-                       NULL, NULL);
+    return reply_error(c, 503, MCP_RPC_INTERNAL_ERROR,
+                       "Service Unavailable: the server is stopping", NULL, NULL);
 }
 
 /* Route a parsed body: headers, peer, then the core; the reply follows
@@ -844,7 +844,7 @@ static unsigned connection_limit(const mcp_options *o) {
         if (setrlimit(RLIMIT_NOFILE, &rl) != 0) getrlimit(RLIMIT_NOFILE, &rl);
     }
     rlim_t room = rl.rlim_cur > 2 * LSB_MCP_HTTP_FD_RESERVE ? rl.rlim_cur - LSB_MCP_HTTP_FD_RESERVE
-                                                           : rl.rlim_cur / 2;
+                                                            : rl.rlim_cur / 2;
     if (rl.rlim_cur != RLIM_INFINITY && want > room) {
         mcp_logf(MCP_LOG_WARNING, "startup",
                  "max_connections %u lowered to %llu by the open-file limit (ulimit -n)", want,

@@ -60,7 +60,8 @@ void mcp_conns_free(mcp_conns *t) {
 /* Link a record for c (its headers due from now); NULL on OOM, when the
  * connection simply goes untracked. */
 static conn *track(mcp_conns *t, struct MHD_Connection *c) {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     conn *k = calloc(1, sizeof *k);
     if (k == NULL || ci == NULL) {
         free(k);

@@ -54,8 +54,8 @@ static size_t parse_name(const char *s, size_t len, char *host) {
     size_t n = 0;
     while (n < len && s[n] != ':') {
         char ch = s[n];
-        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-                  ch == '-' || ch == '.';
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                  (ch >= '0' && ch <= '9') || ch == '-' || ch == '.';
         if (!ok) return 0;
         n++;
     }
@@ -96,7 +96,8 @@ int mcp_origin_parse(const char *text, char *scheme, size_t cap, mcp_authority *
 bool mcp_origin_is_loopback(const char *host) {
     if (strcasecmp(host, "localhost") == 0) return true;
     struct in_addr v4;
-    if (host[0] != '[') return inet_pton(AF_INET, host, &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+    if (host[0] != '[')
+        return inet_pton(AF_INET, host, &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
     char addr[INET6_ADDRSTRLEN];
     struct in6_addr v6;
     size_t n = strlen(host);
@@ -117,7 +118,8 @@ static unsigned effective_port(const char *scheme, unsigned port) {
 bool mcp_origin_same(const char *a, const char *b) {
     char sa[32], sb[32];
     mcp_authority pa, pb;
-    if (mcp_origin_parse(a, sa, sizeof sa, &pa) != 0 || mcp_origin_parse(b, sb, sizeof sb, &pb) != 0)
+    if (mcp_origin_parse(a, sa, sizeof sa, &pa) != 0 ||
+        mcp_origin_parse(b, sb, sizeof sb, &pb) != 0)
         return false;
     return strcasecmp(sa, sb) == 0 && strcasecmp(pa.host, pb.host) == 0 &&
            effective_port(sa, pa.port) == effective_port(sb, pb.port);

@@ -2,10 +2,9 @@
  * ratelimit.c - token buckets keyed by client (a token hash or an
  * address). Each bucket refills at per_min/60 tokens a second up to
  * burst. The same slot counts failed authentications: too many within a
- * window block the key for a while (the caller answers 429). The table has a fixed number of slots; when it is full, the
- * bucket refilled longest ago is reused (it is the least likely to be
- * limiting anyone), so memory stays bounded whatever the number of
- * clients.
+ * window block the key for a while (the caller answers 429). The table has a fixed number of slots;
+ * when it is full, the bucket refilled longest ago is reused (it is the least likely to be limiting
+ * anyone), so memory stays bounded whatever the number of clients.
  */
 #include "mcp/ratelimit.h"
 
@@ -21,7 +20,7 @@
 typedef struct rate_bucket {
     char key[RATE_KEY_MAX];
     double tokens, updated_s;
-    uint32_t fails;                /* failed authentications since fail_since_s */
+    uint32_t fails; /* failed authentications since fail_since_s */
     double fail_since_s, blocked_until_s;
 } rate_bucket;
 

@@ -24,8 +24,7 @@ static bool host_is_loopback(const char *text) {
 static bool origin_is_loopback(const char *text) {
     mcp_authority a;
     char scheme[32];
-    return mcp_origin_parse(text, scheme, sizeof scheme, &a) == 0 &&
-           mcp_origin_is_loopback(a.host);
+    return mcp_origin_parse(text, scheme, sizeof scheme, &a) == 0 && mcp_origin_is_loopback(a.host);
 }
 
 static void test_audit_forms_refused(void **state) {
@@ -99,7 +98,8 @@ static void test_valid_forms(void **state) {
     assert_int_equal(a.port, 65535);
     assert_int_equal(mcp_origin_parse_host("127.0.0.1", &a), 0);
     assert_int_equal(a.port, 0);
-    assert_int_equal(mcp_origin_parse("https://App.Example.com:8443", scheme, sizeof scheme, &a), 0);
+    assert_int_equal(mcp_origin_parse("https://App.Example.com:8443", scheme, sizeof scheme, &a),
+                     0);
     assert_string_equal(scheme, "https");
     assert_string_equal(a.host, "App.Example.com");
     assert_int_equal(a.port, 8443);
