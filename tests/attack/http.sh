@@ -399,6 +399,10 @@ finally:
         except subprocess.TimeoutExpired:
             s.kill()
             bad("a server did not stop within 15 s of SIGTERM", s.args)
+reports = [f for f in os.listdir(TMP) if f.endswith(".err") and any(
+    m in open(f"{TMP}/{f}", errors="replace").read()
+    for m in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"))]
+check("no sanitizer report in any server's stderr (for build-asan)", not reports, reports)
 print(f"attack-http: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
 PY
