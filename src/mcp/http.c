@@ -5,9 +5,12 @@
  * /mcp ends an Mcp-Session-Id; GET /metrics exports Prometheus text.
  *
  * Invariants, in the order a request meets them: only /mcp and /metrics
- * exist; Host and Origin must pass the DNS-rebinding checks; the bearer
- * token (if set) must match, compared in constant time; the client's
- * rate bucket must have a token; the body must fit the cap. Only then is
+ * exist; Host and Origin must parse and pass the DNS-rebinding checks
+ * (origin.c); an address blocked for wrong tokens gets 429 before any
+ * token is compared; the bearer token (if set) must match, compared in
+ * constant time; the client's rate bucket (its token's, else its
+ * address's, all loopback being one) must have a token; the body must
+ * fit the cap. Only then is
  * the body parsed. libmicrohttpd runs a few epoll event-loop threads, so
  * an idle or slow connection costs a socket and a little memory, never a
  * thread: a connection waiting for its run (or between two SSE events) is
@@ -130,7 +133,6 @@ typedef struct http_msg {
 /* What the core sends for one POST, collected for this connection. */
 typedef struct http_exchange {
     pthread_mutex_t lock;
-    pthread_cond_t changed;
     http_msg *head, *tail; /* notifications not yet written */
     bool final_ready, final_sent;
     char *final; /* the response, or NULL */
