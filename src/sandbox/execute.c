@@ -196,6 +196,19 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
     return LSB_OK;
 }
 
+/* Remove the temporary workspace path; a failure is said in the result's
+ * warnings (the run itself is over and its result stands). */
+static void remove_temp(const char *path, lsb_result *result, lsb_status rc) {
+    if (ws_remove_tree(path) == 0 || rc != LSB_OK) return;
+    char text[PATH_MAX + 128];
+    snprintf(text, sizeof text, "the temporary workspace %s could not be removed: %s", path,
+             strerror(errno));
+    char **grown = realloc(result->warnings, (result->warnings_count + 1) * sizeof *grown);
+    if (grown == NULL) return;
+    result->warnings = grown;
+    if ((grown[result->warnings_count] = strdup(text)) != NULL) result->warnings_count++;
+}
+
 /* See llmsandbox.h. */
 lsb_status lsb_execute(lsb_sandbox *sb, lsb_language lang, const char *code, size_t code_len,
                        const char *filename, const lsb_policy *policy, lsb_result *result,
@@ -217,6 +230,6 @@ lsb_status lsb_execute(lsb_sandbox *sb, lsb_language lang, const char *code, siz
     chan_collect_free(&st.chan);
     ws_listing_free(&st.before);
     free(st.env);
-    if (st.temp_ws[0]) ws_remove_tree(st.temp_ws);
+    if (st.temp_ws[0]) remove_temp(st.temp_ws, result, rc);
     return rc;
 }

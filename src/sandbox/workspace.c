@@ -2,13 +2,15 @@
  * workspace.c - scans, diffs, creates and removes workspaces (workspace.h).
  *
  * Every directory is opened relative to its parent's fd with O_NOFOLLOW and
- * O_DIRECTORY, and depth is bounded, so neither symlinks nor deep trees the
- * guest built can make the host wander or recurse without limit.
+ * O_DIRECTORY (util_walk), so a symlink the guest built never makes the
+ * host wander. Listings stop at WS_MAX_DEPTH (they only feed the report);
+ * removal goes to any depth, since a tree left behind is a disk leak.
  */
 #include "sandbox/workspace.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,27 +146,32 @@ int ws_make_temp(char *path, size_t pathlen) {
 }
 
 /* util_walk visitor of ws_empty_dir: removes files and symlinks, enters
- * folders and removes them once empty; *ctx becomes true when anything
- * could not be removed, and the walk goes on with the rest. */
+ * folders (at any depth) and removes them once empty; *ctx keeps the
+ * errno of the first thing that could not be removed, and the walk goes
+ * on with the rest. */
 static int empty_visit(void *ctx, const util_walk_entry *e) {
-    bool *failed = ctx;
+    int *first = ctx;
+    int rc = 0;
     switch (e->event) {
     case UTIL_WALK_ENTRY:
         if (e->st != NULL && S_ISDIR(e->st->st_mode)) return UTIL_WALK_ENTER;
-        if (unlinkat(e->dirfd, e->name, 0) != 0) *failed = true;
-        return UTIL_WALK_NEXT;
-    case UTIL_WALK_LEAVE:
-        if (unlinkat(e->dirfd, e->name, AT_REMOVEDIR) != 0) *failed = true;
-        return UTIL_WALK_NEXT;
-    default: *failed = true; return UTIL_WALK_NEXT;
+        rc = unlinkat(e->dirfd, e->name, 0);
+        break;
+    case UTIL_WALK_LEAVE: rc = unlinkat(e->dirfd, e->name, AT_REMOVEDIR); break;
+    default: rc = -1; errno = e->err ? e->err : EIO;
     }
+    if (rc != 0 && *first == 0) *first = errno ? errno : EIO;
+    return UTIL_WALK_NEXT;
 }
 
 /* See workspace.h. */
 int ws_empty_dir(int fd) {
-    bool failed = false;
-    util_walk(fd, NULL, WS_MAX_DEPTH, false, empty_visit, &failed);
-    return failed ? -1 : 0;
+    int first = 0;
+    if (util_walk(fd, NULL, INT_MAX, false, empty_visit, &first) != 0 && first == 0)
+        first = ESTALE; /* a folder was moved away while it was being emptied */
+    if (first == 0) return 0;
+    errno = first;
+    return -1;
 }
 
 /* See workspace.h. */

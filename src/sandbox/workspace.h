@@ -48,10 +48,13 @@ bool ws_is_system_path(const char *rel);
 int ws_make_temp(char *path, size_t pathlen);
 
 /* Delete everything inside the directory fd (which it takes over and
- * closes) without following symlinks. 0 or -1. */
+ * closes) without following symlinks, at any depth. 0, or -1 with errno
+ * of the first entry that could not be removed (the rest are still
+ * removed). */
 int ws_empty_dir(int fd);
 
-/* Remove root and everything beneath it without following symlinks. 0 or -1. */
+/* Remove root and everything beneath it, at any depth, without following
+ * symlinks. 0, or -1 with errno (ENOENT when root is missing). */
 int ws_remove_tree(const char *root);
 
 #endif

@@ -190,6 +190,116 @@ static void test_walk_depth(void **state) {
     assert_string_equal(s.log, "E:x:0\nN:x:0\n");
 }
 
+/* Build `levels` nested folders named `name` under dir with mkdirat (so
+ * the whole path may be far longer than PATH_MAX) and a file "bottom" at
+ * the bottom. Cannot fail (asserts). */
+static void deep_chain(const char *dir, int levels, const char *name) {
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    for (int i = 0; i < levels; i++) {
+        assert_int_equal(mkdirat(fd, name, 0700), 0);
+        int sub = openat(fd, name, O_RDONLY | O_DIRECTORY);
+        assert_true(sub >= 0);
+        close(fd);
+        fd = sub;
+    }
+    int f = openat(fd, "bottom", O_WRONLY | O_CREAT, 0600);
+    assert_true(f >= 0);
+    close(f);
+    close(fd);
+}
+
+/* The number of open descriptors of this process. */
+static int open_fds(void) {
+    int n = 0;
+    for (int fd = 0; fd < 65536; fd++)
+        if (fcntl(fd, F_GETFD) >= 0) n++;
+    return n;
+}
+
+/* What the deep-walk visitor found. */
+typedef struct deep_seen {
+    int max_depth, files, leaves, fds_at_bottom;
+    size_t bottom_path_len;
+    bool removed_all;
+} deep_seen;
+
+/* Visitor that enters everything, notes the bottom, and removes each
+ * entry on the way back up (as a tree removal would). */
+static int deep_visit(void *ctx, const util_walk_entry *e) {
+    deep_seen *s = ctx;
+    if (e->event == UTIL_WALK_NO_ENTER) {
+        s->removed_all = false;
+        return UTIL_WALK_NEXT;
+    }
+    if (e->depth > s->max_depth) s->max_depth = e->depth;
+    if (e->event == UTIL_WALK_LEAVE) {
+        s->leaves++;
+        if (unlinkat(e->dirfd, e->name, AT_REMOVEDIR) != 0) s->removed_all = false;
+        return UTIL_WALK_NEXT;
+    }
+    if (S_ISDIR(e->st->st_mode)) return UTIL_WALK_ENTER;
+    s->files++;
+    s->bottom_path_len = e->path ? strlen(e->path) : 0;
+    s->fds_at_bottom = open_fds();
+    if (unlinkat(e->dirfd, e->name, 0) != 0) s->removed_all = false;
+    return UTIL_WALK_NEXT;
+}
+
+/* 2,000 nested folders with 10-byte names (a 22,000-byte path, five
+ * times PATH_MAX): the walk reaches the bottom with its full path, keeps
+ * few descriptors open, climbs back through every folder and leaves the
+ * tree removable from the visitor. */
+static void test_walk_deep_tree(void **state) {
+    const char *name = "dddddddddd";
+    deep_chain(*state, 2000, name);
+    deep_seen s = {.removed_all = true};
+    int before = open_fds();
+    int dir = open(*state, O_RDONLY | O_DIRECTORY);
+    assert_int_equal(util_walk(dir, "app", INT_MAX, true, deep_visit, &s), 0);
+    assert_int_equal(s.files, 1);
+    assert_int_equal(s.max_depth, 2000);
+    assert_int_equal(s.leaves, 2000);
+    assert_int_equal(s.bottom_path_len,
+                     strlen("app") + 2000 * (strlen(name) + 1) + strlen("/bottom"));
+    assert_true(s.bottom_path_len > 5 * PATH_MAX);
+    assert_true(s.fds_at_bottom - before <= 40); /* a window, not one per level */
+    assert_true(s.removed_all);
+    assert_int_equal(open_fds(), before); /* every descriptor closed */
+    assert_int_equal(rmdir(*state), 0);   /* nothing is left in it */
+    assert_int_equal(mkdir(*state, 0700), 0);
+}
+
+/* A folder moved away while it is walked (below the open window) makes
+ * the walk end with UTIL_WALK_LOST, never walk outside its tree. */
+typedef struct mover {
+    const char *top; /* the test folder */
+    bool moved;
+} mover;
+
+/* Visitor that, at the bottom, moves the first chain folder out of the
+ * tree (to top/../moved-XXX), then enters everything. */
+static int move_visit(void *ctx, const util_walk_entry *e) {
+    mover *m = ctx;
+    if (e->event == UTIL_WALK_ENTRY && e->st && S_ISDIR(e->st->st_mode)) return UTIL_WALK_ENTER;
+    if (e->event == UTIL_WALK_ENTRY && !m->moved) {
+        char from[PATH_MAX], to[PATH_MAX];
+        snprintf(from, sizeof from, "%s/d/d", m->top);
+        snprintf(to, sizeof to, "%s/moved", m->top);
+        assert_int_equal(rename(from, to), 0);
+        m->moved = true;
+    }
+    return UTIL_WALK_NEXT;
+}
+
+static void test_walk_moved_folder(void **state) {
+    deep_chain(*state, 100, "d");
+    mover m = {.top = *state};
+    int dir = open(*state, O_RDONLY | O_DIRECTORY);
+    assert_int_equal(util_walk(dir, "", INT_MAX, false, move_visit, &m), UTIL_WALK_LOST);
+    assert_true(m.moved);
+}
+
 /* Dump v (taken over) with the flags every document uses; the caller frees. */
 static char *dump(json_t *v) {
     assert_non_null(v);
@@ -270,6 +380,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_walk_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_walk_stop_abort, setup, teardown),
         cmocka_unit_test_setup_teardown(test_walk_depth, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_walk_deep_tree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_walk_moved_folder, setup, teardown),
         cmocka_unit_test(test_json_numbers),
         cmocka_unit_test(test_json_text),
         cmocka_unit_test(test_session_info_json),

@@ -6,6 +6,7 @@
  * name exactly what changed, and removing a throw-away workspace must never
  * delete anything outside it.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -110,9 +111,9 @@ static void test_diff(void **state) {
     size_t nc, nm;
     assert_int_equal(ws_diff(&before, &after, &created, &nc, &modified, &nm), 0);
     assert_int_equal(nc, 1);
-    assert_string_equal(created[0], "/app/new.txt");
+    assert_string_equal(created[0], "new.txt");
     assert_int_equal(nm, 1);
-    assert_string_equal(modified[0], "/app/edit.txt");
+    assert_string_equal(modified[0], "edit.txt");
     for (size_t i = 0; i < nc; i++)
         free(created[i]);
     for (size_t i = 0; i < nm; i++)
@@ -179,19 +180,67 @@ static void test_scan_depth_bound(void **state) {
     ws_listing_free(&l);
 }
 
-/* Removal walks the same 64 levels: a deeper tree is refused (and left
- * partly in place), a tree within the bound goes entirely. */
-static void test_remove_depth_bound(void **state) {
+/* Build `levels` nested folders named `name` under dir with mkdirat (the
+ * whole path may be far beyond PATH_MAX) and a file of `bytes` bytes at
+ * the bottom. Cannot fail (asserts). */
+static void deep_chain(const char *dir, int levels, const char *name, size_t bytes) {
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    for (int i = 0; i < levels; i++) {
+        assert_int_equal(mkdirat(fd, name, 0700), 0);
+        int sub = openat(fd, name, O_RDONLY | O_DIRECTORY);
+        assert_true(sub >= 0);
+        close(fd);
+        fd = sub;
+    }
+    int f = openat(fd, "bottom.bin", O_WRONLY | O_CREAT, 0600);
+    assert_true(f >= 0);
+    assert_int_equal(ftruncate(f, (off_t)bytes), 0);
+    close(f);
+    close(fd);
+}
+
+/* Removal goes to any depth: 70 levels (deeper than the listing's bound)
+ * and 2,000 levels with 12-byte names (a 26,000-byte path, far beyond
+ * PATH_MAX) both go entirely, and so does a folder emptied in place. */
+static void test_remove_deep_trees(void **state) {
     fixture *f = *state;
-    char path[1024];
     struct stat st;
-    nest(f->ws, 65, path, sizeof path);
+    deep_chain(f->ws, 70, "d", 1 << 20);
+    assert_int_equal(ws_remove_tree(f->ws), 0);
+    assert_int_equal(stat(f->ws, &st), -1);
+    assert_int_equal(mkdir(f->ws, 0700), 0);
+    deep_chain(f->ws, 2000, "café☕日本", 4096);
+    assert_int_equal(ws_remove_tree(f->ws), 0);
+    assert_int_equal(stat(f->ws, &st), -1);
+    assert_int_equal(mkdir(f->ws, 0700), 0); /* for teardown */
+    deep_chain(f->outside, 2000, "d", 1);
+    int fd = open(f->outside, O_RDONLY | O_DIRECTORY);
+    assert_int_equal(ws_empty_dir(fd), 0);
+    assert_int_equal(rmdir(f->outside), 0); /* it was empty */
+    assert_int_equal(mkdir(f->outside, 0700), 0);
+}
+
+/* A removal that cannot finish says so (-1 with errno), never 0, and
+ * still removes what it can. */
+static void test_remove_failure_is_an_error(void **state) {
+    fixture *f = *state;
+    struct stat st;
+    errno = 0;
+    assert_int_equal(ws_remove_tree("/nonexistent-lsb-test-folder"), -1);
+    assert_int_equal(errno, ENOENT);
+    if (geteuid() == 0) return; /* root ignores the folder mode below */
+    char locked[512], inner[600];
+    snprintf(locked, sizeof locked, "%s/locked", f->ws);
+    assert_int_equal(mkdir(locked, 0700), 0);
+    put(locked, "stuck.txt", "s");
+    put(f->ws, "free.txt", "f");
+    assert_int_equal(chmod(locked, 0500), 0);
     assert_int_equal(ws_remove_tree(f->ws), -1);
-    assert_int_equal(stat(path, &st), 0);
-    nest(f->outside, 64, path, sizeof path);
-    assert_int_equal(ws_remove_tree(f->outside), 0);
-    assert_int_equal(stat(f->outside, &st), -1);
-    assert_int_equal(mkdir(f->outside, 0700), 0); /* for teardown */
+    assert_int_equal(errno, EACCES);
+    snprintf(inner, sizeof inner, "%s/free.txt", f->ws);
+    assert_int_equal(stat(inner, &st), -1); /* the rest went */
+    assert_int_equal(chmod(locked, 0700), 0);
 }
 
 /* ws_empty_dir keeps the folder itself and removes links, not targets. */
@@ -219,7 +268,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_keeps_outside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scan_depth_bound, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_remove_depth_bound, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remove_deep_trees, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remove_failure_is_an_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_dir, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
