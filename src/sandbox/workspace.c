@@ -174,6 +174,43 @@ int ws_empty_dir(int fd) {
     return -1;
 }
 
+/* The lock file path of workspace ws into out; 0, or -1 (too long, or ws
+ * has no name of its own, like "/"). */
+static int lock_path(const char *ws, char *out, size_t len) {
+    char real[PATH_MAX];
+    const char *p = realpath(ws, real) ? real : ws;
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/')
+        n--;
+    const char *slash = memrchr(p, '/', n);
+    size_t dir = slash ? (size_t)(slash - p) + 1 : 0;
+    if (n == dir) return -1;
+    int w = snprintf(out, len, "%.*s%s%.*s%s", (int)dir, p, WS_LOCK_PREFIX, (int)(n - dir), p + dir,
+                     WS_LOCK_SUFFIX);
+    return w > 0 && (size_t)w < len ? 0 : -1;
+}
+
+/* See workspace.h. */
+int ws_lock(const char *ws, util_lock *l, double deadline_ms, util_lock_stop_fn stop,
+            const void *stop_ctx, char *err, size_t errlen) {
+    char path[PATH_MAX];
+    int rc = lock_path(ws, path, sizeof path) == 0
+                 ? util_lock_take(l, path, deadline_ms, stop, stop_ctx)
+                 : (errno = EACCES, -1);
+    if (rc != 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
+        rc = util_lock_take(l, ws, deadline_ms, stop, stop_ctx);
+    if (rc == 0) return 0;
+    int e = errno;
+    if (e == EWOULDBLOCK)
+        snprintf(err, errlen, "the workspace %s is busy with another run; try again later", ws);
+    else if (e == ECANCELED)
+        snprintf(err, errlen, "cancelled while waiting for the workspace %s", ws);
+    else
+        snprintf(err, errlen, "cannot lock the workspace %s: %s", ws, strerror(e));
+    errno = e;
+    return -1;
+}
+
 /* See workspace.h. */
 int ws_remove_tree(const char *root) {
     int fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

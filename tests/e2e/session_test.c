@@ -941,6 +941,102 @@ static void test_memory_pressure(void **state) {
     close_sandbox(sb);
 }
 
+/* A session with a quota of quota_bytes; fails the test on error. */
+static void create_quota(lsb_sandbox *sb, uint64_t quota_bytes, char *id) {
+    char err[ERR_MAX] = "";
+    lsb_policy p;
+    lsb_policy_init(&p);
+    p.quota_bytes = quota_bytes;
+    lsb_session_options o = {.language = LSB_LANG_PYTHON, .policy = &p};
+    if (lsb_session_create(sb, &o, id, err, sizeof err) != LSB_OK) fail_msg("create: %s", err);
+}
+
+/* Bytes of the regular files under dir (du of a session workspace). */
+static uint64_t disk_bytes(const char *dir) {
+    char cmd[512], line[64] = "";
+    snprintf(cmd, sizeof cmd, "find '%s' -type f -printf '%%s\\n' | awk '{s+=$1} END {print s+0}'",
+             dir);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(line, sizeof line, f));
+    pclose(f);
+    return strtoull(line, NULL, 10);
+}
+
+/* Runs that write 6 MiB and then raise (rolled back, so their process and
+ * its quota count die) still count: four of them in a 10 MiB session
+ * leave at most 10 MiB on disk, and the later ones hit the quota. */
+static void test_failed_runs_count_quota(void **state) {
+    (void)state;
+    lsb_sandbox *sb = open_sandbox(NULL);
+    char id[LSB_SESSION_ID_MAX + 1], ws[400];
+    create_quota(sb, 10u << 20, id);
+    free(exec_out(sb, id, "x = 'café ☕ 日本'", true));
+    int quota_errors = 0;
+    for (int i = 0; i < 4; i++) {
+        char code[256];
+        snprintf(code, sizeof code,
+                 "try:\n    open('/app/f%d', 'wb').write(b'x' * (6 << 20))\n"
+                 "except OSError as e:\n    print('quota', e.errno)\n    raise\n"
+                 "raise RuntimeError('after the write')",
+                 i);
+        lsb_result r = exec_p(sb, id, code, NULL);
+        assert_false(r.success);
+        if (strstr(r.stdout_data, "quota 19") != NULL) quota_errors++; /* WASI EDQUOT */
+        lsb_result_free(&r);
+    }
+    assert_int_equal(quota_errors, 3);
+    snprintf(ws, sizeof ws, "%s/%s/workspace", root, id);
+    assert_true(disk_bytes(ws) <= 10u << 20);
+    lsb_session_info info;
+    char err[ERR_MAX];
+    assert_int_equal(lsb_session_info_get(sb, id, &info, err, sizeof err), LSB_OK);
+    assert_int_equal(info.workspace_bytes, disk_bytes(ws));
+    expect_out(sb, id, "print(x)", "café ☕ 日本\n"); /* the variables were rolled back, not lost */
+    close_sandbox(sb);
+}
+
+/* A guest's deep trees: 70 levels with a 1 MiB file (by paths) and 2,000
+ * levels of 10-byte names (through directory fds, far beyond PATH_MAX).
+ * Reset empties them, destroy and prune remove them, and nothing is left
+ * under the sessions root. */
+static void test_deep_trees_are_removed(void **state) {
+    (void)state;
+    lsb_sandbox *sb = open_sandbox(NULL);
+    char a[LSB_SESSION_ID_MAX + 1], b[LSB_SESSION_ID_MAX + 1], c[LSB_SESSION_ID_MAX + 1];
+    char err[ERR_MAX], ws[400];
+    const char *by_path = "import os\np = '/app'\nfor i in range(70):\n    p += '/d'\n"
+                          "    os.mkdir(p)\nopen(p + '/big', 'wb').write(b'x' * (1 << 20))";
+    const char *by_fd = "import os\nfd = os.open('/app', os.O_RDONLY)\nfor i in range(2000):\n"
+                        "    os.mkdir('dddddddddd', dir_fd=fd)\n"
+                        "    n = os.open('dddddddddd', os.O_RDONLY, dir_fd=fd)\n"
+                        "    os.close(fd)\n    fd = n\n"
+                        "os.close(os.open('bottom', os.O_WRONLY | os.O_CREAT, dir_fd=fd))";
+    create(sb, LSB_LANG_PYTHON, false, a);
+    create(sb, LSB_LANG_PYTHON, false, b);
+    create(sb, LSB_LANG_PYTHON, false, c);
+    free(exec_out(sb, a, by_path, true));
+    free(exec_out(sb, b, by_fd, true));
+    free(exec_out(sb, c, by_path, true));
+    assert_int_equal(lsb_session_reset(sb, c, err, sizeof err), LSB_OK);
+    snprintf(ws, sizeof ws, "%s/%s/workspace", root, c);
+    assert_int_equal(rmdir(ws), 0); /* empty */
+    assert_int_equal(mkdir(ws, 0700), 0);
+    free(exec_out(sb, c, by_fd, true));
+    assert_int_equal(lsb_session_destroy(sb, a, err, sizeof err), LSB_OK);
+    assert_int_equal(lsb_session_destroy(sb, b, err, sizeof err), LSB_OK);
+    assert_int_equal(lsb_session_evict(sb, c, err, sizeof err), LSB_OK);
+    sleep(1);
+    lsb_prune_report rep;
+    assert_int_equal(lsb_session_prune(sb, 0, false, &rep, err, sizeof err), LSB_OK);
+    assert_int_equal(rep.deleted_count, 1);
+    assert_int_equal(rep.error_count, 0);
+    lsb_prune_report_free(&rep);
+    assert_int_equal(rmdir(root), 0); /* nothing at all is left under the root */
+    assert_int_equal(mkdir(root, 0700), 0);
+    close_sandbox(sb);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s ASSETS_DIR\n", argv[0]);
@@ -972,6 +1068,8 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_live_cap),
         cmocka_unit_test(test_idle_ttl),
         cmocka_unit_test(test_memory_pressure),
+        cmocka_unit_test(test_failed_runs_count_quota),
+        cmocka_unit_test(test_deep_trees_are_removed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
