@@ -1037,6 +1037,45 @@ static void test_deep_trees_are_removed(void **state) {
     close_sandbox(sb);
 }
 
+/* A second sandbox on the same sessions root: another process's view. */
+static lsb_sandbox *open_peer(void) {
+    lsb_sandbox *sb;
+    char err[ERR_MAX] = "";
+    lsb_sessions_config cfg = {.root = root};
+    if (lsb_sandbox_open(&sb, assets, err, sizeof err) != LSB_OK ||
+        lsb_sandbox_configure_sessions(sb, &cfg, err, sizeof err) != LSB_OK)
+        fail_msg("open peer: %s", err);
+    return sb;
+}
+
+/* Two sandboxes (as two processes) on one session take turns through the
+ * workspace lock: a live session process whose workspace another one
+ * changed starts its next run from the real usage (8 MiB written by the
+ * peer leave no room for 6 more in 10 MiB), and an auto-persist session
+ * restores what the peer's run saved instead of its stale globals. */
+static void test_other_process_turns(void **state) {
+    (void)state;
+    lsb_sandbox *a = open_sandbox(NULL);
+    lsb_sandbox *b = open_peer();
+    char id[LSB_SESSION_ID_MAX + 1], kept[LSB_SESSION_ID_MAX + 1];
+    create_quota(a, 10u << 20, id);
+    free(exec_out(a, id, "x = 1", true)); /* a's process is live now */
+    free(exec_out(b, id, "open('/app/peer', 'wb').write(b'x' * (8 << 20))", true));
+    char *out = exec_out(a, id,
+                         "try:\n    open('/app/mine', 'wb').write(b'x' * (6 << 20))\n"
+                         "    print('wrote')\nexcept OSError as e:\n    print('quota', e.errno)",
+                         true);
+    assert_string_equal(out, "quota 19\n");
+    free(out);
+    expect_out(a, id, "print(x)", "1\n"); /* a plain session keeps its live globals */
+    create(a, LSB_LANG_PYTHON, true, kept);
+    free(exec_out(a, kept, "y = 'café ☕ 日本'", true));
+    free(exec_out(b, kept, "y = y + '!'", true));
+    expect_out(a, kept, "print(y)", "café ☕ 日本!\n");
+    lsb_sandbox_close(b);
+    close_sandbox(a);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s ASSETS_DIR\n", argv[0]);
@@ -1070,6 +1109,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_memory_pressure),
         cmocka_unit_test(test_failed_runs_count_quota),
         cmocka_unit_test(test_deep_trees_are_removed),
+        cmocka_unit_test(test_other_process_turns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
