@@ -2,8 +2,9 @@
  * test_util.c - the small shared helpers of src/util: the clocks and timed
  * waits, mkdir -p and its messages, the close-all-but loop of forked
  * children, the error helper, and the tree walker's contract (what a
- * visitor sees, entering, stopping, aborting and the depth bound), and
- * the JSON values every document is built from.
+ * visitor sees, entering, stopping, aborting, the depth bound, trees far
+ * deeper than PATH_MAX and folders moved mid-walk), the cross-process
+ * lock, and the JSON values every document is built from.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,7 @@
 #include "util/err.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/lock.h"
 #include "util/walk.h"
 
 /* A fresh temporary folder for one test. */
@@ -300,6 +302,86 @@ static void test_walk_moved_folder(void **state) {
     assert_true(m.moved);
 }
 
+/* util_lock stop callback: *(const bool *)ctx. */
+static bool stop_if(const void *ctx) { return *(const bool *)ctx; }
+
+/* A lock file is created 0600 and keeps a generation; a second holder
+ * (another open, as another process would) is refused at the deadline,
+ * or when told to stop; a folder is locked as it is; a symlink is never
+ * followed. */
+static void test_lock_basics(void **state) {
+    char path[PATH_MAX], link[PATH_MAX];
+    snprintf(path, sizeof path, "%s/café ☕.lock", (char *)*state);
+    util_lock a, b;
+    assert_int_equal(util_lock_take(&a, path, util_now_ms(), NULL, NULL), 0);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_true(a.has_gen);
+    assert_int_equal(a.gen, 0);
+    errno = 0;
+    assert_int_equal(util_lock_take(&b, path, util_now_ms() + 50, NULL, NULL), -1);
+    assert_int_equal(errno, EWOULDBLOCK);
+    bool stop = true;
+    assert_int_equal(util_lock_take(&b, path, util_now_ms() + 60000, stop_if, &stop), -1);
+    assert_int_equal(errno, ECANCELED);
+    util_lock_release(&a, true);
+    assert_int_equal(a.fd, -1);
+    assert_int_equal(a.gen, 1);
+    assert_int_equal(util_lock_take(&b, path, util_now_ms(), NULL, NULL), 0);
+    assert_int_equal(b.gen, 1);
+    util_lock_release(&b, false);
+    assert_int_equal(util_lock_take(&b, path, util_now_ms(), NULL, NULL), 0);
+    assert_int_equal(b.gen, 1); /* not bumped */
+    util_lock_release(&b, false);
+    util_lock_release(&b, true); /* not held: nothing */
+    assert_int_equal(util_lock_take(&a, *state, util_now_ms(), NULL, NULL), 0); /* a folder */
+    assert_false(a.has_gen);
+    assert_int_equal(util_lock_take(&b, *state, util_now_ms(), NULL, NULL), -1);
+    util_lock_release(&a, true);
+    snprintf(link, sizeof link, "%s/link.lock", (char *)*state);
+    assert_int_equal(symlink(path, link), 0);
+    assert_int_equal(util_lock_take(&a, link, util_now_ms(), NULL, NULL), -1);
+    assert_int_equal(errno, ELOOP);
+}
+
+/* A waiter gets the lock once another process lets go, and when that
+ * holder removed the file first, the waiter locks the new file of that
+ * name, never the removed inode. */
+static void test_lock_wait_and_removed(void **state) {
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/w.lock", (char *)*state);
+    for (int removes = 0; removes < 2; removes++) {
+        int ready[2];
+        assert_int_equal(pipe(ready), 0);
+        pid_t pid = fork();
+        if (pid == 0) {
+            util_lock l;
+            if (util_lock_take(&l, path, util_now_ms(), NULL, NULL) != 0) _exit(1);
+            if (write(ready[1], "x", 1) != 1) _exit(1);
+            usleep(200000);
+            if (removes) unlink(path);
+            _exit(0); /* the kernel drops the lock */
+        }
+        char c;
+        assert_int_equal(read(ready[0], &c, 1), 1);
+        close(ready[0]);
+        close(ready[1]);
+        util_lock l;
+        double t0 = util_now_ms();
+        assert_int_equal(util_lock_take(&l, path, t0 + 5000, NULL, NULL), 0);
+        assert_true(util_now_ms() - t0 >= 150); /* it waited for the holder */
+        struct stat held, named;
+        assert_int_equal(fstat(l.fd, &held), 0);
+        assert_int_equal(stat(path, &named), 0);
+        assert_int_equal(held.st_ino, named.st_ino);
+        util_lock_release(&l, true);
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+}
+
 /* Dump v (taken over) with the flags every document uses; the caller frees. */
 static char *dump(json_t *v) {
     assert_non_null(v);
@@ -382,6 +464,8 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_walk_depth, setup, teardown),
         cmocka_unit_test_setup_teardown(test_walk_deep_tree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_walk_moved_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lock_basics, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lock_wait_and_removed, setup, teardown),
         cmocka_unit_test(test_json_numbers),
         cmocka_unit_test(test_json_text),
         cmocka_unit_test(test_session_info_json),
