@@ -965,7 +965,9 @@ static uint64_t disk_bytes(const char *dir) {
 
 /* Runs that write 6 MiB and then raise (rolled back, so their process and
  * its quota count die) still count: four of them in a 10 MiB session
- * leave at most 10 MiB on disk, and the later ones hit the quota. */
+ * leave at most 10 MiB on disk, and the later ones hit the quota (the
+ * first file is 100 folders deep, so the re-measure, which runs under the
+ * session process's seccomp filter, climbs back through closed folders). */
 static void test_failed_runs_count_quota(void **state) {
     (void)state;
     lsb_sandbox *sb = open_sandbox(NULL);
@@ -974,12 +976,15 @@ static void test_failed_runs_count_quota(void **state) {
     free(exec_out(sb, id, "x = 'café ☕ 日本'", true));
     int quota_errors = 0;
     for (int i = 0; i < 4; i++) {
-        char code[256];
+        char code[512];
+        /* the first file sits 100 folders deep: the re-measure walks them */
         snprintf(code, sizeof code,
-                 "try:\n    open('/app/f%d', 'wb').write(b'x' * (6 << 20))\n"
+                 "import os\nd = '/app' + '/d' * (100 if %d == 0 else 0)\n"
+                 "os.makedirs(d, exist_ok=True)\n"
+                 "try:\n    open(d + '/f%d', 'wb').write(b'x' * (6 << 20))\n"
                  "except OSError as e:\n    print('quota', e.errno)\n    raise\n"
                  "raise RuntimeError('after the write')",
-                 i);
+                 i, i);
         lsb_result r = exec_p(sb, id, code, NULL);
         assert_false(r.success);
         if (strstr(r.stdout_data, "quota 19") != NULL) quota_errors++; /* WASI EDQUOT */
