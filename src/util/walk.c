@@ -205,7 +205,7 @@ static int push_frame(walker *w, int fd, const util_walk_entry *e) {
     w->top++;
     if (w->top > WALK_OPEN_WINDOW) {
         frame *old = &w->stack[w->top - WALK_OPEN_WINDOW];
-        close(old->fd);
+        if (old->fd >= 0) close(old->fd);
         old->fd = -1;
     }
     return 0;
