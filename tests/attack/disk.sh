@@ -137,6 +137,54 @@ expect_eq "quota: 4 failing 6 MiB runs in a 10 MiB session: 3 quota errors, <= 1
   "$QERR $(($(bytes_in "$ROOT/$ID/workspace") <= 10 * MIB))" "3 1"
 S destroy "$ID" >/dev/null 2>&1
 
+# proves: the audit's MCP case: in a live session of the server, four
+# execute_code runs that write 60 MiB and raise get the quota error from
+# the second on, and at most the 100 MiB quota is on disk (it saw 251 MB)
+cat >"$T/mcp_quota.py" <<'EOF'
+# Drive `llm-sandbox mcp` over stdio: a session, four execute_code runs that
+# write 60 MiB and raise, then get_workspace_info. Prints "ERRORS BYTES ID".
+import json, subprocess, sys
+binary, storage = sys.argv[1], sys.argv[2]
+p = subprocess.Popen([binary, "mcp", "--storage-dir", storage], stdin=subprocess.PIPE,
+                     stdout=subprocess.PIPE, text=True)
+n = 0
+def call(method, params, notify=False):
+    global n
+    msg = {"jsonrpc": "2.0", "method": method, "params": params}
+    if not notify:
+        n += 1
+        msg["id"] = n
+    p.stdin.write(json.dumps(msg) + "\n"); p.stdin.flush()
+    if notify:
+        return None
+    while True:
+        r = json.loads(p.stdout.readline())
+        if r.get("id") == n:
+            return r
+def tool(name, args):
+    return call("tools/call", {"name": name, "arguments": args})["result"]
+call("initialize", {"protocolVersion": "2025-11-25", "capabilities": {},
+                    "clientInfo": {"name": "disk-attack", "version": "1"}})
+call("notifications/initialized", {}, notify=True)
+sid = tool("create_session", {"language": "python"})["structuredContent"]["session_id"]
+errors = 0
+for i in range(4):
+    code = ("try:\n    open('/app/f%d', 'wb').write(b'x' * (60 << 20))\n"
+            "except OSError as e:\n    print('quota', e.errno)\n"
+            "raise RuntimeError('after the write')" % i)
+    out = json.dumps(tool("execute_code", {"code": code, "session_id": sid}))
+    errors += "quota 19" in out
+info = tool("get_workspace_info", {"session_id": sid})["structuredContent"]
+p.stdin.close(); p.wait(timeout=30)
+print(errors, json.dumps(info, ensure_ascii=False)[:400], sid)
+EOF
+MS="$T/mcp-storage"
+OUT=$(timeout 180 python3 "$T/mcp_quota.py" "$BIN" "$MS" 2>/dev/null)
+expect_eq "MCP: 4 failing 60 MiB runs in a live session: 3 quota errors, <= 100 MiB" \
+  "${OUT%% *} $(($(bytes_in "$MS/sessions") <= 100 * MIB))" "3 1"
+expect_match "MCP: get_workspace_info reports the bytes on disk" "$OUT" \
+  "\"workspace_bytes\": $(bytes_in "$MS/sessions"/*/workspace)[,}]"
+
 # --- parallel runs of one workspace take turns ------------------------------
 WRITE60="import uuid
 open('/app/f' + uuid.uuid4().hex, 'wb').write(b'x' * (60 << 20))
