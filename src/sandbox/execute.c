@@ -110,7 +110,13 @@ typedef struct exec_state {
     char *env;
     ws_listing before;
     chan_collect chan;
+    util_lock lock; /* the caller's workspace, held for the whole run */
 } exec_state;
+
+/* util_lock_stop_fn over an lsb_cancel (NULL: never): whether it fired. */
+static bool cancel_fired(const void *cancel) {
+    return cancel != NULL && lsb_cancel_fired((const lsb_cancel *)cancel);
+}
 
 /* Prepare the workspace and request; 0 or an lsb_status with err. */
 static lsb_status prepare(lsb_sandbox *sb, const char *code, size_t code_len, const char *filename,
@@ -132,6 +138,11 @@ static lsb_status prepare(lsb_sandbox *sb, const char *code, size_t code_len, co
         snprintf(err, errlen, "workspace %s is not a directory", ws);
         return LSB_ERR_WORKSPACE;
     }
+    /* runs of one workspace, in any process, take turns (each then starts
+     * from the real usage); this one waits at most its own timeout */
+    if (policy->workspace != NULL && ws_lock(ws, &st->lock, util_now_ms() + policy->timeout_ms,
+                                             cancel_fired, policy->cancel, err, errlen) != 0)
+        return LSB_ERR_WORKSPACE;
     if ((st->env = exec_env_block(policy, &req->env_len)) == NULL ||
         ws_scan(ws, policy->quota_files, &st->before) != 0) {
         snprintf(err, errlen, "cannot read workspace %s: %s", ws, strerror(errno));
@@ -196,6 +207,19 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
     return LSB_OK;
 }
 
+/* Remove the temporary workspace path; a failure is said in the result's
+ * warnings (the run itself is over and its result stands). */
+static void remove_temp(const char *path, lsb_result *result, lsb_status rc) {
+    if (ws_remove_tree(path) == 0 || rc != LSB_OK) return;
+    char text[PATH_MAX + 128];
+    snprintf(text, sizeof text, "the temporary workspace %s could not be removed: %s", path,
+             strerror(errno));
+    char **grown = realloc(result->warnings, (result->warnings_count + 1) * sizeof *grown);
+    if (grown == NULL) return;
+    result->warnings = grown;
+    if ((grown[result->warnings_count] = strdup(text)) != NULL) result->warnings_count++;
+}
+
 /* See llmsandbox.h. */
 lsb_status lsb_execute(lsb_sandbox *sb, lsb_language lang, const char *code, size_t code_len,
                        const char *filename, const lsb_policy *policy, lsb_result *result,
@@ -205,7 +229,7 @@ lsb_status lsb_execute(lsb_sandbox *sb, lsb_language lang, const char *code, siz
         snprintf(err, errlen, "lsb_execute: invalid sandbox, policy or language");
         return LSB_ERR_INVALID;
     }
-    exec_state st = {0};
+    exec_state st = {.lock.fd = -1};
     worker_request req = {0};
     lsb_status rc = prepare(sb, code, code_len, filename, policy, &st, &req, err, errlen);
     if (rc == LSB_OK) rc = run(sb, lang, policy, &req, &st, result, err, errlen);
@@ -217,6 +241,7 @@ lsb_status lsb_execute(lsb_sandbox *sb, lsb_language lang, const char *code, siz
     chan_collect_free(&st.chan);
     ws_listing_free(&st.before);
     free(st.env);
-    if (st.temp_ws[0]) ws_remove_tree(st.temp_ws);
+    if (st.temp_ws[0]) remove_temp(st.temp_ws, result, rc);
+    util_lock_release(&st.lock, true);
     return rc;
 }

@@ -2,13 +2,15 @@
  * workspace.c - scans, diffs, creates and removes workspaces (workspace.h).
  *
  * Every directory is opened relative to its parent's fd with O_NOFOLLOW and
- * O_DIRECTORY, and depth is bounded, so neither symlinks nor deep trees the
- * guest built can make the host wander or recurse without limit.
+ * O_DIRECTORY (util_walk), so a symlink the guest built never makes the
+ * host wander. Listings stop at WS_MAX_DEPTH (they only feed the report);
+ * removal goes to any depth, since a tree left behind is a disk leak.
  */
 #include "sandbox/workspace.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,27 +146,69 @@ int ws_make_temp(char *path, size_t pathlen) {
 }
 
 /* util_walk visitor of ws_empty_dir: removes files and symlinks, enters
- * folders and removes them once empty; *ctx becomes true when anything
- * could not be removed, and the walk goes on with the rest. */
+ * folders (at any depth) and removes them once empty; *ctx keeps the
+ * errno of the first thing that could not be removed, and the walk goes
+ * on with the rest. */
 static int empty_visit(void *ctx, const util_walk_entry *e) {
-    bool *failed = ctx;
+    int *first = ctx;
+    int rc = 0;
     switch (e->event) {
     case UTIL_WALK_ENTRY:
         if (e->st != NULL && S_ISDIR(e->st->st_mode)) return UTIL_WALK_ENTER;
-        if (unlinkat(e->dirfd, e->name, 0) != 0) *failed = true;
-        return UTIL_WALK_NEXT;
-    case UTIL_WALK_LEAVE:
-        if (unlinkat(e->dirfd, e->name, AT_REMOVEDIR) != 0) *failed = true;
-        return UTIL_WALK_NEXT;
-    default: *failed = true; return UTIL_WALK_NEXT;
+        rc = unlinkat(e->dirfd, e->name, 0);
+        break;
+    case UTIL_WALK_LEAVE: rc = unlinkat(e->dirfd, e->name, AT_REMOVEDIR); break;
+    default: rc = -1; errno = e->err ? e->err : EIO;
     }
+    if (rc != 0 && *first == 0) *first = errno ? errno : EIO;
+    return UTIL_WALK_NEXT;
 }
 
 /* See workspace.h. */
 int ws_empty_dir(int fd) {
-    bool failed = false;
-    util_walk(fd, NULL, WS_MAX_DEPTH, false, empty_visit, &failed);
-    return failed ? -1 : 0;
+    int first = 0;
+    if (util_walk(fd, NULL, INT_MAX, false, empty_visit, &first) != 0 && first == 0)
+        first = ESTALE; /* a folder was moved away while it was being emptied */
+    if (first == 0) return 0;
+    errno = first;
+    return -1;
+}
+
+/* The lock file path of workspace ws into out; 0, or -1 (too long, or ws
+ * has no name of its own, like "/"). */
+static int lock_path(const char *ws, char *out, size_t len) {
+    char real[PATH_MAX];
+    const char *p = realpath(ws, real) ? real : ws;
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/')
+        n--;
+    const char *slash = memrchr(p, '/', n);
+    size_t dir = slash ? (size_t)(slash - p) + 1 : 0;
+    if (n == dir) return -1;
+    int w = snprintf(out, len, "%.*s%s%.*s%s", (int)dir, p, WS_LOCK_PREFIX, (int)(n - dir), p + dir,
+                     WS_LOCK_SUFFIX);
+    return w > 0 && (size_t)w < len ? 0 : -1;
+}
+
+/* See workspace.h. */
+int ws_lock(const char *ws, util_lock *l, double deadline_ms, util_lock_stop_fn stop,
+            const void *stop_ctx, char *err, size_t errlen) {
+    char path[PATH_MAX];
+    int rc = lock_path(ws, path, sizeof path) == 0
+                 ? util_lock_take(l, path, deadline_ms, stop, stop_ctx)
+                 : (errno = EACCES, -1);
+    if (rc != 0 && (errno == EACCES || errno == EROFS || errno == EPERM))
+        rc = util_lock_take(l, ws, deadline_ms, stop, stop_ctx);
+    if (rc == 0) return 0;
+    int e = errno;
+    if (e == EWOULDBLOCK)
+        snprintf(err, errlen, "the workspace %s is busy with another run; try again later", ws);
+    else if (e == ECANCELED)
+        snprintf(err, errlen, "cancelled while waiting for the workspace %s", ws);
+    else
+        snprintf(err, errlen, "cannot lock the workspace %s: %s", ws, strerror(e));
+    errno = e;
+    return -1;
 }
 
 /* See workspace.h. */

@@ -13,6 +13,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util/lock.h"
+
+/* The lock file of a workspace W is W's sibling "." + basename(W) + ".lock"
+ * (a session's: <root>/<id>/.workspace.lock), outside the guest's reach. */
+#define WS_LOCK_PREFIX "."
+#define WS_LOCK_SUFFIX ".lock"
+
 typedef struct ws_entry {
     char *path; /* relative to the workspace root, e.g. "out/data.csv" */
     uint64_t size;
@@ -48,10 +55,26 @@ bool ws_is_system_path(const char *rel);
 int ws_make_temp(char *path, size_t pathlen);
 
 /* Delete everything inside the directory fd (which it takes over and
- * closes) without following symlinks. 0 or -1. */
+ * closes) without following symlinks, at any depth. 0, or -1 with errno
+ * of the first entry that could not be removed (the rest are still
+ * removed). */
 int ws_empty_dir(int fd);
 
-/* Remove root and everything beneath it without following symlinks. 0 or -1. */
+/*
+ * Take the cross-process lock of workspace ws, held while one run (or a
+ * host change) uses it, so runs of one workspace are serialised across
+ * processes and each starts from the real usage. The lock file is next to
+ * ws (WS_LOCK_PREFIX, WS_LOCK_SUFFIX), found from ws's resolved path when
+ * it exists (so every spelling of one folder finds one lock); when that
+ * folder cannot hold a new lock file (read-only), ws itself is locked.
+ * Waits until deadline_ms (util_now_ms) or stop(ctx). 0 with *l held, or
+ * -1 with errno (EWOULDBLOCK: busy until the deadline, ECANCELED) and err.
+ */
+int ws_lock(const char *ws, util_lock *l, double deadline_ms, util_lock_stop_fn stop,
+            const void *stop_ctx, char *err, size_t errlen);
+
+/* Remove root and everything beneath it, at any depth, without following
+ * symlinks. 0, or -1 with errno (ENOENT when root is missing). */
 int ws_remove_tree(const char *root);
 
 #endif

@@ -157,7 +157,10 @@ static lsb_status run_live(lsb_sandbox *sb, sess_entry *e, const lsb_session_inf
 static void after_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info,
                       const sess_live_outcome *out, lsb_result *r) {
     char why[EXEC_WARNING_MAX];
-    e->rescan = false;
+    /* A run that did not commit left its files on disk, but its quota
+     * usage died with its process: the next run re-measures the workspace
+     * before it starts, so the quota counts what is on disk. */
+    e->rescan = !out->committed;
     if (out->committed) e->restore_pending = false;
     if (out->lost)
         add_warning(r, "the session process ended after this run; the next run re-materialises "
@@ -190,10 +193,16 @@ static lsb_status session_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *
         result->workspace_path = realpath(job->ws, NULL);
         after_run(sb, e, info, &out, result);
     } else {
+        e->rescan = true; /* whatever the run did on disk is counted next time */
         lsb_result_free(result);
     }
     ws_listing_free(&before);
     return st;
+}
+
+/* See exec.h. */
+bool sess_exec_cancelled(const void *cancel) {
+    return cancel != NULL && lsb_cancel_fired((const lsb_cancel *)cancel);
 }
 
 /* See exec.h. */
@@ -203,6 +212,12 @@ lsb_status sess_exec_run(lsb_sandbox *sb, sess_entry *e, lsb_session_info *info,
     sess_job job = {.code = code, .code_len = code_len, .filename = filename, .scratch = scratch};
     memset(result, 0, sizeof *result);
     if (run_policy(info, policy, &job.policy, err, errlen) != 0) return LSB_ERR_INVALID;
+    /* another run of this workspace, in any process, finishes first; this
+     * one waits for it at most its own timeout */
+    lsb_status st = sess_table_lock_workspace(sandbox_sessions(sb), e, info,
+                                              util_now_ms() + job.policy.timeout_ms,
+                                              sess_exec_cancelled, job.policy.cancel, err, errlen);
+    if (st != LSB_OK) return st;
     return session_run(sb, e, info, &job, result, err, errlen);
 }
 

@@ -22,6 +22,7 @@
 #include "sandbox/workspace.h"
 #include "session/glob.h"
 #include "session/table.h"
+#include "util/clock.h"
 #include "util/walk.h"
 #include "wasi/abi.h"
 #include "wasi/ctx.h"
@@ -409,19 +410,27 @@ typedef struct files_call {
     char ws[PATH_MAX];
 } files_call;
 
-/* Acquire session id and its workspace path into c; LSB_OK, or the status
- * of acquiring it (NO_SESSION, STORAGE, SYSTEM) or WORKSPACE, with err. */
-static lsb_status files_begin(lsb_sandbox *sb, const char *id, files_call *c, char *err,
-                              size_t errlen) {
+/* Acquire session id and its workspace path into c; a call that changes
+ * files also takes the workspace's cross-process lock (waiting at most the
+ * session's timeout), so it never races a run of another process. LSB_OK,
+ * or the status of acquiring it (NO_SESSION, STORAGE, SYSTEM) or
+ * WORKSPACE, with err. */
+static lsb_status files_begin(lsb_sandbox *sb, const char *id, bool change, files_call *c,
+                              char *err, size_t errlen) {
     lsb_status st;
     c->t = sandbox_sessions(sb);
     c->e = sess_table_acquire(c->t, id, &c->info, &st, err, errlen);
-    if (c->e != NULL && sess_table_workspace(c->t, id, c->ws, sizeof c->ws) != 0) {
+    if (c->e == NULL) return st;
+    st = change ? sess_table_lock_workspace(c->t, c->e, &c->info,
+                                            util_now_ms() + c->info.policy.timeout_ms, NULL, NULL,
+                                            err, errlen)
+                : LSB_OK;
+    if (st == LSB_OK && sess_table_workspace(c->t, id, c->ws, sizeof c->ws) != 0) {
         snprintf(err, errlen, "the workspace path of session '%s' is too long", id);
-        sess_table_release(c->t, c->e);
-        return LSB_ERR_WORKSPACE;
+        st = LSB_ERR_WORKSPACE;
     }
-    return c->e != NULL ? LSB_OK : st;
+    if (st != LSB_OK) sess_table_release(c->t, c->e);
+    return st;
 }
 
 /* Release c's session, marking its files changed if so; returns st. */
@@ -436,7 +445,7 @@ lsb_status lsb_session_file_write_ex(lsb_sandbox *sb, const char *id, const char
                                      const void *data, size_t len, bool overwrite, char *err,
                                      size_t errlen) {
     files_call c;
-    lsb_status st = files_begin(sb, id, &c, err, errlen);
+    lsb_status st = files_begin(sb, id, true, &c, err, errlen);
     if (st != LSB_OK) return st;
     sess_files_write_args w = {.path = path,
                                .data = data,
@@ -461,7 +470,7 @@ lsb_status lsb_session_file_read(lsb_sandbox *sb, const char *id, const char *pa
     files_call c;
     *data = NULL;
     *len = 0;
-    lsb_status st = files_begin(sb, id, &c, err, errlen);
+    lsb_status st = files_begin(sb, id, false, &c, err, errlen);
     if (st != LSB_OK) return st;
     st = sess_files_read(c.ws, path, max_bytes, data, len, err, errlen);
     return files_end(&c, st, false);
@@ -474,7 +483,7 @@ lsb_status lsb_session_file_list(lsb_sandbox *sb, const char *id, const char *pa
     files_call c;
     *out = NULL;
     *count = 0;
-    lsb_status st = files_begin(sb, id, &c, err, errlen);
+    lsb_status st = files_begin(sb, id, false, &c, err, errlen);
     if (st != LSB_OK) return st;
     st = sess_files_list(c.ws, path, include_system, FILES_LIST_MAX, out, count, err, errlen);
     return files_end(&c, st, false);
@@ -507,7 +516,7 @@ lsb_status lsb_session_file_glob(lsb_sandbox *sb, const char *id, const char *pa
     if (sess_glob_compile(pattern, &g, err, errlen) != 0 ||
         sess_files_normalise(path ? path : LSB_MOUNT_APP, rel, sizeof rel, err, errlen) != 0)
         return LSB_ERR_INVALID;
-    lsb_status st = files_begin(sb, id, &c, err, errlen);
+    lsb_status st = files_begin(sb, id, false, &c, err, errlen);
     if (st != LSB_OK) return st;
     st = sess_files_list(c.ws, path, include_system, FILES_LIST_MAX, out, count, err, errlen);
     if (st == LSB_OK) keep_matches(*out, count, rel, &g);
@@ -518,7 +527,7 @@ lsb_status lsb_session_file_glob(lsb_sandbox *sb, const char *id, const char *pa
 lsb_status lsb_session_file_delete(lsb_sandbox *sb, const char *id, const char *path,
                                    bool recursive, char *err, size_t errlen) {
     files_call c;
-    lsb_status st = files_begin(sb, id, &c, err, errlen);
+    lsb_status st = files_begin(sb, id, true, &c, err, errlen);
     if (st != LSB_OK) return st;
     st = sess_files_delete(c.ws, path, recursive, err, errlen);
     return files_end(&c, st, true);

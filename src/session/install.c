@@ -21,6 +21,7 @@
 #include "session/exec.h"
 #include "session/files.h"
 #include "session/table.h"
+#include "util/clock.h"
 
 #define INSTALL_INCOMING  "/app/" LSB_SYSTEM_DIR "/incoming"
 #define INSTALL_NAME_MAX  200
@@ -214,10 +215,13 @@ lsb_status lsb_session_install_package(lsb_sandbox *sb, const char *id, const ch
     sess_table *t = sandbox_sessions(sb);
     sess_entry *e = sess_table_acquire(t, id, &info, &st, err, errlen);
     if (e != NULL) {
-        st = sess_table_workspace(t, id, ws, sizeof ws) == 0
-                 ? install_in(sb, e, &info, ws, base, data, len, installed, installed_len, err,
-                              errlen)
-                 : LSB_ERR_WORKSPACE;
+        st = sess_table_lock_workspace(t, e, &info, util_now_ms() + info.policy.timeout_ms, NULL,
+                                       NULL, err, errlen);
+        if (st == LSB_OK)
+            st = sess_table_workspace(t, id, ws, sizeof ws) == 0
+                     ? install_in(sb, e, &info, ws, base, data, len, installed, installed_len, err,
+                                  errlen)
+                     : LSB_ERR_WORKSPACE;
         sess_table_release(t, e);
     }
     free(data);

@@ -12,6 +12,7 @@
  * left out of lists and refused by every call but destroy, which removes
  * it like any other (prune skips it).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "../../guest/lsb_abi.h"
+#include "sandbox/defaults.h"
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/workspace.h"
@@ -148,7 +150,11 @@ lsb_status lsb_session_destroy(lsb_sandbox *sb, const char *id, char *err, size_
     bool damaged;
     sess_entry *e = sess_table_acquire_any(t, id, &info, &damaged, &st, err, errlen);
     if (e == NULL) return st;
-    st = sess_table_remove(t, e, err, errlen);
+    /* a run of another process finishes first (a damaged record has no
+     * timeout of its own: the default one) */
+    uint32_t wait_ms = damaged ? LSB_DEFAULT_TIMEOUT_MS : info.policy.timeout_ms;
+    st = sess_table_lock_workspace(t, e, NULL, util_now_ms() + wait_ms, NULL, NULL, err, errlen);
+    if (st == LSB_OK) st = sess_table_remove(t, e, err, errlen);
     sess_table_release(t, e);
     return st;
 }
@@ -161,12 +167,19 @@ lsb_status lsb_session_reset(lsb_sandbox *sb, const char *id, char *err, size_t 
     char ws[PATH_MAX];
     sess_entry *e = sess_table_acquire(t, id, &info, &st, err, errlen);
     if (e == NULL) return st;
+    st = sess_table_lock_workspace(t, e, &info, util_now_ms() + info.policy.timeout_ms, NULL, NULL,
+                                   err, errlen);
+    if (st != LSB_OK) {
+        sess_table_release(t, e);
+        return st;
+    }
     sess_live_stop(&e->live);
     int fd = sess_table_workspace(t, id, ws, sizeof ws) == 0
                  ? open(ws, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
                  : -1;
     if (fd < 0 || ws_empty_dir(fd) != 0) {
-        snprintf(err, errlen, "cannot empty the workspace of session '%s'", id);
+        snprintf(err, errlen, "cannot empty the workspace of session '%s': %s", id,
+                 strerror(errno));
         st = LSB_ERR_WORKSPACE;
     }
     info.last_used_at = util_unix_time();

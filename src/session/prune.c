@@ -7,8 +7,10 @@
  * record is damaged, and a folder under the root that looks like a session
  * but has no record, are skipped whatever their age (the original also
  * skipped those, but turned other decoding failures into errors); an old
- * session live in this sandbox is skipped too. A session is checked and
- * removed under its own lock, so no run can start in between.
+ * session live in this sandbox is skipped too, and so is one whose
+ * workspace another process is using (its cross-process lock is held). A
+ * session is checked and removed under its own locks, so no run can start
+ * in between.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -56,6 +58,9 @@ static int prune_one(sess_table *t, const char *id, double cutoff, lsb_prune_rep
         rc = 0;
     } else if (info.live) {
         rc = push_item(&r->skipped, &r->skipped_count, id, "live in this sandbox");
+    } else if (sess_table_lock_workspace(t, e, NULL, util_now_ms(), NULL, NULL, why, sizeof why) !=
+               LSB_OK) {
+        rc = push_item(&r->skipped, &r->skipped_count, id, why); /* in use elsewhere: not idle */
     } else {
         sess_table_measure(t, id, &info);
         st = r->dry_run ? LSB_OK : sess_table_remove(t, e, why, sizeof why);

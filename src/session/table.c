@@ -171,6 +171,7 @@ static sess_entry *add(sess_table *t, const char *id) {
     sess_entry *e = calloc(1, sizeof *e);
     if (e == NULL) return NULL;
     snprintf(e->id, sizeof e->id, "%s", id);
+    e->disk.fd = -1;
     pthread_mutex_init(&e->lock, NULL);
     sess_live_init(&e->live);
     t->v[t->count++] = e;
@@ -200,6 +201,10 @@ static sess_entry *grab(sess_table *t, const char *id) {
 
 /* See table.h. */
 void sess_table_release(sess_table *t, sess_entry *e) {
+    if (e->disk.fd >= 0) {
+        util_lock_release(&e->disk, true);
+        e->disk_gen = e->disk.gen;
+    }
     bool idle = e->live.pid == 0;
     pthread_mutex_unlock(&e->lock);
     pthread_mutex_lock(&t->lock);
@@ -274,6 +279,35 @@ sess_entry *sess_table_acquire_any(sess_table *t, const char *id, lsb_session_in
 }
 
 /* See table.h. */
+lsb_status sess_table_lock_workspace(sess_table *t, sess_entry *e, lsb_session_info *info,
+                                     double deadline_ms, util_lock_stop_fn stop,
+                                     const void *stop_ctx, char *err, size_t errlen) {
+    char ws[PATH_MAX];
+    if (e->disk.fd >= 0) return LSB_OK; /* this operation holds it already */
+    if (sess_table_workspace(t, e->id, ws, sizeof ws) != 0) {
+        snprintf(err, errlen, "the workspace path of session '%s' is too long", e->id);
+        return LSB_ERR_WORKSPACE;
+    }
+    if (ws_lock(ws, &e->disk, deadline_ms, stop, stop_ctx, err, errlen) != 0)
+        return errno == ENOENT ? LSB_OK : LSB_ERR_WORKSPACE;
+    if (info != NULL) {
+        lsb_status st = load(t, e->id, info, err, errlen);
+        if (st != LSB_OK) return st;
+        info->live = e->live.pid > 0;
+        info->pid = (int)e->live.pid;
+    }
+    if (e->disk.gen != e->disk_gen && e->live.pid > 0) { /* another process had it */
+        e->rescan = true;
+        if (info != NULL && info->auto_persist_globals) {
+            sess_live_stop(&e->live);
+            info->live = false;
+            info->pid = 0;
+        }
+    }
+    return LSB_OK;
+}
+
+/* See table.h. */
 lsb_status sess_table_save(sess_table *t, const lsb_session_info *info, char *err, size_t errlen) {
     char *text = sess_record_encode(info);
     int rc = text ? t->storage.put(t->storage.ctx, info->id, text, strlen(text), err, errlen) : -1;
@@ -283,7 +317,8 @@ lsb_status sess_table_save(sess_table *t, const lsb_session_info *info, char *er
 }
 
 /* True when the folder dir (of a session without a record) is in our
- * layout: a "workspace" folder and nothing else but record leftovers. */
+ * layout: a "workspace" folder and nothing else but record leftovers and
+ * the workspace's lock file. */
 static bool our_layout(const char *dir) {
     DIR *d = opendir(dir);
     bool workspace = false, other = false;
@@ -295,6 +330,8 @@ static bool our_layout(const char *dir) {
             continue;
         if (strcmp(n, SESS_TABLE_WORKSPACE_DIR) == 0 && de->d_type == DT_DIR)
             workspace = true;
+        else if (strcmp(n, WS_LOCK_PREFIX SESS_TABLE_WORKSPACE_DIR WS_LOCK_SUFFIX) == 0)
+            continue;
         else
             other = true;
     }

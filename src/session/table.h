@@ -17,6 +17,7 @@
 
 #include "llmsandbox.h"
 #include "session/live.h"
+#include "util/lock.h"
 
 #define SESS_TABLE_WORKSPACE_DIR "workspace"
 
@@ -26,6 +27,8 @@ typedef struct sess_entry {
     sess_live live;
     bool restore_pending; /* the live process has not loaded the state file yet */
     bool rescan;          /* the host changed files since the process last ran */
+    util_lock disk;       /* the workspace's cross-process lock, while held */
+    uint64_t disk_gen;    /* its generation when this entry last let go of it */
     double last_used_ms;  /* monotonic */
     int refs;             /* guarded by the table lock */
     bool removed;         /* destroyed; no longer in the table */
@@ -63,7 +66,25 @@ sess_entry *sess_table_acquire(sess_table *t, const char *id, lsb_session_info *
 sess_entry *sess_table_acquire_any(sess_table *t, const char *id, lsb_session_info *info,
                                    bool *damaged, lsb_status *status, char *err, size_t errlen);
 
-/* Unlock e and drop the caller's reference. */
+/*
+ * Take the cross-process lock of locked session e's workspace (ws_lock:
+ * <root>/<id>/.workspace.lock) for an operation that changes it; held
+ * until sess_table_release, which bumps its generation. Waits until
+ * deadline_ms (util_now_ms) or stop(stop_ctx). Then, unless info is NULL,
+ * reloads the record into info (another process may have changed it).
+ * When another process held the lock since e last did and e is live, the
+ * workspace is marked for a quota rescan, and an auto-persist session's
+ * process is stopped so the next run restores the state saved since. A
+ * session folder that is gone needs no lock (LSB_OK). LSB_OK, or
+ * WORKSPACE (busy until the deadline, cancelled, or no lock file), or the
+ * status of reloading the record (NO_SESSION when destroyed meanwhile).
+ */
+lsb_status sess_table_lock_workspace(sess_table *t, sess_entry *e, lsb_session_info *info,
+                                     double deadline_ms, util_lock_stop_fn stop,
+                                     const void *stop_ctx, char *err, size_t errlen);
+
+/* Unlock e (and its workspace lock, if held) and drop the caller's
+ * reference. */
 void sess_table_release(sess_table *t, sess_entry *e);
 
 /* Store info as the session's record; LSB_OK or LSB_ERR_STORAGE with err. */

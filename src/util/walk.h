@@ -3,14 +3,17 @@
  *
  * Folders are opened relative to their parent's descriptor with openat2
  * (RESOLVE_BENEATH, O_NOFOLLOW, O_DIRECTORY: it also works under a session
- * process's seccomp filter), and depth is bounded, so neither a symlink nor
- * a deep tree a guest built can make the host leave the tree or recurse
- * without limit. The walker decides nothing: a visitor sees every entry (with its
- * lstat), chooses which folders to enter, and decides what a failure means.
+ * process's seccomp filter), so a symlink never makes the host leave the
+ * tree. The walk is iterative, with a bounded number of open descriptors
+ * and no PATH_MAX anywhere, so it reaches the bottom of any tree a guest
+ * can build (a caller may still bound the depth). The walker decides
+ * nothing: a visitor sees every entry (with its lstat), chooses which
+ * folders to enter, and decides what a failure means.
  */
 #ifndef LSB_UTIL_WALK_H
 #define LSB_UTIL_WALK_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <sys/stat.h>
 
@@ -32,8 +35,8 @@ typedef struct util_walk_entry {
     util_walk_event event;
     int dirfd;             /* the folder holding the entry (-1 for the starting folder) */
     const char *name;      /* its name in dirfd ("." for the starting folder) */
-    const char *path;      /* prefix/.../name when paths were asked for and it fits
-                              in PATH_MAX (else NULL) */
+    const char *path;      /* prefix/.../name when paths were asked for (any length;
+                              NULL when they were not, or memory ran out) */
     const struct stat *st; /* ENTRY: its lstat, or NULL when that failed (errno in err) */
     int depth;             /* 0 for the entries of the starting folder, -1 for it */
     int err;               /* errno of a failed lstat, open or read; else 0 */
@@ -47,15 +50,22 @@ enum {
     UTIL_WALK_STOP = 2   /* end the whole walk now, successfully */
 };
 
+/* What util_walk returns (no visitor returns it) when a folder was moved
+ * while it was walked, so the walk could not climb back to its parent. */
+#define UTIL_WALK_LOST INT_MIN
+
 typedef int (*util_walk_fn)(void *ctx, const util_walk_entry *e);
 
 /*
- * Walk the folder dirfd (taken over and closed), depth-first, showing each
- * entry to visit. Entry paths start with prefix ("" for none) when
- * want_paths. A folder at depth >= max_depth is never walked (NO_ENTER,
- * TOO_DEEP). Returns 0 when the walk ended (or a visitor said STOP), or the
- * negative value a visitor returned to abort it. Nothing fails on its own:
- * every failure is shown to the visitor, which decides.
+ * Walk the folder dirfd (taken over and closed; freshly opened, so its
+ * reading position is at the start), depth-first, showing each entry to
+ * visit. A folder's names are read when it is entered, so a visitor may
+ * remove entries as it goes. Entry paths start with prefix ("" for none)
+ * when want_paths. A folder at depth >= max_depth is never walked
+ * (NO_ENTER, TOO_DEEP; INT_MAX for no bound). Returns 0 when the walk
+ * ended (or a visitor said STOP), the negative value a visitor returned
+ * to abort it, or UTIL_WALK_LOST. Nothing else fails on its own: every
+ * failure is shown to the visitor, which decides.
  */
 int util_walk(int dirfd, const char *prefix, int max_depth, bool want_paths, util_walk_fn visit,
               void *ctx);

@@ -948,6 +948,146 @@ static void test_memory_pressure(void **state) {
     close_sandbox(sb);
 }
 
+/* A session with a quota of quota_bytes; fails the test on error. */
+static void create_quota(lsb_sandbox *sb, uint64_t quota_bytes, char *id) {
+    char err[ERR_MAX] = "";
+    lsb_policy p;
+    lsb_policy_init(&p);
+    p.quota_bytes = quota_bytes;
+    lsb_session_options o = {.language = LSB_LANG_PYTHON, .policy = &p};
+    if (lsb_session_create(sb, &o, id, err, sizeof err) != LSB_OK) fail_msg("create: %s", err);
+}
+
+/* Bytes of the regular files under dir (du of a session workspace). */
+static uint64_t disk_bytes(const char *dir) {
+    char cmd[512], line[64] = "";
+    snprintf(cmd, sizeof cmd, "find '%s' -type f -printf '%%s\\n' | awk '{s+=$1} END {print s+0}'",
+             dir);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(line, sizeof line, f));
+    pclose(f);
+    return strtoull(line, NULL, 10);
+}
+
+/* Runs that write 6 MiB and then raise (rolled back, so their process and
+ * its quota count die) still count: four of them in a 10 MiB session
+ * leave at most 10 MiB on disk, and the later ones hit the quota (the
+ * first file is 100 folders deep, so the re-measure, which runs under the
+ * session process's seccomp filter, climbs back through closed folders). */
+static void test_failed_runs_count_quota(void **state) {
+    (void)state;
+    lsb_sandbox *sb = open_sandbox(NULL);
+    char id[LSB_SESSION_ID_MAX + 1], ws[400];
+    create_quota(sb, 10u << 20, id);
+    free(exec_out(sb, id, "x = 'café ☕ 日本'", true));
+    int quota_errors = 0;
+    for (int i = 0; i < 4; i++) {
+        char code[512];
+        /* the first file sits 100 folders deep: the re-measure walks them */
+        snprintf(code, sizeof code,
+                 "import os\nd = '/app' + '/d' * (100 if %d == 0 else 0)\n"
+                 "os.makedirs(d, exist_ok=True)\n"
+                 "try:\n    open(d + '/f%d', 'wb').write(b'x' * (6 << 20))\n"
+                 "except OSError as e:\n    print('quota', e.errno)\n    raise\n"
+                 "raise RuntimeError('after the write')",
+                 i, i);
+        lsb_result r = exec_p(sb, id, code, NULL);
+        assert_false(r.success);
+        if (strstr(r.stdout_data, "quota 19") != NULL) quota_errors++; /* WASI EDQUOT */
+        lsb_result_free(&r);
+    }
+    assert_int_equal(quota_errors, 3);
+    snprintf(ws, sizeof ws, "%s/%s/workspace", root, id);
+    assert_true(disk_bytes(ws) <= 10u << 20);
+    lsb_session_info info;
+    char err[ERR_MAX];
+    assert_int_equal(lsb_session_info_get(sb, id, &info, err, sizeof err), LSB_OK);
+    assert_int_equal(info.workspace_bytes, disk_bytes(ws));
+    expect_out(sb, id, "print(x)", "café ☕ 日本\n"); /* the variables were rolled back, not lost */
+    close_sandbox(sb);
+}
+
+/* A guest's deep trees: 70 levels with a 1 MiB file (by paths) and 2,000
+ * levels of 10-byte names (through directory fds, far beyond PATH_MAX).
+ * Reset empties them, destroy and prune remove them, and nothing is left
+ * under the sessions root. */
+static void test_deep_trees_are_removed(void **state) {
+    (void)state;
+    lsb_sandbox *sb = open_sandbox(NULL);
+    char a[LSB_SESSION_ID_MAX + 1], b[LSB_SESSION_ID_MAX + 1], c[LSB_SESSION_ID_MAX + 1];
+    char err[ERR_MAX], ws[400];
+    const char *by_path = "import os\np = '/app'\nfor i in range(70):\n    p += '/d'\n"
+                          "    os.mkdir(p)\nopen(p + '/big', 'wb').write(b'x' * (1 << 20))";
+    const char *by_fd = "import os\nfd = os.open('/app', os.O_RDONLY)\nfor i in range(2000):\n"
+                        "    os.mkdir('dddddddddd', dir_fd=fd)\n"
+                        "    n = os.open('dddddddddd', os.O_RDONLY, dir_fd=fd)\n"
+                        "    os.close(fd)\n    fd = n\n"
+                        "os.close(os.open('bottom', os.O_WRONLY | os.O_CREAT, dir_fd=fd))";
+    create(sb, LSB_LANG_PYTHON, false, a);
+    create(sb, LSB_LANG_PYTHON, false, b);
+    create(sb, LSB_LANG_PYTHON, false, c);
+    free(exec_out(sb, a, by_path, true));
+    free(exec_out(sb, b, by_fd, true));
+    free(exec_out(sb, c, by_path, true));
+    assert_int_equal(lsb_session_reset(sb, c, err, sizeof err), LSB_OK);
+    snprintf(ws, sizeof ws, "%s/%s/workspace", root, c);
+    assert_int_equal(rmdir(ws), 0); /* empty */
+    assert_int_equal(mkdir(ws, 0700), 0);
+    free(exec_out(sb, c, by_fd, true));
+    assert_int_equal(lsb_session_destroy(sb, a, err, sizeof err), LSB_OK);
+    assert_int_equal(lsb_session_destroy(sb, b, err, sizeof err), LSB_OK);
+    assert_int_equal(lsb_session_evict(sb, c, err, sizeof err), LSB_OK);
+    sleep(1);
+    lsb_prune_report rep;
+    assert_int_equal(lsb_session_prune(sb, 0, false, &rep, err, sizeof err), LSB_OK);
+    assert_int_equal(rep.deleted_count, 1);
+    assert_int_equal(rep.error_count, 0);
+    lsb_prune_report_free(&rep);
+    assert_int_equal(rmdir(root), 0); /* nothing at all is left under the root */
+    assert_int_equal(mkdir(root, 0700), 0);
+    close_sandbox(sb);
+}
+
+/* A second sandbox on the same sessions root: another process's view. */
+static lsb_sandbox *open_peer(void) {
+    lsb_sandbox *sb;
+    char err[ERR_MAX] = "";
+    lsb_sessions_config cfg = {.root = root};
+    if (lsb_sandbox_open(&sb, assets, err, sizeof err) != LSB_OK ||
+        lsb_sandbox_configure_sessions(sb, &cfg, err, sizeof err) != LSB_OK)
+        fail_msg("open peer: %s", err);
+    return sb;
+}
+
+/* Two sandboxes (as two processes) on one session take turns through the
+ * workspace lock: a live session process whose workspace another one
+ * changed starts its next run from the real usage (8 MiB written by the
+ * peer leave no room for 6 more in 10 MiB), and an auto-persist session
+ * restores what the peer's run saved instead of its stale globals. */
+static void test_other_process_turns(void **state) {
+    (void)state;
+    lsb_sandbox *a = open_sandbox(NULL);
+    lsb_sandbox *b = open_peer();
+    char id[LSB_SESSION_ID_MAX + 1], kept[LSB_SESSION_ID_MAX + 1];
+    create_quota(a, 10u << 20, id);
+    free(exec_out(a, id, "x = 1", true)); /* a's process is live now */
+    free(exec_out(b, id, "open('/app/peer', 'wb').write(b'x' * (8 << 20))", true));
+    char *out = exec_out(a, id,
+                         "try:\n    open('/app/mine', 'wb').write(b'x' * (6 << 20))\n"
+                         "    print('wrote')\nexcept OSError as e:\n    print('quota', e.errno)",
+                         true);
+    assert_string_equal(out, "quota 19\n");
+    free(out);
+    expect_out(a, id, "print(x)", "1\n"); /* a plain session keeps its live globals */
+    create(a, LSB_LANG_PYTHON, true, kept);
+    free(exec_out(a, kept, "y = 'café ☕ 日本'", true));
+    free(exec_out(b, kept, "y = y + '!'", true));
+    expect_out(a, kept, "print(y)", "café ☕ 日本!\n");
+    lsb_sandbox_close(b);
+    close_sandbox(a);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s ASSETS_DIR\n", argv[0]);
@@ -979,6 +1119,9 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_live_cap),
         cmocka_unit_test(test_idle_ttl),
         cmocka_unit_test(test_memory_pressure),
+        cmocka_unit_test(test_failed_runs_count_quota),
+        cmocka_unit_test(test_deep_trees_are_removed),
+        cmocka_unit_test(test_other_process_turns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -538,4 +538,17 @@ expect_eq "prune of recent sessions removes none" "$(jget .sessions)|$(jget .sum
 sx exec "$FRESH" -c 'print("still here")'
 expect_eq "the fresh session still works" "$OUT" "still here"
 
+echo "== the workspace lock"
+sx create --id verrou-1 --custom-id
+sxin 'café ☕ 日本' write verrou-1 "a/b.txt"
+expect_eq "a change leaves the lock file next to the workspace" \
+  "$([ -f "$ROOT/verrou-1/.workspace.lock" ] && echo yes)" "yes"
+rm "$ROOT/verrou-1/session.json"
+sx create --id verrou-1 --custom-id
+expect_eq "a record-less folder with a lock file is adopted in place" \
+  "$RC|$(cat "$ROOT/verrou-1/workspace/a/b.txt")" "0|café ☕ 日本"
+sx destroy verrou-1
+expect_eq "destroy removes the lock file with the folder" \
+  "$RC|$([ -e "$ROOT/verrou-1" ] && echo kept || echo gone)" "0|gone"
+
 finish sessions-cli

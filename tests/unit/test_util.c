@@ -2,8 +2,9 @@
  * test_util.c - the small shared helpers of src/util: the clocks and timed
  * waits, mkdir -p and its messages, the close-all-but loop of forked
  * children, the error helper, and the tree walker's contract (what a
- * visitor sees, entering, stopping, aborting and the depth bound), and
- * the JSON values every document is built from.
+ * visitor sees, entering, stopping, aborting, the depth bound, trees far
+ * deeper than PATH_MAX and folders moved mid-walk), the cross-process
+ * lock, and the JSON values every document is built from.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,6 +29,7 @@
 #include "util/err.h"
 #include "util/fs.h"
 #include "util/json.h"
+#include "util/lock.h"
 #include "util/walk.h"
 
 /* A fresh temporary folder for one test. */
@@ -190,6 +192,196 @@ static void test_walk_depth(void **state) {
     assert_string_equal(s.log, "E:x:0\nN:x:0\n");
 }
 
+/* Build `levels` nested folders named `name` under dir with mkdirat (so
+ * the whole path may be far longer than PATH_MAX) and a file "bottom" at
+ * the bottom. Cannot fail (asserts). */
+static void deep_chain(const char *dir, int levels, const char *name) {
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    for (int i = 0; i < levels; i++) {
+        assert_int_equal(mkdirat(fd, name, 0700), 0);
+        int sub = openat(fd, name, O_RDONLY | O_DIRECTORY);
+        assert_true(sub >= 0);
+        close(fd);
+        fd = sub;
+    }
+    int f = openat(fd, "bottom", O_WRONLY | O_CREAT, 0600);
+    assert_true(f >= 0);
+    close(f);
+    close(fd);
+}
+
+/* The number of open descriptors of this process. */
+static int open_fds(void) {
+    int n = 0;
+    for (int fd = 0; fd < 65536; fd++)
+        if (fcntl(fd, F_GETFD) >= 0) n++;
+    return n;
+}
+
+/* What the deep-walk visitor found. */
+typedef struct deep_seen {
+    int max_depth, files, leaves, fds_at_bottom;
+    size_t bottom_path_len;
+    bool removed_all;
+} deep_seen;
+
+/* Visitor that enters everything, notes the bottom, and removes each
+ * entry on the way back up (as a tree removal would). */
+static int deep_visit(void *ctx, const util_walk_entry *e) {
+    deep_seen *s = ctx;
+    if (e->event == UTIL_WALK_NO_ENTER) {
+        s->removed_all = false;
+        return UTIL_WALK_NEXT;
+    }
+    if (e->depth > s->max_depth) s->max_depth = e->depth;
+    if (e->event == UTIL_WALK_LEAVE) {
+        s->leaves++;
+        if (unlinkat(e->dirfd, e->name, AT_REMOVEDIR) != 0) s->removed_all = false;
+        return UTIL_WALK_NEXT;
+    }
+    if (S_ISDIR(e->st->st_mode)) return UTIL_WALK_ENTER;
+    s->files++;
+    s->bottom_path_len = e->path ? strlen(e->path) : 0;
+    s->fds_at_bottom = open_fds();
+    if (unlinkat(e->dirfd, e->name, 0) != 0) s->removed_all = false;
+    return UTIL_WALK_NEXT;
+}
+
+/* 2,000 nested folders with 10-byte names (a 22,000-byte path, five
+ * times PATH_MAX): the walk reaches the bottom with its full path, keeps
+ * few descriptors open, climbs back through every folder and leaves the
+ * tree removable from the visitor. */
+static void test_walk_deep_tree(void **state) {
+    const char *name = "dddddddddd";
+    deep_chain(*state, 2000, name);
+    deep_seen s = {.removed_all = true};
+    int before = open_fds();
+    int dir = open(*state, O_RDONLY | O_DIRECTORY);
+    assert_int_equal(util_walk(dir, "app", INT_MAX, true, deep_visit, &s), 0);
+    assert_int_equal(s.files, 1);
+    assert_int_equal(s.max_depth, 2000);
+    assert_int_equal(s.leaves, 2000);
+    assert_int_equal(s.bottom_path_len,
+                     strlen("app") + 2000 * (strlen(name) + 1) + strlen("/bottom"));
+    assert_true(s.bottom_path_len > 5 * PATH_MAX);
+    assert_true(s.fds_at_bottom - before <= 40); /* a window, not one per level */
+    assert_true(s.removed_all);
+    assert_int_equal(open_fds(), before); /* every descriptor closed */
+    assert_int_equal(rmdir(*state), 0);   /* nothing is left in it */
+    assert_int_equal(mkdir(*state, 0700), 0);
+}
+
+/* A folder moved away while it is walked (below the open window) makes
+ * the walk end with UTIL_WALK_LOST, never walk outside its tree. */
+typedef struct mover {
+    const char *top; /* the test folder */
+    bool moved;
+} mover;
+
+/* Visitor that, at the bottom, moves the first chain folder out of the
+ * tree (to top/../moved-XXX), then enters everything. */
+static int move_visit(void *ctx, const util_walk_entry *e) {
+    mover *m = ctx;
+    if (e->event == UTIL_WALK_ENTRY && e->st && S_ISDIR(e->st->st_mode)) return UTIL_WALK_ENTER;
+    if (e->event == UTIL_WALK_ENTRY && !m->moved) {
+        char from[PATH_MAX], to[PATH_MAX];
+        snprintf(from, sizeof from, "%s/d/d", m->top);
+        snprintf(to, sizeof to, "%s/moved", m->top);
+        assert_int_equal(rename(from, to), 0);
+        m->moved = true;
+    }
+    return UTIL_WALK_NEXT;
+}
+
+static void test_walk_moved_folder(void **state) {
+    deep_chain(*state, 100, "d");
+    mover m = {.top = *state};
+    int dir = open(*state, O_RDONLY | O_DIRECTORY);
+    assert_int_equal(util_walk(dir, "", INT_MAX, false, move_visit, &m), UTIL_WALK_LOST);
+    assert_true(m.moved);
+}
+
+/* util_lock stop callback: *(const bool *)ctx. */
+static bool stop_if(const void *ctx) { return *(const bool *)ctx; }
+
+/* A lock file is created 0600 and keeps a generation; a second holder
+ * (another open, as another process would) is refused at the deadline,
+ * or when told to stop; a folder is locked as it is; a symlink is never
+ * followed. */
+static void test_lock_basics(void **state) {
+    char path[PATH_MAX], link[PATH_MAX];
+    snprintf(path, sizeof path, "%s/café ☕.lock", (char *)*state);
+    util_lock a, b;
+    assert_int_equal(util_lock_take(&a, path, util_now_ms(), NULL, NULL), 0);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    assert_true(a.has_gen);
+    assert_int_equal(a.gen, 0);
+    errno = 0;
+    assert_int_equal(util_lock_take(&b, path, util_now_ms() + 50, NULL, NULL), -1);
+    assert_int_equal(errno, EWOULDBLOCK);
+    bool stop = true;
+    assert_int_equal(util_lock_take(&b, path, util_now_ms() + 60000, stop_if, &stop), -1);
+    assert_int_equal(errno, ECANCELED);
+    util_lock_release(&a, true);
+    assert_int_equal(a.fd, -1);
+    assert_int_equal(a.gen, 1);
+    assert_int_equal(util_lock_take(&b, path, util_now_ms(), NULL, NULL), 0);
+    assert_int_equal(b.gen, 1);
+    util_lock_release(&b, false);
+    assert_int_equal(util_lock_take(&b, path, util_now_ms(), NULL, NULL), 0);
+    assert_int_equal(b.gen, 1); /* not bumped */
+    util_lock_release(&b, false);
+    util_lock_release(&b, true); /* not held: nothing */
+    assert_int_equal(util_lock_take(&a, *state, util_now_ms(), NULL, NULL), 0); /* a folder */
+    assert_false(a.has_gen);
+    assert_int_equal(util_lock_take(&b, *state, util_now_ms(), NULL, NULL), -1);
+    util_lock_release(&a, true);
+    snprintf(link, sizeof link, "%s/link.lock", (char *)*state);
+    assert_int_equal(symlink(path, link), 0);
+    assert_int_equal(util_lock_take(&a, link, util_now_ms(), NULL, NULL), -1);
+    assert_int_equal(errno, ELOOP);
+}
+
+/* A waiter gets the lock once another process lets go, and when that
+ * holder removed the file first, the waiter locks the new file of that
+ * name, never the removed inode. */
+static void test_lock_wait_and_removed(void **state) {
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/w.lock", (char *)*state);
+    for (int removes = 0; removes < 2; removes++) {
+        int ready[2];
+        assert_int_equal(pipe(ready), 0);
+        pid_t pid = fork();
+        if (pid == 0) {
+            util_lock l;
+            if (util_lock_take(&l, path, util_now_ms(), NULL, NULL) != 0) _exit(1);
+            if (write(ready[1], "x", 1) != 1) _exit(1);
+            usleep(200000);
+            if (removes) unlink(path);
+            _exit(0); /* the kernel drops the lock */
+        }
+        char c;
+        assert_int_equal(read(ready[0], &c, 1), 1);
+        close(ready[0]);
+        close(ready[1]);
+        util_lock l;
+        double t0 = util_now_ms();
+        assert_int_equal(util_lock_take(&l, path, t0 + 5000, NULL, NULL), 0);
+        assert_true(util_now_ms() - t0 >= 150); /* it waited for the holder */
+        struct stat held, named;
+        assert_int_equal(fstat(l.fd, &held), 0);
+        assert_int_equal(stat(path, &named), 0);
+        assert_int_equal(held.st_ino, named.st_ino);
+        util_lock_release(&l, true);
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+}
+
 /* Dump v (taken over) with the flags every document uses; the caller frees. */
 static char *dump(json_t *v) {
     assert_non_null(v);
@@ -270,6 +462,10 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_walk_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_walk_stop_abort, setup, teardown),
         cmocka_unit_test_setup_teardown(test_walk_depth, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_walk_deep_tree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_walk_moved_folder, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lock_basics, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lock_wait_and_removed, setup, teardown),
         cmocka_unit_test(test_json_numbers),
         cmocka_unit_test(test_json_text),
         cmocka_unit_test(test_session_info_json),

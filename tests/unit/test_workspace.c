@@ -6,14 +6,18 @@
  * name exactly what changed, and removing a throw-away workspace must never
  * delete anything outside it.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -179,19 +183,83 @@ static void test_scan_depth_bound(void **state) {
     ws_listing_free(&l);
 }
 
-/* Removal walks the same 64 levels: a deeper tree is refused (and left
- * partly in place), a tree within the bound goes entirely. */
-static void test_remove_depth_bound(void **state) {
+/* Build `levels` nested folders named `name` under dir with mkdirat (the
+ * whole path may be far beyond PATH_MAX) and a file of `bytes` bytes at
+ * the bottom. Cannot fail (asserts). */
+static void deep_chain(const char *dir, int levels, const char *name, size_t bytes) {
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    for (int i = 0; i < levels; i++) {
+        assert_int_equal(mkdirat(fd, name, 0700), 0);
+        int sub = openat(fd, name, O_RDONLY | O_DIRECTORY);
+        assert_true(sub >= 0);
+        close(fd);
+        fd = sub;
+    }
+    int f = openat(fd, "bottom.bin", O_WRONLY | O_CREAT, 0600);
+    assert_true(f >= 0);
+    assert_int_equal(ftruncate(f, (off_t)bytes), 0);
+    close(f);
+    close(fd);
+}
+
+/* Removal goes to any depth: 70 levels (deeper than the listing's bound)
+ * and 2,000 levels with 12-byte names (a 26,000-byte path, far beyond
+ * PATH_MAX) both go entirely, and so does a folder emptied in place. */
+static void test_remove_deep_trees(void **state) {
     fixture *f = *state;
-    char path[1024];
     struct stat st;
-    nest(f->ws, 65, path, sizeof path);
+    deep_chain(f->ws, 70, "d", 1 << 20);
+    assert_int_equal(ws_remove_tree(f->ws), 0);
+    assert_int_equal(stat(f->ws, &st), -1);
+    assert_int_equal(mkdir(f->ws, 0700), 0);
+    deep_chain(f->ws, 2000, "café☕日本", 4096);
+    assert_int_equal(ws_remove_tree(f->ws), 0);
+    assert_int_equal(stat(f->ws, &st), -1);
+    assert_int_equal(mkdir(f->ws, 0700), 0); /* for teardown */
+    deep_chain(f->outside, 2000, "d", 1);
+    int fd = open(f->outside, O_RDONLY | O_DIRECTORY);
+    assert_int_equal(ws_empty_dir(fd), 0);
+    assert_int_equal(rmdir(f->outside), 0); /* it was empty */
+    assert_int_equal(mkdir(f->outside, 0700), 0);
+}
+
+/* A removal that cannot finish says so (-1 with errno), never 0, and
+ * still removes what it can. */
+/* Make dir/name impossible to delete (on) or deletable again (off): the
+ * immutable flag as root (where folder modes do not stop unlink), else a
+ * read-only folder. False when this file system cannot. */
+static bool stuck(const char *dir, const char *name, bool on) {
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (geteuid() != 0) return chmod(dir, on ? 0500 : 0700) == 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC), flags = 0;
+    bool done = fd >= 0 && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
+    flags = on ? flags | FS_IMMUTABLE_FL : flags & ~FS_IMMUTABLE_FL;
+    done = done && ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
+    if (fd >= 0) close(fd);
+    return done;
+}
+
+static void test_remove_failure_is_an_error(void **state) {
+    fixture *f = *state;
+    struct stat st;
+    errno = 0;
+    assert_int_equal(ws_remove_tree("/nonexistent-lsb-test-folder"), -1);
+    assert_int_equal(errno, ENOENT);
+    char locked[512], inner[600];
+    snprintf(locked, sizeof locked, "%s/locked", f->ws);
+    assert_int_equal(mkdir(locked, 0700), 0);
+    put(locked, "stuck.txt", "s");
+    put(f->ws, "free.txt", "f");
+    if (!stuck(locked, "stuck.txt", true)) skip();
     assert_int_equal(ws_remove_tree(f->ws), -1);
-    assert_int_equal(stat(path, &st), 0);
-    nest(f->outside, 64, path, sizeof path);
-    assert_int_equal(ws_remove_tree(f->outside), 0);
-    assert_int_equal(stat(f->outside, &st), -1);
-    assert_int_equal(mkdir(f->outside, 0700), 0); /* for teardown */
+    assert_true(errno == EACCES || errno == EPERM);
+    snprintf(inner, sizeof inner, "%s/free.txt", f->ws);
+    assert_int_equal(stat(inner, &st), -1); /* the rest went */
+    snprintf(inner, sizeof inner, "%s/stuck.txt", locked);
+    assert_int_equal(stat(inner, &st), 0);
+    assert_true(stuck(locked, "stuck.txt", false));
 }
 
 /* ws_empty_dir keeps the folder itself and removes links, not targets. */
@@ -212,6 +280,36 @@ static void test_empty_dir(void **state) {
     assert_int_equal(stat(path, &st), 0);
 }
 
+/* A workspace's lock file is its hidden sibling; every spelling of the
+ * folder (here through a symlink) finds the same lock, and the guest's
+ * folder itself holds nothing of it. */
+static void test_lock_next_to_workspace(void **state) {
+    fixture *f = *state;
+    char err[256], lockfile[600], link[600], ws[300];
+    snprintf(ws, sizeof ws, "%s/espace-é", f->outside);
+    assert_int_equal(mkdir(ws, 0700), 0);
+    util_lock a, b;
+    assert_int_equal(ws_lock(ws, &a, 0, NULL, NULL, err, sizeof err), 0);
+    snprintf(lockfile, sizeof lockfile, "%s/.espace-é.lock", f->outside);
+    struct stat st;
+    assert_int_equal(stat(lockfile, &st), 0);
+    snprintf(link, sizeof link, "%s/other-name", f->ws);
+    assert_int_equal(symlink(ws, link), 0);
+    assert_int_equal(ws_lock(link, &b, 0, NULL, NULL, err, sizeof err), -1);
+    assert_int_equal(errno, EWOULDBLOCK);
+    assert_non_null(strstr(err, "is busy with another run"));
+    strcat(link, "/"); /* a trailing slash is the same folder */
+    assert_int_equal(ws_lock(link, &b, 0, NULL, NULL, err, sizeof err), -1);
+    util_lock_release(&a, true);
+    assert_int_equal(ws_lock(link, &b, 0, NULL, NULL, err, sizeof err), 0);
+    assert_int_equal(b.gen, 1);
+    util_lock_release(&b, false);
+    ws_listing l;
+    assert_int_equal(ws_scan(ws, SCAN_MAX, &l), 0);
+    assert_int_equal(l.count, 0);
+    ws_listing_free(&l);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_scan_does_not_follow_links, setup, teardown),
@@ -219,7 +317,9 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_diff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_remove_keeps_outside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scan_depth_bound, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_remove_depth_bound, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remove_deep_trees, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_remove_failure_is_an_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lock_next_to_workspace, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_dir, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
