@@ -43,70 +43,13 @@
 #define HTTP_SESSION_HDR  "Mcp-Session-Id"
 #define HTTP_ERR_MAX      512
 
-/* ---- protocol sessions (Mcp-Session-Id) ---------------------------------- */
-
-typedef struct http_sessions {
-    pthread_mutex_t lock;
-    mcp_peer **v;
-    size_t count, cap;
-} http_sessions;
-
 typedef struct http_server {
     mcp_server *srv;
-    http_sessions sessions;
+    mcp_peer_table *sessions; /* live Mcp-Session-Ids (peer.h) */
     mcp_rate *rate;
     bool loopback; /* bound to a loopback address: Host must name one */
     uint8_t token_digest[SHA256_DIGEST_SIZE];
 } http_server;
-
-/* Drop the peers idle past the TTL (lock held); now is util_now_ms(). */
-static void sessions_expire(http_server *h, double now) {
-    for (size_t i = 0; i < h->sessions.count;) {
-        mcp_peer *p = h->sessions.v[i];
-        if (now - atomic_load(&p->last_used) > LSB_MCP_HTTP_SESSION_TTL_S * 1000.0) {
-            h->sessions.v[i] = h->sessions.v[--h->sessions.count];
-            mcp_peer_unref(p);
-        } else {
-            i++;
-        }
-    }
-}
-
-/* Keep peer under its id; when full, the least recently used goes. */
-static void sessions_add(http_server *h, mcp_peer *peer) {
-    http_sessions *s = &h->sessions;
-    pthread_mutex_lock(&s->lock);
-    sessions_expire(h, util_now_ms());
-    if (s->count == s->cap) {
-        size_t lru = 0;
-        for (size_t i = 1; i < s->count; i++)
-            if (atomic_load(&s->v[i]->last_used) < atomic_load(&s->v[lru]->last_used)) lru = i;
-        mcp_peer_unref(s->v[lru]);
-        s->v[lru] = s->v[--s->count];
-    }
-    mcp_peer_ref(peer);
-    s->v[s->count++] = peer;
-    atomic_store(&h->srv->http_sessions, s->count);
-    pthread_mutex_unlock(&s->lock);
-}
-
-/* The peer of id with a reference, or NULL; with remove, also forget it. */
-static mcp_peer *sessions_get(http_server *h, const char *id, bool remove) {
-    http_sessions *s = &h->sessions;
-    mcp_peer *found = NULL;
-    pthread_mutex_lock(&s->lock);
-    for (size_t i = 0; i < s->count && found == NULL; i++) {
-        if (strcmp(s->v[i]->id, id) != 0) continue;
-        found = s->v[i];
-        if (remove)
-            s->v[i] = s->v[--s->count];
-        else
-            mcp_peer_ref(found);
-    }
-    atomic_store(&h->srv->http_sessions, s->count);
-    pthread_mutex_unlock(&s->lock);
-    return found;
-}
 
 /* ---- one POST's replies ----------------------------------------------- */
 
@@ -422,7 +365,7 @@ static mcp_peer *post_peer(http_server *h, struct MHD_Connection *c, const mcp_p
                           NULL, NULL);
         return NULL;
     }
-    mcp_peer *p = sessions_get(h, sid, false);
+    mcp_peer *p = mcp_peer_table_get(h->sessions, sid, false);
     if (p == NULL) {
         mcp_metrics_reject(MCP_REJECT_SESSION);
         *ok = reply_error(c, 404, MCP_RPC_INVALID_REQUEST,
@@ -430,6 +373,32 @@ static mcp_peer *post_peer(http_server *h, struct MHD_Connection *c, const mcp_p
                           NULL, NULL);
     }
     return p;
+}
+
+/* Room for an initialize's new session (peer) in the table, taken before
+ * it runs so concurrent ones cannot overfill it; on refusal, reply and
+ * drop peer. Returns true when peer was added. */
+static bool admit_session(http_server *h, struct MHD_Connection *c, mcp_peer *peer,
+                          const mcp_peek *pk, enum MHD_Result *ok) {
+    mcp_peer_admit v = mcp_peer_table_add(h->sessions, peer);
+    if (v == MCP_PEER_ADDED) return true;
+    mcp_metrics_reject(MCP_REJECT_SESSION);
+    char msg[300];
+    if (v == MCP_PEER_KEY_FULL)
+        snprintf(msg, sizeof msg,
+                 "Too Many Requests: this client already holds %u protocol sessions in use; end "
+                 "unused ones with DELETE /mcp, or let them expire",
+                 LSB_MCP_HTTP_SESSIONS_PER_KEY);
+    else
+        snprintf(msg, sizeof msg, "Service Unavailable: %s",
+                 v == MCP_PEER_TABLE_FULL
+                     ? "the server holds its maximum of protocol sessions; retry later"
+                     : "out of memory");
+    mcp_logf(MCP_LOG_WARNING, "initialize_refused", "client %s: %s", peer->key, msg);
+    mcp_peer_unref(peer);
+    *ok = reply_error_for(c, v == MCP_PEER_KEY_FULL ? 429 : 503, MCP_RPC_INVALID_REQUEST, msg,
+                          pk->id, "Retry-After", "60");
+    return false;
 }
 
 /* Wait for the first thing the core sends: a notification (returns true
@@ -460,6 +429,7 @@ static enum MHD_Result post_value(http_server *h, struct MHD_Connection *c, json
     enum MHD_Result ok = MHD_NO;
     mcp_peer *peer = post_peer(h, c, &pk, modern, key, &is_init, &ok);
     if (peer == NULL) return ok;
+    if (is_init && !admit_session(h, c, peer, &pk, &ok)) return ok;
     http_exchange *x = calloc(1, sizeof *x);
     if (x == NULL) {
         mcp_peer_unref(peer);
@@ -473,10 +443,10 @@ static enum MHD_Result post_value(http_server *h, struct MHD_Connection *c, json
     mcp_proto_handle_value(h->srv, peer, &in, body, &out);
     bool stream = wait_first(x, accepts_sse(c));
     const char *sid = NULL;
-    if (is_init && x->final != NULL && x->kind == MCP_SEND_RESULT) { /* initialize succeeded */
-        sessions_add(h, peer);
+    if (is_init && x->final != NULL && x->kind == MCP_SEND_RESULT) /* initialize succeeded */
         sid = peer->id;
-    }
+    else if (is_init) /* failed: its room goes back */
+        mcp_peer_unref(mcp_peer_table_get(h->sessions, peer->id, true));
     if (stream) {
         struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, HTTP_SSE_BLOCK,
                                                                    sse_read, x, sse_free);
@@ -521,7 +491,7 @@ static enum MHD_Result delete_session(http_server *h, struct MHD_Connection *c) 
     if (sid == NULL)
         return reply_error(c, 400, MCP_RPC_INVALID_REQUEST,
                            "Bad Request: DELETE needs the Mcp-Session-Id header", NULL, NULL);
-    mcp_peer *p = sessions_get(h, sid, true);
+    mcp_peer *p = mcp_peer_table_get(h->sessions, sid, true);
     if (p == NULL) {
         mcp_metrics_reject(MCP_REJECT_SESSION);
         return reply_error(c, 404, MCP_RPC_INVALID_REQUEST,
@@ -733,9 +703,9 @@ int mcp_http_serve(mcp_server *srv) {
     }
     h.srv = srv;
     h.loopback = is_loopback(&addr);
-    pthread_mutex_init(&h.sessions.lock, NULL);
-    h.sessions.cap = LSB_MCP_HTTP_SESSIONS_MAX;
-    h.sessions.v = calloc(h.sessions.cap, sizeof *h.sessions.v);
+    h.sessions = mcp_peer_table_new(LSB_MCP_HTTP_SESSIONS_MAX, LSB_MCP_HTTP_SESSIONS_PER_KEY,
+                                    LSB_MCP_HTTP_SESSION_TTL_S, LSB_MCP_HTTP_SESSION_EVICT_S,
+                                    &srv->http_sessions);
     h.rate = mcp_rate_new(srv->opt.rate_per_min, srv->opt.rate_burst);
     struct sha256_ctx ctx;
     sha256_init(&ctx);
@@ -753,7 +723,7 @@ int mcp_http_serve(mcp_server *srv) {
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)srv->opt.max_connections,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT, MHD_OPTION_NOTIFY_COMPLETED,
         on_completed, NULL, MHD_OPTION_END);
-    if (d == NULL || h.sessions.v == NULL) {
+    if (d == NULL || h.sessions == NULL) {
         mcp_logf(MCP_LOG_ERROR, "startup", "cannot listen on %s (address in use?)",
                  srv->opt.listen);
         if (d) MHD_stop_daemon(d);
@@ -771,9 +741,7 @@ int mcp_http_serve(mcp_server *srv) {
     MHD_quiesce_daemon(d);
     mcp_calls_cancel_all(srv->calls);
     MHD_stop_daemon(d);
-    for (size_t i = 0; i < h.sessions.count; i++)
-        mcp_peer_unref(h.sessions.v[i]);
-    free(h.sessions.v);
+    mcp_peer_table_free(h.sessions);
     mcp_rate_free(h.rate);
     return 0;
 }
