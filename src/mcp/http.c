@@ -388,7 +388,7 @@ static bool admit_session(http_server *h, struct MHD_Connection *c, mcp_peer *pe
         snprintf(msg, sizeof msg,
                  "Too Many Requests: this client already holds %u protocol sessions in use; end "
                  "unused ones with DELETE /mcp, or let them expire",
-                 LSB_MCP_HTTP_SESSIONS_PER_KEY);
+                 LSB_MCP_HTTP_SESSIONS_CLIENT);
     else
         snprintf(msg, sizeof msg, "Service Unavailable: %s",
                  v == MCP_PEER_TABLE_FULL
@@ -703,7 +703,7 @@ int mcp_http_serve(mcp_server *srv) {
     }
     h.srv = srv;
     h.loopback = is_loopback(&addr);
-    h.sessions = mcp_peer_table_new(LSB_MCP_HTTP_SESSIONS_MAX, LSB_MCP_HTTP_SESSIONS_PER_KEY,
+    h.sessions = mcp_peer_table_new(LSB_MCP_HTTP_SESSIONS_MAX, LSB_MCP_HTTP_SESSIONS_CLIENT,
                                     LSB_MCP_HTTP_SESSION_TTL_S, LSB_MCP_HTTP_SESSION_EVICT_S,
                                     &srv->http_sessions);
     h.rate = mcp_rate_new(srv->opt.rate_per_min, srv->opt.rate_burst);
