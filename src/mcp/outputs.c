@@ -74,8 +74,7 @@ static void scan(int fd, uint32_t ttl_s, out_list *l) {
     struct stat st;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.' || strlen(e->d_name) >= sizeof l->v[0].name) continue;
-        if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
-            continue;
+        if (fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode)) continue;
         if (now - st.st_mtim.tv_sec > (time_t)ttl_s)
             unlinkat(fd, e->d_name, 0);
         else if (!list_add(l, e->d_name, &st))
@@ -91,9 +90,8 @@ static void make_room(int fd, uint64_t max_bytes, uint32_t ttl_s, uint64_t need,
     out_list l = {0};
     scan(fd, ttl_s, &l);
     size_t files = l.count + (one_more ? 1 : 0);
-    for (size_t i = 0; i < l.count && (l.bytes + need > max_bytes ||
-                                       files > LSB_MCP_OUTPUTS_MAX_FILES);
-         i++) {
+    for (size_t i = 0;
+         i < l.count && (l.bytes + need > max_bytes || files > LSB_MCP_OUTPUTS_MAX_FILES); i++) {
         if (unlinkat(fd, l.v[i].name, 0) != 0 && errno != ENOENT) continue;
         l.bytes -= l.v[i].size;
         files--;

@@ -100,8 +100,8 @@ int mcp_secret_load(mcp_options *o, char *err, size_t errlen) {
                  "auth_token and auth_token_file are both set: give the token one way only");
         return -1;
     }
-    return mcp_secret_read_token_file(o->auth_token_file, o->auth_token, sizeof o->auth_token,
-                                      err, errlen);
+    return mcp_secret_read_token_file(o->auth_token_file, o->auth_token, sizeof o->auth_token, err,
+                                      errlen);
 }
 
 /* The value of argv[i] when it gives the token, else NULL (argc bounds
@@ -122,9 +122,9 @@ bool mcp_secret_on_command_line(int argc, char **argv) {
 
 /* Whether the variable "NAME=VALUE" may stay in the environment. */
 static bool env_allowed(const char *entry) {
-    static const char *const names[] = {"PATH",          "HOME",         "TMPDIR",
-                                        "LANG",          "LANGUAGE",     "TZ",
-                                        "ASAN_OPTIONS",  "UBSAN_OPTIONS", "LSAN_OPTIONS"};
+    static const char *const names[] = {"PATH",         "HOME",          "TMPDIR",
+                                        "LANG",         "LANGUAGE",      "TZ",
+                                        "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"};
     static const char *const prefixes[] = {"LC_", "XDG_", "LSB_"};
     size_t len = strcspn(entry, "=");
     if (len == sizeof SECRET_TOKEN_ENV - 1 && strncmp(entry, SECRET_TOKEN_ENV, len) == 0)

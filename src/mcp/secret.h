@@ -16,8 +16,7 @@
  * The file must be a regular file that only its owner may read or write
  * (group and other bits clear), and the line non-empty, short enough and
  * free of control characters. Returns 0, or -1 with the reason in err. */
-int mcp_secret_read_token_file(const char *path, char *token, size_t cap, char *err,
-                               size_t errlen);
+int mcp_secret_read_token_file(const char *path, char *token, size_t cap, char *err, size_t errlen);
 
 /* Settle the token from the options: --auth-token-file (or [security]
  * auth_token_file) fills o->auth_token, and may not be combined with an
