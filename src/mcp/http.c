@@ -432,6 +432,7 @@ static enum MHD_Result post_value(http_server *h, struct MHD_Connection *c, json
     if (is_init && !admit_session(h, c, peer, &pk, &ok)) return ok;
     http_exchange *x = calloc(1, sizeof *x);
     if (x == NULL) {
+        if (is_init) mcp_peer_unref(mcp_peer_table_get(h->sessions, peer->id, true));
         mcp_peer_unref(peer);
         return MHD_NO;
     }
