@@ -205,7 +205,7 @@ echo "== cut outputs pile-up"
 proves "one-shot cut outputs stay under --max-outputs-size, the oldest deleted first"
 BIG='{"code":"print(\"é\" * 300000)","language":"python"}' # 600,001 bytes of stdout
 { init_msg '"outputs"'; for i in $(seq 2 11); do call_msg "$i" execute_code "$BIG"; done; } |
-    stdio outs --max-outputs-size 1MiB
+    stdio outs --max-outputs-size 1MiB --workers 1 # one worker: the runs end in order
 total=$(du -sb "$T/outs/outputs" | cut -f1)
 nfiles=$(find "$T/outs/outputs" -type f | wc -l)
 if [ "$total" -le 1048576 ] && [ "$nfiles" -ge 1 ]; then ok "outputs folder within 1 MiB after 10 cut runs ($total bytes, $nfiles files)"
@@ -238,5 +238,9 @@ expect_eq "its file is /app/outputs/execution-1-stdout.txt" \
 wbytes=$(reply 4 "$T/outs4c.out" | jq -r .result.structuredContent.workspace_bytes)
 if [ "${wbytes:-0}" -ge 600001 ]; then ok "the workspace counts it ($wbytes bytes)"; else bad "workspace counts the output" "$wbytes"; fi
 expect_eq "nothing in the server's outputs folder" "$(find "$T/outs4/outputs" -type f | wc -l)" 0
+
+echo "== sanitizers"
+proves "no server of this suite hit an ASan/UBSan report (when BINARY is the ASan build)"
+expect_no_match "no sanitizer report in any server's stderr" "$(cat "$T"/*.err 2>/dev/null)" 'ERROR: AddressSanitizer|runtime error:|LeakSanitizer'
 
 finish attack-mcpsec
