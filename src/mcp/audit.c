@@ -8,6 +8,7 @@
 
 #include <nettle/base16.h>
 #include <nettle/sha2.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,10 +27,44 @@ static void sha256_hex(const char *data, size_t len, char hex[65]) {
     hex[BASE16_ENCODE_LENGTH(sizeof digest)] = '\0';
 }
 
-/* See audit.h. */
-void mcp_audit_call(mcp_server *srv, const mcp_call *call, const json_t *result,
-                    double duration_ms) {
-    if (srv->audit == NULL) return;
+/* Copy s into out (len bytes) keeping only characters that need no JSON
+ * escape and say something (ASCII letters, digits, " ._:-/"); any other
+ * byte becomes '?'. For the fallback line, which must never fail. */
+static void plain_copy(const char *s, char *out, size_t len) {
+    size_t n = 0;
+    for (; s != NULL && s[0] != '\0' && n + 1 < len; s++) {
+        unsigned char c = (unsigned char)*s;
+        bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    strchr(" ._:-/", c) != NULL;
+        out[n++] = keep ? (char)c : '?';
+    }
+    out[n] = '\0';
+}
+
+/* The line of a call whose full line could not be built: what is known
+ * for sure, in plain ASCII, and "audit_error" saying why. Never fails
+ * (short of the log itself). */
+static void audit_fallback(mcp_server *srv, const mcp_call *call, const char *outcome,
+                           const char *why) {
+    char ts[40], client[MCP_CLIENT_KEY_MAX], name[64], tool[64], sid[LSB_SESSION_ID_MAX + 1],
+        out[32], line[1024];
+    mcp_log_timestamp(ts, sizeof ts);
+    plain_copy(call->req->peer->key, client, sizeof client);
+    plain_copy(call->req->peer->client, name, sizeof name);
+    plain_copy(call->tool->name, tool, sizeof tool);
+    plain_copy(call->session_id, sid, sizeof sid);
+    plain_copy(outcome, out, sizeof out);
+    snprintf(line, sizeof line,
+             "{\"time\":\"%s\",\"event\":\"tool_call\",\"client\":\"%s\",\"client_name\":\"%s\","
+             "\"tool\":\"%s\",\"session_id\":\"%s\",\"outcome\":\"%s\",\"fuel\":%llu,"
+             "\"audit_error\":\"%s\"}",
+             ts, client, name, tool, sid, out, (unsigned long long)call->fuel, why);
+    mcp_log_line(srv->audit, line);
+}
+
+/* The full line of a call as JSON, or NULL when it cannot be built. */
+static json_t *audit_line(const mcp_server *srv, const mcp_call *call, const json_t *result,
+                          const char *outcome, bool is_error, double duration_ms) {
     char ts[40], hash[65] = "";
     mcp_log_timestamp(ts, sizeof ts);
     json_t *code = json_object_get(call->args, "code");
@@ -37,26 +72,39 @@ void mcp_audit_call(mcp_server *srv, const mcp_call *call, const json_t *result,
     size_t args_bytes = args_text ? strlen(args_text) : 0;
     free(args_text);
     if (json_is_string(code)) sha256_hex(json_string_value(code), json_string_length(code), hash);
-    bool is_error = json_is_true(json_object_get(result, "isError"));
-    json_t *line = json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:s?, s:I, s:I, s:s?, s:s, s:b, s:I, s:f}", "time", ts, "event",
-        "tool_call", "client", call->req->peer->key, "client_name", call->req->peer->client, "tool",
-        call->tool->name, "session_id", call->session_id[0] ? call->session_id : NULL,
-        "argument_bytes", (json_int_t)args_bytes, "code_bytes",
-        (json_int_t)(json_is_string(code) ? json_string_length(code) : 0), "code_sha256",
-        hash[0] ? hash : NULL, "outcome",
-        call->outcome[0] ? call->outcome : (is_error ? "error" : "success"), "is_error", is_error,
-        "fuel", (json_int_t)call->fuel, "duration_ms", duration_ms);
-    if (line == NULL) return;
-    if (srv->opt.audit_content) {
+    json_t *line = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:I, s:I, s:s?, s:s, s:b, s:I, s:f}",
+                             "time", ts, "event", "tool_call", "client", call->req->peer->key,
+                             "client_name", call->req->peer->client, "tool", call->tool->name,
+                             "session_id", call->session_id[0] ? call->session_id : NULL,
+                             "argument_bytes", (json_int_t)args_bytes, "code_bytes",
+                             (json_int_t)(json_is_string(code) ? json_string_length(code) : 0),
+                             "code_sha256", hash[0] ? hash : NULL, "outcome", outcome, "is_error",
+                             is_error, "fuel", (json_int_t)call->fuel, "duration_ms", duration_ms);
+    if (line != NULL && srv->opt.audit_content) {
         json_t *content = json_object_get(result, "content");
         if (code != NULL) json_object_set(line, "code", code);
         if (json_is_array(content))
             json_object_set(line, "result_text",
                             json_object_get(json_array_get(content, 0), "text"));
     }
-    char *text = json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII);
+    return line;
+}
+
+/* See audit.h. */
+void mcp_audit_call(mcp_server *srv, const mcp_call *call, const json_t *result,
+                    double duration_ms) {
+    if (srv->audit == NULL) return;
+    bool is_error = json_is_true(json_object_get(result, "isError"));
+    const char *outcome = call->outcome[0] ? call->outcome : (is_error ? "error" : "success");
+    json_t *line = audit_line(srv, call, result, outcome, is_error, duration_ms);
+    bool built = line != NULL;
+    char *text = built ? json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
     json_decref(line);
-    if (text != NULL) mcp_log_line(srv->audit, text);
+    if (text != NULL)
+        mcp_log_line(srv->audit, text);
+    else
+        audit_fallback(srv, call, outcome,
+                       built ? "the line could not be written as JSON"
+                             : "the line could not be built (invalid text or out of memory)");
     free(text);
 }

@@ -11,8 +11,10 @@
 
 /* Write the line for a finished call: time, client, tool, session, sizes,
  * the SHA-256 of the code, outcome, fuel and duration; the code and the
- * result text only with --audit-content. Does nothing without a log; a
- * line that cannot be built (out of memory) is dropped. */
+ * result text only with --audit-content. Does nothing without a log. A
+ * line that cannot be built (out of memory, text JSON cannot hold) is
+ * never dropped: a plain fallback line with what is known and
+ * "audit_error" takes its place. */
 void mcp_audit_call(mcp_server *srv, const mcp_call *call, const json_t *result,
                     double duration_ms);
 

@@ -23,6 +23,7 @@
 #include "mcp/limits.h"
 #include "mcp/log.h"
 #include "mcp/metrics.h"
+#include "mcp/outputs.h"
 #include "mcp/owner.h"
 #include "util/clock.h"
 
@@ -93,7 +94,7 @@ static void expire_one(mcp_expiry *e, const char *id) {
 }
 
 /* One sweep: every stored session past its TTL goes, then idle live
- * processes are evicted. */
+ * processes are evicted, then expired one-shot output files. */
 static void sweep(mcp_expiry *e) {
     mcp_server *srv = e->srv;
     char **ids = NULL, err[EXPIRY_ERR_MAX];
@@ -104,6 +105,7 @@ static void sweep(mcp_expiry *e) {
         lsb_session_ids_free(ids, n);
     }
     lsb_sandbox_evict_idle(srv->sandbox);
+    mcp_outputs_prune(srv->outputs_dir, srv->opt.max_outputs_bytes, srv->opt.outputs_ttl_s);
 }
 
 /* The expiry thread: sweep every period until stopped. */

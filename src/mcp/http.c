@@ -53,17 +53,9 @@
 #define HTTP_SESSION_HDR  "Mcp-Session-Id"
 #define HTTP_ERR_MAX      512
 
-/* ---- protocol sessions (Mcp-Session-Id) ---------------------------------- */
-
-typedef struct http_sessions {
-    pthread_mutex_t lock;
-    mcp_peer **v;
-    size_t count, cap;
-} http_sessions;
-
 typedef struct http_server {
     mcp_server *srv;
-    http_sessions sessions;
+    mcp_peer_table *sessions; /* live Mcp-Session-Ids (peer.h) */
     mcp_rate *rate;
     mcp_conns *conns;
     bool loopback; /* bound to a loopback address: Host must name one */
@@ -72,55 +64,6 @@ typedef struct http_server {
     size_t suspended;          /* connections suspended now (wait_lock) */
     bool stopping;             /* resumed connections answer 503 (wait_lock) */
 } http_server;
-
-/* Drop the peers idle past the TTL (lock held); now is util_now_ms(). */
-static void sessions_expire(http_server *h, double now) {
-    for (size_t i = 0; i < h->sessions.count;) {
-        mcp_peer *p = h->sessions.v[i];
-        if (now - atomic_load(&p->last_used) > LSB_MCP_HTTP_SESSION_TTL_S * 1000.0) {
-            h->sessions.v[i] = h->sessions.v[--h->sessions.count];
-            mcp_peer_unref(p);
-        } else {
-            i++;
-        }
-    }
-}
-
-/* Keep peer under its id; when full, the least recently used goes. */
-static void sessions_add(http_server *h, mcp_peer *peer) {
-    http_sessions *s = &h->sessions;
-    pthread_mutex_lock(&s->lock);
-    sessions_expire(h, util_now_ms());
-    if (s->count == s->cap) {
-        size_t lru = 0;
-        for (size_t i = 1; i < s->count; i++)
-            if (atomic_load(&s->v[i]->last_used) < atomic_load(&s->v[lru]->last_used)) lru = i;
-        mcp_peer_unref(s->v[lru]);
-        s->v[lru] = s->v[--s->count];
-    }
-    mcp_peer_ref(peer);
-    s->v[s->count++] = peer;
-    atomic_store(&h->srv->http_sessions, s->count);
-    pthread_mutex_unlock(&s->lock);
-}
-
-/* The peer of id with a reference, or NULL; with remove, also forget it. */
-static mcp_peer *sessions_get(http_server *h, const char *id, bool remove) {
-    http_sessions *s = &h->sessions;
-    mcp_peer *found = NULL;
-    pthread_mutex_lock(&s->lock);
-    for (size_t i = 0; i < s->count && found == NULL; i++) {
-        if (strcmp(s->v[i]->id, id) != 0) continue;
-        found = s->v[i];
-        if (remove)
-            s->v[i] = s->v[--s->count];
-        else
-            mcp_peer_ref(found);
-    }
-    atomic_store(&h->srv->http_sessions, s->count);
-    pthread_mutex_unlock(&s->lock);
-    return found;
-}
 
 /* ---- one POST's replies ----------------------------------------------- */
 
@@ -497,7 +440,7 @@ static mcp_peer *post_peer(http_server *h, struct MHD_Connection *c, const mcp_p
                           NULL, NULL);
         return NULL;
     }
-    mcp_peer *p = sessions_get(h, sid, false);
+    mcp_peer *p = mcp_peer_table_get(h->sessions, sid, false);
     if (p == NULL) {
         mcp_metrics_reject(MCP_REJECT_SESSION);
         *ok = reply_error(c, 404, MCP_RPC_INVALID_REQUEST,
@@ -505,6 +448,36 @@ static mcp_peer *post_peer(http_server *h, struct MHD_Connection *c, const mcp_p
                           NULL, NULL);
     }
     return p;
+}
+
+/* Room for an initialize's new session (peer) in the table, taken before
+ * it runs so concurrent ones cannot overfill it; on refusal, reply (the
+ * request still releases peer). Returns true when peer was added. */
+static bool admit_session(http_server *h, struct MHD_Connection *c, mcp_peer *peer,
+                          const mcp_peek *pk, enum MHD_Result *ok) {
+    mcp_peer_admit v = mcp_peer_table_add(h->sessions, peer);
+    if (v == MCP_PEER_ADDED) return true;
+    mcp_metrics_reject(MCP_REJECT_SESSION);
+    char msg[300];
+    if (v == MCP_PEER_KEY_FULL)
+        snprintf(msg, sizeof msg,
+                 "Too Many Requests: this client already holds %u protocol sessions in use; end "
+                 "unused ones with DELETE /mcp, or let them expire",
+                 LSB_MCP_HTTP_SESSIONS_CLIENT);
+    else
+        snprintf(msg, sizeof msg, "Service Unavailable: %s",
+                 v == MCP_PEER_TABLE_FULL
+                     ? "the server holds its maximum of protocol sessions; retry later"
+                     : "out of memory");
+    mcp_logf(MCP_LOG_WARNING, "initialize_refused", "client %s: %s", peer->key, msg);
+    *ok = reply_error_for(c, v == MCP_PEER_KEY_FULL ? 429 : 503, MCP_RPC_INVALID_REQUEST, msg,
+                          pk->id, "Retry-After", "60");
+    return false;
+}
+
+/* Give back the table room an initialize took (it failed). */
+static void release_session(http_server *h, const mcp_peer *peer) {
+    mcp_peer_unref(mcp_peer_table_get(h->sessions, peer->id, true));
 }
 
 /* Whether x can be answered now: its response is in, or a notification
@@ -522,10 +495,10 @@ static enum MHD_Result post_reply(http_server *h, struct MHD_Connection *c, http
     bool stream = !x->final_ready || (x->head != NULL && x->sse_ok);
     pthread_mutex_unlock(&x->lock);
     const char *sid = NULL;
-    if (rq->is_init && x->final != NULL && x->kind == MCP_SEND_RESULT) { /* initialize succeeded */
-        sessions_add(h, rq->peer);
+    if (rq->is_init && x->final != NULL && x->kind == MCP_SEND_RESULT) /* initialize succeeded */
         sid = rq->peer->id;
-    }
+    else if (rq->is_init)
+        release_session(h, rq->peer);
     enum MHD_Result ok = MHD_NO;
     if (stream) {
         struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, HTTP_SSE_BLOCK,
@@ -588,8 +561,12 @@ static enum MHD_Result post_value(http_server *h, struct MHD_Connection *c, json
     enum MHD_Result ok = MHD_NO;
     rq->peer = post_peer(h, c, &pk, modern, key, &rq->is_init, &ok);
     if (rq->peer == NULL) return ok;
+    if (rq->is_init && !admit_session(h, c, rq->peer, &pk, &ok)) return ok;
     http_exchange *x = calloc(1, sizeof *x);
-    if (x == NULL) return MHD_NO;
+    if (x == NULL) {
+        if (rq->is_init) release_session(h, rq->peer);
+        return MHD_NO;
+    }
     pthread_mutex_init(&x->lock, NULL);
     atomic_init(&x->refs, 2);
     x->h = h;
@@ -621,7 +598,7 @@ static enum MHD_Result delete_session(http_server *h, struct MHD_Connection *c) 
     if (sid == NULL)
         return reply_error(c, 400, MCP_RPC_INVALID_REQUEST,
                            "Bad Request: DELETE needs the Mcp-Session-Id header", NULL, NULL);
-    mcp_peer *p = sessions_get(h, sid, true);
+    mcp_peer *p = mcp_peer_table_get(h->sessions, sid, true);
     if (p == NULL) {
         mcp_metrics_reject(MCP_REJECT_SESSION);
         return reply_error(c, 404, MCP_RPC_INVALID_REQUEST,
@@ -927,10 +904,10 @@ int mcp_http_serve(mcp_server *srv) {
     }
     h.srv = srv;
     h.loopback = sockaddr_loopback((const struct sockaddr *)&addr);
-    pthread_mutex_init(&h.sessions.lock, NULL);
     pthread_mutex_init(&h.wait_lock, NULL);
-    h.sessions.cap = LSB_MCP_HTTP_SESSIONS_MAX;
-    h.sessions.v = calloc(h.sessions.cap, sizeof *h.sessions.v);
+    h.sessions = mcp_peer_table_new(LSB_MCP_HTTP_SESSIONS_MAX, LSB_MCP_HTTP_SESSIONS_CLIENT,
+                                    LSB_MCP_HTTP_SESSION_TTL_S, LSB_MCP_HTTP_SESSION_EVICT_S,
+                                    &srv->http_sessions);
     h.rate = mcp_rate_new(srv->opt.rate_per_min, srv->opt.rate_burst);
     h.conns = mcp_conns_new(srv->opt.idle_timeout_s);
     struct sha256_ctx ctx;
@@ -942,7 +919,7 @@ int mcp_http_serve(mcp_server *srv) {
                  "listening on %s, which is not loopback, without --auth-token: anyone who can "
                  "reach it can run code; set a token (or LSB_MCP_AUTH_TOKEN)",
                  srv->opt.listen);
-    struct MHD_Daemon *d = h.sessions.v && h.conns ? start_daemon(&h, &addr) : NULL;
+    struct MHD_Daemon *d = h.sessions && h.conns ? start_daemon(&h, &addr) : NULL;
     if (d == NULL) {
         mcp_logf(MCP_LOG_ERROR, "startup", "cannot listen on %s (address in use?)",
                  srv->opt.listen);
@@ -952,8 +929,6 @@ int mcp_http_serve(mcp_server *srv) {
     int sig = serve_until_signal(&h);
     mcp_logf(MCP_LOG_INFO, "shutdown", "signal %d: stopping", sig);
     stop_daemon(&h, d);
-    for (size_t i = 0; i < h.sessions.count; i++)
-        mcp_peer_unref(h.sessions.v[i]);
-    free(h.sessions.v);
+    mcp_peer_table_free(h.sessions);
     return 0;
 }

@@ -16,6 +16,9 @@
 #define LSB_MCP_MIN_TIMEOUT_S        1U                   /* the timeout argument's range */
 #define LSB_MCP_MAX_TIMEOUT_S        300U
 #define LSB_MCP_MAX_OUTPUT_CHARS     100000U                /* text kept in one tool result */
+#define LSB_MCP_OUTPUTS_MAX_BYTES    (256ULL * LSB_MCP_MIB) /* STORAGE/outputs/ in all */
+#define LSB_MCP_OUTPUTS_TTL_S        3600U                  /* an output file there is kept */
+#define LSB_MCP_OUTPUTS_MAX_FILES    10000U                 /* files in STORAGE/outputs/ */
 #define LSB_MCP_MEMORY_BYTES         (256ULL * LSB_MCP_MIB) /* one execution (the original's) */
 #define LSB_MCP_MAX_SESSIONS         50U                    /* sessions in the server's root */
 #define LSB_MCP_SESSION_TTL_S        600U                   /* idle sessions are destroyed after */
@@ -35,6 +38,8 @@
 #define LSB_MCP_AUTH_BLOCK_S         60U   /* ... it gets 429 for this long */
 #define LSB_MCP_HTTP_SESSIONS_MAX    1000U /* live Mcp-Session-Id protocol sessions */
 #define LSB_MCP_HTTP_SESSION_TTL_S   3600U /* an unused Mcp-Session-Id expires */
+#define LSB_MCP_HTTP_SESSIONS_CLIENT 100U  /* live Mcp-Session-Ids of one client key */
+#define LSB_MCP_HTTP_SESSION_EVICT_S 600U  /* idle this long, a used one may make room */
 #define LSB_MCP_ADMIN_WORKERS        4U    /* threads for the non-execution tools */
 #define LSB_MCP_PROGRESS_INTERVAL_MS 1000U /* progress notifications while running */
 #define LSB_MCP_QUEUE_MAX            1024U /* tool calls waiting for a worker */

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/utf8.h"
+
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static mcp_log_level log_min = MCP_LOG_INFO;
 static const char *const log_names[] = {"debug", "info", "warning", "error"};
@@ -72,5 +74,11 @@ void mcp_logf(mcp_log_level level, const char *event, const char *fmt, ...) {
     va_start(ap, fmt);
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
-    mcp_log_event(level, event, json_pack("{s:s}", "message", message));
+    /* A cut (or an argument) may leave invalid UTF-8, which JSON cannot
+     * hold: repair it rather than lose the line. */
+    char *fixed = utf8_valid(message, strlen(message), NULL)
+                      ? NULL
+                      : utf8_repair(message, strlen(message), NULL);
+    mcp_log_event(level, event, json_pack("{s:s}", "message", fixed ? fixed : message));
+    free(fixed);
 }

@@ -70,6 +70,11 @@ static const opt_spec opt_table[] = {
      "one HTTP request body or stdio line (default 10MiB)"},
     {"limits", "max_output_chars", OPT_U32, F(max_output_chars), 0, 0, 100, 100000000, "N",
      "characters of output in one tool result; the rest goes to a file (default 100000)"},
+    {"limits", "max_outputs_size", OPT_SIZE, F(max_outputs_bytes), 0, 0, 0, 1ULL << 40, "SIZE",
+     "one-shot runs' full outputs kept in STORAGE/outputs/, oldest deleted first (default "
+     "256MiB)"},
+    {"limits", "outputs_ttl", OPT_U32, F(outputs_ttl_s), 0, 0, 1, U32_MAX, "SECONDS",
+     "a full output file there is deleted after this (default 3600)"},
     {"limits", "default_timeout", OPT_U32, F(default_timeout_s), 0, 0, LSB_MCP_MIN_TIMEOUT_S,
      LSB_MCP_MAX_TIMEOUT_S, "SECONDS", "execute_code without a timeout (default 30)"},
     {"limits", "fuel", OPT_U64, F(fuel), 0, 0, 1, UINT64_MAX / 2, "N",
@@ -89,7 +94,10 @@ static const opt_spec opt_table[] = {
      "an HTTP connection with no traffic is closed after this; one waiting for its run is not "
      "idle (default 30)"},
     {"security", "auth_token", OPT_STRING, F(auth_token), 0, S(auth_token), 0, 0, "TOKEN",
-     "require 'Authorization: Bearer TOKEN' on HTTP (or set LSB_MCP_AUTH_TOKEN)"},
+     "require 'Authorization: Bearer TOKEN' on HTTP (or set LSB_MCP_AUTH_TOKEN); other users "
+     "see a command line in ps: prefer auth_token_file"},
+    {"security", "auth_token_file", OPT_STRING, F(auth_token_file), 0, S(auth_token_file), 0, 0,
+     "FILE", "read the token from FILE's first line; FILE must be private (chmod 600)"},
     {"security", "allowed_origin", OPT_LIST, F(origins), F(origin_count), 0, 0, 0, "ORIGIN",
      "an Origin allowed besides localhost ones; repeatable"},
     {"security", "share_sessions", OPT_FLAG, F(share_sessions), 0, 0, 0, 0, NULL,
@@ -117,6 +125,8 @@ void mcp_opt_defaults(mcp_options *o) {
     o->max_code_bytes = LSB_MCP_MAX_CODE_BYTES;
     o->max_body_bytes = LSB_MCP_MAX_BODY_BYTES;
     o->max_output_chars = LSB_MCP_MAX_OUTPUT_CHARS;
+    o->max_outputs_bytes = LSB_MCP_OUTPUTS_MAX_BYTES;
+    o->outputs_ttl_s = LSB_MCP_OUTPUTS_TTL_S;
     o->default_timeout_s = LSB_MCP_TIMEOUT_S;
     o->rate_per_min = LSB_MCP_RATE_PER_MIN;
     o->rate_burst = LSB_MCP_RATE_BURST;
@@ -350,7 +360,8 @@ int mcp_opt_parse(mcp_options *o, int argc, char **argv, char *err, size_t errle
     for (int i = 0; i < argc; i++)
         if (parse_arg(o, argc, argv, &i, err, errlen) != 0) return -1;
     const char *env = getenv("LSB_MCP_AUTH_TOKEN");
-    if (o->auth_token[0] == '\0' && env != NULL && env[0] != '\0') {
+    if (o->auth_token[0] == '\0' && o->auth_token_file[0] == '\0' && env != NULL &&
+        env[0] != '\0') {
         if (strlen(env) >= sizeof o->auth_token) {
             snprintf(err, errlen, "LSB_MCP_AUTH_TOKEN is too long (at most %zu characters)",
                      sizeof o->auth_token - 1);

@@ -39,6 +39,8 @@ typedef struct mcp_options {
     uint64_t max_code_bytes;
     uint64_t max_body_bytes;
     uint32_t max_output_chars;
+    uint64_t max_outputs_bytes; /* STORAGE/outputs/ in all */
+    uint32_t outputs_ttl_s;     /* a file there is kept this long */
     uint32_t default_timeout_s;
     uint32_t rate_per_min; /* 0 = no rate limit */
     uint32_t rate_burst;
@@ -47,6 +49,8 @@ typedef struct mcp_options {
     uint32_t idle_timeout_s;         /* an HTTP connection without traffic closes */
     uint64_t fuel;
     uint64_t memory_bytes;
+    /* read auth_token from this file's first line (secret.h); "" = none */
+    char auth_token_file[MCP_OPT_PATH_MAX];
 } mcp_options;
 
 /* Fill o with the defaults (mcp/limits.h). Never fails. */

@@ -92,11 +92,11 @@ static void m_initialize(mcp_request *req, json_t *params) {
     if (mcp_proto_version_supported(asked) && strcmp(asked, MCP_VERSION_MODERN) != 0)
         version = asked;
     snprintf(req->peer->version, sizeof req->peer->version, "%s", version);
-    const char *client =
-        json_string_value(json_object_get(json_object_get(params, "clientInfo"), "name"));
-    if (client != NULL) snprintf(req->peer->client, sizeof req->peer->client, "%s", client);
-    mcp_logf(MCP_LOG_INFO, "initialize", "client '%s' asked for %s, got %s", client ? client : "?",
-             asked, version);
+    json_t *name = json_object_get(json_object_get(params, "clientInfo"), "name");
+    if (json_is_string(name)) /* jansson strings are valid UTF-8; the cut keeps them so */
+        mcp_peer_set_client(req->peer, json_string_value(name), json_string_length(name));
+    mcp_logf(MCP_LOG_INFO, "initialize", "client '%s' asked for %s, got %s",
+             req->peer->client[0] ? req->peer->client : "?", asked, version);
     mcp_request_answer(req, json_pack("{s:s, s:o, s:o, s:s}", "protocolVersion", version,
                                       "capabilities", server_capabilities(), "serverInfo",
                                       server_info(), "instructions", SERVER_INSTRUCTIONS));

@@ -5,7 +5,8 @@
  * pools, the session expiry thread and the transport; on EOF or a signal,
  * stop in the reverse order.
  *
- * Invariants: the sandbox is configured before the first session call;
+ * Invariants: the environment is scrubbed of secrets (secret.h) before
+ * anything is forked; the sandbox is configured before the first session call;
  * each startup step reports its own exit status (64 for options and
  * --external-files, 70 for the rest), never guessed from a message; the
  * tool set is built from the settings before the first request.
@@ -26,6 +27,7 @@
 #include "mcp/http.h"
 #include "mcp/limits.h"
 #include "mcp/log.h"
+#include "mcp/secret.h"
 #include "mcp/stdio.h"
 #include "mcp/tools.h"
 #include "mcp/tools_impl.h"
@@ -225,7 +227,8 @@ static int start(mcp_server *srv, mcp_toolset **tools, char *err, size_t errlen)
 static int read_options(mcp_server *srv, int argc, char **argv, int *status) {
     char err[SERVER_ERR_MAX] = "";
     mcp_opt_defaults(&srv->opt);
-    if (mcp_opt_parse(&srv->opt, argc, argv, err, sizeof err) != 0) {
+    if (mcp_opt_parse(&srv->opt, argc, argv, err, sizeof err) != 0 ||
+        mcp_secret_load(&srv->opt, err, sizeof err) != 0) {
         fprintf(stderr, "llm-sandbox mcp: %s\n", err);
         *status = SERVER_EXIT_USAGE;
         return 1;
@@ -249,6 +252,12 @@ int mcp_server_main(int argc, char **argv) {
         return status;
     }
     mcp_log_set_level(srv.opt.log_level);
+    if (mcp_secret_on_command_line(argc, argv))
+        mcp_logf(MCP_LOG_WARNING, "security",
+                 "--auth-token on the command line is visible to other users (ps, "
+                 "/proc/PID/cmdline): use --auth-token-file FILE or LSB_MCP_AUTH_TOKEN instead");
+    /* Before any zygote is forked: the children inherit nothing secret. */
+    mcp_secret_scrub(argc, argv);
     pthread_mutex_init(&srv.lock, NULL);
     mcp_toolset *tools = NULL;
     status = start(&srv, &tools, err, sizeof err);

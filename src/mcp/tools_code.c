@@ -7,8 +7,9 @@
  * the server's settings before anything runs; every run carries the
  * call's lsb_cancel, so cancellation kills it; output beyond
  * max_output_chars is cut at a UTF-8 character boundary, and the full text
- * is written to a file first (the session's /app/outputs/, or the server's
- * outputs folder for one-shot runs) so nothing is lost.
+ * is written to a file first (the session's /app/outputs/, within its
+ * quota, or the server's outputs folder for one-shot runs, bounded in
+ * bytes and age) so nothing is lost that the bounds leave room for.
  */
 #include <nettle/base16.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 
 #include "mcp/limits.h"
 #include "mcp/metrics.h"
+#include "mcp/outputs.h"
 #include "mcp/tool_result.h"
 #include "mcp/tools_impl.h"
 
@@ -52,8 +54,9 @@ static void random_name(char *buf, size_t len) {
 /*
  * Where the full text of a run's cut streams goes, without the
  * "-stdout.txt" suffix: "outputs/execution-N" in the session's workspace
- * (a path the next run can open), or a fresh random name in the server's
- * outputs folder for one-shot runs.
+ * (a path the next run can open; it counts against the session's quota),
+ * or a fresh random name in the server's bounded outputs folder
+ * (outputs.h) for one-shot runs.
  */
 static void output_stem(mcp_call *call, char *stem, size_t len) {
     mcp_server *srv = call->req->srv;
@@ -67,9 +70,7 @@ static void output_stem(mcp_call *call, char *stem, size_t len) {
         snprintf(stem, len, "outputs/execution-%llu", (unsigned long long)n);
         return;
     }
-    char name[32];
-    random_name(name, sizeof name);
-    snprintf(stem, len, "%s/%s", srv->outputs_dir, name);
+    random_name(stem, len); /* a name in srv->outputs_dir */
 }
 
 /* Keep the full text of one cut stream at STEM-STREAM.txt. Writes the
@@ -89,14 +90,12 @@ static int save_stream(mcp_call *call, const char *stem, const char *stream, con
         snprintf(where, wlen, "/app/%s", rel);
         return 0;
     }
-    snprintf(where, wlen, "%s-%s.txt", stem, stream);
-    FILE *f = fopen(where, "wbx");
-    bool ok = f != NULL && fwrite(data, 1, len, f) == len;
-    if (f != NULL && fclose(f) != 0) ok = false;
-    if (!ok) {
-        snprintf(where, wlen, "could not be saved in %s", srv->outputs_dir);
+    char name[96];
+    snprintf(name, sizeof name, "%s-%s.txt", stem, stream);
+    if (mcp_outputs_write(srv->outputs_dir, name, data, len, srv->opt.max_outputs_bytes,
+                          srv->opt.outputs_ttl_s, where, wlen) != 0)
         return -1;
-    }
+    snprintf(where, wlen, "%s/%s", srv->outputs_dir, name);
     return 0;
 }
 

@@ -19,6 +19,15 @@
 /* True for bytes 0x80..0xBF. */
 static bool utf8_is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
 
+/* See utf8.h. */
+size_t utf8_floor(const char *s, size_t n, size_t max) {
+    if (n <= max) return n;
+    size_t k = max;
+    while (k > 0 && utf8_is_cont((unsigned char)s[k]))
+        k--;
+    return k;
+}
+
 /* See utf8.h; 0 (with *skip) for an invalid sequence. */
 size_t utf8_decode(const char *s, size_t n, uint32_t *cp, size_t *skip) {
     const unsigned char *u = (const unsigned char *)s;

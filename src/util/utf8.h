@@ -29,6 +29,13 @@ size_t utf8_decode(const char *s, size_t n, uint32_t *cp, size_t *skip);
 bool utf8_valid(const char *s, size_t n, size_t *bad_offset);
 
 /*
+ * The length of the longest prefix of s[0..n) that has at most max bytes
+ * and does not end inside a multi-byte character: n when it fits, else
+ * max moved back over continuation bytes. A valid s gives a valid prefix.
+ */
+size_t utf8_floor(const char *s, size_t n, size_t max);
+
+/*
  * A malloc'd, NUL-terminated copy of s[0..n) with every invalid sequence
  * replaced by U+FFFD (NUL bytes are kept). *out_len (may be NULL) receives
  * its length. Returns NULL only when out of memory.

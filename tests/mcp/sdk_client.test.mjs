@@ -12,7 +12,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -88,16 +88,19 @@ const stdioTransport = {
 
 const httpTransport = {
   name: 'http',
-  /* Starts `mcp --http 127.0.0.1:PORT --auth-token T` (no token when token
-   * is null) and waits until it answers. */
+  /* Starts `mcp --http 127.0.0.1:PORT --auth-token-file F` (F private,
+   * holding the token; no token when token is null) and waits until it
+   * answers. */
   async start({ token = `tok-${process.pid}-${Date.now()}`, args = [] } = {}) {
     const dir = mkdtempSync(path.join(tmpdir(), 'lsb-mcp-sdk-http-'));
     const log = path.join(dir, 'server.log');
     const logStream = createWriteStream(log);
     const port = await freePort();
     const url = new URL(`http://127.0.0.1:${port}/mcp`);
+    const tokenFile = path.join(dir, 'token');
+    if (token) writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
     const server = spawn(BINARY, ['mcp', '--http', `127.0.0.1:${port}`, '--storage-dir',
-      path.join(dir, 'storage'), ...(token ? ['--auth-token', token] : []), '--fuel', BIG_FUEL,
+      path.join(dir, 'storage'), ...(token ? ['--auth-token-file', tokenFile] : []), '--fuel', BIG_FUEL,
       ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] });
     server.stdout.pipe(logStream, { end: false });
@@ -121,6 +124,7 @@ const httpTransport = {
       log,
       url,
       token,
+      pid: server.pid,
       async connect(name = 'lsb-sdk-test', headers = token ? { Authorization: `Bearer ${token}` } : {}) {
         const transport = new StreamableHTTPClientTransport(url, { requestInit: { headers } });
         const client = new Client({ name, version: '1.0.0' });
@@ -141,6 +145,22 @@ const httpTransport = {
     };
   },
 };
+
+/* Every process below pid (from /proc/PID/stat's parent field). */
+function descendants(pid) {
+  const parent = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch { /* gone meanwhile */ }
+  }
+  const out = [];
+  const walk = (p) => { for (const [c, pp] of parent) if (pp === p) { out.push(c); walk(c); } };
+  walk(pid);
+  return out;
+}
 
 /* ---- helpers on a client ------------------------------------------------ */
 
@@ -548,6 +568,19 @@ const httpScenarios = [
     await second.client.close();
   }],
 
+  ['the token (from a private file) reaches no child process, and no warning is logged', async ({ env, client }) => {
+    const id = await newSession(client, 'python');
+    const { sc } = await run(client, "import os\nprint(sorted(os.environ))", { session_id: id });
+    assert.doesNotMatch(sc.stdout, /LSB_MCP_AUTH_TOKEN|tok-/);
+    const kids = descendants(env.pid);
+    assert.ok(kids.length >= 2, `the server has zygotes and a session process: ${kids}`);
+    for (const pid of [env.pid, ...kids]) {
+      const environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
+      assert.ok(!environ.includes(env.token), `the token is in /proc/${pid}/environ`);
+    }
+    assert.doesNotMatch(readFileSync(env.log, 'utf8'), /visible to other users/);
+  }],
+
   ['a client without the bearer token is refused', async ({ env }) => {
     await assert.rejects(env.connect('no-token', {}), /401|Unauthorized|auth/i);
     await assert.rejects(env.connect('bad-token', { Authorization: 'Bearer wrong' }), /401|Unauthorized|auth/i);
@@ -747,6 +780,55 @@ describe('--share-sessions lets every client use every session (HTTP, no token)'
     assert.equal((await run(B.client, 'print(shared)', { session_id: id })).sc.stdout, 'partagé ✓\n');
     assert.equal(text(await ok(B.client, 'destroy_session', { session_id: id })), `Destroyed session ${id}`);
     assert.match(text(await fails(A.client, 'execute_code', { code: 'print(1)', session_id: id })), /not found/);
+  });
+});
+
+/* ---- issue 14: the audit and protocol-session attacks ----------------------- */
+
+describe('a client name cut mid-character is still audited (stdio, --audit-log)', () => {
+  const auditDir = mkdtempSync(path.join(tmpdir(), 'lsb-mcp-audit-'));
+  const audit = path.join(auditDir, 'audit.jsonl');
+  const ctx = serverFor(stdioTransport, { args: ['--audit-log', audit] });
+  after(() => rmSync(auditDir, { recursive: true, force: true }));
+
+  ctx.test('62 × "a" + "é" as clientInfo.name: every call has its audit line', async () => {
+    const { client } = await ctx.env.connect(`${'a'.repeat(62)}é`);
+    assert.equal((await run(client, 'print("journal ✓")')).sc.stdout, 'journal ✓\n');
+    await ok(client, 'list_runtimes');
+    const lines = readFileSync(audit, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => l.tool).sort(), ['execute_code', 'list_runtimes']);
+    for (const l of lines) {
+      assert.equal(l.client_name, 'a'.repeat(62));
+      assert.equal(l.audit_error, undefined);
+    }
+  });
+});
+
+describe('an initialize flood does not log other clients out (HTTP, token, --rate-limit 0)', () => {
+  const ctx = serverFor(httpTransport, { args: ['--rate-limit', '0'] });
+
+  ctx.test('1,001 initialize with the same token; the SDK client keeps its Mcp-Session-Id', async () => {
+    const { client, transport } = await ctx.env.connect('victim');
+    const id = await newSession(client, 'python');
+    await run(client, "x = 'toujours là ✓'", { session_id: id });
+    const headers = {
+      Authorization: `Bearer ${ctx.env.token}`, 'Content-Type': 'application/json',
+      Accept: 'application/json, text/event-stream',
+    };
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {
+      protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'flood', version: '1' } } });
+    const statuses = new Map();
+    for (let i = 0; i < 1001; i++) {
+      const r = await fetch(ctx.env.url, { method: 'POST', headers, body });
+      await r.arrayBuffer();
+      statuses.set(r.status, (statuses.get(r.status) || 0) + 1);
+    }
+    assert.deepEqual([...statuses], [[200, 1001]]);
+    const sid = transport.sessionId;
+    assert.equal((await run(client, 'print(x)', { session_id: id })).sc.stdout, 'toujours là ✓\n');
+    assert.equal(transport.sessionId, sid, 'the same Mcp-Session-Id still works');
+    const m = await ok(client, 'get_metrics');
+    assert.ok(m.structuredContent.http_sessions <= 100, `http_sessions = ${m.structuredContent.http_sessions}`);
   });
 });
 

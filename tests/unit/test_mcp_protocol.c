@@ -2,23 +2,30 @@
  * test_mcp_protocol.c - MCP dispatch without a transport or a sandbox:
  * version negotiation in both eras, server/discover, the _meta and header
  * checks of 2026-07-28, batches, notifications, tools/list and the tool
- * argument checks (which answer before any code would run). The tool set
- * is the real catalog bound to a stub, so no guest is linked.
+ * argument checks (which answer before any code would run); the client
+ * name's cut on a character boundary, and the HTTP protocol-session table
+ * (per-client bound, no eviction of another client's or a busy session).
+ * The audit line is never dropped. The tool set is the real catalog bound
+ * to a stub, so no guest is linked.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
+#include "mcp/audit.h"
 #include "mcp/calls.h"
 #include "mcp/jsonrpc.h"
+#include "mcp/peer.h"
 #include "mcp/protocol.h"
 #include "mcp/schema.h"
 #include "mcp/tool_result.h"
 #include "mcp/tools.h"
+#include "util/utf8.h"
 
 #define META_MODERN                                                                                \
     "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","                       \
@@ -407,6 +414,173 @@ static void test_inline_tool(void **state) {
     mcp_peer_unref(p);
 }
 
+/* The clientInfo.name sent in an initialize, as the peer keeps it. */
+static void initialize_named(mcp_peer *p, const char *name) {
+    json_t *req = json_pack("{s:s, s:i, s:s, s:{s:s, s:{}, s:{s:s}}}", "jsonrpc", "2.0", "id", 1,
+                            "method", "initialize", "params", "protocolVersion", "2025-06-18",
+                            "capabilities", "clientInfo", "name", name);
+    char *text = json_dumps(req, JSON_COMPACT);
+    json_decref(req);
+    json_t *m = send_as(p, NULL, text);
+    free(text);
+    assert_non_null(result_of(m));
+    json_decref(m);
+}
+
+/* A name too long for the peer is cut before the character that does not
+ * fit (the audit-evasion case: 62 x "a" + "é" is 64 bytes), never inside
+ * it; a short non-ASCII name is kept whole. */
+static void test_client_name_cut(void **state) {
+    (void)state;
+    char name[80];
+    static const struct {
+        const char *tail;
+        size_t pad, kept;
+    } cases[] = {{"é", 62, 62}, {"日", 61, 61}, {"☕", 60, 63}, {"é", 61, 63}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memset(name, 'a', cases[i].pad);
+        snprintf(name + cases[i].pad, sizeof name - cases[i].pad, "%s", cases[i].tail);
+        mcp_peer *p = mcp_peer_new("test");
+        initialize_named(p, name);
+        assert_int_equal(strlen(p->client), cases[i].kept);
+        assert_true(utf8_valid(p->client, strlen(p->client), NULL));
+        assert_memory_equal(p->client, name, cases[i].kept);
+        mcp_peer_unref(p);
+    }
+    mcp_peer *p = mcp_peer_new("test");
+    initialize_named(p, "café ☕ 日本");
+    assert_string_equal(p->client, "café ☕ 日本");
+    mcp_peer_unref(p);
+}
+
+/* A peer of key already used by an initialize and n - 1 more requests. */
+static mcp_peer *peer_used(const char *key, unsigned n) {
+    mcp_peer *p = mcp_peer_new(key);
+    for (unsigned i = 0; i < n; i++)
+        mcp_peer_touch(p);
+    return p;
+}
+
+/* Whether t still holds the session of p. */
+static bool table_has(mcp_peer_table *t, const mcp_peer *p) {
+    mcp_peer *found = mcp_peer_table_get(t, p->id, false);
+    mcp_peer_unref(found);
+    return found != NULL;
+}
+
+/* One client's flood of initializes pushes out only its own unused
+ * sessions; a used one stays, a busy one stays, and once the client has
+ * nothing left to give up it is refused. Another client is never touched:
+ * a full table refuses instead. */
+static void test_session_table_bounds(void **state) {
+    (void)state;
+    mcp_peer_table *t = mcp_peer_table_new(4, 2, 3600, 3600, NULL);
+    mcp_peer *a = peer_used("ip:127.0.0.1", 3), *busy = peer_used("ip:127.0.0.1", 1);
+    assert_int_equal(mcp_peer_table_add(t, a), MCP_PEER_ADDED);
+    for (int i = 0; i < 1001; i++) { /* the flood: bare initializes from A's own address */
+        mcp_peer *f = peer_used("ip:127.0.0.1", 1);
+        assert_int_equal(mcp_peer_table_add(t, f), MCP_PEER_ADDED);
+        mcp_peer_unref(f);
+    }
+    assert_true(table_has(t, a));
+    assert_int_equal(mcp_peer_table_add(t, busy), MCP_PEER_ADDED); /* evicts the last flooder */
+    mcp_peer *f = peer_used("ip:127.0.0.1", 1);                    /* busy is still held here */
+    assert_int_equal(mcp_peer_table_add(t, f), MCP_PEER_KEY_FULL);
+    mcp_peer_unref(f);
+    assert_true(table_has(t, a) && table_has(t, busy));
+    mcp_peer *b1 = peer_used("ip:127.0.0.2", 2), *b2 = peer_used("ip:127.0.0.2", 2);
+    assert_int_equal(mcp_peer_table_add(t, b1), MCP_PEER_ADDED);
+    assert_int_equal(mcp_peer_table_add(t, b2), MCP_PEER_ADDED);
+    mcp_peer *c = peer_used("ip:127.0.0.3", 1);
+    assert_int_equal(mcp_peer_table_add(t, c), MCP_PEER_TABLE_FULL);
+    assert_true(table_has(t, b1) && table_has(t, b2) && table_has(t, a));
+    mcp_peer *gone = mcp_peer_table_get(t, b2->id, true); /* DELETE /mcp */
+    assert_ptr_equal(gone, b2);
+    mcp_peer_unref(gone);
+    assert_int_equal(mcp_peer_table_add(t, c), MCP_PEER_ADDED);
+    mcp_peer_unref(c);
+    mcp_peer_unref(b1);
+    mcp_peer_unref(b2);
+    mcp_peer_unref(busy);
+    mcp_peer_unref(a);
+    mcp_peer_table_free(t);
+}
+
+/* The TTL (here 0 s) and the idle-evict age (0 s) spare a session that a
+ * request or call still holds. */
+static void test_session_table_spares_busy(void **state) {
+    (void)state;
+    const struct timespec tick = {0, 2000000};
+    mcp_peer_table *t = mcp_peer_table_new(8, 1, 0, 0, NULL);
+    mcp_peer *held = peer_used("token:ab", 5), *idle = peer_used("token:cd", 5);
+    assert_int_equal(mcp_peer_table_add(t, held), MCP_PEER_ADDED);
+    assert_int_equal(mcp_peer_table_add(t, idle), MCP_PEER_ADDED);
+    mcp_peer_unref(idle); /* only the table holds it now; held keeps our reference */
+    nanosleep(&tick, NULL);
+    mcp_peer *next = peer_used("token:ab", 1);
+    assert_int_equal(mcp_peer_table_add(t, next), MCP_PEER_KEY_FULL); /* held is busy */
+    assert_true(table_has(t, held));
+    mcp_peer_unref(held); /* its call ended: now it may expire, and idle has */
+    nanosleep(&tick, NULL);
+    assert_int_equal(mcp_peer_table_add(t, next), MCP_PEER_ADDED);
+    assert_int_equal(mcp_peer_table_get(t, "no-such-id", false), NULL);
+    mcp_peer_unref(next);
+    mcp_peer_table_free(t);
+}
+
+/* The audit line of one execute_code call by p, read back as JSON. */
+static json_t *audit_of(mcp_peer *p) {
+    FILE *log = tmpfile();
+    assert_non_null(log);
+    srv.audit = log;
+    mcp_request req = {.srv = &srv, .peer = p};
+    mcp_call call = {.req = &req, .tool = mcp_tools_find(tools, "execute_code")};
+    call.args = json_pack("{s:s}", "code", "print('café ☕')");
+    snprintf(call.session_id, sizeof call.session_id, "s-1");
+    call.fuel = 1234;
+    json_t *result = mcp_result_new("ok", NULL, false);
+    mcp_audit_call(&srv, &call, result, 2.5);
+    json_decref(result);
+    json_decref(call.args);
+    srv.audit = NULL;
+    char line[2048] = "";
+    rewind(log);
+    assert_non_null(fgets(line, sizeof line, log));
+    assert_null(fgets(line + strlen(line), (int)(sizeof line - strlen(line)), log)); /* one line */
+    fclose(log);
+    json_t *v = json_loads(line, 0, NULL);
+    assert_non_null(v);
+    return v;
+}
+
+/* A valid call gets its full line; one whose text JSON cannot hold (here
+ * a client name with a stray byte, as a mid-character cut used to leave)
+ * still gets a line: the fallback, with what is known and audit_error. */
+static void test_audit_never_dropped(void **state) {
+    (void)state;
+    mcp_peer *p = mcp_peer_new("ip:127.0.0.1");
+    snprintf(p->client, sizeof p->client, "café ☕ 日本");
+    json_t *v = audit_of(p);
+    assert_string_equal(json_string_value(json_object_get(v, "client_name")), "café ☕ 日本");
+    assert_string_equal(json_string_value(json_object_get(v, "tool")), "execute_code");
+    assert_int_equal(json_integer_value(json_object_get(v, "code_bytes")),
+                     18); /* bytes, not characters */
+    assert_null(json_object_get(v, "audit_error"));
+    json_decref(v);
+    snprintf(p->client, sizeof p->client, "caf\xC3");
+    v = audit_of(p);
+    assert_string_equal(json_string_value(json_object_get(v, "event")), "tool_call");
+    assert_string_equal(json_string_value(json_object_get(v, "client")), "ip:127.0.0.1");
+    assert_string_equal(json_string_value(json_object_get(v, "client_name")), "caf?");
+    assert_string_equal(json_string_value(json_object_get(v, "tool")), "execute_code");
+    assert_string_equal(json_string_value(json_object_get(v, "session_id")), "s-1");
+    assert_string_equal(json_string_value(json_object_get(v, "outcome")), "success");
+    assert_int_equal(json_integer_value(json_object_get(v, "fuel")), 1234);
+    assert_non_null(strstr(json_string_value(json_object_get(v, "audit_error")), "built"));
+    json_decref(v);
+    mcp_peer_unref(p);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_initialize_negotiates),
@@ -418,6 +592,10 @@ int main(void) {
         cmocka_unit_test(test_null_optional_arguments),
         cmocka_unit_test(test_session_limit_error),
         cmocka_unit_test(test_inline_tool),
+        cmocka_unit_test(test_client_name_cut),
+        cmocka_unit_test(test_session_table_bounds),
+        cmocka_unit_test(test_session_table_spares_busy),
+        cmocka_unit_test(test_audit_never_dropped),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
