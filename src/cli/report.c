@@ -93,7 +93,8 @@ int cli_report_status(const lsb_result *r, FILE *err) {
     if (r->stderr_truncated)
         fprintf(err, CLI_PROGRAM ": stderr was truncated after %zu bytes (raise --stderr-max)\n",
                 r->stderr_len);
-    if (cli_trap_reason(r, reason, sizeof reason)) cli_tty_printf(err, CLI_PROGRAM ": %s\n", reason);
+    if (cli_trap_reason(r, reason, sizeof reason))
+        cli_tty_printf(err, CLI_PROGRAM ": %s\n", reason);
     fflush(err);
     return cli_exit_status(r);
 }

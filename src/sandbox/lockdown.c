@@ -99,10 +99,9 @@ static const int allowed_syscalls[] = {
  * arms its deadline backstop, and ties itself to its parent, after the
  * fork; see tether.h). */
 static const int session_syscalls[] = {
-    SCMP_SYS(wait4),        SCMP_SYS(pipe2),         SCMP_SYS(sendmsg),
-    SCMP_SYS(recvmsg),      SCMP_SYS(sendto),        SCMP_SYS(recvfrom),
-    SCMP_SYS(set_robust_list), SCMP_SYS(getppid),    SCMP_SYS(timer_create),
-    SCMP_SYS(timer_settime), SCMP_SYS(timer_delete),
+    SCMP_SYS(wait4),        SCMP_SYS(pipe2),         SCMP_SYS(sendmsg),         SCMP_SYS(recvmsg),
+    SCMP_SYS(sendto),       SCMP_SYS(recvfrom),      SCMP_SYS(set_robust_list), SCMP_SYS(getppid),
+    SCMP_SYS(timer_create), SCMP_SYS(timer_settime), SCMP_SYS(timer_delete),
 };
 
 /* The clone flags glibc's fork() passes; any other bit kills the process. */

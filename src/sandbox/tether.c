@@ -17,10 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TETHER_MS_PER_S       1000U
-#define TETHER_MAX_S          (366U * 24U * 3600U) /* any longer timer is a bug: clamp */
-#define TETHER_ADOPT_WAIT_MS  5000                 /* for the old parent to exit */
-#define TETHER_ADOPT_POLL_NS  1000000L             /* 1 ms between looks at getppid */
+#define TETHER_MS_PER_S      1000U
+#define TETHER_MAX_S         (366U * 24U * 3600U) /* any longer timer is a bug: clamp */
+#define TETHER_ADOPT_WAIT_MS 5000                 /* for the old parent to exit */
+#define TETHER_ADOPT_POLL_NS 1000000L             /* 1 ms between looks at getppid */
 
 /* The backstop timer of this process, if armed. */
 static timer_t backstop_timer;

@@ -110,7 +110,7 @@ static void serve_one(worker_instance *w, int ctl) {
 /* See proc.h. */
 _Noreturn void sess_proc_main(worker_instance *w, const worker_request *req, int ctl) {
     char err[SESS_PROC_TEXT_MAX] = "";
-    signal(SIGCHLD, SIG_DFL); /* the zygote ignores it; we reap our run children */
+    signal(SIGCHLD, SIG_DFL);   /* the zygote ignores it; we reap our run children */
     session_zygote = getppid(); /* the zygote tied us to itself right after fork */
     if (worker_bind(w, req, err, sizeof err) != 0 ||
         lockdown_apply(LOCKDOWN_SESSION, err, sizeof err) != 0) {
