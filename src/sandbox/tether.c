@@ -61,8 +61,10 @@ int tether_backstop(uint64_t timeout_ms, bool cpu_limit) {
     uint64_t s = tether_backstop_s(timeout_ms);
     if (arm_timer(s) != 0) return -1;
     if (!cpu_limit) return 0;
-    struct rlimit cpu = {.rlim_cur = (rlim_t)s, .rlim_max = (rlim_t)s + 1};
-    return setrlimit(RLIMIT_CPU, &cpu);
+    /* SIGXCPU at the soft limit would dump core: a guest's process never
+     * writes one (its address space reserves gigabytes). */
+    struct rlimit cpu = {.rlim_cur = (rlim_t)s, .rlim_max = (rlim_t)s + 1}, core = {0, 0};
+    return setrlimit(RLIMIT_CORE, &core) == 0 ? setrlimit(RLIMIT_CPU, &cpu) : -1;
 }
 
 /* See tether.h. */

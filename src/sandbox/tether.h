@@ -42,8 +42,9 @@ uint64_t tether_backstop_s(uint64_t timeout_ms);
 /* Arm the backstop for a run of timeout_ms in the calling process: a
  * timer delivering SIGKILL after tether_backstop_s(timeout_ms) seconds of
  * wall clock, and with cpu_limit also RLIMIT_CPU (soft limit there, hard
- * one second later) for a process that ends with its run. 0, or -1 with
- * errno set (nothing is left armed on failure of the timer). */
+ * one second later; and RLIMIT_CORE 0) for a process that ends with its
+ * run. 0, or -1 with errno set (nothing is left armed on failure of the
+ * timer). */
 int tether_backstop(uint64_t timeout_ms, bool cpu_limit);
 
 /* Drop the backstop timer (a run that became a live session keeps living
