@@ -7,7 +7,9 @@
  * socket); the zygote answers with the forked child's pid (int32, or -1).
  * A requester mutex keeps one request on the wire at a time. The zygote is a child subreaper, so
  * the session processes that outlive their parents (session/proc.c) are reaped by it, and it runs
- * the configured pre-imports once before serving.
+ * the configured pre-imports once before serving. It exits when the requester's end of the socket
+ * closes, and dies with its parent when the main thread started it; every child it forks is tied
+ * to it (tether.h), so nothing it started outlives it.
  */
 #include "sandbox/zygote.h"
 
