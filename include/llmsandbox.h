@@ -115,9 +115,9 @@ typedef struct lsb_result {
     uint64_t memory_limit_bytes;
     lsb_trap trap;
     lsb_language runtime;
-    char *session_id;    /* NULL for one-shot runs */
-    char *error_type;    /* NULL, or e.g. "ZeroDivisionError", "OutOfFuel" */
-    char *error_message; /* NULL, or a one-line explanation */
+    char *session_id;     /* NULL for one-shot runs */
+    char *error_type;     /* NULL, or e.g. "ZeroDivisionError", "OutOfFuel" */
+    char *error_message;  /* NULL, or a one-line explanation */
     char **files_created; /* sorted paths relative to /app, e.g. "out/data.csv" */
     size_t files_created_count;
     char **files_modified;

@@ -42,6 +42,7 @@ suite mcp-conformance bash tests/mcp/conformance.sh build/llm-sandbox
 suite mcp-malformed bash tests/mcp/malformed.sh build/llm-sandbox
 suite mcp-load node tests/mcp/load.mjs build/llm-sandbox
 suite spec bash -c "make -s build/tests/spec_lib_driver >/dev/null && bash tests/mcp/install.sh >/dev/null && python3 tests/spec/spec.py build/llm-sandbox"
+suite attack-http bash tests/attack/http.sh build/llm-sandbox
 suite attack-proc bash tests/attack/proc.sh build/llm-sandbox
 suite asan-unit make -s asan-unit
 suite asan-e2e make -s asan-e2e

@@ -5,12 +5,18 @@
  * /mcp ends an Mcp-Session-Id; GET /metrics exports Prometheus text.
  *
  * Invariants, in the order a request meets them: only /mcp and /metrics
- * exist; Host and Origin must pass the DNS-rebinding checks; the bearer
- * token (if set) must match, compared in constant time; the client's
- * rate bucket must have a token; the body must fit the cap. Only then is
- * the body parsed. libmicrohttpd runs one thread per connection, so a
- * connection waiting for a long run blocks only itself, never the
- * listener or the workers; the number of connections is capped.
+ * exist; Host and Origin must parse and pass the DNS-rebinding checks
+ * (origin.c); an address blocked for wrong tokens gets 429 before any
+ * token is compared; the bearer token (if set) must match, compared in
+ * constant time; the client's rate bucket (its token's, else its
+ * address's, all loopback being one) must have a token; the body must
+ * fit the cap. Only then is
+ * the body parsed. libmicrohttpd runs a few epoll event-loop threads, so
+ * an idle or slow connection costs a socket and a little memory, never a
+ * thread: a connection waiting for its run (or between two SSE events) is
+ * suspended and resumed by the thread that answers it. Headers and bodies
+ * have deadlines (http_conns.c), idle connections close after the idle
+ * timeout, and the connection limit follows the open-file limit.
  */
 #include "mcp/http.h"
 
@@ -24,13 +30,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 
 #include "mcp/calls.h"
 #include "mcp/gauges.h"
+#include "mcp/http_conns.h"
 #include "mcp/jsonrpc.h"
 #include "mcp/limits.h"
 #include "mcp/log.h"
 #include "mcp/metrics.h"
+#include "mcp/origin.h"
 #include "mcp/protocol.h"
 #include "mcp/ratelimit.h"
 #include "mcp/tools_impl.h"
@@ -39,7 +48,8 @@
 #define HTTP_PATH_MCP     "/mcp"
 #define HTTP_PATH_METRICS "/metrics"
 #define HTTP_SSE_BLOCK    16384
-#define HTTP_CONN_TIMEOUT (LSB_MCP_MAX_TIMEOUT_S + 60) /* a run may take 300 s */
+#define HTTP_SWEEP_MS     1000  /* how often connection deadlines are checked */
+#define HTTP_DRAIN_MS     10000 /* at shutdown, how long suspended answers may take */
 #define HTTP_SESSION_HDR  "Mcp-Session-Id"
 #define HTTP_ERR_MAX      512
 
@@ -55,8 +65,12 @@ typedef struct http_server {
     mcp_server *srv;
     http_sessions sessions;
     mcp_rate *rate;
+    mcp_conns *conns;
     bool loopback; /* bound to a loopback address: Host must name one */
     uint8_t token_digest[SHA256_DIGEST_SIZE];
+    pthread_mutex_t wait_lock; /* orders suspending and resuming connections */
+    size_t suspended;          /* connections suspended now (wait_lock) */
+    bool stopping;             /* resumed connections answer 503 (wait_lock) */
 } http_server;
 
 /* Drop the peers idle past the TTL (lock held); now is util_now_ms(). */
@@ -119,7 +133,6 @@ typedef struct http_msg {
 /* What the core sends for one POST, collected for this connection. */
 typedef struct http_exchange {
     pthread_mutex_t lock;
-    pthread_cond_t changed;
     http_msg *head, *tail; /* notifications not yet written */
     bool final_ready, final_sent;
     char *final; /* the response, or NULL */
@@ -128,6 +141,10 @@ typedef struct http_exchange {
     char *cur;          /* the SSE event being written, and how far */
     size_t cur_len, cur_off;
     atomic_int refs; /* the core, and the connection */
+    http_server *h;
+    struct MHD_Connection *conn; /* the connection answering it */
+    bool waiting;                /* conn is suspended until the core sends (h->wait_lock) */
+    bool sse_ok;                 /* the client takes an SSE stream */
 } http_exchange;
 
 /* Drop one reference (the core's or the connection's); the last frees x. */
@@ -141,8 +158,25 @@ static void exchange_unref(http_exchange *x) {
     free(x->final);
     free(x->cur);
     pthread_mutex_destroy(&x->lock);
-    pthread_cond_destroy(&x->changed);
     free(x);
+}
+
+/* Suspend x's connection until the core sends (h->wait_lock held). */
+static void exchange_suspend(http_exchange *x) {
+    x->waiting = true;
+    x->h->suspended++;
+    MHD_suspend_connection(x->conn);
+}
+
+/* Resume x's connection if it waits for the core: something came. */
+static void exchange_wake(http_exchange *x) {
+    pthread_mutex_lock(&x->h->wait_lock);
+    if (x->waiting) {
+        x->waiting = false;
+        x->h->suspended--;
+        MHD_resume_connection(x->conn);
+    }
+    pthread_mutex_unlock(&x->h->wait_lock);
 }
 
 /* mcp_out.send for HTTP: queue a notification or keep the response. */
@@ -168,8 +202,8 @@ static void http_send(void *ctx, const char *json, size_t len, mcp_send_kind kin
             free(m);
         }
     }
-    pthread_cond_broadcast(&x->changed);
     pthread_mutex_unlock(&x->lock);
+    exchange_wake(x);
     if (final) exchange_unref(x);
 }
 
@@ -186,15 +220,21 @@ static char *sse_event(const char *text, size_t len, size_t *out_len) {
 }
 
 /* SSE reader: queued notifications, then the response, one event each,
- * copied out in pieces of at most max bytes; blocks (in this
- * connection's own thread) until there is something to send. */
+ * copied out in pieces of at most max bytes. With nothing to send yet it
+ * suspends the connection and returns 0; the core's next send resumes it. */
 static ssize_t sse_read(void *cls, uint64_t pos, char *buf, size_t max) {
     (void)pos;
     http_exchange *x = cls;
+    pthread_mutex_lock(&x->h->wait_lock);
     pthread_mutex_lock(&x->lock);
+    if (x->cur == NULL && x->head == NULL && !x->final_ready && !x->h->stopping) {
+        exchange_suspend(x);
+        pthread_mutex_unlock(&x->lock);
+        pthread_mutex_unlock(&x->h->wait_lock);
+        return 0;
+    }
+    pthread_mutex_unlock(&x->h->wait_lock);
     if (x->cur == NULL) {
-        while (x->head == NULL && !x->final_ready)
-            pthread_cond_wait(&x->changed, &x->lock);
         http_msg *m = x->head;
         if (m != NULL) {
             x->head = m->next;
@@ -232,8 +272,11 @@ static void sse_free(void *cls) { exchange_unref(cls); }
 typedef struct http_request {
     char *body;
     size_t len;
-    bool too_large; /* the body passed the cap: it is dropped */
-    bool answered;  /* refused on its headers */
+    bool too_large;   /* the body passed the cap: it is dropped */
+    bool answered;    /* refused on its headers */
+    http_exchange *x; /* handed to the core: answered when it sends */
+    mcp_peer *peer;   /* the peer x was handed to */
+    bool is_init;     /* x is an initialize: keep its peer when it succeeds */
 } http_request;
 
 static const char *header(struct MHD_Connection *c, const char *name) {
@@ -279,35 +322,24 @@ static enum MHD_Result reply_error(struct MHD_Connection *c, unsigned status, in
     return reply_error_for(c, status, code, message, NULL, extra_name, extra_value);
 }
 
-/* Whether host (a Host header's name, or an Origin's host) is loopback. */
-static bool loopback_name(const char *host, size_t len) {
-    static const char *const names[] = {"localhost", "127.0.0.1", "[::1]"};
-    for (size_t i = 0; i < 3; i++)
-        if (strlen(names[i]) == len && strncasecmp(host, names[i], len) == 0) return true;
-    return false;
-}
-
-/* Whether the host of "host:port", "[v6]:port" or "host" is loopback. */
-static bool loopback_host(const char *hostport) {
-    const char *end = hostport[0] == '[' ? strchr(hostport, ']') : strchr(hostport, ':');
-    if (hostport[0] == '[' && end != NULL) end++;
-    const char *slash = strchr(hostport, '/');
-    if (end == NULL || (slash != NULL && slash < end)) end = slash;
-    return loopback_name(hostport, end ? (size_t)(end - hostport) : strlen(hostport));
-}
-
-/* DNS-rebinding protection: a loopback-bound server answers only Host
- * names of loopback; an Origin must be loopback or allow-listed. NULL,
- * or why not. */
+/* DNS-rebinding protection: a loopback-bound server answers only a Host
+ * that parses as host[:port] with a loopback host; an Origin must parse
+ * as scheme://host[:port] and be an http(s) loopback one or equal one of
+ * --allowed-origin (mcp/origin.c compares whole hosts). NULL, or why not. */
 static const char *check_origin(http_server *h, struct MHD_Connection *c) {
     const char *host = header(c, "Host"), *origin = header(c, "Origin");
-    if (h->loopback && (host == NULL || !loopback_host(host)))
+    mcp_authority a;
+    if (h->loopback &&
+        (host == NULL || mcp_origin_parse_host(host, &a) != 0 || !mcp_origin_is_loopback(a.host)))
         return "Forbidden: the Host header must name this loopback server";
     if (origin == NULL) return NULL;
     for (size_t i = 0; i < h->srv->opt.origin_count; i++)
-        if (strcmp(origin, h->srv->opt.origins[i]) == 0) return NULL;
-    const char *rest = strstr(origin, "://");
-    if (rest != NULL && loopback_host(rest + 3)) return NULL;
+        if (mcp_origin_same(origin, h->srv->opt.origins[i])) return NULL;
+    char scheme[16];
+    if (mcp_origin_parse(origin, scheme, sizeof scheme, &a) == 0 &&
+        mcp_origin_is_loopback(a.host) &&
+        (strcasecmp(scheme, "http") == 0 || strcasecmp(scheme, "https") == 0))
+        return NULL;
     return "Forbidden: this Origin is not allowed (add it with --allowed-origin)";
 }
 
@@ -326,26 +358,69 @@ static bool check_token(http_server *h, struct MHD_Connection *c) {
 
 /* Bytes of the token hash that name a client in rate limits. */
 #define HTTP_TOKEN_KEY_BYTES 4
+/* The one key of every loopback address (127.0.0.0/8, ::1, ::ffff:127.x):
+ * a local client could otherwise rotate addresses to dodge its limits. */
+#define HTTP_LOOPBACK_KEY "ip:127.0.0.1"
 
-/* The key a client is known by: its token's hash when a token is set
- * (rate limits are per token), else its address. */
-static void client_key(http_server *h, struct MHD_Connection *c, char *key, size_t len) {
-    if (h->srv->opt.auth_token[0] != '\0') {
-        char hex[BASE16_ENCODE_LENGTH(HTTP_TOKEN_KEY_BYTES) + 1];
-        base16_encode_update(hex, HTTP_TOKEN_KEY_BYTES, h->token_digest);
-        hex[BASE16_ENCODE_LENGTH(HTTP_TOKEN_KEY_BYTES)] = '\0';
-        snprintf(key, len, "token:%s", hex);
-        return;
-    }
+/* Whether the socket address sa is loopback, IPv4-mapped forms included. */
+static bool sockaddr_loopback(const struct sockaddr *sa) {
+    if (sa->sa_family == AF_INET)
+        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
+    if (sa->sa_family != AF_INET6) return false;
+    const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+    return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+}
+
+/* The key of the client's address: "ip:ADDR", one key for all loopback. */
+static void address_key(struct MHD_Connection *c, char *key, size_t len) {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     char addr[INET6_ADDRSTRLEN] = "?";
     const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    if (sa != NULL && sockaddr_loopback(sa)) {
+        snprintf(key, len, "%s", HTTP_LOOPBACK_KEY);
+        return;
+    }
     if (sa != NULL && sa->sa_family == AF_INET)
         inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, addr, sizeof addr);
     else if (sa != NULL && sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, addr, sizeof addr);
     snprintf(key, len, "ip:%s", addr);
+}
+
+/* The key an admitted client is known by: its token's hash when the
+ * server has a token (the request passed check_token, so it presented
+ * that token), else its address (address_key). */
+static void client_key(http_server *h, struct MHD_Connection *c, char *key, size_t len) {
+    if (h->srv->opt.auth_token[0] == '\0') {
+        address_key(c, key, len);
+        return;
+    }
+    char hex[BASE16_ENCODE_LENGTH(HTTP_TOKEN_KEY_BYTES) + 1];
+    base16_encode_update(hex, HTTP_TOKEN_KEY_BYTES, h->token_digest);
+    hex[BASE16_ENCODE_LENGTH(HTTP_TOKEN_KEY_BYTES)] = '\0';
+    snprintf(key, len, "token:%s", hex);
+}
+
+/* Record a failed authentication from the address key addr; when it
+ * starts a block, say so in the audit log and the server log. */
+static void auth_failed(http_server *h, const char *addr) {
+    uint32_t blocked = mcp_rate_fail(h->rate, addr, util_now_ms() / 1000.0);
+    if (blocked == 0) return;
+    mcp_logf(MCP_LOG_WARNING, "auth_blocked",
+             "%s sent %u wrong tokens within %u s: refused (429) for %u s", addr,
+             LSB_MCP_AUTH_FAILS_MAX, LSB_MCP_AUTH_FAIL_WINDOW_S, blocked);
+    if (h->srv->audit == NULL) return;
+    char ts[40];
+    mcp_log_timestamp(ts, sizeof ts);
+    json_t *line =
+        json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "time", ts, "event", "auth_blocked", "client",
+                  addr, "failures", (json_int_t)LSB_MCP_AUTH_FAILS_MAX, "window_s",
+                  (json_int_t)LSB_MCP_AUTH_FAIL_WINDOW_S, "blocked_s", (json_int_t)blocked);
+    char *text = line ? json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+    json_decref(line);
+    mcp_log_line(h->srv->audit, text ? text : "{\"event\":\"auth_blocked\"}");
+    free(text);
 }
 
 /* ---- POST /mcp ----------------------------------------------------------- */
@@ -432,19 +507,73 @@ static mcp_peer *post_peer(http_server *h, struct MHD_Connection *c, const mcp_p
     return p;
 }
 
-/* Wait for the first thing the core sends: a notification (returns true
- * when the client takes SSE) or the final response. */
-static bool wait_first(http_exchange *x, bool sse_ok) {
-    pthread_mutex_lock(&x->lock);
-    while (!x->final_ready && (x->head == NULL || !sse_ok))
-        pthread_cond_wait(&x->changed, &x->lock);
-    bool stream = !x->final_ready || (x->head != NULL && sse_ok);
-    pthread_mutex_unlock(&x->lock);
-    return stream;
+/* Whether x can be answered now: its response is in, or a notification
+ * is and the client takes SSE (x->lock held). */
+static bool exchange_ready(const http_exchange *x) {
+    return x->final_ready || (x->head != NULL && x->sse_ok);
 }
 
-/* Route a parsed body: headers, peer, the core, then the reply. */
-static enum MHD_Result post_value(http_server *h, struct MHD_Connection *c, json_t *body) {
+/* Queue the reply of rq's exchange: an SSE stream when a notification
+ * came first, else the response (202 for none). */
+static enum MHD_Result post_reply(http_server *h, struct MHD_Connection *c, http_request *rq) {
+    http_exchange *x = rq->x;
+    rq->x = NULL; /* its reference goes to the response, or is dropped here */
+    pthread_mutex_lock(&x->lock);
+    bool stream = !x->final_ready || (x->head != NULL && x->sse_ok);
+    pthread_mutex_unlock(&x->lock);
+    const char *sid = NULL;
+    if (rq->is_init && x->final != NULL && x->kind == MCP_SEND_RESULT) { /* initialize succeeded */
+        sessions_add(h, rq->peer);
+        sid = rq->peer->id;
+    }
+    enum MHD_Result ok = MHD_NO;
+    if (stream) {
+        struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, HTTP_SSE_BLOCK,
+                                                                   sse_read, x, sse_free);
+        if (r == NULL) {
+            exchange_unref(x);
+            return MHD_NO;
+        }
+        MHD_add_response_header(r, "Content-Type", "text/event-stream");
+        MHD_add_response_header(r, "Cache-Control", "no-cache");
+        if (sid) MHD_add_response_header(r, HTTP_SESSION_HDR, sid);
+        ok = MHD_queue_response(c, 200, r);
+        MHD_destroy_response(r);
+        return ok;
+    }
+    if (x->final == NULL)
+        ok = reply(c, 202, NULL, "", 0, sid, NULL, NULL);
+    else
+        ok = reply(c, final_status(x->kind), "application/json", x->final, x->final_len, sid, NULL,
+                   NULL);
+    exchange_unref(x);
+    return ok;
+}
+
+/* Answer rq's exchange if the core has sent enough; else suspend the
+ * connection until it does (the core's send resumes it, and libmicrohttpd
+ * calls on_request again). At shutdown, an unanswered request gets 503. */
+static enum MHD_Result post_answer(http_server *h, struct MHD_Connection *c, http_request *rq) {
+    http_exchange *x = rq->x;
+    pthread_mutex_lock(&h->wait_lock);
+    pthread_mutex_lock(&x->lock);
+    bool ready = exchange_ready(x), stopping = h->stopping;
+    if (!ready && !stopping) {
+        x->conn = c;
+        exchange_suspend(x);
+    }
+    pthread_mutex_unlock(&x->lock);
+    pthread_mutex_unlock(&h->wait_lock);
+    if (ready) return post_reply(h, c, rq);
+    if (!stopping) return MHD_YES;
+    return reply_error(c, 503, MCP_RPC_INTERNAL_ERROR,
+                       "Service Unavailable: the server is stopping", NULL, NULL);
+}
+
+/* Route a parsed body: headers, peer, then the core; the reply follows
+ * in post_answer. */
+static enum MHD_Result post_value(http_server *h, struct MHD_Connection *c, json_t *body,
+                                  http_request *rq) {
     mcp_peek pk;
     mcp_proto_peek(body, &pk);
     const char *hv = header(c, "MCP-Protocol-Version");
@@ -456,50 +585,21 @@ static enum MHD_Result post_value(http_server *h, struct MHD_Connection *c, json
     }
     char key[MCP_CLIENT_KEY_MAX];
     client_key(h, c, key, sizeof key);
-    bool is_init;
     enum MHD_Result ok = MHD_NO;
-    mcp_peer *peer = post_peer(h, c, &pk, modern, key, &is_init, &ok);
-    if (peer == NULL) return ok;
+    rq->peer = post_peer(h, c, &pk, modern, key, &rq->is_init, &ok);
+    if (rq->peer == NULL) return ok;
     http_exchange *x = calloc(1, sizeof *x);
-    if (x == NULL) {
-        mcp_peer_unref(peer);
-        return MHD_NO;
-    }
+    if (x == NULL) return MHD_NO;
     pthread_mutex_init(&x->lock, NULL);
-    pthread_cond_init(&x->changed, NULL);
     atomic_init(&x->refs, 2);
+    x->h = h;
+    x->conn = c;
+    x->sse_ok = accepts_sse(c);
+    rq->x = x;
     mcp_inbound in = {key, true, hv};
     mcp_out out = {http_send, x};
-    mcp_proto_handle_value(h->srv, peer, &in, body, &out);
-    bool stream = wait_first(x, accepts_sse(c));
-    const char *sid = NULL;
-    if (is_init && x->final != NULL && x->kind == MCP_SEND_RESULT) { /* initialize succeeded */
-        sessions_add(h, peer);
-        sid = peer->id;
-    }
-    if (stream) {
-        struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, HTTP_SSE_BLOCK,
-                                                                   sse_read, x, sse_free);
-        if (r == NULL) {
-            exchange_unref(x);
-            mcp_peer_unref(peer);
-            return MHD_NO;
-        }
-        MHD_add_response_header(r, "Content-Type", "text/event-stream");
-        MHD_add_response_header(r, "Cache-Control", "no-cache");
-        if (sid) MHD_add_response_header(r, HTTP_SESSION_HDR, sid);
-        ok = MHD_queue_response(c, 200, r);
-        MHD_destroy_response(r);
-    } else if (x->final == NULL) {
-        ok = reply(c, 202, NULL, "", 0, sid, NULL, NULL);
-        exchange_unref(x);
-    } else {
-        ok = reply(c, final_status(x->kind), "application/json", x->final, x->final_len, sid, NULL,
-                   NULL);
-        exchange_unref(x);
-    }
-    mcp_peer_unref(peer);
-    return ok;
+    mcp_proto_handle_value(h->srv, rq->peer, &in, body, &out);
+    return post_answer(h, c, rq);
 }
 
 /* Parse the body once and hand it on. */
@@ -510,7 +610,7 @@ static enum MHD_Result post_mcp(http_server *h, struct MHD_Connection *c, http_r
         mcp_metrics_reject(MCP_REJECT_PROTOCOL);
         return reply_error(c, 400, MCP_RPC_PARSE_ERROR, why, NULL, NULL);
     }
-    enum MHD_Result ok = post_value(h, c, body);
+    enum MHD_Result ok = post_value(h, c, body, rq);
     json_decref(body);
     return ok;
 }
@@ -589,16 +689,29 @@ static bool admit(http_server *h, struct MHD_Connection *c, enum MHD_Result *ok)
         *ok = reply_error(c, 403, MCP_RPC_INVALID_REQUEST, why, NULL, NULL);
         return false;
     }
+    char key[MCP_CLIENT_KEY_MAX], retry[16];
+    address_key(c, key, sizeof key);
+    uint32_t wait = 0;
+    if (h->srv->opt.auth_token[0] != '\0' &&
+        (wait = mcp_rate_blocked(h->rate, key, util_now_ms() / 1000.0)) > 0) {
+        mcp_metrics_reject(MCP_REJECT_AUTH);
+        snprintf(retry, sizeof retry, "%u", wait);
+        *ok = reply_error(c, 429, MCP_RPC_INVALID_REQUEST,
+                          "Too Many Requests: too many wrong tokens from this address; retry after "
+                          "the Retry-After seconds",
+                          "Retry-After", retry);
+        return false;
+    }
     if (!check_token(h, c)) {
         mcp_metrics_reject(MCP_REJECT_AUTH);
+        auth_failed(h, key);
         *ok = reply_error(c, 401, MCP_RPC_INVALID_REQUEST,
                           "Unauthorized: send 'Authorization: Bearer <token>'", "WWW-Authenticate",
                           "Bearer");
         return false;
     }
-    char key[MCP_CLIENT_KEY_MAX], retry[16];
     client_key(h, c, key, sizeof key);
-    uint32_t wait = mcp_rate_take(h->rate, key, util_now_ms() / 1000.0);
+    wait = mcp_rate_take(h->rate, key, util_now_ms() / 1000.0);
     if (wait > 0) {
         mcp_metrics_reject(MCP_REJECT_RATE);
         snprintf(retry, sizeof retry, "%u", wait);
@@ -659,15 +772,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         http_request *rq = calloc(1, sizeof *rq);
         if ((*state = rq) == NULL) return MHD_NO;
         enum MHD_Result ok = MHD_YES;
+        mcp_conns_body_started(c);
         if (!screen(h, c, url, method, &ok)) rq->answered = true;
         return ok;
     }
     http_request *rq = *state;
+    if (rq->x != NULL) return post_answer(h, c, rq); /* resumed: the core has sent */
     if (rq->answered) { /* refused on its headers: drop whatever body follows */
         *upload_size = 0;
         return MHD_YES;
     }
+    mcp_conns_body_bytes(c, *upload_size);
     if (gather_body(h, rq, upload_data, upload_size)) return MHD_YES;
+    mcp_conns_answering(c);
     if (strcmp(url, HTTP_PATH_METRICS) == 0) return get_metrics(h, c);
     if (strcmp(method, "DELETE") == 0) return delete_session(h, c);
     if (rq->too_large) return reply_too_large(h, c);
@@ -677,11 +794,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 /* Free a request's state when its connection is done with it. */
 static void on_completed(void *cls, struct MHD_Connection *c, void **state,
                          enum MHD_RequestTerminationCode why) {
-    (void)cls, (void)c, (void)why;
+    (void)cls, (void)why;
     http_request *rq = *state;
-    if (rq != NULL) free(rq->body);
+    if (rq != NULL) {
+        free(rq->body);
+        if (rq->x != NULL) exchange_unref(rq->x);
+        if (rq->peer != NULL) mcp_peer_unref(rq->peer);
+    }
     free(rq);
     *state = NULL;
+    mcp_conns_request_done(c);
 }
 
 /* Resolve "HOST:PORT" into addr; 0 or -1 with err. */
@@ -712,13 +834,85 @@ static int resolve_listen(const char *listen, struct sockaddr_storage *addr, soc
     return 0;
 }
 
-/* Whether addr is 127.0.0.0/8 or ::1. */
-static bool is_loopback(const struct sockaddr_storage *addr) {
-    if (addr->ss_family == AF_INET)
-        return (ntohl(((const struct sockaddr_in *)addr)->sin_addr.s_addr) >> 24) == 127;
-    if (addr->ss_family == AF_INET6)
-        return IN6_IS_ADDR_LOOPBACK(&((const struct sockaddr_in6 *)addr)->sin6_addr);
-    return false;
+/* The connection limit: max_connections, lowered to what the open-file
+ * limit leaves after LSB_MCP_HTTP_FD_RESERVE (raised to its hard limit
+ * first), so every admitted connection really gets a socket. */
+static unsigned connection_limit(const mcp_options *o) {
+    struct rlimit rl;
+    unsigned want = o->max_connections;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return want;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0) getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    rlim_t room = rl.rlim_cur > 2 * LSB_MCP_HTTP_FD_RESERVE ? rl.rlim_cur - LSB_MCP_HTTP_FD_RESERVE
+                                                            : rl.rlim_cur / 2;
+    if (rl.rlim_cur != RLIM_INFINITY && want > room) {
+        mcp_logf(MCP_LOG_WARNING, "startup",
+                 "max_connections %u lowered to %llu by the open-file limit (ulimit -n)", want,
+                 (unsigned long long)room);
+        want = (unsigned)room;
+    }
+    return want;
+}
+
+/* Start libmicrohttpd on addr: epoll event-loop threads with
+ * suspend/resume, the connection limits, the idle timeout and our
+ * callbacks. NULL when it cannot listen. */
+static struct MHD_Daemon *start_daemon(http_server *h, const struct sockaddr_storage *addr) {
+    const mcp_options *o = &h->srv->opt;
+    unsigned limit = connection_limit(o);
+    unsigned per_ip = o->max_connections_per_ip;
+    if (per_ip == 0) per_ip = h->loopback ? 0 : (limit / 4 > 0 ? limit / 4 : 1);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+                     MHD_USE_ERROR_LOG | (addr->ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    return MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)addr,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)LSB_MCP_HTTP_THREADS, MHD_OPTION_CONNECTION_LIMIT,
+        limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)o->idle_timeout_s, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+        MHD_OPTION_NOTIFY_CONNECTION, mcp_conns_notify, h->conns, MHD_OPTION_END);
+}
+
+/* Wait for SIGINT or SIGTERM, enforcing the connection deadlines every
+ * HTTP_SWEEP_MS meanwhile; returns the signal. */
+static int serve_until_signal(http_server *h) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    struct timespec tick = {HTTP_SWEEP_MS / 1000, (HTTP_SWEEP_MS % 1000) * 1000000L};
+    for (;;) {
+        int sig = sigtimedwait(&set, NULL, &tick);
+        if (sig > 0) return sig;
+        mcp_conns_sweep(h->conns, util_now_ms());
+    }
+}
+
+/* Stop: refuse new work, cancel the runs, let suspended connections take
+ * their answers (libmicrohttpd must not be stopped with one suspended),
+ * then stop the daemon. Past HTTP_DRAIN_MS the daemon is left to the
+ * process exit rather than stopped unsafely. */
+static void stop_daemon(http_server *h, struct MHD_Daemon *d) {
+    atomic_store(&h->srv->stopping, true);
+    MHD_quiesce_daemon(d);
+    pthread_mutex_lock(&h->wait_lock);
+    h->stopping = true;
+    pthread_mutex_unlock(&h->wait_lock);
+    mcp_calls_cancel_all(h->srv->calls);
+    double until = util_now_ms() + HTTP_DRAIN_MS;
+    size_t left = 1;
+    while (left > 0 && util_now_ms() < until) {
+        pthread_mutex_lock(&h->wait_lock);
+        left = h->suspended;
+        pthread_mutex_unlock(&h->wait_lock);
+        if (left > 0) nanosleep(&(struct timespec){0, 20000000L}, NULL);
+    }
+    if (left > 0) {
+        mcp_logf(MCP_LOG_WARNING, "shutdown", "%zu connections still wait for an answer", left);
+        return;
+    }
+    MHD_stop_daemon(d);
 }
 
 /* See http.h. */
@@ -732,11 +926,13 @@ int mcp_http_serve(mcp_server *srv) {
         return 1;
     }
     h.srv = srv;
-    h.loopback = is_loopback(&addr);
+    h.loopback = sockaddr_loopback((const struct sockaddr *)&addr);
     pthread_mutex_init(&h.sessions.lock, NULL);
+    pthread_mutex_init(&h.wait_lock, NULL);
     h.sessions.cap = LSB_MCP_HTTP_SESSIONS_MAX;
     h.sessions.v = calloc(h.sessions.cap, sizeof *h.sessions.v);
     h.rate = mcp_rate_new(srv->opt.rate_per_min, srv->opt.rate_burst);
+    h.conns = mcp_conns_new(srv->opt.idle_timeout_s);
     struct sha256_ctx ctx;
     sha256_init(&ctx);
     sha256_update(&ctx, strlen(srv->opt.auth_token), (const uint8_t *)srv->opt.auth_token);
@@ -746,34 +942,18 @@ int mcp_http_serve(mcp_server *srv) {
                  "listening on %s, which is not loopback, without --auth-token: anyone who can "
                  "reach it can run code; set a token (or LSB_MCP_AUTH_TOKEN)",
                  srv->opt.listen);
-    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
-                     MHD_USE_ERROR_LOG | (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
-    struct MHD_Daemon *d = MHD_start_daemon(
-        flags, 0, NULL, NULL, on_request, &h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)srv->opt.max_connections,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_CONN_TIMEOUT, MHD_OPTION_NOTIFY_COMPLETED,
-        on_completed, NULL, MHD_OPTION_END);
-    if (d == NULL || h.sessions.v == NULL) {
+    struct MHD_Daemon *d = h.sessions.v && h.conns ? start_daemon(&h, &addr) : NULL;
+    if (d == NULL) {
         mcp_logf(MCP_LOG_ERROR, "startup", "cannot listen on %s (address in use?)",
                  srv->opt.listen);
-        if (d) MHD_stop_daemon(d);
         return 1;
     }
     mcp_logf(MCP_LOG_INFO, "listening", "serving http://%s" HTTP_PATH_MCP, srv->opt.listen);
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    int sig = 0;
-    sigwait(&set, &sig);
+    int sig = serve_until_signal(&h);
     mcp_logf(MCP_LOG_INFO, "shutdown", "signal %d: stopping", sig);
-    atomic_store(&srv->stopping, true);
-    MHD_quiesce_daemon(d);
-    mcp_calls_cancel_all(srv->calls);
-    MHD_stop_daemon(d);
+    stop_daemon(&h, d);
     for (size_t i = 0; i < h.sessions.count; i++)
         mcp_peer_unref(h.sessions.v[i]);
     free(h.sessions.v);
-    mcp_rate_free(h.rate);
     return 0;
 }

@@ -23,7 +23,16 @@
 #define LSB_MCP_RATE_PER_MIN         600U                  /* requests per client per minute */
 #define LSB_MCP_RATE_BURST           60U                   /* requests a client may send at once */
 #define LSB_MCP_MAX_EXTERNAL_MB      50U                   /* one --external-files file */
-#define LSB_MCP_MAX_CONNECTIONS      256U                  /* concurrent HTTP connections */
+#define LSB_MCP_MAX_CONNECTIONS      4096U                 /* concurrent HTTP connections */
+#define LSB_MCP_IDLE_TIMEOUT_S       30U   /* an HTTP connection without traffic closes */
+#define LSB_MCP_HTTP_THREADS         2U    /* event-loop threads of the HTTP front */
+#define LSB_MCP_HTTP_FD_RESERVE      256U  /* open files kept for sessions, logs, runs */
+#define LSB_MCP_HEADER_DEADLINE_S    10U   /* a request's headers must arrive within */
+#define LSB_MCP_BODY_GRACE_S         10U   /* then its body may take this long, */
+#define LSB_MCP_BODY_MIN_RATE        1024U /* plus 1 s per this many bytes received */
+#define LSB_MCP_AUTH_FAILS_MAX       10U   /* failed tokens an address may send ... */
+#define LSB_MCP_AUTH_FAIL_WINDOW_S   60U   /* ... within this window, before ... */
+#define LSB_MCP_AUTH_BLOCK_S         60U   /* ... it gets 429 for this long */
 #define LSB_MCP_HTTP_SESSIONS_MAX    1000U /* live Mcp-Session-Id protocol sessions */
 #define LSB_MCP_HTTP_SESSION_TTL_S   3600U /* an unused Mcp-Session-Id expires */
 #define LSB_MCP_ADMIN_WORKERS        4U    /* threads for the non-execution tools */

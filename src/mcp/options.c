@@ -19,6 +19,7 @@
 
 #include "llmsandbox.h"
 #include "mcp/limits.h"
+#include "mcp/origin.h"
 
 typedef enum opt_type {
     OPT_FLAG,   /* bool; on the command line it takes no value */
@@ -80,7 +81,13 @@ static const opt_spec opt_table[] = {
     {"limits", "rate_burst", OPT_U32, F(rate_burst), 0, 0, 1, 1000000, "N",
      "HTTP requests a client may send at once (default 60)"},
     {"limits", "max_connections", OPT_U32, F(max_connections), 0, 0, 1, 65536, "N",
-     "concurrent HTTP connections (default 256)"},
+     "concurrent HTTP connections, capped by the open-file limit (default 4096)"},
+    {"limits", "max_connections_per_ip", OPT_U32, F(max_connections_per_ip), 0, 0, 0, 65536, "N",
+     "concurrent HTTP connections from one address, 0 for automatic: none on a loopback bind, "
+     "a quarter of max_connections otherwise (default 0)"},
+    {"limits", "idle_timeout", OPT_U32, F(idle_timeout_s), 0, 0, 1, 3600, "SECONDS",
+     "an HTTP connection with no traffic is closed after this; one waiting for its run is not "
+     "idle (default 30)"},
     {"security", "auth_token", OPT_STRING, F(auth_token), 0, S(auth_token), 0, 0, "TOKEN",
      "require 'Authorization: Bearer TOKEN' on HTTP (or set LSB_MCP_AUTH_TOKEN)"},
     {"security", "allowed_origin", OPT_LIST, F(origins), F(origin_count), 0, 0, 0, "ORIGIN",
@@ -114,6 +121,7 @@ void mcp_opt_defaults(mcp_options *o) {
     o->rate_per_min = LSB_MCP_RATE_PER_MIN;
     o->rate_burst = LSB_MCP_RATE_BURST;
     o->max_connections = LSB_MCP_MAX_CONNECTIONS;
+    o->idle_timeout_s = LSB_MCP_IDLE_TIMEOUT_S;
     o->fuel = LSB_MCP_FUEL;
     o->memory_bytes = LSB_MCP_MEMORY_BYTES;
 }
@@ -163,6 +171,13 @@ static int list_add(mcp_options *o, const opt_spec *s, const char *value, char *
                     size_t errlen) {
     char **list = (char **)((char *)o + s->off);
     size_t *count = (size_t *)((char *)o + s->off2);
+    char scheme[16];
+    mcp_authority a;
+    if (s->off == F(origins) && mcp_origin_parse(value, scheme, sizeof scheme, &a) != 0) {
+        snprintf(err, errlen, "%s: '%.200s' is not an origin (scheme://host[:port], nothing more)",
+                 s->name, value);
+        return -1;
+    }
     if (*count >= MCP_OPT_LIST_MAX) {
         snprintf(err, errlen, "%s: at most %d values", s->name, MCP_OPT_LIST_MAX);
         return -1;

@@ -43,6 +43,8 @@ typedef struct mcp_options {
     uint32_t rate_per_min; /* 0 = no rate limit */
     uint32_t rate_burst;
     uint32_t max_connections;
+    uint32_t max_connections_per_ip; /* 0 = automatic (none on a loopback bind) */
+    uint32_t idle_timeout_s;         /* an HTTP connection without traffic closes */
     uint64_t fuel;
     uint64_t memory_bytes;
 } mcp_options;

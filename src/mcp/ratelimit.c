@@ -1,10 +1,10 @@
 /*
  * ratelimit.c - token buckets keyed by client (a token hash or an
  * address). Each bucket refills at per_min/60 tokens a second up to
- * burst. The table has a fixed number of slots; when it is full, the
- * bucket refilled longest ago is reused (it is the least likely to be
- * limiting anyone), so memory stays bounded whatever the number of
- * clients.
+ * burst. The same slot counts failed authentications: too many within a
+ * window block the key for a while (the caller answers 429). The table has a fixed number of slots;
+ * when it is full, the bucket refilled longest ago is reused (it is the least likely to be limiting
+ * anyone), so memory stays bounded whatever the number of clients.
  */
 #include "mcp/ratelimit.h"
 
@@ -12,12 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mcp/limits.h"
+
 #define RATE_SLOTS   4096
 #define RATE_KEY_MAX 80
 
 typedef struct rate_bucket {
     char key[RATE_KEY_MAX];
     double tokens, updated_s;
+    uint32_t fails; /* failed authentications since fail_since_s */
+    double fail_since_s, blocked_until_s;
 } rate_bucket;
 
 struct mcp_rate {
@@ -68,6 +72,8 @@ static rate_bucket *find(mcp_rate *r, const char *key, double now_s) {
     victim->key[RATE_KEY_MAX - 1] = '\0';
     victim->tokens = r->burst;
     victim->updated_s = now_s;
+    victim->fails = 0;
+    victim->fail_since_s = victim->blocked_until_s = 0;
     return victim;
 }
 
@@ -88,4 +94,34 @@ uint32_t mcp_rate_take(mcp_rate *r, const char *key, double now_s) {
     }
     pthread_mutex_unlock(&r->lock);
     return wait;
+}
+
+/* See ratelimit.h. */
+uint32_t mcp_rate_fail(mcp_rate *r, const char *key, double now_s) {
+    if (r == NULL) return 0;
+    pthread_mutex_lock(&r->lock);
+    rate_bucket *b = find(r, key, now_s);
+    b->updated_s = now_s; /* a recent offender is the last to lose its slot */
+    if (b->fails == 0 || now_s - b->fail_since_s > LSB_MCP_AUTH_FAIL_WINDOW_S) {
+        b->fails = 0;
+        b->fail_since_s = now_s;
+    }
+    uint32_t blocked = 0;
+    if (++b->fails >= LSB_MCP_AUTH_FAILS_MAX) {
+        b->blocked_until_s = now_s + LSB_MCP_AUTH_BLOCK_S;
+        b->fails = 0;
+        blocked = LSB_MCP_AUTH_BLOCK_S;
+    }
+    pthread_mutex_unlock(&r->lock);
+    return blocked;
+}
+
+/* See ratelimit.h. */
+uint32_t mcp_rate_blocked(mcp_rate *r, const char *key, double now_s) {
+    if (r == NULL) return 0;
+    pthread_mutex_lock(&r->lock);
+    rate_bucket *b = find(r, key, now_s);
+    double left = b->blocked_until_s - now_s;
+    pthread_mutex_unlock(&r->lock);
+    return left <= 0 ? 0 : (uint32_t)(left + 0.999);
 }

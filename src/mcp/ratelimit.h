@@ -18,4 +18,14 @@ void mcp_rate_free(mcp_rate *r);
  * when allowed, else the whole seconds until one is (>= 1). */
 uint32_t mcp_rate_take(mcp_rate *r, const char *key, double now_s);
 
+/* Count one failed authentication for key at now_s. The
+ * LSB_MCP_AUTH_FAILS_MAX-th within LSB_MCP_AUTH_FAIL_WINDOW_S blocks key
+ * for LSB_MCP_AUTH_BLOCK_S: returns that many seconds when this failure
+ * started a block (the caller logs it), else 0. Works with the request
+ * limit off (per_min 0). */
+uint32_t mcp_rate_fail(mcp_rate *r, const char *key, double now_s);
+
+/* The whole seconds left of key's block at now_s, or 0 when not blocked. */
+uint32_t mcp_rate_blocked(mcp_rate *r, const char *key, double now_s);
+
 #endif

@@ -105,6 +105,12 @@ static int item_cmp(const void *a, const void *b) {
     return strcmp(((const lsb_prune_item *)a)->id, ((const lsb_prune_item *)b)->id);
 }
 
+/* Sort n items by id; an empty list may be NULL, which qsort must not
+ * be given. */
+static void sort_items(lsb_prune_item *v, size_t n) {
+    if (n > 1) qsort(v, n, sizeof *v, item_cmp);
+}
+
 /* See llmsandbox.h. */
 lsb_status lsb_session_prune(lsb_sandbox *sb, uint64_t older_than_s, bool dry_run,
                              lsb_prune_report *report, char *err, size_t errlen) {
@@ -126,9 +132,9 @@ lsb_status lsb_session_prune(lsb_sandbox *sb, uint64_t older_than_s, bool dry_ru
         return LSB_ERR_SYSTEM;
     }
     report->sessions = report->deleted_count;
-    qsort(report->deleted, report->deleted_count, sizeof *report->deleted, item_cmp);
-    qsort(report->skipped, report->skipped_count, sizeof *report->skipped, item_cmp);
-    qsort(report->errors, report->error_count, sizeof *report->errors, item_cmp);
+    sort_items(report->deleted, report->deleted_count);
+    sort_items(report->skipped, report->skipped_count);
+    sort_items(report->errors, report->error_count);
     return LSB_OK;
 }
 
@@ -167,7 +173,7 @@ static void format_bytes(uint64_t b, char *buf, size_t len) {
 
 /* See llmsandbox.h. */
 int lsb_prune_report_summary(const lsb_prune_report *r, char *buf, size_t len) {
-    char size[32], details[64] = "", skipped[32] = "", errors[32] = "";
+    char size[32], details[96] = "", skipped[32] = "", errors[32] = "";
     format_bytes(r->reclaimed_bytes, size, sizeof size);
     if (r->skipped_count) snprintf(skipped, sizeof skipped, "%zu skipped", r->skipped_count);
     if (r->error_count)

@@ -59,6 +59,10 @@ static void test_defaults(void **state) {
     assert_int_equal(o.memory_bytes, 256ULL << 20);
     assert_int_equal(o.max_body_bytes, 10ULL << 20);
     assert_false(o.share_sessions);
+    /* the README's HTTP front: idle connections close after 30 s */
+    assert_int_equal(o.idle_timeout_s, 30);
+    assert_int_equal(o.max_connections, 4096);
+    assert_int_equal(o.max_connections_per_ip, 0);
     mcp_opt_free(&o);
     assert_int_equal(parse(&o, err, sizeof err, "--share-sessions", NULL), 0);
     assert_true(o.share_sessions);
@@ -83,6 +87,12 @@ static void test_command_line(void **state) {
     assert_string_equal(o.external_files[1], "/b/y.txt");
     assert_int_equal(o.origin_count, 1);
     assert_int_equal(o.max_external_mb, 7);
+    mcp_opt_free(&o);
+    assert_int_equal(
+        parse(&o, err, sizeof err, "--idle-timeout", "2", "--max-connections-per-ip", "16", NULL),
+        0);
+    assert_int_equal(o.idle_timeout_s, 2);
+    assert_int_equal(o.max_connections_per_ip, 16);
     mcp_opt_free(&o);
 }
 
@@ -126,6 +136,21 @@ static void test_bad_command_lines(void **state) {
     mcp_opt_free(&o);
     assert_int_equal(parse(&o, err, sizeof err, "--log-level", "loud", NULL), -1);
     mcp_opt_free(&o);
+    assert_int_equal(parse(&o, err, sizeof err, "--idle-timeout", "3601", NULL), -1);
+    assert_non_null(strstr(err, "idle_timeout: must be between 1 and 3600"));
+    mcp_opt_free(&o);
+    assert_int_equal(parse(&o, err, sizeof err, "--idle-timeout", "0", NULL), -1);
+    assert_non_null(strstr(err, "idle_timeout: 0 is not allowed"));
+    mcp_opt_free(&o);
+    /* an allowed origin must be a whole origin: a prefix match is gone */
+    const char *not_origins[] = {"https://app.example/", "app.example", "https://u@app.example",
+                                 "https://app.example:0", "https://café.example"};
+    for (size_t i = 0; i < sizeof not_origins / sizeof not_origins[0]; i++) {
+        assert_int_equal(parse(&o, err, sizeof err, "--allowed-origin", not_origins[i], NULL), -1);
+        assert_non_null(strstr(err, "is not an origin"));
+        assert_int_equal(o.origin_count, 0);
+        mcp_opt_free(&o);
+    }
     char long_token[600];
     memset(long_token, 'k', sizeof long_token - 1);
     long_token[sizeof long_token - 1] = '\0';
@@ -219,6 +244,26 @@ static void test_rate_limit(void **state) {
     mcp_rate_free(off);
 }
 
+static void test_auth_failures_block(void **state) {
+    (void)state;
+    mcp_rate *r = mcp_rate_new(0, 1); /* the request limit off: failures still count */
+    for (unsigned i = 1; i < LSB_MCP_AUTH_FAILS_MAX; i++) {
+        assert_int_equal(mcp_rate_fail(r, "ip:127.0.0.1", 10.0 + i), 0);
+        assert_int_equal(mcp_rate_blocked(r, "ip:127.0.0.1", 10.0 + i), 0);
+    }
+    /* the tenth failure within the window starts the block, reported once */
+    assert_int_equal(mcp_rate_fail(r, "ip:127.0.0.1", 20.0), LSB_MCP_AUTH_BLOCK_S);
+    assert_int_equal(mcp_rate_blocked(r, "ip:127.0.0.1", 20.0), LSB_MCP_AUTH_BLOCK_S);
+    assert_int_equal(mcp_rate_blocked(r, "ip:127.0.0.1", 79.5), 1);
+    assert_int_equal(mcp_rate_blocked(r, "ip:192.0.2.7", 30.0), 0); /* another address */
+    assert_int_equal(mcp_rate_blocked(r, "ip:127.0.0.1", 80.0), 0); /* the block ends */
+    /* failures spread wider than the window never block */
+    for (unsigned i = 0; i < 3 * LSB_MCP_AUTH_FAILS_MAX; i++)
+        assert_int_equal(mcp_rate_fail(r, "ip:198.51.100.1", 1000.0 + i * 7.0), 0);
+    assert_int_equal(mcp_rate_blocked(r, "ip:198.51.100.1", 1300.0), 0);
+    mcp_rate_free(r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
@@ -229,6 +274,7 @@ int main(void) {
         cmocka_unit_test(test_bad_config_files),
         cmocka_unit_test(test_token_from_environment),
         cmocka_unit_test(test_rate_limit),
+        cmocka_unit_test(test_auth_failures_block),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -110,9 +110,9 @@ static void test_diff(void **state) {
     size_t nc, nm;
     assert_int_equal(ws_diff(&before, &after, &created, &nc, &modified, &nm), 0);
     assert_int_equal(nc, 1);
-    assert_string_equal(created[0], "/app/new.txt");
+    assert_string_equal(created[0], "new.txt");
     assert_int_equal(nm, 1);
-    assert_string_equal(modified[0], "/app/edit.txt");
+    assert_string_equal(modified[0], "edit.txt");
     for (size_t i = 0; i < nc; i++)
         free(created[i]);
     for (size_t i = 0; i < nm; i++)
