@@ -163,6 +163,13 @@ static int cli_opt_json(cli_run_ctx *ctx, const char *opt, const char *value) {
     return CLI_EXIT_OK;
 }
 
+/* --raw: guest output goes to a terminal unescaped. */
+static int cli_opt_raw(cli_run_ctx *ctx, const char *opt, const char *value) {
+    (void)opt, (void)value;
+    ctx->run->raw = true;
+    return CLI_EXIT_OK;
+}
+
 /* --no-inject-setup: the original's inject_setup=False (lsb_policy.inject_setup). */
 static int cli_opt_no_inject_setup(cli_run_ctx *ctx, const char *opt, const char *value) {
     (void)opt, (void)value;
@@ -421,6 +428,7 @@ static const cli_option cli_options[] = {
     {"--lang", true, cli_opt_lang, CLI_FOR_RUN | CLI_FOR(CLI_SESSION_CREATE)},
     {"-c", true, cli_opt_code, CLI_FOR_RUN | CLI_FOR(CLI_SESSION_EXEC)},
     {"--json", false, cli_opt_json, CLI_FOR_RUN | CLI_FOR_SESSIONS},
+    {"--raw", false, cli_opt_raw, CLI_FOR_RUN | CLI_FOR(CLI_SESSION_EXEC)},
     {"--fuel", true, cli_opt_fuel, CLI_FOR_RUN | CLI_FOR_LIMITS},
     {"--memory", true, cli_opt_memory, CLI_FOR_RUN | CLI_FOR_LIMITS},
     {"--timeout", true, cli_opt_timeout, CLI_FOR_RUN | CLI_FOR_LIMITS},
@@ -948,6 +956,8 @@ static void cli_print_run_options(FILE *out, const lsb_policy *d, const lsb_limi
             "  --lang LANG         python (or py, python3) or javascript (or js); default:\n"
             "                      from FILE's extension (.py; .js, .mjs, .cjs), else python\n"
             "  --json              print the result as one JSON object on stdout\n"
+            "  --raw               pass the guest's control characters to a terminal as they\n"
+            "                      are (by default a terminal shows them escaped: \\x1b)\n"
             "  --fuel N            instruction budget (default %llu)\n"
             "  --memory SIZE       memory cap (default %llu MiB; %llu MiB to %llu MiB)\n"
             "  --timeout SECONDS   wall-clock limit, e.g. 30 or 2.5 (default %u; max %u)\n"

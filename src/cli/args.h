@@ -42,6 +42,7 @@ typedef struct cli_run {
     size_t code_len;
     const char *filename; /* name for tracebacks: FILE's base name, "<stdin>", or NULL for -c */
     bool json;            /* --json */
+    bool raw;             /* --raw: guest output to a terminal unescaped (tty.h) */
     const char *assets;   /* --assets DIR, or NULL */
     lsb_policy policy;    /* workspace and env point into argv */
     const char **env;     /* the array behind policy.env */

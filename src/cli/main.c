@@ -18,6 +18,7 @@
 #include "cli/exitcodes.h"
 #include "cli/report.h"
 #include "cli/session_cmd.h"
+#include "cli/tty.h"
 #include "llmsandbox.h"
 #include "mcp/server.h"
 
@@ -97,6 +98,7 @@ int main(int argc, char **argv) {
             fprintf(stderr, CLI_PROGRAM ": %s\n", err);
         return status;
     }
+    cli_tty_init(args.action == CLI_ACTION_RUN ? args.run.raw : args.session.run.raw);
     switch (args.action) {
     case CLI_ACTION_HELP: cli_print_help(stdout); break;
     case CLI_ACTION_VERSION: cli_print_version(stdout); break;

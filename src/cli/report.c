@@ -4,13 +4,15 @@
  *
  * Invariants: a failed guest never yields exit status 0; statuses 120-125
  * are chosen only from the trap (never from stderr text); guest bytes are
- * copied unchanged in plain mode and made valid JSON in --json mode.
+ * copied unchanged in plain mode (escaped for a terminal, see tty.h) and
+ * made valid JSON in --json mode.
  */
 #include "cli/report.h"
 
 #include "cli/args.h"
 #include "cli/exitcodes.h"
 #include "cli/json.h"
+#include "cli/tty.h"
 
 #define CLI_MS_PER_S 1000.0
 
@@ -66,22 +68,33 @@ bool cli_trap_reason(const lsb_result *r, char *buf, size_t len) {
     return true;
 }
 
+/* Write all of a guest's text to f, through the terminal escaper when f is
+ * our stdout or stderr. */
+static void guest_text(FILE *f, const char *data, size_t len) {
+    cli_tty plain = {.escape = false};
+    cli_tty *t = f == stdout ? cli_tty_for(1) : f == stderr ? cli_tty_for(2) : &plain;
+    if (data != NULL && len > 0) cli_tty_write(t, f, data, len);
+    cli_tty_finish(t, f);
+}
+
 int cli_report_plain(const lsb_result *r, FILE *out, FILE *err) {
-    if (r->stdout_data && r->stdout_len) fwrite(r->stdout_data, 1, r->stdout_len, out);
-    fflush(out);
-    if (r->stderr_data && r->stderr_len) fwrite(r->stderr_data, 1, r->stderr_len, err);
+    guest_text(out, r->stdout_data, r->stdout_len);
+    guest_text(err, r->stderr_data, r->stderr_len);
     return cli_report_status(r, err);
 }
 
 int cli_report_status(const lsb_result *r, FILE *err) {
     char reason[CLI_REASON_MAX];
+    cli_tty_finish(cli_tty_for(1), stdout); /* the streamed output has ended */
+    cli_tty_finish(cli_tty_for(2), stderr);
     if (r->stdout_truncated)
         fprintf(err, CLI_PROGRAM ": stdout was truncated after %zu bytes (raise --stdout-max)\n",
                 r->stdout_len);
     if (r->stderr_truncated)
         fprintf(err, CLI_PROGRAM ": stderr was truncated after %zu bytes (raise --stderr-max)\n",
                 r->stderr_len);
-    if (cli_trap_reason(r, reason, sizeof reason)) fprintf(err, CLI_PROGRAM ": %s\n", reason);
+    if (cli_trap_reason(r, reason, sizeof reason))
+        cli_tty_printf(err, CLI_PROGRAM ": %s\n", reason);
     fflush(err);
     return cli_exit_status(r);
 }
@@ -89,13 +102,13 @@ int cli_report_status(const lsb_result *r, FILE *err) {
 void cli_stream_output(void *ctx, int fd, const char *data, size_t len) {
     (void)ctx;
     FILE *to = fd == 1 ? stdout : stderr;
-    fwrite(data, 1, len, to);
+    cli_tty_write(cli_tty_for(fd == 1 ? 1 : 2), to, data, len);
     fflush(to);
 }
 
 void cli_report_warnings(const lsb_result *r, FILE *err) {
     for (size_t i = 0; i < r->warnings_count; i++)
-        if (r->warnings[i]) fprintf(err, CLI_PROGRAM ": warning: %s\n", r->warnings[i]);
+        if (r->warnings[i]) cli_tty_printf(err, CLI_PROGRAM ": warning: %s\n", r->warnings[i]);
     fflush(err);
 }
 

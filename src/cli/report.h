@@ -4,7 +4,8 @@
  * for a trap, warnings, the JSON form, and the exit status (see exitcodes.h).
  *
  * Invariants: the exit status is the same with or without --json; the
- * guest's partial output is always written before any reason line.
+ * guest's partial output is always written before any reason line; guest
+ * text reaching a terminal goes through the escaper of tty.h.
  */
 #ifndef LSB_CLI_REPORT_H
 #define LSB_CLI_REPORT_H
@@ -34,7 +35,9 @@ int cli_report_plain(const lsb_result *r, FILE *out, FILE *err);
 int cli_report_status(const lsb_result *r, FILE *err);
 
 /* lsb_output_fn for plain runs: copy guest output to our stdout (fd 1) or
- * stderr (fd 2) as it arrives, flushed at once. ctx is unused. */
+ * stderr (fd 2) as it arrives, flushed at once, escaped for a terminal
+ * (tty.h; cli_report_status writes what the escaper held back at the
+ * end). ctx is unused. */
 void cli_stream_output(void *ctx, int fd, const char *data, size_t len);
 
 /* Each warning of r (e.g. a corrupt session state file that was replaced)

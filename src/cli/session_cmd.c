@@ -22,6 +22,7 @@
 #include "cli/exitcodes.h"
 #include "cli/json.h"
 #include "cli/report.h"
+#include "cli/tty.h"
 #include "llmsandbox.h"
 
 #define CLI_SESS_ERR_MAX     1024 /* library messages */
@@ -357,9 +358,10 @@ static int cli_sess_files(cli_sess_ctx *c) {
         for (size_t i = 0; i < n; i++) {
             cli_sess_format_time(e[i].mtime, when, sizeof when);
             if (e[i].is_dir)
-                printf("%12s  %s  %s/\n", "-", when, e[i].path);
-            else
-                printf("%12llu  %s  %s\n", (unsigned long long)e[i].size, when, e[i].path);
+                cli_tty_printf(stdout, "%12s  %s  %s/\n", "-", when, e[i].path);
+            else /* names are the guest's: escaped for a terminal */
+                cli_tty_printf(stdout, "%12llu  %s  %s\n", (unsigned long long)e[i].size, when,
+                               e[i].path);
         }
     }
     lsb_file_list_free(e, n);
@@ -752,6 +754,8 @@ static void cli_sess_help_exec(FILE *out) {
             "Options (for this run only; default: the limits stored with the session):\n");
     cli_sess_help_limits(out);
     fprintf(out, "  --env KEY=VALUE     add a variable to the guest environment; repeatable\n"
+                 "  --raw               pass the guest's control characters to a terminal as\n"
+                 "                      they are (by default they are shown escaped: \\x1b)\n"
                  "  --no-inject-setup   Python: run without /data/site-packages on sys.path\n"
                  "                      (the original's inject_setup=False); JavaScript: no\n"
                  "                      effect\n"

@@ -25,6 +25,7 @@
 #include "sandbox/policy.h"
 #include "sandbox/report.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/tether.h"
 #include "sandbox/worker.h"
 #include "sandbox/workspace.h"
 #include "sandbox/zygote.h"
@@ -90,9 +91,13 @@ static pid_t start_child(lsb_sandbox *sb, lsb_language lang, const worker_reques
     zyg_zygote *z = sandbox_zygote(sb, lang);
     *from_zygote = z != NULL;
     if (z != NULL) return zyg_spawn(z, req, out_fd, err, errlen);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) snprintf(err, errlen, "fork failed: %s", strerror(errno));
-    if (pid == 0) run_child(sb, lang, req, out_fd);
+    if (pid == 0) {
+        tether_to_parent(parent); /* this thread waits for the child, so it outlives it */
+        run_child(sb, lang, req, out_fd);
+    }
     return pid;
 }
 
@@ -156,6 +161,7 @@ static lsb_status prepare(lsb_sandbox *sb, const char *code, size_t code_len, co
         .env_len = req->env_len,
         .fuel = policy->fuel,
         .memory_bytes = policy->memory_bytes,
+        .timeout_ms = policy->timeout_ms,
         .stdout_max = policy->stdout_max,
         .stderr_max = policy->stderr_max,
         .options = policy->inject_setup ? NULL : EXEC_OPT_NO_INJECT_SETUP,

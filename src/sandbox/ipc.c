@@ -24,7 +24,7 @@
 
 /* The fixed-size part of a request; the lengths of IPC_STRINGS follow. */
 typedef struct ipc_wire {
-    uint64_t fuel, memory_bytes, stdout_max, stderr_max, quota_bytes, quota_files;
+    uint64_t fuel, memory_bytes, stdout_max, stderr_max, quota_bytes, quota_files, timeout_ms;
     uint32_t len[IPC_STRINGS];
     uint32_t kind;         /* ipc_kind */
     uint32_t rescan_quota; /* worker_request.rescan_quota */
@@ -148,6 +148,7 @@ int ipc_send_request(int sock, const worker_request *req, ipc_kind kind, int fd)
     wire.stderr_max = req->stderr_max;
     wire.quota_bytes = req->quota_bytes;
     wire.quota_files = req->quota_files;
+    wire.timeout_ms = req->timeout_ms;
     wire.kind = (uint32_t)kind;
     wire.rescan_quota = req->rescan_quota != 0;
     for (int i = 0; i < IPC_STRINGS; i++)
@@ -198,6 +199,7 @@ static worker_request request_from_wire(const ipc_wire *wire, const char **s) {
         .rescan_quota = wire->rescan_quota != 0,
         .fuel = wire->fuel,
         .memory_bytes = wire->memory_bytes,
+        .timeout_ms = wire->timeout_ms,
         .stdout_max = wire->stdout_max,
         .stderr_max = wire->stderr_max,
         .quota_bytes = wire->quota_bytes,

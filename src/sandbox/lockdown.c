@@ -8,12 +8,14 @@
  * and files can only be opened with openat2 (src/wasi always passes
  * RESOLVE_BENEATH; plain open/openat are not allowed at all).
  *
- * A live session process (sessproc.c) gets a second profile: the same
+ * A live session process (session/proc.c) gets a second profile: the same
  * list plus what it needs to fork a child per run and talk to the host
  * over the socket it already holds: clone with fork's flags only (no new
  * threads, namespaces or shared memory), wait4, pipe2, sendmsg, recvmsg,
  * sendto, recvfrom
- * and set_robust_list (glibc's fork calls it in the child).
+ * and set_robust_list (glibc's fork calls it in the child), plus getppid,
+ * prctl(PR_SET_PDEATHSIG) and timer_create/settime/delete, with which a
+ * run child ties itself to its parent and arms its deadline backstop.
  */
 #include "sandbox/lockdown.h"
 
@@ -93,10 +95,13 @@ static const int allowed_syscalls[] = {
     SCMP_SYS(getpid),
 };
 
-/* Added for LOCKDOWN_SESSION. */
+/* Added for LOCKDOWN_SESSION (the timer_* and getppid calls: a run child
+ * arms its deadline backstop, and ties itself to its parent, after the
+ * fork; see tether.h). */
 static const int session_syscalls[] = {
-    SCMP_SYS(wait4),  SCMP_SYS(pipe2),    SCMP_SYS(sendmsg),         SCMP_SYS(recvmsg),
-    SCMP_SYS(sendto), SCMP_SYS(recvfrom), SCMP_SYS(set_robust_list),
+    SCMP_SYS(wait4),        SCMP_SYS(pipe2),         SCMP_SYS(sendmsg),         SCMP_SYS(recvmsg),
+    SCMP_SYS(sendto),       SCMP_SYS(recvfrom),      SCMP_SYS(set_robust_list), SCMP_SYS(getppid),
+    SCMP_SYS(timer_create), SCMP_SYS(timer_settime), SCMP_SYS(timer_delete),
 };
 
 /* The clone flags glibc's fork() passes; any other bit kills the process. */
@@ -123,6 +128,9 @@ static int add_session_rules(scmp_filter_ctx ctx) {
     if (rc == 0)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
                               SCMP_A0(SCMP_CMP_MASKED_EQ, ~LOCKDOWN_FORK_FLAGS, 0));
+    if (rc == 0) /* prctl only to set or clear the death signal */
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1,
+                              SCMP_A0(SCMP_CMP_EQ, PR_SET_PDEATHSIG));
     return rc;
 }
 

@@ -20,6 +20,7 @@
 #include "sandbox/defaults.h"
 #include "sandbox/lockdown.h"
 #include "sandbox/snapshot.h"
+#include "sandbox/tether.h"
 #include "wasm/runtime.h"
 
 #define WORKER_ERR_MAX   512
@@ -195,10 +196,18 @@ bool worker_execute(worker_instance *w, const worker_request *req, int out_fd) {
     return outcome == RT_OK && status == 0;
 }
 
+/* Arm the one-shot run's own deadline backstop (timer and RLIMIT_CPU, see
+ * tether.h); 0, or -1 with err. A request without a timeout has none. */
+static int arm_backstop(const worker_request *req, char *err, size_t errlen) {
+    if (req->timeout_ms == 0 || tether_backstop(req->timeout_ms, true) == 0) return 0;
+    snprintf(err, errlen, "cannot arm the run's deadline backstop: %s", strerror(errno));
+    return -1;
+}
+
 /* See worker.h. */
 _Noreturn void worker_run(worker_instance *w, const worker_request *req, int out_fd) {
     char err[WORKER_ERR_MAX] = "";
-    if (worker_bind(w, req, err, sizeof err) != 0 ||
+    if (arm_backstop(req, err, sizeof err) != 0 || worker_bind(w, req, err, sizeof err) != 0 ||
         lockdown_apply(LOCKDOWN_RUN, err, sizeof err) != 0)
         fail(out_fd, err);
     worker_execute(w, req, out_fd);

@@ -30,6 +30,7 @@ typedef struct worker_request {
     int rescan_quota; /* recount workspace usage first (the host changed files) */
     uint64_t fuel;
     uint64_t memory_bytes;
+    uint64_t timeout_ms; /* the run's wall clock, for its own backstop (tether.h); 0: none */
     uint64_t stdout_max, stderr_max;
     uint64_t quota_bytes, quota_files;
     const char *stdlib_dir;   /* host folder for /usr/local/lib, or NULL */

@@ -7,7 +7,9 @@
  * socket); the zygote answers with the forked child's pid (int32, or -1).
  * A requester mutex keeps one request on the wire at a time. The zygote is a child subreaper, so
  * the session processes that outlive their parents (session/proc.c) are reaped by it, and it runs
- * the configured pre-imports once before serving.
+ * the configured pre-imports once before serving. It exits when the requester's end of the socket
+ * closes, and dies with its parent when the main thread started it; every child it forks is tied
+ * to it (tether.h), so nothing it started outlives it.
  */
 #include "sandbox/zygote.h"
 
@@ -27,6 +29,7 @@
 #include "sandbox/channel.h"
 #include "sandbox/defaults.h"
 #include "sandbox/ipc.h"
+#include "sandbox/tether.h"
 #include "util/fs.h"
 
 struct zyg_zygote {
@@ -58,13 +61,17 @@ static _Noreturn void child_main(worker_instance *w, int sock, const ipc_request
 
 /* Serve requests until the requester closes the socket. Never returns. */
 static _Noreturn void zygote_main(worker_instance *w, int sock) {
+    pid_t self = getpid();
     signal(SIGCHLD, SIG_IGN); /* children are reaped automatically */
     for (;;) {
         ipc_request r;
         int rc = ipc_recv_request(sock, &r);
         if (rc == -1) _exit(0);
         pid_t pid = rc == 0 ? fork() : -1;
-        if (pid == 0) child_main(w, sock, &r);
+        if (pid == 0) {
+            tether_to_parent(self); /* runs and sessions die with their zygote */
+            child_main(w, sock, &r);
+        }
         ipc_request_free(&r);
         close(r.fd);
         int32_t reply = (int32_t)pid;
@@ -97,10 +104,13 @@ static int start_process(zyg_zygote *z, char *err, size_t errlen) {
         snprintf(err, errlen, "socketpair failed: %s", strerror(errno));
         return -1;
     }
+    pid_t parent = getpid();
+    bool tie = tether_main_thread();
     pid_t pid = fork();
     if (pid == 0) {
         worker_instance w;
         char why[512] = "";
+        if (tie) tether_to_parent(parent);
         util_close_fds_except(sv[1]);
         prctl(PR_SET_CHILD_SUBREAPER, 1); /* orphaned session processes come to us */
         int32_t ready = worker_prepare(&w, z->mod, z->snapshot, why, sizeof why) == 0 ? 0 : -1;

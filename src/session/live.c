@@ -123,7 +123,9 @@ lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_poli
         return LSB_ERR_SYSTEM;
     }
     double start = util_now_ms(), deadline = start + policy->timeout_ms;
-    int sent = ipc_send_request(l->ctl, req, IPC_KIND_RUN, fds[1]);
+    worker_request timed = *req; /* the run child arms its own backstop from this */
+    timed.timeout_ms = policy->timeout_ms;
+    int sent = ipc_send_request(l->ctl, &timed, IPC_KIND_RUN, fds[1]);
     close(fds[1]);
     sess_proc_msg msg;
     char text[SESS_PROC_TEXT_MAX + 1] = "";

@@ -6,6 +6,10 @@
  * on that byte and otherwise reaps the child and carries on. Between runs
  * the process sits in recvmsg on its control socket, under the session
  * seccomp profile (lockdown.c), holding only that socket and its mounts.
+ * Every process here dies with its parent (tether.h): a run's child is
+ * tied to the session process and carries a backstop timer for its
+ * deadline; a child that becomes the session drops both, and once its old
+ * parent has exited, ties itself to the zygote that adopts it.
  */
 #include "session/proc.h"
 
@@ -17,8 +21,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sandbox/channel.h"
 #include "sandbox/ipc.h"
 #include "sandbox/lockdown.h"
+#include "sandbox/tether.h"
+
+/* The zygote that forked this session process (and adopts each run child
+ * that takes the session over), recorded once it was checked. */
+static pid_t session_zygote;
 
 /* Send one message (with optional text) to the host; errors are ignored:
  * a host that went away shows up as EOF on the next receive. */
@@ -28,16 +38,24 @@ static void send_msg(int ctl, sess_proc_msg_type type, pid_t pid, const char *te
     if (ipc_send_all(ctl, &msg, sizeof msg) == 0 && msg.len > 0) ipc_send_all(ctl, text, msg.len);
 }
 
-/* In the run's child: execute, then commit (become the session) or exit. */
+/* In the run's child: execute, then commit (become the session) or exit.
+ * parent is the session process that forked us. */
 static void child_run(worker_instance *w, const worker_request *req, int ctl, int out_fd,
-                      int commit_fd) {
+                      int commit_fd, pid_t parent) {
     send_msg(ctl, SESS_PROC_STARTED, getpid(), NULL);
+    if (req->timeout_ms > 0 && tether_backstop(req->timeout_ms, false) != 0) {
+        const char *why = "the run could not arm its deadline backstop";
+        chan_send(out_fd, CHAN_FAIL, why, strlen(why));
+        _exit(0);
+    }
     bool ok = worker_execute(w, req, out_fd);
     close(out_fd);
     if (!ok) _exit(0);
+    tether_release(); /* we outlive the deadline and, on purpose, our parent */
     char byte = 1;
     if (write(commit_fd, &byte, 1) != 1) _exit(0); /* the parent stays the session */
     close(commit_fd);
+    tether_adopted(parent, session_zygote);
     send_msg(ctl, SESS_PROC_READY, getpid(), NULL);
 }
 
@@ -63,10 +81,12 @@ static void fork_run(worker_instance *w, const worker_request *req, int ctl, int
         send_msg(ctl, SESS_PROC_FAILED, getpid(), "the session could not create a pipe");
         return;
     }
+    pid_t self = getpid();
     pid_t pid = fork();
     if (pid == 0) {
+        tether_to_parent(self);
         close(commit[0]);
-        child_run(w, req, ctl, out_fd, commit[1]);
+        child_run(w, req, ctl, out_fd, commit[1], self);
         return;
     }
     close(out_fd);
@@ -90,7 +110,8 @@ static void serve_one(worker_instance *w, int ctl) {
 /* See proc.h. */
 _Noreturn void sess_proc_main(worker_instance *w, const worker_request *req, int ctl) {
     char err[SESS_PROC_TEXT_MAX] = "";
-    signal(SIGCHLD, SIG_DFL); /* the zygote ignores it; we reap our run children */
+    signal(SIGCHLD, SIG_DFL);   /* the zygote ignores it; we reap our run children */
+    session_zygote = getppid(); /* the zygote tied us to itself right after fork */
     if (worker_bind(w, req, err, sizeof err) != 0 ||
         lockdown_apply(LOCKDOWN_SESSION, err, sizeof err) != 0) {
         send_msg(ctl, SESS_PROC_FAILED, getpid(), err);

@@ -10,12 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "wasi/abi.h"
 #include "wasi/ctx.h"
 #include "wasi/fdtab.h"
+#include "wasi/ident.h"
 #include "wasi/path.h"
 #include "wasi/quota.h"
 #include "wasi/wasi.h"
@@ -93,6 +96,7 @@ static int add_preopen(struct wasi_state *st, int fd, const wasi_preopen *p, cha
         return -1;
     }
     e->filetype = WASI_FILETYPE_DIRECTORY;
+    e->mount = (uint8_t)(fd - FIRST_PREOPEN_FD + 1);
     e->writable = p->writable && p->host_path != NULL;
     e->rights = WASI_RIGHTS_DIR;
     e->inheriting = WASI_RIGHTS_DIR | WASI_RIGHTS_FILE;
@@ -112,6 +116,14 @@ static int add_preopen(struct wasi_state *st, int fd, const wasi_preopen *p, cha
         return -1;
     }
     if (probe_openat2(e->host, p->guest_path, err, errlen) != 0) return -1;
+    struct stat sb;
+    if (fstat(e->host, &sb) != 0) {
+        snprintf(err, errlen, "preopen %s: cannot stat '%s': %s", p->guest_path, p->host_path,
+                 strerror(errno));
+        return -1;
+    }
+    e->dev = sb.st_dev;
+    e->ino = sb.st_ino;
     if (e->writable) return wasi_quota_scan(e->host, p->guest_path, &st->quota, err, errlen);
     return 0;
 }
@@ -135,6 +147,12 @@ static int init_state(struct wasi_state *st, const wasi_config *cfg, char *err, 
                  WASI_MAX_PREOPENS);
         return -1;
     }
+    struct timespec now;
+    if (clock_gettime(CLOCK_MONOTONIC, &now) != 0 || wasi_ident_init(st) != 0) {
+        snprintf(err, errlen, "wasi_init: no clock or no randomness: %s", strerror(errno));
+        return -1;
+    }
+    st->clock_base = wasi_ns_from_timespec(&now);
     if (pack_strings(cfg->argv, "argv", &st->args, err, errlen) != 0 ||
         pack_strings(cfg->envp, "envp", &st->env, err, errlen) != 0)
         return -1;

@@ -8,6 +8,7 @@
 #ifndef WASI_CTX_H
 #define WASI_CTX_H
 
+#include <nettle/aes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -33,8 +34,9 @@ typedef struct wasi_fd {
     int host;            /* host fd, -1 if none */
     uint64_t rights;     /* WASI base rights */
     uint64_t inheriting; /* WASI inheriting rights */
-    dev_t dev;           /* identity of a regular file, for the quota */
+    dev_t dev;           /* host identity of the file or directory (quota, ident.c) */
     ino_t ino;
+    uint8_t mount;      /* preopen it came from (1 = the first), 0 for stdio */
     char *preopen_name; /* guest path if this fd is a preopen, else NULL */
     uint64_t rd_cookie; /* fd_readdir: cookie that resumes at rd_off */
     int64_t rd_off;     /* host directory offset after entry rd_cookie-1 */
@@ -67,6 +69,8 @@ struct wasi_state {
     uint64_t files_created, files_modified;
     bool exited;
     uint32_t exit_code;
+    uint64_t clock_base;         /* host CLOCK_MONOTONIC at wasi_init: the guest's zero */
+    struct aes128_ctx ident_key; /* keys the guest's inode numbers (ident.c) */
     void (*output)(void *opaque, int fd, const void *buf, size_t len);
     void (*exit)(void *opaque, uint32_t code);
     void *opaque;

@@ -14,6 +14,7 @@
 #include "wasi/abi.h"
 #include "wasi/ctx.h"
 #include "wasi/fdtab.h"
+#include "wasi/ident.h"
 #include "wasi/mem.h"
 #include "wasi/quota.h"
 #include "wasi/wasi.h"
@@ -107,6 +108,7 @@ uint32_t Z_wasi_snapshot_preview1Z_fd_filestat_get(wasi_ctx *ctx, uint32_t fd, u
     p = rt_mem_range(ctx->memory, stat_out, WASI_FILESTAT_SIZE);
     if (p == NULL) return WASI_EFAULT;
     rc = fd_stat(e, &sb);
+    wasi_ident_mask(ctx->st, e->mount, &sb);
     if (rc == 0) wasi_encode_filestat(p, &sb);
     return rc;
 }

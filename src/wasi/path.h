@@ -50,9 +50,9 @@ void wasi_parent_close(wasi_parent *p);
  * only), else false. Cannot fail. */
 bool wasi_path_is_self(const char *path);
 
-/* Symlink policy: target must be non-empty, relative, and must not climb
- * above the preopen when read from the link's place (link_path relative to
- * the preopen, judged lexically). Returns 0, NOENT (empty) or NOTCAPABLE. */
-uint32_t wasi_path_check_symlink(const char *target, const char *link_path);
+/* Symlink policy: target must be non-empty, relative and downward (no
+ * ".." component), so that it resolves beneath the link's folder wherever
+ * the link is moved (see wasi.h). Returns 0, NOENT (empty) or NOTCAPABLE. */
+uint32_t wasi_path_check_symlink(const char *target);
 
 #endif

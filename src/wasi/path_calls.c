@@ -17,6 +17,7 @@
 #include "wasi/abi.h"
 #include "wasi/ctx.h"
 #include "wasi/fdtab.h"
+#include "wasi/ident.h"
 #include "wasi/mem.h"
 #include "wasi/path.h"
 #include "wasi/quota.h"
@@ -101,6 +102,7 @@ uint32_t Z_wasi_snapshot_preview1Z_path_filestat_get(wasi_ctx *ctx, uint32_t fd,
         close(h);
         if (rc != 0) return rc;
     }
+    wasi_ident_mask(ctx->st, e->mount, &sb);
     wasi_encode_filestat(out, &sb);
     return 0;
 }
@@ -244,7 +246,8 @@ static void fill_slot(wasi_ctx *ctx, int slot, const wasi_fd *e, int h, const st
                    .rights = base & (dir ? WASI_RIGHTS_DIR : WASI_RIGHTS_FILE),
                    .inheriting = dir ? inh : 0,
                    .dev = sb->st_dev,
-                   .ino = sb->st_ino};
+                   .ino = sb->st_ino,
+                   .mount = e->mount};
     if (modified) wasi_fd_mark_dirty(ctx->st, n);
 }
 
@@ -256,7 +259,8 @@ static uint32_t open_empty(wasi_ctx *ctx, int slot, const wasi_fd *e, const char
                                    .filetype = WASI_FILETYPE_DIRECTORY,
                                    .host = -1,
                                    .rights = base & e->rights,
-                                   .inheriting = inh};
+                                   .inheriting = inh,
+                                   .mount = e->mount};
     return 0;
 }
 
@@ -408,8 +412,7 @@ uint32_t Z_wasi_snapshot_preview1Z_path_rename(wasi_ctx *ctx, uint32_t fd, uint3
     return rc;
 }
 
-/* Symlinks: relative targets that stay inside the preopen (judged
- * lexically from the link's place, see wasi_path_check_symlink); absolute
+/* Symlinks: downward targets only (see wasi_path_check_symlink); absolute
  * or climbing targets are refused with NOTCAPABLE. */
 uint32_t Z_wasi_snapshot_preview1Z_path_symlink(wasi_ctx *ctx, uint32_t old_path, uint32_t old_len,
                                                 uint32_t fd, uint32_t new_path, uint32_t new_len) {
@@ -419,7 +422,7 @@ uint32_t Z_wasi_snapshot_preview1Z_path_symlink(wasi_ctx *ctx, uint32_t old_path
     uint32_t rc =
         dir_and_path(ctx, fd, WASI_RIGHT_PATH_SYMLINK, WASI_NEED_WRITE, new_path, new_len, &e, &p);
     if (rc == 0) rc = wasi_path_read(ctx->memory, old_path, old_len, &target);
-    if (rc == 0) rc = wasi_path_check_symlink(target.s, p.s);
+    if (rc == 0) rc = wasi_path_check_symlink(target.s);
     if (rc == 0) rc = wasi_path_parent(e->host, p.s, WASI_EEXIST, &par);
     if (rc != 0) return rc;
     if (par.trailing_slash) rc = slash_on_new(&par);

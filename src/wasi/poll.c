@@ -1,5 +1,10 @@
 /*
  * poll.c - time: clock_res_get, clock_time_get, poll_oneoff, sched_yield.
+ * The guest's clocks are the host's, coarsened to WASI_CLOCK_RES_NS (a
+ * fine timer is the tool of cache-timing attacks), and its monotonic clock
+ * starts at zero at wasi_init (the host's uptime is none of its business):
+ * per one-shot run, and per live session process, so that the clock never
+ * goes back between the runs of a session. Realtime stays the real date.
  * poll_oneoff really sleeps for clock subscriptions (the embedder's wall
  * clock kill bounds it); fd subscriptions never block, since stdin is at
  * EOF, output is captured and files are always ready. Invariant: every
@@ -31,26 +36,32 @@ static uint32_t host_clock(uint32_t id, clockid_t *out) {
     return 0;
 }
 
-/* Now on WASI clock id, in ns. Returns 0 or a WASI errno. */
-static uint32_t clock_now(uint32_t id, uint64_t *ns) {
+/* Now on WASI clock id as the guest sees it, in ns: the monotonic clock
+ * counted from wasi_init, every clock cut down to a multiple of
+ * WASI_CLOCK_RES_NS. Returns 0 or a WASI errno. */
+static uint32_t clock_now(const wasi_ctx *ctx, uint32_t id, uint64_t *ns) {
     clockid_t c;
     struct timespec ts;
     uint32_t rc = host_clock(id, &c);
     if (rc != 0) return rc;
     if (clock_gettime(c, &ts) != 0) return wasi_errno_from_host(errno);
-    *ns = wasi_ns_from_timespec(&ts);
+    uint64_t t = wasi_ns_from_timespec(&ts);
+    if (id == WASI_CLOCK_MONOTONIC) {
+        uint64_t base = ctx->st ? ctx->st->clock_base : 0;
+        t = t > base ? t - base : 0;
+    }
+    *ns = t - t % WASI_CLOCK_RES_NS;
     return 0;
 }
 
-/* WASI clock_res_get (see wasi.h): returns 0, or a WASI errno on failure. */
+/* WASI clock_res_get (see wasi.h): WASI_CLOCK_RES_NS for every clock;
+ * returns 0, or a WASI errno on failure. */
 uint32_t Z_wasi_snapshot_preview1Z_clock_res_get(wasi_ctx *ctx, uint32_t id, uint32_t res_out) {
     clockid_t c;
-    struct timespec ts;
     uint32_t rc = host_clock(id, &c);
     if (rc != 0) return rc;
     if (rt_mem_range(ctx->memory, res_out, 8) == NULL) return WASI_EFAULT;
-    if (clock_getres(c, &ts) != 0) return wasi_errno_from_host(errno);
-    return wasi_mem_put64(ctx->memory, res_out, wasi_ns_from_timespec(&ts));
+    return wasi_mem_put64(ctx->memory, res_out, WASI_CLOCK_RES_NS);
 }
 
 /* WASI clock_time_get (see wasi.h): returns 0, or a WASI errno on failure. */
@@ -61,7 +72,7 @@ uint32_t Z_wasi_snapshot_preview1Z_clock_time_get(wasi_ctx *ctx, uint32_t id, ui
     (void)precision;
     if (rt_mem_range(ctx->memory, time_out, 8) == NULL)
         return host_clock(id, &(clockid_t){0}) ? WASI_EINVAL : WASI_EFAULT;
-    rc = clock_now(id, &ns);
+    rc = clock_now(ctx, id, &ns);
     return rc != 0 ? rc : wasi_mem_put64(ctx->memory, time_out, ns);
 }
 
@@ -83,17 +94,18 @@ typedef struct sub {
     uint64_t nbytes;  /* fd subscription: bytes available */
 } sub;
 
-/* Decodes a clock subscription at p into s (time left from now). */
-static void decode_clock(const uint8_t *p, sub *s) {
+/* Decodes a clock subscription at p into s (time left from now, on the
+ * guest's view of the clock). */
+static void decode_clock(const wasi_ctx *ctx, const uint8_t *p, sub *s) {
     uint32_t id = wasi_ld32(p + WASI_SUB_CLOCK_ID);
     uint64_t timeout = wasi_ld64(p + WASI_SUB_CLOCK_TIMEOUT), now;
     s->abstime = (wasi_ld16(p + WASI_SUB_CLOCK_FLAGS) & WASI_SUBCLOCK_ABSTIME) != 0;
     if (id == WASI_CLOCK_PROCESS_CPUTIME || id == WASI_CLOCK_THREAD_CPUTIME) {
         s->error = WASI_ENOTSUP; /* nothing would ever wake a sleeper */
     } else if (!s->abstime) {
-        s->error = (uint16_t)clock_now(id, &now); /* validates id */
+        s->error = (uint16_t)clock_now(ctx, id, &now); /* validates id */
         s->wait_ns = timeout;
-    } else if ((s->error = (uint16_t)clock_now(id, &now)) == 0) {
+    } else if ((s->error = (uint16_t)clock_now(ctx, id, &now)) == 0) {
         s->wait_ns = timeout > now ? timeout - now : 0;
     }
 }
@@ -121,7 +133,7 @@ static void decode(wasi_ctx *ctx, const uint8_t *subs, uint32_t i, sub *s) {
     s->userdata = wasi_ld64(p + WASI_SUB_USERDATA);
     s->type = p[WASI_SUB_TAG];
     if (s->type == WASI_EVENTTYPE_CLOCK)
-        decode_clock(p, s);
+        decode_clock(ctx, p, s);
     else if (s->type == WASI_EVENTTYPE_FD_READ || s->type == WASI_EVENTTYPE_FD_WRITE)
         decode_fd(ctx, p, s);
     else

@@ -20,6 +20,7 @@
 #include "wasi/abi.h"
 #include "wasi/ctx.h"
 #include "wasi/fdtab.h"
+#include "wasi/ident.h"
 #include "wasi/mem.h"
 #include "wasi/path.h"
 #include "wasi/wasi.h"
@@ -27,12 +28,14 @@
 
 /* Where one fd_readdir call writes and how far it got. */
 typedef struct listing {
-    uint8_t *dst;    /* guest buffer (checked) */
-    uint32_t cap;    /* its length */
-    uint32_t used;   /* bytes written */
-    uint64_t cookie; /* first index to emit */
-    uint64_t idx;    /* index of the entry being looked at */
-    int64_t off;     /* host offset before that entry */
+    uint8_t *dst;                /* guest buffer (checked) */
+    uint32_t cap;                /* its length */
+    uint32_t used;               /* bytes written */
+    uint64_t cookie;             /* first index to emit */
+    uint64_t idx;                /* index of the entry being looked at */
+    int64_t off;                 /* host offset before that entry */
+    const struct wasi_state *st; /* masks inode numbers (ident.h) */
+    uint64_t dev;                /* the directory's host device */
 } listing;
 
 /* The WASI filetype of directory entry d of dirfd (lstat when the kernel
@@ -62,7 +65,7 @@ static bool put_entry(listing *l, int dirfd, const struct dirent64 *d) {
     uint32_t room = l->cap - l->used, n;
     memset(hdr, 0, sizeof hdr);
     wasi_st64(hdr + 0, l->idx + 1);
-    wasi_st64(hdr + 8, (uint64_t)d->d_ino);
+    wasi_st64(hdr + 8, wasi_ident_ino(l->st, l->dev, (uint64_t)d->d_ino));
     wasi_st32(hdr + 16, namlen);
     hdr[20] = dirent_type(dirfd, d);
     n = room < WASI_DIRENT_SIZE ? room : WASI_DIRENT_SIZE;
@@ -122,11 +125,12 @@ uint32_t Z_wasi_snapshot_preview1Z_fd_readdir(wasi_ctx *ctx, uint32_t fd, uint32
                                               uint32_t buf_len, uint64_t cookie,
                                               uint32_t used_out) {
     alignas(8) char batch[WASI_READDIR_HOST_BUF];
-    listing l = {.cap = buf_len, .cookie = cookie};
+    listing l = {.cap = buf_len, .cookie = cookie, .st = ctx->st};
     wasi_fd *e;
     int lfd;
     uint32_t rc = wasi_fd_get(ctx, fd, WASI_RIGHT_FD_READDIR, 0, &e);
     if (rc != 0) return rc;
+    l.dev = (uint64_t)e->dev;
     l.dst = rt_mem_range(ctx->memory, buf, buf_len);
     if (l.dst == NULL || rt_mem_range(ctx->memory, used_out, 4) == NULL) return WASI_EFAULT;
     if (e->kind == WASI_FD_EMPTYDIR) return wasi_mem_put32(ctx->memory, used_out, 0);

@@ -21,11 +21,14 @@
  *   set_times, fd_write/pwrite/allocate/set_size - fails with ROFS. Their
  *   fds never carry write rights (fdstat_get shows it). Missing rights
  *   elsewhere give NOTCAPABLE, as the spec says.
- * - Symlinks: the guest may create only relative targets that stay inside
- *   the preopen when read lexically from the link's place (relative to the
- *   directory fd used); absolute or climbing targets are NOTCAPABLE. This is
- *   defence in depth: chains of links can still point outside, so host code
- *   must never follow symlinks in a workspace without RESOLVE_BENEATH.
+ * - Symlinks: the guest may create only downward targets: relative, with
+ *   no ".." component (absolute or climbing targets are NOTCAPABLE). Such a
+ *   link resolves beneath its own folder wherever it is moved or
+ *   hard-linked, and through other such links, so every link the guest can
+ *   leave in a workspace stays inside it, even for a host process that
+ *   follows links (a "../" target judged safe where it was made could
+ *   point out after a rename of a folder above it, or through a "c -> ."
+ *   chain). Host code still never follows workspace links unchecked.
  *   path_link with SYMLINK_FOLLOW resolves beneath, then links by fd
  *   (linkat AT_EMPTY_PATH, which may need privileges: else the host errno).
  * - Quota (writable preopens): DQUOT and nothing written when a write,
@@ -41,6 +44,14 @@
  * - stdio: fd 0 is always at EOF; fds 1/2 are captured with caps. All three
  *   are character devices without seek/tell rights (libc sees a terminal,
  *   so Python line-buffers and output survives a trap); seeking is SPIPE.
+ * - Clocks: every clock ticks in WASI_CLOCK_RES_NS steps (clock_res_get
+ *   says so); realtime is the real date, monotonic starts at 0 at
+ *   wasi_init (a one-shot run, or a live session's process: it never goes
+ *   back between the runs of a session), the cputime clocks count this
+ *   process.
+ * - File identity: st_dev is the preopen's number (1 = the first), st_ino
+ *   (and d_ino) a keyed hash of the host's pair, stable for the instance's
+ *   life; host device and inode numbers never reach the guest (ident.h).
  * - fd_readdir: cookie = entry index + 1 (0 = start); includes "." and
  *   "..". poll_oneoff sleeps for clock subscriptions (realtime and
  *   monotonic; cputime clocks give NOTSUP events) and reports fd
@@ -48,9 +59,9 @@
  * - Host system calls used: openat2, openat, close, fstat/newfstatat,
  *   lseek, readv, preadv, writev, pwritev, ftruncate, fallocate, fadvise64,
  *   fcntl, getdents64, mkdirat, unlinkat, renameat, linkat, symlinkat,
- *   readlinkat, utimensat, clock_gettime, clock_getres (a real syscall
- *   for the cputime clocks, vDSO otherwise), clock_nanosleep, sched_yield,
- *   getrandom, plus malloc's.
+ *   readlinkat, utimensat, clock_gettime (a real syscall for the cputime
+ *   clocks, vDSO otherwise), clock_nanosleep, sched_yield, getrandom, plus
+ *   malloc's.
  */
 
 #include <stddef.h>
@@ -66,6 +77,7 @@
 #define WASI_MAX_IO_BYTES     0x7ffff000u /* bytes moved per read/write call (Linux MAX_RW_COUNT) */
 #define WASI_READDIR_HOST_BUF 32768       /* host getdents64 buffer per fd_readdir refill */
 #define WASI_RANDOM_CHUNK     65536       /* bytes per getrandom(2) call in random_get */
+#define WASI_CLOCK_RES_NS     100000u     /* the guest's clocks tick in 100 us steps */
 #define WASI_MAX_ARGS_BYTES   (1u << 20)  /* argv (or envp) strings incl. NULs, at init */
 #define WASI_MAX_ARGS_COUNT   65536       /* argv (or envp) entries, at init */
 #define WASI_SCAN_MAX_DEPTH   256         /* directory depth the init quota scan accepts */

@@ -1,7 +1,8 @@
 /*
  * test_cli_report.c - unit tests of src/cli/report.c: the exit status for
  * every outcome, the one-line trap reasons, and the order and content of
- * what `llm-sandbox run` prints with and without --json.
+ * what `llm-sandbox run` prints with and without --json, and the terminal
+ * escaper (cli/tty.c) under every way of cutting the text into chunks.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 
 #include "cli/exitcodes.h"
 #include "cli/report.h"
+#include "cli/tty.h"
 
 static void assert_contains(const char *haystack, const char *needle) {
     if (!strstr(haystack, needle)) fail_msg("expected \"%s\" in \"%s\"", needle, haystack);
@@ -162,12 +164,64 @@ static void test_json_output(void **state) {
     free(err);
 }
 
+/* Escape text cut into chunks of at most `chunk` bytes (0: one chunk). */
+static char *escaped(const char *text, size_t len, size_t chunk, bool escape) {
+    char *buf;
+    size_t blen;
+    FILE *f = open_memstream(&buf, &blen);
+    cli_tty t = {.escape = escape};
+    for (size_t at = 0; at < len;) {
+        size_t n = chunk == 0 || len - at < chunk ? len - at : chunk;
+        cli_tty_write(&t, f, text + at, n);
+        at += n;
+    }
+    cli_tty_finish(&t, f);
+    fclose(f);
+    return buf;
+}
+
+static void test_tty_escaping(void **state) {
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"plain café ☕ 日本\n\ttab", "plain café ☕ 日本\n\ttab"},
+        {"\x1b]52;c;aGk=\x07", "\\x1b]52;c;aGk=\\x07"}, /* OSC 52: the clipboard */
+        {"\x1b]0;title\x1b\\", "\\x1b]0;title\\x1b\\"}, /* window title */
+        {"a\x1b[2Jb", "a\\x1b[2Jb"},                    /* clear screen */
+        {"crlf\r\nlone\rcr\r", "crlf\r\nlone\\x0dcr\\x0d"},
+        {"del\x7f nul", "del\\x7f nul"},
+        {"c1 \xc2\x9b"
+         "6n \xc2\x85",
+         "c1 \\u009b6n \\u0085"},                               /* C1 CSI, NEL */
+        {"nbsp\xc2\xa0ok", "nbsp\xc2\xa0ok"},                   /* U+00A0 is text */
+        {"bad \xff\x9b \xe2\x98", "bad \\xff\\x9b \\xe2\\x98"}, /* invalid bytes */
+        {"over\xc0\xaf", "over\\xc0\\xaf"},                     /* overlong "/" */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len = strlen(cases[i].in);
+        for (size_t chunk = 0; chunk <= 4; chunk++) {
+            char *got = escaped(cases[i].in, len, chunk, true);
+            if (strcmp(got, cases[i].want) != 0)
+                fail_msg("case %zu, chunks of %zu: got [%s], want [%s]", i, chunk, got,
+                         cases[i].want);
+            free(got);
+        }
+        char *raw = escaped(cases[i].in, len, 1, false); /* a pipe, or --raw */
+        assert_string_equal(raw, cases[i].in);
+        free(raw);
+    }
+    char nul[] = "a\0b";
+    char *got = escaped(nul, 3, 0, true);
+    assert_string_equal(got, "a\\x00b");
+    free(got);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_exit_status),
-        cmocka_unit_test(test_trap_reasons),
-        cmocka_unit_test(test_plain_output),
-        cmocka_unit_test(test_json_output),
+        cmocka_unit_test(test_exit_status),  cmocka_unit_test(test_trap_reasons),
+        cmocka_unit_test(test_plain_output), cmocka_unit_test(test_json_output),
+        cmocka_unit_test(test_tty_escaping),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

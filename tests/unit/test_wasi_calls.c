@@ -679,6 +679,93 @@ static void test_clocks_and_poll(void **state) {
     assert_int_equal(Z_wasi_snapshot_preview1Z_sched_yield(&f->ctx), 0);
 }
 
+/* The guest's clocks: monotonic from zero at wasi_init, every clock in
+ * 100 us steps, realtime the real date; an absolute monotonic deadline is
+ * read on the guest's clock. */
+static void test_coarse_clocks(void **state) {
+    fx *f = *state;
+    uint32_t t = g_alloc(f, 8), subs = g_alloc(f, 48), evs = g_alloc(f, 32), n = g_alloc(f, 4);
+    assert_int_equal(Z_wasi_snapshot_preview1Z_clock_time_get(&f->ctx, WASI_CLOCK_MONOTONIC, 0, t),
+                     0);
+    uint64_t m0 = g_ld64(f, t);
+    assert_true(m0 < 10000000000ull); /* seconds since the fixture started, not the uptime */
+    for (uint32_t id = 0; id < 4; id++) {
+        for (int i = 0; i < 200; i++) {
+            assert_int_equal(Z_wasi_snapshot_preview1Z_clock_time_get(&f->ctx, id, 1, t), 0);
+            assert_int_equal(g_ld64(f, t) % WASI_CLOCK_RES_NS, 0);
+        }
+        assert_int_equal(Z_wasi_snapshot_preview1Z_clock_res_get(&f->ctx, id, t), 0);
+        assert_int_equal(g_ld64(f, t), WASI_CLOCK_RES_NS);
+    }
+    assert_int_equal(Z_wasi_snapshot_preview1Z_clock_res_get(&f->ctx, 4, t), WASI_EINVAL);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    assert_int_equal(Z_wasi_snapshot_preview1Z_clock_time_get(&f->ctx, WASI_CLOCK_REALTIME, 0, t),
+                     0);
+    uint64_t real = g_ld64(f, t), host = (uint64_t)now.tv_sec * 1000000000ull;
+    assert_true(real + 2000000000ull > host && real < host + 2000000000ull);
+    /* sleep until guest-monotonic m0 + 20 ms: about 20 ms, not "already past" */
+    uint64_t start = mono_ns();
+    clock_sub(f, subs, 7, WASI_CLOCK_MONOTONIC, m0 + 20000000);
+    wasi_st16(f->mem.data + subs + 40, WASI_SUBCLOCK_ABSTIME);
+    assert_int_equal(Z_wasi_snapshot_preview1Z_poll_oneoff(&f->ctx, subs, evs, 1, n), 0);
+    assert_true(mono_ns() - start >= 10000000);
+    assert_true(mono_ns() - start < 1000000000ull);
+    assert_int_equal(Z_wasi_snapshot_preview1Z_clock_time_get(&f->ctx, WASI_CLOCK_MONOTONIC, 0, t),
+                     0);
+    assert_true(g_ld64(f, t) >= m0 + 20000000 - WASI_CLOCK_RES_NS);
+}
+
+/* stat a path and return the (dev, ino) the guest sees. */
+static void guest_ident(fx *f, uint32_t dir, const char *path, uint64_t *dev, uint64_t *ino) {
+    uint32_t out = g_alloc(f, WASI_FILESTAT_SIZE);
+    assert_int_equal(Z_wasi_snapshot_preview1Z_path_filestat_get(&f->ctx, dir, 0, g_str(f, path),
+                                                                 (uint32_t)strlen(path), out),
+                     0);
+    *dev = g_ld64(f, out);
+    *ino = g_ld64(f, out + 8);
+}
+
+/* No host device or inode number reaches the guest; two names of one file
+ * still compare equal, through path and fd stats and readdir alike. */
+static void test_masked_identity(void **state) {
+    fx *f = *state;
+    uint64_t dev_a, ino_a, dev_b, ino_b, dev_c, ino_c, dev_r, ino_r;
+    uint32_t fd, st = g_alloc(f, WASI_FILESTAT_SIZE);
+    fx_write_file(f->app, "é.txt", "café ☕ 日本");
+    assert_int_equal(w_link(f, FD_APP, "é.txt", FD_APP, "hard"), 0);
+    fx_write_file(f->app, "other", "x");
+    struct stat host;
+    assert_int_equal(stat(fx_path(f->app, "é.txt"), &host), 0);
+    guest_ident(f, FD_APP, "é.txt", &dev_a, &ino_a);
+    guest_ident(f, FD_APP, "hard", &dev_b, &ino_b);
+    guest_ident(f, FD_APP, "other", &dev_c, &ino_c);
+    guest_ident(f, FD_RO, "data.txt", &dev_r, &ino_r);
+    assert_int_equal(dev_a, 1); /* the first preopen */
+    assert_int_equal(dev_r, 2);
+    assert_true(ino_a != (uint64_t)host.st_ino && ino_a != 0);
+    assert_true(ino_a == ino_b && dev_a == dev_b);
+    assert_true(ino_c != ino_a);
+    assert_int_equal(w_open(f, FD_APP, "hard", 0, ALL_RIGHTS, 0, &fd), 0);
+    assert_int_equal(Z_wasi_snapshot_preview1Z_fd_filestat_get(&f->ctx, fd, st), 0);
+    assert_int_equal(g_ld64(f, st), dev_a);
+    assert_int_equal(g_ld64(f, st + 8), ino_a);
+    /* readdir's d_ino is the same hash */
+    uint32_t buf = g_alloc(f, 4096), used = g_alloc(f, 4);
+    assert_int_equal(Z_wasi_snapshot_preview1Z_fd_readdir(&f->ctx, FD_APP, buf, 4096, 0, used), 0);
+    bool seen = false;
+    for (uint32_t at = 0; at + WASI_DIRENT_SIZE <= g_ld32(f, used);) {
+        uint32_t namlen = g_ld32(f, buf + at + 16);
+        uint64_t d_ino = g_ld64(f, buf + at + 8);
+        assert_true(d_ino != (uint64_t)host.st_ino);
+        if (namlen == strlen("é.txt") &&
+            memcmp(f->mem.data + buf + at + WASI_DIRENT_SIZE, "é.txt", namlen) == 0)
+            seen = d_ino == ino_a;
+        at += WASI_DIRENT_SIZE + namlen;
+    }
+    assert_true(seen);
+}
+
 static void test_random(void **state) {
     fx *f = *state;
     const uint32_t len = 200000; /* several getrandom chunks */
@@ -740,6 +827,8 @@ int main(void) {
         T(test_quota_scan_under_lockdown),
         T(test_readdir),
         T(test_clocks_and_poll),
+        T(test_coarse_clocks),
+        T(test_masked_identity),
         T(test_random),
         T(test_proc_exit),
         T(test_refused_calls),

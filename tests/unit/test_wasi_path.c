@@ -34,19 +34,23 @@ static void test_path_read_validation(void **state) {
     assert_int_equal(wasi_path_read(&f->mem, 16, 0xffffffffu, &p), WASI_EFAULT);
 }
 
+/* Only downward targets: relative, without any ".." component. */
 static void test_symlink_policy(void **state) {
     (void)state;
-    assert_int_equal(wasi_path_check_symlink("x", "l"), 0);
-    assert_int_equal(wasi_path_check_symlink("sub/x", "l"), 0);
-    assert_int_equal(wasi_path_check_symlink("../x", "sub/l"), 0);
-    assert_int_equal(wasi_path_check_symlink("a/../../x", "sub/l"), 0);
-    assert_int_equal(wasi_path_check_symlink("/", "l"), WASI_ENOTCAPABLE);
-    assert_int_equal(wasi_path_check_symlink("/etc/passwd", "l"), WASI_ENOTCAPABLE);
-    assert_int_equal(wasi_path_check_symlink("..", "l"), WASI_ENOTCAPABLE);
-    assert_int_equal(wasi_path_check_symlink("../..", "sub/l"), WASI_ENOTCAPABLE);
-    assert_int_equal(wasi_path_check_symlink("a/../../x", "l"), WASI_ENOTCAPABLE);
-    assert_int_equal(wasi_path_check_symlink("x", "../l"), WASI_ENOTCAPABLE);
-    assert_int_equal(wasi_path_check_symlink("", "l"), WASI_ENOENT);
+    assert_int_equal(wasi_path_check_symlink("x"), 0);
+    assert_int_equal(wasi_path_check_symlink("sub/x"), 0);
+    assert_int_equal(wasi_path_check_symlink("."), 0);
+    assert_int_equal(wasi_path_check_symlink("./a//b/"), 0);
+    assert_int_equal(wasi_path_check_symlink("café ☕/日本"), 0);
+    assert_int_equal(wasi_path_check_symlink("..x/x.."), 0); /* names, not ".." */
+    assert_int_equal(wasi_path_check_symlink("../x"), WASI_ENOTCAPABLE);
+    assert_int_equal(wasi_path_check_symlink("a/../x"), WASI_ENOTCAPABLE);
+    assert_int_equal(wasi_path_check_symlink("a/.."), WASI_ENOTCAPABLE);
+    assert_int_equal(wasi_path_check_symlink("a//..//b"), WASI_ENOTCAPABLE);
+    assert_int_equal(wasi_path_check_symlink("/"), WASI_ENOTCAPABLE);
+    assert_int_equal(wasi_path_check_symlink("/etc/passwd"), WASI_ENOTCAPABLE);
+    assert_int_equal(wasi_path_check_symlink(".."), WASI_ENOTCAPABLE);
+    assert_int_equal(wasi_path_check_symlink(""), WASI_ENOENT);
 }
 
 static void test_is_self(void **state) {
@@ -206,14 +210,55 @@ static void test_guest_symlinks(void **state) {
     assert_false(host_exists(fx_path(f->app, "u")));
     fx_write_file(f->app, "target.txt", "pointed");
     assert_int_equal(w_mkdir(f, FD_APP, "d"), 0);
-    assert_int_equal(w_symlink(f, "../target.txt", FD_APP, "d/l"), 0);
+    /* a climbing target is refused even where it would stay inside */
+    assert_int_equal(w_symlink(f, "../target.txt", FD_APP, "d/l"), WASI_ENOTCAPABLE);
+    assert_false(host_exists(fx_path(f->app, "d/l")));
     assert_int_equal(w_symlink(f, "target.txt", FD_APP, "l2"), 0);
-    assert_int_equal(w_open(f, FD_APP, "d/l", 0, ALL_RIGHTS, 0, &fd), 0);
+    assert_int_equal(w_symlink(f, "l2", FD_APP, "d/l"), 0 /* dangling (d/l2), but inside */);
+    assert_int_equal(w_symlink(f, "../l2", FD_APP, "d/l3"), WASI_ENOTCAPABLE);
+    assert_int_equal(w_symlink(f, "d/../target.txt", FD_APP, "l4"), WASI_ENOTCAPABLE);
+    assert_int_equal(w_open(f, FD_APP, "l2", 0, ALL_RIGHTS, 0, &fd), 0);
     assert_int_equal(w_read(f, fd, got, sizeof got, &n), 0);
     assert_int_equal(n, 7);
     assert_memory_equal(got, "pointed", 7);
     assert_int_equal(w_symlink(f, "x", FD_APP, "l2"), WASI_EEXIST);
     assert_int_equal(w_symlink(f, "x", FD_RO, "l3"), WASI_EROFS);
+}
+
+/* Where a host process that follows links ends up from the guest-made link
+ * at rel: inside the workspace, or nowhere (dangling, a loop). Fails the
+ * test if the host's resolution leaves the workspace. */
+static void assert_resolves_inside(fx *f, const char *rel) {
+    char real_app[PATH_MAX], got[PATH_MAX];
+    assert_non_null(realpath(f->app, real_app));
+    if (realpath(fx_path(f->app, rel), got) == NULL) return; /* dangling or a loop */
+    if (strncmp(got, real_app, strlen(real_app)) != 0)
+        fail_msg("%s resolves to %s, outside %s", rel, got, real_app);
+}
+
+/* The audit's attack: a chain of "c -> ." links makes a lexically shallow
+ * place deep, so "../.." from it would reach the host; and a folder renamed
+ * to a shallower place would carry a "../" link out. Downward-only targets
+ * leave a host reader that follows links inside the workspace, always. */
+static void test_planted_links_for_host_readers(void **state) {
+    fx *f = *state;
+    fx_write_file(f->app, "target.txt", "café ☕ 日本");
+    assert_int_equal(w_mkdir(f, FD_APP, "x"), 0);
+    assert_int_equal(w_symlink(f, ".", FD_APP, "x/c"), 0);
+    assert_int_equal(w_symlink(f, "../../../../../../etc/passwd", FD_APP, "x/c/c/c/c/c/c/l"),
+                     WASI_ENOTCAPABLE);
+    assert_int_equal(w_symlink(f, "c/c/../../../outside/secret", FD_APP, "x/l"), WASI_ENOTCAPABLE);
+    assert_false(host_exists(fx_path(f->app, "x/l")));
+    /* what is allowed stays inside wherever it is moved */
+    assert_int_equal(w_mkdir(f, FD_APP, "a"), 0);
+    assert_int_equal(w_mkdir(f, FD_APP, "a/b"), 0);
+    assert_int_equal(w_symlink(f, "c/c/c", FD_APP, "x/deep"), 0);
+    assert_int_equal(w_symlink(f, "t", FD_APP, "a/b/l"), 0);
+    assert_int_equal(w_rename(f, FD_APP, "a/b", FD_APP, "b"), 0);
+    assert_int_equal(w_rename(f, FD_APP, "x/c", FD_APP, "c"), 0); /* now c -> . at the top */
+    const char *links[] = {"x/deep", "b/l", "c", "c/c/x/deep"};
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+        assert_resolves_inside(f, links[i]);
 }
 
 /* ---- last component and trailing slash rules --------------------- */
@@ -353,6 +398,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_planted_symlinks_path_ops, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_readlink, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_guest_symlinks, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_planted_links_for_host_readers, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_dot_components, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_trailing_slash, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_readonly_denies_writes, fx_setup, fx_teardown),
