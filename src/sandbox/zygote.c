@@ -121,7 +121,7 @@ static int start_process(zyg_zygote *z, char *err, size_t errlen) {
         if (tie) tether_to_parent(parent);
         util_close_fds_except(sv[1]);
         sv[1] = util_detach_stdio(sv[1], true); /* stderr until it serves */
-        prctl(PR_SET_CHILD_SUBREAPER, 1); /* orphaned session processes come to us */
+        prctl(PR_SET_CHILD_SUBREAPER, 1);       /* orphaned session processes come to us */
         int32_t ready = worker_prepare(&w, z->mod, z->snapshot, why, sizeof why) == 0 ? 0 : -1;
         if (ready == 0) preimport(&w, &z->warm);
         if (ipc_send_all(sv[1], &ready, sizeof ready) != 0 || ready != 0) {
