@@ -76,6 +76,7 @@ static _Noreturn void run_child(const lsb_sandbox *sb, lsb_language lang, const 
     char err[EXEC_ERR_MAX] = "";
     worker_instance w;
     util_close_fds_except(out_fd);
+    out_fd = util_detach_stdio(out_fd, false); /* never the host's stdio */
     if (worker_prepare(&w, sandbox_guest(lang), sandbox_snapshot_path(sb, lang), err, sizeof err) !=
         0) {
         chan_send(out_fd, CHAN_FAIL, err, strlen(err));

@@ -10,6 +10,14 @@
  * the configured pre-imports once before serving. It exits when the requester's end of the socket
  * closes, and dies with its parent when the main thread started it; every child it forks is tied
  * to it (tether.h), so nothing it started outlives it.
+ *
+ * Stdio: from the fork on, the zygote's fds 0 and 1 are /dev/null; it keeps
+ * the host's stderr only while it starts (worker_prepare and the operator's
+ * pre-imports, whose messages and output go there), and points fd 2 at
+ * /dev/null too before it serves its first request. So no session process
+ * or run child, all forked from it, ever holds the host's stdin, stdout
+ * (the `mcp` protocol pipe) or stderr; their output travels over their own
+ * channel or control socket.
  */
 #include "sandbox/zygote.h"
 
@@ -112,13 +120,15 @@ static int start_process(zyg_zygote *z, char *err, size_t errlen) {
         char why[512] = "";
         if (tie) tether_to_parent(parent);
         util_close_fds_except(sv[1]);
-        prctl(PR_SET_CHILD_SUBREAPER, 1); /* orphaned session processes come to us */
+        sv[1] = util_detach_stdio(sv[1], true); /* stderr until it serves */
+        prctl(PR_SET_CHILD_SUBREAPER, 1);       /* orphaned session processes come to us */
         int32_t ready = worker_prepare(&w, z->mod, z->snapshot, why, sizeof why) == 0 ? 0 : -1;
         if (ready == 0) preimport(&w, &z->warm);
         if (ipc_send_all(sv[1], &ready, sizeof ready) != 0 || ready != 0) {
             if (ready != 0) fprintf(stderr, "llm-sandbox: zygote: %s\n", why);
             _exit(1);
         }
+        util_detach_stdio(sv[1], false); /* its children inherit /dev/null only */
         zygote_main(&w, sv[1]);
     }
     close(sv[1]);

@@ -1,11 +1,12 @@
 /*
- * fs.c - mkdir -p and the close-all-but loop of forked children (fs.h).
- * Closing uses close_range(2), one system call per range, so a child
- * never inherits a descriptor it was not meant to see.
+ * fs.c - mkdir -p, the close-all-but loop of forked children and their
+ * /dev/null stdio (fs.h). Closing uses close_range(2), one system call per
+ * range, so a child never inherits a descriptor it was not meant to see.
  */
 #include "util/fs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,4 +41,19 @@ int util_mkdir_p(const char *path, mode_t mode, char *err, size_t errlen) {
 void util_close_fds_except(int keep) {
     if (keep > 3) syscall(SYS_close_range, 3U, (unsigned)keep - 1, 0U);
     syscall(SYS_close_range, keep < 3 ? 3U : (unsigned)keep + 1, ~0U, 0U);
+}
+
+/* See fs.h. */
+int util_detach_stdio(int keep, bool keep_stderr) {
+    if (keep >= 0 && keep <= 2) {
+        int moved = fcntl(keep, F_DUPFD, 3);
+        close(keep);
+        keep = moved;
+    }
+    int last = keep_stderr ? 1 : 2;
+    int null_fd = open("/dev/null", O_RDWR);
+    for (int fd = 0; fd <= last; fd++)
+        if (null_fd < 0 || (fd != null_fd && dup2(null_fd, fd) != fd)) close(fd);
+    if (null_fd > last) close(null_fd);
+    return keep;
 }

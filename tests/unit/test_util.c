@@ -1,7 +1,7 @@
 /*
  * test_util.c - the small shared helpers of src/util: the clocks and timed
  * waits, mkdir -p and its messages, the close-all-but loop of forked
- * children, the error helper, and the tree walker's contract (what a
+ * children and their /dev/null stdio, the error helper, and the tree walker's contract (what a
  * visitor sees, entering, stopping, aborting, the depth bound, trees far
  * deeper than PATH_MAX and folders moved mid-walk), the cross-process
  * lock, and the JSON values every document is built from.
@@ -135,6 +135,44 @@ static void test_close_fds_except(void **state) {
     close(a);
     close(b);
     close(c);
+}
+
+/* Whether fd is open on /dev/null for reading and writing. */
+static bool is_dev_null_rw(int fd) {
+    struct stat st, null_st;
+    int fl = fcntl(fd, F_GETFL);
+    return fstat(fd, &st) == 0 && stat("/dev/null", &null_st) == 0 && S_ISCHR(st.st_mode) &&
+           st.st_rdev == null_st.st_rdev && fl >= 0 && (fl & O_ACCMODE) == O_RDWR;
+}
+
+/* A forked child's 0-2 become /dev/null (2 only when asked); a kept
+ * descriptor sitting at 0-2 moves above them and stays usable. */
+static void test_detach_stdio(void **state) {
+    (void)state;
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (dup2(p[1], 1) != 1 || dup2(p[1], 0) != 0) _exit(9);
+        int keep = util_detach_stdio(0, true); /* the pipe's write end sat at 0 */
+        bool ok = keep > 2 && is_dev_null_rw(0) && is_dev_null_rw(1) && !is_dev_null_rw(2);
+        ok = ok && write(keep, "café ☕", strlen("café ☕")) == (ssize_t)strlen("café ☕");
+        ok = ok && util_detach_stdio(keep, false) == keep && is_dev_null_rw(2);
+        ok = ok && write(1, "lost", 4) == 4; /* into /dev/null, not the pipe */
+        close(p[1]);
+        close(keep);
+        _exit(ok ? 0 : 1);
+    }
+    close(p[1]);
+    char buf[64] = "";
+    ssize_t n = read(p[0], buf, sizeof buf - 1), m = read(p[0], buf + (n > 0 ? n : 0), 8);
+    int status = -1;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_int_equal(n, (ssize_t)strlen("café ☕"));
+    assert_int_equal(m, 0);
+    assert_string_equal(buf, "café ☕");
+    close(p[0]);
 }
 
 /* What a visitor saw, in order, as "E:path" / "L:path" / "N:path" lines. */
@@ -459,6 +497,7 @@ int main(void) {
         cmocka_unit_test(test_errf),
         cmocka_unit_test_setup_teardown(test_mkdir_p, setup, teardown),
         cmocka_unit_test(test_close_fds_except),
+        cmocka_unit_test(test_detach_stdio),
         cmocka_unit_test_setup_teardown(test_walk_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_walk_stop_abort, setup, teardown),
         cmocka_unit_test_setup_teardown(test_walk_depth, setup, teardown),
