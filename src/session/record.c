@@ -294,7 +294,14 @@ static int disk_list(void *ctx, char ***ids, size_t *count, char *err, size_t er
             rc = push_id(ids, count, &cap, de->d_name);
     }
     closedir(dir);
-    if (rc != 0) snprintf(err, errlen, "out of memory listing %s", d->root);
+    if (rc != 0) { /* leave nothing for the caller to free: callers skip it on error */
+        for (size_t i = 0; i < *count; i++)
+            free((*ids)[i]);
+        free(*ids);
+        *ids = NULL;
+        *count = 0;
+        snprintf(err, errlen, "out of memory listing %s", d->root);
+    }
     return rc;
 }
 
