@@ -413,6 +413,11 @@ static int t_tools_list(void) {
     return rpc_call("{\"jsonrpc\":\"2.0\",\"id\":41,\"method\":\"tools/list\"}", 41, 0);
 }
 
+/* A request whose method is not a string. */
+static int t_bad_request(void) {
+    return rpc_call("{\"jsonrpc\":\"2.0\",\"id\":42,\"method\":7}", 42, MCP_RPC_INVALID_REQUEST);
+}
+
 /* An unknown method, named in non-ASCII. */
 static int t_unknown_method(void) {
     return rpc_call("{\"jsonrpc\":\"2.0\",\"id\":43,\"method\":\"café/☕\"}", 43,
@@ -437,6 +442,7 @@ static void test_jsonrpc(void **state) {
     assert_non_null(srv.tools);
     assert_non_null(srv.calls);
     static const target ts[] = {{"JSON-RPC tools/list", t_tools_list, false},
+                                {"JSON-RPC invalid request", t_bad_request, false},
                                 {"JSON-RPC unknown method", t_unknown_method, false},
                                 {"JSON-RPC tools/call bad arguments", t_bad_arguments, false}};
     for (size_t i = 0; i < sizeof ts / sizeof ts[0]; i++)
