@@ -50,22 +50,19 @@ typedef struct target {
     bool strict; /* a refused allocation must make the call fail */
 } target;
 
-static size_t cur_k;   /* the refused allocation, for failure messages */
-static size_t corrupt; /* documents jansson's json_dumps returned damaged */
+static size_t cur_k; /* the refused allocation, for failure messages */
 
-/* Parse text a target returned; NULL (counted in corrupt) when it is not
- * JSON: jansson 2.14's dump ignores a failed append of an object key, so
- * json_dumps can return text without that key instead of NULL. */
+/* Parse the text a target returned, which must be whole JSON: jansson
+ * 2.14's json_dumps ignores a failed append of an object key and returned
+ * text without it, until util_json_dumps replaced it. */
 static json_t *parse_out(const char *text) {
     json_t *v = json_loads(text, 0, NULL);
-    if (v == NULL) corrupt++;
+    if (v == NULL) fail_msg("allocation %zu refused: a damaged document: %s", cur_k, text);
     return v;
 }
 
 /* Fail each allocation of t, alone and from there on; returns N. */
 static size_t drive(const target *t) {
-    corrupt = 0;
-    size_t silent = 0;
     fault_alloc_count();
     int rc = t->call();
     size_t n = fault_alloc_stop();
@@ -79,12 +76,12 @@ static size_t drive(const target *t) {
                 fault_alloc_fail_nth(k);
             rc = t->call();
             fault_alloc_stop();
-            if (t->strict && fault_alloc_failed() > 0 && rc != T_FAILED) silent++;
+            if (t->strict && fault_alloc_failed() > 0 && rc != T_FAILED)
+                fail_msg("%s: allocation %zu refused (%s), yet the call succeeded", t->name, k,
+                         from ? "and later" : "alone");
         }
     }
-    printf("[ FAULTS   ] %s: %zu allocation sites, each refused alone and onwards; "
-           "%zu damaged dumps, %zu successes despite a refusal\n",
-           t->name, n, corrupt, silent);
+    printf("[ FAULTS   ] %s: %zu allocation sites, each refused alone and onwards\n", t->name, n);
     return n;
 }
 
@@ -289,7 +286,10 @@ static int t_storage(void) {
 
 static void test_records(void **state) {
     (void)state;
-    target t = {"session record encode+decode", t_record, true};
+    /* Not strict: json_unpack records the keys it read in a side table for
+     * its '!' check, ignoring a failed insert; the record still decodes
+     * whole, which t_record checks field by field. */
+    target t = {"session record encode+decode", t_record, false};
     assert_true(drive(&t) >= 5);
     char tmpl[] = "/tmp/lsb-faults-XXXXXX";
     assert_non_null(mkdtemp(tmpl));
@@ -360,9 +360,8 @@ static const mcp_tool_binding stub_runs[] = {
 };
 
 /* True when m has a JSON-RPC response's shape: id, and a result or an
- * error with an integer code and a message. jansson 2.14's dump drops an
- * object key (and what follows it in a full buffer) when an append fails,
- * so under injection a sent answer can lose parts (see parse_out). */
+ * error with an integer code and a message (a failed json_object_set_new
+ * once left fields out; a failed dump once dropped keys). */
 static bool rpc_whole(json_t *m) {
     json_t *e = json_object_get(m, "error");
     return json_object_get(m, "id") != NULL &&
@@ -388,7 +387,7 @@ static int rpc_call(const char *text, json_int_t want_id, int want_code) {
         fail_msg("allocation %zu refused: no answer to %s", cur_k, text);
     int rc = T_FAILED;
     if (c.final == NULL || !rpc_whole(c.final)) {
-        corrupt++; /* sent, but damaged by the dump */
+        fail_msg("allocation %zu refused: %s was answered with a damaged message", cur_k, text);
     } else {
         json_t *id = json_object_get(c.final, "id"), *e = json_object_get(c.final, "error");
         int code = (int)json_integer_value(json_object_get(e, "code"));
