@@ -117,6 +117,12 @@ $(BUILD)/tests/%: tests/unit/%.c $(FRONT_LIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
 
+# The allocation fault injector wraps the allocator of everything linked
+# statically (tests/unit/fault_alloc.h).
+$(BUILD)/tests/test_faults: tests/unit/test_faults.c tests/unit/fault_alloc.c $(FRONT_LIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -lcmocka \
+	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup -o $@
 
 unit: $(UNIT_BIN)
 	@bash tests/run-unit.sh $(UNIT_BIN)

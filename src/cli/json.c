@@ -30,7 +30,7 @@ int cli_json_print_text(char *text, int status, FILE *out, FILE *err) {
 
 /* See json.h. */
 int cli_json_print(json_t *obj, int status, FILE *out, FILE *err) {
-    char *text = obj ? json_dumps(obj, UTIL_JSON_FLAGS) : NULL;
+    char *text = obj ? util_json_dumps(obj, UTIL_JSON_FLAGS) : NULL;
     json_decref(obj);
     return cli_json_print_text(text, status, out, err);
 }

@@ -15,6 +15,7 @@
 
 #include "mcp/log.h"
 #include "mcp/tools.h"
+#include "util/json.h"
 
 /* The hex SHA-256 of len bytes at data into hex (65 bytes). */
 static void sha256_hex(const char *data, size_t len, char hex[65]) {
@@ -68,7 +69,7 @@ static json_t *audit_line(const mcp_server *srv, const mcp_call *call, const jso
     char ts[40], hash[65] = "";
     mcp_log_timestamp(ts, sizeof ts);
     json_t *code = json_object_get(call->args, "code");
-    char *args_text = json_dumps(call->args, JSON_COMPACT);
+    char *args_text = util_json_dumps(call->args, JSON_COMPACT);
     size_t args_bytes = args_text ? strlen(args_text) : 0;
     free(args_text);
     if (json_is_string(code)) sha256_hex(json_string_value(code), json_string_length(code), hash);
@@ -98,7 +99,7 @@ void mcp_audit_call(mcp_server *srv, const mcp_call *call, const json_t *result,
     const char *outcome = call->outcome[0] ? call->outcome : (is_error ? "error" : "success");
     json_t *line = audit_line(srv, call, result, outcome, is_error, duration_ms);
     bool built = line != NULL;
-    char *text = built ? json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+    char *text = built ? util_json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
     json_decref(line);
     if (text != NULL)
         mcp_log_line(srv->audit, text);

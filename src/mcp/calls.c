@@ -88,9 +88,10 @@ static void finish(mcp_server *srv, mcp_call *call, json_t *result, double start
     mcp_metrics_tool_done(call->tool->name, ms, json_is_true(json_object_get(result, "isError")));
     if (atomic_load(&call->protocol_cancelled)) {
         json_decref(result);
-        result = NULL;
+        mcp_request_drop(call->req);
+    } else {
+        mcp_request_answer(call->req, result);
     }
-    mcp_request_answer(call->req, result);
     call->req = NULL;
     mcp_call_free(call);
 }

@@ -44,6 +44,7 @@
 #include "mcp/ratelimit.h"
 #include "mcp/tools_impl.h"
 #include "util/clock.h"
+#include "util/json.h"
 
 #define HTTP_PATH_MCP     "/mcp"
 #define HTTP_PATH_METRICS "/metrics"
@@ -360,7 +361,7 @@ static void auth_failed(http_server *h, const char *addr) {
         json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "time", ts, "event", "auth_blocked", "client",
                   addr, "failures", (json_int_t)LSB_MCP_AUTH_FAILS_MAX, "window_s",
                   (json_int_t)LSB_MCP_AUTH_FAIL_WINDOW_S, "blocked_s", (json_int_t)blocked);
-    char *text = line ? json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+    char *text = line ? util_json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
     json_decref(line);
     mcp_log_line(h->srv->audit, text ? text : "{\"event\":\"auth_blocked\"}");
     free(text);

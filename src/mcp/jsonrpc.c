@@ -12,8 +12,11 @@
  */
 #include "mcp/jsonrpc.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "util/json.h"
 
 /* See jsonrpc.h. */
 int mcp_rpc_parse(const char *text, size_t len, json_t **out, char *err, size_t errlen) {
@@ -73,9 +76,9 @@ void mcp_rpc_classify(json_t *value, mcp_rpc_msg *out) {
 /* The envelope {"jsonrpc":"2.0","id":id}, id copied (JSON null for NULL). */
 static json_t *envelope(json_t *id) {
     json_t *m = json_object();
-    if (m == NULL) return NULL;
-    json_object_set_new(m, "jsonrpc", json_string("2.0"));
-    json_object_set_new(m, "id", id != NULL ? json_deep_copy(id) : json_null());
+    if (m == NULL || json_object_set_new(m, "jsonrpc", json_string("2.0")) != 0 ||
+        json_object_set_new(m, "id", id != NULL ? json_deep_copy(id) : json_null()) != 0)
+        return json_decref(m), NULL; /* out of memory: never a message without a field */
     return m;
 }
 
@@ -87,7 +90,7 @@ json_t *mcp_rpc_result(json_t *id, json_t *result) {
         json_decref(result);
         return NULL;
     }
-    json_object_set_new(m, "result", result);
+    if (json_object_set_new(m, "result", result) != 0) return json_decref(m), NULL;
     return m;
 }
 
@@ -100,10 +103,10 @@ json_t *mcp_rpc_error(json_t *id, int code, const char *message, json_t *data) {
         json_decref(data);
         return NULL;
     }
-    json_object_set_new(e, "code", json_integer(code));
-    json_object_set_new(e, "message", json_string(message));
-    if (data != NULL) json_object_set_new(e, "data", data);
-    json_object_set_new(m, "error", e);
+    bool ok = json_object_set_new(e, "code", json_integer(code)) == 0 &&
+              json_object_set_new(e, "message", json_string(message)) == 0;
+    if (data != NULL && json_object_set_new(e, "data", data) != 0) ok = false;
+    if (json_object_set_new(m, "error", e) != 0 || !ok) return json_decref(m), NULL;
     return m;
 }
 
@@ -114,15 +117,15 @@ json_t *mcp_rpc_notification(const char *method, json_t *params) {
         json_decref(params);
         return NULL;
     }
-    json_object_set_new(m, "jsonrpc", json_string("2.0"));
-    json_object_set_new(m, "method", json_string(method));
-    if (params != NULL) json_object_set_new(m, "params", params);
-    return m;
+    bool ok = json_object_set_new(m, "jsonrpc", json_string("2.0")) == 0 &&
+              json_object_set_new(m, "method", json_string(method)) == 0;
+    if (params != NULL && json_object_set_new(m, "params", params) != 0) ok = false;
+    return ok ? m : (json_decref(m), NULL);
 }
 
 /* See jsonrpc.h. */
 char *mcp_rpc_dump(const json_t *value, size_t *len) {
-    char *text = json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
+    char *text = util_json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
     if (text != NULL && len != NULL) *len = strlen(text);
     return text;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/json.h"
 #include "util/utf8.h"
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -60,7 +61,7 @@ void mcp_log_event(mcp_log_level level, const char *event, json_t *fields) {
     }
     if (json_is_object(fields)) json_object_update(line, fields);
     json_decref(fields);
-    char *text = json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII);
+    char *text = util_json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref(line);
     if (text != NULL) mcp_log_line(stderr, text);
     free(text);

@@ -145,9 +145,16 @@ static void request_free(mcp_request *req) {
 }
 
 /* See request.h. */
+void mcp_request_drop(mcp_request *req) {
+    mcp_exchange *x = req->x;
+    request_free(req);
+    exchange_put(x, NULL, MCP_SEND_RESULT, false);
+}
+
+/* See request.h. A NULL result (out of memory) is an answer lost: the
+ * preformatted internal error goes out instead of nothing. */
 void mcp_request_answer(mcp_request *req, json_t *result) {
     json_t *response = NULL;
-    bool expected = result != NULL;
     if (result != NULL) {
         if (req->modern && json_is_object(result))
             json_object_set_new(result, "resultType", json_string("complete"));
@@ -155,7 +162,7 @@ void mcp_request_answer(mcp_request *req, json_t *result) {
     }
     mcp_exchange *x = req->x;
     request_free(req);
-    exchange_put(x, response, MCP_SEND_RESULT, expected);
+    exchange_put(x, response, MCP_SEND_RESULT, true);
 }
 
 /* See request.h. */

@@ -73,8 +73,12 @@ void mcp_request_reply(mcp_exchange *x, json_t *response, mcp_send_kind kind);
 mcp_request *mcp_request_new(mcp_server *srv, mcp_peer *peer, mcp_exchange *x, json_t *id);
 
 /* Answer req with a result (stolen; resultType added for modern
- * requests) or, when result is NULL, with no response. Frees req. */
+ * requests); a NULL result (out of memory) sends an internal error.
+ * Frees req. */
 void mcp_request_answer(mcp_request *req, json_t *result);
+
+/* End req with no response (the client cancelled it). Frees req. */
+void mcp_request_drop(mcp_request *req);
 
 /* Answer req with a JSON-RPC error (data stolen). Frees req. */
 void mcp_request_fail(mcp_request *req, int code, const char *message, json_t *data);

@@ -367,7 +367,7 @@ char *lsb_result_to_json(const lsb_result *result) {
     char *text = NULL;
     if (o && result_set_run(o, result) && result_set_outcome(o, result) &&
         result_set_seed(o, result))
-        text = json_dumps(o, UTIL_JSON_FLAGS);
+        text = util_json_dumps(o, UTIL_JSON_FLAGS);
     json_decref(o);
     return text;
 }

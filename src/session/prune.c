@@ -214,7 +214,7 @@ char *lsb_prune_report_to_json(const lsb_prune_report *r) {
                           util_json_uint(r->reclaimed_bytes), "dry_run", (int)r->dry_run, "summary",
                           summary, "sessions", util_json_uint(r->deleted_count), "bytes",
                           util_json_uint(r->bytes));
-    char *text = o ? json_dumps(o, UTIL_JSON_FLAGS | JSON_PRESERVE_ORDER) : NULL;
+    char *text = o ? util_json_dumps(o, UTIL_JSON_FLAGS | JSON_PRESERVE_ORDER) : NULL;
     json_decref(o);
     return text;
 }

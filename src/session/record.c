@@ -107,7 +107,7 @@ char *lsb_session_info_to_json(const lsb_session_info *i) {
         util_json_uint(i->execution_count), "auto_persist_globals", (int)i->auto_persist_globals,
         "live", (int)i->live, "workspace_bytes", util_json_uint(i->workspace_bytes),
         "workspace_files", util_json_uint(i->workspace_files), "limits", record_limits(&i->policy));
-    char *text = o ? json_dumps(o, UTIL_JSON_FLAGS) : NULL;
+    char *text = o ? util_json_dumps(o, UTIL_JSON_FLAGS) : NULL;
     json_decref(o);
     return text;
 }
@@ -123,7 +123,7 @@ char *sess_record_encode(const lsb_session_info *info) {
                         (json_int_t)info->execution_count, "auto_persist_globals",
                         info->auto_persist_globals, "policy", policy)
             : NULL;
-    char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+    char *text = root ? util_json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
     json_decref(root);
     return text;
 }
@@ -294,7 +294,14 @@ static int disk_list(void *ctx, char ***ids, size_t *count, char *err, size_t er
             rc = push_id(ids, count, &cap, de->d_name);
     }
     closedir(dir);
-    if (rc != 0) snprintf(err, errlen, "out of memory listing %s", d->root);
+    if (rc != 0) { /* leave nothing for the caller to free: callers skip it on error */
+        for (size_t i = 0; i < *count; i++)
+            free((*ids)[i]);
+        free(*ids);
+        *ids = NULL;
+        *count = 0;
+        snprintf(err, errlen, "out of memory listing %s", d->root);
+    }
     return rc;
 }
 

@@ -35,4 +35,10 @@ json_t *util_json_uint(uint64_t v);
  * 10^15 and more as they are. NULL when out of memory. */
 json_t *util_json_fixed(double v, int decimals);
 
+/* v as text (malloc'd), as json_dumps with flags, or NULL when out of
+ * memory. Unlike json_dumps it never returns a damaged document: jansson
+ * 2.14 ignores a failed append of an object key, and json_dumps then
+ * returns the text without it. */
+char *util_json_dumps(const json_t *v, size_t flags);
+
 #endif
