@@ -24,6 +24,8 @@
 
 #include <cmocka.h>
 
+#include "test_deep_tree.h"
+
 #include "llmsandbox.h"
 #include "util/clock.h"
 #include "util/err.h"
@@ -230,25 +232,6 @@ static void test_walk_depth(void **state) {
     assert_string_equal(s.log, "E:x:0\nN:x:0\n");
 }
 
-/* Build `levels` nested folders named `name` under dir with mkdirat (so
- * the whole path may be far longer than PATH_MAX) and a file "bottom" at
- * the bottom. Cannot fail (asserts). */
-static void deep_chain(const char *dir, int levels, const char *name) {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    assert_true(fd >= 0);
-    for (int i = 0; i < levels; i++) {
-        assert_int_equal(mkdirat(fd, name, 0700), 0);
-        int sub = openat(fd, name, O_RDONLY | O_DIRECTORY);
-        assert_true(sub >= 0);
-        close(fd);
-        fd = sub;
-    }
-    int f = openat(fd, "bottom", O_WRONLY | O_CREAT, 0600);
-    assert_true(f >= 0);
-    close(f);
-    close(fd);
-}
-
 /* The number of open descriptors of this process. */
 static int open_fds(void) {
     int n = 0;
@@ -292,7 +275,7 @@ static int deep_visit(void *ctx, const util_walk_entry *e) {
  * tree removable from the visitor. */
 static void test_walk_deep_tree(void **state) {
     const char *name = "dddddddddd";
-    deep_chain(*state, 2000, name);
+    deep_chain(*state, 2000, name, 0);
     deep_seen s = {.removed_all = true};
     int before = open_fds();
     int dir = open(*state, O_RDONLY | O_DIRECTORY);
@@ -301,7 +284,7 @@ static void test_walk_deep_tree(void **state) {
     assert_int_equal(s.max_depth, 2000);
     assert_int_equal(s.leaves, 2000);
     assert_int_equal(s.bottom_path_len,
-                     strlen("app") + 2000 * (strlen(name) + 1) + strlen("/bottom"));
+                     strlen("app") + 2000 * (strlen(name) + 1) + strlen("/bottom.bin"));
     assert_true(s.bottom_path_len > 5 * PATH_MAX);
     assert_true(s.fds_at_bottom - before <= 40); /* a window, not one per level */
     assert_true(s.removed_all);
@@ -333,7 +316,7 @@ static int move_visit(void *ctx, const util_walk_entry *e) {
 }
 
 static void test_walk_moved_folder(void **state) {
-    deep_chain(*state, 100, "d");
+    deep_chain(*state, 100, "d", 0);
     mover m = {.top = *state};
     int dir = open(*state, O_RDONLY | O_DIRECTORY);
     assert_int_equal(util_walk(dir, "", INT_MAX, false, move_visit, &m), UTIL_WALK_LOST);

@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "test_deep_tree.h"
+
 #include "sandbox/workspace.h"
 
 #define SCAN_MAX 1000
@@ -181,26 +183,6 @@ static void test_scan_depth_bound(void **state) {
     assert_int_equal(l.incomplete, 1);
     assert_int_equal(l.count, 1);
     ws_listing_free(&l);
-}
-
-/* Build `levels` nested folders named `name` under dir with mkdirat (the
- * whole path may be far beyond PATH_MAX) and a file of `bytes` bytes at
- * the bottom. Cannot fail (asserts). */
-static void deep_chain(const char *dir, int levels, const char *name, size_t bytes) {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    assert_true(fd >= 0);
-    for (int i = 0; i < levels; i++) {
-        assert_int_equal(mkdirat(fd, name, 0700), 0);
-        int sub = openat(fd, name, O_RDONLY | O_DIRECTORY);
-        assert_true(sub >= 0);
-        close(fd);
-        fd = sub;
-    }
-    int f = openat(fd, "bottom.bin", O_WRONLY | O_CREAT, 0600);
-    assert_true(f >= 0);
-    assert_int_equal(ftruncate(f, (off_t)bytes), 0);
-    close(f);
-    close(fd);
 }
 
 /* Removal goes to any depth: 70 levels (deeper than the listing's bound)
