@@ -287,16 +287,22 @@ static const char *check_origin(http_server *h, struct MHD_Connection *c) {
     return "Forbidden: this Origin is not allowed (add it with --allowed-origin)";
 }
 
+/* The SHA-256 of the string text into digest: the configured token's at
+ * start-up and each presented one's, so they compare in constant time. */
+static void token_sha256(const char *text, uint8_t digest[SHA256_DIGEST_SIZE]) {
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, strlen(text), (const uint8_t *)text);
+    sha256_digest(&ctx, SHA256_DIGEST_SIZE, digest);
+}
+
 /* Bearer-token check in constant time (SHA-256 of both, then memeql_sec). */
 static bool check_token(http_server *h, struct MHD_Connection *c) {
     if (h->srv->opt.auth_token[0] == '\0') return true;
     const char *auth = header(c, "Authorization");
     if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0) return false;
-    struct sha256_ctx ctx;
     uint8_t digest[SHA256_DIGEST_SIZE];
-    sha256_init(&ctx);
-    sha256_update(&ctx, strlen(auth + 7), (const uint8_t *)auth + 7);
-    sha256_digest(&ctx, sizeof digest, digest);
+    token_sha256(auth + 7, digest);
     return memeql_sec(digest, h->token_digest, sizeof digest) != 0;
 }
 
@@ -911,10 +917,7 @@ int mcp_http_serve(mcp_server *srv) {
                                     &srv->http_sessions);
     h.rate = mcp_rate_new(srv->opt.rate_per_min, srv->opt.rate_burst);
     h.conns = mcp_conns_new(srv->opt.idle_timeout_s);
-    struct sha256_ctx ctx;
-    sha256_init(&ctx);
-    sha256_update(&ctx, strlen(srv->opt.auth_token), (const uint8_t *)srv->opt.auth_token);
-    sha256_digest(&ctx, sizeof h.token_digest, h.token_digest);
+    token_sha256(srv->opt.auth_token, h.token_digest);
     if (!h.loopback && srv->opt.auth_token[0] == '\0')
         mcp_logf(MCP_LOG_WARNING, "security",
                  "listening on %s, which is not loopback, without --auth-token: anyone who can "
