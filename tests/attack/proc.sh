@@ -170,7 +170,7 @@ exec 3>&-
 
 # tty CMD...: run CMD under a pseudo-terminal; stdout+stderr bytes in TTY_OUT
 tty() {
-  TTY_OUT=$(script -qec "$(printf '%q ' "$@")" /dev/null 2>/dev/null | od -An -c | tr -d '\n' |
+  TTY_OUT=$(SHELL=/bin/bash script -qec "$(printf '%q ' "$@")" /dev/null 2>/dev/null | od -An -c | tr -d '\n' |
     tr -s ' ')
 }
 EVIL='import sys
