@@ -260,6 +260,9 @@ typedef struct lsb_session_info {
     uint64_t workspace_bytes; /* regular files and symlinks in the workspace */
     uint64_t workspace_files;
     lsb_policy policy; /* the stored limits; no pointers are set */
+    bool damaged;      /* the record cannot be read or decoded: then only id, live, pid,
+                          last_used_at (when its files last changed on disk) and the
+                          workspace usage are known */
 } lsb_session_info;
 
 /* One entry of lsb_session_file_list. */
@@ -286,7 +289,8 @@ typedef struct lsb_prune_report {
     uint64_t bytes;          /* bytes freed; with dry_run, that would be freed */
     lsb_prune_item *deleted; /* deleted (dry_run: that would be deleted) */
     size_t deleted_count;
-    lsb_prune_item *skipped; /* never deleted: a damaged or missing record, or live */
+    lsb_prune_item *skipped; /* not deleted: a missing record, a damaged one not old
+                                enough yet, live or in use */
     size_t skipped_count;
     lsb_prune_item *errors; /* old enough, but deleting failed */
     size_t error_count;
@@ -321,7 +325,8 @@ lsb_status lsb_session_execute(lsb_sandbox *sandbox, const char *id, const char 
 
 /* Fill *out with session id's record and live state. LSB_ERR_NO_SESSION
  * for an unknown id, LSB_ERR_STORAGE when its record cannot be read or
- * decoded; err says which. */
+ * decoded; err says which, and *out then holds what is known without it
+ * (out->damaged is set; see lsb_session_info). */
 lsb_status lsb_session_info_get(lsb_sandbox *sandbox, const char *id, lsb_session_info *out,
                                 char *err, size_t errlen);
 
@@ -338,14 +343,15 @@ void lsb_session_ids_free(char **ids, size_t count); /* NULL is ignored */
  * millisecond), execution_count, auto_persist_globals, live,
  * workspace_bytes, workspace_files, limits: {fuel, memory_bytes,
  * timeout_ms, stdout_max, stderr_max, quota_bytes, quota_files}}, as
- * `llm-sandbox session info --json` prints it. NULL when out of memory.
+ * `llm-sandbox session info --json` prints it; a damaged session has
+ * language and limits null, and "damaged": true. NULL when out of memory.
  */
 char *lsb_session_info_to_json(const lsb_session_info *info);
 
 /* Every stored session (sorted by id); free with free(). A session whose
- * record is damaged is left out (destroy or prune still remove it).
- * LSB_ERR_STORAGE (the adapter cannot list) or LSB_ERR_SYSTEM (out of
- * memory) with err. */
+ * record is damaged is listed too, with damaged set (see
+ * lsb_session_info). LSB_ERR_STORAGE (the adapter cannot list) or
+ * LSB_ERR_SYSTEM (out of memory) with err. */
 lsb_status lsb_session_list(lsb_sandbox *sandbox, lsb_session_info **out, size_t *count, char *err,
                             size_t errlen);
 
@@ -372,11 +378,15 @@ size_t lsb_sandbox_evict_idle(lsb_sandbox *sandbox);
 
 /*
  * Destroy sessions last used more than older_than_s seconds ago; with
- * dry_run only list them. Skipped, whatever their age, and never deleted:
- * a session whose record is damaged, and a folder under the sessions root
- * named like a session id that has no record (a legacy workspace, which
- * lsb_session_create adopts). Skipped too: an old session live in this
- * sandbox. A session whose deletion fails is in errors, with the reason.
+ * dry_run only list them. A session whose record is not a valid record is
+ * as old as its files on disk (lsb_session_info.damaged): deleted once
+ * that is older than the cutoff, and skipped (with the reason) until then.
+ * One whose record a caller's storage adapter cannot get (which may pass)
+ * is in errors and kept. Skipped whatever its age, and never
+ * deleted: a folder under the sessions root named like a session id that
+ * has no record (a legacy workspace, which lsb_session_create adopts).
+ * Skipped too: an old session live in this sandbox, or in use by another
+ * process. A session whose deletion fails is in errors, with the reason.
  * LSB_ERR_STORAGE when the sessions cannot be listed, LSB_ERR_SYSTEM when
  * out of memory; *report is then empty. Free it with lsb_prune_report_free.
  */

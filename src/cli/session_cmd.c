@@ -306,7 +306,8 @@ static int cli_sess_list(cli_sess_ctx *c) {
         for (size_t i = 0; i < n; i++) {
             cli_sess_format_time(all[i].last_used_at, used, sizeof used);
             printf("%-*s  %-10s  %10llu  %-23s  %llu\n", CLI_SESS_ID_COLUMN, all[i].id,
-                   lsb_language_name(all[i].language), (unsigned long long)all[i].execution_count,
+                   all[i].damaged ? "(damaged)" : lsb_language_name(all[i].language),
+                   (unsigned long long)all[i].execution_count,
                    used, (unsigned long long)all[i].workspace_bytes);
         }
     }
@@ -805,13 +806,16 @@ static const char *const cli_sess_help_texts[CLI_SESSION_COUNT] = {
                             "Deletes the session: its workspace and its record.\n",
     [CLI_SESSION_LIST] = "list [--json]\n\n"
                          "One line per session: id, language, executions, last use, bytes.\n"
+                         "A session whose record is damaged shows \"(damaged)\" as its language\n"
+                         "(in --json: \"damaged\": true) and when its files last changed.\n"
                          "--json: {\"ok\", \"command\", \"sessions\": [{...as info...}]}.\n",
     [CLI_SESSION_PRUNE] =
         "prune --older-than DURATION [--dry-run] [--json]\n\n"
         "Destroys every session last used DURATION ago or earlier and prints a summary:\n"
         "\"Pruned N sessions (S skipped, E errors), reclaimed X\" (\"Would prune\" with\n"
-        "--dry-run). Never deleted, whatever their age (skipped): a session whose record\n"
-        "is damaged, and a folder in the sessions root without a record (adopt it with\n"
+        "--dry-run). A session whose record is damaged is as old as its files: skipped\n"
+        "until they are older than DURATION, then deleted. Never deleted, whatever its\n"
+        "age (skipped): a folder in the sessions root without a record (adopt it with\n"
         "'create --id ID --custom-id'). A session that cannot be deleted is an error.\n"
         "  --older-than DURATION  a whole number with a unit s, m, h or d (30s, 15m, 2h,\n"
         "                         7d); a bare number is seconds; 0 means every session\n"

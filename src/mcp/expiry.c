@@ -63,14 +63,15 @@ static void remember(mcp_expiry *e, const char *id, const char *owner) {
 }
 
 /* Destroy one session if it has been idle longer than the TTL, or was
- * released. */
+ * released. A session whose record is damaged is idle since its files
+ * last changed on disk (lsb_session_info.damaged), so it expires too. */
 static void expire_one(mcp_expiry *e, const char *id) {
     mcp_server *srv = e->srv;
     lsb_session_info info;
     char err[EXPIRY_ERR_MAX], owner[MCP_OWNER_LEN + 1];
-    if (mcp_calls_session_busy(srv->calls, id) ||
-        lsb_session_info_get(srv->sandbox, id, &info, err, sizeof err) != LSB_OK)
-        return;
+    if (mcp_calls_session_busy(srv->calls, id)) return;
+    lsb_status st = lsb_session_info_get(srv->sandbox, id, &info, err, sizeof err);
+    if (st != LSB_OK && !(st == LSB_ERR_STORAGE && info.damaged)) return;
     bool has_owner = mcp_owner_read(srv->owners_dir, id, owner) == 0;
     bool released = has_owner && strcmp(owner, MCP_OWNER_RELEASED) == 0;
     double idle = (double)time(NULL) - info.last_used_at;

@@ -9,8 +9,9 @@
  * code: executions are in exec.c and installs in install.c.
  *
  * A session whose record is damaged (unreadable or not a valid record) is
- * left out of lists and refused by every call but destroy, which removes
- * it like any other (prune skips it).
+ * listed, flagged, with what is known without its record; info describes
+ * it the same way but fails, and destroy removes it like any other (prune
+ * goes by its age on disk). Every other call refuses it.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -93,11 +94,12 @@ lsb_status lsb_session_info_get(lsb_sandbox *sb, const char *id, lsb_session_inf
                                 size_t errlen) {
     sess_table *t = sandbox_sessions(sb);
     lsb_status st;
-    sess_entry *e = sess_table_acquire(t, id, out, &st, err, errlen);
+    sess_damage damage;
+    sess_entry *e = sess_table_acquire_any(t, id, out, &damage, &st, err, errlen);
     if (e == NULL) return st;
     sess_table_measure(t, id, out);
     sess_table_release(t, e);
-    return LSB_OK;
+    return damage == SESS_INTACT ? LSB_OK : LSB_ERR_STORAGE;
 }
 
 /* Order infos by id. */
@@ -129,7 +131,8 @@ lsb_status lsb_session_list(lsb_sandbox *sb, lsb_session_info **out, size_t *cou
     lsb_session_info *v = calloc(n ? n : 1, sizeof *v);
     for (size_t i = 0; v != NULL && i < n; i++) {
         char why[256];
-        if (lsb_session_info_get(sb, ids[i], &v[kept], why, sizeof why) == LSB_OK) kept++;
+        lsb_status st = lsb_session_info_get(sb, ids[i], &v[kept], why, sizeof why);
+        if (st == LSB_OK || (st == LSB_ERR_STORAGE && v[kept].damaged)) kept++;
     }
     lsb_session_ids_free(ids, n);
     if (v == NULL) {
@@ -147,12 +150,12 @@ lsb_status lsb_session_destroy(lsb_sandbox *sb, const char *id, char *err, size_
     sess_table *t = sandbox_sessions(sb);
     lsb_session_info info;
     lsb_status st;
-    bool damaged;
-    sess_entry *e = sess_table_acquire_any(t, id, &info, &damaged, &st, err, errlen);
+    sess_damage damage;
+    sess_entry *e = sess_table_acquire_any(t, id, &info, &damage, &st, err, errlen);
     if (e == NULL) return st;
     /* a run of another process finishes first (a damaged record has no
      * timeout of its own: the default one) */
-    uint32_t wait_ms = damaged ? LSB_DEFAULT_TIMEOUT_MS : info.policy.timeout_ms;
+    uint32_t wait_ms = info.damaged ? LSB_DEFAULT_TIMEOUT_MS : info.policy.timeout_ms;
     st = sess_table_lock_workspace(t, e, NULL, util_now_ms() + wait_ms, NULL, NULL, err, errlen);
     if (st == LSB_OK) st = sess_table_remove(t, e, err, errlen);
     sess_table_release(t, e);

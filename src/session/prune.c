@@ -3,14 +3,16 @@
  * _summary, _to_json), the counterpart of the original's prune_sessions
  * and PruneResult.
  *
- * Unlike the original, nothing is deleted on a guess: a session whose
- * record is damaged, and a folder under the root that looks like a session
- * but has no record, are skipped whatever their age (the original also
- * skipped those, but turned other decoding failures into errors); an old
- * session live in this sandbox is skipped too, and so is one whose
- * workspace another process is using (its cross-process lock is held). A
- * session is checked and removed under its own locks, so no run can start
- * in between.
+ * A session whose record is damaged is as old as its files on disk
+ * (sess_table_disk_age): skipped, with the reason, while that is younger
+ * than the cutoff, then deleted like any other, so a corrupt record never
+ * keeps a workspace forever (the original skipped it whatever its age).
+ * One whose record a caller's adapter cannot get is an error, kept for a
+ * later try. A folder under the root that looks like a session but has no
+ * record is skipped whatever its age; an old session live in this sandbox
+ * is skipped too, and so is one whose workspace another process is using
+ * (its cross-process lock is held). A session is checked and removed under
+ * its own locks, so no run can start in between.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -48,11 +50,15 @@ static int prune_one(sess_table *t, const char *id, double cutoff, lsb_prune_rep
     char why[512] = "";
     lsb_session_info info;
     lsb_status st;
-    bool damaged;
-    sess_entry *e = sess_table_acquire_any(t, id, &info, &damaged, &st, why, sizeof why);
+    sess_damage damage;
+    sess_entry *e = sess_table_acquire_any(t, id, &info, &damage, &st, why, sizeof why);
     if (e == NULL) return st == LSB_ERR_SYSTEM ? -1 : 0; /* gone since it was listed */
     int rc = 0;
-    if (damaged) {
+    if (damage == SESS_UNREADABLE) {
+        rc = push_item(&r->errors, &r->error_count, id, why);
+    } else if (damage == SESS_CORRUPT && info.last_used_at >= cutoff) {
+        size_t at = strlen(why);
+        snprintf(why + at, sizeof why - at, "; it goes once its files are older than the cutoff");
         rc = push_item(&r->skipped, &r->skipped_count, id, why);
     } else if (info.last_used_at >= cutoff) {
         rc = 0;

@@ -97,16 +97,21 @@ static json_t *record_limits(const lsb_policy *p) {
                      util_json_uint(p->quota_bytes), "quota_files", util_json_uint(p->quota_files));
 }
 
-/* See llmsandbox.h. */
+/* See llmsandbox.h. A damaged session has no language or limits (null)
+ * and one more key, "damaged": true. */
 char *lsb_session_info_to_json(const lsb_session_info *i) {
     json_t *o = json_pack(
-        "{s:o, s:s, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o}", "id", util_json_str(i->id),
-        "language", lsb_language_name(i->language), "created_at",
+        "{s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o}", "id", util_json_str(i->id),
+        "language", util_json_str(i->damaged ? NULL : lsb_language_name(i->language)),
+        "created_at",
         util_json_fixed(i->created_at, RECORD_TIME_DECIMALS), "last_used_at",
         util_json_fixed(i->last_used_at, RECORD_TIME_DECIMALS), "execution_count",
         util_json_uint(i->execution_count), "auto_persist_globals", (int)i->auto_persist_globals,
         "live", (int)i->live, "workspace_bytes", util_json_uint(i->workspace_bytes),
-        "workspace_files", util_json_uint(i->workspace_files), "limits", record_limits(&i->policy));
+        "workspace_files", util_json_uint(i->workspace_files), "limits",
+        i->damaged ? json_null() : record_limits(&i->policy));
+    if (o != NULL && i->damaged && json_object_set_new(o, "damaged", json_true()) != 0)
+        json_decref(o), o = NULL;
     char *text = o ? util_json_dumps(o, UTIL_JSON_FLAGS) : NULL;
     json_decref(o);
     return text;

@@ -218,9 +218,12 @@ void sess_table_release(sess_table *t, sess_entry *e) {
     }
 }
 
-/* Load and decode the record of id; LSB_OK, NO_SESSION or STORAGE. */
-static lsb_status load(sess_table *t, const char *id, lsb_session_info *info, char *err,
-                       size_t errlen) {
+/* Load and decode the record of id; LSB_OK, NO_SESSION or STORAGE (then
+ * *damage, unless NULL, says how). A record the disk adapter cannot read
+ * counts as corrupt: its age on disk is its last save (sess_table_disk_age),
+ * which a caller's adapter does not promise. */
+static lsb_status load(sess_table *t, const char *id, lsb_session_info *info, sess_damage *damage,
+                       char *err, size_t errlen) {
     char *text = NULL;
     size_t len = 0;
     int rc = t->storage.get(t->storage.ctx, id, &text, &len, err, errlen);
@@ -228,17 +231,44 @@ static lsb_status load(sess_table *t, const char *id, lsb_session_info *info, ch
         snprintf(err, errlen, "no session '%s'", id);
         return LSB_ERR_NO_SESSION;
     }
+    if (damage != NULL)
+        *damage = rc == 0 || t->storage.ctx == &t->disk ? SESS_CORRUPT : SESS_UNREADABLE;
     if (rc == 0) rc = sess_record_decode(id, text, len, info, err, errlen);
     free(text);
+    if (rc == 0 && damage != NULL) *damage = SESS_INTACT;
     return rc == 0 ? LSB_OK : LSB_ERR_STORAGE;
 }
 
+/* See table.h. */
+double sess_table_disk_age(sess_table *t, const char *id) {
+    char path[PATH_MAX];
+    struct stat st;
+    double newest = 0;
+    int n = snprintf(path, sizeof path, "%s/%s", t->root, id);
+    DIR *d = n > 0 && (size_t)n < sizeof path ? opendir(path) : NULL;
+    struct dirent *de;
+    while (d && (de = readdir(d)) != NULL) {
+        const char *name = de->d_name;
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+            strcmp(name, WS_LOCK_PREFIX SESS_TABLE_WORKSPACE_DIR WS_LOCK_SUFFIX) == 0 ||
+            fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            continue;
+        double m = (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
+        if (m > newest) newest = m;
+    }
+    if (d) closedir(d);
+    if (newest == 0 && lstat(path, &st) == 0)
+        newest = (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
+    return newest;
+}
+
 /* Find session id, lock it and load its record (see table.h). With
- * damaged, a record that exists but cannot be read or decoded still gives
- * the entry, with *damaged set and info holding only the id. */
-static sess_entry *acquire(sess_table *t, const char *id, lsb_session_info *info, bool *damaged,
-                           lsb_status *status, char *err, size_t errlen) {
-    if (damaged != NULL) *damaged = false;
+ * damage, a record that exists but cannot be read or decoded still gives
+ * the entry, with *damage set and info holding only the id. */
+static sess_entry *acquire(sess_table *t, const char *id, lsb_session_info *info,
+                           sess_damage *damage, lsb_status *status, char *err, size_t errlen) {
+    sess_damage got = SESS_INTACT;
+    if (damage != NULL) *damage = SESS_INTACT;
     if (lsb_session_id_check(id, true, err, errlen) != 0) {
         *status = LSB_ERR_NO_SESSION;
         return NULL;
@@ -249,12 +279,14 @@ static sess_entry *acquire(sess_table *t, const char *id, lsb_session_info *info
         *status = LSB_ERR_SYSTEM;
         return NULL;
     }
-    *status = e->removed ? LSB_ERR_NO_SESSION : load(t, id, info, err, errlen);
+    *status = e->removed ? LSB_ERR_NO_SESSION : load(t, id, info, &got, err, errlen);
     if (e->removed) snprintf(err, errlen, "no session '%s'", id);
-    if (*status == LSB_ERR_STORAGE && damaged != NULL) {
+    if (*status == LSB_ERR_STORAGE && damage != NULL) {
         memset(info, 0, sizeof *info);
         snprintf(info->id, sizeof info->id, "%s", id);
-        *damaged = true;
+        info->damaged = true;
+        info->last_used_at = sess_table_disk_age(t, id);
+        *damage = got;
         *status = LSB_OK;
     }
     if (*status != LSB_OK) {
@@ -274,8 +306,9 @@ sess_entry *sess_table_acquire(sess_table *t, const char *id, lsb_session_info *
 
 /* See table.h. */
 sess_entry *sess_table_acquire_any(sess_table *t, const char *id, lsb_session_info *info,
-                                   bool *damaged, lsb_status *status, char *err, size_t errlen) {
-    return acquire(t, id, info, damaged, status, err, errlen);
+                                   sess_damage *damage, lsb_status *status, char *err,
+                                   size_t errlen) {
+    return acquire(t, id, info, damage, status, err, errlen);
 }
 
 /* See table.h. */
@@ -291,7 +324,7 @@ lsb_status sess_table_lock_workspace(sess_table *t, sess_entry *e, lsb_session_i
     if (ws_lock(ws, &e->disk, deadline_ms, stop, stop_ctx, err, errlen) != 0)
         return errno == ENOENT ? LSB_OK : LSB_ERR_WORKSPACE;
     if (info != NULL) {
-        lsb_status st = load(t, e->id, info, err, errlen);
+        lsb_status st = load(t, e->id, info, NULL, err, errlen);
         if (st != LSB_OK) return st;
         info->live = e->live.pid > 0;
         info->pid = (int)e->live.pid;

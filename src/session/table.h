@@ -56,15 +56,32 @@ lsb_status sess_table_configure(sess_table *t, const lsb_sessions_config *c, cha
 sess_entry *sess_table_acquire(sess_table *t, const char *id, lsb_session_info *info,
                                lsb_status *status, char *err, size_t errlen);
 
+/* How usable a session's record is. */
+typedef enum sess_damage {
+    SESS_INTACT,     /* read and decoded */
+    SESS_UNREADABLE, /* a caller's storage adapter failed to get it (which may pass) */
+    SESS_CORRUPT,    /* read but not a valid record, or unreadable on disk */
+} sess_damage;
+
 /*
  * Like sess_table_acquire, but a record that exists and cannot be read or
- * decoded (damaged) still gives the locked entry: then *damaged is set and
- * info holds only the id, live and pid. For destroy and prune, which must
- * be able to remove such a session. NULL with *status (NO_SESSION or
- * SYSTEM) and err.
+ * decoded (damaged) still gives the locked entry: then *damage says how,
+ * err says why, and info holds only the id, damaged, live, pid and
+ * last_used_at (sess_table_disk_age). For info, list, destroy and prune,
+ * which must be able to show and remove such a session. NULL with *status
+ * (NO_SESSION or SYSTEM) and err.
  */
 sess_entry *sess_table_acquire_any(sess_table *t, const char *id, lsb_session_info *info,
-                                   bool *damaged, lsb_status *status, char *err, size_t errlen);
+                                   sess_damage *damage, lsb_status *status, char *err,
+                                   size_t errlen);
+
+/* When the files of session id last changed on disk (Unix time; 0 when
+ * unknown): the newest modification time of the entries of <root>/<id>
+ * (the disk adapter's record, renamed into place on every save, and the
+ * workspace folder), leaving out the workspace lock, which every locked
+ * call touches; the folder's own time when it has no other entry. The age
+ * of a session whose record is damaged. */
+double sess_table_disk_age(sess_table *t, const char *id);
 
 /*
  * Take the cross-process lock of locked session e's workspace (ws_lock:
