@@ -490,10 +490,14 @@ sxin 'k' write "$LOCKED" keep/locked.txt
 sleep 3
 sx create
 FRESH=$OUT
-# keep FRESH well inside the 2s however slow the checks in between are
-touch_fresh() { "$BIN" session --sessions-root "$ROOT" exec "$FRESH" -c 'pass' >/dev/null 2>&1; }
+# keep FRESH (and the damaged record, which is as old as its files) well
+# inside the 2s however slow the checks in between are
+touch_fresh() {
+  "$BIN" session --sessions-root "$ROOT" exec "$FRESH" -c 'pass' >/dev/null 2>&1
+  [ ! -f "$ROOT/damaged-1/session.json" ] || touch "$ROOT/damaged-1/session.json"
+}
 old_count=$(($(session_ids | wc -l) - 1))
-# skipped whatever their age, never deleted: a damaged record, a folder without one
+# skipped: a damaged record while its files are young, a folder without a record whatever its age
 sx create --id damaged-1 --custom-id
 sxin 'gardé' write damaged-1 "données/café.txt"
 printf '{oops' >"$ROOT/damaged-1/session.json"
@@ -508,7 +512,7 @@ expect_eq "prune skips the damaged record and the record-less folder" "$(jq -r '
 expect_match "prune says why it skipped" "$(jq -r '.skipped_reasons["damaged-1"]' <<<"$J")|$(jq -r '.skipped_reasons["vieux-dossier"]' <<<"$J")" "unusable.*\|no session record"
 expect_eq "prune --dry-run summary" "$(jget .summary)" "Would prune $old_count sessions (2 skipped), reclaimed 0 B"
 expect_eq "prune --json has every field" "$(jq -r 'keys_unsorted | join(",")' <<<"$J")" "ok,command,deleted_sessions,skipped_sessions,skipped_reasons,errors,reclaimed_bytes,dry_run,summary,sessions,bytes,older_than_s"
-expect_eq "prune --dry-run deletes nothing" "$(session_ids | wc -l)" "$((old_count + 1))"
+expect_eq "prune --dry-run deletes nothing" "$(session_ids | wc -l)" "$((old_count + 2))"
 touch_fresh
 sx prune --older-than 2s --dry-run
 expect_eq "prune --dry-run prints the summary line" "$OUT" "Would prune $old_count sessions (2 skipped), reclaimed 0 B"
@@ -530,13 +534,45 @@ else
   sx prune --older-than 2s
   expect_match "prune prints the summary line" "$OUT" "^Pruned $old_count sessions \(2 skipped\), reclaimed "
 fi
-expect_eq "prune deleted the old sessions only" "$(session_ids)" "$FRESH"
+expect_eq "prune deleted the old sessions only" "$(session_ids)" "$(printf '%s\n' "$FRESH" damaged-1 | sort)"
 expect_eq "the damaged session's files are still on disk" "$(cat "$ROOT/damaged-1/workspace/données/café.txt")" "gardé"
 expect_eq "the record-less folder is still on disk" "$(cat "$ROOT/vieux-dossier/sub/é.txt")" "x"
+touch_fresh
 jx prune --older-than 1d
 expect_eq "prune of recent sessions removes none" "$(jget .sessions)|$(jget .summary)" "0|Pruned 0 sessions (2 skipped), reclaimed 0 B"
 sx exec "$FRESH" -c 'print("still here")'
 expect_eq "the fresh session still works" "$OUT" "still here"
+
+echo "== a damaged record: listed, described, pruned by its files' age, destroyed"
+sx list
+expect_match "list shows the damaged session" "$OUT" "^damaged-1 +\(damaged\) "
+jx list
+expect_eq "list --json flags it, with its files' size" \
+  "$(jq -r '.sessions[] | select(.id == "damaged-1") | "\(.damaged)|\(.language)|\(.limits)|\(.workspace_bytes)"' <<<"$J")" \
+  "true|null|null|6"
+expect_eq "the healthy one is not flagged" "$(jq -r --arg id "$FRESH" '.sessions[] | select(.id == $id) | .damaged' <<<"$J")" "null"
+sx info damaged-1
+expect_match "info of a damaged session fails and says why" "$RC|$ERR" "^[1-9][0-9]*\|.*unusable: invalid JSON"
+sx exec damaged-1 -c 'print(1)'
+expect_match "exec refuses it" "$RC|$ERR" "^[1-9][0-9]*\|.*unusable"
+touch -d '2 hours ago' "$ROOT/damaged-1/session.json" "$ROOT/damaged-1/workspace" "$ROOT/damaged-1"
+jx prune --older-than 1h --dry-run
+expect_eq "prune --dry-run would delete it once its files are old" \
+  "$(jq -r '.deleted_sessions | join(",")' <<<"$J")|$(jq -r '.skipped_sessions | join(",")' <<<"$J")|$(jget .bytes)" \
+  "damaged-1|vieux-dossier|6"
+expect_eq "and deletes nothing" "$(cat "$ROOT/damaged-1/workspace/données/café.txt")" "gardé"
+jx prune --older-than 1h
+expect_eq "prune deletes it, workspace and all" \
+  "$(jq -r '.deleted_sessions | join(",")' <<<"$J")|$(jget .reclaimed_bytes)|$([ -e "$ROOT/damaged-1" ] && echo kept || echo gone)" \
+  "damaged-1|6|gone"
+expect_eq "the record-less folder stays" "$(cat "$ROOT/vieux-dossier/sub/é.txt")" "x"
+sx create --id damaged-2 --custom-id
+sxin '日本' write damaged-2 "n.txt"
+printf '\0\1' >"$ROOT/damaged-2/session.json"
+sx destroy damaged-2
+expect_eq "destroy removes a damaged session" "$RC|$([ -e "$ROOT/damaged-2" ] && echo kept || echo gone)" "0|gone"
+sx destroy damaged-2
+expect_eq "and then it is unknown" "$RC" "66"
 
 echo "== the workspace lock"
 sx create --id verrou-1 --custom-id
