@@ -124,6 +124,14 @@ $(BUILD)/tests/test_faults: tests/unit/test_faults.c tests/unit/fault_alloc.c $(
 	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -lcmocka \
 	  -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup -o $@
 
+# The I/O fault injector wraps read, write, send, sendmsg, recvmsg, poll,
+# fsync, rename and unlink likewise (tests/unit/fault_io.h).
+$(BUILD)/tests/test_io_faults: tests/unit/test_io_faults.c tests/unit/fault_io.c $(FRONT_LIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -lcmocka \
+	  -Wl,--wrap=read,--wrap=write,--wrap=send,--wrap=sendmsg,--wrap=recvmsg,--wrap=poll \
+	  -Wl,--wrap=fsync,--wrap=rename,--wrap=unlink -o $@
+
 unit: $(UNIT_BIN)
 	@bash tests/run-unit.sh $(UNIT_BIN)
 

@@ -307,8 +307,8 @@ static int cli_sess_list(cli_sess_ctx *c) {
             cli_sess_format_time(all[i].last_used_at, used, sizeof used);
             printf("%-*s  %-10s  %10llu  %-23s  %llu\n", CLI_SESS_ID_COLUMN, all[i].id,
                    all[i].damaged ? "(damaged)" : lsb_language_name(all[i].language),
-                   (unsigned long long)all[i].execution_count,
-                   used, (unsigned long long)all[i].workspace_bytes);
+                   (unsigned long long)all[i].execution_count, used,
+                   (unsigned long long)all[i].workspace_bytes);
         }
     }
     free(all);

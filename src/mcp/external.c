@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/fs.h"
+
 #define COPY_CHUNK 65536
 #define REMOVE_FDS 16 /* descriptors nftw may hold open */
 
@@ -62,8 +64,8 @@ static int copy_file(const char *src, const char *dst, char *err, size_t errlen)
     int out = in < 0 ? -1 : open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
     char buf[COPY_CHUNK];
     ssize_t n = 0;
-    while (out >= 0 && (n = read(in, buf, sizeof buf)) > 0)
-        if (write(out, buf, (size_t)n) != n) n = -1;
+    while (out >= 0 && (n = util_read_upto(in, buf, sizeof buf)) > 0)
+        if (util_write_all(out, buf, (size_t)n) != 0) n = -1;
     int rc = (in < 0 || out < 0 || n < 0) ? -1 : 0;
     if (rc != 0)
         snprintf(err, errlen, "--external-files: cannot copy '%s': %s", src, strerror(errno));

@@ -19,6 +19,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/fs.h"
+
 #define OWNER_HASH_BYTES 16
 
 /* Whether id can name a record file. */
@@ -53,7 +55,7 @@ int mcp_owner_record(const char *dir, const char *id, const char *owner, char *e
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
     size_t len = strlen(owner);
-    bool ok = fd >= 0 && write(fd, owner, len) == (ssize_t)len;
+    bool ok = fd >= 0 && util_write_all(fd, owner, len) == 0;
     if (fd >= 0 && close(fd) != 0) ok = false;
     if (!ok || rename(tmp, path) != 0) {
         snprintf(err, errlen, "cannot record the owner of session %s in %s: %s", id, dir,
@@ -71,7 +73,7 @@ int mcp_owner_read(const char *dir, const char *id, char out[MCP_OWNER_LEN + 1])
     if (!id_ok(id) || snprintf(path, sizeof path, "%s/%s", dir, id) >= (int)sizeof path) return -1;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) return -1;
-    ssize_t n = read(fd, out, MCP_OWNER_LEN);
+    ssize_t n = util_read_upto(fd, out, MCP_OWNER_LEN);
     close(fd);
     if (n <= 0) {
         out[0] = '\0';

@@ -20,6 +20,7 @@
 #include "mcp/request.h"
 #include "mcp/tool_result.h"
 #include "mcp/tools_impl.h"
+#include "util/json.h"
 
 #define OWNED_ERR_MAX 1024
 
@@ -50,11 +51,16 @@ json_t *mcp_tool_active_sessions(mcp_call *call) {
     }
     for (size_t i = 0; i < n; i++) {
         lsb_session_info info;
+        lsb_status st = LSB_OK;
         if (mcp_calls_session_busy(srv->calls, ids[i])) /* do not wait for its run */
             json_array_append_new(list,
                                   json_pack("{s:s, s:b}", "session_id", ids[i], "running", 1));
-        else if (lsb_session_info_get(srv->sandbox, ids[i], &info, err, sizeof err) == LSB_OK)
+        else if ((st = lsb_session_info_get(srv->sandbox, ids[i], &info, err, sizeof err)) ==
+                 LSB_OK)
             json_array_append_new(list, mcp_tool_session_json(srv, &info));
+        else if (st == LSB_ERR_STORAGE && info.damaged) /* listed, so it can be destroyed */
+            json_array_append_new(list, json_pack("{s:s, s:b, s:o}", "session_id", ids[i],
+                                                  "damaged", 1, "error", util_json_str(err)));
     }
     lsb_session_ids_free(ids, n);
     /* Expired sessions are destroyed (see expiry.c), so none is listed as

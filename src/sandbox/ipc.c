@@ -1,6 +1,7 @@
 /*
  * ipc.c - the framing of ipc.h: loops around read/write/send, sendmsg and
- * recvmsg with SCM_RIGHTS, length-checked strings, deadline-bounded reads,
+ * recvmsg with SCM_RIGHTS (a header may arrive or leave in pieces, the
+ * descriptor with its first byte), length-checked strings, deadline-bounded reads,
  * and the worker_request encoder and decoder.
  *
  * Nothing here trusts the peer: headers must arrive whole with exactly one
@@ -17,6 +18,7 @@
 
 #include "sandbox/defaults.h"
 #include "util/clock.h"
+#include "util/fs.h"
 
 #define IPC_STRINGS     9 /* code, filename, env, stdlib, workspace, data, external, root, options */
 #define IPC_MAX_STRING  ((uint32_t)LSB_MAX_CODE_BYTES + 1)
@@ -30,36 +32,26 @@ typedef struct ipc_wire {
     uint32_t rescan_quota; /* worker_request.rescan_quota */
 } ipc_wire;
 
-/* Which call moves the bytes of move_all. */
-typedef enum ipc_op { IPC_OP_WRITE, IPC_OP_READ, IPC_OP_SEND } ipc_op;
+/* See ipc.h. */
+int ipc_write_all(int fd, const void *buf, size_t len) { return util_write_all(fd, buf, len); }
 
-/* Move all len bytes of buf through fd with op, retrying short moves and
- * EINTR; 0, or -1 on an error or EOF. */
-static int move_all(int fd, void *buf, size_t len, ipc_op op) {
-    char *p = buf;
+/* See ipc.h. */
+int ipc_read_all(int fd, void *buf, size_t len) {
+    ssize_t got = util_read_upto(fd, buf, len);
+    return got >= 0 && (size_t)got == len ? 0 : -1;
+}
+
+/* See ipc.h. */
+int ipc_send_all(int sock, const void *buf, size_t len) {
+    const char *p = buf;
     while (len > 0) {
-        ssize_t n = op == IPC_OP_READ    ? read(fd, p, len)
-                    : op == IPC_OP_WRITE ? write(fd, p, len)
-                                         : send(fd, p, len, MSG_NOSIGNAL);
+        ssize_t n = send(sock, p, len, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) return -1;
         p += n;
         len -= (size_t)n;
     }
     return 0;
-}
-
-/* See ipc.h. */
-int ipc_write_all(int fd, const void *buf, size_t len) {
-    return move_all(fd, (void *)buf, len, IPC_OP_WRITE);
-}
-
-/* See ipc.h. */
-int ipc_read_all(int fd, void *buf, size_t len) { return move_all(fd, buf, len, IPC_OP_READ); }
-
-/* See ipc.h. */
-int ipc_send_all(int sock, const void *buf, size_t len) {
-    return move_all(sock, (void *)buf, len, IPC_OP_SEND);
 }
 
 /* See ipc.h. */
@@ -96,7 +88,9 @@ static int send_header(int sock, const void *header, size_t len, int fd) {
     do
         n = sendmsg(sock, &msg, MSG_NOSIGNAL);
     while (n < 0 && errno == EINTR);
-    return n == (ssize_t)len ? 0 : -1;
+    if (n <= 0) return -1;
+    /* the descriptor went with the first bytes; a short send sends the rest */
+    return ipc_send_all(sock, (const char *)header + n, len - (size_t)n);
 }
 
 /* Receive a header of exactly len bytes with one attached descriptor
@@ -115,8 +109,9 @@ static int recv_header(int sock, void *header, size_t len, int *fd) {
         cm->cmsg_len != CMSG_LEN(sizeof(int)))
         return -1;
     memcpy(fd, CMSG_DATA(cm), sizeof *fd);
-    if (n == (ssize_t)len) return 0;
-    close(*fd); /* a short header: the descriptor is of no use */
+    /* the descriptor came with the first bytes; a short read reads the rest */
+    if (ipc_read_all(sock, (char *)header + n, len - (size_t)n) == 0) return 0;
+    close(*fd); /* a header cut short by EOF: the descriptor is of no use */
     *fd = -1;
     return -1;
 }

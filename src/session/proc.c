@@ -53,7 +53,7 @@ static void child_run(worker_instance *w, const worker_request *req, int ctl, in
     if (!ok) _exit(0);
     tether_release(); /* we outlive the deadline and, on purpose, our parent */
     char byte = 1;
-    if (write(commit_fd, &byte, 1) != 1) _exit(0); /* the parent stays the session */
+    if (ipc_write_all(commit_fd, &byte, 1) != 0) _exit(0); /* the parent stays the session */
     close(commit_fd);
     tether_adopted(parent, session_zygote);
     send_msg(ctl, SESS_PROC_READY, getpid(), NULL);

@@ -102,8 +102,7 @@ static json_t *record_limits(const lsb_policy *p) {
 char *lsb_session_info_to_json(const lsb_session_info *i) {
     json_t *o = json_pack(
         "{s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:o}", "id", util_json_str(i->id),
-        "language", util_json_str(i->damaged ? NULL : lsb_language_name(i->language)),
-        "created_at",
+        "language", util_json_str(i->damaged ? NULL : lsb_language_name(i->language)), "created_at",
         util_json_fixed(i->created_at, RECORD_TIME_DECIMALS), "last_used_at",
         util_json_fixed(i->last_used_at, RECORD_TIME_DECIMALS), "execution_count",
         util_json_uint(i->execution_count), "auto_persist_globals", (int)i->auto_persist_globals,

@@ -1,7 +1,7 @@
 /*
- * fs.c - mkdir -p, the close-all-but loop of forked children and their
- * /dev/null stdio (fs.h). Closing uses close_range(2), one system call per
- * range, so a child never inherits a descriptor it was not meant to see.
+ * fs.c - mkdir -p, whole-buffer reads and writes, the close-all-but loop
+ * of forked children and their /dev/null stdio (fs.h). Closing uses close_range(2), one system call
+ * per range, so a child never inherits a descriptor it was not meant to see.
  */
 #include "util/fs.h"
 
@@ -15,6 +15,34 @@
 #include <unistd.h>
 
 #include "util/err.h"
+
+/* See fs.h. */
+int util_write_all(int fd, const void *buf, size_t len) {
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n == 0) errno = EIO;
+        if (n <= 0) return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* See fs.h. */
+ssize_t util_read_upto(int fd, void *buf, size_t len) {
+    char *p = buf;
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = read(fd, p + got, len - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return -1;
+        if (n == 0) break;
+        got += (size_t)n;
+    }
+    return (ssize_t)got;
+}
 
 /* See fs.h. */
 int util_mkdir_p(const char *path, mode_t mode, char *err, size_t errlen) {
