@@ -1102,6 +1102,10 @@
       fsn.writeFile(abs + '.tmp', text, false);
       fsn.rename(abs + '.tmp', abs);
     } catch (e) {
+      try {
+        fsn.unlink(abs + '.tmp'); /* a full disk leaves no temp file, and the old state whole */
+      } catch (ignored) {
+      }
       warn(`the globals could not be saved to ${abs} (${e.message})`);
     }
   }

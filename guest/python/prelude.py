@@ -212,7 +212,8 @@ def _persistable(namespace):
 
 def _persist_state(path, limit):
     """Write the persistable globals of __main__ to path (temp + rename);
-    a failure is a warning, never a failed run."""
+    a failure (a full disk) is a warning, never a failed run, and leaves
+    the old file whole and no temp file behind."""
     text = json.dumps(_persistable(sys.modules["__main__"].__dict__))
     data = text.encode("utf-8")
     if len(data) > limit:
@@ -226,6 +227,10 @@ def _persist_state(path, limit):
             f.write(data)
         os.replace(temp, path)
     except OSError as exc:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
         _warn("the globals could not be saved to %s (%s)" % (path, exc))
 
 

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,10 +30,11 @@
 #include "wasi/path.h"
 #include "wasi/quota.h"
 
-#define FILES_MAX_DEPTH 64
-#define FILES_LIST_MAX  100000 /* files listed by one lsb_session_file_list */
-#define FILES_DIR_MODE  0755
-#define FILES_FILE_MODE 0644
+#define FILES_MAX_DEPTH  64
+#define FILES_LIST_MAX   100000 /* files listed by one lsb_session_file_list */
+#define FILES_DIR_MODE   0755
+#define FILES_FILE_MODE  0644
+#define FILES_TMP_PREFIX ".lsb-write-" /* a write's file until it is complete */
 
 /* Append component (n bytes) to rel, or pop one for ".."; -1 on escape. */
 static int push_component(char *rel, size_t rellen, const char *comp, size_t n) {
@@ -181,6 +183,40 @@ static int check_quota(int root, uint64_t old_size, bool exists, size_t len, uin
     return 0;
 }
 
+/*
+ * Write w's data to a new temporary file in dir and rename it to name
+ * (over an existing file only with w->overwrite; RENAME_NOREPLACE keeps
+ * the race-free refusal of O_EXCL), so a write that fails (a full disk)
+ * leaves the old file whole and no partial one. LSB_OK, or EXISTS,
+ * INVALID (cannot create) or WORKSPACE (cannot write) with err.
+ */
+static lsb_status replace_file(int dir, const char *name, const sess_files_write_args *w, char *err,
+                               size_t errlen) {
+    static atomic_uint seq;
+    char tmp[48];
+    int fd = -1;
+    snprintf(tmp, sizeof tmp, FILES_TMP_PREFIX "%d-%u", (int)getpid(), atomic_fetch_add(&seq, 1));
+    uint32_t rc =
+        wasi_path_openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, FILES_FILE_MODE, &fd);
+    if (rc != 0) {
+        open_error(rc, w->path, err, errlen);
+        return LSB_ERR_INVALID;
+    }
+    int wrc = ipc_write_all(fd, w->data, w->len), saved = errno;
+    if (close(fd) != 0 && wrc == 0) wrc = -1, saved = errno;
+    if (wrc == 0 && renameat2(dir, tmp, dir, name, w->overwrite ? 0 : RENAME_NOREPLACE) != 0)
+        wrc = -1, saved = errno;
+    if (wrc == 0) return LSB_OK;
+    unlinkat(dir, tmp, 0);
+    if (saved == EEXIST) {
+        snprintf(err, errlen, "File '%.200s' already exists. Set overwrite=True to replace.",
+                 w->path);
+        return LSB_ERR_EXISTS;
+    }
+    snprintf(err, errlen, "cannot write '%.200s': %s", w->path, strerror(saved));
+    return LSB_ERR_WORKSPACE;
+}
+
 /* Write w's data as dir/name (dir already open); LSB_OK or an error. */
 static lsb_status write_in(int root, int dir, const char *name, const sess_files_write_args *w,
                            char *err, size_t errlen) {
@@ -199,24 +235,7 @@ static lsb_status write_in(int root, int dir, const char *name, const sess_files
     int q = check_quota(root, exists ? (uint64_t)st.st_size : 0, exists, len, w->quota_bytes,
                         w->quota_files, err, errlen);
     if (q != 0) return q == -2 ? LSB_ERR_QUOTA : LSB_ERR_WORKSPACE;
-    int fd = -1;
-    int excl = w->overwrite ? O_TRUNC : O_EXCL; /* O_EXCL: no race with a new file */
-    uint32_t rc =
-        wasi_path_openat(dir, name, O_WRONLY | O_CREAT | excl | O_NOFOLLOW, FILES_FILE_MODE, &fd);
-    if (rc == WASI_EEXIST) {
-        snprintf(err, errlen, "File '%.200s' already exists. Set overwrite=True to replace.", path);
-        return LSB_ERR_EXISTS;
-    }
-    if (rc != 0) {
-        open_error(rc, path, err, errlen);
-        return LSB_ERR_INVALID;
-    }
-    int wrc = ipc_write_all(fd, w->data, len);
-    if (close(fd) != 0 || wrc != 0) {
-        snprintf(err, errlen, "cannot write '%.200s': %s", path, strerror(errno));
-        return LSB_ERR_WORKSPACE;
-    }
-    return LSB_OK;
+    return replace_file(dir, name, w, err, errlen);
 }
 
 /* See files.h. */
