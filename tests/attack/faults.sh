@@ -172,4 +172,32 @@ expect_eq "expiry destroyed the old damaged session, not the young one nor the h
   "gone|kept|kept"
 expect_match "and logged it" "$(cat "$T/mcp.log")" "session_expired.*expire-abime"
 
+# --- damaged records: MCP tools ---------------------------------------------
+# Proves: over MCP, a client's session whose record became damaged is still
+# in its get_active_sessions (flagged, with the reason) and destroy_session
+# removes it, workspace and all.
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$BIN" mcp --http "127.0.0.1:$PORT" --storage-dir "$T/mcp-http" >/dev/null 2>"$T/http.err" &
+SRV=$!
+for _ in $(seq 1 100); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/metrics")" = 200 ] && break
+  sleep 0.1
+done
+CL=(python3 "$(dirname "$0")/mcpsec_client.py")
+SID=$("${CL[@]}" session "$PORT")
+mcp_call() { "${CL[@]}" call "$PORT" "$SID" "$1" "$2" | sed 's/^[0-9]* //'; }
+ID=$(mcp_call create_session '{"language": "python"}' | jq -r .result.structuredContent.session_id)
+mcp_call execute_code "{\"session_id\": \"$ID\", \"code\": \"open('f.txt', 'w').write('$WORD')\"}" >/dev/null
+printf '{oops' >"$T/mcp-http/sessions/$ID/session.json"
+OUT=$(mcp_call get_active_sessions '{}')
+expect_eq "get_active_sessions lists the damaged session, flagged" \
+  "$(jq -r --arg id "$ID" '.result.structuredContent.sessions[] | select(.session_id == $id) | "\(.damaged)|\(.error | test("unusable"))"' <<<"$OUT")" \
+  "true|true"
+OUT=$(mcp_call destroy_session "{\"session_id\": \"$ID\"}")
+expect_eq "destroy_session removes it, workspace and all" \
+  "$(jq -r .result.structuredContent.destroyed <<<"$OUT")|$([ -e "$T/mcp-http/sessions/$ID" ] && echo kept || echo gone)" \
+  "true|gone"
+kill "$SRV"
+wait "$SRV" 2>/dev/null
+
 finish attack-faults
