@@ -317,19 +317,23 @@ static void disk_teardown(void) {
     assert_int_equal(system(cmd), 0);
 }
 
-/* The names in the folder of s1, joined by spaces ("" when empty). */
+/* The names in the folder of s1 (not . and ..), joined by spaces ("" when
+ * empty; static). */
 static const char *s1_files(void) {
-    static char names[256];
+    static char names[1024];
     char dir[PATH_MAX];
+    size_t used = 0;
     snprintf(dir, sizeof dir, "%s/s1", root);
     names[0] = '\0';
     DIR *d = opendir(dir);
     struct dirent *de;
-    while (d && (de = readdir(d)) != NULL)
-        if (de->d_name[0] != '.' || strlen(de->d_name) > 2)
-            if (strcmp(de->d_name, "..") != 0)
-                snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s",
-                         names[0] ? " " : "", de->d_name);
+    while (d && (de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+        int n =
+            snprintf(names + used, sizeof names - used, "%s%.200s", used ? " " : "", de->d_name);
+        assert_true(n > 0 && (size_t)n < sizeof names - used);
+        used += (size_t)n;
+    }
     if (d) closedir(d);
     return names;
 }
