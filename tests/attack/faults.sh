@@ -165,8 +165,8 @@ sx create --id expire-sain --custom-id
 printf '{oops' >"$R/expire-abime/session.json"
 printf '{oops' >"$R/expire-jeune/session.json"
 touch -d '2 hours ago' "$R/expire-abime/session.json" "$R/expire-abime/workspace"
-# a TTL of 20 s sweeps every 5 s; the server stops when its stdin ends
-sleep 7 | "$BIN" mcp --storage-dir "$T/mcp" --sessions-root "$R" --session-ttl 20 >/dev/null 2>"$T/mcp.log"
+# a TTL of 16 s sweeps every 4 s; the server stops when its stdin ends
+sleep 8 | "$BIN" mcp --storage-dir "$T/mcp" --sessions-root "$R" --session-ttl 16 >/dev/null 2>"$T/mcp.log"
 expect_eq "expiry destroyed the old damaged session, not the young one nor the healthy one" \
   "$([ -e "$R/expire-abime" ] && echo kept || echo gone)|$([ -d "$R/expire-jeune" ] && echo kept)|$([ -d "$R/expire-sain" ] && echo kept)" \
   "gone|kept|kept"
