@@ -16,6 +16,17 @@
  * and set_robust_list (glibc's fork calls it in the child), plus getppid,
  * prctl(PR_SET_PDEATHSIG) and timer_create/settime/delete, with which a
  * run child ties itself to its parent and arms its deadline backstop.
+ *
+ * Before the filter, lockdown_apply puts the process in a Landlock domain
+ * over its own mounts (landlock.c), so that even code that escaped the
+ * WebAssembly sandbox and calls openat2, unlinkat, renameat, linkat,
+ * symlinkat or mkdirat directly (the filter cannot read openat2's path or
+ * flags) reaches nothing outside them; and it caps process creation with
+ * RLIMIT_NPROC: 0 for a one-shot run child (whose filter also kills any
+ * clone), and for a session the machine's task count at its start plus
+ * LOCKDOWN_SESSION_NPROC_HEADROOM. The kernel does not enforce
+ * RLIMIT_NPROC for root, so a session run as root is bounded by its
+ * filter's fork-only rule alone (use a cgroup's pids.max there).
  */
 #include "sandbox/lockdown.h"
 
@@ -25,14 +36,17 @@
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include "sandbox/ipc.h"
@@ -179,8 +193,17 @@ static int export_program(scmp_filter_ctx ctx, lockdown_profile profile, char *e
     return 0;
 }
 
+/* Say once, on stderr, that the kernel has no Landlock. */
+static void warn_no_landlock(void) {
+    static bool warned;
+    if (warned || ll_abi() != 0) return;
+    warned = true;
+    fprintf(stderr, "llm-sandbox: warning: %s\n", LL_MISSING_WARNING);
+}
+
 /* See lockdown.h. */
 int lockdown_prepare(char *err, size_t errlen) {
+    warn_no_landlock();
     for (int p = 0; p < LOCKDOWN_PROFILES; p++) {
         if (compiled[p] != NULL) continue;
         scmp_filter_ctx ctx = build_filter((lockdown_profile)p, err, errlen);
@@ -192,14 +215,47 @@ int lockdown_prepare(char *err, size_t errlen) {
     return 0;
 }
 
-/* See lockdown.h. */
-int lockdown_apply(lockdown_profile profile, char *err, size_t errlen) {
-    if (lockdown_prepare(err, errlen) != 0) return -1;
-    struct sock_fprog prog = {.len = compiled_len[profile], .filter = compiled[profile]};
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-        syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) {
-        snprintf(err, errlen, "cannot install the seccomp filter: %s", strerror(errno));
+/* Cap the processes profile may create (see lockdown.h); 0, or -1 with err. */
+static int cap_processes(lockdown_profile profile, char *err, size_t errlen) {
+    struct rlimit lim = {0, 0};
+    struct sysinfo si;
+    if (profile == LOCKDOWN_SESSION) {
+        if (getrlimit(RLIMIT_NPROC, &lim) != 0 || sysinfo(&si) != 0) {
+            snprintf(err, errlen, "cannot read the process limit: %s", strerror(errno));
+            return -1;
+        }
+        rlim_t cap = (rlim_t)si.procs + LOCKDOWN_SESSION_NPROC_HEADROOM;
+        if (lim.rlim_max == RLIM_INFINITY || cap < lim.rlim_max) lim.rlim_max = cap;
+        lim.rlim_cur = lim.rlim_max;
+    }
+    if (setrlimit(RLIMIT_NPROC, &lim) != 0) {
+        snprintf(err, errlen, "cannot cap the process count: %s", strerror(errno));
         return -1;
     }
     return 0;
+}
+
+/* See lockdown.h. */
+int lockdown_apply(lockdown_profile profile, const ll_mount *mounts, size_t count, char *err,
+                   size_t errlen) {
+    if (lockdown_prepare(err, errlen) != 0) return -1;
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        snprintf(err, errlen, "cannot set no_new_privs: %s", strerror(errno));
+        return -1;
+    }
+    char note[256] = "";
+    int landlocked = ll_restrict(mounts, count, note, sizeof note);
+    if (landlocked < 0) {
+        snprintf(err, errlen, "%s", note);
+        return -1;
+    }
+    if (cap_processes(profile, err, errlen) != 0) return -1;
+    struct sock_fprog prog = {.len = compiled_len[profile], .filter = compiled[profile]};
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) {
+        snprintf(err, errlen, "cannot install the seccomp filter: %s", strerror(errno));
+        return -1;
+    }
+    if (landlocked == 1) return 0;
+    snprintf(err, errlen, "%s", note);
+    return 1;
 }
