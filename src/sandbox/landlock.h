@@ -22,8 +22,8 @@ typedef struct ll_mount {
 } ll_mount;
 
 /* The warning for a kernel without Landlock. */
-#define LL_MISSING_WARNING                                                                     \
-    "this kernel has no Landlock: guest processes are confined by WASI and seccomp only, not " \
+#define LL_MISSING_WARNING                                                                         \
+    "this kernel has no Landlock: guest processes are confined by WASI and seccomp only, not "     \
     "to their mounts"
 
 /*
