@@ -27,10 +27,12 @@ typedef struct ll_mount {
     "to their mounts"
 
 /*
- * The Landlock ABI version of the running kernel: >= 1, or 0 when the
- * kernel has no Landlock (ENOSYS) or has it turned off (EOPNOTSUPP).
- * Probed once per process and cached, so that a process calls it before
- * its seccomp filter forbids the probe (lockdown_prepare does).
+ * The Landlock ABI version of the running kernel: >= 1; 0 when the
+ * kernel has no Landlock (ENOSYS), has it turned off (EOPNOTSUPP) or a
+ * container's filter forbids it (EPERM); -1 when the probe failed
+ * otherwise (ll_restrict then fails). Probed once per process and cached,
+ * so that a process calls it before its seccomp filter forbids the probe
+ * (lockdown_prepare does, and the processes it forks inherit the answer).
  */
 int ll_abi(void);
 

@@ -9,7 +9,9 @@
  * renamed into or linked from (EACCES, or EXDEV across a mount), not even
  * through a symlink planted in the workspace; inside, the workspace is
  * read-write and /data read-only. Landlock alone (no seccomp) refuses the
- * same, so the two walls do not lean on each other.
+ * same, so the two walls do not lean on each other. A kernel without
+ * Landlock (simulated by a filter that answers ENOSYS) degrades to one
+ * warning; a Landlock that refuses a mount fails the lockdown.
  *
  * Processes: RLIMIT_NPROC is 0 in a one-shot run child and bounded in a
  * session, no_new_privs and the seccomp filter are on (/proc/PID/status),
@@ -43,6 +45,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <seccomp.h>
 
 #include "sandbox/landlock.h"
 #include "sandbox/lockdown.h"
@@ -242,6 +245,55 @@ static void test_plain_open_killed(void **state) {
     assert_int_equal(WTERMSIG(status), SIGSYS);
 }
 
+/* In the child: hide Landlock behind an ENOSYS filter, take the run
+ * lockdown, and check it degrades: 1, the warning, files still usable.
+ * The number of the first failed check, or 0. */
+static int degraded_child(void) {
+    char err[256] = "";
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+    if (ctx == NULL || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+        seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(landlock_create_ruleset), 0) != 0 ||
+        seccomp_load(ctx) != 0)
+        return 40;
+    if (ll_abi() != 0) return 41; /* the parent must not have probed first */
+    worker_request req = test_request();
+    if (worker_lockdown(&req, LOCKDOWN_RUN, err, sizeof err) != 1) return 42;
+    if (strcmp(err, LL_MISSING_WARNING) != 0) return 43;
+    int fd = raw_open(in(D.ws, "still.txt"), O_WRONLY | O_CREAT);
+    if (fd < 0 || write(fd, TEXT, strlen(TEXT)) != (ssize_t)strlen(TEXT)) return 44;
+    return 0;
+}
+
+/* A kernel without Landlock: runs go on, with exactly one warning line on
+ * stderr and the warning text for the run's result. Must run before any
+ * test probes Landlock in this process (the answer is cached and
+ * inherited). */
+static void test_no_landlock_degrades(void **state) {
+    (void)state;
+    int errpipe[2];
+    assert_int_equal(pipe(errpipe), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(errpipe[1], STDERR_FILENO);
+        close(errpipe[0]);
+        _exit(degraded_child());
+    }
+    close(errpipe[1]);
+    char text[512] = "";
+    ssize_t n, len = 0;
+    while ((n = read(errpipe[0], text + len, sizeof text - 1 - (size_t)len)) > 0)
+        len += n;
+    close(errpipe[0]);
+    int status = -1;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_string_equal(text, "llm-sandbox: warning: " LL_MISSING_WARNING "\n");
+    struct stat st;
+    assert_int_equal(stat(in(D.ws, "still.txt"), &st), 0);
+    assert_int_equal(st.st_size, (off_t)strlen(TEXT));
+}
+
 /* A mount the lockdown cannot open fails it: closed, not open. */
 static void test_missing_mount_fails_closed(void **state) {
     (void)state;
@@ -402,6 +454,8 @@ static void test_session_process_cap(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_no_landlock_degrades, make_dirs,
+                                        remove_dirs), /* 1st */
         cmocka_unit_test_setup_teardown(test_run_child_files_confined, make_dirs, remove_dirs),
         cmocka_unit_test_setup_teardown(test_session_files_confined, make_dirs, remove_dirs),
         cmocka_unit_test_setup_teardown(test_landlock_alone, make_dirs, remove_dirs),
