@@ -6,7 +6,9 @@
  * list below is exactly what src/wasi and the wasm runtime use; mmap and
  * mprotect are allowed only without PROT_EXEC, so no new code can appear,
  * and files can only be opened with openat2 (src/wasi always passes
- * RESOLVE_BENEATH; plain open/openat are not allowed at all).
+ * RESOLVE_BENEATH; plain open/openat are not allowed at all). The file
+ * calls whose flags matter (openat2's struct size, unlinkat, linkat,
+ * renameat2) are allowed only with the flags the WASI host uses.
  *
  * A live session process (session/proc.c) gets a second profile: the same
  * list plus what it needs to fork a child per run and talk to the host
@@ -31,7 +33,9 @@
 #include "sandbox/lockdown.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/filter.h>
+#include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -67,19 +71,15 @@ static const int allowed_syscalls[] = {
     SCMP_SYS(pwritev),
     SCMP_SYS(lseek),
     SCMP_SYS(close),
-    SCMP_SYS(openat2),
     SCMP_SYS(fstat),
     SCMP_SYS(newfstatat),
     SCMP_SYS(statx),
     SCMP_SYS(getdents64),
     SCMP_SYS(fcntl),
     SCMP_SYS(mkdirat),
-    SCMP_SYS(unlinkat),
     SCMP_SYS(renameat),
-    SCMP_SYS(renameat2),
     SCMP_SYS(symlinkat),
     SCMP_SYS(readlinkat),
-    SCMP_SYS(linkat),
     SCMP_SYS(utimensat),
     SCMP_SYS(fsync),
     SCMP_SYS(fdatasync),
@@ -121,6 +121,29 @@ static const int session_syscalls[] = {
 /* The clone flags glibc's fork() passes; any other bit kills the process. */
 #define LOCKDOWN_FORK_FLAGS ((uint64_t)(CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CSIGNAL))
 
+/* The low 32 bits of an int argument; the kernel ignores the others. */
+#define LOCKDOWN_INT_MASK(allowed) ((uint64_t)(uint32_t) ~(uint32_t)(allowed))
+
+/* The file calls allowed with exactly the arguments the WASI host passes:
+ * openat2 with today's struct open_how, unlinkat with 0 or AT_REMOVEDIR,
+ * linkat with 0 or AT_EMPTY_PATH (never AT_SYMLINK_FOLLOW), renameat2
+ * with 0 or RENAME_NOREPLACE (no exchange, no whiteout). Paths stay
+ * Landlock's to check: the filter cannot read them. 0 or a negative errno. */
+static int add_file_rules(scmp_filter_ctx ctx) {
+    int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat2), 1,
+                              SCMP_A3(SCMP_CMP_EQ, sizeof(struct open_how), 0));
+    if (rc == 0)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(unlinkat), 1,
+                              SCMP_A2(SCMP_CMP_MASKED_EQ, LOCKDOWN_INT_MASK(AT_REMOVEDIR), 0));
+    if (rc == 0)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(linkat), 1,
+                              SCMP_A4(SCMP_CMP_MASKED_EQ, LOCKDOWN_INT_MASK(AT_EMPTY_PATH), 0));
+    if (rc == 0)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(renameat2), 1,
+                              SCMP_A4(SCMP_CMP_MASKED_EQ, LOCKDOWN_INT_MASK(RENAME_NOREPLACE), 0));
+    return rc;
+}
+
 /* Allow mmap/mprotect only when the protection has no PROT_EXEC bit. */
 static int allow_non_exec(scmp_filter_ctx ctx, int syscall_nr) {
     return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, syscall_nr, 1,
@@ -159,6 +182,7 @@ static scmp_filter_ctx build_filter(lockdown_profile profile, char *err, size_t 
     size_t count = sizeof allowed_syscalls / sizeof allowed_syscalls[0];
     for (size_t i = 0; i < count && rc == 0; i++)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed_syscalls[i], 0);
+    if (rc == 0) rc = add_file_rules(ctx);
     if (rc == 0) rc = allow_non_exec(ctx, SCMP_SYS(mmap));
     if (rc == 0) rc = allow_non_exec(ctx, SCMP_SYS(mprotect));
     if (rc == 0 && profile == LOCKDOWN_SESSION) rc = add_session_rules(ctx);

@@ -11,7 +11,10 @@
  * read-write and /data read-only. Landlock alone (no seccomp) refuses the
  * same, so the two walls do not lean on each other. A kernel without
  * Landlock (simulated by a filter that answers ENOSYS) degrades to one
- * warning; a Landlock that refuses a mount fails the lockdown.
+ * warning; a Landlock that refuses a mount fails the lockdown. The filter
+ * lets the file calls through only with the flags the WASI host uses
+ * (linkat without AT_SYMLINK_FOLLOW, renameat2 without RENAME_EXCHANGE,
+ * ...): any other kills the child.
  *
  * Processes: RLIMIT_NPROC is 0 in a one-shot run child and bounded in a
  * session, no_new_privs and the seccomp filter are on (/proc/PID/status),
@@ -163,6 +166,14 @@ static int use_mounts(void) {
     if (!refused(raw_open(D.data_file, O_WRONLY))) return 35;
     if (!refused(raw_open(in(D.data, "new"), O_WRONLY | O_CREAT))) return 36;
     if (!refused(r(syscall(SYS_unlinkat, AT_FDCWD, D.data_file, 0)))) return 37;
+    if (r(syscall(SYS_mkdirat, AT_FDCWD, in(D.ws, "gone"), 0700)) != 0 ||
+        r(syscall(SYS_unlinkat, AT_FDCWD, in(D.ws, "gone"), AT_REMOVEDIR)) != 0)
+        return 38;
+    if ((fd = raw_open(in(D.ws, "n1"), O_WRONLY | O_CREAT)) < 0) return 39;
+    close(fd);
+    if (r(syscall(SYS_renameat2, AT_FDCWD, in(D.ws, "n1"), AT_FDCWD, in(D.ws, "n2"),
+                  RENAME_NOREPLACE)) != 0)
+        return 40;
     return 0;
 }
 
@@ -294,6 +305,56 @@ static void test_no_landlock_degrades(void **state) {
     assert_int_equal(st.st_size, (off_t)strlen(TEXT));
 }
 
+/* Assert that status is a death by SIGSYS (the filter's verdict). */
+static void assert_killed(int status) {
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGSYS);
+}
+
+/* The file calls with a flag the WASI host never passes. */
+typedef enum bad_flags {
+    BAD_LINK_FOLLOW,
+    BAD_UNLINK_FLAG,
+    BAD_RENAME_EXCHANGE,
+    BAD_OPEN_HOW
+} bad_flags;
+
+/* Fork a child that takes the run lockdown and makes the call b; its
+ * wait status. */
+static int try_bad_flags(bad_flags b) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        char err[256] = "", how[32] = {0};
+        worker_request req = test_request();
+        int fd = raw_open(in(D.ws, "f"), O_WRONLY | O_CREAT);
+        if (fd < 0 || worker_lockdown(&req, LOCKDOWN_RUN, err, sizeof err) != 0) _exit(2);
+        const char *f = in(D.ws, "f"), *g = in(D.ws, "g");
+        switch (b) {
+        case BAD_LINK_FOLLOW:
+            syscall(SYS_linkat, AT_FDCWD, f, AT_FDCWD, g, AT_SYMLINK_FOLLOW);
+            break;
+        case BAD_UNLINK_FLAG: syscall(SYS_unlinkat, AT_FDCWD, f, 0x8000); break;
+        case BAD_RENAME_EXCHANGE:
+            syscall(SYS_renameat2, AT_FDCWD, f, AT_FDCWD, g, RENAME_EXCHANGE);
+            break;
+        case BAD_OPEN_HOW: syscall(SYS_openat2, AT_FDCWD, f, how, sizeof how); break;
+        }
+        _exit(0);
+    }
+    int status = -1;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    return status;
+}
+
+/* The seccomp filter checks the flags of the file calls it allows. */
+static void test_file_call_flags_checked(void **state) {
+    (void)state;
+    assert_killed(try_bad_flags(BAD_LINK_FOLLOW));
+    assert_killed(try_bad_flags(BAD_UNLINK_FLAG));
+    assert_killed(try_bad_flags(BAD_RENAME_EXCHANGE));
+    assert_killed(try_bad_flags(BAD_OPEN_HOW));
+}
+
 /* A mount the lockdown cannot open fails it: closed, not open. */
 static void test_missing_mount_fails_closed(void **state) {
     (void)state;
@@ -356,12 +417,6 @@ static int run_attempt(lockdown_profile profile, attempt a) {
     int status = -1;
     assert_int_equal(waitpid(pid, &status, 0), pid);
     return status;
-}
-
-/* Assert that status is a death by SIGSYS (the filter's verdict). */
-static void assert_killed(int status) {
-    assert_true(WIFSIGNALED(status));
-    assert_int_equal(WTERMSIG(status), SIGSYS);
 }
 
 /* A one-shot run child can create no process and no thread. */
@@ -461,6 +516,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_landlock_alone, make_dirs, remove_dirs),
         cmocka_unit_test_setup_teardown(test_plain_open_killed, make_dirs, remove_dirs),
         cmocka_unit_test_setup_teardown(test_missing_mount_fails_closed, make_dirs, remove_dirs),
+        cmocka_unit_test_setup_teardown(test_file_call_flags_checked, make_dirs, remove_dirs),
         cmocka_unit_test_setup_teardown(test_run_process_cap_zero, make_dirs, remove_dirs),
         cmocka_unit_test_setup_teardown(test_session_process_cap, make_dirs, remove_dirs),
         cmocka_unit_test_setup_teardown(test_run_profile_refuses_processes, make_dirs, remove_dirs),
