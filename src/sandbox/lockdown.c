@@ -239,16 +239,32 @@ int lockdown_prepare(char *err, size_t errlen) {
     return 0;
 }
 
-/* Cap the processes profile may create (see lockdown.h); 0, or -1 with err. */
+/* The number of tasks on the machine: the total of /proc/loadavg's
+ * "running/total" field, or sysinfo's count (16 bits wide, so it wraps
+ * above 65,535) without /proc; 0 when neither answers. */
+static unsigned long machine_tasks(void) {
+    unsigned long total = 0;
+    FILE *f = fopen("/proc/loadavg", "re");
+    if (f != NULL) {
+        if (fscanf(f, "%*f %*f %*f %*u/%lu", &total) != 1) total = 0;
+        fclose(f);
+    }
+    struct sysinfo si;
+    if (total == 0 && sysinfo(&si) == 0) total = si.procs;
+    return total;
+}
+
+/* Cap the processes profile may create (see lockdown.h); 0, or -1 with
+ * err. Runs before Landlock, which would hide /proc/loadavg. */
 static int cap_processes(lockdown_profile profile, char *err, size_t errlen) {
     struct rlimit lim = {0, 0};
-    struct sysinfo si;
     if (profile == LOCKDOWN_SESSION) {
-        if (getrlimit(RLIMIT_NPROC, &lim) != 0 || sysinfo(&si) != 0) {
-            snprintf(err, errlen, "cannot read the process limit: %s", strerror(errno));
+        unsigned long tasks = machine_tasks();
+        if (tasks == 0 || getrlimit(RLIMIT_NPROC, &lim) != 0) {
+            snprintf(err, errlen, "cannot read the machine's task count or process limit");
             return -1;
         }
-        rlim_t cap = (rlim_t)si.procs + LOCKDOWN_SESSION_NPROC_HEADROOM;
+        rlim_t cap = (rlim_t)tasks + LOCKDOWN_SESSION_NPROC_HEADROOM;
         if (lim.rlim_max == RLIM_INFINITY || cap < lim.rlim_max) lim.rlim_max = cap;
         lim.rlim_cur = lim.rlim_max;
     }
@@ -267,19 +283,13 @@ int lockdown_apply(lockdown_profile profile, const ll_mount *mounts, size_t coun
         snprintf(err, errlen, "cannot set no_new_privs: %s", strerror(errno));
         return -1;
     }
-    char note[256] = "";
-    int landlocked = ll_restrict(mounts, count, note, sizeof note);
-    if (landlocked < 0) {
-        snprintf(err, errlen, "%s", note);
-        return -1;
-    }
     if (cap_processes(profile, err, errlen) != 0) return -1;
+    int landlocked = ll_restrict(mounts, count, err, errlen);
+    if (landlocked < 0) return -1;
     struct sock_fprog prog = {.len = compiled_len[profile], .filter = compiled[profile]};
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) {
         snprintf(err, errlen, "cannot install the seccomp filter: %s", strerror(errno));
         return -1;
     }
-    if (landlocked == 1) return 0;
-    snprintf(err, errlen, "%s", note);
-    return 1;
+    return landlocked == 1 ? 0 : 1; /* 1: err holds ll_restrict's warning */
 }

@@ -35,16 +35,16 @@ int lockdown_prepare(char *err, size_t errlen);
 /*
  * The processes a session's tree may add beyond the tasks the machine ran
  * when the session started (RLIMIT_NPROC counts the real uid's tasks, so
- * the limit is set to sysinfo's task count plus this): room for the host
+ * the limit is set to the machine's task count plus this): room for the host
  * to grow meanwhile, and a bound on a fork bomb of native code.
  */
 #define LOCKDOWN_SESSION_NPROC_HEADROOM 1024UL
 
 /*
  * Confine the calling process for profile, in this order: no_new_privs,
- * Landlock over mounts[0..count) (ll_restrict), RLIMIT_NPROC (0 for a
- * one-shot run, which never forks; see LOCKDOWN_SESSION_NPROC_HEADROOM
- * for a session), then profile's seccomp filter (compiled first if
+ * RLIMIT_NPROC (0 for a one-shot run, which never forks; see
+ * LOCKDOWN_SESSION_NPROC_HEADROOM for a session), Landlock over
+ * mounts[0..count) (ll_restrict), then profile's seccomp filter (compiled first if
  * needed). Returns 0 when all of it is in place; 1 when the kernel has no
  * Landlock and everything else is (err then holds the one-line warning
  * to pass on); -1 with a message in err on any failure, Landlock's
