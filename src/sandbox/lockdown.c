@@ -6,7 +6,9 @@
  * list below is exactly what src/wasi and the wasm runtime use; mmap and
  * mprotect are allowed only without PROT_EXEC, so no new code can appear,
  * and files can only be opened with openat2 (src/wasi always passes
- * RESOLVE_BENEATH; plain open/openat are not allowed at all).
+ * RESOLVE_BENEATH; plain open/openat are not allowed at all). The file
+ * calls whose flags matter (openat2's struct size, unlinkat, linkat,
+ * renameat2) are allowed only with the flags the WASI host uses.
  *
  * A live session process (session/proc.c) gets a second profile: the same
  * list plus what it needs to fork a child per run and talk to the host
@@ -16,23 +18,39 @@
  * and set_robust_list (glibc's fork calls it in the child), plus getppid,
  * prctl(PR_SET_PDEATHSIG) and timer_create/settime/delete, with which a
  * run child ties itself to its parent and arms its deadline backstop.
+ *
+ * Before the filter, lockdown_apply puts the process in a Landlock domain
+ * over its own mounts (landlock.c), so that even code that escaped the
+ * WebAssembly sandbox and calls openat2, unlinkat, renameat, linkat,
+ * symlinkat or mkdirat directly (the filter cannot read openat2's path or
+ * flags) reaches nothing outside them; and it caps process creation with
+ * RLIMIT_NPROC: 0 for a one-shot run child (whose filter also kills any
+ * clone), and for a session the machine's task count at its start plus
+ * LOCKDOWN_SESSION_NPROC_HEADROOM. The kernel does not enforce
+ * RLIMIT_NPROC for root, so a session run as root is bounded by its
+ * filter's fork-only rule alone (use a cgroup's pids.max there).
  */
 #include "sandbox/lockdown.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/filter.h>
+#include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include "sandbox/ipc.h"
@@ -53,19 +71,15 @@ static const int allowed_syscalls[] = {
     SCMP_SYS(pwritev),
     SCMP_SYS(lseek),
     SCMP_SYS(close),
-    SCMP_SYS(openat2),
     SCMP_SYS(fstat),
     SCMP_SYS(newfstatat),
     SCMP_SYS(statx),
     SCMP_SYS(getdents64),
     SCMP_SYS(fcntl),
     SCMP_SYS(mkdirat),
-    SCMP_SYS(unlinkat),
     SCMP_SYS(renameat),
-    SCMP_SYS(renameat2),
     SCMP_SYS(symlinkat),
     SCMP_SYS(readlinkat),
-    SCMP_SYS(linkat),
     SCMP_SYS(utimensat),
     SCMP_SYS(fsync),
     SCMP_SYS(fdatasync),
@@ -107,6 +121,29 @@ static const int session_syscalls[] = {
 /* The clone flags glibc's fork() passes; any other bit kills the process. */
 #define LOCKDOWN_FORK_FLAGS ((uint64_t)(CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID | CSIGNAL))
 
+/* The low 32 bits of an int argument; the kernel ignores the others. */
+#define LOCKDOWN_INT_MASK(allowed) ((uint64_t)(uint32_t) ~(uint32_t)(allowed))
+
+/* The file calls allowed with exactly the arguments the WASI host passes:
+ * openat2 with today's struct open_how, unlinkat with 0 or AT_REMOVEDIR,
+ * linkat with 0 or AT_EMPTY_PATH (never AT_SYMLINK_FOLLOW), renameat2
+ * with 0 or RENAME_NOREPLACE (no exchange, no whiteout). Paths stay
+ * Landlock's to check: the filter cannot read them. 0 or a negative errno. */
+static int add_file_rules(scmp_filter_ctx ctx) {
+    int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(openat2), 1,
+                              SCMP_A3(SCMP_CMP_EQ, sizeof(struct open_how), 0));
+    if (rc == 0)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(unlinkat), 1,
+                              SCMP_A2(SCMP_CMP_MASKED_EQ, LOCKDOWN_INT_MASK(AT_REMOVEDIR), 0));
+    if (rc == 0)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(linkat), 1,
+                              SCMP_A4(SCMP_CMP_MASKED_EQ, LOCKDOWN_INT_MASK(AT_EMPTY_PATH), 0));
+    if (rc == 0)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(renameat2), 1,
+                              SCMP_A4(SCMP_CMP_MASKED_EQ, LOCKDOWN_INT_MASK(RENAME_NOREPLACE), 0));
+    return rc;
+}
+
 /* Allow mmap/mprotect only when the protection has no PROT_EXEC bit. */
 static int allow_non_exec(scmp_filter_ctx ctx, int syscall_nr) {
     return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, syscall_nr, 1,
@@ -145,6 +182,7 @@ static scmp_filter_ctx build_filter(lockdown_profile profile, char *err, size_t 
     size_t count = sizeof allowed_syscalls / sizeof allowed_syscalls[0];
     for (size_t i = 0; i < count && rc == 0; i++)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed_syscalls[i], 0);
+    if (rc == 0) rc = add_file_rules(ctx);
     if (rc == 0) rc = allow_non_exec(ctx, SCMP_SYS(mmap));
     if (rc == 0) rc = allow_non_exec(ctx, SCMP_SYS(mprotect));
     if (rc == 0 && profile == LOCKDOWN_SESSION) rc = add_session_rules(ctx);
@@ -179,8 +217,17 @@ static int export_program(scmp_filter_ctx ctx, lockdown_profile profile, char *e
     return 0;
 }
 
+/* Say once, on stderr, that the kernel has no Landlock. */
+static void warn_no_landlock(void) {
+    static bool warned;
+    if (warned || ll_abi() != 0) return;
+    warned = true;
+    fprintf(stderr, "llm-sandbox: warning: %s\n", LL_MISSING_WARNING);
+}
+
 /* See lockdown.h. */
 int lockdown_prepare(char *err, size_t errlen) {
+    warn_no_landlock();
     for (int p = 0; p < LOCKDOWN_PROFILES; p++) {
         if (compiled[p] != NULL) continue;
         scmp_filter_ctx ctx = build_filter((lockdown_profile)p, err, errlen);
@@ -192,14 +239,57 @@ int lockdown_prepare(char *err, size_t errlen) {
     return 0;
 }
 
-/* See lockdown.h. */
-int lockdown_apply(lockdown_profile profile, char *err, size_t errlen) {
-    if (lockdown_prepare(err, errlen) != 0) return -1;
-    struct sock_fprog prog = {.len = compiled_len[profile], .filter = compiled[profile]};
-    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-        syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) {
-        snprintf(err, errlen, "cannot install the seccomp filter: %s", strerror(errno));
+/* The number of tasks on the machine: the total of /proc/loadavg's
+ * "running/total" field, or sysinfo's count (16 bits wide, so it wraps
+ * above 65,535) without /proc; 0 when neither answers. */
+static unsigned long machine_tasks(void) {
+    unsigned long total = 0;
+    FILE *f = fopen("/proc/loadavg", "re");
+    if (f != NULL) {
+        if (fscanf(f, "%*f %*f %*f %*u/%lu", &total) != 1) total = 0;
+        fclose(f);
+    }
+    struct sysinfo si;
+    if (total == 0 && sysinfo(&si) == 0) total = si.procs;
+    return total;
+}
+
+/* Cap the processes profile may create (see lockdown.h); 0, or -1 with
+ * err. Runs before Landlock, which would hide /proc/loadavg. */
+static int cap_processes(lockdown_profile profile, char *err, size_t errlen) {
+    struct rlimit lim = {0, 0};
+    if (profile == LOCKDOWN_SESSION) {
+        unsigned long tasks = machine_tasks();
+        if (tasks == 0 || getrlimit(RLIMIT_NPROC, &lim) != 0) {
+            snprintf(err, errlen, "cannot read the machine's task count or process limit");
+            return -1;
+        }
+        rlim_t cap = (rlim_t)tasks + LOCKDOWN_SESSION_NPROC_HEADROOM;
+        if (lim.rlim_max == RLIM_INFINITY || cap < lim.rlim_max) lim.rlim_max = cap;
+        lim.rlim_cur = lim.rlim_max;
+    }
+    if (setrlimit(RLIMIT_NPROC, &lim) != 0) {
+        snprintf(err, errlen, "cannot cap the process count: %s", strerror(errno));
         return -1;
     }
     return 0;
+}
+
+/* See lockdown.h. */
+int lockdown_apply(lockdown_profile profile, const ll_mount *mounts, size_t count, char *err,
+                   size_t errlen) {
+    if (lockdown_prepare(err, errlen) != 0) return -1;
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        snprintf(err, errlen, "cannot set no_new_privs: %s", strerror(errno));
+        return -1;
+    }
+    if (cap_processes(profile, err, errlen) != 0) return -1;
+    int landlocked = ll_restrict(mounts, count, err, errlen);
+    if (landlocked < 0) return -1;
+    struct sock_fprog prog = {.len = compiled_len[profile], .filter = compiled[profile]};
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0) {
+        snprintf(err, errlen, "cannot install the seccomp filter: %s", strerror(errno));
+        return -1;
+    }
+    return landlocked == 1 ? 0 : 1; /* 1: err holds ll_restrict's warning */
 }

@@ -2,7 +2,8 @@
  * worker.c - restores, binds, seals and runs one guest (see worker.h).
  *
  * The order inside worker_run is the security argument: open the mounts,
- * then install seccomp, then run guest code. The preopen order (stdlib,
+ * then lock down (Landlock over exactly those mounts, the process cap and
+ * seccomp: worker_lockdown), then run guest code. The preopen order (stdlib,
  * /app, /data, /external, then the read-only "/" skeleton, as fds 3..7)
  * must match the one used when the snapshot was made, because wasi-libc
  * recorded it during lsb_init.
@@ -205,11 +206,22 @@ static int arm_backstop(const worker_request *req, char *err, size_t errlen) {
 }
 
 /* See worker.h. */
+int worker_lockdown(const worker_request *req, lockdown_profile profile, char *err, size_t errlen) {
+    const ll_mount mounts[] = {
+        {req->stdlib_dir, false},   {req->workspace, true}, {req->data_dir, false},
+        {req->external_dir, false}, {req->root_dir, false},
+    };
+    return lockdown_apply(profile, mounts, sizeof mounts / sizeof mounts[0], err, errlen);
+}
+
+/* See worker.h. A kernel without Landlock costs the run one warning. */
 _Noreturn void worker_run(worker_instance *w, const worker_request *req, int out_fd) {
     char err[WORKER_ERR_MAX] = "";
+    int locked = -1;
     if (arm_backstop(req, err, sizeof err) != 0 || worker_bind(w, req, err, sizeof err) != 0 ||
-        lockdown_apply(LOCKDOWN_RUN, err, sizeof err) != 0)
+        (locked = worker_lockdown(req, LOCKDOWN_RUN, err, sizeof err)) < 0)
         fail(out_fd, err);
+    if (locked == 1) chan_send(out_fd, CHAN_WARNING, err, strlen(err));
     worker_execute(w, req, out_fd);
     _exit(0);
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sandbox/lockdown.h"
 #include "wasi/wasi.h"
 #include "wasm/guest.h"
 #include "wasm/lsb_imports.h"
@@ -65,6 +66,15 @@ _Noreturn void worker_run(worker_instance *w, const worker_request *req, int out
 /* Open req's mounts and streams for a prepared instance (once per
  * process: a one-shot child or a live session). 0, or -1 with err. */
 int worker_bind(worker_instance *w, const worker_request *req, char *err, size_t errlen);
+
+/*
+ * Lock the calling process down for profile (lockdown_apply) with req's
+ * mounts as its Landlock domain: the workspace read-write; the stdlib,
+ * /data, /external and "/" skeleton folders read-only. Call it after
+ * worker_bind and before any guest code runs. 0; 1 when the kernel has no
+ * Landlock (err holds the warning); -1 with err on failure.
+ */
+int worker_lockdown(const worker_request *req, lockdown_profile profile, char *err, size_t errlen);
 
 /*
  * Run the per-run part of req (code, limits, options) on a bound instance,

@@ -5,7 +5,9 @@
  * private pipe only after worker_execute reported success; its parent exits
  * on that byte and otherwise reaps the child and carries on. Between runs
  * the process sits in recvmsg on its control socket, under the session
- * seccomp profile (lockdown.c), holding only that socket and its mounts.
+ * lockdown (worker_lockdown: Landlock over its mounts, a process cap and
+ * the session seccomp profile), holding only that socket and its mounts;
+ * its run children inherit all of it.
  * Every process here dies with its parent (tether.h): a run's child is
  * tied to the session process and carries a backstop timer for its
  * deadline; a child that becomes the session drops both, and once its old
@@ -23,7 +25,6 @@
 
 #include "sandbox/channel.h"
 #include "sandbox/ipc.h"
-#include "sandbox/lockdown.h"
 #include "sandbox/tether.h"
 
 /* The zygote that forked this session process (and adopts each run child
@@ -113,7 +114,7 @@ _Noreturn void sess_proc_main(worker_instance *w, const worker_request *req, int
     signal(SIGCHLD, SIG_DFL);   /* the zygote ignores it; we reap our run children */
     session_zygote = getppid(); /* the zygote tied us to itself right after fork */
     if (worker_bind(w, req, err, sizeof err) != 0 ||
-        lockdown_apply(LOCKDOWN_SESSION, err, sizeof err) != 0) {
+        worker_lockdown(req, LOCKDOWN_SESSION, err, sizeof err) < 0) {
         send_msg(ctl, SESS_PROC_FAILED, getpid(), err);
         _exit(1);
     }

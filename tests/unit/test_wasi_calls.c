@@ -481,8 +481,9 @@ static void test_quota_scan_depth(void **state) {
 }
 
 /* The quota scan also runs inside a session process, whose seccomp filter
- * allows openat2 only (a live session rescans after the host wrote into
- * its workspace): a scan that descends into folders must not be killed. */
+ * allows openat2 only and whose Landlock domain is its mounts (a live
+ * session rescans after the host wrote into its workspace): a scan that
+ * descends into folders must not be killed or refused. */
 static void test_quota_scan_under_lockdown(void **state) {
     fx *f = *state;
     char err[256] = "";
@@ -495,7 +496,8 @@ static void test_quota_scan_under_lockdown(void **state) {
     pid_t pid = fork();
     if (pid == 0) {
         wasi_quota q = {.bytes_max = WASI_UNLIMITED, .files_max = WASI_UNLIMITED};
-        if (lockdown_apply(LOCKDOWN_SESSION, err, sizeof err) != 0) _exit(3);
+        const ll_mount app = {f->app, true};
+        if (lockdown_apply(LOCKDOWN_SESSION, &app, 1, err, sizeof err) != 0) _exit(3);
         int rc = wasi_quota_scan(fd, "/app", &q, err, sizeof err);
         _exit(rc == 0 && q.files_used == 3 && q.bytes_used == 5 ? 0 : 2);
     }
