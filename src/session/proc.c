@@ -6,6 +6,8 @@
  * on that byte and otherwise reaps the child and carries on. Between runs
  * the process sits in recvmsg on its control socket, under the session
  * seccomp profile (lockdown.c), holding only that socket and its mounts.
+ * A run's child announces itself (STARTED) and runs nothing until the
+ * host answers SESS_PROC_GO, that is, until the host holds it by a pidfd.
  * Every process here dies with its parent (tether.h): a run's child is
  * tied to the session process and carries a backstop timer for its
  * deadline; a child that becomes the session drops both, and once its old
@@ -43,6 +45,8 @@ static void send_msg(int ctl, sess_proc_msg_type type, pid_t pid, const char *te
 static void child_run(worker_instance *w, const worker_request *req, int ctl, int out_fd,
                       int commit_fd, pid_t parent) {
     send_msg(ctl, SESS_PROC_STARTED, getpid(), NULL);
+    char go = 0;
+    if (ipc_read_all(ctl, &go, 1) != 0 || go != SESS_PROC_GO) _exit(0); /* the host said no */
     if (req->timeout_ms > 0 && tether_backstop(req->timeout_ms, false) != 0) {
         const char *why = "the run could not arm its deadline backstop";
         chan_send(out_fd, CHAN_FAIL, why, strlen(why));
