@@ -14,6 +14,14 @@
  * closes, and dies with its parent when the main thread started it; every child it forks is tied
  * to it (tether.h), so nothing it started outlives it.
  *
+ * Filters: the pre-imports are the operator's code (configured by whoever
+ * runs the server or embeds the library, module names only, resolved from
+ * the read-only stdlib and /data) and run before any filter. Then, before
+ * it tells the requester it is ready, so before any request (whose code,
+ * environment and options come from clients) can reach it, the zygote
+ * installs its own filter (zygote_filter.h); each child adds its stricter
+ * profile (lockdown.h) before it runs anything a client sent.
+ *
  * Stdio: from the fork on, the zygote's fds 0 and 1 are /dev/null; it keeps
  * the host's stderr only while it starts (worker_prepare and the operator's
  * pre-imports, whose messages and output go there), and points fd 2 at
@@ -42,6 +50,7 @@
 #include "sandbox/ipc.h"
 #include "sandbox/kin.h"
 #include "sandbox/tether.h"
+#include "sandbox/zygote_filter.h"
 #include "util/fs.h"
 
 struct zyg_zygote {
@@ -127,7 +136,8 @@ static int start_process(zyg_zygote *z, char *err, size_t errlen) {
         sv[1] = util_detach_stdio(sv[1], true); /* stderr until it serves */
         prctl(PR_SET_CHILD_SUBREAPER, 1);       /* orphaned session processes come to us */
         int32_t ready = worker_prepare(&w, z->mod, z->snapshot, why, sizeof why) == 0 ? 0 : -1;
-        if (ready == 0) preimport(&w, &z->warm);
+        if (ready == 0) preimport(&w, &z->warm); /* the operator's code: trusted, unfiltered */
+        if (ready == 0 && zyg_filter_apply(why, sizeof why) != 0) ready = -1; /* before requests */
         if (ipc_send_all(sv[1], &ready, sizeof ready) != 0 || ready != 0) {
             if (ready != 0) fprintf(stderr, "llm-sandbox: zygote: %s\n", why);
             _exit(1);
