@@ -21,7 +21,7 @@
 #include "util/clock.h"
 #include "wasm/runtime.h"
 
-#define REPORT_READ_CHUNK 65536
+#define REPORT_READ_CHUNK    65536
 #define REPORT_KILL_GRACE_MS 5000.0 /* from the kill to the pipe's end, at most */
 
 /* SIGKILL the run (its pidfd) once; stop says why. */
@@ -43,7 +43,8 @@ report_stop report_collect(int fd, int pidfd, double deadline_ms, const lsb_canc
         if (left <= 0) stop_run(pidfd, REPORT_TIMED_OUT, &stop, &killed_at);
         if (killed_at > 0) left = killed_at + REPORT_KILL_GRACE_MS - now;
         if (killed_at > 0 && left <= 0) return stop; /* someone else holds the pipe open */
-        struct pollfd pfd[2] = {{fd, POLLIN, 0}, {killed_at > 0 ? -1 : cancel_fd(cancel), POLLIN, 0}};
+        struct pollfd pfd[2] = {{fd, POLLIN, 0},
+                                {killed_at > 0 ? -1 : cancel_fd(cancel), POLLIN, 0}};
         int n = poll(pfd, 2, (int)(left < INT_MAX ? left + 1 : INT_MAX));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) continue;

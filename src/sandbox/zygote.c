@@ -243,8 +243,8 @@ static int hold_child(pid_t pid, pid_t zygote, zyg_child *child, char *err, size
 }
 
 /* Have the zygote fork a child of kind; restart a dead zygote once. */
-static int spawn(zyg_zygote *z, const worker_request *req, ipc_kind kind, int fd,
-                 zyg_child *child, char *err, size_t errlen) {
+static int spawn(zyg_zygote *z, const worker_request *req, ipc_kind kind, int fd, zyg_child *child,
+                 char *err, size_t errlen) {
     if (req->code_len > LSB_MAX_CODE_BYTES || req->env_len > LSB_MAX_ENV_BYTES) {
         snprintf(err, errlen, "request too large for the zygote");
         return -1;

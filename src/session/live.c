@@ -107,8 +107,7 @@ static lsb_status take_runner(sess_live *l, double deadline, int *runner, pid_t 
                               sess_live_outcome *out, char *err, size_t errlen) {
     sess_proc_msg msg;
     char text[SESS_PROC_TEXT_MAX + 1] = "", why[SESS_PROC_TEXT_MAX] = "";
-    if (read_msg(l->ctl, &msg, text, sizeof text, deadline) != 0 ||
-        msg.type != SESS_PROC_STARTED)
+    if (read_msg(l->ctl, &msg, text, sizeof text, deadline) != 0 || msg.type != SESS_PROC_STARTED)
         return lost(l, out, text[0] ? text : "did not start the run", err, errlen);
     *runner_pid = msg.pid;
     *runner = kin_open_child(msg.pid, l->pid, l->pidfd, why, sizeof why);

@@ -189,8 +189,9 @@ static _Noreturn void fake_session(int ctl, fake_mode m) {
     ipc_request r;
     if (ipc_recv_request(ctl, &r) != 0) _exit(2);
     if (m <= FAKE_NAMES_ITSELF) {
-        pid_t named = m == FAKE_NAMES_BYSTANDER ? bystander : m == FAKE_NAMES_HOST ? getppid()
-                                                                                  : getpid();
+        pid_t named = m == FAKE_NAMES_BYSTANDER ? bystander
+                      : m == FAKE_NAMES_HOST    ? getppid()
+                                                : getpid();
         send_msg(ctl, SESS_PROC_STARTED, named);
         wait_eof(ctl);
     }
@@ -237,8 +238,8 @@ static void run_fake(fake_mode m, fake_result *out) {
     worker_request req = {.code = "print(1)", .code_len = 8, .filename = "<string>"};
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    out->st = sess_live_run(&l, &req, &policy, &out->result, &out->outcome, out->err,
-                            sizeof out->err);
+    out->st =
+        sess_live_run(&l, &req, &policy, &out->result, &out->outcome, out->err, sizeof out->err);
     clock_gettime(CLOCK_MONOTONIC, &t1);
     out->elapsed_s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     out->session = s;
