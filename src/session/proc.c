@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,6 +64,18 @@ static void child_run(worker_instance *w, const worker_request *req, int ctl, in
     send_msg(ctl, SESS_PROC_READY, getpid(), NULL);
 }
 
+/* Take back a SESS_PROC_GO that a run killed before reading it left on
+ * ctl (the host sent it before the kill, and sends nothing else before our
+ * READY), so that the next request starts where it should. */
+static void drain_go(int ctl) {
+    char byte;
+    ssize_t n;
+    do
+        n = recv(ctl, &byte, 1, MSG_DONTWAIT | MSG_PEEK);
+    while (n < 0 && errno == EINTR);
+    if (n == 1 && byte == SESS_PROC_GO) recv(ctl, &byte, 1, MSG_DONTWAIT);
+}
+
 /* In the parent: wait for the child's verdict; exit if it committed. */
 static void parent_wait(pid_t child, int ctl, int commit_fd) {
     char byte;
@@ -74,6 +87,7 @@ static void parent_wait(pid_t child, int ctl, int commit_fd) {
     if (n == 1) _exit(0); /* the child holds the session now */
     while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {
     }
+    drain_go(ctl);
     send_msg(ctl, SESS_PROC_READY, getpid(), NULL);
 }
 
