@@ -11,7 +11,9 @@
 #                  bystander lives; an honest one still works
 #   real sessions  runs of the real binary are still killed at their
 #                  deadline, the session keeps its state, and a bystander
-#                  process of the same user survives all of it
+#                  process of the same user survives all of it; a run
+#                  cancelled the instant it starts (before it read the
+#                  host's go-ahead) leaves the session intact
 #   zygotes        every zygote is under its own seccomp filter before any
 #                  request reaches it (checked on an idle MCP server), and
 #                  every session process and run child carries the zygote's
@@ -106,6 +108,19 @@ expect_eq "zygotes: the session process and its run carry two filters" \
   "$(wc -w <<<"$rest") $rf" "2 2 2+"
 kill -9 $cli
 
+# mcp_send ID METHOD PARAMS: one request to the stdio server on fd 3
+mcp_send() { printf '{"jsonrpc":"2.0","id":%d,"method":"%s","params":%s}\n' "$1" "$2" "$3" >&3; }
+# mcp_reply ID: wait (up to 30 s) for the reply to ID; sets J to it
+mcp_reply() {
+  local i
+  for i in $(seq 300); do
+    J=$(jq -c "select(.id == $1)" "$T/out" 2>/dev/null)
+    [ -n "$J" ] && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
 # Proves: an MCP server's zygotes are filtered before any request: checked
 # after initialize, with no tool called yet.
 rm -f "$T/in"; mkfifo "$T/in"
@@ -113,11 +128,29 @@ rm -f "$T/in"; mkfifo "$T/in"
 SRV=$!
 disown $SRV
 exec 3>"$T/in"
-printf '%s\n' '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"pids","version":"1"}}}' >&3
-for i in $(seq 300); do grep -q '"id":1' "$T/out" 2>/dev/null && break; sleep 0.1; done
+mcp_send 1 initialize '{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"pids","version":"1"}}'
+mcp_reply 1
 zyg=$(pgrep -P $SRV | xargs)
 zf=$(for p in $zyg; do filters "$p"; done | sort -u | xargs)
 expect_eq "zygotes: an idle MCP server's zygotes are filtered" "$(wc -w <<<"$zyg") $zf" "2 2 1"
+
+# Proves: a run cancelled the instant it starts (possibly before it read
+# the host's go-ahead) leaves the live session intact, five times over.
+echo '{"jsonrpc":"2.0","method":"notifications/initialized"}' >&3
+mcp_send 2 tools/call '{"name":"create_session","arguments":{"language":"python"}}'
+mcp_reply 2
+msid=$(jq -r '.result.structuredContent.session_id' <<<"$J")
+mcp_send 3 tools/call "{\"name\":\"execute_code\",\"arguments\":{\"code\":\"x = 41\",\"session_id\":\"$msid\"}}"
+mcp_reply 3
+kept=0
+for n in 1 2 3 4 5; do
+  id=$((10 * n))
+  mcp_send $id tools/call "{\"name\":\"execute_code\",\"arguments\":{\"code\":\"$LOOP\",\"timeout\":60,\"session_id\":\"$msid\"}}"
+  printf '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":%d}}\n' $id >&3
+  mcp_send $((id + 1)) tools/call "{\"name\":\"execute_code\",\"arguments\":{\"code\":\"print(x + 1)\",\"session_id\":\"$msid\"}}"
+  mcp_reply $((id + 1)) && [ "$(jq -r '.result.structuredContent.stdout' <<<"$J")" = 42 ] && kept=$((kept + 1))
+done
+expect_eq "cancel at once: the session keeps its variables every time" "$kept" 5
 exec 3>&-
 for i in $(seq 50); do kill -0 $SRV 2>/dev/null || break; sleep 0.1; done
 kill -9 $SRV 2>/dev/null
