@@ -49,6 +49,7 @@ suite attack-proc bash tests/attack/proc.sh build/llm-sandbox
 suite attack-fds bash tests/attack/fds.sh build/llm-sandbox
 suite attack-faults bash tests/attack/faults.sh build/llm-sandbox
 suite attack-landlock bash tests/attack/landlock.sh build/llm-sandbox
+suite attack-pids bash tests/attack/pids.sh build/llm-sandbox
 suite asan-unit make -s asan-unit
 suite asan-e2e make -s asan-e2e
 suite asan-mcp bash tests/mcp/malformed.sh build-asan/llm-sandbox

@@ -10,10 +10,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -85,29 +87,38 @@ static _Noreturn void run_child(const lsb_sandbox *sb, lsb_language lang, const 
     worker_run(&w, req, out_fd);
 }
 
-/* Start the child that runs req; returns its pid, or -1 with err.
- * *from_zygote says who must reap it: its zygote, or us. */
-static pid_t start_child(lsb_sandbox *sb, lsb_language lang, const worker_request *req, int out_fd,
-                         bool *from_zygote, char *err, size_t errlen) {
-    zyg_zygote *z = sandbox_zygote(sb, lang);
-    *from_zygote = z != NULL;
-    if (z != NULL) return zyg_spawn(z, req, out_fd, err, errlen);
-    pid_t parent = getpid();
-    pid_t pid = fork();
-    if (pid < 0) snprintf(err, errlen, "fork failed: %s", strerror(errno));
-    if (pid == 0) {
-        tether_to_parent(parent); /* this thread waits for the child, so it outlives it */
-        run_child(sb, lang, req, out_fd);
-    }
-    return pid;
-}
-
 /* Wait for a direct child and return its wait status. */
 static int reap(pid_t pid) {
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
     return status;
+}
+
+/* Start the child that runs req; 0 with child set, or -1 with err.
+ * *from_zygote says who must reap it: its zygote, or us. Our own child's
+ * pid stays its own until we reap it, so its pidfd needs no check. */
+static int start_child(lsb_sandbox *sb, lsb_language lang, const worker_request *req, int out_fd,
+                       zyg_child *child, bool *from_zygote, char *err, size_t errlen) {
+    zyg_zygote *z = sandbox_zygote(sb, lang);
+    *from_zygote = z != NULL;
+    if (z != NULL) return zyg_spawn(z, req, out_fd, child, err, errlen);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        snprintf(err, errlen, "fork failed: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        tether_to_parent(parent); /* this thread waits for the child, so it outlives it */
+        run_child(sb, lang, req, out_fd);
+    }
+    *child = (zyg_child){.pid = pid, .pidfd = (int)syscall(SYS_pidfd_open, pid, 0)};
+    if (child->pidfd >= 0) return 0;
+    snprintf(err, errlen, "cannot hold the run process: %s", strerror(errno));
+    kill(pid, SIGKILL); /* not reaped yet, so still ours */
+    reap(pid);
+    return -1;
 }
 
 /* Everything lsb_execute needs to undo. */
@@ -189,9 +200,10 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
     }
     double start = util_now_ms();
     bool from_zygote;
-    pid_t pid = start_child(sb, lang, req, fds[1], &from_zygote, err, errlen);
+    zyg_child child;
+    int started = start_child(sb, lang, req, fds[1], &child, &from_zygote, err, errlen);
     close(fds[1]);
-    if (pid < 0) {
+    if (started != 0) {
         close(fds[0]);
         return LSB_ERR_SYSTEM;
     }
@@ -199,9 +211,10 @@ static lsb_status run(lsb_sandbox *sb, lsb_language lang, const lsb_policy *poli
     st->chan.sink = policy->on_output;
     st->chan.sink_ctx = policy->on_output_ctx;
     report_stop stop =
-        report_collect(fds[0], pid, start + policy->timeout_ms, policy->cancel, &st->chan);
+        report_collect(fds[0], child.pidfd, start + policy->timeout_ms, policy->cancel, &st->chan);
     close(fds[0]);
-    int status = from_zygote ? 0 : reap(pid); /* the zygote reaps its own children */
+    if (child.pidfd >= 0) close(child.pidfd);
+    int status = from_zygote ? 0 : reap(child.pid); /* the zygote reaps its own children */
     if (st->chan.fail[0] && !st->chan.done) {
         snprintf(err, errlen, "%s", st->chan.fail);
         return LSB_ERR_INVALID;

@@ -17,42 +17,44 @@
 #include <unistd.h>
 
 #include "sandbox/cancel.h"
+#include "sandbox/kin.h"
 #include "util/clock.h"
 #include "wasm/runtime.h"
 
-#define REPORT_READ_CHUNK 65536
+#define REPORT_READ_CHUNK    65536
+#define REPORT_KILL_GRACE_MS 5000.0 /* from the kill to the pipe's end, at most */
+
+/* SIGKILL the run (its pidfd) once; stop says why. */
+static void stop_run(int pidfd, report_stop why, report_stop *stop, double *killed_at) {
+    if (*killed_at > 0) return;
+    kin_kill(pidfd);
+    *killed_at = util_now_ms();
+    *stop = why;
+}
 
 /* See report.h. */
-report_stop report_collect(int fd, pid_t pid, double deadline_ms, const lsb_cancel *cancel,
+report_stop report_collect(int fd, int pidfd, double deadline_ms, const lsb_cancel *cancel,
                            chan_collect *c) {
     char buf[REPORT_READ_CHUNK];
     report_stop stop = REPORT_RAN;
-    bool killed = false;
+    double killed_at = 0; /* when we killed it; 0 while it may run */
     for (;;) {
-        double left = deadline_ms - util_now_ms();
-        if (left <= 0 && !killed) {
-            kill(pid, SIGKILL);
-            killed = true;
-            stop = REPORT_TIMED_OUT;
-        }
-        struct pollfd pfd[2] = {{fd, POLLIN, 0}, {killed ? -1 : cancel_fd(cancel), POLLIN, 0}};
-        int wait_ms = killed ? -1 : (int)(left < INT_MAX ? left + 1 : INT_MAX);
-        int n = poll(pfd, 2, wait_ms);
+        double now = util_now_ms(), left = deadline_ms - now;
+        if (left <= 0) stop_run(pidfd, REPORT_TIMED_OUT, &stop, &killed_at);
+        if (killed_at > 0) left = killed_at + REPORT_KILL_GRACE_MS - now;
+        if (killed_at > 0 && left <= 0) return stop; /* someone else holds the pipe open */
+        struct pollfd pfd[2] = {{fd, POLLIN, 0},
+                                {killed_at > 0 ? -1 : cancel_fd(cancel), POLLIN, 0}};
+        int n = poll(pfd, 2, (int)(left < INT_MAX ? left + 1 : INT_MAX));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) continue;
-        if (pfd[1].revents & POLLIN) {
-            kill(pid, SIGKILL);
-            killed = true;
-            stop = REPORT_CANCELLED;
-        }
+        if (pfd[1].revents & POLLIN) stop_run(pidfd, REPORT_CANCELLED, &stop, &killed_at);
         if (!(pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
         ssize_t got = read(fd, buf, sizeof buf);
         if (got < 0 && errno == EINTR) continue;
         if (got <= 0) return stop;
-        if (chan_collect_feed(c, buf, (size_t)got) != 0 && !killed) {
-            kill(pid, SIGKILL); /* malformed frames: stop trusting the child */
-            killed = true;
-        }
+        if (chan_collect_feed(c, buf, (size_t)got) != 0) /* malformed: stop trusting the child */
+            stop_run(pidfd, stop, &stop, &killed_at);
     }
 }
 

@@ -20,11 +20,14 @@
 /* Why report_collect stopped a run early, if it did. */
 typedef enum report_stop { REPORT_RAN = 0, REPORT_TIMED_OUT, REPORT_CANCELLED } report_stop;
 
-/* Read the channel fd into c until EOF; SIGKILL pid at the monotonic
- * deadline (util_now_ms), when cancel fires, or on a malformed frame.
- * Returns why it killed the run: REPORT_RAN when it did not, and also for
- * a malformed frame (the classification then sees no DONE record). */
-report_stop report_collect(int fd, pid_t pid, double deadline_ms, const lsb_cancel *cancel,
+/* Read the channel fd into c until EOF; SIGKILL the run through pidfd (a
+ * pidfd from kin.h or on our own child; -1 when the run already ended) at
+ * the monotonic deadline (util_now_ms), when cancel fires, or on a
+ * malformed frame, and after a kill read on for a grace period at most (a
+ * pipe held open by anyone else must not hold the host). Returns why it
+ * killed the run: REPORT_RAN when it did not, and also for a malformed
+ * frame (the classification then sees no DONE record). */
+report_stop report_collect(int fd, int pidfd, double deadline_ms, const lsb_cancel *cancel,
                            chan_collect *c);
 
 /* Decide success, trap, exit code and error fields of r from what the

@@ -5,11 +5,22 @@
  * (encoded by ipc.c, which checks every length before allocating), with
  * one descriptor attached (a run's output pipe, or a session's control
  * socket); the zygote answers with the forked child's pid (int32, or -1).
+ * The requester then holds the child by a pidfd, taken only once the
+ * kernel confirmed the child's parent is this zygote (kin.h): the zygote
+ * reaps its children at once, so a bare pid could be recycled.
  * A requester mutex keeps one request on the wire at a time. The zygote is a child subreaper, so
  * the session processes that outlive their parents (session/proc.c) are reaped by it, and it runs
  * the configured pre-imports once before serving. It exits when the requester's end of the socket
  * closes, and dies with its parent when the main thread started it; every child it forks is tied
  * to it (tether.h), so nothing it started outlives it.
+ *
+ * Filters: the pre-imports are the operator's code (configured by whoever
+ * runs the server or embeds the library, module names only, resolved from
+ * the read-only stdlib and /data) and run before any filter. Then, before
+ * it tells the requester it is ready, so before any request (whose code,
+ * environment and options come from clients) can reach it, the zygote
+ * installs its own filter (zygote_filter.h); each child adds its stricter
+ * profile (lockdown.h) before it runs anything a client sent.
  *
  * Stdio: from the fork on, the zygote's fds 0 and 1 are /dev/null; it keeps
  * the host's stderr only while it starts (worker_prepare and the operator's
@@ -37,7 +48,9 @@
 #include "sandbox/channel.h"
 #include "sandbox/defaults.h"
 #include "sandbox/ipc.h"
+#include "sandbox/kin.h"
 #include "sandbox/tether.h"
+#include "sandbox/zygote_filter.h"
 #include "util/fs.h"
 
 struct zyg_zygote {
@@ -123,7 +136,8 @@ static int start_process(zyg_zygote *z, char *err, size_t errlen) {
         sv[1] = util_detach_stdio(sv[1], true); /* stderr until it serves */
         prctl(PR_SET_CHILD_SUBREAPER, 1);       /* orphaned session processes come to us */
         int32_t ready = worker_prepare(&w, z->mod, z->snapshot, why, sizeof why) == 0 ? 0 : -1;
-        if (ready == 0) preimport(&w, &z->warm);
+        if (ready == 0) preimport(&w, &z->warm); /* the operator's code: trusted, unfiltered */
+        if (ready == 0 && zyg_filter_apply(why, sizeof why) != 0) ready = -1; /* before requests */
         if (ipc_send_all(sv[1], &ready, sizeof ready) != 0 || ready != 0) {
             if (ready != 0) fprintf(stderr, "llm-sandbox: zygote: %s\n", why);
             _exit(1);
@@ -215,9 +229,22 @@ static pid_t spawn_locked(zyg_zygote *z, const worker_request *req, ipc_kind kin
     return pid;
 }
 
+/* Take a pidfd on the child the zygote (pid zygote) named; 0 with child
+ * set (pidfd -1 if it already ended), or -1 with err. */
+static int hold_child(pid_t pid, pid_t zygote, zyg_child *child, char *err, size_t errlen) {
+    char why[160] = "";
+    int fd = kin_open_child(pid, zygote, -1, why, sizeof why);
+    if (fd == KIN_STRANGER) {
+        snprintf(err, errlen, "the zygote's answer was refused: %s", why);
+        return -1;
+    }
+    *child = (zyg_child){.pid = pid, .pidfd = fd >= 0 ? fd : -1};
+    return 0;
+}
+
 /* Have the zygote fork a child of kind; restart a dead zygote once. */
-static pid_t spawn(zyg_zygote *z, const worker_request *req, ipc_kind kind, int fd, char *err,
-                   size_t errlen) {
+static int spawn(zyg_zygote *z, const worker_request *req, ipc_kind kind, int fd, zyg_child *child,
+                 char *err, size_t errlen) {
     if (req->code_len > LSB_MAX_CODE_BYTES || req->env_len > LSB_MAX_ENV_BYTES) {
         snprintf(err, errlen, "request too large for the zygote");
         return -1;
@@ -227,7 +254,7 @@ static pid_t spawn(zyg_zygote *z, const worker_request *req, ipc_kind kind, int 
     pid_t pid = z->pid > 0 ? spawn_locked(z, req, kind, fd) : -1;
     if (pid <= 0) { /* the zygote died or broke the protocol: replace it, once per call */
         if (z->pid > 0) {
-            kill(z->pid, SIGKILL);
+            kill(z->pid, SIGKILL); /* our own child, not yet reaped: its pid is its own */
             stop_process(z);
         }
         z->pid = -1;
@@ -236,18 +263,20 @@ static pid_t spawn(zyg_zygote *z, const worker_request *req, ipc_kind kind, int 
         else
             z->pid = -1;
     }
+    int rc = pid > 0 ? hold_child(pid, z->pid, child, err, errlen) : -1;
     pthread_mutex_unlock(&z->lock);
     if (pid <= 0) snprintf(err, errlen, "the %s zygote failed: %s", z->mod->name, why);
-    return pid <= 0 ? -1 : pid;
+    return rc;
 }
 
-pid_t zyg_spawn(zyg_zygote *z, const worker_request *req, int out_fd, char *err, size_t errlen) {
-    return spawn(z, req, IPC_KIND_RUN, out_fd, err, errlen);
+int zyg_spawn(zyg_zygote *z, const worker_request *req, int out_fd, zyg_child *child, char *err,
+              size_t errlen) {
+    return spawn(z, req, IPC_KIND_RUN, out_fd, child, err, errlen);
 }
 
-pid_t zyg_spawn_session(zyg_zygote *z, const worker_request *req, int ctl, char *err,
-                        size_t errlen) {
-    return spawn(z, req, IPC_KIND_SESSION, ctl, err, errlen);
+int zyg_spawn_session(zyg_zygote *z, const worker_request *req, int ctl, zyg_child *child,
+                      char *err, size_t errlen) {
+    return spawn(z, req, IPC_KIND_SESSION, ctl, child, err, errlen);
 }
 
 void zyg_stop(zyg_zygote *z) {

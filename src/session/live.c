@@ -8,6 +8,14 @@
  * process holding the session afterwards. Any protocol breach, a missing
  * READY, or a dead process stops the handle: the session is then
  * re-materialised by the next run, from its durable state.
+ *
+ * Pids: the session process runs guest code, so a pid it names is only
+ * its word. The host signals nothing but pidfds: on the session process,
+ * taken from the zygote's answer (verified to be the zygote's child); on a
+ * run, taken from STARTED only once the kernel confirmed the named process
+ * is a child of the session process (kin.h), before which the run does not
+ * begin (it waits for SESS_PROC_GO); and READY must name one of these two.
+ * A session naming anything else is lost, and nothing else is signalled.
  */
 #include "session/live.h"
 
@@ -21,6 +29,7 @@
 #include <unistd.h>
 
 #include "sandbox/ipc.h"
+#include "sandbox/kin.h"
 #include "sandbox/report.h"
 #include "session/proc.h"
 #include "util/clock.h"
@@ -30,17 +39,6 @@
 
 /* See live.h. */
 void sess_live_init(sess_live *l) { *l = (sess_live){.pid = 0, .pidfd = -1, .ctl = -1}; }
-
-/* Point the handle at pid (a new pidfd); 0, or -1 if pid is gone. */
-static int track(sess_live *l, pid_t pid) {
-    if (pid == l->pid && l->pidfd >= 0) return 0;
-    int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-    if (fd < 0) return -1;
-    if (l->pidfd >= 0) close(l->pidfd);
-    l->pidfd = fd;
-    l->pid = pid;
-    return 0;
-}
 
 /* Read one message (and its text into text, NUL-terminated) before the
  * deadline; 0, or -1 on EOF, timeout or a malformed message. */
@@ -61,20 +59,22 @@ int sess_live_start(sess_live *l, zyg_zygote *z, const worker_request *bind, cha
         snprintf(err, errlen, "socketpair failed: %s", strerror(errno));
         return -1;
     }
-    pid_t pid = zyg_spawn_session(z, bind, sv[1], err, errlen);
+    zyg_child child;
+    int spawned = zyg_spawn_session(z, bind, sv[1], &child, err, errlen);
     close(sv[1]);
     l->ctl = sv[0];
-    sess_proc_msg msg;
-    char text[SESS_PROC_TEXT_MAX + 1] = "";
-    if (pid < 0) {
+    if (spawned != 0 || child.pidfd < 0) {
+        if (spawned == 0) snprintf(err, errlen, "the session process ended as soon as it began");
         sess_live_stop(l);
         return -1;
     }
-    l->pid = pid;
+    l->pid = child.pid;
+    l->pidfd = child.pidfd;
+    sess_proc_msg msg;
+    char text[SESS_PROC_TEXT_MAX + 1] = "";
     if (read_msg(l->ctl, &msg, text, sizeof text, util_now_ms() + SESS_READY_GRACE_MS) != 0 ||
-        msg.type != SESS_PROC_READY || track(l, msg.pid) != 0) {
+        msg.type != SESS_PROC_READY || msg.pid != l->pid) {
         snprintf(err, errlen, "the session process failed to start%s%s", text[0] ? ": " : "", text);
-        kill(pid, SIGKILL);
         sess_live_stop(l);
         return -1;
     }
@@ -84,7 +84,7 @@ int sess_live_start(sess_live *l, zyg_zygote *z, const worker_request *bind, cha
 /* See live.h. */
 void sess_live_stop(sess_live *l) {
     if (l->pidfd >= 0) {
-        syscall(SYS_pidfd_send_signal, l->pidfd, SIGKILL, NULL, 0);
+        kin_kill(l->pidfd);
         close(l->pidfd);
     }
     if (l->ctl >= 0) close(l->ctl); /* an idle session process exits on EOF anyway */
@@ -100,17 +100,53 @@ static lsb_status lost(sess_live *l, sess_live_outcome *outcome, const char *wha
     return LSB_ERR_SYSTEM;
 }
 
-/* After the output ended: wait for READY and track the session's holder. */
-static void finish_run(sess_live *l, pid_t runner, sess_live_outcome *outcome) {
+/* Wait for STARTED and take the run's process: a pidfd on the pid it
+ * names, verified to be a child of the session process (kin.h), which is
+ * then told to go on. LSB_OK with *runner set, or the session is lost. */
+static lsb_status take_runner(sess_live *l, double deadline, int *runner, pid_t *runner_pid,
+                              sess_live_outcome *out, char *err, size_t errlen) {
+    sess_proc_msg msg;
+    char text[SESS_PROC_TEXT_MAX + 1] = "", why[SESS_PROC_TEXT_MAX] = "";
+    if (read_msg(l->ctl, &msg, text, sizeof text, deadline) != 0 || msg.type != SESS_PROC_STARTED)
+        return lost(l, out, text[0] ? text : "did not start the run", err, errlen);
+    *runner_pid = msg.pid;
+    *runner = kin_open_child(msg.pid, l->pid, l->pidfd, why, sizeof why);
+    if (*runner == KIN_GONE) snprintf(why, sizeof why, "pid %d is no running process", msg.pid);
+    char go = SESS_PROC_GO;
+    if (*runner >= 0 && ipc_send_all(l->ctl, &go, 1) == 0) return LSB_OK;
+    if (*runner >= 0) {
+        kin_kill(*runner);
+        close(*runner);
+        snprintf(why, sizeof why, "could not be told to go on");
+    }
+    char what[SESS_PROC_TEXT_MAX + 64];
+    snprintf(what, sizeof what, "named a run process that is not its own (%s)", why);
+    return lost(l, out, what, err, errlen);
+}
+
+/* After the output ended: wait for READY, which must name the session
+ * process (the run did not commit; its runner is killed, a no-op as it
+ * has ended) or the runner (it committed and holds the session now; the
+ * old holder is killed, equally a no-op). Anything else loses the session. */
+static void finish_run(sess_live *l, int runner, pid_t runner_pid, sess_live_outcome *outcome) {
     sess_proc_msg msg;
     char text[SESS_PROC_TEXT_MAX + 1];
-    if (read_msg(l->ctl, &msg, text, sizeof text, util_now_ms() + SESS_READY_GRACE_MS) != 0 ||
-        msg.type != SESS_PROC_READY || track(l, msg.pid) != 0) {
-        sess_live_stop(l);
-        outcome->lost = true;
+    bool ok = read_msg(l->ctl, &msg, text, sizeof text, util_now_ms() + SESS_READY_GRACE_MS) == 0 &&
+              msg.type == SESS_PROC_READY;
+    outcome->committed = ok && msg.pid == runner_pid && kin_running(runner);
+    if (outcome->committed) {
+        kin_kill(l->pidfd);
+        close(l->pidfd);
+        l->pid = runner_pid;
+        l->pidfd = runner;
         return;
     }
-    outcome->committed = msg.pid == runner;
+    kin_kill(runner);
+    close(runner);
+    if (!ok || msg.pid != l->pid || !kin_running(l->pidfd)) {
+        sess_live_stop(l);
+        outcome->lost = true;
+    }
 }
 
 /* See live.h. */
@@ -127,21 +163,22 @@ lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_poli
     timed.timeout_ms = policy->timeout_ms;
     int sent = ipc_send_request(l->ctl, &timed, IPC_KIND_RUN, fds[1]);
     close(fds[1]);
-    sess_proc_msg msg;
-    char text[SESS_PROC_TEXT_MAX + 1] = "";
-    if (sent != 0 ||
-        read_msg(l->ctl, &msg, text, sizeof text, deadline + SESS_STARTED_GRACE_MS) != 0 ||
-        msg.type != SESS_PROC_STARTED || msg.pid <= 0) {
+    int runner = -1;
+    pid_t runner_pid = 0;
+    lsb_status st = sent != 0 ? lost(l, outcome, "did not start the run", err, errlen)
+                              : take_runner(l, deadline + SESS_STARTED_GRACE_MS, &runner,
+                                            &runner_pid, outcome, err, errlen);
+    if (st != LSB_OK) {
         close(fds[0]);
-        return lost(l, outcome, text[0] ? text : "did not start the run", err, errlen);
+        return st;
     }
     chan_collect chan;
     chan_collect_init(&chan, policy->stdout_max, policy->stderr_max);
     chan.sink = policy->on_output;
     chan.sink_ctx = policy->on_output_ctx;
-    report_stop stop = report_collect(fds[0], msg.pid, deadline, policy->cancel, &chan);
+    report_stop stop = report_collect(fds[0], runner, deadline, policy->cancel, &chan);
     close(fds[0]);
-    finish_run(l, msg.pid, outcome);
+    finish_run(l, runner, runner_pid, outcome);
     lsb_status rc = LSB_OK;
     if (chan.fail[0] && !chan.done) {
         snprintf(err, errlen, "%s", chan.fail);

@@ -8,6 +8,8 @@
  * lockdown (worker_lockdown: Landlock over its mounts, a process cap and
  * the session seccomp profile), holding only that socket and its mounts;
  * its run children inherit all of it.
+ * A run's child announces itself (STARTED) and runs nothing until the
+ * host answers SESS_PROC_GO, that is, until the host holds it by a pidfd.
  * Every process here dies with its parent (tether.h): a run's child is
  * tied to the session process and carries a backstop timer for its
  * deadline; a child that becomes the session drops both, and once its old
@@ -20,6 +22,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -44,6 +47,8 @@ static void send_msg(int ctl, sess_proc_msg_type type, pid_t pid, const char *te
 static void child_run(worker_instance *w, const worker_request *req, int ctl, int out_fd,
                       int commit_fd, pid_t parent) {
     send_msg(ctl, SESS_PROC_STARTED, getpid(), NULL);
+    char go = 0;
+    if (ipc_read_all(ctl, &go, 1) != 0 || go != SESS_PROC_GO) _exit(0); /* the host said no */
     if (req->timeout_ms > 0 && tether_backstop(req->timeout_ms, false) != 0) {
         const char *why = "the run could not arm its deadline backstop";
         chan_send(out_fd, CHAN_FAIL, why, strlen(why));
@@ -60,6 +65,18 @@ static void child_run(worker_instance *w, const worker_request *req, int ctl, in
     send_msg(ctl, SESS_PROC_READY, getpid(), NULL);
 }
 
+/* Take back a SESS_PROC_GO that a run killed before reading it left on
+ * ctl (the host sent it before the kill, and sends nothing else before our
+ * READY), so that the next request starts where it should. */
+static void drain_go(int ctl) {
+    char byte;
+    ssize_t n;
+    do
+        n = recv(ctl, &byte, 1, MSG_DONTWAIT | MSG_PEEK);
+    while (n < 0 && errno == EINTR);
+    if (n == 1 && byte == SESS_PROC_GO) recv(ctl, &byte, 1, MSG_DONTWAIT);
+}
+
 /* In the parent: wait for the child's verdict; exit if it committed. */
 static void parent_wait(pid_t child, int ctl, int commit_fd) {
     char byte;
@@ -71,6 +88,7 @@ static void parent_wait(pid_t child, int ctl, int commit_fd) {
     if (n == 1) _exit(0); /* the child holds the session now */
     while (waitpid(child, NULL, 0) < 0 && errno == EINTR) {
     }
+    drain_go(ctl);
     send_msg(ctl, SESS_PROC_READY, getpid(), NULL);
 }
 

@@ -14,8 +14,10 @@
  * len bytes):
  *   READY{pid}    the session is idle and pid holds it (after start-up and
  *                 after every run);
- *   STARTED{pid}  a run began in process pid (the host kills pid at the
- *                 deadline);
+ *   STARTED{pid}  a run began in process pid, a child of the session
+ *                 process (the host kills it at the deadline); the run
+ *                 waits for the host's one byte SESS_PROC_GO, which the
+ *                 host sends once it holds that child by a pidfd;
  *   FAILED{text}  start-up or a fork failed; text says why.
  */
 #ifndef LSB_SESSION_PROC_H
@@ -26,6 +28,7 @@
 #include "sandbox/worker.h"
 
 #define SESS_PROC_TEXT_MAX 512
+#define SESS_PROC_GO       'G' /* host to run: you are held, go on */
 
 typedef enum sess_proc_msg_type {
     SESS_PROC_READY = 1,
