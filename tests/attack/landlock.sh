@@ -72,7 +72,7 @@ wait $cli 2>/dev/null
 # --- a session process and its run child -------------------------------------
 
 # Proves: both are locked down, with a finite process cap; the zygote above
-# them (host code) is not capped by it.
+# them (host code) is not capped by it and has only its own deny-list filter.
 R=$T/sessions
 sid=$("$BIN" session create --sessions-root "$R")
 "$BIN" session exec --sessions-root "$R" "$sid" -c 'x = 41' >/dev/null
@@ -87,7 +87,7 @@ if wait_busy $cli 3; then
     '^([0-9]+) \1$'
   expect_eq "session run child: the same cap as its session" "$(nproc "$3")" "$(nproc "$2")"
   expect_eq "zygote: the host's own process limit" "$(nproc "$1")" "$(nproc $$)"
-  expect_eq "zygote: no seccomp filter (host code)" "$(field "$1" Seccomp)" 0
+  expect_eq "zygote: seccomp mode 2, its own deny-list (zygote_filter.c)" "$(field "$1" Seccomp)" 2
 else bad "session exec: the guest never started" "$D"; fi
 kill -9 $cli 2>/dev/null
 wait $cli 2>/dev/null

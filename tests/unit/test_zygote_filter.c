@@ -61,7 +61,7 @@ static long try_call(attempt a) {
         return syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), 0);
     }
     case TRY_STACKED_RUN:
-        if (lockdown_apply(LOCKDOWN_RUN, err, sizeof err) != 0) _exit(4);
+        if (lockdown_apply(LOCKDOWN_RUN, NULL, 0, err, sizeof err) < 0) _exit(4);
         return syscall(SYS_clone, (unsigned long)SIGCHLD, 0UL, 0UL, 0UL, 0UL);
     }
     return -1;
