@@ -25,6 +25,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,6 +216,11 @@ static pid_t spawn_locked(zyg_zygote *z, const worker_request *req, ipc_kind kin
     return pid;
 }
 
+static atomic_uint_fast64_t zyg_restart_count; /* see zyg_restarts */
+
+/* See zygote.h. */
+uint64_t zyg_restarts(void) { return atomic_load(&zyg_restart_count); }
+
 /* Have the zygote fork a child of kind; restart a dead zygote once. */
 static pid_t spawn(zyg_zygote *z, const worker_request *req, ipc_kind kind, int fd, char *err,
                    size_t errlen) {
@@ -226,6 +232,7 @@ static pid_t spawn(zyg_zygote *z, const worker_request *req, ipc_kind kind, int 
     pthread_mutex_lock(&z->lock);
     pid_t pid = z->pid > 0 ? spawn_locked(z, req, kind, fd) : -1;
     if (pid <= 0) { /* the zygote died or broke the protocol: replace it, once per call */
+        atomic_fetch_add(&zyg_restart_count, 1);
         if (z->pid > 0) {
             kill(z->pid, SIGKILL);
             stop_process(z);

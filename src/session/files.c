@@ -21,6 +21,7 @@
 #include "sandbox/sandbox.h"
 #include "sandbox/workspace.h"
 #include "session/glob.h"
+#include "session/sweep.h"
 #include "session/table.h"
 #include "util/clock.h"
 #include "util/walk.h"
@@ -181,6 +182,42 @@ static int check_quota(int root, uint64_t old_size, bool exists, size_t len, uin
     return 0;
 }
 
+/* Write w's data to a new temporary file in the workspace's system
+ * folder and move it to dir/name: a reader, or a restart after kill -9,
+ * sees the old file or the new one, never a torn one. Without overwrite
+ * the move refuses an existing name (RENAME_NOREPLACE), so a file made
+ * meanwhile is never replaced. A temporary file a crash leaves behind is
+ * swept by the next operation that locks the workspace (sweep.c). */
+static lsb_status write_atomic(int root, int dir, const char *name, const sess_files_write_args *w,
+                               char *err, size_t errlen) {
+    char tmp[SESS_SWEEP_NAME_MAX];
+    int sys = make_dirs(root, LSB_SYSTEM_DIR, w->path, err, errlen), fd = -1;
+    if (sys < 0) return LSB_ERR_WORKSPACE;
+    uint32_t rc = sess_sweep_temp_name(tmp, sizeof tmp) != 0
+                      ? WASI_EIO
+                      : wasi_path_openat(sys, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
+                                         FILES_FILE_MODE, &fd);
+    if (rc != 0) {
+        close(sys);
+        open_error(rc, w->path, err, errlen);
+        return LSB_ERR_WORKSPACE;
+    }
+    int wrc = ipc_write_all(fd, w->data, w->len);
+    if (close(fd) != 0) wrc = -1;
+    if (wrc == 0) wrc = renameat2(sys, tmp, dir, name, w->overwrite ? 0 : RENAME_NOREPLACE);
+    int saved = errno;
+    if (wrc != 0) unlinkat(sys, tmp, 0);
+    close(sys);
+    if (wrc == 0) return LSB_OK;
+    if (saved == EEXIST) {
+        snprintf(err, errlen, "File '%.200s' already exists. Set overwrite=True to replace.",
+                 w->path);
+        return LSB_ERR_EXISTS;
+    }
+    snprintf(err, errlen, "cannot write '%.200s': %s", w->path, strerror(saved));
+    return LSB_ERR_WORKSPACE;
+}
+
 /* Write w's data as dir/name (dir already open); LSB_OK or an error. */
 static lsb_status write_in(int root, int dir, const char *name, const sess_files_write_args *w,
                            char *err, size_t errlen) {
@@ -199,24 +236,7 @@ static lsb_status write_in(int root, int dir, const char *name, const sess_files
     int q = check_quota(root, exists ? (uint64_t)st.st_size : 0, exists, len, w->quota_bytes,
                         w->quota_files, err, errlen);
     if (q != 0) return q == -2 ? LSB_ERR_QUOTA : LSB_ERR_WORKSPACE;
-    int fd = -1;
-    int excl = w->overwrite ? O_TRUNC : O_EXCL; /* O_EXCL: no race with a new file */
-    uint32_t rc =
-        wasi_path_openat(dir, name, O_WRONLY | O_CREAT | excl | O_NOFOLLOW, FILES_FILE_MODE, &fd);
-    if (rc == WASI_EEXIST) {
-        snprintf(err, errlen, "File '%.200s' already exists. Set overwrite=True to replace.", path);
-        return LSB_ERR_EXISTS;
-    }
-    if (rc != 0) {
-        open_error(rc, path, err, errlen);
-        return LSB_ERR_INVALID;
-    }
-    int wrc = ipc_write_all(fd, w->data, len);
-    if (close(fd) != 0 || wrc != 0) {
-        snprintf(err, errlen, "cannot write '%.200s': %s", path, strerror(errno));
-        return LSB_ERR_WORKSPACE;
-    }
-    return LSB_OK;
+    return write_atomic(root, dir, name, w, err, errlen);
 }
 
 /* See files.h. */
