@@ -47,6 +47,7 @@ suite attack-disk bash tests/attack/disk.sh build/llm-sandbox
 suite attack-mcpsec bash tests/attack/mcpsec.sh build/llm-sandbox
 suite attack-proc bash tests/attack/proc.sh build/llm-sandbox
 suite attack-fds bash tests/attack/fds.sh build/llm-sandbox
+suite attack-crash bash tests/attack/crash.sh build/llm-sandbox
 suite asan-unit make -s asan-unit
 suite asan-e2e make -s asan-e2e
 suite asan-mcp bash tests/mcp/malformed.sh build-asan/llm-sandbox
