@@ -16,8 +16,8 @@ static pthread_mutex_t reported_lock = PTHREAD_MUTEX_INITIALIZER;
 static lsb_recovery_counts reported; /* what the audit log has said so far */
 
 /* Write one audit line per event between *seen and now, and move *seen. */
-static void audit_new(mcp_server *srv, const mcp_call *call, const char *event,
-                      const char *detail, uint64_t *seen, uint64_t now) {
+static void audit_new(mcp_server *srv, const mcp_call *call, const char *event, const char *detail,
+                      uint64_t *seen, uint64_t now) {
     for (; *seen < now; (*seen)++)
         mcp_audit_event(srv, call, event, detail, *seen + 1);
 }

@@ -21,8 +21,8 @@
 
 #include "mcp/limits.h"
 #include "mcp/metrics.h"
-#include "mcp/recovery.h"
 #include "mcp/outputs.h"
+#include "mcp/recovery.h"
 #include "mcp/tool_result.h"
 #include "mcp/tools_impl.h"
 

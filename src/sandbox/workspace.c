@@ -12,9 +12,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <pthread.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -23,8 +23,8 @@
 #include "../../guest/lsb_abi.h"
 #include "util/walk.h"
 
-#define WS_MAX_DEPTH 64
-#define WS_PATH_MAX  4096
+#define WS_MAX_DEPTH   64
+#define WS_PATH_MAX    4096
 #define WS_TEMP_PREFIX "lsb-workspace-"
 
 /* Append one entry; -1 on OOM. */

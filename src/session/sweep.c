@@ -32,7 +32,8 @@ int sess_sweep_temp_name(char *out, size_t len) {
 static int is_temp(const char *name) {
     size_t n = strlen(name), p = strlen(SWEEP_PREFIX), s = strlen(SWEEP_SUFFIX);
     if (strcmp(name, SWEEP_STATE_TEMP) == 0) return 1;
-    return n > p + s && strncmp(name, SWEEP_PREFIX, p) == 0 && strcmp(name + n - s, SWEEP_SUFFIX) == 0;
+    return n > p + s && strncmp(name, SWEEP_PREFIX, p) == 0 &&
+           strcmp(name + n - s, SWEEP_SUFFIX) == 0;
 }
 
 /* Remove our temporary files from the open system folder dfd (closed
@@ -46,7 +47,8 @@ static int sweep_dir(int dfd) {
     int removed = 0;
     struct dirent *ent;
     while ((ent = readdir(d)) != NULL)
-        if (ent->d_type != DT_DIR && is_temp(ent->d_name) && unlinkat(dirfd(d), ent->d_name, 0) == 0)
+        if (ent->d_type != DT_DIR && is_temp(ent->d_name) &&
+            unlinkat(dirfd(d), ent->d_name, 0) == 0)
             removed++;
     closedir(d);
     return removed;
