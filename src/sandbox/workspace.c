@@ -25,7 +25,7 @@
 
 #define WS_MAX_DEPTH   64
 #define WS_PATH_MAX    4096
-#define WS_TEMP_PREFIX "lsb-workspace-"
+#define WS_TEMP_PREFIX "lsb-run-" /* only versions that flock them make these */
 
 /* Append one entry; -1 on OOM. */
 static int listing_add(ws_listing *l, const char *path, const struct stat *st) {
@@ -147,11 +147,8 @@ static const char *temp_root(void) {
     return tmp == NULL || tmp[0] != '/' ? "/tmp" : tmp;
 }
 
-/* Remove the temporary workspaces of processes that died (kill -9) before
- * removing them: a live one is flock'd by its maker (ws_make_temp), so one
- * whose lock can be taken at once is stale. Runs once per process. */
-static void sweep_stale_temps(void) {
-    const char *root = temp_root();
+/* See workspace.h. */
+void ws_sweep_stale_temps(const char *root) {
     DIR *d = opendir(root);
     if (d == NULL) return;
     struct dirent *ent;
@@ -168,10 +165,13 @@ static void sweep_stale_temps(void) {
     closedir(d);
 }
 
+/* ws_sweep_stale_temps of this process's temporary folder (pthread_once). */
+static void sweep_once(void) { ws_sweep_stale_temps(temp_root()); }
+
 /* See workspace.h. */
 int ws_make_temp(char *path, size_t pathlen, int *lock_fd) {
     static pthread_once_t swept = PTHREAD_ONCE_INIT;
-    pthread_once(&swept, sweep_stale_temps);
+    pthread_once(&swept, sweep_once);
     *lock_fd = -1;
     for (int attempt = 0; attempt < 3; attempt++) {
         if (snprintf(path, pathlen, "%s/" WS_TEMP_PREFIX "XXXXXX", temp_root()) >= (int)pathlen)

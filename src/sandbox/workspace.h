@@ -57,6 +57,12 @@ bool ws_is_system_path(const char *rel);
  * workspaces that no process holds (left by a kill -9). 0 or -1. */
 int ws_make_temp(char *path, size_t pathlen, int *lock_fd);
 
+/* Remove the temporary workspaces in folder root that a process killed
+ * before removing them left: a live one is flock'd by its maker, so one
+ * whose lock can be taken at once is stale. Never fails (what cannot be
+ * removed stays). */
+void ws_sweep_stale_temps(const char *root);
+
 /* Delete everything inside the directory fd (which it takes over and
  * closes) without following symlinks, at any depth. 0, or -1 with errno
  * of the first entry that could not be removed (the rest are still

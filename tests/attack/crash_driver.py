@@ -256,7 +256,7 @@ def temp_files(work):
     for top in ("storage", "tmp"):
         for d, dirs, files in os.walk(os.path.join(work, top)):
             for n in files + dirs:
-                if n.endswith(".tmp") or n.startswith("lsb-workspace-") or ".tmp." in n:
+                if n.endswith(".tmp") or n.startswith(("lsb-workspace-", "lsb-run-")) or ".tmp." in n:
                     found.append(os.path.join(d, n))
     return found
 
