@@ -183,8 +183,8 @@ static int check_quota(int root, uint64_t old_size, bool exists, size_t len, uin
 }
 
 /* Write w's data to a new temporary file in the workspace's system
- * folder and move it to dir/name: a reader, or a restart after kill -9,
- * sees the old file or the new one, never a torn one. Without overwrite
+ * folder, fsync it and move it to dir/name: a reader, or a restart after
+ * kill -9, sees the old file or the new one, never a torn one. Without overwrite
  * the move refuses an existing name (RENAME_NOREPLACE), so a file made
  * meanwhile is never replaced. A temporary file a crash leaves behind is
  * swept by the next operation that locks the workspace (sweep.c). */
@@ -203,6 +203,7 @@ static lsb_status write_atomic(int root, int dir, const char *name, const sess_f
         return LSB_ERR_WORKSPACE;
     }
     int wrc = ipc_write_all(fd, w->data, w->len);
+    if (wrc == 0) wrc = fsync(fd); /* an explicit write of the user's: durable once it returns */
     if (close(fd) != 0) wrc = -1;
     if (wrc == 0) wrc = renameat2(sys, tmp, dir, name, w->overwrite ? 0 : RENAME_NOREPLACE);
     int saved = errno;
