@@ -4,16 +4,16 @@
 # Prints "attack-crash: N passed, M failed" and fails on any failure.
 #
 # Counts are parameters (CI runs the defaults; `make soak` runs more):
-#   CRASH_ITERATIONS  server kills per transport (default 20)
-#   CRASH_WRITES      kills of `session write` (default 20)
+#   CRASH_ITERATIONS  server kills per transport (default 15)
+#   CRASH_WRITES      kills of `session write` (default 15)
 #   CRASH_KILLS       kills of zygotes, session processes and run children (default 100)
 #   CRASH_SEED        the random seed (default: the time; printed, to replay a failure)
 set -u
 BIN=${1:-build/llm-sandbox}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 DRIVER=$(dirname "$0")/crash_driver.py
-ITER=${CRASH_ITERATIONS:-20}
-WRITES=${CRASH_WRITES:-20}
+ITER=${CRASH_ITERATIONS:-15}
+WRITES=${CRASH_WRITES:-15}
 KILLS=${CRASH_KILLS:-100}
 SEED=${CRASH_SEED:-$(date +%s)}
 passed=0 failed=0

@@ -509,7 +509,9 @@ def child_kill(args):
     load = Load(srv, sids, args.clients)
     killed = {"zygote": 0, "session": 0, "child": 0}
     probe_fail = []
-    for i in range(args.kills):
+    i = 0
+    while sum(killed.values()) < args.kills and i < 3 * args.kills:  # N kills that hit
+        i += 1
         time.sleep(rng.uniform(0.05, 0.3))
         t = targets(srv)
         kinds = [k for k in killed if t[k]]
