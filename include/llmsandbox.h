@@ -583,6 +583,16 @@ const char *lsb_sandbox_data_dir(const lsb_sandbox *sandbox);
  * for a run; 0 before the first session call. */
 size_t lsb_sandbox_live_sessions(lsb_sandbox *sandbox);
 
+/* Recoveries from processes that died under us (a kill -9 from outside,
+ * an OOM kill), counted over the whole process since it started. */
+typedef struct lsb_recovery_counts {
+    uint64_t zygote_restarts; /* a zygote found dead was started again */
+    uint64_t sessions_lost;   /* a live session process died; the session re-materialises */
+} lsb_recovery_counts;
+
+/* Read the recovery counts. Never fails, never waits. */
+void lsb_recovery_counts_get(lsb_recovery_counts *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -41,6 +41,7 @@ suite mcp-sdk bash tests/mcp/run_sdk.sh build/llm-sandbox
 suite mcp-conformance bash tests/mcp/conformance.sh build/llm-sandbox
 suite mcp-malformed bash tests/mcp/malformed.sh build/llm-sandbox
 suite mcp-load node tests/mcp/load.mjs build/llm-sandbox
+suite soak-short node tests/mcp/soak.mjs build/llm-sandbox --seconds 60 --sample 10 --name soak-short
 suite spec bash -c "make -s build/tests/spec_lib_driver >/dev/null && bash tests/mcp/install.sh >/dev/null && python3 tests/spec/spec.py build/llm-sandbox"
 suite attack-http bash tests/attack/http.sh build/llm-sandbox
 suite attack-disk bash tests/attack/disk.sh build/llm-sandbox
@@ -50,6 +51,7 @@ suite attack-fds bash tests/attack/fds.sh build/llm-sandbox
 suite attack-faults bash tests/attack/faults.sh build/llm-sandbox
 suite attack-landlock bash tests/attack/landlock.sh build/llm-sandbox
 suite attack-pids bash tests/attack/pids.sh build/llm-sandbox
+suite attack-crash bash tests/attack/crash.sh build/llm-sandbox
 suite asan-unit make -s asan-unit
 suite asan-e2e make -s asan-e2e
 suite asan-mcp bash tests/mcp/malformed.sh build-asan/llm-sandbox

@@ -109,3 +109,21 @@ void mcp_audit_call(mcp_server *srv, const mcp_call *call, const json_t *result,
                              : "the line could not be built (invalid text or out of memory)");
     free(text);
 }
+
+/* See audit.h. */
+void mcp_audit_event(mcp_server *srv, const mcp_call *call, const char *event, const char *detail,
+                     uint64_t total) {
+    if (srv->audit == NULL) return;
+    char ts[40], client[MCP_CLIENT_KEY_MAX], tool[64], sid[LSB_SESSION_ID_MAX + 1], text[256],
+        line[1024];
+    mcp_log_timestamp(ts, sizeof ts);
+    plain_copy(call->req->peer->key, client, sizeof client);
+    plain_copy(call->tool->name, tool, sizeof tool);
+    plain_copy(call->session_id, sid, sizeof sid);
+    plain_copy(detail, text, sizeof text);
+    snprintf(line, sizeof line,
+             "{\"time\":\"%s\",\"event\":\"%s\",\"client\":\"%s\",\"tool\":\"%s\","
+             "\"session_id\":\"%s\",\"detail\":\"%s\",\"total\":%llu}",
+             ts, event, client, tool, sid, text, (unsigned long long)total);
+    mcp_log_line(srv->audit, line);
+}

@@ -6,6 +6,7 @@
 #define LSB_MCP_AUDIT_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "mcp/calls.h"
 
@@ -17,5 +18,12 @@
  * "audit_error" takes its place. */
 void mcp_audit_call(mcp_server *srv, const mcp_call *call, const json_t *result,
                     double duration_ms);
+
+/* Write an event line that is not a call's own: a recovery seen while
+ * serving call (event "zygote_restart", "session_lost" or
+ * "child_killed"), with its client, tool and session, the detail text and
+ * the process-wide total of such events. Does nothing without a log. */
+void mcp_audit_event(mcp_server *srv, const mcp_call *call, const char *event, const char *detail,
+                     uint64_t total);
 
 #endif

@@ -31,4 +31,8 @@ void mcp_gauges_read(mcp_server *srv, mcp_gauges *g) {
     g->live_sessions = lsb_sandbox_live_sessions(srv->sandbox);
     mcp_calls_counts(srv->calls, &g->running, &g->queued);
     g->http_sessions = atomic_load(&srv->http_sessions);
+    lsb_recovery_counts rc;
+    lsb_recovery_counts_get(&rc);
+    g->zygote_restarts = rc.zygote_restarts;
+    g->sessions_lost = rc.sessions_lost;
 }

@@ -36,6 +36,7 @@ typedef struct metrics_state {
     uint64_t tool_errors[METRICS_TOOLS]; /* calls answered with isError */
     double tool_ms[METRICS_TOOLS];       /* their total time */
     uint64_t sessions_created, sessions_destroyed;
+    uint64_t children_killed; /* executions killed from outside */
 } metrics_state;
 
 static pthread_mutex_t metrics_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -59,6 +60,22 @@ void mcp_metrics_execution(lsb_language lang, const char *outcome, double second
     metrics.seconds_sum += seconds;
     metrics.fuel[lang == LSB_LANG_JAVASCRIPT] += fuel;
     pthread_mutex_unlock(&metrics_lock);
+}
+
+/* See metrics.h. */
+uint64_t mcp_metrics_child_killed(void) {
+    pthread_mutex_lock(&metrics_lock);
+    uint64_t n = ++metrics.children_killed;
+    pthread_mutex_unlock(&metrics_lock);
+    return n;
+}
+
+/* See metrics.h. */
+uint64_t mcp_metrics_children_killed(void) {
+    pthread_mutex_lock(&metrics_lock);
+    uint64_t n = metrics.children_killed;
+    pthread_mutex_unlock(&metrics_lock);
+    return n;
 }
 
 /* See metrics.h. */
@@ -192,6 +209,16 @@ char *mcp_metrics_prometheus(const mcp_gauges *g, size_t *len) {
         (unsigned long long)g->sessions, (unsigned long long)g->live_sessions,
         (unsigned long long)g->running, (unsigned long long)g->queued,
         (unsigned long long)g->http_sessions);
+    put(buf, cap, &n,
+        "# HELP lsb_zygote_restarts_total Zygotes found dead and started again.\n"
+        "# TYPE lsb_zygote_restarts_total counter\nlsb_zygote_restarts_total %llu\n"
+        "# HELP lsb_sessions_lost_total Live session processes that died under a run.\n"
+        "# TYPE lsb_sessions_lost_total counter\nlsb_sessions_lost_total %llu\n"
+        "# HELP lsb_children_killed_externally_total Executions killed by a signal not ours.\n"
+        "# TYPE lsb_children_killed_externally_total counter\n"
+        "lsb_children_killed_externally_total %llu\n",
+        (unsigned long long)g->zygote_restarts, (unsigned long long)g->sessions_lost,
+        (unsigned long long)s.children_killed);
     *len = n;
     return buf;
 }
@@ -237,7 +264,8 @@ json_t *mcp_metrics_json(const mcp_gauges *g) {
     for (int t = 0; t < METRICS_TOOLS && s.tool_names[t][0]; t++)
         json_object_set_new(tools, s.tool_names[t], json_integer((json_int_t)s.tool_calls[t]));
     return json_pack(
-        "{s:I, s:o, s:f, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:{s:I, s:f}, s:I, s:I, s:I, s:I}",
+        "{s:I, s:o, s:f, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:{s:I, s:f}, s:I, s:I, s:I, s:I, "
+        "s:{s:I, s:I, s:I}}",
         "executions_total", (json_int_t)total, "executions", by_runtime, "execution_seconds_total",
         s.seconds_sum, "rejections", rejects, "tool_calls", tools, "tool_executions",
         tool_executions(&s), "sessions", "active_count", (json_int_t)g->sessions, "created_count",
@@ -245,5 +273,7 @@ json_t *mcp_metrics_json(const mcp_gauges *g) {
         "resources", "total_fuel_consumed", (json_int_t)(s.fuel[0] + s.fuel[1]),
         "total_execution_time_seconds", s.seconds_sum, "live_sessions",
         (json_int_t)g->live_sessions, "running", (json_int_t)g->running, "queued",
-        (json_int_t)g->queued, "http_sessions", (json_int_t)g->http_sessions);
+        (json_int_t)g->queued, "http_sessions", (json_int_t)g->http_sessions, "recovery",
+        "zygote_restarts", (json_int_t)g->zygote_restarts, "sessions_lost",
+        (json_int_t)g->sessions_lost, "children_killed_externally", (json_int_t)s.children_killed);
 }

@@ -28,6 +28,7 @@ typedef enum mcp_reject {
 /* Gauges read at export time. */
 typedef struct mcp_gauges {
     uint64_t sessions, live_sessions, running, queued, http_sessions;
+    uint64_t zygote_restarts, sessions_lost; /* lsb_recovery_counts_get */
 } mcp_gauges;
 
 /* Count one finished execution: its outcome ("success", "error",
@@ -46,6 +47,13 @@ void mcp_metrics_tool_done(const char *name, double ms, bool is_error);
 
 /* Count one session created (true) or destroyed (false). */
 void mcp_metrics_session(bool created);
+
+/* Count one execution whose process was killed by someone else (a
+ * kill -9 from outside, an OOM kill); returns the new total. */
+uint64_t mcp_metrics_child_killed(void);
+
+/* The total of mcp_metrics_child_killed. */
+uint64_t mcp_metrics_children_killed(void);
 
 /* Prometheus text exposition (malloc'd), or NULL on OOM. */
 char *mcp_metrics_prometheus(const mcp_gauges *g, size_t *len);

@@ -22,6 +22,7 @@
 #include "mcp/limits.h"
 #include "mcp/metrics.h"
 #include "mcp/outputs.h"
+#include "mcp/recovery.h"
 #include "mcp/tool_result.h"
 #include "mcp/tools_impl.h"
 
@@ -311,6 +312,7 @@ json_t *mcp_tool_execute_code(mcp_call *call) {
             ? lsb_session_execute(srv->sandbox, call->session_id, text, code_len, NULL, &policy, &r,
                                   err, sizeof err)
             : lsb_execute(srv->sandbox, lang, text, code_len, NULL, &policy, &r, err, sizeof err);
+    mcp_recovery_note(srv, call, st, &r);
     if (st != LSB_OK) {
         snprintf(call->outcome, sizeof call->outcome, "rejected");
         return mcp_tool_status_error(call, st, call->session_id[0] ? call->session_id : NULL, err);

@@ -124,6 +124,7 @@ static int start_child(lsb_sandbox *sb, lsb_language lang, const worker_request 
 /* Everything lsb_execute needs to undo. */
 typedef struct exec_state {
     char temp_ws[PATH_MAX];
+    int temp_lock; /* holds temp_ws's flock while it exists */
     char *env;
     ws_listing before;
     chan_collect chan;
@@ -144,7 +145,7 @@ static lsb_status prepare(lsb_sandbox *sb, const char *code, size_t code_len, co
         return LSB_ERR_INVALID;
     const char *ws = policy->workspace;
     if (ws == NULL) {
-        if (ws_make_temp(st->temp_ws, sizeof st->temp_ws) != 0) {
+        if (ws_make_temp(st->temp_ws, sizeof st->temp_ws, &st->temp_lock) != 0) {
             snprintf(err, errlen, "cannot create a temporary workspace: %s", strerror(errno));
             return LSB_ERR_WORKSPACE;
         }
@@ -249,7 +250,7 @@ lsb_status lsb_execute(lsb_sandbox *sb, lsb_language lang, const char *code, siz
         snprintf(err, errlen, "lsb_execute: invalid sandbox, policy or language");
         return LSB_ERR_INVALID;
     }
-    exec_state st = {.lock.fd = -1};
+    exec_state st = {.lock.fd = -1, .temp_lock = -1};
     worker_request req = {0};
     lsb_status rc = prepare(sb, code, code_len, filename, policy, &st, &req, err, errlen);
     if (rc == LSB_OK) rc = run(sb, lang, policy, &req, &st, result, err, errlen);
@@ -262,6 +263,7 @@ lsb_status lsb_execute(lsb_sandbox *sb, lsb_language lang, const char *code, siz
     ws_listing_free(&st.before);
     free(st.env);
     if (st.temp_ws[0]) remove_temp(st.temp_ws, result, rc);
+    if (st.temp_lock >= 0) close(st.temp_lock);
     util_lock_release(&st.lock, true);
     return rc;
 }

@@ -8,20 +8,24 @@
  */
 #include "sandbox/workspace.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "../../guest/lsb_abi.h"
 #include "util/walk.h"
 
-#define WS_MAX_DEPTH 64
-#define WS_PATH_MAX  4096
+#define WS_MAX_DEPTH   64
+#define WS_PATH_MAX    4096
+#define WS_TEMP_PREFIX "lsb-run-" /* only versions that flock them make these */
 
 /* Append one entry; -1 on OOM. */
 static int listing_add(ws_listing *l, const char *path, const struct stat *st) {
@@ -137,12 +141,56 @@ int ws_diff(const ws_listing *before, const ws_listing *after, char ***created, 
     return 0;
 }
 
-/* See workspace.h. */
-int ws_make_temp(char *path, size_t pathlen) {
+/* The folder of temporary workspaces: $TMPDIR when absolute, else /tmp. */
+static const char *temp_root(void) {
     const char *tmp = getenv("TMPDIR");
-    if (tmp == NULL || tmp[0] != '/') tmp = "/tmp";
-    if (snprintf(path, pathlen, "%s/lsb-workspace-XXXXXX", tmp) >= (int)pathlen) return -1;
-    return mkdtemp(path) == NULL ? -1 : 0;
+    return tmp == NULL || tmp[0] != '/' ? "/tmp" : tmp;
+}
+
+/* See workspace.h. */
+void ws_sweep_stale_temps(const char *root) {
+    DIR *d = opendir(root);
+    if (d == NULL) return;
+    struct dirent *ent;
+    while ((ent = readdir(d)) != NULL) {
+        if (strncmp(ent->d_name, WS_TEMP_PREFIX, strlen(WS_TEMP_PREFIX)) != 0) continue;
+        int fd = openat(dirfd(d), ent->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0) continue;
+        char path[WS_PATH_MAX];
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+            snprintf(path, sizeof path, "%s/%s", root, ent->d_name) < (int)sizeof path)
+            ws_remove_tree(path); /* the lock is held while it goes */
+        close(fd);
+    }
+    closedir(d);
+}
+
+/* ws_sweep_stale_temps of this process's temporary folder (pthread_once). */
+static void sweep_once(void) { ws_sweep_stale_temps(temp_root()); }
+
+/* See workspace.h. */
+int ws_make_temp(char *path, size_t pathlen, int *lock_fd) {
+    static pthread_once_t swept = PTHREAD_ONCE_INIT;
+    pthread_once(&swept, sweep_once);
+    *lock_fd = -1;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        if (snprintf(path, pathlen, "%s/" WS_TEMP_PREFIX "XXXXXX", temp_root()) >= (int)pathlen)
+            return -1;
+        if (mkdtemp(path) == NULL) return -1;
+        int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+        if (fd < 0 || flock(fd, LOCK_EX) != 0 || fstat(fd, &st) != 0) {
+            if (fd >= 0) close(fd);
+            return -1;
+        }
+        if (st.st_nlink > 0) { /* not removed by a sweep between mkdtemp and flock */
+            *lock_fd = fd;
+            return 0;
+        }
+        close(fd);
+    }
+    errno = EAGAIN;
+    return -1;
 }
 
 /* util_walk visitor of ws_empty_dir: removes files and symlinks, enters

@@ -51,8 +51,17 @@ int ws_diff(const ws_listing *before, const ws_listing *after, char ***created, 
  * leave out of files_created and files_modified. Cannot fail. */
 bool ws_is_system_path(const char *rel);
 
-/* Create a private temporary workspace; path receives its name. 0 or -1. */
-int ws_make_temp(char *path, size_t pathlen);
+/* Create a private temporary workspace; path receives its name, *lock_fd
+ * an fd holding its flock until the caller closes it (after removing the
+ * workspace). The first call in a process removes the temporary
+ * workspaces that no process holds (left by a kill -9). 0 or -1. */
+int ws_make_temp(char *path, size_t pathlen, int *lock_fd);
+
+/* Remove the temporary workspaces in folder root that a process killed
+ * before removing them left: a live one is flock'd by its maker, so one
+ * whose lock can be taken at once is stale. Never fails (what cannot be
+ * removed stays). */
+void ws_sweep_stale_temps(const char *root);
 
 /* Delete everything inside the directory fd (which it takes over and
  * closes) without following symlinks, at any depth. 0, or -1 with errno

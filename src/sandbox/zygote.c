@@ -36,6 +36,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -242,6 +243,11 @@ static int hold_child(pid_t pid, pid_t zygote, zyg_child *child, char *err, size
     return 0;
 }
 
+static atomic_uint_fast64_t zyg_restart_count; /* see zyg_restarts */
+
+/* See zygote.h. */
+uint64_t zyg_restarts(void) { return atomic_load(&zyg_restart_count); }
+
 /* Have the zygote fork a child of kind; restart a dead zygote once. */
 static int spawn(zyg_zygote *z, const worker_request *req, ipc_kind kind, int fd, zyg_child *child,
                  char *err, size_t errlen) {
@@ -253,6 +259,7 @@ static int spawn(zyg_zygote *z, const worker_request *req, ipc_kind kind, int fd
     pthread_mutex_lock(&z->lock);
     pid_t pid = z->pid > 0 ? spawn_locked(z, req, kind, fd) : -1;
     if (pid <= 0) { /* the zygote died or broke the protocol: replace it, once per call */
+        atomic_fetch_add(&zyg_restart_count, 1);
         if (z->pid > 0) {
             kill(z->pid, SIGKILL); /* our own child, not yet reaped: its pid is its own */
             stop_process(z);

@@ -12,6 +12,7 @@
 #define LSB_ZYGOTE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "sandbox/worker.h"
@@ -68,5 +69,9 @@ int zyg_spawn_session(zyg_zygote *z, const worker_request *req, int ctl, zyg_chi
 
 /* Stop the zygote and free z; NULL is ignored. */
 void zyg_stop(zyg_zygote *z);
+
+/* How many times a zygote of this process was found dead (or broke the
+ * protocol) and started again. */
+uint64_t zyg_restarts(void);
 
 #endif

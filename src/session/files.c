@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "sandbox/sandbox.h"
 #include "sandbox/workspace.h"
 #include "session/glob.h"
+#include "session/sweep.h"
 #include "session/table.h"
 #include "util/clock.h"
 #include "util/walk.h"
@@ -34,7 +34,6 @@
 #define FILES_LIST_MAX   100000 /* files listed by one lsb_session_file_list */
 #define FILES_DIR_MODE   0755
 #define FILES_FILE_MODE  0644
-#define FILES_TMP_PREFIX ".lsb-write-" /* a write's file until it is complete */
 
 /* Append component (n bytes) to rel, or pop one for ".."; -1 on escape. */
 static int push_component(char *rel, size_t rellen, const char *comp, size_t n) {
@@ -183,31 +182,34 @@ static int check_quota(int root, uint64_t old_size, bool exists, size_t len, uin
     return 0;
 }
 
-/*
- * Write w's data to a new temporary file in dir and rename it to name
- * (over an existing file only with w->overwrite; RENAME_NOREPLACE keeps
- * the race-free refusal of O_EXCL), so a write that fails (a full disk)
- * leaves the old file whole and no partial one. LSB_OK, or EXISTS,
- * INVALID (cannot create) or WORKSPACE (cannot write) with err.
- */
-static lsb_status replace_file(int dir, const char *name, const sess_files_write_args *w, char *err,
-                               size_t errlen) {
-    static atomic_uint seq;
-    char tmp[48];
-    int fd = -1;
-    snprintf(tmp, sizeof tmp, FILES_TMP_PREFIX "%d-%u", (int)getpid(), atomic_fetch_add(&seq, 1));
-    uint32_t rc =
-        wasi_path_openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, FILES_FILE_MODE, &fd);
+/* Write w's data to a new temporary file in the workspace's system
+ * folder, fsync it and move it to dir/name: a reader, or a restart after
+ * kill -9, sees the old file or the new one, never a torn one. Without overwrite
+ * the move refuses an existing name (RENAME_NOREPLACE), so a file made
+ * meanwhile is never replaced. A temporary file a crash leaves behind is
+ * swept by the next operation that locks the workspace (sweep.c). */
+static lsb_status write_atomic(int root, int dir, const char *name, const sess_files_write_args *w,
+                               char *err, size_t errlen) {
+    char tmp[SESS_SWEEP_NAME_MAX];
+    int sys = make_dirs(root, LSB_SYSTEM_DIR, w->path, err, errlen), fd = -1;
+    if (sys < 0) return LSB_ERR_WORKSPACE;
+    uint32_t rc = sess_sweep_temp_name(tmp, sizeof tmp) != 0
+                      ? WASI_EIO
+                      : wasi_path_openat(sys, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW,
+                                         FILES_FILE_MODE, &fd);
     if (rc != 0) {
+        close(sys);
         open_error(rc, w->path, err, errlen);
-        return LSB_ERR_INVALID;
+        return LSB_ERR_WORKSPACE;
     }
-    int wrc = ipc_write_all(fd, w->data, w->len), saved = errno;
-    if (close(fd) != 0 && wrc == 0) wrc = -1, saved = errno;
-    if (wrc == 0 && renameat2(dir, tmp, dir, name, w->overwrite ? 0 : RENAME_NOREPLACE) != 0)
-        wrc = -1, saved = errno;
+    int wrc = ipc_write_all(fd, w->data, w->len);
+    if (wrc == 0) wrc = fsync(fd); /* an explicit write of the user's: durable once it returns */
+    if (close(fd) != 0) wrc = -1;
+    if (wrc == 0) wrc = renameat2(sys, tmp, dir, name, w->overwrite ? 0 : RENAME_NOREPLACE);
+    int saved = errno;
+    if (wrc != 0) unlinkat(sys, tmp, 0);
+    close(sys);
     if (wrc == 0) return LSB_OK;
-    unlinkat(dir, tmp, 0);
     if (saved == EEXIST) {
         snprintf(err, errlen, "File '%.200s' already exists. Set overwrite=True to replace.",
                  w->path);
@@ -235,7 +237,7 @@ static lsb_status write_in(int root, int dir, const char *name, const sess_files
     int q = check_quota(root, exists ? (uint64_t)st.st_size : 0, exists, len, w->quota_bytes,
                         w->quota_files, err, errlen);
     if (q != 0) return q == -2 ? LSB_ERR_QUOTA : LSB_ERR_WORKSPACE;
-    return replace_file(dir, name, w, err, errlen);
+    return write_atomic(root, dir, name, w, err, errlen);
 }
 
 /* See files.h. */

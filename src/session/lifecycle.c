@@ -2,7 +2,7 @@
  * lifecycle.c - the public calls that create, describe, list, reset,
  * and destroy sessions, and configure the table
  * (lsb_sandbox_configure_sessions, lsb_session_create, _info_get, _ids,
- * _list, _reset, _destroy); pruning is in prune.c.
+ * _list, _reset, _destroy), and the recovery counts; pruning is in prune.c.
  *
  * Each call finds the sandbox's table and works through table.h, so the
  * table itself never reaches back into the sandbox. Nothing here runs guest
@@ -26,6 +26,8 @@
 #include "sandbox/policy.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/workspace.h"
+#include "sandbox/zygote.h"
+#include "session/live.h"
 #include "session/record.h"
 #include "session/table.h"
 #include "util/clock.h"
@@ -190,4 +192,10 @@ lsb_status lsb_session_reset(lsb_sandbox *sb, const char *id, char *err, size_t 
     if (st == LSB_OK) st = sess_table_save(t, &info, err, errlen);
     sess_table_release(t, e);
     return st;
+}
+
+/* See llmsandbox.h. */
+void lsb_recovery_counts_get(lsb_recovery_counts *out) {
+    out->zygote_restarts = zyg_restarts();
+    out->sessions_lost = sess_live_losses();
 }

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -91,12 +92,18 @@ void sess_live_stop(sess_live *l) {
     sess_live_init(l);
 }
 
+static atomic_uint_fast64_t live_lost_count; /* see sess_live_losses */
+
+/* See live.h. */
+uint64_t sess_live_losses(void) { return atomic_load(&live_lost_count); }
+
 /* The session broke the protocol or died: stop it and say so. */
 static lsb_status lost(sess_live *l, sess_live_outcome *outcome, const char *what, char *err,
                        size_t errlen) {
     snprintf(err, errlen, "the live session process %s; it will be re-materialised", what);
     sess_live_stop(l);
     outcome->lost = true;
+    atomic_fetch_add(&live_lost_count, 1);
     return LSB_ERR_SYSTEM;
 }
 
@@ -146,6 +153,7 @@ static void finish_run(sess_live *l, int runner, pid_t runner_pid, sess_live_out
     if (!ok || msg.pid != l->pid || !kin_running(l->pidfd)) {
         sess_live_stop(l);
         outcome->lost = true;
+        atomic_fetch_add(&live_lost_count, 1);
     }
 }
 

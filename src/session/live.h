@@ -46,6 +46,10 @@ int sess_live_start(sess_live *l, zyg_zygote *z, const worker_request *bind, cha
 lsb_status sess_live_run(sess_live *l, const worker_request *req, const lsb_policy *policy,
                          lsb_result *result, sess_live_outcome *outcome, char *err, size_t errlen);
 
+/* How many live session processes of this process died, or broke the
+ * protocol, under a run or at its end (each then re-materialises). */
+uint64_t sess_live_losses(void);
+
 /* End the session process (if any) and mark l not live. */
 void sess_live_stop(sess_live *l);
 

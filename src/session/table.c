@@ -29,6 +29,7 @@
 #include "session/internal.h"
 #include "session/proc.h"
 #include "session/record.h"
+#include "session/sweep.h"
 #include "util/clock.h"
 #include "util/fs.h"
 #include "wasi/quota.h"
@@ -323,6 +324,7 @@ lsb_status sess_table_lock_workspace(sess_table *t, sess_entry *e, lsb_session_i
     }
     if (ws_lock(ws, &e->disk, deadline_ms, stop, stop_ctx, err, errlen) != 0)
         return errno == ENOENT ? LSB_OK : LSB_ERR_WORKSPACE;
+    sess_sweep(t->root, e->id, ws); /* what a writer killed before its rename left */
     if (info != NULL) {
         lsb_status st = load(t, e->id, info, NULL, err, errlen);
         if (st != LSB_OK) return st;

@@ -16,9 +16,11 @@
 // Node 20, no npm packages.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  bad, check, mcpExecute, metricsText, percentile, show, sleep, snapshot, startServer, stopServer, tally,
+} from './harness.mjs';
 
 const args = process.argv.slice(2);
 const BIN = path.resolve(args[0] ?? '');
@@ -40,125 +42,11 @@ if (!args[0] || !fs.existsSync(BIN)) {
   process.exit(64);
 }
 
-let passed = 0, failed = 0;
-const ok = (name) => { passed++; console.log(`ok   ${name}`); };
-const bad = (name, why) => { failed++; console.log(`FAIL ${name}`); console.log(`     ${String(why).slice(0, 600)}`); };
-const check = (name, cond, why) => (cond ? ok(name) : bad(name, why));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 // The call a client makes as its k-th: language, code, expected stdout.
 function workItem(client, k) {
   const i = client * 1000 + k;
   if (k % 3 === 2) return { lang: 'javascript', code: `const i = ${i}; console.log(i * i)`, want: `${i * i}\n` };
   return { lang: 'python', code: `i = ${i}\nprint(i*i)`, want: `${i * i}\n` };
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.round((p / 100) * (sorted.length - 1))))];
-}
-
-// ---- process accounting (/proc) -------------------------------------------
-
-// pid -> ppid of every process.
-function processTable() {
-  const table = new Map();
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // state ppid ...
-      table.set(Number(d), Number(rest[1]));
-    } catch { /* gone */ }
-  }
-  return table;
-}
-
-// Every descendant of pid.
-function descendants(pid) {
-  const table = processTable(), out = [];
-  const children = new Map();
-  for (const [p, pp] of table) {
-    if (!children.has(pp)) children.set(pp, []);
-    children.get(pp).push(p);
-  }
-  const queue = [pid];
-  while (queue.length) {
-    for (const c of children.get(queue.shift()) ?? []) { out.push(c); queue.push(c); }
-  }
-  return out;
-}
-
-const fdCount = (pid) => { try { return fs.readdirSync(`/proc/${pid}/fd`).length; } catch { return -1; } };
-const rssKiB = (pid) => {
-  try { return Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]); } catch { return -1; }
-};
-const snapshot = (pid) => {
-  const kids = descendants(pid);
-  return { procs: kids.length, fds: fdCount(pid), kidFds: kids.reduce((n, k) => n + Math.max(0, fdCount(k)), 0), rss: rssKiB(pid) };
-};
-const show = (s) => `${s.procs} descendants, ${s.fds} fds (descendants' fds ${s.kidFds}), RSS ${(s.rss / 1024).toFixed(1)} MiB`;
-
-// ---- the server -----------------------------------------------------------
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-async function startServer(tmp) {
-  const port = await freePort();
-  const errFile = path.join(tmp, 'server.err');
-  const err = fs.openSync(errFile, 'w');
-  const child = spawn(BIN, ['mcp', '--http', `127.0.0.1:${port}`, '--workers', String(WORKERS),
-    '--auth-token', TOKEN, '--storage-dir', path.join(tmp, 'storage'), '--rate-limit', '0',
-    '--audit-log', path.join(tmp, 'audit.jsonl')], { stdio: ['ignore', 'ignore', err] });
-  fs.closeSync(err);
-  let exited = null;
-  child.on('exit', (code, sig) => { exited = { code, sig }; });
-  const base = `http://127.0.0.1:${port}`;
-  for (let t = 0; t < 150 && exited === null; t++) {
-    try {
-      const r = await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } });
-      if (r.status === 200) return { child, base, errFile, exited: () => exited };
-    } catch { /* not yet */ }
-    await sleep(200);
-  }
-  throw new Error(`the server did not start: ${fs.readFileSync(errFile, 'utf8').slice(-1000)}`);
-}
-
-const META = {
-  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
-  'io.modelcontextprotocol/clientCapabilities': {},
-  'io.modelcontextprotocol/clientInfo': { name: 'load.mjs', version: '1' },
-};
-
-// One stateless execute_code call; resolves to {stdout, error} .
-async function mcpExecute(base, id, item) {
-  const body = JSON.stringify({
-    jsonrpc: '2.0', id, method: 'tools/call',
-    params: { name: 'execute_code', arguments: { code: item.code, language: item.lang }, _meta: META },
-  });
-  const r = await fetch(`${base}/mcp`, {
-    method: 'POST', body, signal: AbortSignal.timeout(120000),
-    headers: {
-      Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json',
-      Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': '2026-07-28',
-      'Mcp-Method': 'tools/call', 'Mcp-Name': 'execute_code',
-    },
-  });
-  let text = await r.text();
-  if ((r.headers.get('content-type') ?? '').startsWith('text/event-stream'))
-    text = text.split('\n').filter((l) => l.startsWith('data: ')).pop()?.slice(6) ?? '';
-  if (r.status !== 200) return { error: `http ${r.status}: ${text.slice(0, 300)}` };
-  const msg = JSON.parse(text);
-  if (msg.id !== id) return { error: `response id ${msg.id} for request ${id}` };
-  if (msg.error) return { error: `JSON-RPC error ${JSON.stringify(msg.error)}` };
-  if (msg.result.isError) return { error: `isError: ${msg.result.content?.[0]?.text?.slice(0, 300)}` };
-  return { stdout: msg.result.structuredContent?.stdout };
 }
 
 // One `BIN run` process; resolves to {stdout, error}.
@@ -220,14 +108,14 @@ async function main() {
       if (JSON_OUT) console.log(JSON.stringify(s));
       return;
     }
-    server = await startServer(tmp);
+    server = await startServer({ bin: BIN, tmp, workers: WORKERS, token: TOKEN });
     const pid = server.child.pid;
     await sleep(1000);
     const cold = snapshot(pid);
     console.log(`     started: ${show(cold)}`);
     // Warm-up: one call of each language, so whatever is made on first
     // use (zygotes, folders, pools) exists before the baseline.
-    const warm = await runLoad((id, item) => mcpExecute(server.base, id, item), 2, 3);
+    const warm = await runLoad((id, item) => mcpExecute(server, id, item), 2, 3);
     check('warm-up calls succeed', warm.errors.length === 0, warm.errors[0]);
     await sleep(IDLE_CLOSE_MS); // fetch's idle keep-alive sockets close by then
     const before = snapshot(pid);
@@ -238,7 +126,7 @@ async function main() {
       const s = snapshot(pid);
       peak = { procs: Math.max(peak.procs, s.procs), fds: Math.max(peak.fds, s.fds) };
     }, 250);
-    const res = await runLoad((id, item) => mcpExecute(server.base, id, item), CLIENTS, CALLS);
+    const res = await runLoad((id, item) => mcpExecute(server, id, item), CLIENTS, CALLS);
     clearInterval(sampler);
     const s = report('mcp', res);
     console.log(`     peak during load: ${peak.procs} descendants, ${peak.fds} fds`);
@@ -262,7 +150,7 @@ async function main() {
     check(`server RSS did not run away (${(after.rss / 1024).toFixed(1)} MiB < 4 x ${(before.rss / 1024).toFixed(1)} + 64 MiB)`,
       after.rss < before.rss * 4 + 65536, show(after));
 
-    const m = await (await fetch(`${server.base}/metrics`, { headers: { Authorization: `Bearer ${TOKEN}` } })).text();
+    const m = await metricsText(server);
     const metric = (re) => { const x = re.exec(m); return x ? Number(x[1]) : NaN; };
     const okRuns = [...m.matchAll(/^lsb_executions_total\{runtime="[a-z]+",outcome="success"\} (\d+)$/gm)]
       .reduce((n, x) => n + Number(x[1]), 0);
@@ -281,11 +169,8 @@ async function main() {
     if (JSON_OUT) console.log(JSON.stringify(s));
   } finally {
     if (server !== null && server.exited() === null) {
-      server.child.kill('SIGTERM');
-      for (let t = 0; t < 50 && server.exited() === null; t++) await sleep(100);
-      check('server stops on SIGTERM', server.exited() !== null && server.exited().code === 0,
-        JSON.stringify(server.exited()));
-      if (server.exited() === null) server.child.kill('SIGKILL');
+      const how = await stopServer(server);
+      check('server stops on SIGTERM', how !== null && how.code === 0, JSON.stringify(how));
     }
     fs.rmSync(tmp, { recursive: true, force: true });
   }
@@ -294,6 +179,6 @@ async function main() {
 main()
   .catch((e) => bad('load test ran to the end', e.stack ?? e))
   .finally(() => {
-    console.log(`mcp-load: ${passed} passed, ${failed} failed`);
-    process.exitCode = failed === 0 ? 0 : 1;
+    console.log(`mcp-load: ${tally.passed} passed, ${tally.failed} failed`);
+    process.exitCode = tally.failed === 0 ? 0 : 1;
   });

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -32,6 +33,7 @@
 typedef struct fixture {
     char ws[256];      /* the workspace */
     char outside[256]; /* a host folder the guest must never reach */
+    int locks[2];      /* their flocks (ws_make_temp) */
 } fixture;
 
 /* Write text to dir/name. */
@@ -46,8 +48,8 @@ static void put(const char *dir, const char *name, const char *text) {
 
 static int setup(void **state) {
     fixture *f = calloc(1, sizeof *f);
-    if (f == NULL || ws_make_temp(f->ws, sizeof f->ws) != 0 ||
-        ws_make_temp(f->outside, sizeof f->outside) != 0)
+    if (f == NULL || ws_make_temp(f->ws, sizeof f->ws, &f->locks[0]) != 0 ||
+        ws_make_temp(f->outside, sizeof f->outside, &f->locks[1]) != 0)
         return -1;
     *state = f;
     return 0;
@@ -57,6 +59,8 @@ static int teardown(void **state) {
     fixture *f = *state;
     ws_remove_tree(f->ws);
     ws_remove_tree(f->outside);
+    close(f->locks[0]);
+    close(f->locks[1]);
     free(f);
     return 0;
 }
@@ -292,6 +296,27 @@ static void test_lock_next_to_workspace(void **state) {
     ws_listing_free(&l);
 }
 
+/* The sweep (which the first ws_make_temp of a process runs) removes the
+ * temporary workspaces a killed process left (no flock on them), and
+ * keeps those a live one holds. */
+static void test_sweep_stale_temps(void **state) {
+    fixture *f = *state;
+    char stale[512], held[512];
+    snprintf(stale, sizeof stale, "%s/lsb-run-stale1", f->outside);
+    snprintf(held, sizeof held, "%s/lsb-run-held01", f->outside);
+    assert_int_equal(mkdir(stale, 0700), 0);
+    assert_int_equal(mkdir(held, 0700), 0);
+    put(stale, "café ☕ 日本.txt", "left by a kill -9");
+    int hold = open(held, O_RDONLY | O_DIRECTORY);
+    assert_true(hold >= 0);
+    assert_int_equal(flock(hold, LOCK_EX), 0);
+    ws_sweep_stale_temps(f->outside);
+    struct stat st;
+    assert_int_equal(stat(stale, &st), -1);
+    assert_int_equal(stat(held, &st), 0);
+    close(hold);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_scan_does_not_follow_links, setup, teardown),
@@ -303,6 +328,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_remove_failure_is_an_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lock_next_to_workspace, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_dir, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sweep_stale_temps, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
