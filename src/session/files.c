@@ -30,10 +30,10 @@
 #include "wasi/path.h"
 #include "wasi/quota.h"
 
-#define FILES_MAX_DEPTH  64
-#define FILES_LIST_MAX   100000 /* files listed by one lsb_session_file_list */
-#define FILES_DIR_MODE   0755
-#define FILES_FILE_MODE  0644
+#define FILES_MAX_DEPTH 64
+#define FILES_LIST_MAX  100000 /* files listed by one lsb_session_file_list */
+#define FILES_DIR_MODE  0755
+#define FILES_FILE_MODE 0644
 
 /* Append component (n bytes) to rel, or pop one for ".."; -1 on escape. */
 static int push_component(char *rel, size_t rellen, const char *comp, size_t n) {

@@ -46,6 +46,18 @@ static void put(const char *dir, const char *name, const char *text) {
     fclose(f);
 }
 
+/* Make dir again after a test removed it, and hold its flock as
+ * ws_make_temp did: a folder named like a temporary workspace with no
+ * lock is a stale one, which a one-shot run in any other process sweeps
+ * away (ws_sweep_stale_temps), even in the middle of this test. */
+static void remake_locked(const char *dir, int *lock) {
+    assert_int_equal(mkdir(dir, 0700), 0);
+    close(*lock);
+    *lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    assert_true(*lock >= 0);
+    assert_int_equal(flock(*lock, LOCK_EX), 0);
+}
+
 static int setup(void **state) {
     fixture *f = calloc(1, sizeof *f);
     if (f == NULL || ws_make_temp(f->ws, sizeof f->ws, &f->locks[0]) != 0 ||
@@ -155,7 +167,7 @@ static void test_remove_keeps_outside(void **state) {
     assert_int_equal(stat(f->ws, &st), -1);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_size, 4);
-    assert_int_equal(mkdir(f->ws, 0700), 0); /* for teardown */
+    remake_locked(f->ws, &f->locks[0]); /* for teardown */
 }
 
 /* Build a chain of `levels` nested folders "d/d/..." under dir, with a
@@ -198,16 +210,16 @@ static void test_remove_deep_trees(void **state) {
     deep_chain(f->ws, 70, "d", 1 << 20);
     assert_int_equal(ws_remove_tree(f->ws), 0);
     assert_int_equal(stat(f->ws, &st), -1);
-    assert_int_equal(mkdir(f->ws, 0700), 0);
+    remake_locked(f->ws, &f->locks[0]);
     deep_chain(f->ws, 2000, "café☕日本", 4096);
     assert_int_equal(ws_remove_tree(f->ws), 0);
     assert_int_equal(stat(f->ws, &st), -1);
-    assert_int_equal(mkdir(f->ws, 0700), 0); /* for teardown */
+    remake_locked(f->ws, &f->locks[0]); /* for teardown */
     deep_chain(f->outside, 2000, "d", 1);
     int fd = open(f->outside, O_RDONLY | O_DIRECTORY);
     assert_int_equal(ws_empty_dir(fd), 0);
     assert_int_equal(rmdir(f->outside), 0); /* it was empty */
-    assert_int_equal(mkdir(f->outside, 0700), 0);
+    remake_locked(f->outside, &f->locks[1]);
 }
 
 /* A removal that cannot finish says so (-1 with errno), never 0, and
