@@ -173,7 +173,7 @@ FUZZ_VARS := BUILD=build-fuzz CC=clang-14 \
 fuzz:
 	@$(MAKE) --no-print-directory $(FUZZ_VARS) fuzz-bins
 fuzz-bins: $(FUZZ_BIN)
-$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(FRONT_LIB) $(LIB)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(FRONT_LIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -fsanitize=fuzzer -Itests/fuzz $< $(FRONT_LIB) $(LIB) $(LDLIBS) -o $@
 fuzz-replay: fuzz

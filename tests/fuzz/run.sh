@@ -32,8 +32,8 @@ for bin in "$build"/fuzz/fuzz_*; do
     ok=0; echo "fuzz_$name: fuzzing found a failure"; grep -A30 -m1 'ERROR\|property failed\|==ERROR' "$log" | head -40
   fi
   if [ "$ok" = 1 ]; then
-    execs=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$log" | grep -oE '[0-9]+$')
-    rate=$(grep -oE 'stat::average_exec_per_sec: [0-9]+' "$log" | grep -oE '[0-9]+$')
+    execs=$(grep -oE 'stat::number_of_executed_units: +[0-9]+' "$log" | grep -oE '[0-9]+$')
+    rate=$(grep -oE 'stat::average_exec_per_sec: +[0-9]+' "$log" | grep -oE '[0-9]+$')
     cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -1)
     echo "fuzz_$name: ok (${#seeds[@]} seeds, ${execs:-0} execs, ${rate:-0}/s, ${cov:-no coverage line})"
     pass=$((pass + 1))
