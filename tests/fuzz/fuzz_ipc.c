@@ -72,10 +72,10 @@ static void round_trip(const ipc_request *r) {
     FZ_CHECK(same(a->options, b->options, a->options_len) && a->options_len == b->options_len);
     FZ_CHECK(a->fuel == b->fuel && a->memory_bytes == b->memory_bytes &&
              a->timeout_ms == b->timeout_ms && a->quota_files == b->quota_files);
-    const char *sa[] = {a->filename, a->stdlib_dir, a->workspace, a->data_dir,
-                        a->external_dir, a->root_dir};
-    const char *sb[] = {b->filename, b->stdlib_dir, b->workspace, b->data_dir,
-                        b->external_dir, b->root_dir};
+    const char *sa[] = {a->filename, a->stdlib_dir,   a->workspace,
+                        a->data_dir, a->external_dir, a->root_dir};
+    const char *sb[] = {b->filename, b->stdlib_dir,   b->workspace,
+                        b->data_dir, b->external_dir, b->root_dir};
     for (size_t i = 0; i < sizeof sa / sizeof sa[0]; i++)
         FZ_CHECK(same(sa[i], sb[i], sa[i] ? strlen(sa[i]) + 1 : 0));
     close(again.fd);

@@ -23,12 +23,18 @@ static json_t *fz_stub_run(struct mcp_call *call) {
 }
 
 static const mcp_tool_binding fz_stubs[] = {
-    {"execute_code", fz_stub_run},      {"create_session", fz_stub_run},
-    {"destroy_session", fz_stub_run},   {"list_runtimes", fz_stub_run},
-    {"list_available_packages", fz_stub_run}, {"install_package", fz_stub_run},
-    {"get_workspace_info", fz_stub_run}, {"reset_workspace", fz_stub_run},
-    {"cancel_execution", fz_stub_run},  {"get_metrics", fz_stub_run},
-    {"get_active_sessions", fz_stub_run}, {"reset_all_sessions", fz_stub_run},
+    {"execute_code", fz_stub_run},
+    {"create_session", fz_stub_run},
+    {"destroy_session", fz_stub_run},
+    {"list_runtimes", fz_stub_run},
+    {"list_available_packages", fz_stub_run},
+    {"install_package", fz_stub_run},
+    {"get_workspace_info", fz_stub_run},
+    {"reset_workspace", fz_stub_run},
+    {"cancel_execution", fz_stub_run},
+    {"get_metrics", fz_stub_run},
+    {"get_active_sessions", fz_stub_run},
+    {"reset_all_sessions", fz_stub_run},
 };
 #define FZ_TOOL_COUNT (sizeof fz_stubs / sizeof fz_stubs[0])
 

@@ -95,9 +95,15 @@ static void fresh_context(void) {
     snprintf(p, sizeof p, "%s/ln", app);
     if (symlink("f.txt", p) != 0) abort();
     wasi_preopen pre[3] = {{"/app", app, 1}, {"/ro", ro, 0}, {"/empty", NULL, 0}};
-    wasi_config cfg = {.preopens = pre, .preopen_count = 3, .argv = argv, .envp = envp,
-                       .stdout_max = 4096, .stderr_max = 4096, .quota_bytes = 1 << 20,
-                       .quota_files = 64, .exit = on_exit_call};
+    wasi_config cfg = {.preopens = pre,
+                       .preopen_count = 3,
+                       .argv = argv,
+                       .envp = envp,
+                       .stdout_max = 4096,
+                       .stderr_max = 4096,
+                       .quota_bytes = 1 << 20,
+                       .quota_files = 64,
+                       .exit = on_exit_call};
     if (wasi_init(&ctx, &cfg, err, sizeof err) != 0) abort();
     ctx.memory = &mem;
 }
@@ -161,8 +167,7 @@ static uint32_t call_fd(uint8_t op, const uint32_t *a) {
     case 16: return W(fd_pread)(&ctx, fd(a[0]), ptr(a[1]), len(a[2]), u64(a[3], a[4]), ptr(a[5]));
     case 17: return W(fd_prestat_get)(&ctx, fd(a[0]), ptr(a[1]));
     case 18: return W(fd_prestat_dir_name)(&ctx, fd(a[0]), ptr(a[1]), len(a[2]));
-    case 19:
-        return W(fd_pwrite)(&ctx, fd(a[0]), ptr(a[1]), len(a[2]), u64(0, a[3]), ptr(a[4]));
+    case 19: return W(fd_pwrite)(&ctx, fd(a[0]), ptr(a[1]), len(a[2]), u64(0, a[3]), ptr(a[4]));
     case 20: return W(fd_read)(&ctx, fd(a[0]), ptr(a[1]), len(a[2]), ptr(a[3]));
     case 21: return W(fd_readdir)(&ctx, fd(a[0]), ptr(a[1]), len(a[2]), u64(0, a[3]), ptr(a[4]));
     case 22: return W(fd_renumber)(&ctx, fd(a[0]), fd(a[1]));
@@ -177,7 +182,9 @@ static uint32_t call_fd(uint8_t op, const uint32_t *a) {
     case 31: return W(sock_recv)(&ctx, fd(a[0]), ptr(a[1]), len(a[2]), a[3], ptr(a[4]), ptr(a[5]));
     case 32: return W(sock_send)(&ctx, fd(a[0]), ptr(a[1]), len(a[2]), a[3], ptr(a[4]));
     case 33: return W(sock_shutdown)(&ctx, fd(a[0]), a[1]);
-    default: clocks_due(ptr(a[0]), len(a[2])); return W(poll_oneoff)(&ctx, ptr(a[0]), ptr(a[1]), len(a[2]), ptr(a[3]));
+    default:
+        clocks_due(ptr(a[0]), len(a[2]));
+        return W(poll_oneoff)(&ctx, ptr(a[0]), ptr(a[1]), len(a[2]), ptr(a[3]));
     }
 }
 
@@ -200,8 +207,7 @@ static uint32_t call_path(uint8_t op, const uint32_t *a) {
                                 ptr(a[5]));
     case 6: return W(path_remove_directory)(&ctx, fd(a[0]), ptr(a[1]), len(a[2]));
     case 7:
-        return W(path_rename)(&ctx, fd(a[0]), ptr(a[1]), len(a[2]), fd(a[3]), ptr(a[4]),
-                              len(a[5]));
+        return W(path_rename)(&ctx, fd(a[0]), ptr(a[1]), len(a[2]), fd(a[3]), ptr(a[4]), len(a[5]));
     case 8: return W(path_symlink)(&ctx, ptr(a[0]), len(a[1]), fd(a[2]), ptr(a[3]), len(a[4]));
     case 9: return W(path_unlink_file)(&ctx, fd(a[0]), ptr(a[1]), len(a[2]));
     default: W(proc_exit)(&ctx, a[0]); abort(); /* proc_exit must not return */
@@ -282,8 +288,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FZ_CHECK(open_fds() == fds_before);
     FZ_CHECK(read_file(outside, "secret", buf, sizeof buf) >= 0 && strcmp(buf, SECRET) == 0);
     FZ_CHECK(entries(outside) == 1 && entries(ro) == 1);
-    FZ_CHECK(read_file(ro, "data.txt", buf, sizeof buf) >= 0 &&
-             strcmp(buf, "read only data") == 0);
+    FZ_CHECK(read_file(ro, "data.txt", buf, sizeof buf) >= 0 && strcmp(buf, "read only data") == 0);
     nftw(app, check_link, 16, FTW_PHYS);
     return 0;
 }

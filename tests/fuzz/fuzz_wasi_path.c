@@ -75,7 +75,8 @@ static void check_inside(int fd) {
     ssize_t n = readlink(link, real, sizeof real - 1);
     FZ_CHECK(n > 0);
     real[n] = '\0';
-    FZ_CHECK(strncmp(real, root, root_len) == 0 && (real[root_len] == '\0' || real[root_len] == '/'));
+    FZ_CHECK(strncmp(real, root, root_len) == 0 &&
+             (real[root_len] == '\0' || real[root_len] == '/'));
 }
 
 /* Input: pointer and length (4 bytes each), then the memory image. */
