@@ -24,7 +24,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 /* Whether v is of the schema type name. */
 static int of_type(const char *type, const json_t *v) {
     if (strcmp(type, "string") == 0) return json_is_string(v);
-    if (strcmp(type, "integer") == 0) return json_is_integer(v);
+    if (strcmp(type, "integer") == 0) { /* JSON Schema: 5.0 is an integer too */
+        double d = json_real_value(v);
+        return json_is_integer(v) ||
+               (json_is_real(v) && d > -1e18 && d < 1e18 && d == (long long)d);
+    }
     if (strcmp(type, "number") == 0) return json_is_number(v);
     if (strcmp(type, "boolean") == 0) return json_is_boolean(v);
     if (strcmp(type, "object") == 0) return json_is_object(v);
