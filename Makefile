@@ -39,7 +39,8 @@ UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ASSETS      := $(BUILD)/assets/python.snap $(BUILD)/assets/quickjs.snap
 
-.PHONY: all deps guests test unit e2e check-layers asan asan-unit asan-e2e bench soak format format-check clean install FORCE
+.PHONY: all deps guests test unit e2e check-layers asan asan-unit asan-e2e fuzz fuzz-bins fuzz-replay \
+        fuzz-long bench soak format format-check clean install FORCE
 all: $(BUILD)/llm-sandbox $(BUILD)/llm-wasm-mcp $(ASSETS) $(BUILD)/assets/.vendored-ok
 
 deps:
@@ -167,6 +168,27 @@ asan-unit:
 asan-e2e:
 	@$(MAKE) --no-print-directory $(ASAN_VARS) e2e
 
+# libFuzzer harnesses (tests/fuzz): the libraries rebuilt with clang-14 and
+# coverage, ASan and UBSan in build-fuzz/. `make fuzz-replay` replays every
+# seed corpus and fuzzes each harness FUZZ_SECONDS more (CI: 10);
+# `make fuzz-long` fuzzes each for an hour (off CI). tests/fuzz/run.sh.
+FUZZ_SECONDS ?= 30
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_VARS := BUILD=build-fuzz CC=clang-14 \
+  CFLAGS="-O1 -g -fno-omit-frame-pointer -Wno-missing-field-initializers" \
+  SANITIZE="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
+fuzz:
+	@$(MAKE) --no-print-directory $(FUZZ_VARS) fuzz-bins
+fuzz-bins: $(FUZZ_BIN)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(wildcard tests/fuzz/*.h) $(FRONT_LIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) -fsanitize=fuzzer -Itests/fuzz $< $(FRONT_LIB) $(LIB) $(LDLIBS) -o $@
+fuzz-replay: fuzz
+	@bash tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+fuzz-long: fuzz
+	@bash tests/fuzz/run.sh build-fuzz 3600
+
 $(BUILD)/bench/exec_bench: bench/exec_bench.c $(GUEST_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $^ $(LIB_LDLIBS) -o $@
@@ -205,7 +227,7 @@ install: all
 	ln -sf ../lib/llm-wasm-sandbox/llm-sandbox $(DESTDIR)$(PREFIX)/bin/llm-wasm-mcp
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz
 
 FORCE:
 -include $(LIB_OBJ:.o=.d) $(FRONT_OBJ:.o=.d) $(BUILD)/obj/src/cli/main.d

@@ -8,7 +8,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential make pkg-config dpkg-dev ca-certificates
-  clang-14 lld-14 llvm-14 wasi-libc libclang-rt-14-dev-wasm32
+  clang-14 lld-14 llvm-14 wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
   wabt binaryen libseccomp-dev libcmocka-dev libjansson-dev libmicrohttpd-dev libinih-dev nettle-dev
   python3 python3.11 tcl jq curl nodejs npm xz-utils bzip2 clang-format-14
 )

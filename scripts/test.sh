@@ -6,7 +6,8 @@
 # Also: a second build does no guest work, the fuel pass's own tests, the
 # QuickJS guest under Node's WASI (an independent host), and the MCP server
 # driven by real clients (the official TypeScript SDK, the conformance
-# suite), hostile traffic and load.
+# suite), hostile traffic and load, and the libFuzzer harnesses
+# (tests/fuzz: every seed corpus replayed, then 8 s of fresh fuzzing each).
 # The last line is the total, in the "N passed, M failed" form CI reads.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -52,6 +53,7 @@ suite attack-faults bash tests/attack/faults.sh build/llm-sandbox
 suite attack-landlock bash tests/attack/landlock.sh build/llm-sandbox
 suite attack-pids bash tests/attack/pids.sh build/llm-sandbox
 suite attack-crash bash tests/attack/crash.sh build/llm-sandbox
+suite fuzz make -s -j"$(nproc)" fuzz-replay FUZZ_SECONDS=8
 suite asan-unit make -s asan-unit
 suite asan-e2e make -s asan-e2e
 suite asan-mcp bash tests/mcp/malformed.sh build-asan/llm-sandbox

@@ -7,16 +7,20 @@
  * keys refused, NUL bytes kept so the tool can explain them, depth capped
  * by jansson) and mcp_rpc_classify, which checks the envelope exactly as
  * JSON-RPC 2.0 and MCP define it: "jsonrpc" is "2.0", a method is a
- * string, an id is a string or a number (never null or a fraction is kept
- * as given), params is an object when present.
+ * string, an id is a string or a number (never null; a fraction is kept
+ * as given, but only one that the dump's RPC_REAL_DIGITS write back
+ * exactly, so every answer echoes its id), params is an object when present.
  */
 #include "mcp/jsonrpc.h"
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/json.h"
+
+#define RPC_REAL_DIGITS 12 /* significant digits of a real in what we send */
 
 /* See jsonrpc.h. */
 int mcp_rpc_parse(const char *text, size_t len, json_t **out, char *err, size_t errlen) {
@@ -27,8 +31,16 @@ int mcp_rpc_parse(const char *text, size_t len, json_t **out, char *err, size_t 
     return -1;
 }
 
-/* Whether v may be a request id: a string, or an integer or real number. */
-static int valid_id(const json_t *v) { return json_is_string(v) || json_is_number(v); }
+/* Whether v may be a request id: a string, an integer, or a real number
+ * that mcp_rpc_dump writes back exactly (an answer must echo its id; a
+ * real of more digits would come back rounded, so it is refused). */
+static int valid_id(const json_t *v) {
+    if (json_is_string(v) || json_is_integer(v)) return 1;
+    if (!json_is_real(v)) return 0;
+    char text[64];
+    snprintf(text, sizeof text, "%.*g", RPC_REAL_DIGITS, json_real_value(v));
+    return strtod(text, NULL) == json_real_value(v);
+}
 
 /* See jsonrpc.h. */
 void mcp_rpc_classify(json_t *value, mcp_rpc_msg *out) {
@@ -60,7 +72,8 @@ void mcp_rpc_classify(json_t *value, mcp_rpc_msg *out) {
     }
     if (id != NULL && out->id == NULL) {
         snprintf(out->why, sizeof out->why,
-                 "Invalid Request: \"id\" must be a string or a number (MCP forbids null)");
+                 "Invalid Request: \"id\" must be a string or a number of at most 12 "
+                 "significant digits (MCP forbids null)");
         return;
     }
     json_t *params = json_object_get(value, "params");
@@ -125,7 +138,8 @@ json_t *mcp_rpc_notification(const char *method, json_t *params) {
 
 /* See jsonrpc.h. */
 char *mcp_rpc_dump(const json_t *value, size_t *len) {
-    char *text = util_json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(12));
+    char *text = util_json_dumps(value, JSON_COMPACT | JSON_ENCODE_ANY |
+                                            JSON_REAL_PRECISION(RPC_REAL_DIGITS));
     if (text != NULL && len != NULL) *len = strlen(text);
     return text;
 }

@@ -18,9 +18,11 @@
 /* Whether v has the JSON Schema type named type. */
 static bool has_type(const json_t *v, const char *type) {
     if (strcmp(type, "string") == 0) return json_is_string(v);
-    if (strcmp(type, "integer") == 0)
-        return json_is_integer(v) ||
-               (json_is_real(v) && json_real_value(v) == (double)(long long)json_real_value(v));
+    if (strcmp(type, "integer") == 0) { /* a whole real counts; cast only what fits */
+        double d = json_real_value(v);
+        return json_is_integer(v) || (json_is_real(v) && d >= -9223372036854775808.0 &&
+                                      d < 9223372036854775808.0 && d == (double)(long long)d);
+    }
     if (strcmp(type, "number") == 0) return json_is_number(v);
     if (strcmp(type, "boolean") == 0) return json_is_boolean(v);
     if (strcmp(type, "object") == 0) return json_is_object(v);

@@ -131,11 +131,33 @@ static void test_builders(void **state) {
     json_decref(id);
 }
 
+/* Found by fuzz_jsonrpc: an answer echoes its request's id exactly, so a
+ * real id is kept only when the dump writes it back unrounded. */
+static void test_real_ids_echo_exactly(void **state) {
+    (void)state;
+    mcp_rpc_msg m;
+    size_t len;
+    json_t *v = classify("{\"jsonrpc\":\"2.0\",\"id\":1.5,\"method\":\"café ☕ 日本\"}", &m);
+    assert_int_equal(m.kind, MCP_RPC_REQUEST);
+    json_t *r = mcp_rpc_result(m.id, json_object());
+    char *text = mcp_rpc_dump(r, &len);
+    assert_non_null(strstr(text, "\"id\":1.5"));
+    free(text);
+    json_decref(r);
+    json_decref(v);
+    v = classify("{\"jsonrpc\":\"2.0\",\"id\":1.0111111111111111,\"method\":\"x\"}", &m);
+    assert_int_equal(m.kind, MCP_RPC_INVALID);
+    assert_null(m.id);
+    assert_non_null(strstr(m.why, "at most 12 significant digits"));
+    json_decref(v);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_request_and_notification), cmocka_unit_test(test_invalid_envelopes),
         cmocka_unit_test(test_invalid_keeps_valid_id),   cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_nul_in_string_kept),       cmocka_unit_test(test_builders),
+        cmocka_unit_test(test_real_ids_echo_exactly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -318,6 +318,9 @@ static void test_tool_argument_checks(void **state) {
         {"execute_code", "{\"code\":\"x\",\"timeout\":301}", "between 1 and 300"},
         {"execute_code", "{\"code\":\"x\",\"timeout\":\"5\"}", "'timeout' must be an integer"},
         {"execute_code", "{\"code\":\"x\",\"timeout\":2.5}", "'timeout' must be an integer"},
+        /* found by fuzz_schema: a real beyond long long was cast (UB) */
+        {"execute_code", "{\"code\":\"x\",\"timeout\":3e40}", "'timeout' must be an integer"},
+        {"execute_code", "{\"code\":\"x\",\"timeout\":-9.3e18}", "'timeout' must be an integer"},
         {"execute_code", "{\"code\":\"x\",\"session_id\":7}", "'session_id' must be a string"},
         {"execute_code", "{\"code\":\"x\",\"language\":\"ruby\"}",
          "Unsupported language: ruby. Supported: python, javascript"},
