@@ -52,6 +52,7 @@ suite attack-faults bash tests/attack/faults.sh build/llm-sandbox
 suite attack-landlock bash tests/attack/landlock.sh build/llm-sandbox
 suite attack-pids bash tests/attack/pids.sh build/llm-sandbox
 suite attack-crash bash tests/attack/crash.sh build/llm-sandbox
+suite attack-guest bash tests/attack/guest.sh build/llm-sandbox
 suite asan-unit make -s asan-unit
 suite asan-e2e make -s asan-e2e
 suite asan-mcp bash tests/mcp/malformed.sh build-asan/llm-sandbox
