@@ -53,6 +53,7 @@ suite attack-faults bash tests/attack/faults.sh build/llm-sandbox
 suite attack-landlock bash tests/attack/landlock.sh build/llm-sandbox
 suite attack-pids bash tests/attack/pids.sh build/llm-sandbox
 suite attack-crash bash tests/attack/crash.sh build/llm-sandbox
+suite attack-guest bash tests/attack/guest.sh build/llm-sandbox
 suite fuzz make -s -j"$(nproc)" fuzz-replay FUZZ_SECONDS=8
 suite asan-unit make -s asan-unit
 suite asan-e2e make -s asan-e2e

@@ -23,6 +23,7 @@
 # the original's inject_setup=False did, without /data/site-packages on
 # sys.path and without the modules imported from there (the warm imports
 # below), so `import tabulate` fails; both come back after the run.
+import errno
 import gc
 import importlib
 import json
@@ -73,6 +74,24 @@ WARM_IMPORTS = ("json", "re", "math", "collections", "itertools", "functools",
                 "datetime", "string", "textwrap", "io", "base64", "hashlib")
 for _name in WARM_IMPORTS:
     __import__(_name)
+
+
+def _no_network(*args, **kwargs):
+    """The resolver calls WASI's socket module lacks: refuse with the reason."""
+    raise OSError(errno.ENOTSUP, "no network in this sandbox (name lookup and "
+                  "connections are not available): put the data in /app or /external")
+
+
+# WASI's _socket has no resolver, so socket.create_connection() and
+# urllib.request.urlopen() died with "AttributeError: module '_socket' has no
+# attribute 'getaddrinfo'", which does not say why (tests/attack/guest.sh,
+# s04). The stand-ins give a clear OSError (urllib wraps it in URLError).
+import _socket  # noqa: E402
+import socket  # noqa: E402
+for _name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo"):
+    for _module in (_socket, socket):
+        if not hasattr(_module, _name):
+            setattr(_module, _name, _no_network)
 
 os.chdir("/app")
 BASE_ENVIRON = dict(os.environ)
