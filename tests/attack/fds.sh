@@ -20,14 +20,15 @@ BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 cat >"$T/probe.py" <<'PY'
 # probe.py BIN ROOT: start each host command with pipes on fds 0-2, wait
 # until a guest run spins below it, then report the fds 0-2 of every
-# descendant as "CASE <name> procs=<n> bad=<links that are not /dev/null,
+# descendant as "CASE <name> procs=<a run spins `need` levels down> bad=<links that are not /dev/null,
 # or are one of the host's own fds 0-2>", and the MCP reply's text.
 import json, os, subprocess, sys, time
 
 BIN, ROOT = sys.argv[1], sys.argv[2]
 LOOP = "while True: pass"
 
-def kids(pid):
+def kids(pid, depth=1):
+    """Every descendant of pid as (pid, depth below it)."""
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as f:
             direct = [int(c) for c in f.read().split()]
@@ -35,7 +36,7 @@ def kids(pid):
         return []
     out = []
     for c in direct:
-        out += [c] + kids(c)
+        out += [(c, depth)] + kids(c, depth + 1)
     return out
 
 def busy(pids):
@@ -59,10 +60,14 @@ def links(pid):
 
 def probe(name, proc, need):
     host = set(links(proc.pid).values())
+    # Wait until a process `need` levels down spins: the guest's run. A
+    # zygote that is still starting (and so still holds the host's stderr,
+    # by design) spins one level down, and must not count.
     pids = []
     for _ in range(300):
-        pids = kids(proc.pid)
-        if len(pids) >= need and busy(pids):
+        tree = kids(proc.pid)
+        pids = [p for p, _ in tree]
+        if busy([p for p, d in tree if d >= need]):
             break
         time.sleep(0.1)
     bad = []
@@ -71,7 +76,7 @@ def probe(name, proc, need):
             if l != "/dev/null" or l in host:
                 bad.append(f"{p}:{fd}->{l}")
     ok_host = all(l.startswith("pipe:") for l in host)
-    print(f"CASE {name} procs={len(pids) >= need} hostpipes={ok_host} bad={' '.join(bad) or 'none'}")
+    print(f"CASE {name} procs={any(d >= need for _, d in tree)} hostpipes={ok_host} bad={' '.join(bad) or 'none'}")
     proc.kill()
     proc.wait()
 
@@ -79,12 +84,15 @@ def pipes(cmd):
     return subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
 
-def rpc(srv, rid, method, params):
+def send(srv, rid, method, params):
+    """Write one message (a notification when rid is None), not waiting."""
     msg = {"jsonrpc": "2.0", "method": method, "params": params}
     if rid is not None:
         msg["id"] = rid
     srv.stdin.write((json.dumps(msg) + "\n").encode())
     srv.stdin.flush()
+def rpc(srv, rid, method, params):
+    send(srv, rid, method, params)
     while rid is not None:
         reply = json.loads(srv.stdout.readline())
         if reply.get("id") == rid:
@@ -100,7 +108,8 @@ rpc(srv, None, "notifications/initialized", {})
 sid = tool(srv, 2, "create_session", {"language": "python"})["result"]["structuredContent"]["session_id"]
 r = tool(srv, 3, "execute_code", {"code": "print('café ☕ 日本')", "session_id": sid})
 print("TEXT " + json.dumps(r["result"]["content"][0]["text"], ensure_ascii=False))
-tool(srv, None, "execute_code", {"code": LOOP, "session_id": sid, "timeout": 300})
+send(srv, 4, "tools/call", {"name": "execute_code",
+                           "arguments": {"code": LOOP, "session_id": sid, "timeout": 300}})
 probe("mcp", srv, 3)
 
 probe("run", pipes([BIN, "run", "--lang", "python", "--fuel", "1000000000000", "--timeout", "300",
@@ -110,7 +119,7 @@ sroot = ROOT + "/sessions"
 sid = subprocess.run([BIN, "session", "create", "--sessions-root", sroot], check=True,
                      capture_output=True, text=True).stdout.strip()
 probe("session-exec", pipes([BIN, "session", "exec", "--sessions-root", sroot, sid, "--fuel",
-                             "1000000000000", "--timeout", "300", "-c", LOOP]), 2)
+                             "1000000000000", "--timeout", "300", "-c", LOOP]), 3)
 PY
 
 OUTS=$(timeout 120 python3 "$T/probe.py" "$BIN" "$T" 2>"$T/probe.err")
