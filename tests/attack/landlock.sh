@@ -23,30 +23,12 @@ ERR=""
 BIN=${1:-build/llm-sandbox}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 . "$(dirname "$0")/../e2e/lib.sh"
+. "$(dirname "$0")/proc_lib.sh"
 
 LOOP='while True: pass'
 BIG_FUEL=1000000000000
 TEXT='café ☕ 日本'
 
-# desc PID: every descendant of PID, one per line, parents first
-desc() { local c; for c in $(pgrep -P "$1"); do echo "$c"; desc "$c"; done; }
-
-# wait_busy PID N: wait (up to 15 s) until PID has N descendants and one of
-# them uses the CPU; sets D to the descendants
-wait_busy() {
-  local i
-  for i in $(seq 150); do
-    D=$(desc "$1" | xargs)
-    if [ "$(wc -w <<<"$D")" -ge "$2" ] && ps -o stat= -p "${D// /,}" 2>/dev/null | grep -q R; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  return 1
-}
-
-# field PID NAME: the value of NAME in /proc/PID/status
-field() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null; }
 # nproc PID: "soft hard" of PID's RLIMIT_NPROC
 nproc() { awk '/^Max processes/ {print $3, $4}' "/proc/$1/limits" 2>/dev/null; }
 

@@ -24,12 +24,10 @@ BIN=${1:-build/llm-sandbox}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 . "$(dirname "$0")/../e2e/lib.sh"
+. "$(dirname "$0")/proc_lib.sh"
 
 LOOP='while True: pass'
 BIG_FUEL=1000000000000
-
-# desc PID: every descendant of PID, one per line
-desc() { local c; for c in $(pgrep -P "$1"); do echo "$c"; desc "$c"; done; }
 
 # filters PID: "MODE COUNT" from /proc/PID/status (Seccomp, Seccomp_filters)
 filters() {
@@ -110,16 +108,6 @@ kill -9 $cli
 
 # mcp_send ID METHOD PARAMS: one request to the stdio server on fd 3
 mcp_send() { printf '{"jsonrpc":"2.0","id":%d,"method":"%s","params":%s}\n' "$1" "$2" "$3" >&3; }
-# mcp_reply ID: wait (up to 30 s) for the reply to ID; sets J to it
-mcp_reply() {
-  local i
-  for i in $(seq 300); do
-    J=$(jq -c "select(.id == $1)" "$T/out" 2>/dev/null)
-    [ -n "$J" ] && return 0
-    sleep 0.1
-  done
-  return 1
-}
 
 # Proves: an MCP server's zygotes are filtered before any request: checked
 # after initialize, with no tool called yet.

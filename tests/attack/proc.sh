@@ -21,35 +21,10 @@ ERR=""
 BIN=${1:-build/llm-sandbox}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 . "$(dirname "$0")/../e2e/lib.sh"
+. "$(dirname "$0")/proc_lib.sh"
 
 LOOP='while True: pass'
 BIG_FUEL=1000000000000
-
-# desc PID: every descendant of PID, one per line
-desc() { local c; for c in $(pgrep -P "$1"); do echo "$c"; desc "$c"; done; }
-
-# alive PIDS...: those of PIDS still running (zombies are dead)
-alive() {
-  local p s
-  for p in "$@"; do
-    s=$(ps -o stat= -p "$p" 2>/dev/null) || continue
-    case $s in Z*) ;; *) echo "$p" ;; esac
-  done
-}
-
-# wait_busy PID N: wait (up to 15 s) until PID has N descendants and one of
-# them uses the CPU; sets D to the descendants
-wait_busy() {
-  local i
-  for i in $(seq 150); do
-    D=$(desc "$1" | xargs)
-    if [ "$(wc -w <<<"$D")" -ge "$2" ] && ps -o stat= -p "${D// /,}" 2>/dev/null | grep -q R; then
-      return 0
-    fi
-    sleep 0.1
-  done
-  return 1
-}
 
 # kill_and_check NAME PID: kill -9 PID (a job already disowned, so the shell
 # does not report its death); within 2 s none of $D may live
@@ -135,16 +110,6 @@ mcp_send() {
 }
 # mcp_tool NAME ARGS: send a tools/call
 mcp_tool() { mcp_send tools/call "{\"name\":\"$1\",\"arguments\":$2}"; }
-# mcp_reply ID: wait (up to 30 s) for the reply to ID; sets J to it
-mcp_reply() {
-  local i
-  for i in $(seq 300); do
-    J=$(jq -c "select(.id == $1)" "$T/out" 2>/dev/null)
-    [ -n "$J" ] && return 0
-    sleep 0.1
-  done
-  return 1
-}
 mcp_text() { jq -r '.result.content[0].text' <<<"$J"; }
 
 # Proves: kill -9 of the MCP server during a session run and a one-shot run
