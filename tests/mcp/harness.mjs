@@ -2,13 +2,23 @@
 // soak.mjs): the server's process accounting from /proc (descendants, fds,
 // RSS, threads), starting `llm-sandbox mcp --http` on a free port, one
 // stateless 2026-07-28 tools/call over plain fetch, percentiles and the
-// ok/bad counters. Node 20, no npm packages.
+// ok/bad counters, and the command line. Node 20, no npm packages.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// The command line "BIN [--name value]...": the binary's absolute path, the
+// raw arguments, and opt(name, default) for one option's value.
+export function commandLine(argv = process.argv.slice(2)) {
+  const opt = (name, dflt) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : dflt;
+  };
+  return { args: argv, BIN: path.resolve(argv[0] ?? ''), opt };
+}
 
 // ---- results ------------------------------------------------------------------
 

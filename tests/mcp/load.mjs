@@ -19,15 +19,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  bad, check, mcpExecute, metricsText, percentile, show, sleep, snapshot, startServer, stopServer, tally,
+  bad, check, commandLine, mcpExecute, metricsText, percentile, show, sleep, snapshot, startServer, stopServer, tally,
 } from './harness.mjs';
 
-const args = process.argv.slice(2);
-const BIN = path.resolve(args[0] ?? '');
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
+const { args, BIN, opt } = commandLine();
 const CLIENTS = Number(opt('clients', 20));
 const CALLS = Number(opt('calls', 200));
 const WORKERS = Number(opt('workers', 2));

@@ -18,15 +18,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  bad, check, mcpCall, metricsText, percentile, sleep, snapshot, startServer, stopServer, tally,
+  bad, check, commandLine, mcpCall, metricsText, percentile, sleep, snapshot, startServer, stopServer, tally,
 } from './harness.mjs';
 
-const args = process.argv.slice(2);
-const BIN = path.resolve(args[0] ?? '');
-const opt = (name, dflt) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : dflt;
-};
+const { args, BIN, opt } = commandLine();
 const SECONDS = Number(opt('seconds', 600));
 const SAMPLE_S = Number(opt('sample', 60));
 const CLIENTS = Number(opt('clients', 50));
