@@ -26,6 +26,10 @@
 #define WS_MAX_DEPTH   64
 #define WS_PATH_MAX    4096
 #define WS_TEMP_PREFIX "lsb-run-" /* only versions that flock them make these */
+/* Tries at a temporary workspace: between mkdtemp and its flock, a sweep
+ * in another process may take the new folder for a stale one and remove
+ * it; each process sweeps once, so a few tries always win. */
+#define WS_TEMP_ATTEMPTS 16
 
 /* Append one entry; -1 on OOM. */
 static int listing_add(ws_listing *l, const char *path, const struct stat *st) {
@@ -173,11 +177,12 @@ int ws_make_temp(char *path, size_t pathlen, int *lock_fd) {
     static pthread_once_t swept = PTHREAD_ONCE_INIT;
     pthread_once(&swept, sweep_once);
     *lock_fd = -1;
-    for (int attempt = 0; attempt < 3; attempt++) {
+    for (int attempt = 0; attempt < WS_TEMP_ATTEMPTS; attempt++) {
         if (snprintf(path, pathlen, "%s/" WS_TEMP_PREFIX "XXXXXX", temp_root()) >= (int)pathlen)
             return -1;
         if (mkdtemp(path) == NULL) return -1;
         int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT) continue; /* swept before we could lock it */
         struct stat st;
         if (fd < 0 || flock(fd, LOCK_EX) != 0 || fstat(fd, &st) != 0) {
             if (fd >= 0) close(fd);

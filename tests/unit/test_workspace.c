@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/fs.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -329,6 +331,41 @@ static void test_sweep_stale_temps(void **state) {
     close(hold);
 }
 
+/* A temporary workspace is made even while another process sweeps the
+ * same folder without pause: a sweep that removes the new folder between
+ * mkdtemp and its flock (it looks stale then) costs a retry, never an
+ * error ("cannot create a temporary workspace"). */
+static void test_make_temp_beside_a_sweep(void **state) {
+    fixture *f = *state;
+    const char *old = getenv("TMPDIR");
+    char saved[512] = "";
+    if (old != NULL) snprintf(saved, sizeof saved, "%s", old);
+    pid_t sweeper = fork();
+    assert_true(sweeper >= 0);
+    if (sweeper == 0)
+        for (;;)
+            ws_sweep_stale_temps(f->outside);
+    assert_int_equal(setenv("TMPDIR", f->outside, 1), 0);
+    int failures = 0;
+    for (int i = 0; i < 3000; i++) {
+        char path[512];
+        int lock;
+        if (ws_make_temp(path, sizeof path, &lock) != 0) {
+            failures++;
+            continue;
+        }
+        assert_int_equal(ws_remove_tree(path), 0);
+        close(lock);
+    }
+    kill(sweeper, SIGKILL);
+    waitpid(sweeper, NULL, 0);
+    if (old != NULL)
+        setenv("TMPDIR", saved, 1);
+    else
+        unsetenv("TMPDIR");
+    assert_int_equal(failures, 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_scan_does_not_follow_links, setup, teardown),
@@ -341,6 +378,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_lock_next_to_workspace, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_dir, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sweep_stale_temps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_make_temp_beside_a_sweep, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
