@@ -1,0 +1,432 @@
+#!/usr/bin/env python3
+"""tests/diff/gen.py - small random programs for the differential test.
+
+program(lang, seed) returns a Python ("py") or JavaScript ("js") program
+built from random snippets: integer and float arithmetic, big integers,
+strings with non-ASCII text, lists/dicts/sorting, closures, exceptions
+caught and printed, recursion, JSON round trips and regexes. The same seed
+always gives the same program (random.Random(seed), no other input).
+
+The programs print only what both runtimes must agree on: no time, random
+numbers, environment, files, object identities or hash-ordered sets of
+strings. JavaScript prints through `print` with one string argument (native
+qjs's print and the guest's agree on strings; they format other values
+differently). Floats from libm (sin, exp, log) are printed to 12 digits:
+the guest's libm is wasi-libc's, the native one glibc's, and the last bit
+of a transcendental is not what this test is about. Some programs end with
+an uncaught exception, whose type both runtimes must report.
+
+    python3 tests/diff/gen.py py 42     # print the program for seed 42
+"""
+import json
+import random
+import sys
+
+WORDS = ["café", "☕", "日本", "naïve", "Ärger", "straße", "ﬁx", "Ωmega", "İstanbul",
+         "x", "abc", "Zebra", "emoji😀", "e\u0301", "ß", "ǅ", "", "hello world"]
+
+# ---------------------------------------------------------------- helpers
+
+
+def word(r):
+    """One word of WORDS."""
+    return r.choice(WORDS)
+
+
+def text(r):
+    """A short string of random words, separators included."""
+    return r.choice([" ", "-", ", ", "/"]).join(word(r) for _ in range(r.randint(1, 4)))
+
+
+def q(s):
+    """A string literal of the program's language, with its non-ASCII text
+    written as it is or escaped (chosen per program)."""
+    if STYLE["lang"] == "py":
+        return ascii(s) if STYLE["ascii"] else repr(s)
+    return json.dumps(s, ensure_ascii=STYLE["ascii"])
+
+
+STYLE = {"lang": "py", "ascii": False}  # set by program()
+
+
+def int_expr(r, depth, ops, leaf):
+    """A random expression string over integer leaves."""
+    if depth == 0 or r.random() < 0.3:
+        return leaf(r)
+    return "(%s %s %s)" % (int_expr(r, depth - 1, ops, leaf), r.choice(ops),
+                           int_expr(r, depth - 1, ops, leaf))
+
+
+def small_int(r):
+    """An integer literal, sometimes negative, sometimes large."""
+    return str(r.choice([r.randint(-9, 9), r.randint(-1000, 1000), r.randint(0, 2**31)]))
+
+
+def float_lit(r):
+    """A float literal of assorted magnitude."""
+    return repr(r.choice([r.uniform(-10, 10), r.uniform(-1e6, 1e6), 0.1, 0.2, 1 / 3,
+                          1e21, 1e-7, 123456789.125, 2.5, -0.0, 5e-324, 1.7976931348623157e308,
+                          round(r.uniform(0, 100), r.randint(0, 4)), 1.005, 2.675, 0.125,
+                          1.45, 8.345, 4.35, 1e-10, 1.0000000000000002, 9.995, 1234.5678e10,
+                          r.randint(-999, 999) / r.choice([8, 100, 1000, 1024])]))
+
+
+# ---------------------------------------------------------------- Python
+
+
+def py_ints(r):
+    ops = ["+", "-", "*", "//", "%", "&", "|", "^"]
+    leaf = lambda r: (small_int(r) if r.random() < 0.8
+                      else "(%d ** %d)" % (r.randint(-12, 12), r.randint(0, 40)))
+    lines = []
+    for _ in range(r.randint(2, 5)):
+        e = int_expr(r, 3, ops, leaf)
+        lines.append("try:\n    print(%s)\nexcept Exception as e:\n"
+                     "    print(type(e).__name__, e)" % e)
+    return "\n".join(lines)
+
+
+def py_floats(r):
+    lines = []
+    for _ in range(r.randint(2, 5)):
+        a, b = float_lit(r), float_lit(r)
+        op = r.choice(["+", "-", "*", "/", "**", "%"])
+        lines.append("try:\n    x = %s %s %s\nexcept Exception as e:\n"
+                     "    x = type(e).__name__\nprint(repr(x))" % (a, op, b))
+        lines.append("print(repr(%s), str(%s), f'{%s:.%de}', round(%s, %d), f'{%s:,.2f}')"
+                     % (a, a, a, r.randint(0, 8), b, r.randint(-2, 6), b))
+        lines.append("print('%%.%df' %% %s, format(%s, '.17g'), f'{%s:g}', f'{%s:%%}')"
+                     % (r.randint(0, 12), a, b, a, b))
+        fn = r.choice(["sin", "cos", "exp", "log1p", "atan", "sqrt"])
+        lines.append("import math\ntry:\n    print(f'{math.%s(%s):.12g}')\n"
+                     "except Exception as e:\n    print(type(e).__name__, e)" % (fn, a))
+    lines.append("print(float('%s'), int(%s), (%s).hex())"
+                 % (r.choice(["inf", "-inf", "nan", "1e400", "0.1e-5"]), repr(r.uniform(-1e15, 1e15)), float_lit(r)))
+    return "\n".join(lines)
+
+
+def py_bigints(r):
+    a, b = r.randint(2, 99), r.randint(50, 400)
+    m = r.randint(2, 10**12)
+    return "\n".join([
+        "n = %d ** %d - %d" % (a, b, r.randint(0, 10**6)),
+        "print(n %% %d, n // %d, len(str(n)), hex(n)[:40], n.bit_length())" % (m, m),
+        "print(pow(%d, %d, %d), divmod(-n, %d))" % (a, b, m, m),
+        "f = 1\nfor i in range(1, %d):\n    f *= i\nprint(str(f)[-30:], f %% 1000003)"
+        % r.randint(20, 300),
+        "print(int('%s', %d), (-n) >> %d, (1 << %d) | %d)"
+        % (r.choice(["zz", "1010", "7f", "123"]), 36, r.randint(0, 90), r.randint(60, 200), r.randint(0, 99)),
+    ])
+
+
+def py_strings(r):
+    s = text(r)
+    lines = ["s = %s" % q(s),
+             "print(s, len(s), s.upper(), s.lower(), s.casefold(), s.title())",
+             "print(s[::-1], s[1:%d], s.split(), '|'.join(sorted(s.split())))" % r.randint(0, 9),
+             "print(len(s.encode('utf-8')), [ord(c) for c in s[:5]], s.encode('utf-8')[:12])",
+             "print(f'[{s:>20}]', f'[{s:^21}]', s.center(25, '*'), s.replace(%s, %s))"
+             % (q(word(r)), q(word(r))),
+             "print(s.find(%s), s.count('a'), s.startswith(%s), s.isalpha(), s.isascii())"
+             % (q(word(r)), q(word(r))),
+             "import unicodedata\nprint(len(unicodedata.normalize('NFD', s)), "
+             "unicodedata.normalize('NFC', s) == s)",
+             "print(repr(s), ascii(s), s.encode('utf-8', 'replace').decode('ascii', 'replace'))"]
+    return "\n".join(lines)
+
+
+def py_lists(r):
+    xs = [r.randint(-50, 50) for _ in range(r.randint(0, 12))]
+    ws = [word(r) for _ in range(r.randint(1, 6))]
+    return "\n".join([
+        "xs = %r" % xs,
+        "ws = %s" % ("[" + ", ".join(q(w) for w in ws) + "]"),
+        "print(sorted(xs), sorted(xs, key=lambda v: (v %% %d, -v)), xs[::2])" % r.randint(2, 7),
+        "print(sum(xs), min(xs, default=None), max(xs, default=None), sorted(ws), sorted(ws, key=len))",
+        "d = {}\nfor w in ws:\n    d[w] = d.get(w, 0) + 1\nprint(d, sorted(d.items()))",
+        "print([v * v for v in xs if v % 3], dict(zip(ws, xs)), list(enumerate(ws))[:3])",
+        "print(sorted({v %% 5 for v in xs}), tuple(reversed(xs)), xs.count(%d))" % r.randint(-5, 5),
+    ])
+
+
+def py_closures(r):
+    k = r.randint(1, 9)
+    return "\n".join([
+        "def make(step):\n    total = 0\n    def add():\n        nonlocal total\n"
+        "        total += step\n        return total\n    return add",
+        "c = make(%d)\nprint([c() for _ in range(%d)])" % (k, r.randint(1, 6)),
+        "fs = [lambda x, i=i: x * i for i in range(%d)]\nprint([f(%d) for f in fs])"
+        % (r.randint(1, 6), k),
+        "def deco(f):\n    def w(*a):\n        return ('<', f(*a), '>')\n    return w",
+        "@deco\ndef g(a, b=%d):\n    return a + b\nprint(g(%d), g(1, 2))" % (k, r.randint(-9, 9)),
+        "gen = (i * i for i in range(%d))\nprint(list(gen), list(gen))" % r.randint(0, 8),
+    ])
+
+
+PY_RAISES = ["1 / 0", "[][%d]", "{}['k']", "int('café')", "None.x", "'a' + 1",
+             "raise ValueError('naïve ☕')", "import no_such_module_zz", "[].pop()",
+             "float('x')", "chr(-1)", "'%d' % 'x'", "raise KeyError(%d)", "assert %d == 0, '日本'",
+             "x = undefined_name_zz"]
+
+
+def py_raise(r):
+    return r.choice(PY_RAISES).replace("%d", str(r.randint(1, 9)))
+
+
+def py_exceptions(r):
+    lines = ["class MyErr(Exception):\n    pass"]
+    for _ in range(r.randint(2, 4)):
+        lines.append("try:\n    %s\nexcept Exception as e:\n    print(type(e).__name__, str(e), "
+                     "isinstance(e, (LookupError, ArithmeticError)))\nfinally:\n    print('finally')"
+                     % py_raise(r))
+    lines.append("try:\n    try:\n        raise MyErr(%s)\n    except MyErr as e:\n"
+                 "        raise RuntimeError('wrapped') from e\nexcept RuntimeError as e:\n"
+                 "    print(e, type(e.__cause__).__name__, e.__cause__)" % q(text(r)))
+    return "\n".join(lines)
+
+
+def py_recursion(r):
+    n = r.randint(5, 25)
+    d = r.randint(50, 200)
+    return "\n".join([
+        "from functools import lru_cache\n@lru_cache(None)\ndef fib(n):\n"
+        "    return n if n < 2 else fib(n - 1) + fib(n - 2)\nprint(fib(%d), fib(%d))" % (n, n * 4),
+        "def depth(n):\n    return 0 if n == 0 else 1 + depth(n - 1)\nprint(depth(%d))" % d,
+        "def ack(m, n):\n    if m == 0:\n        return n + 1\n    if n == 0:\n"
+        "        return ack(m - 1, 1)\n    return ack(m - 1, ack(m, n - 1))\nprint(ack(2, %d))"
+        % r.randint(0, 6),
+        "def perms(xs):\n    return [xs] if len(xs) <= 1 else [[x] + p for i, x in enumerate(xs) "
+        "for p in perms(xs[:i] + xs[i + 1:])]\nprint(perms(%r)[:7])" % list(range(r.randint(1, 4))),
+    ])
+
+
+def value(r, depth):
+    """A random JSON-able value as a literal valid in both languages."""
+    kind = r.randint(0, 6 if depth > 0 else 4)
+    if kind == 0:
+        return str(r.randint(-10**6, 10**6))
+    if kind == 1:
+        return repr(r.choice([0.5, -2.25, 1e-3, 3.14159, 1e20, 0.1]))
+    if kind == 2:
+        return q(text(r))
+    if kind == 3:
+        return r.choice(["True", "False", "None"])
+    if kind == 4:
+        return q(word(r))
+    if kind == 5:
+        return "[" + ", ".join(value(r, depth - 1) for _ in range(r.randint(0, 4))) + "]"
+    return "{" + ", ".join("%s: %s" % (q(word(r) + str(i)), value(r, depth - 1))
+                           for i in range(r.randint(0, 4))) + "}"
+
+
+def py_json(r):
+    v = value(r, 3)
+    return "\n".join([
+        "import json\nv = %s" % v,
+        "s = json.dumps(v, ensure_ascii=%s, sort_keys=%s)" % (r.choice(["True", "False"]),
+                                                               r.choice(["True", "False"])),
+        "print(s)\nprint(json.loads(s) == v, json.dumps(v, indent=%d)[:200])" % r.randint(0, 3),
+        "try:\n    json.loads(%s)\nexcept ValueError as e:\n    print(type(e).__name__, e)"
+        % q(r.choice(['{"a": }', '[1, 2', 'café', '{"x": 1}', '"\\ud800"', 'NaN'])),
+    ])
+
+
+def py_regex(r):
+    s = text(r) + " 12 ab-34 " + text(r)
+    return "\n".join([
+        "import re\ns = %s" % q(s),
+        "print(re.findall(r'\\w+', s), re.findall(r'\\d+', s))",
+        "print(re.sub(r'(\\w)(\\w*)', lambda m: m.group(2) + m.group(1), s))",
+        "print(re.split(r'[\\s,/-]+', s), re.search(r'(?P<n>\\d+)', s).group('n'))",
+        "print(re.sub(%s, '<\\\\g<0>>', s, flags=re.I))" % q(r.choice(["é", "[a-z]+", "日本?", "s+"])),
+        "print([m.span() for m in re.finditer(r'[^\\x00-\\x7f]', s)][:6])",
+    ])
+
+
+PY_SNIPPETS = [py_ints, py_floats, py_bigints, py_strings, py_lists, py_closures,
+               py_exceptions, py_recursion, py_json, py_regex]
+
+# ---------------------------------------------------------------- JavaScript
+
+
+def js_out(expr):
+    """A statement printing expr as one string."""
+    return "print(String(%s));" % expr
+
+
+def js_try(expr):
+    """Print expr, or the name and message of what it throws."""
+    return "try { %s } catch (e) { print(e.name + ': ' + e.message); }" % js_out(expr)
+
+
+def js_ints(r):
+    ops = ["+", "-", "*", "%", "|", "&", "^", "<<", ">>", ">>>"]
+    lines = [js_out(int_expr(r, 3, ops, small_int)) for _ in range(r.randint(2, 5))]
+    lines.append(js_out("Math.trunc(%s / %s)" % (small_int(r), small_int(r))))
+    lines.append(js_out("[%s, %s, %s].map(v => v.toString(%d)).join(' ')"
+                        % (small_int(r), small_int(r), small_int(r), r.randint(2, 36))))
+    return "\n".join(lines)
+
+
+def js_floats(r):
+    lines = []
+    for _ in range(r.randint(2, 5)):
+        a, b = float_lit(r), float_lit(r)
+        lines.append(js_out("(%s) %s (%s)" % (a, r.choice(["+", "-", "*", "/", "%", "**"]), b)))
+        lines.append(js_try("(%s).toFixed(%d)" % (a, r.randint(0, 20))))
+        lines.append(js_try("(%s).toPrecision(%d)" % (b, r.randint(1, 21))))
+        lines.append(js_try("(%s).toExponential(%d)" % (a, r.randint(0, 20))))
+        lines.append(js_try("(%s).toString(%d)" % (b, r.choice([2, 3, 7, 16, 36]))))
+        fn = r.choice(["sin", "cos", "exp", "log1p", "atan", "sqrt", "cbrt"])
+        lines.append(js_out("Math.%s(%s).toPrecision(12)" % (fn, a)))
+    lines.append(js_out("[parseFloat('%s'), Number('%s'), 1/3, -0, 2**53 + 1, 0.1 * 3].join(' ')"
+                        % (r.choice(["3.14abc", "1e400", ".5", "-0"]), r.choice(["0x1f", " 12 ", "1e-7", ""]))))
+    return "\n".join(lines)
+
+
+def js_bigints(r):
+    a, b = r.randint(2, 99), r.randint(50, 400)
+    m = r.randint(2, 10**12)
+    return "\n".join([
+        "var n = %dn ** %dn - %dn;" % (a, b, r.randint(0, 10**6)),
+        js_out("[n %% %dn, n / %dn, n.toString().length, n.toString(16).slice(0, 40)].join(' ')" % (m, m)),
+        js_out("[-n %% %dn, (-n) >> %dn, BigInt.asUintN(64, n), BigInt(%d) * 3n].join(' ')"
+               % (m, r.randint(0, 90), r.randint(-10**9, 10**9))),
+        "var f = 1n; for (var i = 1n; i < %dn; i++) f *= i;" % r.randint(20, 300),
+        js_out("f.toString().slice(-30) + ' ' + f % 1000003n"),
+        js_try("BigInt(%s)" % r.choice(["1.5", "'12345678901234567890'", "'zz'", "2**60"])),
+    ])
+
+
+def js_strings(r):
+    s = text(r)
+    return "\n".join([
+        "var s = %s;" % q(s),
+        js_out("[s, s.length, [...s].length, s.toUpperCase(), s.toLowerCase()].join(' | ')"),
+        js_out("[...s].reverse().join('') + ' ' + s.slice(1, %d) + ' ' + s.split(' ').sort().join('|')"
+               % r.randint(0, 9)),
+        js_out("[...s].slice(0, 5).map(c => c.codePointAt(0)).join(',')"),
+        js_out("s.padStart(20, '·') + '[' + s.padEnd(18) + ']' + s.repeat(2)"),
+        js_out("[s.indexOf(%s), s.includes(%s), s.replace(%s, %s), s.replaceAll('a', 'ä')].join(' ')"
+               % (q(word(r)), q(word(r)), q(word(r)), q(word(r)))),
+        js_out("[s.normalize('NFD').length, s.normalize('NFC') === s, encodeURIComponent(s)].join(' ')"),
+        js_out("JSON.stringify(s) + ' ' + escape(s).slice(0, 40) + ' ' + s.localeCompare(%s)" % q(word(r))),
+    ])
+
+
+def js_lists(r):
+    xs = [r.randint(-50, 50) for _ in range(r.randint(0, 12))]
+    ws = [word(r) for _ in range(r.randint(1, 6))]
+    return "\n".join([
+        "var xs = %r;" % xs,
+        "var ws = [%s];" % ", ".join(q(w) for w in ws),
+        js_out("JSON.stringify([xs.slice().sort(), xs.slice().sort((a, b) => a - b)])"),
+        js_out("JSON.stringify([ws.slice().sort(), ws.slice().sort((a, b) => a.length - b.length)])"),
+        "var d = {}; for (var w of ws) d[w] = (d[w] || 0) + 1;",
+        js_out("JSON.stringify([d, Object.entries(d), Object.keys(d).sort()])"),
+        js_out("JSON.stringify([xs.map(v => v * v).filter(v => v % 3), "
+               "xs.reduce((a, b) => a + b, 0), Math.max(...xs), Math.min(...xs)])"),
+        "var m = new Map(ws.map((w, i) => [w, i])); var st = new Set(xs.map(v => v % 5));",
+        js_out("JSON.stringify([[...m], [...st], Array.from({length: %d}, (_, i) => i * i)])"
+               % r.randint(0, 6)),
+        js_out("JSON.stringify(xs.flatMap(v => [v, -v]).slice(0, 8)) + ' ' + xs[xs.length - 1]"),
+    ])
+
+
+def js_closures(r):
+    k = r.randint(1, 9)
+    return "\n".join([
+        "function make(step) { let total = 0; return () => (total += step); }",
+        "var c = make(%d); var got = []; for (let i = 0; i < %d; i++) got.push(c());" % (k, r.randint(1, 6)),
+        js_out("got.join(',')"),
+        "var fs = []; for (let i = 0; i < %d; i++) fs.push(x => x * i);" % r.randint(1, 6),
+        js_out("fs.map(f => f(%d)).join(',')" % k),
+        "class A { constructor(v) { this.v = v; } get twice() { return this.v * 2; } "
+        "static of(v) { return new this(v); } }",
+        "class B extends A { get twice() { return 'B' + super.twice; } }",
+        js_out("[A.of(%d).twice, B.of(%d).twice, B.of(1) instanceof A].join(' ')" % (k, k)),
+        "function* gen(n) { for (let i = 0; i < n; i++) yield i * i; }",
+        js_out("[...gen(%d)].join(',')" % r.randint(0, 8)),
+        "Promise.resolve(%d).then(v => print('then ' + v)); print('sync first');" % k,
+        "(async () => { const v = await Promise.resolve(%s); print('async ' + v); })();" % q(word(r)),
+    ])
+
+
+JS_THROWS = ["null.x", "undefined_name_zz", "new Array(-1)", "(1).toFixed(200)", "JSON.parse('{bad')",
+             "'abc'.repeat(-1)", "Symbol() + ''", "BigInt(1.5)", "1n + 1", "decodeURI('%')",
+             "(class { #p = 1; static f(o) { return o.#p; } }).f({})",
+             "(() => { throw new RangeError('naïve ☕'); })()", "Object.defineProperty(1, 'x', {})",
+             "[].reduce((a, b) => a)", "new Proxy({}, { get() { throw new TypeError('日本'); } }).x"]
+
+
+def js_exceptions(r):
+    lines = ["class MyErr extends Error { constructor(m) { super(m); this.name = 'MyErr'; } }"]
+    for _ in range(r.randint(2, 4)):
+        lines.append("try { %s; } catch (e) { print(e.name + ': ' + e.message + ' ' + "
+                     "(e instanceof TypeError)); } finally { print('finally'); }" % r.choice(JS_THROWS))
+    lines.append("try { throw new MyErr(%s); } catch (e) { print(e.name + ' ' + e.message + ' ' + "
+                 "(e instanceof Error)); }" % q(text(r)))
+    lines.append("try { throw %s; } catch (e) { print(typeof e + ' ' + String(e)); }"
+                 % r.choice(["42", "'str'", "null", "{a: 1}", "[1, 2]"]))
+    return "\n".join(lines)
+
+
+def js_recursion(r):
+    n = r.randint(5, 25)
+    return "\n".join([
+        "var memo = {}; function fib(n) { return n < 2 ? n : memo[n] || (memo[n] = fib(n - 1) + fib(n - 2)); }",
+        js_out("fib(%d) + ' ' + fib(%d)" % (n, n * 3)),
+        "function depth(n) { return n === 0 ? 0 : 1 + depth(n - 1); }",
+        js_out("depth(%d)" % r.randint(50, 300)),
+        "function ack(m, n) { return m === 0 ? n + 1 : n === 0 ? ack(m - 1, 1) : ack(m - 1, ack(m, n - 1)); }",
+        js_out("ack(2, %d)" % r.randint(0, 6)),
+    ])
+
+
+def js_json(r):
+    v = value(r, 3).replace("True", "true").replace("False", "false").replace("None", "null")
+    return "\n".join([
+        "var v = %s;" % v,
+        "var s = JSON.stringify(v);",
+        js_out("s"),
+        js_out("JSON.stringify(JSON.parse(s)) === s"),
+        js_out("JSON.stringify(v, null, %d).slice(0, 200)" % r.randint(0, 3)),
+        js_out("JSON.stringify(v, (k, x) => typeof x === 'number' ? x * 2 : x)"),
+        js_try("JSON.parse(%s)" % q(r.choice(['{"a": }', '[1, 2', 'café', '{"x": 1}', '"\\ud800"']))),
+    ])
+
+
+def js_regex(r):
+    s = text(r) + " 12 ab-34 " + text(r)
+    return "\n".join([
+        "var s = %s;" % q(s),
+        js_out("JSON.stringify([s.match(/\\w+/g), s.match(/\\d+/g), s.match(/\\p{L}+/gu)])"),
+        js_out("s.replace(/(\\w)(\\w*)/g, (m, a, b) => b + a)"),
+        js_out("JSON.stringify(s.split(/[\\s,\\/-]+/)) + ' ' + s.match(/(?<n>\\d+)/).groups.n"),
+        js_out("s.replace(new RegExp(%s, 'gi'), '<$&>')" % q(r.choice(["é", "[a-z]+", "日本?", "s+"]))),
+        js_out("JSON.stringify([...s.matchAll(/[^\\x00-\\x7f]/gu)].map(m => m.index).slice(0, 6))"),
+    ])
+
+
+JS_SNIPPETS = [js_ints, js_floats, js_bigints, js_strings, js_lists, js_closures,
+               js_exceptions, js_recursion, js_json, js_regex]
+
+# ---------------------------------------------------------------- programs
+
+
+def program(lang, seed):
+    """The program for (lang, seed): 3-5 different snippets, maybe an
+    uncaught error at the end."""
+    r = random.Random("%s-%d" % (lang, seed))
+    STYLE.update(lang=lang, ascii=r.random() < 0.2)
+    snippets = PY_SNIPPETS if lang == "py" else JS_SNIPPETS
+    parts = [f(r) for f in r.sample(snippets, r.randint(3, 5))]
+    if r.random() < 0.15:
+        parts.append(py_raise(r) if lang == "py" else r.choice(JS_THROWS) + ";")
+    return "\n".join(parts) + "\n"
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3 or sys.argv[1] not in ("py", "js"):
+        sys.exit("usage: gen.py py|js SEED")
+    sys.stdout.write(program(sys.argv[1], int(sys.argv[2])))
