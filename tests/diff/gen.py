@@ -243,8 +243,62 @@ def py_regex(r):
     ])
 
 
+PY_STDLIB = [
+    "import decimal\nprint(decimal.Decimal(%(q)s.count('a') or 1) / decimal.Decimal(7), "
+    "decimal.Decimal('1.10') * 3, round(decimal.Decimal('%(f)s'), 2))",
+    "from fractions import Fraction\nprint(Fraction(%(i)d, 7) + Fraction(1, 3), Fraction(%(f)s).limit_denominator(100))",
+    "import statistics\nprint(statistics.mean([%(i)d, 2, 3.5]), statistics.median([%(i)d, 5, 1, 9]))",
+    "import datetime\nd = datetime.date(2024, 2, 29) + datetime.timedelta(days=%(i)d)\n"
+    "print(d, d.isoformat(), d.strftime('%%A %%d %%B %%Y'), d.weekday())",
+    "import hashlib\nprint(hashlib.sha256(%(q)s.encode()).hexdigest(), hashlib.md5(b'%(i)d').hexdigest())",
+    "import zlib, binascii\nprint(zlib.crc32(%(q)s.encode()), binascii.hexlify(%(q)s.encode()[:8]), "
+    "zlib.decompress(zlib.compress(%(q)s.encode())).decode())",
+    "import base64\nprint(base64.b64encode(%(q)s.encode()), base64.b32encode(b'%(i)d'))",
+    "print(%(q)s.encode('utf-16-le')[:10], %(q)s.encode('latin-1', 'replace'), "
+    "%(q)s.encode('cp1252', 'xmlcharrefreplace'))",
+    "print('日本語テキスト'.encode('shift_jis'), 'café'.encode('euc-jp'), '한국'.encode('euc-kr'), "
+    "'中文'.encode('gb2312'), '中文'.encode('big5'))",
+    "print('bücher-café.example'.encode('idna'), 'münchen'.encode('punycode'))",
+    "import collections\nc = collections.Counter(%(q)s)\nprint(sorted(c.most_common(3)), "
+    "collections.OrderedDict(a=%(i)d, b=2), collections.deque(range(5), maxlen=3))",
+    "import itertools\nprint(list(itertools.permutations('abc', 2)), "
+    "list(itertools.accumulate([%(i)d, 2, 3])), list(itertools.groupby('aabbbc'))[0][0])",
+    "import heapq, bisect\nh = [%(i)d, 5, 1, 9, 3]\nheapq.heapify(h)\nprint(h, heapq.nsmallest(2, h), "
+    "bisect.bisect([1, 3, 5, 7], %(i)d))",
+    "import textwrap\nprint(textwrap.fill(%(q)s * 3, 12), textwrap.shorten(%(q)s * 4, 20))",
+    "import struct\nprint(struct.pack('<iHd', %(i)d, 7, %(f)s), struct.calcsize('@iq'), "
+    "struct.unpack('>I', b'\\x01\\x02\\x03\\x04'))",
+    "import unicodedata\nprint(unicodedata.unidata_version, [unicodedata.name(c, '?') for c in %(q)s[:4]], "
+    "unicodedata.category('☕'))",
+    "import calendar\nprint(calendar.month(2024, %(m)d), calendar.isleap(2100))",
+    "import html, urllib.parse\nprint(html.escape('<a href=\"x\">' + %(q)s), "
+    "urllib.parse.quote(%(q)s), urllib.parse.urlparse('https://ex.com:8080/p?q=%(i)d#f'))",
+    "import csv, io\nb = io.StringIO()\ncsv.writer(b).writerow([%(q)s, %(i)d, 'a,b', 'q\"'])\n"
+    "print(repr(b.getvalue()), next(csv.reader(io.StringIO(b.getvalue()))))",
+    "import pprint\npprint.pprint({'k%%d' %% i: list(range(i)) for i in range(%(m)d)}, width=40)",
+    "import string\nprint(string.Template('$who likes $what').substitute(who=%(q)s, what='☕'), "
+    "string.capwords(%(q)s))",
+    "import difflib\nprint(list(difflib.unified_diff(['a', %(q)s], ['a', 'b'], lineterm='')))",
+    "import math\nprint(math.factorial(%(m)d), math.gcd(%(i)d, 12), math.comb(20, %(m)d), "
+    "math.isqrt(10**20 + %(i)d), math.fsum([0.1] * 10), math.prod(range(1, %(m)d)))",
+    "import operator, functools\nprint(functools.reduce(operator.mul, range(1, %(m)d)), "
+    "sorted([(2, 'b'), (1, 'z')], key=operator.itemgetter(1)))",
+    "import dataclasses\n@dataclasses.dataclass(order=True)\nclass P:\n    x: int\n    y: str = 'é'\n"
+    "print(P(%(i)d), sorted([P(2), P(1, 'z')]), dataclasses.asdict(P(3)))",
+    "import enum\nclass Col(enum.Enum):\n    RED = %(i)d\n    BLUE = 'b'\nprint(Col.RED, list(Col), Col('b'))",
+    "import array\na = array.array('d', [%(f)s, 2.5])\nprint(a, a.tobytes()[:8], array.array('u', %(q)s))",
+]
+
+
+def py_stdlib(r):
+    """A few one-liners over standard modules (pure Python and C ones)."""
+    vals = {"q": q(text(r)), "i": r.randint(-50, 50), "f": repr(r.choice([0.5, 2.675, 1.1, 3.0])),
+            "m": r.randint(1, 12)}
+    return "\n".join(t % vals for t in r.sample(PY_STDLIB, 3))
+
+
 PY_SNIPPETS = [py_ints, py_floats, py_bigints, py_strings, py_lists, py_closures,
-               py_exceptions, py_recursion, py_json, py_regex]
+               py_exceptions, py_recursion, py_json, py_regex, py_stdlib]
 
 # ---------------------------------------------------------------- JavaScript
 
@@ -408,8 +462,51 @@ def js_regex(r):
     ])
 
 
+JS_BUILTINS = [
+    "new Date(Date.UTC(2024, 1, 29, 12, %(i)d)).toISOString()",
+    "JSON.stringify([new Date(%(i)d * 86400000).toISOString(), Date.UTC(2000, 0, 1), "
+    "new Date('2024-03-10T10:00:00Z').getTime(), Date.parse('2020-01-01T00:00:00.000Z')])",
+    "Array.from(new Uint8Array(new Float64Array([%(f)s]).buffer)).join(',')",
+    "(() => { const dv = new DataView(new ArrayBuffer(8)); dv.setInt32(0, %(i)d); "
+    "dv.setFloat32(4, %(f)s, true); return [dv.getUint8(3), dv.getUint32(0, true), dv.getFloat32(4, true)].join(' '); })()",
+    "encodeURI(%(q)s) + ' ' + decodeURIComponent('%%E2%%98%%95%%20caf%%C3%%A9')",
+    "[Symbol('é').toString(), Symbol.for('k').description, typeof Symbol.iterator].join(' ')",
+    "Reflect.ownKeys({b: 1, 2: 0, a: 2, 1: 3, [Symbol.for('s')]: 4}).map(String).join(',')",
+    "(() => { const p = new Proxy({}, {get: (t, k) => 'got ' + String(k)}); return p.x + ' ' + p[%(i)d]; })()",
+    "String.raw`a\\n${%(i)d}` + ' ' + ((s, ...v) => s.raw.join('|') + v.join('+'))`x${1}y${%(q)s}z`",
+    "(() => { const o = {a: {b: null}}; return [o?.a?.b?.c, o.x ?? 'dflt', o.a.b ?? %(i)d].join(' '); })()",
+    "(() => { outer: for (let i = 0; i < 5; i++) { for (let j = 0; j < 5; j++) { if (i * j === %(m)d) "
+    "return i + ',' + j; if (j > i) continue outer; } } return 'none'; })()",
+    "[...%(q)s].map(c => c.charCodeAt(0).toString(16)).join(' ') + ' ' + %(q)s.charAt(1)",
+    "[Number.MAX_SAFE_INTEGER, Number.EPSILON, Number.MIN_VALUE, Number.isInteger(%(f)s), "
+    "Number.parseInt('%(i)dpx'), (%(i)d).toLocaleString()].join(' ')",
+    "[Math.max(), Math.min(), Math.hypot(3, 4), Math.sign(-%(f)s), Math.clz32(%(i)d), "
+    "Math.fround(%(f)s), Math.imul(%(i)d, 123456789), Math.round(-2.5), Math.round(%(f)s)].join(' ')",
+    "Object.getOwnPropertyNames(class { static m() {} static s = 1 }).join(',')",
+    "(() => { const w = new WeakMap(); const k = {}; w.set(k, %(i)d); return w.get(k) + ' ' + w.has({}); })()",
+    "JSON.stringify(Object.fromEntries([['é', %(i)d], ['日本', [1, {x: null}]]]))",
+    "[[3, 1, 2].sort().toString(), [10, 9, 1].sort().toString(), ['b', 'é', 'a', 'Z'].sort().toString(), "
+    "[{k: 1, v: 'a'}, {k: 0, v: 'b'}, {k: 1, v: 'c'}].sort((x, y) => x.k - y.k).map(o => o.v).join('')].join(' ')",
+    "[eval('%(i)d * 2'), new Function('a', 'return a + 1')(%(i)d), typeof globalThis].join(' ')",
+    "(() => { let s = ''; for (const [k, v] of Object.entries({z: 1, a: 2})) s += k + v; "
+    "for (const i in [7, 8]) s += i; return s; })()",
+    "[%(q)s.codePointAt(0), String.fromCodePoint(0x1F600, 233), '\\u{1F600}'.length, "
+    "'ǅ'.toLowerCase(), 'ß'.toUpperCase(), 'İ'.toLowerCase().length].join(' ')",
+    "[isNaN('x'), isFinite('12'), parseInt('0x1F'), parseInt('z', 36), (255).toString(2), "
+    "Number('0b101'), Number('0o17'), +[], +{}, [] + {}].join(' ')",
+    "(() => { const a = [1, [2, [3, [4]]]]; return [a.flat(), a.flat(Infinity), Array.isArray(a)].join(' | '); })()",
+]
+
+
+def js_builtins(r):
+    """A few expressions over built-in objects (Date only from fixed times)."""
+    vals = {"q": q(text(r)), "i": r.randint(-50, 50), "f": repr(r.choice([0.5, 2.675, 1.1, 3.0, -7.25])),
+            "m": r.randint(0, 12)}
+    return "\n".join(js_try(t % vals) for t in r.sample(JS_BUILTINS, 4))
+
+
 JS_SNIPPETS = [js_ints, js_floats, js_bigints, js_strings, js_lists, js_closures,
-               js_exceptions, js_recursion, js_json, js_regex]
+               js_exceptions, js_recursion, js_json, js_regex, js_builtins]
 
 # ---------------------------------------------------------------- programs
 
