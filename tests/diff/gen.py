@@ -75,6 +75,7 @@ def float_lit(r):
 
 
 def py_ints(r):
+    """Integer expressions, division by zero caught."""
     ops = ["+", "-", "*", "//", "%", "&", "|", "^"]
     leaf = lambda r: (small_int(r) if r.random() < 0.8
                       else "(%d ** %d)" % (r.randint(-12, 12), r.randint(0, 40)))
@@ -87,6 +88,7 @@ def py_ints(r):
 
 
 def py_floats(r):
+    """Float arithmetic and formatting; libm results to 12 digits."""
     lines = []
     for _ in range(r.randint(2, 5)):
         a, b = float_lit(r), float_lit(r)
@@ -106,6 +108,7 @@ def py_floats(r):
 
 
 def py_bigints(r):
+    """Big integers: powers, factorials, modular arithmetic, shifts."""
     a, b = r.randint(2, 99), r.randint(50, 400)
     m = r.randint(2, 10**12)
     return "\n".join([
@@ -120,6 +123,7 @@ def py_bigints(r):
 
 
 def py_strings(r):
+    """String methods, formatting and encodings on non-ASCII text."""
     s = text(r)
     lines = ["s = %s" % q(s),
              "print(s, len(s), s.upper(), s.lower(), s.casefold(), s.title())",
@@ -136,6 +140,7 @@ def py_strings(r):
 
 
 def py_lists(r):
+    """Lists, dicts, sorting, comprehensions."""
     xs = [r.randint(-50, 50) for _ in range(r.randint(0, 12))]
     ws = [word(r) for _ in range(r.randint(1, 6))]
     return "\n".join([
@@ -150,6 +155,7 @@ def py_lists(r):
 
 
 def py_closures(r):
+    """Closures, nonlocal, default-argument capture, decorators, generators."""
     k = r.randint(1, 9)
     return "\n".join([
         "def make(step):\n    total = 0\n    def add():\n        nonlocal total\n"
@@ -174,6 +180,7 @@ def py_raise(r):
 
 
 def py_exceptions(r):
+    """Exceptions raised, caught, printed; finally; chaining."""
     lines = ["class MyErr(Exception):\n    pass"]
     for _ in range(r.randint(2, 4)):
         lines.append("try:\n    %s\nexcept Exception as e:\n    print(type(e).__name__, str(e), "
@@ -186,6 +193,7 @@ def py_exceptions(r):
 
 
 def py_recursion(r):
+    """Recursion well inside both recursion limits."""
     n = r.randint(5, 25)
     d = r.randint(50, 200)
     return "\n".join([
@@ -220,6 +228,7 @@ def value(r, depth):
 
 
 def py_json(r):
+    """json.dumps/loads round trips and a parse error."""
     v = value(r, 3)
     return "\n".join([
         "import json\nv = %s" % v,
@@ -232,6 +241,7 @@ def py_json(r):
 
 
 def py_regex(r):
+    """re on non-ASCII text: findall, sub, split, groups, spans."""
     s = text(r) + " 12 ab-34 " + text(r)
     return "\n".join([
         "import re\ns = %s" % q(s),
@@ -314,6 +324,7 @@ def js_try(expr):
 
 
 def js_ints(r):
+    """Integer and bitwise expressions, radix output."""
     ops = ["+", "-", "*", "%", "|", "&", "^", "<<", ">>", ">>>"]
     lines = [js_out(int_expr(r, 3, ops, small_int)) for _ in range(r.randint(2, 5))]
     lines.append(js_out("Math.trunc(%s / %s)" % (small_int(r), small_int(r))))
@@ -323,6 +334,7 @@ def js_ints(r):
 
 
 def js_floats(r):
+    """Float arithmetic, toFixed/toPrecision/toExponential/toString(radix)."""
     lines = []
     for _ in range(r.randint(2, 5)):
         a, b = float_lit(r), float_lit(r)
@@ -339,6 +351,7 @@ def js_floats(r):
 
 
 def js_bigints(r):
+    """BigInt arithmetic, factorials, asUintN, conversion errors."""
     a, b = r.randint(2, 99), r.randint(50, 400)
     m = r.randint(2, 10**12)
     return "\n".join([
@@ -353,6 +366,7 @@ def js_bigints(r):
 
 
 def js_strings(r):
+    """String methods, normalisation and escaping on non-ASCII text."""
     s = text(r)
     return "\n".join([
         "var s = %s;" % q(s),
@@ -369,6 +383,7 @@ def js_strings(r):
 
 
 def js_lists(r):
+    """Arrays, objects, Map/Set, sorting, JSON output."""
     xs = [r.randint(-50, 50) for _ in range(r.randint(0, 12))]
     ws = [word(r) for _ in range(r.randint(1, 6))]
     return "\n".join([
@@ -388,6 +403,7 @@ def js_lists(r):
 
 
 def js_closures(r):
+    """Closures, classes, generators, promises and async functions."""
     k = r.randint(1, 9)
     return "\n".join([
         "function make(step) { let total = 0; return () => (total += step); }",
@@ -414,6 +430,7 @@ JS_THROWS = ["null.x", "undefined_name_zz", "new Array(-1)", "(1).toFixed(200)",
 
 
 def js_exceptions(r):
+    """Errors thrown, caught, printed; finally; custom classes."""
     lines = ["class MyErr extends Error { constructor(m) { super(m); this.name = 'MyErr'; } }"]
     for _ in range(r.randint(2, 4)):
         lines.append("try { %s; } catch (e) { print(e.name + ': ' + e.message + ' ' + "
@@ -426,6 +443,7 @@ def js_exceptions(r):
 
 
 def js_recursion(r):
+    """Recursion well inside both stack limits."""
     n = r.randint(5, 25)
     return "\n".join([
         "var memo = {}; function fib(n) { return n < 2 ? n : memo[n] || (memo[n] = fib(n - 1) + fib(n - 2)); }",
@@ -438,6 +456,7 @@ def js_recursion(r):
 
 
 def js_json(r):
+    """JSON.stringify/parse round trips, replacers and a parse error."""
     v = value(r, 3).replace("True", "true").replace("False", "false").replace("None", "null")
     return "\n".join([
         "var v = %s;" % v,
@@ -451,6 +470,7 @@ def js_json(r):
 
 
 def js_regex(r):
+    """Regexes on non-ASCII text: match, replace, split, named groups, /u."""
     s = text(r) + " 12 ab-34 " + text(r)
     return "\n".join([
         "var s = %s;" % q(s),
