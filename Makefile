@@ -40,7 +40,7 @@ UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ASSETS      := $(BUILD)/assets/python.snap $(BUILD)/assets/quickjs.snap
 
 .PHONY: all deps guests test unit e2e check-layers asan asan-unit asan-e2e fuzz fuzz-bins fuzz-replay \
-        fuzz-long bench soak format format-check clean install FORCE
+        fuzz-long native-qjs diff-guests bench soak format format-check clean install FORCE
 all: $(BUILD)/llm-sandbox $(BUILD)/llm-wasm-mcp $(ASSETS) $(BUILD)/assets/.vendored-ok
 
 deps:
@@ -188,6 +188,14 @@ fuzz-replay: fuzz
 	@bash tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
 fuzz-long: fuzz
 	@bash tests/fuzz/run.sh build-fuzz 3600
+
+# The differential test of the guests against native QuickJS and CPython
+# (tests/diff/); native-qjs builds (or takes from the cache) the reference
+# QuickJS alone. DIFF_PROGRAMS and DIFF_SEED pass through the environment.
+native-qjs:
+	@bash tests/diff/native-qjs.sh $(BUILD)
+diff-guests: all
+	@bash tests/diff/run.sh $(BUILD)/llm-sandbox
 
 $(BUILD)/bench/exec_bench: bench/exec_bench.c $(GUEST_OBJ) $(LIB)
 	@mkdir -p $(@D)
