@@ -225,17 +225,22 @@ static void warn_no_landlock(void) {
     fprintf(stderr, "llm-sandbox: warning: %s\n", LL_MISSING_WARNING);
 }
 
+/* Compile profile's filter unless this process already has; 0 or -1
+ * with err. */
+static int compile_profile(lockdown_profile profile, char *err, size_t errlen) {
+    if (compiled[profile] != NULL) return 0;
+    scmp_filter_ctx ctx = build_filter(profile, err, errlen);
+    if (ctx == NULL) return -1;
+    int rc = export_program(ctx, profile, err, errlen);
+    seccomp_release(ctx);
+    return rc;
+}
+
 /* See lockdown.h. */
 int lockdown_prepare(char *err, size_t errlen) {
     warn_no_landlock();
-    for (int p = 0; p < LOCKDOWN_PROFILES; p++) {
-        if (compiled[p] != NULL) continue;
-        scmp_filter_ctx ctx = build_filter((lockdown_profile)p, err, errlen);
-        if (ctx == NULL) return -1;
-        int rc = export_program(ctx, (lockdown_profile)p, err, errlen);
-        seccomp_release(ctx);
-        if (rc != 0) return -1;
-    }
+    for (int p = 0; p < LOCKDOWN_PROFILES; p++)
+        if (compile_profile((lockdown_profile)p, err, errlen) != 0) return -1;
     return 0;
 }
 
@@ -278,7 +283,8 @@ static int cap_processes(lockdown_profile profile, char *err, size_t errlen) {
 /* See lockdown.h. */
 int lockdown_apply(lockdown_profile profile, const ll_mount *mounts, size_t count, char *err,
                    size_t errlen) {
-    if (lockdown_prepare(err, errlen) != 0) return -1;
+    warn_no_landlock();
+    if (compile_profile(profile, err, errlen) != 0) return -1; /* only the one it installs */
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
         snprintf(err, errlen, "cannot set no_new_privs: %s", strerror(errno));
         return -1;

@@ -57,7 +57,6 @@ static int instantiate(worker_instance *w, const guest_module *mod, char *err, s
 /* See worker.h. */
 int worker_prepare(worker_instance *w, const guest_module *mod, const char *snapshot_path,
                    char *err, size_t errlen) {
-    if (lockdown_prepare(err, errlen) != 0) return -1; /* once per zygote, not per run */
     rt_skip_data_segments = 1; /* the snapshot replaces the initial memory */
     int rc = instantiate(w, mod, err, errlen);
     rt_skip_data_segments = 0;
