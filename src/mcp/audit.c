@@ -42,24 +42,35 @@ static void plain_copy(const char *s, char *out, size_t len) {
     out[n] = '\0';
 }
 
+/* What every plain line says of its call: the time and the call's client,
+ * tool and session, each in plain ASCII (plain_copy). */
+typedef struct plain_call {
+    char ts[40], client[MCP_CLIENT_KEY_MAX], tool[64], sid[LSB_SESSION_ID_MAX + 1];
+} plain_call;
+
+/* Fill p from call, stamped now. */
+static void plain_call_of(const mcp_call *call, plain_call *p) {
+    mcp_log_timestamp(p->ts, sizeof p->ts);
+    plain_copy(call->req->peer->key, p->client, sizeof p->client);
+    plain_copy(call->tool->name, p->tool, sizeof p->tool);
+    plain_copy(call->session_id, p->sid, sizeof p->sid);
+}
+
 /* The line of a call whose full line could not be built: what is known
  * for sure, in plain ASCII, and "audit_error" saying why. Never fails
  * (short of the log itself). */
 static void audit_fallback(mcp_server *srv, const mcp_call *call, const char *outcome,
                            const char *why) {
-    char ts[40], client[MCP_CLIENT_KEY_MAX], name[64], tool[64], sid[LSB_SESSION_ID_MAX + 1],
-        out[32], line[1024];
-    mcp_log_timestamp(ts, sizeof ts);
-    plain_copy(call->req->peer->key, client, sizeof client);
+    plain_call p;
+    char name[64], out[32], line[1024];
+    plain_call_of(call, &p);
     plain_copy(call->req->peer->client, name, sizeof name);
-    plain_copy(call->tool->name, tool, sizeof tool);
-    plain_copy(call->session_id, sid, sizeof sid);
     plain_copy(outcome, out, sizeof out);
     snprintf(line, sizeof line,
              "{\"time\":\"%s\",\"event\":\"tool_call\",\"client\":\"%s\",\"client_name\":\"%s\","
              "\"tool\":\"%s\",\"session_id\":\"%s\",\"outcome\":\"%s\",\"fuel\":%llu,"
              "\"audit_error\":\"%s\"}",
-             ts, client, name, tool, sid, out, (unsigned long long)call->fuel, why);
+             p.ts, p.client, name, p.tool, p.sid, out, (unsigned long long)call->fuel, why);
     mcp_log_line(srv->audit, line);
 }
 
@@ -114,16 +125,13 @@ void mcp_audit_call(mcp_server *srv, const mcp_call *call, const json_t *result,
 void mcp_audit_event(mcp_server *srv, const mcp_call *call, const char *event, const char *detail,
                      uint64_t total) {
     if (srv->audit == NULL) return;
-    char ts[40], client[MCP_CLIENT_KEY_MAX], tool[64], sid[LSB_SESSION_ID_MAX + 1], text[256],
-        line[1024];
-    mcp_log_timestamp(ts, sizeof ts);
-    plain_copy(call->req->peer->key, client, sizeof client);
-    plain_copy(call->tool->name, tool, sizeof tool);
-    plain_copy(call->session_id, sid, sizeof sid);
+    plain_call p;
+    char text[256], line[1024];
+    plain_call_of(call, &p);
     plain_copy(detail, text, sizeof text);
     snprintf(line, sizeof line,
              "{\"time\":\"%s\",\"event\":\"%s\",\"client\":\"%s\",\"tool\":\"%s\","
              "\"session_id\":\"%s\",\"detail\":\"%s\",\"total\":%llu}",
-             ts, event, client, tool, sid, text, (unsigned long long)total);
+             p.ts, event, p.client, p.tool, p.sid, text, (unsigned long long)total);
     mcp_log_line(srv->audit, line);
 }
