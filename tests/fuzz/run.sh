@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# tests/fuzz/run.sh BUILD SECONDS - run every libFuzzer harness in
-# BUILD/fuzz: first replay its committed seed corpus
+# tests/fuzz/run.sh BUILD SECONDS [NAME...] - run every libFuzzer harness
+# in BUILD/fuzz (or only those NAMEd, e.g. "proto wasi_calls"): first replay its committed seed corpus
 # (tests/fuzz/corpus/NAME/, each file once), then fuzz it for SECONDS more
 # from that corpus, writing new inputs to a scratch folder only (the
 # committed corpus never changes by itself). Prints one line per harness
@@ -10,13 +10,16 @@
 # BUILD/fuzz/crashes/NAME-crash-*; replay it with BUILD/fuzz/fuzz_NAME FILE.
 set -uo pipefail
 build=${1:?usage: run.sh BUILD SECONDS}
-secs=${2:?usage: run.sh BUILD SECONDS}
+secs=${2:?usage: run.sh BUILD SECONDS [NAME...]}
+shift 2
+only=" $* "
 cd "$(dirname "$0")/../.."
 pass=0 fail=0
 mkdir -p "$build/fuzz/crashes"
 for bin in "$build"/fuzz/fuzz_*; do
   [ -x "$bin" ] || continue
   name=${bin##*/fuzz_}
+  [ "$only" = "  " ] || [[ $only == *" $name "* ]] || continue
   corpus=tests/fuzz/corpus/$name
   work=$(mktemp -d)
   log=$(mktemp)
