@@ -24,8 +24,6 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <nettle/base16.h>
-#include <nettle/memops.h>
-#include <nettle/sha2.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +33,7 @@
 #include "mcp/calls.h"
 #include "mcp/gauges.h"
 #include "mcp/http_conns.h"
+#include "mcp/http_input.h"
 #include "mcp/jsonrpc.h"
 #include "mcp/limits.h"
 #include "mcp/log.h"
@@ -60,7 +59,7 @@ typedef struct http_server {
     mcp_rate *rate;
     mcp_conns *conns;
     bool loopback; /* bound to a loopback address: Host must name one */
-    uint8_t token_digest[SHA256_DIGEST_SIZE];
+    uint8_t token_digest[MCP_HTTP_DIGEST_SIZE];
     pthread_mutex_t wait_lock; /* orders suspending and resuming connections */
     size_t suspended;          /* connections suspended now (wait_lock) */
     bool stopping;             /* resumed connections answer 503 (wait_lock) */
@@ -214,13 +213,11 @@ static void sse_free(void *cls) { exchange_unref(cls); }
 /* ---- small helpers ----------------------------------------------------- */
 
 typedef struct http_request {
-    char *body;
-    size_t len;
-    bool too_large;   /* the body passed the cap: it is dropped */
-    bool answered;    /* refused on its headers */
-    http_exchange *x; /* handed to the core: answered when it sends */
-    mcp_peer *peer;   /* the peer x was handed to */
-    bool is_init;     /* x is an initialize: keep its peer when it succeeds */
+    mcp_http_body body; /* gathered under the cap (http_input.h) */
+    bool answered;      /* refused on its headers */
+    http_exchange *x;   /* handed to the core: answered when it sends */
+    mcp_peer *peer;     /* the peer x was handed to */
+    bool is_init;       /* x is an initialize: keep its peer when it succeeds */
 } http_request;
 
 static const char *header(struct MHD_Connection *c, const char *name) {
@@ -287,23 +284,10 @@ static const char *check_origin(http_server *h, struct MHD_Connection *c) {
     return "Forbidden: this Origin is not allowed (add it with --allowed-origin)";
 }
 
-/* The SHA-256 of the string text into digest: the configured token's at
- * start-up and each presented one's, so they compare in constant time. */
-static void token_sha256(const char *text, uint8_t digest[SHA256_DIGEST_SIZE]) {
-    struct sha256_ctx ctx;
-    sha256_init(&ctx);
-    sha256_update(&ctx, strlen(text), (const uint8_t *)text);
-    sha256_digest(&ctx, SHA256_DIGEST_SIZE, digest);
-}
-
-/* Bearer-token check in constant time (SHA-256 of both, then memeql_sec). */
+/* Bearer-token check in constant time (http_input.c), when there is a token. */
 static bool check_token(http_server *h, struct MHD_Connection *c) {
     if (h->srv->opt.auth_token[0] == '\0') return true;
-    const char *auth = header(c, "Authorization");
-    if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0) return false;
-    uint8_t digest[SHA256_DIGEST_SIZE];
-    token_sha256(auth + 7, digest);
-    return memeql_sec(digest, h->token_digest, sizeof digest) != 0;
+    return mcp_http_bearer_ok(header(c, "Authorization"), h->token_digest);
 }
 
 /* Bytes of the token hash that name a client in rate limits. */
@@ -312,22 +296,13 @@ static bool check_token(http_server *h, struct MHD_Connection *c) {
  * a local client could otherwise rotate addresses to dodge its limits. */
 #define HTTP_LOOPBACK_KEY "ip:127.0.0.1"
 
-/* Whether the socket address sa is loopback, IPv4-mapped forms included. */
-static bool sockaddr_loopback(const struct sockaddr *sa) {
-    if (sa->sa_family == AF_INET)
-        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
-    if (sa->sa_family != AF_INET6) return false;
-    const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-    return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
-}
-
 /* The key of the client's address: "ip:ADDR", one key for all loopback. */
 static void address_key(struct MHD_Connection *c, char *key, size_t len) {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     char addr[INET6_ADDRSTRLEN] = "?";
     const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-    if (sa != NULL && sockaddr_loopback(sa)) {
+    if (sa != NULL && mcp_http_sockaddr_loopback(sa, sizeof(struct sockaddr_storage))) {
         snprintf(key, len, "%s", HTTP_LOOPBACK_KEY);
         return;
     }
@@ -388,17 +363,6 @@ static bool accepts_sse(struct MHD_Connection *c) {
     return a != NULL && (strstr(a, "text/event-stream") || strstr(a, "*/*"));
 }
 
-/* Whether header value h, with surrounding spaces and tabs ignored (HTTP
- * optional whitespace), equals want exactly. */
-static bool header_equals(const char *h, const char *want) {
-    while (*h == ' ' || *h == '\t')
-        h++;
-    size_t n = strlen(h);
-    while (n > 0 && (h[n - 1] == ' ' || h[n - 1] == '\t'))
-        n--;
-    return n == strlen(want) && strncmp(h, want, n) == 0;
-}
-
 /* Check the 2026-07-28 routing headers against the body: Mcp-Method must
  * be sent and equal the method; Mcp-Name must be sent and equal
  * params.name when the body has one (tools/call). NULL, or why not. */
@@ -406,11 +370,11 @@ static const char *check_routing(struct MHD_Connection *c, const mcp_peek *pk) {
     const char *method = header(c, "Mcp-Method"), *name = header(c, "Mcp-Name");
     if (pk->batch || pk->response) return NULL;
     if (method == NULL) return "Protocol 2026-07-28 requests need the Mcp-Method header";
-    if (!header_equals(method, pk->method))
+    if (!mcp_http_header_equals(method, pk->method))
         return "The Mcp-Method header does not match the method in the body";
     if (pk->name[0] && name == NULL)
         return "Protocol 2026-07-28 tools/call requests need the Mcp-Name header";
-    if (name != NULL && pk->name[0] && !header_equals(name, pk->name))
+    if (name != NULL && pk->name[0] && !mcp_http_header_equals(name, pk->name))
         return "The Mcp-Name header does not match params.name in the body";
     return NULL;
 }
@@ -590,7 +554,8 @@ static enum MHD_Result post_value(http_server *h, struct MHD_Connection *c, json
 static enum MHD_Result post_mcp(http_server *h, struct MHD_Connection *c, http_request *rq) {
     json_t *body = NULL;
     char why[256];
-    if (mcp_rpc_parse(rq->body ? rq->body : "", rq->len, &body, why, sizeof why) != 0) {
+    if (mcp_rpc_parse(rq->body.data ? rq->body.data : "", rq->body.len, &body, why, sizeof why) !=
+        0) {
         mcp_metrics_reject(MCP_REJECT_PROTOCOL);
         return reply_error(c, 400, MCP_RPC_PARSE_ERROR, why, NULL, NULL);
     }
@@ -644,22 +609,10 @@ static enum MHD_Result reply_too_large(http_server *h, struct MHD_Connection *c)
     return reply_error(c, 413, MCP_RPC_INVALID_REQUEST, msg, NULL, NULL);
 }
 
-/* Gather the body of a request, up to the cap. true when more is due. */
+/* Gather a body chunk, up to the cap (http_input.c). true when more is due. */
 static bool gather_body(http_server *h, http_request *rq, const char *data, size_t *size) {
     if (*size == 0) return false;
-    if (!rq->too_large && rq->len + *size <= h->srv->opt.max_body_bytes) {
-        char *grown = realloc(rq->body, rq->len + *size + 1);
-        if (grown == NULL) {
-            rq->too_large = true;
-        } else {
-            memcpy(grown + rq->len, data, *size);
-            rq->len += *size;
-            grown[rq->len] = '\0';
-            rq->body = grown;
-        }
-    } else {
-        rq->too_large = true; /* keep reading (and dropping) so the reply is clean */
-    }
+    mcp_http_body_append(&rq->body, data, *size, h->srv->opt.max_body_bytes);
     *size = 0;
     return true;
 }
@@ -771,7 +724,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     mcp_conns_answering(c);
     if (strcmp(url, HTTP_PATH_METRICS) == 0) return get_metrics(h, c);
     if (strcmp(method, "DELETE") == 0) return delete_session(h, c);
-    if (rq->too_large) return reply_too_large(h, c);
+    if (rq->body.too_large) return reply_too_large(h, c);
     return post_mcp(h, c, rq);
 }
 
@@ -781,7 +734,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state,
     (void)cls, (void)why;
     http_request *rq = *state;
     if (rq != NULL) {
-        free(rq->body);
+        mcp_http_body_free(&rq->body);
         if (rq->x != NULL) exchange_unref(rq->x);
         if (rq->peer != NULL) mcp_peer_unref(rq->peer);
     }
@@ -910,14 +863,14 @@ int mcp_http_serve(mcp_server *srv) {
         return 1;
     }
     h.srv = srv;
-    h.loopback = sockaddr_loopback((const struct sockaddr *)&addr);
+    h.loopback = mcp_http_sockaddr_loopback((const struct sockaddr *)&addr, addr_len);
     pthread_mutex_init(&h.wait_lock, NULL);
     h.sessions = mcp_peer_table_new(LSB_MCP_HTTP_SESSIONS_MAX, LSB_MCP_HTTP_SESSIONS_CLIENT,
                                     LSB_MCP_HTTP_SESSION_TTL_S, LSB_MCP_HTTP_SESSION_EVICT_S,
                                     &srv->http_sessions);
     h.rate = mcp_rate_new(srv->opt.rate_per_min, srv->opt.rate_burst);
     h.conns = mcp_conns_new(srv->opt.idle_timeout_s);
-    token_sha256(srv->opt.auth_token, h.token_digest);
+    mcp_http_token_digest(srv->opt.auth_token, h.token_digest);
     if (!h.loopback && srv->opt.auth_token[0] == '\0')
         mcp_logf(MCP_LOG_WARNING, "security",
                  "listening on %s, which is not loopback, without --auth-token: anyone who can "

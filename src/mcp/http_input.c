@@ -1,0 +1,100 @@
+/*
+ * http_input.c - the pure checks of the HTTP request path: bearer token,
+ * header comparison, body gathering under a cap, loopback addresses (see
+ * http_input.h). Nothing here touches a connection; tests/fuzz/
+ * fuzz_http_input.c drives every function with arbitrary bytes.
+ */
+#include "mcp/http_input.h"
+
+#include <arpa/inet.h>
+#include <nettle/memops.h>
+#include <nettle/sha2.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define HTTP_BEARER_PREFIX "Bearer "
+#define HTTP_BODY_MIN_SIZE 1024 /* the first allocation of a body */
+
+_Static_assert(MCP_HTTP_DIGEST_SIZE == SHA256_DIGEST_SIZE, "the token digest is a SHA-256");
+
+/* The SHA-256 of text into digest. */
+void mcp_http_token_digest(const char *text, uint8_t digest[MCP_HTTP_DIGEST_SIZE]) {
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, strlen(text), (const uint8_t *)text);
+    sha256_digest(&ctx, SHA256_DIGEST_SIZE, digest);
+}
+
+/* "Bearer <token>" whose token hashes to want; constant-time compare. */
+bool mcp_http_bearer_ok(const char *authorization, const uint8_t want[MCP_HTTP_DIGEST_SIZE]) {
+    size_t prefix = strlen(HTTP_BEARER_PREFIX);
+    if (authorization == NULL || strncasecmp(authorization, HTTP_BEARER_PREFIX, prefix) != 0)
+        return false;
+    uint8_t digest[MCP_HTTP_DIGEST_SIZE];
+    mcp_http_token_digest(authorization + prefix, digest);
+    return memeql_sec(digest, want, MCP_HTTP_DIGEST_SIZE) != 0;
+}
+
+/* h equals want once HTTP optional whitespace around h is ignored. */
+bool mcp_http_header_equals(const char *h, const char *want) {
+    while (*h == ' ' || *h == '\t')
+        h++;
+    size_t n = strlen(h);
+    while (n > 0 && (h[n - 1] == ' ' || h[n - 1] == '\t'))
+        n--;
+    return n == strlen(want) && memcmp(h, want, n) == 0;
+}
+
+/* Give up on b: free its bytes and drop every later chunk. */
+static void body_refuse(mcp_http_body *b) {
+    free(b->data);
+    b->data = NULL;
+    b->len = b->size = 0;
+    b->too_large = true;
+}
+
+/* Make room in b for need bytes plus the NUL, doubling; false when out
+ * of memory. */
+static bool body_reserve(mcp_http_body *b, size_t need) {
+    if (need < b->size) return true;
+    size_t size = b->size ? b->size : HTTP_BODY_MIN_SIZE;
+    while (size <= need)
+        size = size > SIZE_MAX / 2 ? need + 1 : size * 2;
+    char *grown = realloc(b->data, size);
+    if (grown == NULL) return false;
+    b->data = grown;
+    b->size = size;
+    return true;
+}
+
+/* Append a chunk while the body stays within cap (see http_input.h). */
+void mcp_http_body_append(mcp_http_body *b, const char *data, size_t n, uint64_t cap) {
+    if (b->too_large || n == 0) return;
+    if ((uint64_t)b->len > cap || (uint64_t)n > cap - b->len || !body_reserve(b, b->len + n)) {
+        body_refuse(b);
+        return;
+    }
+    memcpy(b->data + b->len, data, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+/* Free b's bytes and zero it. */
+void mcp_http_body_free(mcp_http_body *b) {
+    free(b->data);
+    memset(b, 0, sizeof *b);
+}
+
+/* 127.0.0.0/8, ::1 or ::ffff:127.x.y.z. */
+bool mcp_http_sockaddr_loopback(const struct sockaddr *sa, size_t len) {
+    if (sa == NULL || len < sizeof(sa_family_t)) return false;
+    if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+        const struct sockaddr_in *v4 = (const struct sockaddr_in *)sa;
+        return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+    }
+    if (sa->sa_family != AF_INET6 || len < sizeof(struct sockaddr_in6)) return false;
+    const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
+    return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+}
