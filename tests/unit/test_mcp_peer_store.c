@@ -130,8 +130,9 @@ static void test_damaged_records(void **state) {
         assert_null(mcp_peer_store_load(dir, ID_A, "k"));
     }
     char big[5000];
-    int n = snprintf(big, sizeof big, "{\"version\":\"2025-11-25\",\"client\":\"x\",\"log_level\":1,"
-                                      "\"pad\":\"");
+    int n = snprintf(big, sizeof big,
+                     "{\"version\":\"2025-11-25\",\"client\":\"x\",\"log_level\":1,"
+                     "\"pad\":\"");
     memset(big + n, 'a', sizeof big - (size_t)n - 2);
     memcpy(big + sizeof big - 2, "\"}", 2);
     put_file(dir, ID_A ".json", big, sizeof big);
@@ -202,7 +203,7 @@ static void test_table_eviction(void **state) {
     assert_non_null(c);
     snprintf(c->key, sizeof c->key, "ip:10.0.0.1");
     assert_int_equal(mcp_peer_table_add(t, c), MCP_PEER_ADDED); /* evicts B: just touched */
-    assert_true(has_file(dir, ID_B ".json"));                  /* another node may use it */
+    assert_true(has_file(dir, ID_B ".json"));                   /* another node may use it */
     mcp_peer_unref(c);
     mcp_peer_table_free(t);
     drop_store(dir);
