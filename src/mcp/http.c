@@ -21,6 +21,8 @@
 #include "mcp/http.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <nettle/base16.h>
@@ -39,6 +41,7 @@
 #include "mcp/log.h"
 #include "mcp/metrics.h"
 #include "mcp/origin.h"
+#include "mcp/peer_store.h"
 #include "mcp/protocol.h"
 #include "mcp/ratelimit.h"
 #include "mcp/tools_impl.h"
@@ -292,25 +295,33 @@ static bool check_token(http_server *h, struct MHD_Connection *c) {
 
 /* Bytes of the token hash that name a client in rate limits. */
 #define HTTP_TOKEN_KEY_BYTES 4
-/* The one key of every loopback address (127.0.0.0/8, ::1, ::ffff:127.x):
- * a local client could otherwise rotate addresses to dodge its limits. */
+/* The one key of every loopback address (127.0.0.0/8, ::1, ::ffff:127.x). */
 #define HTTP_LOOPBACK_KEY "ip:127.0.0.1"
 
-/* The key of the client's address: "ip:ADDR", one key for all loopback. */
-static void address_key(struct MHD_Connection *c, char *key, size_t len) {
+/* Whether canonical address addr is one of --trusted-proxy. */
+static bool trusted_proxy(const http_server *h, const char *addr) {
+    for (size_t i = 0; i < h->srv->opt.trusted_proxy_count; i++)
+        if (strcmp(addr, h->srv->opt.trusted_proxies[i]) == 0) return true;
+    return false;
+}
+
+/* The key of the client's address: "ip:ADDR", one key for all loopback
+ * (a local client could otherwise rotate addresses to dodge its limits).
+ * A request from a trusted proxy is the client its X-Forwarded-For names. */
+static void address_key(const http_server *h, struct MHD_Connection *c, char *key, size_t len) {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    char addr[INET6_ADDRSTRLEN] = "?";
-    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
-    if (sa != NULL && mcp_http_sockaddr_loopback(sa, sizeof(struct sockaddr_storage))) {
+    char addr[MCP_HTTP_IP_MAX] = "?", named[MCP_HTTP_IP_MAX];
+    if (ci == NULL || ci->client_addr == NULL ||
+        mcp_http_sockaddr_text(ci->client_addr, sizeof(struct sockaddr_storage), addr) != 0)
+        snprintf(addr, sizeof addr, "?");
+    if (trusted_proxy(h, addr) &&
+        mcp_http_forwarded_client(header(c, "X-Forwarded-For"), named) == 0)
+        memcpy(addr, named, sizeof addr);
+    if (mcp_http_ip_loopback(addr))
         snprintf(key, len, "%s", HTTP_LOOPBACK_KEY);
-        return;
-    }
-    if (sa != NULL && sa->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, addr, sizeof addr);
-    else if (sa != NULL && sa->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, addr, sizeof addr);
-    snprintf(key, len, "ip:%s", addr);
+    else
+        snprintf(key, len, "ip:%s", addr);
 }
 
 /* The key an admitted client is known by: its token's hash when the
@@ -318,7 +329,7 @@ static void address_key(struct MHD_Connection *c, char *key, size_t len) {
  * that token), else its address (address_key). */
 static void client_key(http_server *h, struct MHD_Connection *c, char *key, size_t len) {
     if (h->srv->opt.auth_token[0] == '\0') {
-        address_key(c, key, len);
+        address_key(h, c, key, len);
         return;
     }
     char hex[BASE16_ENCODE_LENGTH(HTTP_TOKEN_KEY_BYTES) + 1];
@@ -379,20 +390,65 @@ static const char *check_routing(struct MHD_Connection *c, const mcp_peek *pk) {
     return NULL;
 }
 
-/* A new peer for key, owned by the token when the server has one, else
- * by its own Mcp-Session-Id (initialize) or by the client's key (a
- * stateless request has no other identity). NULL when out of memory. */
-static mcp_peer *new_peer(http_server *h, const char *key, bool is_init) {
-    mcp_peer *p = mcp_peer_new(key);
+/* Set p's owner: the token when the server has one, else its own
+ * Mcp-Session-Id (a protocol session) or the client's key (a stateless
+ * request has no other identity). */
+static void set_owner(const http_server *h, mcp_peer *p, bool protocol_session) {
     const char *token = h->srv->opt.auth_token;
-    if (p == NULL) return NULL;
     if (token[0] != '\0')
         mcp_owner_derive(MCP_OWNER_TOKEN, token, p->owner);
-    else if (is_init)
+    else if (protocol_session)
         mcp_owner_derive(MCP_OWNER_PROTOCOL, p->id, p->owner);
     else
-        mcp_owner_derive(MCP_OWNER_STATELESS, key, p->owner);
+        mcp_owner_derive(MCP_OWNER_STATELESS, p->key, p->owner);
+}
+
+/* A new peer for key (see set_owner); NULL when out of memory. */
+static mcp_peer *new_peer(http_server *h, const char *key, bool is_init) {
+    mcp_peer *p = mcp_peer_new(key);
+    if (p != NULL) set_owner(h, p, is_init);
     return p;
+}
+
+/* Protocol session sid from the store (another node, or this server
+ * before a restart, issued it), now kept in the table too; NULL when the
+ * store has no such session or the table has no room. */
+static mcp_peer *adopt_stored(http_server *h, const char *sid, const char *key) {
+    const char *store = mcp_peer_table_store(h->sessions);
+    mcp_peer *p = store ? mcp_peer_store_load(store, sid, key) : NULL;
+    if (p == NULL) return NULL;
+    set_owner(h, p, true);
+    mcp_peer_admit v = mcp_peer_table_add(h->sessions, p);
+    if (v == MCP_PEER_ADDED) {
+        mcp_logf(MCP_LOG_DEBUG, "session_adopted", "protocol session %s of client %s", sid, key);
+        return p;
+    }
+    mcp_peer_unref(p);
+    return v == MCP_PEER_EXISTS ? mcp_peer_table_get(h->sessions, sid, false) : NULL;
+}
+
+/* Whether held session p is still stored: its file is touched every
+ * MCP_PEER_STORE_TOUCH_S while used (so other nodes keep it), and a file
+ * gone means another node ended it, which ends it here too. */
+static bool still_stored(http_server *h, mcp_peer *p) {
+    const char *store = mcp_peer_table_store(h->sessions);
+    double now = util_now_ms();
+    if (store == NULL || now - atomic_load(&p->stored_ms) < MCP_PEER_STORE_TOUCH_S * 1000.0)
+        return true;
+    atomic_store(&p->stored_ms, now);
+    if (mcp_peer_store_touch(store, p->id) == 0 || errno != ENOENT) return true;
+    mcp_peer_unref(mcp_peer_table_get(h->sessions, p->id, true));
+    return false;
+}
+
+/* The protocol session sid with a reference for the caller, from the
+ * table or the store; NULL when no node knows it (or it has ended). */
+static mcp_peer *find_peer(http_server *h, const char *sid, const char *key) {
+    mcp_peer *p = mcp_peer_table_get(h->sessions, sid, false);
+    if (p == NULL) return adopt_stored(h, sid, key);
+    if (still_stored(h, p)) return p;
+    mcp_peer_unref(p);
+    return NULL;
 }
 
 /* Pick the peer for a POST: a transient one (stateless era), a new one
@@ -411,7 +467,7 @@ static mcp_peer *post_peer(http_server *h, struct MHD_Connection *c, const mcp_p
                           NULL, NULL);
         return NULL;
     }
-    mcp_peer *p = mcp_peer_table_get(h->sessions, sid, false);
+    mcp_peer *p = find_peer(h, sid, key);
     if (p == NULL) {
         mcp_metrics_reject(MCP_REJECT_SESSION);
         *ok = reply_error(c, 404, MCP_RPC_INVALID_REQUEST,
@@ -451,6 +507,20 @@ static void release_session(http_server *h, const mcp_peer *peer) {
     mcp_peer_unref(mcp_peer_table_get(h->sessions, peer->id, true));
 }
 
+/* Keep a new protocol session in the store, so every node sharing it
+ * knows the id (a failure only logs: this node still knows it). Its id. */
+static const char *store_session(http_server *h, mcp_peer *p) {
+    const char *store = mcp_peer_table_store(h->sessions);
+    char err[PATH_MAX + 128];
+    if (store != NULL && mcp_peer_store_save(store, p, err, sizeof err) != 0) {
+        mcp_logf(MCP_LOG_WARNING, "session_store", "%s; only this node knows it", err);
+        atomic_store(&p->stored_ms, INFINITY); /* no file to touch: never look for it */
+    } else {
+        atomic_store(&p->stored_ms, util_now_ms());
+    }
+    return p->id;
+}
+
 /* Whether x can be answered now: its response is in, or a notification
  * is and the client takes SSE (x->lock held). */
 static bool exchange_ready(const http_exchange *x) {
@@ -467,7 +537,7 @@ static enum MHD_Result post_reply(http_server *h, struct MHD_Connection *c, http
     pthread_mutex_unlock(&x->lock);
     const char *sid = NULL;
     if (rq->is_init && x->final != NULL && x->kind == MCP_SEND_RESULT) /* initialize succeeded */
-        sid = rq->peer->id;
+        sid = store_session(h, rq->peer);
     else if (rq->is_init)
         release_session(h, rq->peer);
     enum MHD_Result ok = MHD_NO;
@@ -570,12 +640,20 @@ static enum MHD_Result delete_session(http_server *h, struct MHD_Connection *c) 
     if (sid == NULL)
         return reply_error(c, 400, MCP_RPC_INVALID_REQUEST,
                            "Bad Request: DELETE needs the Mcp-Session-Id header", NULL, NULL);
-    mcp_peer *p = mcp_peer_table_get(h->sessions, sid, true);
+    char key[MCP_CLIENT_KEY_MAX];
+    address_key(h, c, key, sizeof key);
+    mcp_peer *p = find_peer(h, sid, key);
     if (p == NULL) {
         mcp_metrics_reject(MCP_REJECT_SESSION);
         return reply_error(c, 404, MCP_RPC_INVALID_REQUEST,
                            "Not Found: unknown or expired Mcp-Session-Id", NULL, NULL);
     }
+    mcp_peer_unref(p); /* the table's reference comes next */
+    p = mcp_peer_table_get(h->sessions, sid, true);
+    if (mcp_peer_table_store(h->sessions) != NULL)
+        mcp_peer_store_forget(mcp_peer_table_store(h->sessions), sid);
+    if (p == NULL) /* a concurrent DELETE took it */
+        return reply(c, 204, NULL, "", 0, NULL, NULL, NULL);
     /* Its sandbox sessions are reachable by nobody now (without a token
      * the Mcp-Session-Id was their owner): release them, unless shared. */
     if (h->srv->opt.auth_token[0] == '\0' && !h->srv->opt.share_sessions) {
@@ -627,7 +705,7 @@ static bool admit(http_server *h, struct MHD_Connection *c, enum MHD_Result *ok)
         return false;
     }
     char key[MCP_CLIENT_KEY_MAX], retry[16];
-    address_key(c, key, sizeof key);
+    address_key(h, c, key, sizeof key);
     uint32_t wait = 0;
     if (h->srv->opt.auth_token[0] != '\0' &&
         (wait = mcp_rate_blocked(h->rate, key, util_now_ms() / 1000.0)) > 0) {
@@ -868,6 +946,7 @@ int mcp_http_serve(mcp_server *srv) {
     h.sessions = mcp_peer_table_new(LSB_MCP_HTTP_SESSIONS_MAX, LSB_MCP_HTTP_SESSIONS_CLIENT,
                                     LSB_MCP_HTTP_SESSION_TTL_S, LSB_MCP_HTTP_SESSION_EVICT_S,
                                     &srv->http_sessions);
+    mcp_peer_table_set_store(h.sessions, srv->protocol_dir);
     h.rate = mcp_rate_new(srv->opt.rate_per_min, srv->opt.rate_burst);
     h.conns = mcp_conns_new(srv->opt.idle_timeout_s);
     mcp_http_token_digest(srv->opt.auth_token, h.token_digest);

@@ -1,15 +1,16 @@
 /*
  * http_input.c - the pure checks of the HTTP request path: bearer token,
- * header comparison, body gathering under a cap, loopback addresses (see
+ * header comparison, body gathering under a cap, loopback addresses and
+ * the client a trusted proxy names in X-Forwarded-For (see
  * http_input.h). Nothing here touches a connection; tests/fuzz/
  * fuzz_http_input.c drives every function with arbitrary bytes.
  */
 #include "mcp/http_input.h"
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <nettle/memops.h>
 #include <nettle/sha2.h>
-#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -97,4 +98,54 @@ bool mcp_http_sockaddr_loopback(const struct sockaddr *sa, size_t len) {
     if (sa->sa_family != AF_INET6 || len < sizeof(struct sockaddr_in6)) return false;
     const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
     return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+}
+
+/* See http_input.h. */
+int mcp_http_ip_canon(const char *text, char out[MCP_HTTP_IP_MAX]) {
+    struct in_addr v4;
+    struct in6_addr v6;
+    if (inet_pton(AF_INET, text, &v4) == 1)
+        return inet_ntop(AF_INET, &v4, out, MCP_HTTP_IP_MAX) ? 0 : -1;
+    if (inet_pton(AF_INET6, text, &v6) != 1) return -1;
+    if (IN6_IS_ADDR_V4MAPPED(&v6))
+        return inet_ntop(AF_INET, &v6.s6_addr[12], out, MCP_HTTP_IP_MAX) ? 0 : -1;
+    return inet_ntop(AF_INET6, &v6, out, MCP_HTTP_IP_MAX) ? 0 : -1;
+}
+
+/* See http_input.h. */
+int mcp_http_sockaddr_text(const struct sockaddr *sa, size_t len, char out[MCP_HTTP_IP_MAX]) {
+    char raw[MCP_HTTP_IP_MAX];
+    if (sa == NULL || len < sizeof(sa_family_t)) return -1;
+    if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in))
+        return inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, out, MCP_HTTP_IP_MAX)
+                   ? 0
+                   : -1;
+    if (sa->sa_family != AF_INET6 || len < sizeof(struct sockaddr_in6) ||
+        !inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, raw, sizeof raw))
+        return -1;
+    return mcp_http_ip_canon(raw, out);
+}
+
+/* See http_input.h. */
+bool mcp_http_ip_loopback(const char *canon) {
+    struct in_addr v4;
+    if (inet_pton(AF_INET, canon, &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+    return strcmp(canon, "::1") == 0;
+}
+
+/* See http_input.h. */
+int mcp_http_forwarded_client(const char *xff, char out[MCP_HTTP_IP_MAX]) {
+    if (xff == NULL) return -1;
+    const char *last = strrchr(xff, ',');
+    last = last ? last + 1 : xff;
+    while (*last == ' ' || *last == '\t')
+        last++;
+    size_t n = strlen(last);
+    while (n > 0 && (last[n - 1] == ' ' || last[n - 1] == '\t'))
+        n--;
+    char text[MCP_HTTP_IP_MAX];
+    if (n == 0 || n >= sizeof text) return -1;
+    memcpy(text, last, n);
+    text[n] = '\0';
+    return mcp_http_ip_canon(text, out);
 }

@@ -51,4 +51,26 @@ void mcp_http_body_free(mcp_http_body *b);
  * ::1 or an IPv4-mapped 127.x. false for other families and short lengths. */
 bool mcp_http_sockaddr_loopback(const struct sockaddr *sa, size_t len);
 
+/* ---- client addresses behind a trusted proxy ---------------------------- */
+
+#define MCP_HTTP_IP_MAX 46 /* INET6_ADDRSTRLEN */
+
+/* The canonical text of an IPv4 or IPv6 address (an IPv4-mapped IPv6 one
+ * as plain IPv4) into out (MCP_HTTP_IP_MAX bytes). 0, or -1 when text is
+ * not an address. */
+int mcp_http_ip_canon(const char *text, char out[MCP_HTTP_IP_MAX]);
+
+/* The canonical text of socket address sa (len bytes) into out; 0, or -1
+ * for other families and short lengths. */
+int mcp_http_sockaddr_text(const struct sockaddr *sa, size_t len, char out[MCP_HTTP_IP_MAX]);
+
+/* Whether canonical address text is loopback (127.0.0.0/8 or ::1). */
+bool mcp_http_ip_loopback(const char *canon);
+
+/* The client a trusted proxy names in an X-Forwarded-For value: its last
+ * element (the one the proxy itself appended; earlier ones came from the
+ * client and may be forged), canonical, into out. 0, or -1 when the value
+ * is absent, empty or its last element is not an address. */
+int mcp_http_forwarded_client(const char *xff, char out[MCP_HTTP_IP_MAX]);
+
 #endif

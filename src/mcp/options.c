@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "llmsandbox.h"
+#include "mcp/http_input.h"
 #include "mcp/limits.h"
 #include "mcp/origin.h"
 
@@ -50,7 +51,8 @@ static const opt_spec opt_table[] = {
     {"server", "workers", OPT_U32, F(workers), 0, 0, 1, 1024, "N",
      "executions run at once (default: the number of cores)"},
     {"server", "storage_dir", OPT_STRING, F(storage_dir), 0, S(storage_dir), 0, 0, "DIR",
-     "the server's files: sessions/, wheels/, outputs/, external/ (default "
+     "the server's files: sessions/, owners/, protocol-sessions/, wheels/, outputs/, external/; "
+     "nodes behind one load balancer share it (default "
      "${XDG_STATE_HOME:-~/.local/state}/llm-wasm-sandbox/" LSB_MCP_SUBDIR ")"},
     {"server", "sessions_root", OPT_STRING, F(sessions_root), 0, S(sessions_root), 0, 0, "DIR",
      "where sessions live (default STORAGE/sessions)"},
@@ -100,6 +102,11 @@ static const opt_spec opt_table[] = {
      "FILE", "read the token from FILE's first line; FILE must be private (chmod 600)"},
     {"security", "allowed_origin", OPT_LIST, F(origins), F(origin_count), 0, 0, 0, "ORIGIN",
      "an Origin allowed besides localhost ones; repeatable"},
+    {"security", "trusted_proxy", OPT_LIST, F(trusted_proxies), F(trusted_proxy_count), 0, 0, 0,
+     "ADDR",
+     "a load balancer's address (e.g. 127.0.0.1 for HAProxy on this machine): requests from it "
+     "are counted against the client its X-Forwarded-For names (the last element), for rate "
+     "limits and per-client caps; repeatable (default: none, X-Forwarded-For is ignored)"},
     {"security", "share_sessions", OPT_FLAG, F(share_sessions), 0, 0, 0, 0, NULL,
      "let every client use every session (default: a session belongs to the client that "
      "created it: the bearer token's holder, else the Mcp-Session-Id, else the client address "
@@ -181,8 +188,15 @@ static int list_add(mcp_options *o, const opt_spec *s, const char *value, char *
                     size_t errlen) {
     char **list = (char **)((char *)o + s->off);
     size_t *count = (size_t *)((char *)o + s->off2);
-    char scheme[16];
+    char scheme[16], canon[MCP_HTTP_IP_MAX];
     mcp_authority a;
+    if (s->off == F(trusted_proxies)) {
+        if (mcp_http_ip_canon(value, canon) != 0) {
+            snprintf(err, errlen, "%s: '%.200s' is not an IPv4 or IPv6 address", s->name, value);
+            return -1;
+        }
+        value = canon;
+    }
     if (s->off == F(origins) && mcp_origin_parse(value, scheme, sizeof scheme, &a) != 0) {
         snprintf(err, errlen, "%s: '%.200s' is not an origin (scheme://host[:port], nothing more)",
                  s->name, value);
@@ -384,7 +398,9 @@ void mcp_opt_free(mcp_options *o) {
         free(o->origins[i]);
     for (size_t i = 0; i < o->external_count; i++)
         free(o->external_files[i]);
-    o->origin_count = o->external_count = 0;
+    for (size_t i = 0; i < o->trusted_proxy_count; i++)
+        free(o->trusted_proxies[i]);
+    o->origin_count = o->external_count = o->trusted_proxy_count = 0;
 }
 
 /* See options.h. */

@@ -22,6 +22,9 @@ typedef struct mcp_options {
     char auth_token[512];            /* bearer token, or "" for none */
     char *origins[MCP_OPT_LIST_MAX]; /* allowed Origin values (malloc'd) */
     size_t origin_count;
+    char *trusted_proxies[MCP_OPT_LIST_MAX]; /* proxies whose X-Forwarded-For names the
+                                                client (canonical addresses, malloc'd) */
+    size_t trusted_proxy_count;
     char *external_files[MCP_OPT_LIST_MAX]; /* host files copied into /external */
     size_t external_count;
     uint32_t max_external_mb;             /* size cap of one external file, MiB */

@@ -30,11 +30,17 @@ typedef struct mcp_peer {
     atomic_uint requests;     /* requests handled, initialize included */
     _Atomic double last_used; /* util_now_ms() of its last request: an age on
                                  the monotonic clock, like every duration */
+    _Atomic double stored_ms; /* util_now_ms() when its file (peer_store.h) was last
+                                 written or touched */
 } mcp_peer;
 
 /* A new peer with a random (UUID v4) id, one reference held by the
  * caller. NULL when out of memory or when no random bytes can be had. */
 mcp_peer *mcp_peer_new(const char *client_key);
+
+/* A new peer with the given id (for one loaded from peer_store.h), one
+ * reference held by the caller; NULL when out of memory. */
+mcp_peer *mcp_peer_new_with_id(const char *id, const char *client_key);
 
 /* Keep name (len bytes of valid UTF-8, e.g. clientInfo.name) as p's
  * client name, cut to fit on a character boundary so it stays valid. */
@@ -66,6 +72,7 @@ typedef struct mcp_peer_table mcp_peer_table;
 /* Why mcp_peer_table_add refused, or that it did not. */
 typedef enum mcp_peer_admit {
     MCP_PEER_ADDED,      /* kept under its id */
+    MCP_PEER_EXISTS,     /* the table already holds a session of that id (not added) */
     MCP_PEER_KEY_FULL,   /* the key holds per_key sessions, none evictable */
     MCP_PEER_TABLE_FULL, /* the table holds cap sessions, none of the key evictable */
     MCP_PEER_NO_MEMORY
@@ -83,6 +90,14 @@ void mcp_peer_table_free(mcp_peer_table *t);
 /* Keep peer (one more reference) under its id and key, making room as
  * described above. */
 mcp_peer_admit mcp_peer_table_add(mcp_peer_table *t, mcp_peer *peer);
+
+/* Keep the table's sessions in dir too (peer_store.h): then a dropped
+ * session's file is removed unless another node still uses it, and the
+ * store is swept of expired files now and then. NULL or "" for none. */
+void mcp_peer_table_set_store(mcp_peer_table *t, const char *dir);
+
+/* The store directory, or NULL when the table keeps none. */
+const char *mcp_peer_table_store(const mcp_peer_table *t);
 
 /* The peer of id with a reference for the caller, or NULL; with remove,
  * the table's own reference is handed over instead (it forgets id). */

@@ -74,7 +74,8 @@ static int prepare_dirs(mcp_server *srv, char *err, size_t errlen) {
         pick_path(srv->sessions_root, o->sessions_root, srv->storage_dir, "/sessions") ||
         pick_path(srv->wheel_dir, o->wheel_dir, srv->storage_dir, "/wheels") ||
         pick_path(srv->outputs_dir, "", srv->storage_dir, "/outputs") ||
-        pick_path(srv->owners_dir, "", srv->storage_dir, "/owners")) {
+        pick_path(srv->owners_dir, "", srv->storage_dir, "/owners") ||
+        pick_path(srv->protocol_dir, "", srv->storage_dir, "/protocol-sessions")) {
         snprintf(err, errlen, "the storage directory path is too long");
         return -1;
     }
@@ -82,7 +83,8 @@ static int prepare_dirs(mcp_server *srv, char *err, size_t errlen) {
         util_mkdir_p(srv->sessions_root, 0700, err, errlen) ||
         util_mkdir_p(srv->wheel_dir, 0700, err, errlen) ||
         util_mkdir_p(srv->outputs_dir, 0700, err, errlen) ||
-        util_mkdir_p(srv->owners_dir, 0700, err, errlen))
+        util_mkdir_p(srv->owners_dir, 0700, err, errlen) ||
+        util_mkdir_p(srv->protocol_dir, 0700, err, errlen))
         return -1;
     return 0;
 }

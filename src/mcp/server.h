@@ -29,6 +29,7 @@ typedef struct mcp_server {
     char wheel_dir[PATH_MAX];
     char outputs_dir[PATH_MAX];  /* full output of truncated one-shot runs */
     char owners_dir[PATH_MAX];   /* who owns each session (owner.h) */
+    char protocol_dir[PATH_MAX]; /* HTTP protocol sessions, shared by nodes (peer_store.h) */
     char external_dir[PATH_MAX]; /* "" when no --external-files */
     FILE *audit;                 /* NULL: no audit log */
     atomic_uint_fast64_t http_sessions;

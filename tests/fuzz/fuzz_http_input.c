@@ -9,7 +9,9 @@
  * gathered from any chunk sequence under any cap is either the exact
  * concatenation, NUL-terminated and within the cap, or refused with
  * nothing kept once a chunk would pass the cap; an address is loopback
- * exactly when it is a full-length 127/8, ::1 or ::ffff:127/104 address.
+ * exactly when it is a full-length 127/8, ::1 or ::ffff:127/104 address;
+ * the client a trusted proxy names is a canonical address from the last
+ * element of X-Forwarded-For.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -60,9 +62,12 @@ static void check_body(fz_in *in, uint64_t cap) {
         mcp_http_body_append(&b, (const char *)in->p, n, cap);
         in->p += n, in->len -= n;
         FZ_CHECK(b.too_large == over);
-        if (over) FZ_CHECK(b.data == NULL && b.len == 0);
-        else FZ_CHECK(b.len == total && b.len <= cap && (total == 0 || (b.size > b.len &&
-                      b.data[b.len] == '\0' && memcmp(b.data, copy, total) == 0)));
+        if (over)
+            FZ_CHECK(b.data == NULL && b.len == 0);
+        else
+            FZ_CHECK(b.len == total && b.len <= cap &&
+                     (total == 0 || (b.size > b.len && b.data[b.len] == '\0' &&
+                                     memcmp(b.data, copy, total) == 0)));
     }
     mcp_http_body_free(&b);
     FZ_CHECK(b.data == NULL && b.len == 0 && !b.too_large);
@@ -90,6 +95,17 @@ static void check_sockaddr(fz_in *in) {
     FZ_CHECK(!mcp_http_sockaddr_loopback(NULL, sizeof ss));
 }
 
+/* The client named in an X-Forwarded-For value is a canonical address
+ * (canonicalising it again gives it back) taken from the last element. */
+static void check_forwarded(const char *xff) {
+    char out[MCP_HTTP_IP_MAX], again[MCP_HTTP_IP_MAX];
+    if (mcp_http_forwarded_client(xff, out) != 0) return;
+    FZ_CHECK(mcp_http_ip_canon(out, again) == 0 && strcmp(out, again) == 0);
+    FZ_CHECK(strchr(out, ',') == NULL && strchr(out, ' ') == NULL);
+    const char *last = strrchr(xff, ',');
+    FZ_CHECK(mcp_http_forwarded_client(last ? last + 1 : xff, again) == 0 && strcmp(out, again) == 0);
+}
+
 /* Input: a selector byte, then text for the token and header checks
  * (two NUL-separated strings) or the cap and chunks for the body, or the
  * bytes of a socket address. */
@@ -100,6 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         char *a = fz_text(&in), *b = fz_text(&in);
         check_token(a, b);
         check_header(b, a);
+        check_forwarded(b);
         free(a), free(b);
     } else if (sel % 3 == 1) {
         uint64_t cap = sel & 0x80 ? fz_u64(&in) : fz_u32(&in) % 70000;

@@ -2,7 +2,8 @@
  * test_mcp_http_input.c - the pure checks of the HTTP request path
  * (src/mcp/http_input.c): the bearer-token forms a client may send, header
  * values with optional whitespace, the body cap at its exact edge, and
- * which socket addresses count as loopback (one rate-limit key for all).
+ * which socket addresses count as loopback (one rate-limit key for all),
+ * and the client a trusted proxy's X-Forwarded-For names.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -57,7 +58,8 @@ static void test_body_cap_edge(void **state) {
     mcp_http_body_append(&b, "abcd", 4, 10); /* exactly the cap */
     assert_false(b.too_large);
     assert_int_equal(b.len, 10);
-    assert_string_equal(b.data, "héllo" "abcd");
+    assert_string_equal(b.data, "héllo"
+                                "abcd");
     mcp_http_body_append(&b, "x", 1, 10); /* one byte past it */
     assert_true(b.too_large);
     assert_null(b.data);
@@ -110,11 +112,43 @@ static void test_loopback_addresses(void **state) {
     assert_false(mcp_http_sockaddr_loopback(NULL, sizeof v4));
 }
 
+/* The client a trusted proxy names, or "-" when none. */
+static const char *forwarded(const char *xff) {
+    static char out[MCP_HTTP_IP_MAX];
+    return mcp_http_forwarded_client(xff, out) == 0 ? out : "-";
+}
+
+static void test_forwarded_for(void **state) {
+    (void)state;
+    assert_string_equal(forwarded("10.1.2.3"), "10.1.2.3");
+    assert_string_equal(forwarded("6.6.6.6, 10.1.2.3"), "10.1.2.3"); /* the proxy's own element */
+    assert_string_equal(forwarded("6.6.6.6,\t2001:DB8::1 "), "2001:db8::1");
+    assert_string_equal(forwarded("::ffff:192.0.2.7"), "192.0.2.7");
+    assert_string_equal(forwarded("10.1.2.3, garbage"), "-");
+    assert_string_equal(forwarded("10.1.2.3,"), "-");
+    assert_string_equal(forwarded(""), "-");
+    assert_string_equal(forwarded(NULL), "-");
+    assert_string_equal(forwarded("10.1.2.3:8080"), "-");
+    assert_string_equal(forwarded("caf\xc3\xa9"), "-");
+    char out[MCP_HTTP_IP_MAX];
+    assert_int_equal(mcp_http_ip_canon("127.000.0.1", out), -1); /* no leading zeros */
+    assert_int_equal(mcp_http_ip_canon("::FFFF:127.0.0.1", out), 0);
+    assert_string_equal(out, "127.0.0.1");
+    assert_true(mcp_http_ip_loopback(out));
+    assert_true(mcp_http_ip_loopback("::1"));
+    assert_false(mcp_http_ip_loopback("10.0.0.1"));
+    struct sockaddr_in6 v6 = {.sin6_family = AF_INET6};
+    inet_pton(AF_INET6, "::ffff:10.0.0.5", &v6.sin6_addr);
+    assert_int_equal(mcp_http_sockaddr_text((struct sockaddr *)&v6, sizeof v6, out), 0);
+    assert_string_equal(out, "10.0.0.5");
+    assert_int_equal(mcp_http_sockaddr_text((struct sockaddr *)&v6, sizeof v6 - 1, out), -1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bearer_forms),          cmocka_unit_test(test_header_whitespace),
-        cmocka_unit_test(test_body_cap_edge),         cmocka_unit_test(test_body_many_chunks),
-        cmocka_unit_test(test_loopback_addresses),
+        cmocka_unit_test(test_bearer_forms),       cmocka_unit_test(test_header_whitespace),
+        cmocka_unit_test(test_body_cap_edge),      cmocka_unit_test(test_body_many_chunks),
+        cmocka_unit_test(test_loopback_addresses), cmocka_unit_test(test_forwarded_for),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
