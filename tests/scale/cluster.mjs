@@ -166,6 +166,58 @@ async function verifySession(st, storage, tally) {
 const isAlive = (pid) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 const cmdline = (pid) => { try { return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '); } catch { return '?'; } };
 
+// ---- X-Forwarded-For ----------------------------------------------------------------
+
+// A POST /mcp ping to url with token and extra headers (without a protocol
+// session: a node that admits it answers 400, past the token and block
+// checks); resolves to {status, node (X-Served-By)}.
+async function probe(url, token, headers) {
+  const r = await fetch(url, {
+    method: 'POST', body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...headers },
+  });
+  await r.text();
+  return { status: r.status, node: r.headers.get('x-served-by') };
+}
+
+// The clients a node's audit log says it blocked for wrong tokens.
+const blockedClients = (node) => {
+  try {
+    return fs.readFileSync(node.audit, 'utf8').split('\n').filter((l) => l.includes('"auth_blocked"'))
+      .map((l) => JSON.parse(l).client);
+  } catch { return []; }
+};
+
+// Run last: it gets loopback blocked on one node for 60 s. Wrong tokens
+// count per client address, and a node started with --trusted-proxy
+// 127.0.0.1 takes that address from X-Forwarded-For:
+//  - straight to a node (from 127.0.0.1, trusted), 10 wrong tokens naming
+//    198.51.100.9 block that address only: the right token from another
+//    forwarded address still gets in, from 198.51.100.9 it does not;
+//  - through HAProxy, a client's own X-Forwarded-For (203.0.113.7) is
+//    dropped (http-request del-header): the node blocks the address
+//    HAProxy saw (loopback), never the one the client wrote.
+async function checkForwardedFor(cluster, node, proxy) {
+  const wrong = `${cluster.token}-wrong`;
+  const fwd = (ip) => ({ 'X-Forwarded-For': ip });
+  for (let i = 0; i < 10; i++) await probe(node.url, wrong, fwd('198.51.100.9'));
+  const other = await probe(node.url, cluster.token, fwd('198.51.100.10'));
+  const same = await probe(node.url, cluster.token, fwd('198.51.100.9'));
+  check('--trusted-proxy: wrong tokens block the client X-Forwarded-For names, not the proxy ' +
+    `(other client ${other.status}, the guesser ${same.status}; audit: ${blockedClients(node).join(', ')})`,
+  ![401, 429].includes(other.status) && same.status === 429 && blockedClients(node).includes('ip:198.51.100.9'),
+  `statuses ${other.status}/${same.status}`);
+  const forged = { ...fwd('203.0.113.7'), 'Mcp-Session-Id': 'xff-probe' }; // one hash: one node
+  const answers = [];
+  for (let i = 0; i < 11; i++) answers.push(await probe(proxy.url, wrong, forged));
+  const via = cluster.nodes.find((n) => n.name === answers[0].node);
+  const blocked = via ? blockedClients(via) : [];
+  check('HAProxy drops a client\'s own X-Forwarded-For: the node blocks the address HAProxy saw ' +
+    `(${via?.name}: ${blocked.join(', ')})`,
+  blocked.includes('ip:127.0.0.1') && !blocked.includes('ip:203.0.113.7') && answers.at(-1).status === 429,
+  `answers ${answers.map((a) => `${a.node}:${a.status}`).join(' ')}`);
+}
+
 // ---- the scenario ------------------------------------------------------------------
 
 // Bring up the cluster and the clients with their sessions.
@@ -241,8 +293,11 @@ async function main() {
       states.map((s) => `c${s.c}:${afterKill(s)}`).join(' '));
     const hit = states.filter((s) => s.errors.some((e) => e.at > killedAt));
     check(`the kill hit clients mid-session (${hit.length} saw a failed call, ` +
-      `${states.reduce((n, s) => n + s.doubt.size, 0)} runs in doubt, ${states.reduce((n, s) => n + s.reinits, 0)} re-initializations)`,
-    hit.length > 0, 'no client noticed the kill');
+      `${states.reduce((n, s) => n + s.doubt.size, 0)} runs in doubt)`, hit.length > 0, 'no client noticed the kill');
+    const reinit = states.filter((s) => s.reinits > 0);
+    check(`no client had to initialize again: the other nodes took the Mcp-Session-Ids ${victim.name} issued ` +
+      '(protocol sessions in the shared storage dir)', reinit.length === 0,
+    reinit.map((s) => `client ${s.c}: ${s.errors.map((e) => e.status ?? e.why).join(', ')}`).join('; '));
     const others = nodes.filter((n) => n !== victim);
     check(`the other nodes live (${others.map((n) => n.name).join(', ')}) and HAProxy too`,
       others.every((n) => n.exited() === null) && proxy.exited() === null,
@@ -261,6 +316,7 @@ async function main() {
       `(in-doubt runs that wrote their line: ${doubt.completed} saved the counter, ${doubt.stalled} died before)`,
     bad.length === 0, bad.slice(0, 8).join('\n     '));
     for (const s of states) await s.sc.close();
+    await checkForwardedFor(cluster, others[0], proxy);
   } catch (err) {
     check('the scenario ran to its end', false, err.stack ?? err);
   } finally {

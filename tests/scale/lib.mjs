@@ -55,10 +55,6 @@ export function tail(file, bytes = 1500) {
   try { return fs.readFileSync(file, 'utf8').slice(-bytes); } catch { return '(no log)'; }
 }
 
-// TEMPORARY until the lead's --trusted-proxy lands on main.
-const TRUST = spawnSync(process.argv[2] ?? '', ['mcp', '--help'], { encoding: 'utf8' }).stdout?.includes('--trusted-proxy')
-  ? ['--trusted-proxy', '127.0.0.1'] : [];
-
 // Start node `name` (node1, node2, ...) of the cluster: `mcp --http` on
 // port (a free one when omitted; the same one to restart a killed node),
 // sharing the cluster's storage dir and token, trusting 127.0.0.1 (where
@@ -68,13 +64,16 @@ export async function startNode(cluster, name, port, extra = []) {
   const log = path.join(cluster.tmp, `${name}.log`);
   const out = fs.openSync(log, 'a');
   const child = spawn(cluster.bin, ['mcp', '--http', `127.0.0.1:${port}`, '--storage-dir', cluster.storage,
-    '--auth-token-file', cluster.tokenFile, ...TRUST, '--rate-limit', '0',
+    '--auth-token-file', cluster.tokenFile, '--trusted-proxy', '127.0.0.1', '--rate-limit', '0',
     '--audit-log', path.join(cluster.tmp, `${name}.audit.jsonl`), '--log-level', 'warning', ...extra],
   { stdio: ['ignore', out, out] });
   fs.closeSync(out);
   let exited = null;
   child.on('exit', (code, signal) => { exited = { code, signal }; });
-  const node = { name, port, pid: child.pid, child, log, exited: () => exited, url: `http://127.0.0.1:${port}/mcp` };
+  const node = {
+    name, port, pid: child.pid, child, log, exited: () => exited, url: `http://127.0.0.1:${port}/mcp`,
+    audit: path.join(cluster.tmp, `${name}.audit.jsonl`),
+  };
   await waitListening(port, name, node.exited, log);
   cluster.nodes = cluster.nodes.filter((n) => n.name !== name).concat(node);
   return node;
@@ -98,8 +97,7 @@ export function proxyConfig(port, nodes, shipped = fs.readFileSync(SHIPPED_CFG, 
     if (/^\s*default-server /.test(lines[i]))
       for (const n of nodes) out.push(`    server ${n.name} 127.0.0.1:${n.port}`);
   }
-  let text = out.join('\n');
-  if (process.env.LSB_SCALE_DEV_BALANCE) text = text.replace('balance hdr(Mcp-Session-Id)', `balance ${process.env.LSB_SCALE_DEV_BALANCE}`); // TEMPORARY
+  const text = out.join('\n');
   if (!text.includes(`bind 127.0.0.1:${port}`) || nodes.some((n) => !text.includes(`server ${n.name} `)))
     throw new Error('deploy/haproxy.cfg no longer has "bind :8080" and a default-server line');
   return text;
