@@ -17,5 +17,5 @@ command -v haproxy >/dev/null || { echo "  (skipped: haproxy is missing; scripts
 bash "$ROOT/tests/mcp/install.sh" >/dev/null
 "$ROOT/tests/mcp/node_modules/.bin/node" "$ROOT/tests/scale/bench.mjs" "$BUILD/llm-sandbox" \
   --clients "${LSB_SCALE_BENCH_CLIENTS:-16}" --seconds "${LSB_SCALE_BENCH_SECONDS:-5}" \
-  --rounds "${LSB_SCALE_BENCH_ROUNDS:-2}" --pairs "${LSB_SCALE_BENCH_PAIRS:-60}" \
+  --rounds "${LSB_SCALE_BENCH_ROUNDS:-2}" --pairs "${LSB_SCALE_BENCH_PAIRS:-100}" \
   --trials "${LSB_SCALE_BENCH_TRIALS:-3}"

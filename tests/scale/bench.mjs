@@ -9,7 +9,7 @@
 //     fixed Python snippet (one-shot) for --seconds (5), with 1 node
 //     direct (the baseline) and 1, 2, 3 nodes behind HAProxy; --rounds (2)
 //     rounds, the configurations interleaved in each, calls summed;
-//  2. the latency HAProxy adds: --pairs (60) sequential calls straight to
+//  2. the latency HAProxy adds: --pairs (100) sequential calls straight to
 //     node1 and through HAProxy (whose only node is node1), alternating,
 //     for a ping and for execute_code;
 //  3. failover: --trials (3) times, 6 clients with a session each; the node
@@ -30,7 +30,7 @@ const { BIN, opt } = commandLine();
 const CLIENTS = Number(opt('clients', 16));
 const SECONDS = Number(opt('seconds', 5));
 const ROUNDS = Number(opt('rounds', 2));
-const PAIRS = Number(opt('pairs', 60));
+const PAIRS = Number(opt('pairs', 100));
 const TRIALS = Number(opt('trials', 3));
 const SNIPPET = { language: 'python', code: 'print(sum(i * i for i in range(1000)))' };
 const SNIPPET_OUT = '332833500\n';
@@ -40,13 +40,13 @@ const signed = (x) => `${x >= 0 ? '+' : '-'}${Math.abs(x).toFixed(2)}`;
 
 // ---- 1. throughput -------------------------------------------------------------
 
-// CLIENTS clients of url calling SNIPPET for SECONDS; resolves to
+// CLIENTS clients of url calling SNIPPET for seconds; resolves to
 // {calls, errors, perNode: Map node -> calls}.
-async function throughput(url, token) {
+async function throughput(url, token, seconds = SECONDS) {
   const clients = await Promise.all(Array.from({ length: CLIENTS }, (_, i) =>
     new ScaleClient(url, token, `bench-${i}`).connect()));
   const res = { calls: 0, errors: 0, perNode: new Map() };
-  const end = performance.now() + SECONDS * 1000;
+  const end = performance.now() + seconds * 1000;
   await Promise.all(clients.map(async (c) => {
     while (performance.now() < end) {
       try {
@@ -65,10 +65,13 @@ async function throughput(url, token) {
 
 async function benchThroughput(cluster, nodes, proxies) {
   console.log(`== 1. throughput: ${CLIENTS} clients, one-shot execute_code of a small Python snippet, ` +
-    `${SECONDS} s x ${ROUNDS} rounds per configuration (all nodes share this machine's ${os.cpus().length} cores)`);
+    `${SECONDS} s x ${ROUNDS} rounds per configuration, interleaved`);
+  console.log(`  (all nodes share this machine's ${os.cpus().length} cores, so more nodes add no CPU; each node runs ` +
+    '--workers = cores executions at once, so n nodes also run n times as many at once)');
   const configs = [{ label: '1 node, direct (baseline)', url: nodes[0].url },
     ...proxies.map((p, i) => ({ label: `${i + 1} node${i ? 's' : ''} behind HAProxy`, url: p.url }))];
   const sums = configs.map(() => ({ calls: 0, errors: 0, perNode: new Map() }));
+  for (const cfg of configs) await throughput(cfg.url, cluster.token, 1); // warm-up: zygotes, connections
   for (let r = 0; r < ROUNDS; r++) {
     for (const [i, cfg] of configs.entries()) {
       const m = await throughput(cfg.url, cluster.token);
