@@ -322,7 +322,7 @@ async function main() {
   } finally {
     await stopCluster(cluster, leftovers);
   }
-  console.log(`# ${((performance.now() - t0) / 1000).toFixed(1)} s; logs in ${tmp}`);
+  console.log(`# ${((performance.now() - t0) / 1000).toFixed(1)} s${tally.failed ? `; logs kept in ${tmp}` : ''}`);
   console.log(`scale: ${tally.passed} passed, ${tally.failed} failed`);
   if (tally.failed === 0) fs.rmSync(tmp, { recursive: true, force: true });
   process.exit(tally.failed === 0 ? 0 : 1);
