@@ -13,7 +13,7 @@ set -euo pipefail
 
 BUILD=$(realpath "$1")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-command -v haproxy >/dev/null || { echo "  (skipped: haproxy is missing; scripts/deps.sh installs it)"; exit 0; }
+command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || { echo "  (skipped: haproxy is missing; scripts/deps.sh installs it)"; exit 0; }
 bash "$ROOT/tests/mcp/install.sh" >/dev/null
 "$ROOT/tests/mcp/node_modules/.bin/node" "$ROOT/tests/scale/bench.mjs" "$BUILD/llm-sandbox" \
   --clients "${LSB_SCALE_BENCH_CLIENTS:-16}" --seconds "${LSB_SCALE_BENCH_SECONDS:-5}" \

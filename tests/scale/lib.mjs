@@ -19,6 +19,8 @@ import { descendants, freePort, sleep } from '../mcp/harness.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const SHIPPED_CFG = path.join(here, '../../deploy/haproxy.cfg');
+// Debian puts haproxy in /usr/sbin, which a normal user's PATH may lack.
+const HAPROXY = fs.existsSync('/usr/sbin/haproxy') ? '/usr/sbin/haproxy' : 'haproxy';
 
 // ---- the cluster ----------------------------------------------------------------
 
@@ -109,11 +111,11 @@ export async function startProxy(cluster, nodes, name = 'haproxy') {
   const port = await freePort();
   const cfg = path.join(cluster.tmp, `${name}.cfg`);
   fs.writeFileSync(cfg, proxyConfig(port, nodes));
-  const check = spawnSync('haproxy', ['-c', '-q', '-f', cfg], { encoding: 'utf8' });
+  const check = spawnSync(HAPROXY, ['-c', '-q', '-f', cfg], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`haproxy -c refused ${cfg}: ${check.stdout}${check.stderr}`);
   const log = path.join(cluster.tmp, `${name}.log`);
   const out = fs.openSync(log, 'a');
-  const child = spawn('haproxy', ['-f', cfg, '-db'], { stdio: ['ignore', out, out] });
+  const child = spawn(HAPROXY, ['-f', cfg, '-db'], { stdio: ['ignore', out, out] });
   fs.closeSync(out);
   let exited = null;
   child.on('exit', (code, signal) => { exited = { code, signal }; });

@@ -8,6 +8,6 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(realpath "${1:-$here/../../build/llm-sandbox}") || exit 1
 [ -x "$bin" ] || { echo "run.sh: $bin is not an executable" >&2; echo "scale: 0 passed, 1 failed"; exit 2; }
-command -v haproxy >/dev/null || { echo "run.sh: haproxy is missing (scripts/deps.sh installs it)" >&2; echo "scale: 0 passed, 1 failed"; exit 1; }
+command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || { echo "run.sh: haproxy is missing (scripts/deps.sh installs it)" >&2; echo "scale: 0 passed, 1 failed"; exit 1; }
 bash "$here/../mcp/install.sh" >/dev/null || { echo "scale: 0 passed, 1 failed"; exit 1; }
 exec "$here/../mcp/node_modules/.bin/node" "$here/cluster.mjs" "$bin" "${@:2}"
