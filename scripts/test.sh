@@ -38,6 +38,7 @@ suite e2e make -s e2e
 suite batteries-py bash tests/e2e/batteries_py.sh build/llm-sandbox
 suite js-helpers bash tests/e2e/js_helpers.sh build/llm-sandbox
 suite sessions-cli bash tests/e2e/sessions_cli.sh build/llm-sandbox
+suite install bash tests/e2e/install.sh build
 suite mcp-sdk bash tests/mcp/run_sdk.sh build/llm-sandbox
 suite mcp-conformance bash tests/mcp/conformance.sh build/llm-sandbox
 suite mcp-malformed bash tests/mcp/malformed.sh build/llm-sandbox

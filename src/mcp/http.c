@@ -415,8 +415,14 @@ static mcp_peer *new_peer(http_server *h, const char *key, bool is_init) {
  * store has no such session or the table has no room. */
 static mcp_peer *adopt_stored(http_server *h, const char *sid, const char *key) {
     const char *store = mcp_peer_table_store(h->sessions);
-    mcp_peer *p = store ? mcp_peer_store_load(store, sid, key) : NULL;
+    mcp_peer_record rec;
+    if (store == NULL || mcp_peer_store_load(store, sid, &rec) != 0) return NULL;
+    mcp_peer *p = mcp_peer_new_with_id(sid, key);
     if (p == NULL) return NULL;
+    memcpy(p->version, rec.version, sizeof p->version);
+    memcpy(p->client, rec.client, sizeof p->client);
+    atomic_store(&p->log_level, rec.log_level);
+    atomic_store(&p->initialized, true); /* it was initialized on some node */
     set_owner(h, p, true);
     mcp_peer_admit v = mcp_peer_table_add(h->sessions, p);
     if (v == MCP_PEER_ADDED) {
