@@ -334,8 +334,7 @@ static void address_key(const http_server *h, struct MHD_Connection *c, char *ke
     if (ci == NULL || ci->client_addr == NULL ||
         mcp_http_sockaddr_text(ci->client_addr, sizeof(struct sockaddr_storage), addr) != 0)
         snprintf(addr, sizeof addr, "?");
-    if (trusted_proxy(h, addr) &&
-        mcp_http_forwarded_client(last_forwarded_for(c), named) == 0)
+    if (trusted_proxy(h, addr) && mcp_http_forwarded_client(last_forwarded_for(c), named) == 0)
         memcpy(addr, named, sizeof addr);
     if (mcp_http_ip_loopback(addr))
         snprintf(key, len, "%s", HTTP_LOOPBACK_KEY);
