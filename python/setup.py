@@ -3,7 +3,8 @@
 Everything else is in pyproject.toml. The build writes
 sandbox/_build_config.py with LIBRARY = $LSB_CONFIGURE_LIBRARY, or else the
 build/libllmsandbox.so of the checkout this python/ folder belongs to when
-it exists, so an installed package finds the library it was built beside.
+it exists, so an installed package finds the library it was built beside;
+likewise CLI ($LSB_CONFIGURE_CLI, build/llm-sandbox) for `python -m mcp_server`.
 """
 import os
 
@@ -11,13 +12,13 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 
-def _library() -> str:
-    """The library path to record, or "" for none."""
-    configured = os.environ.get("LSB_CONFIGURE_LIBRARY", "")
+def _configured(variable: str, name: str) -> str:
+    """The path to record for build/NAME: $VARIABLE, else the checkout's file if it exists, else ""."""
+    configured = os.environ.get(variable, "")
     if configured:
         return os.path.abspath(configured)
     here = os.path.dirname(os.path.abspath(__file__))
-    candidate = os.path.join(os.path.dirname(here), "build", "libllmsandbox.so")
+    candidate = os.path.join(os.path.dirname(here), "build", name)
     return candidate if os.path.exists(candidate) else ""
 
 
@@ -27,10 +28,12 @@ class BuildPyWithConfig(build_py):
     def run(self) -> None:
         super().run()
         path = os.path.join(self.build_lib, "sandbox", "_build_config.py")
-        lib = _library()
+        lib = _configured("LSB_CONFIGURE_LIBRARY", "libllmsandbox.so")
+        cli = _configured("LSB_CONFIGURE_CLI", "llm-sandbox")
         with open(path, "w", encoding="utf-8") as fh:
-            fh.write('"""Written by python/setup.py at build time: where libllmsandbox.so was."""\n')
+            fh.write('"""Written by python/setup.py at build time: where libllmsandbox.so and llm-sandbox were."""\n')
             fh.write(f"LIBRARY = {lib!r} or None\n")
+            fh.write(f"CLI = {cli!r} or None\n")
 
 
 setup(cmdclass={"build_py": BuildPyWithConfig})

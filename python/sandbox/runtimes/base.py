@@ -9,6 +9,7 @@ process). Executions of different sandboxes run in parallel from threads.
 """
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import logging
 import os
@@ -141,6 +142,14 @@ class BaseSandbox:
         if "__status__" in data:
             self._raise(data["__status__"], data["__error__"])
         return SandboxResult.from_lsb_json(data)
+
+    async def execute_async(self, code: str, inject_setup: bool = True, timeout: Optional[float] = None,
+                            **kwargs: Any) -> SandboxResult:
+        """execute() without blocking the event loop: the run happens in a worker thread.
+
+        Runs of different sandboxes awaited together execute in parallel.
+        """
+        return await asyncio.to_thread(self.execute, code, inject_setup, timeout, **kwargs)
 
     def _raise(self, status: int, message: str) -> None:
         if status == _lib.ERR_INVALID:
