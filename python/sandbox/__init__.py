@@ -19,6 +19,8 @@ from .result import SandboxResult
 from .runtimes import BaseSandbox, PythonSandbox
 from .sessions import (PruneResult, delete_session_path, delete_session_workspace, list_session_files,
                        prune_sessions, read_session_file, write_session_file)
+from .state import (create_state_helpers, filter_serializable_globals, is_serializable, load_state_code,
+                    save_state_code, wrap_stateful_code)
 from .storage import DiskStorageAdapter, SessionMetadata, StorageAdapter, StorageBackend
 
 __version__ = "0.1.0"
@@ -28,5 +30,6 @@ __all__ = [
     "PolicyValidationError", "SandboxExecutionError", "SandboxInstallationError", "StorageAdapter",
     "DiskStorageAdapter", "StorageBackend", "SessionMetadata", "PruneResult", "list_session_files",
     "read_session_file", "write_session_file", "delete_session_path", "delete_session_workspace",
-    "prune_sessions", "load_policy",
+    "prune_sessions", "load_policy", "create_state_helpers", "filter_serializable_globals", "is_serializable",
+    "load_state_code", "save_state_code", "wrap_stateful_code",
 ]
