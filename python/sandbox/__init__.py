@@ -14,6 +14,7 @@ the system loader (see sandbox._lib.library_candidates).
 from ._lib import SandboxInstallationError
 from .exceptions import PolicyValidationError, SandboxExecutionError
 from .factory import RuntimeType, create_sandbox
+from .logging import SandboxLogger
 from .policies import ExecutionPolicy, load_policy
 from .result import SandboxResult
 from .runtimes import BaseSandbox, PythonSandbox
@@ -27,7 +28,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "create_sandbox", "BaseSandbox", "PythonSandbox", "ExecutionPolicy", "SandboxResult", "RuntimeType",
-    "PolicyValidationError", "SandboxExecutionError", "SandboxInstallationError", "StorageAdapter",
+    "PolicyValidationError", "SandboxExecutionError", "SandboxInstallationError", "SandboxLogger", "StorageAdapter",
     "DiskStorageAdapter", "StorageBackend", "SessionMetadata", "PruneResult", "list_session_files",
     "read_session_file", "write_session_file", "delete_session_path", "delete_session_workspace",
     "prune_sessions", "load_policy", "create_state_helpers", "filter_serializable_globals", "is_serializable",

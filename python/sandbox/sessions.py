@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Union
 
 from . import _calls, _lib
+from .logging import as_sandbox_logger
 from .storage import DiskStorageAdapter, StorageAdapter, _disk_id
 
 PathLike = Union[str, Path]
@@ -57,7 +58,9 @@ def list_session_files(session_id: str, workspace_root: Optional[PathLike] = Non
     h = _handle(_root(workspace_root, storage_adapter), create=False)
     if h is None:
         return []
-    return _calls.file_glob(h, sid, pattern) or []
+    files = _calls.file_glob(h, sid, pattern) or []
+    as_sandbox_logger(logger).log_session("file.list", sid, pattern=pattern or "*", file_count=len(files))
+    return files
 
 
 def read_session_file(session_id: str, relative_path: PathLike, workspace_root: Optional[PathLike] = None,
@@ -67,7 +70,9 @@ def read_session_file(session_id: str, relative_path: PathLike, workspace_root: 
     h = _handle(_root(workspace_root, storage_adapter), create=False)
     if h is None:
         raise FileNotFoundError(f"Session '{sid}' not found (no such workspace root)")
-    return _calls.file_read(h, sid, rel)
+    data = _calls.file_read(h, sid, rel)
+    as_sandbox_logger(logger).log_session("file.read", sid, path=rel, file_size=len(data))
+    return data
 
 
 def write_session_file(session_id: str, relative_path: PathLike, data: Union[bytes, str],
@@ -89,6 +94,7 @@ def write_session_file(session_id: str, relative_path: PathLike, data: Union[byt
         _calls.check_session_id(sid)
         _calls.session_create(h, _lib.LANG_PYTHON, sid, False, None)
         _calls.file_write(h, sid, rel, data, overwrite)
+    as_sandbox_logger(logger).log_session("file.write", sid, path=rel, file_size=len(data))
 
 
 def delete_session_path(session_id: str, relative_path: PathLike, workspace_root: Optional[PathLike] = None,
@@ -103,6 +109,7 @@ def delete_session_path(session_id: str, relative_path: PathLike, workspace_root
     if h is None:
         raise FileNotFoundError(f"Session '{sid}' not found (no such workspace root)")
     _calls.file_delete(h, sid, rel, recursive)
+    as_sandbox_logger(logger).log_session("file.delete", sid, path=rel, recursive=recursive)
 
 
 def delete_session_workspace(session_id: str, workspace_root: Optional[PathLike] = None,
@@ -110,8 +117,8 @@ def delete_session_workspace(session_id: str, workspace_root: Optional[PathLike]
     """Delete the session, its workspace and its record; a missing session is fine."""
     sid = _disk_id(session_id)
     h = _handle(_root(workspace_root, storage_adapter), create=False)
-    if h is not None:
-        _calls.session_destroy(h, sid)
+    if h is not None and _calls.session_destroy(h, sid):
+        as_sandbox_logger(logger).log_session("deleted", sid)
 
 
 def _size(n: int) -> str:
@@ -160,12 +167,22 @@ def prune_sessions(older_than_hours: float = 24.0, workspace_root: Optional[Path
     h = _handle(_root(workspace_root, storage_adapter), create=False)
     if h is None:
         return PruneResult(dry_run=dry_run)
+    log = as_sandbox_logger(logger)
+    log.emit(logging.INFO, "session.prune.started", older_than_hours=older_than_hours, dry_run=bool(dry_run))
     data = _calls.session_prune(h, int(older_than_hours * 3600), bool(dry_run))
     result = PruneResult(deleted_sessions=list(data["deleted_sessions"]),
                          skipped_sessions=list(data["skipped_sessions"]),
                          reclaimed_bytes=int(data["reclaimed_bytes"]), errors=dict(data["errors"]),
                          dry_run=bool(data["dry_run"]))
-    logging.getLogger("sandbox").debug("session.prune.completed: %s", result)
+    for sid in result.deleted_sessions:
+        log.log_session("prune.deleted", sid, dry_run=result.dry_run)
+    for sid in result.skipped_sessions:
+        log.log_session("prune.skipped", sid, reason=data.get("skipped_reasons", {}).get(sid, ""))
+    for sid, message in result.errors.items():
+        log.log_session("prune.error", sid, error=message)
+    log.emit(logging.INFO, "session.prune.completed", deleted_count=len(result.deleted_sessions),
+             skipped_count=len(result.skipped_sessions), error_count=len(result.errors),
+             reclaimed_bytes=result.reclaimed_bytes, dry_run=result.dry_run)
     return result
 
 

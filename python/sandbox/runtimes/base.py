@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
-import logging
 import os
 from pathlib import Path
 from typing import Any, List, Optional
 
 from .. import _calls, _lib
 from ..exceptions import PolicyValidationError, SandboxExecutionError
+from ..logging import as_sandbox_logger
 from ..policies import ExecutionPolicy
 from ..result import SandboxResult
 from ..storage import DiskStorageAdapter, StorageAdapter
@@ -87,7 +87,7 @@ class BaseSandbox:
                                       "are not wired to libllmsandbox yet")
         self.policy = policy
         self.storage_adapter = storage_adapter
-        self.logger = logger if logger is not None else logging.getLogger("sandbox")
+        self.logger = as_sandbox_logger(logger)
         self.auto_persist_globals = bool(auto_persist_globals)
         self.wasm_binary_path = wasm_binary_path
         sid = _calls.check_session_id(session_id, allow_non_uuid) if session_id is not None else None
@@ -97,6 +97,8 @@ class BaseSandbox:
                                                          self.auto_persist_globals, lp)
         if not created:
             self._check_existing()
+        self.logger.log_session("created" if created else "retrieved", self.session_id,
+                                runtime=self.runtime_name)
 
     def _check_existing(self) -> None:
         """An adopted session must be of this sandbox's language."""
@@ -129,6 +131,8 @@ class BaseSandbox:
         if "\x00" in code:
             raise ValueError("code must not contain NUL characters")
         lp, keep = build_policy(self.policy, timeout, inject_setup)
+        self.logger.log_execution_start(self.runtime_name, self.policy, self.session_id,
+                                        inject_setup if self.runtime_name == "python" else None)
         raw = code.encode("utf-8", errors="surrogatepass")
         data = _calls.call_execute(_lib.lib().lsb_session_execute, self._handle, self.session_id.encode(),
                                    raw, len(raw), None, ctypes.byref(lp))
@@ -141,7 +145,9 @@ class BaseSandbox:
         del keep
         if "__status__" in data:
             self._raise(data["__status__"], data["__error__"])
-        return SandboxResult.from_lsb_json(data)
+        result = SandboxResult.from_lsb_json(data)
+        self.logger.log_execution_complete(result, self.runtime_name, self.session_id)
+        return result
 
     async def execute_async(self, code: str, inject_setup: bool = True, timeout: Optional[float] = None,
                             **kwargs: Any) -> SandboxResult:
