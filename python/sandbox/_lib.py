@@ -9,6 +9,7 @@ sessions run in parallel from Python threads.
 """
 from __future__ import annotations
 
+import atexit
 import ctypes
 import ctypes.util
 import json
@@ -229,6 +230,7 @@ def _declare(lib: ctypes.CDLL) -> None:
         "lsb_policy_validate": (st, [ctypes.POINTER(Policy), cp, sz]),
         "lsb_sandbox_open": (st, [ctypes.POINTER(vp), cp, cp, sz]),
         "lsb_sandbox_start_zygotes": (st, [vp, cp, sz]),
+        "lsb_sandbox_close": (None, [vp]),
         "lsb_sandbox_configure_sessions": (st, [vp, ctypes.POINTER(SessionsConfig), cp, sz]),
         "lsb_result_free": (None, [ctypes.POINTER(Result)]),
         "lsb_result_to_json": (vp, [ctypes.POINTER(Result)]),
@@ -254,12 +256,12 @@ def _declare(lib: ctypes.CDLL) -> None:
         fn.argtypes = argtypes
 
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 _lib: Optional[ctypes.CDLL] = None
 _libc = ctypes.CDLL(None)
 _libc.free.argtypes = [ctypes.c_void_p]
 _libc.free.restype = None
-_sandboxes: Dict[str, int] = {}
+_sandboxes: Dict[Tuple[str, int], Tuple[int, tuple]] = {}
 
 
 def lib() -> ctypes.CDLL:
@@ -298,32 +300,141 @@ def err_text(buf: Any) -> str:
     return buf.value.decode("utf-8", errors="replace")
 
 
-def sandbox_for(root: Path) -> int:
-    """The process's lsb_sandbox for sessions root ``root`` (opened once).
+_PUT = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_size_t,
+                       ctypes.c_void_p, ctypes.c_size_t)
+_GET = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p),
+                       ctypes.POINTER(ctypes.c_size_t), ctypes.c_void_p, ctypes.c_size_t)
+_LIST = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p),
+                        ctypes.POINTER(ctypes.c_size_t), ctypes.c_void_p, ctypes.c_size_t)
+_REMOVE = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_size_t)
 
-    Opening also starts the zygotes, so later forks happen from them and
-    not from this (possibly multi-threaded) Python process.
+
+class Storage(ctypes.Structure):
+    """struct lsb_storage: the record callbacks of a storage adapter."""
+
+    _fields_ = [("ctx", ctypes.c_void_p), ("put", _PUT), ("get", _GET), ("list", _LIST), ("remove", _REMOVE)]
+
+
+_libc.malloc.argtypes = [ctypes.c_size_t]
+_libc.malloc.restype = ctypes.c_void_p
+
+
+def _c_copy(data: bytes) -> int:
+    """A malloc'd NUL-terminated copy of data (the library frees it with free)."""
+    ptr = _libc.malloc(len(data) + 1)
+    if not ptr:
+        raise MemoryError("malloc failed")
+    ctypes.memmove(ptr, data + b"\0", len(data) + 1)
+    return ptr
+
+
+def _put_err(err: int, errlen: int, exc: BaseException) -> int:
+    """Write an exception's text into a C error buffer; returns -1."""
+    if err and errlen:
+        msg = f"{type(exc).__name__}: {exc}".encode("utf-8", "replace")[: errlen - 1]
+        ctypes.memmove(err, msg + b"\0", len(msg) + 1)
+    return -1
+
+
+def make_storage(adapter: Any) -> Tuple[Storage, tuple]:
+    """An lsb_storage whose callbacks call adapter.put_record/get_record/list_records/remove_record.
+
+    The callbacks run on whatever thread the library uses (ctypes takes
+    the GIL); an exception becomes -1 with its text as the error. They
+    must not call back into the library (it holds its session lock).
     """
-    key = str(root)
+
+    def put(_ctx: int, sid: bytes, text: int, length: int, err: int, errlen: int) -> int:
+        try:
+            adapter.put_record(sid.decode(), ctypes.string_at(text, length).decode("utf-8"))
+            return 0
+        except BaseException as exc:  # noqa: B902 - reported to C, never raised through it
+            return _put_err(err, errlen, exc)
+
+    def get(_ctx: int, sid: bytes, text: Any, length: Any, err: int, errlen: int) -> int:
+        try:
+            value = adapter.get_record(sid.decode())
+            if value is None:
+                return 1
+            data = value.encode("utf-8") if isinstance(value, str) else bytes(value)
+            text[0], length[0] = _c_copy(data), len(data)
+            return 0
+        except BaseException as exc:  # noqa: B902
+            return _put_err(err, errlen, exc)
+
+    def list_ids(_ctx: int, ids: Any, count: Any, err: int, errlen: int) -> int:
+        try:
+            names = [str(n).encode() for n in adapter.list_records()]
+            arr = _libc.malloc(max(1, len(names)) * ctypes.sizeof(ctypes.c_void_p))
+            view = (ctypes.c_void_p * max(1, len(names))).from_address(arr)
+            for i, name in enumerate(names):
+                view[i] = _c_copy(name)
+            ids[0], count[0] = arr, len(names)
+            return 0
+        except BaseException as exc:  # noqa: B902
+            return _put_err(err, errlen, exc)
+
+    def remove(_ctx: int, sid: bytes, err: int, errlen: int) -> int:
+        try:
+            adapter.remove_record(sid.decode())
+            return 0
+        except BaseException as exc:  # noqa: B902
+            return _put_err(err, errlen, exc)
+
+    callbacks = (_PUT(put), _GET(get), _LIST(list_ids), _REMOVE(remove))
+    return Storage(None, *callbacks), callbacks
+
+
+def _open(root: Path, adapter: Any) -> Tuple[int, tuple]:
+    """Open, configure and start a sandbox for root (records kept by adapter when not None)."""
     lb = lib()
+    handle = ctypes.c_void_p()
+    err = errbuf()
+    if lb.lsb_sandbox_open(ctypes.byref(handle), None, err, ERRLEN) != OK:
+        raise SandboxInstallationError(
+            f"libllmsandbox cannot open its assets: {err_text(err)}\n"
+            "Fix: rebuild with `make` (build/assets), reinstall with `make install`, "
+            "or point LSB_ASSETS_DIR at the share/llm-wasm-sandbox folder."
+        )
+    keep: tuple = ()
+    cfg = SessionsConfig(root=str(root).encode())
+    if adapter is not None:
+        storage, callbacks = make_storage(adapter)
+        keep = (storage, callbacks, adapter, os.getpid())
+        cfg.storage = ctypes.addressof(storage)
+    if lb.lsb_sandbox_configure_sessions(handle, ctypes.byref(cfg), err, ERRLEN) != OK:
+        raise ValueError(f"Cannot use workspace_root '{root}': {err_text(err)}")
+    if lb.lsb_sandbox_start_zygotes(handle, err, ERRLEN) != OK:
+        raise OSError(f"libllmsandbox cannot start its zygotes: {err_text(err)}")
+    return handle.value, keep
+
+
+def sandbox_for(root: Path, adapter: Any = None) -> int:
+    """The process's lsb_sandbox for sessions root ``root`` (opened once per root and adapter).
+
+    With an adapter, session records are kept by its put_record,
+    get_record, list_records and remove_record methods. Opening also starts
+    the zygotes, so later forks happen from them and not from this
+    (possibly multi-threaded) Python process.
+    """
+    key = (str(root), id(adapter) if adapter is not None else 0)
+    lib()
     with _lock:
-        if key in _sandboxes:
-            return _sandboxes[key]
-        handle = ctypes.c_void_p()
-        err = errbuf()
-        st = lb.lsb_sandbox_open(ctypes.byref(handle), None, err, ERRLEN)
-        if st != OK:
-            raise SandboxInstallationError(
-                f"libllmsandbox cannot open its assets: {err_text(err)}\n"
-                "Fix: rebuild with `make` (build/assets), reinstall with `make install`, "
-                "or point LSB_ASSETS_DIR at the share/llm-wasm-sandbox folder."
-            )
-        cfg = SessionsConfig(root=key.encode())
-        st = lb.lsb_sandbox_configure_sessions(handle, ctypes.byref(cfg), err, ERRLEN)
-        if st != OK:
-            raise ValueError(f"Cannot use workspace_root '{key}': {err_text(err)}")
-        st = lb.lsb_sandbox_start_zygotes(handle, err, ERRLEN)
-        if st != OK:
-            raise OSError(f"libllmsandbox cannot start its zygotes: {err_text(err)}")
-        _sandboxes[key] = handle.value
-        return handle.value
+        if key not in _sandboxes:
+            _sandboxes[key] = _open(root, adapter)
+        return _sandboxes[key][0]
+
+
+@atexit.register
+def _close_adapter_sandboxes() -> None:
+    """At exit, close the sandboxes whose records a Python adapter keeps.
+
+    Their background threads would otherwise call into Python while the
+    interpreter shuts down. Only in the process that opened them: a forked
+    child must not end its parent's zygotes.
+    """
+    with _lock:
+        for handle, keep in list(_sandboxes.values()):
+            if keep and keep[-1] == os.getpid() and _lib is not None:
+                _lib.lsb_sandbox_close(handle)
+        _sandboxes.clear()

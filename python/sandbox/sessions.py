@@ -24,18 +24,22 @@ def _root(workspace_root: Optional[PathLike], storage_adapter: Optional[StorageA
     if storage_adapter is not None:
         if not isinstance(storage_adapter, DiskStorageAdapter):
             raise NotImplementedError(
-                "Only DiskStorageAdapter is supported so far; custom storage adapters are not wired to "
-                "libllmsandbox yet")
+                "Only DiskStorageAdapter and its subclasses are supported: a storage adapter keeps session "
+                "records (put_record, get_record, list_records, remove_record); workspaces are folders on disk")
         return storage_adapter.workspace_root
     return Path(workspace_root if workspace_root is not None else "workspace").resolve()
 
 
-def _handle(root: Path, create: bool) -> Optional[int]:
-    """The library handle for root; None when root does not exist and create is False."""
+def _handle(workspace_root: Optional[PathLike], storage_adapter: Optional[StorageAdapter],
+            create: bool) -> Optional[int]:
+    """The library handle for the arguments' root; None when it does not exist and create is False."""
+    root = _root(workspace_root, storage_adapter)
     if not root.is_dir():
         if not create:
             return None
         root.mkdir(parents=True, exist_ok=True)
+    if isinstance(storage_adapter, DiskStorageAdapter):
+        return storage_adapter.handle()
     return _lib.sandbox_for(root)
 
 
@@ -55,7 +59,7 @@ def list_session_files(session_id: str, workspace_root: Optional[PathLike] = Non
     A missing session gives []. Our bookkeeping (/app/.lsb) is not listed.
     """
     sid = _disk_id(session_id)
-    h = _handle(_root(workspace_root, storage_adapter), create=False)
+    h = _handle(workspace_root, storage_adapter, create=False)
     if h is None:
         return []
     files = _calls.file_glob(h, sid, pattern) or []
@@ -67,7 +71,7 @@ def read_session_file(session_id: str, relative_path: PathLike, workspace_root: 
                       storage_adapter: Optional[StorageAdapter] = None, logger: Any = None) -> bytes:
     """The bytes of a workspace file. FileNotFoundError, IsADirectoryError, ValueError (escape)."""
     sid, rel = _disk_id(session_id), _rel(relative_path)
-    h = _handle(_root(workspace_root, storage_adapter), create=False)
+    h = _handle(workspace_root, storage_adapter, create=False)
     if h is None:
         raise FileNotFoundError(f"Session '{sid}' not found (no such workspace root)")
     data = _calls.file_read(h, sid, rel)
@@ -88,7 +92,7 @@ def write_session_file(session_id: str, relative_path: PathLike, data: Union[byt
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise TypeError(f"data must be bytes or str, got {type(data).__name__}")
     data = bytes(data)
-    h = _handle(_root(workspace_root, storage_adapter), create=True)
+    h = _handle(workspace_root, storage_adapter, create=True)
     assert h is not None
     if _calls.file_write(h, sid, rel, data, overwrite) == _lib.ERR_NO_SESSION:
         _calls.check_session_id(sid)
@@ -105,7 +109,7 @@ def delete_session_path(session_id: str, relative_path: PathLike, workspace_root
     The workspace itself cannot be deleted this way (use delete_session_workspace).
     """
     sid, rel = _disk_id(session_id), _rel(relative_path)
-    h = _handle(_root(workspace_root, storage_adapter), create=False)
+    h = _handle(workspace_root, storage_adapter, create=False)
     if h is None:
         raise FileNotFoundError(f"Session '{sid}' not found (no such workspace root)")
     _calls.file_delete(h, sid, rel, recursive)
@@ -116,7 +120,7 @@ def delete_session_workspace(session_id: str, workspace_root: Optional[PathLike]
                              storage_adapter: Optional[StorageAdapter] = None, logger: Any = None) -> None:
     """Delete the session, its workspace and its record; a missing session is fine."""
     sid = _disk_id(session_id)
-    h = _handle(_root(workspace_root, storage_adapter), create=False)
+    h = _handle(workspace_root, storage_adapter, create=False)
     if h is not None and _calls.session_destroy(h, sid):
         as_sandbox_logger(logger).log_session("deleted", sid)
 
@@ -164,7 +168,7 @@ def prune_sessions(older_than_hours: float = 24.0, workspace_root: Optional[Path
     """
     if isinstance(older_than_hours, bool) or not isinstance(older_than_hours, (int, float)) or older_than_hours < 0:
         raise ValueError(f"older_than_hours must be a number >= 0, got {older_than_hours!r}")
-    h = _handle(_root(workspace_root, storage_adapter), create=False)
+    h = _handle(workspace_root, storage_adapter, create=False)
     if h is None:
         return PruneResult(dry_run=dry_run)
     log = as_sandbox_logger(logger)

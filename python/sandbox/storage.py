@@ -14,7 +14,7 @@ import datetime as _dt
 import enum
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Union
+from typing import Any, Dict, List, Optional, Union
 
 METADATA_FILENAME = ".metadata.json"
 SITE_PACKAGES_DIR = "site-packages"
@@ -112,9 +112,44 @@ class DiskStorageAdapter(StorageAdapter):
         self.workspace_root = Path(workspace_root).resolve()
         self.workspace_root.mkdir(parents=True, exist_ok=True)
 
-    def _handle(self) -> int:
+    # Session records. By default libllmsandbox keeps them on disk beside each
+    # workspace (<root>/<id>/session.json, outside the guest's /app). A subclass
+    # that overrides these four methods keeps them itself: the library calls
+    # them (through its lsb_storage vtable) whenever it stores, reads, lists or
+    # deletes a record. They must not call back into the sandbox API.
+
+    def put_record(self, session_id: str, text: str) -> None:
+        """Store the record (JSON text) of a session, replacing any previous one."""
+        raise NotImplementedError
+
+    def get_record(self, session_id: str) -> Optional[str]:
+        """The record stored for session_id, or None when there is none."""
+        raise NotImplementedError
+
+    def list_records(self) -> List[str]:
+        """The ids of every stored record."""
+        raise NotImplementedError
+
+    def remove_record(self, session_id: str) -> None:
+        """Delete a record (no error when there is none)."""
+        raise NotImplementedError
+
+    def keeps_records(self) -> bool:
+        """Whether this adapter overrides the record methods (then the library calls them)."""
+        names = ("put_record", "get_record", "list_records", "remove_record")
+        overridden = [getattr(type(self), n) is not getattr(DiskStorageAdapter, n) for n in names]
+        if any(overridden) and not all(overridden):
+            raise TypeError("A storage adapter that keeps session records must override put_record, "
+                            "get_record, list_records and remove_record")
+        return all(overridden)
+
+    def handle(self) -> int:
+        """The library's sandbox for this adapter's root (and records)."""
         from . import _lib
-        return _lib.sandbox_for(self.workspace_root)
+        return _lib.sandbox_for(self.workspace_root, self if self.keeps_records() else None)
+
+    def _handle(self) -> int:
+        return self.handle()
 
     def session_exists(self, session_id: str) -> bool:
         """Whether a session of that id exists under the root."""

@@ -83,8 +83,9 @@ class BaseSandbox:
         if storage_adapter is None:
             storage_adapter = DiskStorageAdapter(workspace_root)
         elif not isinstance(storage_adapter, DiskStorageAdapter):
-            raise NotImplementedError("Only DiskStorageAdapter is supported so far; custom storage adapters "
-                                      "are not wired to libllmsandbox yet")
+            raise NotImplementedError(
+                "Only DiskStorageAdapter and its subclasses are supported: a storage adapter keeps session "
+                "records (put_record, get_record, list_records, remove_record); workspaces are folders on disk")
         self.policy = policy
         self.storage_adapter = storage_adapter
         self.logger = as_sandbox_logger(logger)
@@ -92,7 +93,7 @@ class BaseSandbox:
         self.wasm_binary_path = wasm_binary_path
         sid = _calls.check_session_id(session_id, allow_non_uuid) if session_id is not None else None
         lp, self._keep = build_policy(policy)
-        self._handle = _lib.sandbox_for(storage_adapter.workspace_root)
+        self._handle = storage_adapter.handle()
         self.session_id, created = _calls.session_create(self._handle, self.language, sid,
                                                          self.auto_persist_globals, lp)
         if not created:
