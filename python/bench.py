@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 
-from sandbox import _calls, _lib, create_sandbox
+from sandbox import _lib, create_sandbox
 from sandbox.runtimes.base import build_policy
 
 
