@@ -100,3 +100,7 @@ echo "== 4. live sessions (library API, side by side in one process)"
 
 echo
 bash "$ROOT/bench/mcp_bench.sh" "$BUILD" || echo "  (mcp_bench failed)"
+
+echo
+echo "== 6. scale-out: nodes behind HAProxy"
+bash "$ROOT/bench/scale.sh" "$BUILD" || echo "  (scale bench failed)"

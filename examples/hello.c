@@ -18,8 +18,8 @@ static int run(lsb_sandbox *sb, lsb_language lang, const char *code) {
     lsb_result result;
     char err[512];
     lsb_policy_init(&policy);
-    lsb_status st = lsb_execute(sb, lang, code, strlen(code), NULL, &policy, &result, err,
-                                sizeof err);
+    lsb_status st =
+        lsb_execute(sb, lang, code, strlen(code), NULL, &policy, &result, err, sizeof err);
     if (st != LSB_OK) {
         fprintf(stderr, "hello: %s: %s\n", lsb_status_name(st), err);
         return 1;

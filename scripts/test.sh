@@ -57,6 +57,7 @@ suite attack-crash bash tests/attack/crash.sh build/llm-sandbox
 suite attack-guest bash tests/attack/guest.sh build/llm-sandbox
 suite fuzz make -s -j"$(nproc)" fuzz-replay FUZZ_SECONDS=30
 suite diff-guests bash tests/diff/run.sh build/llm-sandbox
+suite scale bash tests/scale/run.sh build/llm-sandbox
 suite python bash tests/python/run.sh build
 suite asan-unit make -s asan-unit
 suite asan-e2e make -s asan-e2e

@@ -427,6 +427,24 @@ def audit_clients(name):
         return [json.loads(line).get("client") for line in f if '"tool_call"' in line]
 
 
+def raw_two_lines(port, values):
+    """One tools/call with an X-Forwarded-For line per value, as a client's
+    own header followed by the one a proxy adds."""
+    body = json.dumps({"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {
+        "name": "list_available_packages", "arguments": {}, "_meta": META}}).encode()
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.putrequest("POST", "/mcp")
+    for k, v in [("Content-Type", "application/json"), ("Accept", "application/json"),
+                 ("MCP-Protocol-Version", "2026-07-28"), ("Mcp-Method", "tools/call"),
+                 ("Mcp-Name", "list_available_packages"), ("Content-Length", str(len(body)))]:
+        c.putheader(k, v)
+    for v in values:
+        c.putheader("X-Forwarded-For", v)
+    c.endheaders(body)
+    c.getresponse().read()
+    c.close()
+
+
 def test_trusted_proxy():
     pu, u = start("untrusting", token=None)
     pt, t = start("trusting", "--trusted-proxy", "127.0.0.1", "--rate-limit", "60",
@@ -441,6 +459,10 @@ def test_trusted_proxy():
     check("proxy: from a trusted proxy the client is X-Forwarded-For's last element (a forged "
           "first one is ignored; garbage falls back to the proxy)",
           got == ["ip:10.1.2.3", "ip:127.0.0.1"], got)
+    raw_two_lines(pt, ["203.0.113.7", "10.4.4.4"])
+    got = audit_clients("trusting")
+    check("proxy: with two X-Forwarded-For lines (the client's, then the proxy's) the last "
+          "line counts", got[-1:] == ["ip:10.4.4.4"], got)
     noisy = [rpc(pt, "tools/list", rid=i, extra={"X-Forwarded-For": "10.9.9.9"})[0]
              for i in range(12)]
     quiet = rpc(pt, "tools/list", extra={"X-Forwarded-For": "10.8.8.8"})[0]
