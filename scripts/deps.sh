@@ -14,6 +14,7 @@ PACKAGES=(
   clang-14 lld-14 llvm-14 wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
   wabt binaryen libseccomp-dev libcmocka-dev libjansson-dev libmicrohttpd-dev libinih-dev nettle-dev
   python3 python3.11 tcl jq curl nodejs npm xz-utils bzip2 clang-format-14 haproxy
+  python3-setuptools python3-venv python3-pip python3-pytest
 )
 SRC_LIST=/etc/apt/sources.list.d/llm-sandbox-src.sources
 

@@ -58,6 +58,7 @@ suite attack-guest bash tests/attack/guest.sh build/llm-sandbox
 suite fuzz make -s -j"$(nproc)" fuzz-replay FUZZ_SECONDS=30
 suite diff-guests bash tests/diff/run.sh build/llm-sandbox
 suite scale bash tests/scale/run.sh build/llm-sandbox
+suite python bash tests/python/run.sh build
 suite asan-unit make -s asan-unit
 suite asan-e2e make -s asan-e2e
 suite asan-mcp bash tests/mcp/malformed.sh build-asan/llm-sandbox
