@@ -187,9 +187,10 @@ static int decode_owner(json_t *root, lsb_session_info *info, char *err, size_t 
     json_t *v = json_object_get(root, "owner");
     char why[200];
     if (v == NULL) return 0;
-    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v) ||
+    if (!json_is_string(v) || json_string_length(v) == 0 ||
+        strlen(json_string_value(v)) != json_string_length(v) ||
         sess_record_owner_check(json_string_value(v), why, sizeof why) != 0) {
-        snprintf(err, errlen, "its owner is not a string of at most %d of [A-Za-z0-9._:-]",
+        snprintf(err, errlen, "its owner is not a string of 1 to %d of [A-Za-z0-9._:-]",
                  LSB_SESSION_OWNER_MAX);
         return -1;
     }
