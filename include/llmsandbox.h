@@ -385,8 +385,8 @@ lsb_status lsb_session_reset(lsb_sandbox *sandbox, const char *id, char *err, si
  * for an unknown id, LSB_ERR_STORAGE when the record cannot be read or
  * written, LSB_ERR_WORKSPACE when the session stays busy.
  */
-lsb_status lsb_session_set_owner(lsb_sandbox *sandbox, const char *id, const char *owner,
-                                 char *err, size_t errlen);
+lsb_status lsb_session_set_owner(lsb_sandbox *sandbox, const char *id, const char *owner, char *err,
+                                 size_t errlen);
 
 /*
  * Read session id's owner label into out ("" when none) straight from its

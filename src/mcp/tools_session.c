@@ -10,8 +10,9 @@
  * one that does not exist; an unknown or expired id is an error and
  * creates nothing; the session count stays within max_sessions (creations
  * are serialised by the server lock, so concurrent creates cannot
- * overshoot); a session's owner is in its record from its creation on; destroy and reset first cancel the session's
- * runs, so they never wait behind a long execution.
+ * overshoot); a session's owner is in its record from its creation on;
+ * destroy and reset first cancel the session's runs, so they never wait
+ * behind a long execution.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,8 +7,9 @@
  * component. A record is the JSON kept by the storage adapter: runtime,
  * created_at, last_used_at, execution_count, auto_persist_globals, the
  * policy's limits and, when set, the owner label (a key left out when
- * empty, so records without one read as they always did). Decoding treats the text as untrusted: every field is
- * type- and range-checked, and a bad record is an error, never a guess.
+ * empty, so records without one read as they always did). Decoding
+ * treats the text as untrusted: every field is type- and range-checked,
+ * and a bad record is an error, never a guess.
  *
  * The default adapter keeps the record of session ID in
  * <root>/<ID>/session.json, written to a temporary file and renamed over

@@ -1364,10 +1364,9 @@ static void *run_thread(void *arg) {
         lsb_result r;
         char err[ERR_MAX];
         const char *code = a[2];
-        if (lsb_session_execute(a[0], a[1], code, strlen(code), NULL, NULL, &r, err,
-                                sizeof err) != LSB_OK ||
-            !r.success)
-            return (void *)1;
+        lsb_status st =
+            lsb_session_execute(a[0], a[1], code, strlen(code), NULL, NULL, &r, err, sizeof err);
+        if (st != LSB_OK || !r.success) return (void *)1;
         lsb_result_free(&r);
     }
     __atomic_store_n((int *)a[4], 1, __ATOMIC_SEQ_CST);

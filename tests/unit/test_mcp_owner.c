@@ -35,7 +35,7 @@ static void test_derive(void **state) {
     assert_string_not_equal(a, c);
     mcp_owner_derive(MCP_OWNER_STDIO, NULL, b);
     mcp_owner_derive(MCP_OWNER_STDIO, "", c);
-    assert_string_equal(b, c); /* stdio has one owner */
+    assert_string_equal(b, c);                       /* stdio has one owner */
     assert_true(strlen(a) <= LSB_SESSION_OWNER_MAX); /* fits a session record */
 }
 

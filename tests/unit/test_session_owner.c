@@ -146,7 +146,7 @@ static void test_damaged_record_keeps_owner(void **state) {
     assert_non_null(strstr(err, "a field is missing"));
     assert_string_equal(back.owner, "o-cafe.1");
     assert_int_equal(decode("{oops \"owner\": \"o-x\"", &back, err, sizeof err), -1);
-    assert_string_equal(back.owner, ""); /* not JSON: no owner */
+    assert_string_equal(back.owner, "");      /* not JSON: no owner */
     char *nul = with_owner("\"o-\\u0000x\""); /* a NUL inside: refused as JSON */
     assert_int_equal(decode(nul, &back, err, sizeof err), -1);
     assert_non_null(strstr(err, "is unusable"));
