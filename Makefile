@@ -11,7 +11,7 @@ WERROR   ?= -Werror
 # Guard pages (1) or explicit bounds checks (0) for guest memory accesses.
 MEMCHECK_SIGNAL ?= 1
 
-HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) $(CFLAGS) $(SANITIZE) \
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -Wall -Wextra $(WERROR) $(CFLAGS) $(SANITIZE) \
                -Iinclude -Isrc -I/usr/share/wabt/wasm2c \
                -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=$(MEMCHECK_SIGNAL)
 # libllmsandbox (engine, sessions, the public API) needs only these; the
@@ -38,10 +38,14 @@ GUEST_OBJ   := $(foreach g,$(GUESTS),$(BUILD)/guests/$(g)/guest.o $(BUILD)/obj/g
 UNIT_SRC    := $(wildcard tests/unit/test_*.c)
 UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 ASSETS      := $(BUILD)/assets/python.snap $(BUILD)/assets/quickjs.snap
+# The shared library: soname libllmsandbox.so.MAJOR, version from llmsandbox.h.
+SO_VERSION  := $(shell sed -n 's/^\#define LSB_VERSION "\([0-9.]*\)".*/\1/p' include/llmsandbox.h)
+SO_NAME     := libllmsandbox.so.$(firstword $(subst ., ,$(SO_VERSION)))
+SHLIB       := $(BUILD)/libllmsandbox.so.$(SO_VERSION)
 
 .PHONY: all deps guests test unit e2e check-layers asan asan-unit asan-e2e fuzz fuzz-bins fuzz-replay \
         fuzz-long native-qjs diff-guests bench soak format format-check clean install FORCE
-all: $(BUILD)/llm-sandbox $(BUILD)/llm-wasm-mcp $(ASSETS) $(BUILD)/assets/.vendored-ok
+all: $(BUILD)/llm-sandbox $(BUILD)/llm-wasm-mcp $(SHLIB) $(ASSETS) $(BUILD)/assets/.vendored-ok
 
 deps:
 	bash scripts/deps.sh
@@ -58,13 +62,18 @@ $(BUILD)/guests/manifest: $(BUILD)/tools/lsb-fuel FORCE
 	@LSB_MEMCHECK_SIGNAL=$(MEMCHECK_SIGNAL) bash scripts/guests.sh $(BUILD)
 $(BUILD)/guests/%/guest.o $(BUILD)/guests/%/guest.h $(BUILD)/guests/%/wasm_hash: $(BUILD)/guests/manifest ;
 
-$(BUILD)/obj/glue_%.o: src/wasm/guest_glue.c src/wasm/guest.h $(BUILD)/guests/%/guest.h $(BUILD)/guests/%/wasm_hash
+$(BUILD)/obj/glue_%.o: src/wasm/guest_glue.c src/wasm/guest.h $(BUILD)/host-cflags $(BUILD)/guests/%/guest.h $(BUILD)/guests/%/wasm_hash
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -DGUEST_NAME=$* -DGUEST_HEADER='"$(BUILD)/guests/$*/guest.h"' \
 	  -DGUEST_WASM_HASH='"'$$(cat $(BUILD)/guests/$*/wasm_hash)'"' -I. -c $< -o $@
 
 # --- host -------------------------------------------------------------------
-$(BUILD)/obj/%.o: %.c
+# Objects depend on the flags they were compiled with: a change rebuilds them.
+$(BUILD)/host-cflags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(HOST_CFLAGS)' | cmp -s - $@ || echo '$(HOST_CFLAGS)' >$@
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/host-cflags
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -76,6 +85,16 @@ $(FRONT_LIB): $(FRONT_OBJ)
 
 $(BUILD)/llm-sandbox: $(BUILD)/obj/src/cli/main.o $(GUEST_OBJ) $(FRONT_LIB) $(LIB)
 	$(CC) $(SANITIZE) $^ $(LDLIBS) -o $@
+
+# libllmsandbox.so: the guests and the library, exporting only lsb_* (the
+# version script); guest objects need no -fPIC (wasm2c's code refers only
+# to its own symbols and functions), host objects are built with it.
+$(SHLIB): $(GUEST_OBJ) $(LIB) src/llmsandbox.map
+	$(CC) $(SANITIZE) -shared -Wl,-soname,$(SO_NAME) -Wl,--version-script=src/llmsandbox.map \
+	  $(if $(SANITIZE),,-Wl,-z,defs) $(GUEST_OBJ) -Wl,--whole-archive $(LIB) -Wl,--no-whole-archive \
+	  $(LIB_LDLIBS) -o $@
+	ln -sf $(@F) $(BUILD)/$(SO_NAME)
+	ln -sf $(@F) $(BUILD)/libllmsandbox.so
 
 # The seed's MCP entry point: the same program, started under this name.
 $(BUILD)/llm-wasm-mcp: $(BUILD)/llm-sandbox
@@ -222,17 +241,14 @@ format:
 format-check:
 	@bash scripts/format-check.sh
 
-# `make install PREFIX=/usr/local`: the program and its assets under
-# PREFIX/lib/llm-wasm-sandbox (it finds assets next to itself), and the two
-# command names in PREFIX/bin: llm-sandbox, and llm-wasm-mcp (the MCP server).
+# `make install PREFIX=/usr/local DESTDIR=`: the programs (llm-sandbox, and
+# llm-wasm-mcp, the MCP server) in PREFIX/bin, libllmsandbox.so in
+# PREFIX/lib with llmsandbox.pc, llmsandbox.h in PREFIX/include, and the
+# assets in PREFIX/share/llm-wasm-sandbox, where both find them by
+# themselves (scripts/install.sh).
 PREFIX ?= /usr/local
 install: all
-	rm -rf $(DESTDIR)$(PREFIX)/lib/llm-wasm-sandbox
-	mkdir -p $(DESTDIR)$(PREFIX)/lib/llm-wasm-sandbox $(DESTDIR)$(PREFIX)/bin
-	cp $(BUILD)/llm-sandbox $(DESTDIR)$(PREFIX)/lib/llm-wasm-sandbox/
-	cp -rL $(BUILD)/assets $(DESTDIR)$(PREFIX)/lib/llm-wasm-sandbox/assets
-	ln -sf ../lib/llm-wasm-sandbox/llm-sandbox $(DESTDIR)$(PREFIX)/bin/llm-sandbox
-	ln -sf ../lib/llm-wasm-sandbox/llm-sandbox $(DESTDIR)$(PREFIX)/bin/llm-wasm-mcp
+	bash scripts/install.sh "$(BUILD)" "$(DESTDIR)" "$(PREFIX)" "$(SO_VERSION)" "$(SO_NAME)"
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

@@ -13,6 +13,8 @@
 #   4. live sessions (session_bench): warm calls, a ten-step REPL sequence,
 #      re-materialising an evicted session, PSS per idle session, and the
 #      zygote's pre-imports.
+#   5. MCP calls (mcp_bench.sh); 6. nodes behind HAProxy (scale.sh);
+#   7. the Python package's execute against the bare C call (python/bench.py).
 # Timings are never asserted: this prints, it does not judge.
 set -euo pipefail
 
@@ -100,3 +102,15 @@ echo "== 4. live sessions (library API, side by side in one process)"
 
 echo
 bash "$ROOT/bench/mcp_bench.sh" "$BUILD" || echo "  (mcp_bench failed)"
+
+echo
+echo "== 6. scale-out: nodes behind HAProxy"
+bash "$ROOT/bench/scale.sh" "$BUILD" || echo "  (scale bench failed)"
+
+echo
+echo "== 7. the Python package: execute through sandbox.PythonSandbox against the bare C call"
+VENV="$BUILD/venv" # tests/python/run.sh makes the same one
+{ [ -x "$VENV/bin/python" ] || /usr/bin/python3 -m venv --system-site-packages "$VENV"; } &&
+  "$VENV/bin/pip" install -q --no-build-isolation --no-index --no-deps "$ROOT/python" >/dev/null 2>&1 &&
+  (cd "$BUILD" && LSB_LIBRARY="$BUILD/libllmsandbox.so" "$VENV/bin/python" -P "$ROOT/python/bench.py" 100) ||
+  echo "  (python bench failed)"

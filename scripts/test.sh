@@ -38,6 +38,7 @@ suite e2e make -s e2e
 suite batteries-py bash tests/e2e/batteries_py.sh build/llm-sandbox
 suite js-helpers bash tests/e2e/js_helpers.sh build/llm-sandbox
 suite sessions-cli bash tests/e2e/sessions_cli.sh build/llm-sandbox
+suite install bash tests/e2e/install.sh build
 suite mcp-sdk bash tests/mcp/run_sdk.sh build/llm-sandbox
 suite mcp-conformance bash tests/mcp/conformance.sh build/llm-sandbox
 suite mcp-malformed bash tests/mcp/malformed.sh build/llm-sandbox
@@ -56,6 +57,8 @@ suite attack-crash bash tests/attack/crash.sh build/llm-sandbox
 suite attack-guest bash tests/attack/guest.sh build/llm-sandbox
 suite fuzz make -s -j"$(nproc)" fuzz-replay FUZZ_SECONDS=30
 suite diff-guests bash tests/diff/run.sh build/llm-sandbox
+suite scale bash tests/scale/run.sh build/llm-sandbox
+suite python bash tests/python/run.sh build
 suite asan-unit make -s asan-unit
 suite asan-e2e make -s asan-e2e
 suite asan-mcp bash tests/mcp/malformed.sh build-asan/llm-sandbox

@@ -305,6 +305,25 @@ static bool trusted_proxy(const http_server *h, const char *addr) {
     return false;
 }
 
+/* libmicrohttpd's header walk for last_forwarded_for: keep the value of
+ * every X-Forwarded-For line, so the last one wins. */
+static enum MHD_Result keep_forwarded_for(void *cls, enum MHD_ValueKind kind, const char *key,
+                                          const char *value) {
+    (void)kind;
+    if (key != NULL && value != NULL && strcasecmp(key, "X-Forwarded-For") == 0)
+        *(const char **)cls = value;
+    return MHD_YES;
+}
+
+/* The last X-Forwarded-For header line: a proxy adds its own line (HAProxy's
+ * option forwardfor does) after any the client sent, so only the last one
+ * is the proxy's word; NULL when there is none. */
+static const char *last_forwarded_for(struct MHD_Connection *c) {
+    const char *last = NULL;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, keep_forwarded_for, &last);
+    return last;
+}
+
 /* The key of the client's address: "ip:ADDR", one key for all loopback
  * (a local client could otherwise rotate addresses to dodge its limits).
  * A request from a trusted proxy is the client its X-Forwarded-For names. */
@@ -315,8 +334,7 @@ static void address_key(const http_server *h, struct MHD_Connection *c, char *ke
     if (ci == NULL || ci->client_addr == NULL ||
         mcp_http_sockaddr_text(ci->client_addr, sizeof(struct sockaddr_storage), addr) != 0)
         snprintf(addr, sizeof addr, "?");
-    if (trusted_proxy(h, addr) &&
-        mcp_http_forwarded_client(header(c, "X-Forwarded-For"), named) == 0)
+    if (trusted_proxy(h, addr) && mcp_http_forwarded_client(last_forwarded_for(c), named) == 0)
         memcpy(addr, named, sizeof addr);
     if (mcp_http_ip_loopback(addr))
         snprintf(key, len, "%s", HTTP_LOOPBACK_KEY);
@@ -415,8 +433,14 @@ static mcp_peer *new_peer(http_server *h, const char *key, bool is_init) {
  * store has no such session or the table has no room. */
 static mcp_peer *adopt_stored(http_server *h, const char *sid, const char *key) {
     const char *store = mcp_peer_table_store(h->sessions);
-    mcp_peer *p = store ? mcp_peer_store_load(store, sid, key) : NULL;
+    mcp_peer_record rec;
+    if (store == NULL || mcp_peer_store_load(store, sid, &rec) != 0) return NULL;
+    mcp_peer *p = mcp_peer_new_with_id(sid, key);
     if (p == NULL) return NULL;
+    memcpy(p->version, rec.version, sizeof p->version);
+    memcpy(p->client, rec.client, sizeof p->client);
+    atomic_store(&p->log_level, rec.log_level);
+    atomic_store(&p->initialized, true); /* it was initialized on some node */
     set_owner(h, p, true);
     mcp_peer_admit v = mcp_peer_table_add(h->sessions, p);
     if (v == MCP_PEER_ADDED) {

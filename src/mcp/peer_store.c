@@ -115,26 +115,18 @@ static bool text_field(const json_t *o, const char *name, char *out, size_t cap)
 }
 
 /* See peer_store.h. */
-mcp_peer *mcp_peer_store_load(const char *dir, const char *id, const char *client_key) {
+int mcp_peer_store_load(const char *dir, const char *id, mcp_peer_record *out) {
     char path[PATH_MAX];
-    if (store_path(path, dir, id) != 0) return NULL;
+    if (store_path(path, dir, id) != 0) return -1;
     json_t *o = read_record(path);
     const json_t *level = json_object_get(o, "log_level");
-    mcp_peer *p = NULL;
-    if (json_is_object(o) && json_is_integer(level) && json_integer_value(level) >= -1 &&
-        json_integer_value(level) < STORE_LOG_LEVELS)
-        p = mcp_peer_new_with_id(id, client_key);
-    if (p != NULL && (!text_field(o, "version", p->version, sizeof p->version) ||
-                      !text_field(o, "client", p->client, sizeof p->client))) {
-        mcp_peer_unref(p);
-        p = NULL;
-    }
-    if (p != NULL) {
-        atomic_store(&p->log_level, (int)json_integer_value(level));
-        atomic_store(&p->initialized, true); /* it was used on another node */
-    }
+    bool ok = json_is_object(o) && json_is_integer(level) && json_integer_value(level) >= -1 &&
+              json_integer_value(level) < STORE_LOG_LEVELS &&
+              text_field(o, "version", out->version, sizeof out->version) &&
+              text_field(o, "client", out->client, sizeof out->client);
+    if (ok) out->log_level = (int)json_integer_value(level);
     json_decref(o);
-    return p;
+    return ok ? 0 : -1;
 }
 
 /* See peer_store.h. */

@@ -30,10 +30,16 @@ bool mcp_peer_store_id_ok(const char *id);
  * place). 0, or -1 with the reason in err. */
 int mcp_peer_store_save(const char *dir, const mcp_peer *p, char *err, size_t errlen);
 
-/* The session id from dir's file as a new peer for client_key (one
- * reference for the caller; its owner still to be set), or NULL when id
- * is not of our shape, has no file, or the file is not a valid record. */
-mcp_peer *mcp_peer_store_load(const char *dir, const char *id, const char *client_key);
+/* What a stored session holds: what its initialize negotiated. */
+typedef struct mcp_peer_record {
+    char version[sizeof(((mcp_peer *)0)->version)];
+    char client[sizeof(((mcp_peer *)0)->client)];
+    int log_level; /* -1 for none */
+} mcp_peer_record;
+
+/* Read session id's file in dir into out. 0, or -1 when id is not of our
+ * shape, has no file, or the file is not a valid record. */
+int mcp_peer_store_load(const char *dir, const char *id, mcp_peer_record *out);
 
 /* Mark id's file as used now. 0, or -1 when it is gone (another node
  * ended the session) or cannot be touched. */

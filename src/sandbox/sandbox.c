@@ -2,11 +2,13 @@
  * sandbox.c - opens and closes lsb_sandbox objects (see sandbox.h).
  *
  * Assets are found in the folder given to lsb_sandbox_open, else in
- * $LSB_ASSETS_DIR, else in "assets" next to the executable. They are
+ * $LSB_ASSETS_DIR, else in "assets" beside the program or library (a build
+ * tree), or in ../share/llm-wasm-sandbox from it (an installed tree). They are
  * checked up front so that a missing build fails with one clear message.
  */
 #include "sandbox/sandbox.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -22,7 +24,8 @@
 #include "sandbox/snapshot.h"
 #include "session/table.h"
 
-#define SANDBOX_LANGS 2
+#define SANDBOX_LANGS     2
+#define SANDBOX_SHARE_DIR "llm-wasm-sandbox" /* of PREFIX/share, in an installed tree */
 
 struct lsb_sandbox {
     char assets[PATH_MAX];
@@ -103,18 +106,35 @@ static char *preimport_code(const lsb_sandbox *sb) {
     return code;
 }
 
-/* Find the default assets folder: $LSB_ASSETS_DIR or <exe dir>/assets. */
+/* Whether dir holds our assets (a Python snapshot). */
+static bool has_assets(const char *dir) {
+    char snap[PATH_MAX];
+    struct stat st;
+    return snprintf(snap, sizeof snap, "%s/python.snap", dir) < (int)sizeof snap &&
+           stat(snap, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Find the default assets folder: $LSB_ASSETS_DIR; else, beside the file
+ * this code was loaded from (the program, or libllmsandbox.so), the build
+ * tree's "assets" folder or an installed tree's
+ * ../share/llm-wasm-sandbox, whichever holds assets (the first when
+ * neither does, so the error names it). */
 static int default_assets(char *out, size_t len) {
     const char *env = getenv("LSB_ASSETS_DIR");
     if (env != NULL && env[0] != '\0') return snprintf(out, len, "%s", env) < (int)len ? 0 : -1;
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) return -1;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
+    Dl_info where;
+    char self[PATH_MAX], installed[PATH_MAX];
+    if (dladdr((const void *)default_assets, &where) == 0 || where.dli_fname == NULL ||
+        realpath(where.dli_fname, self) == NULL)
+        return -1;
+    char *slash = strrchr(self, '/');
     if (slash == NULL) return -1;
     *slash = '\0';
-    return snprintf(out, len, "%s/assets", exe) < (int)len ? 0 : -1;
+    if (snprintf(installed, sizeof installed, "%s/../share/" SANDBOX_SHARE_DIR, self) >=
+        (int)sizeof installed)
+        return -1;
+    if (has_assets(installed)) return snprintf(out, len, "%s", installed) < (int)len ? 0 : -1;
+    return snprintf(out, len, "%s/assets", self) < (int)len ? 0 : -1;
 }
 
 /* Check that path exists (as a folder when want_dir); 0 or -1 with err. */

@@ -4,8 +4,10 @@
 # normal clients are served), header and body deadlines, the idle timeout
 # (and that a connection waiting for its run is not idle), guessing the
 # token (blocked per address, logged in the audit log), the Origin and
-# Host forms the audit found accepted, and rotating 127.x addresses
-# around the rate limit. Servers listen on free ports, storage in a
+# Host forms the audit found accepted, rotating 127.x addresses around
+# the rate limit; and (issue 15) two nodes sharing one storage dir serve
+# each other's Mcp-Session-Ids, forged or planted ids stay unknown, and
+# X-Forwarded-For counts only from a --trusted-proxy. Servers listen on free ports, storage in a
 # temporary folder. Last line: "attack-http: N passed, M failed".
 #
 # Timings are noisy on a shared 2-core machine: latency is asserted
@@ -49,10 +51,11 @@ def free_port():
     return p
 
 
-def start(name, *args, bind="127.0.0.1", token=TOKEN):
-    """Start a server; returns (port, Popen). Its stderr is TMP/name.err."""
+def start(name, *args, bind="127.0.0.1", token=TOKEN, storage=None):
+    """Start a server; returns (port, Popen). Its stderr is TMP/name.err;
+    its storage TMP/name unless nodes share one (storage)."""
     port = free_port()
-    cmd = [BIN, "mcp", "--http", f"{bind}:{port}", "--storage-dir", f"{TMP}/{name}",
+    cmd = [BIN, "mcp", "--http", f"{bind}:{port}", "--storage-dir", f"{TMP}/{storage or name}",
            "--audit-log", f"{TMP}/{name}.audit", *args]
     if token:
         cmd += ["--auth-token", token]
@@ -360,6 +363,119 @@ def test_origin_host():
     alive("origin", p)
 
 
+# ---- protocol sessions shared by nodes (issue 15) ----
+def initialize(port, token=None, **kw):
+    """A 2025-11-25 initialize; returns its Mcp-Session-Id (or None)."""
+    body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-11-25", "capabilities": {},
+        "clientInfo": {"name": "nœud ☕", "version": "1"}}})
+    st, hd, _ = request(port, "POST", "/mcp", body, token=token, **kw)
+    return hd.get("mcp-session-id") if st == 200 else None
+
+
+def legacy(port, sid, method, params=None, token=None, rid=2, **kw):
+    """A 2025-11-25 request on protocol session sid: (status, body)."""
+    body = json.dumps({"jsonrpc": "2.0", "id": rid, "method": method, "params": params or {}})
+    st, _, text = request(port, "POST", "/mcp", body, {"Mcp-Session-Id": sid,
+                          "MCP-Protocol-Version": "2025-11-25"}, token=token, **kw)
+    return st, text
+
+
+def test_shared_sessions():
+    pa, a = start("node-a", token=None, storage="shared")
+    pb, b = start("node-b", token=None, storage="shared")
+    store = f"{TMP}/shared/protocol-sessions"
+    sid = initialize(pa)
+    st, text = legacy(pb, sid, "tools/call", {"name": "execute_code", "arguments": {
+        "language": "python", "code": "print('vu par B: café')"}})
+    check("shared: node B serves the Mcp-Session-Id node A issued", st == 200 and
+          "vu par B: café" in text, (st, text[:300]))
+    st, text = legacy(pb, sid, "tools/call", {"name": "create_session", "arguments": {
+        "language": "python", "auto_persist_globals": True}})
+    ss = json.loads(text)["result"]["structuredContent"]["session_id"] if st == 200 else ""
+    outs = []
+    for i, port in enumerate([pa, pb, pa, pb]):
+        st, text = legacy(port, sid, "tools/call", {"name": "execute_code", "arguments": {
+            "session_id": ss, "code": "n = globals().get('n', 0) + 1\nprint(n)"}}, rid=10 + i)
+        outs.append(json.loads(text)["result"]["structuredContent"].get("stdout", "").strip()
+                    if st == 200 else st)
+    check("shared: a sandbox session alternating nodes keeps its globals", outs == ["1", "2", "3",
+          "4"], outs)
+    upper = sid.upper()
+    with open(f"{store}/{sid}.json") as f:
+        rec = f.read()
+    with open(f"{store}/{upper}.json", "w") as f:  # a planted record under a name we never issue
+        f.write(rec)
+    os.symlink(f"{sid}.json", f"{store}/00000000-0000-4000-8000-000000000000.json")
+    forged = [upper, "00000000-0000-4000-8000-000000000000", "../owners/x", sid + "/..",
+              "%2e%2e", sid[:-1] + "g", "x" * 5000]
+    codes = [legacy(pb, f, "tools/list")[0] for f in forged]
+    check("shared: forged, planted and linked ids are unknown (404)", codes == [404] * len(forged),
+          list(zip(forged, codes)))
+    st = request(pb, "DELETE", "/mcp", None, {"Mcp-Session-Id": sid}, token=None)[0]
+    check("shared: DELETE on node B ends it there and removes its record",
+          st == 204 and not os.path.exists(f"{store}/{sid}.json"), st)
+    time.sleep(11)  # node A touches its copy at most every 10 s, and then sees it gone
+    st, _ = legacy(pa, sid, "tools/list")
+    check("shared: ... and node A forgets it once it looks (404)", st == 404, st)
+    alive("shared A", a)
+    alive("shared B", b)
+
+
+def audit_clients(name):
+    with open(f"{TMP}/{name}.audit") as f:
+        return [json.loads(line).get("client") for line in f if '"tool_call"' in line]
+
+
+def raw_two_lines(port, values):
+    """One tools/call with an X-Forwarded-For line per value, as a client's
+    own header followed by the one a proxy adds."""
+    body = json.dumps({"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {
+        "name": "list_available_packages", "arguments": {}, "_meta": META}}).encode()
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.putrequest("POST", "/mcp")
+    for k, v in [("Content-Type", "application/json"), ("Accept", "application/json"),
+                 ("MCP-Protocol-Version", "2026-07-28"), ("Mcp-Method", "tools/call"),
+                 ("Mcp-Name", "list_available_packages"), ("Content-Length", str(len(body)))]:
+        c.putheader(k, v)
+    for v in values:
+        c.putheader("X-Forwarded-For", v)
+    c.endheaders(body)
+    c.getresponse().read()
+    c.close()
+
+
+def test_trusted_proxy():
+    pu, u = start("untrusting", token=None)
+    pt, t = start("trusting", "--trusted-proxy", "127.0.0.1", "--rate-limit", "60",
+                  "--rate-burst", "5", token=None)
+    call = {"name": "list_available_packages", "arguments": {}}
+    rpc(pu, "tools/call", call, extra={"X-Forwarded-For": "10.1.2.3"})
+    rpc(pt, "tools/call", call, extra={"X-Forwarded-For": "6.6.6.6, 10.1.2.3"})
+    rpc(pt, "tools/call", call, extra={"X-Forwarded-For": "not-an-address"})
+    check("proxy: X-Forwarded-For is ignored from an untrusted peer",
+          audit_clients("untrusting") == ["ip:127.0.0.1"], audit_clients("untrusting"))
+    got = audit_clients("trusting")
+    check("proxy: from a trusted proxy the client is X-Forwarded-For's last element (a forged "
+          "first one is ignored; garbage falls back to the proxy)",
+          got == ["ip:10.1.2.3", "ip:127.0.0.1"], got)
+    raw_two_lines(pt, ["203.0.113.7", "10.4.4.4"])
+    got = audit_clients("trusting")
+    check("proxy: with two X-Forwarded-For lines (the client's, then the proxy's) the last "
+          "line counts", got[-1:] == ["ip:10.4.4.4"], got)
+    noisy = [rpc(pt, "tools/list", rid=i, extra={"X-Forwarded-For": "10.9.9.9"})[0]
+             for i in range(12)]
+    quiet = rpc(pt, "tools/list", extra={"X-Forwarded-For": "10.8.8.8"})[0]
+    check("proxy: one client behind the proxy exhausting its rate does not block another",
+          429 in noisy and quiet == 200, (noisy, quiet))
+    st = subprocess.run([BIN, "mcp", "--trusted-proxy", "localhost"], capture_output=True,
+                        text=True, timeout=10)
+    check("proxy: --trusted-proxy takes addresses only, with a clear error",
+          st.returncode != 0 and "not an IPv4 or IPv6 address" in st.stderr, st.stderr[-300:])
+    alive("proxy (untrusting)", u)
+    alive("proxy (trusting)", t)
+
+
 # ---- rotating 127.x around the rate limit ----
 def test_rate_rotation():
     print("== rate limit keys", flush=True)
@@ -384,6 +500,8 @@ try:
         globals()["test_" + sys.argv[3]]()
         raise SystemExit(0 if not failed else 1)
     test_origin_host()
+    test_shared_sessions()
+    test_trusted_proxy()
     test_rate_rotation()
     test_auth_guessing()
     test_idle_timeout()

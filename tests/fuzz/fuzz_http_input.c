@@ -103,7 +103,8 @@ static void check_forwarded(const char *xff) {
     FZ_CHECK(mcp_http_ip_canon(out, again) == 0 && strcmp(out, again) == 0);
     FZ_CHECK(strchr(out, ',') == NULL && strchr(out, ' ') == NULL);
     const char *last = strrchr(xff, ',');
-    FZ_CHECK(mcp_http_forwarded_client(last ? last + 1 : xff, again) == 0 && strcmp(out, again) == 0);
+    FZ_CHECK(mcp_http_forwarded_client(last ? last + 1 : xff, again) == 0 &&
+             strcmp(out, again) == 0);
 }
 
 /* Input: a selector byte, then text for the token and header checks

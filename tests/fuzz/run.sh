@@ -6,7 +6,9 @@
 # committed corpus never changes by itself). Prints one line per harness
 # with executions, executions per second and coverage (-print_final_stats),
 # and ends with "fuzz: N passed, M failed" (N = harnesses with no crash,
-# leak, timeout or failed property). A crash leaves its input in
+# leak, timeout or failed property; a unit is timed out after 60 s, not
+# less: on a loaded machine a niced fuzzer's unit can wait seconds for the
+# CPU inside the allocator, which is no hang). A crash leaves its input in
 # BUILD/fuzz/crashes/NAME-crash-*; replay it with BUILD/fuzz/fuzz_NAME FILE.
 set -uo pipefail
 build=${1:?usage: run.sh BUILD SECONDS}
@@ -26,10 +28,10 @@ for bin in "$build"/fuzz/fuzz_*; do
   ok=1
   mkdir -p "$corpus"
   mapfile -t seeds < <(find "$corpus" -type f | sort)
-  if [ "${#seeds[@]}" -gt 0 ] && ! "$bin" -timeout=10 "${seeds[@]}" >"$log" 2>&1; then
+  if [ "${#seeds[@]}" -gt 0 ] && ! "$bin" -timeout=60 "${seeds[@]}" >"$log" 2>&1; then
     ok=0; echo "fuzz_$name: a corpus file fails on replay"; tail -30 "$log"
   fi
-  if [ "$ok" = 1 ] && ! "$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=10 \
+  if [ "$ok" = 1 ] && ! "$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=60 \
       -rss_limit_mb=2048 -max_len=65536 -artifact_prefix="$build/fuzz/crashes/$name-" \
       "$work" "$corpus" >"$log" 2>&1; then
     ok=0; echo "fuzz_$name: fuzzing found a failure"; grep -A30 -m1 'ERROR\|property failed\|==ERROR' "$log" | head -40

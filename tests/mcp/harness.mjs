@@ -1,5 +1,5 @@
-// tests/mcp/harness.mjs - what the load and soak tests share (load.mjs,
-// soak.mjs): the server's process accounting from /proc (descendants, fds,
+// tests/mcp/harness.mjs - what the load, soak and scale-out tests share
+// (load.mjs, soak.mjs, tests/scale/): the server's process accounting from /proc (descendants, fds,
 // RSS, threads), starting `llm-sandbox mcp --http` on a free port, one
 // stateless 2026-07-28 tools/call over plain fetch, percentiles and the
 // ok/bad counters, and the command line. Node 20, no npm packages.
@@ -87,7 +87,8 @@ export const show = (s) =>
 
 // ---- the server -----------------------------------------------------------
 
-function freePort() {
+// A free TCP port on 127.0.0.1 (bound, then released).
+export function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
     s.on('error', reject);

@@ -84,30 +84,27 @@ static void test_ids(void **state) {
 static void test_round_trip(void **state) {
     (void)state;
     char *dir = new_store(), err[512];
+    mcp_peer_record rec;
     mcp_peer *p = mcp_peer_new_with_id(ID_A, "ip:10.0.0.1");
     assert_non_null(p);
     snprintf(p->version, sizeof p->version, "2025-11-25");
     mcp_peer_set_client(p, "café ☕ 日本", strlen("café ☕ 日本"));
     atomic_store(&p->log_level, 3);
     assert_int_equal(mcp_peer_store_save(dir, p, err, sizeof err), 0);
-    mcp_peer *q = mcp_peer_store_load(dir, ID_A, "ip:10.0.0.2");
-    assert_non_null(q);
-    assert_string_equal(q->id, ID_A);
-    assert_string_equal(q->version, "2025-11-25");
-    assert_string_equal(q->client, "café ☕ 日本");
-    assert_string_equal(q->key, "ip:10.0.0.2"); /* the client asking now */
-    assert_int_equal(atomic_load(&q->log_level), 3);
-    assert_true(atomic_load(&q->initialized));
+    mcp_peer_record q;
+    assert_int_equal(mcp_peer_store_load(dir, ID_A, &q), 0);
+    assert_string_equal(q.version, "2025-11-25");
+    assert_string_equal(q.client, "café ☕ 日本");
+    assert_int_equal(q.log_level, 3);
     struct stat st;
     char path[512];
     snprintf(path, sizeof path, "%s/%s.json", dir, ID_A);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
-    assert_null(mcp_peer_store_load(dir, ID_B, "k")); /* never saved */
+    assert_int_equal(mcp_peer_store_load(dir, ID_B, &rec), -1); /* never saved */
     mcp_peer_store_forget(dir, ID_A);
-    assert_null(mcp_peer_store_load(dir, ID_A, "k"));
+    assert_int_equal(mcp_peer_store_load(dir, ID_A, &rec), -1);
     mcp_peer_unref(p);
-    mcp_peer_unref(q);
     drop_store(dir);
 }
 
@@ -125,27 +122,28 @@ static void test_damaged_records(void **state) {
         "{\"version\":\"2025-11-25\",\"version\":\"x\",\"client\":\"x\",\"log_level\":1}",
     };
     char *dir = new_store();
+    mcp_peer_record rec;
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         put_file(dir, ID_A ".json", bad[i], strlen(bad[i]));
-        assert_null(mcp_peer_store_load(dir, ID_A, "k"));
+        assert_int_equal(mcp_peer_store_load(dir, ID_A, &rec), -1);
     }
     char big[5000];
-    int n = snprintf(big, sizeof big, "{\"version\":\"2025-11-25\",\"client\":\"x\",\"log_level\":1,"
-                                      "\"pad\":\"");
+    int n = snprintf(big, sizeof big,
+                     "{\"version\":\"2025-11-25\",\"client\":\"x\",\"log_level\":1,"
+                     "\"pad\":\"");
     memset(big + n, 'a', sizeof big - (size_t)n - 2);
     memcpy(big + sizeof big - 2, "\"}", 2);
     put_file(dir, ID_A ".json", big, sizeof big);
-    assert_null(mcp_peer_store_load(dir, ID_A, "k")); /* over the cap */
+    assert_int_equal(mcp_peer_store_load(dir, ID_A, &rec), -1); /* over the cap */
     const char *good = "{\"version\":\"2025-11-25\",\"client\":\"x\",\"log_level\":-1}";
     put_file(dir, "target", good, strlen(good));
     char link[512];
     snprintf(link, sizeof link, "%s/%s.json", dir, ID_B);
     assert_int_equal(symlink("target", link), 0);
-    assert_null(mcp_peer_store_load(dir, ID_B, "k")); /* links are not followed */
+    assert_int_equal(mcp_peer_store_load(dir, ID_B, &rec), -1); /* links are not followed */
     put_file(dir, ID_A ".json", good, strlen(good));
-    mcp_peer *p = mcp_peer_store_load(dir, ID_A, "k");
-    assert_non_null(p);
-    mcp_peer_unref(p);
+    assert_int_equal(mcp_peer_store_load(dir, ID_A, &rec), 0);
+    assert_int_equal(rec.log_level, -1);
     drop_store(dir);
 }
 
@@ -202,7 +200,7 @@ static void test_table_eviction(void **state) {
     assert_non_null(c);
     snprintf(c->key, sizeof c->key, "ip:10.0.0.1");
     assert_int_equal(mcp_peer_table_add(t, c), MCP_PEER_ADDED); /* evicts B: just touched */
-    assert_true(has_file(dir, ID_B ".json"));                  /* another node may use it */
+    assert_true(has_file(dir, ID_B ".json"));                   /* another node may use it */
     mcp_peer_unref(c);
     mcp_peer_table_free(t);
     drop_store(dir);
