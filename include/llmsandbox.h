@@ -206,7 +206,8 @@ char *lsb_result_to_json(const lsb_result *result);
  * with auto_persist_globals, the state file the guest keeps in /app/.lsb/.
  * ---------------------------------------------------------------------- */
 
-#define LSB_SESSION_ID_MAX 128 /* characters in a session id */
+#define LSB_SESSION_ID_MAX    128 /* characters in a session id */
+#define LSB_SESSION_OWNER_MAX 64  /* bytes in a session's owner label */
 
 /*
  * Storage adapter: where session records (the metadata JSON of each
@@ -246,6 +247,10 @@ typedef struct lsb_session_options {
     const lsb_policy *policy;  /* limits stored with the session (NULL: defaults);
                                   its workspace, env, on_output and cancel
                                   are not stored */
+    const char *owner;         /* an opaque label of whom the session belongs to, kept in
+                                  its record (NULL or "": none): at most
+                                  LSB_SESSION_OWNER_MAX bytes of [A-Za-z0-9._:-];
+                                  see lsb_session_set_owner */
 } lsb_session_options;
 
 /* What a session record says, plus what is live now. */
@@ -261,8 +266,10 @@ typedef struct lsb_session_info {
     uint64_t workspace_files;
     lsb_policy policy; /* the stored limits; no pointers are set */
     bool damaged;      /* the record cannot be read or decoded: then only id, live, pid,
-                          last_used_at (when its files last changed on disk) and the
-                          workspace usage are known */
+                          last_used_at (when its files last changed on disk), the
+                          workspace usage and the owner (when the record is a JSON
+                          object whose "owner" is valid) are known */
+    char owner[LSB_SESSION_OWNER_MAX + 1]; /* the record's owner label; "" when none */
 } lsb_session_info;
 
 /* One entry of lsb_session_file_list. */
@@ -365,6 +372,34 @@ lsb_status lsb_session_destroy(lsb_sandbox *sandbox, const char *id, char *err, 
  * again at 0. LSB_ERR_NO_SESSION for an unknown
  * id, LSB_ERR_WORKSPACE when the workspace cannot be emptied. */
 lsb_status lsb_session_reset(lsb_sandbox *sandbox, const char *id, char *err, size_t errlen);
+
+/*
+ * Set the owner label of session id's record (NULL or "": none; otherwise
+ * as lsb_session_options.owner). The library never interprets it: a
+ * front-end keeps whom a session belongs to there, so it travels with the
+ * record to every process sharing the sessions root and through any
+ * storage adapter. Takes the session's locks, in this process and across
+ * processes (waiting at most the session's timeout for another process's
+ * run), and reloads the record under them, so a concurrent update (a run's
+ * counters) is kept. LSB_ERR_INVALID for a bad label, LSB_ERR_NO_SESSION
+ * for an unknown id, LSB_ERR_STORAGE when the record cannot be read or
+ * written, LSB_ERR_WORKSPACE when the session stays busy.
+ */
+lsb_status lsb_session_set_owner(lsb_sandbox *sandbox, const char *id, const char *owner, char *err,
+                                 size_t errlen);
+
+/*
+ * Read session id's owner label into out ("" when none) straight from its
+ * stored record: unlike lsb_session_info_get it never waits for a run of
+ * the session, so a front-end can check ownership while the session is
+ * busy (the storage adapter's get then runs beside a put of the same
+ * record, which the disk adapter's rename makes safe). LSB_ERR_NO_SESSION
+ * for an unknown id; LSB_ERR_STORAGE when the record cannot be read or
+ * decoded, with out still holding the owner when the damaged record is a
+ * JSON object whose "owner" is valid.
+ */
+lsb_status lsb_session_owner_get(lsb_sandbox *sandbox, const char *id,
+                                 char out[LSB_SESSION_OWNER_MAX + 1], char *err, size_t errlen);
 
 /* End the live process only; the next execution re-materialises it.
  * LSB_ERR_NO_SESSION for an unknown id. */

@@ -4,9 +4,9 @@
  * TTL (at most every LSB_MCP_EXPIRY_MAX_PERIOD_S) on the monotonic clock.
  *
  * Invariants: a session is never destroyed while a call of its is queued
- * or running (checked before and after reading its age); its owner record
- * goes before the session (so no caller finds an owned session that is
- * half destroyed) and comes back if the destroy fails; the ids destroyed
+ * or running (checked before and after reading its age); its owner, in
+ * its record, goes with it (the library removes the record last, under
+ * the session's locks) and stays if the destroy fails; the ids destroyed
  * are remembered with their owner (a ring of LSB_MCP_EXPIRED_MEMORY) so an
  * unknown-session error can tell that owner, and only it, that the
  * session expired. Sessions released by reset_all_sessions go at the next
@@ -34,7 +34,7 @@ struct mcp_expiry {
     pthread_mutex_t lock; /* guards expired[], next and stopping */
     pthread_cond_t wake;
     char expired[LSB_MCP_EXPIRED_MEMORY][LSB_SESSION_ID_MAX + 1];
-    char owners[LSB_MCP_EXPIRED_MEMORY][MCP_OWNER_LEN + 1]; /* expired[i]'s owner */
+    char owners[LSB_MCP_EXPIRED_MEMORY][LSB_SESSION_OWNER_MAX + 1]; /* expired[i]'s owner */
     unsigned next;
     bool stopping;
     bool started;
@@ -68,20 +68,18 @@ static void remember(mcp_expiry *e, const char *id, const char *owner) {
 static void expire_one(mcp_expiry *e, const char *id) {
     mcp_server *srv = e->srv;
     lsb_session_info info;
-    char err[EXPIRY_ERR_MAX], owner[MCP_OWNER_LEN + 1];
+    char err[EXPIRY_ERR_MAX], owner[LSB_SESSION_OWNER_MAX + 1];
     if (mcp_calls_session_busy(srv->calls, id)) return;
     lsb_status st = lsb_session_info_get(srv->sandbox, id, &info, err, sizeof err);
     if (st != LSB_OK && !(st == LSB_ERR_STORAGE && info.damaged)) return;
-    bool has_owner = mcp_owner_read(srv->owners_dir, id, owner) == 0;
-    bool released = has_owner && strcmp(owner, MCP_OWNER_RELEASED) == 0;
+    mcp_owner_get(srv->sandbox, srv->owners_dir, id, owner);
+    bool released = strcmp(owner, MCP_OWNER_RELEASED) == 0;
     double idle = (double)time(NULL) - info.last_used_at;
     if ((!released && idle < (double)srv->opt.session_ttl_s) ||
         mcp_calls_session_busy(srv->calls, id))
         return;
-    mcp_owner_forget(srv->owners_dir, id);
     if (lsb_session_destroy(srv->sandbox, id, err, sizeof err) != LSB_OK) {
         mcp_logf(MCP_LOG_WARNING, "session_expiry", "cannot destroy %s: %s", id, err);
-        if (has_owner) mcp_owner_record(srv->owners_dir, id, owner, err, sizeof err);
         return;
     }
     mcp_metrics_session(false);

@@ -51,7 +51,7 @@ static const opt_spec opt_table[] = {
     {"server", "workers", OPT_U32, F(workers), 0, 0, 1, 1024, "N",
      "executions run at once (default: the number of cores)"},
     {"server", "storage_dir", OPT_STRING, F(storage_dir), 0, S(storage_dir), 0, 0, "DIR",
-     "the server's files: sessions/, owners/, protocol-sessions/, wheels/, outputs/, external/; "
+     "the server's files: sessions/, protocol-sessions/, wheels/, outputs/, external/; "
      "nodes behind one load balancer share it (default "
      "${XDG_STATE_HOME:-~/.local/state}/llm-wasm-sandbox/" LSB_MCP_SUBDIR ")"},
     {"server", "sessions_root", OPT_STRING, F(sessions_root), 0, S(sessions_root), 0, 0, "DIR",

@@ -1,16 +1,16 @@
 /*
- * owner.c - the owner records of the MCP server's sessions: one file per
- * session, STORAGE/owners/<session id>, holding the owner name (a hash of
- * the identity that created it) or "released".
+ * owner.c - the owners of the MCP server's sessions: the owner name (a
+ * hash of the identity that created the session) or "released", kept as
+ * the owner label of the session's record, and the move of a legacy
+ * owner file (STORAGE/owners/<session id>, where servers before kept it)
+ * into the record.
  *
- * Invariants: a record is replaced atomically (write a temporary file,
- * then rename), so a reader sees the old owner or the new one, never a
- * torn one; only well-formed session ids (no '/', no leading '.') name a
- * file; the identity itself is never written, only its hash.
+ * Invariants: the identity itself is never written, only its hash; only
+ * well-formed session ids (no '/', no leading '.') name a legacy file; a
+ * legacy file is deleted only once its owner is in the record.
  */
 #include "mcp/owner.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <nettle/base16.h>
@@ -45,29 +45,9 @@ void mcp_owner_derive(mcp_owner_kind kind, const char *secret, char out[MCP_OWNE
     out[MCP_OWNER_LEN] = '\0';
 }
 
-/* See owner.h. */
-int mcp_owner_record(const char *dir, const char *id, const char *owner, char *err, size_t errlen) {
-    char path[PATH_MAX], tmp[PATH_MAX + 8];
-    if (!id_ok(id) || snprintf(path, sizeof path, "%s/%s", dir, id) >= (int)sizeof path) {
-        snprintf(err, errlen, "cannot record the owner of session '%.64s': bad id", id);
-        return -1;
-    }
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-    size_t len = strlen(owner);
-    bool ok = fd >= 0 && util_write_all(fd, owner, len) == 0;
-    if (fd >= 0 && close(fd) != 0) ok = false;
-    if (!ok || rename(tmp, path) != 0) {
-        snprintf(err, errlen, "cannot record the owner of session %s in %s: %s", id, dir,
-                 strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
-/* See owner.h. */
-int mcp_owner_read(const char *dir, const char *id, char out[MCP_OWNER_LEN + 1]) {
+/* Read the legacy owner file dir/id into out; 0, or -1 when there is
+ * none (out is then ""). */
+static int legacy_read(const char *dir, const char *id, char out[MCP_OWNER_LEN + 1]) {
     char path[PATH_MAX];
     out[0] = '\0';
     if (!id_ok(id) || snprintf(path, sizeof path, "%s/%s", dir, id) >= (int)sizeof path) return -1;
@@ -83,14 +63,30 @@ int mcp_owner_read(const char *dir, const char *id, char out[MCP_OWNER_LEN + 1])
     return 0;
 }
 
-/* See owner.h. */
-bool mcp_owner_is(const char *dir, const char *id, const char *owner) {
-    char found[MCP_OWNER_LEN + 1];
-    return mcp_owner_read(dir, id, found) == 0 && strcmp(found, owner) == 0;
+/* Delete the legacy owner file dir/id, and dir once it is empty. */
+static void legacy_forget(const char *dir, const char *id) {
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/%s", dir, id) < (int)sizeof path) unlink(path);
+    rmdir(dir); /* fails, harmlessly, while other sessions' files remain */
 }
 
 /* See owner.h. */
-void mcp_owner_forget(const char *dir, const char *id) {
-    char path[PATH_MAX];
-    if (id_ok(id) && snprintf(path, sizeof path, "%s/%s", dir, id) < (int)sizeof path) unlink(path);
+lsb_status mcp_owner_get(lsb_sandbox *sb, const char *legacy_dir, const char *id,
+                         char out[LSB_SESSION_OWNER_MAX + 1]) {
+    char err[512], legacy[MCP_OWNER_LEN + 1];
+    lsb_status st = lsb_session_owner_get(sb, id, out, err, sizeof err);
+    if ((st != LSB_OK && st != LSB_ERR_STORAGE) || out[0] != '\0' ||
+        legacy_read(legacy_dir, id, legacy) != 0)
+        return st;
+    snprintf(out, LSB_SESSION_OWNER_MAX + 1, "%s", legacy);
+    if (st == LSB_OK && lsb_session_set_owner(sb, id, legacy, err, sizeof err) == LSB_OK)
+        legacy_forget(legacy_dir, id);
+    return st;
+}
+
+/* See owner.h. */
+bool mcp_owner_is(lsb_sandbox *sb, const char *legacy_dir, const char *id, const char *owner) {
+    char found[LSB_SESSION_OWNER_MAX + 1];
+    mcp_owner_get(sb, legacy_dir, id, found);
+    return found[0] != '\0' && strcmp(found, owner) == 0;
 }

@@ -2,8 +2,11 @@
  * owner.h - who owns a sandbox session of the MCP server (prefix
  * mcp_owner_): an owner is a hash of the caller's identity (the bearer
  * token when one is configured, else the Mcp-Session-Id, the client's
- * address for stateless requests, or the one stdio client), and each
- * session's owner is recorded in a small file under STORAGE/owners/.
+ * address for stateless requests, or the one stdio client), kept as the
+ * owner label of the session's record (lsb_session_set_owner), so every
+ * node sharing the sessions root, and any storage adapter, carries it.
+ * Servers before that kept it in a file STORAGE/owners/<session id>; such
+ * a file is moved into the record the first time the session is looked at.
  */
 #ifndef LSB_MCP_OWNER_H
 #define LSB_MCP_OWNER_H
@@ -11,8 +14,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "llmsandbox.h"
+
 #define MCP_OWNER_LEN      34         /* "o-" + 32 hex digits */
-#define MCP_OWNER_RELEASED "released" /* recorded by reset_all_sessions: destroy soon */
+#define MCP_OWNER_RELEASED "released" /* set by reset_all_sessions: destroy soon */
 
 /* What a caller's identity is. */
 typedef enum mcp_owner_kind {
@@ -27,19 +32,19 @@ typedef enum mcp_owner_kind {
  * stored. out holds MCP_OWNER_LEN + 1 bytes. Never fails. */
 void mcp_owner_derive(mcp_owner_kind kind, const char *secret, char out[MCP_OWNER_LEN + 1]);
 
-/* Record owner (an owner name or MCP_OWNER_RELEASED) for session id in
- * dir, atomically (a temporary file renamed over the old one). Returns
- * 0, or -1 with the reason in err. */
-int mcp_owner_record(const char *dir, const char *id, const char *owner, char *err, size_t errlen);
+/*
+ * Session id's owner into out ("" when none), from its record
+ * (lsb_session_owner_get: never waits for a run). A record without an
+ * owner whose session has a legacy file legacy_dir/<id> takes that file's
+ * owner, and the file is deleted (and legacy_dir with its last file). The
+ * status of lsb_session_owner_get: LSB_OK, NO_SESSION, or STORAGE for a
+ * damaged record (out then holds the owner it still names, else a legacy
+ * file's, which stays until the record is whole again).
+ */
+lsb_status mcp_owner_get(lsb_sandbox *sb, const char *legacy_dir, const char *id,
+                         char out[LSB_SESSION_OWNER_MAX + 1]);
 
-/* Read session id's owner from dir into out (MCP_OWNER_LEN + 1 bytes).
- * Returns 0, or -1 when there is no readable record (out is then ""). */
-int mcp_owner_read(const char *dir, const char *id, char out[MCP_OWNER_LEN + 1]);
-
-/* Whether session id's record in dir names owner. */
-bool mcp_owner_is(const char *dir, const char *id, const char *owner);
-
-/* Delete session id's record from dir (a missing one is fine). */
-void mcp_owner_forget(const char *dir, const char *id);
+/* Whether session id's owner (mcp_owner_get) is owner. */
+bool mcp_owner_is(lsb_sandbox *sb, const char *legacy_dir, const char *id, const char *owner);
 
 #endif

@@ -83,7 +83,6 @@ static int prepare_dirs(mcp_server *srv, char *err, size_t errlen) {
         util_mkdir_p(srv->sessions_root, 0700, err, errlen) ||
         util_mkdir_p(srv->wheel_dir, 0700, err, errlen) ||
         util_mkdir_p(srv->outputs_dir, 0700, err, errlen) ||
-        util_mkdir_p(srv->owners_dir, 0700, err, errlen) ||
         util_mkdir_p(srv->protocol_dir, 0700, err, errlen))
         return -1;
     return 0;

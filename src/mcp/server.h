@@ -28,14 +28,13 @@ typedef struct mcp_server {
     char sessions_root[PATH_MAX];
     char wheel_dir[PATH_MAX];
     char outputs_dir[PATH_MAX];  /* full output of truncated one-shot runs */
-    char owners_dir[PATH_MAX];   /* who owns each session (owner.h) */
+    char owners_dir[PATH_MAX];   /* legacy owner files, moved into records (owner.h) */
     char protocol_dir[PATH_MAX]; /* HTTP protocol sessions, shared by nodes (peer_store.h) */
     char external_dir[PATH_MAX]; /* "" when no --external-files */
     FILE *audit;                 /* NULL: no audit log */
     atomic_uint_fast64_t http_sessions;
     atomic_bool stopping;
-    pthread_mutex_t lock; /* serialises session creation (the max_sessions check and the
-                             owner record) */
+    pthread_mutex_t lock; /* serialises session creation (the max_sessions check) */
 } mcp_server;
 
 /* `llm-sandbox mcp ARGS` (or `llm-wasm-mcp ARGS`): argv holds the

@@ -46,7 +46,9 @@ int mcp_tool_owned_ids(mcp_call *call, char ***ids, size_t *count, char *err, si
 
 /* Release every session owner owns (their ids become unknown; the expiry
  * sweep deletes them at its next pass): a protocol session that ended
- * leaves nothing behind. Never waits for a run; returns how many. */
+ * leaves nothing behind. Their runs here are cancelled first, so marking
+ * the records waits only for those to stop (or for another node's run of
+ * one, at most its timeout); returns how many. */
 size_t mcp_tool_release_owner(mcp_server *srv, const char *owner);
 
 json_t *mcp_tool_execute_code(mcp_call *call);

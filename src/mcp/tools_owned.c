@@ -87,12 +87,10 @@ static char *end_session(mcp_call *call, const char *id, bool cleanup) {
     char err[OWNED_ERR_MAX], *failure = NULL;
     mcp_calls_cancel_session(srv->calls, id);
     if (!cleanup) {
-        if (mcp_owner_record(srv->owners_dir, id, MCP_OWNER_RELEASED, err, sizeof err) != 0)
-            mcp_owner_forget(srv->owners_dir, id); /* unowned: it still expires */
+        lsb_session_set_owner(srv->sandbox, id, MCP_OWNER_RELEASED, err, sizeof err);
         lsb_session_evict(srv->sandbox, id, err, sizeof err);
         return NULL;
     }
-    mcp_owner_forget(srv->owners_dir, id);
     lsb_status st = lsb_session_destroy(srv->sandbox, id, err, sizeof err);
     if (st == LSB_OK) mcp_metrics_session(false);
     if (st != LSB_OK) {
@@ -100,7 +98,7 @@ static char *end_session(mcp_call *call, const char *id, bool cleanup) {
         failure = malloc(len);
         if (failure != NULL) snprintf(failure, len, "%s: %s", id, err);
         /* released, so the expiry sweep tries again */
-        mcp_owner_record(srv->owners_dir, id, MCP_OWNER_RELEASED, err, sizeof err);
+        lsb_session_set_owner(srv->sandbox, id, MCP_OWNER_RELEASED, err, sizeof err);
     }
     return failure;
 }
@@ -111,10 +109,14 @@ size_t mcp_tool_release_owner(mcp_server *srv, const char *owner) {
     size_t n = 0, released = 0;
     if (owner[0] == '\0' || lsb_session_ids(srv->sandbox, &ids, &n, err, sizeof err) != LSB_OK)
         return 0;
-    for (size_t i = 0; i < n; i++)
-        if (mcp_owner_is(srv->owners_dir, ids[i], owner) &&
-            mcp_owner_record(srv->owners_dir, ids[i], MCP_OWNER_RELEASED, err, sizeof err) == 0)
+    for (size_t i = 0; i < n; i++) {
+        if (!mcp_owner_is(srv->sandbox, srv->owners_dir, ids[i], owner)) continue;
+        /* nobody can take its result now; and releasing waits for no run */
+        mcp_calls_cancel_session(srv->calls, ids[i]);
+        if (lsb_session_set_owner(srv->sandbox, ids[i], MCP_OWNER_RELEASED, err, sizeof err) ==
+            LSB_OK)
             released++;
+    }
     lsb_session_ids_free(ids, n);
     return released;
 }

@@ -8,10 +8,11 @@
  * Invariants: an id is checked for form, then for its owner, before any
  * call; a session of another owner is "not found", in the same words as
  * one that does not exist; an unknown or expired id is an error and
- * creates nothing; the session count stays within max_sessions (creation
- * and its owner record are serialised by the server lock, so concurrent
- * creates cannot overshoot); destroy and reset first cancel the session's
- * runs, so they never wait behind a long execution.
+ * creates nothing; the session count stays within max_sessions (creations
+ * are serialised by the server lock, so concurrent creates cannot
+ * overshoot); a session's owner is in its record from its creation on;
+ * destroy and reset first cancel the session's runs, so they never wait
+ * behind a long execution.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,12 +31,12 @@
 /* See tools_impl.h. */
 bool mcp_tool_owns(mcp_call *call, const char *id) {
     mcp_server *srv = call->req->srv;
-    char owner[MCP_OWNER_LEN + 1];
-    bool recorded = mcp_owner_read(srv->owners_dir, id, owner) == 0;
-    if (recorded && strcmp(owner, MCP_OWNER_RELEASED) == 0) return false;
+    char owner[LSB_SESSION_OWNER_MAX + 1];
+    mcp_owner_get(srv->sandbox, srv->owners_dir, id, owner);
+    if (strcmp(owner, MCP_OWNER_RELEASED) == 0) return false;
     if (srv->opt.share_sessions) return true;
     const char *mine = call->req->peer->owner;
-    return recorded && mine[0] != '\0' && strcmp(owner, mine) == 0;
+    return owner[0] != '\0' && mine[0] != '\0' && strcmp(owner, mine) == 0;
 }
 
 /* See tools_impl.h. */
@@ -78,14 +79,13 @@ json_t *mcp_tool_check_session(mcp_call *call, const char *id) {
     return bad;
 }
 
-/* Create the session o under the server lock, within max_sessions, and
- * record the caller as its owner (a session whose owner cannot be
- * recorded is destroyed again). Returns the error result, or NULL with
- * the id in id. */
+/* Create the session o (its record naming the caller as its owner) under
+ * the server lock, within max_sessions. Returns the error result, or NULL
+ * with the id in id. */
 static json_t *create_owned(mcp_call *call, const lsb_session_options *o,
                             char id[LSB_SESSION_ID_MAX + 1]) {
     mcp_server *srv = call->req->srv;
-    char err[SESSION_ERR_MAX], ignored[SESSION_ERR_MAX];
+    char err[SESSION_ERR_MAX];
     json_t *failure = NULL;
     pthread_mutex_lock(&srv->lock);
     size_t existing = (size_t)mcp_gauges_sessions(srv);
@@ -94,15 +94,10 @@ static json_t *create_owned(mcp_call *call, const lsb_session_options *o,
         failure = mcp_result_session_limit(&srv->opt, existing);
     } else {
         lsb_status st = lsb_session_create(srv->sandbox, o, id, err, sizeof err);
-        if (st != LSB_OK) {
+        if (st != LSB_OK)
             failure = mcp_tool_status_error(call, st, NULL, err);
-        } else if (mcp_owner_record(srv->owners_dir, id, call->req->peer->owner, err, sizeof err) !=
-                   0) {
-            lsb_session_destroy(srv->sandbox, id, ignored, sizeof ignored);
-            failure = mcp_result_errorf("SandboxError", "The sandbox failed: %s", err);
-        } else {
+        else
             mcp_metrics_session(true);
-        }
     }
     pthread_mutex_unlock(&srv->lock);
     return failure;
@@ -120,6 +115,7 @@ json_t *mcp_tool_create_session(mcp_call *call) {
     o.id = call->session_id[0] ? call->session_id : NULL;
     o.allow_custom_id = true;
     o.auto_persist_globals = json_is_true(persist);
+    o.owner = call->req->peer->owner;
     char id[LSB_SESSION_ID_MAX + 1], err[SESSION_ERR_MAX];
     if ((bad = create_owned(call, &o, id)) != NULL) return bad;
     snprintf(call->session_id, sizeof call->session_id, "%s", id);
@@ -151,22 +147,18 @@ static const char *session_arg(mcp_call *call, json_t **bad) {
     return *bad ? NULL : call->session_id;
 }
 
-/* destroy_session(session_id): the owner record goes first, so no other
- * call finds the session half destroyed; it comes back on failure. */
+/* destroy_session(session_id): the owner goes with the record, which the
+ * library removes last, under the session's locks (a call waiting on them
+ * then finds no session); a failed destroy keeps it, owner and all. */
 json_t *mcp_tool_destroy_session(mcp_call *call) {
     json_t *bad;
     const char *id = session_arg(call, &bad);
     if (id == NULL) return bad;
     mcp_server *srv = call->req->srv;
-    char err[SESSION_ERR_MAX], owner[MCP_OWNER_LEN + 1], ignored[SESSION_ERR_MAX];
-    bool recorded = mcp_owner_read(srv->owners_dir, id, owner) == 0;
+    char err[SESSION_ERR_MAX];
     unsigned stopped = mcp_calls_cancel_session(srv->calls, id);
-    mcp_owner_forget(srv->owners_dir, id);
     lsb_status st = lsb_session_destroy(srv->sandbox, id, err, sizeof err);
-    if (st != LSB_OK) {
-        if (recorded) mcp_owner_record(srv->owners_dir, id, owner, ignored, sizeof ignored);
-        return mcp_tool_status_error(call, st, id, err);
-    }
+    if (st != LSB_OK) return mcp_tool_status_error(call, st, id, err);
     mcp_metrics_session(false);
     char text[256];
     snprintf(text, sizeof text, "Destroyed session %s%s", id,

@@ -2,7 +2,8 @@
  * lifecycle.c - the public calls that create, describe, list, reset,
  * and destroy sessions, and configure the table
  * (lsb_sandbox_configure_sessions, lsb_session_create, _info_get, _ids,
- * _list, _reset, _destroy), and the recovery counts; pruning is in prune.c.
+ * _list, _reset, _destroy, _set_owner, _owner_get), and the recovery
+ * counts; pruning is in prune.c.
  *
  * Each call finds the sandbox's table and works through table.h, so the
  * table itself never reaches back into the sandbox. Nothing here runs guest
@@ -56,6 +57,8 @@ static lsb_status new_info(const lsb_session_options *o, const char *id, lsb_ses
         snprintf(err, errlen, "unknown language %d", (int)o->language);
         return LSB_ERR_INVALID;
     }
+    if (sess_record_owner_check(o->owner, err, errlen) != 0) return LSB_ERR_INVALID;
+    snprintf(info->owner, sizeof info->owner, "%s", o->owner ? o->owner : "");
     info->language = o->language;
     info->auto_persist_globals = o->auto_persist_globals;
     info->created_at = info->last_used_at = util_unix_time();
@@ -191,6 +194,36 @@ lsb_status lsb_session_reset(lsb_sandbox *sb, const char *id, char *err, size_t 
     info.execution_count = 0; /* as the original's reset_workspace */
     if (st == LSB_OK) st = sess_table_save(t, &info, err, errlen);
     sess_table_release(t, e);
+    return st;
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_set_owner(lsb_sandbox *sb, const char *id, const char *owner, char *err,
+                                 size_t errlen) {
+    sess_table *t = sandbox_sessions(sb);
+    lsb_session_info info;
+    lsb_status st;
+    if (sess_record_owner_check(owner, err, errlen) != 0) return LSB_ERR_INVALID;
+    sess_entry *e = sess_table_acquire(t, id, &info, &st, err, errlen);
+    if (e == NULL) return st;
+    /* another process's update of the record goes first, and is kept */
+    st = sess_table_lock_workspace(t, e, &info, util_now_ms() + info.policy.timeout_ms, NULL, NULL,
+                                   err, errlen);
+    if (st == LSB_OK) {
+        snprintf(info.owner, sizeof info.owner, "%s", owner ? owner : "");
+        st = sess_table_save(t, &info, err, errlen);
+    }
+    sess_table_release(t, e);
+    return st;
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_owner_get(lsb_sandbox *sb, const char *id,
+                                 char out[LSB_SESSION_OWNER_MAX + 1], char *err, size_t errlen) {
+    lsb_session_info info;
+    lsb_status st = sess_table_peek(sandbox_sessions(sb), id, &info, err, errlen);
+    snprintf(out, LSB_SESSION_OWNER_MAX + 1, "%s",
+             st == LSB_OK || st == LSB_ERR_STORAGE ? info.owner : "");
     return st;
 }
 

@@ -87,6 +87,27 @@ int lsb_session_id_check(const char *id, bool allow_custom, char *err, size_t er
     return 0;
 }
 
+/* See record.h. */
+int sess_record_owner_check(const char *owner, char *err, size_t errlen) {
+    if (owner == NULL) return 0;
+    size_t len = strnlen(owner, LSB_SESSION_OWNER_MAX + 1);
+    if (len > LSB_SESSION_OWNER_MAX) {
+        snprintf(err, errlen, "the session owner is longer than %d bytes", LSB_SESSION_OWNER_MAX);
+        return -1;
+    }
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)owner[i];
+        if (!isalnum(c) && c != '.' && c != '_' && c != ':' && c != '-') {
+            snprintf(err, errlen,
+                     "the session owner has the byte 0x%02x at offset %zu; an owner may hold only "
+                     "letters, digits, '.', '_', ':' and '-'",
+                     c, i);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* The policy's limits as a JSON object: the "policy" of a record and the
  * "limits" of an info object. NULL when out of memory. */
 static json_t *record_limits(const lsb_policy *p) {
@@ -127,6 +148,10 @@ char *sess_record_encode(const lsb_session_info *info) {
                         (json_int_t)info->execution_count, "auto_persist_globals",
                         info->auto_persist_globals, "policy", policy)
             : NULL;
+    /* no owner, no key: records without one read as before */
+    if (root != NULL && info->owner[0] != '\0' &&
+        json_object_set_new(root, "owner", json_string(info->owner)) != 0)
+        json_decref(root), root = NULL;
     char *text = root ? util_json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
     json_decref(root);
     return text;
@@ -157,13 +182,31 @@ static int decode_policy(json_t *obj, lsb_policy *p, char *err, size_t errlen) {
     return policy_validate(p, err, errlen);
 }
 
-/* Decode the top-level fields; 0, or -1 with err. */
+/* Decode the optional "owner" into info->owner; 0, or -1 with err. */
+static int decode_owner(json_t *root, lsb_session_info *info, char *err, size_t errlen) {
+    json_t *v = json_object_get(root, "owner");
+    char why[200];
+    if (v == NULL) return 0;
+    if (!json_is_string(v) || json_string_length(v) == 0 ||
+        strlen(json_string_value(v)) != json_string_length(v) ||
+        sess_record_owner_check(json_string_value(v), why, sizeof why) != 0) {
+        snprintf(err, errlen, "its owner is not a string of 1 to %d of [A-Za-z0-9._:-]",
+                 LSB_SESSION_OWNER_MAX);
+        return -1;
+    }
+    snprintf(info->owner, sizeof info->owner, "%s", json_string_value(v));
+    return 0;
+}
+
+/* Decode the top-level fields; 0, or -1 with err. The owner comes first,
+ * so a record damaged elsewhere still names it (see record.h). */
 static int decode_fields(json_t *root, const char *id, lsb_session_info *info, char *err,
                          size_t errlen) {
     const char *rid = NULL, *runtime = NULL;
     json_t *policy = NULL;
     int persist = 0;
     json_int_t count = 0, version = 0;
+    if (decode_owner(root, info, err, errlen) != 0) return -1;
     if (json_unpack(root, "{s:I, s:s, s:s, s:F, s:F, s:I, s:b, s:o}", "version", &version, "id",
                     &rid, "runtime", &runtime, "created_at", &info->created_at, "last_used_at",
                     &info->last_used_at, "execution_count", &count, "auto_persist_globals",

@@ -227,6 +227,7 @@ static lsb_status load(sess_table *t, const char *id, lsb_session_info *info, se
                        char *err, size_t errlen) {
     char *text = NULL;
     size_t len = 0;
+    info->owner[0] = '\0';
     int rc = t->storage.get(t->storage.ctx, id, &text, &len, err, errlen);
     if (rc == 1) {
         snprintf(err, errlen, "no session '%s'", id);
@@ -283,8 +284,11 @@ static sess_entry *acquire(sess_table *t, const char *id, lsb_session_info *info
     *status = e->removed ? LSB_ERR_NO_SESSION : load(t, id, info, &got, err, errlen);
     if (e->removed) snprintf(err, errlen, "no session '%s'", id);
     if (*status == LSB_ERR_STORAGE && damage != NULL) {
+        char owner[LSB_SESSION_OWNER_MAX + 1]; /* what the damaged record still says */
+        snprintf(owner, sizeof owner, "%s", info->owner);
         memset(info, 0, sizeof *info);
         snprintf(info->id, sizeof info->id, "%s", id);
+        snprintf(info->owner, sizeof info->owner, "%s", owner);
         info->damaged = true;
         info->last_used_at = sess_table_disk_age(t, id);
         *damage = got;
@@ -310,6 +314,14 @@ sess_entry *sess_table_acquire_any(sess_table *t, const char *id, lsb_session_in
                                    sess_damage *damage, lsb_status *status, char *err,
                                    size_t errlen) {
     return acquire(t, id, info, damage, status, err, errlen);
+}
+
+/* See table.h. */
+lsb_status sess_table_peek(sess_table *t, const char *id, lsb_session_info *info, char *err,
+                           size_t errlen) {
+    memset(info, 0, sizeof *info);
+    if (lsb_session_id_check(id, true, err, errlen) != 0) return LSB_ERR_NO_SESSION;
+    return load(t, id, info, NULL, err, errlen);
 }
 
 /* See table.h. */

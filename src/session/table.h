@@ -75,6 +75,14 @@ sess_entry *sess_table_acquire_any(sess_table *t, const char *id, lsb_session_in
                                    sess_damage *damage, lsb_status *status, char *err,
                                    size_t errlen);
 
+/* Load and decode the record of id without taking any lock (so without
+ * waiting for a run of the session): the stored record as it is now, with
+ * no live state or workspace usage. LSB_OK, NO_SESSION, or STORAGE with
+ * err (info->owner then still holds what a damaged record names; see
+ * sess_record_decode). */
+lsb_status sess_table_peek(sess_table *t, const char *id, lsb_session_info *info, char *err,
+                           size_t errlen);
+
 /* When the files of session id last changed on disk (Unix time; 0 when
  * unknown): the newest modification time of the entries of <root>/<id>
  * (the disk adapter's record, renamed into place on every save, and the

@@ -173,9 +173,12 @@ expect_eq "expiry destroyed the old damaged session, not the young one nor the h
 expect_match "and logged it" "$(cat "$T/mcp.log")" "session_expired.*expire-abime"
 
 # --- damaged records: MCP tools ---------------------------------------------
-# Proves: over MCP, a client's session whose record became damaged is still
-# in its get_active_sessions (flagged, with the reason) and destroy_session
-# removes it, workspace and all.
+# Proves: over MCP, a client's session whose record became damaged (its
+# owner, kept in the record, still readable) is still in its
+# get_active_sessions (flagged, with the reason) and destroy_session
+# removes it, workspace and all; a record that is not JSON at all names no
+# owner, so it is nobody's session (not listed, "not found"; the expiry
+# above removes it).
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$BIN" mcp --http "127.0.0.1:$PORT" --storage-dir "$T/mcp-http" >/dev/null 2>"$T/http.err" &
 SRV=$!
@@ -188,7 +191,8 @@ SID=$("${CL[@]}" session "$PORT")
 mcp_call() { "${CL[@]}" call "$PORT" "$SID" "$1" "$2" | sed 's/^[0-9]* //'; }
 ID=$(mcp_call create_session '{"language": "python"}' | jq -r .result.structuredContent.session_id)
 mcp_call execute_code "{\"session_id\": \"$ID\", \"code\": \"open('f.txt', 'w').write('$WORD')\"}" >/dev/null
-printf '{oops' >"$T/mcp-http/sessions/$ID/session.json"
+REC="$T/mcp-http/sessions/$ID/session.json"
+jq '.policy = "abîmé ☕"' "$REC" >"$REC.new" && mv "$REC.new" "$REC"
 OUT=$(mcp_call get_active_sessions '{}')
 expect_eq "get_active_sessions lists the damaged session, flagged" \
   "$(jq -r --arg id "$ID" '.result.structuredContent.sessions[] | select(.session_id == $id) | "\(.damaged)|\(.error | test("unusable"))"' <<<"$OUT")" \
@@ -197,6 +201,12 @@ OUT=$(mcp_call destroy_session "{\"session_id\": \"$ID\"}")
 expect_eq "destroy_session removes it, workspace and all" \
   "$(jq -r .result.structuredContent.destroyed <<<"$OUT")|$([ -e "$T/mcp-http/sessions/$ID" ] && echo kept || echo gone)" \
   "true|gone"
+ID=$(mcp_call create_session '{"language": "python"}' | jq -r .result.structuredContent.session_id)
+printf '{oops' >"$T/mcp-http/sessions/$ID/session.json"
+expect_eq "a record that is not JSON names no owner: not listed" \
+  "$(mcp_call get_active_sessions '{}' | jq -c --arg id "$ID" '[.result.structuredContent.sessions[] | select(.session_id == $id)]')" "[]"
+expect_match "nor found" "$(mcp_call destroy_session "{\"session_id\": \"$ID\"}" | jq -r '.result.content[0].text')" \
+  "^Session $ID not found"
 kill "$SRV"
 wait "$SRV" 2>/dev/null
 

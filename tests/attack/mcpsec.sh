@@ -2,8 +2,9 @@
 # tests/attack/mcpsec.sh BINARY - attack cases against the MCP server's
 # own defences (issue 14): audit evasion through a client name, eviction
 # of other clients' protocol sessions by an initialize flood, secrets in
-# the children's environment and on the command line, the token file, and
-# the pile-up of cut outputs. Each case prints what it proves ("case:")
+# the children's environment and on the command line, the token file, the
+# pile-up of cut outputs, and (issue 15) session ownership kept in the
+# session record, on every node, with legacy owner files moved into it. Each case prints what it proves ("case:")
 # before its checks; servers listen on free loopback ports with their
 # storage in the temporary folder. Last line: "attack-mcpsec: N passed, M
 # failed".
@@ -238,6 +239,62 @@ expect_eq "its file is /app/outputs/execution-1-stdout.txt" \
 wbytes=$(reply 4 "$T/outs4c.out" | jq -r .result.structuredContent.workspace_bytes)
 if [ "${wbytes:-0}" -ge 600001 ]; then ok "the workspace counts it ($wbytes bytes)"; else bad "workspace counts the output" "$wbytes"; fi
 expect_eq "nothing in the server's outputs folder" "$(find "$T/outs4/outputs" -type f | wc -l)" 0
+
+# ===========================================================================
+echo "== ownership in the session record (issue 15)"
+proves "a session's owner is in its record (session.json), as a hash: every node sharing the sessions root, and any storage adapter, carries it; no owner files"
+OTOKEN="jeton-proprietaire-$RANDOM" # ASCII: an HTTP header
+start_http ownhttp "$OTOKEN" --auth-token "$OTOKEN" --rate-limit 0 || exit 1
+OPORT=$PORT
+S=$("${CLIENT[@]}" session "$OPORT" "$OTOKEN" owner-client)
+read -r status body < <("${CLIENT[@]}" call "$OPORT" "$S" create_session '{"language":"python","session_id":"à-moi"}' "$OTOKEN")
+expect_eq "an invalid id is refused (no session, no record)" "$(jq -r .result.structuredContent.error.type <<<"$body")" "InvalidArguments"
+read -r status body < <("${CLIENT[@]}" call "$OPORT" "$S" create_session '{"language":"python","session_id":"own-1"}' "$OTOKEN")
+expect_eq "create_session over HTTP" "$status|$(jq -r .result.structuredContent.session_id <<<"$body")" "200|own-1"
+REC="$T/ownhttp/sessions/own-1/session.json"
+OWNER=$(jq -r .owner "$REC" 2>/dev/null)
+expect_match "session.json carries the owner, a hash" "$OWNER" '^o-[0-9a-f]{32}$'
+expect_no_match "never the token itself" "$(cat "$REC")" "$OTOKEN"
+expect_eq "no owners/ folder is made" "$([ -e "$T/ownhttp/owners" ] && echo made || echo none)" "none"
+read -r status body < <("${CLIENT[@]}" call "$OPORT" "$S" execute_code '{"code":"open(\"v.txt\", \"w\").write(\"café ☕ 日本\")","session_id":"own-1"}' "$OTOKEN")
+expect_eq "a run keeps the owner in the record" "$(jq -r .owner "$REC")|$(jq -r .execution_count "$REC")" "$OWNER|1"
+proves "a second node on the same storage with the same token finds the session; one with another token does not"
+start_http ownhttp2 "$OTOKEN" --auth-token "$OTOKEN" --rate-limit 0 --storage-dir "$T/ownhttp" || exit 1
+S2=$("${CLIENT[@]}" session "$PORT" "$OTOKEN" owner-client-2)
+read -r status body < <("${CLIENT[@]}" call "$PORT" "$S2" execute_code '{"code":"print(open(\"v.txt\").read())","session_id":"own-1"}' "$OTOKEN")
+expect_eq "node 2, same token: runs in it (its file is there)" "$(jq -r .result.structuredContent.stdout <<<"$body")" "café ☕ 日本"
+start_http ownhttp3 other-token --auth-token other-token --rate-limit 0 --storage-dir "$T/ownhttp" || exit 1
+S3=$("${CLIENT[@]}" session "$PORT" other-token intruder)
+read -r status body < <("${CLIENT[@]}" call "$PORT" "$S3" get_workspace_info '{"session_id":"own-1"}' other-token)
+expect_match "node 3, another token: not found, in the unknown session's words" \
+    "$(jq -r '.result.content[0].text' <<<"$body")" '^Session own-1 not found\. Create one'
+read -r status body < <("${CLIENT[@]}" call "$PORT" "$S3" get_active_sessions '{}' other-token)
+expect_eq "nor listed" "$(jq -c .result.structuredContent.sessions <<<"$body")" "[]"
+
+proves "a legacy owner file (STORAGE/owners/<id>, from servers before) moves into the record on first access, then is deleted"
+{ init_msg '"legacy"'; call_msg 2 create_session '{"language":"python","session_id":"legacy-mine"}'
+  call_msg 3 create_session '{"language":"python","session_id":"legacy-theirs"}'; } | STORE=legacy stdio legacy1
+MINE=$(jq -r .owner "$T/legacy/sessions/legacy-mine/session.json")
+expect_match "stdio's owner is in the record" "$MINE" '^o-[0-9a-f]{32}$'
+mkdir -p "$T/legacy/owners"
+for s in legacy-mine legacy-theirs; do # as a server before this one left them
+    jq 'del(.owner)' "$T/legacy/sessions/$s/session.json" >"$T/rec.new" && mv "$T/rec.new" "$T/legacy/sessions/$s/session.json"
+done
+printf '%s' "$MINE" >"$T/legacy/owners/legacy-mine"
+printf 'o-00000000000000000000000000000000' >"$T/legacy/owners/legacy-theirs"
+expect_eq "the records have no owner now" "$(cat "$T"/legacy/sessions/legacy-*/session.json | grep -c owner)" 0
+{ init_msg '"legacy"'; call_msg 2 execute_code '{"code":"print(\"hérité ✓\")","session_id":"legacy-mine"}'; } |
+    STORE=legacy stdio legacy2
+expect_eq "its owner finds the legacy session" "$(reply 2 "$T/legacy2.out" | jq -r .result.structuredContent.stdout)" "hérité ✓"
+expect_eq "whose record now names it, its file deleted" \
+    "$(jq -r .owner "$T/legacy/sessions/legacy-mine/session.json")|$([ -e "$T/legacy/owners/legacy-mine" ] && echo kept || echo gone)" \
+    "$MINE|gone"
+{ init_msg '"legacy"'; call_msg 2 get_active_sessions '{}'; } | STORE=legacy stdio legacy3
+expect_eq "another owner's legacy session is not listed" \
+    "$(reply 2 "$T/legacy3.out" | jq -c '[.result.structuredContent.sessions[].session_id]')" '["legacy-mine"]'
+expect_eq "but its owner moved into its record too, and the emptied owners/ folder is gone" \
+    "$(jq -r .owner "$T/legacy/sessions/legacy-theirs/session.json")|$([ -e "$T/legacy/owners" ] && echo kept || echo gone)" \
+    "o-00000000000000000000000000000000|gone"
 
 echo "== sanitizers"
 proves "no server of this suite hit an ASan/UBSan report (when BINARY is the ASan build)"

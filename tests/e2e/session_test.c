@@ -9,8 +9,9 @@
  * operations' confinement and quota, the storage adapter (through an
  * in-memory one), destroy/reset/prune (also of a session whose record is
  * damaged) and the prune report, glob listings, writes that must not
- * overwrite, adoption of record-less folders, concurrency, and
- * install_package.
+ * overwrite, adoption of record-less folders, concurrency,
+ * install_package, and the owner label of a record (lsb_session_set_owner,
+ * also beside another process's runs).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -1256,6 +1257,171 @@ static void test_other_process_turns(void **state) {
     close_sandbox(a);
 }
 
+/* Read the on-disk record of session id (malloc'd). */
+static char *read_record(const char *id) {
+    char path[400], *text = malloc(1 << 16);
+    snprintf(path, sizeof path, "%s/%s/session.json", root, id);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    assert_non_null(text);
+    size_t n = fread(text, 1, (1 << 16) - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    return text;
+}
+
+/* Session id's owner label (lsb_session_info_get), checked to be owner. */
+static void expect_owner(lsb_sandbox *sb, const char *id, const char *owner) {
+    lsb_session_info info;
+    char err[ERR_MAX] = "", got[LSB_SESSION_OWNER_MAX + 1];
+    if (lsb_session_info_get(sb, id, &info, err, sizeof err) != LSB_OK) fail_msg("info: %s", err);
+    assert_string_equal(info.owner, owner);
+    assert_int_equal(lsb_session_owner_get(sb, id, got, err, sizeof err), LSB_OK);
+    assert_string_equal(got, owner);
+}
+
+/* The owner label: given at creation it is in the record (and in a
+ * caller's storage adapter's), changed and cleared by
+ * lsb_session_set_owner, refused when invalid (nothing created, nothing
+ * changed), kept by runs and resets, and still known from a record
+ * damaged elsewhere. */
+static void test_owner_label(void **state) {
+    (void)state;
+    lsb_sandbox *sb = open_sandbox(NULL);
+    char id[LSB_SESSION_ID_MAX + 1], plain[LSB_SESSION_ID_MAX + 1], err[ERR_MAX] = "";
+    char got[LSB_SESSION_OWNER_MAX + 1];
+    lsb_session_options o = {.language = LSB_LANG_PYTHON, .owner = "alice:1"};
+    assert_int_equal(lsb_session_create(sb, &o, id, err, sizeof err), LSB_OK);
+    expect_owner(sb, id, "alice:1");
+    char *text = read_record(id);
+    assert_non_null(strstr(text, "\"owner\": \"alice:1\""));
+    free(text);
+    create(sb, LSB_LANG_PYTHON, false, plain);
+    expect_owner(sb, plain, "");
+    text = read_record(plain);
+    assert_null(strstr(text, "owner"));
+    free(text);
+    o.owner = "café ☕";
+    o.id = "refused-owner";
+    o.allow_custom_id = true;
+    char refused[LSB_SESSION_ID_MAX + 1];
+    assert_int_equal(lsb_session_create(sb, &o, refused, err, sizeof err), LSB_ERR_INVALID);
+    assert_non_null(strstr(err, "the session owner has the byte 0xc3 at offset 3"));
+    assert_int_equal(lsb_session_owner_get(sb, "refused-owner", got, err, sizeof err),
+                     LSB_ERR_NO_SESSION); /* nothing was created */
+    expect_out(sb, id, "x = 'café ☕ 日本'\nprint(x)", "café ☕ 日本\n");
+    expect_owner(sb, id, "alice:1"); /* a run's update keeps it */
+    assert_int_equal(lsb_session_set_owner(sb, id, "bob.2", err, sizeof err), LSB_OK);
+    expect_owner(sb, id, "bob.2");
+    expect_out(sb, id, "print(x)", "café ☕ 日本\n"); /* the live session is untouched */
+    assert_int_equal(lsb_session_set_owner(sb, id, "a/b", err, sizeof err), LSB_ERR_INVALID);
+    assert_non_null(strstr(err, "0x2f at offset 1"));
+    expect_owner(sb, id, "bob.2");
+    assert_int_equal(lsb_session_reset(sb, id, err, sizeof err), LSB_OK);
+    expect_owner(sb, id, "bob.2");
+    assert_int_equal(lsb_session_set_owner(sb, "no-such-session", "bob.2", err, sizeof err),
+                     LSB_ERR_NO_SESSION);
+    assert_int_equal(lsb_session_owner_get(sb, "no-such-session", got, err, sizeof err),
+                     LSB_ERR_NO_SESSION);
+    assert_string_equal(got, "");
+    assert_int_equal(lsb_session_set_owner(sb, id, NULL, err, sizeof err), LSB_OK);
+    expect_owner(sb, id, "");
+    /* damaged elsewhere, the record still names its owner */
+    assert_int_equal(lsb_session_set_owner(sb, plain, "carol", err, sizeof err), LSB_OK);
+    damage_record(plain, "{\"version\": 2, \"owner\": \"carol\"}");
+    lsb_session_info info;
+    assert_int_equal(lsb_session_info_get(sb, plain, &info, err, sizeof err), LSB_ERR_STORAGE);
+    assert_true(info.damaged);
+    assert_string_equal(info.owner, "carol");
+    assert_int_equal(lsb_session_owner_get(sb, plain, got, err, sizeof err), LSB_ERR_STORAGE);
+    assert_string_equal(got, "carol");
+    assert_int_equal(lsb_session_set_owner(sb, plain, "dave", err, sizeof err), LSB_ERR_STORAGE);
+    damage_record(plain, "{oops");
+    assert_int_equal(lsb_session_owner_get(sb, plain, got, err, sizeof err), LSB_ERR_STORAGE);
+    assert_string_equal(got, "");
+    close_sandbox(sb);
+    /* a caller's storage adapter carries the owner too */
+    mem_store m = {0};
+    lsb_storage store = {&m, mem_put, mem_get, mem_list, mem_remove};
+    lsb_sessions_config cfg = {.storage = &store};
+    sb = open_sandbox(&cfg);
+    o = (lsb_session_options){.language = LSB_LANG_JAVASCRIPT, .owner = "o-0123abcd"};
+    assert_int_equal(lsb_session_create(sb, &o, id, err, sizeof err), LSB_OK);
+    assert_int_equal(m.count, 1);
+    assert_non_null(strstr(m.texts[0], "\"owner\": \"o-0123abcd\""));
+    assert_int_equal(lsb_session_set_owner(sb, id, "released", err, sizeof err), LSB_OK);
+    assert_non_null(strstr(m.texts[0], "\"owner\": \"released\""));
+    expect_owner(sb, id, "released");
+    assert_int_equal(lsb_session_destroy(sb, id, err, sizeof err), LSB_OK);
+    close_sandbox(sb);
+}
+
+/* A run in a session of sandbox sb: ((void **)arg)[0] is sb, [1] the
+ * id, [2] the code, [3] how many times; sets [4] (an int) when done. */
+static void *run_thread(void *arg) {
+    void **a = arg;
+    for (int i = 0; i < *(int *)a[3]; i++) {
+        lsb_result r;
+        char err[ERR_MAX];
+        const char *code = a[2];
+        lsb_status st =
+            lsb_session_execute(a[0], a[1], code, strlen(code), NULL, NULL, &r, err, sizeof err);
+        if (st != LSB_OK || !r.success) return (void *)1;
+        lsb_result_free(&r);
+    }
+    __atomic_store_n((int *)a[4], 1, __ATOMIC_SEQ_CST);
+    return NULL;
+}
+
+/* lsb_session_set_owner under a concurrent writer: runs of one sandbox
+ * and owner changes of another on the same sessions root (two processes,
+ * as two nodes) interleave through the workspace lock, and neither update
+ * is lost (every run counted, the last owner kept). And reading the owner
+ * (lsb_session_owner_get) never waits for a run. */
+static void test_owner_concurrent(void **state) {
+    (void)state;
+    lsb_sandbox *a = open_sandbox(NULL);
+    lsb_sandbox *b = open_peer();
+    char id[LSB_SESSION_ID_MAX + 1], err[ERR_MAX] = "", got[LSB_SESSION_OWNER_MAX + 1];
+    create(a, LSB_LANG_PYTHON, false, id);
+    assert_int_equal(lsb_sandbox_start_zygotes(a, err, sizeof err), LSB_OK);
+    expect_out(a, id, "n = 0", "");
+    int runs = 12, done = 0;
+    void *args[] = {a, id, "n += 1", &runs, &done};
+    pthread_t t;
+    pthread_create(&t, NULL, run_thread, args);
+    char owner[32] = "";
+    for (int i = 1; !__atomic_load_n(&done, __ATOMIC_SEQ_CST); i++) { /* as long as it runs */
+        snprintf(owner, sizeof owner, "w-%d", i);
+        assert_int_equal(lsb_session_set_owner(b, id, owner, err, sizeof err), LSB_OK);
+    }
+    void *rc;
+    pthread_join(t, &rc);
+    assert_null(rc);
+    expect_out(a, id, "print(n)", "12\n");
+    lsb_session_info info;
+    assert_int_equal(lsb_session_info_get(b, id, &info, err, sizeof err), LSB_OK);
+    assert_int_equal(info.execution_count, 14); /* "n = 0", 12 runs, "print(n)" */
+    assert_string_equal(info.owner, owner);
+    /* a reader does not wait for a 2 s run */
+    int once = 1;
+    done = 0;
+    void *slow[] = {a, id, "import time\ntime.sleep(2)", &once, &done};
+    pthread_create(&t, NULL, run_thread, slow);
+    usleep(500 * 1000);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(lsb_session_owner_get(a, id, got, err, sizeof err), LSB_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_int_equal(__atomic_load_n(&done, __ATOMIC_SEQ_CST), 0); /* still running */
+    assert_string_equal(got, owner);
+    assert_true((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < 500);
+    pthread_join(t, &rc);
+    assert_null(rc);
+    lsb_sandbox_close(b);
+    close_sandbox(a);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s ASSETS_DIR\n", argv[0]);
@@ -1291,6 +1457,8 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_failed_runs_count_quota),
         cmocka_unit_test(test_deep_trees_are_removed),
         cmocka_unit_test(test_other_process_turns),
+        cmocka_unit_test(test_owner_label),
+        cmocka_unit_test(test_owner_concurrent),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -626,8 +626,8 @@ post "$(call_body 7 reset_all_sessions '{"cleanup_disk":true}')" "${SO[@]}"
 expect_eq "owners: reset_all_sessions clears none of it" "$(jgetc '.result.structuredContent')" '{"cleared_count":0,"disk_cleanup":true,"disk_errors":null}'
 post26 "$(call_body 8 execute_code '{"code":"print(x)","session_id":"stateless-owned"}' "$META")"
 expect_eq "owners: its owner still runs in it" "$(jget .result.structuredContent.stdout)" 'même adresse ✓'
-expect_match "owners: the owner is recorded as a hash, not an address or id" \
-    "$(cat "$T/owners/owners/stateless-owned")" '^o-[0-9a-f]{32}$'
+expect_match "owners: the owner is recorded in the session record as a hash, not an address or id" \
+    "$(jq -r .owner "$T/owners/sessions/stateless-owned/session.json")" '^o-[0-9a-f]{32}$'
 alive "owners" "$OWNERS_PID"
 
 section "stdio end of input"

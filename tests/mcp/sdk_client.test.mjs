@@ -758,12 +758,15 @@ describe('sessions belong to the client that created them (HTTP, no token: the M
     assert.deepEqual((await ok(A.client, 'get_active_sessions')).structuredContent.sessions.map((x) => x.session_id), [id]);
     assert.match(text(await fails(A.client, 'get_workspace_info', { session_id: bId })), new RegExp(`^Session ${bId} not found`));
     assert.equal(text(await ok(A.client, 'destroy_session', { session_id: id })), `Destroyed session ${id}`);
-    // when B's protocol session ends (DELETE), its sessions are released for the sweep
-    const owners = path.join(ctx.env.dir, 'storage', 'owners');
-    assert.match(readFileSync(path.join(owners, bId), 'utf8'), /^o-[0-9a-f]{32}$/);
+    // the owner (a hash) is in the session's record; when B's protocol
+    // session ends (DELETE), its sessions are released for the sweep
+    const owner = (sid) =>
+      JSON.parse(readFileSync(path.join(ctx.env.dir, 'storage', 'sessions', sid, 'session.json'), 'utf8')).owner;
+    assert.match(owner(bId), /^o-[0-9a-f]{32}$/);
     await B.transport.terminateSession();
-    assert.equal(readFileSync(path.join(owners, bId), 'utf8'), 'released');
-    assert.equal(existsSync(path.join(owners, id)), false, 'a destroyed session has no owner record');
+    assert.equal(owner(bId), 'released');
+    assert.equal(existsSync(path.join(ctx.env.dir, 'storage', 'sessions', id)), false, 'a destroyed session is gone, owner and all');
+    assert.equal(existsSync(path.join(ctx.env.dir, 'storage', 'owners')), false, 'no owner files');
   });
 });
 

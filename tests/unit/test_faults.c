@@ -230,6 +230,7 @@ static int t_record(void) {
     info.execution_count = 7;
     info.auto_persist_globals = true;
     lsb_policy_init(&info.policy);
+    snprintf(info.owner, sizeof info.owner, "o-0123abcd"); /* its key is one more allocation */
     char *text = sess_record_encode(&info);
     if (text == NULL) return T_FAILED;
     lsb_session_info back;
@@ -243,6 +244,7 @@ static int t_record(void) {
         assert_int_equal(back.execution_count, 7);
         assert_int_equal(back.language, LSB_LANG_JAVASCRIPT);
         assert_true(back.auto_persist_globals);
+        assert_string_equal(back.owner, "o-0123abcd");
     }
     fault_alloc_pause(false);
     return rc == 0 ? T_OK : T_FAILED;

@@ -6,8 +6,9 @@
  * one byte, every pipe and socket helper still moves all its bytes: the
  * fd helpers (ipc_*, util_*), the worker request with its descriptor
  * (sendmsg/recvmsg), the child-to-parent frames (chan_send into
- * report_collect across a fork), the session record adapter and the MCP
- * owner files; and an end of file in the middle is a clean error.
+ * report_collect across a fork) and the session record adapter (which
+ * also keeps the MCP server's session owners); and an end of file in the
+ * middle is a clean error.
  * Chosen failures (ENOSPC, EIO) of write, fsync, rename and unlink in the
  * disk storage adapter: put fails and leaves the previous record whole and
  * no temporary file; get and remove fail with an error, never a silent
@@ -35,7 +36,6 @@
 #include <unistd.h>
 
 #include "fault_io.h"
-#include "mcp/owner.h"
 #include "sandbox/channel.h"
 #include "sandbox/ipc.h"
 #include "sandbox/report.h"
@@ -437,29 +437,6 @@ static void test_record_get_remove_failures(void **state) {
     disk_teardown();
 }
 
-/* The MCP owner files under short I/O: the whole owner comes back (a
- * single read used to keep its first byte only); a failed write is an
- * error and leaves no file. */
-static void test_owner_short(void **state) {
-    (void)state;
-    char dir[] = "/tmp/lsb-owner-XXXXXX", owner[MCP_OWNER_LEN + 1], got[MCP_OWNER_LEN + 1];
-    char err[256] = "";
-    assert_non_null(mkdtemp(dir));
-    mcp_owner_derive(MCP_OWNER_TOKEN, "jeton café ☕", owner);
-    fault_io_short(true);
-    assert_int_equal(mcp_owner_record(dir, "s-1", owner, err, sizeof err), 0);
-    assert_int_equal(mcp_owner_read(dir, "s-1", got), 0);
-    fault_io_short(false);
-    assert_string_equal(got, owner);
-    assert_true(mcp_owner_is(dir, "s-1", owner));
-    fault_io_fail(FAULT_IO_WRITE, 1, ENOSPC);
-    assert_int_equal(mcp_owner_record(dir, "s-2", owner, err, sizeof err), -1);
-    assert_non_null(strstr(err, strerror(ENOSPC)));
-    assert_int_equal(mcp_owner_read(dir, "s-2", got), -1);
-    mcp_owner_forget(dir, "s-1");
-    assert_int_equal(rmdir(dir), 0); /* nothing left: no temporary file either */
-}
-
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_fd_helpers_short, setup),
@@ -471,7 +448,6 @@ int main(void) {
         cmocka_unit_test_setup(test_record_short, setup),
         cmocka_unit_test_setup(test_record_put_failures, setup),
         cmocka_unit_test_setup(test_record_get_remove_failures, setup),
-        cmocka_unit_test_setup(test_owner_short, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
