@@ -367,6 +367,15 @@ lsb_status lsb_session_list(lsb_sandbox *sandbox, lsb_session_info **out, size_t
  * LSB_ERR_STORAGE or LSB_ERR_WORKSPACE when a part could not be removed. */
 lsb_status lsb_session_destroy(lsb_sandbox *sandbox, const char *id, char *err, size_t errlen);
 
+/* Destroy session id like lsb_session_destroy, but only if it has not been
+ * used for idle_s seconds, judged under the session's locks with its record
+ * read again (a damaged one: since its files last changed), so that a run
+ * another process (another node) has just finished or is running keeps it.
+ * Never waits for such a run. LSB_OK with *destroyed telling whether it
+ * went; otherwise as lsb_session_destroy. */
+lsb_status lsb_session_destroy_idle(lsb_sandbox *sandbox, const char *id, double idle_s,
+                                    bool *destroyed, char *err, size_t errlen);
+
 /* End the live process and empty the workspace (state included); the
  * session, its id and its settings stay, and its execution count starts
  * again at 0. LSB_ERR_NO_SESSION for an unknown

@@ -78,10 +78,14 @@ static void expire_one(mcp_expiry *e, const char *id) {
     if ((!released && idle < (double)srv->opt.session_ttl_s) ||
         mcp_calls_session_busy(srv->calls, id))
         return;
-    if (lsb_session_destroy(srv->sandbox, id, err, sizeof err) != LSB_OK) {
+    /* judged again under the session's locks: another node may have run it since */
+    bool destroyed = false;
+    st = lsb_session_destroy_idle(srv->sandbox, id, released ? 0 : srv->opt.session_ttl_s,
+                                  &destroyed, err, sizeof err);
+    if (st != LSB_OK && st != LSB_ERR_NO_SESSION) /* gone: another node's sweep took it */
         mcp_logf(MCP_LOG_WARNING, "session_expiry", "cannot destroy %s: %s", id, err);
-        return;
-    }
+    if (st != LSB_OK) return;
+    if (!destroyed) return;
     mcp_metrics_session(false);
     if (released) {
         mcp_logf(MCP_LOG_INFO, "session_released", "released session %s was destroyed", id);

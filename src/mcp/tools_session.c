@@ -14,6 +14,8 @@
  * destroy and reset first cancel the session's runs, so they never wait
  * behind a long execution.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +27,12 @@
 #include "mcp/owner.h"
 #include "mcp/tool_result.h"
 #include "mcp/tools_impl.h"
+#include "util/clock.h"
+#include "util/lock.h"
 
-#define SESSION_ERR_MAX 1024
+#define SESSION_ERR_MAX        1024
+#define SESSION_CREATE_LOCK    "create.lock" /* in the storage dir */
+#define SESSION_CREATE_WAIT_MS 10000.0       /* counting and creating take milliseconds */
 
 /* See tools_impl.h. */
 bool mcp_tool_owns(mcp_call *call, const char *id) {
@@ -79,17 +85,36 @@ json_t *mcp_tool_check_session(mcp_call *call, const char *id) {
     return bad;
 }
 
+/* Take the creation lock of the storage dir (STORAGE/create.lock), which
+ * every node sharing it takes around counting and creating, so that
+ * max_sessions holds for them together. 0, or -1 with err. */
+static int lock_creation(mcp_server *srv, util_lock *l, char *err, size_t errlen) {
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/" SESSION_CREATE_LOCK, srv->storage_dir) >=
+        (int)sizeof path) {
+        snprintf(err, errlen, "the storage directory path is too long");
+        return -1;
+    }
+    if (util_lock_take(l, path, util_now_ms() + SESSION_CREATE_WAIT_MS, NULL, NULL) == 0) return 0;
+    snprintf(err, errlen, "cannot take the session creation lock %.600s: %s", path,
+             errno == EWOULDBLOCK ? "another node held it too long" : strerror(errno));
+    return -1;
+}
+
 /* Create the session o (its record naming the caller as its owner) under
- * the server lock, within max_sessions. Returns the error result, or NULL
- * with the id in id. */
+ * the server lock and the nodes' creation lock, within max_sessions. Returns the error result, or
+ * NULL with the id in id. */
 static json_t *create_owned(mcp_call *call, const lsb_session_options *o,
                             char id[LSB_SESSION_ID_MAX + 1]) {
     mcp_server *srv = call->req->srv;
     char err[SESSION_ERR_MAX];
     json_t *failure = NULL;
     pthread_mutex_lock(&srv->lock);
-    size_t existing = (size_t)mcp_gauges_sessions(srv);
-    if (existing >= srv->opt.max_sessions) {
+    util_lock nodes = {.fd = -1};
+    size_t existing = 0;
+    if (lock_creation(srv, &nodes, err, sizeof err) != 0) {
+        failure = mcp_result_errorf("SandboxError", "The sandbox failed: %s", err);
+    } else if ((existing = (size_t)mcp_gauges_sessions(srv)) >= srv->opt.max_sessions) {
         mcp_metrics_reject(MCP_REJECT_LIMIT);
         failure = mcp_result_session_limit(&srv->opt, existing);
     } else {
@@ -99,6 +124,7 @@ static json_t *create_owned(mcp_call *call, const lsb_session_options *o,
         else
             mcp_metrics_session(true);
     }
+    util_lock_release(&nodes, false);
     pthread_mutex_unlock(&srv->lock);
     return failure;
 }

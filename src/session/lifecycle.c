@@ -168,6 +168,35 @@ lsb_status lsb_session_destroy(lsb_sandbox *sb, const char *id, char *err, size_
 }
 
 /* See llmsandbox.h. */
+lsb_status lsb_session_destroy_idle(lsb_sandbox *sb, const char *id, double idle_s, bool *destroyed,
+                                    char *err, size_t errlen) {
+    sess_table *t = sandbox_sessions(sb);
+    lsb_session_info info;
+    lsb_status st;
+    sess_damage damage;
+    *destroyed = false;
+    sess_entry *e = sess_table_acquire_any(t, id, &info, &damage, &st, err, errlen);
+    if (e == NULL) return st;
+    /* one try: a session another process is running is in use, not idle;
+     * the record is read again under the lock, as that run may have
+     * just ended (a damaged one is idle since its files changed) */
+    bool damaged = info.damaged;
+    errno = 0;
+    st = sess_table_lock_workspace(t, e, damaged ? NULL : &info, util_now_ms(), NULL, NULL, err,
+                                   errlen);
+    if (st == LSB_ERR_WORKSPACE && errno == EWOULDBLOCK) {
+        st = LSB_OK;
+    } else if (st == LSB_OK) {
+        double last = damaged ? sess_table_disk_age(t, id) : info.last_used_at;
+        if (util_unix_time() - last >= idle_s &&
+            (st = sess_table_remove(t, e, err, errlen)) == LSB_OK)
+            *destroyed = true;
+    }
+    sess_table_release(t, e);
+    return st;
+}
+
+/* See llmsandbox.h. */
 lsb_status lsb_session_reset(lsb_sandbox *sb, const char *id, char *err, size_t errlen) {
     sess_table *t = sandbox_sessions(sb);
     lsb_session_info info;

@@ -422,6 +422,25 @@ def test_shared_sessions():
     alive("shared B", b)
 
 
+def test_shared_limit():
+    """max_sessions holds for two nodes together: their creations are
+    serialised by the storage dir's creation lock."""
+    ports = [start(f"limit-{n}", "--max-sessions", "3", token=None, storage="limit")[0]
+             for n in "ab"]
+    results = []
+
+    def create(i):
+        st, _, text = rpc(ports[i % 2], "tools/call", {"name": "create_session", "arguments": {
+            "language": "python"}}, rid=i, token=None)
+        results.append(st == 200 and '"isError":false' in text.replace(" ", ""))
+    threads = [threading.Thread(target=create, args=(i,)) for i in range(12)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    made = len(os.listdir(f"{TMP}/limit/sessions"))
+    check("shared: 12 concurrent creations on two nodes with max_sessions 3 make exactly 3",
+          results.count(True) == 3 and made == 3, (results.count(True), made))
+
+
 def audit_clients(name):
     with open(f"{TMP}/{name}.audit") as f:
         return [json.loads(line).get("client") for line in f if '"tool_call"' in line]
@@ -501,6 +520,7 @@ try:
         raise SystemExit(0 if not failed else 1)
     test_origin_host()
     test_shared_sessions()
+    test_shared_limit()
     test_trusted_proxy()
     test_rate_rotation()
     test_auth_guessing()

@@ -1422,6 +1422,45 @@ static void test_owner_concurrent(void **state) {
     close_sandbox(a);
 }
 
+/* Idle destruction as two nodes' expiry threads see it: a session just
+ * used is kept; one running in another process (node) is kept at once,
+ * without waiting for the run; an idle one goes; a second sweep of a gone
+ * one is NO_SESSION. */
+static void test_destroy_idle(void **state) {
+    (void)state;
+    lsb_sandbox *a = open_sandbox(NULL);
+    lsb_sandbox *b = open_peer();
+    char id[LSB_SESSION_ID_MAX + 1], err[ERR_MAX] = "";
+    bool destroyed = true;
+    create(a, LSB_LANG_PYTHON, true, id);
+    expect_out(a, id, "v = 'café'", "");
+    assert_int_equal(lsb_session_destroy_idle(b, id, 3600, &destroyed, err, sizeof err), LSB_OK);
+    assert_false(destroyed); /* used a moment ago */
+    int once = 1, done = 0;
+    void *slow[] = {a, id, "import time\ntime.sleep(2)", &once, &done};
+    pthread_t t;
+    pthread_create(&t, NULL, run_thread, slow);
+    usleep(500 * 1000);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    destroyed = true;
+    assert_int_equal(lsb_session_destroy_idle(b, id, 0, &destroyed, err, sizeof err), LSB_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_false(destroyed); /* running in the other "node": in use */
+    assert_int_equal(__atomic_load_n(&done, __ATOMIC_SEQ_CST), 0);
+    assert_true((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < 1000);
+    void *rc;
+    pthread_join(t, &rc);
+    assert_null(rc);
+    assert_int_equal(lsb_session_destroy_idle(b, id, 0, &destroyed, err, sizeof err), LSB_OK);
+    assert_true(destroyed);
+    assert_int_equal(lsb_session_destroy_idle(a, id, 0, &destroyed, err, sizeof err),
+                     LSB_ERR_NO_SESSION);
+    assert_false(destroyed);
+    lsb_sandbox_close(b);
+    close_sandbox(a);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s ASSETS_DIR\n", argv[0]);
@@ -1459,6 +1498,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_other_process_turns),
         cmocka_unit_test(test_owner_label),
         cmocka_unit_test(test_owner_concurrent),
+        cmocka_unit_test(test_destroy_idle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
