@@ -21,6 +21,7 @@ from typing import Any, Dict, List, Optional, Tuple
 c_char_pp = ctypes.POINTER(ctypes.c_char_p)
 ERRLEN = 1024
 ID_MAX = 128
+OWNER_MAX = 64  # LSB_SESSION_OWNER_MAX
 
 # lsb_status values (include/llmsandbox.h).
 OK, ERR_INVALID, ERR_ASSETS, ERR_SYSTEM, ERR_WORKSPACE = 0, 1, 2, 3, 4
@@ -101,6 +102,7 @@ class SessionOptions(ctypes.Structure):
         ("allow_custom_id", ctypes.c_bool),
         ("auto_persist_globals", ctypes.c_bool),
         ("policy", ctypes.POINTER(Policy)),
+        ("owner", ctypes.c_char_p),
     ]
 
 
@@ -135,6 +137,7 @@ class SessionInfo(ctypes.Structure):
         ("workspace_files", ctypes.c_uint64),
         ("policy", Policy),
         ("damaged", ctypes.c_bool),
+        ("owner", ctypes.c_char * (OWNER_MAX + 1)),
     ]
 
 

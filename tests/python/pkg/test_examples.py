@@ -15,6 +15,19 @@ EXPECTED = {
     "sessions.py": "['data.json', 'report.txt']\n{\"KEY\": \"VALUE\"}\nWould prune 0 sessions, "
                    "reclaimed 0 B\n[]\n",
     "storage_adapter.py": "stored in SQLite\nrecords: True\n",
+    # the original's examples/ that need no network, under their names
+    "demo.py": "1. compute: 332833500 | success: True\n2. unicode: café ☕ 日本\n"
+               "3. files: Ada,3 | created: ['report.csv']\n4. vendored package: ['Ada', '3']\n"
+               "5. error: False KeyError | guidance given: True\n6. runaway loop: False exhausted\n",
+    "demo_javascript.py": "1. compute: 2,4,6\n2. json: {\"city\":\"Zürich\",\"temp\":21.5}\n"
+                          "3. files: héllo | created: ['note.txt']\n4. vendored lodash: 2\n"
+                          "5. error: False TypeError\n",
+    "demo_javascript_session.py": "turn 3: apple+pear 3.5\nnew sandbox object, same session: 2\n"
+                                  "files: cart.txt\n",
+    "demo_session_workflow.py": "guest: regions: 2 | created: ['output/totals.json']\n"
+                                "host reads: {\"nord\": 15, \"süd\": 32}\n"
+                                "listing: ['input/sales.csv', 'output/totals.json']\n"
+                                "after delete: []\nafter workspace delete: []\n",
 }
 
 
