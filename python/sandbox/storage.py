@@ -3,9 +3,11 @@
 Sessions are kept by libllmsandbox under a sessions root (the original's
 workspace_root): <root>/<id>/workspace/ is the guest's /app and the record
 sits beside it, outside the guest's reach. DiskStorageAdapter names that
-root; its methods go through the library. A StorageAdapter subclassed in
-Python (records kept elsewhere) is not wired to the C vtable yet, so
-create_sandbox refuses one with NotImplementedError.
+root; its methods go through the library. A DiskStorageAdapter subclass
+that overrides the four record methods keeps the records itself: the
+library calls them through its lsb_storage vtable. Other StorageAdapter
+subclasses (which would have to hold workspaces too) are refused by
+create_sandbox with NotImplementedError: the guest's /app is a real folder.
 """
 from __future__ import annotations
 
