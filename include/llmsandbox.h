@@ -397,6 +397,14 @@ lsb_status lsb_session_reset(lsb_sandbox *sandbox, const char *id, char *err, si
 lsb_status lsb_session_set_owner(lsb_sandbox *sandbox, const char *id, const char *owner, char *err,
                                  size_t errlen);
 
+/* Set session id's created_at and last_used_at (Unix times; a negative one
+ * is kept as stored), under the session's locks like lsb_session_set_owner:
+ * for importing sessions, or tools that age them (prune and the idle TTL
+ * read last_used_at). LSB_ERR_INVALID for a time that is not finite or lies
+ * more than a day ahead of this clock. */
+lsb_status lsb_session_set_times(lsb_sandbox *sandbox, const char *id, double created_at,
+                                 double last_used_at, char *err, size_t errlen);
+
 /*
  * Read session id's owner label into out ("" when none) straight from its
  * stored record: unlike lsb_session_info_get it never waits for a run of

@@ -117,8 +117,9 @@ def file_read(handle: int, sid: str, path: str) -> bytes:
         _lib._libc.free(ptr.value)
 
 
-def file_glob(handle: int, sid: str, pattern: Optional[str]) -> Optional[List[str]]:
-    """Files of the workspace matching pattern at any depth; None for an unknown session."""
+def file_entries(handle: int, sid: str, pattern: Optional[str]) -> Optional[List[tuple]]:
+    """(path, size, mtime) of the workspace's files matching pattern at any depth (/app/.lsb left
+    out); None for an unknown session."""
     entries, count, err = ctypes.POINTER(_lib.FileEntry)(), ctypes.c_size_t(), errbuf()
     st = _lib.lib().lsb_session_file_glob(handle, sid.encode(), None, pattern.encode() if pattern else None,
                                           False, ctypes.byref(entries), ctypes.byref(count), err, ERRLEN)
@@ -127,9 +128,29 @@ def file_glob(handle: int, sid: str, pattern: Optional[str]) -> Optional[List[st
     if st != OK:
         raise_status(st, err_text(err))
     try:
-        return [entries[i].path.decode("utf-8", "replace") for i in range(count.value) if not entries[i].is_dir]
+        return [(e.path.decode("utf-8", "replace"), e.size, e.mtime)
+                for e in (entries[i] for i in range(count.value)) if not e.is_dir]
     finally:
         _lib.lib().lsb_file_list_free(entries, count.value)
+
+
+def file_glob(handle: int, sid: str, pattern: Optional[str]) -> Optional[List[str]]:
+    """Files of the workspace matching pattern at any depth; None for an unknown session."""
+    found = file_entries(handle, sid, pattern)
+    return None if found is None else [path for path, _, _ in found]
+
+
+def session_set_times(handle: int, sid: str, created_at: float, last_used_at: float) -> bool:
+    """lsb_session_set_times (a negative time is kept); False when there is no such session."""
+    err = errbuf()
+    st = _lib.lib().lsb_session_set_times(handle, sid.encode(), created_at, last_used_at, err, ERRLEN)
+    if st == _lib.ERR_NO_SESSION:
+        return False
+    if st == _lib.ERR_INVALID:
+        raise ValueError(err_text(err))
+    if st != OK:
+        raise_status(st, err_text(err))
+    return True
 
 
 def file_delete(handle: int, sid: str, path: str, recursive: bool) -> None:

@@ -242,6 +242,7 @@ def _declare(lib: ctypes.CDLL) -> None:
         "lsb_session_info_get": (st, [vp, cp, ctypes.POINTER(SessionInfo), cp, sz]),
         "lsb_session_info_to_json": (vp, [ctypes.POINTER(SessionInfo)]),
         "lsb_session_destroy": (st, [vp, cp, cp, sz]),
+        "lsb_session_set_times": (st, [vp, cp, ctypes.c_double, ctypes.c_double, cp, sz]),
         "lsb_session_prune": (st, [vp, ctypes.c_uint64, b, ctypes.POINTER(PruneReport), cp, sz]),
         "lsb_prune_report_free": (None, [ctypes.POINTER(PruneReport)]),
         "lsb_prune_report_to_json": (vp, [ctypes.POINTER(PruneReport)]),

@@ -14,9 +14,10 @@ from __future__ import annotations
 import abc
 import datetime as _dt
 import enum
+import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 METADATA_FILENAME = ".metadata.json"
 SITE_PACKAGES_DIR = "site-packages"
@@ -103,6 +104,37 @@ class StorageAdapter(abc.ABC):
     @abc.abstractmethod
     def read_metadata(self, session_id: str) -> SessionMetadata:
         """The session's record."""
+
+    @abc.abstractmethod
+    def create_session(self, session_id: str) -> None:
+        """Create the session (its workspace and record); an existing one is kept."""
+
+    @abc.abstractmethod
+    def write_metadata(self, session_id: str, metadata: SessionMetadata) -> None:
+        """Store the session's record (its created_at and updated_at)."""
+
+    @abc.abstractmethod
+    def update_session_timestamp(self, session_id: str) -> None:
+        """Mark the session used now; nothing when it has no record."""
+
+    @abc.abstractmethod
+    def copy_vendor_packages(self, session_id: str, vendor_path: Union[str, Path]) -> None:
+        """Copy a folder of packages into the workspace's site-packages/."""
+
+    @abc.abstractmethod
+    def get_workspace_snapshot(self, session_id: str) -> Dict[str, float]:
+        """{relative path: modification time} of every file in the workspace."""
+
+    @abc.abstractmethod
+    def get_session_size(self, session_id: str) -> int:
+        """Bytes of the workspace's files."""
+
+    def detect_file_changes(self, session_id: str, before: Dict[str, float],
+                            after: Dict[str, float]) -> Tuple[List[str], List[str]]:
+        """(created, modified) between two snapshots, each sorted."""
+        created = sorted(set(after) - set(before))
+        modified = sorted(p for p in set(after) & set(before) if after[p] != before[p])
+        return created, modified
 
 
 class DiskStorageAdapter(StorageAdapter):
@@ -194,6 +226,59 @@ class DiskStorageAdapter(StorageAdapter):
         if info is None:
             raise FileNotFoundError(f"No metadata for session '{session_id}'")
         return SessionMetadata.from_info(info)
+
+    def create_session(self, session_id: str) -> None:
+        """Create a (Python) session of that id; an existing one is kept."""
+        from . import _calls, _lib
+        sid = _calls.check_session_id(_disk_id(session_id))
+        _calls.session_create(self._handle(), _lib.LANG_PYTHON, sid, False, None)
+
+    def write_metadata(self, session_id: str, metadata: SessionMetadata) -> None:
+        """Store created_at and updated_at (ISO-8601) in the session's record, creating the
+        session first when needed; prune and the idle TTL then go by updated_at."""
+        from . import _calls
+        times = [_unix(metadata.created_at, "created_at"), _unix(metadata.updated_at, "updated_at")]
+        self.create_session(session_id)
+        _calls.session_set_times(self._handle(), _disk_id(session_id), *times)
+
+    def update_session_timestamp(self, session_id: str) -> None:
+        """Mark the session used now (nothing when there is no such session)."""
+        from . import _calls
+        _calls.session_set_times(self._handle(), _disk_id(session_id), -1.0, time.time())
+
+    def copy_vendor_packages(self, session_id: str, vendor_path: Union[str, Path]) -> None:
+        """Copy every file under vendor_path into the workspace's site-packages/ (within its quota;
+        links are not followed). The sandbox already mounts its vendored packages at /data."""
+        root = Path(vendor_path)
+        if not root.is_dir():
+            raise FileNotFoundError(f"Vendor path '{vendor_path}' is not a folder")
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                rel = path.relative_to(root).as_posix()
+                self.write_file(session_id, f"{SITE_PACKAGES_DIR}/{rel}", path.read_bytes())
+
+    def get_workspace_snapshot(self, session_id: str) -> Dict[str, float]:
+        """{relative path: mtime} of the workspace's files (/app/.lsb left out); {} for no session."""
+        from . import _calls
+        found = _calls.file_entries(self._handle(), _disk_id(session_id), None) or []
+        return {path: mtime for path, _, mtime in found}
+
+    def get_session_size(self, session_id: str) -> int:
+        """Bytes of the workspace's files (/app/.lsb left out); 0 for no session."""
+        from . import _calls
+        found = _calls.file_entries(self._handle(), _disk_id(session_id), None) or []
+        return sum(size for _, size, _ in found)
+
+
+def _unix(iso: str, field: str) -> float:
+    """An ISO-8601 time as a Unix time (no zone: UTC); ValueError naming field otherwise."""
+    try:
+        when = _dt.datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        raise ValueError(f"SessionMetadata.{field} is not an ISO-8601 time: {iso!r}") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=_dt.timezone.utc)
+    return when.timestamp()
 
 
 def _disk_id(session_id: str) -> str:

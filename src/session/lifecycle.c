@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,8 @@
 #include "session/record.h"
 #include "session/table.h"
 #include "util/clock.h"
+
+#define SESS_CLOCK_SKEW_S 86400.0 /* a time set from outside may run ahead of ours by this */
 
 /* See llmsandbox.h. */
 lsb_status lsb_sandbox_configure_sessions(lsb_sandbox *sb, const lsb_sessions_config *c, char *err,
@@ -226,24 +229,60 @@ lsb_status lsb_session_reset(lsb_sandbox *sb, const char *id, char *err, size_t 
     return st;
 }
 
-/* See llmsandbox.h. */
-lsb_status lsb_session_set_owner(lsb_sandbox *sb, const char *id, const char *owner, char *err,
-                                 size_t errlen) {
+/* A change to a session record, applied by update_record. */
+typedef void (*record_change)(lsb_session_info *info, const void *ctx);
+
+/* Change session id's record with change(info, ctx) under the session's
+ * locks, the record read again under them, so another process's update
+ * goes first and is kept; then save it. */
+static lsb_status update_record(lsb_sandbox *sb, const char *id, record_change change,
+                                const void *ctx, char *err, size_t errlen) {
     sess_table *t = sandbox_sessions(sb);
     lsb_session_info info;
     lsb_status st;
-    if (sess_record_owner_check(owner, err, errlen) != 0) return LSB_ERR_INVALID;
     sess_entry *e = sess_table_acquire(t, id, &info, &st, err, errlen);
     if (e == NULL) return st;
-    /* another process's update of the record goes first, and is kept */
     st = sess_table_lock_workspace(t, e, &info, util_now_ms() + info.policy.timeout_ms, NULL, NULL,
                                    err, errlen);
     if (st == LSB_OK) {
-        snprintf(info.owner, sizeof info.owner, "%s", owner ? owner : "");
+        change(&info, ctx);
         st = sess_table_save(t, &info, err, errlen);
     }
     sess_table_release(t, e);
     return st;
+}
+
+/* record_change: the owner label ctx (NULL: none). */
+static void change_owner(lsb_session_info *info, const void *ctx) {
+    snprintf(info->owner, sizeof info->owner, "%s", ctx ? (const char *)ctx : "");
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_set_owner(lsb_sandbox *sb, const char *id, const char *owner, char *err,
+                                 size_t errlen) {
+    if (sess_record_owner_check(owner, err, errlen) != 0) return LSB_ERR_INVALID;
+    return update_record(sb, id, change_owner, owner, err, errlen);
+}
+
+/* record_change: the two times of ctx (a double[2]; a negative one is kept). */
+static void change_times(lsb_session_info *info, const void *ctx) {
+    const double *times = ctx;
+    if (times[0] >= 0) info->created_at = times[0];
+    if (times[1] >= 0) info->last_used_at = times[1];
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_set_times(lsb_sandbox *sb, const char *id, double created_at,
+                                 double last_used_at, char *err, size_t errlen) {
+    const double times[2] = {created_at, last_used_at},
+                 latest = util_unix_time() + SESS_CLOCK_SKEW_S;
+    for (int i = 0; i < 2; i++)
+        if (!isfinite(times[i]) || times[i] > latest) {
+            snprintf(err, errlen, "a session time must be a Unix time no later than now (got %g)",
+                     times[i]);
+            return LSB_ERR_INVALID;
+        }
+    return update_record(sb, id, change_times, times, err, errlen);
 }
 
 /* See llmsandbox.h. */

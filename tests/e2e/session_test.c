@@ -15,6 +15,7 @@
  */
 #include <dirent.h>
 #include <fcntl.h>
+#include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -1461,6 +1462,37 @@ static void test_destroy_idle(void **state) {
     close_sandbox(a);
 }
 
+/* Setting a session's times: both stored and read back, a negative one
+ * kept, bad ones refused with nothing changed, and prune ages the session
+ * by the time set (an importer, or the Python package's write_metadata). */
+static void test_set_times(void **state) {
+    (void)state;
+    lsb_sandbox *sb = open_sandbox(NULL);
+    char id[LSB_SESSION_ID_MAX + 1], err[ERR_MAX] = "";
+    lsb_session_info info;
+    create(sb, LSB_LANG_PYTHON, false, id);
+    double old = (double)time(NULL) - 10 * 86400.0;
+    assert_int_equal(lsb_session_set_times(sb, id, old - 60, old, err, sizeof err), LSB_OK);
+    assert_int_equal(lsb_session_info_get(sb, id, &info, err, sizeof err), LSB_OK);
+    assert_true(fabs(info.created_at - (old - 60)) < 0.01 && fabs(info.last_used_at - old) < 0.01);
+    assert_int_equal(lsb_session_set_times(sb, id, -1, old + 5, err, sizeof err), LSB_OK);
+    assert_int_equal(lsb_session_info_get(sb, id, &info, err, sizeof err), LSB_OK);
+    assert_true(fabs(info.created_at - (old - 60)) < 0.01 &&
+                fabs(info.last_used_at - old - 5) < 0.01);
+    assert_int_equal(lsb_session_set_times(sb, id, NAN, -1, err, sizeof err), LSB_ERR_INVALID);
+    assert_int_equal(
+        lsb_session_set_times(sb, id, -1, (double)time(NULL) + 3 * 86400.0, err, sizeof err),
+        LSB_ERR_INVALID);
+    assert_int_equal(lsb_session_set_times(sb, "no-such-session", -1, old, err, sizeof err),
+                     LSB_ERR_NO_SESSION);
+    lsb_prune_report rep;
+    assert_int_equal(lsb_session_prune(sb, 7 * 86400, true, &rep, err, sizeof err), LSB_OK);
+    assert_int_equal(rep.deleted_count, 1);
+    assert_string_equal(rep.deleted[0].id, id);
+    lsb_prune_report_free(&rep);
+    close_sandbox(sb);
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: %s ASSETS_DIR\n", argv[0]);
@@ -1499,6 +1531,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_owner_label),
         cmocka_unit_test(test_owner_concurrent),
         cmocka_unit_test(test_destroy_idle),
+        cmocka_unit_test(test_set_times),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -252,3 +252,14 @@ def test_threads_sharing_one_session_are_serialised(root):
     for t in threads:
         t.join(60)
     assert sb.execute("print(n)").stdout == "9\n"
+
+
+def test_legacy_entry_points(root):
+    """sandbox.host's one-call functions and sandbox.utils' never-raised errors (SEED-SPEC 1.1)."""
+    from sandbox.host import run_untrusted_javascript, run_untrusted_python
+    from sandbox.utils import FuelExhaustionError, MemoryLimitError, SandboxError
+    r = run_untrusted_python("print('héllo ☕')", workspace_root=root)
+    assert r.success and r.stdout == "héllo ☕\n"
+    r = run_untrusted_javascript("console.log(6 * 7); null.x", workspace_root=root)
+    assert not r.success and r.stdout == "42\n" and "TypeError" in r.stderr
+    assert issubclass(FuelExhaustionError, SandboxError) and issubclass(MemoryLimitError, SandboxError)

@@ -143,10 +143,14 @@ def test_storage_adapter_argument(root):
     assert md.session_id == sb.session_id and md.version == 1 and md.created_at.endswith("+00:00")
 
 
-def test_custom_storage_adapter_not_supported_yet(root):
+def test_adapter_that_is_not_a_disk_adapter_is_refused(root):
+    """A StorageAdapter that would hold workspaces itself cannot back a sandbox (/app is a real
+    folder); a DiskStorageAdapter subclass keeping the records is the way (test_storage_adapter.py)."""
     class Mine(StorageAdapter):
         session_exists = write_file = read_file = list_files = delete_path = None
         delete_session = enumerate_sessions = read_metadata = None
+        create_session = write_metadata = update_session_timestamp = copy_vendor_packages = None
+        get_workspace_snapshot = get_session_size = None
 
     with pytest.raises(NotImplementedError, match="storage adapter"):
         create_sandbox(storage_adapter=Mine(), workspace_root=root)

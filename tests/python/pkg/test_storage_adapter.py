@@ -101,3 +101,41 @@ def test_threads_with_a_python_adapter(root):
         t.join(60)
     assert out == {0: "0\n", 1: "7\n", 2: "14\n"}
     assert all(b.session_id in store.records for b in boxes)
+
+
+def test_the_rest_of_the_original_adapter_interface(root, tmp_path):
+    """create_session, write_metadata/read_metadata, update_session_timestamp,
+    copy_vendor_packages, get_workspace_snapshot, get_session_size and
+    detect_file_changes (SEED-SPEC 1.8) on the disk adapter."""
+    from sandbox import SessionMetadata, StorageAdapter
+    adapter = DiskStorageAdapter(root)
+    adapter.create_session("plain-id_1")
+    adapter.create_session("plain-id_1")  # an existing one is kept
+    assert adapter.session_exists("plain-id_1")
+    with pytest.raises(ValueError, match="only letters, digits"):
+        adapter.create_session("café")
+    adapter.write_metadata("old", SessionMetadata("old", "2020-01-01T00:00:00+00:00", "2020-01-02T00:00:00"))
+    md = adapter.read_metadata("old")
+    assert md.created_at.startswith("2020-01-01T00:00:00") and md.updated_at.startswith("2020-01-02T00:00:00")
+    result = prune_sessions(older_than_hours=24, storage_adapter=adapter, dry_run=True)
+    assert result.deleted_sessions == ["old"]  # aged by write_metadata
+    adapter.update_session_timestamp("old")
+    assert prune_sessions(older_than_hours=24, storage_adapter=adapter, dry_run=True).deleted_sessions == []
+    adapter.update_session_timestamp("no-such-session")  # nothing, as the original
+    with pytest.raises(ValueError, match="updated_at"):
+        adapter.write_metadata("old", SessionMetadata("old", "2020-01-01T00:00:00", "yesterday"))
+    vendor = tmp_path / "vendor"
+    (vendor / "pkg").mkdir(parents=True)
+    (vendor / "pkg" / "__init__.py").write_text("NAME = 'vendored ☕'\n", encoding="utf-8")
+    before = adapter.get_workspace_snapshot("old")
+    adapter.copy_vendor_packages("old", vendor)
+    adapter.write_file("old", "notes.txt", "é".encode())
+    after = adapter.get_workspace_snapshot("old")
+    assert adapter.detect_file_changes("old", before, after) == (["notes.txt", "site-packages/pkg/__init__.py"], [])
+    assert adapter.get_session_size("old") == len("NAME = 'vendored ☕'\n".encode()) + 2
+    assert adapter.get_workspace_snapshot("nobody") == {} and adapter.get_session_size("nobody") == 0
+    changed = dict(after, **{"notes.txt": after["notes.txt"] + 1})
+    assert adapter.detect_file_changes("old", after, changed) == ([], ["notes.txt"])
+    abstract = {n for n in dir(StorageAdapter) if getattr(getattr(StorageAdapter, n), "__isabstractmethod__", False)}
+    assert {"create_session", "write_metadata", "update_session_timestamp", "copy_vendor_packages",
+            "get_workspace_snapshot", "get_session_size"} <= abstract
