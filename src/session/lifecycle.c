@@ -153,26 +153,15 @@ lsb_status lsb_session_list(lsb_sandbox *sb, lsb_session_info **out, size_t *cou
     return LSB_OK;
 }
 
-/* See llmsandbox.h. */
-lsb_status lsb_session_destroy(lsb_sandbox *sb, const char *id, char *err, size_t errlen) {
-    sess_table *t = sandbox_sessions(sb);
-    lsb_session_info info;
-    lsb_status st;
-    sess_damage damage;
-    sess_entry *e = sess_table_acquire_any(t, id, &info, &damage, &st, err, errlen);
-    if (e == NULL) return st;
-    /* a run of another process finishes first (a damaged record has no
-     * timeout of its own: the default one) */
-    uint32_t wait_ms = info.damaged ? LSB_DEFAULT_TIMEOUT_MS : info.policy.timeout_ms;
-    st = sess_table_lock_workspace(t, e, NULL, util_now_ms() + wait_ms, NULL, NULL, err, errlen);
-    if (st == LSB_OK) st = sess_table_remove(t, e, err, errlen);
-    sess_table_release(t, e);
-    return st;
-}
-
-/* See llmsandbox.h. */
-lsb_status lsb_session_destroy_idle(lsb_sandbox *sb, const char *id, double idle_s, bool *destroyed,
-                                    char *err, size_t errlen) {
+/* Destroy session id (see llmsandbox.h). With idle_s < 0, unconditionally,
+ * after waiting for a run of another process (a damaged record has no
+ * timeout of its own: the default one). Otherwise only if it has been idle
+ * for idle_s seconds, with one try at the lock (a session another process
+ * is running is in use, not idle) and the record read again under it, as
+ * that run may have just ended (a damaged one is idle since its files
+ * changed). *destroyed says whether it went. */
+static lsb_status destroy(lsb_sandbox *sb, const char *id, double idle_s, bool *destroyed,
+                          char *err, size_t errlen) {
     sess_table *t = sandbox_sessions(sb);
     lsb_session_info info;
     lsb_status st;
@@ -180,23 +169,33 @@ lsb_status lsb_session_destroy_idle(lsb_sandbox *sb, const char *id, double idle
     *destroyed = false;
     sess_entry *e = sess_table_acquire_any(t, id, &info, &damage, &st, err, errlen);
     if (e == NULL) return st;
-    /* one try: a session another process is running is in use, not idle;
-     * the record is read again under the lock, as that run may have
-     * just ended (a damaged one is idle since its files changed) */
-    bool damaged = info.damaged;
+    bool damaged = info.damaged, if_idle = idle_s >= 0;
+    uint32_t wait_ms = if_idle ? 0 : damaged ? LSB_DEFAULT_TIMEOUT_MS : info.policy.timeout_ms;
     errno = 0;
-    st = sess_table_lock_workspace(t, e, damaged ? NULL : &info, util_now_ms(), NULL, NULL, err,
-                                   errlen);
-    if (st == LSB_ERR_WORKSPACE && errno == EWOULDBLOCK) {
+    st = sess_table_lock_workspace(t, e, if_idle && !damaged ? &info : NULL,
+                                   util_now_ms() + wait_ms, NULL, NULL, err, errlen);
+    if (if_idle && st == LSB_ERR_WORKSPACE && errno == EWOULDBLOCK) {
         st = LSB_OK;
     } else if (st == LSB_OK) {
         double last = damaged ? sess_table_disk_age(t, id) : info.last_used_at;
-        if (util_unix_time() - last >= idle_s &&
+        if ((!if_idle || util_unix_time() - last >= idle_s) &&
             (st = sess_table_remove(t, e, err, errlen)) == LSB_OK)
             *destroyed = true;
     }
     sess_table_release(t, e);
     return st;
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_destroy(lsb_sandbox *sb, const char *id, char *err, size_t errlen) {
+    bool destroyed;
+    return destroy(sb, id, -1, &destroyed, err, errlen);
+}
+
+/* See llmsandbox.h. */
+lsb_status lsb_session_destroy_idle(lsb_sandbox *sb, const char *id, double idle_s, bool *destroyed,
+                                    char *err, size_t errlen) {
+    return destroy(sb, id, idle_s < 0 ? 0 : idle_s, destroyed, err, errlen);
 }
 
 /* See llmsandbox.h. */
