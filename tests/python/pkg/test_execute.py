@@ -263,3 +263,27 @@ def test_legacy_entry_points(root):
     r = run_untrusted_javascript("console.log(6 * 7); null.x", workspace_root=root)
     assert not r.success and r.stdout == "42\n" and "TypeError" in r.stderr
     assert issubclass(FuelExhaustionError, SandboxError) and issubclass(MemoryLimitError, SandboxError)
+
+
+def test_vendor_helpers(tmp_path):
+    """sandbox.vendor (SEED-SPEC 5.4): the built-in /data packages are listed; a folder of one's
+    own is made, filled from a local pure-Python wheel, copied into a workspace and emptied."""
+    import zipfile
+    from sandbox import vendor
+    builtin = vendor.list_vendored_packages()
+    assert {"openpyxl", "et-xmlfile", "tabulate", "jinja2"} <= set(builtin) and "sandbox-utils" in builtin
+    vdir = tmp_path / "vendor"
+    assert vendor.setup_vendor_dir(vdir) == vdir / "site-packages"
+    wheel = tmp_path / "cafe_pkg-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as z:
+        z.writestr("cafe_pkg/__init__.py", "NAME = 'café ☕'\n")
+        z.writestr("cafe_pkg-1.0.dist-info/METADATA", "Metadata-Version: 2.1\nName: cafe-pkg\nVersion: 1.0\n")
+        z.writestr("cafe_pkg-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
+        z.writestr("cafe_pkg-1.0.dist-info/RECORD", "")
+    assert vendor.install_pure_python_package(str(wheel), vdir)
+    assert vendor.list_vendored_packages(vdir) == ["cafe-pkg"]
+    copied = vendor.copy_vendor_to_workspace(vdir, tmp_path / "ws")
+    assert (copied / "cafe_pkg" / "__init__.py").read_text(encoding="utf-8") == "NAME = 'café ☕'\n"
+    vendor.clean_vendor_dir(vdir)
+    assert vendor.list_vendored_packages(vdir) == []
+    assert not vendor.install_pure_python_package(str(tmp_path / "missing-1.0-py3-none-any.whl"), vdir)
