@@ -84,8 +84,7 @@ static void expire_one(mcp_expiry *e, const char *id) {
                                   &destroyed, err, sizeof err);
     if (st != LSB_OK && st != LSB_ERR_NO_SESSION) /* gone: another node's sweep took it */
         mcp_logf(MCP_LOG_WARNING, "session_expiry", "cannot destroy %s: %s", id, err);
-    if (st != LSB_OK) return;
-    if (!destroyed) return;
+    if (st != LSB_OK || !destroyed) return; /* gone, or used again meanwhile */
     mcp_metrics_session(false);
     if (released) {
         mcp_logf(MCP_LOG_INFO, "session_released", "released session %s was destroyed", id);

@@ -88,16 +88,11 @@ void mcp_http_body_free(mcp_http_body *b) {
     memset(b, 0, sizeof *b);
 }
 
-/* 127.0.0.0/8, ::1 or ::ffff:127.x.y.z. */
+/* 127.0.0.0/8, ::1 or ::ffff:127.x.y.z: its canonical text (which writes
+ * an IPv4-mapped address as IPv4) judged by mcp_http_ip_loopback. */
 bool mcp_http_sockaddr_loopback(const struct sockaddr *sa, size_t len) {
-    if (sa == NULL || len < sizeof(sa_family_t)) return false;
-    if (sa->sa_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
-        const struct sockaddr_in *v4 = (const struct sockaddr_in *)sa;
-        return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
-    }
-    if (sa->sa_family != AF_INET6 || len < sizeof(struct sockaddr_in6)) return false;
-    const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-    return IN6_IS_ADDR_LOOPBACK(a) || (IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127);
+    char text[MCP_HTTP_IP_MAX];
+    return mcp_http_sockaddr_text(sa, len, text) == 0 && mcp_http_ip_loopback(text);
 }
 
 /* See http_input.h. */
