@@ -8,7 +8,9 @@
  * and files can only be opened with openat2 (src/wasi always passes
  * RESOLVE_BENEATH; plain open/openat are not allowed at all). The file
  * calls whose flags matter (openat2's struct size, unlinkat, linkat,
- * renameat2) are allowed only with the flags the WASI host uses.
+ * renameat2) are allowed only with the flags the WASI host uses, and
+ * arch_prctl only as ARCH_SET_GS: the runtime keeps the guest's linear
+ * memory base in %gs (runtime.c), which moves no memory and no code.
  *
  * A live session process (session/proc.c) gets a second profile: the same
  * list plus what it needs to fork a child per run and talk to the host
@@ -54,6 +56,9 @@
 #include <unistd.h>
 
 #include "sandbox/ipc.h"
+
+/* arch_prctl's "set the %gs base" (asm/prctl.h's ARCH_SET_GS). */
+#define LOCKDOWN_ARCH_SET_GS 0x1001
 
 /* A bound on the exported program (BPF allows 4096 instructions). */
 #define LOCKDOWN_MAX_INSNS 4096
@@ -185,6 +190,11 @@ static scmp_filter_ctx build_filter(lockdown_profile profile, char *err, size_t 
     if (rc == 0) rc = add_file_rules(ctx);
     if (rc == 0) rc = allow_non_exec(ctx, SCMP_SYS(mmap));
     if (rc == 0) rc = allow_non_exec(ctx, SCMP_SYS(mprotect));
+#if defined(__x86_64__) /* runtime.c points %gs at guest memory before a guest call */
+    if (rc == 0)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(arch_prctl), 1,
+                              SCMP_A0(SCMP_CMP_EQ, LOCKDOWN_ARCH_SET_GS));
+#endif
     if (rc == 0 && profile == LOCKDOWN_SESSION) rc = add_session_rules(ctx);
     if (rc != 0) {
         snprintf(err, errlen, "cannot build the seccomp filter: %s", strerror(-rc));

@@ -189,8 +189,11 @@ bool worker_execute(worker_instance *w, const worker_request *req, int out_fd) {
     }
     begin_run(w, req);
     uint32_t status = 0;
-    rt_outcome outcome = rt_call_u32(w->mod->lsb_run, w->inst, &status);
+    rt_outcome outcome = rt_call_u32(w->mod->lsb_run, w->inst, w->lsb.memory, &status);
     if (outcome == RT_EXITED) outcome = RT_OK;
+    /* proc_exit leaves without passing the fuel test lsb-fuel puts where an
+     * export returns: a counter left below zero means the run overdrew. */
+    if (outcome == RT_OK && (int64_t)w->mod->fuel_get(w->inst) < 0) outcome = RT_OUT_OF_FUEL;
     send_done(w, outcome, status);
     w->out_fd = -1;
     return outcome == RT_OK && status == 0;
@@ -248,8 +251,8 @@ int worker_make_snapshot(const guest_module *mod, const snapshot_inputs *in, con
     if (rc == 0) {
         mod->fuel_set(w.inst, WORKER_INIT_FUEL);
         uint32_t status = 1;
-        rt_outcome outcome = rt_call_void(mod->initialize, w.inst);
-        if (outcome == RT_OK) outcome = rt_call_u32(mod->lsb_init, w.inst, &status);
+        rt_outcome outcome = rt_call_void(mod->initialize, w.inst, w.lsb.memory);
+        if (outcome == RT_OK) outcome = rt_call_u32(mod->lsb_init, w.inst, w.lsb.memory, &status);
         if (outcome != RT_OK || status != 0) {
             snprintf(err, errlen, "%s: lsb_init failed (%s, status %u)", mod->name,
                      rt_outcome_name(outcome), status);

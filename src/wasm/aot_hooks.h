@@ -1,14 +1,57 @@
 /*
  * aot_hooks.h - what the generated guest C sees of our runtime beyond
  * wasm-rt.h. scripts/guests.sh force-includes it when compiling wasm2c
- * output and rewrites the data-segment copy in instantiate to honour
- * rt_skip_data_segments: an instance about to be restored from a snapshot
- * would only overwrite those pages again, so copying them is wasted work
- * (3.4 MB, hundreds of page faults, for CPython).
+ * output and rewrites three things in that output:
+ *
+ * - The data-segment copy in instantiate honours rt_skip_data_segments: an
+ *   instance about to be restored from a snapshot would only overwrite
+ *   those pages again, so copying them is wasted work (3.4 MB, hundreds of
+ *   page faults, for CPython).
+ * - With LSB_SEGUE (x86-64, the default), the loads and stores are ours:
+ *   they address linear memory through %gs, whose base runtime.c sets to
+ *   the memory's start before every guest call ("Segue", as in wasmtime and
+ *   WAMR). wasm2c's own helpers read instance->memory.data on every access
+ *   and copy through char pointers, which may alias anything, so after each
+ *   store gcc had to reload the memory base, the shadow stack pointer and
+ *   the fuel counter from the instance. A %gs access is in another address
+ *   space, which gcc knows aliases none of them. Bounds are unchanged: the
+ *   offset is still at most 2^32 + 2^32 into the same guard-page
+ *   reservation (or checked by MEMCHECK in the explicit-bounds build).
+ * - lsb.out_of_fuel is declared noreturn and cold (it always traps:
+ *   lsb_imports.c), so a loop's charges can keep the counter in a register;
+ *   gcc writes it back before that call and on every exit.
  */
 #ifndef LSB_AOT_HOOKS_H
 #define LSB_AOT_HOOKS_H
 
+#include <stdint.h>
+
 extern int rt_skip_data_segments;
+
+struct Z_lsb_instance_t;
+__attribute__((noreturn, cold)) void Z_lsbZ_out_of_fuel(struct Z_lsb_instance_t *);
+
+#if LSB_SEGUE
+#if !defined(__x86_64__) || !defined(__SEG_GS)
+#error "LSB_SEGUE needs x86-64 and gcc's __seg_gs address space"
+#endif
+/* A wasm load of t1 at addr, widened as wasm2c's DEFINE_LOAD does. The
+ * empty asm keeps a load whose value is unused (it must still trap). */
+#define LSB_DEFINE_LOAD(name, t1, t2, t3)                                                          \
+    static inline t3 name(wasm_rt_memory_t *mem, u64 addr) {                                       \
+        MEMCHECK(mem, addr, t1);                                                                   \
+        typedef t1 __attribute__((aligned(1))) lsb_unaligned_t;                                    \
+        t1 result = *(const __seg_gs lsb_unaligned_t *)(uintptr_t)addr;                            \
+        wasm_asm("" ::"r"(result));                                                                \
+        return (t3)(t2)result;                                                                     \
+    }
+/* A wasm store of value, narrowed to t1, at addr. */
+#define LSB_DEFINE_STORE(name, t1, t2)                                                             \
+    static inline void name(wasm_rt_memory_t *mem, u64 addr, t2 value) {                           \
+        MEMCHECK(mem, addr, t1);                                                                   \
+        typedef t1 __attribute__((aligned(1))) lsb_unaligned_t;                                    \
+        *(__seg_gs lsb_unaligned_t *)(uintptr_t)addr = (t1)value;                                  \
+    }
+#endif
 
 #endif

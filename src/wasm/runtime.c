@@ -16,6 +16,12 @@
 
 #include "wasm/runtime.h"
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* arch_prctl's "set the %gs base" (asm/prctl.h's ARCH_SET_GS). */
+#define RT_ARCH_SET_GS 0x1001
+
 /* Trap codes for host-raised traps, beyond wasm_rt_trap_t's range. */
 #define RT_TRAP_OUT_OF_FUEL ((wasm_rt_trap_t)100)
 #define RT_TRAP_EXIT        ((wasm_rt_trap_t)101)
@@ -62,8 +68,28 @@ static rt_outcome outcome_of(int trap) {
     }
 }
 
+/* The %gs base this thread last set: a new thread starts at NULL and sets
+ * it on its first guest call, so no thread runs a guest on a stale base. */
+static __thread uint8_t *gs_base;
+
+/* Point this thread's %gs base at mem's linear memory, where Segue-compiled
+ * guest loads and stores go (aot_hooks.h). The memory never moves (guard
+ * page reservation; snapshots map over it in place), so one system call per
+ * thread and memory suffices. Returns false if the kernel refused. */
+static bool enter_memory(const wasm_rt_memory_t *mem) {
+#if defined(__x86_64__)
+    if (gs_base == mem->data) return true;
+    if (syscall(SYS_arch_prctl, RT_ARCH_SET_GS, mem->data) != 0) return false;
+    gs_base = mem->data;
+#else
+    (void)mem;
+#endif
+    return true;
+}
+
 /* Call fn(inst) under a trap handler; see runtime.h. */
-rt_outcome rt_call_u32(uint32_t (*fn)(void *), void *inst, uint32_t *ret) {
+rt_outcome rt_call_u32(uint32_t (*fn)(void *), void *inst, wasm_rt_memory_t *mem, uint32_t *ret) {
+    if (!enter_memory(mem)) return RT_OTHER_TRAP;
     int trap = wasm_rt_impl_try();
     if (trap != 0) {
         rt_outcome outcome = outcome_of(trap);
@@ -75,7 +101,8 @@ rt_outcome rt_call_u32(uint32_t (*fn)(void *), void *inst, uint32_t *ret) {
 }
 
 /* See runtime.h. */
-rt_outcome rt_call_void(void (*fn)(void *), void *inst) {
+rt_outcome rt_call_void(void (*fn)(void *), void *inst, wasm_rt_memory_t *mem) {
+    if (!enter_memory(mem)) return RT_OTHER_TRAP;
     int trap = wasm_rt_impl_try();
     if (trap != 0) return outcome_of(trap);
     fn(inst);

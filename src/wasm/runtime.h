@@ -3,8 +3,9 @@
  *
  * Wraps Debian's wasm-rt-impl.c (guard pages, signal-based traps) and adds
  * what it lacks: overflow-safe memory.grow that records when the memory cap
- * refused a growth, and a call wrapper that turns traps into values. One
- * guest runs per process, so the little state here is per process.
+ * refused a growth, and a call wrapper that turns traps into values and
+ * points %gs at the guest's memory. One guest runs per process, so the
+ * little state here is per process (the %gs base is per thread).
  */
 #ifndef LSB_RUNTIME_H
 #define LSB_RUNTIME_H
@@ -44,11 +45,14 @@ _Noreturn void rt_trap_out_of_fuel(void);
 _Noreturn void rt_exit(uint32_t status);
 
 /*
- * Call fn(inst) and catch traps. Returns RT_OK with *ret set, or the reason
- * the call was cut short (with *ret the exit status for RT_EXITED).
+ * Call fn(inst), whose linear memory is mem, and catch traps. Returns RT_OK
+ * with *ret set, or the reason the call was cut short (with *ret the exit
+ * status for RT_EXITED). On x86-64 it first points this thread's %gs base
+ * at mem->data, where guests compiled with Segue (aot_hooks.h) address
+ * their memory; if that fails the guest does not run (RT_OTHER_TRAP).
  */
-rt_outcome rt_call_u32(uint32_t (*fn)(void *), void *inst, uint32_t *ret);
-rt_outcome rt_call_void(void (*fn)(void *), void *inst);
+rt_outcome rt_call_u32(uint32_t (*fn)(void *), void *inst, wasm_rt_memory_t *mem, uint32_t *ret);
+rt_outcome rt_call_void(void (*fn)(void *), void *inst, wasm_rt_memory_t *mem);
 
 /* A short English name of outcome; "unknown" for a value out of range. */
 const char *rt_outcome_name(rt_outcome outcome);

@@ -14,7 +14,8 @@
  * warning; a Landlock that refuses a mount fails the lockdown. The filter
  * lets the file calls through only with the flags the WASI host uses
  * (linkat without AT_SYMLINK_FOLLOW, renameat2 without RENAME_EXCHANGE,
- * ...): any other kills the child.
+ * ...): any other kills the child. arch_prctl is allowed only to set %gs
+ * (where the runtime keeps the guest's memory base): reading %fs kills.
  *
  * Processes: RLIMIT_NPROC is 0 in a one-shot run child and bounded in a
  * session, no_new_privs and the seccomp filter are on (/proc/PID/status),
@@ -305,6 +306,10 @@ static void test_no_landlock_degrades(void **state) {
     assert_int_equal(st.st_size, (off_t)strlen(TEXT));
 }
 
+/* asm/prctl.h's codes (that header clashes with glibc's). */
+#define ARCH_SET_GS_CODE 0x1001
+#define ARCH_GET_FS_CODE 0x1003
+
 /* Assert that status is a death by SIGSYS (the filter's verdict). */
 static void assert_killed(int status) {
     assert_true(WIFSIGNALED(status));
@@ -316,7 +321,8 @@ typedef enum bad_flags {
     BAD_LINK_FOLLOW,
     BAD_UNLINK_FLAG,
     BAD_RENAME_EXCHANGE,
-    BAD_OPEN_HOW
+    BAD_OPEN_HOW,
+    BAD_ARCH_PRCTL
 } bad_flags;
 
 /* Fork a child that takes the run lockdown and makes the call b; its
@@ -338,6 +344,11 @@ static int try_bad_flags(bad_flags b) {
             syscall(SYS_renameat2, AT_FDCWD, f, AT_FDCWD, g, RENAME_EXCHANGE);
             break;
         case BAD_OPEN_HOW: syscall(SYS_openat2, AT_FDCWD, f, how, sizeof how); break;
+        case BAD_ARCH_PRCTL: { /* reading %fs is harmless, but only ARCH_SET_GS is allowed */
+            unsigned long fs_base = 0;
+            syscall(SYS_arch_prctl, ARCH_GET_FS_CODE, &fs_base);
+            break;
+        }
         }
         _exit(0);
     }
@@ -353,6 +364,26 @@ static void test_file_call_flags_checked(void **state) {
     assert_killed(try_bad_flags(BAD_UNLINK_FLAG));
     assert_killed(try_bad_flags(BAD_RENAME_EXCHANGE));
     assert_killed(try_bad_flags(BAD_OPEN_HOW));
+    assert_killed(try_bad_flags(BAD_ARCH_PRCTL));
+}
+
+/* The runtime points %gs at guest memory before each guest call
+ * (runtime.c), after the lockdown: ARCH_SET_GS must stay allowed. */
+static void test_set_gs_allowed(void **state) {
+    (void)state;
+    static char page[64];
+    pid_t pid = fork();
+    if (pid == 0) {
+        char err[256] = "";
+        worker_request req = test_request();
+        if (worker_lockdown(&req, LOCKDOWN_RUN, err, sizeof err) != 0) _exit(2);
+        if (syscall(SYS_arch_prctl, ARCH_SET_GS_CODE, page) != 0) _exit(3);
+        _exit(0);
+    }
+    int status = -1;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 /* A mount the lockdown cannot open fails it: closed, not open. */
@@ -517,6 +548,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_plain_open_killed, make_dirs, remove_dirs),
         cmocka_unit_test_setup_teardown(test_missing_mount_fails_closed, make_dirs, remove_dirs),
         cmocka_unit_test_setup_teardown(test_file_call_flags_checked, make_dirs, remove_dirs),
+        cmocka_unit_test_setup_teardown(test_set_gs_allowed, make_dirs, remove_dirs),
         cmocka_unit_test_setup_teardown(test_run_process_cap_zero, make_dirs, remove_dirs),
         cmocka_unit_test_setup_teardown(test_session_process_cap, make_dirs, remove_dirs),
         cmocka_unit_test_setup_teardown(test_run_profile_refuses_processes, make_dirs, remove_dirs),
