@@ -17,7 +17,14 @@ CACHE=${LSB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/llm-wasm-sandbox}
 FUEL_TOOL="$BUILD/tools/lsb-fuel"
 # Guest C is compiled with the same runtime defines as the host (Makefile).
 AOT_HOOKS="$ROOT/src/wasm/aot_hooks.h"
-AOT_CFLAGS="-O2 -fno-strict-aliasing -w -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=${LSB_MEMCHECK_SIGNAL:-1}"
+# LSB_SEGUE=1 (the default on x86-64): guest loads and stores address linear
+# memory through %gs (aot_hooks.h); 0 keeps wasm2c's own helpers.
+case $(uname -m) in x86_64) SEGUE=${LSB_SEGUE:-1} ;; *) SEGUE=0 ;; esac
+AOT_CFLAGS="-O2 -fno-strict-aliasing -w -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=${LSB_MEMCHECK_SIGNAL:-1} -DLSB_SEGUE=$SEGUE"
+# wasm2c 1.0.32 instantiates its load and store helpers on lines like these;
+# with Segue they become ours (LSB_DEFINE_LOAD/STORE in aot_hooks.h).
+SEGUE_REWRITE='s/^DEFINE_\(LOAD\|STORE\)(/LSB_DEFINE_\1(/'
+SEGUE_HELPERS=23 # 14 loads, 9 stores
 # The data-segment copy in wasm2c's instantiate, as wasm2c 1.0.32 writes it.
 LOAD_DATA_COPY='load_data(&(m.data[o]), i, s);'
 
@@ -63,7 +70,7 @@ aot() {
   local lang=$1 mod=$2 wasm=$3
   local key dir out="$BUILD/guests/$lang"
   key=$(hash_inputs "$wasm" "$ROOT/tools/fuel/fuel.c" "$AOT_HOOKS" "$AOT_CFLAGS" "$LOAD_DATA_COPY" \
-    "$mod" "$TOOLCHAIN")
+    "$SEGUE_REWRITE" "$mod" "$TOOLCHAIN")
   dir="$CACHE/$lang-aot-$key"
   if [ -f "$dir/.complete" ]; then
     log "$lang AOT object: cached ($dir)"
@@ -78,6 +85,11 @@ aot() {
     grep -qF "$LOAD_DATA_COPY" "$dir/$mod.c" ||
       { echo "[guests] wasm2c output changed: no data-segment copy to hook" >&2; return 1; }
     sed -i "s/load_data(&(m\.data\[o\]), i, s);/if (!rt_skip_data_segments) &/" "$dir/$mod.c"
+    if [ "$SEGUE" = 1 ]; then
+      sed -i "$SEGUE_REWRITE" "$dir/$mod.c"
+      [ "$(grep -c '^LSB_DEFINE_\(LOAD\|STORE\)(' "$dir/$mod.c")" = "$SEGUE_HELPERS" ] ||
+        { echo "[guests] wasm2c output changed: not $SEGUE_HELPERS load/store helpers" >&2; return 1; }
+    fi
     log "$lang: gcc -O2 on $(du -h "$dir/$mod.c" | cut -f1) of generated C (slow for python: minutes)"
     gcc $AOT_CFLAGS -include "$AOT_HOOKS" -I/usr/include -c "$dir/$mod.c" -o "$dir/$mod.o"
     sha256sum "$dir/$mod.wasm" | cut -c1-64 >"$dir/wasm_hash"

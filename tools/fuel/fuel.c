@@ -30,6 +30,7 @@
 #define EXPORT_GLOBALS_COUNT "lsb_globals_count"
 #define EXPORT_GLOBAL_GET    "lsb_global_get"
 #define EXPORT_GLOBAL_SET    "lsb_global_set"
+#define EXPORT_WRAPPER_PREFIX "lsb_export_" /* + export name: add_export_checks */
 
 #define FUEL_INITIAL            0 /* the host sets the budget before a run */
 #define GLOBAL_GET_OUT_OF_RANGE 0 /* lsb_global_get(bad index) returns this */
@@ -439,33 +440,52 @@ static int visit(struct pass *p, BinaryenExpressionRef e, uint32_t r) {
     return unsupported(p, e, "");
 }
 
-/* Builds the two charge statements for `cost` into out[0..1]:
- *   fuel = fuel - cost; if (fuel < 0) lsb.out_of_fuel(); */
-static void build_charge(struct pass *p, uint64_t cost, BinaryenExpressionRef out[2]) {
+/* `if (fuel < 0) lsb.out_of_fuel();` */
+static BinaryenExpressionRef build_check(struct pass *p) {
+    BinaryenModuleRef m = p->mod;
+    BinaryenExpressionRef neg =
+        BinaryenBinary(m, BinaryenLtSInt64(), BinaryenGlobalGet(m, FUEL_GLOBAL, p->t_i64),
+                       BinaryenConst(m, BinaryenLiteralInt64(0)));
+    return BinaryenIf(m, neg, BinaryenCall(m, OOF_INTERNAL, NULL, 0, p->t_none), NULL);
+}
+
+/* Does a charge at a region of this kind test the counter? Only where
+ * control can come back (a loop header) or arrive from a call (a function
+ * entry): every endless loop and every unbounded recursion passes one of
+ * those, so they still stop. The other regions (if arms, the rest of a
+ * list after an early exit) are forward-only, so the code between two
+ * tests is finite; they only subtract, and an overdraft is caught at the
+ * next test (or when the export returns: add_export_checks). */
+static bool region_checks(enum region_kind kind) { return kind == R_FUNC || kind == R_LOOP; }
+
+/* Builds the charge statements for `cost` into out[] and returns how many:
+ *   fuel = fuel - cost;                              (every region)
+ *   if (fuel < 0) lsb.out_of_fuel();                 (checked regions) */
+static int build_charge(struct pass *p, uint64_t cost, bool checked, BinaryenExpressionRef out[2]) {
     BinaryenModuleRef m = p->mod;
     BinaryenExpressionRef sub =
         BinaryenBinary(m, BinaryenSubInt64(), BinaryenGlobalGet(m, FUEL_GLOBAL, p->t_i64),
                        BinaryenConst(m, BinaryenLiteralInt64((int64_t)cost)));
     out[0] = BinaryenGlobalSet(m, FUEL_GLOBAL, sub);
-    BinaryenExpressionRef neg =
-        BinaryenBinary(m, BinaryenLtSInt64(), BinaryenGlobalGet(m, FUEL_GLOBAL, p->t_i64),
-                       BinaryenConst(m, BinaryenLiteralInt64(0)));
-    out[1] = BinaryenIf(m, neg, BinaryenCall(m, OOF_INTERNAL, NULL, 0, p->t_none), NULL);
+    if (!checked) return 1;
+    out[1] = build_check(p);
+    return 2;
 }
 
-/* Returns `body` with a charge of `cost` in front: inserted into body itself
- * when it is a label-less block (no extra nesting), else wrapped. */
+/* Returns `body` with the charge of region kind `kind` in front: inserted
+ * into body itself when it is a label-less block (no extra nesting), else
+ * wrapped. */
 static BinaryenExpressionRef prepend_charge(struct pass *p, BinaryenExpressionRef body,
-                                            uint64_t cost) {
-    BinaryenExpressionRef charge[2];
-    build_charge(p, cost, charge);
+                                            uint64_t cost, enum region_kind kind) {
+    BinaryenExpressionRef seq[3];
+    int n = build_charge(p, cost, region_checks(kind), seq);
     if (BinaryenExpressionGetId(body) == BinaryenBlockId() && !BinaryenBlockGetName(body)) {
-        BinaryenBlockInsertChildAt(body, 0, charge[1]);
-        BinaryenBlockInsertChildAt(body, 0, charge[0]);
+        for (int i = n; i-- > 0;)
+            BinaryenBlockInsertChildAt(body, 0, seq[i]);
         return body;
     }
-    BinaryenExpressionRef seq[3] = {charge[0], charge[1], body};
-    return BinaryenBlock(p->mod, NULL, seq, 3, BinaryenTypeAuto());
+    seq[n] = body;
+    return BinaryenBlock(p->mod, NULL, seq, (BinaryenIndex)n + 1, BinaryenTypeAuto());
 }
 
 /* Inserts the charge of region g at its start (none if it costs 0). */
@@ -474,21 +494,23 @@ static void place_charge(struct pass *p, BinaryenFunctionRef f, const struct reg
     if (g->cost == 0) return;
     switch (g->kind) {
     case R_FUNC:
-        BinaryenFunctionSetBody(f, prepend_charge(p, BinaryenFunctionGetBody(f), g->cost));
+        BinaryenFunctionSetBody(f,
+                                prepend_charge(p, BinaryenFunctionGetBody(f), g->cost, g->kind));
         break;
     case R_LOOP:
-        BinaryenLoopSetBody(g->at, prepend_charge(p, BinaryenLoopGetBody(g->at), g->cost));
+        BinaryenLoopSetBody(g->at,
+                            prepend_charge(p, BinaryenLoopGetBody(g->at), g->cost, g->kind));
         break;
     case R_IF_TRUE:
-        BinaryenIfSetIfTrue(g->at, prepend_charge(p, BinaryenIfGetIfTrue(g->at), g->cost));
+        BinaryenIfSetIfTrue(g->at, prepend_charge(p, BinaryenIfGetIfTrue(g->at), g->cost, g->kind));
         break;
     case R_IF_FALSE:
-        BinaryenIfSetIfFalse(g->at, prepend_charge(p, BinaryenIfGetIfFalse(g->at), g->cost));
+        BinaryenIfSetIfFalse(g->at,
+                             prepend_charge(p, BinaryenIfGetIfFalse(g->at), g->cost, g->kind));
         break;
     case R_BLOCK_REST:
-        build_charge(p, g->cost, charge);
-        BinaryenBlockInsertChildAt(g->at, g->index, charge[1]);
-        BinaryenBlockInsertChildAt(g->at, g->index, charge[0]);
+        for (int i = build_charge(p, g->cost, false, charge); i-- > 0;)
+            BinaryenBlockInsertChildAt(g->at, g->index, charge[i]);
         break;
     }
 }
@@ -531,6 +553,81 @@ static int instrument_functions(struct pass *p) {
         if (BinaryenFunctionGetBody(f) && instrument_function(p, f)) return -1;
     }
     return 0;
+}
+
+/* Adds the wrapper `lsb_export_<name>` that calls f with the wrapper's own
+ * parameters, then tests the counter, and returns f's result. Returns its
+ * name (static buffer), or NULL with p->err set. */
+static const char *add_checked_wrapper(struct pass *p, BinaryenFunctionRef f, const char *export) {
+    static char name[ERR_MAX];
+    BinaryenModuleRef m = p->mod;
+    BinaryenType params = BinaryenFunctionGetParams(f), results = BinaryenFunctionGetResults(f);
+    uint32_t nparams = BinaryenTypeArity(params);
+    BinaryenType *types = malloc((nparams + 1) * sizeof *types);
+    BinaryenExpressionRef *args = malloc((nparams + 1) * sizeof *args);
+    if (!types || !args) {
+        free(types);
+        free(args);
+        fail(p, "out of memory");
+        return NULL;
+    }
+    BinaryenTypeExpand(params, types);
+    for (uint32_t i = 0; i < nparams; i++)
+        args[i] = BinaryenLocalGet(m, i, types[i]);
+    snprintf(name, sizeof name, "%s%s", EXPORT_WRAPPER_PREFIX, export);
+    BinaryenExpressionRef call =
+        BinaryenCall(m, BinaryenFunctionGetName(f), args, nparams, results);
+    BinaryenExpressionRef seq[3];
+    BinaryenIndex n = 0;
+    if (results == p->t_none) {
+        seq[n++] = call;
+        seq[n++] = build_check(p);
+    } else {
+        seq[n++] = BinaryenLocalSet(m, nparams, call);
+        seq[n++] = build_check(p);
+        seq[n++] = BinaryenLocalGet(m, nparams, results);
+    }
+    BinaryenType result_local[1] = {results};
+    BinaryenAddFunction(m, name, params, results, result_local, results == p->t_none ? 0 : 1,
+                        BinaryenBlock(m, NULL, seq, n, results));
+    free(types);
+    free(args);
+    return name;
+}
+
+/* Routes every export of a defined function through a wrapper that tests
+ * the counter once the function returns, so no export returns to the host
+ * with the counter below zero: a forward-only tail only subtracts
+ * (region_checks). Calls inside the module still go to the function
+ * itself. Returns -1 with p->err set on out-of-memory or a name clash. */
+static int add_export_checks(struct pass *p) {
+    BinaryenModuleRef m = p->mod;
+    BinaryenIndex n = BinaryenGetNumExports(m), count = 0;
+    const char **exports = malloc((n ? n : 1) * sizeof *exports);
+    if (!exports) return fail(p, "out of memory");
+    for (BinaryenIndex i = 0; i < n; i++) {
+        BinaryenExportRef ex = BinaryenGetExportByIndex(m, i);
+        if (BinaryenExportGetKind(ex) != BinaryenExternalFunction()) continue;
+        if (BinaryenFunctionGetBody(BinaryenGetFunction(m, BinaryenExportGetValue(ex))))
+            exports[count++] = BinaryenExportGetName(ex);
+    }
+    int rc = 0;
+    for (BinaryenIndex i = 0; i < count && rc == 0; i++) {
+        char wrapper[ERR_MAX];
+        BinaryenFunctionRef f = BinaryenGetFunction(m, BinaryenExportGetValue(
+                                                           BinaryenGetExport(m, exports[i])));
+        snprintf(wrapper, sizeof wrapper, "%s%s", EXPORT_WRAPPER_PREFIX, exports[i]);
+        if (BinaryenGetFunction(m, wrapper)) {
+            rc = fail(p, "the module already has a function named \"%s\"", wrapper);
+        } else if (!add_checked_wrapper(p, f, exports[i])) {
+            rc = -1;
+        } else {
+            BinaryenRemoveExport(m, exports[i]);
+            BinaryenAddFunctionExport(m, wrapper, exports[i]);
+        }
+    }
+    free(exports);
+    return rc;
 }
 
 /* Global value widened to the i64 the ABI uses (floats as raw bits). */
@@ -665,7 +762,7 @@ static int instrument(struct pass *p) {
     BinaryenAddGlobal(m, FUEL_GLOBAL, p->t_i64, true,
                       BinaryenConst(m, BinaryenLiteralInt64(FUEL_INITIAL)));
     BinaryenAddFunctionImport(m, OOF_INTERNAL, OOF_MODULE, OOF_BASE, p->t_none, p->t_none);
-    if (!p->no_charge && instrument_functions(p)) {
+    if (!p->no_charge && (instrument_functions(p) || add_export_checks(p))) {
         free(globals);
         return -1;
     }

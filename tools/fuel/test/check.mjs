@@ -148,6 +148,32 @@ check('infinite recursion runs out of fuel before the stack does', () => {
   return r.error instanceof OutOfFuel ? null : `got ${r.error}`;
 });
 
+const od = instantiate('overdraft.fuel.wasm');
+
+check('if arms subtract without testing: exact costs 3 and 9', () => {
+  for (const [x, want] of [[0, 3n], [1, 9n]]) {
+    const r = metered(od, BUDGET, () => od.arm(x));
+    if (r.error || r.consumed !== want) return `arm(${x}) consumed ${r.consumed}, want ${want}`;
+  }
+  return null;
+});
+
+check('an untested overdraft is caught when the export returns', () => {
+  // 3 units pass the entry test; the then arm (6 more) overdraws by 1.
+  const ok = metered(od, 9n, () => od.arm(1));
+  const short = metered(od, 8n, () => od.arm(1));
+  if (ok.error || ok.consumed !== 9n) return `exact budget: ${ok.error}, consumed ${ok.consumed}`;
+  if (!(short.error instanceof OutOfFuel)) return `budget-1: ${short.error}`;
+  return short.consumed === 9n ? null : `budget-1 consumed ${short.consumed}, want 9 (the whole arm)`;
+});
+
+check('an overdraft in a callee is caught by the caller export', () => {
+  const ok = metered(od, 12n, () => od.outer());
+  const short = metered(od, 11n, () => od.outer());
+  if (ok.error || ok.consumed !== 12n) return `exact budget: ${ok.error}, consumed ${ok.consumed}`;
+  return short.error instanceof OutOfFuel ? null : `budget-1: ${short.error}`;
+});
+
 const imp = new WebAssembly.Global({ value: 'i32', mutable: true }, 42);
 const glob = instantiate('globals.fuel.wasm', { env: { imp } });
 const f32bits = (x) => BigInt(new Uint32Array(new Float32Array([x]).buffer)[0]);
