@@ -10,6 +10,8 @@ CFLAGS   ?= -O2 -g
 WERROR   ?= -Werror
 # Guard pages (1) or explicit bounds checks (0) for guest memory accesses.
 MEMCHECK_SIGNAL ?= 1
+# Guest memory addressed through %gs (1, x86-64 only) or wasm2c's helpers (0).
+SEGUE ?= 1
 
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -Wall -Wextra $(WERROR) $(CFLAGS) $(SANITIZE) \
                -Iinclude -Isrc -I/usr/share/wabt/wasm2c \
@@ -59,7 +61,7 @@ $(BUILD)/tools/lsb-fuel: tools/fuel/fuel.c
 # only when their content changes, so nothing downstream rebuilds needlessly.
 guests: $(BUILD)/guests/manifest
 $(BUILD)/guests/manifest: $(BUILD)/tools/lsb-fuel FORCE
-	@LSB_MEMCHECK_SIGNAL=$(MEMCHECK_SIGNAL) bash scripts/guests.sh $(BUILD)
+	@LSB_MEMCHECK_SIGNAL=$(MEMCHECK_SIGNAL) LSB_SEGUE=$(SEGUE) bash scripts/guests.sh $(BUILD)
 $(BUILD)/guests/%/guest.o $(BUILD)/guests/%/guest.h $(BUILD)/guests/%/wasm_hash: $(BUILD)/guests/manifest ;
 
 $(BUILD)/obj/glue_%.o: src/wasm/guest_glue.c src/wasm/guest.h $(BUILD)/host-cflags $(BUILD)/guests/%/guest.h $(BUILD)/guests/%/wasm_hash

@@ -6,15 +6,17 @@
 #   1. new-execution latency (p50/p95 of >= 50 runs): print(1) and
 #      console.log(1) against native CPython 3.11, a native gcc build of the
 #      same QuickJS, and Node's WASI running the same instrumented .wasm;
-#   2. compute: pystone-style, json and regex workloads against native
-#      CPython 3.11; fib, JSON and regex against native QuickJS;
-#   3. fuel overhead: the QuickJS workloads with fuel charges against the
+#   2. compute: pystone-style, json, regex, CSV aggregation and string
+#      formatting workloads against native CPython 3.11; fib, JSON, regex,
+#      CSV and strings against native QuickJS;
+#   3. fuel overhead: every compute workload with fuel charges against the
 #      same guest with the charges left out (tools/fuel --no-charge);
 #   4. live sessions (session_bench): warm calls, a ten-step REPL sequence,
 #      re-materialising an evicted session, PSS per idle session, and the
 #      zygote's pre-imports.
 #   5. MCP calls (mcp_bench.sh); 6. nodes behind HAProxy (scale.sh);
-#   7. the Python package's execute against the bare C call (python/bench.py).
+#   7. the Python package's execute against the bare C call (python/bench.py);
+#   8. a perf breakdown of pystone and fib (bench/profile.sh).
 # Timings are never asserted: this prints, it does not judge.
 set -euo pipefail
 
@@ -38,29 +40,30 @@ gcc -O2 -w -D_GNU_SOURCE -DCONFIG_VERSION='"2021-03-27"' -DCONFIG_BIGNUM -I"$qsr
   "$ROOT/bench/native_qjs.c" "$qsrc"/{quickjs,libregexp,libunicode,cutils,libbf}.c \
   -lm -lpthread -o "$OUT/native_qjs"
 
-# The fuel baseline: the same QuickJS guest with the exports but no charges,
-# linked into a second host binary with its own snapshot.
+# The fuel baseline: the same guests with the exports but no charges
+# (scripts/guests.sh, cached like the real ones), linked into a second host
+# binary with its own snapshots.
 build_nofuel() {
-  local d="$OUT/nofuel" H=(-std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -I/usr/share/wabt/wasm2c
+  local d="$OUT/nofuel" n H=(-std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -I/usr/share/wabt/wasm2c
     -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1)
+  LSB_GUESTS=nofuel bash "$ROOT/scripts/guests.sh" "$BUILD"
   mkdir -p "$d/assets"
-  "$BUILD/tools/lsb-fuel" --no-charge "$js_dir/quickjs.wasm" "$d/quickjs.wasm"
-  wasm2c "$d/quickjs.wasm" -n quickjs -o "$d/quickjs.c"
-  gcc -O2 -fno-strict-aliasing -w -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 -c "$d/quickjs.c" -o "$d/quickjs.o"
-  (cd "$ROOT" && gcc "${H[@]}" -DGUEST_NAME=quickjs -DGUEST_HEADER="\"$d/quickjs.h\"" \
-    -DGUEST_WASM_HASH="\"$(sha256sum "$d/quickjs.wasm" | cut -c1-64)\"" -c src/wasm/guest_glue.c -o "$d/glue.o")
-  gcc "$BUILD/obj/src/cli/main.o" "$BUILD/guests/python/guest.o" "$BUILD/obj/glue_python.o" \
-    "$d/quickjs.o" "$d/glue.o" "$BUILD/libfrontends.a" "$BUILD/libllmsandbox.a" \
-    -lmicrohttpd -linih -lseccomp -ljansson -lnettle -lpthread -lm \
+  for n in python quickjs; do
+    (cd "$ROOT" && gcc "${H[@]}" -DGUEST_NAME=$n -DGUEST_HEADER="\"$BUILD/guests-nofuel/$n/guest.h\"" \
+      -DGUEST_WASM_HASH="\"$(cat "$BUILD/guests-nofuel/$n/wasm_hash")\"" -c src/wasm/guest_glue.c \
+      -o "$d/glue_$n.o")
+  done
+  gcc "$BUILD/obj/src/cli/main.o" "$BUILD/guests-nofuel/python/guest.o" "$d/glue_python.o" \
+    "$BUILD/guests-nofuel/quickjs/guest.o" "$d/glue_quickjs.o" "$BUILD/libfrontends.a" \
+    "$BUILD/libllmsandbox.a" -lmicrohttpd -linih -lseccomp -ljansson -lnettle -lpthread -lm \
     -o "$OUT/llm-sandbox-nofuel"
-  ln -sfn "$BUILD/assets/python-stdlib" "$d/assets/python-stdlib"
-  ln -sfn "$BUILD/assets/root" "$d/assets/root"
-  ln -sfn "$BUILD/assets/data" "$d/assets/data"
-  ln -sf "$BUILD/assets/python.snap" "$d/assets/python.snap"
+  for n in python-stdlib root data; do ln -sfn "$BUILD/assets/$n" "$d/assets/$n"; done
+  "$OUT/llm-sandbox-nofuel" internal-snapshot python "$d/assets" "$d/assets/python.snap" \
+    "$ROOT/guest/python/prelude.py"
   "$OUT/llm-sandbox-nofuel" internal-snapshot quickjs "$d/assets" "$d/assets/quickjs.snap" \
     "$ROOT/guest/js/prelude.js"
 }
-echo "[bench] building the no-fuel QuickJS baseline"
+echo "[bench] building the no-fuel baseline (the first time: one more AOT compile of each guest)"
 build_nofuel
 
 echo
@@ -76,21 +79,22 @@ echo "  in-process, library API (fork per run; zygote vs restore-per-run):"
 
 echo
 echo "== 2. compute ($COMPUTE_RUNS runs each; fuel on)"
-for w in py_pystone py_json py_regex; do
+for w in py_pystone py_json py_regex py_csv py_strings; do
   $LAT "$COMPUTE_RUNS" "native python3.11 $w.py" -- $PY "$W/$w.py" \
     --- "llm-sandbox python $w.py" -- "$BIN" run "${BIG[@]}" --lang python "$W/$w.py" || true
 done
-for w in js_fib js_json js_regex; do
+for w in js_fib js_json js_regex js_csv js_strings; do
   $LAT "$COMPUTE_RUNS" "native QuickJS $w.js" -- "$OUT/native_qjs" "$W/$w.js" \
     --- "llm-sandbox javascript $w.js" -- "$BIN" run "${BIG[@]}" --lang javascript "$W/$w.js" || true
 done
 
 echo
-echo "== 3. fuel overhead (QuickJS guest, charges on vs off, same host)"
+echo "== 3. fuel overhead (charges on vs off, same guests and host otherwise)"
 if [ -x "$OUT/llm-sandbox-nofuel" ]; then
-  for w in js_fib js_json js_regex; do
-    $LAT "$COMPUTE_RUNS" "no fuel charges $w.js" -- "$OUT/llm-sandbox-nofuel" run --assets "$OUT/nofuel/assets" "${BIG[@]}" --lang javascript "$W/$w.js" \
-      --- "fuel charges $w.js" -- "$BIN" run "${BIG[@]}" --lang javascript "$W/$w.js" || true
+  for w in py_pystone py_json py_regex py_csv py_strings js_fib js_json js_regex js_csv js_strings; do
+    lang=python && [ "${w#js_}" != "$w" ] && lang=javascript
+    $LAT "$COMPUTE_RUNS" "no fuel charges $w" -- "$OUT/llm-sandbox-nofuel" run --assets "$OUT/nofuel/assets" "${BIG[@]}" --lang $lang "$W/$w".* \
+      --- "fuel charges $w" -- "$BIN" run "${BIG[@]}" --lang $lang "$W/$w".* || true
   done
 else
   echo "  (skipped: $OUT/llm-sandbox-nofuel not built)"
@@ -114,3 +118,11 @@ VENV="$BUILD/venv" # tests/python/run.sh makes the same one
   "$VENV/bin/pip" install -q --no-build-isolation --no-index --no-deps "$ROOT/python" >/dev/null 2>&1 &&
   (cd "$BUILD" && LSB_LIBRARY="$BUILD/libllmsandbox.so" "$VENV/bin/python" -P "$ROOT/python/bench.py" 100) ||
   echo "  (python bench failed)"
+
+echo
+echo "== 8. where guest time goes (perf; bench/profile.sh)"
+for w in py_pystone js_fib; do
+  lang=python && [ "${w#js_}" != "$w" ] && lang=javascript
+  echo "  $w:"
+  bash "$ROOT/bench/profile.sh" "$BUILD" $lang "$W/$w".* || echo "  (profile failed)"
+done

@@ -6,7 +6,8 @@
 # calls apt when something is missing. Needs root (or sudo) when it installs.
 # haproxy is for tests/scale and bench/scale.sh, which run their own
 # `haproxy -f CFG -db`; the service the package may start with Debian's
-# default config binds no port, so it is left alone.
+# default config binds no port, so it is left alone. linux-perf is for make
+# bench's profile section (bench/profile.sh).
 set -euo pipefail
 
 PACKAGES=(
@@ -14,6 +15,7 @@ PACKAGES=(
   clang-14 lld-14 llvm-14 wasi-libc libclang-rt-14-dev-wasm32 libclang-rt-14-dev
   wabt binaryen libseccomp-dev libcmocka-dev libjansson-dev libmicrohttpd-dev libinih-dev nettle-dev
   python3 python3.11 tcl jq curl nodejs npm xz-utils bzip2 clang-format-14 haproxy
+  linux-perf
   python3-setuptools python3-venv python3-pip python3-pytest
 )
 SRC_LIST=/etc/apt/sources.list.d/llm-sandbox-src.sources

@@ -65,20 +65,26 @@ build_wasm() {
   echo "$dir"
 }
 
-# aot LANG MODNAME WASM -> fills BUILD/guests/LANG/{guest.o,guest.h,wasm_hash}
+# aot LANG MODNAME WASM [nofuel] -> fills BUILD/guests/LANG/{guest.o,guest.h,
+# guest.wasm,wasm_hash}; with "nofuel", BUILD/guests-nofuel/LANG/ instead, from
+# the same guest with the fuel exports but no charges (lsb-fuel --no-charge):
+# make bench's baseline for the cost of fuel.
 aot() {
-  local lang=$1 mod=$2 wasm=$3
-  local key dir out="$BUILD/guests/$lang"
+  local lang=$1 mod=$2 wasm=$3 variant=${4:-}
+  local key dir out="$BUILD/guests/$lang" fuel_args=() name=$lang-aot
+  if [ "$variant" = nofuel ]; then
+    fuel_args=(--no-charge) out="$BUILD/guests-nofuel/$lang" name=$lang-aot-nofuel
+  fi
   key=$(hash_inputs "$wasm" "$ROOT/tools/fuel/fuel.c" "$AOT_HOOKS" "$AOT_CFLAGS" "$LOAD_DATA_COPY" \
-    "$SEGUE_REWRITE" "$mod" "$TOOLCHAIN")
-  dir="$CACHE/$lang-aot-$key"
+    "$SEGUE_REWRITE" "$mod" "$TOOLCHAIN" "${fuel_args[@]}")
+  dir="$CACHE/$name-$key"
   if [ -f "$dir/.complete" ]; then
-    log "$lang AOT object: cached ($dir)"
+    log "$lang${variant:+ ($variant)} AOT object: cached ($dir)"
   else
     rm -rf "$dir" && mkdir -p "$dir"
     log "$lang: injecting fuel"
     [ -f "$wasm" ] || { echo "[guests] $wasm is missing" >&2; return 1; }
-    "$FUEL_TOOL" "$wasm" "$dir/$mod.wasm"
+    "$FUEL_TOOL" "${fuel_args[@]}" "$wasm" "$dir/$mod.wasm"
     log "$lang: wasm2c"
     wasm2c "$dir/$mod.wasm" -n "$mod" -o "$dir/$mod.c"
     # Let instances restored from a snapshot skip the copy (see aot_hooks.h).
@@ -117,12 +123,18 @@ quickjs_wasm() {
     "$ROOT"/guest/js/patches/*
 }
 
-# LSB_GUESTS=python (or quickjs) fills one guest's cache entries and stops.
+# LSB_GUESTS=python (or quickjs) fills one guest's cache entries and stops;
+# LSB_GUESTS=nofuel fills BUILD/guests-nofuel/ with both (make bench).
 case ${LSB_GUESTS:-} in
 "") ;;
 python) aot python python "$(python_wasm)/python.wasm"; exit 0 ;;
 quickjs) aot quickjs quickjs "$(quickjs_wasm)/quickjs.wasm"; exit 0 ;;
-*) echo "[guests] LSB_GUESTS must be python or quickjs" >&2; exit 64 ;;
+nofuel)
+  aot quickjs quickjs "$(quickjs_wasm)/quickjs.wasm" nofuel
+  aot python python "$(python_wasm)/python.wasm" nofuel
+  exit 0
+  ;;
+*) echo "[guests] LSB_GUESTS must be python, quickjs or nofuel" >&2; exit 64 ;;
 esac
 
 py_dir=$(python_wasm)
