@@ -31,6 +31,7 @@ suite() { # NAME COMMAND... : run one suite and add its "N passed, M failed" lin
 suite format make -s format-check
 suite layers make -s check-layers
 suite rebuild bash scripts/check-rebuild.sh
+suite segue bash tests/e2e/segue.sh build
 suite fuel-pass bash tools/fuel/test/run.sh
 suite js-guest-node node guest/js/test/test.mjs "$(sed -n 2p build/guests/manifest)/quickjs.wasm"
 suite unit make -s unit
