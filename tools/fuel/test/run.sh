@@ -55,6 +55,29 @@ charges=$(($(wasm2wat "$work/exits.fuel.wasm" | grep -c 'global.set \$fuel') - 1
 tests=$(wasm2wat "$work/exits.fuel.wasm" | grep -c 'call \$lsb_out_of_fuel')
 [ "$tests" = 8 ] && pass "exits.wat: 8 tests" || fail "exits.wat: $tests tests, want 8"
 
+# The same counts through the host's ahead-of-time path (aot_check.c):
+# wasm2c, scripts/fuel_local.py and gcc with aot_hooks.h.
+aot_ok=1
+for name in loop recursion overdraft; do
+    wasm2c "$work/$name.fuel.wasm" -n "$name" -o "$work/$name.c" &&
+        python3 "$root/scripts/fuel_local.py" "$work/$name.c" "$work/$name.local.c" >/dev/null &&
+        mv "$work/$name.local.c" "$work/$name.c" || aot_ok=0
+done
+if [ "$aot_ok" = 1 ] && "${CC:-gcc}" -O2 -w -I"$work" -I/usr/share/wabt/wasm2c \
+    -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 -include "$root/src/wasm/aot_hooks.h" \
+    "$here/aot_check.c" "$work/loop.c" "$work/recursion.c" "$work/overdraft.c" \
+    /usr/share/wabt/wasm2c/wasm-rt-impl.c -lm -o "$work/aot_check"; then
+    out=$("$work/aot_check" 2>&1)
+    status=$?
+    echo "$out"
+    passed=$((passed + $(echo "$out" | grep -c '^PASS')))
+    failed=$((failed + $(echo "$out" | grep -c '^FAIL')))
+    [ "$status" = 0 ] && [ "$(echo "$out" | grep -c '^PASS')" = 11 ] &&
+        pass "aot_check ran all 11 checks" || fail "aot_check ended with status $status"
+else
+    fail "aot_check builds"
+fi
+
 # Node runs the instrumented modules.
 out=$(node "$here/check.mjs" "$work" 2>&1)
 echo "$out"
