@@ -102,7 +102,8 @@ aot() {
         { echo "[guests] wasm2c output changed: not $SEGUE_HELPERS load/store helpers" >&2; return 1; }
     fi
     # Each guest function keeps fuel in a C local (scripts/fuel_local.py).
-    python3 "$FUEL_LOCAL" "$dir/$mod.c" "$dir/$mod.local.c" && mv "$dir/$mod.local.c" "$dir/$mod.c"
+    python3 "$FUEL_LOCAL" "$dir/$mod.c" "$dir/$mod.local.c" || return 1
+    mv "$dir/$mod.local.c" "$dir/$mod.c"
     log "$lang: gcc -O2 on $(du -h "$dir/$mod.c" | cut -f1) of generated C (slow for python: minutes)"
     gcc $AOT_CFLAGS -include "$AOT_HOOKS" -I/usr/include -c "$dir/$mod.c" -o "$dir/$mod.o"
     sha256sum "$dir/$mod.wasm" | cut -c1-64 >"$dir/wasm_hash"
