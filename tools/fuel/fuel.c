@@ -21,15 +21,15 @@
 #include <string.h>
 
 /* Names this pass adds. Internal names show up in the name section. */
-#define FUEL_GLOBAL          "fuel"
-#define OOF_INTERNAL         "lsb_out_of_fuel"
-#define OOF_MODULE           "lsb"
-#define OOF_BASE             "out_of_fuel"
-#define EXPORT_FUEL_GET      "lsb_fuel_get"
-#define EXPORT_FUEL_SET      "lsb_fuel_set"
-#define EXPORT_GLOBALS_COUNT "lsb_globals_count"
-#define EXPORT_GLOBAL_GET    "lsb_global_get"
-#define EXPORT_GLOBAL_SET    "lsb_global_set"
+#define FUEL_GLOBAL           "fuel"
+#define OOF_INTERNAL          "lsb_out_of_fuel"
+#define OOF_MODULE            "lsb"
+#define OOF_BASE              "out_of_fuel"
+#define EXPORT_FUEL_GET       "lsb_fuel_get"
+#define EXPORT_FUEL_SET       "lsb_fuel_set"
+#define EXPORT_GLOBALS_COUNT  "lsb_globals_count"
+#define EXPORT_GLOBAL_GET     "lsb_global_get"
+#define EXPORT_GLOBAL_SET     "lsb_global_set"
 #define EXPORT_WRAPPER_PREFIX "lsb_export_" /* + export name: add_export_checks */
 
 #define FUEL_INITIAL            0 /* the host sets the budget before a run */
@@ -124,6 +124,7 @@ struct pass {
     struct region *regions;
     size_t nregions, regions_cap;
     bool no_charge; /* --no-charge: add the exports only, for the fuel benchmark */
+    bool has_call;  /* the current function calls (so its entry charge tests) */
     char err[ERR_MAX];
 };
 
@@ -403,9 +404,11 @@ static int visit(struct pass *p, BinaryenExpressionRef e, uint32_t r) {
                    ? -1
                    : 0;
     case K_CALL:
+        p->has_call = true;
         return BinaryenCallIsReturn(e) ? unsupported(p, e, " (return_call, tail-call)")
                                        : push_operands(p, e, r, false);
     case K_CALL_INDIRECT:
+        p->has_call = true;
         return BinaryenCallIndirectIsReturn(e)
                    ? unsupported(p, e, " (return_call_indirect, tail-call)")
                    : push_operands(p, e, r, true);
@@ -450,13 +453,16 @@ static BinaryenExpressionRef build_check(struct pass *p) {
 }
 
 /* Does a charge at a region of this kind test the counter? Only where
- * control can come back (a loop header) or arrive from a call (a function
- * entry): every endless loop and every unbounded recursion passes one of
- * those, so they still stop. The other regions (if arms, the rest of a
- * list after an early exit) are forward-only, so the code between two
- * tests is finite; they only subtract, and an overdraft is caught at the
- * next test (or when the export returns: add_export_checks). */
-static bool region_checks(enum region_kind kind) { return kind == R_FUNC || kind == R_LOOP; }
+ * control can come back: a loop header, and the entry of a function that
+ * calls (a leaf cannot be part of a recursion). Every endless loop passes
+ * a loop header and every unbounded recursion the entry of a function that
+ * calls, so they still stop. The other regions (if arms, the rest of a
+ * list after an early exit, a leaf's entry) are forward-only, so the code
+ * between two tests is finite; they only subtract, and an overdraft is
+ * caught at the next test (or when the export returns: add_export_checks). */
+static bool region_checks(const struct pass *p, enum region_kind kind) {
+    return kind == R_LOOP || (kind == R_FUNC && p->has_call);
+}
 
 /* Builds the charge statements for `cost` into out[] and returns how many:
  *   fuel = fuel - cost;                              (every region)
@@ -478,7 +484,7 @@ static int build_charge(struct pass *p, uint64_t cost, bool checked, BinaryenExp
 static BinaryenExpressionRef prepend_charge(struct pass *p, BinaryenExpressionRef body,
                                             uint64_t cost, enum region_kind kind) {
     BinaryenExpressionRef seq[3];
-    int n = build_charge(p, cost, region_checks(kind), seq);
+    int n = build_charge(p, cost, region_checks(p, kind), seq);
     if (BinaryenExpressionGetId(body) == BinaryenBlockId() && !BinaryenBlockGetName(body)) {
         for (int i = n; i-- > 0;)
             BinaryenBlockInsertChildAt(body, 0, seq[i]);
@@ -494,12 +500,10 @@ static void place_charge(struct pass *p, BinaryenFunctionRef f, const struct reg
     if (g->cost == 0) return;
     switch (g->kind) {
     case R_FUNC:
-        BinaryenFunctionSetBody(f,
-                                prepend_charge(p, BinaryenFunctionGetBody(f), g->cost, g->kind));
+        BinaryenFunctionSetBody(f, prepend_charge(p, BinaryenFunctionGetBody(f), g->cost, g->kind));
         break;
     case R_LOOP:
-        BinaryenLoopSetBody(g->at,
-                            prepend_charge(p, BinaryenLoopGetBody(g->at), g->cost, g->kind));
+        BinaryenLoopSetBody(g->at, prepend_charge(p, BinaryenLoopGetBody(g->at), g->cost, g->kind));
         break;
     case R_IF_TRUE:
         BinaryenIfSetIfTrue(g->at, prepend_charge(p, BinaryenIfGetIfTrue(g->at), g->cost, g->kind));
@@ -527,6 +531,7 @@ static int instrument_function(struct pass *p, BinaryenFunctionRef f) {
     p->labels_len = 0;
     p->min_target = NO_TARGET;
     p->nregions = 0;
+    p->has_call = false;
     if (new_region(p, R_FUNC, NULL, 0, &entry) || push(p, BinaryenFunctionGetBody(f), entry))
         return -1;
     while (p->stack_len) {
@@ -614,8 +619,8 @@ static int add_export_checks(struct pass *p) {
     int rc = 0;
     for (BinaryenIndex i = 0; i < count && rc == 0; i++) {
         char wrapper[ERR_MAX];
-        BinaryenFunctionRef f = BinaryenGetFunction(m, BinaryenExportGetValue(
-                                                           BinaryenGetExport(m, exports[i])));
+        BinaryenFunctionRef f =
+            BinaryenGetFunction(m, BinaryenExportGetValue(BinaryenGetExport(m, exports[i])));
         snprintf(wrapper, sizeof wrapper, "%s%s", EXPORT_WRAPPER_PREFIX, exports[i]);
         if (BinaryenGetFunction(m, wrapper)) {
             rc = fail(p, "the module already has a function named \"%s\"", wrapper);

@@ -47,9 +47,12 @@ static long long fuel_left(enum target t) {
 /* Run export t(arg) under budget; out of fuel longjmps back here. */
 static struct metered run(enum target t, unsigned arg, unsigned long long budget) {
     volatile int out_of_fuel = 0;
-    if (t <= SPIN) Z_loopZ_lsb_fuel_set(&loop, budget);
-    else if (t <= FOREVER) Z_recursionZ_lsb_fuel_set(&rec, budget);
-    else Z_overdraftZ_lsb_fuel_set(&od, budget);
+    if (t <= SPIN)
+        Z_loopZ_lsb_fuel_set(&loop, budget);
+    else if (t <= FOREVER)
+        Z_recursionZ_lsb_fuel_set(&rec, budget);
+    else
+        Z_overdraftZ_lsb_fuel_set(&od, budget);
     if (setjmp(out_of_fuel_jump) == 0) {
         switch (t) {
         case SUM: Z_loopZ_sum(&loop, arg); break;
@@ -74,8 +77,8 @@ static int check(const char *name, enum target t, unsigned arg, unsigned long lo
         printf("PASS aot: %s\n", name);
         return 0;
     }
-    printf("FAIL aot: %s: consumed %lld (want %lld), out of fuel %d (want %d)\n", name,
-           m.consumed, want, m.out_of_fuel, want_out);
+    printf("FAIL aot: %s: consumed %lld (want %lld), out of fuel %d (want %d)\n", name, m.consumed,
+           want, m.out_of_fuel, want_out);
     return 1;
 }
 
@@ -97,6 +100,7 @@ int main(void) {
     failed += check("infinite recursion runs out of fuel", FOREVER, 0, 1000, -1, 1);
     failed += check("if arm arm(1) costs 9", ARM, 1, BUDGET, 9, 0);
     failed += check("overdraft caught at the export, whole arm paid", ARM, 1, 8, 9, 1);
+    failed += check("a leaf tests only when its export returns", ARM, 0, 1, 3, 1);
     failed += check("callee overdraft caught by the caller export", OUTER, 0, 11, -1, 1);
     failed += check("caller with exact budget", OUTER, 0, 12, 12, 0);
     return failed ? 1 : 0;

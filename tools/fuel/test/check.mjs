@@ -167,6 +167,14 @@ check('an untested overdraft is caught when the export returns', () => {
   return short.consumed === 9n ? null : `budget-1 consumed ${short.consumed}, want 9 (the whole arm)`;
 });
 
+check('a leaf tests only when its export returns', () => {
+  // arm calls nothing, so its entry (2) only subtracts: with budget 1 the
+  // else arm (1) still runs, and the wrapper stops it with 3 consumed
+  const r = metered(od, 1n, () => od.arm(0));
+  if (!(r.error instanceof OutOfFuel)) return `got ${r.error}`;
+  return r.consumed === 3n ? null : `consumed ${r.consumed}, want 3 (the whole leaf)`;
+});
+
 check('an overdraft in a callee is caught by the caller export', () => {
   const ok = metered(od, 12n, () => od.outer());
   const short = metered(od, 11n, () => od.outer());
