@@ -68,23 +68,18 @@ static rt_outcome outcome_of(int trap) {
     }
 }
 
-/* The %gs base this thread last set: a new thread starts at NULL and sets
- * it on its first guest call, so no thread runs a guest on a stale base. */
-static __thread uint8_t *gs_base;
-
 /* Point this thread's %gs base at mem's linear memory, where Segue-compiled
- * guest loads and stores go (aot_hooks.h). The memory never moves (guard
- * page reservation; snapshots map over it in place), so one system call per
- * thread and memory suffices. Returns false if the kernel refused. */
+ * guest loads and stores go (aot_hooks.h). Done before every guest call,
+ * with no cache: one system call per run is nothing against a run, and a
+ * cached value could not tell a thread that never set %gs from one that
+ * did. Returns false if the kernel refused. */
 static bool enter_memory(const wasm_rt_memory_t *mem) {
 #if defined(__x86_64__)
-    if (gs_base == mem->data) return true;
-    if (syscall(SYS_arch_prctl, RT_ARCH_SET_GS, mem->data) != 0) return false;
-    gs_base = mem->data;
+    return syscall(SYS_arch_prctl, RT_ARCH_SET_GS, mem->data) == 0;
 #else
     (void)mem;
-#endif
     return true;
+#endif
 }
 
 /* Call fn(inst) under a trap handler; see runtime.h. */
