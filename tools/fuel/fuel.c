@@ -464,16 +464,18 @@ static bool region_checks(const struct pass *p, enum region_kind kind) {
     return kind == R_LOOP || (kind == R_FUNC && p->has_call);
 }
 
-/* Builds the charge statements for `cost` into out[] and returns how many:
+/* Builds the charge statements of a region of `kind` costing `cost` into
+ * out[] and returns how many:
  *   fuel = fuel - cost;                              (every region)
- *   if (fuel < 0) lsb.out_of_fuel();                 (checked regions) */
-static int build_charge(struct pass *p, uint64_t cost, bool checked, BinaryenExpressionRef out[2]) {
+ *   if (fuel < 0) lsb.out_of_fuel();                 (region_checks) */
+static int build_charge(struct pass *p, uint64_t cost, enum region_kind kind,
+                        BinaryenExpressionRef out[2]) {
     BinaryenModuleRef m = p->mod;
     BinaryenExpressionRef sub =
         BinaryenBinary(m, BinaryenSubInt64(), BinaryenGlobalGet(m, FUEL_GLOBAL, p->t_i64),
                        BinaryenConst(m, BinaryenLiteralInt64((int64_t)cost)));
     out[0] = BinaryenGlobalSet(m, FUEL_GLOBAL, sub);
-    if (!checked) return 1;
+    if (!region_checks(p, kind)) return 1;
     out[1] = build_check(p);
     return 2;
 }
@@ -484,7 +486,7 @@ static int build_charge(struct pass *p, uint64_t cost, bool checked, BinaryenExp
 static BinaryenExpressionRef prepend_charge(struct pass *p, BinaryenExpressionRef body,
                                             uint64_t cost, enum region_kind kind) {
     BinaryenExpressionRef seq[3];
-    int n = build_charge(p, cost, region_checks(p, kind), seq);
+    int n = build_charge(p, cost, kind, seq);
     if (BinaryenExpressionGetId(body) == BinaryenBlockId() && !BinaryenBlockGetName(body)) {
         for (int i = n; i-- > 0;)
             BinaryenBlockInsertChildAt(body, 0, seq[i]);
@@ -513,7 +515,7 @@ static void place_charge(struct pass *p, BinaryenFunctionRef f, const struct reg
                              prepend_charge(p, BinaryenIfGetIfFalse(g->at), g->cost, g->kind));
         break;
     case R_BLOCK_REST:
-        for (int i = build_charge(p, g->cost, false, charge); i-- > 0;)
+        for (int i = build_charge(p, g->cost, g->kind, charge); i-- > 0;)
             BinaryenBlockInsertChildAt(g->at, g->index, charge[i]);
         break;
     }
@@ -560,11 +562,10 @@ static int instrument_functions(struct pass *p) {
     return 0;
 }
 
-/* Adds the wrapper `lsb_export_<name>` that calls f with the wrapper's own
- * parameters, then tests the counter, and returns f's result. Returns its
- * name (static buffer), or NULL with p->err set. */
-static const char *add_checked_wrapper(struct pass *p, BinaryenFunctionRef f, const char *export) {
-    static char name[ERR_MAX];
+/* Adds the function `name` that calls f with its own parameters, then
+ * tests the counter, and returns f's result. Returns -1 with p->err set on
+ * out-of-memory. */
+static int add_checked_wrapper(struct pass *p, BinaryenFunctionRef f, const char *name) {
     BinaryenModuleRef m = p->mod;
     BinaryenType params = BinaryenFunctionGetParams(f), results = BinaryenFunctionGetResults(f);
     uint32_t nparams = BinaryenTypeArity(params);
@@ -573,13 +574,11 @@ static const char *add_checked_wrapper(struct pass *p, BinaryenFunctionRef f, co
     if (!types || !args) {
         free(types);
         free(args);
-        fail(p, "out of memory");
-        return NULL;
+        return fail(p, "out of memory");
     }
     BinaryenTypeExpand(params, types);
     for (uint32_t i = 0; i < nparams; i++)
         args[i] = BinaryenLocalGet(m, i, types[i]);
-    snprintf(name, sizeof name, "%s%s", EXPORT_WRAPPER_PREFIX, export);
     BinaryenExpressionRef call =
         BinaryenCall(m, BinaryenFunctionGetName(f), args, nparams, results);
     BinaryenExpressionRef seq[3];
@@ -597,7 +596,7 @@ static const char *add_checked_wrapper(struct pass *p, BinaryenFunctionRef f, co
                         BinaryenBlock(m, NULL, seq, n, results));
     free(types);
     free(args);
-    return name;
+    return 0;
 }
 
 /* Routes every export of a defined function through a wrapper that tests
@@ -624,7 +623,7 @@ static int add_export_checks(struct pass *p) {
         snprintf(wrapper, sizeof wrapper, "%s%s", EXPORT_WRAPPER_PREFIX, exports[i]);
         if (BinaryenGetFunction(m, wrapper)) {
             rc = fail(p, "the module already has a function named \"%s\"", wrapper);
-        } else if (!add_checked_wrapper(p, f, exports[i])) {
+        } else if (add_checked_wrapper(p, f, wrapper)) {
             rc = -1;
         } else {
             BinaryenRemoveExport(m, exports[i]);
