@@ -34,6 +34,7 @@
  */
 #include "sandbox/lockdown.h"
 
+#include <asm/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
@@ -56,9 +57,6 @@
 #include <unistd.h>
 
 #include "sandbox/ipc.h"
-
-/* arch_prctl's "set the %gs base" (asm/prctl.h's ARCH_SET_GS). */
-#define LOCKDOWN_ARCH_SET_GS 0x1001
 
 /* A bound on the exported program (BPF allows 4096 instructions). */
 #define LOCKDOWN_MAX_INSNS 4096
@@ -193,7 +191,7 @@ static scmp_filter_ctx build_filter(lockdown_profile profile, char *err, size_t 
 #if defined(__x86_64__) /* runtime.c points %gs at guest memory before a guest call */
     if (rc == 0)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(arch_prctl), 1,
-                              SCMP_A0(SCMP_CMP_EQ, LOCKDOWN_ARCH_SET_GS));
+                              SCMP_A0(SCMP_CMP_EQ, ARCH_SET_GS));
 #endif
     if (rc == 0 && profile == LOCKDOWN_SESSION) rc = add_session_rules(ctx);
     if (rc != 0) {

@@ -16,11 +16,9 @@
 
 #include "wasm/runtime.h"
 
+#include <asm/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-/* arch_prctl's "set the %gs base" (asm/prctl.h's ARCH_SET_GS). */
-#define RT_ARCH_SET_GS 0x1001
 
 /* Trap codes for host-raised traps, beyond wasm_rt_trap_t's range. */
 #define RT_TRAP_OUT_OF_FUEL ((wasm_rt_trap_t)100)
@@ -75,7 +73,7 @@ static rt_outcome outcome_of(int trap) {
  * did. Returns false if the kernel refused. */
 static bool enter_memory(const wasm_rt_memory_t *mem) {
 #if defined(__x86_64__)
-    return syscall(SYS_arch_prctl, RT_ARCH_SET_GS, mem->data) == 0;
+    return syscall(SYS_arch_prctl, ARCH_SET_GS, mem->data) == 0;
 #else
     (void)mem;
     return true;

@@ -28,6 +28,7 @@
  *    kill it.
  * A killed child shows up as terminated by SIGSYS (SCMP_ACT_KILL_PROCESS).
  */
+#include <asm/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -306,10 +307,6 @@ static void test_no_landlock_degrades(void **state) {
     assert_int_equal(st.st_size, (off_t)strlen(TEXT));
 }
 
-/* asm/prctl.h's codes (that header clashes with glibc's). */
-#define ARCH_SET_GS_CODE 0x1001
-#define ARCH_GET_FS_CODE 0x1003
-
 /* Assert that status is a death by SIGSYS (the filter's verdict). */
 static void assert_killed(int status) {
     assert_true(WIFSIGNALED(status));
@@ -346,7 +343,7 @@ static int try_bad_flags(bad_flags b) {
         case BAD_OPEN_HOW: syscall(SYS_openat2, AT_FDCWD, f, how, sizeof how); break;
         case BAD_ARCH_PRCTL: { /* reading %fs is harmless, but only ARCH_SET_GS is allowed */
             unsigned long fs_base = 0;
-            syscall(SYS_arch_prctl, ARCH_GET_FS_CODE, &fs_base);
+            syscall(SYS_arch_prctl, ARCH_GET_FS, &fs_base);
             break;
         }
         }
@@ -377,7 +374,7 @@ static void test_set_gs_allowed(void **state) {
         char err[256] = "";
         worker_request req = test_request();
         if (worker_lockdown(&req, LOCKDOWN_RUN, err, sizeof err) != 0) _exit(2);
-        if (syscall(SYS_arch_prctl, ARCH_SET_GS_CODE, page) != 0) _exit(3);
+        if (syscall(SYS_arch_prctl, ARCH_SET_GS, page) != 0) _exit(3);
         _exit(0);
     }
     int status = -1;
