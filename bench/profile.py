@@ -1,19 +1,19 @@
 """profile.py - where a guest's time goes, for bench/profile.sh.
 
-Usage: profile.py PERF_DATA FUEL_OFFSET STACK_POINTER_OFFSET
+Usage: profile.py PERF_DATA STACK_POINTER_OFFSET
 
 Reads `perf annotate --stdio` of a recorded run and sorts every sample of
 the AOT-compiled guest (symbols w2c_*) into what the instruction does:
   memory       a linear-memory load or store (%gs: with Segue)
-  fuel         a fuel charge: the counter's load/store in the instance, and
-               the sub/lea/test + js to the cold out-of-fuel call
+  fuel         a fuel charge: an instruction on the counter's register
+               (%r15, src/wasm/aot_hooks.h) and the js to the cold
+               out-of-fuel call
   stack ptr    __stack_pointer's load/store in the instance
   indirect     call_indirect's call (the table checks count as "rest")
   dispatch     an indirect jmp: a br_table (the interpreters' opcode switch)
   rest         everything else
 and prints the top functions with their share of all samples. The classes
-are read off the disassembly, so they are approximate: a fuel counter gcc
-keeps in a register shows only as its sub and branch.
+are read off the disassembly, so they are approximate.
 """
 import re
 import subprocess
@@ -25,11 +25,14 @@ LINE = re.compile(r"^\s*(\d+\.\d+)\s*:\s+[0-9a-f]+:\s+(\S+)\s*(.*)$")
 CLASSES = ["memory", "fuel", "stack ptr", "indirect", "dispatch", "rest"]
 
 
-def classify(op, args, fuel_ref, sp_ref, after_charge):
+FUEL_REGISTER = "%r15"
+
+
+def classify(op, args, sp_ref):
     """The class of one instruction (op, args)."""
     if "%gs:" in args:
         return "memory"
-    if fuel_ref in args or (op == "js" and ".cold" in args):
+    if FUEL_REGISTER in args or (op == "js" and ".cold" in args):
         return "fuel"
     if sp_ref in args:
         return "stack ptr"
@@ -37,16 +40,13 @@ def classify(op, args, fuel_ref, sp_ref, after_charge):
         return "indirect"
     if op.startswith("jmp") and args.startswith("*"):
         return "dispatch"
-    if after_charge and op in ("sub", "lea", "test", "add"):
-        return "fuel"
     return "rest"
 
 
-def read_functions(text, fuel_ref, sp_ref):
+def read_functions(text, sp_ref):
     """{symbol: {class: samples}} from perf annotate's text."""
     funcs, cur, samples = {}, None, 0
-    lines = text.splitlines()
-    for i, line in enumerate(lines):
+    for line in text.splitlines():
         m = HEADER.match(line)
         if m:
             samples, cur = int(m.group(1)), None
@@ -61,18 +61,15 @@ def read_functions(text, fuel_ref, sp_ref):
         pct, op, args = float(m.group(1)), m.group(2), m.group(3)
         if pct == 0.0:
             continue
-        # a charge's arithmetic sits just before its branch to the cold call
-        ahead = " ".join(lines[i + 1:i + 3])
-        after_charge = "js " in ahead and ".cold" in ahead
-        cur[classify(op, args, fuel_ref, sp_ref, after_charge)] += pct * samples / 100
+        cur[classify(op, args, sp_ref)] += pct * samples / 100
     return funcs
 
 
 def main():
-    data, fuel_off, sp_off = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    data, sp_off = sys.argv[1], int(sys.argv[2])
     text = subprocess.run(["perf", "annotate", "-i", data, "--stdio"], capture_output=True,
                           text=True, check=True).stdout
-    funcs = read_functions(text, "%s(%%r" % hex(fuel_off), "%s(%%r" % hex(sp_off))
+    funcs = read_functions(text, "%s(%%r" % hex(sp_off))
     funcs = {k: v for k, v in funcs.items() if k.startswith("w2c_")}
     total = sum(sum(v.values()) for v in funcs.values()) or 1
     sums = {c: sum(v[c] for v in funcs.values()) for c in CLASSES}

@@ -17,7 +17,7 @@ CACHE=${LSB_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/llm-wasm-sandbox}
 FUEL_TOOL="$BUILD/tools/lsb-fuel"
 # Guest C is compiled with the same runtime defines as the host (Makefile).
 AOT_HOOKS="$ROOT/src/wasm/aot_hooks.h"
-FUEL_LOCAL="$ROOT/scripts/fuel_local.py"
+FUEL_REGISTER="$ROOT/scripts/fuel_register.py"
 # LSB_SEGUE=1 (the default on x86-64): guest loads and stores address linear
 # memory through %gs (aot_hooks.h); 0 keeps wasm2c's own helpers.
 case $(uname -m) in x86_64) SEGUE=${LSB_SEGUE:-1} ;; *) SEGUE=0 ;; esac
@@ -81,7 +81,7 @@ aot() {
     fuel_args=(--no-charge) out="$BUILD/guests-nofuel/$lang" name=$lang-aot-nofuel
   fi
   key=$(hash_inputs "$wasm" "$ROOT/tools/fuel/fuel.c" "$AOT_HOOKS" "$AOT_CFLAGS" "$LOAD_DATA_COPY" \
-    "$SEGUE_REWRITE" "$FUEL_LOCAL" "$mod" "$TOOLCHAIN" "${fuel_args[@]}")
+    "$SEGUE_REWRITE" "$FUEL_REGISTER" "$mod" "$TOOLCHAIN" "${fuel_args[@]}")
   dir="$CACHE/$name-$key"
   if [ -f "$dir/.complete" ]; then
     log "$lang${variant:+ ($variant)} AOT object: cached ($dir)"
@@ -101,9 +101,9 @@ aot() {
       [ "$(grep -c '^LSB_DEFINE_\(LOAD\|STORE\)(' "$dir/$mod.c")" = "$SEGUE_HELPERS" ] ||
         { echo "[guests] wasm2c output changed: not $SEGUE_HELPERS load/store helpers" >&2; return 1; }
     fi
-    # Each guest function keeps fuel in a C local (scripts/fuel_local.py).
-    python3 "$FUEL_LOCAL" "$dir/$mod.c" "$dir/$mod.local.c" || return 1
-    mv "$dir/$mod.local.c" "$dir/$mod.c"
+    # Guest code keeps fuel in a register (scripts/fuel_register.py).
+    python3 "$FUEL_REGISTER" "$dir/$mod.c" "$dir/$mod.reg.c" || return 1
+    mv "$dir/$mod.reg.c" "$dir/$mod.c"
     log "$lang: gcc -O2 on $(du -h "$dir/$mod.c" | cut -f1) of generated C (slow for python: minutes)"
     gcc $AOT_CFLAGS -include "$AOT_HOOKS" -I/usr/include -c "$dir/$mod.c" -o "$dir/$mod.o"
     sha256sum "$dir/$mod.wasm" | cut -c1-64 >"$dir/wasm_hash"

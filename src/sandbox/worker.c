@@ -152,7 +152,8 @@ static void send_done(worker_instance *w, rt_outcome outcome, uint32_t status) {
         .stdout_truncated = (uint32_t)stats.stdout_truncated,
         .stderr_truncated = (uint32_t)stats.stderr_truncated,
     };
-    /* fuel_get only reads a global, so it is safe after a trap too. */
+    /* fuel_get only reads a global, so it is safe after a trap too (when
+     * guest code trapped, worker_execute has stored the counter it had). */
     uint64_t left = w->mod->fuel_get(w->inst);
     done.fuel_remaining_plus_one = (int64_t)left < 0 ? 1 : left + 1;
     send_error(w);
@@ -190,6 +191,8 @@ bool worker_execute(worker_instance *w, const worker_request *req, int out_fd) {
     begin_run(w, req);
     uint32_t status = 0;
     rt_outcome outcome = rt_call_u32(w->mod->lsb_run, w->inst, w->lsb.memory, &status);
+    uint64_t fuel_at_trap;
+    if (rt_trapped_fuel(&fuel_at_trap)) w->mod->fuel_set(w->inst, fuel_at_trap);
     if (outcome == RT_EXITED) outcome = RT_OK;
     /* proc_exit leaves without passing the fuel test lsb-fuel puts where an
      * export returns: a counter left below zero means the run overdrew. */

@@ -18,8 +18,13 @@
  *   offset is still at most 2^32 + 2^32 into the same guard-page
  *   reservation (or checked by MEMCHECK in the explicit-bounds build).
  * - lsb.out_of_fuel is declared noreturn and cold (it always traps:
- *   lsb_imports.c), so a loop's charges can keep the counter in a register;
- *   gcc writes it back before that call and on every exit.
+ *   lsb_imports.c), so the out-of-fuel path stays out of the hot code.
+ * - The fuel counter lives in a register for all guest code: lsb_fuel, a
+ *   global register variable that gcc reserves in the guest's translation
+ *   unit (%r15, callee-saved, so host code called from the guest keeps it).
+ *   scripts/fuel_register.py points the generated code at it, loads and
+ *   stores it in the exports, writes it back around import calls, and
+ *   routes wasm2c's TRAP through rt_trap_in_guest with its value.
  */
 #ifndef LSB_AOT_HOOKS_H
 #define LSB_AOT_HOOKS_H
@@ -27,6 +32,14 @@
 #include <stdint.h>
 
 extern int rt_skip_data_segments;
+
+#if defined(__x86_64__)
+register uint64_t lsb_fuel __asm__("r15");
+#else
+#error "the guest's fuel register is only chosen for x86-64 (aot_hooks.h)"
+#endif
+/* A trap raised by guest code, with the fuel counter at that point. */
+__attribute__((noreturn)) void rt_trap_in_guest(int code, uint64_t fuel);
 
 struct Z_lsb_instance_t;
 __attribute__((noreturn, cold)) void Z_lsbZ_out_of_fuel(struct Z_lsb_instance_t *);

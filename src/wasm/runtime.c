@@ -5,7 +5,9 @@
  * memory.grow renamed, so that ours can refuse growth with overflow-safe
  * arithmetic and record that the cap was hit (that is how a MemoryError is
  * told apart from other failures). Host-raised traps (fuel, proc_exit) use
- * trap codes past the runtime's own and are decoded by rt_call_*.
+ * trap codes past the runtime's own and are decoded by rt_call_*. Traps
+ * raised in guest code record the guest's fuel register on the way out
+ * (rt_trapped_fuel).
  */
 #define wasm_rt_grow_memory rt_grow_memory_unchecked
 #pragma GCC diagnostic push
@@ -17,7 +19,9 @@
 #include "wasm/runtime.h"
 
 #include <asm/prctl.h>
+#include <signal.h>
 #include <sys/syscall.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 /* Trap codes for host-raised traps, beyond wasm_rt_trap_t's range. */
@@ -27,8 +31,58 @@
 int rt_skip_data_segments; /* read by the generated instantiate (aot_hooks.h) */
 static bool memory_denied;
 static uint32_t exit_status;
+/* The guest's fuel register when guest code last trapped (see runtime.h). */
+static bool trap_fuel_known;
+static uint64_t trap_fuel;
 
-void rt_init(void) { wasm_rt_init(); }
+/* See aot_hooks.h: wasm2c's TRAP in guest code, with the fuel register. */
+_Noreturn void rt_trap_in_guest(int code, uint64_t fuel) {
+    trap_fuel = fuel;
+    trap_fuel_known = true;
+    wasm_rt_trap((wasm_rt_trap_t)code);
+}
+
+#if WASM_RT_MEMCHECK_SIGNAL_HANDLER && !WASM_RT_SKIP_SIGNAL_RECOVERY
+/* A guard-page fault (out-of-bounds access, native stack overflow): note
+ * the interrupted guest's fuel register (%r15, aot_hooks.h), then let the
+ * runtime's handler turn the fault into a trap. Host code never relies on
+ * a fault (guest pointers are checked), so the fault is in guest code. */
+static void fault_handler(int sig, siginfo_t *info, void *context) {
+    const ucontext_t *uc = context;
+    trap_fuel = (uint64_t)uc->uc_mcontext.gregs[REG_R15];
+    trap_fuel_known = true;
+    os_signal_handler(sig, info, context);
+}
+
+/* Put fault_handler in front of the handler wasm_rt_init installed, with
+ * its flags (SA_SIGINFO, SA_ONSTACK) and mask. Once per process, like
+ * wasm_rt_init: later calls may come after seccomp forbids sigaction. */
+static void hook_fault_signals(void) {
+    static bool hooked;
+    if (hooked) return;
+    hooked = true;
+    const int signals[] = {SIGSEGV, SIGBUS};
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        struct sigaction action;
+        if (sigaction(signals[i], NULL, &action) != 0) abort();
+        action.sa_sigaction = fault_handler;
+        if (sigaction(signals[i], &action, NULL) != 0) abort();
+    }
+}
+#else
+static void hook_fault_signals(void) {}
+#endif
+
+void rt_init(void) {
+    wasm_rt_init();
+    hook_fault_signals();
+}
+
+/* See runtime.h. */
+bool rt_trapped_fuel(uint64_t *fuel) {
+    if (trap_fuel_known) *fuel = trap_fuel;
+    return trap_fuel_known;
+}
 bool rt_memory_denied(void) { return memory_denied; }
 void rt_reset_flags(void) { memory_denied = false; }
 
@@ -82,6 +136,7 @@ static bool enter_memory(const wasm_rt_memory_t *mem) {
 
 /* Call fn(inst) under a trap handler; see runtime.h. */
 rt_outcome rt_call_u32(uint32_t (*fn)(void *), void *inst, wasm_rt_memory_t *mem, uint32_t *ret) {
+    trap_fuel_known = false;
     if (!enter_memory(mem)) return RT_OTHER_TRAP;
     int trap = wasm_rt_impl_try();
     if (trap != 0) {
@@ -95,6 +150,7 @@ rt_outcome rt_call_u32(uint32_t (*fn)(void *), void *inst, wasm_rt_memory_t *mem
 
 /* See runtime.h. */
 rt_outcome rt_call_void(void (*fn)(void *), void *inst, wasm_rt_memory_t *mem) {
+    trap_fuel_known = false;
     if (!enter_memory(mem)) return RT_OTHER_TRAP;
     int trap = wasm_rt_impl_try();
     if (trap != 0) return outcome_of(trap);

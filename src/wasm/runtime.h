@@ -40,6 +40,14 @@ void rt_init(void);
 bool rt_memory_denied(void);
 void rt_reset_flags(void);
 
+/* The guest's fuel counter at the trap that ended the last rt_call_*, if
+ * guest code raised it (a TRAP, an out-of-bounds access, native stack
+ * overflow): guest code keeps the counter in a register, so the instance
+ * only holds its value as of the last import call. Returns false (fuel
+ * untouched) after a normal return or a host-raised trap, whose import
+ * call stored the counter first. */
+bool rt_trapped_fuel(uint64_t *fuel);
+
 /* Traps raised by host imports: they never return (so never fail). */
 _Noreturn void rt_trap_out_of_fuel(void);
 _Noreturn void rt_exit(uint32_t status);

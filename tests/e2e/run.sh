@@ -110,6 +110,21 @@ jrun --lang js -c 'let s=0; for (let i=0;i<100000;i++) s+=i; console.log(s)'; f1
 jrun --lang js -c 'let s=0; for (let i=0;i<100000;i++) s+=i; console.log(s)'; f2=$(jget .fuel_consumed)
 expect_eq "same code, same fuel (js)" "$f1" "$f2"
 
+echo "== fuel counted up to a trap"
+# Guest code keeps the counter in a register; a trap must hand it over, or
+# the run would report only what was counted before its last host call.
+loop='s = 0
+for i in range(200000): s += i'
+jrun --lang python -c "$loop"; f1=$(jget .fuel_consumed)
+jrun --lang python -c "$loop
+import faulthandler; faulthandler._sigabrt()"; f2=$(jget .fuel_consumed)
+expect_eq "abort() in the guest is a trap" "$(jget .trap_reason)" "trap"
+if [ "$f1" -gt 100000000 ] 2>/dev/null && [ "$f2" -ge "$f1" ] 2>/dev/null; then
+  ok "a trapped run reports the fuel before the trap ($f2 >= $f1)"
+else
+  bad "a trapped run reports the fuel before the trap" "loop alone $f1, loop then abort $f2"
+fi
+
 echo "== bad CLI input"
 run --lang python -c ''
 expect_eq "empty code is a usage error" "$RC" "64"; expect_match "empty code message" "$ERR" 'empty'

@@ -1,10 +1,12 @@
 /*
  * aot_check.c - the fuel counts of check.mjs, again through the host's
- * ahead-of-time path: lsb-fuel, wasm2c, scripts/fuel_local.py (the counter
- * in a C local, written back around calls) and gcc with aot_hooks.h.
- * run.sh builds it from loop.wat, recursion.wat and overdraft.wat. Out of
- * fuel longjmps back here, as the host's trap does. Prints one "PASS name"
- * or "FAIL name: why" line per check.
+ * ahead-of-time path: lsb-fuel, wasm2c, scripts/fuel_register.py (the
+ * counter in a register, stored in the instance by the exports and around
+ * import calls), gcc with aot_hooks.h and the host's runtime.c. run.sh
+ * builds it from loop.wat, recursion.wat, overdraft.wat and traps.wat.
+ * Out of fuel longjmps back here; the trap checks run under rt_call_u32
+ * and take the count from rt_trapped_fuel, as the host's worker does.
+ * Prints one "PASS name" or "FAIL name: why" line per check.
  */
 #include <setjmp.h>
 #include <stdio.h>
@@ -12,6 +14,8 @@
 #include "loop.h"
 #include "overdraft.h"
 #include "recursion.h"
+#include "traps.h"
+#include "wasm/runtime.h"
 
 #define BUDGET 1000000000ULL
 
@@ -29,10 +33,11 @@ struct metered {
     int out_of_fuel;
 };
 
-/* The three test modules, instantiated once. */
+/* The four test modules, instantiated once. */
 static Z_loop_instance_t loop;
 static Z_recursion_instance_t rec;
 static Z_overdraft_instance_t od;
+static Z_traps_instance_t traps;
 
 /* Which export a check calls, and its argument. */
 enum target { SUM, SPIN, DOWN, FOREVER, ARM, OUTER };
@@ -82,15 +87,44 @@ static int check(const char *name, enum target t, unsigned arg, unsigned long lo
     return 1;
 }
 
+/* traps.wat's exports, with the argument the checks use, for rt_call_u32. */
+#define TRAP_ARG 1000
+static uint32_t call_crash(void *inst) {
+    Z_trapsZ_crash(inst, TRAP_ARG);
+    return 0;
+}
+static uint32_t call_stray(void *inst) { return Z_trapsZ_stray(inst, TRAP_ARG); }
+
+/* Check that fn traps with outcome want_outcome and that the count handed
+ * over by the trap leaves want consumed (check.mjs: what Node reports). */
+static int check_trap(const char *name, uint32_t (*fn)(void *), rt_outcome want_outcome,
+                      long long want) {
+    uint32_t ret = 0;
+    uint64_t left = 0;
+    Z_trapsZ_lsb_fuel_set(&traps, BUDGET);
+    rt_outcome outcome = rt_call_u32(fn, &traps, Z_trapsZ_memory(&traps), &ret);
+    int known = rt_trapped_fuel(&left);
+    long long consumed = (long long)BUDGET - (long long)left;
+    if (outcome == want_outcome && known && consumed == want) {
+        printf("PASS aot: %s\n", name);
+        return 0;
+    }
+    printf("FAIL aot: %s: outcome %s (want %s), count handed over %d, consumed %lld (want %lld)\n",
+           name, rt_outcome_name(outcome), rt_outcome_name(want_outcome), known, consumed, want);
+    return 1;
+}
+
 int main(void) {
     int failed = 0;
-    wasm_rt_init();
+    rt_init();
     Z_loop_init_module();
     Z_recursion_init_module();
     Z_overdraft_init_module();
     Z_loop_instantiate(&loop, NULL);
     Z_recursion_instantiate(&rec, NULL);
     Z_overdraft_instantiate(&od, NULL);
+    Z_traps_init_module();
+    Z_traps_instantiate(&traps, NULL);
     failed += check("counted loop sum(0) costs 4", SUM, 0, BUDGET, 4, 0);
     failed += check("counted loop sum(1000) costs 12004", SUM, 1000, BUDGET, 12004, 0);
     failed += check("exact budget suffices", SUM, 100, 1204, 1204, 0);
@@ -103,5 +137,9 @@ int main(void) {
     failed += check("a leaf tests only when its export returns", ARM, 0, 1, 3, 1);
     failed += check("callee overdraft caught by the caller export", OUTER, 0, 11, -1, 1);
     failed += check("caller with exact budget", OUTER, 0, 12, 12, 0);
+    failed += check_trap("unreachable hands over its count: crash(1000) 8006", call_crash,
+                         RT_OTHER_TRAP, 8006);
+    failed += check_trap("a memory fault hands over its count: stray(1000) 8007", call_stray,
+                         RT_OUT_OF_BOUNDS, 8007);
     return failed ? 1 : 0;
 }

@@ -182,6 +182,19 @@ check('an overdraft in a callee is caught by the caller export', () => {
   return short.error instanceof OutOfFuel ? null : `budget-1: ${short.error}`;
 });
 
+const traps = instantiate('traps.fuel.wasm');
+
+check('a trap keeps the charges before it: crash(1000) 8006, stray(1000) 8007', () => {
+  // entry 3 (+1 for stray's load) + count's loop: header 3 * 1001 + body 5 * 1000
+  for (const [fn, want, kind] of [['crash', 8006n, 'unreachable'], ['stray', 8007n, 'out of bounds']]) {
+    const r = metered(traps, BUDGET, () => traps[fn](1000));
+    if (!(r.error instanceof WebAssembly.RuntimeError) || !r.error.message.includes(kind))
+      return `${fn}: got ${r.error}`;
+    if (r.consumed !== want) return `${fn}(1000) consumed ${r.consumed}, want ${want}`;
+  }
+  return null;
+});
+
 const imp = new WebAssembly.Global({ value: 'i32', mutable: true }, 42);
 const glob = instantiate('globals.fuel.wasm', { env: { imp } });
 const f32bits = (x) => BigInt(new Uint32Array(new Float32Array([x]).buffer)[0]);
