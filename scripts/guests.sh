@@ -127,10 +127,13 @@ mkdir -p "$CACHE" "$BUILD/guests"
 exec 9>"$CACHE/.lock"
 flock -n 9 || { log "waiting for another guest build to finish"; flock 9; }
 
-python_wasm() { build_wasm python "$ROOT/guest/python/build.sh" "$ROOT/guest/python/driver.c"; }
+python_wasm() {
+  build_wasm python "$ROOT/guest/python/build.sh" "$ROOT/guest/python/driver.c" \
+    "$ROOT/guest/bulk_memory.c"
+}
 quickjs_wasm() {
   build_wasm quickjs "$ROOT/guest/js/build.sh" "$ROOT"/guest/js/*.c "$ROOT"/guest/js/*.h \
-    "$ROOT"/guest/js/patches/*
+    "$ROOT"/guest/js/patches/* "$ROOT/guest/bulk_memory.c"
 }
 
 # LSB_GUESTS=python (or quickjs) fills one guest's cache entries and stops;

@@ -108,6 +108,13 @@ for f in "${OUR_SOURCES[@]}"; do
     objs+=("$work/$f.o")
 done
 
+# memcpy, memmove and memset as memory.copy and memory.fill (only this file
+# is built with bulk memory: see guest/bulk_memory.c).
+log "compiling bulk_memory.c"
+"$CC" "${TARGET[@]}" "${OPT[@]}" "${OUR_CFLAGS[@]}" -mbulk-memory \
+    -c "$here/../bulk_memory.c" -o "$work/bulk_memory.o"
+objs+=("$work/bulk_memory.o")
+
 # 4. Link the reactor.
 log "linking quickjs.wasm"
 "$CC" "${TARGET[@]}" "${OPT[@]}" "${LDFLAGS[@]}" "${objs[@]}" \

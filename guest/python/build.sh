@@ -166,13 +166,17 @@ quiet py-make "$PYSRC/Tools/wasm/wasi-env" make -j"$JOBS"
 quiet py-stdlib "$PYSRC/Tools/wasm/wasi-env" make wasm_stdlib
 
 log "linking the reactor with our driver"
+# bulk_memory.c replaces wasi-libc's memcpy, memmove and memset with
+# memory.copy and memory.fill (only it is built with bulk memory).
 cat >lsb-reactor.mk <<EOF
 lsb-driver.o: $HERE/driver.c
 	\$(CC) \$(PY_CORE_CFLAGS) -I. -I$ABI_DIR -c $HERE/driver.c -o \$@
-python-reactor.wasm: lsb-driver.o \$(LIBRARY_DEPS)
+lsb-bulk-memory.o: $ABI_DIR/bulk_memory.c
+	\$(CC) -O2 -mbulk-memory -c $ABI_DIR/bulk_memory.c -o \$@
+python-reactor.wasm: lsb-driver.o lsb-bulk-memory.o \$(LIBRARY_DEPS)
 	\$(LINKCC) \$(PY_CORE_LDFLAGS) \$(LINKFORSHARED) -mexec-model=reactor \
 	  -Wl,-z,stack-size=$STACK_SIZE -Wl,--export=lsb_init -Wl,--export=lsb_run \
-	  lsb-driver.o \$(BLDLIBRARY) \$(LIBS) \$(MODLIBS) \$(SYSLIBS) -o \$@
+	  lsb-driver.o lsb-bulk-memory.o \$(BLDLIBRARY) \$(LIBS) \$(MODLIBS) \$(SYSLIBS) -o \$@
 EOF
 quiet py-reactor "$PYSRC/Tools/wasm/wasi-env" make -f Makefile -f lsb-reactor.mk python-reactor.wasm
 
