@@ -35,7 +35,7 @@ static uint32_t exit_status;
 static bool trap_fuel_known;
 static uint64_t trap_fuel;
 
-/* See aot_hooks.h: wasm2c's TRAP in guest code, with the fuel register. */
+/* See runtime.h. */
 _Noreturn void rt_trap_in_guest(int code, uint64_t fuel) {
     trap_fuel = fuel;
     trap_fuel_known = true;
@@ -134,10 +134,16 @@ static bool enter_memory(const wasm_rt_memory_t *mem) {
 #endif
 }
 
+/* What every guest call starts with: no trap's fuel is known yet, and %gs
+ * points at mem. Returns false if the guest must not run. */
+static bool begin_call(const wasm_rt_memory_t *mem) {
+    trap_fuel_known = false;
+    return enter_memory(mem);
+}
+
 /* Call fn(inst) under a trap handler; see runtime.h. */
 rt_outcome rt_call_u32(uint32_t (*fn)(void *), void *inst, wasm_rt_memory_t *mem, uint32_t *ret) {
-    trap_fuel_known = false;
-    if (!enter_memory(mem)) return RT_OTHER_TRAP;
+    if (!begin_call(mem)) return RT_OTHER_TRAP;
     int trap = wasm_rt_impl_try();
     if (trap != 0) {
         rt_outcome outcome = outcome_of(trap);
@@ -150,8 +156,7 @@ rt_outcome rt_call_u32(uint32_t (*fn)(void *), void *inst, wasm_rt_memory_t *mem
 
 /* See runtime.h. */
 rt_outcome rt_call_void(void (*fn)(void *), void *inst, wasm_rt_memory_t *mem) {
-    trap_fuel_known = false;
-    if (!enter_memory(mem)) return RT_OTHER_TRAP;
+    if (!begin_call(mem)) return RT_OTHER_TRAP;
     int trap = wasm_rt_impl_try();
     if (trap != 0) return outcome_of(trap);
     fn(inst);

@@ -48,6 +48,11 @@ void rt_reset_flags(void);
  * call stored the counter first. */
 bool rt_trapped_fuel(uint64_t *fuel);
 
+/* wasm2c's TRAP in guest code (scripts/fuel_register.py; declared for the
+ * guest in aot_hooks.h): records fuel, the guest's counter, for
+ * rt_trapped_fuel, then traps with code. Never returns. */
+_Noreturn void rt_trap_in_guest(int code, uint64_t fuel);
+
 /* Traps raised by host imports: they never return (so never fail). */
 _Noreturn void rt_trap_out_of_fuel(void);
 _Noreturn void rt_exit(uint32_t status);
