@@ -17,9 +17,10 @@ HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -Wall -Wextra $(WERROR) $(CFLAGS) $(
                -Iinclude -Isrc -I/usr/share/wabt/wasm2c \
                -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=$(MEMCHECK_SIGNAL)
 # libllmsandbox (engine, sessions, the public API) needs only these; the
-# front-ends (CLI, MCP server) add the HTTP server and the INI parser.
+# front-ends (CLI, MCP server) add the INI parser. The HTTP server,
+# libmicrohttpd, is opened with dlopen when it is needed (src/mcp/mhd.h).
 LIB_LDLIBS   := -lseccomp -ljansson -lnettle -lpthread -lm
-FRONT_LDLIBS := -lmicrohttpd -linih
+FRONT_LDLIBS := -linih
 LDLIBS       := $(FRONT_LDLIBS) $(LIB_LDLIBS)
 
 UTIL_SRC    := $(wildcard src/util/*.c)

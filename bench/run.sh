@@ -55,7 +55,7 @@ build_nofuel() {
   done
   gcc "$BUILD/obj/src/cli/main.o" "$BUILD/guests-nofuel/python/guest.o" "$d/glue_python.o" \
     "$BUILD/guests-nofuel/quickjs/guest.o" "$d/glue_quickjs.o" "$BUILD/libfrontends.a" \
-    "$BUILD/libllmsandbox.a" -lmicrohttpd -linih -lseccomp -ljansson -lnettle -lpthread -lm \
+    "$BUILD/libllmsandbox.a" -linih -lseccomp -ljansson -lnettle -lpthread -lm \
     -o "$OUT/llm-sandbox-nofuel"
   for n in python-stdlib root data; do ln -sfn "$BUILD/assets/$n" "$d/assets/$n"; done
   "$OUT/llm-sandbox-nofuel" internal-snapshot python "$d/assets" "$d/assets/python.snap" \

@@ -40,6 +40,7 @@
 #include "mcp/limits.h"
 #include "mcp/log.h"
 #include "mcp/metrics.h"
+#include "mcp/mhd.h"
 #include "mcp/origin.h"
 #include "mcp/peer_store.h"
 #include "mcp/protocol.h"
@@ -111,7 +112,7 @@ static void exchange_unref(http_exchange *x) {
 static void exchange_suspend(http_exchange *x) {
     x->waiting = true;
     x->h->suspended++;
-    MHD_suspend_connection(x->conn);
+    mcp_mhd.suspend_connection(x->conn);
 }
 
 /* Resume x's connection if it waits for the core: something came. */
@@ -120,7 +121,7 @@ static void exchange_wake(http_exchange *x) {
     if (x->waiting) {
         x->waiting = false;
         x->h->suspended--;
-        MHD_resume_connection(x->conn);
+        mcp_mhd.resume_connection(x->conn);
     }
     pthread_mutex_unlock(&x->h->wait_lock);
 }
@@ -224,7 +225,7 @@ typedef struct http_request {
 } http_request;
 
 static const char *header(struct MHD_Connection *c, const char *name) {
-    return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+    return mcp_mhd.lookup_connection_value(c, MHD_HEADER_KIND, name);
 }
 
 /* Queue a response with a body and content type; MHD_YES or MHD_NO. */
@@ -232,13 +233,13 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
                              const char *body, size_t len, const char *session_id,
                              const char *extra_name, const char *extra_value) {
     struct MHD_Response *r =
-        MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+        mcp_mhd.create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
     if (r == NULL) return MHD_NO;
-    if (type != NULL) MHD_add_response_header(r, "Content-Type", type);
-    if (session_id != NULL) MHD_add_response_header(r, HTTP_SESSION_HDR, session_id);
-    if (extra_name != NULL) MHD_add_response_header(r, extra_name, extra_value);
-    enum MHD_Result ok = MHD_queue_response(c, status, r);
-    MHD_destroy_response(r);
+    if (type != NULL) mcp_mhd.add_response_header(r, "Content-Type", type);
+    if (session_id != NULL) mcp_mhd.add_response_header(r, HTTP_SESSION_HDR, session_id);
+    if (extra_name != NULL) mcp_mhd.add_response_header(r, extra_name, extra_value);
+    enum MHD_Result ok = mcp_mhd.queue_response(c, status, r);
+    mcp_mhd.destroy_response(r);
     return ok;
 }
 
@@ -320,7 +321,7 @@ static enum MHD_Result keep_forwarded_for(void *cls, enum MHD_ValueKind kind, co
  * is the proxy's word; NULL when there is none. */
 static const char *last_forwarded_for(struct MHD_Connection *c) {
     const char *last = NULL;
-    MHD_get_connection_values(c, MHD_HEADER_KIND, keep_forwarded_for, &last);
+    mcp_mhd.get_connection_values(c, MHD_HEADER_KIND, keep_forwarded_for, &last);
     return last;
 }
 
@@ -329,7 +330,7 @@ static const char *last_forwarded_for(struct MHD_Connection *c) {
  * A request from a trusted proxy is the client its X-Forwarded-For names. */
 static void address_key(const http_server *h, struct MHD_Connection *c, char *key, size_t len) {
     const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        mcp_mhd.get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     char addr[MCP_HTTP_IP_MAX] = "?", named[MCP_HTTP_IP_MAX];
     if (ci == NULL || ci->client_addr == NULL ||
         mcp_http_sockaddr_text(ci->client_addr, sizeof(struct sockaddr_storage), addr) != 0)
@@ -566,17 +567,17 @@ static enum MHD_Result post_reply(http_server *h, struct MHD_Connection *c, http
         release_session(h, rq->peer);
     enum MHD_Result ok = MHD_NO;
     if (stream) {
-        struct MHD_Response *r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, HTTP_SSE_BLOCK,
-                                                                   sse_read, x, sse_free);
+        struct MHD_Response *r = mcp_mhd.create_response_from_callback(
+            MHD_SIZE_UNKNOWN, HTTP_SSE_BLOCK, sse_read, x, sse_free);
         if (r == NULL) {
             exchange_unref(x);
             return MHD_NO;
         }
-        MHD_add_response_header(r, "Content-Type", "text/event-stream");
-        MHD_add_response_header(r, "Cache-Control", "no-cache");
-        if (sid) MHD_add_response_header(r, HTTP_SESSION_HDR, sid);
-        ok = MHD_queue_response(c, 200, r);
-        MHD_destroy_response(r);
+        mcp_mhd.add_response_header(r, "Content-Type", "text/event-stream");
+        mcp_mhd.add_response_header(r, "Cache-Control", "no-cache");
+        if (sid) mcp_mhd.add_response_header(r, HTTP_SESSION_HDR, sid);
+        ok = mcp_mhd.queue_response(c, 200, r);
+        mcp_mhd.destroy_response(r);
         return ok;
     }
     if (x->final == NULL)
@@ -905,7 +906,7 @@ static struct MHD_Daemon *start_daemon(http_server *h, const struct sockaddr_sto
     if (per_ip == 0) per_ip = h->loopback ? 0 : (limit / 4 > 0 ? limit / 4 : 1);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
                      MHD_USE_ERROR_LOG | (addr->ss_family == AF_INET6 ? MHD_USE_IPv6 : 0);
-    return MHD_start_daemon(
+    return mcp_mhd.start_daemon(
         flags, 0, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, (const struct sockaddr *)addr,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)LSB_MCP_HTTP_THREADS, MHD_OPTION_CONNECTION_LIMIT,
         limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
@@ -934,7 +935,7 @@ static int serve_until_signal(http_server *h) {
  * process exit rather than stopped unsafely. */
 static void stop_daemon(http_server *h, struct MHD_Daemon *d) {
     atomic_store(&h->srv->stopping, true);
-    MHD_quiesce_daemon(d);
+    mcp_mhd.quiesce_daemon(d);
     pthread_mutex_lock(&h->wait_lock);
     h->stopping = true;
     pthread_mutex_unlock(&h->wait_lock);
@@ -951,7 +952,7 @@ static void stop_daemon(http_server *h, struct MHD_Daemon *d) {
         mcp_logf(MCP_LOG_WARNING, "shutdown", "%zu connections still wait for an answer", left);
         return;
     }
-    MHD_stop_daemon(d);
+    mcp_mhd.stop_daemon(d);
 }
 
 /* See http.h. */
@@ -960,7 +961,8 @@ int mcp_http_serve(mcp_server *srv) {
     char err[HTTP_ERR_MAX];
     struct sockaddr_storage addr;
     socklen_t addr_len;
-    if (resolve_listen(srv->opt.listen, &addr, &addr_len, err, sizeof err) != 0) {
+    if (resolve_listen(srv->opt.listen, &addr, &addr_len, err, sizeof err) != 0 ||
+        mcp_mhd_load(err, sizeof err) != 0) {
         mcp_logf(MCP_LOG_ERROR, "startup", "%s", err);
         return 1;
     }

@@ -20,6 +20,7 @@
 
 #include "mcp/limits.h"
 #include "mcp/log.h"
+#include "mcp/mhd.h"
 #include "util/clock.h"
 
 typedef enum conn_phase { CONN_HEADERS, CONN_BODY, CONN_ANSWERING } conn_phase;
@@ -61,7 +62,7 @@ void mcp_conns_free(mcp_conns *t) {
  * connection simply goes untracked. */
 static conn *track(mcp_conns *t, struct MHD_Connection *c) {
     const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        mcp_mhd.get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     conn *k = calloc(1, sizeof *k);
     if (k == NULL || ci == NULL) {
         free(k);
@@ -102,7 +103,7 @@ void mcp_conns_notify(void *cls, struct MHD_Connection *c, void **socket_context
 /* Move c's record to phase (from now); reused marks a kept-alive one. */
 static void set_phase(struct MHD_Connection *c, conn_phase phase, bool reused) {
     const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        mcp_mhd.get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     conn *k = ci ? ci->socket_context : NULL;
     if (k == NULL) return;
     pthread_mutex_lock(&k->owner->lock);
@@ -125,7 +126,7 @@ void mcp_conns_request_done(struct MHD_Connection *c) { set_phase(c, CONN_HEADER
 /* See http_conns.h. */
 void mcp_conns_body_bytes(struct MHD_Connection *c, size_t n) {
     const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        mcp_mhd.get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     conn *k = ci ? ci->socket_context : NULL;
     if (k == NULL) return;
     pthread_mutex_lock(&k->owner->lock);

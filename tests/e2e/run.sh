@@ -44,6 +44,10 @@ sleep 2
 expect_eq "output streams while the code still runs" "$(cat "$T/live.txt")" "early"
 wait $live_pid
 
+# libmicrohttpd and GnuTLS cost every process ~3 ms before main; only
+# `mcp --http` opens them (src/mcp/mhd.h).
+expect_eq "a run does not load the HTTP stack" "$(ldd "$BIN" | grep -c 'microhttpd\|gnutls')" "0"
+
 echo "== UTF-8 everywhere"
 WORD='café — 日本語 🎉'
 run --lang python -c "print('$WORD')"
