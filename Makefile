@@ -60,9 +60,13 @@ $(BUILD)/tools/lsb-fuel: tools/fuel/fuel.c
 
 # guests.sh runs every time (it is quick when cached) but rewrites its outputs
 # only when their content changes, so nothing downstream rebuilds needlessly.
+# The python guest's profile-guided build links a trainer host from these
+# (scripts/guests.sh, PGO); the library does not depend on the guests.
+PGO_LINK := $(SANITIZE) $(abspath $(BUILD)/obj/src/cli/main.o $(FRONT_LIB) $(LIB)) $(LDLIBS)
 guests: $(BUILD)/guests/manifest
-$(BUILD)/guests/manifest: $(BUILD)/tools/lsb-fuel FORCE
-	@LSB_MEMCHECK_SIGNAL=$(MEMCHECK_SIGNAL) LSB_SEGUE=$(SEGUE) bash scripts/guests.sh $(BUILD)
+$(BUILD)/guests/manifest: $(BUILD)/tools/lsb-fuel $(BUILD)/obj/src/cli/main.o $(FRONT_LIB) $(LIB) FORCE
+	@LSB_MEMCHECK_SIGNAL=$(MEMCHECK_SIGNAL) LSB_SEGUE=$(SEGUE) LSB_PGO_LINK='$(PGO_LINK)' \
+	  bash scripts/guests.sh $(BUILD)
 $(BUILD)/guests/%/guest.o $(BUILD)/guests/%/guest.h $(BUILD)/guests/%/wasm_hash: $(BUILD)/guests/manifest ;
 
 $(BUILD)/obj/glue_%.o: src/wasm/guest_glue.c src/wasm/guest.h $(BUILD)/host-cflags $(BUILD)/guests/%/guest.h $(BUILD)/guests/%/wasm_hash
