@@ -141,6 +141,7 @@ aot() {
 # pgo_compile LANG MOD DIR WASM_DIR: DIR/MOD.c -> DIR/MOD.o, profile-guided
 # (see PGO above); DIR/MOD.gcda keeps the profile. The object must be
 # written to the same path both times: gcc names the profile after it.
+# Called in a `||` list, where set -e does not apply: every step checks.
 pgo_compile() {
   local lang=$1 mod=$2 dir=$3 wasm_dir=$4 size
   size=$(du -h "$dir/$mod.c" | cut -f1)
@@ -148,11 +149,13 @@ pgo_compile() {
     { echo "[guests] LSB_PGO_LINK is not set: the Makefile sets it (or LSB_PGO=0)" >&2; return 1; }
   log "$lang: gcc -O2 -fprofile-generate on $size of generated C (profile step 1 of 3: ~11 min)"
   rm -f "$dir/$mod.gcda"
-  gcc $AOT_CFLAGS $PGO_GENERATE -include "$AOT_HOOKS" -I/usr/include -c "$dir/$mod.c" -o "$dir/$mod.o"
+  gcc $AOT_CFLAGS $PGO_GENERATE -include "$AOT_HOOKS" -I/usr/include -c "$dir/$mod.c" \
+    -o "$dir/$mod.o" || return 1
   log "$lang: training (profile step 2 of 3)"
   pgo_train "$lang" "$mod" "$dir" "$wasm_dir" || return 1
   log "$lang: gcc -O2 -fprofile-use (profile step 3 of 3: ~5 min)"
-  gcc $AOT_CFLAGS $PGO_USE -include "$AOT_HOOKS" -I/usr/include -c "$dir/$mod.c" -o "$dir/$mod.o"
+  gcc $AOT_CFLAGS $PGO_USE -include "$AOT_HOOKS" -I/usr/include -c "$dir/$mod.c" \
+    -o "$dir/$mod.o" || return 1
 }
 
 # pgo_train LANG MOD DIR WASM_DIR: links DIR/MOD.o (instrumented) into a
@@ -164,16 +167,17 @@ pgo_train() {
   t="$dir/train"
   local glue=(-std=c11 -D_GNU_SOURCE -O2 -I"$ROOT/include" -I"$ROOT/src" -I/usr/share/wabt/wasm2c
     -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=${LSB_MEMCHECK_SIGNAL:-1})
-  mkdir -p "$t/assets/data" "$t/assets/root"/{app,data,external,usr/local/lib}
-  ln -sfn "$wasm_dir/stdlib" "$t/assets/python-stdlib"
+  mkdir -p "$t/assets/data" "$t/assets/root"/{app,data,external,usr/local/lib} &&
+    ln -sfn "$wasm_dir/stdlib" "$t/assets/python-stdlib" || return 1
   gcc "${glue[@]}" -DGUEST_NAME="$mod" -DGUEST_HEADER="\"$dir/$mod.h\"" \
-    -DGUEST_WASM_HASH="\"pgo-training\"" -c "$ROOT/src/wasm/guest_glue.c" -o "$t/glue.o"
+    -DGUEST_WASM_HASH="\"pgo-training\"" -c "$ROOT/src/wasm/guest_glue.c" -o "$t/glue.o" || return 1
   printf '#include "wasm/guest.h"\nconst guest_module guest_%s; /* not trained: unused */\n' \
     "$other" >"$t/other.c"
-  gcc "${glue[@]}" -c "$t/other.c" -o "$t/other.o"
+  gcc "${glue[@]}" -c "$t/other.c" -o "$t/other.o" || return 1
   # shellcheck disable=SC2086 # LSB_PGO_LINK is a list of words
-  gcc "$dir/$mod.o" "$t/glue.o" "$t/other.o" $LSB_PGO_LINK $PGO_GENERATE -o "$t/trainer"
-  python3 - "$t/train.py" "${PGO_TRAIN_INPUTS[@]}" <<'PY'
+  gcc "$dir/$mod.o" "$t/glue.o" "$t/other.o" $LSB_PGO_LINK $PGO_GENERATE -o "$t/trainer" ||
+    { echo "[guests] $lang: cannot link the PGO trainer" >&2; return 1; }
+  python3 - "$t/train.py" "${PGO_TRAIN_INPUTS[@]}" <<'PY' || return 1
 import sys
 out, train, *workloads = sys.argv[1:]
 source = open(train, encoding="utf-8").read()
