@@ -60,7 +60,7 @@ $(BUILD)/tools/lsb-fuel: tools/fuel/fuel.c
 
 # guests.sh runs every time (it is quick when cached) but rewrites its outputs
 # only when their content changes, so nothing downstream rebuilds needlessly.
-# The python guest's profile-guided build links a trainer host from these
+# The guests' profile-guided builds link a trainer host from these
 # (scripts/guests.sh, PGO); the library does not depend on the guests.
 PGO_LINK := $(SANITIZE) $(abspath $(BUILD)/obj/src/cli/main.o $(FRONT_LIB) $(LIB)) $(LDLIBS)
 guests: $(BUILD)/guests/manifest

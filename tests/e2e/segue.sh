@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tests/e2e/segue.sh BUILD_DIR - the guests are built with Segue, with
-# flags gcc can compile them with, and the python guest from a profile.
+# flags gcc can compile them with, and from a profile.
 #
 # Checks that both AOT guest objects address linear memory through %gs
 # (unless the build turned Segue off), that the guests' gcc flags compile
@@ -25,13 +25,15 @@ if [[ $flags == *-DLSB_SEGUE=1* ]]; then
 else
   echo "note: this build has Segue off (SEGUE=0)"
 fi
-# Profile-guided python guest (scripts/guests.sh, PGO): the object that
-# ships was compiled with the profile, not the instrumented one.
+# Profile-guided guests (scripts/guests.sh, PGO): the object that ships
+# was compiled with the profile, not the instrumented one.
 if [ "${LSB_PGO:-1}" = 1 ]; then
-  check "python guest: built with a profile ($(stat -c %s "$BUILD/guests/python/profile.gcda" 2>/dev/null) bytes)" \
-    '[ -s "$BUILD/guests/python/profile.gcda" ]'
-  counters=$(nm "$BUILD/guests/python/guest.o" | grep -c '__gcov')
-  check "python guest: no profiling counters left in the object ($counters)" '[ "$counters" = 0 ]'
+  for g in python quickjs; do
+    check "$g guest: built with a profile ($(stat -c %s "$BUILD/guests/$g/profile.gcda" 2>/dev/null) bytes)" \
+      '[ -s "$BUILD/guests/$g/profile.gcda" ]'
+    counters=$(nm "$BUILD/guests/$g/guest.o" | grep -c '__gcov')
+    check "$g guest: no profiling counters left in the object ($counters)" '[ "$counters" = 0 ]'
+  done
 else
   echo "note: this build has profile-guided optimisation off (LSB_PGO=0)"
 fi
