@@ -44,8 +44,9 @@ gcc -O2 -w -D_GNU_SOURCE -DCONFIG_VERSION='"2021-03-27"' -DCONFIG_BIGNUM -I"$qsr
   -lm -lpthread -o "$OUT/native_qjs"
 
 # The fuel baseline: the same guests with the exports but no charges
-# (scripts/guests.sh, cached like the real ones), linked into a second host
-# binary with its own snapshots.
+# (scripts/guests.sh, cached like the real ones, profile-guided like them so
+# the ratio compares like with like), linked into a second host binary with
+# its own snapshots.
 build_nofuel() {
   local d="$OUT/nofuel" n H=(-std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -I/usr/share/wabt/wasm2c
     -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1)
@@ -67,7 +68,7 @@ build_nofuel() {
   "$OUT/llm-sandbox-nofuel" internal-snapshot quickjs "$d/assets" "$d/assets/quickjs.snap" \
     "$ROOT/guest/js/prelude.js"
 }
-echo "[bench] building the no-fuel baseline (the first time: one more AOT compile of each guest)"
+echo "[bench] building the no-fuel baseline (the first time: one more profile-guided AOT build of each guest, ~16 min)"
 build_nofuel
 
 echo
