@@ -50,18 +50,18 @@ gcc -O2 -w -D_GNU_SOURCE -DCONFIG_VERSION='"2021-03-27"' -DCONFIG_BIGNUM -I"$qsr
 build_nofuel() {
   local d="$OUT/nofuel" n H=(-std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -I/usr/share/wabt/wasm2c
     -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1)
-  LSB_GUESTS=nofuel LSB_PGO_LINK="$BUILD/obj/src/cli/main.o $BUILD/libfrontends.a $BUILD/libllmsandbox.a \
-    -linih -lseccomp -ljansson -lnettle -lpthread -lm" bash "$ROOT/scripts/guests.sh" "$BUILD"
+  # the host without its guests: the PGO trainer and the no-fuel binary link it
+  local host=("$BUILD/obj/src/cli/main.o" "$BUILD/libfrontends.a" "$BUILD/libllmsandbox.a"
+    -linih -lseccomp -ljansson -lnettle -lpthread -lm)
+  LSB_GUESTS=nofuel LSB_PGO_LINK="${host[*]}" bash "$ROOT/scripts/guests.sh" "$BUILD"
   mkdir -p "$d/assets"
   for n in python quickjs; do
     (cd "$ROOT" && gcc "${H[@]}" -DGUEST_NAME=$n -DGUEST_HEADER="\"$BUILD/guests-nofuel/$n/guest.h\"" \
       -DGUEST_WASM_HASH="\"$(cat "$BUILD/guests-nofuel/$n/wasm_hash")\"" -c src/wasm/guest_glue.c \
       -o "$d/glue_$n.o")
   done
-  gcc "$BUILD/obj/src/cli/main.o" "$BUILD/guests-nofuel/python/guest.o" "$d/glue_python.o" \
-    "$BUILD/guests-nofuel/quickjs/guest.o" "$d/glue_quickjs.o" "$BUILD/libfrontends.a" \
-    "$BUILD/libllmsandbox.a" -linih -lseccomp -ljansson -lnettle -lpthread -lm \
-    -o "$OUT/llm-sandbox-nofuel"
+  gcc "$BUILD/guests-nofuel/python/guest.o" "$d/glue_python.o" \
+    "$BUILD/guests-nofuel/quickjs/guest.o" "$d/glue_quickjs.o" "${host[@]}" -o "$OUT/llm-sandbox-nofuel"
   for n in python-stdlib root data; do ln -sfn "$BUILD/assets/$n" "$d/assets/$n"; done
   "$OUT/llm-sandbox-nofuel" internal-snapshot python "$d/assets" "$d/assets/python.snap" \
     "$ROOT/guest/python/prelude.py"
