@@ -60,13 +60,14 @@ $(BUILD)/tools/lsb-fuel: tools/fuel/fuel.c
 
 # guests.sh runs every time (it is quick when cached) but rewrites its outputs
 # only when their content changes, so nothing downstream rebuilds needlessly.
-# The guests' profile-guided builds link a trainer host from these
-# (scripts/guests.sh, PGO); the library does not depend on the guests.
-PGO_LINK := $(SANITIZE) $(abspath $(BUILD)/obj/src/cli/main.o $(FRONT_LIB) $(LIB)) $(LDLIBS)
+# The guests' profile-guided builds link a trainer host from the inputs
+# listed in $(BUILD)/host-link (scripts/guests.sh, PGO; make bench's no-fuel
+# binary too); the library does not depend on the guests.
+HOST_LINK := $(SANITIZE) $(abspath $(BUILD)/obj/src/cli/main.o $(FRONT_LIB) $(LIB)) $(LDLIBS)
 guests: $(BUILD)/guests/manifest
-$(BUILD)/guests/manifest: $(BUILD)/tools/lsb-fuel $(BUILD)/obj/src/cli/main.o $(FRONT_LIB) $(LIB) FORCE
-	@LSB_MEMCHECK_SIGNAL=$(MEMCHECK_SIGNAL) LSB_SEGUE=$(SEGUE) LSB_PGO_LINK='$(PGO_LINK)' \
-	  bash scripts/guests.sh $(BUILD)
+$(BUILD)/guests/manifest: $(BUILD)/tools/lsb-fuel $(BUILD)/obj/src/cli/main.o $(FRONT_LIB) $(LIB) \
+                          $(BUILD)/host-link FORCE
+	@LSB_MEMCHECK_SIGNAL=$(MEMCHECK_SIGNAL) LSB_SEGUE=$(SEGUE) bash scripts/guests.sh $(BUILD)
 $(BUILD)/guests/%/guest.o $(BUILD)/guests/%/guest.h $(BUILD)/guests/%/wasm_hash: $(BUILD)/guests/manifest ;
 
 $(BUILD)/obj/glue_%.o: src/wasm/guest_glue.c src/wasm/guest.h $(BUILD)/host-cflags $(BUILD)/guests/%/guest.h $(BUILD)/guests/%/wasm_hash
@@ -79,6 +80,9 @@ $(BUILD)/obj/glue_%.o: src/wasm/guest_glue.c src/wasm/guest.h $(BUILD)/host-cfla
 $(BUILD)/host-cflags: FORCE
 	@mkdir -p $(@D)
 	@echo '$(HOST_CFLAGS)' | cmp -s - $@ || echo '$(HOST_CFLAGS)' >$@
+$(BUILD)/host-link: FORCE
+	@mkdir -p $(@D)
+	@echo '$(HOST_LINK)' | cmp -s - $@ || echo '$(HOST_LINK)' >$@
 
 $(BUILD)/obj/%.o: %.c $(BUILD)/host-cflags
 	@mkdir -p $(@D)

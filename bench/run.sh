@@ -48,12 +48,12 @@ gcc -O2 -w -D_GNU_SOURCE -DCONFIG_VERSION='"2021-03-27"' -DCONFIG_BIGNUM -I"$qsr
 # the ratio compares like with like), linked into a second host binary with
 # its own snapshots.
 build_nofuel() {
-  local d="$OUT/nofuel" n H=(-std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -I/usr/share/wabt/wasm2c
-    -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1)
-  # the host without its guests: the PGO trainer and the no-fuel binary link it
-  local host=("$BUILD/obj/src/cli/main.o" "$BUILD/libfrontends.a" "$BUILD/libllmsandbox.a"
-    -linih -lseccomp -ljansson -lnettle -lpthread -lm)
-  LSB_GUESTS=nofuel LSB_PGO_LINK="${host[*]}" bash "$ROOT/scripts/guests.sh" "$BUILD"
+  local d="$OUT/nofuel" n H host
+  # The host's compile flags and its link inputs without the guests, as the
+  # Makefile wrote them (the PGO trainer links the same).
+  read -r -a H <"$BUILD/host-cflags"
+  read -r -a host <"$BUILD/host-link"
+  LSB_GUESTS=nofuel bash "$ROOT/scripts/guests.sh" "$BUILD"
   mkdir -p "$d/assets"
   for n in python quickjs; do
     (cd "$ROOT" && gcc "${H[@]}" -DGUEST_NAME=$n -DGUEST_HEADER="\"$BUILD/guests-nofuel/$n/guest.h\"" \

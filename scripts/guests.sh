@@ -34,8 +34,8 @@ SEGUE_HELPERS=23 # 14 loads, 9 stores
 LOAD_DATA_COPY='load_data(&(m.data[o]), i, s);'
 # Profile-guided optimisation of the guests (LSB_PGO=1, the default; 0
 # compiles each once, plainly): compile with -fprofile-generate, link a
-# trainer host (LSB_PGO_LINK: the Makefile passes the host objects, flags
-# and libraries), run guest/<lang>/pgo_train.* and the bench workloads in
+# trainer host (from BUILD/host-cflags and BUILD/host-link: the Makefile
+# writes the host's compile flags and its link inputs there), run guest/<lang>/pgo_train.* and the bench workloads in
 # it, compile again with the profile. The profile is cached beside the
 # object. Measured on python: 7-16% less CPU time on the bench workloads,
 # for about 12 more minutes of cold build (QuickJS: about 2).
@@ -130,7 +130,7 @@ aot() {
       pgo_compile "$lang" "$mod" "$dir" "$(dirname "$wasm")" || return 1
     else
       log "$lang: gcc -O2 on $(du -h "$dir/$mod.c" | cut -f1) of generated C (slow for python: minutes)"
-      gcc $AOT_CFLAGS -include "$AOT_HOOKS" -I/usr/include -c "$dir/$mod.c" -o "$dir/$mod.o"
+      guest_cc "$dir" "$mod"
     fi
     sha256sum "$dir/$mod.wasm" | cut -c1-64 >"$dir/wasm_hash"
     rm -f "$dir/$mod.c"
@@ -145,6 +145,16 @@ aot() {
   if [ -f "$dir/$mod.gcda" ]; then sync_file "$dir/$mod.gcda" "$out/profile.gcda"; else rm -f "$out/profile.gcda"; fi
 }
 
+# guest_cc DIR MOD [FLAGS...]: compile the guest's generated DIR/MOD.c to
+# DIR/MOD.o with the guests' flags, the hooks header and FLAGS (the PGO
+# steps' own); every guest object is compiled here.
+guest_cc() {
+  local dir=$1 mod=$2
+  shift 2
+  # shellcheck disable=SC2086 # AOT_CFLAGS is a list of flags
+  gcc $AOT_CFLAGS "$@" -include "$AOT_HOOKS" -I/usr/include -c "$dir/$mod.c" -o "$dir/$mod.o"
+}
+
 # pgo_compile LANG MOD DIR WASM_DIR: DIR/MOD.c -> DIR/MOD.o, profile-guided
 # (see PGO above); DIR/MOD.gcda keeps the profile. The object must be
 # written to the same path both times: gcc names the profile after it.
@@ -152,17 +162,17 @@ aot() {
 pgo_compile() {
   local lang=$1 mod=$2 dir=$3 wasm_dir=$4 size
   size=$(du -h "$dir/$mod.c" | cut -f1)
-  [ -n "${LSB_PGO_LINK:-}" ] ||
-    { echo "[guests] LSB_PGO_LINK is not set: the Makefile sets it (or LSB_PGO=0)" >&2; return 1; }
+  [ -s "$BUILD/host-link" ] && [ -s "$BUILD/host-cflags" ] ||
+    { echo "[guests] no $BUILD/host-link or host-cflags: run make (or LSB_PGO=0)" >&2; return 1; }
   log "$lang: gcc -O2 -fprofile-generate on $size of generated C (profile step 1 of 3; python: ~11 min)"
   rm -f "$dir/$mod.gcda"
-  gcc $AOT_CFLAGS $PGO_GENERATE -include "$AOT_HOOKS" -I/usr/include -c "$dir/$mod.c" \
-    -o "$dir/$mod.o" || return 1
+  # shellcheck disable=SC2086 # PGO_GENERATE is a list of flags
+  guest_cc "$dir" "$mod" $PGO_GENERATE || return 1
   log "$lang: training (profile step 2 of 3)"
   pgo_train "$lang" "$mod" "$dir" "$wasm_dir" || return 1
   log "$lang: gcc -O2 -fprofile-use (profile step 3 of 3; python: ~5 min)"
-  gcc $AOT_CFLAGS $PGO_USE -include "$AOT_HOOKS" -I/usr/include -c "$dir/$mod.c" \
-    -o "$dir/$mod.o" || return 1
+  # shellcheck disable=SC2086 # PGO_USE is a list of flags
+  guest_cc "$dir" "$mod" $PGO_USE || return 1
 }
 
 # pgo_train LANG MOD DIR WASM_DIR: links DIR/MOD.o (instrumented) into a
@@ -170,29 +180,28 @@ pgo_compile() {
 # the training code as the prelude of a throwaway snapshot: lsb_init runs it
 # in the trainer's own process, which writes DIR/MOD.gcda when it exits.
 pgo_train() {
-  local lang=$1 mod=$2 dir=$3 wasm_dir=$4 other=quickjs t
+  local lang=$1 mod=$2 dir=$3 wasm_dir=$4 other=quickjs t glue link
   t="$dir/train"
   [ "$lang" = quickjs ] && other=python
-  local glue=(-std=c11 -D_GNU_SOURCE -O2 -I"$ROOT/include" -I"$ROOT/src" -I/usr/share/wabt/wasm2c
-    -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=${LSB_MEMCHECK_SIGNAL:-1})
+  # The host's own compile flags (paths relative to ROOT) and link inputs.
+  read -r -a glue <"$BUILD/host-cflags" && read -r -a link <"$BUILD/host-link" || return 1
   mkdir -p "$t/assets/data" "$t/assets/root"/{app,data,external,usr/local/lib} || return 1
   if [ "$lang" = python ]; then
     ln -sfn "$wasm_dir/stdlib" "$t/assets/python-stdlib" || return 1
   else
     mkdir -p "$t/assets/python-stdlib" || return 1
   fi
-  gcc "${glue[@]}" -DGUEST_NAME="$mod" -DGUEST_HEADER="\"$dir/$mod.h\"" \
-    -DGUEST_WASM_HASH="\"pgo-training\"" -c "$ROOT/src/wasm/guest_glue.c" -o "$t/glue.o" || return 1
+  (cd "$ROOT" && gcc "${glue[@]}" -DGUEST_NAME="$mod" -DGUEST_HEADER="\"$dir/$mod.h\"" \
+    -DGUEST_WASM_HASH="\"pgo-training\"" -c src/wasm/guest_glue.c -o "$t/glue.o") || return 1
   printf '#include "wasm/guest.h"\nconst guest_module guest_%s; /* not trained: unused */\n' \
     "$other" >"$t/other.c"
-  gcc "${glue[@]}" -c "$t/other.c" -o "$t/other.o" || return 1
-  # shellcheck disable=SC2086 # LSB_PGO_LINK is a list of words
-  gcc "$dir/$mod.o" "$t/glue.o" "$t/other.o" $LSB_PGO_LINK $PGO_GENERATE -o "$t/trainer" ||
+  (cd "$ROOT" && gcc "${glue[@]}" -c "$t/other.c" -o "$t/other.o") || return 1
+  # shellcheck disable=SC2086 # PGO_GENERATE is a list of flags
+  gcc "$dir/$mod.o" "$t/glue.o" "$t/other.o" "${link[@]}" $PGO_GENERATE -o "$t/trainer" ||
     { echo "[guests] $lang: cannot link the PGO trainer" >&2; return 1; }
   # The training prelude: the script with the workloads' sources, passed
   # to train() (python) or in LSB_TRAIN_WORKLOADS, ahead of the function
-  # expression a QuickJS prelude is (javascript).
-  pgo_inputs "$lang"
+  # expression a QuickJS prelude is (javascript). PGO_INPUTS: set by aot.
   python3 - "$t/prelude" "${PGO_INPUTS[@]}" <<'PY' || return 1
 import json, sys
 out, train, *workloads = sys.argv[1:]
