@@ -14,19 +14,22 @@ MEMCHECK_SIGNAL ?= 1
 SEGUE ?= 1
 
 HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -fPIC -Wall -Wextra $(WERROR) $(CFLAGS) $(SANITIZE) \
-               -Iinclude -Isrc -I/usr/share/wabt/wasm2c \
+               -Iinclude -Isrc -I$(BUILD)/gen -I/usr/share/wabt/wasm2c \
                -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=$(MEMCHECK_SIGNAL)
 # libllmsandbox (engine, sessions, the public API) needs only these; the
 # front-ends (CLI, MCP server) add the INI parser. The HTTP server,
-# libmicrohttpd, is opened with dlopen when it is needed (src/mcp/mhd.h).
-LIB_LDLIBS   := -lseccomp -ljansson -lnettle -lpthread -lm
+# libmicrohttpd, is opened with dlopen when it is needed (src/mcp/mhd.h);
+# libseccomp is used at build time only (tools/filters).
+LIB_LDLIBS   := -ljansson -lnettle -lpthread -lm
 FRONT_LDLIBS := -linih
 LDLIBS       := $(FRONT_LDLIBS) $(LIB_LDLIBS)
 
 UTIL_SRC    := $(wildcard src/util/*.c)
 WASM_SRC    := $(filter-out src/wasm/guest_glue.c,$(wildcard src/wasm/*.c))
 WASI_SRC    := $(wildcard src/wasi/*.c)
-SANDBOX_SRC := $(wildcard src/sandbox/*.c)
+# filter_rules.c is compiled into the build-time filter generator only.
+RULES_SRC   := src/sandbox/filter_rules.c
+SANDBOX_SRC := $(filter-out $(RULES_SRC),$(wildcard src/sandbox/*.c))
 SESSION_SRC := $(wildcard src/session/*.c)
 CLI_SRC     := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
 MCP_SRC     := $(wildcard src/mcp/*.c)
@@ -57,6 +60,18 @@ deps:
 $(BUILD)/tools/lsb-fuel: tools/fuel/fuel.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra $(WERROR) $< -lbinaryen -o $@
+
+# The seccomp filters, compiled by libseccomp at build time into the header
+# lockdown.c and zygote_filter.c include (tools/filters/gen_filters.c).
+FILTERS_H := $(BUILD)/gen/lsb_filters.h
+$(BUILD)/tools/lsb-filters: tools/filters/gen_filters.c $(RULES_SRC) src/sandbox/filter_rules.h \
+                            $(BUILD)/host-cflags
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) tools/filters/gen_filters.c $(RULES_SRC) -lseccomp -o $@
+$(FILTERS_H): $(BUILD)/tools/lsb-filters
+	@mkdir -p $(@D)
+	$< $@
+$(BUILD)/obj/src/sandbox/lockdown.o $(BUILD)/obj/src/sandbox/zygote_filter.o: $(FILTERS_H)
 
 # guests.sh runs every time (it is quick when cached) but rewrites its outputs
 # only when their content changes, so nothing downstream rebuilds needlessly.
@@ -144,9 +159,15 @@ $(BUILD)/assets/.stdlib-stamp: $(BUILD)/guests/manifest
 	@touch $@
 
 # --- tests ------------------------------------------------------------------
+# Unit tests may use libseccomp themselves (test_lockdown's own filter).
 $(BUILD)/tests/%: tests/unit/%.c $(FRONT_LIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -lcmocka -o $@
+	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -lseccomp -lcmocka -o $@
+
+# The generated programs against what the rules compile to now.
+$(BUILD)/tests/test_filters: tests/unit/test_filters.c $(RULES_SRC) $(FILTERS_H)
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) tests/unit/test_filters.c $(RULES_SRC) -lseccomp -lcmocka -o $@
 
 # The allocation fault injector wraps the allocator of everything linked
 # statically (tests/unit/fault_alloc.h).
@@ -259,7 +280,8 @@ format-check:
 # themselves (scripts/install.sh).
 PREFIX ?= /usr/local
 install: all
-	bash scripts/install.sh "$(BUILD)" "$(DESTDIR)" "$(PREFIX)" "$(SO_VERSION)" "$(SO_NAME)"
+	bash scripts/install.sh "$(BUILD)" "$(DESTDIR)" "$(PREFIX)" "$(SO_VERSION)" "$(SO_NAME)" \
+	  "$(LIB_LDLIBS)"
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz

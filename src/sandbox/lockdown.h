@@ -24,13 +24,12 @@ typedef enum lockdown_profile {
 } lockdown_profile;
 
 /*
- * Compile the filters once for this process (and the processes it forks
- * later): a zygote calls this so that its children only load it. Also
- * probes Landlock once (its answer is inherited too), and when the kernel
- * has none, says so in one line on stderr (the host's, in a starting
- * zygote). 0, or -1 with a message in err. Idempotent.
+ * Probe Landlock once for this process (the processes it forks later
+ * inherit the answer), and when the kernel has none, say so in one line on
+ * stderr (the host's, in a starting zygote). The filters need no
+ * preparation: the build compiled them. Idempotent.
  */
-int lockdown_prepare(char *err, size_t errlen);
+void lockdown_prepare(void);
 
 /*
  * The processes a session's tree may add beyond the tasks the machine ran

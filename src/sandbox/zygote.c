@@ -137,11 +137,9 @@ static int start_process(zyg_zygote *z, char *err, size_t errlen) {
         util_close_fds_except(sv[1]);
         sv[1] = util_detach_stdio(sv[1], true); /* stderr until it serves */
         prctl(PR_SET_CHILD_SUBREAPER, 1);       /* orphaned session processes come to us */
-        /* every profile's filter compiled once here, so its children only load one */
         int32_t ready = -1;
-        if (lockdown_prepare(why, sizeof why) == 0 &&
-            worker_prepare(&w, z->mod, z->snapshot, why, sizeof why) == 0)
-            ready = 0;
+        lockdown_prepare(); /* Landlock probed once here; its children inherit the answer */
+        if (worker_prepare(&w, z->mod, z->snapshot, why, sizeof why) == 0) ready = 0;
         if (ready == 0) preimport(&w, &z->warm); /* the operator's code: trusted, unfiltered */
         if (ready == 0 && zyg_filter_apply(why, sizeof why) != 0) ready = -1; /* before requests */
         if (ipc_send_all(sv[1], &ready, sizeof ready) != 0 || ready != 0) {

@@ -47,6 +47,8 @@ wait $live_pid
 # libmicrohttpd and GnuTLS cost every process ~3 ms before main; only
 # `mcp --http` opens them (src/mcp/mhd.h).
 expect_eq "a run does not load the HTTP stack" "$(ldd "$BIN" | grep -c 'microhttpd\|gnutls')" "0"
+# and the seccomp filters were compiled at build time (tools/filters)
+expect_eq "a run does not load libseccomp" "$(ldd "$BIN" | grep -c 'libseccomp')" "0"
 
 echo "== UTF-8 everywhere"
 WORD='café — 日本語 🎉'

@@ -9,7 +9,7 @@
  *
  * Not intercepted: allocations libc makes internally (asprintf, vasprintf,
  * getline, open_memstream, realpath(.., NULL), fopen's buffers, pthread
- * stacks) and those of other shared libraries (cmocka, libseccomp, nettle).
+ * stacks) and those of other shared libraries (cmocka, nettle).
  * free() is never wrapped: every wrapper returns memory from libc's malloc.
  */
 #ifndef TESTS_UNIT_FAULT_ALLOC_H

@@ -432,7 +432,6 @@ static long try_call(attempt a) {
  * 4 if the filter could not be installed. */
 static int run_attempt(lockdown_profile profile, attempt a) {
     char err[256] = "";
-    assert_int_equal(lockdown_prepare(err, sizeof err), 0);
     pid_t pid = fork();
     if (pid == 0) {
         worker_request req = test_request();
