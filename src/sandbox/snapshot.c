@@ -3,7 +3,8 @@
  *
  * Layout: a header page (magic, format version, guest name, the sha256 of
  * the instrumented wasm, the identity of the assets lsb_init read, memory
- * pages, globals), then the linear memory at
+ * pages, globals, and the pages a run writes: prefault.h), then the linear
+ * memory at
  * offset SNAP_DATA_OFFSET so that it can be mmap'ed directly. All-zero
  * 64 KiB runs are left as holes, so images stay small on disk. A header is
  * validated field by field before anything is mapped.
@@ -20,10 +21,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sandbox/prefault.h"
 #include "wasm/runtime.h"
 
 #define SNAP_MAGIC       "LSBSNAP1"
-#define SNAP_VERSION     2
+#define SNAP_VERSION     3
 #define SNAP_DATA_OFFSET 4096
 #define SNAP_NAME_MAX    16
 #define SNAP_HASH_MAX    72
@@ -38,6 +40,7 @@ typedef struct snap_header {
     uint32_t reserved;
     uint64_t assets_id; /* snap_assets_id of the stdlib and /data it was made with */
     uint64_t globals[SNAP_MAX_GLOBALS];
+    prefault_set hot; /* the pages a run writes (snap_set_hot); none when made */
 } snap_header;
 
 #define SNAP_FNV_OFFSET   1469598037103934665ULL
@@ -175,7 +178,8 @@ static int open_image(const char *path, snap_header *hdr, char *err, size_t errl
     int ok = n == (ssize_t)sizeof *hdr && memcmp(hdr->magic, SNAP_MAGIC, sizeof hdr->magic) == 0 &&
              hdr->version == SNAP_VERSION && hdr->pages <= RT_MAX_PAGES &&
              hdr->global_count <= SNAP_MAX_GLOBALS && fstat(fd, &st) == 0 &&
-             (uint64_t)st.st_size >= SNAP_DATA_OFFSET + (uint64_t)hdr->pages * RT_PAGE_SIZE;
+             (uint64_t)st.st_size >= SNAP_DATA_OFFSET + (uint64_t)hdr->pages * RT_PAGE_SIZE &&
+             prefault_valid(&hdr->hot, (size_t)hdr->pages * RT_PAGE_SIZE);
     if (!ok) {
         snprintf(err, errlen, "snapshot %s is damaged or of another format (rebuild with make)",
                  path);
@@ -203,7 +207,8 @@ static int check_image(const guest_module *mod, void *inst, const snap_header *h
 }
 
 /* See snapshot.h. */
-int snap_load(const guest_module *mod, void *inst, const char *path, char *err, size_t errlen) {
+int snap_load(const guest_module *mod, void *inst, const char *path, prefault_set *hot, char *err,
+              size_t errlen) {
     snap_header hdr;
     int fd = open_image(path, &hdr, err, errlen);
     if (fd < 0) return -1;
@@ -230,5 +235,26 @@ int snap_load(const guest_module *mod, void *inst, const char *path, char *err, 
     mem->max_pages = RT_MAX_PAGES; /* each run lowers it to its policy (worker.c) */
     for (uint32_t i = 0; i < hdr.global_count; i++)
         mod->global_set(inst, i, hdr.globals[i]);
+    if (hot != NULL) *hot = hdr.hot;
     return 0;
+}
+
+/* See snapshot.h. */
+int snap_set_hot(const char *path, const prefault_set *hot, char *err, size_t errlen) {
+    snap_header hdr;
+    int fd = open_image(path, &hdr, err, errlen);
+    if (fd < 0) return -1;
+    close(fd);
+    if (!prefault_valid(hot, (size_t)hdr.pages * RT_PAGE_SIZE)) {
+        snprintf(err, errlen, "snapshot %s: the written pages lie outside its memory", path);
+        return -1;
+    }
+    hdr.hot = *hot;
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    int rc = fd < 0 ? -1 : 0;
+    if (rc == 0 && pwrite(fd, &hdr, sizeof hdr, 0) != (ssize_t)sizeof hdr) rc = -1;
+    if (rc == 0) rc = fsync(fd);
+    if (fd >= 0 && close(fd) != 0) rc = -1;
+    if (rc != 0) snprintf(err, errlen, "cannot update snapshot %s: %s", path, strerror(errno));
+    return rc;
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sandbox/prefault.h"
 #include "wasm/guest.h"
 
 #define SNAP_MAX_GLOBALS 64
@@ -41,8 +42,18 @@ int snap_check_assets(const char *path, uint64_t assets_id, char *err, size_t er
  * Restore inst (freshly instantiated from mod) from the image at path,
  * leaving its memory free to grow to the wasm32 maximum (the caller caps
  * it per run). Fails if the image is for another guest or another build of
- * it. Returns 0, or -1 with a message in err.
+ * it. hot, when not NULL, receives the pages a run writes (prefault.h),
+ * for the caller to copy in before each run. Returns 0, or -1 with a
+ * message in err.
  */
-int snap_load(const guest_module *mod, void *inst, const char *path, char *err, size_t errlen);
+int snap_load(const guest_module *mod, void *inst, const char *path, prefault_set *hot, char *err,
+              size_t errlen);
+
+/*
+ * Build time, after snap_write: record in the image at path the pages a
+ * run writes (found by a probe run, worker.c). Rewrites the header in
+ * place; 0, or -1 with err (a set outside the image's memory is refused).
+ */
+int snap_set_hot(const char *path, const prefault_set *hot, char *err, size_t errlen);
 
 #endif

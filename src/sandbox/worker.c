@@ -11,15 +11,19 @@
 #include "sandbox/worker.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../../guest/lsb_abi.h"
 #include "sandbox/channel.h"
 #include "sandbox/defaults.h"
+#include "sandbox/ipc.h"
 #include "sandbox/lockdown.h"
+#include "sandbox/prefault.h"
 #include "sandbox/snapshot.h"
 #include "sandbox/tether.h"
 #include "wasm/runtime.h"
@@ -61,7 +65,7 @@ int worker_prepare(worker_instance *w, const guest_module *mod, const char *snap
     int rc = instantiate(w, mod, err, errlen);
     rt_skip_data_segments = 0;
     if (rc != 0) return -1;
-    return snap_load(mod, w->inst, snapshot_path, err, errlen);
+    return snap_load(mod, w->inst, snapshot_path, &w->hot, err, errlen);
 }
 
 /* wasi output hook: forward kept stdout/stderr bytes to the parent (or,
@@ -188,6 +192,8 @@ bool worker_execute(worker_instance *w, const worker_request *req, int out_fd) {
         chan_send(out_fd, CHAN_FAIL, err, strlen(err));
         return false;
     }
+    wasm_rt_memory_t *mem = w->mod->memory(w->inst);
+    prefault_apply(mem->data, mem->size, &w->hot); /* before guest code: see prefault.h */
     begin_run(w, req);
     uint32_t status = 0;
     rt_outcome outcome = rt_call_u32(w->mod->lsb_run, w->inst, w->lsb.memory, &status);
@@ -231,6 +237,72 @@ _Noreturn void worker_run(worker_instance *w, const worker_request *req, int out
     _exit(0);
 }
 
+/* The smallest run of each guest: what every run writes (prefault.h). */
+static const char *probe_code(const guest_module *mod) {
+    return strcmp(mod->name, "python") == 0 ? "print(1)\n" : "console.log(1)\n";
+}
+
+/* In a forked child: restore the image at path, run the probe code on it
+ * with req's mounts, and write the snapshot pages it wrote to fd. Exits 0,
+ * or 1 with the reason on stderr. */
+static _Noreturn void probe_child(const guest_module *mod, worker_request *req, const char *path,
+                                  int fd) {
+    worker_instance w;
+    prefault_set set;
+    char err[WORKER_ERR_MAX] = "the probe run failed";
+    req->code = probe_code(mod);
+    req->code_len = strlen(req->code);
+    req->filename = "probe";
+    req->fuel = WORKER_INIT_FUEL;
+    req->memory_bytes = (uint64_t)RT_MAX_PAGES * RT_PAGE_SIZE;
+    int out = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    bool ok = out >= 0 && worker_prepare(&w, mod, path, err, sizeof err) == 0 &&
+              worker_bind(&w, req, err, sizeof err) == 0;
+    size_t image_bytes = ok ? mod->memory(w.inst)->size : 0;
+    ok = ok && worker_execute(&w, req, out) &&
+         prefault_find(mod->memory(w.inst)->data, image_bytes, &set, err, sizeof err) == 0 &&
+         ipc_write_all(fd, &set, sizeof set) == 0;
+    if (!ok) fprintf(stderr, "llm-sandbox: %s: %s\n", mod->name, err);
+    _exit(ok ? 0 : 1);
+}
+
+/* Record in the image at path the pages a run writes, found by a probe run
+ * in a child (so the maker's own state is left as it is); 0, or -1 with err. */
+static int probe_hot_pages(const guest_module *mod, const worker_request *base, const char *path,
+                           char *err, size_t errlen) {
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) != 0) {
+        snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        worker_request req = *base;
+        close(pipefd[0]);
+        probe_child(mod, &req, path, pipefd[1]);
+    }
+    close(pipefd[1]);
+    prefault_set set;
+    int status = -1;
+    int rc = pid > 0 ? ipc_read_all(pipefd[0], &set, sizeof set) : -1;
+    close(pipefd[0]);
+    if (pid > 0 && waitpid(pid, &status, 0) != pid) status = -1;
+    if (rc != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        snprintf(err, errlen, "%s: the probe run on the new snapshot failed (see above)",
+                 mod->name);
+        return -1;
+    }
+    if (snap_set_hot(path, &set, err, errlen) != 0) return -1;
+    uint32_t pages = 0;
+    for (uint32_t i = 0; i < set.count; i++)
+        pages += set.runs[i].count;
+    fprintf(stderr,
+            "llm-sandbox: %s snapshot: a run writes %u of its pages first (%u runs); "
+            "every run copies them in ahead\n",
+            mod->name, pages, set.count);
+    return 0;
+}
+
 /* See worker.h. */
 int worker_make_snapshot(const guest_module *mod, const snapshot_inputs *in, const char *out_path,
                          char *err, size_t errlen) {
@@ -270,6 +342,7 @@ int worker_make_snapshot(const guest_module *mod, const snapshot_inputs *in, con
         free(w.inst);
     }
     wasi_free(&w.wasi);
+    if (rc == 0) rc = probe_hot_pages(mod, &req, out_path, err, errlen);
     rmdir(workspace);
     return rc;
 }

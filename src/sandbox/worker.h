@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "sandbox/lockdown.h"
+#include "sandbox/prefault.h"
 #include "wasi/wasi.h"
 #include "wasm/guest.h"
 #include "wasm/lsb_imports.h"
@@ -46,7 +47,8 @@ typedef struct worker_instance {
     void *inst;
     lsbi_state lsb;
     wasi_ctx wasi;
-    int out_fd; /* the channel to the parent while running */
+    int out_fd;       /* the channel to the parent while running */
+    prefault_set hot; /* the snapshot pages a run writes, copied in before each run */
 } worker_instance;
 
 /*
@@ -97,7 +99,9 @@ typedef struct snapshot_inputs {
 /*
  * Build time: instantiate mod, run _initialize and lsb_init with the
  * mounts of in, an empty workspace and in->prelude, and write a snapshot
- * to out_path. Returns 0, or -1 with a message in err.
+ * to out_path; then restore it in a child, run the smallest program there
+ * and record the pages that run wrote in the image (prefault.h). Returns
+ * 0, or -1 with a message in err.
  */
 int worker_make_snapshot(const guest_module *mod, const snapshot_inputs *in, const char *out_path,
                          char *err, size_t errlen);

@@ -260,6 +260,18 @@ run --assets "$A" --lang python -c 'print(1)'
 expect_eq "other vendored packages: internal error 70" "$RC" "70"
 expect_match "other vendored packages: says to rebuild" "$ERR" "rebuild with make"
 
+echo "== a new snapshot records the pages a run writes (sandbox/prefault.h)"
+B="$T/fresh-assets"
+mkdir -p "$B"
+for f in python-stdlib root data; do ln -s "$(readlink -f "$(dirname "$BIN")/assets/$f")" "$B/$f"; done
+ln -s "$(readlink -f "$(dirname "$BIN")/assets/python.snap")" "$B/python.snap"
+snap_err=$("$BIN" internal-snapshot quickjs "$B" "$B/quickjs.snap" "$(dirname "$0")/../../guest/js/prelude.js" 2>&1)
+expect_eq "internal-snapshot quickjs succeeds" "$?" "0"
+expect_match "it found the pages a run writes" "$snap_err" \
+  "quickjs snapshot: a run writes [1-9][0-9]* of its pages first"
+run --assets "$B" --lang javascript -c 'const s = "héllo wörld ✓"; console.log(s.toUpperCase(), [...s].length)'
+expect_eq "a run on it, with the pages copied in first" "$RC|$OUT" "0|HÉLLO WÖRLD ✓ 13"
+
 echo "== the original system's result keys (error_guidance, fuel_analysis, metadata)"
 jrun --lang python --fuel 100000 -c 'while True: pass'
 expect_eq "infinite loop: metadata.trap_reason, error_type, status" \
