@@ -18,6 +18,7 @@ FUEL_TOOL="$BUILD/tools/lsb-fuel"
 # Guest C is compiled with the same runtime defines as the host (Makefile).
 AOT_HOOKS="$ROOT/src/wasm/aot_hooks.h"
 FUEL_REGISTER="$ROOT/scripts/fuel_register.py"
+ELEM_CODE="$ROOT/scripts/elem_code.py"
 # LSB_SEGUE=1 (the default on x86-64): guest loads and stores address linear
 # memory through %gs (aot_hooks.h); 0 keeps wasm2c's own helpers.
 case $(uname -m) in x86_64) SEGUE=${LSB_SEGUE:-1} ;; *) SEGUE=0 ;; esac
@@ -103,7 +104,7 @@ aot() {
   pgo_inputs "$lang"
   [ "$PGO" = 1 ] && pgo_key=("pgo" "$PGO_GENERATE" "$PGO_USE" "${PGO_INPUTS[@]}")
   key=$(hash_inputs "$wasm" "$ROOT/tools/fuel/fuel.c" "$AOT_HOOKS" "$AOT_CFLAGS" "$LOAD_DATA_COPY" \
-    "$SEGUE_REWRITE" "$FUEL_REGISTER" "$mod" "$TOOLCHAIN" "${fuel_args[@]}" "${pgo_key[@]}")
+    "$SEGUE_REWRITE" "$FUEL_REGISTER" "$ELEM_CODE" "$mod" "$TOOLCHAIN" "${fuel_args[@]}" "${pgo_key[@]}")
   dir="$CACHE/$name-$key"
   if [ -f "$dir/.complete" ]; then
     log "$lang${variant:+ ($variant)} AOT object: cached ($dir)"
@@ -125,7 +126,9 @@ aot() {
     fi
     # Guest code keeps fuel in a register (scripts/fuel_register.py).
     python3 "$FUEL_REGISTER" "$dir/$mod.c" "$dir/$mod.reg.c" || return 1
-    mv "$dir/$mod.reg.c" "$dir/$mod.c"
+    # The function table is filled by code, not relocated pointers (scripts/elem_code.py).
+    python3 "$ELEM_CODE" "$dir/$mod.reg.c" "$dir/$mod.c" || return 1
+    rm -f "$dir/$mod.reg.c"
     if [ "$PGO" = 1 ]; then
       pgo_compile "$lang" "$mod" "$dir" "$(dirname "$wasm")" || return 1
     else

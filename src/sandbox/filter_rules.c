@@ -117,6 +117,15 @@ static const int session_syscalls[] = {
 /* The low 32 bits of an int argument; the kernel ignores the others. */
 #define FRULES_INT_MASK(allowed) ((uint64_t)(uint32_t) ~(uint32_t)(allowed))
 
+/* Add a rule with action and no argument check for each of the count
+ * calls; 0 or a negative errno. */
+static int add_calls(scmp_filter_ctx ctx, uint32_t action, const int *calls, size_t count) {
+    int rc = 0;
+    for (size_t i = 0; i < count && rc == 0; i++)
+        rc = seccomp_rule_add(ctx, action, calls[i], 0);
+    return rc;
+}
+
 /* The file calls allowed with exactly the arguments the WASI host passes:
  * openat2 with today's struct open_how, unlinkat with 0 or AT_REMOVEDIR,
  * linkat with 0 or AT_EMPTY_PATH (never AT_SYMLINK_FOLLOW), renameat2
@@ -145,10 +154,8 @@ static int allow_non_exec(scmp_filter_ctx ctx, int syscall_nr) {
 
 /* Add the session allow-list's extra rules to ctx; 0 or a negative errno. */
 static int add_session_rules(scmp_filter_ctx ctx) {
-    int rc = 0;
-    size_t count = sizeof session_syscalls / sizeof session_syscalls[0];
-    for (size_t i = 0; i < count && rc == 0; i++)
-        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, session_syscalls[i], 0);
+    int rc = add_calls(ctx, SCMP_ACT_ALLOW, session_syscalls,
+                       sizeof session_syscalls / sizeof session_syscalls[0]);
     if (rc == 0)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
                               SCMP_A0(SCMP_CMP_MASKED_EQ, ~FRULES_FORK_FLAGS, 0));
@@ -165,10 +172,8 @@ static scmp_filter_ctx build_allow_list(frules_filter filter, char *err, size_t 
         snprintf(err, errlen, "seccomp_init failed");
         return NULL;
     }
-    int rc = 0;
-    size_t count = sizeof allowed_syscalls / sizeof allowed_syscalls[0];
-    for (size_t i = 0; i < count && rc == 0; i++)
-        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed_syscalls[i], 0);
+    int rc = add_calls(ctx, SCMP_ACT_ALLOW, allowed_syscalls,
+                       sizeof allowed_syscalls / sizeof allowed_syscalls[0]);
     if (rc == 0) rc = add_file_rules(ctx);
     if (rc == 0) rc = allow_non_exec(ctx, SCMP_SYS(mmap));
     if (rc == 0) rc = allow_non_exec(ctx, SCMP_SYS(mprotect));
@@ -265,10 +270,8 @@ static scmp_filter_ctx build_deny_list(char *err, size_t errlen) {
         snprintf(err, errlen, "seccomp_init failed for the zygote's filter");
         return NULL;
     }
-    int rc = 0;
-    size_t count = sizeof denied_syscalls / sizeof denied_syscalls[0];
-    for (size_t i = 0; i < count && rc == 0; i++)
-        rc = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, denied_syscalls[i], 0);
+    int rc = add_calls(ctx, SCMP_ACT_KILL_PROCESS, denied_syscalls,
+                       sizeof denied_syscalls / sizeof denied_syscalls[0]);
     if (rc != 0) {
         snprintf(err, errlen, "cannot build the zygote's filter: %s", strerror(-rc));
         seccomp_release(ctx);

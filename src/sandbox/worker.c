@@ -239,7 +239,7 @@ _Noreturn void worker_run(worker_instance *w, const worker_request *req, int out
 
 /* The smallest run of each guest: what every run writes (prefault.h). */
 static const char *probe_code(const guest_module *mod) {
-    return strcmp(mod->name, "python") == 0 ? "print(1)\n" : "console.log(1)\n";
+    return strcmp(mod->name, "python") == 0 ? "print(1)" : "console.log(1)";
 }
 
 /* In a forked child: restore the image at path, run the probe code on it
@@ -249,7 +249,7 @@ static _Noreturn void probe_child(const guest_module *mod, worker_request *req, 
                                   int fd) {
     worker_instance w;
     prefault_set set;
-    char err[WORKER_ERR_MAX] = "the probe run failed";
+    char err[WORKER_ERR_MAX] = "cannot open /dev/null";
     req->code = probe_code(mod);
     req->code_len = strlen(req->code);
     req->filename = "probe";
@@ -259,22 +259,22 @@ static _Noreturn void probe_child(const guest_module *mod, worker_request *req, 
     bool ok = out >= 0 && worker_prepare(&w, mod, path, err, sizeof err) == 0 &&
               worker_bind(&w, req, err, sizeof err) == 0;
     size_t image_bytes = ok ? mod->memory(w.inst)->size : 0;
-    ok = ok && worker_execute(&w, req, out) &&
-         prefault_find(mod->memory(w.inst)->data, image_bytes, &set, err, sizeof err) == 0 &&
+    if (ok && !worker_execute(&w, req, out)) {
+        snprintf(err, sizeof err, "%s did not succeed", req->code);
+        ok = false;
+    }
+    ok = ok && prefault_find(mod->memory(w.inst)->data, image_bytes, &set, err, sizeof err) == 0 &&
          ipc_write_all(fd, &set, sizeof set) == 0;
-    if (!ok) fprintf(stderr, "llm-sandbox: %s: %s\n", mod->name, err);
+    if (!ok) fprintf(stderr, "llm-sandbox: %s probe: %s\n", mod->name, err);
     _exit(ok ? 0 : 1);
 }
 
-/* Record in the image at path the pages a run writes, found by a probe run
- * in a child (so the maker's own state is left as it is); 0, or -1 with err. */
-static int probe_hot_pages(const guest_module *mod, const worker_request *base, const char *path,
-                           char *err, size_t errlen) {
+/* Fork a child that runs the probe on the image at path and read the
+ * pages it wrote into set; 0, or -1 (the child said why on stderr). */
+static int run_probe(const guest_module *mod, const worker_request *base, const char *path,
+                     prefault_set *set) {
     int pipefd[2];
-    if (pipe2(pipefd, O_CLOEXEC) != 0) {
-        snprintf(err, errlen, "cannot create a pipe: %s", strerror(errno));
-        return -1;
-    }
+    if (pipe2(pipefd, O_CLOEXEC) != 0) return -1;
     pid_t pid = fork();
     if (pid == 0) {
         worker_request req = *base;
@@ -282,15 +282,28 @@ static int probe_hot_pages(const guest_module *mod, const worker_request *base, 
         probe_child(mod, &req, path, pipefd[1]);
     }
     close(pipefd[1]);
-    prefault_set set;
     int status = -1;
-    int rc = pid > 0 ? ipc_read_all(pipefd[0], &set, sizeof set) : -1;
+    int rc = pid > 0 ? ipc_read_all(pipefd[0], set, sizeof *set) : -1;
     close(pipefd[0]);
     if (pid > 0 && waitpid(pid, &status, 0) != pid) status = -1;
-    if (rc != 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        snprintf(err, errlen, "%s: the probe run on the new snapshot failed (see above)",
-                 mod->name);
-        return -1;
+    return rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* Record in the image at path the pages a run writes, found by a probe run
+ * in a child (so the maker's own state is left as it is). A probe that
+ * cannot run (a prelude without the run machinery, as the PGO trainer's)
+ * leaves the image without a set, with a warning: runs then fault those
+ * pages in one by one, as before. 0, or -1 with err if the image cannot be
+ * updated. */
+static int probe_hot_pages(const guest_module *mod, const worker_request *base, const char *path,
+                           char *err, size_t errlen) {
+    prefault_set set;
+    if (run_probe(mod, base, path, &set) != 0) {
+        fprintf(stderr,
+                "llm-sandbox: warning: %s snapshot: the probe run (%s) failed, so no pages are "
+                "copied in ahead of runs\n",
+                mod->name, probe_code(mod));
+        return 0;
     }
     if (snap_set_hot(path, &set, err, errlen) != 0) return -1;
     uint32_t pages = 0;

@@ -271,6 +271,11 @@ expect_match "it found the pages a run writes" "$snap_err" \
   "quickjs snapshot: a run writes [1-9][0-9]* of its pages first"
 run --assets "$B" --lang javascript -c 'const s = "héllo wörld ✓"; console.log(s.toUpperCase(), [...s].length)'
 expect_eq "a run on it, with the pages copied in first" "$RC|$OUT" "0|HÉLLO WÖRLD ✓ 13"
+printf 'def run():\n    return 3\n' >"$T/bare-prelude.py" # every run fails: so does the probe
+snap_err=$("$BIN" internal-snapshot python "$B" "$T/bare.snap" "$T/bare-prelude.py" 2>&1)
+expect_eq "a snapshot whose probe cannot run is still written" "$?|$([ -s "$T/bare.snap" ] && echo yes)" "0|yes"
+expect_match "and the build says no pages will be copied in" "$snap_err" \
+  "warning: python snapshot: the probe run \(print\(1\)\) failed, so no pages are copied in"
 
 echo "== the original system's result keys (error_guidance, fuel_analysis, metadata)"
 jrun --lang python --fuel 100000 -c 'while True: pass'

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/e2e/segue.sh BUILD_DIR - the guests are built with Segue, with
-# flags gcc can compile them with, and from a profile.
+# flags gcc can compile them with, from a profile, and with their function
+# tables filled by code (scripts/elem_code.py).
 #
 # Checks that both AOT guest objects address linear memory through %gs
 # (unless the build turned Segue off), that the guests' gcc flags compile
@@ -39,6 +40,32 @@ else
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# The function tables are filled by code (scripts/elem_code.py): no array
+# of relocated function pointers, so the host has few relocations left.
+for g in python quickjs; do
+  syms=$(nm "$BUILD/guests/$g/guest.o")
+  check "$g guest: its table is filled by code, not an array of pointers" \
+    'grep -q " t lsb_elem_segment_exprs_" <<<"$syms" && ! grep -q " [dDrR] elem_segment_exprs_" <<<"$syms"'
+done
+relocs=$(readelf -r "$BUILD/llm-sandbox" | grep -c R_X86_64_RELATIVE)
+check "the host binary has under 2,000 relative relocations ($relocs)" '[ "$relocs" -lt 2000 ]'
+# elem_code.py refuses what it does not know, and keeps every entry.
+printf '%s\n' 'static const wasm_elem_segment_expr_t elem_segment_exprs_w2c_e0[] = {' \
+  '  {0, (wasm_rt_function_ptr_t)&w2c_a, 0},' '  {3, (wasm_rt_function_ptr_t)&w2c_b, 0},' '};' \
+  'static void init_tables(Z_x_instance_t* instance) {' \
+  '  funcref_table_init(&instance->w2c_T0, elem_segment_exprs_w2c_e0, 2, 1u, 0, 2, instance, func_types);' \
+  '}' >"$tmp/good.c"
+check "elem_code.py rewrites a segment into stores" \
+  'python3 "$ROOT/scripts/elem_code.py" "$tmp/good.c" "$tmp/out.c" >/dev/null &&
+   grep -q "d\[1\] = (wasm_rt_funcref_t){func_types\[3\], (wasm_rt_function_ptr_t)&w2c_b, (char\*)inst + 0};" "$tmp/out.c" &&
+   grep -q "lsb_elem_segment_exprs_w2c_e0(&instance->w2c_T0.data\[1u\], instance, func_types);" "$tmp/out.c" &&
+   ! grep -q "elem_segment_exprs_w2c_e0\[\]" "$tmp/out.c"'
+sed 's/&w2c_b, 0}/\&w2c_b, 0, 9}/' "$tmp/good.c" >"$tmp/odd.c"
+check "elem_code.py refuses an entry of another shape" \
+  '! python3 "$ROOT/scripts/elem_code.py" "$tmp/odd.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "unknown entry" "$tmp/err"'
+sed 's/, 0, 2, instance/, 1, 1, instance/' "$tmp/good.c" >"$tmp/part.c"
+check "elem_code.py refuses a partial table init" \
+  '! python3 "$ROOT/scripts/elem_code.py" "$tmp/part.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "segment" "$tmp/err"'
 # shellcheck disable=SC2086 # the flags are words
 check "the guests' flags compile the FRE reproducer" \
   'gcc $flags -DLSB_SEGUE=1 -c "$ROOT/tests/e2e/segue_fre_ice.c" -o "$tmp/ok.o" 2>"$tmp/err"'
