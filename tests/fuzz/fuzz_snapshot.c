@@ -6,8 +6,10 @@
  *
  * Proves: no image crashes, leaks or maps beyond the guest's memory; an
  * image is loaded only when its magic, version, guest name and build hash
- * match and the file holds every page it announces; and a loaded guest has
- * exactly the announced pages and globals.
+ * match, the file holds every page it announces and its set of pages a run
+ * writes (prefault.h) lies inside them; a loaded guest has exactly the
+ * announced pages and globals; and copying that set in stays inside the
+ * image's memory.
  */
 #include <sys/mman.h>
 
@@ -63,9 +65,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (snap_check_assets(path, 42, err, sizeof err) != 0) FZ_CHECK(err[0] != '\0');
     mem = (wasm_rt_memory_t){.data = area, .pages = 1, .max_pages = FZ_PAGES, .size = RT_PAGE_SIZE};
     globals_set = 0;
-    if (snap_load(&fake, NULL, path, err, sizeof err) == 0) {
+    prefault_set hot;
+    if (snap_load(&fake, NULL, path, &hot, err, sizeof err) == 0) {
         FZ_CHECK(mem.pages >= 1 && mem.size == (uint64_t)mem.pages * RT_PAGE_SIZE);
         FZ_CHECK(globals_set == FZ_GLOBALS);
+        FZ_CHECK(prefault_valid(&hot, mem.size));
+        prefault_apply(mem.data, mem.size, &hot);
     } else {
         FZ_CHECK(err[0] != '\0');
     }
