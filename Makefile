@@ -27,8 +27,10 @@ LDLIBS       := $(FRONT_LDLIBS) $(LIB_LDLIBS)
 UTIL_SRC    := $(wildcard src/util/*.c)
 WASM_SRC    := $(filter-out src/wasm/guest_glue.c,$(wildcard src/wasm/*.c))
 WASI_SRC    := $(wildcard src/wasi/*.c)
-# filter_rules.c is compiled into the build-time filter generator only.
+# filter_rules.c is compiled into the build-time filter generator only
+# (with the util objects it reads the exported program with).
 RULES_SRC   := src/sandbox/filter_rules.c
+RULES_OBJ   := $(BUILD)/obj/src/util/fs.o $(BUILD)/obj/src/util/err.o
 SANDBOX_SRC := $(filter-out $(RULES_SRC),$(wildcard src/sandbox/*.c))
 SESSION_SRC := $(wildcard src/session/*.c)
 CLI_SRC     := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
@@ -65,9 +67,9 @@ $(BUILD)/tools/lsb-fuel: tools/fuel/fuel.c
 # lockdown.c and zygote_filter.c include (tools/filters/gen_filters.c).
 FILTERS_H := $(BUILD)/gen/lsb_filters.h
 $(BUILD)/tools/lsb-filters: tools/filters/gen_filters.c $(RULES_SRC) src/sandbox/filter_rules.h \
-                            $(BUILD)/host-cflags
+                            $(RULES_OBJ) $(BUILD)/host-cflags
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) tools/filters/gen_filters.c $(RULES_SRC) -lseccomp -o $@
+	$(CC) $(HOST_CFLAGS) tools/filters/gen_filters.c $(RULES_SRC) $(RULES_OBJ) -lseccomp -o $@
 $(FILTERS_H): $(BUILD)/tools/lsb-filters
 	@mkdir -p $(@D)
 	$< $@
@@ -165,9 +167,9 @@ $(BUILD)/tests/%: tests/unit/%.c $(FRONT_LIB) $(LIB)
 	$(CC) $(HOST_CFLAGS) $^ $(LDLIBS) -lseccomp -lcmocka -o $@
 
 # The generated programs against what the rules compile to now.
-$(BUILD)/tests/test_filters: tests/unit/test_filters.c $(RULES_SRC) $(FILTERS_H)
+$(BUILD)/tests/test_filters: tests/unit/test_filters.c $(RULES_SRC) $(RULES_OBJ) $(FILTERS_H)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) tests/unit/test_filters.c $(RULES_SRC) -lseccomp -lcmocka -o $@
+	$(CC) $(HOST_CFLAGS) tests/unit/test_filters.c $(RULES_SRC) $(RULES_OBJ) -lseccomp -lcmocka -o $@
 
 # The allocation fault injector wraps the allocator of everything linked
 # statically (tests/unit/fault_alloc.h).

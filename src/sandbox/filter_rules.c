@@ -51,6 +51,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/fs.h"
+
 /* System calls allowed without argument checks. */
 static const int allowed_syscalls[] = {
     /* I/O on descriptors the host already holds or opens beneath a preopen */
@@ -297,18 +299,6 @@ scmp_filter_ctx frules_build(frules_filter filter, char *err, size_t errlen) {
     }
 }
 
-/* Read all of fd's len bytes from its start into buf; 0 or -1. */
-static int read_whole(int fd, void *buf, size_t len) {
-    size_t done = 0;
-    if (lseek(fd, 0, SEEK_SET) != 0) return -1;
-    while (done < len) {
-        ssize_t n = read(fd, (char *)buf + done, len - done);
-        if (n <= 0) return -1;
-        done += (size_t)n;
-    }
-    return 0;
-}
-
 /* Export ctx's program into *insns and *count; 0, or -1 with err. */
 static int export_program(scmp_filter_ctx ctx, struct sock_filter **insns, size_t *count, char *err,
                           size_t errlen) {
@@ -320,7 +310,9 @@ static int export_program(scmp_filter_ctx ctx, struct sock_filter **insns, size_
                     st.st_size % (off_t)sizeof(struct sock_filter) != 0))
         rc = -1;
     *insns = rc == 0 ? malloc((size_t)st.st_size) : NULL;
-    if (*insns == NULL || read_whole(fd, *insns, (size_t)st.st_size) != 0) rc = -1;
+    if (*insns == NULL || lseek(fd, 0, SEEK_SET) != 0 ||
+        util_read_upto(fd, *insns, (size_t)st.st_size) != (ssize_t)st.st_size)
+        rc = -1;
     if (fd >= 0) close(fd);
     if (rc != 0) {
         free(*insns);
