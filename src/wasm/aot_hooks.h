@@ -25,6 +25,8 @@
  *   scripts/fuel_register.py points the generated code at it, loads and
  *   stores it in the exports, writes it back around import calls, and
  *   routes wasm2c's TRAP through rt_trap_in_guest with its value.
+ * - Each charge is LSB_CHARGE or LSB_CHARGE_TEST below, one `sub` on that
+ *   register that gcc may neither split nor merge (fuel_register.py).
  */
 #ifndef LSB_AOT_HOOKS_H
 #define LSB_AOT_HOOKS_H
@@ -38,6 +40,15 @@ register uint64_t lsb_fuel __asm__("r15");
 #else
 #error "the guest's fuel register is only chosen for x86-64 (aot_hooks.h)"
 #endif
+/* A charge of k fuel units (k a constant below 2^31): one `sub` on the
+ * register. As an asm, gcc cannot copy the counter to other registers
+ * around it or if-convert a charged arm into copies and moves. */
+#define LSB_CHARGE(k) __asm__ volatile("subq %1, %0" : "+r"(lsb_fuel) : "i"(k) : "cc")
+/* A charge, then a jump to label (the cold out_of_fuel call) if the
+ * counter went below zero: the `js` reads the flags the `sub` set. */
+#define LSB_CHARGE_TEST(k, label)                                                                  \
+    __asm__ goto("subq %1, %0\n\tjs %l[" #label "]" : "+r"(lsb_fuel) : "i"(k) : "cc" : label)
+
 /* A trap raised by guest code, with the fuel counter at that point. */
 __attribute__((noreturn)) void rt_trap_in_guest(int code, uint64_t fuel);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/e2e/segue.sh BUILD_DIR - the guests are built with Segue, with
 # flags gcc can compile them with, from a profile, and with their function
-# tables filled by code (scripts/elem_code.py).
+# tables filled by code (scripts/elem_code.py), and with each fuel charge
+# one `sub` on the fuel register (scripts/fuel_register.py).
 #
 # Checks that both AOT guest objects address linear memory through %gs
 # (unless the build turned Segue off), that the guests' gcc flags compile
@@ -66,6 +67,31 @@ check "elem_code.py refuses an entry of another shape" \
 sed 's/, 0, 2, instance/, 1, 1, instance/' "$tmp/good.c" >"$tmp/part.c"
 check "elem_code.py refuses a partial table init" \
   '! python3 "$ROOT/scripts/elem_code.py" "$tmp/part.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "segment" "$tmp/err"'
+# Every charge is one `sub` on %r15 (LSB_CHARGE in aot_hooks.h): gcc no
+# longer keeps the counter in other registers and writes it back with lea.
+for g in python quickjs; do
+  code=$(objdump -d --no-show-raw-insn "$BUILD/guests/$g/guest.o")
+  subs=$(grep -c 'sub  *\$0x[0-9a-f]*,%r15$' <<<"$code")
+  leas=$(grep -c 'lea  *.*,%r15$' <<<"$code")
+  check "$g guest: charges are subs on %r15 ($subs), none computed elsewhere ($leas lea)" \
+    '[ "$subs" -gt 10000 ] && [ "$leas" = 0 ]'
+done
+# fuel_register.py: a charge, and a charge with its test, as one asm each.
+printf '%s\n' '#define TRAP(x) (wasm_rt_trap(WASM_RT_TRAP_##x), 0)' \
+  'static void w2c_f(Z_x_instance_t* instance) {' '  u64 w2c_j0, w2c_j1;' '  u32 w2c_i0;' \
+  '  w2c_j0 = instance->w2c_fuel;' '  w2c_j1 = 27ull;' '  w2c_j0 -= w2c_j1;' '  instance->w2c_fuel = w2c_j0;' \
+  '  w2c_j0 = instance->w2c_fuel;' '  w2c_j1 = 0ull;' '  w2c_i0 = (u64)((s64)w2c_j0 < (s64)w2c_j1);' \
+  '  if (w2c_i0) {' '    (*Z_lsbZ_out_of_fuel)(instance->Z_lsb_instance);' '  }' \
+  '  w2c_j0 = instance->w2c_fuel;' '  w2c_j1 = 5ull;' '  w2c_j0 -= w2c_j1;' '  instance->w2c_fuel = w2c_j0;' \
+  '}' >"$tmp/charges.c"
+check "fuel_register.py turns a charge and its test into LSB_CHARGE_TEST, a charge into LSB_CHARGE" \
+  'python3 "$ROOT/scripts/fuel_register.py" "$tmp/charges.c" "$tmp/out.c" >/dev/null &&
+   grep -q "^  LSB_CHARGE_TEST(27, lsb_out_of_fuel_1);$" "$tmp/out.c" &&
+   grep -A4 "^  if (0) {$" "$tmp/out.c" | grep -q "^  lsb_out_of_fuel_1:$" &&
+   grep -q "^  LSB_CHARGE(5);$" "$tmp/out.c" && ! grep -q "w2c_j0 -= " "$tmp/out.c"'
+sed 's/w2c_j1 = 5ull;/w2c_j1 = w2c_j0;/' "$tmp/charges.c" >"$tmp/odd.c"
+check "fuel_register.py refuses a charge of another shape" \
+  '! python3 "$ROOT/scripts/fuel_register.py" "$tmp/odd.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "charge of unknown shape" "$tmp/err"'
 # shellcheck disable=SC2086 # the flags are words
 check "the guests' flags compile the FRE reproducer" \
   'gcc $flags -DLSB_SEGUE=1 -c "$ROOT/tests/e2e/segue_fre_ice.c" -o "$tmp/ok.o" 2>"$tmp/err"'
