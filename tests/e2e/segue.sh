@@ -89,6 +89,11 @@ check "fuel_register.py turns a charge and its test into LSB_CHARGE_TEST, a char
    grep -q "^  LSB_CHARGE_TEST(27, lsb_out_of_fuel_1);$" "$tmp/out.c" &&
    grep -A4 "^  if (0) {$" "$tmp/out.c" | grep -q "^  lsb_out_of_fuel_1:$" &&
    grep -q "^  LSB_CHARGE(5);$" "$tmp/out.c" && ! grep -q "w2c_j0 -= " "$tmp/out.c"'
+sed 's/(s64)w2c_j0 < (s64)w2c_j1/(s64)w2c_j0 <= (s64)w2c_j1/' "$tmp/charges.c" >"$tmp/le.c"
+check "fuel_register.py leaves a test of another shape as C, after a plain LSB_CHARGE" \
+  'python3 "$ROOT/scripts/fuel_register.py" "$tmp/le.c" "$tmp/out.c" >/dev/null &&
+   grep -q "^  LSB_CHARGE(27);$" "$tmp/out.c" && grep -q "(s64)w2c_j0 <= (s64)w2c_j1" "$tmp/out.c" &&
+   ! grep -q "LSB_CHARGE_TEST" "$tmp/out.c"'
 sed 's/w2c_j1 = 5ull;/w2c_j1 = w2c_j0;/' "$tmp/charges.c" >"$tmp/odd.c"
 check "fuel_register.py refuses a charge of another shape" \
   '! python3 "$ROOT/scripts/fuel_register.py" "$tmp/odd.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "charge of unknown shape" "$tmp/err"'
