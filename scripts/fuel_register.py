@@ -192,6 +192,7 @@ def rewrite(lines):
 
 
 def main():
+    """Rewrite argv[1] into argv[2]; prints a summary."""
     if len(sys.argv) != 3:
         sys.exit("usage: fuel_register.py IN.c OUT.c")
     with open(sys.argv[1], encoding="utf-8") as f:
@@ -205,8 +206,9 @@ def main():
         sys.exit("fuel_register: unexpected wasm2c output: %s" % e)
     with open(sys.argv[2], "w", encoding="utf-8") as f:
         f.write("\n".join(out))
+    tests = sum(1 for line in out if line.lstrip().startswith("LSB_CHARGE_TEST("))
     print("[fuel_register] %d functions, %d exports, %d tests after a charge"
-          % (counts["function"], counts["export"], next(TEST_LABELS) - 1))
+          % (counts["function"], counts["export"], tests))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ FUEL_TOOL="$BUILD/tools/lsb-fuel"
 AOT_HOOKS="$ROOT/src/wasm/aot_hooks.h"
 FUEL_REGISTER="$ROOT/scripts/fuel_register.py"
 ELEM_CODE="$ROOT/scripts/elem_code.py"
+GUEST_ASM="$ROOT/scripts/guest_asm.py"
 # LSB_SEGUE=1 (the default on x86-64): guest loads and stores address linear
 # memory through %gs (aot_hooks.h); 0 keeps wasm2c's own helpers.
 case $(uname -m) in x86_64) SEGUE=${LSB_SEGUE:-1} ;; *) SEGUE=0 ;; esac
@@ -27,6 +28,10 @@ AOT_CFLAGS="-O2 -fno-strict-aliasing -w -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=${LSB_
 # a load at one guest address make it crash cc1 (tests/e2e/segue_fre_ice.c) and
 # leave IR we cannot trust. Without FRE guest code is 0-5% slower.
 [ "$SEGUE" = 1 ] && AOT_CFLAGS="$AOT_CFLAGS -fno-tree-fre"
+# scripts/guest_asm.py rewrites the compiled assembly (dispatch threading,
+# charge merging); with Segue only %gs accesses reach guest memory.
+GUEST_ASM_ARGS=()
+[ "$SEGUE" = 1 ] && GUEST_ASM_ARGS=(--segue)
 # wasm2c 1.0.32 instantiates its load and store helpers on lines like these;
 # with Segue they become ours (LSB_DEFINE_LOAD/STORE in aot_hooks.h).
 SEGUE_REWRITE='s/^DEFINE_\(LOAD\|STORE\)(/LSB_DEFINE_\1(/'
@@ -104,7 +109,8 @@ aot() {
   pgo_inputs "$lang"
   [ "$PGO" = 1 ] && pgo_key=("pgo" "$PGO_GENERATE" "$PGO_USE" "${PGO_INPUTS[@]}")
   key=$(hash_inputs "$wasm" "$ROOT/tools/fuel/fuel.c" "$AOT_HOOKS" "$AOT_CFLAGS" "$LOAD_DATA_COPY" \
-    "$SEGUE_REWRITE" "$FUEL_REGISTER" "$ELEM_CODE" "$mod" "$TOOLCHAIN" "${fuel_args[@]}" "${pgo_key[@]}")
+    "$SEGUE_REWRITE" "$FUEL_REGISTER" "$ELEM_CODE" "$GUEST_ASM" "${GUEST_ASM_ARGS[@]}" "$mod" \
+    "$TOOLCHAIN" "${fuel_args[@]}" "${pgo_key[@]}")
   dir="$CACHE/$name-$key"
   if [ -f "$dir/.complete" ]; then
     log "$lang${variant:+ ($variant)} AOT object: cached ($dir)"
@@ -150,12 +156,17 @@ aot() {
 
 # guest_cc DIR MOD [FLAGS...]: compile the guest's generated DIR/MOD.c to
 # DIR/MOD.o with the guests' flags, the hooks header and FLAGS (the PGO
-# steps' own); every guest object is compiled here.
+# steps' own), through scripts/guest_asm.py; every guest object is compiled
+# here. gcc names a profile after the output less its suffix, so MOD.s and
+# MOD.o share DIR/MOD.gcda.
 guest_cc() {
   local dir=$1 mod=$2
   shift 2
   # shellcheck disable=SC2086 # AOT_CFLAGS is a list of flags
-  gcc $AOT_CFLAGS "$@" -include "$AOT_HOOKS" -I/usr/include -c "$dir/$mod.c" -o "$dir/$mod.o"
+  gcc $AOT_CFLAGS "$@" -include "$AOT_HOOKS" -I/usr/include -S "$dir/$mod.c" -o "$dir/$mod.s" &&
+    python3 "$GUEST_ASM" "${GUEST_ASM_ARGS[@]}" "$dir/$mod.s" "$dir/$mod.threaded.s" &&
+    gcc -c "$dir/$mod.threaded.s" -o "$dir/$mod.o" || return 1
+  rm -f "$dir/$mod.s" "$dir/$mod.threaded.s"
 }
 
 # pgo_compile LANG MOD DIR WASM_DIR: DIR/MOD.c -> DIR/MOD.o, profile-guided

@@ -32,6 +32,7 @@ suite format make -s format-check
 suite layers make -s check-layers
 suite rebuild bash scripts/check-rebuild.sh
 suite segue bash tests/e2e/segue.sh build
+suite guest-asm bash tests/e2e/guest_asm.sh build
 suite fuel-pass bash tools/fuel/test/run.sh
 suite js-guest-node node guest/js/test/test.mjs "$(sed -n 2p build/guests/manifest)/quickjs.wasm"
 suite unit make -s unit

@@ -1,0 +1,224 @@
+"""guest_asm.py [--segue] IN.s OUT.s - two rewrites of a guest's compiled assembly.
+
+A guest is an interpreter (CPython, QuickJS). wasm has no computed goto, so
+its opcode dispatch is a `switch`: every opcode's code ends with a `jmp` to
+one shared block (often through a block of leftover fuel charges) that
+charges the loop header, tests fuel, loads the next opcode and makes the
+one indirect `jmp *reg` of the whole interpreter. gcc does not copy that
+block into its predecessors for a `switch` (it does for computed gotos), so
+the CPU predicts every opcode's successor from one jump, and each opcode
+pays two or three extra jumps and charges. On gcc's output (`gcc -S`, with
+aot_hooks.h's charges as `subq $k, %r15`) this script does:
+
+1. Dispatch threading. A direct `jmp L` whose path from L runs, through
+   further direct jumps, to an indirect `jmp *` within DISPATCH_MAX
+   instructions is replaced by a copy of that path: the same instructions
+   in the same order, with its conditional jumps going to the same labels.
+   Every opcode then ends in its own indirect jump, as with computed goto.
+   The path may hold no call, return, push or pop, no CFI or section
+   directive, and no numeric local label; it must stay in the jump's
+   section. Labels on the path are not copied.
+2. Charge merging (with --segue only: guest code compiled with Segue,
+   aot_hooks.h, reaches guest memory through %gs and nothing else, so the
+   accesses that can fault are known). A plain charge (`subq $a, %r15`,
+   no `js` after it) is deleted and added to the next charge in the same
+   straight-line code (`subq $b, %r15` becomes `subq $a+b, %r15`), if
+   nothing in between can see the counter: no label, jump, call or return,
+   no instruction naming %r15, no guest memory access (`%gs:`, which can
+   fault: the fault's handler reads the counter), no directive but
+   alignment. A test reads the same value as before, so a run's fuel and
+   where it stops are unchanged.
+
+Both keep fuel exact: a completed run, an out-of-fuel stop and a trap in
+guest memory see the same counter as before. A stack overflow's fault may
+report a merged charge less (only the host's stack limit decides where it
+happens, so it is not comparable with another engine anyway).
+
+With --segue it also puts back the %gs prefix that gcc 12 drops from an
+access at a constant address above INT32_MAX: it writes `movabsl
+4294967296, %eax`, which reads that absolute address in the host, not in
+linear memory (python's profile-guided object had one, on a cold path).
+The `movabs` form takes a segment prefix like any access; any other
+`movabs` to or from memory is refused.
+
+Prints what it did; fails (exit 1) on a merged charge above a `sub`
+immediate. Input it does not recognise is copied unchanged.
+"""
+import re
+import sys
+
+CHARGE = re.compile(r"^\tsubq \$(\d+), %r15$")
+TEST_JUMP = re.compile(r"^\tjs \S+$")
+LABEL = re.compile(r"^([.\w$]+):$")
+DIRECT_JUMP = re.compile(r"^\tjmp\t([.\w$]+)$")
+INDIRECT_JUMP = re.compile(r"^\tjmp\t\*%\w+$")
+ANY_JUMP = re.compile(r"^\tj\w+\s")
+ALIGNMENT = re.compile(r"^\t\.(p2align|align)\b")
+SECTION = re.compile(r"^\t\.(text|data|bss)$|^\t\.section\t([^,\s]+)")
+UNSAFE_ON_PATH = re.compile(r"^\t(call|ret|push|pop|leave|enter|ud2|hlt|int)\w*\b|\b\d+[bf]\b")
+COUNTER = re.compile(r"%r15")
+GUEST_MEMORY = re.compile(r"%gs:")
+MOVABS_MEMORY = re.compile(r"^\tmovabs\w*\t(?!.*\$)(?!.*%gs:)")
+ABSOLUTE_LOAD = re.compile(r"^(\tmovabs\w*\t)(\d+, %\w+)$")
+ABSOLUTE_STORE = re.compile(r"^(\tmovabs\w*\t%\w+, )(\d+)$")
+DISPATCH_MAX = 24  # instructions on a copied path
+JUMP_HOPS_MAX = 4  # direct jumps followed on one path
+IMMEDIATE_MAX = 2**31 - 1  # a `sub` immediate is a signed 32-bit value
+
+
+def is_instruction(line):
+    """True for an instruction line (a tab, then not a directive)."""
+    return line.startswith("\t") and not line.startswith("\t.")
+
+
+def is_comment(line):
+    """True for a blank line or a comment (gcc's #APP/#NO_APP markers and
+    inline-asm line notes)."""
+    stripped = line.strip()
+    return not stripped or stripped.startswith("#")
+
+
+def sections_and_labels(lines):
+    """(section of each line, {label: line index})."""
+    sections, labels, current = [], {}, ".text"
+    for i, line in enumerate(lines):
+        section = SECTION.match(line)
+        if section:
+            current = section.group(1) and "." + section.group(1) or section.group(2)
+        label = LABEL.match(line)
+        if label:
+            labels[label.group(1)] = i
+        sections.append(current)
+    return sections, labels
+
+
+def dispatch_path(lines, sections, labels, target, section):
+    """The instruction lines that run from label target up to and including
+    an indirect jump (see 1. above), or None if that path is not one."""
+    path, hops = [], 0
+    i = labels.get(target)
+    if i is None or sections[i] != section:
+        return None
+    i += 1
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if is_comment(line) or LABEL.match(line) or ALIGNMENT.match(line):
+            continue
+        if not is_instruction(line) or UNSAFE_ON_PATH.search(line):
+            return None
+        jump = DIRECT_JUMP.match(line)
+        if jump:
+            hops += 1
+            i = labels.get(jump.group(1))
+            if hops > JUMP_HOPS_MAX or i is None or sections[i] != section:
+                return None
+            i += 1
+            continue
+        path.append(line)
+        if len(path) > DISPATCH_MAX:
+            return None
+        if INDIRECT_JUMP.match(line):
+            return path
+    return None
+
+
+def thread_dispatch(lines):
+    """lines with every direct jump to a dispatch path replaced by a copy
+    of the path; returns (lines, jumps threaded)."""
+    sections, labels = sections_and_labels(lines)
+    paths, out, threaded = {}, [], 0
+    for i, line in enumerate(lines):
+        jump = DIRECT_JUMP.match(line)
+        if jump:
+            key = (jump.group(1), sections[i])
+            if key not in paths:
+                paths[key] = dispatch_path(lines, sections, labels, *key)
+            if paths[key] is not None:
+                out += paths[key]
+                threaded += 1
+                continue
+        out.append(line)
+    return out, threaded
+
+
+def ends_straight_line(line):
+    """True if line ends the straight-line code a charge may be merged
+    across (see 2. above)."""
+    if is_comment(line) or ALIGNMENT.match(line):
+        return False
+    if not is_instruction(line) or LABEL.match(line):
+        return True
+    return bool(ANY_JUMP.match(line) or UNSAFE_ON_PATH.search(line) or COUNTER.search(line)
+                or GUEST_MEMORY.search(line))
+
+
+def merge_charges(lines):
+    """lines with each plain charge merged into the next charge of its
+    straight-line code; returns (lines, charges merged)."""
+    out, pending, merged = [], None, 0
+    for i, line in enumerate(lines):
+        charge = CHARGE.match(line)
+        if charge:
+            cost = int(charge.group(1))
+            if pending is not None:
+                cost += int(CHARGE.match(out[pending]).group(1))
+                if cost > IMMEDIATE_MAX:
+                    raise ValueError("merged charge %d does not fit a sub immediate" % cost)
+                out[pending] = None
+                merged += 1
+            out.append("\tsubq $%d, %%r15" % cost)
+            tested = i + 1 < len(lines) and TEST_JUMP.match(lines[i + 1])
+            pending = None if tested else len(out) - 1
+            continue
+        if ends_straight_line(line):
+            pending = None
+        out.append(line)
+    return [line for line in out if line is not None], merged
+
+
+def segue_prefixes(lines):
+    """lines with %gs on every access at an absolute address (see above);
+    returns (lines, accesses fixed). Raises ValueError on another form."""
+    out, fixed = [], 0
+    for line in lines:
+        if MOVABS_MEMORY.match(line):
+            load, store = ABSOLUTE_LOAD.match(line), ABSOLUTE_STORE.match(line)
+            if not (load or store):
+                raise ValueError("a movabs access of unknown form: %r" % line.strip())
+            line = load.group(1) + "%gs:" + load.group(2) if load else store.group(1) + "%gs:" + store.group(2)
+            fixed += 1
+        out.append(line)
+    return out, fixed
+
+
+def main(argv):
+    """Rewrite IN.s into OUT.s (see the usage line); prints a summary."""
+    args = argv[1:]
+    segue = args[:1] == ["--segue"]
+    if segue:
+        args = args[1:]
+    if len(args) != 2:
+        sys.stderr.write("usage: guest_asm.py [--segue] IN.s OUT.s\n")
+        return 2
+    with open(args[0]) as f:
+        lines = f.read().split("\n")
+    charges = sum(1 for line in lines if CHARGE.match(line))
+    merged = fixed = 0
+    try:
+        lines, threaded = thread_dispatch(lines)
+        if segue:
+            lines, fixed = segue_prefixes(lines)
+            lines, merged = merge_charges(lines)
+    except ValueError as e:
+        sys.stderr.write("guest_asm.py: %s\n" % e)
+        return 1
+    with open(args[1], "w") as f:
+        f.write("\n".join(lines))
+    print("[guest_asm] %d jumps threaded into dispatch, %d of %d charges merged, %d %%gs prefixes restored"
+          % (threaded, merged, charges, fixed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,147 @@
+#!/usr/bin/env bash
+# tests/e2e/guest_asm.sh BUILD_DIR - scripts/guest_asm.py, the rewrite of
+# the guests' compiled assembly: dispatch threading and charge merging.
+#
+# Checks each rule on small assembly files (what is copied and merged, and
+# every barrier that must stop it), that the output assembles, that a merged
+# charge too large for a `sub` is refused, that the %gs prefix gcc 12 drops
+# is restored, and that the shipped QuickJS object has its dispatch
+# threaded. The fuel pass's suite (tools/fuel/test)
+# runs its exact-count and trap checks through the same rewrite.
+# Prints "guest-asm: N passed, M failed".
+set -uo pipefail
+BUILD=$1
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ASM="$ROOT/scripts/guest_asm.py"
+passed=0 failed=0
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+bad() { failed=$((failed + 1)); echo "FAIL $1"; }
+check() { if eval "$2"; then ok "$1"; else bad "$1"; fi; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# An interpreter loop as gcc writes it for a `switch`: two opcodes end in
+# a jump to a block of leftover charges, which jumps to the dispatch block
+# (charge and test, load the opcode, bounds check, table, `jmp *`).
+cat >"$tmp/loop.s" <<'S'
+	.text
+	.globl	run
+	.type	run, @function
+run:
+	.cfi_startproc
+	leaq	.Ltable(%rip), %rdi
+	jmp	.Ldispatch
+.Lop_add:
+#APP
+	subq $11, %r15
+#NO_APP
+	addl	$1, %eax
+	jmp	.Lrest
+.Lop_load:
+#APP
+	subq $5, %r15
+#NO_APP
+	movl	%gs:(%ebx), %ecx
+	jmp	.Lrest
+.Lrest:
+#APP
+	subq $2, %r15
+	subq $7, %r15
+#NO_APP
+	jmp	.Ldispatch
+	.p2align 4
+.Ldispatch:
+#APP
+	subq $13, %r15
+	js .Lout_of_fuel
+#NO_APP
+	movzbl	%gs:(%ebx), %edx
+	cmpl	$1, %edx
+	ja	.Ldone
+	movslq	(%rdi,%rdx,4), %rdx
+	addq	%rdi, %rdx
+	jmp	*%rdx
+	.section	.rodata
+	.align 4
+.Ltable:
+	.long	.Lop_add-.Ltable
+	.long	.Lop_load-.Ltable
+	.text
+.Lout_of_fuel:
+	movq	%r15, %rsi
+	call	out_of_fuel
+.Ldone:
+	ret
+	.cfi_endproc
+	.size	run, .-run
+S
+python3 "$ASM" --segue "$tmp/loop.s" "$tmp/out.s" >"$tmp/log"
+check "four jumps threaded into the dispatch block (the entry, two opcodes, the leftover block)" \
+  'grep -q "^\[guest_asm\] 4 jumps threaded" "$tmp/log" && [ "$(grep -c "jmp	\*%rdx" "$tmp/out.s")" = 5 ]'
+check "an opcode with no guest access ends in one charge of 11+2+7+13, its test and its own dispatch" \
+  '[ "$(sed -n "/^\.Lop_add:/,/^\.Lop_load:/p" "$tmp/out.s" | grep -c "subq")" = 1 ] &&
+   sed -n "/^\.Lop_add:/,/^\.Lop_load:/p" "$tmp/out.s" | grep -A1 "subq \$33, %r15" | grep -q "js .Lout_of_fuel" &&
+   sed -n "/^\.Lop_add:/,/^\.Lop_load:/p" "$tmp/out.s" | grep -q "jmp	\*%rdx"'
+check "a charge is not merged across a guest memory access (%gs), which may fault" \
+  'sed -n "/^\.Lop_load:/,/^\.Lrest:/p" "$tmp/out.s" | grep -q "subq \$5, %r15" &&
+   sed -n "/^\.Lop_load:/,/^\.Lrest:/p" "$tmp/out.s" | grep -q "subq \$22, %r15"'
+check "the charge at a label others jump to is kept (.Ldispatch: 13 and its test)" \
+  'sed -n "/^\.Ldispatch:/,/^	jmp/p" "$tmp/out.s" | grep -A1 "subq \$13, %r15" | grep -q "js .Lout_of_fuel"'
+check "the rewritten loop assembles" 'as "$tmp/out.s" -o "$tmp/out.o"'
+python3 "$ASM" "$tmp/loop.s" "$tmp/plain.s" >"$tmp/log"
+check "without --segue, jumps are threaded but no charge is merged" \
+  'grep -q "4 jumps threaded into dispatch, 0 of 5 charges merged," "$tmp/log" && ! grep -q "subq \$33" "$tmp/plain.s"'
+
+# Paths that must not be copied: a call, a CFI directive, another section,
+# too long, no indirect jump at the end.
+variant() { # NAME SED-EXPRESSION: loop.s with the dispatch block changed
+  sed "$2" "$tmp/loop.s" >"$tmp/$1.s" && python3 "$ASM" --segue "$tmp/$1.s" "$tmp/$1.out.s" >"$tmp/$1.log" &&
+    as "$tmp/$1.out.s" -o "$tmp/$1.o"
+}
+variant call 's/^	cmpl	\$1, %edx$/	call	helper\n&/'
+check "a path with a call is not copied" 'grep -q " 0 jumps threaded" "$tmp/call.log"'
+variant cfi 's/^	cmpl	\$1, %edx$/	.cfi_remember_state\n&/'
+check "a path with a CFI directive is not copied" 'grep -q " 0 jumps threaded" "$tmp/cfi.log"'
+variant direct 's/^	jmp	\*%rdx$/	jmp	.Ldone/'
+check "a path that ends in a direct jump is not copied" 'grep -q " 0 jumps threaded" "$tmp/direct.log"'
+long=$(printf '\\n\taddl\t$1, %%eax%.0s' $(seq 30))
+variant long "s/^	cmpl	\$1, %edx\$/&$long/"
+check "a path of more than 24 instructions is not copied" 'grep -q " 0 jumps threaded" "$tmp/long.log"'
+variant cold 's/^	\.p2align 4$/	.section	.text.unlikely/'
+check "a jump is not threaded into another section" 'grep -q " 0 jumps threaded" "$tmp/cold.log"'
+variant counter 's/^	addl	\$1, %eax$/	movq	%r15, %rax/'
+check "a charge is not merged across an instruction that reads the counter" \
+  'sed -n "/^\.Lop_add:/,/^\.Lop_load:/p" "$tmp/counter.out.s" | grep -q "subq \$11, %r15"'
+variant label 's/^	addl	\$1, %eax$/.Lmid:\n&/'
+check "a charge is not merged across a label" \
+  'sed -n "/^\.Lop_add:/,/^\.Lmid:/p" "$tmp/label.out.s" | grep -q "subq \$11, %r15"'
+
+# A merged charge must fit a `sub` immediate (a signed 32-bit value).
+sed 's/subq \$11, %r15/subq $2147483640, %r15/' "$tmp/loop.s" >"$tmp/big.s"
+check "a merged charge above 2^31-1 is refused" \
+  '! python3 "$ASM" --segue "$tmp/big.s" "$tmp/big.out.s" 2>"$tmp/err" && grep -q "does not fit" "$tmp/err"'
+# gcc 12 drops %gs from an access at a constant address above INT32_MAX
+# (movabs to the host's absolute address); guest_asm.py puts it back.
+cat >"$tmp/high.c" <<'C'
+unsigned high_load(void) { return *(__seg_gs unsigned *)4294967292ul; }
+void high_store(unsigned v) { *(__seg_gs unsigned *)2147483648ul = v; }
+unsigned low_load(void) { return *(__seg_gs unsigned *)1024ul; }
+C
+gcc -O2 -S "$tmp/high.c" -o "$tmp/high.s"
+check "gcc writes an access at a constant address above INT32_MAX without %gs (the bug worked around)" \
+  '[ "$(grep -c "movabs" "$tmp/high.s")" = 2 ] && ! grep "movabs" "$tmp/high.s" | grep -q "%gs"'
+check "guest_asm.py --segue restores %gs on both, and the object reads and writes through %gs" \
+  'python3 "$ASM" --segue "$tmp/high.s" "$tmp/high.out.s" | grep -q ", 2 %gs prefixes restored" &&
+   as "$tmp/high.out.s" -o "$tmp/high.o" &&
+   [ "$(objdump -d "$tmp/high.o" | grep -c "%gs:0x\(fffffffc\|80000000\|400\)")" = 3 ]'
+sed 's/^	movl	%gs:(%ebx), %ecx$/	movabsl	table_symbol, %ecx/' "$tmp/loop.s" >"$tmp/abs.s"
+check "a movabs access of another form is refused" \
+  '! python3 "$ASM" --segue "$tmp/abs.s" "$tmp/abs.out.s" 2>"$tmp/err" && grep -q "movabs access of unknown form" "$tmp/err"'
+check "a wrong command line is refused" '! python3 "$ASM" "$tmp/loop.s" 2>/dev/null'
+
+# The shipped QuickJS guest: its interpreter's opcodes each end in their
+# own indirect jump (the unthreaded object has 138 in all).
+jumps=$(objdump -d --no-show-raw-insn "$BUILD/guests/quickjs/guest.o" | grep -c 'jmp  *\*%')
+check "QuickJS guest: dispatch threaded ($jumps indirect jumps)" '[ "$jumps" -gt 400 ]'
+echo "guest-asm: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
