@@ -21,13 +21,20 @@ aot_hooks.h's charges as `subq $k, %r15`) this script does:
 2. Charge merging (with --segue only: guest code compiled with Segue,
    aot_hooks.h, reaches guest memory through %gs and nothing else, so the
    accesses that can fault are known). A plain charge (`subq $a, %r15`,
-   no `js` after it) is deleted and added to the next charge in the same
-   straight-line code (`subq $b, %r15` becomes `subq $a+b, %r15`), if
-   nothing in between can see the counter: no label, jump, call or return,
-   no instruction naming %r15, no guest memory access (`%gs:`, which can
-   fault: the fault's handler reads the counter), no directive but
-   alignment. A test reads the same value as before, so a run's fuel and
-   where it stops are unchanged.
+   no `js` after it) is deleted and added to the next charge on its
+   fall-through path (`subq $b, %r15` becomes `subq $a+b, %r15`), if
+   nothing in between can see the counter: no label, unconditional jump,
+   call or return, no instruction naming %r15, no guest memory access
+   (`%gs:`, which can fault: the fault's handler reads the counter), no
+   directive but alignment. A forward conditional jump on the way is
+   crossed: it goes instead to a stub that pays what its edge now skips
+   (`leaq -a(%r15), %r15`, which keeps the flags the target may read) and
+   jumps to the old target. The fall-through path, which gcc lays out as
+   the likely one, pays one `sub` where it paid several; a taken jump pays
+   a `leaq` and a `jmp` more. A backward jump (a loop's back edge, taken
+   on every iteration but the last) is not crossed. A test reads the same
+   value as before and every jump target sees the same counter, so a
+   run's fuel and where it stops are unchanged.
 
 Both keep fuel exact: a completed run, an out-of-fuel stop and a trap in
 guest memory see the same counter as before. A stack overflow's fault may
@@ -42,7 +49,8 @@ The `movabs` form takes a segment prefix like any access; any other
 `movabs` to or from memory is refused.
 
 Prints what it did; fails (exit 1) on a merged charge above a `sub`
-immediate. Input it does not recognise is copied unchanged.
+immediate (a stub's `leaq` displacement is at most that). Input it does
+not recognise is copied unchanged.
 """
 import re
 import sys
@@ -53,6 +61,7 @@ LABEL = re.compile(r"^([.\w$]+):$")
 DIRECT_JUMP = re.compile(r"^\tjmp\t([.\w$]+)$")
 INDIRECT_JUMP = re.compile(r"^\tjmp\t\*%\w+$")
 ANY_JUMP = re.compile(r"^\tj\w+\s")
+CONDITIONAL_JUMP = re.compile(r"^\tj(?!mp)\w+\t([.A-Za-z_$][.\w$]*)$")
 ALIGNMENT = re.compile(r"^\t\.(p2align|align)\b")
 SECTION = re.compile(r"^\t\.(text|data|bss)$|^\t\.section\t([^,\s]+)")
 UNSAFE_ON_PATH = re.compile(r"^\t(call|ret|push|pop|leave|enter|ud2|hlt|int)\w*\b|\b\d+[bf]\b")
@@ -147,34 +156,86 @@ def ends_straight_line(line):
     across (see 2. above)."""
     if is_comment(line) or ALIGNMENT.match(line):
         return False
-    if not is_instruction(line) or LABEL.match(line):
+    if not is_instruction(line):
         return True
     return bool(ANY_JUMP.match(line) or UNSAFE_ON_PATH.search(line) or COUNTER.search(line)
                 or GUEST_MEMORY.search(line))
 
 
+class ChargeMerger:
+    """The state of merge_charges' one pass: the output so far, the plain
+    charge waiting to be merged (its index in out and its cost), the
+    forward conditional jumps crossed since (index in out, target, the
+    cost deferred past it) and the stubs to append, per section."""
+
+    def __init__(self, lines):
+        self.sections, self.labels = sections_and_labels(lines)
+        self.out, self.pending, self.crossed, self.stubs = [], None, [], {}
+        self.merged = self.stub_count = 0
+
+    def charge(self, i, cost, tested):
+        """Line i is a charge of cost: merge the pending one into it."""
+        if self.pending is not None:
+            index, deferred = self.pending
+            cost += deferred
+            if cost > IMMEDIATE_MAX:
+                raise ValueError("merged charge %d does not fit a sub immediate" % cost)
+            self.out[index] = None
+            self.merged += 1
+            for jump in self.crossed:
+                self.add_stub(self.sections[i], *jump)
+        self.out.append("\tsubq $%d, %%r15" % cost)
+        self.pending = None if tested else (len(self.out) - 1, cost)
+        self.crossed = []
+
+    def add_stub(self, section, index, target, deferred):
+        """Send the jump at out[index] through a new stub that pays
+        deferred, then goes to target."""
+        self.stub_count += 1
+        stub = ".Llsb_charge%d" % self.stub_count
+        self.out[index] = self.out[index][: -len(target)] + stub
+        self.stubs.setdefault(section, []).extend(
+            [stub + ":", "\tleaq -%d(%%r15), %%r15" % deferred, "\tjmp\t" + target])
+
+    def crosses(self, i, line):
+        """True (and noted) if the pending charge may move past line i, a
+        conditional jump to a label further on in this section or in
+        another one (gcc's cold partition)."""
+        jump = CONDITIONAL_JUMP.match(line)
+        if self.pending is None or not jump:
+            return False
+        target = self.labels.get(jump.group(1))
+        if target is None or (target <= i and self.sections[target] == self.sections[i]):
+            return False
+        self.crossed.append((len(self.out), jump.group(1), self.pending[1]))
+        return True
+
+    def result(self):
+        """The rewritten lines, the stubs appended in their sections
+        (before the final empty line, so the file still ends in a newline)."""
+        lines = [line for line in self.out if line is not None]
+        end = [lines.pop()] if lines and lines[-1] == "" else []
+        for section, stubs in self.stubs.items():
+            lines.append("\t.section\t%s,\"ax\",@progbits" % section)
+            lines += stubs
+        return lines + end
+
+
 def merge_charges(lines):
-    """lines with each plain charge merged into the next charge of its
-    straight-line code; returns (lines, charges merged)."""
-    out, pending, merged = [], None, 0
+    """lines with each plain charge merged into the next charge on its
+    fall-through path (see 2. above); returns (lines, charges merged,
+    jumps sent through a stub)."""
+    m = ChargeMerger(lines)
     for i, line in enumerate(lines):
         charge = CHARGE.match(line)
         if charge:
-            cost = int(charge.group(1))
-            if pending is not None:
-                cost += int(CHARGE.match(out[pending]).group(1))
-                if cost > IMMEDIATE_MAX:
-                    raise ValueError("merged charge %d does not fit a sub immediate" % cost)
-                out[pending] = None
-                merged += 1
-            out.append("\tsubq $%d, %%r15" % cost)
             tested = i + 1 < len(lines) and TEST_JUMP.match(lines[i + 1])
-            pending = None if tested else len(out) - 1
+            m.charge(i, int(charge.group(1)), tested)
             continue
-        if ends_straight_line(line):
-            pending = None
-        out.append(line)
-    return [line for line in out if line is not None], merged
+        if not m.crosses(i, line) and ends_straight_line(line):
+            m.pending, m.crossed = None, []
+        m.out.append(line)
+    return m.result(), m.merged, m.stub_count
 
 
 def segue_prefixes(lines):
@@ -204,19 +265,19 @@ def main(argv):
     with open(args[0]) as f:
         lines = f.read().split("\n")
     charges = sum(1 for line in lines if CHARGE.match(line))
-    merged = fixed = 0
+    merged = fixed = stubs = 0
     try:
         lines, threaded = thread_dispatch(lines)
         if segue:
             lines, fixed = segue_prefixes(lines)
-            lines, merged = merge_charges(lines)
+            lines, merged, stubs = merge_charges(lines)
     except ValueError as e:
         sys.stderr.write("guest_asm.py: %s\n" % e)
         return 1
     with open(args[1], "w") as f:
         f.write("\n".join(lines))
-    print("[guest_asm] %d jumps threaded into dispatch, %d of %d charges merged, %d %%gs prefixes restored"
-          % (threaded, merged, charges, fixed))
+    print("[guest_asm] %d jumps threaded into dispatch, %d of %d charges merged (%d jumps through a stub), "
+          "%d %%gs prefixes restored" % (threaded, merged, charges, stubs, fixed))
     return 0
 
 

@@ -3,11 +3,13 @@
 # the guests' compiled assembly: dispatch threading and charge merging.
 #
 # Checks each rule on small assembly files (what is copied and merged, and
-# every barrier that must stop it), that the output assembles, that a merged
-# charge too large for a `sub` is refused, that the %gs prefix gcc 12 drops
-# is restored, and that the shipped QuickJS object has its dispatch
-# threaded. The fuel pass's suite (tools/fuel/test)
-# runs its exact-count and trap checks through the same rewrite.
+# every barrier that must stop it), that the output assembles, that a chain
+# merged across conditional jumps leaves every path's counter and flags as
+# they were (run before and after), that a merged charge too large for a
+# `sub` is refused, that the %gs prefix gcc 12 drops is restored, and that
+# the shipped QuickJS object has its dispatch threaded. The fuel pass's
+# suite (tools/fuel/test) runs its exact-count and trap checks through the
+# same rewrite.
 # Prints "guest-asm: N passed, M failed".
 set -uo pipefail
 BUILD=$1
@@ -90,7 +92,8 @@ check "the charge at a label others jump to is kept (.Ldispatch: 13 and its test
 check "the rewritten loop assembles" 'as "$tmp/out.s" -o "$tmp/out.o"'
 python3 "$ASM" "$tmp/loop.s" "$tmp/plain.s" >"$tmp/log"
 check "without --segue, jumps are threaded but no charge is merged" \
-  'grep -q "4 jumps threaded into dispatch, 0 of 5 charges merged," "$tmp/log" && ! grep -q "subq \$33" "$tmp/plain.s"'
+  'grep -q "4 jumps threaded into dispatch, 0 of 5 charges merged (0 jumps through a stub)," "$tmp/log" &&
+   ! grep -q "subq \$33" "$tmp/plain.s"'
 
 # Paths that must not be copied: a call, a CFI directive, another section,
 # too long, no indirect jump at the end.
@@ -115,6 +118,95 @@ check "a charge is not merged across an instruction that reads the counter" \
 variant label 's/^	addl	\$1, %eax$/.Lmid:\n&/'
 check "a charge is not merged across a label" \
   'sed -n "/^\.Lop_add:/,/^\.Lmid:/p" "$tmp/label.out.s" | grep -q "subq \$11, %r15"'
+
+# Merging across a forward conditional jump: the jump goes through a stub
+# that pays what its edge now skips. Run for real, before and after: each
+# path must return the same counter (and out of fuel the same stop), and a
+# flag the jump's target reads must survive the stub. charged(fuel, path)
+# returns 2 * counter + the flag, or -1 out of fuel.
+cat >"$tmp/branch.s" <<'S'
+	.text
+	.globl	charged
+	.type	charged, @function
+charged:
+	pushq	%r15
+	movq	%rdi, %r15
+	xorl	%ecx, %ecx
+#APP
+	subq $3, %r15
+#NO_APP
+	cmpl	$1, %esi
+	je	.Lfirst
+#APP
+	subq $5, %r15
+#NO_APP
+	cmpl	$2, %esi
+	je	.Lsecond
+#APP
+	subq $7, %r15
+	js .Lout
+#NO_APP
+.Lreturn:
+	movq	%r15, %rax
+	addq	%rax, %rax
+	addq	%rcx, %rax
+	popq	%r15
+	ret
+.Lfirst:
+	sete	%cl
+	jmp	.Lreturn
+.Lsecond:
+	sete	%cl
+	jmp	.Lreturn
+.Lout:
+	movq	$-1, %rax
+	popq	%r15
+	ret
+	.size	charged, .-charged
+	.section	.note.GNU-stack,"",@progbits
+S
+cat >"$tmp/branch_main.c" <<'C'
+#include <stdio.h>
+long charged(long fuel, int path);
+int main(void) {
+    printf("%ld %ld %ld %ld\n", charged(100, 1), charged(100, 2), charged(100, 3), charged(10, 3));
+    return 0;
+}
+C
+python3 "$ASM" --segue "$tmp/branch.s" "$tmp/branch.out.s" >"$tmp/branch.log"
+check "two plain charges merge into the test across two forward jumps, each through a stub" \
+  'grep -q "2 of 3 charges merged (2 jumps through a stub)" "$tmp/branch.log" &&
+   [ "$(grep -c "subq" "$tmp/branch.out.s")" = 1 ] && grep -A1 "subq \$15, %r15" "$tmp/branch.out.s" | grep -q "js .Lout" &&
+   grep -A2 "^\.Llsb_charge1:" "$tmp/branch.out.s" | tr "\n" " " | grep -q "leaq -3(%r15), %r15 	jmp	\.Lfirst" &&
+   grep -A2 "^\.Llsb_charge2:" "$tmp/branch.out.s" | tr "\n" " " | grep -q "leaq -8(%r15), %r15 	jmp	\.Lsecond"'
+check "every path sees the same counter and flags before and after (run)" \
+  'gcc "$tmp/branch_main.c" "$tmp/branch.s" -o "$tmp/before" && gcc "$tmp/branch_main.c" "$tmp/branch.out.s" -o "$tmp/after" &&
+   [ "$("$tmp/before")" = "195 185 170 -1" ] && [ "$("$tmp/after")" = "195 185 170 -1" ]'
+cat >"$tmp/backedge.s" <<'S'
+	.text
+loop:
+.Ltop:
+#APP
+	subq $4, %r15
+	js .Lout
+#NO_APP
+	addl	$1, %eax
+#APP
+	subq $2, %r15
+#NO_APP
+	decl	%edx
+	jne	.Ltop
+#APP
+	subq $6, %r15
+#NO_APP
+	ret
+.Lout:
+	ud2
+S
+python3 "$ASM" --segue "$tmp/backedge.s" "$tmp/backedge.out.s" >"$tmp/backedge.log"
+check "a charge is not moved past a backward jump (a loop's back edge)" \
+  'grep -q "0 of 3 charges merged (0 jumps through a stub)" "$tmp/backedge.log" &&
+   grep -q "subq \$2, %r15" "$tmp/backedge.out.s"'
 
 # A merged charge must fit a `sub` immediate (a signed 32-bit value).
 sed 's/subq \$11, %r15/subq $2147483640, %r15/' "$tmp/loop.s" >"$tmp/big.s"
