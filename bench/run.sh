@@ -10,7 +10,9 @@
 #      formatting workloads against native CPython 3.11; fib, JSON, regex,
 #      CSV and strings against native QuickJS;
 #   3. fuel overhead: every compute workload with fuel charges against the
-#      same guest with the charges left out (tools/fuel --no-charge);
+#      same guest with the charges left out (tools/fuel --no-charge), in
+#      CPU time and in instructions executed (bench/instructions.sh,
+#      callgrind: the same count on every run);
 #   4. live sessions (session_bench): warm calls, a ten-step REPL sequence,
 #      re-materialising an evicted session, PSS per idle session, and the
 #      zygote's pre-imports.
@@ -104,6 +106,9 @@ if [ -x "$OUT/llm-sandbox-nofuel" ]; then
 else
   echo "  (skipped: $OUT/llm-sandbox-nofuel not built)"
 fi
+echo "  in instructions executed (callgrind; the same on every run):"
+bash "$ROOT/bench/instructions.sh" "$BUILD" py_pystone py_json py_regex py_csv py_strings \
+  js_fib js_json js_regex js_csv js_strings || echo "  (instruction counts failed)"
 
 echo
 echo "== 4. live sessions (library API, side by side in one process)"
