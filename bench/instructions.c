@@ -49,7 +49,8 @@ long __wrap_syscall(long number, ...) {
     return __real_syscall(number, arg[0], arg[1], arg[2], arg[3], arg[4], arg[5]);
 }
 
-/* Read path into a new buffer; its length in *len. NULL on failure. */
+/* Read path into a new buffer; its length in *len. NULL on failure or if
+ * the file is larger than CODE_MAX. */
 static char *read_code(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     char *code = malloc(CODE_MAX);
@@ -59,8 +60,11 @@ static char *read_code(const char *path, size_t *len) {
         return NULL;
     }
     *len = fread(code, 1, CODE_MAX, f);
+    bool whole = !ferror(f) && feof(f);
     fclose(f);
-    return code;
+    if (whole) return code;
+    free(code);
+    return NULL;
 }
 
 int main(int argc, char **argv) {
@@ -73,7 +77,8 @@ int main(int argc, char **argv) {
     char *code = read_code(argv[5], &len);
     char workspace[] = "/tmp/lsb-instructions-XXXXXX";
     if (!code || !mkdtemp(workspace)) {
-        fprintf(stderr, "instructions: cannot read %s or make a workspace\n", argv[5]);
+        fprintf(stderr, "instructions: cannot read %s (at most %u bytes) or make a workspace\n",
+                argv[5], CODE_MAX);
         return 1;
     }
     worker_request req = {.code = code,
@@ -95,6 +100,8 @@ int main(int argc, char **argv) {
     bool ok = out >= 0 && worker_prepare(&w, mod, argv[2], err, sizeof err) == 0 &&
               worker_bind(&w, &req, err, sizeof err) == 0 && worker_execute(&w, &req, out);
     rmdir(workspace);
-    if (!ok) fprintf(stderr, "instructions: %s did not run to success %s\n", argv[5], err);
+    if (!ok)
+        fprintf(stderr, "instructions: %s did not run to success%s%s\n", argv[5], *err ? ": " : "",
+                err);
     return ok ? 0 : 1;
 }
