@@ -28,6 +28,14 @@ AOT_CFLAGS="-O2 -fno-strict-aliasing -w -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=${LSB_
 # a load at one guest address make it crash cc1 (tests/e2e/segue_fre_ice.c) and
 # leave IR we cannot trust. Without FRE guest code is 0-5% slower.
 [ "$SEGUE" = 1 ] && AOT_CFLAGS="$AOT_CFLAGS -fno-tree-fre"
+# gcc's inliner sizes a function by its statements, and each fuel charge is
+# one (an asm statement), so charged guest code looked about a third larger
+# than the same code without charges: functions the no-fuel build inlines
+# (QuickJS: 3 of the 84 its csv workload calls; python: memcmp,
+# PyErr_CheckSignals, PyType_IsSubtype...) stayed calls. The charged build
+# gets the -O2 limits a third higher (15 and 6), which inlines what the
+# no-fuel build does.
+CHARGED_CFLAGS="--param=max-inline-insns-auto=20 --param=early-inlining-insns=8"
 # scripts/guest_asm.py rewrites the compiled assembly (dispatch threading,
 # charge merging); with Segue only %gs accesses reach guest memory.
 GUEST_ASM_ARGS=()
@@ -102,13 +110,16 @@ build_wasm() {
 aot() {
   local lang=$1 mod=$2 wasm=$3 variant=${4:-}
   local key dir out="$BUILD/guests/$lang" fuel_args=() name=$lang-aot
+  # guest_cc's flags for this variant (dynamic scope)
+  local guest_cflags="$AOT_CFLAGS $CHARGED_CFLAGS"
   if [ "$variant" = nofuel ]; then
     fuel_args=(--no-charge) out="$BUILD/guests-nofuel/$lang" name=$lang-aot-nofuel
+    guest_cflags=$AOT_CFLAGS
   fi
   local pgo_key=()
   pgo_inputs "$lang"
   [ "$PGO" = 1 ] && pgo_key=("pgo" "$PGO_GENERATE" "$PGO_USE" "${PGO_INPUTS[@]}")
-  key=$(hash_inputs "$wasm" "$ROOT/tools/fuel/fuel.c" "$AOT_HOOKS" "$AOT_CFLAGS" "$LOAD_DATA_COPY" \
+  key=$(hash_inputs "$wasm" "$ROOT/tools/fuel/fuel.c" "$AOT_HOOKS" "$guest_cflags" "$LOAD_DATA_COPY" \
     "$SEGUE_REWRITE" "$FUEL_REGISTER" "$ELEM_CODE" "$GUEST_ASM" "${GUEST_ASM_ARGS[@]}" "$mod" \
     "$TOOLCHAIN" "${fuel_args[@]}" "${pgo_key[@]}")
   dir="$CACHE/$name-$key"
@@ -155,15 +166,16 @@ aot() {
 }
 
 # guest_cc DIR MOD [FLAGS...]: compile the guest's generated DIR/MOD.c to
-# DIR/MOD.o with the guests' flags, the hooks header and FLAGS (the PGO
+# DIR/MOD.o with its variant's flags (guest_cflags, set by aot), the hooks
+# header and FLAGS (the PGO
 # steps' own), through scripts/guest_asm.py; every guest object is compiled
 # here. gcc names a profile after the output less its suffix, so MOD.s and
 # MOD.o share DIR/MOD.gcda.
 guest_cc() {
   local dir=$1 mod=$2
   shift 2
-  # shellcheck disable=SC2086 # AOT_CFLAGS is a list of flags
-  gcc $AOT_CFLAGS "$@" -include "$AOT_HOOKS" -I/usr/include -S "$dir/$mod.c" -o "$dir/$mod.s" &&
+  # shellcheck disable=SC2086 # guest_cflags (set by aot) is a list of flags
+  gcc $guest_cflags "$@" -include "$AOT_HOOKS" -I/usr/include -S "$dir/$mod.c" -o "$dir/$mod.s" &&
     python3 "$GUEST_ASM" "${GUEST_ASM_ARGS[@]}" "$dir/$mod.s" "$dir/$mod.threaded.s" &&
     gcc -c "$dir/$mod.threaded.s" -o "$dir/$mod.o" || return 1
   rm -f "$dir/$mod.s" "$dir/$mod.threaded.s"
@@ -233,8 +245,8 @@ PY
   rm -rf "$t"
 }
 
-# LSB_GUESTS=cflags only prints the flags gcc compiles the guests with.
-[ "${LSB_GUESTS:-}" != cflags ] || { echo "$AOT_CFLAGS"; exit 0; }
+# LSB_GUESTS=cflags only prints the flags gcc compiles the (charged) guests with.
+[ "${LSB_GUESTS:-}" != cflags ] || { echo "$AOT_CFLAGS $CHARGED_CFLAGS"; exit 0; }
 [ -x "$FUEL_TOOL" ] || { echo "[guests] missing $FUEL_TOOL (make builds it first)" >&2; exit 1; }
 mkdir -p "$CACHE" "$BUILD/guests"
 # One guest build at a time per cache: a second one waits here, then finds
