@@ -29,12 +29,12 @@ AOT_CFLAGS="-O2 -fno-strict-aliasing -w -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=${LSB_
 # leave IR we cannot trust. Without FRE guest code is 0-5% slower.
 [ "$SEGUE" = 1 ] && AOT_CFLAGS="$AOT_CFLAGS -fno-tree-fre"
 # gcc's inliner sizes a function by its statements, and each fuel charge is
-# one (an asm statement), so charged guest code looked about a third larger
-# than the same code without charges: functions the no-fuel build inlines
-# (QuickJS: 3 of the 84 its csv workload calls; python: memcmp,
-# PyErr_CheckSignals, PyType_IsSubtype...) stayed calls. The charged build
-# gets the -O2 limits a third higher (15 and 6), which inlines what the
-# no-fuel build does.
+# one (an asm statement), so charged guest code looked larger than the same
+# code without charges: functions the no-fuel build inlines (QuickJS: 3 of
+# the 84 its csv workload calls; python: memcmp, PyErr_CheckSignals,
+# PyType_IsSubtype...) stayed calls. The charged build gets -O2's limits
+# (15 and 6) a third higher, and inlines what the no-fuel build does
+# (tools/fuel/README.md).
 CHARGED_CFLAGS="--param=max-inline-insns-auto=20 --param=early-inlining-insns=8"
 # scripts/guest_asm.py rewrites the compiled assembly (dispatch threading,
 # charge merging); with Segue only %gs accesses reach guest memory.
@@ -167,9 +167,8 @@ aot() {
 
 # guest_cc DIR MOD [FLAGS...]: compile the guest's generated DIR/MOD.c to
 # DIR/MOD.o with its variant's flags (guest_cflags, set by aot), the hooks
-# header and FLAGS (the PGO
-# steps' own), through scripts/guest_asm.py; every guest object is compiled
-# here. gcc names a profile after the output less its suffix, so MOD.s and
+# header and FLAGS (the PGO steps' own), through scripts/guest_asm.py; every
+# guest object is compiled here. gcc names a profile after the output less its suffix, so MOD.s and
 # MOD.o share DIR/MOD.gcda.
 guest_cc() {
   local dir=$1 mod=$2
