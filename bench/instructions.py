@@ -24,13 +24,18 @@ OBJECT = re.compile(r"c?ob=\((\d+)\)(?: (.*))?$")
 
 
 def executed(path, binary):
-    """{address: times executed} for binary's code in a callgrind file.
-    Lines name their address in full (0x...), relative to the previous
-    one (+n, -n) or as the same (*); the line after `calls=` is the call's
-    inclusive cost, not an instruction's own."""
+    """({address: times executed} for binary's code, the whole run's
+    count) from a callgrind file. Lines name their address in full
+    (0x...), relative to the previous one (+n, -n) or as the same (*);
+    the line after `calls=` is the call's inclusive cost, not an
+    instruction's own."""
     counts, names, current, address, call_cost = Counter(), {}, None, 0, False
+    summary = 0
     with open(path) as f:
         for line in f:
+            if line.startswith("summary: "):
+                summary = int(line.split()[1])
+                continue
             if line.startswith(("ob=", "cob=")):
                 m = OBJECT.match(line.strip())
                 if m.group(2):
@@ -53,7 +58,7 @@ def executed(path, binary):
                 call_cost = False
             elif current == binary and len(fields) >= 3:
                 counts[address] += int(fields[2])
-    return counts
+    return counts, summary
 
 
 def kinds(binary, counts):
@@ -84,9 +89,9 @@ def main(argv):
     if len(argv) != 4:
         sys.stderr.write("usage: instructions.py CALLGRIND_OUT BINARY BASELINE\n")
         return 2
-    with_charges = int(open(argv[1]).read().split("\nsummary: ")[1].split()[0])
+    counts, with_charges = executed(argv[1], argv[2])
     extra = with_charges - int(argv[3])
-    total = kinds(argv[2], executed(argv[1], argv[2]))
+    total = kinds(argv[2], counts)
     rest = extra - total["charge"] - total["test"] - total["stub"]
     parts = ["%s %.1f%%" % (k, 100.0 * v / extra) for k, v in
              (("charges", total["charge"]), ("tests", total["test"]), ("stubs", total["stub"]),

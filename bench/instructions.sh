@@ -23,13 +23,16 @@ W="$ROOT/bench/workloads"
 command -v valgrind >/dev/null || { echo "  (valgrind not installed: apt-get install valgrind)"; exit 0; }
 [ -d "$BUILD/guests-nofuel" ] || { echo "  (skipped: no no-fuel guests in $BUILD/guests-nofuel)"; exit 0; }
 
-# link NAME GUESTS_DIR GLUE_DIR: the runner with one build's two guests.
+# link NAME GUESTS_DIR GLUE_DIR: the runner with one build's two guests,
+# the library and the system libraries the Makefile links the host with.
 link() {
-  local H
+  local H host libs=() word
   read -r -a H <"$BUILD/host-cflags"
+  read -r -a host <"$BUILD/host-link"
+  for word in "${host[@]}"; do [ "${word#-l}" = "$word" ] || libs+=("$word"); done
   (cd "$ROOT" && gcc "${H[@]}" -Wl,--wrap=syscall bench/instructions.c \
     "$2/python/guest.o" "$3/glue_python.o" "$2/quickjs/guest.o" "$3/glue_quickjs.o" \
-    "$BUILD/libllmsandbox.a" -linih -ljansson -lnettle -lpthread -lm -o "$OUT/instructions-$1")
+    "$BUILD/libllmsandbox.a" "${libs[@]}" -o "$OUT/instructions-$1")
 }
 link fuel "$BUILD/guests" "$BUILD/obj"
 link nofuel "$BUILD/guests-nofuel" "$OUT/nofuel"

@@ -34,8 +34,8 @@ AOT_CFLAGS="-O2 -fno-strict-aliasing -w -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=${LSB_
 # the 84 its csv workload calls; python: memcmp, PyErr_CheckSignals,
 # PyType_IsSubtype...) stayed calls. The charged build gets -O2's limits
 # (15 and 6) a third higher, and inlines what the no-fuel build does
-# (tools/fuel/README.md).
-CHARGED_CFLAGS="--param=max-inline-insns-auto=20 --param=early-inlining-insns=8"
+# (tools/fuel/README.md). These are the charged guests' whole flags.
+CHARGED_CFLAGS="$AOT_CFLAGS --param=max-inline-insns-auto=20 --param=early-inlining-insns=8"
 # scripts/guest_asm.py rewrites the compiled assembly (dispatch threading,
 # charge merging); with Segue only %gs accesses reach guest memory.
 GUEST_ASM_ARGS=()
@@ -111,7 +111,7 @@ aot() {
   local lang=$1 mod=$2 wasm=$3 variant=${4:-}
   local key dir out="$BUILD/guests/$lang" fuel_args=() name=$lang-aot
   # guest_cc's flags for this variant (dynamic scope)
-  local guest_cflags="$AOT_CFLAGS $CHARGED_CFLAGS"
+  local guest_cflags=$CHARGED_CFLAGS
   if [ "$variant" = nofuel ]; then
     fuel_args=(--no-charge) out="$BUILD/guests-nofuel/$lang" name=$lang-aot-nofuel
     guest_cflags=$AOT_CFLAGS
@@ -168,8 +168,8 @@ aot() {
 # guest_cc DIR MOD [FLAGS...]: compile the guest's generated DIR/MOD.c to
 # DIR/MOD.o with its variant's flags (guest_cflags, set by aot), the hooks
 # header and FLAGS (the PGO steps' own), through scripts/guest_asm.py; every
-# guest object is compiled here. gcc names a profile after the output less its suffix, so MOD.s and
-# MOD.o share DIR/MOD.gcda.
+# guest object is compiled here. gcc names a profile after the output less
+# its suffix, so MOD.s and MOD.o share DIR/MOD.gcda.
 guest_cc() {
   local dir=$1 mod=$2
   shift 2
@@ -245,7 +245,7 @@ PY
 }
 
 # LSB_GUESTS=cflags only prints the flags gcc compiles the (charged) guests with.
-[ "${LSB_GUESTS:-}" != cflags ] || { echo "$AOT_CFLAGS $CHARGED_CFLAGS"; exit 0; }
+[ "${LSB_GUESTS:-}" != cflags ] || { echo "$CHARGED_CFLAGS"; exit 0; }
 [ -x "$FUEL_TOOL" ] || { echo "[guests] missing $FUEL_TOOL (make builds it first)" >&2; exit 1; }
 mkdir -p "$CACHE" "$BUILD/guests"
 # One guest build at a time per cache: a second one waits here, then finds
