@@ -198,6 +198,7 @@ void wasi_free(wasi_ctx *ctx) {
     }
     free(st->args.buf);
     free(st->env.buf);
+    wasi_ident_free(st);
     free(st);
     memset(ctx, 0, sizeof *ctx);
 }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "wasi/ident.h"
 #include "wasi/wasi.h"
 
 enum wasi_fd_kind {
@@ -70,7 +71,8 @@ struct wasi_state {
     bool exited;
     uint32_t exit_code;
     uint64_t clock_base;         /* host CLOCK_MONOTONIC at wasi_init: the guest's zero */
-    struct aes128_ctx ident_key; /* keys the guest's inode numbers (ident.c) */
+    struct aes128_ctx ident_key; /* keys the inode numbers past the table (ident.c) */
+    wasi_ident_table idents;     /* the guest's inode numbers (ident.c) */
     void (*output)(void *opaque, int fd, const void *buf, size_t len);
     void (*exit)(void *opaque, uint32_t code);
     void *opaque;

@@ -28,14 +28,14 @@
 
 /* Where one fd_readdir call writes and how far it got. */
 typedef struct listing {
-    uint8_t *dst;                /* guest buffer (checked) */
-    uint32_t cap;                /* its length */
-    uint32_t used;               /* bytes written */
-    uint64_t cookie;             /* first index to emit */
-    uint64_t idx;                /* index of the entry being looked at */
-    int64_t off;                 /* host offset before that entry */
-    const struct wasi_state *st; /* masks inode numbers (ident.h) */
-    uint64_t dev;                /* the directory's host device */
+    uint8_t *dst;          /* guest buffer (checked) */
+    uint32_t cap;          /* its length */
+    uint32_t used;         /* bytes written */
+    uint64_t cookie;       /* first index to emit */
+    uint64_t idx;          /* index of the entry being looked at */
+    int64_t off;           /* host offset before that entry */
+    struct wasi_state *st; /* numbers the entries' inodes (ident.h) */
+    uint64_t dev;          /* the directory's host device */
 } listing;
 
 /* The WASI filetype of directory entry d of dirfd (lstat when the kernel

@@ -115,6 +115,23 @@ expect_eq "same code, same fuel (python)" "$f1" "$f2"
 jrun --lang js -c 'let s=0; for (let i=0;i<100000;i++) s+=i; console.log(s)'; f1=$(jget .fuel_consumed)
 jrun --lang js -c 'let s=0; for (let i=0;i<100000;i++) s+=i; console.log(s)'; f2=$(jget .fuel_consumed)
 expect_eq "same code, same fuel (js)" "$f1" "$f2"
+# File metadata: the guest's inode numbers are the order it first saw each
+# file (src/wasi/ident.h), not the host's, so a program that stats files
+# sees the same numbers, and spends the same fuel on them, in every run.
+# 40 new files, their stats, and a failed import (which stats the path
+# entries), five times: one fuel count and one output.
+code='import os
+for i in range(40):
+    open(f"f{i}.txt", "w").write("é" * i)
+print(sum(os.stat(f"f{i}.txt").st_size for i in range(40)), os.stat("f3.txt").st_ino,
+      os.stat(".").st_ino == os.stat("/app").st_ino)
+try:
+    import not_a_module_here
+except ImportError as e:
+    print(type(e).__name__)'
+fuels=$(for i in 1 2 3 4 5; do jrun --lang python -c "$code"; echo "$(jget .fuel_consumed) $(jget .stdout | head -1)"; done | sort -u)
+expect_eq "stat and a failed import: one fuel count in five runs" "$(wc -l <<<"$fuels")" "1"
+expect_match "stat and a failed import: sizes and inode numbers" "$fuels" '^[1-9][0-9]* 1560 4 True$'
 
 echo "== fuel counted up to a trap"
 # Guest code keeps the counter in a register; a trap must hand it over, or

@@ -35,6 +35,8 @@
 #include "sandbox/fuel_analysis.h"
 #include "sandbox/guidance.h"
 #include "session/record.h"
+#include "wasi/ctx.h"
+#include "wasi/ident.h"
 #include "wasm/guest.h"
 
 /* lsb_prune_report_to_json shares prune.c with the prune itself, which
@@ -453,6 +455,39 @@ static void test_jsonrpc(void **state) {
     mcp_tools_free(toolset);
 }
 
+/* ---- inode numbers ------------------------------------------------------ */
+
+/* The table of inode numbers (wasi/ident.c) cannot get its first slots:
+ * the first file gets a hashed number instead, and so does every later
+ * one, even once memory is back, so no file is hashed and then numbered;
+ * the same file keeps its hash. Then a table that fails to grow keeps the
+ * numbers it gave. */
+static void test_inode_numbers_without_memory(void **state) {
+    (void)state;
+    struct wasi_state st = {0};
+    assert_int_equal(wasi_ident_init(&st), 0);
+    fault_alloc_fail_nth(1);
+    uint64_t a = wasi_ident_ino(&st, 1, 100);
+    assert_int_equal(fault_alloc_stop(), 1);
+    assert_true(a & WASI_IDENT_HASHED);
+    assert_true(wasi_ident_ino(&st, 1, 101) & WASI_IDENT_HASHED);
+    assert_int_equal(wasi_ident_ino(&st, 1, 100), a);
+    wasi_ident_free(&st);
+
+    assert_int_equal(wasi_ident_init(&st), 0);
+    uint64_t n = 0;
+    fault_alloc_fail_nth(2); /* the first growth past the first slots */
+    while (!((n = wasi_ident_ino(&st, 2, 1000 + st.idents.used)) & WASI_IDENT_HASHED))
+        assert_int_equal(n, st.idents.used);
+    size_t counted = fault_alloc_stop();
+    assert_int_equal(counted, 2);
+    assert_int_equal(wasi_ident_ino(&st, 2, 1000), 1);
+    assert_true(st.idents.closed && st.idents.used > 1);
+    printf("[ FAULTS   ] wasi_ident_ino: %u numbered before the table could not grow\n",
+           st.idents.used);
+    wasi_ident_free(&st);
+}
+
 int main(void) {
     fault_alloc_install();
     const struct CMUnitTest tests[] = {
@@ -461,6 +496,7 @@ int main(void) {
         cmocka_unit_test(test_prune_report),
         cmocka_unit_test(test_records),
         cmocka_unit_test(test_jsonrpc),
+        cmocka_unit_test(test_inode_numbers_without_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,8 @@
  */
 #include "sandbox/lockdown.h"
 #include "test_wasi_fixture.h"
+#include "wasi/ctx.h"
+#include "wasi/ident.h"
 #include "wasi/quota.h"
 
 #include <sys/wait.h>
@@ -727,6 +729,52 @@ static void guest_ident(fx *f, uint32_t dir, const char *path, uint64_t *dev, ui
     *ino = g_ld64(f, out + 8);
 }
 
+/* The guest sees files numbered in order of first sight (ident.h): 300
+ * new files, each stat'ed twice, get 300 consecutive new numbers, and the
+ * second stat the first one's number. A second instance making the same
+ * calls sees the same numbers, though its files are other host files. */
+static void test_inode_numbers(void **state) {
+    fx *f = *state;
+    enum { FILES = 300 };
+    uint64_t first[FILES], dev, again;
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < FILES; i++) {
+            char name[32];
+            uint64_t ino;
+            snprintf(name, sizeof name, "r%d-f%d", round, i);
+            fx_write_file(f->app, name, "x");
+            guest_ident(f, FD_APP, name, &dev, &ino);
+            if (round == 0)
+                first[i] = ino;
+            else
+                assert_int_equal(ino, first[i]);
+            assert_true(i == 0 || ino == first[i - 1] + 1);
+            guest_ident(f, FD_APP, name, &dev, &again);
+            assert_int_equal(again, ino);
+        }
+        wasi_free(&f->ctx); /* the next round is a new instance */
+        assert_int_equal(fx_init(f, NULL), 0);
+    }
+}
+
+/* Past WASI_IDENT_NUMBERED_MAX files the table is closed: the numbered
+ * keep their numbers, the next files get a keyed hash with bit 62 set,
+ * the same one each time, and distinct. */
+static void test_inode_numbers_full(void **state) {
+    fx *f = *state;
+    struct wasi_state *st = f->ctx.st;
+    for (uint64_t i = 1; i <= WASI_IDENT_NUMBERED_MAX; i++)
+        assert_int_equal(wasi_ident_ino(st, 77, 1000 + i), i);
+    uint64_t past = wasi_ident_ino(st, 77, 5), past2 = wasi_ident_ino(st, 78, 5);
+    assert_true(past & WASI_IDENT_HASHED);
+    assert_true(past2 & WASI_IDENT_HASHED && past2 != past && past2 < 2 * WASI_IDENT_HASHED);
+    assert_int_equal(wasi_ident_ino(st, 77, 5), past);
+    assert_int_equal(wasi_ident_ino(st, 77, 1001), 1);
+    assert_int_equal(wasi_ident_ino(st, 77, 1000 + WASI_IDENT_NUMBERED_MAX),
+                     WASI_IDENT_NUMBERED_MAX);
+    assert_int_equal(wasi_ident_ino(st, 77, 0), 0);
+}
+
 /* No host device or inode number reaches the guest; two names of one file
  * still compare equal, through path and fd stats and readdir alike. */
 static void test_masked_identity(void **state) {
@@ -830,6 +878,8 @@ int main(void) {
         T(test_clocks_and_poll),
         T(test_coarse_clocks),
         T(test_masked_identity),
+        T(test_inode_numbers),
+        T(test_inode_numbers_full),
         T(test_random),
         T(test_proc_exit),
         T(test_refused_calls),
