@@ -4,7 +4,8 @@
 # unit tests (cmocka), end-to-end tests of the real
 # binary, then the unit and end-to-end tests again under ASan and UBSan.
 # Also: a second build does no guest work, the fuel pass's own tests, the
-# QuickJS guest under Node's WASI (an independent host), and the MCP server
+# QuickJS guest under Node's WASI (an independent host), the same fuel
+# for both guests under Node's WASI as in our host, and the MCP server
 # driven by real clients (the official TypeScript SDK, the conformance
 # suite), hostile traffic and load, and the libFuzzer harnesses
 # (tests/fuzz: every seed corpus replayed, then 8 s of fresh fuzzing each).
@@ -35,6 +36,7 @@ suite segue bash tests/e2e/segue.sh build
 suite guest-asm bash tests/e2e/guest_asm.sh build
 suite fuel-pass bash tools/fuel/test/run.sh
 suite js-guest-node node guest/js/test/test.mjs "$(sed -n 2p build/guests/manifest)/quickjs.wasm"
+suite fuel-node bash tests/e2e/fuel_node.sh build
 suite unit make -s unit
 suite e2e make -s e2e
 suite batteries-py bash tests/e2e/batteries_py.sh build/llm-sandbox

@@ -1,10 +1,13 @@
-// run-node.mjs - runs the QuickJS guest (quickjs.wasm) under Node 20's
-// node:wasi, standing in for the C host: it preopens the four mounts in the
-// ABI's order, serves the "lsb" imports from its arguments (the prelude
-// source, the run options, emit), calls _initialize, lsb_init and then
-// lsb_run, and prints the exit status.
-// For guest tests and for the bench (Node's WASI against our AOT host).
-// Not a sandbox: Node's WASI is not a security boundary.
+// run-node.mjs - runs a guest (quickjs.wasm, or python.wasm from a host
+// snapshot) under Node 20's node:wasi, standing in for the C host: it
+// preopens the five mounts in the host's order (src/sandbox/worker.c),
+// serves the "lsb" imports from its arguments (the prelude source, the run
+// options, emit), calls _initialize, lsb_init (or restores the C host's own
+// snapshot) and then lsb_run, and prints the exit status.
+// For guest tests, for the bench (Node's WASI against our AOT host) and
+// for the check that a run consumes the same fuel here as in the host
+// (tests/e2e/fuel_node.sh). Not a sandbox: Node's WASI is not a security
+// boundary.
 //
 //   node --no-turbo-fast-api-calls guest/js/test/run-node.mjs \
 //        --wasm OUT/quickjs.wasm [options] (-e CODE | FILE)
@@ -21,6 +24,15 @@
 //                         as the host does for a re-materialised session
 //   --data DIR            folder preopened at /data (default: empty)
 //   --external DIR        folder preopened at /external (default: empty)
+//   --stdlib DIR          folder preopened at /usr/local/lib (default: empty;
+//                         the python guest needs the host's python-stdlib)
+//   --root DIR            folder preopened at / (default: an empty skeleton
+//                         with the mount points, like the host's assets/root)
+//   --host-snapshot PATH  start every run from the C host's snapshot image
+//                         (build/assets/quickjs.snap or python.snap: its
+//                         linear memory and mutable globals after the
+//                         host's own lsb_init) instead of running lsb_init;
+//                         refused unless it was made from this --wasm
 //   --filename NAME       name in stack traces (default FILE's name, main.js)
 //   --env K=V             per-run environment entry (repeatable)
 //   --memory-limit-mb N   cap linear memory like the host (default 128)
@@ -40,7 +52,8 @@
 // Exit status: lsb_run's result (of the last run); 2 for bad usage; 3 if
 // lsb_init failed; 134 for a wasm trap. The last stderr line is always
 // "[run-node] exit_code=N" (or "[run-node] trap: ...").
-import { readFileSync, mkdtempSync, rmSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { isMainThread, Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -73,6 +86,16 @@ const WASI_ESUCCESS = 0;
 const IOVEC_SIZE = 8;
 const RETRY_SLEEP_MS = 1;
 const DEFAULT_FUEL = 5000000000n;       // DESIGN.md's library default
+// The C host's snapshot image (src/sandbox/snapshot.c): a header page, then
+// linear memory. Header fields, little-endian, at these offsets.
+const SNAP_MAGIC = 'LSBSNAP1';
+const SNAP_VERSION = 3;
+const SNAP_DATA_OFFSET = 4096;
+const SNAP_AT = { version: 8, pages: 12, guest: 16, wasmHash: 32, globalCount: 104, globals: 120 };
+const SNAP_NAME_MAX = 16;
+const SNAP_HASH_MAX = 72;
+const SNAP_MAX_GLOBALS = 64;
+const ROOT_MOUNT_POINTS = ['app', 'data', 'external', 'usr'];
 const INIT_FUEL = 1000000000000n;       // _initialize + lsb_init, generous
 
 // Writes all of data to fd, synchronously, waiting out EAGAIN: Node often
@@ -122,6 +145,9 @@ function parseArgs(argv) {
     else if (a === '--runs') o.runs = Number(next());
     else if (a === '--time') o.time = true;
     else if (a === '--snapshot') o.snapshot = true;
+    else if (a === '--host-snapshot') o.hostSnapshot = next();
+    else if (a === '--stdlib') o.stdlib = next();
+    else if (a === '--root') o.root = next();
     else if (a === '--fuel') o.fuel = BigInt(next());
     else if (a.startsWith('-')) usage(`unknown option ${a}`);
     else if (o.file === undefined) o.file = a;
@@ -136,7 +162,44 @@ function parseArgs(argv) {
   if (o.filename === undefined) o.filename = o.file !== undefined ? basename(o.file) : 'main.js';
   if (!(o.memoryLimitMb > 0)) usage('--memory-limit-mb must be positive');
   if (!(o.runs >= 1)) usage('--runs must be at least 1');
+  if (o.hostSnapshot !== undefined && o.snapshot) usage('give --snapshot or --host-snapshot, not both');
   return o;
+}
+
+// A NUL-padded string field of the snapshot header.
+function headerString(buf, at, max) {
+  const field = buf.subarray(at, at + max);
+  const end = field.indexOf(0);
+  return field.subarray(0, end < 0 ? max : end).toString('latin1');
+}
+
+// Reads the C host's snapshot image at path and checks it was made from
+// wasmBytes; returns { guest, image, globals } or calls usage() saying why not.
+function readHostSnapshot(path, wasmBytes) {
+  let buf;
+  try {
+    buf = readFileSync(path);
+  } catch (e) {
+    usage(`cannot read --host-snapshot ${path}: ${e.message}`);
+  }
+  if (buf.length < SNAP_DATA_OFFSET || buf.subarray(0, 8).toString('latin1') !== SNAP_MAGIC ||
+      buf.readUInt32LE(SNAP_AT.version) !== SNAP_VERSION) {
+    usage(`${path} is not a version ${SNAP_VERSION} snapshot image (${SNAP_MAGIC})`);
+  }
+  const pages = buf.readUInt32LE(SNAP_AT.pages);
+  const globalCount = buf.readUInt32LE(SNAP_AT.globalCount);
+  if (globalCount > SNAP_MAX_GLOBALS || buf.length < SNAP_DATA_OFFSET + pages * WASM_PAGE) {
+    usage(`${path} is damaged: ${pages} pages and ${globalCount} globals do not fit its ${buf.length} bytes`);
+  }
+  const wasmHash = createHash('sha256').update(wasmBytes).digest('hex');
+  const madeFrom = headerString(buf, SNAP_AT.wasmHash, SNAP_HASH_MAX);
+  if (madeFrom !== wasmHash) usage(`${path} was made from another build of the guest (wasm ${madeFrom}, not ${wasmHash})`);
+  const globals = Array.from({ length: globalCount }, (_, i) => buf.readBigUInt64LE(SNAP_AT.globals + 8 * i));
+  return {
+    guest: headerString(buf, SNAP_AT.guest, SNAP_NAME_MAX),
+    image: buf.subarray(SNAP_DATA_OFFSET, SNAP_DATA_OFFSET + pages * WASM_PAGE),
+    globals,
+  };
 }
 
 // Unsigned LEB128 helpers for the one section we rewrite.
@@ -214,11 +277,18 @@ async function main() {
     temps.push(d);
     return d;
   };
+  const skeletonRoot = () => {
+    const d = tempDir('root');
+    for (const m of ROOT_MOUNT_POINTS) mkdirSync(join(d, m));
+    return d;
+  };
+  // The host's mounts, in its order (fds 3-7).
   const preopens = {
-    '/usr/local/lib': tempDir('stdlib'),
+    '/usr/local/lib': o.stdlib ?? tempDir('stdlib'),
     '/app': o.app ?? tempDir('app'),
     '/data': o.data ?? tempDir('data'),
     '/external': o.external ?? tempDir('external'),
+    '/': o.root ?? skeletonRoot(),
   };
   const fields = new Map([
     [LSB_REQ_ENV, Buffer.from(o.env.map((kv) => kv + '\0').join(''), 'utf8')],
@@ -261,13 +331,17 @@ async function main() {
     },
   };
 
-  const bytes = capMemory(readFileSync(o.wasm), Math.floor((o.memoryLimitMb * MIB) / WASM_PAGE));
+  const wasmBytes = readFileSync(o.wasm);
+  const host = o.hostSnapshot !== undefined ? readHostSnapshot(o.hostSnapshot, wasmBytes) : null;
+  const bytes = capMemory(wasmBytes, Math.floor((o.memoryLimitMb * MIB) / WASM_PAGE));
   const t0 = performance.now();
   const module = await WebAssembly.compile(bytes);
 
   // One instance with its own WASI state; _initialize has run.
   const startInstance = async () => {
-    const wasi = new WASI({ version: 'preview1', args: ['qjs'], env: {}, preopens, returnOnExit: true });
+    // argv as the host gives it (the guest's name) when restoring its image
+    const args = [host !== null ? host.guest : 'qjs'];
+    const wasi = new WASI({ version: 'preview1', args, env: {}, preopens, returnOnExit: true });
     // fd_write on stdout/stderr is ours (see writeAll); the rest is Node's.
     const wasiImport = { ...wasi.wasiImport };
     wasiImport.fd_write = (fd, iovs, iovsLen, nwritten) => {
@@ -310,20 +384,32 @@ async function main() {
   let status;
   try {
     let guest = await startInstance();
-    const t1 = performance.now();
-    const init = guest.call('lsb_init');
-    const t2 = performance.now();
-    if (o.time) say(`[run-node] compile+instantiate ${(t1 - t0).toFixed(1)} ms, lsb_init ${(t2 - t1).toFixed(1)} ms\n`);
-    if (init.trap !== undefined || init.code !== 0) {
-      say(`[run-node] lsb_init failed: ${init.trap ?? init.code}\n`);
-      return EXIT_INIT_FAILED;
+    let image = null;
+    let globals = null;
+    if (host !== null) {
+      ({ image, globals } = host);
+    } else {
+      const t1 = performance.now();
+      const init = guest.call('lsb_init');
+      const t2 = performance.now();
+      if (o.time) say(`[run-node] compile+instantiate ${(t1 - t0).toFixed(1)} ms, lsb_init ${(t2 - t1).toFixed(1)} ms\n`);
+      if (init.trap !== undefined || init.code !== 0) {
+        say(`[run-node] lsb_init failed: ${init.trap ?? init.code}\n`);
+        return EXIT_INIT_FAILED;
+      }
+      if (o.snapshot) {
+        image = new Uint8Array(memory.buffer).slice();
+        globals = guest.saveGlobals();
+      }
     }
-    const image = o.snapshot ? new Uint8Array(memory.buffer).slice() : null;
-    const globals = o.snapshot ? guest.saveGlobals() : null;
     for (let r = 0; r < o.runs; r++) {
       if (image !== null) {
         guest = await startInstance();
         const missing = image.length - memory.buffer.byteLength;
+        if (missing < 0) {
+          say(`[run-node] the snapshot image is smaller than the guest's initial memory\n`);
+          return EXIT_INIT_FAILED;
+        }
         if (missing > 0) memory.grow(missing / WASM_PAGE);
         new Uint8Array(memory.buffer).set(image);
         guest.restoreGlobals(globals);
