@@ -163,15 +163,37 @@ def ends_straight_line(line):
 
 
 class ChargeMerger:
-    """The state of merge_charges' one pass: the output so far, the plain
-    charge waiting to be merged (its index in out and its cost), the
-    forward conditional jumps crossed since (index in out, target, the
+    """The state of merge_charges' one pass over lines: the output so far,
+    the plain charge waiting to be merged (its index in out and its cost),
+    the forward conditional jumps crossed since (index in out, target, the
     cost deferred past it) and the stubs to append, per section."""
 
     def __init__(self, lines):
+        self.lines = lines
         self.sections, self.labels = sections_and_labels(lines)
-        self.out, self.pending, self.crossed, self.stubs = [], None, [], {}
+        self.out, self.stubs = [], {}
         self.merged = self.stub_count = 0
+        self.end_run()
+
+    def end_run(self):
+        """Nothing may be merged past this point: drop the pending charge."""
+        self.pending, self.crossed = None, []
+
+    def feed(self, i, line):
+        """Take input line i: a charge, a conditional jump the pending
+        charge crosses, or any other line, which the pending charge passes
+        unless it ends the straight-line code."""
+        charge = CHARGE.match(line)
+        if charge:
+            tested = i + 1 < len(self.lines) and TEST_JUMP.match(self.lines[i + 1])
+            self.charge(i, int(charge.group(1)), tested)
+            return
+        target = self.crossable_target(i, line)
+        if target is not None:
+            self.crossed.append((len(self.out), target, self.pending[1]))
+        elif ends_straight_line(line):
+            self.end_run()
+        self.out.append(line)
 
     def charge(self, i, cost, tested):
         """Line i is a charge of cost: merge the pending one into it."""
@@ -185,8 +207,9 @@ class ChargeMerger:
             for jump in self.crossed:
                 self.add_stub(self.sections[i], *jump)
         self.out.append("\tsubq $%d, %%r15" % cost)
-        self.pending = None if tested else (len(self.out) - 1, cost)
-        self.crossed = []
+        self.end_run()
+        if not tested:
+            self.pending = (len(self.out) - 1, cost)
 
     def add_stub(self, section, index, target, deferred):
         """Send the jump at out[index] through a new stub that pays
@@ -197,18 +220,17 @@ class ChargeMerger:
         self.stubs.setdefault(section, []).extend(
             [stub + ":", "\tleaq -%d(%%r15), %%r15" % deferred, "\tjmp\t" + target])
 
-    def crosses(self, i, line):
-        """True (and noted) if the pending charge may move past line i, a
+    def crossable_target(self, i, line):
+        """The target of line i if the pending charge may move past it: a
         conditional jump to a label further on in this section or in
-        another one (gcc's cold partition)."""
+        another one (gcc's cold partition); else None."""
         jump = CONDITIONAL_JUMP.match(line)
         if self.pending is None or not jump:
-            return False
+            return None
         target = self.labels.get(jump.group(1))
         if target is None or (target <= i and self.sections[target] == self.sections[i]):
-            return False
-        self.crossed.append((len(self.out), jump.group(1), self.pending[1]))
-        return True
+            return None
+        return jump.group(1)
 
     def result(self):
         """The rewritten lines, the stubs appended in their sections
@@ -227,14 +249,7 @@ def merge_charges(lines):
     jumps sent through a stub)."""
     m = ChargeMerger(lines)
     for i, line in enumerate(lines):
-        charge = CHARGE.match(line)
-        if charge:
-            tested = i + 1 < len(lines) and TEST_JUMP.match(lines[i + 1])
-            m.charge(i, int(charge.group(1)), tested)
-            continue
-        if not m.crosses(i, line) and ends_straight_line(line):
-            m.pending, m.crossed = None, []
-        m.out.append(line)
+        m.feed(i, line)
     return m.result(), m.merged, m.stub_count
 
 

@@ -244,8 +244,11 @@ PY
   rm -rf "$t"
 }
 
-# LSB_GUESTS=cflags only prints the flags gcc compiles the (charged) guests with.
+# LSB_GUESTS=cflags only prints the flags gcc compiles the (charged) guests
+# with; LSB_GUESTS=segue-rewrite the sed expression that gives wasm2c's load
+# and store helpers to aot_hooks.h (tools/fuel/test builds guests the same way).
 [ "${LSB_GUESTS:-}" != cflags ] || { echo "$CHARGED_CFLAGS"; exit 0; }
+[ "${LSB_GUESTS:-}" != segue-rewrite ] || { echo "$SEGUE_REWRITE"; exit 0; }
 [ -x "$FUEL_TOOL" ] || { echo "[guests] missing $FUEL_TOOL (make builds it first)" >&2; exit 1; }
 mkdir -p "$CACHE" "$BUILD/guests"
 # One guest build at a time per cache: a second one waits here, then finds
@@ -273,7 +276,7 @@ nofuel)
   aot python python "$(python_wasm)/python.wasm" nofuel
   exit 0
   ;;
-*) echo "[guests] LSB_GUESTS must be python, quickjs, nofuel or cflags" >&2; exit 64 ;;
+*) echo "[guests] LSB_GUESTS must be python, quickjs, nofuel, cflags or segue-rewrite" >&2; exit 64 ;;
 esac
 
 py_dir=$(python_wasm)

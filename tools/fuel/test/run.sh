@@ -61,13 +61,14 @@ tests=$(wasm2wat "$work/exits.fuel.wasm" | grep -c 'call \$lsb_out_of_fuel')
 # code only: it reserves the fuel register), scripts/guest_asm.py (charge
 # merging), and the host's runtime.c (it points %gs at the memory).
 aot_ok=1
-# The guest objects' own gcc flags, as guests.sh prints them.
+# The guest objects' own gcc flags and Segue rewrite, as guests.sh prints them.
 read -r -a guest_flags < <(LSB_GUESTS=cflags bash "$root/scripts/guests.sh" "$work")
+segue_rewrite=$(LSB_GUESTS=segue-rewrite bash "$root/scripts/guests.sh" "$work")
 aot_cc() { "${CC:-gcc}" -O2 -w -I"$work" -I"$root/src" -I/usr/share/wabt/wasm2c \
     -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=1 -D_GNU_SOURCE "$@"; }
 for name in loop recursion overdraft traps; do
     wasm2c "$work/$name.fuel.wasm" -n "$name" -o "$work/$name.c" &&
-        sed -i 's/^DEFINE_\(LOAD\|STORE\)(/LSB_DEFINE_\1(/' "$work/$name.c" &&
+        sed -i "$segue_rewrite" "$work/$name.c" &&
         python3 "$root/scripts/fuel_register.py" "$work/$name.c" "$work/$name.reg.c" >/dev/null &&
         aot_cc "${guest_flags[@]}" -include "$root/src/wasm/aot_hooks.h" -S "$work/$name.reg.c" \
             -o "$work/$name.s" &&
