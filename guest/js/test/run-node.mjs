@@ -86,6 +86,7 @@ const WASI_ESUCCESS = 0;
 const IOVEC_SIZE = 8;
 const RETRY_SLEEP_MS = 1;
 const DEFAULT_FUEL = 5000000000n;       // DESIGN.md's library default
+const INIT_FUEL = 1000000000000n;       // _initialize + lsb_init, generous
 // The C host's snapshot image (src/sandbox/snapshot.c): a header page, then
 // linear memory. Header fields, little-endian, at these offsets.
 const SNAP_MAGIC = 'LSBSNAP1';
@@ -96,7 +97,6 @@ const SNAP_NAME_MAX = 16;
 const SNAP_HASH_MAX = 72;
 const SNAP_MAX_GLOBALS = 64;
 const ROOT_MOUNT_POINTS = ['app', 'data', 'external', 'usr'];
-const INIT_FUEL = 1000000000000n;       // _initialize + lsb_init, generous
 
 // Writes all of data to fd, synchronously, waiting out EAGAIN: Node often
 // leaves stdio non-blocking (spawnSync hands out sockets), and node:wasi
