@@ -87,10 +87,10 @@ $(BUILD)/guests/manifest: $(BUILD)/tools/lsb-fuel $(BUILD)/obj/src/cli/main.o $(
 	@LSB_MEMCHECK_SIGNAL=$(MEMCHECK_SIGNAL) LSB_SEGUE=$(SEGUE) bash scripts/guests.sh $(BUILD)
 $(BUILD)/guests/%/guest.o $(BUILD)/guests/%/guest.h $(BUILD)/guests/%/wasm_hash: $(BUILD)/guests/manifest ;
 
-$(BUILD)/obj/glue_%.o: src/wasm/guest_glue.c src/wasm/guest.h $(BUILD)/host-cflags $(BUILD)/guests/%/guest.h $(BUILD)/guests/%/wasm_hash
+$(BUILD)/obj/glue_%.o: src/wasm/guest_glue.c src/wasm/guest.h scripts/glue.sh $(BUILD)/host-cflags \
+                       $(BUILD)/guests/%/guest.h $(BUILD)/guests/%/wasm_hash
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -DGUEST_NAME=$* -DGUEST_HEADER='"$(BUILD)/guests/$*/guest.h"' \
-	  -DGUEST_WASM_HASH='"'$$(cat $(BUILD)/guests/$*/wasm_hash)'"' -I. -c $< -o $@
+	CC=$(CC) bash scripts/glue.sh $(BUILD) $* $(BUILD)/guests/$*/guest.h "$$(cat $(BUILD)/guests/$*/wasm_hash)" $@
 
 # --- host -------------------------------------------------------------------
 # Objects depend on the flags they were compiled with: a change rebuilds them.

@@ -50,17 +50,15 @@ gcc -O2 -w -D_GNU_SOURCE -DCONFIG_VERSION='"2021-03-27"' -DCONFIG_BIGNUM -I"$qsr
 # the ratio compares like with like), linked into a second host binary with
 # its own snapshots.
 build_nofuel() {
-  local d="$OUT/nofuel" n H host
-  # The host's compile flags and its link inputs without the guests, as the
-  # Makefile wrote them (the PGO trainer links the same).
-  read -r -a H <"$BUILD/host-cflags"
+  local d="$OUT/nofuel" n host
+  # The host's link inputs without the guests, as the Makefile wrote them
+  # (the PGO trainer links the same); glue.sh compiles with its flags.
   read -r -a host <"$BUILD/host-link"
   LSB_GUESTS=nofuel bash "$ROOT/scripts/guests.sh" "$BUILD"
   mkdir -p "$d/assets"
   for n in python quickjs; do
-    (cd "$ROOT" && gcc "${H[@]}" -DGUEST_NAME=$n -DGUEST_HEADER="\"$BUILD/guests-nofuel/$n/guest.h\"" \
-      -DGUEST_WASM_HASH="\"$(cat "$BUILD/guests-nofuel/$n/wasm_hash")\"" -c src/wasm/guest_glue.c \
-      -o "$d/glue_$n.o")
+    bash "$ROOT/scripts/glue.sh" "$BUILD" $n "$BUILD/guests-nofuel/$n/guest.h" \
+      "$(cat "$BUILD/guests-nofuel/$n/wasm_hash")" "$d/glue_$n.o"
   done
   gcc "$BUILD/guests-nofuel/python/guest.o" "$d/glue_python.o" \
     "$BUILD/guests-nofuel/quickjs/guest.o" "$d/glue_quickjs.o" "${host[@]}" -o "$OUT/llm-sandbox-nofuel"

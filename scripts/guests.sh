@@ -216,8 +216,7 @@ pgo_train() {
   else
     mkdir -p "$t/assets/python-stdlib" || return 1
   fi
-  (cd "$ROOT" && gcc "${glue[@]}" -DGUEST_NAME="$mod" -DGUEST_HEADER="\"$dir/$mod.h\"" \
-    -DGUEST_WASM_HASH="\"pgo-training\"" -c src/wasm/guest_glue.c -o "$t/glue.o") || return 1
+  bash "$ROOT/scripts/glue.sh" "$BUILD" "$mod" "$dir/$mod.h" pgo-training "$t/glue.o" || return 1
   printf '#include "wasm/guest.h"\nconst guest_module guest_%s; /* not trained: unused */\n' \
     "$other" >"$t/other.c"
   (cd "$ROOT" && gcc "${glue[@]}" -c "$t/other.c" -o "$t/other.o") || return 1
