@@ -16,11 +16,11 @@
  * import). The numbers say nothing about the host but that order.
  *
  * The table is bounded (WASI_IDENT_NUMBERED_MAX files, at most 3 MiB of
- * host memory per instance). Past it, or if it
- * cannot grow, a file not yet numbered gets a keyed hash instead (AES-128
- * of the host pair, under a key drawn at wasi_init) with bit 62 set, which
- * no number has: still stable and distinct, no longer the same in every
- * run. A file keeps the first number it got.
+ * host memory per instance). Past it, or if it cannot grow, a file not
+ * yet numbered gets a keyed hash instead (AES-128 of the host pair, under
+ * a key drawn at wasi_init) with bit 62 set, which no number has: still
+ * stable and distinct, no longer the same in every run. A file keeps the
+ * first number it got.
  */
 #ifndef WASI_IDENT_H
 #define WASI_IDENT_H
