@@ -10,7 +10,8 @@
 # run out of fuel must stop in both (the host reports the budget; Node,
 # whose import traps at the same test, at least the budget).
 # Python and JavaScript; non-ASCII text, errors, files in /app, memory
-# growth and a bench workload. Prints "fuel-node: N passed, M failed".
+# growth and bench workloads (billions of units each, equal to the unit).
+# Prints "fuel-node: N passed, M failed".
 #
 # Not compared: programs that read file identities or list directories.
 # There the two hosts give the guest different input, so its code takes
@@ -116,6 +117,8 @@ print(open("notes.txt", encoding="utf-8").read().count("\n"), open("out/sub/é.c
 same "memory growth" python 'x = list(range(3_000_000)); print(len(x), x[-1])'
 same "a syntax error" python 'def f(:
     pass'
+same_file "bench strings" python "$ROOT/bench/workloads/py_strings.py"
+same_file "bench regex" python "$ROOT/bench/workloads/py_regex.py"
 stops "an endless loop" python 3000000 'while True: pass'
 
 same "console.log" javascript 'console.log(1)'
