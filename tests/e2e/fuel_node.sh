@@ -41,13 +41,19 @@ node_run() {
   NODE_ERR=$(cat "$T/node-stderr")
 }
 
-# same NAME LANG CODE: equal fuel_consumed and stdout in the host and in Node
-same() {
-  local name=$1 lang=$2 code=$3 host node
-  jrun --lang "$lang" --memory 512MiB -c "$code"
+# node_fuel: the fuel_consumed run-node reported in $NODE_ERR
+node_fuel() { sed -n 's/^\[run-node\] fuel_consumed=//p' <<<"$NODE_ERR"; }
+
+# compare NAME LANG FILENAME (-c CODE | FILE): equal fuel_consumed and
+# stdout in the host and in Node (which takes the code as -e)
+compare() {
+  local name=$1 lang=$2 filename=$3 host node
+  shift 3
+  jrun --lang "$lang" --memory 512MiB "$@"
   host=$(jget .fuel_consumed)
-  node_run "$lang" '<string>' "$BUDGET" -e "$code"
-  node=$(sed -n 's/^\[run-node\] fuel_consumed=//p' <<<"$NODE_ERR")
+  [ "$1" = -c ] && set -- -e "$2"
+  node_run "$lang" "$filename" "$BUDGET" "$@"
+  node=$(node_fuel)
   if [ -n "$host" ] && [ "$host" != null ] && [ "$host" -gt 0 ] && [ "$host" = "$node" ]; then
     ok "$lang $name: $host units in both"
   else
@@ -55,20 +61,9 @@ same() {
   fi
   expect_eq "$lang $name: the same stdout" "$NODE_OUT" "$(jget .stdout | sed -z 's/\n$//')"
 }
-
-# same_file NAME LANG FILE: as same, for a program given as a file
-same_file() {
-  local name=$1 lang=$2 file=$3 host node
-  jrun --lang "$lang" --memory 512MiB "$file"
-  host=$(jget .fuel_consumed)
-  node_run "$lang" "$(basename "$file")" "$BUDGET" "$file"
-  node=$(sed -n 's/^\[run-node\] fuel_consumed=//p' <<<"$NODE_ERR")
-  if [ -n "$host" ] && [ "$host" != null ] && [ "$host" -gt 0 ] && [ "$host" = "$node" ]; then
-    ok "$lang $name: $host units in both"
-  else
-    bad "$lang $name: the same fuel in both" "host $host, node $node; node: ${NODE_ERR: -300}"
-  fi
-}
+# same NAME LANG CODE, same_file NAME LANG FILE: compare, for code or a file
+same() { compare "$1" "$2" '<string>' -c "$3"; }
+same_file() { compare "$1" "$2" "$(basename "$3")" "$3"; }
 
 # stops NAME LANG FUEL CODE: the program runs out of fuel in both
 stops() {
@@ -76,7 +71,7 @@ stops() {
   jrun --lang "$lang" --fuel "$fuel" -c "$code"
   expect_eq "$lang $name: the host stops it at the budget" "$(jget .success) $(jget .fuel_consumed)" "false $fuel"
   node_run "$lang" '<string>' "$fuel" -e "$code"
-  node=$(sed -n 's/^\[run-node\] fuel_consumed=//p' <<<"$NODE_ERR")
+  node=$(node_fuel)
   if grep -q 'trap: RuntimeError: out of fuel' <<<"$NODE_ERR" && [ "${node:-0}" -ge "$fuel" ]; then
     ok "$lang $name: Node stops it too ($node units)"
   else
