@@ -205,11 +205,11 @@ pgo_compile() {
 # the training code as the prelude of a throwaway snapshot: lsb_init runs it
 # in the trainer's own process, which writes DIR/MOD.gcda when it exits.
 pgo_train() {
-  local lang=$1 mod=$2 dir=$3 wasm_dir=$4 other=quickjs t glue link
+  local lang=$1 mod=$2 dir=$3 wasm_dir=$4 other=quickjs t cflags link
   t="$dir/train"
   [ "$lang" = quickjs ] && other=python
   # The host's own compile flags (paths relative to ROOT) and link inputs.
-  read -r -a glue <"$BUILD/host-cflags" && read -r -a link <"$BUILD/host-link" || return 1
+  read -r -a cflags <"$BUILD/host-cflags" && read -r -a link <"$BUILD/host-link" || return 1
   mkdir -p "$t/assets/data" "$t/assets/root"/{app,data,external,usr/local/lib} || return 1
   if [ "$lang" = python ]; then
     ln -sfn "$wasm_dir/stdlib" "$t/assets/python-stdlib" || return 1
@@ -219,7 +219,7 @@ pgo_train() {
   bash "$ROOT/scripts/glue.sh" "$BUILD" "$mod" "$dir/$mod.h" pgo-training "$t/glue.o" || return 1
   printf '#include "wasm/guest.h"\nconst guest_module guest_%s; /* not trained: unused */\n' \
     "$other" >"$t/other.c"
-  (cd "$ROOT" && gcc "${glue[@]}" -c "$t/other.c" -o "$t/other.o") || return 1
+  (cd "$ROOT" && gcc "${cflags[@]}" -c "$t/other.c" -o "$t/other.o") || return 1
   # shellcheck disable=SC2086 # PGO_GENERATE is a list of flags
   gcc "$dir/$mod.o" "$t/glue.o" "$t/other.o" "${link[@]}" $PGO_GENERATE -o "$t/trainer" ||
     { echo "[guests] $lang: cannot link the PGO trainer" >&2; return 1; }
