@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tests/e2e/segue.sh BUILD_DIR - the guests are built with Segue, with
 # flags gcc can compile them with, from a profile, and with their function
-# tables filled by code (scripts/elem_code.py), and with each fuel charge
+# tables filled by code and called through with constant bounds and types
+# (scripts/table_code.py), and with each fuel charge
 # one `sub` on the fuel register (scripts/fuel_register.py).
 #
 # Checks that both AOT guest objects address linear memory through %gs
@@ -41,32 +42,75 @@ else
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# The function tables are filled by code (scripts/elem_code.py): no array
+# The function tables are filled by code (scripts/table_code.py): no array
 # of relocated function pointers, so the host has few relocations left.
 for g in python quickjs; do
   syms=$(nm "$BUILD/guests/$g/guest.o")
   check "$g guest: its table is filled by code, not an array of pointers" \
     'grep -q " t lsb_elem_segment_exprs_" <<<"$syms" && ! grep -q " [dDrR] elem_segment_exprs_" <<<"$syms"'
+  # Called through with constant type ids: gcc folds the constant array
+  # away, where wasm2c's registry kept it in writable data.
+  check "$g guest: call_indirect's type ids are constants, not a registry's" \
+    '! grep -q " [bBdD] func_types$" <<<"$syms"'
 done
 relocs=$(readelf -r "$BUILD/llm-sandbox" | grep -c R_X86_64_RELATIVE)
 check "the host binary has under 2,000 relative relocations ($relocs)" '[ "$relocs" -lt 2000 ]'
-# elem_code.py refuses what it does not know, and keeps every entry.
-printf '%s\n' 'static const wasm_elem_segment_expr_t elem_segment_exprs_w2c_e0[] = {' \
-  '  {0, (wasm_rt_function_ptr_t)&w2c_a, 0},' '  {3, (wasm_rt_function_ptr_t)&w2c_b, 0},' '};' \
+# table_code.py refuses what it does not know, and keeps every entry.
+# The fixture is wasm2c 1.0.32's shape: its CALL_INDIRECT, a type registry
+# (types 0 and 2 equal), one fixed table and one call.
+printf '%s\n' \
+  '#define CALL_INDIRECT(table, t, ft, x, ...)             \' \
+  '  (LIKELY((x) < table.size && table.data[x].func &&     \' \
+  '          table.data[x].func_type == func_types[ft]) || \' \
+  '       TRAP(CALL_INDIRECT),                             \' \
+  '   ((t)table.data[x].func)(__VA_ARGS__))' \
+  'static u32 func_types[3];' 'static void init_func_types(void) {' \
+  '  func_types[0] = wasm_rt_register_func_type(1, 1, WASM_RT_I32, WASM_RT_I32);' \
+  '  func_types[1] = wasm_rt_register_func_type(0, 0);' \
+  '  func_types[2] = wasm_rt_register_func_type(1, 1, WASM_RT_I32, WASM_RT_I32);' '}' \
+  'static const wasm_elem_segment_expr_t elem_segment_exprs_w2c_e0[] = {' \
+  '  {0, (wasm_rt_function_ptr_t)&w2c_a, 0},' '  {2, (wasm_rt_function_ptr_t)&w2c_b, 0},' '};' \
   'static void init_tables(Z_x_instance_t* instance) {' \
+  '  wasm_rt_allocate_funcref_table(&instance->w2c_T0, 3, 3);' \
   '  funcref_table_init(&instance->w2c_T0, elem_segment_exprs_w2c_e0, 2, 1u, 0, 2, instance, func_types);' \
-  '}' >"$tmp/good.c"
-check "elem_code.py rewrites a segment into stores" \
-  'python3 "$ROOT/scripts/elem_code.py" "$tmp/good.c" "$tmp/out.c" >/dev/null &&
-   grep -q "d\[1\] = (wasm_rt_funcref_t){func_types\[3\], (wasm_rt_function_ptr_t)&w2c_b, (char\*)inst + 0};" "$tmp/out.c" &&
+  '}' \
+  '  w2c_i0 = CALL_INDIRECT(instance->w2c_T0, u32 (*)(void*, u32), 2, w2c_i1, instance->w2c_T0.data[w2c_i1].module_instance, w2c_i0);' \
+  >"$tmp/good.c"
+check "table_code.py rewrites a segment into stores" \
+  'python3 "$ROOT/scripts/table_code.py" "$tmp/good.c" "$tmp/out.c" >/dev/null &&
+   grep -q "d\[1\] = (wasm_rt_funcref_t){func_types\[2\], (wasm_rt_function_ptr_t)&w2c_b, (char\*)inst + 0};" "$tmp/out.c" &&
    grep -q "lsb_elem_segment_exprs_w2c_e0(&instance->w2c_T0.data\[1u\], instance, func_types);" "$tmp/out.c" &&
    ! grep -q "elem_segment_exprs_w2c_e0\[\]" "$tmp/out.c"'
+check "table_code.py makes type ids constants, equal types one id, none registered" \
+  'grep -q "^static const u32 func_types\[3\] = {1, 2, 1};$" "$tmp/out.c" &&
+   ! grep -q "wasm_rt_register_func_type" "$tmp/out.c"'
+check "table_code.py: call_indirect against the fixed size, with the type test, in this instance" \
+  'grep -qF "(LIKELY((x) < 3u && table.data[x].func_type == func_types[ft]) ||" "$tmp/out.c" &&
+   ! grep -q "table.size &&\|data\[x\].func &&" "$tmp/out.c" &&
+   grep -qF "CALL_INDIRECT(instance->w2c_T0, u32 (*)(void*, u32), 2, w2c_i1, instance, w2c_i0);" "$tmp/out.c"'
 sed 's/&w2c_b, 0}/\&w2c_b, 0, 9}/' "$tmp/good.c" >"$tmp/odd.c"
-check "elem_code.py refuses an entry of another shape" \
-  '! python3 "$ROOT/scripts/elem_code.py" "$tmp/odd.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "unknown entry" "$tmp/err"'
+check "table_code.py refuses an entry of another shape" \
+  '! python3 "$ROOT/scripts/table_code.py" "$tmp/odd.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "unknown entry" "$tmp/err"'
 sed 's/, 0, 2, instance/, 1, 1, instance/' "$tmp/good.c" >"$tmp/part.c"
-check "elem_code.py refuses a partial table init" \
-  '! python3 "$ROOT/scripts/elem_code.py" "$tmp/part.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "segment" "$tmp/err"'
+check "table_code.py refuses a partial table init" \
+  '! python3 "$ROOT/scripts/table_code.py" "$tmp/part.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "segment" "$tmp/err"'
+sed 's/T0, 3, 3);/T0, 3, 10);/' "$tmp/good.c" >"$tmp/grow.c"
+check "table_code.py refuses a table that may grow" \
+  '! python3 "$ROOT/scripts/table_code.py" "$tmp/grow.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "may grow" "$tmp/err"'
+sed 's/^}$/}\n  funcref_table_set(\&instance->w2c_T0, w2c_i0, w2c_r0);/' "$tmp/good.c" >"$tmp/set.c"
+check "table_code.py refuses code that changes a table" \
+  '! python3 "$ROOT/scripts/table_code.py" "$tmp/set.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "changes a table" "$tmp/err"'
+sed 's/data\[w2c_i1\].module_instance/data[w2c_i2].module_instance/' "$tmp/good.c" >"$tmp/other.c"
+check "table_code.py refuses a call_indirect written differently" \
+  '! python3 "$ROOT/scripts/table_code.py" "$tmp/other.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "written differently" "$tmp/err"'
+sed 's/&w2c_b, 0}/\&w2c_b, offsetof(Z_x_instance_t, w2c_env_instance)}/' "$tmp/good.c" >"$tmp/import.c"
+check "table_code.py keeps wasm2c's call_indirect when an entry is another instance's" \
+  'python3 "$ROOT/scripts/table_code.py" "$tmp/import.c" "$tmp/out.c" >/dev/null &&
+   grep -q "table.data\[x\].func &&" "$tmp/out.c" && grep -q "wasm_rt_register_func_type" "$tmp/out.c" &&
+   grep -q "data\[w2c_i1\].module_instance, w2c_i0);" "$tmp/out.c"'
+printf '%s\n' 'static u32 w2c_f(Z_x_instance_t* instance) {' '  return 1;' '}' >"$tmp/plain.c"
+check "table_code.py leaves a module without a table as it is" \
+  'python3 "$ROOT/scripts/table_code.py" "$tmp/plain.c" "$tmp/out.c" >/dev/null && cmp -s "$tmp/plain.c" "$tmp/out.c"'
 # Every charge is one `sub` on %r15 (LSB_CHARGE in aot_hooks.h): gcc no
 # longer keeps the counter in other registers and writes it back with lea.
 # The only lea into %r15 is guest_asm.py's stub on a jump a merged charge

@@ -94,6 +94,11 @@ static uint32_t call_crash(void *inst) {
     return 0;
 }
 static uint32_t call_stray(void *inst) { return Z_trapsZ_stray(inst, TRAP_ARG); }
+static uint32_t call_empty(void *inst) { return Z_trapsZ_call_at(inst, 0); }
+static uint32_t call_mismatch(void *inst) { return Z_trapsZ_call_at(inst, 2); }
+static uint32_t call_last_empty(void *inst) { return Z_trapsZ_call_at(inst, 4); }
+static uint32_t call_past_end(void *inst) { return Z_trapsZ_call_at(inst, 5); }
+static uint32_t call_far(void *inst) { return Z_trapsZ_call_at(inst, UINT32_MAX); }
 
 /* Check that fn traps with outcome want_outcome and that the count handed
  * over by the trap leaves want consumed (check.mjs: what Node reports). */
@@ -111,6 +116,20 @@ static int check_trap(const char *name, uint32_t (*fn)(void *), rt_outcome want_
     }
     printf("FAIL aot: %s: outcome %s (want %s), count handed over %d, consumed %lld (want %lld)\n",
            name, rt_outcome_name(outcome), rt_outcome_name(want_outcome), known, consumed, want);
+    return 1;
+}
+
+/* Check that traps.wat's call_at(i) returns want, having consumed 6 (its
+ * region and the callee's): the callee ran, in this instance. */
+static int check_call(unsigned i, uint32_t want) {
+    Z_trapsZ_lsb_fuel_set(&traps, BUDGET);
+    uint32_t got = Z_trapsZ_call_at(&traps, i);
+    long long consumed = (long long)BUDGET - (long long)Z_trapsZ_lsb_fuel_get(&traps);
+    if (got == want && consumed == 6) {
+        printf("PASS aot: call_at(%u) = %u\n", i, want);
+        return 0;
+    }
+    printf("FAIL aot: call_at(%u) = %u (want %u), consumed %lld (want 6)\n", i, got, want, consumed);
     return 1;
 }
 
@@ -141,5 +160,17 @@ int main(void) {
                          RT_OTHER_TRAP, 8006);
     failed += check_trap("a memory fault hands over its count: stray(1000) 8007", call_stray,
                          RT_OUT_OF_BOUNDS, 8007);
+    failed += check_call(1, 107);
+    failed += check_call(3, 700);
+    failed += check_trap("call_indirect of an empty entry traps: call_at(0) 3", call_empty,
+                         RT_OTHER_TRAP, 3);
+    failed += check_trap("call_indirect of another type traps: call_at(2) 3", call_mismatch,
+                         RT_OTHER_TRAP, 3);
+    failed += check_trap("call_indirect of the last, empty entry traps: call_at(4) 3",
+                         call_last_empty, RT_OTHER_TRAP, 3);
+    failed += check_trap("call_indirect past the end traps: call_at(5) 3", call_past_end,
+                         RT_OTHER_TRAP, 3);
+    failed += check_trap("call_indirect at index 2^32-1 traps: call_at(-1) 3", call_far,
+                         RT_OTHER_TRAP, 3);
     return failed ? 1 : 0;
 }

@@ -195,6 +195,21 @@ check('a trap keeps the charges before it: crash(1000) 8006, stray(1000) 8007', 
   return null;
 });
 
+check('call_indirect: entries 1 and 3 run in this instance, 0, 2, 4, 5 and -1 trap after 3', () => {
+  // call_at's region: the constant, the index and the call, 3; a callee's, 3
+  for (const [i, want] of [[1, 107], [3, 700]]) {
+    let got;
+    const r = metered(traps, BUDGET, () => { got = traps.call_at(i); });
+    if (r.error || got !== want || r.consumed !== 6n) return `call_at(${i}): ${got}, ${r.error}, ${r.consumed}`;
+  }
+  for (const i of [0, 2, 4, 5, -1]) {
+    const r = metered(traps, BUDGET, () => traps.call_at(i));
+    if (!(r.error instanceof WebAssembly.RuntimeError) || r.consumed !== 3n)
+      return `call_at(${i}): ${r.error}, consumed ${r.consumed}`;
+  }
+  return null;
+});
+
 const imp = new WebAssembly.Global({ value: 'i32', mutable: true }, 42);
 const glob = instantiate('globals.fuel.wasm', { env: { imp } });
 const f32bits = (x) => BigInt(new Uint32Array(new Float32Array([x]).buffer)[0]);

@@ -57,7 +57,8 @@ tests=$(wasm2wat "$work/exits.fuel.wasm" | grep -c 'call \$lsb_out_of_fuel')
 
 # The same counts through the host's ahead-of-time path (aot_check.c), as
 # scripts/guests.sh compiles the guests on x86-64: wasm2c, Segue's load and
-# store helpers, scripts/fuel_register.py, gcc -S with aot_hooks.h (guest
+# store helpers, scripts/fuel_register.py, scripts/table_code.py (traps.wat's
+# table and call_indirect), gcc -S with aot_hooks.h (guest
 # code only: it reserves the fuel register), scripts/guest_asm.py (charge
 # merging), and the host's runtime.c (it points %gs at the memory).
 aot_ok=1
@@ -70,7 +71,8 @@ for name in loop recursion overdraft traps; do
     wasm2c "$work/$name.fuel.wasm" -n "$name" -o "$work/$name.c" &&
         sed -i "$segue_rewrite" "$work/$name.c" &&
         python3 "$root/scripts/fuel_register.py" "$work/$name.c" "$work/$name.reg.c" >/dev/null &&
-        aot_cc "${guest_flags[@]}" -include "$root/src/wasm/aot_hooks.h" -S "$work/$name.reg.c" \
+        python3 "$root/scripts/table_code.py" "$work/$name.reg.c" "$work/$name.table.c" >/dev/null &&
+        aot_cc "${guest_flags[@]}" -include "$root/src/wasm/aot_hooks.h" -S "$work/$name.table.c" \
             -o "$work/$name.s" &&
         python3 "$root/scripts/guest_asm.py" --segue "$work/$name.s" "$work/$name.asm.s" >/dev/null &&
         aot_cc -c "$work/$name.asm.s" -o "$work/$name.o" ||
@@ -84,8 +86,8 @@ if [ "$aot_ok" = 1 ] && aot_cc "$here/aot_check.c" "$work/loop.o" "$work/recursi
     echo "$out"
     passed=$((passed + $(echo "$out" | grep -c '^PASS')))
     failed=$((failed + $(echo "$out" | grep -c '^FAIL')))
-    [ "$status" = 0 ] && [ "$(echo "$out" | grep -c '^PASS')" = 14 ] &&
-        pass "aot_check ran all 14 checks" || fail "aot_check ended with status $status"
+    [ "$status" = 0 ] && [ "$(echo "$out" | grep -c '^PASS')" = 21 ] &&
+        pass "aot_check ran all 21 checks" || fail "aot_check ended with status $status"
 else
     fail "aot_check builds"
 fi
