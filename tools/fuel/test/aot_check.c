@@ -129,7 +129,8 @@ static int check_call(unsigned i, uint32_t want) {
         printf("PASS aot: call_at(%u) = %u\n", i, want);
         return 0;
     }
-    printf("FAIL aot: call_at(%u) = %u (want %u), consumed %lld (want 6)\n", i, got, want, consumed);
+    printf("FAIL aot: call_at(%u) = %u (want %u), consumed %lld (want 6)\n", i, got, want,
+           consumed);
     return 1;
 }
 
