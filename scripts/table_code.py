@@ -21,7 +21,7 @@ registry) and loads the callee's instance from the entry: thirteen
 instructions around the `call *` (CPython makes one indirect call per 200
 instructions on pystone). For a module whose only table is fixed-size
 (size = max, as wasm-ld writes it; nothing in the module can grow, set,
-fill or copy it) and whose entries are all its own functions:
+fill or copy it; not exported) whose entries are all its own functions:
 - the size is a constant: the table can never have another;
 - type ids are constants, in `static const u32 func_types[]`: each type's
   id is 1 + the index of the first type with the same parameters and
@@ -34,12 +34,12 @@ fill or copy it) and whose entries are all its own functions:
 - the callee's instance is the caller's: every entry was stored with this
   instance (offset 0).
 Every call_indirect still traps, with the same code, on an index past the
-end, an empty entry and a type mismatch (tools/fuel/test/table.wat).
+end, an empty entry and a type mismatch (tools/fuel/test/traps.wat).
 
 Fails (exit 1, with the reason) on output whose shape it does not know: an
 entry that is not a plain function reference, a segment used other than
-by one whole-segment funcref_table_init, a second or a growable table, a
-call_indirect written differently, or a table modified by code. A module
+by one whole-segment funcref_table_init, a second, growable or exported
+table, a call_indirect written differently, or a table modified by code. A module
 with no table and no segment passes through unchanged.
 """
 import re
@@ -126,8 +126,8 @@ def elem_as_code(lines):
 
 def fixed_table(lines):
     """The one table's name and size, or None if the module has no table.
-    Raises ValueError on more than one, a growable one, or code that
-    changes one."""
+    Raises ValueError on more than one, a growable or exported one, or
+    code that changes one."""
     tables = [TABLE_ALLOCATE.match(line) for line in lines]
     tables = [m for m in tables if m]
     if not tables:
@@ -137,11 +137,14 @@ def fixed_table(lines):
     name, size, maximum = tables[0].groups()
     if size != maximum:
         raise ValueError("table %s may grow (%s to %s entries)" % (name, size, maximum))
+    exported = "  return &instance->%s;" % name
     for line in lines:
         # The definitions of these helpers start with `static inline`; any
         # other line naming one calls it.
         if TABLE_WRITERS.search(line) and not line.lstrip().startswith(("static", "#")):
             raise ValueError("code changes a table: %r" % line.strip())
+        if line == exported:
+            raise ValueError("table %s is exported: the host could store other entries" % name)
     return name, int(size)
 
 

@@ -100,6 +100,10 @@ check "table_code.py refuses a table that may grow" \
 sed 's/^}$/}\n  funcref_table_set(\&instance->w2c_T0, w2c_i0, w2c_r0);/' "$tmp/good.c" >"$tmp/set.c"
 check "table_code.py refuses code that changes a table" \
   '! python3 "$ROOT/scripts/table_code.py" "$tmp/set.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "changes a table" "$tmp/err"'
+printf '%s\n' 'wasm_rt_funcref_table_t* Z_xZ_tab(Z_x_instance_t* instance) {' \
+  '  return &instance->w2c_T0;' '}' | cat "$tmp/good.c" - >"$tmp/export.c"
+check "table_code.py refuses an exported table" \
+  '! python3 "$ROOT/scripts/table_code.py" "$tmp/export.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "is exported" "$tmp/err"'
 sed 's/data\[w2c_i1\].module_instance/data[w2c_i2].module_instance/' "$tmp/good.c" >"$tmp/other.c"
 check "table_code.py refuses a call_indirect written differently" \
   '! python3 "$ROOT/scripts/table_code.py" "$tmp/other.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "written differently" "$tmp/err"'
