@@ -2,10 +2,13 @@
  * aot_check.c - the fuel counts of check.mjs, again through the host's
  * ahead-of-time path: lsb-fuel, wasm2c, scripts/fuel_register.py (the
  * counter in a register, stored in the instance by the exports and around
- * import calls), gcc with aot_hooks.h and the host's runtime.c. run.sh
- * builds it from loop.wat, recursion.wat, overdraft.wat and traps.wat.
- * Out of fuel longjmps back here; the trap checks run under rt_call_u32
- * and take the count from rt_trapped_fuel, as the host's worker does.
+ * import calls), scripts/table_code.py (call_indirect against constants),
+ * gcc with aot_hooks.h and the host's runtime.c. run.sh builds it from
+ * loop.wat, recursion.wat, overdraft.wat and traps.wat. Out of fuel
+ * longjmps back here; the trap checks run under rt_call_u32 and take the
+ * count from rt_trapped_fuel, as the host's worker does. traps.wat's
+ * call_at also checks that call_indirect still runs the right entry in
+ * this instance and traps on empty, mistyped and out-of-range entries.
  * Prints one "PASS name" or "FAIL name: why" line per check.
  */
 #include <setjmp.h>
