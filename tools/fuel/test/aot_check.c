@@ -97,11 +97,9 @@ static uint32_t call_crash(void *inst) {
     return 0;
 }
 static uint32_t call_stray(void *inst) { return Z_trapsZ_stray(inst, TRAP_ARG); }
-static uint32_t call_empty(void *inst) { return Z_trapsZ_call_at(inst, 0); }
-static uint32_t call_mismatch(void *inst) { return Z_trapsZ_call_at(inst, 2); }
-static uint32_t call_last_empty(void *inst) { return Z_trapsZ_call_at(inst, 4); }
-static uint32_t call_past_end(void *inst) { return Z_trapsZ_call_at(inst, 5); }
-static uint32_t call_far(void *inst) { return Z_trapsZ_call_at(inst, UINT32_MAX); }
+/* The entry call_table_entry calls (rt_call_u32 passes no argument). */
+static uint32_t table_index;
+static uint32_t call_table_entry(void *inst) { return Z_trapsZ_call_at(inst, table_index); }
 
 /* Check that fn traps with outcome want_outcome and that the count handed
  * over by the trap leaves want consumed (check.mjs: what Node reports). */
@@ -166,15 +164,13 @@ int main(void) {
                          RT_OUT_OF_BOUNDS, 8007);
     failed += check_call(1, 107);
     failed += check_call(3, 700);
-    failed += check_trap("call_indirect of an empty entry traps: call_at(0) 3", call_empty,
-                         RT_OTHER_TRAP, 3);
-    failed += check_trap("call_indirect of another type traps: call_at(2) 3", call_mismatch,
-                         RT_OTHER_TRAP, 3);
-    failed += check_trap("call_indirect of the last, empty entry traps: call_at(4) 3",
-                         call_last_empty, RT_OTHER_TRAP, 3);
-    failed += check_trap("call_indirect past the end traps: call_at(5) 3", call_past_end,
-                         RT_OTHER_TRAP, 3);
-    failed += check_trap("call_indirect at index 2^32-1 traps: call_at(-1) 3", call_far,
-                         RT_OTHER_TRAP, 3);
+    /* empty, another type, the last (empty), past the end, 2^32-1 */
+    static const uint32_t trapping[] = {0, 2, 4, 5, UINT32_MAX};
+    for (size_t k = 0; k < sizeof trapping / sizeof trapping[0]; k++) {
+        char name[64];
+        table_index = trapping[k];
+        snprintf(name, sizeof name, "call_indirect traps: call_at(%u) 3", table_index);
+        failed += check_trap(name, call_table_entry, RT_OTHER_TRAP, 3);
+    }
     return failed ? 1 : 0;
 }
