@@ -1,4 +1,4 @@
-"""guest_asm.py [--segue] IN.s OUT.s - two rewrites of a guest's compiled assembly.
+"""guest_asm.py [--segue] IN.s OUT.s - three rewrites of a guest's compiled assembly.
 
 A guest is an interpreter (CPython, QuickJS). wasm has no computed goto, so
 its opcode dispatch is a `switch`: every opcode's code ends with a `jmp` to
@@ -10,6 +10,25 @@ the CPU predicts every opcode's successor from one jump, and each opcode
 pays two or three extra jumps and charges. On gcc's output (`gcc -S`, with
 aot_hooks.h's charges as `subq $k, %r15`) this script does:
 
+0. Whole byte tables. An opcode is a byte, but gcc's `switch` on it tests
+   the byte against the cases' range, indexes a table of 32-bit offsets
+   and adds the table's address back: `movzbl`, (`leal -B` or `subl $B`),
+   `cmpl $M`, `ja default`, `movslq (%base,%i,4)`, `addq %base`, `jmp *`.
+   When those lines stand together and the table follows with M+1
+   entries, at least WHOLE_TABLE_MIN of them (an interpreter's opcode
+   switch; a smaller one is not worth 2 KB of addresses that the loader
+   relocates in every process), a table of the 256 absolute addresses is
+   put just before it (both move to .data.rel.ro, relocated once), so the
+   jump becomes `jmp *-2048(%base,%byte,8)`: every byte value has an
+   entry, and those outside the range go to a stub that redoes the
+   `leal`/`subl` and `cmpl` (the default block may read that register or
+   the flags) and jumps to the default. If the table's address is loaded
+   after the test (the default path must keep that register's old value),
+   only the last three instructions become `jmp *d(%base,%i,8)`. The
+   only difference is in what the old jump left and no target reads: the
+   summed address in the index register and the `addq`'s flags. The old
+   offset table stays at its label for any other user. CPython and
+   QuickJS then dispatch an opcode with two instructions instead of seven.
 1. Dispatch threading. A direct `jmp L` whose path from L runs, through
    further direct jumps, to an indirect `jmp *` within DISPATCH_MAX
    instructions is replaced by a copy of that path: the same instructions
@@ -59,7 +78,7 @@ CHARGE = re.compile(r"^\tsubq \$(\d+), %r15$")
 TEST_JUMP = re.compile(r"^\tjs \S+$")
 LABEL = re.compile(r"^([.\w$]+):$")
 DIRECT_JUMP = re.compile(r"^\tjmp\t([.\w$]+)$")
-INDIRECT_JUMP = re.compile(r"^\tjmp\t\*%\w+$")
+INDIRECT_JUMP = re.compile(r"^\tjmp\t\*(%\w+|-?\d*\(%\w+,%\w+,8\))$")
 ANY_JUMP = re.compile(r"^\tj\w+\s")
 CONDITIONAL_JUMP = re.compile(r"^\tj(?!mp)\w+\t([.A-Za-z_$][.\w$]*)$")
 ALIGNMENT = re.compile(r"^\t\.(p2align|align)\b")
@@ -70,6 +89,19 @@ GUEST_MEMORY = re.compile(r"%gs:")
 MOVABS_MEMORY = re.compile(r"^\tmovabs\w*\t(?!.*\$)(?!.*%gs:)")
 ABSOLUTE_LOAD = re.compile(r"^(\tmovabs\w*\t)(\d+, %\w+)$")
 ABSOLUTE_STORE = re.compile(r"^(\tmovabs\w*\t%\w+, )(\d+)$")
+BYTE_LOAD = re.compile(r"^\tmovzbl\t.+, %(\w+)$")
+BIAS_LEA = re.compile(r"^\tleal\t-(\d+)\(%(\w+)\), %(\w+)$")
+BIAS_SUB = re.compile(r"^\tsubl\t\$(\d+), %(\w+)$")
+BOUND = re.compile(r"^\tcmpl\t\$(\d+), %(\w+)$")
+ABOVE = re.compile(r"^\tja\t([.\w$]+)$")
+TABLE_ADDRESS = re.compile(r"^\tleaq\t([.\w$]+)\(%rip\), %(\w+)$")
+TABLE_LOAD = re.compile(r"^\tmovslq\t0?\(%(\w+),%(\w+),4\), %(\w+)$")
+TABLE_ADD = re.compile(r"^\taddq\t%(\w+), %(\w+)$")
+TABLE_ENTRY = re.compile(r"^\t\.long\t([.\w$]+)-([.\w$]+)$")
+REG64 = dict([("e" + r, "r" + r) for r in ("ax", "bx", "cx", "dx", "si", "di", "bp")] +
+             [("r%dd" % n, "r%d" % n) for n in range(8, 16)])
+BYTE_VALUES = 256
+WHOLE_TABLE_MIN = 128  # entries a byte table needs to be made whole (see 0.)
 DISPATCH_MAX = 24  # instructions on a copied path
 JUMP_HOPS_MAX = 4  # direct jumps followed on one path
 IMMEDIATE_MAX = 2**31 - 1  # a `sub` immediate is a signed 32-bit value
@@ -99,6 +131,109 @@ def sections_and_labels(lines):
             labels[label.group(1)] = i
         sections.append(current)
     return sections, labels
+
+
+def byte_table_jump(lines, i):
+    """The parts of a table jump on a zero-extended byte that starts at
+    lines[i] (see 0. above) as a dict, or None: its lines (first, last:
+    the `jmp *`), index_lines (the `leal`/`subl` and `cmpl`), address (the
+    `leaq` of the table after the test, or None), the registers (byte,
+    index: 64-bit names; base), bias, default, table and where its label
+    and entries are (label_at, entries)."""
+    load = BYTE_LOAD.match(lines[i])
+    if not load or load.group(1) not in REG64:
+        return None
+    byte, index, bias, j = load.group(1), load.group(1), 0, i + 1
+    lea, sub = BIAS_LEA.match(lines[j]), BIAS_SUB.match(lines[j])
+    if lea and lea.group(2) == REG64[byte] and lea.group(3) in REG64:
+        bias, index, j = int(lea.group(1)), lea.group(3), j + 1
+    elif sub and sub.group(2) == byte:
+        bias, j = int(sub.group(1)), j + 1
+    bound, above = BOUND.match(lines[j]), j + 1 < len(lines) and ABOVE.match(lines[j + 1])
+    if not (bound and above and bound.group(2) == index) or bias + int(bound.group(1)) >= BYTE_VALUES \
+            or int(bound.group(1)) + 1 < WHOLE_TABLE_MIN:
+        return None
+    index_end, j = j + 1, j + 2
+    address = j < len(lines) and TABLE_ADDRESS.match(lines[j])
+    j += 1 if address else 0
+    if j + 2 >= len(lines):
+        return None
+    load_entry, add, wide = TABLE_LOAD.match(lines[j]), TABLE_ADD.match(lines[j + 1]), REG64[index]
+    if not (load_entry and add and load_entry.group(2) == wide == load_entry.group(3) == add.group(2)
+            and add.group(1) == load_entry.group(1) and lines[j + 2] == "\tjmp\t*%" + wide
+            and (not address or address.group(2) == load_entry.group(1))):
+        return None
+    label_at = table_label(lines, j + 3)
+    if label_at is None:
+        return None
+    table = LABEL.match(lines[label_at]).group(1)
+    entries = []
+    for line in lines[label_at + 1:label_at + 2 + int(bound.group(1))]:
+        entry = TABLE_ENTRY.match(line)
+        if not entry or entry.group(2) != table:
+            return None
+        entries.append(entry.group(1))
+    if len(entries) != int(bound.group(1)) + 1 or (address and address.group(1) != table):
+        return None
+    return dict(first=i, last=j + 2, index_lines=lines[i + 1:index_end], address=address and lines[j - 1],
+                byte=REG64[byte], index=wide, base=load_entry.group(1), bias=bias,
+                default=above.group(1), table=table, label_at=label_at, entries=entries)
+
+
+def table_label(lines, i):
+    """The index of the first label at or after lines[i] if only
+    directives and comments come before it (a jump table after its
+    `jmp *`), else None."""
+    while i < len(lines) and not LABEL.match(lines[i]):
+        if is_instruction(lines[i]):
+            return None
+        i += 1
+    return i if i < len(lines) else None
+
+
+def whole_byte_tables(lines):
+    """lines with every table jump on a zero-extended byte indexing a table
+    of all 256 addresses (see 0. above); returns (lines, jumps rewritten)."""
+    jumps, i = [], 0
+    while i < len(lines):
+        jump = byte_table_jump(lines, i)
+        if jump:
+            jumps.append(jump)
+            i = jump["last"]
+        i += 1
+    replace, before, stubs = {}, {}, []
+    for n, jump in enumerate(jumps):
+        code, outside = whole_table_jump(lines, jump, ".Llsb_default%d" % n)
+        replace[jump["first"]] = (jump["last"], code)
+        if outside != jump["default"]:
+            stubs += [outside + ":"] + jump["index_lines"] + ["\tjmp\t" + jump["default"]]
+        after = BYTE_VALUES - jump["bias"] - len(jump["entries"])
+        before[jump["label_at"]] = ["\t.section\t.data.rel.ro.local,\"aw\"", "\t.align 8"] + [
+            "\t.quad\t" + target for target in [outside] * jump["bias"] + jump["entries"] + [outside] * after]
+    out, i = [], 0
+    while i < len(lines):
+        if i in replace:
+            last, code = replace[i]
+            out += code
+            i = last + 1
+            continue
+        out += before.get(i, []) + [lines[i]]
+        i += 1
+    if stubs:
+        end = [out.pop()] if out and out[-1] == "" else []
+        out += ["\t.text"] + stubs + end
+    return out, len(jumps)
+
+
+def whole_table_jump(lines, jump, stub):
+    """(the lines that replace jump, where its table sends the bytes outside
+    the old range): see 0. above. The table of addresses ends where the old
+    table's label is, so it starts BYTE_VALUES * 8 bytes before the base."""
+    start = -8 * BYTE_VALUES
+    if jump["address"]:
+        return lines[jump["first"]:jump["last"] - 2] + [
+            "\tjmp\t*%d(%%%s,%%%s,8)" % (start + 8 * jump["bias"], jump["base"], jump["index"])], jump["default"]
+    return [lines[jump["first"]], "\tjmp\t*%d(%%%s,%%%s,8)" % (start, jump["base"], jump["byte"])], stub
 
 
 def dispatch_path(lines, sections, labels, target, section):
@@ -280,8 +415,9 @@ def main(argv):
     with open(args[0]) as f:
         lines = f.read().split("\n")
     charges = sum(1 for line in lines if CHARGE.match(line))
-    merged = fixed = stubs = 0
+    merged = fixed = stubs = byte_tables = 0
     try:
+        lines, byte_tables = whole_byte_tables(lines)
         lines, threaded = thread_dispatch(lines)
         if segue:
             lines, fixed = segue_prefixes(lines)
@@ -291,8 +427,8 @@ def main(argv):
         return 1
     with open(args[1], "w") as f:
         f.write("\n".join(lines))
-    print("[guest_asm] %d jumps threaded into dispatch, %d of %d charges merged (%d jumps through a stub), "
-          "%d %%gs prefixes restored" % (threaded, merged, charges, stubs, fixed))
+    print("[guest_asm] %d byte tables made whole, %d jumps threaded into dispatch, %d of %d charges merged "
+          "(%d jumps through a stub), %d %%gs prefixes restored" % (byte_tables, threaded, merged, charges, stubs, fixed))
     return 0
 
 
