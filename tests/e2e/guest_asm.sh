@@ -12,9 +12,8 @@
 # they were (run before and after), that a merged charge too large for a
 # `sub` is refused, that the %gs prefix gcc 12 drops is restored, and that
 # the shipped guests' interpreters dispatch through whole tables, threaded.
-# The fuel pass's
-# suite (tools/fuel/test) runs its exact-count and trap checks through the
-# same rewrite.
+# The fuel pass's suite (tools/fuel/test) runs its exact-count and trap
+# checks through the same rewrite.
 # Prints "guest-asm: N passed, M failed".
 set -uo pipefail
 BUILD=$1
@@ -104,8 +103,8 @@ check "without --segue, jumps are threaded but no charge is merged" \
 
 # Paths that must not be copied: a call, a CFI directive, another section,
 # too long, no indirect jump at the end.
-variant() { # NAME SED-EXPRESSION: loop.s with the dispatch block changed
-  sed "$2" "$tmp/loop.s" >"$tmp/$1.s" && python3 "$ASM" --segue "$tmp/$1.s" "$tmp/$1.out.s" >"$tmp/$1.log" &&
+variant() { # NAME SED-EXPRESSION [SOURCE]: SOURCE (loop.s) changed, rewritten, assembled
+  sed "$2" "${3:-$tmp/loop.s}" >"$tmp/$1.s" && python3 "$ASM" --segue "$tmp/$1.s" "$tmp/$1.out.s" >"$tmp/$1.log" &&
     as "$tmp/$1.out.s" -o "$tmp/$1.o"
 }
 variant call 's/^	cmpl	\$1, %edx$/	call	helper\n&/'
@@ -236,16 +235,13 @@ check "every byte value gives what it gave before: cases, and defaults reading t
    grep -qx "37 -23 699937" "$tmp/tables_after.txt" && grep -qx "42 342 699942" "$tmp/tables_after.txt" &&
    grep -qx "103 400 4103" "$tmp/tables_after.txt" && grep -qx "255 1721 700155" "$tmp/tables_after.txt"'
 # What must stay a range test: another shape, or a range no byte fits.
-tables_variant() { # NAME SED-EXPRESSION: tables.s changed, then rewritten
-  sed "$2" "$tmp/tables.s" >"$tmp/$1.s" && python3 "$ASM" "$tmp/$1.s" "$tmp/$1.out.s" >"$tmp/$1.log"
-}
-tables_variant short '0,/^	\.long	\.Lh3-\.Ltable_h$/s///'
+variant short '0,/^	\.long	\.Lh3-\.Ltable_h$/s///' "$tmp/tables.s"
 check "a table with fewer entries than the range test says is left alone" 'grep -q "^\[guest_asm\] 1 byte tables made whole" "$tmp/short.log"'
-tables_variant wide 's/^	leal	-40(%rax), %edx$/	leal	-130(%rax), %edx/'
+variant wide 's/^	leal	-40(%rax), %edx$/	leal	-130(%rax), %edx/' "$tmp/tables.s"
 check "a range past the 256 byte values is left alone" 'grep -q "^\[guest_asm\] 1 byte tables made whole" "$tmp/wide.log"'
-tables_variant other 's/^	movslq	(%rsi,%rdx,4), %rdx$/	movslq	(%rsi,%rdx,4), %r8/'
+variant other 's/^	movslq	(%rsi,%rdx,4), %rdx$/	movslq	(%rsi,%rdx,4), %r8/' "$tmp/tables.s"
 check "a jump whose table entry lands in another register is left alone" 'grep -q "^\[guest_asm\] 1 byte tables made whole" "$tmp/other.log"'
-tables_variant word '0,/^	movzbl	%al, %eax$/s//	movzwl	%ax, %eax/'
+variant word '0,/^	movzbl	%al, %eax$/s//	movzwl	%ax, %eax/' "$tmp/tables.s"
 check "a switch on a wider value is left alone" 'grep -q "^\[guest_asm\] 1 byte tables made whole" "$tmp/word.log"'
 
 # Merging across a forward conditional jump: the jump goes through a stub
