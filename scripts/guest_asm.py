@@ -13,22 +13,34 @@ aot_hooks.h's charges as `subq $k, %r15`) this script does:
 0. Whole byte tables. An opcode is a byte, but gcc's `switch` on it tests
    the byte against the cases' range, indexes a table of 32-bit offsets
    and adds the table's address back: `movzbl`, (`leal -B` or `subl $B`),
-   `cmpl $M`, `ja default`, `movslq (%base,%i,4)`, `addq %base`, `jmp *`.
-   When those lines stand together and the table follows with M+1
-   entries, at least WHOLE_TABLE_MIN of them (an interpreter's opcode
-   switch; a smaller one is not worth 2 KB of addresses that the loader
-   relocates in every process), a table of the 256 absolute addresses is
-   put just before it (both move to .data.rel.ro, relocated once), so the
-   jump becomes `jmp *-2048(%base,%byte,8)`: every byte value has an
-   entry, and those outside the range go to a stub that redoes the
-   `leal`/`subl` and `cmpl` (the default block may read that register or
-   the flags) and jumps to the default. If the table's address is loaded
-   after the test (the default path must keep that register's old value),
-   only the last three instructions become `jmp *d(%base,%i,8)`. The
-   only difference is in what the old jump left and no target reads: the
-   summed address in the index register and the `addq`'s flags. The old
-   offset table stays at its label for any other user. CPython and
-   QuickJS then dispatch an opcode with two instructions instead of seven.
+   `cmpl $M`, `ja default`, `movslq (%base,%i,4), %e`, `addq %base, %e`,
+   `jmp *%e`. When those lines stand together (but for up to
+   INTERLEAVED_MAX instructions gcc scheduled between the load and the
+   `leal`/`subl`, which stay where they are: no jump, call, stack op or
+   flag reader, naming none of the byte, index, base and entry registers)
+   and the table follows with M+1 entries, at least WHOLE_TABLE_MIN of
+   them (an interpreter's opcode switch; a smaller one is not worth 2 KB
+   of addresses that the loader relocates in every process), a table of
+   the 256 absolute addresses is put just before it (both move to
+   .data.rel.ro, relocated once) and the jump indexes it:
+   - the entry loaded into the index register (%e = %i): the jump
+     becomes `jmp *-2048(%base,%byte,8)`. Every byte value has an entry,
+     and those outside the range go to a stub that redoes the `leal`/
+     `subl` and `cmpl` (the default block may read that register or the
+     flags) and jumps to the default;
+   - into another register, which the default may read (it was written
+     only after the test), and the cases may read the index: the biased
+     index is computed as 64 bits, `leaq -B(%byte), %i`, so a byte below
+     B indexes the entries before the range, and the jump becomes `jmp
+     *(8B-2048)(%base,%i,8)`. The stub cuts the index to the 32 bits the
+     `leal`/`subl` left (`movl %i32, %i32`) and redoes the `cmpl`;
+   - the table's address loaded after the test (the default path must
+     keep that register's old value): the test stays, and only the last
+     three instructions become `jmp *(8B-2048)(%base,%i,8)`.
+   The only difference is in what the old jump left and no target reads:
+   the summed address in %e and the `addq`'s flags. The old offset table
+   stays at its label for any other user. CPython and QuickJS then
+   dispatch an opcode with two or three instructions instead of seven.
 1. Dispatch threading. A direct `jmp L` whose path from L runs, through
    further direct jumps, to an indirect `jmp *` within DISPATCH_MAX
    instructions is replaced by a copy of that path: the same instructions
@@ -100,8 +112,16 @@ TABLE_ADD = re.compile(r"^\taddq\t%(\w+), %(\w+)$")
 TABLE_ENTRY = re.compile(r"^\t\.long\t([.\w$]+)-([.\w$]+)$")
 REG64 = dict([("e" + r, "r" + r) for r in ("ax", "bx", "cx", "dx", "si", "di", "bp")] +
              [("r%dd" % n, "r%d" % n) for n in range(8, 16)])
+# Every name of a 64-bit register, at each width.
+REGISTER_NAMES = dict([("r" + r + "x", ("r%sx" % r, "e%sx" % r, "%sx" % r, "%sl" % r, "%sh" % r))
+                       for r in "abcd"] +
+                      [("r" + r, ("r" + r, "e" + r, r, r + "l")) for r in ("si", "di", "bp")] +
+                      [("r%d" % n, tuple("r%d%s" % (n, w) for w in ("", "d", "w", "b")))
+                       for n in range(8, 16)])
+FLAG_READER = re.compile(r"^\t(set|cmov|adc|sbb|rc[lr]|j)\w*\t")
 BYTE_VALUES = 256
 WHOLE_TABLE_MIN = 128  # entries a byte table needs to be made whole (see 0.)
+INTERLEAVED_MAX = 4  # instructions between a switch's byte load and its range test
 DISPATCH_MAX = 24  # instructions on a copied path
 JUMP_HOPS_MAX = 4  # direct jumps followed on one path
 IMMEDIATE_MAX = 2**31 - 1  # a `sub` immediate is a signed 32-bit value
@@ -136,48 +156,85 @@ def sections_and_labels(lines):
 def byte_table_jump(lines, i):
     """The parts of a table jump on a zero-extended byte that starts at
     lines[i] (see 0. above) as a dict, or None: its lines (first, last:
-    the `jmp *`), index_lines (the `leal`/`subl` and `cmpl`), address (the
-    `leaq` of the table after the test, or None), the registers (byte,
-    index: 64-bit names; base), bias, default, table and where its label
-    and entries are (label_at, entries)."""
+    the `jmp *`), interleaved (instructions gcc scheduled between the byte
+    load and the `leal`/`subl`), index_lines (the `leal`/`subl` and
+    `cmpl`), address (the `leaq` of the table after the test, or None),
+    the registers (byte, index: 64-bit names; base), bias, default, table
+    and where its label and entries are (label_at, entries)."""
+    jump = byte_jump_code(lines, i)
+    if jump is None:
+        return None
+    label_at = table_label(lines, jump["last"] + 1)
+    if label_at is None:
+        return None
+    table = LABEL.match(lines[label_at]).group(1)
+    entries = []
+    for line in lines[label_at + 1:label_at + 1 + jump["count"]]:
+        entry = TABLE_ENTRY.match(line)
+        if not entry or entry.group(2) != table:
+            return None
+        entries.append(entry.group(1))
+    if len(entries) != jump["count"] or jump["address_of"] not in (None, table):
+        return None
+    jump.update(table=table, label_at=label_at, entries=entries)
+    return jump
+
+
+def byte_jump_code(lines, i):
+    """byte_table_jump's parts that are code (all but the table's), with
+    count, the number of entries its range test allows, and address_of,
+    the table the `leaq` loads (or None); or None."""
     load = BYTE_LOAD.match(lines[i])
     if not load or load.group(1) not in REG64:
         return None
-    byte, index, bias, j = load.group(1), load.group(1), 0, i + 1
+    byte = REG64[load.group(1)]
+    j = i + 1
+    while j < len(lines) and j - i <= INTERLEAVED_MAX and is_plain_instruction(lines[j]) \
+            and not names_register(lines[j], byte):
+        j += 1
+    interleaved_end, index, bias = j, byte, 0
     lea, sub = BIAS_LEA.match(lines[j]), BIAS_SUB.match(lines[j])
-    if lea and lea.group(2) == REG64[byte] and lea.group(3) in REG64:
-        bias, index, j = int(lea.group(1)), lea.group(3), j + 1
-    elif sub and sub.group(2) == byte:
+    if lea and lea.group(2) == byte and lea.group(3) in REG64:
+        bias, index, j = int(lea.group(1)), REG64[lea.group(3)], j + 1
+    elif sub and REG64.get(sub.group(2)) == byte:
         bias, j = int(sub.group(1)), j + 1
     bound, above = BOUND.match(lines[j]), j + 1 < len(lines) and ABOVE.match(lines[j + 1])
-    if not (bound and above and bound.group(2) == index) or bias + int(bound.group(1)) >= BYTE_VALUES \
-            or int(bound.group(1)) + 1 < WHOLE_TABLE_MIN:
+    if not (bound and above and REG64.get(bound.group(2)) == index):
+        return None
+    count = int(bound.group(1)) + 1
+    if bias + count > BYTE_VALUES or count < WHOLE_TABLE_MIN:
         return None
     index_end, j = j + 1, j + 2
     address = j < len(lines) and TABLE_ADDRESS.match(lines[j])
     j += 1 if address else 0
     if j + 2 >= len(lines):
         return None
-    load_entry, add, wide = TABLE_LOAD.match(lines[j]), TABLE_ADD.match(lines[j + 1]), REG64[index]
-    if not (load_entry and add and load_entry.group(2) == wide == load_entry.group(3) == add.group(2)
-            and add.group(1) == load_entry.group(1) and lines[j + 2] == "\tjmp\t*%" + wide
-            and (not address or address.group(2) == load_entry.group(1))):
+    load_entry, add = TABLE_LOAD.match(lines[j]), TABLE_ADD.match(lines[j + 1])
+    if not (load_entry and add and load_entry.group(2) == index and add.group(1) == load_entry.group(1)):
         return None
-    label_at = table_label(lines, j + 3)
-    if label_at is None:
+    base, entry = load_entry.group(1), load_entry.group(3)
+    if not (entry in REGISTER_NAMES and entry != base and add.group(2) == entry
+            and lines[j + 2] == "\tjmp\t*%" + entry and (not address or address.group(2) == base)):
         return None
-    table = LABEL.match(lines[label_at]).group(1)
-    entries = []
-    for line in lines[label_at + 1:label_at + 2 + int(bound.group(1))]:
-        entry = TABLE_ENTRY.match(line)
-        if not entry or entry.group(2) != table:
-            return None
-        entries.append(entry.group(1))
-    if len(entries) != int(bound.group(1)) + 1 or (address and address.group(1) != table):
+    interleaved = lines[i + 1:interleaved_end]
+    if any(names_register(line, reg) for line in interleaved for reg in (index, base, entry)):
         return None
-    return dict(first=i, last=j + 2, index_lines=lines[i + 1:index_end], address=address and lines[j - 1],
-                byte=REG64[byte], index=wide, base=load_entry.group(1), bias=bias,
-                default=above.group(1), table=table, label_at=label_at, entries=entries)
+    return dict(first=i, last=j + 2, interleaved=interleaved, index_lines=lines[interleaved_end:index_end],
+                address=address and lines[j - 1], address_of=address and address.group(1) or None,
+                byte=byte, index=index, entry=entry, base=base, bias=bias, default=above.group(1), count=count)
+
+
+def is_plain_instruction(line):
+    """True for an instruction that only computes: no jump, call, return,
+    stack or flag-reading instruction (one gcc may schedule between a
+    switch's byte load and its range test)."""
+    return is_instruction(line) and not (ANY_JUMP.match(line) or UNSAFE_ON_PATH.search(line)
+                                         or FLAG_READER.match(line))
+
+
+def names_register(line, reg64):
+    """True if line names the 64-bit register reg64 under any of its widths."""
+    return any(re.search(r"%" + name + r"\b", line) for name in REGISTER_NAMES[reg64])
 
 
 def table_label(lines, i):
@@ -203,13 +260,13 @@ def whole_byte_tables(lines):
         i += 1
     replace, before, stubs = {}, {}, []
     for n, jump in enumerate(jumps):
-        code, outside = whole_table_jump(lines, jump, ".Llsb_default%d" % n)
+        code, outside, stub_lines, pad = whole_table_jump(lines, jump, ".Llsb_default%d" % n)
         replace[jump["first"]] = (jump["last"], code)
         if outside != jump["default"]:
-            stubs += [outside + ":"] + jump["index_lines"] + ["\tjmp\t" + jump["default"]]
-        after = BYTE_VALUES - jump["bias"] - len(jump["entries"])
+            stubs += [outside + ":"] + stub_lines + ["\tjmp\t" + jump["default"]]
+        after = BYTE_VALUES - pad - len(jump["entries"])
         before[jump["label_at"]] = ["\t.section\t.data.rel.ro.local,\"aw\"", "\t.align 8"] + [
-            "\t.quad\t" + target for target in [outside] * jump["bias"] + jump["entries"] + [outside] * after]
+            "\t.quad\t" + target for target in [outside] * pad + jump["entries"] + [outside] * after]
     out, i = [], 0
     while i < len(lines):
         if i in replace:
@@ -220,20 +277,36 @@ def whole_byte_tables(lines):
         out += before.get(i, []) + [lines[i]]
         i += 1
     if stubs:
-        end = [out.pop()] if out and out[-1] == "" else []
-        out += ["\t.text"] + stubs + end
+        out = append_code(out, ["\t.text"] + stubs)
     return out, len(jumps)
+
+
+def append_code(lines, code):
+    """lines with code added at the end of the file, before its final empty
+    line (so the file still ends in a newline)."""
+    end = [lines.pop()] if lines and lines[-1] == "" else []
+    return lines + code + end
 
 
 def whole_table_jump(lines, jump, stub):
     """(the lines that replace jump, where its table sends the bytes outside
-    the old range): see 0. above. The table of addresses ends where the old
-    table's label is, so it starts BYTE_VALUES * 8 bytes before the base."""
-    start = -8 * BYTE_VALUES
+    the old range, the stub's lines before its jump to the default, and how
+    many entries come before the case of index 0): see 0. above. The table
+    of addresses ends where the old table's label is, so it starts
+    BYTE_VALUES * 8 bytes before the base."""
+    start, base = -8 * BYTE_VALUES, jump["base"]
     if jump["address"]:
         return lines[jump["first"]:jump["last"] - 2] + [
-            "\tjmp\t*%d(%%%s,%%%s,8)" % (start + 8 * jump["bias"], jump["base"], jump["index"])], jump["default"]
-    return [lines[jump["first"]], "\tjmp\t*%d(%%%s,%%%s,8)" % (start, jump["base"], jump["byte"])], stub
+            "\tjmp\t*%d(%%%s,%%%s,8)" % (start + 8 * jump["bias"], base, jump["index"])], \
+            jump["default"], [], jump["bias"]
+    head = [lines[jump["first"]]] + jump["interleaved"]
+    if jump["entry"] == jump["index"]:
+        return head + ["\tjmp\t*%d(%%%s,%%%s,8)" % (start, base, jump["byte"])], stub, jump["index_lines"], \
+            jump["bias"]
+    index, index32 = jump["index"], REGISTER_NAMES[jump["index"]][1]
+    biased = ["\tleaq\t-%d(%%%s), %%%s" % (jump["bias"], jump["byte"], index)] if jump["bias"] else []
+    return head + biased + ["\tjmp\t*%d(%%%s,%%%s,8)" % (start + 8 * jump["bias"], base, index)], stub, \
+        ["\tmovl\t%%%s, %%%s" % (index32, index32), jump["index_lines"][-1]], jump["bias"]
 
 
 def dispatch_path(lines, sections, labels, target, section):
@@ -370,12 +443,10 @@ class ChargeMerger:
     def result(self):
         """The rewritten lines, the stubs appended in their sections
         (before the final empty line, so the file still ends in a newline)."""
-        lines = [line for line in self.out if line is not None]
-        end = [lines.pop()] if lines and lines[-1] == "" else []
+        code = []
         for section, stubs in self.stubs.items():
-            lines.append("\t.section\t%s,\"ax\",@progbits" % section)
-            lines += stubs
-        return lines + end
+            code += ["\t.section\t%s,\"ax\",@progbits" % section] + stubs
+        return append_code([line for line in self.out if line is not None], code)
 
 
 def merge_charges(lines):

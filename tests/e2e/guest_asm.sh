@@ -240,9 +240,51 @@ check "a table with fewer entries than the range test says is left alone" 'grep 
 variant wide 's/^	leal	-40(%rax), %edx$/	leal	-130(%rax), %edx/' "$tmp/tables.s"
 check "a range past the 256 byte values is left alone" 'grep -q "^\[guest_asm\] 1 byte tables made whole" "$tmp/wide.log"'
 variant other 's/^	movslq	(%rsi,%rdx,4), %rdx$/	movslq	(%rsi,%rdx,4), %r8/' "$tmp/tables.s"
-check "a jump whose table entry lands in another register is left alone" 'grep -q "^\[guest_asm\] 1 byte tables made whole" "$tmp/other.log"'
+check "a jump whose entry, sum and target are not one register is left alone" 'grep -q "^\[guest_asm\] 1 byte tables made whole" "$tmp/other.log"'
 variant word '0,/^	movzbl	%al, %eax$/s//	movzwl	%ax, %eax/' "$tmp/tables.s"
 check "a switch on a wider value is left alone" 'grep -q "^\[guest_asm\] 1 byte tables made whole" "$tmp/word.log"'
+# gcc may schedule other instructions between the byte load and the range
+# test. They stay where they are, before the new jump, and the cases and
+# the default read what they wrote (%r8d, %r9d, %r10d: a register each, so
+# that neither function's call can stand in for the other's).
+variant interleaved '0,/^	movzbl	%al, %eax$/s//&\n	leal	7(%rdi,%rdi), %r8d\n	imull	$3, %edi, %r9d/
+  s/^	movzbl	%al, %eax$/&\n	leal	5(%rdi,%rdi), %r10d/
+  s/^	movl	\$200, %eax$/	leal	200(%r8), %eax/; s/^	leal	(%rcx,%rdx,8), %eax$/&\n	addl	%r9d, %eax/
+  s/^	movl	\$2000, %eax$/	leal	2000(%r10), %eax/' "$tmp/tables.s"
+check "instructions between the byte load and the range test stay before the jump, and every byte gives what it gave" \
+  'grep -q "^\[guest_asm\] 2 byte tables made whole," "$tmp/interleaved.log" &&
+   grep -A3 "^	movzbl	%al, %eax$" "$tmp/interleaved.out.s" | grep -q "^	jmp	\*-2048(%rsi,%rax,8)$" &&
+   gcc "$tmp/tables_main.c" "$tmp/interleaved.s" -o "$tmp/interleaved_before" &&
+   gcc "$tmp/tables_main.c" "$tmp/interleaved.out.s" -o "$tmp/interleaved_after" &&
+   "$tmp/interleaved_before" >"$tmp/interleaved_before.txt" && "$tmp/interleaved_after" >"$tmp/interleaved_after.txt" &&
+   cmp -s "$tmp/interleaved_before.txt" "$tmp/interleaved_after.txt" && grep -qx "41 289 699941" "$tmp/interleaved_after.txt"'
+# The table's entry may land in a register other than the index, whose
+# old value the default then reads (%r8d), while the cases may read the
+# index (%edx). The jump indexes the table by a 64-bit biased index
+# (`leaq`), and the stub makes it the 32-bit value the range test left
+# (`movl`), which the default reads whole (its upper half).
+variant elsewhere 's/^	leaq	\.Ltable_h(%rip), %rsi$/&\n	movl	$5, %r8d/
+  s/^	movslq	(%rsi,%rdx,4), %rdx$/	movslq	(%rsi,%rdx,4), %r8/; s/^	addq	%rsi, %rdx$/	addq	%rsi, %r8/
+  s/^	jmp	\*%rdx$/	jmp	*%r8/; s/^	movl	\$400, %eax$/	leal	400(%rdx), %eax/
+  s/^	leal	(%rcx,%rdx,8), %eax$/&\n	shrq	$32, %rdx\n	addl	%edx, %eax\n	addl	%r8d, %eax/' "$tmp/tables.s"
+check "an entry loaded into another register: a 64-bit biased index, and every byte gives what it gave" \
+  'grep -q "^\[guest_asm\] 2 byte tables made whole," "$tmp/elsewhere.log" &&
+   grep -A1 "^	leaq	-40(%rax), %rdx$" "$tmp/elsewhere.out.s" | grep -q "^	jmp	\*-1728(%rsi,%rdx,8)$" &&
+   grep -A1 "^\.Llsb_default0:$" "$tmp/elsewhere.out.s" | grep -q "^	movl	%edx, %edx$" &&
+   gcc "$tmp/tables_main.c" "$tmp/elsewhere.s" -o "$tmp/elsewhere_before" &&
+   gcc "$tmp/tables_main.c" "$tmp/elsewhere.out.s" -o "$tmp/elsewhere_after" &&
+   "$tmp/elsewhere_before" >"$tmp/elsewhere_before.txt" && "$tmp/elsewhere_after" >"$tmp/elsewhere_after.txt" &&
+   cmp -s "$tmp/elsewhere_before.txt" "$tmp/elsewhere_after.txt" && grep -qx "3 -290 699903" "$tmp/elsewhere_after.txt" &&
+   grep -qx "43 403 699943" "$tmp/elsewhere_after.txt"'
+variant rewrites '0,/^	movzbl	%al, %eax$/s//&\n	addl	$1, %eax/' "$tmp/tables.s"
+check "an instruction between them that writes the byte register leaves the jump alone" \
+  'grep -q "^\[guest_asm\] 1 byte tables made whole" "$tmp/rewrites.log"'
+variant flags '0,/^	movzbl	%al, %eax$/s//&\n	setc	%r8b/' "$tmp/tables.s"
+check "an instruction between them that reads the flags leaves the jump alone" \
+  'grep -q "^\[guest_asm\] 1 byte tables made whole" "$tmp/flags.log"'
+variant base '0,/^	movzbl	%al, %eax$/s//&\n	movl	$0, %esi/' "$tmp/tables.s"
+check "an instruction between them that names the table register leaves the jump alone" \
+  'grep -q "^\[guest_asm\] 1 byte tables made whole" "$tmp/base.log"'
 
 # Merging across a forward conditional jump: the jump goes through a stub
 # that pays what its edge now skips. Run for real, before and after: each
