@@ -19,6 +19,7 @@ FUEL_TOOL="$BUILD/tools/lsb-fuel"
 AOT_HOOKS="$ROOT/src/wasm/aot_hooks.h"
 FUEL_REGISTER="$ROOT/scripts/fuel_register.py"
 TABLE_CODE="$ROOT/scripts/table_code.py"
+STATIC_INSTANCE="$ROOT/scripts/static_instance.py"
 GUEST_ASM="$ROOT/scripts/guest_asm.py"
 # LSB_SEGUE=1 (the default on x86-64): guest loads and stores address linear
 # memory through %gs (aot_hooks.h); 0 keeps wasm2c's own helpers.
@@ -120,7 +121,7 @@ aot() {
   pgo_inputs "$lang"
   [ "$PGO" = 1 ] && pgo_key=("pgo" "$PGO_GENERATE" "$PGO_USE" "${PGO_INPUTS[@]}")
   key=$(hash_inputs "$wasm" "$ROOT/tools/fuel/fuel.c" "$AOT_HOOKS" "$guest_cflags" "$LOAD_DATA_COPY" \
-    "$SEGUE_REWRITE" "$FUEL_REGISTER" "$TABLE_CODE" "$GUEST_ASM" "${GUEST_ASM_ARGS[@]}" "$mod" \
+    "$SEGUE_REWRITE" "$FUEL_REGISTER" "$TABLE_CODE" "$STATIC_INSTANCE" "$GUEST_ASM" "${GUEST_ASM_ARGS[@]}" "$mod" \
     "$TOOLCHAIN" "${fuel_args[@]}" "${pgo_key[@]}")
   dir="$CACHE/$name-$key"
   if [ -f "$dir/.complete" ]; then
@@ -145,8 +146,10 @@ aot() {
     python3 "$FUEL_REGISTER" "$dir/$mod.c" "$dir/$mod.reg.c" || return 1
     # The function table is filled by code, not relocated pointers, and called
     # through with constant bounds and types (scripts/table_code.py).
-    python3 "$TABLE_CODE" "$dir/$mod.reg.c" "$dir/$mod.c" || return 1
-    rm -f "$dir/$mod.reg.c"
+    python3 "$TABLE_CODE" "$dir/$mod.reg.c" "$dir/$mod.table.c" || return 1
+    # The instance is one object at a fixed address (scripts/static_instance.py).
+    python3 "$STATIC_INSTANCE" "$dir/$mod.table.c" "$dir/$mod.c" || return 1
+    rm -f "$dir/$mod.reg.c" "$dir/$mod.table.c"
     if [ "$PGO" = 1 ]; then
       pgo_compile "$lang" "$mod" "$dir" "$(dirname "$wasm")" || return 1
     else

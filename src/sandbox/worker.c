@@ -39,16 +39,18 @@ static void forward_emit(void *opaque, uint32_t kind, const char *data, size_t l
     if (kind == LSB_EMIT_WARNING && w->out_fd >= 0) chan_send(w->out_fd, CHAN_WARNING, data, len);
 }
 
-/* Instantiate mod into a fresh, zeroed instance block. */
+/* Instantiate mod into its instance block (guest.h: one per process),
+ * zeroed first; refused while that block holds a live instance. */
 static int instantiate(worker_instance *w, const guest_module *mod, char *err, size_t errlen) {
     memset(w, 0, sizeof *w);
     w->mod = mod;
     w->out_fd = -1;
-    w->inst = calloc(1, mod->instance_size);
-    if (w->inst == NULL) {
-        snprintf(err, errlen, "out of host memory for a %s instance", mod->name);
+    if (mod->memory(mod->instance)->data != NULL) {
+        snprintf(err, errlen, "a %s instance is already live in this process", mod->name);
         return -1;
     }
+    w->inst = mod->instance;
+    memset(w->inst, 0, mod->instance_size);
     rt_init();
     mod->init_module();
     mod->instantiate(w->inst, &w->lsb, &w->wasi);
@@ -352,7 +354,7 @@ int worker_make_snapshot(const guest_module *mod, const snapshot_inputs *in, con
                         errlen);
     if (w.inst != NULL) {
         mod->free(w.inst);
-        free(w.inst);
+        memset(w.inst, 0, mod->instance_size); /* the block is free again */
     }
     wasi_free(&w.wasi);
     if (rc == 0) rc = probe_hot_pages(mod, &req, out_path, err, errlen);

@@ -44,7 +44,7 @@ typedef struct worker_request {
 
 typedef struct worker_instance {
     const guest_module *mod;
-    void *inst;
+    void *inst; /* mod->instance: a process has one instance of each guest */
     lsbi_state lsb;
     wasi_ctx wasi;
     int out_fd;       /* the channel to the parent while running */
@@ -53,8 +53,9 @@ typedef struct worker_instance {
 
 /*
  * Instantiate mod and restore it from the snapshot at path. Returns 0, or
- * -1 with a message in err. Used in the child (or zygote) only: it maps
- * 8 GiB of address space and installs signal handlers.
+ * -1 with a message in err (also when this process already holds a live
+ * instance of mod). Used in the child (or zygote) only: it maps 8 GiB of
+ * address space and installs signal handlers.
  */
 int worker_prepare(worker_instance *w, const guest_module *mod, const char *snapshot_path,
                    char *err, size_t errlen);

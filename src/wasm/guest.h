@@ -3,8 +3,11 @@
  *
  * wasm2c gives every guest its own symbol names (Z_python..., Z_quickjs...).
  * guest_glue.c, compiled once per guest, fills a guest_module with pointers
- * to them, so the sandbox drives any guest with the same code. Instances are
- * opaque blocks of instance_size bytes owned by the caller.
+ * to them, so the sandbox drives any guest with the same code. A process
+ * holds at most one instance of each guest: an opaque block of
+ * instance_size bytes at a fixed address in the guest's own object
+ * (scripts/static_instance.py), which every function taking an instance
+ * must be given.
  */
 #ifndef LSB_GUEST_H
 #define LSB_GUEST_H
@@ -19,6 +22,7 @@ struct Z_wasi_snapshot_preview1_instance_t;
 typedef struct guest_module {
     const char *name;      /* "python", "quickjs" */
     const char *wasm_hash; /* sha256 of the instrumented .wasm it came from */
+    void *instance;        /* the process's one instance block */
     size_t instance_size;
     void (*init_module)(void); /* once per process, before instantiate */
     void (*instantiate)(void *inst, struct Z_lsb_instance_t *lsb,

@@ -16,8 +16,12 @@
 #define MODULE_FN(suffix)      GLUE_CAT3(Z_, GUEST_NAME, suffix)
 #define EXPORT_FN(name)        GLUE_CAT4(Z_, GUEST_NAME, Z_, name)
 #define GLUE_TABLE             GLUE_CAT3(guest_, GUEST_NAME, )
+#define THE_INSTANCE           GLUE_CAT3(Z_, GUEST_NAME, _the_instance)
 #define GLUE_STR_(x)           #x
 #define GLUE_STR(x)            GLUE_STR_(x)
+
+/* Defined in the guest's object (scripts/static_instance.py). */
+extern INSTANCE_T THE_INSTANCE __attribute__((visibility("hidden")));
 
 static void glue_instantiate(void *inst, struct Z_lsb_instance_t *lsb,
                              struct Z_wasi_snapshot_preview1_instance_t *wasi) {
@@ -45,6 +49,7 @@ static void glue_global_set(void *inst, uint32_t index, uint64_t value) {
 const guest_module GLUE_TABLE = {
     .name = GLUE_STR(GUEST_NAME),
     .wasm_hash = GUEST_WASM_HASH,
+    .instance = &THE_INSTANCE,
     .instance_size = sizeof(INSTANCE_T),
     .init_module = MODULE_FN(_init_module),
     .instantiate = glue_instantiate,

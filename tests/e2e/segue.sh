@@ -2,8 +2,9 @@
 # tests/e2e/segue.sh BUILD_DIR - the guests are built with Segue, with
 # flags gcc can compile them with, from a profile, and with their function
 # tables filled by code and called through with constant bounds and types
-# (scripts/table_code.py), and with each fuel charge
-# one `sub` on the fuel register (scripts/fuel_register.py).
+# (scripts/table_code.py), with each fuel charge one `sub` on the fuel
+# register (scripts/fuel_register.py), and with their instance one object
+# at a fixed address (scripts/static_instance.py).
 #
 # Checks that both AOT guest objects address linear memory through %gs
 # (unless the build turned Segue off), that the guests' gcc flags compile
@@ -148,6 +149,41 @@ check "fuel_register.py leaves a test of another shape as C, after a plain LSB_C
 sed 's/w2c_j1 = 5ull;/w2c_j1 = w2c_j0;/' "$tmp/charges.c" >"$tmp/odd.c"
 check "fuel_register.py refuses a charge of another shape" \
   '! python3 "$ROOT/scripts/fuel_register.py" "$tmp/odd.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "charge of unknown shape" "$tmp/err"'
+# static_instance.py: every function taking the instance uses the one
+# object instead (shipped objects: defined there, hidden, zeroed).
+for g in python quickjs; do
+  sym=$(readelf -sW "$BUILD/guests/$g/guest.o" | grep " Z_${g}_the_instance$")
+  check "$g guest: its instance is one hidden object of its own (Z_${g}_the_instance)" \
+    'grep -q " OBJECT  *GLOBAL  *HIDDEN " <<<"$sym" && ! grep -q " UND " <<<"$sym"'
+done
+printf '%s\n' '#include "x.h"' 'static u32 w2c_f(Z_x_instance_t*, u32);' \
+  'static void init_elem_instances(Z_x_instance_t *instance){' '}' \
+  'static u32 w2c_f(Z_x_instance_t* instance, u32 w2c_p0, u32 w2c_p1,' '    u32 w2c_p2) {' \
+  '  return instance->w2c_g0 + w2c_f(instance, w2c_p0);' '}' \
+  'void Z_x_instantiate(Z_x_instance_t* instance, struct Z_lsb_instance_t* Z_lsb_instance) {' \
+  '  init_elem_instances(instance);' '}' >"$tmp/inst.c"
+check "static_instance.py gives every definition taking the instance the one object, keeping signatures" \
+  'python3 "$ROOT/scripts/static_instance.py" "$tmp/inst.c" "$tmp/out.c" >"$tmp/log" &&
+   grep -q "^\[static_instance\] 3 functions use Z_x_the_instance$" "$tmp/log" &&
+   sed -n 2p "$tmp/out.c" | grep -q "^/\* lsb: " &&
+   sed -n 3p "$tmp/out.c" | grep -qx "__attribute__((visibility(\"hidden\"))) Z_x_instance_t Z_x_the_instance;" &&
+   [ "$(grep -c "^  Z_x_instance_t\* const instance = &Z_x_the_instance;$" "$tmp/out.c")" = 3 ] &&
+   grep -A1 "^    u32 w2c_p2) {$" "$tmp/out.c" | grep -q "const instance" &&
+   grep -q "^static void init_elem_instances(Z_x_instance_t\* lsb_unused_instance){$" "$tmp/out.c" &&
+   grep -q "^static u32 w2c_f(Z_x_instance_t\*, u32);$" "$tmp/out.c" &&
+   grep -q "^  return instance->w2c_g0 + w2c_f(instance, w2c_p0);$" "$tmp/out.c"'
+sed 's/^void Z_x_instantiate/void Z_x_make/' "$tmp/inst.c" >"$tmp/noinst.c"
+check "static_instance.py refuses output with no instantiate" \
+  '! python3 "$ROOT/scripts/static_instance.py" "$tmp/noinst.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "no Z_<mod>_instantiate" "$tmp/err"'
+sed '1d' "$tmp/inst.c" >"$tmp/noinclude.c"
+check "static_instance.py refuses output with no header include to define the object after" \
+  '! python3 "$ROOT/scripts/static_instance.py" "$tmp/noinclude.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "no #include" "$tmp/err"'
+sed 's/^static u32 w2c_f(Z_x_instance_t\*, u32);/static u32 w2c_f(Z_x_instance_t* instance, u32);/' "$tmp/inst.c" >"$tmp/proto.c"
+check "static_instance.py refuses a prototype that names the instance" \
+  '! python3 "$ROOT/scripts/static_instance.py" "$tmp/proto.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "does not open a definition" "$tmp/err"'
+sed 's/^  init_elem_instances(instance);/  g(Z_x_instance_t* instance);/' "$tmp/inst.c" >"$tmp/inner.c"
+check "static_instance.py refuses the instance parameter anywhere else" \
+  '! python3 "$ROOT/scripts/static_instance.py" "$tmp/inner.c" "$tmp/out.c" 2>"$tmp/err" && grep -q "outside a definition" "$tmp/err"'
 # shellcheck disable=SC2086 # the flags are words
 check "the guests' flags compile the FRE reproducer" \
   'gcc $flags -DLSB_SEGUE=1 -c "$ROOT/tests/e2e/segue_fre_ice.c" -o "$tmp/ok.o" 2>"$tmp/err"'

@@ -3,6 +3,7 @@
  * ahead-of-time path: lsb-fuel, wasm2c, scripts/fuel_register.py (the
  * counter in a register, stored in the instance by the exports and around
  * import calls), scripts/table_code.py (call_indirect against constants),
+ * scripts/static_instance.py (each module's instance an object of its own),
  * gcc with aot_hooks.h and the host's runtime.c. run.sh builds it from
  * loop.wat, recursion.wat, overdraft.wat and traps.wat. Out of fuel
  * longjmps back here; the trap checks run under rt_call_u32 and take the
@@ -36,39 +37,44 @@ struct metered {
     int out_of_fuel;
 };
 
-/* The four test modules, instantiated once. */
-static Z_loop_instance_t loop;
-static Z_recursion_instance_t rec;
-static Z_overdraft_instance_t od;
-static Z_traps_instance_t traps;
+/* The four test modules, instantiated once: each one's code uses its own
+ * object (scripts/static_instance.py), and is given it. */
+extern Z_loop_instance_t Z_loop_the_instance;
+extern Z_recursion_instance_t Z_recursion_the_instance;
+extern Z_overdraft_instance_t Z_overdraft_the_instance;
+extern Z_traps_instance_t Z_traps_the_instance;
+#define LOOP  (&Z_loop_the_instance)
+#define REC   (&Z_recursion_the_instance)
+#define OD    (&Z_overdraft_the_instance)
+#define TRAPS (&Z_traps_the_instance)
 
 /* Which export a check calls, and its argument. */
 enum target { SUM, SPIN, DOWN, FOREVER, ARM, OUTER };
 
 /* The fuel left in the instance t runs in. */
 static long long fuel_left(enum target t) {
-    if (t <= SPIN) return (long long)Z_loopZ_lsb_fuel_get(&loop);
-    if (t <= FOREVER) return (long long)Z_recursionZ_lsb_fuel_get(&rec);
-    return (long long)Z_overdraftZ_lsb_fuel_get(&od);
+    if (t <= SPIN) return (long long)Z_loopZ_lsb_fuel_get(LOOP);
+    if (t <= FOREVER) return (long long)Z_recursionZ_lsb_fuel_get(REC);
+    return (long long)Z_overdraftZ_lsb_fuel_get(OD);
 }
 
 /* Run export t(arg) under budget; out of fuel longjmps back here. */
 static struct metered run(enum target t, unsigned arg, unsigned long long budget) {
     volatile int out_of_fuel = 0;
     if (t <= SPIN)
-        Z_loopZ_lsb_fuel_set(&loop, budget);
+        Z_loopZ_lsb_fuel_set(LOOP, budget);
     else if (t <= FOREVER)
-        Z_recursionZ_lsb_fuel_set(&rec, budget);
+        Z_recursionZ_lsb_fuel_set(REC, budget);
     else
-        Z_overdraftZ_lsb_fuel_set(&od, budget);
+        Z_overdraftZ_lsb_fuel_set(OD, budget);
     if (setjmp(out_of_fuel_jump) == 0) {
         switch (t) {
-        case SUM: Z_loopZ_sum(&loop, arg); break;
-        case SPIN: Z_loopZ_spin(&loop); break;
-        case DOWN: Z_recursionZ_down(&rec, arg); break;
-        case FOREVER: Z_recursionZ_forever(&rec); break;
-        case ARM: Z_overdraftZ_arm(&od, arg); break;
-        case OUTER: Z_overdraftZ_outer(&od); break;
+        case SUM: Z_loopZ_sum(LOOP, arg); break;
+        case SPIN: Z_loopZ_spin(LOOP); break;
+        case DOWN: Z_recursionZ_down(REC, arg); break;
+        case FOREVER: Z_recursionZ_forever(REC); break;
+        case ARM: Z_overdraftZ_arm(OD, arg); break;
+        case OUTER: Z_overdraftZ_outer(OD); break;
         }
     } else {
         out_of_fuel = 1;
@@ -107,8 +113,8 @@ static int check_trap(const char *name, uint32_t (*fn)(void *), rt_outcome want_
                       long long want) {
     uint32_t ret = 0;
     uint64_t left = 0;
-    Z_trapsZ_lsb_fuel_set(&traps, BUDGET);
-    rt_outcome outcome = rt_call_u32(fn, &traps, Z_trapsZ_memory(&traps), &ret);
+    Z_trapsZ_lsb_fuel_set(TRAPS, BUDGET);
+    rt_outcome outcome = rt_call_u32(fn, TRAPS, Z_trapsZ_memory(TRAPS), &ret);
     int known = rt_trapped_fuel(&left);
     long long consumed = (long long)BUDGET - (long long)left;
     if (outcome == want_outcome && known && consumed == want) {
@@ -123,9 +129,9 @@ static int check_trap(const char *name, uint32_t (*fn)(void *), rt_outcome want_
 /* Check that traps.wat's call_at(i) returns want, having consumed 6 (its
  * region and the callee's): the callee ran, in this instance. */
 static int check_call(unsigned i, uint32_t want) {
-    Z_trapsZ_lsb_fuel_set(&traps, BUDGET);
-    uint32_t got = Z_trapsZ_call_at(&traps, i);
-    long long consumed = (long long)BUDGET - (long long)Z_trapsZ_lsb_fuel_get(&traps);
+    Z_trapsZ_lsb_fuel_set(TRAPS, BUDGET);
+    uint32_t got = Z_trapsZ_call_at(TRAPS, i);
+    long long consumed = (long long)BUDGET - (long long)Z_trapsZ_lsb_fuel_get(TRAPS);
     if (got == want && consumed == 6) {
         printf("PASS aot: call_at(%u) = %u\n", i, want);
         return 0;
@@ -141,11 +147,11 @@ int main(void) {
     Z_loop_init_module();
     Z_recursion_init_module();
     Z_overdraft_init_module();
-    Z_loop_instantiate(&loop, NULL);
-    Z_recursion_instantiate(&rec, NULL);
-    Z_overdraft_instantiate(&od, NULL);
+    Z_loop_instantiate(LOOP, NULL);
+    Z_recursion_instantiate(REC, NULL);
+    Z_overdraft_instantiate(OD, NULL);
     Z_traps_init_module();
-    Z_traps_instantiate(&traps, NULL);
+    Z_traps_instantiate(TRAPS, NULL);
     failed += check("counted loop sum(0) costs 4", SUM, 0, BUDGET, 4, 0);
     failed += check("counted loop sum(1000) costs 12004", SUM, 1000, BUDGET, 12004, 0);
     failed += check("exact budget suffices", SUM, 100, 1204, 1204, 0);

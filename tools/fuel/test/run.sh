@@ -58,7 +58,7 @@ tests=$(wasm2wat "$work/exits.fuel.wasm" | grep -c 'call \$lsb_out_of_fuel')
 # The same counts through the host's ahead-of-time path (aot_check.c), as
 # scripts/guests.sh compiles the guests on x86-64: wasm2c, Segue's load and
 # store helpers, scripts/fuel_register.py, scripts/table_code.py (traps.wat's
-# table and call_indirect), gcc -S with aot_hooks.h (guest
+# table and call_indirect), scripts/static_instance.py, gcc -S with aot_hooks.h (guest
 # code only: it reserves the fuel register), scripts/guest_asm.py (charge
 # merging), and the host's runtime.c (it points %gs at the memory).
 aot_ok=1
@@ -72,7 +72,8 @@ for name in loop recursion overdraft traps; do
         sed -i "$segue_rewrite" "$work/$name.c" &&
         python3 "$root/scripts/fuel_register.py" "$work/$name.c" "$work/$name.reg.c" >/dev/null &&
         python3 "$root/scripts/table_code.py" "$work/$name.reg.c" "$work/$name.table.c" >/dev/null &&
-        aot_cc "${guest_flags[@]}" -include "$root/src/wasm/aot_hooks.h" -S "$work/$name.table.c" \
+        python3 "$root/scripts/static_instance.py" "$work/$name.table.c" "$work/$name.one.c" >/dev/null &&
+        aot_cc "${guest_flags[@]}" -include "$root/src/wasm/aot_hooks.h" -S "$work/$name.one.c" \
             -o "$work/$name.s" &&
         python3 "$root/scripts/guest_asm.py" --segue "$work/$name.s" "$work/$name.asm.s" >/dev/null &&
         aot_cc -c "$work/$name.asm.s" -o "$work/$name.o" ||
