@@ -12,7 +12,8 @@
 #   3. fuel overhead: every compute workload with fuel charges against the
 #      same guest with the charges left out (tools/fuel --no-charge), in
 #      CPU time and in instructions executed (bench/instructions.sh,
-#      callgrind: the same count on every run);
+#      callgrind: the same count on every run), after a warning if only one
+#      of the two builds dispatches through a whole byte table;
 #   4. live sessions (session_bench): warm calls, a ten-step REPL sequence,
 #      re-materialising an evicted session, PSS per idle session, and the
 #      zygote's pre-imports.
@@ -95,6 +96,18 @@ done
 
 echo
 echo "== 3. fuel overhead (charges on vs off, same guests and host otherwise)"
+# The ratios compare like with like only if both builds of a guest dispatch
+# the same way: scripts/guest_asm.py makes an opcode table whole only in
+# the shapes it knows, and gcc writes each build's dispatch its own way.
+whole_jumps() { # GUEST_OBJECT: its jumps through a whole byte table
+  objdump -d --no-show-raw-insn "$1" | grep -c 'jmp  *\*-0x\(800\|[1-7]\?[0-9a-f]\?[0-9a-f]\)(%r[a-z0-9]*,%r[a-z0-9]*,8)' || true
+}
+for g in python quickjs; do
+  with=$(whole_jumps "$BUILD/guests/$g/guest.o") without=$(whole_jumps "$BUILD/guests-nofuel/$g/guest.o")
+  echo "  $g: $with jumps through a whole byte table with charges, $without without"
+  [ $((with > 0)) = $((without > 0)) ] ||
+    echo "  WARNING: only one $g build dispatches through a whole table; its ratios below compare unlike dispatch"
+done
 if [ -x "$OUT/llm-sandbox-nofuel" ]; then
   for w in py_pystone py_json py_regex py_csv py_strings js_fib js_json js_regex js_csv js_strings; do
     lang=python && [ "${w#js_}" != "$w" ] && lang=javascript
