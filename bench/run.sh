@@ -99,11 +99,9 @@ echo "== 3. fuel overhead (charges on vs off, same guests and host otherwise)"
 # The ratios compare like with like only if both builds of a guest dispatch
 # the same way: scripts/guest_asm.py makes an opcode table whole only in
 # the shapes it knows, and gcc writes each build's dispatch its own way.
-whole_jumps() { # GUEST_OBJECT: its jumps through a whole byte table
-  objdump -d --no-show-raw-insn "$1" | grep -c 'jmp  *\*-0x\(800\|[1-7]\?[0-9a-f]\?[0-9a-f]\)(%r[a-z0-9]*,%r[a-z0-9]*,8)' || true
-}
 for g in python quickjs; do
-  with=$(whole_jumps "$BUILD/guests/$g/guest.o") without=$(whole_jumps "$BUILD/guests-nofuel/$g/guest.o")
+  with=$(bash "$ROOT/scripts/whole_jumps.sh" "$BUILD/guests/$g/guest.o")
+  without=$(bash "$ROOT/scripts/whole_jumps.sh" "$BUILD/guests-nofuel/$g/guest.o")
   echo "  $g: $with jumps through a whole byte table with charges, $without without"
   [ $((with > 0)) = $((without > 0)) ] ||
     echo "  WARNING: only one $g build dispatches through a whole table; its ratios below compare unlike dispatch"

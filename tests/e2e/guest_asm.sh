@@ -228,10 +228,16 @@ check "both byte tables are made whole: one jump on the byte, and one on the ind
    grep -q "^	jmp	\*-1248(%rcx,%rax,8)$" "$tmp/tables.out.s" && grep -q "cmpl	\$139, %eax" "$tmp/tables.out.s" &&
    [ "$(grep -B258 "^\.Ltable_h:" "$tmp/tables.out.s" | grep -c "^	\.quad	")" = 256 ] &&
    [ "$(grep -c "^	\.quad	\.Llsb_default0$" "$tmp/tables.out.s")" = 126 ]'
+# same_for_every_byte NAME: $tmp/NAME.s before and NAME.out.s after the
+# rewrite, each linked with tables_main.c, print the same line for each of
+# the 256 byte values (the after run's lines stay in NAME_after.txt).
+same_for_every_byte() {
+  gcc "$tmp/tables_main.c" "$tmp/$1.s" -o "$tmp/$1_before" && gcc "$tmp/tables_main.c" "$tmp/$1.out.s" -o "$tmp/$1_after" &&
+    "$tmp/$1_before" >"$tmp/$1_before.txt" && "$tmp/$1_after" >"$tmp/$1_after.txt" &&
+    cmp -s "$tmp/$1_before.txt" "$tmp/$1_after.txt" && [ "$(wc -l <"$tmp/$1_after.txt")" = 256 ]
+}
 check "every byte value gives what it gave before: cases, and defaults reading the index, flags and old register" \
-  'gcc "$tmp/tables_main.c" "$tmp/tables.s" -o "$tmp/tables_before" && gcc "$tmp/tables_main.c" "$tmp/tables.out.s" -o "$tmp/tables_after" &&
-   "$tmp/tables_before" >"$tmp/tables_before.txt" && "$tmp/tables_after" >"$tmp/tables_after.txt" &&
-   cmp -s "$tmp/tables_before.txt" "$tmp/tables_after.txt" && [ "$(wc -l <"$tmp/tables_after.txt")" = 256 ] &&
+  'same_for_every_byte tables &&
    grep -qx "37 -23 699937" "$tmp/tables_after.txt" && grep -qx "42 342 699942" "$tmp/tables_after.txt" &&
    grep -qx "103 400 4103" "$tmp/tables_after.txt" && grep -qx "255 1721 700155" "$tmp/tables_after.txt"'
 # What must stay a range test: another shape, or a range no byte fits.
@@ -254,10 +260,7 @@ variant interleaved '0,/^	movzbl	%al, %eax$/s//&\n	leal	7(%rdi,%rdi), %r8d\n	imu
 check "instructions between the byte load and the range test stay before the jump, and every byte gives what it gave" \
   'grep -q "^\[guest_asm\] 2 byte tables made whole," "$tmp/interleaved.log" &&
    grep -A3 "^	movzbl	%al, %eax$" "$tmp/interleaved.out.s" | grep -q "^	jmp	\*-2048(%rsi,%rax,8)$" &&
-   gcc "$tmp/tables_main.c" "$tmp/interleaved.s" -o "$tmp/interleaved_before" &&
-   gcc "$tmp/tables_main.c" "$tmp/interleaved.out.s" -o "$tmp/interleaved_after" &&
-   "$tmp/interleaved_before" >"$tmp/interleaved_before.txt" && "$tmp/interleaved_after" >"$tmp/interleaved_after.txt" &&
-   cmp -s "$tmp/interleaved_before.txt" "$tmp/interleaved_after.txt" && grep -qx "41 289 699941" "$tmp/interleaved_after.txt"'
+   same_for_every_byte interleaved && grep -qx "41 289 699941" "$tmp/interleaved_after.txt"'
 # The table's entry may land in a register other than the index, whose
 # old value the default then reads (%r8d), while the cases may read the
 # index (%edx). The jump indexes the table by a 64-bit biased index
@@ -271,10 +274,7 @@ check "an entry loaded into another register: a 64-bit biased index, and every b
   'grep -q "^\[guest_asm\] 2 byte tables made whole," "$tmp/elsewhere.log" &&
    grep -A1 "^	leaq	-40(%rax), %rdx$" "$tmp/elsewhere.out.s" | grep -q "^	jmp	\*-1728(%rsi,%rdx,8)$" &&
    grep -A1 "^\.Llsb_default0:$" "$tmp/elsewhere.out.s" | grep -q "^	movl	%edx, %edx$" &&
-   gcc "$tmp/tables_main.c" "$tmp/elsewhere.s" -o "$tmp/elsewhere_before" &&
-   gcc "$tmp/tables_main.c" "$tmp/elsewhere.out.s" -o "$tmp/elsewhere_after" &&
-   "$tmp/elsewhere_before" >"$tmp/elsewhere_before.txt" && "$tmp/elsewhere_after" >"$tmp/elsewhere_after.txt" &&
-   cmp -s "$tmp/elsewhere_before.txt" "$tmp/elsewhere_after.txt" && grep -qx "3 -290 699903" "$tmp/elsewhere_after.txt" &&
+   same_for_every_byte elsewhere && grep -qx "3 -290 699903" "$tmp/elsewhere_after.txt" &&
    grep -qx "43 403 699943" "$tmp/elsewhere_after.txt"'
 variant rewrites '0,/^	movzbl	%al, %eax$/s//&\n	addl	$1, %eax/' "$tmp/tables.s"
 check "an instruction between them that writes the byte register leaves the jump alone" \
@@ -403,8 +403,7 @@ check "a wrong command line is refused" '! python3 "$ASM" "$tmp/loop.s" 2>/dev/n
 # at 8 * bias less (the unthreaded QuickJS object has 138 indirect jumps
 # in all, and python's at most one per table).
 for guest in quickjs python; do
-  whole=$(objdump -d --no-show-raw-insn "$BUILD/guests/$guest/guest.o" |
-    grep -c 'jmp  *\*-0x\(800\|[1-7]\?[0-9a-f]\?[0-9a-f]\)(%r[a-z0-9]*,%r[a-z0-9]*,8)')
+  whole=$(bash "$ROOT/scripts/whole_jumps.sh" "$BUILD/guests/$guest/guest.o")
   check "$guest guest: dispatch threaded through a whole byte table ($whole jumps)" '[ "$whole" -gt 200 ]'
 done
 echo "guest-asm: $passed passed, $failed failed"
