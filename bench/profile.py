@@ -8,7 +8,9 @@ the AOT-compiled guest (symbols w2c_*) into what the instruction does:
   fuel         a fuel charge: an instruction on the counter's register
                (%r15, src/wasm/aot_hooks.h) and the js to the cold
                out-of-fuel call
-  stack ptr    __stack_pointer's load/store in the instance
+  stack ptr    __stack_pointer's load/store in the instance (through a
+               register, or rip-relative to the static instance object,
+               scripts/static_instance.py)
   indirect     call_indirect's call (the table checks count as "rest")
   dispatch     an indirect jmp: a br_table (the interpreters' opcode switch)
   rest         everything else
@@ -28,13 +30,21 @@ CLASSES = ["memory", "fuel", "stack ptr", "indirect", "dispatch", "rest"]
 FUEL_REGISTER = "%r15"
 
 
-def classify(op, args, sp_ref):
+def stack_pointer_refs(offset):
+    """How an access to the instance field at offset reads in objdump's
+    text: off a register holding the instance, or rip-relative to the one
+    static instance, which objdump names in its comment."""
+    field = "_the_instance+%s>" % hex(offset) if offset else "_the_instance>"
+    return ("%s(%%r" % hex(offset), field)
+
+
+def classify(op, args, sp_refs):
     """The class of one instruction (op, args)."""
     if "%gs:" in args:
         return "memory"
     if FUEL_REGISTER in args or (op == "js" and ".cold" in args):
         return "fuel"
-    if sp_ref in args:
+    if any(ref in args for ref in sp_refs):
         return "stack ptr"
     if op.startswith("call") and args.startswith("*"):
         return "indirect"
@@ -43,7 +53,7 @@ def classify(op, args, sp_ref):
     return "rest"
 
 
-def read_functions(text, sp_ref):
+def read_functions(text, sp_refs):
     """{symbol: {class: samples}} from perf annotate's text."""
     funcs, cur, samples = {}, None, 0
     for line in text.splitlines():
@@ -61,7 +71,7 @@ def read_functions(text, sp_ref):
         pct, op, args = float(m.group(1)), m.group(2), m.group(3)
         if pct == 0.0:
             continue
-        cur[classify(op, args, sp_ref)] += pct * samples / 100
+        cur[classify(op, args, sp_refs)] += pct * samples / 100
     return funcs
 
 
@@ -69,7 +79,7 @@ def main():
     data, sp_off = sys.argv[1], int(sys.argv[2])
     text = subprocess.run(["perf", "annotate", "-i", data, "--stdio"], capture_output=True,
                           text=True, check=True).stdout
-    funcs = read_functions(text, "%s(%%r" % hex(sp_off))
+    funcs = read_functions(text, stack_pointer_refs(sp_off))
     funcs = {k: v for k, v in funcs.items() if k.startswith("w2c_")}
     total = sum(sum(v.values()) for v in funcs.values()) or 1
     sums = {c: sum(v[c] for v in funcs.values()) for c in CLASSES}
