@@ -220,7 +220,7 @@ def byte_jump_code(lines, i):
     if any(names_register(line, reg) for line in interleaved for reg in (index, base, entry)):
         return None
     return dict(first=i, last=j + 2, interleaved=interleaved, index_lines=lines[interleaved_end:index_end],
-                address=address and lines[j - 1], address_of=address and address.group(1) or None,
+                address_of=address and address.group(1) or None,
                 byte=byte, index=index, entry=entry, base=base, bias=bias, default=above.group(1), count=count)
 
 
@@ -295,7 +295,7 @@ def whole_table_jump(lines, jump, stub):
     of addresses ends where the old table's label is, so it starts
     BYTE_VALUES * 8 bytes before the base."""
     start, base = -8 * BYTE_VALUES, jump["base"]
-    if jump["address"]:
+    if jump["address_of"]:
         return lines[jump["first"]:jump["last"] - 2] + [
             "\tjmp\t*%d(%%%s,%%%s,8)" % (start + 8 * jump["bias"], base, jump["index"])], \
             jump["default"], [], jump["bias"]

@@ -70,7 +70,8 @@ def header_end(lines, first):
 
 
 def rewrite(lines):
-    """The rewritten lines and the number of definitions that now use the object."""
+    """The rewritten lines, the number of definitions that now use the
+    object, and the module's name."""
     mod = module_name(lines)
     include = '#include "%s.h"' % mod
     if include not in lines:
@@ -93,7 +94,7 @@ def rewrite(lines):
             out += ["/* lsb: the process's one instance (scripts/static_instance.py) */",
                     '__attribute__((visibility("hidden"))) Z_%s_instance_t %s;' % (mod, the_instance(mod))]
         i += 1
-    return out, rewritten
+    return out, rewritten, mod
 
 
 def definition_header(header, match, mod):
@@ -108,10 +109,10 @@ def main():
         sys.exit("usage: static_instance.py IN.c OUT.c")
     with open(sys.argv[1], encoding="utf-8") as f:
         lines = f.read().split("\n")
-    out, rewritten = rewrite(lines)
+    out, rewritten, mod = rewrite(lines)
     with open(sys.argv[2], "w", encoding="utf-8") as f:
         f.write("\n".join(out))
-    print("[static_instance] %d functions use %s" % (rewritten, the_instance(module_name(lines))))
+    print("[static_instance] %d functions use %s" % (rewritten, the_instance(mod)))
 
 
 if __name__ == "__main__":

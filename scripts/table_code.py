@@ -50,6 +50,8 @@ ENTRY = re.compile(r"^  \{(\d+), (\(wasm_rt_function_ptr_t\)&\w+), (0|offsetof\(
 TABLE_INIT = re.compile(
     r"^  funcref_table_init\(&instance->(\w+), (elem_segment_exprs_\w+), (\d+), (\d+)u, 0, (\d+), "
     r"instance, func_types\);$")
+# How wasm2c's accessor of an exported table returns it (the name follows).
+EXPORTED_FIELD = "  return &instance->"
 TABLE_ALLOCATE = re.compile(r"^  wasm_rt_allocate_funcref_table\(&instance->(\w+), (\d+), (\d+)\);$")
 FUNC_TYPES_DECL = re.compile(r"^static u32 func_types\[(\d+)\];$")
 FUNC_TYPE_REGISTER = re.compile(r"^  func_types\[(\d+)\] = wasm_rt_register_func_type\((.*)\);$")
@@ -81,10 +83,11 @@ def segment_function(name, entries):
     return out
 
 
-def table_init_call(m, sizes):
+def table_init_call(m, segments):
     """The lines replacing one funcref_table_init of a whole segment."""
     table, name, size, dest, count = m.groups()
-    if name not in sizes or int(size) != sizes[name] or int(count) != sizes[name]:
+    whole = len(segments.get(name, ()))
+    if name not in segments or int(size) != whole or int(count) != whole:
         raise ValueError("%s: not a whole-segment funcref_table_init" % name)
     return ["  if (UNLIKELY(%su + (uint64_t)%s > instance->%s.size))" % (dest, count, table),
             "    TRAP(OOB);",
@@ -95,12 +98,11 @@ def elem_as_code(lines):
     """Part 1: lines with every segment as a function; and the entries of
     each segment, by name. Raises ValueError."""
     out, segments, entries, name, inits = [], {}, None, None, 0
-    sizes = {}
     for line in lines:
         if entries is not None:
             if line == "};":
                 out += segment_function(name, entries)
-                segments[name], sizes[name], entries = entries, len(entries), None
+                segments[name], entries = entries, None
                 continue
             m = ENTRY.match(line)
             if not m:
@@ -113,7 +115,7 @@ def elem_as_code(lines):
             continue
         m = TABLE_INIT.match(line)
         if m:
-            out += table_init_call(m, sizes)
+            out += table_init_call(m, segments)
             inits += 1
             continue
         if "elem_segment_exprs_" in line:
@@ -128,8 +130,17 @@ def fixed_table(lines):
     """The one table's name and size, or None if the module has no table.
     Raises ValueError on more than one, a growable or exported one, or
     code that changes one."""
-    tables = [TABLE_ALLOCATE.match(line) for line in lines]
-    tables = [m for m in tables if m]
+    tables, writers, exports = [], [], set()
+    for line in lines:  # one pass: python's C is 2.5M lines
+        m = TABLE_ALLOCATE.match(line)
+        if m:
+            tables.append(m)
+        # The definitions of these helpers start with `static inline`; any
+        # other line naming one calls it.
+        if TABLE_WRITERS.search(line) and not line.lstrip().startswith(("static", "#")):
+            writers.append(line)
+        if line.startswith(EXPORTED_FIELD):
+            exports.add(line)
     if not tables:
         return None
     if len(tables) > 1:
@@ -137,14 +148,10 @@ def fixed_table(lines):
     name, size, maximum = tables[0].groups()
     if size != maximum:
         raise ValueError("table %s may grow (%s to %s entries)" % (name, size, maximum))
-    exported = "  return &instance->%s;" % name
-    for line in lines:
-        # The definitions of these helpers start with `static inline`; any
-        # other line naming one calls it.
-        if TABLE_WRITERS.search(line) and not line.lstrip().startswith(("static", "#")):
-            raise ValueError("code changes a table: %r" % line.strip())
-        if line == exported:
-            raise ValueError("table %s is exported: the host could store other entries" % name)
+    if writers:
+        raise ValueError("code changes a table: %r" % writers[0].strip())
+    if EXPORTED_FIELD + name + ";" in exports:
+        raise ValueError("table %s is exported: the host could store other entries" % name)
     return name, int(size)
 
 
