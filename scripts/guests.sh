@@ -37,6 +37,22 @@ AOT_CFLAGS="-O2 -fno-strict-aliasing -w -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=${LSB_
 # (15 and 6) a third higher, and inlines what the no-fuel build does
 # (tools/fuel/README.md). These are the charged guests' whole flags.
 CHARGED_CFLAGS="$AOT_CFLAGS --param=max-inline-insns-auto=20 --param=early-inlining-insns=8"
+# LSB_FUEL_FOLD=N (opt-in; default 0, exact counts) builds the charged
+# guests with lsb-fuel --fold N: a rest of at most N units after an early
+# exit is charged with the code before the exit, so a path that takes the
+# exit pays for up to N units it skips. Counts stay deterministic and the
+# same under Node. With 16: 62% (python) and 42% (QuickJS) fewer charges,
+# 1-7% less CPU time, and 10-27% more fuel for the same work
+# (tools/fuel/README.md).
+FUEL_FOLD=${LSB_FUEL_FOLD:-0}
+case $FUEL_FOLD in
+'' | *[!0-9]* | ?????*) FUEL_FOLD=bad ;;
+*) FUEL_FOLD=$((10#$FUEL_FOLD)) ;;
+esac
+[ "$FUEL_FOLD" != bad ] && [ "$FUEL_FOLD" -le 4096 ] || {
+  echo "[guests] LSB_FUEL_FOLD must be a number of units from 0 to 4096, got '${LSB_FUEL_FOLD:-}'" >&2
+  exit 64
+}
 # scripts/guest_asm.py rewrites the compiled assembly (dispatch threading,
 # charge merging); with Segue only %gs accesses reach guest memory.
 GUEST_ASM_ARGS=()
@@ -111,6 +127,7 @@ build_wasm() {
 aot() {
   local lang=$1 mod=$2 wasm=$3 variant=${4:-}
   local key dir out="$BUILD/guests/$lang" fuel_args=() name=$lang-aot
+  [ "$FUEL_FOLD" = 0 ] || fuel_args=(--fold "$FUEL_FOLD")
   # guest_cc's flags for this variant (dynamic scope)
   local guest_cflags=$CHARGED_CFLAGS
   if [ "$variant" = nofuel ]; then

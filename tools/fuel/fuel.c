@@ -86,6 +86,9 @@ struct region {
     uint64_t cost;
     BinaryenExpressionRef at; /* the loop, if or block the charge goes into */
     BinaryenIndex index;      /* R_BLOCK_REST: child index the region starts at */
+    /* R_BLOCK_REST: the region charged before it on the same list, which it
+     * may be folded into (--fold); itself if it follows a br_table */
+    uint32_t parent;
     enum region_kind kind;
 };
 
@@ -105,6 +108,7 @@ struct work {
     uint32_t region;     /* the region e (S_CHILD: the next child) is charged to */
     BinaryenIndex index; /* S_CHILD: the child to walk next */
     uint32_t min_outer;  /* S_CHILD: pass.min_target before the previous child */
+    bool switch_outer;   /* S_CHILD: pass.switched before the previous child */
     enum step step;
 };
 
@@ -120,9 +124,11 @@ struct pass {
     size_t labels_len, labels_cap;
     /* shallowest label depth branched to since the current block child began */
     uint32_t min_target;
+    bool switched; /* a br_table seen since the current block child began */
     /* regions of the current function, in walk order */
     struct region *regions;
     size_t nregions, regions_cap;
+    uint64_t fold;  /* --fold: a rest costing at most this is charged with its parent */
     bool no_charge; /* --no-charge: add the exports only, for the fuel benchmark */
     bool has_call;  /* the current function calls (so its entry charge tests) */
     char err[ERR_MAX];
@@ -278,12 +284,20 @@ static int next_child(struct pass *p, const struct work *w) {
     uint32_t r = w->region;
     /* labels around the children: e's own (if any) is still open */
     bool left = i > 0 && p->min_target <= (uint32_t)p->labels_len;
+    bool foldable = left && !p->switched;
     if (i > 0 && p->min_target > w->min_outer) p->min_target = w->min_outer;
+    if (i > 0) p->switched |= w->switch_outer;
     if (i >= BinaryenBlockGetNumChildren(e)) return 0;
     if (left && new_region(p, R_BLOCK_REST, e, i, &r)) return -1;
-    struct work next = {
-        .e = e, .region = r, .index = i + 1, .min_outer = p->min_target, .step = S_CHILD};
+    if (left) p->regions[r].parent = foldable ? w->region : r;
+    struct work next = {.e = e,
+                        .region = r,
+                        .index = i + 1,
+                        .min_outer = p->min_target,
+                        .switch_outer = p->switched,
+                        .step = S_CHILD};
     p->min_target = NO_TARGET;
+    p->switched = false;
     return push_work(p, next) || push(p, BinaryenBlockGetChildAt(e, i), r) ? -1 : 0;
 }
 
@@ -336,6 +350,7 @@ static int note_branch(struct pass *p, const char *name) {
 /* Records the targets of a br_table. */
 static int note_switch(struct pass *p, BinaryenExpressionRef e) {
     BinaryenIndex n = BinaryenSwitchGetNumNames(e);
+    p->switched = true;
     for (BinaryenIndex i = 0; i < n; i++)
         if (note_branch(p, BinaryenSwitchGetNameAt(e, i))) return -1;
     return note_branch(p, BinaryenSwitchGetDefaultName(e));
@@ -521,6 +536,27 @@ static void place_charge(struct pass *p, BinaryenFunctionRef f, const struct reg
     }
 }
 
+/* --fold: charges each rest of a list after an early exit that costs at
+ * most p->fold units (with what was folded into it) at the start of the
+ * region before it on the list (its parent), and drops its own charge. A
+ * path that takes the exit then pays for at most p->fold units it skips;
+ * every other path pays what it ran. Charges only move earlier, so every
+ * test sees at least what exact charging would have subtracted: an endless
+ * loop or recursion still stops, and the count is as deterministic (it is
+ * in the wasm, so Node's is the same). A case of a br_table switch is
+ * never folded (parent == itself): its parent is the dispatch, which would
+ * pay for every small case on every dispatch. Rests are opened after their
+ * parents, so walking backwards folds a chain of rests from its end. */
+static void fold_small_rests(struct pass *p) {
+    for (size_t r = p->nregions; r-- > 0;) {
+        struct region *g = &p->regions[r];
+        if (g->kind == R_BLOCK_REST && g->parent != r && g->cost <= p->fold) {
+            p->regions[g->parent].cost += g->cost;
+            g->cost = 0;
+        }
+    }
+}
+
 /* Counts the regions of one defined function, then inserts their charges
  * from the last region to the first: the regions of one block's list are
  * opened in child order, so a higher child index is inserted before a lower
@@ -532,6 +568,7 @@ static int instrument_function(struct pass *p, BinaryenFunctionRef f) {
     p->stack_len = 0;
     p->labels_len = 0;
     p->min_target = NO_TARGET;
+    p->switched = false;
     p->nregions = 0;
     p->has_call = false;
     if (new_region(p, R_FUNC, NULL, 0, &entry) || push(p, BinaryenFunctionGetBody(f), entry))
@@ -546,6 +583,7 @@ static int instrument_function(struct pass *p, BinaryenFunctionRef f) {
         }
         if (rc) return -1;
     }
+    fold_small_rests(p);
     for (size_t r = p->nregions; r-- > 0;)
         place_charge(p, f, &p->regions[r]);
     return 0;
@@ -873,26 +911,57 @@ static int run(struct pass *p, const char *in, const char *out) {
     return rc;
 }
 
+/* The largest --fold: a fast path may pay for this many units it skips. */
+#define FOLD_MAX 4096
+
+/* Parses --fold's value into p->fold. Returns -1 with p->err set unless it
+ * is a decimal number from 0 to FOLD_MAX. */
+static int parse_fold(struct pass *p, const char *text) {
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (!*text || *text == '-' || *end || errno || v > FOLD_MAX)
+        return fail(p, "--fold wants a number of units from 0 to %d, got '%s'", FOLD_MAX, text);
+    p->fold = v;
+    return 0;
+}
+
+/* Reads the options before IN.wasm OUT.wasm; returns the index of IN.wasm,
+ * or -1 with p->err set. */
+static int parse_options(struct pass *p, int argc, char **argv) {
+    int i = 1;
+    for (; i < argc && strncmp(argv[i], "--", 2) == 0; i++) {
+        if (strcmp(argv[i], "--no-charge") == 0) {
+            p->no_charge = true; /* same exports, no metering: the benchmark's baseline */
+        } else if (strcmp(argv[i], "--fold") == 0) {
+            if (i + 1 == argc) return fail(p, "--fold wants a number of units");
+            if (parse_fold(p, argv[++i])) return -1;
+        } else {
+            return fail(p, "unknown option '%s'", argv[i]);
+        }
+    }
+    return argc - i == 2 ? i : fail(p, "want IN.wasm and OUT.wasm after the options");
+}
+
 int main(int argc, char **argv) {
     struct pass p;
     memset(&p, 0, sizeof p);
-    if (argc == 4 && strcmp(argv[1], "--no-charge") == 0) {
-        p.no_charge = true; /* same exports, no metering: the benchmark's baseline */
-        argv++;
-        argc--;
-    }
-    if (argc != 3) {
+    int first = parse_options(&p, argc, argv);
+    if (first < 0) {
         fprintf(stderr,
-                "usage: %s [--no-charge] IN.wasm OUT.wasm\n"
+                "lsb-fuel: %s\n"
+                "usage: %s [--no-charge] [--fold N] IN.wasm OUT.wasm\n"
                 "Adds deterministic fuel metering and the lsb_fuel_*/lsb_global* "
                 "exports (see guest/lsb_abi.h).\n"
-                "--no-charge adds the exports but no charges (benchmarks only).\n",
-                argv[0]);
+                "--no-charge adds the exports but no charges (benchmarks only).\n"
+                "--fold N charges a rest of at most N units after an early exit with\n"
+                "  the code before the exit (default 0: every path pays exactly what it runs).\n",
+                p.err, argv[0]);
         return 2;
     }
     BinaryenSetDebugInfo(true); /* keep the name section */
     BinaryenSetColorsEnabled(false);
-    int rc = init_kinds(&p) ? -1 : run(&p, argv[1], argv[2]);
+    int rc = init_kinds(&p) ? -1 : run(&p, argv[first], argv[first + 1]);
     if (rc) fprintf(stderr, "lsb-fuel: %s\n", p.err);
     if (p.mod) BinaryenModuleDispose(p.mod);
     free(p.stack);

@@ -118,6 +118,63 @@ check('early exits: results unchanged by instrumentation', () => {
   return null;
 });
 
+// --fold 16 and --fold 4 (lsb-fuel's option, scripts/guests.sh uses 16): a
+// rest after an early exit that costs at most N is charged with the region
+// before it, so only a path that takes the exit pays more, by what it skips.
+//   early: the rest (6) joins the entry (3): 9 either way; with 4 it stays.
+//   ret: the rest after the if (3) joins the entry (2): ret(0) = 5, ret(1) =
+//     5 + the then arm's 2 = 7.
+//   table: the cases are rests after the br_table's block and are never
+//     folded into the dispatch; case 0's rest after its br_if (4) joins case
+//     0 (2): table(0, 0) = 2 + 6 = 8, table(0, 1) = 2 + 6 + 1 = 9.
+//   nested: the rest after $in (2) joins the entry (4 -> 6); the rest after
+//     the second br_if (2) joins the one after the first (4 -> 6), which
+//     with 16 joins the entry too (12), with 4 does not (6, then 6 more).
+check('--fold: a fast path pays for at most N units it skips', () => {
+  const cases = [
+    ['early', [0], 9n, 9n], ['early', [1], 9n, 3n],
+    ['ret', [0], 5n, 5n], ['ret', [1], 7n, 7n],
+    ['table', [0, 0], 8n, 8n], ['table', [0, 1], 9n, 9n], ['table', [1, 0], 4n, 4n],
+    ['table', [2, 0], 3n, 3n], ['table', [7, 1], 3n, 3n],
+    ['nested', [0], 12n, 6n], ['nested', [1], 12n, 12n], ['nested', [2], 12n, 12n],
+  ];
+  const fold16 = instantiate('exits.fold.wasm'), fold4 = instantiate('exits.fold4.wasm');
+  for (const [fn, args, want16, want4] of cases)
+    for (const [mod, want, n] of [[fold16, want16, 16], [fold4, want4, 4]]) {
+      const r = metered(mod, BUDGET, () => mod[fn](...args));
+      if (r.error || r.consumed !== want) return `--fold ${n}: ${fn}(${args}) consumed ${r.consumed}, want ${want}`;
+      const exact = metered(ex, BUDGET, () => ex[fn](...args)).consumed;
+      if (r.consumed < exact) return `--fold ${n}: ${fn}(${args}) paid ${r.consumed}, less than it ran (${exact})`;
+    }
+  return null;
+});
+
+// Folded into a loop header, a rest is paid on every iteration; only the
+// iteration that leaves pays for one it skips. switch.wat: the rest after
+// the header's br_if (6) joins the header (3 -> 9, n + 1 times), and the
+// handlers stay apart: run(n, 0) = 1 + 9 (n + 1) + 5n = 10 + 14n, run(n, 1)
+// = 10 + 18n. loop.wat: the rest (9) joins the header: 1 + 12 (n + 1).
+check('--fold: loops still pay per iteration for what they run', () => {
+  const s = instantiate('switch.fold.wasm'), l = instantiate('loop.fold.wasm');
+  const n = 1000;
+  const got = [metered(s, BUDGET, () => s.run(n, 0)), metered(s, BUDGET, () => s.run(n, 1)),
+    metered(l, BUDGET, () => l.sum(n))];
+  const want = [10n + 14n * BigInt(n), 10n + 18n * BigInt(n), 13n + 12n * BigInt(n)];
+  for (let i = 0; i < 3; i++)
+    if (got[i].error || got[i].consumed !== want[i]) return `case ${i}: ${got[i].consumed}, want ${want[i]}`;
+  return null;
+});
+
+check('--fold: an endless loop and an endless recursion still run out', () => {
+  const l = instantiate('loop.fold.wasm'), r = instantiate('recursion.fold.wasm');
+  // (1,000 units: the recursion must run out before Node's stack does)
+  for (const [what, mod, fn] of [['spin', l, () => l.spin()], ['forever', r, () => r.forever()]]) {
+    const res = metered(mod, 1_000n, fn);
+    if (!(res.error instanceof OutOfFuel)) return `${what}: ${res.error}`;
+  }
+  return metered(r, BUDGET, () => r.down(100)).consumed === 704n ? null : 'down(100) is not 7n + 4';
+});
+
 const sw = instantiate('switch.fuel.wasm');
 
 check('dispatch loop: each iteration pays for the handler it runs', () => {
