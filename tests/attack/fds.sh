@@ -39,14 +39,20 @@ def kids(pid, depth=1):
         out += [(c, depth)] + kids(c, depth + 1)
     return out
 
+SPUN_TICKS = 20  # CPU time (clock ticks, 1/100 s) that shows the guest's loop is running
 def busy(pids):
+    """True if one of pids is running and has spun SPUN_TICKS already: the
+    guest's loop. A child that is runnable but was only just forked (it
+    still holds its parent's fds 0-2 until its first steps) does not count."""
     for p in pids:
         try:
             with open(f"/proc/{p}/stat") as f:
-                if f.read().rsplit(")", 1)[1].split()[0] == "R":
-                    return True
+                fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
-            pass
+            continue
+        # after the name: state is field 3, utime and stime are 14 and 15
+        if fields[0] == "R" and int(fields[11]) + int(fields[12]) >= SPUN_TICKS:
+            return True
     return False
 
 def links(pid):
