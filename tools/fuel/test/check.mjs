@@ -118,7 +118,7 @@ check('early exits: results unchanged by instrumentation', () => {
   return null;
 });
 
-// --fold 16 and --fold 4 (lsb-fuel's option, scripts/guests.sh uses 16): a
+// --fold 16 and --fold 4 (lsb-fuel's opt-in; LSB_FUEL_FOLD=16 make uses 16): a
 // rest after an early exit that costs at most N is charged with the region
 // before it, so only a path that takes the exit pays more, by what it skips.
 //   early: the rest (6) joins the entry (3): 9 either way; with 4 it stays.

@@ -36,8 +36,9 @@ for wat in "$here"/*.wat; do
 done
 
 # The same modules with --fold (charges of small rests after early exits
-# moved before the exit; check.mjs has their counts): 16 units, as
-# scripts/guests.sh builds the guests, and 4 for exits.wat's threshold.
+# moved before the exit; check.mjs has their counts): 16 units, what
+# LSB_FUEL_FOLD=16 make builds the guests with, and 4 for exits.wat's
+# threshold.
 for name in exits switch loop recursion; do
     "$tool" --fold 16 "$work/$name.wasm" "$work/$name.fold.wasm" &&
         pass "instrument $name --fold 16" || fail "instrument $name --fold 16"
