@@ -288,8 +288,10 @@ static int next_child(struct pass *p, const struct work *w) {
     if (i > 0 && p->min_target > w->min_outer) p->min_target = w->min_outer;
     if (i > 0) p->switched |= w->switch_outer;
     if (i >= BinaryenBlockGetNumChildren(e)) return 0;
-    if (left && new_region(p, R_BLOCK_REST, e, i, &r)) return -1;
-    if (left) p->regions[r].parent = foldable ? w->region : r;
+    if (left) {
+        if (new_region(p, R_BLOCK_REST, e, i, &r)) return -1;
+        p->regions[r].parent = foldable ? w->region : r;
+    }
     struct work next = {.e = e,
                         .region = r,
                         .index = i + 1,
