@@ -86,8 +86,8 @@ def segment_function(name, entries):
 def table_init_call(m, segments):
     """The lines replacing one funcref_table_init of a whole segment."""
     table, name, size, dest, count = m.groups()
-    whole = len(segments.get(name, ()))
-    if name not in segments or int(size) != whole or int(count) != whole:
+    entries = segments.get(name)
+    if entries is None or int(size) != len(entries) or int(count) != len(entries):
         raise ValueError("%s: not a whole-segment funcref_table_init" % name)
     return ["  if (UNLIKELY(%su + (uint64_t)%s > instance->%s.size))" % (dest, count, table),
             "    TRAP(OOB);",
